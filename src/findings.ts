@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+
+/** The three levels GitHub annotations know; `--fail-on` compares against this order. */
+export type Severity = 'error' | 'warning' | 'notice';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
+
+export function severityRank(severity: Severity): number {
+  return severity === 'error' ? 3 : severity === 'warning' ? 2 : 1;
+}
+
+/** The finding contract of the design doc: every reporter renders exactly this. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Repo-relative, forward slashes. */
+  file: string;
+  line?: number;
+  endLine?: number;
+  column?: number;
+  message: string;
+  fix?: string;
+  package?: { name: string; version?: string };
+  /** Not present at base (true for everything when there is no base). */
+  introduced: boolean;
+  /** Stable across runs: rule + file + subject, never the line number. */
+  fingerprint: string;
+}
+
+/** A finding that policy set aside (config ignore, inline ignore, exemption); reported, never hidden. */
+export interface WaivedFinding extends Finding {
+  waiver: { by: 'inline' | 'config-ignore' | 'exemption' | 'exclude-newer-package'; reason?: string; until?: string };
+}
+
+export interface FindingInput {
+  rule: string;
+  severity: Severity;
+  file: string;
+  line?: number;
+  endLine?: number;
+  column?: number;
+  message: string;
+  fix?: string;
+  package?: { name: string; version?: string };
+  introduced?: boolean;
+  /** What the finding is about (a package name, a `uses:` value, a key path); feeds the fingerprint. */
+  subject: string;
+}
+
+export function fingerprintOf(rule: string, file: string, subject: string): string {
+  return createHash('sha256').update(`${rule}\0${file}\0${subject}`).digest('hex').slice(0, 32);
+}
+
+export function makeFinding(input: FindingInput): Finding {
+  const { subject, introduced, ...rest } = input;
+  const finding: Finding = { ...rest, introduced: introduced ?? true, fingerprint: fingerprintOf(input.rule, input.file, subject) };
+  for (const key of Object.keys(finding) as (keyof Finding)[]) {
+    if (finding[key] === undefined) delete finding[key];
+  }
+  return finding;
+}
+
+/** Most severe first, then by file and line: the order annotations and reports use. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.file.localeCompare(b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    a.rule.localeCompare(b.rule) ||
+    a.message.localeCompare(b.message)
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * What the network told us, gathered before the rules run so that rules stay pure.
+ * A missing entry means "not asked" (offline, or out of budget); an `error` entry means "asked, no answer".
+ */
+
+/** One file of a release as the index lists it (PEP 691 / PyPI JSON, reduced). */
+export interface IndexFile {
+  filename: string;
+  url: string;
+  sha256?: string;
+  size?: number;
+  uploadTime?: string;
+  /** false, or the reason string ('' when yanked without a reason). */
+  yanked: false | string;
+}
+
+export type IndexLookup =
+  | { status: 'found'; versions: string[]; files: IndexFile[]; projectStatus?: string; source: 'simple' | 'json' }
+  /** The index has no such project (404): removed, or never existed. */
+  | { status: 'missing-project' }
+  | { status: 'error'; message: string };
+
+/** Key of an index lookup: index URL (credentials stripped) + normalized project name. */
+export function indexKey(indexUrl: string, name: string): string {
+  return `${indexUrl}\n${name}`;
+}
+
+export interface IndexFacts {
+  projects: Map<string, IndexLookup>;
+}
+
+export type RefLookup =
+  | { status: 'found'; sha: string; kind: 'tag' | 'branch' | 'commit' }
+  | { status: 'missing' }
+  | { status: 'error'; message: string };
+
+export interface GithubFacts {
+  /** key `owner/repo@ref` → what the ref points at. */
+  refs: Map<string, RefLookup>;
+  /** key `owner/repo@sha` → tags pointing at that commit (for `# vX` comments). */
+  tagsAtCommit: Map<string, string[] | { error: string }>;
+  /** key `owner/repo@sha` → whether the commit is reachable from the repo's branches or tags. */
+  reachable: Map<string, boolean | { error: string }>;
+}

@@ -1,0 +1,8 @@
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  id: 'secrets-inherit',
+  defaultSeverity: 'warning',
+  summary: 'A reusable workflow call passes every secret with `secrets: inherit`.',
+  check: () => [],
+};

@@ -1,0 +1,35 @@
+import type { Finding, Severity } from '../findings.js';
+import type { Settings } from '../settings/types.js';
+import type { ProjectPair } from '../uv/model.js';
+import type { WorkflowFile } from '../workflows/model.js';
+import type { IndexFacts, GithubFacts } from '../registry/types.js';
+
+/** Everything a rule may look at. Built once per run; rules never do I/O. */
+export interface RuleContext {
+  settings: Settings;
+  now: Date;
+  /** Committer time of the head commit (now for the working tree); relative exclude-newer spans count from it. */
+  headTime: Date;
+  projects: ProjectPair[];
+  /** Workflow, action and dependabot files at head. */
+  workflows: WorkflowFile[];
+  /** The same at base (null for a full audit); rules use it to say what a change introduced. */
+  baseWorkflows: WorkflowFile[] | null;
+  /** Files that could not be read or parsed, already turned into findings by the parse step. */
+  invalidFiles: Finding[];
+  /** Repo-relative paths of every file at head (for discovery-style rules). */
+  headFiles: string[];
+  /** Network facts; null when offline. */
+  index: IndexFacts | null;
+  github: GithubFacts | null;
+}
+
+export interface Rule {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule reports. */
+  summary: string;
+  /** Whether the rule needs the network (it then finds nothing offline). */
+  online?: boolean;
+  check(context: RuleContext): Finding[];
+}

@@ -1,0 +1,8 @@
+import type { Rule } from './types.js';
+
+export const rule: Rule = {
+  id: 'typosquat',
+  defaultSeverity: 'warning',
+  summary: 'A newly locked package name imitates a popular package.',
+  check: () => [],
+};

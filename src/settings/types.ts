@@ -1,0 +1,81 @@
+import type { Severity } from '../findings.js';
+
+export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'github';
+export type FailOn = Severity | 'never';
+export type RuleLevel = Severity | 'off';
+export type CommentMode = 'never' | 'on-findings' | 'always';
+
+export interface CooldownExemption {
+  package: string;
+  until: string; // YYYY-MM-DD
+  reason: string;
+}
+
+export interface IgnoreEntry {
+  rule: string;
+  /** Repo-relative path or glob (`*`, `**`); absent means every file. */
+  path?: string;
+  /** Package name the ignore is limited to. */
+  package?: string;
+  until?: string;
+  reason: string;
+}
+
+/** `.github/lockgate.yml`, validated. Every field has its default filled in. */
+export interface LockgateConfig {
+  cooldown: { days?: number; exempt: CooldownExemption[] };
+  rules: Record<string, RuleLevel>;
+  ignore: IgnoreEntry[];
+  workflows: { allowRefPin: string[] };
+  typosquat: { allow: string[]; top: number };
+  /** Which direct dependencies `unpinned-requirement` asks to pin with `==`. */
+  requirements: { pin: 'none' | 'direct' | 'all' };
+  limits: Limits;
+}
+
+export interface Limits {
+  /** Largest file read, in bytes; a larger file is an `invalid-file` finding. */
+  maxFileBytes: number;
+  /** Packages read per lock; more is an `invalid-file` notice and the rest is skipped. */
+  maxPackagesPerLock: number;
+  /** YAML alias expansions per document. */
+  maxYamlAliases: number;
+  /** Findings rendered as annotations / in the markdown summary (JSON and SARIF always carry all). */
+  maxRenderedFindings: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFileBytes: 64 * 1024 * 1024,
+  maxPackagesPerLock: 50_000,
+  maxYamlAliases: 1_000,
+  maxRenderedFindings: 1_000,
+};
+
+/** One typed object for a run, from action inputs or CLI flags plus the config file. */
+export interface Settings {
+  /** Absolute path of the repository (or the working directory inside it). */
+  dir: string;
+  /** Base revision; null means a full audit (everything counts as introduced). */
+  base: string | null;
+  /** Head revision; null means the working tree. */
+  head: string | null;
+  format: OutputFormat;
+  output: string | null;
+  cooldownDays: number;
+  now: Date;
+  offline: boolean;
+  indexUrl: string | null;
+  failOn: FailOn;
+  configFile: string;
+  onlyNew: boolean;
+  config: LockgateConfig;
+  /** Network budget for the whole run, in milliseconds. */
+  networkBudgetMs: number;
+  /** GitHub REST base URL and token (the action; the CLI reads GITHUB_TOKEN when online). */
+  githubApiUrl: string;
+  githubToken: string | null;
+  /** owner/repo of the repository under check, when known (for the GitHub client). */
+  repository: string | null;
+}
+
+export class SettingsError extends Error {}
