@@ -1,0 +1,69 @@
+/**
+ * Finds and parses the workflow, action and dependabot files of one revision. Every file that cannot
+ * be used becomes an `invalid-file` finding (error) with the file and the line at fault; nothing here
+ * throws, whatever the input.
+ */
+import { makeFinding, type Finding } from '../findings.js';
+import type { Limits } from '../settings/types.js';
+import type { SourceFiles } from '../source/types.js';
+import type { WorkflowFile } from './model.js';
+import { parseWorkflow, workflowKindOf } from './parse.js';
+
+export interface LoadedWorkflows {
+  /** Files that parsed into a usable model, sorted by path. */
+  workflows: WorkflowFile[];
+  /** `invalid-file` findings for the files that did not. */
+  invalid: Finding[];
+}
+
+/**
+ * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
+ * anywhere (composite, Docker and JavaScript actions), `.github/dependabot.yml|yaml`.
+ */
+export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflows {
+  const workflows: WorkflowFile[] = [];
+  const invalid: Finding[] = [];
+  const candidates = new Set<string>();
+  for (const path of files.paths ?? []) candidates.add(path);
+  for (const path of files.texts?.keys() ?? []) candidates.add(path);
+  for (const path of files.unreadable?.keys() ?? []) candidates.add(path);
+
+  for (const path of [...candidates].sort()) {
+    const kind = workflowKindOf(path);
+    if (!kind) continue;
+    const unreadable = files.unreadable?.get(path);
+    const text = files.texts?.get(path);
+    if (unreadable !== undefined || typeof text !== 'string') {
+      invalid.push(
+        makeFinding({
+          rule: 'invalid-file',
+          severity: 'error',
+          file: path,
+          line: 1,
+          message: `This ${kind} file could not be read (${unreadable ?? 'no text was loaded'}), so it was not checked.`,
+          subject: 'unreadable',
+        }),
+      );
+      continue;
+    }
+    const outcome = parseWorkflow(path, kind, text, limits);
+    if (outcome.ok) {
+      workflows.push(outcome.workflow);
+      continue;
+    }
+    const { problem } = outcome;
+    invalid.push(
+      makeFinding({
+        rule: 'invalid-file',
+        severity: 'error',
+        file: path,
+        line: problem.line,
+        column: problem.column,
+        message: `${problem.message} Lockgate did not check this ${kind} file.`,
+        fix: problem.kind === 'syntax' ? 'Fix the YAML at this line (GitHub rejects the file too).' : undefined,
+        subject: `yaml:${problem.kind}`,
+      }),
+    );
+  }
+  return { workflows, invalid };
+}
