@@ -80,6 +80,8 @@ export interface LockOptions {
   excludeNewer?: string;
   excludeNewerSpan?: string;
   excludeNewerPackage: Record<string, ExcludeNewerPackageValue>;
+  /** `[options.prerelease-package]`: normalized name -> mode. */
+  prereleasePackage?: Record<string, string>;
   line?: number;
 }
 
@@ -107,6 +109,10 @@ export interface Lock {
   options: LockOptions;
   manifest: LockManifest;
   packages: LockPackage[];
+  /** The parsed TOML document, for checks that need a key the model does not name. */
+  raw?: Record<string, unknown>;
+  /** Line of each key path (see src/uv/toml.ts): "package[12]", "package[12].wheels[0]", "options.exclude-newer". */
+  lines?: Map<string, number>;
 }
 
 /** One `[[tool.uv.index]]` entry (or legacy index-url / extra-index-url). */

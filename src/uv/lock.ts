@@ -1,0 +1,507 @@
+/**
+ * uv.lock -> Lock. Reads every lock format uv has written (no `revision` before 0.6, `upload_time`
+ * in 0.6.15-0.6.x, the `[[distribution]]` and `dependency-groups` aliases) and rejects, as an
+ * `invalid-file` problem at its line, what uv itself refuses to read: a broken TOML document, an
+ * unsupported `version`, a package without name or source, a registry package without version, the
+ * same package twice, a git source without its commit, a dependency edge to a package the lock does
+ * not have (or an ambiguous short edge). See research/uv-lock.md (a) and LockErrorKind in uv.
+ */
+import type {
+  ExcludeNewerPackageValue,
+  Lock,
+  LockArtifact,
+  LockDependency,
+  LockManifest,
+  LockOptions,
+  LockPackage,
+  LockSource,
+  RequirementTable,
+} from './model.js';
+import type { Limits } from '../settings/types.js';
+import { parseToml, keyPath, keySegment, lineOf } from './toml.js';
+import { normalizeName } from './names.js';
+import { versionsEqual } from './version.js';
+import { asNumber, asString, asStringArray, asTable, entriesOf, isTable, own, type Table } from './values.js';
+
+export interface LockProblem {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+export type ReadLockResult =
+  | {
+      lock: Lock;
+      /** Set when the lock has more packages than `limits.maxPackagesPerLock`: the rest was skipped. */
+      truncated?: LockProblem;
+    }
+  | { error: LockProblem };
+
+/** The schema major version uv reads (`const VERSION: u32 = 1`). */
+const SUPPORTED_VERSION = 1;
+
+const HEX_COMMIT_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** Thrown inside the reader and turned into the `{ error }` result; never escapes readLock. */
+class LockReadError extends Error {
+  constructor(message: string, readonly path: string) {
+    super(message);
+  }
+}
+
+export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
+  const parsed = parseToml(file, text);
+  if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `not valid TOML: ${parsed.message}` } };
+  const { value: doc, lines } = parsed;
+  try {
+    return buildLock(file, doc, lines, limits);
+  } catch (error) {
+    if (error instanceof LockReadError) return { error: { line: lineOf(lines, error.path) ?? 1, message: error.message } };
+    // A bug here must not take the run down; the file is reported, with what went wrong.
+    return { error: { line: 1, message: `could not be read: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}
+
+function buildLock(file: string, doc: Table, lines: Map<string, number>, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
+  const version = own(doc, 'version');
+  if (version === undefined) throw new LockReadError('has no `version` key; uv cannot read it', '');
+  if (version !== SUPPORTED_VERSION) {
+    throw new LockReadError(`has unsupported lockfile schema version ${JSON.stringify(version)} (uv reads version ${SUPPORTED_VERSION})`, 'version');
+  }
+  const revisionValue = own(doc, 'revision');
+  const revision = revisionValue === undefined ? 0 : asNumber(revisionValue);
+  if (revision === undefined || !Number.isInteger(revision) || revision < 0) {
+    throw new LockReadError('has a `revision` that is not a non-negative integer', 'revision');
+  }
+
+  // `[[distribution]]` is the pre-0.4 spelling of `[[package]]`; uv still reads it.
+  const packageKey = own(doc, 'package') !== undefined ? 'package' : own(doc, 'distribution') !== undefined ? 'distribution' : 'package';
+  const rawPackages = own(doc, packageKey) ?? [];
+  if (!Array.isArray(rawPackages)) throw new LockReadError(`has a \`${packageKey}\` key that is not an array of tables`, packageKey);
+
+  let truncated: LockProblem | undefined;
+  let packageCount = rawPackages.length;
+  if (packageCount > limits.maxPackagesPerLock) {
+    packageCount = limits.maxPackagesPerLock;
+    truncated = {
+      line: lineOf(lines, keyPath(packageKey, packageCount)) ?? 1,
+      message: `has ${rawPackages.length} packages, more than the limit of ${limits.maxPackagesPerLock}; the rest were not checked`,
+    };
+  }
+
+  const packages: LockPackage[] = new Array(packageCount);
+  for (let index = 0; index < packageCount; index++) {
+    packages[index] = readPackage(rawPackages[index], keyPath(packageKey, index), lines);
+  }
+  checkDuplicates(packages, packageKey);
+  // Edges to skipped packages would look dangling, so the check needs the whole lock.
+  if (!truncated) checkDependencies(packages, packageKey);
+
+  const lock: Lock = {
+    file,
+    version: SUPPORTED_VERSION,
+    revision,
+    requiresPython: optionalString(doc, 'requires-python', 'requires-python'),
+    resolutionMarkers: stringList(own(doc, 'resolution-markers'), 'resolution-markers'),
+    supportedMarkers: stringList(own(doc, 'supported-markers'), 'supported-markers'),
+    requiredMarkers: stringList(own(doc, 'required-markers'), 'required-markers'),
+    conflicts: Array.isArray(own(doc, 'conflicts')) ? (own(doc, 'conflicts') as unknown[]) : [],
+    options: readOptions(own(doc, 'options'), lines),
+    manifest: readManifest(own(doc, 'manifest'), lines),
+    packages,
+    raw: doc,
+    lines,
+  };
+  return truncated ? { lock, truncated } : { lock };
+}
+
+function optionalString(table: unknown, key: string, path: string): string | undefined {
+  const value = own(table, key);
+  if (value === undefined) return undefined;
+  const text = asString(value);
+  if (text === undefined) throw new LockReadError(`has a \`${key}\` that is not a string`, path);
+  return text;
+}
+
+function stringList(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((element) => typeof element === 'string')) {
+    throw new LockReadError(`has \`${path}\` that is not an array of strings`, path);
+  }
+  return value as string[];
+}
+
+function readPackage(raw: unknown, path: string, lines: Map<string, number>): LockPackage {
+  if (!isTable(raw)) throw new LockReadError('has a package entry that is not a table', path);
+  const rawName = own(raw, 'name');
+  if (typeof rawName !== 'string' || rawName === '') throw new LockReadError('has a package without a `name`', path);
+  const name = normalizeName(rawName);
+  const version = optionalString(raw, 'version', `${path}.version`);
+  const rawSource = own(raw, 'source');
+  if (rawSource === undefined) throw new LockReadError(`has package \`${name}\` without a \`source\``, path);
+  const source = readSource(rawSource, `${path}.source`, name);
+  if (version === undefined && (source.kind === 'registry' || source.kind === 'git' || source.kind === 'url' || source.kind === 'path')) {
+    // uv: MissingPackageVersion; only source trees (directory, editable, virtual) may have a dynamic version.
+    throw new LockReadError(`has ${source.kind} package \`${name}\` without a \`version\``, path);
+  }
+
+  const pkg: LockPackage = {
+    name,
+    version,
+    source,
+    dependencies: readDependencies(own(raw, 'dependencies'), `${path}.dependencies`),
+    optionalDependencies: readDependencyGroups(own(raw, 'optional-dependencies'), `${path}.optional-dependencies`),
+    // Written as `dev-dependencies`; `dependency-groups` is accepted on read.
+    devDependencies: readDependencyGroups(
+      own(raw, 'dev-dependencies') ?? own(raw, 'dependency-groups'),
+      own(raw, 'dev-dependencies') !== undefined ? `${path}.dev-dependencies` : `${path}.dependency-groups`,
+    ),
+    resolutionMarkers: stringList(own(raw, 'resolution-markers'), `${path}.resolution-markers`),
+    wheels: [],
+    line: lines.get(path),
+  };
+
+  const sdist = own(raw, 'sdist');
+  if (sdist !== undefined) pkg.sdist = readArtifact(sdist, 'sdist', `${path}.sdist`, lines);
+  const wheels = own(raw, 'wheels');
+  if (wheels !== undefined) {
+    if (!Array.isArray(wheels)) throw new LockReadError(`has package \`${name}\` whose \`wheels\` is not an array`, `${path}.wheels`);
+    pkg.wheels = wheels.map((wheel, index) => readArtifact(wheel, 'wheel', `${path}.wheels[${index}]`, lines));
+  }
+  const metadata = own(raw, 'metadata');
+  if (metadata !== undefined) pkg.metadata = readMetadata(metadata, `${path}.metadata`);
+  return pkg;
+}
+
+/** The one-key `source` inline table. */
+function readSource(raw: unknown, path: string, name: string): LockSource {
+  if (!isTable(raw)) throw new LockReadError(`has package \`${name}\` whose \`source\` is not a table`, path);
+  const registry = own(raw, 'registry');
+  if (typeof registry === 'string') return { kind: 'registry', url: registry };
+  const git = own(raw, 'git');
+  if (typeof git === 'string') return parseGitSource(git, path, name);
+  const url = own(raw, 'url');
+  if (typeof url === 'string') {
+    const subdirectory = asString(own(raw, 'subdirectory'));
+    return subdirectory === undefined ? { kind: 'url', url } : { kind: 'url', url, subdirectory };
+  }
+  for (const kind of ['path', 'directory', 'editable', 'virtual'] as const) {
+    const value = own(raw, kind);
+    if (typeof value === 'string') return { kind, path: value };
+  }
+  throw new LockReadError(`has package \`${name}\` with a \`source\` uv does not know (expected registry, git, url, path, directory, editable or virtual)`, path);
+}
+
+/**
+ * `https://github.com/o/r?rev=v1&subdirectory=x#<commit>`: the query carries the requested reference
+ * and subdirectory, the fragment the resolved commit, which uv requires (InvalidGitSourceUrl).
+ */
+export function parseGitSource(value: string, path: string, name: string): Extract<LockSource, { kind: 'git' }> {
+  const hashAt = value.indexOf('#');
+  const commit = hashAt === -1 ? '' : value.slice(hashAt + 1);
+  const beforeFragment = hashAt === -1 ? value : value.slice(0, hashAt);
+  if (!HEX_COMMIT_RE.test(commit)) {
+    throw new LockReadError(`has git package \`${name}\` whose source does not end in the full commit hash (\`#<sha>\`); uv cannot read it`, path);
+  }
+  const queryAt = beforeFragment.indexOf('?');
+  const url = queryAt === -1 ? beforeFragment : beforeFragment.slice(0, queryAt);
+  const params = new URLSearchParams(queryAt === -1 ? '' : beforeFragment.slice(queryAt + 1));
+  let reference: { type: 'branch' | 'tag' | 'rev'; value: string } | null = null;
+  for (const type of ['branch', 'tag', 'rev'] as const) {
+    const refValue = params.get(type);
+    if (refValue !== null) {
+      reference = { type, value: refValue };
+      break;
+    }
+  }
+  if (reference?.type === 'rev' && /^[0-9a-fA-F]{40}$/.test(reference.value) && reference.value.toLowerCase() !== commit) {
+    throw new LockReadError(`has git package \`${name}\` locked at commit ${commit} although it asks for revision ${reference.value}`, path);
+  }
+  const source: Extract<LockSource, { kind: 'git' }> = { kind: 'git', url, commit, reference };
+  const subdirectory = params.get('subdirectory');
+  if (subdirectory !== null) source.subdirectory = subdirectory;
+  return source;
+}
+
+function readDependencies(raw: unknown, path: string): LockDependency[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new LockReadError('has `dependencies` that is not an array', path);
+  const out: LockDependency[] = new Array(raw.length);
+  for (let index = 0; index < raw.length; index++) {
+    const entry = raw[index];
+    const entryPath = `${path}[${index}]`;
+    const name = own(entry, 'name');
+    if (typeof name !== 'string' || name === '') throw new LockReadError('has a dependency without a `name`', entryPath);
+    const dependency: LockDependency = { name: normalizeName(name), extras: [] };
+    const version = own(entry, 'version');
+    if (version !== undefined) {
+      if (typeof version !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`version\` is not a string`, entryPath);
+      dependency.version = version;
+    }
+    const source = own(entry, 'source');
+    if (source !== undefined) dependency.source = readSource(source, entryPath, dependency.name);
+    const extras = own(entry, 'extra');
+    if (extras !== undefined) {
+      const list = asStringArray(extras);
+      if (list === undefined) throw new LockReadError(`has a dependency on \`${name}\` whose \`extra\` is not an array`, entryPath);
+      dependency.extras = list.map(normalizeName);
+    }
+    const marker = own(entry, 'marker');
+    if (marker !== undefined) {
+      if (typeof marker !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`marker\` is not a string`, entryPath);
+      dependency.marker = marker;
+    }
+    out[index] = dependency;
+  }
+  return out;
+}
+
+function readDependencyGroups(raw: unknown, path: string): Record<string, LockDependency[]> {
+  const out: Record<string, LockDependency[]> = Object.create(null) as Record<string, LockDependency[]>;
+  if (raw === undefined) return out;
+  if (!isTable(raw)) throw new LockReadError('has a dependency group table that is not a table', path);
+  for (const [group, list] of Object.entries(raw)) out[normalizeName(group)] = readDependencies(list, `${path}.${keySegment(group)}`);
+  return out;
+}
+
+function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', path: string, lines: Map<string, number>): LockArtifact {
+  if (!isTable(raw)) throw new LockReadError(`has a ${kind} that is not a table`, path);
+  const artifact: LockArtifact = { kind };
+  const url = own(raw, 'url');
+  if (typeof url === 'string') artifact.url = url;
+  const filePath = own(raw, 'path');
+  if (typeof filePath === 'string') artifact.path = filePath;
+  const filename = own(raw, 'filename');
+  if (typeof filename === 'string') artifact.filename = filename;
+  else {
+    const location = artifact.url ?? artifact.path;
+    if (location !== undefined) artifact.filename = basename(location);
+  }
+  const hash = own(raw, 'hash');
+  if (hash !== undefined) {
+    if (typeof hash !== 'string') throw new LockReadError(`has a ${kind} whose \`hash\` is not a string`, path);
+    artifact.hash = hash;
+  }
+  const size = asNumber(own(raw, 'size'));
+  if (size !== undefined) artifact.size = size;
+  // `upload_time` is the 0.6.15-0.6.x spelling.
+  const uploadTime = asString(own(raw, 'upload-time') ?? own(raw, 'upload_time'));
+  if (uploadTime !== undefined) artifact.uploadTime = uploadTime;
+  artifact.line = lineOf(lines, path);
+  return artifact;
+}
+
+/** The last path segment of a URL or path, without query or fragment, percent-decoded when possible. */
+function basename(location: string): string {
+  let end = location.length;
+  const query = location.indexOf('?');
+  if (query !== -1) end = query;
+  const fragment = location.indexOf('#');
+  if (fragment !== -1 && fragment < end) end = fragment;
+  const trimmed = location.slice(0, end);
+  const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function readMetadata(raw: unknown, path: string): NonNullable<LockPackage['metadata']> {
+  if (!isTable(raw)) throw new LockReadError('has `metadata` that is not a table', path);
+  const metadata: NonNullable<LockPackage['metadata']> = {
+    requiresDist: readRequirementTables(own(raw, 'requires-dist'), `${path}.requires-dist`),
+    requiresDev: Object.create(null) as Record<string, RequirementTable[]>,
+  };
+  // Written as `requires-dev`; `dependency-groups` is accepted on read.
+  const devKey = own(raw, 'requires-dev') !== undefined ? 'requires-dev' : 'dependency-groups';
+  const requiresDev = own(raw, devKey);
+  if (requiresDev !== undefined) {
+    if (!isTable(requiresDev)) throw new LockReadError(`has \`${devKey}\` that is not a table`, `${path}.${devKey}`);
+    for (const [group, list] of Object.entries(requiresDev)) {
+      metadata.requiresDev[normalizeName(group)] = readRequirementTables(list, `${path}.${devKey}.${keySegment(group)}`);
+    }
+  }
+  const providesExtras = own(raw, 'provides-extras');
+  if (providesExtras !== undefined) metadata.providesExtras = stringList(providesExtras, `${path}.provides-extras`);
+  return metadata;
+}
+
+const REQUIREMENT_STRING_KEYS = ['marker', 'specifier', 'index', 'git', 'url', 'path', 'directory', 'editable', 'virtual', 'subdirectory'] as const;
+
+function readRequirementTables(raw: unknown, path: string): RequirementTable[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new LockReadError('has a requirement list that is not an array', path);
+  return raw.map((entry, index) => readRequirementTable(entry, `${path}[${index}]`));
+}
+
+function readRequirementTable(raw: unknown, path: string): RequirementTable {
+  const name = own(raw, 'name');
+  if (typeof name !== 'string' || name === '') throw new LockReadError('has a requirement without a `name`', path);
+  const requirement: RequirementTable = { name: normalizeName(name) };
+  for (const key of REQUIREMENT_STRING_KEYS) {
+    const value = own(raw, key);
+    if (value === undefined) continue;
+    // uv writes `editable = "."`; very old locks wrote booleans for editable/virtual flags.
+    const text = typeof value === 'boolean' ? String(value) : asString(value);
+    if (text === undefined) throw new LockReadError(`has a requirement on \`${name}\` whose \`${key}\` is not a string`, path);
+    requirement[key] = text;
+  }
+  for (const key of ['extras', 'groups'] as const) {
+    const value = own(raw, key);
+    if (value === undefined) continue;
+    const list = asStringArray(value);
+    if (list === undefined) throw new LockReadError(`has a requirement on \`${name}\` whose \`${key}\` is not an array`, path);
+    requirement[key] = list;
+  }
+  return requirement;
+}
+
+/** Manifest lists are read leniently: an entry of another shape (a scoped override) is kept in `raw`, not rejected. */
+function lenientRequirementTables(raw: unknown, path: string): RequirementTable[] {
+  if (!Array.isArray(raw)) return [];
+  const out: RequirementTable[] = [];
+  raw.forEach((entry, index) => {
+    if (typeof own(entry, 'name') !== 'string') return;
+    try {
+      out.push(readRequirementTable(entry, `${path}[${index}]`));
+    } catch {
+      // Kept in Lock.raw for whoever needs the exact shape.
+    }
+  });
+  return out;
+}
+
+function readManifest(raw: unknown, lines: Map<string, number>): LockManifest {
+  const table = asTable(raw);
+  const groups: Record<string, RequirementTable[]> = Object.create(null) as Record<string, RequirementTable[]>;
+  for (const [group, list] of entriesOf(own(table, 'dependency-groups'))) {
+    groups[normalizeName(group)] = lenientRequirementTables(list, keyPath('manifest', 'dependency-groups', group));
+  }
+  return {
+    members: (asStringArray(own(table, 'members')) ?? []).map(normalizeName),
+    requirements: lenientRequirementTables(own(table, 'requirements'), 'manifest.requirements'),
+    constraints: lenientRequirementTables(own(table, 'constraints'), 'manifest.constraints'),
+    overrides: lenientRequirementTables(own(table, 'overrides'), 'manifest.overrides'),
+    excludes: Array.isArray(own(table, 'excludes')) ? (own(table, 'excludes') as unknown[]) : [],
+    buildConstraints: lenientRequirementTables(own(table, 'build-constraints'), 'manifest.build-constraints'),
+    dependencyGroups: groups,
+    dependencyMetadata: Array.isArray(own(table, 'dependency-metadata')) ? (own(table, 'dependency-metadata') as unknown[]) : [],
+    line: lines.get('manifest'),
+  };
+}
+
+function readOptions(raw: unknown, lines: Map<string, number>): LockOptions {
+  const table = asTable(raw);
+  const options: LockOptions = { excludeNewerPackage: Object.create(null) as Record<string, ExcludeNewerPackageValue>, line: lines.get('options') };
+  const resolutionMode = asString(own(table, 'resolution-mode'));
+  if (resolutionMode !== undefined) options.resolutionMode = resolutionMode;
+  const prereleaseMode = asString(own(table, 'prerelease-mode'));
+  if (prereleaseMode !== undefined) options.prereleaseMode = prereleaseMode;
+  const forkStrategy = asString(own(table, 'fork-strategy'));
+  if (forkStrategy !== undefined) options.forkStrategy = forkStrategy;
+  const excludeNewer = asString(own(table, 'exclude-newer'));
+  if (excludeNewer !== undefined) options.excludeNewer = excludeNewer;
+  const excludeNewerSpan = asString(own(table, 'exclude-newer-span'));
+  if (excludeNewerSpan !== undefined) options.excludeNewerSpan = excludeNewerSpan;
+  for (const [name, value] of entriesOf(own(table, 'exclude-newer-package'))) {
+    const key = normalizeName(name);
+    if (value === false) options.excludeNewerPackage[key] = false;
+    else if (typeof value === 'string' || value instanceof Date) options.excludeNewerPackage[key] = { timestamp: asString(value) };
+    else if (isTable(value)) {
+      const entry: { timestamp?: string; span?: string } = {};
+      const timestamp = asString(own(value, 'timestamp'));
+      if (timestamp !== undefined) entry.timestamp = timestamp;
+      const span = asString(own(value, 'span'));
+      if (span !== undefined) entry.span = span;
+      options.excludeNewerPackage[key] = entry;
+    }
+  }
+  const prereleasePackage: Record<string, string> = Object.create(null) as Record<string, string>;
+  let hasPrereleasePackage = false;
+  for (const [name, value] of entriesOf(own(table, 'prerelease-package'))) {
+    if (typeof value !== 'string') continue;
+    prereleasePackage[normalizeName(name)] = value;
+    hasPrereleasePackage = true;
+  }
+  if (hasPrereleasePackage) options.prereleasePackage = prereleasePackage;
+  return options;
+}
+
+/** A stable identity for a source: kind plus everything that locates it. */
+export function sourceKey(source: LockSource): string {
+  switch (source.kind) {
+    case 'registry':
+      return `registry\0${source.url}`;
+    case 'git':
+      return `git\0${source.url}\0${source.reference ? `${source.reference.type}=${source.reference.value}` : ''}\0${source.subdirectory ?? ''}\0${source.commit ?? ''}`;
+    case 'url':
+      return `url\0${source.url}\0${source.subdirectory ?? ''}`;
+    default:
+      return `${source.kind}\0${source.path}`;
+  }
+}
+
+/** A source as a reviewer reads it: `registry https://pypi.org/simple`, `git https://github.com/o/r@<sha>`. */
+export function describeSource(source: LockSource): string {
+  switch (source.kind) {
+    case 'registry':
+      return `registry ${source.url}`;
+    case 'git': {
+      const subdirectory = source.subdirectory ? ` (subdirectory ${source.subdirectory})` : '';
+      return `git ${source.url}@${source.commit ?? '(no commit)'}${subdirectory}`;
+    }
+    case 'url':
+      return `url ${source.url}${source.subdirectory ? ` (subdirectory ${source.subdirectory})` : ''}`;
+    default:
+      return `${source.kind} ${source.path}`;
+  }
+}
+
+function checkDuplicates(packages: LockPackage[], packageKey: string): void {
+  const seen = new Set<string>();
+  packages.forEach((pkg, index) => {
+    const id = `${pkg.name}\0${pkg.version ?? ''}\0${sourceKey(pkg.source)}`;
+    if (seen.has(id)) {
+      throw new LockReadError(`has package \`${pkg.name}\`${pkg.version ? ` ${pkg.version}` : ''} from the same source twice`, keyPath(packageKey, index));
+    }
+    seen.add(id);
+  });
+}
+
+/** Every edge must name a package the lock has, unambiguously (UnrecognizedDependency, MissingDependencyVersion/Source). */
+function checkDependencies(packages: LockPackage[], packageKey: string): void {
+  const byName = new Map<string, LockPackage[]>();
+  for (const pkg of packages) {
+    const list = byName.get(pkg.name);
+    if (list) list.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+  }
+  packages.forEach((pkg, index) => {
+    const check = (dependency: LockDependency): void => {
+      const candidates = byName.get(dependency.name);
+      const where = keyPath(packageKey, index);
+      if (!candidates) {
+        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\`, which the lock does not contain`, where);
+      }
+      if (candidates.length === 1 && dependency.version === undefined && dependency.source === undefined) return;
+      const matches = candidates.filter(
+        (candidate) =>
+          (dependency.version === undefined || (candidate.version !== undefined && versionsEqual(candidate.version, dependency.version))) &&
+          (dependency.source === undefined || sourceKey(candidate.source) === sourceKey(dependency.source)),
+      );
+      if (matches.length === 0) {
+        throw new LockReadError(
+          `has package \`${pkg.name}\` depending on \`${dependency.name}\`${dependency.version ? ` ${dependency.version}` : ''}, which the lock does not contain`,
+          where,
+        );
+      }
+      if (matches.length > 1) {
+        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`, where);
+      }
+    };
+    pkg.dependencies.forEach(check);
+    for (const list of Object.values(pkg.optionalDependencies)) list.forEach(check);
+    for (const list of Object.values(pkg.devDependencies)) list.forEach(check);
+  });
+}
