@@ -1,4 +1,5 @@
 import type { Finding, Severity, WaivedFinding } from '../findings.js';
+import type { Settings } from '../settings/types.js';
 import type { PackageChange, ProjectPair } from '../uv/model.js';
 
 /** The JSON report of the design doc (`--format json`); every other reporter renders from it. */
@@ -21,4 +22,6 @@ export interface RunResult {
   pairs: ProjectPair[];
   /** Human-readable lines about how the run went (which source was used, network notes). */
   log: string[];
+  /** The settings the run used, with the config file applied. */
+  settings: Settings;
 }

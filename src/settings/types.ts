@@ -76,6 +76,10 @@ export interface Settings {
   githubToken: string | null;
   /** owner/repo of the repository under check, when known (for the GitHub client). */
   repository: string | null;
+  /** Repo-relative folder to check ('' for the whole repository): the `working-directory` input. */
+  scope: string;
+  /** Only for the action. */
+  action?: { checkRun: boolean; comment: CommentMode; sarifFile: string | null };
 }
 
 export class SettingsError extends Error {}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+/**
+ * The CLI: `lockgate [DIR] [--base REV] [--head REV] [--format …] …` (see --help).
+ * Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage or internal error,
+ * always as one line on stderr, never a stack trace.
+ */
+import { writeFileSync } from 'node:fs';
+import { runLockgate } from '../engine.js';
+import { exitCodeFor, renderGithub } from '../report/github.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
+import { terminalSafe } from '../report/terminal.js';
+import { renderText } from '../report/text.js';
+import type { RunResult } from '../report/types.js';
+import { CLI_USAGE, settingsFromArgv } from '../settings/resolve.js';
+import { SettingsError, type Settings } from '../settings/types.js';
+import { VERSION } from '../version.js';
+
+function render(result: RunResult, settings: Settings, toTerminal: boolean): string {
+  switch (settings.format) {
+    case 'json':
+      return renderJson(result.report);
+    case 'sarif':
+      return renderSarif(result.report);
+    case 'markdown':
+      return renderMarkdown(result, { maxBytes: 1024 * 1024 });
+    case 'github':
+      return renderGithub(result.report);
+    case 'text':
+      return renderText(result.report, { color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb' });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const command = settingsFromArgv(argv, process.env, process.cwd());
+    if (command.kind === 'help') {
+      process.stdout.write(CLI_USAGE);
+      return 0;
+    }
+    if (command.kind === 'version') {
+      process.stdout.write(`lockgate ${VERSION}\n`);
+      return 0;
+    }
+    const result = await runLockgate(command.settings);
+    const settings = result.settings;
+    const toTerminal = settings.output === null && process.stdout.isTTY === true;
+    const text = render(result, settings, toTerminal);
+    if (settings.output !== null) writeFileSync(settings.output, text);
+    else process.stdout.write(text);
+    if (settings.format === 'text' || settings.output !== null) {
+      for (const line of result.log) process.stderr.write(`lockgate: ${terminalSafe(line)}\n`);
+    }
+    return exitCodeFor(result.report, settings.failOn);
+  } catch (error) {
+    const message = error instanceof SettingsError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    process.stderr.write(`lockgate: ${terminalSafe(message.split('\n')[0])}\n`);
+    if (process.env.LOCKGATE_DEBUG && !(error instanceof SettingsError)) process.stderr.write(`${terminalSafe(String((error as Error)?.stack))}\n`);
+    return 2;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;

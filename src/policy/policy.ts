@@ -1,0 +1,152 @@
+/**
+ * Policy turns raw rule findings into what is reported: severity overrides, inline ignores,
+ * config ignores and exemptions (with expiry), and only-new. Nothing is dropped silently:
+ * every waived finding goes to `waived` with why, and an expired ignore is itself reported.
+ */
+import { makeFinding, type Finding, type Severity, type WaivedFinding } from '../findings.js';
+import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
+
+export interface PolicyInput {
+  findings: (Finding | WaivedFinding)[];
+  config: LockgateConfig;
+  configFile: string;
+  /** Text of the head files, for inline `# lockgate: ignore[rule]` comments. */
+  texts: ReadonlyMap<string, string>;
+  now: Date;
+  onlyNew: boolean;
+}
+
+export interface PolicyResult {
+  findings: Finding[];
+  waived: WaivedFinding[];
+}
+
+const INLINE_RE = /#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi;
+
+/** Rule ids named by inline ignores on a given line (1-based) of a text; cached per file. */
+class InlineIgnores {
+  private cache = new Map<string, Map<number, Set<string>>>();
+  constructor(private texts: ReadonlyMap<string, string>) {}
+
+  private forFile(file: string): Map<number, Set<string>> {
+    let byLine = this.cache.get(file);
+    if (byLine) return byLine;
+    byLine = new Map();
+    const text = this.texts.get(file);
+    if (text !== undefined && text.includes('lockgate')) {
+      const lines = text.split('\n');
+      lines.forEach((line, i) => {
+        for (const match of line.matchAll(INLINE_RE)) {
+          const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);
+          const set = byLine!.get(i + 1) ?? new Set<string>();
+          ids.forEach((id) => set.add(id));
+          byLine!.set(i + 1, set);
+        }
+      });
+    }
+    this.cache.set(file, byLine);
+    return byLine;
+  }
+
+  /** An ignore on the finding's line or on the line above it. */
+  covers(finding: Finding): boolean {
+    if (finding.line === undefined) return false;
+    const byLine = this.forFile(finding.file);
+    return [finding.line, finding.line - 1].some((line) => {
+      const ids = byLine.get(line);
+      return ids !== undefined && (ids.has(finding.rule) || ids.has('*'));
+    });
+  }
+}
+
+/** A path glob (`*` within a folder, `**` across folders, `?` one character) as a RegExp. */
+export function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      source += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') source += '[^/]*';
+    else if (c === '?') source += '[^/]';
+    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}
+
+function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
+  if (entry.rule !== finding.rule) return false;
+  if (entry.path !== undefined && !globToRegExp(entry.path.replace(/^\.\//, '')).test(finding.file)) return false;
+  if (entry.package !== undefined && finding.package?.name !== entry.package.toLowerCase().replace(/[-_.]+/g, '-')) return false;
+  return true;
+}
+
+/** An `until` date is valid through the end of that day (UTC). */
+export function isExpired(until: string | undefined, now: Date): boolean {
+  return until !== undefined && now.getTime() >= Date.parse(`${until}T00:00:00Z`) + 86_400_000;
+}
+
+export function applyPolicy(input: PolicyInput): PolicyResult {
+  const { config, now } = input;
+  const inline = new InlineIgnores(input.texts);
+  const findings: Finding[] = [];
+  const waived: WaivedFinding[] = [];
+  const expiredNoted = new Set<IgnoreEntry>();
+
+  for (const raw of input.findings) {
+    const level = config.rules[raw.rule];
+    if (level === 'off') continue;
+    let finding: Finding | WaivedFinding = level ? { ...raw, severity: level as Severity } : raw;
+    if (input.onlyNew && !finding.introduced) continue;
+    if ((finding as WaivedFinding).waiver) {
+      waived.push(finding as WaivedFinding);
+      continue;
+    }
+    if (inline.covers(finding)) {
+      waived.push({ ...finding, waiver: { by: 'inline', reason: `# lockgate: ignore[${finding.rule}] in ${finding.file}` } });
+      continue;
+    }
+    const entry = config.ignore.find((candidate) => ignoreMatches(candidate, finding));
+    if (entry && !isExpired(entry.until, now)) {
+      waived.push({ ...finding, waiver: { by: 'config-ignore', reason: entry.reason, until: entry.until } });
+      continue;
+    }
+    if (entry) {
+      expiredNoted.add(entry);
+      finding = { ...finding, message: `${finding.message} (The ignore in ${input.configFile} expired on ${entry.until}: "${entry.reason}".)` };
+    }
+    findings.push(finding);
+  }
+
+  // Expired entries are reported even when nothing matches them any more, so they get cleaned up.
+  for (const entry of config.ignore) {
+    if (!isExpired(entry.until, now)) continue;
+    findings.push(
+      makeFinding({
+        rule: entry.rule,
+        severity: 'notice',
+        file: input.configFile,
+        message: `An ignore of ${entry.rule}${entry.path ? ` for ${entry.path}` : ''}${entry.package ? ` for ${entry.package}` : ''} expired on ${entry.until} ("${entry.reason}")${expiredNoted.has(entry) ? ' and no longer waives anything' : ''}.`,
+        fix: `Fix what it waived, or renew it with a new until date and reason in ${input.configFile}.`,
+        subject: `expired-ignore:${entry.rule}:${entry.path ?? ''}:${entry.package ?? ''}`,
+        introduced: true,
+      }),
+    );
+  }
+  for (const exemption of config.cooldown.exempt) {
+    if (!isExpired(exemption.until, now)) continue;
+    findings.push(
+      makeFinding({
+        rule: 'cooldown',
+        severity: 'notice',
+        file: input.configFile,
+        message: `The cooldown exemption for ${exemption.package} expired on ${exemption.until} ("${exemption.reason}").`,
+        fix: `Remove it from cooldown.exempt in ${input.configFile}, or renew it with a new until date and reason.`,
+        package: { name: exemption.package },
+        subject: `expired-exemption:${exemption.package}`,
+        introduced: true,
+      }),
+    );
+  }
+  return { findings, waived };
+}

@@ -1,0 +1,50 @@
+/**
+ * Workflow commands (`::error file=…::message`). Values are escaped as the runner unescapes them
+ * (actions/toolkit's command.ts), so no file name or message can end the command early or start
+ * a second one: `%`, CR and LF in data; additionally `:` and `,` in properties.
+ */
+import { compareFindings, severityRank, type Finding } from '../findings.js';
+import type { FailOn } from '../settings/types.js';
+import type { Report } from './types.js';
+
+export function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const COMMAND: Record<Finding['severity'], string> = { error: 'error', warning: 'warning', notice: 'notice' };
+
+export function workflowCommand(finding: Finding): string {
+  const props: string[] = [`file=${escapeProperty(finding.file)}`];
+  if (finding.line !== undefined) props.push(`line=${finding.line}`);
+  if (finding.endLine !== undefined) props.push(`endLine=${finding.endLine}`);
+  if (finding.column !== undefined) props.push(`col=${finding.column}`);
+  props.push(`title=${escapeProperty(`lockgate ${finding.rule}`)}`);
+  const text = finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message;
+  return `::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(text)}`;
+}
+
+/** `--format github`: one command per finding, most severe first, and a closing total. */
+export function renderGithub(report: Report): string {
+  const lines = [...report.findings].sort(compareFindings).map(workflowCommand);
+  const { error, warning, notice } = report.counts;
+  lines.push(`lockgate: ${error} errors, ${warning} warnings, ${notice} notices`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** 0: nothing at or above fail-on; 1: something is. */
+export function exitCodeFor(report: Report, failOn: FailOn): 0 | 1 {
+  if (failOn === 'never') return 0;
+  const threshold = severityRank(failOn);
+  return report.findings.some((f) => severityRank(f.severity) >= threshold) ? 1 : 0;
+}
+
+/** The one-line reason for a failed check, e.g. "3 errors at or above fail-on: error". */
+export function failureReason(report: Report, failOn: FailOn): string {
+  const threshold = failOn === 'never' ? 4 : severityRank(failOn);
+  const n = report.findings.filter((f) => severityRank(f.severity) >= threshold).length;
+  return `lockgate: ${n} finding${n === 1 ? '' : 's'} at or above fail-on: ${failOn}`;
+}

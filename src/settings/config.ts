@@ -1,0 +1,155 @@
+/**
+ * `.github/lockgate.yml`: parsed and validated once. Every bad value is a SettingsError that names
+ * the file, the line and the key, so a typo never silently disables a check.
+ */
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { DEFAULT_LIMITS, SettingsError, type CooldownExemption, type IgnoreEntry, type LockgateConfig, type RuleLevel } from './types.js';
+
+export function defaultConfig(): LockgateConfig {
+  return {
+    cooldown: { exempt: [] },
+    rules: {},
+    ignore: [],
+    workflows: { allowRefPin: [] },
+    typosquat: { allow: [], top: 5000 },
+    requirements: { pin: 'direct' },
+    limits: { ...DEFAULT_LIMITS },
+  };
+}
+
+const LEVELS = new Set(['off', 'notice', 'warning', 'error']);
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Parses the config text. `knownRules` guards against typos in rule ids. */
+export function parseConfig(file: string, text: string, knownRules: ReadonlySet<string>): LockgateConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const lineOf = (node: unknown): number => {
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    return range ? lineCounter.linePos(range[0]).line : 1;
+  };
+  const fail = (node: unknown, message: string): never => {
+    throw new SettingsError(`${file}:${lineOf(node)}: ${message}`);
+  };
+  if (doc.errors.length > 0) {
+    const error = doc.errors[0];
+    throw new SettingsError(`${file}:${lineCounter.linePos(error.pos[0]).line}: not valid YAML: ${error.message.split('\n')[0]}`);
+  }
+  const config = defaultConfig();
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
+  if (!isMap(root)) fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits)');
+
+  const mapEntries = (node: unknown, where: string): [string, Node, Node | null][] => {
+    if (!isMap(node)) fail(node, `${where} must be a mapping`);
+    return (node as { items: { key: unknown; value: unknown }[] }).items.map((pair) => {
+      if (!isScalar(pair.key)) fail(pair.key, `${where} has a key that is not a plain name`);
+      return [String((pair.key as { value: unknown }).value), pair.key as Node, (pair.value ?? null) as Node | null];
+    });
+  };
+  const scalarString = (node: Node | null, where: string): string => {
+    if (!isScalar(node) || node.value === null || typeof node.value === 'object') fail(node, `${where} must be a string`);
+    return String((node as { value: unknown }).value);
+  };
+  const date = (node: Node | null, where: string): string => {
+    const value = isScalar(node) && node.value instanceof Date ? node.value.toISOString().slice(0, 10) : scalarString(node, where);
+    if (!DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) fail(node, `${where} must be a date YYYY-MM-DD, not "${value}"`);
+    return value;
+  };
+  const positiveInt = (node: Node | null, where: string, max: number): number => {
+    const value = isScalar(node) ? Number(node.value) : NaN;
+    if (!Number.isInteger(value) || value < 0 || value > max) fail(node, `${where} must be a whole number from 0 to ${max}`);
+    return value;
+  };
+  const stringList = (node: Node | null, where: string): string[] => {
+    if (node === null) return [];
+    if (!isSeq(node)) fail(node, `${where} must be a list`);
+    return (node as { items: Node[] }).items.map((item, i) => scalarString(item, `${where}[${i}]`));
+  };
+  const ruleId = (node: Node | null, where: string): string => {
+    const id = scalarString(node, where);
+    if (!knownRules.has(id)) fail(node, `${where}: unknown rule id "${id}"`);
+    return id;
+  };
+
+  for (const [section, keyNode, value] of mapEntries(root, 'the config')) {
+    switch (section) {
+      case 'cooldown':
+        for (const [key, k, v] of mapEntries(value, 'cooldown')) {
+          if (key === 'days') config.cooldown.days = positiveInt(v, 'cooldown.days', 3650);
+          else if (key === 'exempt') {
+            if (v === null) continue;
+            if (!isSeq(v)) fail(v, 'cooldown.exempt must be a list');
+            config.cooldown.exempt = (v as unknown as { items: Node[] }).items.map((item, i): CooldownExemption => {
+              const where = `cooldown.exempt[${i}]`;
+              const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
+              for (const name of fields.keys()) if (!['package', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
+              if (!fields.has('package') || !fields.has('until') || !fields.has('reason')) fail(item, `${where} needs package, until and reason: an exemption without an expiry or a reason stays forever`);
+              return {
+                package: scalarString(fields.get('package') ?? null, `${where}.package`),
+                until: date(fields.get('until') ?? null, `${where}.until`),
+                reason: scalarString(fields.get('reason') ?? null, `${where}.reason`),
+              };
+            });
+          } else fail(k, `unknown key cooldown.${key} (expected days, exempt)`);
+        }
+        break;
+      case 'rules':
+        for (const [id, k, v] of mapEntries(value, 'rules')) {
+          if (!knownRules.has(id)) fail(k, `rules: unknown rule id "${id}"`);
+          const level = scalarString(v, `rules.${id}`);
+          if (!LEVELS.has(level)) fail(v, `rules.${id} must be one of off, notice, warning, error, not "${level}"`);
+          config.rules[id] = level as RuleLevel;
+        }
+        break;
+      case 'ignore':
+        if (value === null) break;
+        if (!isSeq(value)) fail(value, 'ignore must be a list');
+        config.ignore = (value as unknown as { items: Node[] }).items.map((item, i): IgnoreEntry => {
+          const where = `ignore[${i}]`;
+          const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
+          for (const name of fields.keys()) if (!['rule', 'path', 'package', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
+          if (!fields.has('rule') || !fields.has('reason')) fail(item, `${where} needs rule and reason`);
+          const entry: IgnoreEntry = { rule: ruleId(fields.get('rule') ?? null, `${where}.rule`), reason: scalarString(fields.get('reason') ?? null, `${where}.reason`) };
+          if (fields.has('path')) entry.path = scalarString(fields.get('path') ?? null, `${where}.path`);
+          if (fields.has('package')) entry.package = scalarString(fields.get('package') ?? null, `${where}.package`);
+          if (fields.has('until')) entry.until = date(fields.get('until') ?? null, `${where}.until`);
+          return entry;
+        });
+        break;
+      case 'workflows':
+        for (const [key, k, v] of mapEntries(value, 'workflows')) {
+          if (key === 'allow-ref-pin') config.workflows.allowRefPin = stringList(v, 'workflows.allow-ref-pin');
+          else fail(k, `unknown key workflows.${key} (expected allow-ref-pin)`);
+        }
+        break;
+      case 'typosquat':
+        for (const [key, k, v] of mapEntries(value, 'typosquat')) {
+          if (key === 'allow') config.typosquat.allow = stringList(v, 'typosquat.allow');
+          else if (key === 'top') config.typosquat.top = Math.max(1, positiveInt(v, 'typosquat.top', 15000));
+          else fail(k, `unknown key typosquat.${key} (expected allow, top)`);
+        }
+        break;
+      case 'requirements':
+        for (const [key, k, v] of mapEntries(value, 'requirements')) {
+          if (key !== 'pin') fail(k, `unknown key requirements.${key} (expected pin)`);
+          const pin = scalarString(v, 'requirements.pin');
+          if (pin !== 'none' && pin !== 'direct' && pin !== 'all') fail(v, `requirements.pin must be none, direct or all, not "${pin}"`);
+          config.requirements.pin = pin as 'none' | 'direct' | 'all';
+        }
+        break;
+      case 'limits':
+        for (const [key, k, v] of mapEntries(value, 'limits')) {
+          if (key === 'max-file-bytes') config.limits.maxFileBytes = positiveInt(v, 'limits.max-file-bytes', 1 << 30);
+          else if (key === 'max-packages-per-lock') config.limits.maxPackagesPerLock = positiveInt(v, 'limits.max-packages-per-lock', 10_000_000);
+          else if (key === 'max-yaml-aliases') config.limits.maxYamlAliases = positiveInt(v, 'limits.max-yaml-aliases', 1_000_000);
+          else if (key === 'max-rendered-findings') config.limits.maxRenderedFindings = positiveInt(v, 'limits.max-rendered-findings', 1_000_000);
+          else fail(k, `unknown key limits.${key} (expected max-file-bytes, max-packages-per-lock, max-yaml-aliases, max-rendered-findings)`);
+        }
+        break;
+      default:
+        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits)`);
+    }
+  }
+  return config;
+}

@@ -1,0 +1,195 @@
+/**
+ * The one place where CLI flags and action inputs become a typed Settings object. Each bad value
+ * is a SettingsError with a message a user can act on; nothing downstream re-validates.
+ */
+import { parseArgs } from 'node:util';
+import { resolve as resolvePath } from 'node:path';
+import { defaultConfig } from './config.js';
+import { SettingsError, type CommentMode, type FailOn, type LockgateConfig, type OutputFormat, type Settings } from './types.js';
+
+export const DEFAULT_COOLDOWN_DAYS = 7;
+export const DEFAULT_CONFIG_FILE = '.github/lockgate.yml';
+const FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'markdown', 'github'];
+const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'notice', 'never'];
+const COMMENT: readonly CommentMode[] = ['never', 'on-findings', 'always'];
+const NETWORK_BUDGET_MS = 60_000;
+
+export function parseCooldownDays(value: string, where: string): number {
+  const trimmed = value.trim();
+  if (!/^\d{1,4}$/.test(trimmed)) throw new SettingsError(`${where} must be a whole number of days (0 to 3650), not "${value}"`);
+  const days = Number(trimmed);
+  if (days > 3650) throw new SettingsError(`${where} must be at most 3650 days, not ${days}`);
+  return days;
+}
+
+export function parseNow(value: string, where: string): Date {
+  // RFC 3339 with a zone, or a plain date meaning midnight UTC.
+  const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/i.test(value.trim());
+  const date = new Date(/T/i.test(value) ? value.trim() : `${value.trim()}T00:00:00Z`);
+  if (!ok || Number.isNaN(date.getTime())) throw new SettingsError(`${where} must be an RFC 3339 time such as 2026-11-26T12:00:00Z, not "${value}"`);
+  return date;
+}
+
+export function parseIndexUrl(value: string, where: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new SettingsError(`${where} must be an http(s) URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new SettingsError(`${where} must be an http(s) URL`);
+  return url.toString();
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], where: string): T {
+  const v = value.trim() as T;
+  if (!allowed.includes(v)) throw new SettingsError(`${where} must be one of ${allowed.join(', ')}, not "${value}"`);
+  return v;
+}
+
+function parseBool(value: string, where: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === 'true') return true;
+  if (v === 'false' || v === '') return false;
+  throw new SettingsError(`${where} must be true or false, not "${value}"`);
+}
+
+/** Merges the config file into settings: the config can make the cooldown longer, never shorter. */
+export function applyConfig(settings: Settings, config: LockgateConfig): Settings {
+  return { ...settings, config, cooldownDays: Math.max(settings.cooldownDays, config.cooldown.days ?? 0) };
+}
+
+function baseSettings(): Omit<Settings, 'dir' | 'base' | 'head' | 'format'> {
+  return {
+    output: null,
+    cooldownDays: DEFAULT_COOLDOWN_DAYS,
+    now: new Date(),
+    offline: false,
+    indexUrl: null,
+    failOn: 'error',
+    configFile: DEFAULT_CONFIG_FILE,
+    onlyNew: false,
+    config: defaultConfig(),
+    networkBudgetMs: NETWORK_BUDGET_MS,
+    githubApiUrl: 'https://api.github.com',
+    githubToken: null,
+    repository: null,
+    scope: '',
+  };
+}
+
+export const CLI_USAGE = `Usage: lockgate [DIR] [options]
+
+Checks the uv projects and GitHub workflows of the git repository at DIR (default: .).
+
+Options:
+  --base REV          compare against this revision (without it: a full audit)
+  --head REV          the revision to check (default: the working tree)
+  --format FORMAT     text | json | sarif | markdown | github (default: text)
+  --output FILE       write the report to FILE instead of standard output
+  --cooldown DAYS     minimum age of a newly locked version (default: 7)
+  --now TIME          fix the clock (RFC 3339), so a run can be repeated exactly
+  --offline           make no network request at all
+  --index-url URL     the package index to ask (default: the lock's own index)
+  --fail-on LEVEL     error | warning | notice | never (default: error)
+  --config FILE       the config file (default: .github/lockgate.yml)
+  --only-new          report only findings the change introduced
+  -h, --help          show this help
+  -v, --version       show the version
+
+Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage or internal error.
+Environment: GITHUB_TOKEN (online workflow checks), GITHUB_API_URL.
+`;
+
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings };
+
+export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        base: { type: 'string' },
+        head: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        cooldown: { type: 'string' },
+        now: { type: 'string' },
+        offline: { type: 'boolean' },
+        'index-url': { type: 'string' },
+        'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        'only-new': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new SettingsError(`${(error as Error).message.split('\n')[0]} (see lockgate --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length > 1) throw new SettingsError(`expected at most one DIR, got ${positionals.length} (see lockgate --help)`);
+  for (const name of ['base', 'head'] as const) {
+    const rev = values[name];
+    if (rev !== undefined && (rev === '' || rev.startsWith('-') || /[\s\0]/.test(rev))) throw new SettingsError(`--${name} must be a git revision, not "${rev}"`);
+  }
+  const settings: Settings = {
+    ...baseSettings(),
+    dir: resolvePath(cwd, positionals[0] ?? '.'),
+    base: values.base ?? null,
+    head: values.head ?? null,
+    format: values.format === undefined ? 'text' : oneOf(values.format, FORMATS, '--format'),
+  };
+  if (values.output !== undefined) settings.output = resolvePath(cwd, values.output);
+  if (values.cooldown !== undefined) settings.cooldownDays = parseCooldownDays(values.cooldown, '--cooldown');
+  if (values.now !== undefined) settings.now = parseNow(values.now, '--now');
+  if (values.offline) settings.offline = true;
+  if (values['index-url'] !== undefined) settings.indexUrl = parseIndexUrl(values['index-url'], '--index-url');
+  if (values['fail-on'] !== undefined) settings.failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on');
+  if (values.config !== undefined) settings.configFile = values.config;
+  if (values['only-new']) settings.onlyNew = true;
+  if (env.GITHUB_TOKEN) settings.githubToken = env.GITHUB_TOKEN;
+  if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
+  if (env.GITHUB_REPOSITORY) settings.repository = env.GITHUB_REPOSITORY;
+  return { kind: 'run', settings };
+}
+
+/** Action inputs (as `core.getInput` returns them: '' when unset) into Settings. */
+export function settingsFromAction(
+  getInput: (name: string) => string,
+  env: NodeJS.ProcessEnv,
+  revisions: { base: string | null; head: string | null },
+): Settings {
+  const input = (name: string) => getInput(name).trim();
+  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+  const workingDirectory = input('working-directory');
+  if (workingDirectory.split(/[\\/]/).includes('..')) throw new SettingsError('input working-directory must stay inside the repository');
+  const settings: Settings = {
+    ...baseSettings(),
+    dir: workspace,
+    scope: workingDirectory.replace(/^\.\/?/, '').replace(/\/+$/, ''),
+    base: revisions.base,
+    head: revisions.head,
+    format: 'github',
+  };
+  if (input('cooldown-days')) settings.cooldownDays = parseCooldownDays(input('cooldown-days'), 'input cooldown-days');
+  if (input('fail-on')) settings.failOn = oneOf(input('fail-on'), FAIL_ON, 'input fail-on');
+  if (input('offline')) settings.offline = parseBool(input('offline'), 'input offline');
+  if (input('index-url')) settings.indexUrl = parseIndexUrl(input('index-url'), 'input index-url');
+  if (input('config-file')) settings.configFile = input('config-file');
+  if (input('only-new')) settings.onlyNew = parseBool(input('only-new'), 'input only-new');
+  if (env.LOCKGATE_NOW) settings.now = parseNow(env.LOCKGATE_NOW, 'LOCKGATE_NOW');
+  settings.githubToken = input('token') || null;
+  if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
+  settings.repository = env.GITHUB_REPOSITORY || null;
+  settings.action = {
+    checkRun: input('check-run') === '' ? true : parseBool(input('check-run'), 'input check-run'),
+    comment: input('comment') === '' ? 'never' : oneOf(input('comment'), COMMENT, 'input comment'),
+    sarifFile: input('sarif-file') || null,
+  };
+  return settings;
+}

@@ -1,0 +1,188 @@
+/**
+ * Reads the files of one revision: git objects for a commit, the working tree otherwise.
+ * Only tracked files are listed; symlinks are never followed out of the repository; every
+ * limit hit becomes an `unreadable` entry (and so a finding), never a silent skip.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, relative, sep } from 'node:path';
+import { SettingsError } from '../settings/types.js';
+import { isReadByLockgate, type SourceFiles } from './types.js';
+
+export interface Repo {
+  /** Absolute path of the repository's top level (or of DIR when it is not a git repository). */
+  root: string;
+  isGit: boolean;
+}
+
+const MAX_GIT_OUTPUT = 2 * 1024 * 1024 * 1024;
+
+function git(root: string, args: string[], input?: string): Buffer {
+  return execFileSync('git', ['-C', root, '-c', 'core.quotepath=off', ...args], {
+    input,
+    maxBuffer: MAX_GIT_OUTPUT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+  });
+}
+
+export function openRepo(dir: string, needsGit: boolean): Repo {
+  try {
+    if (!statSync(dir).isDirectory()) throw new SettingsError(`${dir} is not a directory`);
+  } catch (error) {
+    if (error instanceof SettingsError) throw error;
+    throw new SettingsError(`${dir} does not exist`);
+  }
+  const probe = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { encoding: 'utf8' });
+  if (probe.status === 0) return { root: probe.stdout.trim(), isGit: true };
+  if (needsGit) throw new SettingsError(`${dir} is not a git repository, so --base/--head cannot be read`);
+  return { root: dir, isGit: false };
+}
+
+/** The full commit SHA of a revision, or a SettingsError naming it. */
+export function resolveRevision(repo: Repo, rev: string): string {
+  const result = spawnSync('git', ['-C', repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { encoding: 'utf8' });
+  if (result.status !== 0 || !/^[0-9a-f]{40,64}$/.test(result.stdout.trim())) throw new SettingsError(`unknown revision "${rev}" in ${repo.root}`);
+  return result.stdout.trim();
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text with the BOM removed, or the reason it is not text. */
+export function decodeText(bytes: Uint8Array): { text: string } | { reason: string } {
+  if (bytes.includes(0)) return { reason: 'a binary file (it contains NUL bytes)' };
+  try {
+    const text = decoder.decode(bytes);
+    return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+  } catch {
+    return { reason: 'not valid UTF-8' };
+  }
+}
+
+function tooLarge(size: number, maxBytes: number): string {
+  return `${size} bytes, over the limit of ${maxBytes} bytes (limits.max-file-bytes)`;
+}
+
+/** Lexically resolves a symlink target against the link's folder; null when it leaves the repository. */
+function symlinkTargetInRepo(linkPath: string, target: string): string | null {
+  if (target.startsWith('/')) return null;
+  const resolved = posix.normalize(posix.join(posix.dirname(linkPath), target));
+  return resolved.startsWith('../') || resolved === '..' ? null : resolved;
+}
+
+export function loadRevision(repo: Repo, sha: string, maxBytes: number): SourceFiles {
+  const entries = new Map<string, { mode: string; blob: string; size: number }>();
+  const listing = git(repo.root, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha]).toString('utf8');
+  for (const record of listing.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, blob, size] = record.slice(0, tab).split(/\s+/);
+    if (type !== 'blob') continue; // submodules (commit) are not ours to read
+    entries.set(record.slice(tab + 1), { mode, blob, size: Number(size) || 0 });
+  }
+  const paths = [...entries.keys()].sort();
+  const texts = new Map<string, string>();
+  const unreadable = new Map<string, string>();
+  const wanted = new Map<string, string>(); // path -> blob to read
+  for (const path of paths.filter(isReadByLockgate)) {
+    let entry = entries.get(path)!;
+    if (entry.mode === '120000') {
+      const target = git(repo.root, ['cat-file', 'blob', entry.blob]).toString('utf8');
+      const inRepo = symlinkTargetInRepo(path, target);
+      const targetEntry = inRepo === null ? undefined : entries.get(inRepo);
+      if (!targetEntry || targetEntry.mode === '120000') {
+        unreadable.set(path, `a symlink to "${target}", which lockgate does not follow (outside the repository or not a file)`);
+        continue;
+      }
+      entry = targetEntry;
+    }
+    if (entry.size > maxBytes) unreadable.set(path, tooLarge(entry.size, maxBytes));
+    else wanted.set(path, entry.blob);
+  }
+  if (wanted.size > 0) {
+    const blobs = [...new Set(wanted.values())];
+    const out = git(repo.root, ['cat-file', '--batch'], blobs.join('\n') + '\n');
+    const contents = new Map<string, Buffer>();
+    let offset = 0;
+    for (const blob of blobs) {
+      const newline = out.indexOf(10, offset);
+      const header = out.subarray(offset, newline).toString('utf8').split(' ');
+      const size = Number(header[2]);
+      contents.set(blob, out.subarray(newline + 1, newline + 1 + size));
+      offset = newline + 1 + size + 1;
+    }
+    for (const [path, blob] of wanted) {
+      const decoded = decodeText(contents.get(blob) ?? Buffer.alloc(0));
+      if ('text' in decoded) texts.set(path, decoded.text);
+      else unreadable.set(path, decoded.reason);
+    }
+  }
+  const time = new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
+  return { label: sha, paths, texts, unreadable, time };
+}
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', '__pycache__', '.tox', '.mypy_cache']);
+
+function walk(root: string, dir: string, out: string[]): void {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = dir ? `${dir}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (!SKIP_DIRS.has(entry.name)) walk(root, path, out);
+    } else if (entry.isFile() || entry.isSymbolicLink()) out.push(path);
+  }
+}
+
+export function loadWorktree(repo: Repo, maxBytes: number, now: Date): SourceFiles {
+  let paths: string[];
+  if (repo.isGit) {
+    paths = git(repo.root, ['ls-files', '-z', '--cached'])
+      .toString('utf8')
+      .split('\0')
+      .filter(Boolean);
+  } else {
+    paths = [];
+    walk(repo.root, '', paths);
+  }
+  paths = [...new Set(paths)].sort();
+  const texts = new Map<string, string>();
+  const unreadable = new Map<string, string>();
+  const realRoot = realpathSync(repo.root);
+  const present: string[] = [];
+  for (const path of paths) {
+    const abs = join(repo.root, ...path.split('/'));
+    let stat;
+    try {
+      stat = lstatSync(abs);
+    } catch {
+      continue; // tracked but deleted in the working tree: it is not part of head
+    }
+    present.push(path);
+    if (!isReadByLockgate(path)) continue;
+    let readPath = abs;
+    if (stat.isSymbolicLink()) {
+      let real: string;
+      try {
+        real = realpathSync(abs);
+      } catch {
+        unreadable.set(path, 'a broken symlink');
+        continue;
+      }
+      const rel = relative(realRoot, real);
+      if (rel.startsWith('..') || rel.startsWith(sep) || rel === '') {
+        unreadable.set(path, 'a symlink that points outside the repository, which lockgate does not follow');
+        continue;
+      }
+      readPath = real;
+      stat = statSync(real);
+    }
+    if (!stat.isFile()) continue;
+    if (stat.size > maxBytes) {
+      unreadable.set(path, tooLarge(stat.size, maxBytes));
+      continue;
+    }
+    const decoded = decodeText(readFileSync(readPath));
+    if ('text' in decoded) texts.set(path, decoded.text);
+    else unreadable.set(path, decoded.reason);
+  }
+  return { label: 'WORKTREE', paths: present, texts, unreadable, time: now };
+}
