@@ -122,6 +122,10 @@ export interface IndexConfig {
   explicit: boolean;
   default: boolean;
   line?: number;
+  /** The file that declares it (the root or a member pyproject.toml, or uv.toml). */
+  file?: string;
+  /** How it is declared: a `[[tool.uv.index]]` table, or the legacy settings. */
+  declaredAs?: 'index' | 'index-url' | 'extra-index-url' | 'find-links';
 }
 
 /** A pyproject.toml of a project root or workspace member. */
@@ -148,10 +152,15 @@ export interface UvProject {
   /** Workspace root directory, repo-relative ('' for the repo root). */
   root: string;
   rootPyproject: Pyproject;
+  /** The workspace members other than the root, sorted by directory. (The root, when it has
+   *  `[project]`, is a member too in uv's sense; it is `rootPyproject`.) */
   members: Pyproject[];
   lock: Lock | null;
   /** Path of uv.lock, repo-relative, whether it exists or not. */
   lockFile: string;
+  /** 'missing': no uv.lock; 'invalid': present but unreadable or rejected (an invalid-file finding
+   *  says why; `lock` is null); 'ok': read into `lock`. */
+  lockState?: 'ok' | 'missing' | 'invalid';
   /** The root's uv.toml, when present (takes precedence over [tool.uv]). */
   uvToml?: { file: string; raw: Record<string, unknown>; lines: Map<string, number> };
   indexes: IndexConfig[];

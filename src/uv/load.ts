@@ -1,0 +1,354 @@
+/**
+ * Discovery of the uv projects of one revision, and reading them into the model. Nothing here
+ * throws: a file that cannot be read or parsed becomes an `invalid-file` finding at the line the
+ * parser names, and discovery carries on with the rest.
+ *
+ * A project is a workspace root: a pyproject.toml that is not a member of another workspace. Its
+ * members come from `[tool.uv.workspace] members` minus `exclude` (globs relative to the root, `*`
+ * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
+ * beside it, `[tool.uv]`, a uv.toml, or (for a root the repo's workflows drive with uv project
+ * commands) no sign of another tool (Poetry, PDM, Pipenv).
+ */
+import { makeFinding, type Finding } from '../findings.js';
+import type { Limits } from '../settings/types.js';
+import type { SourceFiles } from '../source/types.js';
+import type { IndexConfig, Lock, Pyproject, UvProject } from './model.js';
+import { readLock } from './lock.js';
+import { dirOf, pyprojectFromParsed } from './pyproject.js';
+import { keyPath, lineOf, parseToml } from './toml.js';
+import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
+
+export interface LoadedUvProjects {
+  /** One entry a workspace root, sorted by root path. */
+  projects: UvProject[];
+  /** `invalid-file` findings for uv files that could not be read or parsed. */
+  invalid: Finding[];
+}
+
+export interface LoadOptions {
+  /**
+   * Whether the repo's workflows run uv project commands, and in which directories. Computed from
+   * the workflow files of `files` when absent.
+   */
+  workflowUv?: WorkflowUvUse;
+}
+
+export interface WorkflowUvUse {
+  runsUv: boolean;
+  /** Texts of the workflows that do, to look for a project's directory in. */
+  texts: string[];
+}
+
+const PYPROJECT = 'pyproject.toml';
+const UV_LOCK = 'uv.lock';
+const UV_TOML = 'uv.toml';
+
+function join(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+export function loadUvProjects(files: SourceFiles, limits: Limits, options: LoadOptions = {}): LoadedUvProjects {
+  const invalid: Finding[] = [];
+  const paths = new Set<string>();
+  for (const path of files.paths ?? []) paths.add(path);
+  for (const path of files.texts?.keys() ?? []) paths.add(path);
+  for (const path of files.unreadable?.keys() ?? []) paths.add(path);
+
+  const reportInvalid = (file: string, line: number, message: string, subject: string, fix: string, column?: number): void => {
+    invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line, column, message, fix, subject }));
+  };
+
+  /** Text of a uv file, or undefined after reporting why it cannot be used. */
+  const textOf = (path: string): string | undefined => {
+    const reason = files.unreadable?.get(path);
+    const text = files.texts?.get(path);
+    if (reason !== undefined || typeof text !== 'string') {
+      reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file within the size limit.');
+      return undefined;
+    }
+    if (text.length > limits.maxFileBytes) {
+      reportInvalid(path, 1, `${path} is larger than the ${limits.maxFileBytes}-byte limit, so lockgate did not check it.`, 'too-large', 'Raise `limits.maxFileBytes` in the lockgate config if the file is legitimate.');
+      return undefined;
+    }
+    return text;
+  };
+
+  // 1. Every readable pyproject.toml, by directory.
+  const pyprojects = new Map<string, Pyproject>();
+  const sortedPaths = [...paths].sort();
+  for (const path of sortedPaths) {
+    if (baseName(path) !== PYPROJECT) continue;
+    const text = textOf(path);
+    if (text === undefined) continue;
+    const parsed = parseToml(path, text);
+    if (!parsed.ok) {
+      reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+      continue;
+    }
+    pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
+  }
+
+  // 2. Workspaces, shallowest root first, so an outer workspace claims its members before a
+  //    member's own (unsupported, nested) workspace table is considered.
+  const memberOf = new Map<string, string>();
+  const membersByRoot = new Map<string, Pyproject[]>();
+  const dirs = [...pyprojects.keys()].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const rootDir of dirs) {
+    if (memberOf.has(rootDir)) continue;
+    const root = pyprojects.get(rootDir)!;
+    const workspace = own(own(own(root.raw, 'tool'), 'uv'), 'workspace');
+    if (!isTable(workspace)) continue;
+    const include = (asStringArray(own(workspace, 'members')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
+    const exclude = (asStringArray(own(workspace, 'exclude')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
+    const members: Pyproject[] = [];
+    for (const dir of dirs) {
+      if (dir === rootDir || memberOf.has(dir)) continue;
+      if (!include.some((matches) => matches(dir)) || exclude.some((matches) => matches(dir))) continue;
+      memberOf.set(dir, rootDir);
+      members.push(pyprojects.get(dir)!);
+    }
+    members.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+    membersByRoot.set(rootDir, members);
+  }
+
+  // 3. Roots that are uv projects.
+  const workflowUv = options.workflowUv ?? findWorkflowUv(files);
+  const projects: UvProject[] = [];
+  for (const rootDir of [...pyprojects.keys()].sort()) {
+    if (memberOf.has(rootDir)) continue;
+    const root = pyprojects.get(rootDir)!;
+    const lockFile = join(rootDir, UV_LOCK);
+    const uvTomlFile = join(rootDir, UV_TOML);
+    const hasLock = paths.has(lockFile);
+    const hasUvToml = paths.has(uvTomlFile);
+    const isWorkspace = membersByRoot.has(rootDir);
+    const isUv =
+      hasLock || hasUvToml || root.hasToolUv || isWorkspace || (workflowRunsUvIn(workflowUv, rootDir) && !usesOtherTool(root, rootDir, paths));
+    if (!isUv) continue;
+
+    const project: UvProject = {
+      root: rootDir,
+      rootPyproject: root,
+      members: membersByRoot.get(rootDir) ?? [],
+      lock: null,
+      lockFile,
+      lockState: 'missing',
+      indexes: [],
+    };
+
+    if (hasUvToml) {
+      const text = textOf(uvTomlFile);
+      if (text !== undefined) {
+        const parsed = parseToml(uvTomlFile, text);
+        if (parsed.ok) project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
+        else reportInvalid(uvTomlFile, parsed.line, `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+      }
+    }
+
+    if (hasLock) {
+      project.lockState = 'invalid';
+      const text = textOf(lockFile);
+      if (text !== undefined) {
+        const result = readLock(lockFile, text, limits);
+        if ('error' in result) {
+          const syntax = result.error.message.startsWith('not valid TOML');
+          reportInvalid(
+            lockFile,
+            result.error.line,
+            `${lockFile} ${result.error.message}${syntax ? '; uv cannot read it' : ''}. Lockgate did not check its packages.`,
+            syntax ? 'toml:syntax' : 'lock:structure',
+            'Regenerate the lock with `uv lock` and commit it.',
+            result.error.column,
+          );
+        } else {
+          project.lock = result.lock;
+          project.lockState = 'ok';
+          if (result.truncated) {
+            invalid.push(
+              makeFinding({
+                rule: 'invalid-file',
+                severity: 'notice',
+                file: lockFile,
+                line: result.truncated.line,
+                message: `${lockFile} ${result.truncated.message}.`,
+                fix: 'Raise `limits.maxPackagesPerLock` in the lockgate config to check every package.',
+                subject: 'lock:too-many-packages',
+              }),
+            );
+          }
+        }
+      }
+    }
+
+    project.indexes = collectIndexes(project);
+    projects.push(project);
+  }
+  return { projects, invalid };
+}
+
+function depth(dir: string): number {
+  if (dir === '') return 0;
+  let count = 1;
+  for (let i = 0; i < dir.length; i++) if (dir.charCodeAt(i) === 47) count++;
+  return count;
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+/**
+ * A workspace glob, relative to the root, as a test over repo-relative directories. `*` and `?`
+ * stay within one directory, `**` spans any number of them (uv uses the `glob` crate). `..` and `.`
+ * segments are resolved; a pattern that leaves the repository matches nothing.
+ */
+export function globMatcher(rootDir: string, pattern: string): ((dir: string) => boolean) | undefined {
+  const segments: string[] = rootDir === '' ? [] : rootDir.split('/');
+  for (const segment of pattern.replace(/\\/g, '/').split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (segments.length === 0) return undefined;
+      segments.pop();
+      continue;
+    }
+    segments.push(segment);
+  }
+  // Matched against "/" + dir, so each segment brings its own leading slash and `**` can be empty.
+  let source = '';
+  for (const segment of segments) source += segment === '**' ? '(?:/[^/]+)*' : `/${segmentToRegExp(segment)}`;
+  let re: RegExp;
+  try {
+    re = new RegExp(`^${source}$`);
+  } catch {
+    return undefined;
+  }
+  return (dir: string) => re.test(dir === '' ? '' : `/${dir}`);
+}
+
+function segmentToRegExp(segment: string): string {
+  let out = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') {
+      // `**` inside a segment (`a**b`) behaves as `*`.
+      while (segment[i + 1] === '*') i++;
+      out += '[^/]*';
+    } else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const close = segment.indexOf(']', i + 2);
+      if (close === -1) {
+        out += '\\[';
+        continue;
+      }
+      let body = segment.slice(i + 1, close);
+      const negate = body.startsWith('!');
+      if (negate) body = body.slice(1);
+      out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+      i = close;
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return out;
+}
+
+/** Lock files of other Python tools: a project that has one is theirs unless it shows uv signs. */
+const OTHER_TOOL_FILES = ['poetry.lock', 'pdm.lock', 'Pipfile.lock', 'Pipfile', 'pixi.lock'];
+
+function usesOtherTool(root: Pyproject, dir: string, paths: Set<string>): boolean {
+  const tool = own(root.raw, 'tool');
+  if (isTable(own(tool, 'poetry')) || isTable(own(tool, 'pdm')) || isTable(own(tool, 'pixi'))) return true;
+  const backend = asString(own(own(root.raw, 'build-system'), 'build-backend')) ?? '';
+  if (backend.startsWith('poetry.') || backend.startsWith('pdm.')) return true;
+  return OTHER_TOOL_FILES.some((name) => paths.has(join(dir, name)));
+}
+
+/** uv commands that act on a project (and so expect its uv.lock), as opposed to `uv pip` or `uvx`. */
+const UV_PROJECT_COMMAND_RE = /\buv\s+(?:--\S+\s+(?:[^-\s]\S*\s+)?)*(?:sync|run|lock|export|add|remove|tree)\b/;
+const WORKFLOW_PATH_RE = /^\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)action\.ya?ml$/;
+
+export function findWorkflowUv(files: SourceFiles): WorkflowUvUse {
+  const texts: string[] = [];
+  for (const [path, text] of files.texts ?? []) {
+    if (!WORKFLOW_PATH_RE.test(path) || typeof text !== 'string') continue;
+    if (UV_PROJECT_COMMAND_RE.test(text)) texts.push(text);
+  }
+  return { runsUv: texts.length > 0, texts };
+}
+
+/** The repo root counts when any workflow runs uv project commands; a subdirectory when such a workflow names it. */
+function workflowRunsUvIn(use: WorkflowUvUse, dir: string): boolean {
+  if (!use.runsUv) return false;
+  if (dir === '') return true;
+  const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const mention = new RegExp(`(^|[\\s'"=:/])(\\./)?${escaped}/?($|[\\s'"])`, 'm');
+  return use.texts.some((text) => mention.test(text));
+}
+
+/**
+ * Index URLs a project's resolution may draw from. A root uv.toml replaces the root's `[tool.uv]`
+ * settings (uv ignores `[tool.uv]` then); members' `[[tool.uv.index]]` tables count too, since
+ * `{ index = "name" }` sources resolve through them.
+ */
+function collectIndexes(project: UvProject): IndexConfig[] {
+  const out: IndexConfig[] = [];
+  const root = project.rootPyproject;
+  if (project.uvToml) {
+    out.push(...indexesOf(project.uvToml.raw, project.uvToml.lines, project.uvToml.file, []));
+  } else {
+    out.push(...indexesOf(own(own(root.raw, 'tool'), 'uv'), root.lines, root.file, ['tool', 'uv']));
+  }
+  for (const member of project.members) {
+    out.push(...indexesOf(own(own(member.raw, 'tool'), 'uv'), member.lines, member.file, ['tool', 'uv'], true));
+  }
+  return out;
+}
+
+function indexesOf(settings: unknown, lines: Map<string, number>, file: string, prefix: string[], indexTablesOnly = false): IndexConfig[] {
+  const out: IndexConfig[] = [];
+  if (!isTable(settings)) return out;
+  const at = (...segments: (string | number)[]): number | undefined => lineOf(lines, keyPath(...prefix, ...segments));
+  const tables = own(settings, 'index');
+  if (Array.isArray(tables)) {
+    tables.forEach((entry, index) => {
+      const url = asString(own(entry, 'url'));
+      if (url === undefined) return;
+      const config: IndexConfig = {
+        url,
+        explicit: asBoolean(own(entry, 'explicit')) ?? false,
+        default: asBoolean(own(entry, 'default')) ?? false,
+        file,
+        declaredAs: 'index',
+        line: at('index', index, 'url') ?? at('index', index),
+      };
+      const name = asString(own(entry, 'name'));
+      if (name !== undefined) config.name = name;
+      out.push(config);
+    });
+  }
+  if (indexTablesOnly) return out;
+  const indexUrl = asString(own(settings, 'index-url'));
+  if (indexUrl !== undefined) out.push({ url: indexUrl, explicit: false, default: true, file, declaredAs: 'index-url', line: at('index-url') });
+  const extra = own(settings, 'extra-index-url');
+  const extras = typeof extra === 'string' ? [extra] : (asStringArray(extra) ?? []);
+  extras.forEach((url, index) => {
+    out.push({ url, explicit: false, default: false, file, declaredAs: 'extra-index-url', line: at('extra-index-url', index) ?? at('extra-index-url') });
+  });
+  const findLinks = own(settings, 'find-links');
+  const links = typeof findLinks === 'string' ? [findLinks] : (asStringArray(findLinks) ?? []);
+  links.forEach((url, index) => {
+    out.push({ url, explicit: false, default: false, file, declaredAs: 'find-links', line: at('find-links', index) ?? at('find-links') });
+  });
+  return out;
+}
+
+/** Registry URLs the lock draws packages from, each with the first `[[package]]` line using it. */
+export function lockRegistries(lock: Lock): Map<string, number | undefined> {
+  const out = new Map<string, number | undefined>();
+  for (const pkg of lock.packages) {
+    if (pkg.source.kind === 'registry' && !out.has(pkg.source.url)) out.set(pkg.source.url, pkg.line);
+  }
+  return out;
+}
