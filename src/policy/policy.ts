@@ -25,10 +25,11 @@ const INLINE_RE = /#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi;
 
 /** Rule ids named by inline ignores on a given line (1-based) of a text; cached per file. */
 class InlineIgnores {
-  private cache = new Map<string, Map<number, Set<string>>>();
+  // Per file: line -> [ids, whether the line holds only the comment (then it also covers the next line)].
+  private cache = new Map<string, Map<number, { ids: Set<string>; standalone: boolean }>>();
   constructor(private texts: ReadonlyMap<string, string>) {}
 
-  private forFile(file: string): Map<number, Set<string>> {
+  private forFile(file: string): Map<number, { ids: Set<string>; standalone: boolean }> {
     let byLine = this.cache.get(file);
     if (byLine) return byLine;
     byLine = new Map();
@@ -38,9 +39,9 @@ class InlineIgnores {
       lines.forEach((line, i) => {
         for (const match of line.matchAll(INLINE_RE)) {
           const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);
-          const set = byLine!.get(i + 1) ?? new Set<string>();
-          ids.forEach((id) => set.add(id));
-          byLine!.set(i + 1, set);
+          const entry = byLine!.get(i + 1) ?? { ids: new Set<string>(), standalone: line.trimStart().startsWith('#') };
+          ids.forEach((id) => entry.ids.add(id));
+          byLine!.set(i + 1, entry);
         }
       });
     }
@@ -48,14 +49,13 @@ class InlineIgnores {
     return byLine;
   }
 
-  /** An ignore on the finding's line or on the line above it. */
+  /** An ignore at the end of the finding's line, or alone on the line above it. */
   covers(finding: Finding): boolean {
     if (finding.line === undefined) return false;
     const byLine = this.forFile(finding.file);
-    return [finding.line, finding.line - 1].some((line) => {
-      const ids = byLine.get(line);
-      return ids !== undefined && (ids.has(finding.rule) || ids.has('*'));
-    });
+    const names = (entry: { ids: Set<string> } | undefined) => entry !== undefined && entry.ids.has(finding.rule);
+    const above = byLine.get(finding.line - 1);
+    return names(byLine.get(finding.line)) || (above?.standalone === true && names(above));
   }
 }
 

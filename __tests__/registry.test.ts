@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync, readdirSync } from 'node:fs';
+import { RULES } from '../src/rules/index.js';
+import { generateDocsModule } from '../scripts/gen-docs.mjs';
+import { VERSION } from '../src/version.js';
+
+/** Rule ids as the design doc lists them (the contract users write in ignores). */
+function designDocIds(): string[] {
+  const text = readFileSync('docs/design.md', 'utf8');
+  const section = text.slice(text.indexOf('## Rule ids'), text.indexOf('## CLI'));
+  return [...section.matchAll(/`([a-z][a-z-]+)`/g)].map((m) => m[1]);
+}
+
+describe('the rule registry', () => {
+  const registryIds = RULES.map((rule) => rule.id);
+
+  it('lists each id once', () => {
+    expect(new Set(registryIds).size).toBe(registryIds.length);
+  });
+
+  it('lists the same ids as the design doc and the docs folder', () => {
+    const docIds = readdirSync('docs/rules').filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3));
+    expect([...registryIds].sort()).toEqual([...designDocIds()].sort());
+    expect([...registryIds].sort()).toEqual(docIds.sort());
+  });
+
+  it('gives every rule a summary and a docs entry with why, fix and ignore sections', () => {
+    for (const rule of RULES) {
+      expect(rule.summary.length).toBeGreaterThan(10);
+      const doc = readFileSync(`docs/rules/${rule.id}.md`, 'utf8');
+      expect(doc.startsWith(`# ${rule.id}`)).toBe(true);
+      for (const heading of ['## Why', '## How to fix', '## How to ignore']) expect(doc).toContain(heading);
+      expect(doc).not.toMatch(/\bTODO\b/);
+    }
+  });
+
+  it('carries the docs into the bundle through an up-to-date generated module', () => {
+    expect(readFileSync('src/rules/docs.generated.ts', 'utf8')).toBe(generateDocsModule('.'));
+  });
+
+  it('reports the version package.json has', () => {
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).version).toBe(VERSION);
+  });
+});

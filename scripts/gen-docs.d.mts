@@ -1,0 +1,1 @@
+export function generateDocsModule(root?: string): string;
