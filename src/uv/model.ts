@@ -187,6 +187,17 @@ export interface IntroducedPackage {
   newArtifacts: LockArtifact[];
 }
 
+/** A change with the lock entries behind it, for rules (the JSON report shows only `change`). */
+export interface ChangeDetail {
+  change: PackageChange;
+  /** The base entry (absent for `added`). */
+  base?: LockPackage;
+  /** The head entry (absent for `removed`). */
+  head?: LockPackage;
+  /** For `hash-changed`: the files locked at both sides (same filename) whose digest differs. */
+  changedArtifacts?: { base: LockArtifact; head: LockArtifact }[];
+}
+
 /** A project as it is at base and at head, with the diff between them. */
 export interface ProjectPair {
   /** Workspace root, repo-relative ('' for the repo root). */
@@ -197,4 +208,6 @@ export interface ProjectPair {
   changes: PackageChange[];
   /** Every head lock entry when there is no base (a full audit). */
   introduced: IntroducedPackage[];
+  /** `changes` in the same order, each with its lock entries (set by pairProjects). */
+  changeDetails?: ChangeDetail[];
 }
