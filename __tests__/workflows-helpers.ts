@@ -3,6 +3,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceFiles } from '../src/source/types.js';
+import { DEFAULT_LIMITS, type Settings } from '../src/settings/types.js';
+import type { Finding } from '../src/findings.js';
+import type { RuleContext, Rule } from '../src/rules/types.js';
+import type { WorkflowFile } from '../src/workflows/model.js';
+import type { GithubFacts } from '../src/registry/types.js';
+import { loadWorkflows } from '../src/workflows/load.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/workflows/', import.meta.url));
 
@@ -31,4 +37,74 @@ export function sourceFromTexts(files: Record<string, string>, unreadable: Recor
 export function corpusRepos(): string[] {
   const dir = join(FIXTURES, 'corpus');
   return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+}
+
+
+/** Settings for rule tests: offline defaults, with the config's allow-ref-pin patterns. */
+export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: string[] = []): Settings {
+  return {
+    dir: '/repo',
+    base: null,
+    head: null,
+    format: 'json',
+    output: null,
+    cooldownDays: 7,
+    now: new Date('2026-09-01T00:00:00Z'),
+    offline: true,
+    indexUrl: null,
+    failOn: 'error',
+    configFile: '.github/lockgate.yml',
+    onlyNew: false,
+    config: {
+      cooldown: { exempt: [] },
+      rules: {},
+      ignore: [],
+      workflows: { allowRefPin },
+      typosquat: { allow: [], top: 5000 },
+      requirements: { pin: 'none' },
+      limits: DEFAULT_LIMITS,
+    },
+    networkBudgetMs: 20_000,
+    githubApiUrl: 'https://api.github.com',
+    githubToken: null,
+    repository: null,
+    ...overrides,
+  };
+}
+
+/** Workflows parsed from inline texts, failing the test on any invalid-file finding. */
+export function workflowsFrom(files: Record<string, string>): WorkflowFile[] {
+  const { workflows, invalid } = loadWorkflows(sourceFromTexts(files), DEFAULT_LIMITS);
+  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  return workflows;
+}
+
+export interface ContextOptions {
+  base?: WorkflowFile[] | null;
+  github?: GithubFacts | null;
+  settings?: Settings;
+}
+
+export function ruleContext(workflows: WorkflowFile[], options: ContextOptions = {}): RuleContext {
+  const settings = options.settings ?? testSettings();
+  return {
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects: [],
+    workflows,
+    baseWorkflows: options.base ?? null,
+    invalidFiles: [],
+    headFiles: workflows.map((w) => w.file),
+    index: null,
+    github: options.github ?? null,
+  };
+}
+
+/** Runs a rule and returns [rule, file, line, severity] rows, sorted, for table assertions. */
+export function rows(rule: Rule, ctx: RuleContext): [string, string, number | undefined, string][] {
+  return rule
+    .check(ctx)
+    .map((f: Finding): [string, string, number | undefined, string] => [f.rule, f.file, f.line, f.severity])
+    .sort((a, b) => a[1].localeCompare(b[1]) || (a[2] ?? 0) - (b[2] ?? 0));
 }

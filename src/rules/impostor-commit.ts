@@ -1,8 +1,11 @@
 import type { Rule } from './types.js';
+import { checkAgainstBase } from '../workflows/introduced.js';
+import { checkImpostorCommits } from '../workflows/pinning.js';
 
 export const rule: Rule = {
   id: 'impostor-commit',
   defaultSeverity: 'error',
   summary: 'A pinned SHA is not reachable from the action repository\'s branches or tags.',
-  check: () => [],
+  online: true,
+  check: (ctx) => checkAgainstBase(ctx, (workflows) => checkImpostorCommits(workflows, ctx.github ?? null, rule.defaultSeverity)),
 };

@@ -1,8 +1,11 @@
 import type { Rule } from './types.js';
+import { checkAgainstBase } from '../workflows/introduced.js';
+import { checkRefVersionMismatch } from '../workflows/pinning.js';
 
 export const rule: Rule = {
   id: 'ref-version-mismatch',
   defaultSeverity: 'warning',
   summary: 'A pinned SHA\'s version comment names a tag that points elsewhere.',
-  check: () => [],
+  online: true,
+  check: (ctx) => checkAgainstBase(ctx, (workflows) => checkRefVersionMismatch(workflows, ctx.github ?? null, rule.defaultSeverity)),
 };

@@ -1,8 +1,10 @@
 import type { Rule } from './types.js';
+import { checkAgainstBase } from '../workflows/introduced.js';
+import { checkUnpinnedUses } from '../workflows/pinning.js';
 
 export const rule: Rule = {
   id: 'unpinned-uses',
   defaultSeverity: 'error',
   summary: 'An action or reusable workflow is not pinned to a full commit SHA.',
-  check: () => [],
+  check: (ctx) => checkAgainstBase(ctx, (workflows) => checkUnpinnedUses(workflows, ctx.settings, ctx.github ?? null, rule.defaultSeverity)),
 };
