@@ -46,6 +46,12 @@ const MAX_FIX_CHARS = 2_000;
 const UNSAFE_CHARS = /[\u0000-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 const NEWLINES = /\r\n|[\r\n\u0085\u2028\u2029]/g;
 
+/**
+ * An `@` where GitHub would start a mention: at the start or after a non-word character (its
+ * mention pattern). `actions/checkout@v4` and `user@host` are left alone, so copied text still works.
+ */
+const MENTION_AT = /(?<![A-Za-z0-9_])@/g;
+
 function clip(value: string, max: number): string {
   if (value.length <= max) return value;
   // Do not cut a surrogate pair in half.
@@ -66,7 +72,7 @@ function fold(value: string): string {
 /**
  * One line of inert Markdown text: HTML special characters become entities, Markdown punctuation is
  * backslash-escaped (so `[x](javascript:…)`, `![x](…)`, `*`, `_`, backticks and table pipes are
- * literal), and `@` is followed by a zero-width joiner so `@user` / `@org/team` never ping.
+ * literal), and a mention-position `@` gets a zero-width joiner so `@user` / `@org/team` never ping.
  */
 export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
   return clip(fold(value), max)
@@ -74,30 +80,30 @@ export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/[\\`*_{}\[\]()#+!|~"]/g, '\\$&')
-    .replace(/@/g, '@\u200D');
+    .replace(MENTION_AT, '@\u200D');
 }
 
 /**
- * A code span: nothing inside is Markdown or HTML, and mentions are not processed. The fence is
- * longer than any backtick run inside; pipes are escaped because GitHub splits table rows on them
- * even inside code.
+ * Monospace text. Not a backtick code span: inside one, entities and backslash escapes are literal,
+ * so `<script>` or our own comment marker would survive in the raw Markdown. `<code>` keeps the
+ * escaped text inert and still monospace; GitHub processes no mentions inside it either.
  */
 export function codeSpan(value: string, max = MAX_VALUE_CHARS): string {
-  const text = clip(fold(value), max).replace(/\|/g, '\\|');
-  if (text.length === 0) return '` `';
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ')) ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
+  return `<code>${escapeText(value, max)}</code>`;
 }
 
-/** A fenced block for multi-line text (a fix that is a TOML table); nothing inside is rendered. */
-function codeBlock(value: string, indent: string, max = MAX_FIX_CHARS): string {
-  const text = clip(redactUrlCredentials(value).replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD'), max);
-  const longest = Math.max(0, ...(text.match(/`{3,}/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longest + 1));
-  const body = text.split('\n').map((line) => `${indent}${line}`.trimEnd());
-  return [`${indent}${fence}text`, ...body, `${indent}${fence}`].join('\n');
+/**
+ * A multi-line block (a fix that is a TOML table): `<pre>` with HTML-escaped lines, so no Markdown
+ * is parsed inside and nothing in the value can close it.
+ */
+function preBlock(value: string, indent: string, max = MAX_FIX_CHARS): string {
+  const text = clip(redactUrlCredentials(value).replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD'), max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(MENTION_AT, '@\u200D');
+  const lines = text.split('\n');
+  return [`${indent}<pre>${lines[0]}`, ...lines.slice(1).map((line) => `${indent}${line}`), `${indent}</pre>`].join('\n');
 }
 
 function plural(count: number, severity: Severity): string {
@@ -161,7 +167,7 @@ function findingEntry(finding: Finding, base: string | null): string {
   }
   if (!finding.introduced) parts[0] += ' _(already at base)_';
   if (finding.fix) {
-    if (/[\r\n]/.test(finding.fix)) parts.push('  Fix:', '', codeBlock(finding.fix, '  '), '');
+    if (/[\r\n]/.test(finding.fix)) parts.push('  Fix:', '', preBlock(finding.fix, '  '), '');
     else parts.push(`  Fix: ${codeSpan(finding.fix, MAX_FIX_CHARS)}`);
   }
   return parts.join('\n');
@@ -249,10 +255,12 @@ export function formatAge(uploadedMs: number | null, nowMs: number): string {
   return `${Math.floor(hours / 24)} d`;
 }
 
+const cell = (value: string): string => codeSpan(value);
+
 function sourceText(change: PackageChange): string {
-  if (change.kind === 'source-changed' && change.fromSource && change.toSource) return `${codeSpan(change.fromSource)} → ${codeSpan(change.toSource)}`;
+  if (change.kind === 'source-changed' && change.fromSource && change.toSource) return `${cell(change.fromSource)} → ${cell(change.toSource)}`;
   const source = change.toSource ?? change.fromSource;
-  return source ? codeSpan(source) : '—';
+  return source ? cell(source) : '—';
 }
 
 function changeSections(result: RunResult): Section[] {
@@ -267,8 +275,8 @@ function changeSections(result: RunResult): Section[] {
       const entries = project.changes.map((change) => {
         const locked = change.to ? headPackages.find((p) => p.name === change.name && p.version === change.to) : undefined;
         const age = change.kind === 'removed' ? '—' : formatAge(newestUpload(locked), nowMs);
-        const versions = `${change.from ? codeSpan(change.from) : '—'} → ${change.to ? codeSpan(change.to) : '—'}`;
-        return `| ${codeSpan(change.name)} | ${escapeText(change.kind)} | ${versions} | ${age} | ${sourceText(change)} |`;
+        const versions = `${change.from ? cell(change.from) : '—'} → ${change.to ? cell(change.to) : '—'}`;
+        return `| ${cell(change.name)} | ${escapeText(change.kind)} | ${versions} | ${age} | ${sourceText(change)} |`;
       });
       return { head, entries };
     });
