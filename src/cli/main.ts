@@ -61,5 +61,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// No top-level await: ncc's ESM output does not support it.
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

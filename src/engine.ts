@@ -1,0 +1,150 @@
+/**
+ * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
+ * I/O happens here and in the enrichers only; everything the rules see is already in memory.
+ */
+import { compareFindings, makeFinding, type Finding, type WaivedFinding } from './findings.js';
+import { applyPolicy } from './policy/policy.js';
+import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
+import type { GithubFacts, IndexFacts } from './registry/types.js';
+import type { Report, RunResult } from './report/types.js';
+import { RULES } from './rules/index.js';
+import type { RuleContext } from './rules/types.js';
+import { parseConfig } from './settings/config.js';
+import { applyConfig } from './settings/resolve.js';
+import { SettingsError, type Settings } from './settings/types.js';
+import { loadRevision, loadWorktree, openRepo, resolveRevision, type Repo } from './source/git.js';
+import type { SourceFiles } from './source/types.js';
+import { pairProjects } from './uv/diff.js';
+import { loadUvProjects } from './uv/load.js';
+import { loadWorkflows } from './workflows/load.js';
+import { TOOL_NAME, VERSION } from './version.js';
+
+const KNOWN_RULES = new Set(RULES.map((rule) => rule.id));
+
+/** The config comes from base when there is one: a pull request cannot loosen its own gate. */
+function loadConfig(settings: Settings, head: SourceFiles, base: SourceFiles | null, log: string[]): Settings {
+  const file = settings.configFile.replace(/^\.\//, '');
+  const from = base && (base.texts.has(file) || base.unreadable.has(file)) ? base : head;
+  const reason = from.unreadable.get(file);
+  if (reason) throw new SettingsError(`${file}: cannot be read: ${reason}`);
+  const text = from.texts.get(file);
+  if (text === undefined) return settings;
+  if (from === base && head.texts.get(file) !== text) log.push(`${file} changes in this change; the base version applies until it is merged.`);
+  return applyConfig(settings, parseConfig(file, text, KNOWN_RULES));
+}
+
+function inScope(path: string, scope: string): boolean {
+  return scope === '' || path === scope || path.startsWith(`${scope}/`);
+}
+
+async function enrich(context: RuleContext, log: string[]): Promise<void> {
+  const { settings } = context;
+  if (settings.offline) {
+    log.push('Offline: no network request was made; checks that need the index or GitHub are reported as unverified.');
+    return;
+  }
+  const note = (line: string) => log.push(line);
+  const [index, github] = await Promise.all([
+    gatherIndexFacts(context.projects, settings, note).catch((error: unknown): IndexFacts => {
+      log.push(`Package index look-ups failed: ${(error as Error).message}`);
+      return { projects: new Map() };
+    }),
+    gatherGithubFacts(context.workflows, settings, note).catch((error: unknown): GithubFacts => {
+      log.push(`GitHub look-ups failed: ${(error as Error).message}`);
+      return { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+    }),
+  ]);
+  context.index = index;
+  context.github = github;
+}
+
+function runRules(context: RuleContext): (Finding | WaivedFinding)[] {
+  const findings: (Finding | WaivedFinding)[] = [];
+  for (const rule of RULES) {
+    if (context.settings.config.rules[rule.id] === 'off') continue;
+    try {
+      findings.push(...rule.check(context));
+    } catch (error) {
+      // A rule bug must not pass silently, nor crash the gate: it becomes a visible finding.
+      findings.push(
+        makeFinding({
+          rule: rule.id,
+          severity: 'warning',
+          file: '.',
+          message: `lockgate could not complete the ${rule.id} check (${(error as Error).message ?? String(error)}); its result is unknown. Please report this.`,
+          subject: `internal-error:${rule.id}`,
+        }),
+      );
+    }
+  }
+  return findings;
+}
+
+export interface Revisions {
+  repo: Repo;
+  head: SourceFiles;
+  base: SourceFiles | null;
+}
+
+/** Opens the repository and reads base and head (git objects, or the working tree for head). */
+export function readRevisions(settings: Settings): Revisions {
+  const repo = openRepo(settings.dir, settings.base !== null || settings.head !== null);
+  const maxBytes = settings.config.limits.maxFileBytes;
+  const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
+  const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
+  const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes);
+  const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes);
+  return { repo, head, base };
+}
+
+export async function runLockgate(initial: Settings): Promise<RunResult> {
+  const log: string[] = [];
+  const { head, base } = readRevisions(initial);
+  const settings = loadConfig(initial, head, base, log);
+  const limits = settings.config.limits;
+
+  const headUv = loadUvProjects(head, limits);
+  const baseUv = base ? loadUvProjects(base, limits) : null;
+  const headWorkflows = loadWorkflows(head, limits);
+  const baseWorkflows = base ? loadWorkflows(base, limits) : null;
+  const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
+
+  const context: RuleContext = {
+    settings,
+    now: settings.now,
+    headTime: head.time,
+    projects,
+    workflows: headWorkflows.workflows,
+    baseWorkflows: baseWorkflows?.workflows ?? null,
+    invalidFiles: [...headUv.invalid, ...headWorkflows.invalid].filter((f) => inScope(f.file, settings.scope) || f.file.startsWith('.github/')),
+    headFiles: head.paths,
+    index: null,
+    github: null,
+  };
+  await enrich(context, log);
+
+  const policy = applyPolicy({
+    findings: runRules(context),
+    config: settings.config,
+    configFile: settings.configFile,
+    texts: head.texts,
+    now: settings.now,
+    onlyNew: settings.onlyNew,
+  });
+  const findings = policy.findings.sort(compareFindings);
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+
+  const report: Report = {
+    tool: TOOL_NAME,
+    version: VERSION,
+    base: base?.label ?? null,
+    head: head.label,
+    now: settings.now.toISOString(),
+    projects: projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
+    findings,
+    waived: policy.waived,
+    counts,
+  };
+  return { report, pairs: projects, log, settings };
+}
