@@ -10,8 +10,8 @@ writeFileSync('src/rules/docs.generated.ts', generateDocsModule());
 
 const ncc = join('node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 const targets = [
-  { entry: 'src/action/main.ts', out: 'dist/index.js', licenses: 'dist/licenses.txt' },
   { entry: 'src/cli/main.ts', out: 'dist/cli.js', licenses: null },
+  { entry: 'src/action/main.ts', out: 'dist/index.js', licenses: 'dist/licenses.txt' },
 ];
 const work = mkdtempSync(join(tmpdir(), 'lockgate-build-'));
 try {
