@@ -1,0 +1,92 @@
+/** Test helpers for the cooldown, index and uv-settings rules: settings, contexts from fixture pairs. */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding, WaivedFinding } from '../src/findings.js';
+import type { IndexFacts } from '../src/registry/types.js';
+import type { Rule, RuleContext } from '../src/rules/types.js';
+import { defaultConfig } from '../src/settings/config.js';
+import type { LockgateConfig, Settings } from '../src/settings/types.js';
+import { pairProjects } from '../src/uv/diff.js';
+import { loadUvProjects } from '../src/uv/load.js';
+import type { ProjectPair } from '../src/uv/model.js';
+import { LIMITS, sourceFromDir } from './uv-helpers.js';
+
+export const COOLDOWN_FIXTURES = fileURLToPath(new URL('../fixtures/cooldown/', import.meta.url));
+export const UV_SETTINGS_FIXTURES = fileURLToPath(new URL('../fixtures/uv-settings/', import.meta.url));
+
+export function settingsFor(partial: Partial<Omit<Settings, 'config'>> & { config?: Partial<LockgateConfig> } = {}): Settings {
+  const { config, ...rest } = partial;
+  return {
+    dir: '/repo',
+    base: null,
+    head: null,
+    format: 'json',
+    output: null,
+    cooldownDays: 7,
+    now: new Date('2026-09-01T12:00:00Z'),
+    offline: false,
+    indexUrl: null,
+    failOn: 'error',
+    configFile: '.github/lockgate.yml',
+    onlyNew: false,
+    config: { ...defaultConfig(), ...config },
+    networkBudgetMs: 10_000,
+    githubApiUrl: 'https://api.github.com',
+    githubToken: null,
+    repository: null,
+    scope: '',
+    ...rest,
+  } as Settings;
+}
+
+/** Project pairs of `<dir>/base` -> `<dir>/head` (or a full audit of `<dir>/head` when `base` is false). */
+export function pairsOf(dir: string, base = true): ProjectPair[] {
+  const head = loadUvProjects(sourceFromDir(join(dir, 'head')), LIMITS);
+  const baseProjects = base ? loadUvProjects(sourceFromDir(join(dir, 'base')), LIMITS).projects : null;
+  return pairProjects(baseProjects, head.projects);
+}
+
+export interface ContextOptions {
+  settings?: Settings;
+  now?: Date;
+  headTime?: Date;
+  index?: IndexFacts | null;
+}
+
+export function contextFor(projects: ProjectPair[], options: ContextOptions = {}): RuleContext {
+  const settings = options.settings ?? settingsFor();
+  const now = options.now ?? settings.now;
+  return {
+    settings: { ...settings, now },
+    now,
+    headTime: options.headTime ?? new Date('2026-08-31T12:00:00Z'),
+    projects,
+    workflows: [],
+    baseWorkflows: null,
+    invalidFiles: [],
+    headFiles: [],
+    index: options.index === undefined ? null : options.index,
+    github: null,
+  };
+}
+
+/** The fields a table row asserts: rule, file, line, severity, package, waived-by. */
+export function summarize(findings: (Finding | WaivedFinding)[]): { rule: string; file: string; line?: number; severity: string; package?: string; waivedBy?: string; introduced: boolean }[] {
+  return findings.map((finding) => {
+    const row: { rule: string; file: string; line?: number; severity: string; package?: string; waivedBy?: string; introduced: boolean } = {
+      rule: finding.rule,
+      file: finding.file,
+      severity: finding.severity,
+      introduced: finding.introduced,
+    };
+    if (finding.line !== undefined) row.line = finding.line;
+    if (finding.package) row.package = finding.package.version ? `${finding.package.name}@${finding.package.version}` : finding.package.name;
+    const waiver = (finding as WaivedFinding).waiver;
+    if (waiver) row.waivedBy = waiver.by;
+    return row;
+  });
+}
+
+export function run(rule: Rule, context: RuleContext): (Finding | WaivedFinding)[] {
+  return rule.check(context);
+}

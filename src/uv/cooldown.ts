@@ -1,0 +1,364 @@
+/**
+ * The cooldown computation, pure: which introduced lock entries are younger than the cooldown,
+ * which cannot be dated, and which artifacts break the lock's own `exclude-newer`.
+ *
+ * The cooldown of a package is the larger of lockgate's setting (input / flag / config) and the
+ * project's own relative `exclude-newer` span (its `exclude-newer-package` span when it has one; an
+ * absolute per-package timestamp means the project chose a date, not a span, for that package).
+ * Age is measured on the youngest NEW artifact of an entry: an artifact base already locked was
+ * already accepted. Upload times come from the lock (uv >= 0.6.15) or, when it has none, from the
+ * index facts gathered before the rules ran.
+ */
+import type { WaivedFinding } from '../findings.js';
+import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../registry/index-facts.js';
+import type { IndexFacts } from '../registry/types.js';
+import type { CooldownExemption, Settings } from '../settings/types.js';
+import { excludeNewerPackageEntry, lockCutoffFor, MS_PER_DAY, parseExcludeNewer, parseSpan, parseTimestamp, type LockCutoff } from './exclude-newer.js';
+import type { IntroducedPackage, Lock, LockArtifact, LockPackage, ProjectPair, UvProject } from './model.js';
+import { normalizeName } from './names.js';
+import { uvSettingsOf } from './uv-config.js';
+import { entriesOf, own } from './values.js';
+
+export interface CooldownInputs {
+  settings: Pick<Settings, 'cooldownDays' | 'config'>;
+  now: Date;
+  /** Committer time of the head commit: relative spans in the lock count back from it. */
+  headTime: Date;
+  index: IndexFacts | null;
+}
+
+export interface CooldownPolicy {
+  ms: number;
+  /** Where the length comes from: lockgate's setting, or the project's own exclude-newer. */
+  source: 'settings' | 'exclude-newer' | 'exclude-newer-package';
+  /** The project's value as written, when it decided. */
+  text?: string;
+}
+
+export type Waiver = WaivedFinding['waiver'];
+
+export interface WaiverDecision {
+  waiver?: Waiver;
+  /** A config exemption for the package that has expired: it does not waive, and the finding says so. */
+  expired?: CooldownExemption;
+}
+
+export type EntryAge =
+  | {
+      kind: 'dated';
+      /** Upload time of the youngest new artifact, epoch ms. */
+      uploadMs: number;
+      /** Where the time came from. */
+      from: 'lock' | 'index';
+      filename?: string;
+      /** New artifacts without any upload time (dated by the others). */
+      undatedArtifacts: number;
+    }
+  | { kind: 'undated'; why: UndatedReason };
+
+export type UndatedReason =
+  | { kind: 'url'; url: string }
+  | { kind: 'git'; url: string; commit: string | null }
+  /** A registry entry whose lock has no upload times; `index` says what the index said. */
+  | { kind: 'registry'; registry: string; index: IndexVerdict };
+
+export type IndexVerdict =
+  | { kind: 'offline' }
+  /** Online, but the index was not asked (a local registry path, or the network budget ran out). */
+  | { kind: 'not-asked' }
+  | { kind: 'error'; message: string }
+  | { kind: 'missing-project' }
+  /** The index lists none of the locked files. */
+  | { kind: 'not-listed' }
+  /** The index lists the files without PEP 700 upload times. */
+  | { kind: 'no-times' };
+
+export interface CooldownCheck {
+  entry: IntroducedPackage;
+  /** Local sources (path, directory, editable, virtual) are the repository's own code: no check. */
+  age: EntryAge | { kind: 'local' };
+  cooldown: CooldownPolicy;
+  /** When the version becomes eligible (dated entries only). */
+  eligibleMs?: number;
+  /** Dated and younger than the cooldown at `now`. */
+  young: boolean;
+  waiver: WaiverDecision;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cooldown length
+
+/** A relative span from a project value (pyproject string or lock `{ span }`), in ms. */
+function spanMsOf(value: unknown): { ms: number; text: string } | null | 'absolute' {
+  if (value === undefined || value === null) return null;
+  if (value === false) return null;
+  if (typeof value === 'string') {
+    const parsed = parseExcludeNewer(value);
+    if (!parsed.ok) return null;
+    if (parsed.value.kind === 'span') return { ms: parsed.value.span.ms, text: value };
+    if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date') return 'absolute';
+    return null;
+  }
+  if (typeof value === 'object') {
+    const span = own(value, 'span');
+    if (typeof span === 'string') {
+      const parsed = parseSpan(span);
+      return parsed.ok ? { ms: parsed.value.ms, text: span } : null;
+    }
+    return typeof own(value, 'timestamp') === 'string' ? 'absolute' : null;
+  }
+  return null;
+}
+
+/** The project's exclude-newer-package value for a name, from the lock and from its settings. */
+function packageValues(project: UvProject | null, name: string): unknown[] {
+  if (!project) return [];
+  const values: unknown[] = [];
+  const table = own(uvSettingsOf(project).table, 'exclude-newer-package');
+  for (const [key, value] of entriesOf(table)) if (normalizeName(key) === name) values.push(value);
+  const fromLock = excludeNewerPackageEntry(project.lock?.options?.excludeNewerPackage, name);
+  if (fromLock !== undefined) values.push(fromLock);
+  return values;
+}
+
+function globalSpanValues(project: UvProject | null): unknown[] {
+  if (!project) return [];
+  // The setting as written first, so messages quote the user's spelling ("2 weeks", not "P2W").
+  const values: unknown[] = [own(uvSettingsOf(project).table, 'exclude-newer')];
+  const span = project.lock?.options?.excludeNewerSpan;
+  if (typeof span === 'string') values.push({ span });
+  return values;
+}
+
+/**
+ * The cooldown for one package: max(lockgate's days, the project's relative span). A package with
+ * its own exclude-newer-package span uses that span instead of the global one, as uv does; one with
+ * an absolute per-package date has no project span (only lockgate's days apply).
+ */
+export function cooldownFor(project: UvProject | null, packageName: string, settingsDays: number): CooldownPolicy {
+  const days = Number.isFinite(settingsDays) && settingsDays > 0 ? settingsDays : 0;
+  const policy: CooldownPolicy = { ms: Math.round(days * MS_PER_DAY), source: 'settings' };
+  const name = normalizeName(packageName);
+  const perPackage = packageValues(project, name);
+  let source: CooldownPolicy['source'] = 'exclude-newer';
+  let candidates = globalSpanValues(project);
+  if (perPackage.length > 0) {
+    source = 'exclude-newer-package';
+    candidates = perPackage;
+  }
+  for (const candidate of candidates) {
+    const span = spanMsOf(candidate);
+    if (span && span !== 'absolute' && span.ms > policy.ms) {
+      policy.ms = span.ms;
+      policy.source = source;
+      policy.text = span.text;
+    }
+  }
+  return policy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waivers
+
+/** The end of a YYYY-MM-DD day in UTC (an exemption holds through its `until` day), or null. */
+export function endOfDayMs(date: string): number | null {
+  if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const start = parseTimestamp(`${date}T00:00:00Z`);
+  return start === null ? null : start + MS_PER_DAY;
+}
+
+/**
+ * Whether a package's cooldown findings are waived: by a config exemption that has not expired, or
+ * by the project's own `exclude-newer-package = { name = false }` (in the lock or its settings).
+ */
+export function cooldownWaiver(
+  project: UvProject | null,
+  packageName: string,
+  exemptions: readonly CooldownExemption[] | undefined,
+  now: Date,
+): WaiverDecision {
+  const name = normalizeName(packageName);
+  const decision: WaiverDecision = {};
+  for (const exemption of Array.isArray(exemptions) ? exemptions : []) {
+    if (!exemption || typeof exemption.package !== 'string' || normalizeName(exemption.package) !== name) continue;
+    const end = endOfDayMs(exemption.until);
+    if (end !== null && now.getTime() < end) {
+      return { waiver: { by: 'exemption', reason: exemption.reason, until: exemption.until } };
+    }
+    decision.expired = exemption;
+  }
+  if (packageValues(project, name).some((value) => value === false)) {
+    const file = project ? uvSettingsOf(project).file : 'pyproject.toml';
+    decision.waiver = {
+      by: 'exclude-newer-package',
+      reason: `exclude-newer-package sets ${name} = false (the project opted this package out of its cooldown; see ${file} or the lock's [options.exclude-newer-package])`,
+    };
+  }
+  return decision;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ages
+
+function uploadMsOf(text: unknown): number | null {
+  return typeof text === 'string' ? parseTimestamp(text) : null;
+}
+
+/** The age of an introduced entry: the youngest new artifact's upload time, from the lock or the index. */
+export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): EntryAge | { kind: 'local' } {
+  const pkg = entry.package;
+  const source = pkg.source;
+  if (source.kind === 'url') return { kind: 'undated', why: { kind: 'url', url: source.url } };
+  if (source.kind === 'git') return { kind: 'undated', why: { kind: 'git', url: source.url, commit: source.commit } };
+  if (source.kind !== 'registry') return { kind: 'local' };
+
+  const artifacts = Array.isArray(entry.newArtifacts) && entry.newArtifacts.length > 0 ? entry.newArtifacts : artifactsOf(pkg);
+  const lookup = lookupOf(index, pkg);
+  const indexFiles = lookup?.status === 'found' ? lookup.files : [];
+  let youngest: { uploadMs: number; from: 'lock' | 'index'; filename?: string } | null = null;
+  let undatedArtifacts = 0;
+  let listedWithoutTime = 0;
+  for (const artifact of artifacts) {
+    let uploadMs = uploadMsOf(artifact.uploadTime);
+    let from: 'lock' | 'index' = 'lock';
+    if (uploadMs === null && indexFiles.length > 0) {
+      const match = matchArtifact(artifact, indexFiles);
+      if (match.kind === 'listed') {
+        uploadMs = uploadMsOf(match.file.uploadTime);
+        from = 'index';
+        if (uploadMs === null) listedWithoutTime++;
+      }
+    }
+    if (uploadMs === null) {
+      undatedArtifacts++;
+      continue;
+    }
+    if (!youngest || uploadMs > youngest.uploadMs) {
+      youngest = { uploadMs, from };
+      const filename = artifactFilename(artifact);
+      if (filename) youngest.filename = filename;
+    }
+  }
+  if (youngest) return { kind: 'dated', ...youngest, undatedArtifacts };
+
+  let verdict: IndexVerdict;
+  if (index === null) verdict = { kind: 'offline' };
+  else if (!lookup) verdict = { kind: 'not-asked' };
+  else if (lookup.status === 'error') verdict = { kind: 'error', message: lookup.message };
+  else if (lookup.status === 'missing-project') verdict = { kind: 'missing-project' };
+  else if (listedWithoutTime > 0) verdict = { kind: 'no-times' };
+  else verdict = { kind: 'not-listed' };
+  return { kind: 'undated', why: { kind: 'registry', registry: source.url, index: verdict } };
+}
+
+/** Assess every introduced entry of a project pair. */
+export function checkCooldown(pair: ProjectPair, inputs: CooldownInputs): CooldownCheck[] {
+  const checks: CooldownCheck[] = [];
+  const project = pair.head;
+  const introduced = Array.isArray(pair.introduced) ? pair.introduced : [];
+  for (const entry of introduced) {
+    if (!entry?.package || typeof entry.package.name !== 'string') continue;
+    const name = entry.package.name;
+    const cooldown = cooldownFor(project, name, inputs.settings.cooldownDays);
+    const age = ageOf(entry, inputs.index);
+    const check: CooldownCheck = {
+      entry,
+      age,
+      cooldown,
+      young: false,
+      waiver: cooldownWaiver(project, name, inputs.settings.config?.cooldown?.exempt, inputs.now),
+    };
+    if (age.kind === 'dated') {
+      check.eligibleMs = age.uploadMs + cooldown.ms;
+      check.young = inputs.now.getTime() < check.eligibleMs;
+    }
+    checks.push(check);
+  }
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lock against its own cutoff
+
+export interface CutoffBreach {
+  pkg: LockPackage;
+  cutoff: Extract<LockCutoff, { kind: 'cutoff' }>;
+  /** The youngest artifact past the cutoff. */
+  artifact: LockArtifact;
+  uploadMs: number;
+  /** How many artifacts of the package are past the cutoff. */
+  count: number;
+  /** False when base locked the same file and it broke base's cutoff too. */
+  introduced: boolean;
+}
+
+function breachingArtifacts(pkg: LockPackage, cutoffMs: number): { artifact: LockArtifact; uploadMs: number }[] {
+  const out: { artifact: LockArtifact; uploadMs: number }[] = [];
+  for (const artifact of artifactsOf(pkg)) {
+    const uploadMs = uploadMsOf(artifact.uploadTime);
+    if (uploadMs !== null && uploadMs > cutoffMs) out.push({ artifact, uploadMs });
+  }
+  return out;
+}
+
+/**
+ * Registry artifacts uploaded after the cutoff the lock itself records (uv applies exclude-newer to
+ * registry packages only). Every head package is checked, because a change that adds or tightens
+ * exclude-newer without re-resolving leaves old entries past the new cutoff; `introduced` says
+ * whether base already had the same breach.
+ */
+export function lockCutoffBreaches(pair: ProjectPair, headTime: Date): CutoffBreach[] {
+  const lock = pair.head?.lock;
+  if (!lock || !Array.isArray(lock.packages)) return [];
+  const baseLock = pair.base?.lock ?? null;
+  const breaches: CutoffBreach[] = [];
+  for (const pkg of lock.packages) {
+    if (!pkg || pkg.source?.kind !== 'registry' || typeof pkg.name !== 'string') continue;
+    const cutoff = lockCutoffFor(lock.options, pkg.name, headTime);
+    if (cutoff.kind !== 'cutoff') continue;
+    const past = breachingArtifacts(pkg, cutoff.ms);
+    if (past.length === 0) continue;
+    past.sort((a, b) => b.uploadMs - a.uploadMs);
+    const youngest = past[0]!;
+    breaches.push({
+      pkg,
+      cutoff,
+      artifact: youngest.artifact,
+      uploadMs: youngest.uploadMs,
+      count: past.length,
+      introduced: baseLock === null || !breachedAtBase(baseLock, pkg, youngest.artifact, headTime),
+    });
+  }
+  return breaches;
+}
+
+function breachedAtBase(baseLock: Lock, pkg: LockPackage, artifact: LockArtifact, headTime: Date): boolean {
+  if (!Array.isArray(baseLock.packages)) return false;
+  const name = normalizeName(pkg.name);
+  const filename = artifactFilename(artifact);
+  const cutoff = lockCutoffFor(baseLock.options, pkg.name, headTime);
+  if (cutoff.kind !== 'cutoff') return false;
+  for (const basePkg of baseLock.packages) {
+    if (!basePkg || typeof basePkg.name !== 'string' || normalizeName(basePkg.name) !== name || basePkg.version !== pkg.version) continue;
+    for (const { artifact: baseArtifact } of breachingArtifacts(basePkg, cutoff.ms)) {
+      if (artifactFilename(baseArtifact) === filename) return true;
+    }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers for messages
+
+/** `2026-08-19 10:00 UTC` (minutes; seconds rounded up so "eligible at" is never early). */
+export function formatUtcMinute(ms: number, roundUp = false): string {
+  const minute = 60_000;
+  const rounded = roundUp ? Math.ceil(ms / minute) * minute : Math.floor(ms / minute) * minute;
+  const iso = new Date(rounded).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** `YYYY-MM-DD` of an instant in UTC. */
+export function utcDate(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
