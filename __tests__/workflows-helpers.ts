@@ -68,6 +68,7 @@ export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: str
     githubApiUrl: 'https://api.github.com',
     githubToken: null,
     repository: null,
+    scope: '',
     ...overrides,
   };
 }
