@@ -1,0 +1,365 @@
+/**
+ * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
+ * context paths can flow into the value an expression expands to.
+ *
+ * Context paths are normalised to lower-case dotted form (contexts are case-insensitive), with every
+ * numeric, `*` or computed index written as `*`: `github.event.commits[0].message` and
+ * `github.event.commits.*.message` both become `github.event.commits.*.message`, and
+ * `github.event['pull_request'].title` becomes `github.event.pull_request.title`.
+ */
+
+/** One `${{ … }}` occurrence in a text. */
+export interface ExpressionSpan {
+  /** Offset of the `$`. */
+  start: number;
+  /** Offset just after the closing `}}`. */
+  end: number;
+  /** The text between `${{` and `}}`, untrimmed. */
+  body: string;
+}
+
+/**
+ * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted string literal does not close the
+ * expression (GitHub reads `${{ format('}}') }}` as one expression). An unclosed `${{` ends the scan:
+ * GitHub rejects such a workflow, and nothing after it is an expression.
+ */
+export function findExpressions(text: string): ExpressionSpan[] {
+  const spans: ExpressionSpan[] = [];
+  let from = 0;
+  while (from < text.length) {
+    const start = text.indexOf('${{', from);
+    if (start < 0) break;
+    let i = start + 3;
+    let inString = false;
+    let close = -1;
+    while (i < text.length) {
+      const c = text[i];
+      if (inString) {
+        if (c === "'") {
+          if (text[i + 1] === "'") i += 2; // '' is an escaped quote inside a string literal
+          else {
+            inString = false;
+            i++;
+          }
+        } else i++;
+        continue;
+      }
+      if (c === "'") {
+        inString = true;
+        i++;
+        continue;
+      }
+      if (c === '}' && text[i + 1] === '}') {
+        close = i;
+        break;
+      }
+      i++;
+    }
+    if (close < 0) break;
+    spans.push({ start, end: close + 2, body: text.slice(start + 3, close) });
+    from = close + 2;
+  }
+  return spans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+/** The expression syntax tree, reduced to what dataflow needs. */
+export type Expr =
+  | { kind: 'literal'; value: string | number | boolean | null }
+  /** A context access with a static path (`github.event.issue.title`, `steps.x.outputs['y']`). */
+  | { kind: 'context'; path: string[] }
+  /** A property or index access on something that is not a plain context (a call result). */
+  | { kind: 'access'; target: Expr; index: Expr | null }
+  | { kind: 'call'; name: string; args: Expr[] }
+  | { kind: 'not'; operand: Expr }
+  | { kind: 'and' | 'or'; left: Expr; right: Expr }
+  | { kind: 'compare'; op: string; left: Expr; right: Expr };
+
+type Token =
+  | { t: 'ident'; v: string }
+  | { t: 'string'; v: string }
+  | { t: 'number'; v: number }
+  | { t: 'punct'; v: string };
+
+const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
+
+function tokenize(body: string): Token[] | null {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < body.length) {
+    const c = body[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      let value = '';
+      i++;
+      let closed = false;
+      while (i < body.length) {
+        if (body[i] === "'") {
+          if (body[i + 1] === "'") {
+            value += "'";
+            i += 2;
+            continue;
+          }
+          closed = true;
+          i++;
+          break;
+        }
+        value += body[i++];
+      }
+      if (!closed) return null;
+      tokens.push({ t: 'string', v: value });
+      continue;
+    }
+    const number = /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(body.slice(i));
+    if (number && (/[0-9.]/.test(c) || ((c === '-' || c === '+') && /[0-9.]/.test(body[i + 1] ?? '')))) {
+      // A sign only starts a number where an operand is expected (GitHub has no binary minus).
+      tokens.push({ t: 'number', v: Number(number[0]) });
+      i += number[0].length;
+      continue;
+    }
+    const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i));
+    if (ident) {
+      tokens.push({ t: 'ident', v: ident[0] });
+      i += ident[0].length;
+      continue;
+    }
+    const punct = PUNCT.find((p) => body.startsWith(p, i));
+    if (!punct) return null;
+    tokens.push({ t: 'punct', v: punct });
+    i += punct.length;
+  }
+  return tokens;
+}
+
+class Parser {
+  private pos = 0;
+  constructor(private readonly tokens: Token[]) {}
+
+  parse(): Expr | null {
+    const expr = this.or();
+    return expr && this.pos === this.tokens.length ? expr : null;
+  }
+
+  private peekPunct(v: string): boolean {
+    const token = this.tokens[this.pos];
+    return token !== undefined && token.t === 'punct' && token.v === v;
+  }
+
+  private eat(v: string): boolean {
+    if (this.peekPunct(v)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private or(): Expr | null {
+    let left = this.and();
+    while (left && this.eat('||')) {
+      const right = this.and();
+      if (!right) return null;
+      left = { kind: 'or', left, right };
+    }
+    return left;
+  }
+
+  private and(): Expr | null {
+    let left = this.equality();
+    while (left && this.eat('&&')) {
+      const right = this.equality();
+      if (!right) return null;
+      left = { kind: 'and', left, right };
+    }
+    return left;
+  }
+
+  private equality(): Expr | null {
+    let left = this.comparison();
+    while (left) {
+      const op = ['==', '!='].find((o) => this.peekPunct(o));
+      if (!op) break;
+      this.pos++;
+      const right = this.comparison();
+      if (!right) return null;
+      left = { kind: 'compare', op, left, right };
+    }
+    return left;
+  }
+
+  private comparison(): Expr | null {
+    let left = this.unary();
+    while (left) {
+      const op = ['<=', '>=', '<', '>'].find((o) => this.peekPunct(o));
+      if (!op) break;
+      this.pos++;
+      const right = this.unary();
+      if (!right) return null;
+      left = { kind: 'compare', op, left, right };
+    }
+    return left;
+  }
+
+  private unary(): Expr | null {
+    if (this.eat('!')) {
+      const operand = this.unary();
+      return operand ? { kind: 'not', operand } : null;
+    }
+    return this.postfix();
+  }
+
+  private postfix(): Expr | null {
+    let expr = this.primary();
+    while (expr) {
+      if (this.eat('.')) {
+        const token = this.tokens[this.pos];
+        if (token?.t === 'ident') {
+          this.pos++;
+          expr = extend(expr, token.v.toLowerCase(), { kind: 'literal', value: token.v });
+        } else if (this.eat('*')) {
+          expr = extend(expr, '*', null);
+        } else return null;
+      } else if (this.eat('[')) {
+        let index: Expr | null;
+        if (this.eat('*')) index = null;
+        else {
+          index = this.or();
+          if (!index) return null;
+        }
+        if (!this.eat(']')) return null;
+        const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value.toLowerCase() : '*';
+        expr = extend(expr, segment, index);
+      } else break;
+    }
+    return expr;
+  }
+
+  private primary(): Expr | null {
+    const token = this.tokens[this.pos];
+    if (!token) return null;
+    if (token.t === 'string' || token.t === 'number') {
+      this.pos++;
+      return { kind: 'literal', value: token.v };
+    }
+    if (token.t === 'ident') {
+      this.pos++;
+      const lower = token.v.toLowerCase();
+      if (this.eat('(')) {
+        const args: Expr[] = [];
+        if (!this.eat(')')) {
+          for (;;) {
+            const arg = this.or();
+            if (!arg) return null;
+            args.push(arg);
+            if (this.eat(')')) break;
+            if (!this.eat(',')) return null;
+          }
+        }
+        return { kind: 'call', name: lower, args };
+      }
+      if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
+      if (lower === 'null') return { kind: 'literal', value: null };
+      if (lower === 'nan' || lower === 'infinity') return { kind: 'literal', value: Number.NaN };
+      return { kind: 'context', path: [lower] };
+    }
+    if (this.eat('(')) {
+      const inner = this.or();
+      if (!inner || !this.eat(')')) return null;
+      return inner;
+    }
+    return null;
+  }
+}
+
+/** Member or index access: stays a context path when the target is one, else an opaque access. */
+function extend(target: Expr, segment: string, index: Expr | null): Expr {
+  if (target.kind === 'context') return { kind: 'context', path: [...target.path, segment] };
+  return { kind: 'access', target, index };
+}
+
+/** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
+export function parseExpression(body: string): Expr | null {
+  if (body.length > 20_000) return null; // nobody writes that; the fallback scan handles it linearly
+  const tokens = tokenize(body);
+  if (!tokens || tokens.length === 0) return null;
+  try {
+    return new Parser(tokens).parse();
+  } catch {
+    // Only a pathological nesting depth can get here (stack overflow); treat as unparsable.
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataflow
+
+/** Functions whose result never carries their arguments' text: booleans, and hashFiles' hex digest. */
+const OPAQUE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
+
+const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 'secrets', 'vars', 'runner', 'job', 'jobs', 'strategy'];
+
+/**
+ * The context paths whose text can end up in the value of the expression `body`, deduplicated in
+ * order of appearance. Comparisons, `!`, `contains()`/`startsWith()`/`endsWith()` and the status
+ * functions yield booleans, so the contexts they read do not flow. `a && b` yields `b`, or `a` only
+ * when `a` is falsy (an empty string at most), so only `b` flows. Anything else (format, join,
+ * toJSON, fromJSON, unknown functions, `||`) passes its operands through.
+ *
+ * When the body does not parse, every context-looking path in it (outside string literals) is
+ * returned: an unparsable expression is treated as the worst case, never as safe.
+ */
+export function dataflowContexts(body: string): string[] {
+  const parsed = parseExpression(body);
+  const paths = parsed ? flows(parsed) : scanContextPaths(body);
+  return [...new Set(paths)];
+}
+
+function flows(expr: Expr): string[] {
+  switch (expr.kind) {
+    case 'literal':
+      return [];
+    case 'context':
+      return [expr.path.join('.')];
+    case 'access':
+      return flows(expr.target);
+    case 'call':
+      return OPAQUE_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flows);
+    case 'not':
+    case 'compare':
+      return [];
+    case 'and':
+      return flows(expr.right);
+    case 'or':
+      return [...flows(expr.left), ...flows(expr.right)];
+  }
+}
+
+/** Context-looking paths in an expression that did not parse, outside single-quoted strings. */
+export function scanContextPaths(body: string): string[] {
+  const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
+  const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
+  const out: string[] = [];
+  for (const match of unquoted.matchAll(re)) {
+    const segments = [match[1].toLowerCase()];
+    for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
+      segments.push(part[1] !== undefined ? part[1].toLowerCase() : '*');
+    }
+    out.push(segments.join('.'));
+  }
+  return out;
+}
+
+/** The context path when the whole expression is one plain context access, else null. */
+export function soleContextPath(body: string): string | null {
+  const parsed = parseExpression(body);
+  return parsed?.kind === 'context' ? parsed.path.join('.') : null;
+}
+
+/** True when `text` contains a `${{` (so its value is only known at run time). */
+export function hasExpression(text: string): boolean {
+  return text.includes('${{');
+}
