@@ -478,9 +478,9 @@ function checkDependencies(packages: LockPackage[], packageKey: string): void {
     else byName.set(pkg.name, [pkg]);
   }
   packages.forEach((pkg, index) => {
-    const check = (dependency: LockDependency): void => {
+    const at = keyPath(packageKey, index);
+    const check = (dependency: LockDependency, where: string): void => {
       const candidates = byName.get(dependency.name);
-      const where = keyPath(packageKey, index);
       if (!candidates) {
         throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\`, which the lock does not contain`, where);
       }
@@ -500,8 +500,12 @@ function checkDependencies(packages: LockPackage[], packageKey: string): void {
         throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`, where);
       }
     };
-    pkg.dependencies.forEach(check);
-    for (const list of Object.values(pkg.optionalDependencies)) list.forEach(check);
-    for (const list of Object.values(pkg.devDependencies)) list.forEach(check);
+    pkg.dependencies.forEach((dependency, j) => check(dependency, `${at}.dependencies[${j}]`));
+    for (const [group, list] of Object.entries(pkg.optionalDependencies)) {
+      list.forEach((dependency, j) => check(dependency, `${at}.optional-dependencies.${keySegment(group)}[${j}]`));
+    }
+    for (const [group, list] of Object.entries(pkg.devDependencies)) {
+      list.forEach((dependency, j) => check(dependency, `${at}.dev-dependencies.${keySegment(group)}[${j}]`));
+    }
   });
 }
