@@ -184,11 +184,14 @@ function isAncestor(pattern: string[], path: string[]): boolean {
   return true;
 }
 
-/** The attacker pattern a path falls under (or contains), or null. */
+/** The attacker pattern a path falls under, or contains (`toJSON(github.event)`), or null. */
 export function attackerSource(path: string): { who: string } | null {
-  const segments = path.split('.');
+  const segments = path.toLowerCase().split('.');
   for (const pattern of ATTACKER) {
-    if (matches(pattern.path, segments) || isAncestor(pattern.path, segments)) return { who: pattern.who };
+    if (matches(pattern.path, segments)) return { who: pattern.who };
+  }
+  if (ATTACKER.some((pattern) => isAncestor(pattern.path, segments))) {
+    return { who: 'outsiders: it holds pull request, issue and comment text, branch names and commit messages' };
   }
   return null;
 }
@@ -197,17 +200,24 @@ export function attackerSource(path: string): { who: string } | null {
 export interface ContextScope {
   /** Declared `inputs` types (`workflow_dispatch` / `workflow_call`); several when both declare it. Empty for actions. */
   inputTypes: Map<string, string[]>;
-  /** Whether `env.<name>` is set to a literal (no expression) by the step, job or workflow `env:` that applies. */
-  isStaticEnv(name: string): boolean;
+  /**
+   * What the step, job or workflow `env:` that applies sets `env.<name>` to (name lower-cased): a
+   * literal, an expression (with the contexts that flow into it), or nothing known (set at run time
+   * through GITHUB_ENV, or by the runner).
+   */
+  envSource(name: string): { kind: 'literal' } | { kind: 'expression'; contexts: string[] } | undefined;
   /** Whether `matrix.<name>` (or the whole matrix, for `matrix`) expands only to literals written in the workflow. */
   isStaticMatrix(name: string | null): boolean;
 }
 
 const SAFE_INPUT_TYPES = new Set(['boolean', 'number', 'choice', 'environment']);
 
-/** Grades one normalised context path (see expressions.ts for the normal form). */
-export function classifyContext(path: string, scope: ContextScope): ContextTrust {
-  const segments = path.split('.');
+/** How deep `env.A: ${{ env.B }}` chains are followed before giving up (as untrusted). */
+const MAX_ENV_HOPS = 4;
+
+/** Grades one context path (see expressions.ts for its form; case does not matter). */
+export function classifyContext(path: string, scope: ContextScope, hops = 0): ContextTrust {
+  const segments = path.toLowerCase().split('.');
   const [root, second] = segments;
   switch (root) {
     case 'secrets':
@@ -233,8 +243,17 @@ export function classifyContext(path: string, scope: ContextScope): ContextTrust
       return 'untrusted';
     case 'inputs':
       return classifyInput(segments.length === 2 ? second : null, scope);
-    case 'env':
-      return segments.length === 2 && second !== '*' && scope.isStaticEnv(second) ? 'safe' : 'untrusted';
+    case 'env': {
+      const source = segments.length === 2 && second !== '*' ? scope.envSource(second) : undefined;
+      if (!source) return 'untrusted';
+      if (source.kind === 'literal') return 'safe';
+      if (hops >= MAX_ENV_HOPS) return 'untrusted';
+      // `${{ env.X }}` carries whatever the expression that set X carries.
+      return source.contexts.reduce<ContextTrust>((worst, context) => {
+        const trust = classifyContext(context, scope, hops + 1);
+        return TRUST_ORDER[trust] > TRUST_ORDER[worst] ? trust : worst;
+      }, 'safe');
+    }
     case 'matrix':
       if (segments.length === 1) return scope.isStaticMatrix(null) ? 'safe' : 'untrusted';
       return second !== '*' && scope.isStaticMatrix(second) ? 'safe' : 'untrusted';
@@ -249,6 +268,27 @@ export function classifyContext(path: string, scope: ContextScope): ContextTrust
     default:
       return 'untrusted';
   }
+}
+
+const TRUST_ORDER: Record<ContextTrust, number> = { safe: 0, untrusted: 1, attacker: 2 };
+
+/**
+ * The attacker-controlled path behind a context, following `env.X` to the expression that set it:
+ * `env.TITLE` set from `github.event.issue.title` gives that path. Null when there is none.
+ */
+export function attackerOrigin(path: string, scope: ContextScope, hops = 0): { path: string; who: string } | null {
+  const direct = attackerSource(path);
+  if (direct) return { path, ...direct };
+  const segments = path.toLowerCase().split('.');
+  if (segments[0] !== 'env' || segments.length !== 2 || hops >= MAX_ENV_HOPS) return null;
+  const source = scope.envSource(segments[1]);
+  if (!source || source.kind !== 'expression') return null;
+  for (const context of source.contexts) {
+    if (classifyContext(context, scope, hops + 1) !== 'attacker') continue;
+    const origin = attackerOrigin(context, scope, hops + 1);
+    if (origin) return origin;
+  }
+  return null;
 }
 
 function classifyInput(name: string | null, scope: ContextScope): ContextTrust {

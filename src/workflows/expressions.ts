@@ -2,10 +2,11 @@
  * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
  * context paths can flow into the value an expression expands to.
  *
- * Context paths are normalised to lower-case dotted form (contexts are case-insensitive), with every
- * numeric, `*` or computed index written as `*`: `github.event.commits[0].message` and
- * `github.event.commits.*.message` both become `github.event.commits.*.message`, and
- * `github.event['pull_request'].title` becomes `github.event.pull_request.title`.
+ * Context paths are returned in dotted form, with every numeric, `*` or computed index written as `*`:
+ * `github.event.commits[0].message` and `github.event.commits.*.message` both become
+ * `github.event.commits.*.message`, and `github.event['pull_request'].title` becomes
+ * `github.event.pull_request.title`. Segments keep the case they were written in (for messages and
+ * variable names); contexts are case-insensitive, so compare them with `normalizePath`.
  */
 
 /** One `${{ … }}` occurrence in a text. */
@@ -219,7 +220,7 @@ class Parser {
         const token = this.tokens[this.pos];
         if (token?.t === 'ident') {
           this.pos++;
-          expr = extend(expr, token.v.toLowerCase(), { kind: 'literal', value: token.v });
+          expr = extend(expr, token.v, { kind: 'literal', value: token.v });
         } else if (this.eat('*')) {
           expr = extend(expr, '*', null);
         } else return null;
@@ -231,7 +232,7 @@ class Parser {
           if (!index) return null;
         }
         if (!this.eat(']')) return null;
-        const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value.toLowerCase() : '*';
+        const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
         expr = extend(expr, segment, index);
       } else break;
     }
@@ -264,7 +265,7 @@ class Parser {
       if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
       if (lower === 'null') return { kind: 'literal', value: null };
       if (lower === 'nan' || lower === 'infinity') return { kind: 'literal', value: Number.NaN };
-      return { kind: 'context', path: [lower] };
+      return { kind: 'context', path: [token.v] };
     }
     if (this.eat('(')) {
       const inner = this.or();
@@ -315,7 +316,18 @@ const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 's
 export function dataflowContexts(body: string): string[] {
   const parsed = parseExpression(body);
   const paths = parsed ? flows(parsed) : scanContextPaths(body);
-  return [...new Set(paths)];
+  const seen = new Set<string>();
+  return paths.filter((path) => {
+    const key = normalizePath(path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The comparison form of a context path: contexts are case-insensitive. */
+export function normalizePath(path: string): string {
+  return path.toLowerCase();
 }
 
 function flows(expr: Expr): string[] {
@@ -344,9 +356,9 @@ export function scanContextPaths(body: string): string[] {
   const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
   const out: string[] = [];
   for (const match of unquoted.matchAll(re)) {
-    const segments = [match[1].toLowerCase()];
+    const segments = [match[1]];
     for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
-      segments.push(part[1] !== undefined ? part[1].toLowerCase() : '*');
+      segments.push(part[1] !== undefined ? part[1] : '*');
     }
     out.push(segments.join('.'));
   }

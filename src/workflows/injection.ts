@@ -5,8 +5,8 @@
  */
 import { isMap, isScalar, type Node } from 'yaml';
 import { makeFinding, type Finding, type Severity } from '../findings.js';
-import { classifyContext, attackerSource, DEFAULT_ENV_FOR_CONTEXT, type ContextScope, type ContextTrust } from './contexts.js';
-import { dataflowContexts, findExpressions, hasExpression, soleContextPath, type ExpressionSpan } from './expressions.js';
+import { attackerOrigin, classifyContext, DEFAULT_ENV_FOR_CONTEXT, type ContextScope, type ContextTrust } from './contexts.js';
+import { dataflowContexts, findExpressions, hasExpression, normalizePath, soleContextPath, type ExpressionSpan } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { inputTypesOf } from './triggers.js';
 import { entries, get, items, jobsOf, posOf, str } from './walk.js';
@@ -108,16 +108,19 @@ function buildScope(s: StepInContext, inputTypes: Map<string, string[]>): Contex
   const matrix = get(get(s.jobNode, 'strategy'), 'matrix');
   return {
     inputTypes,
-    isStaticEnv(name: string): boolean {
+    envSource(name: string) {
       for (const env of envScopes) {
         if (!isMap(env)) continue;
         for (const [key, , value] of entries(env)) {
           if (key.toLowerCase() !== name) continue;
           // The nearest scope that sets the variable decides, as at run time.
-          return isScalar(value) && !hasExpression(String(value.value ?? ''));
+          if (!isScalar(value)) return undefined;
+          const text = String(value.value ?? '');
+          if (!hasExpression(text)) return { kind: 'literal' as const };
+          return { kind: 'expression' as const, contexts: findExpressions(text).flatMap((span) => dataflowContexts(span.body)) };
         }
       }
-      return false;
+      return undefined;
     },
     isStaticMatrix(name: string | null): boolean {
       if (!isMap(matrix)) return false;
@@ -170,13 +173,14 @@ function envReference(sink: SinkKind, shell: string, name: string): string {
 /** An environment variable name for a context path: `github.event.pull_request.title` → PR_TITLE. */
 export function envNameFor(path: string): string {
   let segments = path.split('.').filter((segment) => segment !== '*');
-  const [root] = segments;
+  const root = segments[0]?.toLowerCase();
   if (root === 'github') {
-    segments = segments[1] === 'event' ? segments.slice(2) : ['gh', ...segments.slice(1)];
+    if (segments[1]?.toLowerCase() !== 'event') segments = ['gh', ...segments.slice(1)];
+    else segments = segments.length > 2 ? segments.slice(2) : ['event'];
   } else if (root === 'inputs') segments = ['input', ...segments.slice(1)];
-  else if (root === 'steps' || root === 'needs') segments = segments.filter((segment, i) => i !== 0 && !(i === 2 && segment === 'outputs'));
+  else if (root === 'steps' || root === 'needs') segments = segments.filter((segment, i) => i !== 0 && !(i === 2 && segment.toLowerCase() === 'outputs'));
   else if (root === 'env') segments = segments.slice(1);
-  segments = segments.map((segment) => (segment === 'pull_request' ? 'pr' : segment));
+  segments = segments.map((segment) => (segment.toLowerCase() === 'pull_request' ? 'pr' : segment));
   let name = segments
     .join('_')
     .toUpperCase()
@@ -224,9 +228,13 @@ export function templateInjectionFindings(wf: WorkflowFile): Finding[] {
         const language = sink.kind === 'run' ? 'shell code' : 'JavaScript';
         let message: string;
         if (worst.trust === 'attacker') {
-          const who = attackerSource(worst.path)?.who ?? 'an outsider';
+          const origin = attackerOrigin(worst.path, scope);
+          const source =
+            origin && origin.path !== worst.path
+              ? `${worst.path}, set from ${origin.path}, written by ${origin.who}`
+              : `${worst.path}, written by ${origin?.who ?? 'outsiders'}`;
           message =
-            `${shown} pastes attacker-controlled text (${worst.path}, written by ${who}) into ${where} before it runs; ` +
+            `${shown} pastes attacker-controlled text (${source}) into ${where} before it runs; ` +
             `a crafted value executes as ${language} with this job's token and secrets.`;
         } else {
           message =
@@ -261,8 +269,9 @@ function fixFor(s: StepInContext, sink: Sink, body: string, worstPath: string): 
     const name = str(findEnvKey(s, envMatch[1].toLowerCase())) ?? envMatch[1];
     return `Replace ${expression} with ${envReference(sink.kind, shell, name)}: the value is already in the step's environment.`;
   }
-  if (sole && DEFAULT_ENV_FOR_CONTEXT[sole]) {
-    return `Replace ${expression} with ${envReference(sink.kind, shell, DEFAULT_ENV_FOR_CONTEXT[sole])}: the runner already sets that variable.`;
+  const runnerVariable = sole ? DEFAULT_ENV_FOR_CONTEXT[normalizePath(sole)] : undefined;
+  if (runnerVariable) {
+    return `Replace ${expression} with ${envReference(sink.kind, shell, runnerVariable)}: the runner already sets that variable.`;
   }
   const name = envNameFor(sole ?? worstPath);
   const line = `${name}: ${expression}`;
