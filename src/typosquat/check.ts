@@ -1,0 +1,173 @@
+/**
+ * The `typosquat` rule's logic: newly locked registry packages whose name imitates a popular one,
+ * raised to error by what the index says (young, single release), and locked packages the index no
+ * longer has at all.
+ */
+import { makeFinding, type Finding, type Severity } from '../findings.js';
+import { lookupOf, redactUrl } from '../registry/index-facts.js';
+import type { IndexLookup } from '../registry/types.js';
+import type { RuleContext } from '../rules/types.js';
+import type { LockPackage, ProjectPair } from '../uv/model.js';
+import { TyposquatMatcher, matchSeverity, type TyposquatMatch } from './matcher.js';
+import { normalizePackageName, shippedRanking } from './ranking.js';
+import { TECHNIQUE_DESCRIPTIONS } from './techniques.js';
+
+export const RULE_ID = 'typosquat';
+/** Compare against this many of the most downloaded names unless `typosquat.top` says otherwise. */
+export const DEFAULT_TOP = 5000;
+/** A package first uploaded less than this long before now is "very young". */
+export const YOUNG_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let cached: { key: string; matcher: TyposquatMatcher } | null = null;
+
+/** The matcher for a config, built once a run (the index over the targets is the expensive part). */
+export function typosquatMatcher(config: { top?: unknown; allow?: unknown } | undefined): TyposquatMatcher {
+  const top = typeof config?.top === 'number' && Number.isFinite(config.top) && config.top >= 1 ? Math.floor(config.top) : DEFAULT_TOP;
+  const allow = Array.isArray(config?.allow) ? config.allow.filter((name): name is string => typeof name === 'string') : [];
+  const key = `${top}\n${allow.join('\n')}`;
+  if (cached?.key !== key) cached = { key, matcher: new TyposquatMatcher(shippedRanking(), { top, allow }) };
+  return cached.matcher;
+}
+
+export function checkTyposquat(context: RuleContext): Finding[] {
+  // Built on the first name that needs it: a change that only adds popular packages never pays for the index.
+  let matcher: TyposquatMatcher | null = null;
+  const matcherOnce = () => (matcher ??= typosquatMatcher(context.settings?.config?.typosquat));
+  const findings: Finding[] = [];
+  for (const pair of Array.isArray(context.projects) ? context.projects : []) {
+    try {
+      findings.push(...checkProject(pair, matcherOnce, context));
+    } catch {
+      // A malformed project must not hide the findings of the others; the parse step reports it.
+    }
+  }
+  return findings;
+}
+
+function checkProject(pair: ProjectPair, matcher: () => TyposquatMatcher, context: RuleContext): Finding[] {
+  const ranking = shippedRanking();
+  const lock = pair.head?.lock;
+  if (!lock || !Array.isArray(lock.packages)) return [];
+  const file = typeof pair.lockFile === 'string' && pair.lockFile !== '' ? pair.lockFile : lock.file;
+  const baseNames = new Set((pair.base?.lock?.packages ?? []).map((pkg) => normalizePackageName(String(pkg?.name ?? ''))));
+  // By name: an upgrade of a look-alike is as suspicious as its arrival, and the diff may hand over copies.
+  const introducedNames = new Set(
+    (Array.isArray(pair.introduced) ? pair.introduced : [])
+      .map((entry) => entry?.package?.name)
+      .filter((name): name is string => typeof name === 'string')
+      .map(normalizePackageName),
+  );
+  const directNames = directDependencyNames(lock.packages);
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+
+  for (const pkg of lock.packages) {
+    if (!pkg || typeof pkg.name !== 'string' || pkg.source?.kind !== 'registry') continue;
+    const name = normalizePackageName(pkg.name);
+    if (reported.has(name)) continue; // one finding a name, even when the lock has it at several versions
+    const lookup = lookupOf(context.index, pkg);
+    const match = introducedNames.has(name) && ranking.rankOf(name) === undefined ? matcher().match(name) : null;
+    const removed = lookup?.status === 'missing-project';
+    if (!match && !removed) continue;
+    reported.add(name);
+    const direct = directNames.has(name);
+    const finding = removed
+      ? removedFinding(pkg, name, file, match, direct)
+      : imitationFinding(pkg, name, file, match!, lookup, context.now, direct);
+    findings.push(makeFinding({ ...finding, introduced: !baseNames.has(name) }));
+  }
+  return findings;
+}
+
+type Draft = { rule: string; severity: Severity; file: string; line?: number; message: string; fix: string; package: { name: string; version?: string }; subject: string };
+
+function packageRef(pkg: LockPackage, name: string): { name: string; version?: string } {
+  return typeof pkg.version === 'string' ? { name, version: pkg.version } : { name };
+}
+
+function imitationFinding(
+  pkg: LockPackage,
+  name: string,
+  file: string,
+  match: TyposquatMatch,
+  lookup: IndexLookup | undefined,
+  now: Date,
+  direct: boolean,
+): Draft {
+  let severity: Severity = matchSeverity(match);
+  const evidence: string[] = [];
+  if (lookup?.status === 'found') {
+    const age = firstUploadAgeDays(lookup, now);
+    if (age !== null && age < YOUNG_DAYS) evidence.push(`it was first uploaded ${age} day${age === 1 ? '' : 's'} ago`);
+    if (Array.isArray(lookup.versions) && lookup.versions.length === 1) evidence.push('it has a single release');
+  }
+  if (evidence.length > 0) severity = 'error';
+  const message =
+    `"${name}" looks like a typosquat of "${match.target}", the #${match.targetRank} most downloaded PyPI package ` +
+    `(${TECHNIQUE_DESCRIPTIONS[match.technique]}).` +
+    (evidence.length > 0 ? ` The index shows ${evidence.join(' and ')}, as is typical of malicious look-alikes.` : '') +
+    ' Installing the wrong package runs its author\'s code; check that this is the package you meant.';
+  return {
+    rule: RULE_ID,
+    severity,
+    file,
+    line: pkg.line,
+    message,
+    fix: imitationFix(name, match.target, direct),
+    package: packageRef(pkg, name),
+    subject: name,
+  };
+}
+
+function imitationFix(name: string, target: string, direct: boolean): string {
+  const keep = `If "${name}" is the package you want, add it to typosquat.allow in .github/lockgate.yml.`;
+  return direct
+    ? `If you meant "${target}": replace "${name}" with "${target}" in pyproject.toml, or run \`uv remove ${name} && uv add ${target}\`. ${keep}`
+    : `"${name}" is pulled in by another package: \`uv tree --invert --package ${name}\` shows which one; replace that with the package you meant. ${keep}`;
+}
+
+function removedFinding(pkg: LockPackage, name: string, file: string, match: TyposquatMatch | null, direct: boolean): Draft {
+  const index = pkg.source.kind === 'registry' && typeof pkg.source.url === 'string' ? redactUrl(pkg.source.url) : 'the index';
+  const imitation = match ? ` Its name imitates "${match.target}" (${TECHNIQUE_DESCRIPTIONS[match.technique]}).` : '';
+  const locate = direct ? `\`uv remove ${name}\`` : `find what requires it with \`uv tree --invert --package ${name}\` and remove that`;
+  return {
+    rule: RULE_ID,
+    severity: 'error',
+    file,
+    line: pkg.line,
+    message:
+      `"${name}" is locked but ${index} no longer has it: removed from the index (the most common fate of malicious packages).${imitation}` +
+      ' Treat machines that installed it as exposed until you know why it was removed.',
+    fix: `Remove it: ${locate}, then \`uv lock\`.${match ? ` If you meant "${match.target}", add that instead.` : ''}`,
+    package: packageRef(pkg, name),
+    subject: name,
+  };
+}
+
+/** Whole days since the earliest upload the index lists for the project, or null when it lists none. */
+export function firstUploadAgeDays(lookup: Extract<IndexLookup, { status: 'found' }>, now: Date): number | null {
+  let earliest = Infinity;
+  for (const file of Array.isArray(lookup.files) ? lookup.files : []) {
+    const time = typeof file?.uploadTime === 'string' ? Date.parse(file.uploadTime) : NaN;
+    if (Number.isFinite(time) && time < earliest) earliest = time;
+  }
+  const nowMs = now instanceof Date ? now.getTime() : NaN;
+  if (!Number.isFinite(earliest) || !Number.isFinite(nowMs)) return null;
+  return Math.max(0, Math.floor((nowMs - earliest) / DAY_MS));
+}
+
+/** Names the workspace's own packages (non-registry entries) depend on directly, in any group or extra. */
+export function directDependencyNames(packages: readonly LockPackage[]): Set<string> {
+  const names = new Set<string>();
+  for (const pkg of packages) {
+    if (!pkg || pkg.source?.kind === 'registry') continue;
+    const lists = [pkg.dependencies, ...Object.values(pkg.optionalDependencies ?? {}), ...Object.values(pkg.devDependencies ?? {})];
+    for (const list of lists) {
+      for (const dep of Array.isArray(list) ? list : []) {
+        if (typeof dep?.name === 'string') names.add(normalizePackageName(dep.name));
+      }
+    }
+  }
+  return names;
+}

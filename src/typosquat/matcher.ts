@@ -1,0 +1,185 @@
+import { HashIndex, deletionHashes, hashString } from './hash-index.js';
+import type { Ranking } from './ranking.js';
+import { normalizePackageName } from './ranking.js';
+import {
+  STRONG_TECHNIQUES,
+  classifySingleEdit,
+  confusableSkeleton,
+  hasPyAffix,
+  pyAffixCore,
+  sortedWords,
+  versionStem,
+  type Technique,
+} from './techniques.js';
+
+export interface MatcherOptions {
+  /** Compare against the names ranked 1..top. */
+  top: number;
+  /** Names never flagged (normalized here). */
+  allow?: readonly string[];
+}
+
+/** Names shorter than this only get the strong techniques: one arbitrary letter is too weak a signal. */
+export const SHORT_NAME_LENGTH = 5;
+/** A name that imitates one of these with a strong technique is an error, not a warning. */
+export const ERROR_RANK = 1000;
+/** Keys shorter than this collide with too many honest names to mean anything (`py-re` → `re`). */
+const MIN_CORE_LENGTH = 3;
+/** `web3` and `web` are one project; `av`, `qav`, `ase` and `as3` are not: short stems say nothing. */
+const MIN_VERSION_STEM = 4;
+/** One character edits between names this short (`fs`/`fz`, `pip`/`plip`) are mostly honest coincidences. */
+export const MIN_EDIT_LENGTH = 4;
+
+export interface TyposquatMatch {
+  /** The candidate, normalized. */
+  name: string;
+  /** The popular name it imitates. */
+  target: string;
+  targetRank: number;
+  technique: Technique;
+  strong: boolean;
+}
+
+/**
+ * Finds the popular name a package name imitates. The targets are indexed once so that a lookup
+ * costs a few dozen hash probes, whatever the number of targets:
+ * - exact keys under a normalization (separators stripped, look-alike characters folded, words
+ *   sorted, py/python affixes stripped, trailing version stripped): equal keys, one technique;
+ * - the deletion neighbourhood of every target (symmetric delete): two names one edit apart share
+ *   a string made by deleting at most one character from each, so probing the candidate's own
+ *   deletions finds every target one edit away; the pair is then classified exactly.
+ * Both indexes hold hashes, not strings (see hash-index.ts); every hit is confirmed on the names.
+ */
+export class TyposquatMatcher {
+  private readonly ranking: Ranking;
+  private readonly allow: ReadonlySet<string>;
+  private readonly targets: string[] = [];
+  private readonly ranks: number[] = [];
+  private readonly keyKinds: KeyKind[];
+  /** hash(kind seed, key) → target ids. */
+  private readonly keyIndex: HashIndex;
+  /** hash(target) and hash(each one-character deletion of target) → target ids. */
+  private readonly deletionIndex: HashIndex;
+  /** Per target, the number of the last match() call that looked at it: dedupes without a Set a call. */
+  private readonly visited: Int32Array;
+  private generation = 0;
+
+  constructor(ranking: Ranking, options: MatcherOptions) {
+    this.ranking = ranking;
+    this.allow = new Set((Array.isArray(options.allow) ? options.allow : []).filter((name) => typeof name === 'string').map(normalizePackageName));
+    const top = Number.isFinite(options.top) ? Math.max(0, Math.floor(options.top)) : 0;
+    for (const [name, rank] of ranking.entries()) {
+      if (rank > top) break;
+      this.targets.push(name);
+      this.ranks.push(rank);
+    }
+    this.keyKinds = keyKinds();
+    this.keyIndex = new HashIndex(this.targets.length * this.keyKinds.length);
+    let letters = 0;
+    for (const name of this.targets) letters += name.length + 1;
+    this.deletionIndex = new HashIndex(letters);
+    this.visited = new Int32Array(this.targets.length);
+    for (let id = 0; id < this.targets.length; id++) {
+      const name = this.targets[id]!;
+      for (const kind of this.keyKinds) {
+        const key = kind.keyOf(name);
+        if (key !== null) this.keyIndex.add(hashString(key, kind.seed), id);
+      }
+      if (name.length >= MIN_EDIT_LENGTH) {
+        this.deletionIndex.add(hashString(name), id);
+        for (const hash of deletionHashes(name)) this.deletionIndex.add(hash, id);
+      }
+    }
+  }
+
+  get targetCount(): number {
+    return this.targets.length;
+  }
+
+  /**
+   * The best imitation `rawName` is of a target, or null: for a name that is itself ranked (in the
+   * whole ranking, not only the targets), allowed, or imitates nothing. Strong techniques win over
+   * weak ones, then the better-ranked target.
+   */
+  match(rawName: string): TyposquatMatch | null {
+    if (typeof rawName !== 'string') return null;
+    const name = normalizePackageName(rawName);
+    if (name === '' || this.ranking.rankOf(name) !== undefined || this.allow.has(name)) return null;
+    let best: TyposquatMatch | null = null;
+    const consider = (id: number, technique: Technique) => {
+      const strong = STRONG_TECHNIQUES.has(technique);
+      if (!strong && name.length < SHORT_NAME_LENGTH) return;
+      const rank = this.ranks[id]!;
+      if (best && (Number(best.strong) > Number(strong) || (best.strong === strong && best.targetRank <= rank))) return;
+      best = { name, target: this.targets[id]!, targetRank: rank, technique, strong };
+    };
+
+    for (const kind of this.keyKinds) {
+      const key = kind.keyOf(name);
+      if (key === null) continue;
+      this.keyIndex.forEach(hashString(key, kind.seed), (id) => {
+        const target = this.targets[id]!;
+        // Keys are not stored (that doubled the build time in garbage collection): recompute on a hit.
+        if (kind.keyOf(target) !== key) return; // a hash collision
+        const technique = kind.accept(name, target);
+        if (technique) consider(id, technique);
+      });
+    }
+
+    if (name.length >= MIN_EDIT_LENGTH) {
+      const generation = ++this.generation;
+      const visit = (id: number) => {
+        if (this.visited[id] === generation) return;
+        this.visited[id] = generation;
+        const technique = classifySingleEdit(name, this.targets[id]!);
+        if (technique) consider(id, technique);
+      };
+      this.deletionIndex.forEach(hashString(name), visit);
+      for (const hash of deletionHashes(name)) this.deletionIndex.forEach(hash, visit);
+    }
+    return best;
+  }
+}
+
+interface KeyKind {
+  /** Tells the kinds apart in the shared hash index. */
+  seed: number;
+  /** The name under a normalization that erases one technique; null when the key would mean nothing. */
+  keyOf: (name: string) => string | null;
+  /** Given equal keys, the technique relating the two names, or null when the match means nothing. */
+  accept: (candidate: string, target: string) => Technique | null;
+}
+
+function keyKinds(): KeyKind[] {
+  const atLeast = (key: string, length: number) => (key.length >= length ? key : null);
+  const unseparated = (name: string) => name.replace(/-/g, '');
+  const versionKey = (name: string) => atLeast(versionStem(name) ?? unseparated(name), MIN_VERSION_STEM);
+  // A version number changed (`pyqt5`/`pyqt6`, `-cu11`/`-cu12`) is how families are named; only an
+  // added or removed one is the technique.
+  const oneSideVersioned = (candidate: string, target: string) => (versionStem(candidate) === null) !== (versionStem(target) === null);
+  return [
+    { seed: 1, keyOf: unseparated, accept: () => 'separator' },
+    { seed: 2, keyOf: (name) => confusableSkeleton(unseparated(name)), accept: () => 'confusable' },
+    { seed: 3, keyOf: (name) => (name.includes('-') ? sortedWords(name) : null), accept: () => 'word-order' },
+    {
+      seed: 4,
+      keyOf: (name) => atLeast(pyAffixCore(name), MIN_CORE_LENGTH),
+      // Dropping the affix is how many honest projects are named (jwt/pyjwt, arrow/pyarrow, docker/docker-py):
+      // it is only a notice. Adding or swapping one is the squatter's move (python-flask, pythonkafka).
+      accept: (candidate) => (hasPyAffix(candidate) ? 'py-affix' : 'py-affix-dropped'),
+    },
+    { seed: 5, keyOf: versionKey, accept: (c, t) => (oneSideVersioned(c, t) ? 'version' : null) },
+    {
+      // pyfoo for foo3, python-foo2 for foo: an affix and a version number at once.
+      seed: 6,
+      keyOf: (name) => versionKey(pyAffixCore(name)),
+      accept: (c, t) => (hasPyAffix(c) && oneSideVersioned(pyAffixCore(c), pyAffixCore(t)) ? 'py-affix' : null),
+    },
+  ];
+}
+
+/** Offline severity: strong against a top-1,000 name is an error, strong otherwise a warning, weak a notice. */
+export function matchSeverity(match: TyposquatMatch): 'error' | 'warning' | 'notice' {
+  if (!match.strong) return 'notice';
+  return match.targetRank <= ERROR_RANK ? 'error' : 'warning';
+}

@@ -1,0 +1,83 @@
+/**
+ * The `sdist-only` rule's logic: a newly locked registry package that has a source distribution and
+ * no wheel. Installing it means building it, and building runs the package's own code (setup.py or
+ * the build backend it names) on the installing machine, before anything imports it.
+ */
+import { makeFinding, type Finding } from '../findings.js';
+import type { RuleContext } from '../rules/types.js';
+import { uvSettingsOf } from '../uv/uv-config.js';
+import type { LockPackage, ProjectPair, UvProject } from '../uv/model.js';
+import { normalizePackageName } from './ranking.js';
+
+export const SDIST_ONLY_RULE_ID = 'sdist-only';
+
+export function checkSdistOnly(context: RuleContext): Finding[] {
+  const findings: Finding[] = [];
+  for (const pair of Array.isArray(context.projects) ? context.projects : []) {
+    try {
+      findings.push(...checkProject(pair));
+    } catch {
+      // A malformed project must not hide the findings of the others; the parse step reports it.
+    }
+  }
+  return findings;
+}
+
+function isSdistOnly(pkg: LockPackage | undefined): boolean {
+  return !!pkg && pkg.sdist !== undefined && pkg.sdist !== null && (!Array.isArray(pkg.wheels) || pkg.wheels.length === 0);
+}
+
+function checkProject(pair: ProjectPair): Finding[] {
+  const head = pair.head;
+  const lock = head?.lock;
+  if (!head || !lock) return [];
+  const file = typeof pair.lockFile === 'string' && pair.lockFile !== '' ? pair.lockFile : lock.file;
+  const refusesBuild = buildRefusal(head);
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const entry of Array.isArray(pair.introduced) ? pair.introduced : []) {
+    const pkg = entry?.package;
+    if (!pkg || typeof pkg.name !== 'string' || pkg.source?.kind !== 'registry' || !isSdistOnly(pkg)) continue;
+    const name = normalizePackageName(pkg.name);
+    // uv refuses to build it (it fails the install instead): nothing runs.
+    if (refusesBuild(name) || reported.has(name)) continue;
+    reported.add(name);
+    const version = typeof pkg.version === 'string' ? pkg.version : undefined;
+    const label = version ? `"${name}" ${version}` : `"${name}"`;
+    findings.push(
+      makeFinding({
+        rule: SDIST_ONLY_RULE_ID,
+        severity: 'warning',
+        file,
+        line: pkg.line,
+        message:
+          `${label} is locked with a source distribution and no wheel: installing it builds it, ` +
+          'and building runs the package\'s own code (its setup script or build backend) on every machine that installs it.',
+        fix:
+          `Pick a version of "${name}" that publishes wheels, or make uv refuse to build it: add ` +
+          `no-build-package = ["${name}"] under [tool.uv] in pyproject.toml (or no-build = true to refuse every build), then run \`uv lock\`.`,
+        package: version ? { name, version } : { name },
+        // New when the name was not sdist-only at base: absent, or locked with wheels there.
+        introduced: !isSdistOnly(entry.previous),
+        subject: name,
+      }),
+    );
+  }
+  return findings;
+}
+
+/** Whether the project's uv settings refuse to build a package: `no-build = true` or `no-build-package`. */
+export function buildRefusal(project: UvProject): (name: string) => boolean {
+  let table: Record<string, unknown>;
+  try {
+    table = uvSettingsOf(project).table as Record<string, unknown>;
+  } catch {
+    return () => false;
+  }
+  if (table['no-build'] === true) return () => true;
+  const listed = table['no-build-package'];
+  const names = new Set(
+    (Array.isArray(listed) ? listed : []).filter((name): name is string => typeof name === 'string').map(normalizePackageName),
+  );
+  return (name) => names.has(name);
+}
