@@ -15,7 +15,19 @@ export interface IndexFile {
 }
 
 export type IndexLookup =
-  | { status: 'found'; versions: string[]; files: IndexFile[]; projectStatus?: string; source: 'simple' | 'json' }
+  | {
+      status: 'found';
+      versions: string[];
+      /**
+       * Whether `versions` is the index's list (PEP 700 `versions`, or the JSON API's answer for the
+       * versions asked). False for pages without it: then "not among the versions" cannot be said.
+       * Absent means true.
+       */
+      versionsListed?: boolean;
+      files: IndexFile[];
+      projectStatus?: string;
+      source: 'simple' | 'json';
+    }
   /** The index has no such project (404): removed, or never existed. */
   | { status: 'missing-project' }
   | { status: 'error'; message: string };

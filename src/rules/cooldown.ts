@@ -26,6 +26,9 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
   let message =
     `${packageLabel(pkg)} was uploaded ${formatUtcMinute(age.uploadMs)}${from}, ${when}, inside ${cooldownDescription(check)}; ` +
     `it becomes eligible on ${eligible}. Most malicious releases are found and removed within days, so a release this young has not had that time.`;
+  if (age.disagreement) {
+    message += ` The lock records ${age.disagreement.filename} as uploaded ${formatUtcMinute(age.disagreement.lockMs)}, but the index says ${formatUtcMinute(age.disagreement.indexMs)}: the lock's upload time was edited.`;
+  }
   if (check.waiver.expired) {
     message += ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.`;
   }

@@ -53,6 +53,8 @@ export type EntryAge =
       filename?: string;
       /** New artifacts without any upload time (dated by the others). */
       undatedArtifacts: number;
+      /** The lock records an older upload time than the index for this file: the lock was edited. */
+      disagreement?: { filename: string; lockMs: number; indexMs: number };
     }
   | { kind: 'undated'; why: UndatedReason };
 
@@ -216,18 +218,29 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
   const lookup = lookupOf(index, pkg);
   const indexFiles = lookup?.status === 'found' ? lookup.files : [];
   let youngest: { uploadMs: number; from: 'lock' | 'index'; filename?: string } | null = null;
+  let disagreement: { filename: string; lockMs: number; indexMs: number } | undefined;
   let undatedArtifacts = 0;
   let listedWithoutTime = 0;
   for (const artifact of artifacts) {
-    let uploadMs = uploadMsOf(artifact.uploadTime);
-    let from: 'lock' | 'index' = 'lock';
-    if (uploadMs === null && indexFiles.length > 0) {
+    const lockMs = uploadMsOf(artifact.uploadTime);
+    let indexMs: number | null = null;
+    if (indexFiles.length > 0) {
       const match = matchArtifact(artifact, indexFiles);
       if (match.kind === 'listed') {
-        uploadMs = uploadMsOf(match.file.uploadTime);
-        from = 'index';
-        if (uploadMs === null) listedWithoutTime++;
+        indexMs = uploadMsOf(match.file.uploadTime);
+        if (indexMs === null && lockMs === null) listedWithoutTime++;
       }
+    }
+    // The index is the authority when it answers: a lock is text anyone in the change can edit.
+    // uv truncates to milliseconds, so only a difference beyond a second counts as disagreement.
+    let uploadMs: number | null = lockMs;
+    let from: 'lock' | 'index' = 'lock';
+    if (indexMs !== null && (lockMs === null || indexMs > lockMs)) {
+      if (lockMs !== null && indexMs - lockMs > 1000 && (!disagreement || indexMs > disagreement.indexMs)) {
+        disagreement = { filename: artifactFilename(artifact) ?? '', lockMs, indexMs };
+      }
+      uploadMs = indexMs;
+      from = lockMs !== null && indexMs - lockMs <= 1000 ? 'lock' : 'index';
     }
     if (uploadMs === null) {
       undatedArtifacts++;
@@ -239,6 +252,7 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
       if (filename) youngest.filename = filename;
     }
   }
+  if (youngest && disagreement) return { kind: 'dated', ...youngest, undatedArtifacts, disagreement };
   if (youngest) return { kind: 'dated', ...youngest, undatedArtifacts };
 
   let verdict: IndexVerdict;
