@@ -109,3 +109,43 @@ export function rows(rule: Rule, ctx: RuleContext): [string, string, number | un
     .map((f: Finding): [string, string, number | undefined, string] => [f.rule, f.file, f.line, f.severity])
     .sort((a, b) => a[1].localeCompare(b[1]) || (a[2] ?? 0) - (b[2] ?? 0));
 }
+
+/** One expected finding read from a fixture marker. */
+export interface ExpectedRow {
+  rule: string;
+  file: string;
+  line: number;
+  severity: string;
+}
+
+/**
+ * Expected findings declared in fixture files: `# expect[rule:severity]` (or `[rule:severity*N]` for N
+ * findings) on the line of the finding, or `# expect-next[...]` on the line before it (where a
+ * comment cannot go on the line itself: a continued command, a folded block).
+ */
+export function markerRows(files: SourceFiles): ExpectedRow[] {
+  const out: ExpectedRow[] = [];
+  for (const [file, text] of files.texts) {
+    text.split('\n').forEach((line, index) => {
+      for (const match of line.matchAll(/# expect(-next)?\[([a-z-]+):(error|warning|notice)(?:\*(\d+))?\]/g)) {
+        const count = match[4] ? Number(match[4]) : 1;
+        for (let i = 0; i < count; i++) out.push({ rule: match[2], file, line: index + 1 + (match[1] ? 1 : 0), severity: match[3] });
+      }
+    });
+  }
+  return sortRows(out);
+}
+
+export function sortRows(rows: ExpectedRow[]): ExpectedRow[] {
+  return [...rows].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.rule.localeCompare(b.rule));
+}
+
+/** The findings of one rule on a fixture tree, as rows. */
+export function findingRows(rule: Rule, root: string, options: Omit<ContextOptions, 'base'> = {}): { rows: ExpectedRow[]; expected: ExpectedRow[]; findings: Finding[] } {
+  const files = sourceFromDir(root);
+  const { workflows, invalid } = loadWorkflows(files, DEFAULT_LIMITS);
+  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  const findings = rule.check(ruleContext(workflows, options));
+  const rows = sortRows(findings.map((f) => ({ rule: f.rule, file: f.file, line: f.line ?? 0, severity: f.severity })));
+  return { rows, expected: markerRows(files), findings };
+}

@@ -59,7 +59,7 @@ export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflo
         file: path,
         line: problem.line,
         column: problem.column,
-        message: `${problem.message} Lockgate did not check this ${kind} file.`,
+        message: `${/[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`} Lockgate did not check this ${kind} file.`,
         fix: problem.kind === 'syntax' ? 'Fix the YAML at this line (GitHub rejects the file too).' : undefined,
         subject: `yaml:${problem.kind}`,
       }),

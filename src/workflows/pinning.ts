@@ -157,7 +157,7 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
     // `image: Dockerfile` or a path builds from this repository; only `docker://` pulls a registry image.
     if (using === 'docker' && image !== undefined && image.toLowerCase().startsWith('docker://')) add(imageNode, 'the Docker action', true);
   }
-  return sites;
+  return sites.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
 }
 
 /**

@@ -1,0 +1,45 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { rule } from '../src/rules/unpinned-image.js';
+import { FIXTURES, findingRows, ruleContext, workflowsFrom } from './workflows-helpers.js';
+
+const DIR = join(FIXTURES, 'rules', 'unpinned-image');
+
+describe('unpinned-image', () => {
+  it.each(['fires', 'clean'])('%s fixture: reports exactly the marked lines', (name) => {
+    const { rows, expected } = findingRows(rule, join(DIR, name));
+    expect(rows).toEqual(expected);
+    if (name === 'fires') expect(expected.length).toBeGreaterThanOrEqual(7);
+    else expect(expected).toEqual([]);
+  });
+
+  it('names the image and gives the digest command', () => {
+    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const postgres = findings.find((f) => f.message.includes('postgres:16'));
+    expect(postgres).toMatchObject({ line: 10, column: 16 });
+    expect(postgres?.message).toContain('service db of job a');
+    expect(postgres?.fix).toBe('postgres:16@sha256:<digest>, with the digest from: docker buildx imagetools inspect postgres:16   (the "Digest:" line)');
+    expect(findings.find((f) => f.message.includes('alpine:latest'))?.message).toContain('floating tag');
+    expect(findings.find((f) => f.message.includes('python@sha256:abc123'))?.message).toContain('not a full @sha256');
+  });
+
+  it('does not report the same image in base as introduced', () => {
+    const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    container: python:3.12\n    steps:\n      - run: "true"\n';
+    const base = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const head = workflowsFrom({ '.github/workflows/ci.yml': text.replace('runs-on: x', 'runs-on: x\n    services:\n      db:\n        image: postgres') });
+    expect(rule.check(ruleContext(head, { base })).map((f) => [f.line, f.introduced])).toEqual([
+      [7, true],
+      [8, false],
+    ]);
+  });
+
+  it('survives odd values', () => {
+    const workflows = workflowsFrom({
+      '.github/workflows/odd.yml': 'on: push\njobs:\n  a:\n    container: [1]\n    services: [x]\n  b:\n    services:\n      s: redis\n      t: {image: [1]}\n    container: {image: 3}\n',
+    });
+    expect(rule.check(ruleContext(workflows)).map((f) => [f.line, f.message.slice(10, 15)])).toEqual([
+      [8, 'redis'],
+      [10, '3 (jo'],
+    ]);
+  });
+});
