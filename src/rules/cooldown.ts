@@ -21,13 +21,13 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
   if (age.kind !== 'dated' || check.eligibleMs === undefined) throw new Error('youngFinding needs a dated entry');
   const ageMs = context.now.getTime() - age.uploadMs;
   const when = ageMs >= 0 ? `${describeDuration(ageMs)} ago` : 'after this run\'s clock';
-  const from = age.from === 'index' ? ' (upload time from the index; the lock has none)' : '';
+  const from = age.from === 'lock' ? '' : age.disagreement ? ' (by the index)' : ' (upload time from the index; the lock has none)';
   const eligible = formatUtcMinute(check.eligibleMs, true);
   let message =
     `${packageLabel(pkg)} was uploaded ${formatUtcMinute(age.uploadMs)}${from}, ${when}, inside ${cooldownDescription(check)}; ` +
     `it becomes eligible on ${eligible}. Most malicious releases are found and removed within days, so a release this young has not had that time.`;
   if (age.disagreement) {
-    message += ` The lock records ${age.disagreement.filename} as uploaded ${formatUtcMinute(age.disagreement.lockMs)}, but the index says ${formatUtcMinute(age.disagreement.indexMs)}: the lock's upload time was edited.`;
+    message += ` The lock records ${age.disagreement.filename} as uploaded ${formatUtcMinute(age.disagreement.lockMs)}, but the index says ${formatUtcMinute(age.disagreement.indexMs)}: the lock's time was edited, or written from another index.`;
   }
   if (check.waiver.expired) {
     message += ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.`;

@@ -1,0 +1,169 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import type { WaivedFinding } from '../src/findings.js';
+import { rule } from '../src/rules/cooldown.js';
+import { checkCooldown, cooldownFor, cooldownWaiver } from '../src/uv/cooldown.js';
+import { COOLDOWN_FIXTURES, contextFor, pairsOf, settingsFor, summarize } from './cooldown-helpers.js';
+
+const NOW = new Date('2026-09-01T12:00:00Z');
+const HEAD_TIME = new Date('2026-08-31T12:00:00Z');
+
+type Row = ReturnType<typeof summarize>[number];
+const young = (line: number, extra: Partial<Row> = {}): Row => ({ rule: 'cooldown', file: 'uv.lock', line, severity: 'error', package: 'httpx@0.28.1', introduced: true, ...extra });
+
+describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-31T12:00Z, 7 days)', () => {
+  const cases: [string, Row[]][] = [
+    // httpx 0.27.0 -> 0.28.1 uploaded 2026-08-30: 2.2 days old. idna added, 3 months old: quiet.
+    ['young-upgrade', [young(25)]],
+    // The same upgrade a month old.
+    ['old-upgrade', []],
+    // Same version, one wheel added on 2026-08-31: the new file is what counts.
+    ['new-wheel', [young(25)]],
+    // Young, but already locked at base: not introduced by this change.
+    ['young-unchanged', []],
+    // exclude-newer-package = { httpx = false }: reported as waived, not hidden.
+    ['opt-out', [young(32, { waivedBy: 'exclude-newer-package' })]],
+    // exclude-newer = "2 weeks" beats lockgate's 7 days; 12 days old; and past the lock's own cutoff.
+    ['project-span', [young(29), { rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
+    // Old enough for the cooldown, but after the absolute exclude-newer the lock records.
+    ['breaks-absolute', [{ rule: 'cooldown', file: 'uv.lock', line: 36, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
+    // exclude-newer added without re-locking: an unchanged entry breaks the new cutoff, introduced here.
+    ['cutoff-added', [{ rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
+    // The same breach at base: still reported, not introduced.
+    ['cutoff-kept', [{ rule: 'cooldown', file: 'uv.lock', line: 38, severity: 'error', package: 'httpx@0.28.1', introduced: false }]],
+    // A per-package timestamp beats the global span: no breach; lockgate's 7 days still apply.
+    ['package-cutoff', [young(32)]],
+    // No upload times: nothing for this rule (cooldown-unverified reports it).
+    ['no-upload-times', []],
+    ['git-and-url', []],
+  ];
+  it.each(cases)('%s', (name, expected) => {
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, name)), { now: NOW, headTime: HEAD_TIME }));
+    expect(summarize(findings)).toEqual(expected);
+  });
+
+  it('says when the version becomes eligible, and how to wait, pin or exempt', () => {
+    const [finding] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade')), { now: NOW, headTime: HEAD_TIME }));
+    expect(finding!.message).toBe(
+      'httpx 0.28.1 was uploaded 2026-08-30 08:00 UTC, 2.2 days ago, inside the cooldown of 7 days; it becomes eligible on 2026-09-06 08:01 UTC. ' +
+        'Most malicious releases are found and removed within days, so a release this young has not had that time.',
+    );
+    expect(finding!.fix).toBe(
+      'Wait until 2026-09-06 08:01 UTC and re-run; or keep the previous version: uv lock --upgrade-package httpx==0.27.0; ' +
+        'or, if this release cannot wait, exempt it with a reason and an expiry:\n' +
+        '.github/lockgate.yml:\ncooldown:\n  exempt:\n    - package: httpx\n      until: 2026-09-06\n      reason: <why this release cannot wait>',
+    );
+  });
+
+  it('names the project setting when it sets the length', () => {
+    const [finding] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'project-span')), { now: NOW, headTime: HEAD_TIME }));
+    expect(finding!.message).toContain('inside the cooldown of 14 days (the project\'s own exclude-newer = "2 weeks"); it becomes eligible on 2026-09-03 12:00 UTC.');
+  });
+
+  it('says the lock breaks its own exclude-newer, with the derived cutoff', () => {
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'cutoff-added')), { now: NOW, headTime: HEAD_TIME }));
+    expect(findings[0]!.message).toBe(
+      'The lock breaks its own exclude-newer: httpx 0.28.1 locks httpx-0.28.1.tar.gz (and 1 more of its files), uploaded 2026-08-28 08:00 UTC, ' +
+        'after the cutoff 2026-08-24 12:00 UTC (P7D before the head commit at 2026-08-31 12:00 UTC). ' +
+        "uv would not have chosen it under the project's settings, so the lock was written another way (by hand, or by a tool that ignores them).",
+    );
+    expect(findings[0]!.fix).toContain('uv lock --upgrade-package httpx.');
+    expect(findings[0]!.fix).toContain('[tool.uv.exclude-newer-package]\n"httpx" = "2026-08-28T08:00:01Z"');
+  });
+
+  it('takes the head commit time, not now, for the derived cutoff', () => {
+    // A head commit from 2026-09-10 moves the cutoff past the upload: no breach.
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'cutoff-added')), { now: new Date('2026-09-10T00:00:00Z'), headTime: new Date('2026-09-10T00:00:00Z') }));
+    expect(findings).toEqual([]);
+  });
+
+  it('waives with a config exemption, and says when an exemption has expired', () => {
+    const exempt = (until: string) =>
+      rule.check(
+        contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade')), {
+          now: NOW,
+          headTime: HEAD_TIME,
+          settings: settingsFor({ config: { cooldown: { exempt: [{ package: 'HTTPX', until, reason: 'security fix' }] } } }),
+        }),
+      );
+    const waived = exempt('2026-09-01')[0] as WaivedFinding;
+    expect(waived.waiver).toEqual({ by: 'exemption', reason: 'security fix', until: '2026-09-01' });
+    const expired = exempt('2026-08-31')[0] as WaivedFinding;
+    expect(expired.waiver).toBeUndefined();
+    expect(expired.message).toMatch(/The exemption for httpx in \.github\/lockgate\.yml expired on 2026-08-31\.$/);
+  });
+
+  it('counts everything as introduced in a full audit', () => {
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade'), false), { now: NOW, headTime: HEAD_TIME }));
+    expect(summarize(findings)).toEqual([young(25)]);
+  });
+
+  it('fires exactly up to the eligibility instant', () => {
+    const pairs = pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade'));
+    // The sdist was uploaded 2026-08-30T08:00:00.5Z; 7 days later it is eligible.
+    expect(rule.check(contextFor(pairs, { now: new Date('2026-09-06T08:00:00.499Z'), headTime: HEAD_TIME }))).toHaveLength(1);
+    expect(rule.check(contextFor(pairs, { now: new Date('2026-09-06T08:00:00.500Z'), headTime: HEAD_TIME }))).toHaveLength(0);
+  });
+
+  it('does nothing with a cooldown of 0 days and no project span', () => {
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade')), { now: NOW, headTime: HEAD_TIME, settings: settingsFor({ cooldownDays: 0 }) }));
+    expect(findings).toEqual([]);
+  });
+
+  it('takes the index upload time over the lock when they disagree (a lock is editable text)', () => {
+    const pairs = pairsOf(join(COOLDOWN_FIXTURES, 'old-upgrade'));
+    const httpx = pairs[0]!.introduced.find((entry) => entry.package.name === 'httpx')!;
+    const files = [httpx.package.sdist!, ...httpx.package.wheels].map((artifact) => ({
+      filename: artifact.url!.slice(artifact.url!.lastIndexOf('/') + 1),
+      url: artifact.url!,
+      sha256: artifact.hash!.slice('sha256:'.length),
+      uploadTime: '2026-08-31T20:00:00.123456Z',
+      yanked: false as const,
+    }));
+    const index = { projects: new Map([['https://pypi.org/simple\nhttpx', { status: 'found' as const, versions: ['0.28.1'], files, source: 'simple' as const }]]) };
+    const [finding] = rule.check(contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index }));
+    expect(finding!.message).toContain('httpx 0.28.1 was uploaded 2026-08-31 20:00 UTC (by the index), 16 hours ago');
+    expect(finding!.message).toContain('The lock records httpx-0.28.1.tar.gz as uploaded 2026-08-01 08:00 UTC, but the index says 2026-08-31 20:00 UTC');
+  });
+
+  it('never throws on hostile model values', () => {
+    const pairs = pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade'));
+    const pair = pairs[0]!;
+    const entry = pair.introduced[0]!;
+    const hostile = {
+      ...pair,
+      introduced: [
+        null,
+        { ...entry, newArtifacts: [{ kind: 'sdist', uploadTime: 42 }, { kind: 'wheel', uploadTime: 'yesterday' }] },
+        { ...entry, package: { ...entry.package, name: 'evil\n::error::<b>x</b>', sdist: undefined, wheels: null } },
+      ],
+    } as unknown as typeof pair;
+    expect(() => rule.check(contextFor([hostile], { now: NOW, headTime: HEAD_TIME }))).not.toThrow();
+  });
+});
+
+describe('cooldownFor and cooldownWaiver', () => {
+  it('uses the larger of lockgate days and the project span; a package span replaces the global one', () => {
+    const [pair] = pairsOf(join(COOLDOWN_FIXTURES, 'project-span'));
+    expect(cooldownFor(pair!.head, 'httpx', 7)).toEqual({ ms: 14 * 86_400_000, source: 'exclude-newer', text: '2 weeks' });
+    expect(cooldownFor(pair!.head, 'httpx', 30)).toEqual({ ms: 30 * 86_400_000, source: 'settings' });
+    const [withPackage] = pairsOf(join(COOLDOWN_FIXTURES, 'package-cutoff'));
+    // An absolute per-package date is a date, not a span: only lockgate's days remain.
+    expect(cooldownFor(withPackage!.head, 'httpx', 7)).toEqual({ ms: 7 * 86_400_000, source: 'settings' });
+    expect(cooldownFor(null, 'x', -3)).toEqual({ ms: 0, source: 'settings' });
+  });
+
+  it('checks every introduced entry once', () => {
+    const [pair] = pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade'));
+    const checks = checkCooldown(pair!, { settings: settingsFor(), now: NOW, headTime: HEAD_TIME, index: null });
+    expect(checks.map((c) => [c.entry.package.name, c.young, c.eligibleMs && new Date(c.eligibleMs).toISOString()])).toEqual([
+      ['httpx', true, '2026-09-06T08:00:00.500Z'],
+      ['idna', false, '2026-06-08T10:00:00.000Z'],
+    ]);
+  });
+
+  it('ignores malformed exemptions', () => {
+    const bad = [null, { package: 5 }, { package: 'httpx', until: 'soon', reason: 'x' }] as never;
+    expect(cooldownWaiver(null, 'httpx', bad, NOW)).toEqual({ expired: { package: 'httpx', until: 'soon', reason: 'x' } });
+  });
+});
