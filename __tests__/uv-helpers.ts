@@ -63,3 +63,65 @@ export const CORPUS_PAIRS: [repo: string, base: string, head: string][] = [
   ['mitmproxy__mitmproxy', '4b5c2beb9739', '16eccae49da3'],
   ['Kludex__starlette', 'dfc717feae72', 'e264d43a2f17'],
 ];
+
+import { existsSync } from 'node:fs';
+import type { Finding } from '../src/findings.js';
+import type { Rule, RuleContext } from '../src/rules/types.js';
+import { pairProjects } from '../src/uv/diff.js';
+import { loadUvProjects } from '../src/uv/load.js';
+import { testSettings } from './workflows-helpers.js';
+
+/**
+ * The rule context of a hand-made case in fixtures/uv/cases/<name>: `base/` and `head/` trees for a
+ * change, or the tree itself as head of a full audit (no base).
+ */
+export function caseContext(name: string): RuleContext {
+  const dir = join(UV_FIXTURES, 'cases', name);
+  const hasSides = existsSync(join(dir, 'head'));
+  const headFiles = sourceFromDir(hasSides ? join(dir, 'head') : dir);
+  const head = loadUvProjects(headFiles, LIMITS);
+  const base = hasSides ? loadUvProjects(sourceFromDir(join(dir, 'base')), LIMITS) : null;
+  const settings = testSettings();
+  return {
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects: pairProjects(base?.projects ?? null, head.projects),
+    workflows: [],
+    baseWorkflows: null,
+    invalidFiles: head.invalid,
+    headFiles: headFiles.paths,
+    index: null,
+    github: null,
+  };
+}
+
+export type FindingRow = [rule: string, file: string, line: number | undefined, severity: string];
+
+/** Runs a rule and returns [rule, file, line, severity] rows, sorted, for table assertions. */
+export function findingRows(rule: Rule, context: RuleContext): FindingRow[] {
+  return rule
+    .check(context)
+    .map((f: Finding): FindingRow => [f.rule, f.file, f.line, f.severity])
+    .sort((a, b) => a[1].localeCompare(b[1]) || (a[2] ?? 0) - (b[2] ?? 0));
+}
+
+/** The rule context of a corpus pair (base -> head snapshots of one repository). */
+export function corpusPairContext(repo: string, baseSha: string, headSha: string): RuleContext {
+  const headFiles = sourceFromDir(join(UV_FIXTURES, repo, headSha));
+  const head = loadUvProjects(headFiles, LIMITS);
+  const base = loadUvProjects(sourceFromDir(join(UV_FIXTURES, repo, baseSha)), LIMITS);
+  const settings = testSettings();
+  return {
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects: pairProjects(base.projects, head.projects),
+    workflows: [],
+    baseWorkflows: null,
+    invalidFiles: head.invalid,
+    headFiles: headFiles.paths,
+    index: null,
+    github: null,
+  };
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from '@jest/globals';
+import { rule } from '../src/rules/invalid-file.js';
+import { caseContext, findingRows, type FindingRow } from './uv-helpers.js';
+
+describe('invalid-file (uv files)', () => {
+  const cases: [string, FindingRow[]][] = [
+    ['invalid/lock-syntax', [['invalid-file', 'uv.lock', 40, 'error']]],
+    ['invalid/pyproject-syntax', [['invalid-file', 'pyproject.toml', 3, 'error']]],
+    ['invalid/lock-unsupported-version', [['invalid-file', 'uv.lock', 1, 'error']]],
+    ['invalid/lock-git-without-commit', [['invalid-file', 'uv.lock', 42, 'error']]],
+    ['invalid/lock-unknown-dependency', [['invalid-file', 'uv.lock', 46, 'error']]],
+    ['invalid/lock-duplicate-package', [['invalid-file', 'uv.lock', 48, 'error']]],
+    ['invalid/lock-registry-without-version', [['invalid-file', 'uv.lock', 63, 'error']]],
+    ['lock-missing/present', []],
+    ['reformatted', []],
+  ];
+  it.each(cases)('%s', (name, expected) => {
+    expect(findingRows(rule, caseContext(name))).toEqual(expected);
+  });
+
+  it('hands on exactly the findings the loaders produced', () => {
+    const context = caseContext('invalid/lock-syntax');
+    expect(rule.check(context)).toBe(context.invalidFiles);
+    expect(context.invalidFiles[0]!.message).toMatch(/^uv\.lock not valid TOML: .*; uv cannot read it\. Lockgate did not check its packages\.$/);
+    expect(context.invalidFiles[0]!.column).toBeGreaterThan(0);
+  });
+});
