@@ -93,7 +93,10 @@ describe('escapeText', () => {
     expect(escapeText('a & b')).toBe('a &amp; b');
     // Not a mention position: copied text must still work in a workflow or a shell.
     expect(escapeText('actions/checkout@v4 user@example.com')).toBe('actions/checkout@v4 user@example.com');
-    expect(escapeText('@@octocat (@team)')).toBe('@\u200D@\u200Doctocat \\(@\u200Dteam\\)');
+    expect(escapeText('@@octocat (@team)')).toBe('@\u200D@\u200Doctocat (@\u200Dteam)');
+    expect(escapeText('[x](javascript:alert(1)) ![i](u) *b* _i_ ~~s~~ `c` a|b \\')).toBe(
+      '\\[x\\](javascript:alert(1)) !\\[i\\](u) \\*b\\* \\_i\\_ \\~\\~s\\~\\~ \\`c\\` a\\|b \\\\',
+    );
   });
 
   it('clips long values', () => {
@@ -190,7 +193,7 @@ describe('renderMarkdown', () => {
     expect(md).not.toMatch(/<img/i);
     expect(md).not.toContain('<!-- lockgate:comment -->');
     expect(md).not.toMatch(/<details><summary>x/);
-    expect(md).not.toMatch(/\]\(javascript:/);
+    expect(md).not.toMatch(/(?<!\\)\]\(javascript:/); // an unescaped ] before ( would make a link
     expect(md).not.toMatch(/!\[x\]\(/);
     expect(md).not.toMatch(/(?<![A-Za-z0-9_])@(?!\u200D)/);
     expect(md).not.toContain('s3cret');

@@ -70,16 +70,18 @@ function fold(value: string): string {
 }
 
 /**
- * One line of inert Markdown text: HTML special characters become entities, Markdown punctuation is
- * backslash-escaped (so `[x](javascript:…)`, `![x](…)`, `*`, `_`, backticks and table pipes are
- * literal), and a mention-position `@` gets a zero-width joiner so `@user` / `@org/team` never ping.
+ * One line of inert Markdown text: HTML special characters become entities, inline Markdown
+ * punctuation is backslash-escaped (so `[x](javascript:…)`, `![x](…)`, `*`, `_`, `~`, backticks and
+ * table pipes are literal), and a mention-position `@` gets a zero-width joiner so `@user` / `@org/team` never ping.
  */
 export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
   return clip(fold(value), max)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}\[\]()#+!|~"]/g, '\\$&')
+    // Values never start a line (newlines are folded), so only inline syntax needs escaping: with
+    // [ and ] escaped no link or image can form, whatever the parentheses around them.
+    .replace(/[\\`*_\[\]|~]/g, '\\$&')
     .replace(MENTION_AT, '@\u200D');
 }
 

@@ -1,0 +1,257 @@
+/**
+ * The Action entry (dist/index.js). One run:
+ *
+ *   event -> base/head -> make them readable (git objects, git fetch, or the API) -> engine ->
+ *   report JSON + SARIF files -> check run -> sticky comment -> annotations -> job summary ->
+ *   outputs -> setFailed per fail-on.
+ *
+ * A read-only token (fork PRs) only costs the check run and the comment, with one notice naming
+ * the missing permission: annotations, summary, files and outputs still go out. Everything printed,
+ * written or sent goes through the scrubber; the token is never printed.
+ */
+import * as core from '@actions/core';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { runLockgate } from '../engine.js';
+import type { Severity } from '../findings.js';
+import { GithubApi, GithubApiError } from '../registry/github-api.js';
+import { exitCodeFor, failureReason } from '../report/github.js';
+import { renderJson } from '../report/json.js';
+import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
+import type { RunResult } from '../report/types.js';
+import { settingsFromAction } from '../settings/resolve.js';
+import { SettingsError, type Settings } from '../settings/types.js';
+import { hiddenAnnotationsLine, planAnnotations } from './annotations.js';
+import { CHECK_OUTPUT_MAX_CHARS, CHECK_RUN_NAME, publishCheckRun } from './checks.js';
+import { COMMENT_MARKER, COMMENT_MAX_CHARS, commentBody, upsertStickyComment } from './comment.js';
+import { EventError, resolveRevisions, type EventRevisions } from './event.js';
+import { ensureRevision, isGitRepository, RevisionError, type EnsuredRevision } from './fetch.js';
+import { Scrubber } from './secrets.js';
+import { appendJobSummary, summaryBudget } from './summary.js';
+
+const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/** What the run printed of its own as annotations: they count against GitHub's per-type cap. */
+interface OwnAnnotations {
+  error: number;
+  warning: number;
+  notice: number;
+}
+
+class ActionRun {
+  readonly scrubber = new Scrubber();
+  readonly own: OwnAnnotations = { error: 0, warning: 0, notice: 0 };
+  /** Permissions a write was refused for ("checks: write"), for the one notice. */
+  readonly denied: string[] = [];
+
+  constructor(readonly env: NodeJS.ProcessEnv) {}
+
+  info(line: string): void {
+    process.stdout.write(`${this.scrubber.scrub(line).replace(/\r?\n/g, ' ')}\n`);
+  }
+
+  /** An annotation of lockgate's own (not a finding): scrubbed, and counted against the cap. */
+  annotate(severity: Severity, message: string): void {
+    this.own[severity]++;
+    const text = this.scrubber.scrub(message);
+    if (severity === 'error') core.error(text, { title: 'lockgate' });
+    else if (severity === 'warning') core.warning(text, { title: 'lockgate' });
+    else core.notice(text, { title: 'lockgate' });
+  }
+}
+
+function readEvent(env: NodeJS.ProcessEnv): unknown {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path || !existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new EventError(`the event file at GITHUB_EVENT_PATH is not JSON`);
+  }
+}
+
+function reportJsonPath(env: NodeJS.ProcessEnv, workspace: string): string {
+  const step = (env.GITHUB_ACTION || 'report').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80);
+  if (env.RUNNER_TEMP) return join(env.RUNNER_TEMP, `lockgate-${step}.json`);
+  return join(workspace, '.lockgate-tmp', `lockgate-${step}.json`);
+}
+
+function writeFile(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+function permissionName(error: GithubApiError, fallback: string): string {
+  // GitHub says what it wanted, e.g. "checks=write" or "issues=write; pull_requests=write".
+  const wanted = error.acceptedPermissions?.split(/[;,]/).map((p) => p.trim().replace('=', ': ').replace('pull_requests', 'pull-requests')).filter(Boolean);
+  return wanted && wanted.length > 0 ? wanted[wanted.length - 1]! : fallback;
+}
+
+/**
+ * Base and head as the engine will read them. A revision missing from the clone is fetched or
+ * rebuilt from the API; the engine then gets the stand-in commit, and the report names the real SHA.
+ */
+async function prepareRevisions(run: ActionRun, settings: Settings, event: EventRevisions, api: GithubApi | null): Promise<{ settings: Settings; head: EnsuredRevision | null; base: EnsuredRevision | null }> {
+  if (event.base === null && event.head === null) return { settings, head: null, base: null };
+  let dir = settings.dir;
+  if (!isGitRepository(dir)) {
+    // No checkout at all: an empty repository in RUNNER_TEMP receives the objects from the API.
+    const temp = join(run.env.RUNNER_TEMP || dirname(resolve(dir)), 'lockgate-repository');
+    mkdirSync(temp, { recursive: true });
+    const { spawnSync } = await import('node:child_process');
+    if (!isGitRepository(temp)) spawnSync('git', ['init', '-q', temp]);
+    run.info(`lockgate: ${dir} is not a git repository; reading revisions into ${temp}.`);
+    dir = temp;
+  }
+  const log = (line: string) => run.info(`lockgate: ${line}`);
+  const head = event.head === null ? null : await ensureRevision(dir, event.head, { api, log });
+  const base = event.base === null ? null : await ensureRevision(dir, event.base, { api, log });
+  return { settings: { ...settings, dir, base: base?.revision ?? null, head: head?.revision ?? null }, head, base };
+}
+
+/** The report names real SHAs, not the stand-in commits built from the API. */
+function relabel(result: RunResult, head: EnsuredRevision | null, base: EnsuredRevision | null): void {
+  if (head && result.report.head === head.revision) result.report.head = head.sha;
+  if (base && result.report.base === base.revision) result.report.base = base.sha;
+}
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const action = new ActionRun(env);
+  const getInput = (name: string) => core.getInput(name);
+  action.scrubber.add(getInput('token'));
+  action.scrubber.addUrlCredentials(getInput('index-url'));
+
+  const event = resolveRevisions(env.GITHUB_EVENT_NAME ?? '', readEvent(env), { baseRef: getInput('base-ref'), headRef: getInput('head-ref') }, env.GITHUB_SHA ?? null);
+  action.info(`lockgate: ${event.description}`);
+  if (event.skip) {
+    action.info(`lockgate: ${event.skip}.`);
+    for (const name of ['errors', 'warnings', 'notices']) core.setOutput(name, '0');
+    for (const name of ['report-json', 'sarif-file']) core.setOutput(name, '');
+    return;
+  }
+
+  const requested = settingsFromAction(getInput, env, { base: event.base, head: event.head });
+  const actionSettings = requested.action ?? { checkRun: true, comment: 'never' as const, sarifFile: null };
+  const api = requested.githubToken && requested.repository ? new GithubApi({ apiUrl: requested.githubApiUrl, token: requested.githubToken, repository: requested.repository }) : null;
+  const workspace = requested.dir;
+
+  const prepared = await prepareRevisions(action, requested, event, api);
+  const result = await runLockgate(prepared.settings);
+  relabel(result, prepared.head, prepared.base);
+  const { report } = result;
+  for (const line of result.log) action.info(`lockgate: ${line}`);
+
+  // Files first: whatever happens with the API, the full report exists.
+  const jsonPath = reportJsonPath(env, workspace);
+  writeFile(jsonPath, action.scrubber.scrub(renderJson(report)));
+  let sarifPath = '';
+  if (actionSettings.sarifFile) {
+    sarifPath = isAbsolute(actionSettings.sarifFile) ? actionSettings.sarifFile : join(workspace, actionSettings.sarifFile);
+    writeFile(sarifPath, action.scrubber.scrub(renderSarif(report)));
+    action.info(`lockgate: SARIF written to ${sarifPath}.`);
+  }
+
+  const checkSha = event.checkSha ?? prepared.head?.sha ?? (env.GITHUB_SHA && SHA_RE.test(env.GITHUB_SHA) ? env.GITHUB_SHA : null);
+  const serverUrl = env.GITHUB_SERVER_URL || 'https://github.com';
+  const runUrl = env.GITHUB_RUN_ID && requested.repository ? `${serverUrl}/${requested.repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined;
+  const markdownOptions: Omit<MarkdownOptions, 'maxBytes'> = {
+    reportJsonPath: jsonPath,
+    serverUrl,
+    repository: requested.repository ?? undefined,
+    sha: checkSha ?? undefined,
+    maxFindings: result.settings.config.limits.maxRenderedFindings,
+  };
+  const markdown = (maxBytes: number, extra: Partial<MarkdownOptions> = {}) => action.scrubber.scrub(renderMarkdown(result, { ...markdownOptions, ...extra, maxBytes }));
+
+  // Check run on the PR head SHA (never the merge commit), every located finding as an annotation.
+  let checkRunCarriesAll = false;
+  if (actionSettings.checkRun) {
+    if (!api) action.info('lockgate: no token or repository: the check run is skipped.');
+    else if (!checkSha) action.info('lockgate: no commit SHA to attach a check run to: skipped.');
+    else {
+      try {
+        const outcome = await publishCheckRun(api, {
+          headSha: checkSha,
+          report,
+          failOn: result.settings.failOn,
+          text: markdown(CHECK_OUTPUT_MAX_CHARS),
+          detailsUrl: runUrl,
+          scrub: (t) => action.scrubber.scrub(t),
+        });
+        checkRunCarriesAll = outcome.incomplete === undefined;
+        action.info(`lockgate: check run "${CHECK_RUN_NAME}" on ${checkSha}: ${outcome.conclusion}, ${outcome.annotations} annotations in ${outcome.requests} ${outcome.requests === 1 ? 'request' : 'requests'}.`);
+        if (outcome.incomplete) action.annotate('warning', `The check run got ${outcome.annotations} of ${outcome.expected} annotations: ${outcome.incomplete}`);
+      } catch (error) {
+        if (error instanceof GithubApiError && error.kind === 'permission') action.denied.push(permissionName(error, 'checks: write'));
+        else action.annotate('warning', `The check run could not be created: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  // Sticky PR comment.
+  if (actionSettings.comment !== 'never') {
+    if (!event.pullRequest) action.info(`lockgate: comment: ${actionSettings.comment} needs a pull request event; skipped.`);
+    else if (!api) action.info('lockgate: no token: the PR comment is skipped.');
+    else {
+      try {
+        const body = commentBody(markdown(COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, { runUrl }));
+        const outcome = await upsertStickyComment(api, { issue: event.pullRequest.number, mode: actionSettings.comment, hasFindings: report.findings.length > 0, body });
+        action.info(`lockgate: PR comment ${outcome.action}${outcome.reason ? ` (${outcome.reason})` : ''}${outcome.id ? ` (id ${outcome.id})` : ''}.`);
+      } catch (error) {
+        if (error instanceof GithubApiError && error.kind === 'permission') action.denied.push('pull-requests: write');
+        else action.annotate('warning', `The PR comment could not be posted: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  if (action.denied.length > 0) {
+    // One notice for everything the token was refused, naming the permissions to grant.
+    const permissions = [...new Set(action.denied)];
+    const skipped = [permissions.some((p) => p.startsWith('checks')) ? 'the check run' : null, permissions.some((p) => !p.startsWith('checks')) ? 'the PR comment' : null].filter(Boolean);
+    action.annotate(
+      'notice',
+      `The token may not write here (read-only, as in a pull request from a fork), so ${skipped.join(' and ')} ${skipped.length > 1 ? 'were' : 'was'} skipped. ` +
+        `Missing permission: ${permissions.join(', ')}. Annotations, the job summary, the report files and the outputs are complete.`,
+    );
+  }
+
+  const failed = exitCodeFor(report, result.settings.failOn) === 1;
+  const plan = planAnnotations(report.findings, { ...action.own, error: action.own.error + (failed ? 1 : 0) });
+  for (const command of plan.commands) process.stdout.write(`${action.scrubber.scrub(command)}\n`);
+  const where = [...(checkRunCarriesAll ? [`the check run "${CHECK_RUN_NAME}"`] : []), 'the job summary', `the JSON report (${jsonPath})`];
+  const hiddenLine = hiddenAnnotationsLine(plan, where);
+  if (hiddenLine) action.info(`lockgate: ${hiddenLine}`);
+
+  const summaryPath = env.GITHUB_STEP_SUMMARY;
+  if (summaryPath) {
+    if (!appendJobSummary(summaryPath, markdown(summaryBudget(summaryPath)))) action.info('lockgate: the job summary is full; nothing added.');
+  }
+
+  core.setOutput('errors', String(report.counts.error));
+  core.setOutput('warnings', String(report.counts.warning));
+  core.setOutput('notices', String(report.counts.notice));
+  core.setOutput('report-json', jsonPath);
+  core.setOutput('sarif-file', sarifPath);
+
+  const { error, warning, notice } = report.counts;
+  action.info(`lockgate: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${notice} ${notice === 1 ? 'notice' : 'notices'}.`);
+  if (failed) core.setFailed(action.scrubber.scrub(failureReason(report, result.settings.failOn)));
+}
+
+/** One line, no stack trace (unless LOCKGATE_DEBUG), and never a secret. */
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    await run(env);
+  } catch (error) {
+    const scrubber = new Scrubber();
+    scrubber.add(core.getInput('token'));
+    scrubber.addUrlCredentials(core.getInput('index-url'));
+    const known = error instanceof SettingsError || error instanceof EventError || error instanceof RevisionError;
+    const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    if (env.LOCKGATE_DEBUG && !known) process.stdout.write(`${scrubber.scrub(String((error as Error)?.stack))}\n`);
+    core.setFailed(scrubber.scrub(`lockgate: ${message.split('\n')[0]}`));
+  }
+}
+
+await main();
