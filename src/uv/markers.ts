@@ -563,6 +563,24 @@ export function isSatisfiable(marker: Marker): boolean | 'unknown' {
   return false;
 }
 
+/** Whether a marker tests an extra anywhere (`extra == 'x'`). */
+export function mentionsExtra(marker: Marker, depth = 0): boolean {
+  if (depth > MAX_DEPTH * 4) return true;
+  switch (marker.kind) {
+    case 'extra':
+      return true;
+    case 'not':
+      return mentionsExtra(marker.item, depth + 1);
+    case 'and':
+    case 'or':
+      return marker.items.some((item) => mentionsExtra(item, depth + 1));
+    case 'bool':
+      return marker.opaque && marker.text.startsWith('extra ');
+    default:
+      return false;
+  }
+}
+
 /** The extra a marker is scoped to when it has the shape `... and extra == 'x'` (uv's `top_level_extra_name`). */
 export function topLevelExtra(marker: Marker): string | undefined {
   if (marker.kind === 'extra' && !marker.negated) return marker.name;

@@ -164,6 +164,12 @@ export interface UvProject {
   /** The root's uv.toml, when present (takes precedence over [tool.uv]). */
   uvToml?: { file: string; raw: Record<string, unknown>; lines: Map<string, number> };
   indexes: IndexConfig[];
+  /**
+   * Other pyproject.toml files of the revision that local path sources of this project point at
+   * (non-member directories). `lock-out-of-sync` validates those packages as uv does when they are
+   * here, and reports them as undecidable when not.
+   */
+  pathProjects?: Pyproject[];
 }
 
 export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed' | 'hash-changed';
