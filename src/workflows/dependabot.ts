@@ -30,6 +30,9 @@ function daysOf(node: Node | undefined): number | null {
   return null;
 }
 
+/** Ecosystems whose updates land in uv.lock or requirements, where lockgate's own cooldown rule applies. */
+const PYTHON_ECOSYSTEMS = new Set(['pip', 'uv', 'pipenv', 'poetry', 'pip-compile']);
+
 const SEMVER_KEYS = ['semver-major-days', 'semver-minor-days', 'semver-patch-days'];
 
 export function dependabotCooldownFindings(wf: WorkflowFile, minDays: number): Finding[] {
@@ -80,7 +83,10 @@ export function dependabotCooldownFindings(wf: WorkflowFile, minDays: number): F
         defaultPair.key,
         days === null
           ? `${label} have a cooldown.default-days that is not a number of days, which Dependabot rejects; lockgate's cooldown is ${minDays} days.`
-          : `${label} wait ${days} day${days === 1 ? '' : 's'} (cooldown.default-days), less than lockgate's ${minDays}-day cooldown, so Dependabot proposes releases lockgate will then refuse.`,
+          : `${label} wait ${days} day${days === 1 ? '' : 's'} (cooldown.default-days), less than lockgate's ${minDays}-day cooldown` +
+              (PYTHON_ECOSYSTEMS.has(ecosystem.toLowerCase())
+                ? ', so Dependabot opens pull requests that lockgate\'s cooldown rule then fails.'
+                : ', so a compromised release can reach a pull request before it is caught.'),
         `Set default-days: ${minDays}`,
         `${subject}|default-days`,
       );

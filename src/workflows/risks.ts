@@ -23,7 +23,7 @@ const DANGEROUS_TRIGGERS: Record<HeadOf, { why: string; head: string; fix: strin
       "so anything it does with the pull request's code or text runs with those privileges.",
     head: "the pull request's code",
     fix:
-      'Trigger on pull_request instead (on:\n  pull_request:), which gives forks no secrets and a read-only token. ' +
+      'Trigger on pull_request instead of pull_request_target (rename the key under on:), which gives forks no secrets and a read-only token. ' +
       "If the job must write to the pull request, keep pull_request_target but never check out, build or run the pull request's code in it.",
   },
   workflow_run: {
