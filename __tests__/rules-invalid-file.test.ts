@@ -21,7 +21,12 @@ describe('invalid-file (uv files)', () => {
   it('hands on exactly the findings the loaders produced', () => {
     const context = caseContext('invalid/lock-syntax');
     expect(rule.check(context)).toBe(context.invalidFiles);
-    expect(context.invalidFiles[0]!.message).toMatch(/^uv\.lock not valid TOML: .*; uv cannot read it\. Lockgate did not check its packages\.$/);
+    expect(context.invalidFiles[0]!.message).toMatch(/^uv\.lock is not valid TOML: .*; uv cannot read it, and lockgate did not check its packages\.$/);
     expect(context.invalidFiles[0]!.column).toBeGreaterThan(0);
+    const structural = caseContext('invalid/lock-git-without-commit').invalidFiles[0]!;
+    expect(structural.message).toBe(
+      'uv.lock has git package `idna` whose source does not end in the full commit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.',
+    );
+    expect(structural.fix).toBe('Regenerate the lock with `uv lock` and commit it.');
   });
 });

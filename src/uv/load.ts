@@ -71,7 +71,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       return undefined;
     }
     if (text.length > limits.maxFileBytes) {
-      reportInvalid(path, 1, `${path} is larger than the ${limits.maxFileBytes}-byte limit, so lockgate did not check it.`, 'too-large', 'Raise `limits.maxFileBytes` in the lockgate config if the file is legitimate.');
+      reportInvalid(path, 1, `${path} is larger than the ${limits.maxFileBytes}-byte limit, so lockgate did not check it.`, 'too-large', 'Raise `limits: max-file-bytes` in the lockgate config if the file is legitimate.');
       return undefined;
     }
     return text;
@@ -155,11 +155,11 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       if (text !== undefined) {
         const result = readLock(lockFile, text, limits);
         if ('error' in result) {
-          const syntax = result.error.message.startsWith('not valid TOML');
+          const syntax = result.error.message.startsWith('is not valid TOML');
           reportInvalid(
             lockFile,
             result.error.line,
-            `${lockFile} ${result.error.message}${syntax ? '; uv cannot read it' : ''}. Lockgate did not check its packages.`,
+            `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`,
             syntax ? 'toml:syntax' : 'lock:structure',
             'Regenerate the lock with `uv lock` and commit it.',
             result.error.column,
@@ -175,7 +175,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
                 file: lockFile,
                 line: result.truncated.line,
                 message: `${lockFile} ${result.truncated.message}.`,
-                fix: 'Raise `limits.maxPackagesPerLock` in the lockgate config to check every package.',
+                fix: 'Raise `limits: max-packages-per-lock` in the lockgate config to check every package.',
                 subject: 'lock:too-many-packages',
               }),
             );

@@ -51,7 +51,7 @@ class LockReadError extends Error {
 
 export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
   const parsed = parseToml(file, text);
-  if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `not valid TOML: ${parsed.message}` } };
+  if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
   const { value: doc, lines } = parsed;
   try {
     return buildLock(file, doc, lines, limits);
@@ -64,7 +64,7 @@ export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPa
 
 function buildLock(file: string, doc: Table, lines: Map<string, number>, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
   const version = own(doc, 'version');
-  if (version === undefined) throw new LockReadError('has no `version` key; uv cannot read it', '');
+  if (version === undefined) throw new LockReadError('has no `version` key', '');
   if (version !== SUPPORTED_VERSION) {
     throw new LockReadError(`has unsupported lockfile schema version ${JSON.stringify(version)} (uv reads version ${SUPPORTED_VERSION})`, 'version');
   }
@@ -201,7 +201,7 @@ export function parseGitSource(value: string, path: string, name: string): Extra
   const commit = hashAt === -1 ? '' : value.slice(hashAt + 1);
   const beforeFragment = hashAt === -1 ? value : value.slice(0, hashAt);
   if (!HEX_COMMIT_RE.test(commit)) {
-    throw new LockReadError(`has git package \`${name}\` whose source does not end in the full commit hash (\`#<sha>\`); uv cannot read it`, path);
+    throw new LockReadError(`has git package \`${name}\` whose source does not end in the full commit hash (\`#<sha>\`)`, path);
   }
   const queryAt = beforeFragment.indexOf('?');
   const url = queryAt === -1 ? beforeFragment : beforeFragment.slice(0, queryAt);

@@ -15,7 +15,7 @@ export function dirOf(file: string): string {
 
 export function readPyproject(file: string, text: string): Pyproject | { error: LockProblem } {
   const parsed = parseToml(file, text);
-  if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `not valid TOML: ${parsed.message}` } };
+  if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
   return pyprojectFromParsed(file, parsed.value, parsed.lines);
 }
 
