@@ -1,0 +1,543 @@
+/**
+ * GitHub facts about the actions a workflow uses, gathered before the rules run: what each tag or
+ * branch points at (for the pinned fix line), the tags at pinned commits (for `# vX` comments), and
+ * whether a pinned commit is reachable from the repository's own branches or tags (impostor commits).
+ *
+ * A small REST client: global fetch, base URL from settings, the token only in the Authorization
+ * header (never in a log line or message), a timeout on every request, one retry with backoff that
+ * honours Retry-After / x-ratelimit-reset when the wait fits the run's network budget, a concurrency
+ * limit and a per-run cache. Every request ends: success, or an error result that says why.
+ */
+import type { GithubFacts, RefLookup } from './types.js';
+import type { Settings } from '../settings/types.js';
+import type { WorkflowFile } from '../workflows/model.js';
+import { usesSites } from '../workflows/uses.js';
+import { githubFactKey } from '../workflows/pinning.js';
+
+export type ApiFailure =
+  | 'not-found'
+  /** 422: the API refused the input (e.g. compare with an unknown SHA). */
+  | 'unprocessable'
+  | 'rate-limited'
+  | 'forbidden'
+  | 'unauthorized'
+  | 'timeout'
+  | 'unavailable'
+  /** The run's network budget is spent. */
+  | 'budget'
+  /** The answer was not the JSON shape expected, or too large. */
+  | 'bad-response';
+
+export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; failure: ApiFailure; status: number | null; message: string };
+
+export interface GithubClientOptions {
+  /** REST base URL, e.g. https://api.github.com or https://ghe.example/api/v3. */
+  apiUrl: string;
+  token: string | null;
+  /** Total time the client may spend, in ms, from its creation. */
+  budgetMs: number;
+  /** Parallel requests (default 6). */
+  concurrency?: number;
+  /** Per-request timeout in ms (default 10 s, never past the budget). */
+  requestTimeoutMs?: number;
+  /** Wait before the retry of a 5xx, a timeout or a connection error, in ms (default 1 s). */
+  backoffMs?: number;
+  /** Longest rate-limit wait honoured for the one retry, in ms (default 60 s, never past the budget). */
+  maxRateLimitWaitMs?: number;
+  /** Largest response body read, in bytes (default 4 MiB). */
+  maxBodyBytes?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A tiny counting semaphore. */
+class Limiter {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+  constructor(private readonly max: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
+  }
+}
+
+export class GithubRefClient {
+  /** Requests sent (retries and redirects included). */
+  requests = 0;
+  /** Answers served from the per-run cache. */
+  cacheHits = 0;
+  private readonly base: string;
+  private readonly origin: string;
+  private readonly deadline: number;
+  private readonly limiter: Limiter;
+  private readonly cache = new Map<string, Promise<ApiResult<unknown>>>();
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  /** Set when GitHub said "stop" for longer than the budget allows: later requests fail at once. */
+  private blocked: { failure: ApiFailure; message: string } | null = null;
+
+  constructor(private readonly options: GithubClientOptions) {
+    this.base = options.apiUrl.replace(/\/+$/, '');
+    let origin = '';
+    try {
+      origin = new URL(this.base).origin;
+    } catch {
+      this.blocked = { failure: 'unavailable', message: `the GitHub API URL ${JSON.stringify(options.apiUrl)} is not a URL` };
+    }
+    this.origin = origin;
+    this.now = options.now ?? Date.now;
+    this.deadline = this.now() + Math.max(0, options.budgetMs);
+    this.limiter = new Limiter(Math.max(1, options.concurrency ?? 6));
+    this.fetchImpl = options.fetch ?? fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  private remaining(): number {
+    return this.deadline - this.now();
+  }
+
+  /** GET a JSON resource; `path` starts with `/` and is already encoded. Cached per path for the run. */
+  get<T>(path: string): Promise<ApiResult<T>> {
+    const cached = this.cache.get(path);
+    if (cached) {
+      this.cacheHits++;
+      return cached as Promise<ApiResult<T>>;
+    }
+    const pending = this.limiter.run(() => this.fetchWithRetry(path));
+    this.cache.set(path, pending);
+    return pending as Promise<ApiResult<T>>;
+  }
+
+  private async fetchWithRetry(path: string): Promise<ApiResult<unknown>> {
+    let result = await this.fetchOnce(path);
+    if (result.ok || !('retryInMs' in result) || result.retryInMs === undefined) return strip(result);
+    const wait = result.retryInMs;
+    // The retry must fit: its wait plus some time for the request itself.
+    if (wait + 1000 > this.remaining()) {
+      if (result.failure === 'rate-limited') this.blocked = { failure: 'rate-limited', message: result.message };
+      return strip(result);
+    }
+    await this.sleep(wait);
+    result = await this.fetchOnce(path);
+    if (!result.ok && result.failure === 'rate-limited') this.blocked = { failure: 'rate-limited', message: result.message };
+    return strip(result);
+  }
+
+  private async fetchOnce(path: string): Promise<ApiResult<unknown> & { retryInMs?: number }> {
+    if (this.blocked) return { ok: false, failure: this.blocked.failure, status: null, message: this.blocked.message };
+    let url = `${this.base}${path}`;
+    for (let hop = 0; hop < 4; hop++) {
+      const remaining = this.remaining();
+      if (remaining <= 0) return { ok: false, failure: 'budget', status: null, message: 'the network budget was spent before this request' };
+      const timeout = Math.max(1, Math.min(this.options.requestTimeoutMs ?? 10_000, remaining));
+      const headers: Record<string, string> = {
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        'user-agent': 'lockgate',
+      };
+      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+      let response: Response;
+      this.requests++;
+      try {
+        response = await this.fetchImpl(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
+      } catch (error) {
+        const timedOut = (error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError';
+        return {
+          ok: false,
+          failure: timedOut ? 'timeout' : 'unavailable',
+          status: null,
+          message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeError(error)})`,
+          retryInMs: this.options.backoffMs ?? 1000,
+        };
+      }
+      // Redirects (a renamed repository) are followed only within the API origin, so the token never leaves it.
+      if (response.status >= 300 && response.status < 400) {
+        await response.body?.cancel().catch(() => undefined);
+        const location = response.headers.get('location');
+        let next: URL | null = null;
+        try {
+          next = location ? new URL(location, url) : null;
+        } catch {
+          next = null;
+        }
+        if (!next || next.origin !== this.origin) return { ok: false, failure: 'bad-response', status: response.status, message: 'a redirect outside the GitHub API was not followed' };
+        url = next.toString();
+        continue;
+      }
+      let text: string;
+      try {
+        text = await readCapped(response, this.options.maxBodyBytes ?? 4 * 1024 * 1024);
+      } catch (error) {
+        const timedOut = (error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError';
+        return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeError(error) };
+      }
+      if (response.ok) {
+        try {
+          return { ok: true, status: response.status, body: JSON.parse(text) as unknown };
+        } catch {
+          return { ok: false, failure: 'bad-response', status: response.status, message: 'the answer was not JSON' };
+        }
+      }
+      return this.classify(response, text);
+    }
+    return { ok: false, failure: 'bad-response', status: null, message: 'too many redirects' };
+  }
+
+  private classify(response: Response, text: string): ApiResult<unknown> & { retryInMs?: number } {
+    const status = response.status;
+    const apiMessage = messageOf(text);
+    const detail = apiMessage ? ` (${apiMessage})` : '';
+    const remainingHeader = response.headers.get('x-ratelimit-remaining');
+    const retryAfter = response.headers.get('retry-after');
+    const reset = Number(response.headers.get('x-ratelimit-reset'));
+    const rateLimited = status === 429 || (status === 403 && (remainingHeader === '0' || retryAfter !== null || /rate limit/i.test(apiMessage)));
+    if (rateLimited) {
+      let waitMs = 60_000;
+      if (retryAfter !== null && /^\d+$/.test(retryAfter.trim())) waitMs = Number(retryAfter.trim()) * 1000;
+      else if (remainingHeader === '0' && Number.isFinite(reset) && reset > 0) waitMs = Math.max(0, reset * 1000 - this.now()) + 500;
+      const until = new Date(this.now() + waitMs).toISOString().slice(11, 16);
+      const maxWait = Math.min(this.options.maxRateLimitWaitMs ?? 60_000, this.remaining());
+      return {
+        ok: false,
+        failure: 'rate-limited',
+        status,
+        message: `GitHub's API rate limit was reached (HTTP ${status}); it resets around ${until} UTC${this.options.token ? '' : ', and no token was given (unauthenticated requests get 60 an hour)'}`,
+        retryInMs: waitMs <= maxWait ? waitMs : Number.POSITIVE_INFINITY,
+      };
+    }
+    if (status === 404 || status === 409) return { ok: false, failure: 'not-found', status, message: `not found (HTTP ${status})` };
+    if (status === 422) return { ok: false, failure: 'unprocessable', status, message: `refused (HTTP 422)${detail}` };
+    if (status === 401) {
+      this.blocked = { failure: 'unauthorized', message: 'the GitHub token was refused (HTTP 401)' };
+      return { ok: false, failure: 'unauthorized', status, message: 'the GitHub token was refused (HTTP 401)' };
+    }
+    if (status === 403) return { ok: false, failure: 'forbidden', status, message: `access denied (HTTP 403)${detail}` };
+    if (status >= 500 || status === 408) return { ok: false, failure: 'unavailable', status, message: `GitHub answered HTTP ${status}`, retryInMs: this.options.backoffMs ?? 1000 };
+    return { ok: false, failure: 'bad-response', status, message: `unexpected HTTP ${status}${detail}` };
+  }
+}
+
+function strip(result: ApiResult<unknown> & { retryInMs?: number }): ApiResult<unknown> {
+  if (result.ok) return result;
+  return { ok: false, failure: result.failure, status: result.status, message: result.message };
+}
+
+function describeError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return String(cause?.code ?? cause?.message ?? (error as Error)?.message ?? error).slice(0, 200);
+}
+
+/** The `message` of a GitHub error body, shortened; '' when there is none. */
+function messageOf(text: string): string {
+  try {
+    const body = JSON.parse(text) as { message?: unknown };
+    return typeof body.message === 'string' ? body.message.replace(/\s+/g, ' ').slice(0, 200) : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Reads a body up to `max` bytes; a larger body is an error, not a memory problem. */
+async function readCapped(response: Response, max: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`the answer is larger than ${max} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/* ------------------------------------------------------------------ what to ask */
+
+const REF_RE = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*@\{)[A-Za-z0-9._\/+-]{1,250}$/;
+const SHA_RE = /^[0-9a-f]{40}$/;
+
+interface RepoNeeds {
+  owner: string;
+  repo: string;
+  /** Refs to resolve: unpinned refs and the tags named by `# vX` comments. */
+  refs: Set<string>;
+  /** Pinned commit SHAs (lowercase). */
+  shas: Set<string>;
+}
+
+/** What to look up, per repository (owner/repo lowercased), from every `uses:` of the files. */
+export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, RepoNeeds> {
+  const needs = new Map<string, RepoNeeds>();
+  for (const wf of workflows) {
+    let sites: ReturnType<typeof usesSites>;
+    try {
+      sites = usesSites(wf);
+    } catch {
+      continue;
+    }
+    for (const site of sites) {
+      const uses = site.uses;
+      if (uses.kind !== 'repository' || !uses.validName) continue;
+      const key = `${uses.owner}/${uses.repo}`.toLowerCase();
+      let entry = needs.get(key);
+      if (!entry) {
+        entry = { owner: uses.owner, repo: uses.repo, refs: new Set(), shas: new Set() };
+        needs.set(key, entry);
+      }
+      if (uses.pinned) {
+        entry.shas.add(uses.ref.toLowerCase());
+        if (site.commentVersion) entry.refs.add(site.commentVersion);
+      } else {
+        entry.refs.add(uses.ref);
+      }
+    }
+  }
+  return needs;
+}
+
+/* ------------------------------------------------------------------ the gathering */
+
+/** Tags listed per repository: 3 pages of 100 (the newest first, as GitHub sorts them). */
+const TAG_PAGES = 3;
+const BRANCH_PAGES = 3;
+/** Ancestry comparisons per pinned SHA beyond the default branch. */
+const MAX_COMPARES = 20;
+
+interface RepoInfo {
+  defaultBranch: string | null;
+  missing: boolean;
+  error?: string;
+}
+
+interface Listing {
+  items: { name: string; sha: string }[];
+  complete: boolean;
+  error?: string;
+}
+
+function seg(value: string): string {
+  return encodeURIComponent(value);
+}
+
+function refPath(ref: string): string {
+  return ref.split('/').map(seg).join('/');
+}
+
+class Gatherer {
+  readonly facts: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  readonly problems: string[] = [];
+  constructor(private readonly client: GithubRefClient) {}
+
+  private repoPath(owner: string, repo: string): string {
+    return `/repos/${seg(owner)}/${seg(repo)}`;
+  }
+
+  private note(owner: string, repo: string, what: string, message: string): void {
+    this.problems.push(`${owner}/${repo}: ${what}: ${message}`);
+  }
+
+  async repoInfo(owner: string, repo: string): Promise<RepoInfo> {
+    const result = await this.client.get<{ default_branch?: unknown }>(this.repoPath(owner, repo));
+    if (result.ok) {
+      const branch = result.body && typeof result.body.default_branch === 'string' ? result.body.default_branch : null;
+      return { defaultBranch: branch, missing: false };
+    }
+    if (result.failure === 'not-found') return { defaultBranch: null, missing: true };
+    return { defaultBranch: null, missing: false, error: result.message };
+  }
+
+  async listing(owner: string, repo: string, kind: 'tags' | 'branches'): Promise<Listing> {
+    const items: { name: string; sha: string }[] = [];
+    const pages = kind === 'tags' ? TAG_PAGES : BRANCH_PAGES;
+    for (let page = 1; page <= pages; page++) {
+      const result = await this.client.get<unknown>(`${this.repoPath(owner, repo)}/${kind}?per_page=100&page=${page}`);
+      if (!result.ok) return { items, complete: false, error: result.message };
+      if (!Array.isArray(result.body)) return { items, complete: false, error: 'the listing was not a list' };
+      for (const entry of result.body as { name?: unknown; commit?: { sha?: unknown } }[]) {
+        if (entry && typeof entry.name === 'string' && typeof entry.commit?.sha === 'string') items.push({ name: entry.name, sha: entry.commit.sha.toLowerCase() });
+      }
+      if (result.body.length < 100) return { items, complete: true };
+    }
+    return { items, complete: false };
+  }
+
+  /** A tag or branch → its commit, peeling annotated tags; a short SHA → its commit through /commits. */
+  async resolveRef(owner: string, repo: string, ref: string): Promise<RefLookup> {
+    if (!REF_RE.test(ref)) return { status: 'missing' };
+    const base = this.repoPath(owner, repo);
+    const tag = await this.client.get<{ object?: { type?: unknown; sha?: unknown } }>(`${base}/git/ref/tags/${refPath(ref)}`);
+    if (tag.ok) {
+      const peeled = await this.peel(owner, repo, tag.body?.object);
+      return peeled.sha ? { status: 'found', sha: peeled.sha, kind: 'tag' } : { status: 'error', message: peeled.error ?? 'the tag could not be read' };
+    }
+    if (tag.failure !== 'not-found') return { status: 'error', message: tag.message };
+    const branch = await this.client.get<{ object?: { sha?: unknown } }>(`${base}/git/ref/heads/${refPath(ref)}`);
+    if (branch.ok) {
+      const sha = branch.body?.object?.sha;
+      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase()) ? { status: 'found', sha: sha.toLowerCase(), kind: 'branch' } : { status: 'error', message: 'the branch answer had no SHA' };
+    }
+    if (branch.failure !== 'not-found') return { status: 'error', message: branch.message };
+    const commit = await this.client.get<{ sha?: unknown }>(`${base}/commits/${seg(ref)}`);
+    if (commit.ok) {
+      const sha = commit.body?.sha;
+      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase()) ? { status: 'found', sha: sha.toLowerCase(), kind: 'commit' } : { status: 'error', message: 'the commit answer had no SHA' };
+    }
+    if (commit.failure === 'not-found' || commit.failure === 'unprocessable') return { status: 'missing' };
+    return { status: 'error', message: commit.message };
+  }
+
+  /** Follows annotated tag objects (a tag of a tag, at most 5 deep) down to the commit. */
+  private async peel(owner: string, repo: string, object: { type?: unknown; sha?: unknown } | undefined): Promise<{ sha?: string; error?: string }> {
+    let current = object;
+    for (let depth = 0; depth < 5; depth++) {
+      if (!current || typeof current.sha !== 'string' || !SHA_RE.test(current.sha.toLowerCase())) return { error: 'the tag answer had no SHA' };
+      if (current.type === 'commit') return { sha: current.sha.toLowerCase() };
+      if (current.type !== 'tag') return { error: `the tag points at a ${String(current.type)}, not a commit` };
+      const next = await this.client.get<{ object?: { type?: unknown; sha?: unknown } }>(`${this.repoPath(owner, repo)}/git/tags/${seg(current.sha.toLowerCase())}`);
+      if (!next.ok) return { error: next.message };
+      current = next.body?.object;
+    }
+    return { error: 'the tag chain is too deep' };
+  }
+
+  /** Whether `head` is in the history of `base` (compare base...head is "behind" or "identical"). */
+  async contains(owner: string, repo: string, base: string, head: string): Promise<boolean | { error: string; unknownCommit?: boolean }> {
+    const result = await this.client.get<{ status?: unknown }>(`${this.repoPath(owner, repo)}/compare/${refPath(base)}...${seg(head)}`);
+    if (result.ok) return result.body?.status === 'behind' || result.body?.status === 'identical';
+    // 404: no common history, or the commit is unknown; 422: the commit is unknown.
+    if (result.failure === 'not-found' || result.failure === 'unprocessable') return { error: result.message, unknownCommit: true };
+    return { error: result.message };
+  }
+
+  async gatherRepo(needs: RepoNeeds): Promise<void> {
+    const { owner, repo } = needs;
+    const key = (refOrSha: string): string => githubFactKey(owner, repo, refOrSha);
+    const info = await this.repoInfo(owner, repo);
+    if (info.missing) {
+      for (const ref of needs.refs) this.facts.refs.set(key(ref), { status: 'missing' });
+      for (const sha of needs.shas) this.facts.reachable.set(key(sha), { error: `${owner}/${repo} does not exist or is private` });
+      this.note(owner, repo, 'repository', 'not found (missing, renamed away, or private to this token)');
+      return;
+    }
+    if (info.error) {
+      for (const ref of needs.refs) this.facts.refs.set(key(ref), { status: 'error', message: info.error });
+      for (const sha of needs.shas) this.facts.reachable.set(key(sha), { error: info.error });
+      this.note(owner, repo, 'repository', info.error);
+      return;
+    }
+
+    const [resolved, tags] = await Promise.all([
+      Promise.all([...needs.refs].map(async (ref) => [ref, await this.resolveRef(owner, repo, ref)] as const)),
+      this.listing(owner, repo, 'tags'),
+    ]);
+    for (const [ref, lookup] of resolved) {
+      this.facts.refs.set(key(ref), lookup);
+      if (lookup.status === 'error') this.note(owner, repo, ref, lookup.message);
+    }
+    if (tags.error) this.note(owner, repo, 'tags', tags.error);
+
+    const tagsBySha = new Map<string, string[]>();
+    for (const tag of tags.items) tagsBySha.set(tag.sha, [...(tagsBySha.get(tag.sha) ?? []), tag.name]);
+    const shasOfInterest = new Set([...needs.shas, ...resolved.flatMap(([, l]) => (l.status === 'found' ? [l.sha] : []))]);
+    for (const sha of shasOfInterest) {
+      const listed = [...(tagsBySha.get(sha) ?? [])];
+      // A tag resolved directly is at its commit even when the listing was cut short.
+      for (const [ref, lookup] of resolved) if (lookup.status === 'found' && lookup.kind === 'tag' && lookup.sha === sha && !listed.includes(ref)) listed.push(ref);
+      if (listed.length > 0 || tags.complete) this.facts.tagsAtCommit.set(key(sha), listed);
+      else if (tags.error) this.facts.tagsAtCommit.set(key(sha), { error: tags.error });
+      else this.facts.tagsAtCommit.set(key(sha), listed);
+    }
+
+    const knownTips = new Set([...tags.items.map((t) => t.sha), ...resolved.flatMap(([, l]) => (l.status === 'found' && l.kind !== 'commit' ? [l.sha] : []))]);
+    await Promise.all([...needs.shas].map(async (sha) => this.facts.reachable.set(key(sha), await this.reachability(owner, repo, sha, info.defaultBranch, knownTips, tags))));
+  }
+
+  /** zizmor's order: tag and branch tips, then ancestry of the default branch, then of the other branches and tags. */
+  private async reachability(owner: string, repo: string, sha: string, defaultBranch: string | null, knownTips: Set<string>, tags: Listing): Promise<boolean | { error: string }> {
+    if (knownTips.has(sha)) return true;
+    let compares = 0;
+    let inconclusive: string | undefined;
+    if (defaultBranch) {
+      const onDefault = await this.contains(owner, repo, defaultBranch, sha);
+      compares++;
+      if (onDefault === true) return true;
+      if (typeof onDefault === 'object') {
+        if (!onDefault.unknownCommit) return { error: onDefault.error };
+        // Unknown to compare: is it a commit of this repository's network at all?
+        const commit = await this.client.get<{ sha?: unknown }>(`/repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}`);
+        if (!commit.ok) return { error: commit.failure === 'not-found' || commit.failure === 'unprocessable' ? `commit ${sha.slice(0, 12)} does not exist in ${owner}/${repo}` : commit.message };
+      }
+    } else {
+      inconclusive = 'the default branch is unknown';
+    }
+    const branches = await this.listing(owner, repo, 'branches');
+    if (branches.items.some((b) => b.sha === sha)) return true;
+    const candidates = [
+      ...branches.items.filter((b) => b.name !== defaultBranch).map((b) => `refs/heads/${b.name}`),
+      ...tags.items.map((t) => `refs/tags/${t.name}`),
+    ];
+    for (const ref of candidates) {
+      if (compares >= MAX_COMPARES + 1) {
+        inconclusive = `compared with ${compares} branches and tags of ${candidates.length + 1} without finding it`;
+        break;
+      }
+      const contained = await this.contains(owner, repo, ref, sha);
+      compares++;
+      if (contained === true) return true;
+      if (typeof contained === 'object' && !contained.unknownCommit) return { error: contained.error };
+    }
+    if (inconclusive) return { error: inconclusive };
+    if (!branches.complete || !tags.complete) return { error: branches.error ?? tags.error ?? 'the branch or tag listing was cut short' };
+    return false;
+  }
+}
+
+/**
+ * Resolves the GitHub facts the workflow rules need. Never throws for network trouble: each fact
+ * that could not be learned is absent or an error entry, and one log line per problem says why.
+ */
+export async function gatherGithubFacts(
+  workflows: WorkflowFile[],
+  settings: Settings,
+  log: (line: string) => void,
+  clientOptions: Partial<GithubClientOptions> = {},
+): Promise<GithubFacts> {
+  const empty: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  if (settings.offline) return empty;
+  const needs = githubNeeds(workflows);
+  if (needs.size === 0) return empty;
+  const client = new GithubRefClient({
+    apiUrl: settings.githubApiUrl || 'https://api.github.com',
+    token: settings.githubToken,
+    budgetMs: settings.networkBudgetMs,
+    ...clientOptions,
+  });
+  const gatherer = new Gatherer(client);
+  await Promise.all([...needs.values()].map((repoNeeds) => gatherer.gatherRepo(repoNeeds)));
+  const refCount = [...needs.values()].reduce((n, r) => n + r.refs.size, 0);
+  const shaCount = [...needs.values()].reduce((n, r) => n + r.shas.size, 0);
+  log(
+    `GitHub: looked up ${refCount} refs and ${shaCount} pinned commits in ${needs.size} repositories (${client.requests} requests, ${client.cacheHits} answered from cache)` +
+      (gatherer.problems.length > 0 ? `; ${gatherer.problems.length} could not be checked` : '') +
+      '.',
+  );
+  const shown = [...new Set(gatherer.problems)];
+  for (const problem of shown.slice(0, 10)) log(`GitHub: ${problem}`);
+  if (shown.length > 10) log(`GitHub: … and ${shown.length - 10} more.`);
+  return gatherer.facts;
+}
