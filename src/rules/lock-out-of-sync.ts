@@ -1,8 +1,9 @@
+import { lockOutOfSyncFindings } from '../uv/sync-findings.js';
 import type { Rule } from './types.js';
 
 export const rule: Rule = {
   id: 'lock-out-of-sync',
   defaultSeverity: 'error',
   summary: 'uv.lock does not match pyproject.toml: `uv sync --locked` would fail.',
-  check: () => [],
+  check: (context) => lockOutOfSyncFindings(context.projects),
 };
