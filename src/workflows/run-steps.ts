@@ -57,8 +57,19 @@ function isSeqLike(node: unknown): node is { items: unknown[] } {
 /** Interpreters whose `-c`/`-Command` argument is itself a script worth scanning. */
 const SCRIPT_ARG_INTERPRETERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'pwsh', 'powershell']);
 
+/** Parsed once per file: three rules, at head and at base, read the same commands. */
+const commandsCache = new WeakMap<WorkflowFile, RunCommand[]>();
+
 /** Every command of every shell `run:` of a file, nested `sh -c` scripts and `$( )` included. */
 export function runCommands(wf: WorkflowFile): RunCommand[] {
+  const cached = commandsCache.get(wf);
+  if (cached) return cached;
+  const out = collectCommands(wf);
+  commandsCache.set(wf, out);
+  return out;
+}
+
+function collectCommands(wf: WorkflowFile): RunCommand[] {
   const out: RunCommand[] = [];
   for (const { job, jobNode, step, index } of stepsWithJobs(wf)) {
     if (!isMap(step)) continue;

@@ -125,6 +125,17 @@ export interface UsesSite {
  * GitHub rejects the file anyway.
  */
 export function usesSites(wf: WorkflowFile): UsesSite[] {
+  const cached = sitesCache.get(wf);
+  if (cached) return cached;
+  const sites = collectSites(wf);
+  sitesCache.set(wf, sites);
+  return sites;
+}
+
+/** Computed once per file: four rules and the GitHub gathering read the same sites. */
+const sitesCache = new WeakMap<WorkflowFile, UsesSite[]>();
+
+function collectSites(wf: WorkflowFile): UsesSite[] {
   const sites: UsesSite[] = [];
   const add = (valueNode: Node | undefined, where: 'step' | 'job', job: string, stepIndex?: number, step?: Node): void => {
     if (!isScalar(valueNode)) return;
