@@ -516,7 +516,9 @@ class SyncChecker {
     if (expected.join('\n') !== actual.join('\n')) {
       const added = expected.filter((name) => !actual.includes(name));
       const removed = actual.filter((name) => !expected.includes(name));
-      const first = added.length ? this.members.get(added[0]!)?.pyproject : undefined;
+      // Point at a new member's pyproject (the root counts as added only because uv omits the list for a lone root).
+      const newMember = added.map((name) => this.members.get(name)?.pyproject).find((p) => p !== undefined && p !== root) ?? (added.length ? this.members.get(added[0]!)?.pyproject : undefined);
+      const first = newMember;
       this.mismatch(
         WORKSPACE,
         'workspace members',
@@ -1282,7 +1284,7 @@ function compareExcludeNewer(configured: ConfiguredValue, locked: LockedValue): 
   if (configured.kind === 'span') {
     if (locked.kind !== 'span') return { kind: 'changed', reason: 'a relative value replaced an absolute one' };
     // jiff compares spans field by field: "7 days" (P7D) is not "1 week" (P1W).
-    return configured.span.iso === locked.iso ? { kind: 'same' } : { kind: 'changed', reason: `the span changed (uv compares spans field by field: ${configured.span.iso} is not ${locked.iso})` };
+    return configured.span.iso === locked.iso ? { kind: 'same' } : { kind: 'changed', reason: `uv compares spans field by field, and ${configured.span.iso} is not ${locked.iso}` };
   }
   if (locked.kind === 'span') return { kind: 'changed', reason: 'an absolute value replaced a relative one' };
   if (configured.kind === 'timestamp') {

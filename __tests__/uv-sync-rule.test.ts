@@ -1,0 +1,175 @@
+import { describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { rule } from '../src/rules/lock-out-of-sync.js';
+import { loadUvProjects } from '../src/uv/load.js';
+import { pairProjects } from '../src/uv/diff.js';
+import { checkLockSync } from '../src/uv/sync.js';
+import type { RuleContext } from '../src/rules/types.js';
+import { LIMITS, UV_FIXTURES, corpusPairContext, sourceFromDir, sourceFromTexts, type FindingRow } from './uv-helpers.js';
+import { testSettings } from './workflows-helpers.js';
+
+const SYNC_FIXTURES = join(UV_FIXTURES, 'sync');
+
+function contextOf(headFiles: ReturnType<typeof sourceFromDir>, baseFiles?: ReturnType<typeof sourceFromDir>): RuleContext {
+  const head = loadUvProjects(headFiles, LIMITS);
+  const base = baseFiles ? loadUvProjects(baseFiles, LIMITS) : null;
+  const settings = testSettings();
+  return {
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects: pairProjects(base?.projects ?? null, head.projects),
+    workflows: [],
+    baseWorkflows: null,
+    invalidFiles: head.invalid,
+    headFiles: headFiles.paths,
+    index: null,
+    github: null,
+  };
+}
+
+function rows(context: RuleContext): FindingRow[] {
+  return rule
+    .check(context)
+    .map((f): FindingRow => [f.rule, f.file, f.line, f.severity])
+    .sort((a, b) => a[1].localeCompare(b[1]) || (a[2] ?? 0) - (b[2] ?? 0));
+}
+
+const R = 'lock-out-of-sync';
+
+/** fixtures/uv/sync/<case>: what the rule must report (rule, file, line, severity), nothing else. */
+const CASES: [name: string, expected: FindingRow[]][] = [
+  // Must not fire.
+  ['ok-basic', []],
+  ['ok-markers-by-meaning', []],
+  ['ok-exclude-newer-span', []],
+  ['ok-uv-toml', []],
+  ['ok-groups', []],
+  ['ok-workspace-sources', []],
+  ['ok-virtual-root-groups', []],
+  // Errors, at the line that differs.
+  ['fire-dependency-added', [[R, 'pyproject.toml', 7, 'error']]],
+  ['fire-lock-has-more', [[R, 'uv.lock', 28, 'error']]],
+  ['fire-specifier', [[R, 'pyproject.toml', 6, 'error']]],
+  ['fire-exclude-newer-span', [[R, 'pyproject.toml', 17, 'error']]],
+  [
+    'fire-exclude-newer-package',
+    [
+      [R, 'pyproject.toml', 18, 'error'],
+      [R, 'pyproject.toml', 18, 'error'],
+    ],
+  ],
+  ['fire-virtual-state', [[R, 'pyproject.toml', 1, 'error']]],
+  ['fire-dynamic-version', [[R, 'pyproject.toml', 3, 'error']]],
+  ['fire-uv-toml', [[R, 'uv.toml', 2, 'error']]],
+  ['fire-index', [[R, 'uv.lock', 35, 'error']]],
+  ['fire-conflicts', [[R, 'pyproject.toml', 17, 'error']]],
+  ['fire-constraints', [[R, 'pyproject.toml', 17, 'error']]],
+  ['fire-environments', [[R, 'pyproject.toml', 17, 'error']]],
+  ['fire-requires-python', [[R, 'pyproject.toml', 4, 'error']]],
+  ['fire-group-changed', [[R, 'pyproject.toml', 14, 'error']]],
+  // Notices: what cannot be decided statically.
+  ['notice-exclude-newer-date', [[R, 'pyproject.toml', 17, 'notice']]],
+  ['notice-exclude-newer-package-false', [[R, 'pyproject.toml', 18, 'notice']]],
+  ['notice-path-outside', [[R, 'uv.lock', 69, 'notice']]],
+  ['notice-dynamic-dependencies', [[R, 'pyproject.toml', 5, 'notice']]],
+];
+
+describe('lock-out-of-sync fixtures', () => {
+  it('covers every fixture directory', () => {
+    expect(readdirSync(SYNC_FIXTURES).sort()).toEqual(CASES.map(([name]) => name).sort());
+  });
+
+  it.each(CASES)('%s', (name, expected) => {
+    expect(rows(contextOf(sourceFromDir(join(SYNC_FIXTURES, name))))).toEqual(expected);
+  });
+});
+
+describe('lock-out-of-sync messages', () => {
+  it('names the member, both spellings of the requirement and the fix', () => {
+    const [finding] = rule.check(contextOf(sourceFromDir(join(SYNC_FIXTURES, 'fire-specifier'))));
+    expect(finding!.message).toContain('`demo`');
+    expect(finding!.message).toContain('`httpx>=0.28`');
+    expect(finding!.message).toContain('`httpx>=0.27`');
+    expect(finding!.message).toContain('uv sync --locked');
+    expect(finding!.fix).toBe('Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).');
+    expect(finding!.introduced).toBe(true);
+  });
+
+  it('says why a notice cannot be decided', () => {
+    const [finding] = rule.check(contextOf(sourceFromDir(join(SYNC_FIXTURES, 'notice-path-outside'))));
+    expect(finding!.message).toMatch(/cannot tell statically .*`sibling`.*outside the repository/);
+    expect(finding!.fix).toContain('uv lock --check');
+  });
+
+  it('quotes the relative cooldown spans uv compares field by field', () => {
+    const [finding] = rule.check(contextOf(sourceFromDir(join(SYNC_FIXTURES, 'fire-exclude-newer-span'))));
+    expect(finding!.message).toContain('`"1 week"`');
+    expect(finding!.message).toContain('P1W is not P7D');
+  });
+
+  it('gives the lock command of a project in a subdirectory', () => {
+    const dir = join(SYNC_FIXTURES, 'fire-specifier');
+    const files = sourceFromTexts({
+      'svc/pyproject.toml': readFileSync(join(dir, 'pyproject.toml'), 'utf8'),
+      'svc/uv.lock': readFileSync(join(dir, 'uv.lock'), 'utf8'),
+    });
+    const [finding] = rule.check(contextOf(files));
+    expect(finding!.file).toBe('svc/pyproject.toml');
+    expect(finding!.fix).toContain('`uv lock --directory svc`');
+  });
+});
+
+describe('lock-out-of-sync between base and head', () => {
+  it('marks only the drift a change introduces as introduced', () => {
+    const base = sourceFromDir(join(SYNC_FIXTURES, 'fire-specifier'));
+    const dir = join(SYNC_FIXTURES, 'fire-specifier');
+    const head = sourceFromTexts({
+      'pyproject.toml': readFileSync(join(dir, 'pyproject.toml'), 'utf8').replace('"httpx>=0.28",', '"httpx>=0.28",\n    "anyio>=4",'),
+      'uv.lock': readFileSync(join(dir, 'uv.lock'), 'utf8'),
+    });
+    const findings = rule.check(contextOf(head, base));
+    expect(findings.map((f) => [f.line, f.introduced])).toEqual([
+      [6, false],
+      [7, true],
+    ]);
+    // The same drift keeps its fingerprint when lines move.
+    const atBase = rule.check(contextOf(base))[0]!;
+    expect(findings[0]!.fingerprint).toBe(atBase.fingerprint);
+  });
+
+  it.each([
+    ['pallets__flask', '5e621a2801da', '976459f7cb35'],
+    ['docling-project__docling', 'd26dac61a86b', '1557e7ce3e03'],
+    ['openai__openai-agents-python', 'dd0300bff9d5', '2bd03971f9d2'],
+    ['mitmproxy__mitmproxy', '4b5c2beb9739', '16eccae49da3'],
+  ])('corpus pair %s %s -> %s: no error', (repo, baseSha, headSha) => {
+    const findings = rule.check(corpusPairContext(repo, baseSha, headSha));
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('lock-out-of-sync on hostile input', () => {
+  const lock = readFileSync(join(SYNC_FIXTURES, 'ok-basic', 'uv.lock'), 'utf8');
+  it.each([
+    ['dependencies of the wrong type', '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = "httpx"\n'],
+    ['a requirement that is a number', '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = 3\ndependencies = [42, "httpx>=0.27"]\n'],
+    ['sources of the wrong shape', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["httpx"]\n[tool.uv]\nsources = 5\nexclude-newer = 12\nconflicts = "x"\nenvironments = [1]\n'],
+    ['groups that include each other', '[project]\nname = "demo"\nversion = "0.1.0"\n[dependency-groups]\na = [{ include-group = "b" }]\nb = [{ include-group = "a" }]\n'],
+    ['a marker with an HTML payload', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["httpx; sys_platform == \'<script>alert(1)</script>\'"]\n'],
+    ['a path source with an absolute path', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["lib"]\n[tool.uv.sources]\nlib = { path = "/opt/lib" }\n'],
+  ])('%s: no throw, no invented certainty', (_label, pyproject) => {
+    const context = contextOf(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }));
+    expect(() => rule.check(context)).not.toThrow();
+    for (const finding of rule.check(context)) expect(['error', 'notice']).toContain(finding.severity);
+  });
+
+  it('reports groups that include each other as undecidable, not as drift', () => {
+    const pyproject = readFileSync(join(SYNC_FIXTURES, 'ok-basic', 'pyproject.toml'), 'utf8').replace('dev = ["pytest>=8"]', 'dev = ["pytest>=8", { include-group = "x" }]\nx = [{ include-group = "dev" }]');
+    const project = loadUvProjects(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }), LIMITS).projects[0]!;
+    const issues = checkLockSync(project);
+    expect(issues.map((i) => [i.kind, i.what])).toEqual([['undecidable', 'dependency groups']]);
+    expect(issues[0]!.detail).toContain('cycle');
+  });
+});
