@@ -1,4 +1,5 @@
 /** Test helpers for the cooldown, index and uv-settings rules: settings, contexts from fixture pairs. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding, WaivedFinding } from '../src/findings.js';
@@ -89,4 +90,10 @@ export function summarize(findings: (Finding | WaivedFinding)[]): { rule: string
 
 export function run(rule: Rule, context: RuleContext): (Finding | WaivedFinding)[] {
   return rule.check(context);
+}
+
+/** Findings of one rule on a fixture of fixtures/uv-settings (a base -> head pair when `base/` exists). */
+export function settingsFindings(rule: Rule, name: string, settings?: Settings): (Finding | WaivedFinding)[] {
+  const dir = join(UV_SETTINGS_FIXTURES, name);
+  return rule.check(contextFor(pairsOf(dir, existsSync(join(dir, 'base'))), settings ? { settings } : {}));
 }

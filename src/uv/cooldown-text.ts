@@ -34,7 +34,11 @@ export function displayUrl(url: string): string {
 
 /** A word for a shell command line: as is when plain, else single-quoted. */
 export function shellWord(text: string): string {
-  return /^[A-Za-z0-9._=@:+\/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9._=@:+\/-]+$/.test(text)) return text;
+  // Double quotes read better for requirements with markers (`'3.12'` inside); they are safe
+  // when nothing in the text expands or escapes in them.
+  if (!/["$`\\!\n]/.test(text)) return `"${text}"`;
+  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /** A TOML basic string (JSON escapes are valid TOML escapes for these characters). */
