@@ -202,6 +202,7 @@ const WORKFLOW = [
   `      - uses: actions/checkout@${CHECKOUT_OLD} # v3`, // 15  major comment, commit is v3.6.0
   '      - uses: ./local', // 16
   '      - uses: nobody/missing@v1', // 17
+  `      - uses: actions/checkout@${sha('a')} # v4`, // 18  pinned to the annotated tag object of v4
   '',
 ].join('\n');
 
@@ -217,7 +218,7 @@ describe('gatherGithubFacts against a fake GitHub', () => {
     const log: string[] = [];
     const facts = await gatherGithubFacts(workflows, settingsFor(), (line) => log.push(line), { backoffMs: 10 });
 
-    expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'found', sha: CHECKOUT_V4, kind: 'tag' });
+    expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'found', sha: CHECKOUT_V4, kind: 'tag', tagObject: sha('a') });
     expect(facts.refs.get('actions/setup-python@main')).toEqual({ status: 'found', sha: PYTHON_MAIN, kind: 'branch' });
     expect(facts.refs.get('org/tool@abc1234')).toEqual({ status: 'found', sha: TOOL_FULL, kind: 'commit' });
     expect(facts.refs.get('actions/cache@v4.0.3')).toEqual({ status: 'missing' });
@@ -227,6 +228,8 @@ describe('gatherGithubFacts against a fake GitHub', () => {
     expect(facts.reachable.get(`actions/cache@${CACHE_MID}`)).toBe(true);
     expect(facts.reachable.get(`actions/cache@${CACHE_RELEASE_FIX}`)).toBe(true);
     expect(facts.reachable.get(`actions/cache@${FORK_COMMIT}`)).toBe(false);
+    expect(facts.refs.get('actions/checkout@v4')).toMatchObject({ tagObject: sha('a') });
+    expect(facts.reachable.get(`actions/checkout@${sha('a')}`)).toBe(true);
 
     const ctx = ruleContext(workflows, { github: facts });
     expect(unpinnedUses.check(ctx).map((f) => [f.line, f.fix])).toEqual([
@@ -248,7 +251,7 @@ describe('gatherGithubFacts against a fake GitHub', () => {
 
     expect(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
     expect(log.join('\n')).not.toContain(TOKEN);
-    expect(log[0]).toMatch(/^GitHub: looked up \d+ refs and 5 pinned commits in 5 repositories/);
+    expect(log[0]).toMatch(/^GitHub: looked up \d+ refs and 6 pinned commits in 5 repositories/);
     expect(log.join('\n')).toContain('nobody/missing: repository: not found');
   });
 
@@ -295,7 +298,7 @@ describe('faults', () => {
     const waits: number[] = [];
     const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor(), () => undefined, { sleep: async (ms) => void waits.push(ms) });
     expect(waits).toEqual([2000]);
-    expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'found', sha: CHECKOUT_V4, kind: 'tag' });
+    expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'found', sha: CHECKOUT_V4, kind: 'tag', tagObject: sha('a') });
   });
 
   it('a rate limit whose wait exceeds the budget is not waited for', async () => {

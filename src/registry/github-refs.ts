@@ -382,8 +382,11 @@ class Gatherer {
     const base = this.repoPath(owner, repo);
     const tag = await this.client.get<{ object?: { type?: unknown; sha?: unknown } }>(`${base}/git/ref/tags/${refPath(ref)}`);
     if (tag.ok) {
-      const peeled = await this.peel(owner, repo, tag.body?.object);
-      return peeled.sha ? { status: 'found', sha: peeled.sha, kind: 'tag' } : { status: 'error', message: peeled.error ?? 'the tag could not be read' };
+      const object = tag.body?.object;
+      const peeled = await this.peel(owner, repo, object);
+      if (!peeled.sha) return { status: 'error', message: peeled.error ?? 'the tag could not be read' };
+      const tagObject = object?.type === 'tag' && typeof object.sha === 'string' ? object.sha.toLowerCase() : undefined;
+      return tagObject ? { status: 'found', sha: peeled.sha, kind: 'tag', tagObject } : { status: 'found', sha: peeled.sha, kind: 'tag' };
     }
     if (tag.failure !== 'not-found') return { status: 'error', message: tag.message };
     const branch = await this.client.get<{ object?: { sha?: unknown } }>(`${base}/git/ref/heads/${refPath(ref)}`);
@@ -463,7 +466,11 @@ class Gatherer {
       else this.facts.tagsAtCommit.set(key(sha), listed);
     }
 
-    const knownTips = new Set([...tags.items.map((t) => t.sha), ...resolved.flatMap(([, l]) => (l.status === 'found' && l.kind !== 'commit' ? [l.sha] : []))]);
+    // A pin may name an annotated tag's object instead of its commit: that is a tag tip too.
+    const knownTips = new Set([
+      ...tags.items.map((t) => t.sha),
+      ...resolved.flatMap(([, l]) => (l.status === 'found' && l.kind !== 'commit' ? [l.sha, ...(l.tagObject ? [l.tagObject] : [])] : [])),
+    ]);
     await Promise.all([...needs.shas].map(async (sha) => this.facts.reachable.set(key(sha), await this.reachability(owner, repo, sha, info.defaultBranch, knownTips, tags))));
   }
 

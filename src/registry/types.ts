@@ -42,7 +42,8 @@ export interface IndexFacts {
 }
 
 export type RefLookup =
-  | { status: 'found'; sha: string; kind: 'tag' | 'branch' | 'commit' }
+  /** `sha` is the commit; `tagObject` is the annotated tag object's own SHA, when the tag is annotated. */
+  | { status: 'found'; sha: string; kind: 'tag' | 'branch' | 'commit'; tagObject?: string }
   | { status: 'missing' }
   | { status: 'error'; message: string };
 

@@ -228,12 +228,13 @@ export function checkRefVersionMismatch(workflows: readonly WorkflowFile[], fact
       if (!lookup || lookup.status === 'error') continue;
       const pinned = sha.toLowerCase();
       const tagsHere = tagsAt(facts, owner, repo, pinned);
-      if (lookup.status === 'found' && lookup.sha.toLowerCase() === pinned) continue;
+      if (lookup.status === 'found' && (lookup.sha.toLowerCase() === pinned || lookup.tagObject?.toLowerCase() === pinned)) continue;
       if (tagsHere.includes(claimed)) continue;
       if (tagsHere.some((tag) => tag.startsWith(`${claimed}.`))) continue;
       const target = usesTarget(site.uses);
       const actual = bestTagFor(tagsHere, claimed, 'commit');
-      const actualWords = actual ? `is ${actual}` : 'carries no tag GitHub listed';
+      const listing = facts.tagsAtCommit.get(githubFactKey(owner, repo, pinned));
+      const actualWords = actual ? `is ${actual}` : Array.isArray(listing) ? 'carries no tag GitHub listed' : 'could not be matched to a tag (the tag listing was not available)';
       const message =
         lookup.status === 'found'
           ? `The comment says ${claimed}, but ${claimed} of ${owner}/${repo} is commit ${lookup.sha.slice(0, 12)}; the pinned commit ${pinned.slice(0, 12)} ${actualWords}. The comment misleads reviewers about the code that runs.`
