@@ -144,7 +144,7 @@ describe('publishCheckRun', () => {
     expect(outcome.incomplete).toBeUndefined();
     const [create, ...updates] = server.requests;
     expect(create!.method).toBe('POST');
-    expect(create!.json).toMatchObject({ name: 'lockgate', head_sha: HEAD, status: 'completed', conclusion: 'failure', output: { title: '40 errors, 40 warnings, 40 notices' } });
+    expect(create!.json).toMatchObject({ name: 'lockgate findings', head_sha: HEAD, status: 'completed', conclusion: 'failure', output: { title: '40 errors, 40 warnings, 40 notices' } });
     expect(updates.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/octo/repo/check-runs/${outcome.id}`, `PATCH /repos/octo/repo/check-runs/${outcome.id}`]);
     expect(server.requests.map((r) => ((r.json as { output: { annotations: unknown[] } }).output.annotations.length))).toEqual([50, 50, 20]);
     const run = server.checkRuns[0]!;

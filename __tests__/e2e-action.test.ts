@@ -247,7 +247,7 @@ describe('the action, end to end', () => {
     // The check run: on the PR head SHA (not GITHUB_SHA, the merge commit), all annotations present.
     expect(server.checkRuns).toHaveLength(1);
     const run = server.checkRuns[0]!;
-    expect(run).toMatchObject({ name: 'lockgate', head_sha: headSha, status: 'completed', conclusion: 'failure' });
+    expect(run).toMatchObject({ name: 'lockgate findings', head_sha: headSha, status: 'completed', conclusion: 'failure' });
     expect(run.annotations).toHaveLength(located.length);
     const annotatedManyLines = run.annotations.filter((a) => a.path === '.github/workflows/many.yml').map((a) => a.start_line);
     expect(new Set(annotatedManyLines)).toEqual(new Set(manyFindings.map((f) => f.line)));
@@ -269,7 +269,7 @@ describe('the action, end to end', () => {
     expect(errors.length).toBeLessThanOrEqual(10);
     expect(errors.at(-1)).toBe(`::error::lockgate: ${report.counts.error} findings at or above fail-on: error`);
     expect(annotationLines(result.stdout, 'warning').length).toBeLessThanOrEqual(10);
-    expect(result.stdout).toMatch(new RegExp(`lockgate: ${report.counts.error - (errors.length - 1)} more errors.* not annotated here \\(GitHub shows 10 of each type per step\\); every finding is in the check run "lockgate", the job summary, the JSON report`));
+    expect(result.stdout).toMatch(new RegExp(`lockgate: ${report.counts.error - (errors.length - 1)} more errors.* not annotated here \\(GitHub shows 10 of each type per step\\); every finding is in the check run "lockgate findings", the job summary, the JSON report`));
     expect(result.stdout).toContain(`read from git objects already in the clone.`);
     expect(result.stdout).toContain(`${baseSha}: fetched from origin with git.`);
 

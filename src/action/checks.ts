@@ -19,7 +19,11 @@ import {
 } from '../registry/github-api.js';
 import type { FailOn } from '../settings/types.js';
 
-export const CHECK_RUN_NAME = 'lockgate';
+/**
+ * Not plain "lockgate": that is the usual job name, and two checks with one name on one commit make
+ * a required check ambiguous (the later one wins).
+ */
+export const CHECK_RUN_NAME = 'lockgate findings';
 /** GitHub's limit for output.summary and output.text, in characters. */
 export const CHECK_OUTPUT_MAX_CHARS = 65_535;
 const MAX_ANNOTATION_MESSAGE = 4_000;

@@ -10,6 +10,7 @@
  * written or sent goes through the scrubber; the token is never printed.
  */
 import * as core from '@actions/core';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { runLockgate } from '../engine.js';
@@ -99,7 +100,6 @@ async function prepareRevisions(run: ActionRun, settings: Settings, event: Event
     // No checkout at all: an empty repository in RUNNER_TEMP receives the objects from the API.
     const temp = join(run.env.RUNNER_TEMP || dirname(resolve(dir)), 'lockgate-repository');
     mkdirSync(temp, { recursive: true });
-    const { spawnSync } = await import('node:child_process');
     if (!isGitRepository(temp)) spawnSync('git', ['init', '-q', temp]);
     run.info(`lockgate: ${dir} is not a git repository; reading revisions into ${temp}.`);
     dir = temp;
