@@ -5,6 +5,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { parseSimpleJson } from '../src/registry/index-client.js';
+import { artifactFilename, artifactSha256, artifactsOf } from '../src/registry/index-facts.js';
+import type { IndexLookup } from '../src/registry/types.js';
+import type { ProjectPair } from '../src/uv/model.js';
 
 export interface FakeFile {
   filename: string;
@@ -271,3 +275,16 @@ export function releaseFiles(name: string, version: string, uploadTime: string, 
     { filename: `${base}-${version}-py3-none-any.whl`, version, sha256: hex(`${name}${version}w`), size: 900, uploadTime, yanked },
   ];
 }
+
+const PAGE = 'https://pypi.org/simple/httpx/';
+
+/** httpx's PEP 691 page as PyPI would serve it for the locked files, yanked as `yank` says, parsed by the client. */
+export function httpxLookup(pairs: ProjectPair[], yank: (file: FakeFile, index: number) => boolean | string): IndexLookup {
+  const pkg = pairs[0]!.head!.lock!.packages.find((p) => p.name === 'httpx')!;
+  const files = artifactsOf(pkg).map((artifact, index) => {
+    const file: FakeFile = { filename: artifactFilename(artifact)!, version: pkg.version!, sha256: artifactSha256(artifact)!, size: 1000, uploadTime: '2026-01-01T00:00:00Z', yanked: false, url: artifact.url! };
+    return { ...file, yanked: yank(file, index) };
+  });
+  return parseSimpleJson(JSON.stringify(simpleJson({ name: 'httpx', versions: ['0.27.0', pkg.version!], files })), PAGE);
+}
+
