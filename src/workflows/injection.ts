@@ -38,17 +38,6 @@ export function stepsInContext(wf: WorkflowFile): StepInContext[] {
   );
 }
 
-/** `owner/repo` of a `uses:` value, lower-cased, without subpath or ref; null for local and docker uses. */
-export function usesRepo(uses: string | undefined): string | null {
-  if (!uses) return null;
-  const value = uses.trim();
-  if (value.startsWith('./') || value.startsWith('$/') || value.startsWith('docker://')) return null;
-  const at = value.lastIndexOf('@');
-  const path = (at >= 0 ? value.slice(0, at) : value).toLowerCase();
-  const parts = path.split('/');
-  return parts.length >= 2 ? `${parts[0]}/${parts[1]}` : null;
-}
-
 /** True when the `uses:` is exactly `owner/repo@…` (no subpath) for the given repo. */
 export function usesAction(uses: string | undefined, repo: string): boolean {
   if (!uses) return false;

@@ -4,7 +4,7 @@
  * Each function reads one file (plus, for secrets-inherit, its sibling workflows) and returns
  * findings with `introduced` left true (see introduced.ts).
  */
-import { isMap, isScalar, type Node, type Scalar } from 'yaml';
+import { isMap, isScalar, type Scalar } from 'yaml';
 import { makeFinding, type Finding } from '../findings.js';
 import { headCheckoutsOf, isCheckoutStep, uploadsWorkspace, type HeadOf } from './checkout.js';
 import { stepsInContext, usesAction } from './injection.js';
