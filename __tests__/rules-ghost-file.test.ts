@@ -11,7 +11,7 @@ describe('ghost-file', () => {
   const pairs = pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade'));
   const listed = httpxLookup(pairs, () => false);
   if (listed.status !== 'found') throw new Error('fixture lookup not found');
-  const without = (drop: (filename: string) => boolean): IndexLookup => ({ ...listed, files: listed.files.filter((f) => !drop(f.filename)) });
+  const without = (drop: (filename: string) => boolean) => ({ ...listed, files: listed.files.filter((f) => !drop(f.filename)) });
   const row = (line: number) => ({ rule: 'ghost-file', file: 'uv.lock', line, severity: 'error', package: 'httpx@0.28.1', introduced: true });
 
   const cases: [string, IndexFacts | null, ReturnType<typeof row>[]][] = [
