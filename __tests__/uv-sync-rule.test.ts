@@ -173,3 +173,60 @@ describe('lock-out-of-sync on hostile input', () => {
     expect(issues[0]!.detail).toContain('cycle');
   });
 });
+
+describe('lock-out-of-sync: more of uv\'s rules', () => {
+  const dir = join(SYNC_FIXTURES, 'ok-basic');
+  const basePyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+  const baseLock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+  const issuesOf = (files: Record<string, string>) => checkLockSync(loadUvProjects(sourceFromTexts(files), LIMITS).projects[0]!);
+
+  it('reads an unquoted TOML date-time exclude-newer as uv does', () => {
+    const pyproject = basePyproject.replace('[build-system]', '[tool.uv]\nexclude-newer = 2025-01-01T00:00:00Z\n\n[build-system]');
+    const lock = baseLock.replace('requires-python = ">=3.10"\n', 'requires-python = ">=3.10"\n\n[options]\nexclude-newer = "2025-01-01T00:00:00Z"\n');
+    expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': lock })).toEqual([]);
+    const later = lock.replace('exclude-newer = "2025-01-01T00:00:00Z"', 'exclude-newer = "2025-01-01T00:00:00.5Z"');
+    expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': later }).map((i) => [i.kind, i.what])).toEqual([['mismatch', 'exclude-newer']]);
+  });
+
+  it('a member another member requires with editable = false is locked as a plain directory', () => {
+    const member = '[project]\nname = "lib"\nversion = "1.0"\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+    const pyproject = basePyproject
+      .replace('    "httpx>=0.27",', '    "httpx>=0.27",\n    "lib",')
+      .replace('[build-system]', '[tool.uv.workspace]\nmembers = ["lib"]\n\n[tool.uv.sources]\nlib = { workspace = true, editable = false }\n\n[build-system]');
+    const lockFor = (source: string, table: string) =>
+      baseLock
+        .replace('requires-python = ">=3.10"\n', 'requires-python = ">=3.10"\n\n[manifest]\nmembers = [\n    "demo",\n    "lib",\n]\n')
+        .replace('    { name = "httpx", specifier = ">=0.27" },\n', `    { name = "httpx", specifier = ">=0.27" },\n    ${table},\n`)
+        .replace('    { name = "httpx" },\n', '    { name = "httpx" },\n    { name = "lib" },\n') + `\n[[package]]\nname = "lib"\nversion = "1.0"\nsource = ${source}\n\n[package.metadata]\nrequires-dist = []\n`;
+    const files = (lock: string) => ({ 'pyproject.toml': pyproject, 'lib/pyproject.toml': member, 'uv.lock': lock });
+    expect(issuesOf(files(lockFor('{ directory = "lib" }', '{ name = "lib", directory = "lib" }')))).toEqual([]);
+    const editable = issuesOf(files(lockFor('{ editable = "lib" }', '{ name = "lib", editable = "lib" }')));
+    expect(editable.map((i) => [i.kind, i.member, i.what, i.file])).toEqual([
+      ['mismatch', 'demo', 'requires-dist', 'pyproject.toml'],
+      ['mismatch', 'lib', 'editable state', 'lib/pyproject.toml'],
+    ]);
+  });
+
+  it('a member version that changed is a mismatch; a dynamic one is not compared', () => {
+    const changed = issuesOf({ 'pyproject.toml': basePyproject.replace('version = "0.1.0"', 'version = "0.2.0"'), 'uv.lock': baseLock });
+    expect(changed.map((i) => [i.kind, i.what, i.inPyproject, i.inLock, i.line])).toEqual([['mismatch', 'version', '0.2.0', '0.1.0', 3]]);
+    const dynamicLock = baseLock.replace('name = "demo"\nversion = "0.1.0"\n', 'name = "demo"\n');
+    expect(issuesOf({ 'pyproject.toml': basePyproject.replace('version = "0.1.0"', 'dynamic = ["version"]'), 'uv.lock': dynamicLock })).toEqual([]);
+  });
+
+  it('a removed extra shows in provides-extras and requires-dist, at the lock lines', () => {
+    const pyproject = basePyproject.replace('[project.optional-dependencies]\ncli = ["rich>=13"]\n', '');
+    expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': baseLock }).map((i) => [i.kind, i.what, i.file])).toEqual([
+      ['mismatch', 'provides-extras', 'pyproject.toml'],
+      ['mismatch', 'requires-dist', 'uv.lock'],
+    ]);
+  });
+
+  it('an old lock (no revision) does not record empty groups or extras; neither is compared', () => {
+    const oldLock = baseLock.replace('revision = 3\n', '').replace('provides-extras = ["cli"]\n', '');
+    const pyproject = basePyproject.replace('dev = ["pytest>=8"]', 'dev = ["pytest>=8"]\nempty = []');
+    expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': oldLock })).toEqual([]);
+    // From revision 1 on, uv records the empty group, so its absence is drift.
+    expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': baseLock }).map((i) => [i.kind, i.what])).toEqual([['mismatch', 'dependency group `empty`']]);
+  });
+});

@@ -205,22 +205,26 @@ class SyncChecker {
   // -------------------------------------------------------------------------------------------
   // Workspace facts
 
-  /** uv's `collect_required_members`: members named by a `{ workspace = true }` source elsewhere. */
+  /**
+   * uv's `collect_required_members`: members named by a `{ workspace = true }` source of the root
+   * (other than the root project itself) or of another member, with the `editable` the source gives.
+   * uv inserts root entries first, then each member's in name order, and the last one wins, even
+   * when it says nothing about `editable`.
+   */
   private collectRequiredMembers(): void {
     const visit = (sources: Map<string, { table: Table }[]>, self: string | undefined): void => {
-      for (const [name, entries] of sources) {
+      for (const name of [...sources.keys()].sort()) {
         if (name === self) continue;
-        for (const entry of entries) {
+        for (const entry of sources.get(name)!) {
           if (own(entry.table, 'workspace') !== true) continue;
           const editable = own(entry.table, 'editable');
-          const existing = this.workspace.requiredMembers.get(name);
-          this.workspace.requiredMembers.set(name, typeof editable === 'boolean' ? editable : existing);
+          this.workspace.requiredMembers.set(name, typeof editable === 'boolean' ? editable : undefined);
         }
       }
     };
     const root = this.project.rootPyproject;
     visit(this.workspace.rootSources, root.hasProjectTable && root.name ? normalizeName(root.name) : undefined);
-    for (const member of this.members.values()) {
+    for (const member of [...this.members.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (member.pyproject === root) continue;
       visit(member.scope.projectSources, member.name);
     }
@@ -282,7 +286,7 @@ class SyncChecker {
     const line = this.settingLine('exclude-newer');
 
     // The global value.
-    const raw = own(settings, 'exclude-newer');
+    const raw = tomlValue(own(settings, 'exclude-newer'));
     const configured = raw === undefined ? { ok: true as const, value: { kind: 'disabled' as const } } : parseExcludeNewer(raw);
     if (!configured.ok) {
       this.undecidable(WORKSPACE, 'exclude-newer', `lockgate cannot read the configured value (${configured.error}); uv may reject it`, file, line, String(raw));
@@ -294,7 +298,7 @@ class SyncChecker {
 
     // Per package, compared as a map (uv writes it from a hash map, in no stable order).
     const configuredPackages = new Map<string, { raw: unknown; key: string }>();
-    for (const [name, value] of entriesOf(own(settings, 'exclude-newer-package'))) configuredPackages.set(normalizeName(name), { raw: value, key: name });
+    for (const [name, value] of entriesOf(own(settings, 'exclude-newer-package'))) configuredPackages.set(normalizeName(name), { raw: tomlValue(value), key: name });
     const lockedPackages = options.excludeNewerPackage ?? {};
     const packageLine = (name?: string): number | undefined =>
       (name !== undefined ? lineOf(this.settings.lines, this.settings.prefix === '' ? keyPath('exclude-newer-package', name) : keyPath('tool', 'uv', 'exclude-newer-package', name)) : undefined) ??
@@ -1083,6 +1087,11 @@ class SyncChecker {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/** An unquoted TOML date-time arrives as a Date; uv reads it as the same text. */
+function tomlValue(value: unknown): unknown {
+  return value instanceof Date ? asString(value) : value;
+}
 
 function relativeDir(root: string, dir: string): string {
   if (root === '') return normalizePath(dir);
