@@ -1,16 +1,6 @@
 /**
- * The network edge: gathers index and GitHub facts before the rules run.
- * (Wired to the clients in src/registry as they land.)
+ * The network edge: the package index and GitHub clients, asked before the rules run so the rules
+ * stay pure. Both never reject for network trouble; each unanswered question is an error entry.
  */
-import type { GithubFacts, IndexFacts } from './registry/types.js';
-import type { Settings } from './settings/types.js';
-import type { ProjectPair } from './uv/model.js';
-import type { WorkflowFile } from './workflows/model.js';
-
-export async function gatherIndexFacts(_pairs: ProjectPair[], _settings: Settings, _log: (line: string) => void): Promise<IndexFacts> {
-  return { projects: new Map() };
-}
-
-export async function gatherGithubFacts(_workflows: WorkflowFile[], _settings: Settings, _log: (line: string) => void): Promise<GithubFacts> {
-  return { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
-}
+export { gatherGithubFacts } from './registry/github-refs.js';
+export { gatherIndexFacts } from './registry/index-enrich.js';
