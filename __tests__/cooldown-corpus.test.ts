@@ -127,7 +127,9 @@ function independent(repo: string, baseSha: string, headSha: string, now: number
       out.push({ kind: 'breach', id, waived: false, introduced: !atBase });
     }
   }
-  return out.sort((a, b) => `${a.kind}${a.id}`.localeCompare(`${b.kind}${b.id}`));
+  // One finding per entry: a young, unwaived entry carries its breach in the same finding.
+  const merged = out.filter((e) => !(e.kind === 'breach' && out.some((y) => y.kind === 'young' && y.id === e.id && !y.waived)));
+  return merged.sort((a, b) => `${a.kind}${a.id}`.localeCompare(`${b.kind}${b.id}`));
 }
 
 describe('cooldown on the shared corpus equals an independent computation from upload-time fields', () => {

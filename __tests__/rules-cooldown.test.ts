@@ -23,8 +23,8 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     ['young-unchanged', []],
     // exclude-newer-package = { httpx = false }: reported as waived, not hidden.
     ['opt-out', [young(32, { waivedBy: 'exclude-newer-package' })]],
-    // exclude-newer = "2 weeks" beats lockgate's 7 days; 12 days old; and past the lock's own cutoff.
-    ['project-span', [young(29), { rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
+    // exclude-newer = "2 weeks" beats lockgate's 7 days; 12 days old; past the lock's own cutoff too (one finding says both).
+    ['project-span', [young(29)]],
     // Old enough for the cooldown, but after the absolute exclude-newer the lock records.
     ['breaks-absolute', [{ rule: 'cooldown', file: 'uv.lock', line: 36, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
     // exclude-newer added without re-locking: an unchanged entry breaks the new cutoff, introduced here.
@@ -58,6 +58,9 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
   it('names the project setting when it sets the length', () => {
     const [finding] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'project-span')), { now: NOW, headTime: HEAD_TIME }));
     expect(finding!.message).toContain('inside the cooldown of 14 days (the project\'s own exclude-newer = "2 weeks"); it becomes eligible on 2026-09-03 12:00 UTC.');
+    expect(finding!.message).toMatch(
+      / It also breaks the lock's own exclude-newer: httpx-0\.28\.1\.tar\.gz \(and 1 more of its files\), uploaded 2026-08-20 12:00 UTC, is past the cutoff 2026-08-17 12:00 UTC \(P2W before the head commit at 2026-08-31 12:00 UTC\), so uv did not write this entry under the project's settings\.$/,
+    );
   });
 
   it('says the lock breaks its own exclude-newer, with the derived cutoff', () => {
@@ -91,6 +94,13 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     const expired = exempt('2026-08-31')[0] as WaivedFinding;
     expect(expired.waiver).toBeUndefined();
     expect(expired.message).toMatch(/The exemption for httpx in \.github\/lockgate\.yml expired on 2026-08-31\.$/);
+  });
+
+  it('keeps the breach as its own finding when the young entry is exempt', () => {
+    const settings = settingsFor({ config: { cooldown: { exempt: [{ package: 'httpx', until: '2026-12-31', reason: 'security fix' }] } } });
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'project-span')), { now: NOW, headTime: HEAD_TIME, settings }));
+    expect(summarize(findings)).toEqual([young(29, { waivedBy: 'exemption' }), { rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]);
+    expect(findings[1]!.message).toMatch(/^The lock breaks its own exclude-newer: /);
   });
 
   it('counts everything as introduced in a full audit', () => {

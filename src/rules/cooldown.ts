@@ -15,7 +15,7 @@ function cooldownDescription(check: CooldownCheck): string {
   return `the cooldown of ${length} (the project's own ${check.cooldown.source} = "${check.cooldown.text ?? ''}")`;
 }
 
-function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleContext): Finding | WaivedFinding {
+function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleContext, breach?: CutoffBreach): Finding | WaivedFinding {
   const pkg = check.entry.package;
   const age = check.age;
   if (age.kind !== 'dated' || check.eligibleMs === undefined) throw new Error('youngFinding needs a dated entry');
@@ -28,6 +28,10 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
     `it becomes eligible on ${eligible}. Most malicious releases are found and removed within days, so a release this young has not had that time.`;
   if (age.disagreement) {
     message += ` The lock records ${age.disagreement.filename} as uploaded ${formatUtcMinute(age.disagreement.lockMs)}, but the index says ${formatUtcMinute(age.disagreement.indexMs)}: the lock's time was edited, or written from another index.`;
+  }
+  if (breach) {
+    const parts = breachParts(breach, context);
+    message += ` It also breaks the lock's own ${parts.scope}: ${parts.files}, is past the cutoff ${parts.cutoff}, so uv did not write this entry under the project's settings.`;
   }
   if (check.waiver.expired) {
     message += ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.`;
@@ -54,19 +58,28 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
   return check.waiver.waiver ? { ...finding, waiver: check.waiver.waiver } : finding;
 }
 
-function breachFinding(pair: ProjectPair, breach: CutoffBreach, context: RuleContext): Finding {
+/** The breach in words: which setting, which file, and the cutoff (recorded or derived from the head commit). */
+function breachParts(breach: CutoffBreach, context: RuleContext): { scope: string; files: string; cutoff: string } {
   const { pkg, cutoff } = breach;
-  const settings = uvSettingsOf(pair.head!);
   const filename = artifactFilename(breach.artifact) ?? 'a file';
   const others = breach.count > 1 ? ` (and ${breach.count - 1} more of its files)` : '';
-  const scope = cutoff.scope === 'package' ? `exclude-newer-package entry for ${pkg.name}` : 'exclude-newer';
-  const cutoffText =
-    cutoff.origin === 'recorded'
-      ? `${formatUtcMinute(cutoff.ms)} (recorded as ${cutoff.text})`
-      : `${formatUtcMinute(cutoff.ms)} (${cutoff.span} before the head commit at ${formatUtcMinute(context.headTime.getTime())})`;
+  return {
+    scope: cutoff.scope === 'package' ? `exclude-newer-package entry for ${pkg.name}` : 'exclude-newer',
+    files: `${filename}${others}, uploaded ${formatUtcMinute(breach.uploadMs)}`,
+    cutoff:
+      cutoff.origin === 'recorded'
+        ? `${formatUtcMinute(cutoff.ms)} (recorded as ${cutoff.text})`
+        : `${formatUtcMinute(cutoff.ms)} (${cutoff.span} before the head commit at ${formatUtcMinute(context.headTime.getTime())})`,
+  };
+}
+
+function breachFinding(pair: ProjectPair, breach: CutoffBreach, context: RuleContext): Finding {
+  const { pkg } = breach;
+  const settings = uvSettingsOf(pair.head!);
+  const parts = breachParts(breach, context);
   const message =
-    `The lock breaks its own ${scope}: ${packageLabel(pkg)} locks ${filename}${others}, uploaded ${formatUtcMinute(breach.uploadMs)}, ` +
-    `after the cutoff ${cutoffText}. uv would not have chosen it under the project's settings, so the lock was written another way (by hand, or by a tool that ignores them).`;
+    `The lock breaks its own ${parts.scope}: ${packageLabel(pkg)} locks ${parts.files}, ` +
+    `after the cutoff ${parts.cutoff}. uv would not have chosen it under the project's settings, so the lock was written another way (by hand, or by a tool that ignores them).`;
   const fix =
     `Re-resolve it under the project's settings: uv lock --upgrade-package ${shellWord(pkg.name)}. ` +
     `If this file is needed now, give the package its own cutoff in ${settings.file}:\n${settings.kind === 'uv.toml' ? '[exclude-newer-package]' : '[tool.uv.exclude-newer-package]'}\n${tomlString(pkg.name)} = ${tomlString(new Date(breach.uploadMs + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'))}`;
@@ -92,8 +105,17 @@ export const rule: Rule = {
     for (const pair of context.projects) {
       if (!pair.head?.lock) continue;
       const checks = checkCooldown(pair, { settings: context.settings, now: context.now, headTime: context.headTime, index: context.index });
-      for (const check of checks) if (check.young) findings.push(youngFinding(pair, check, context));
-      for (const breach of lockCutoffBreaches(pair, context.headTime)) findings.push(breachFinding(pair, breach, context));
+      const breaches = lockCutoffBreaches(pair, context.headTime);
+      // One finding per entry: a young entry that also breaks the lock's cutoff says both. A waived
+      // young entry keeps its breach separate, since an exemption does not excuse a hand-made lock.
+      const told = new Set<CutoffBreach>();
+      for (const check of checks) {
+        if (!check.young) continue;
+        const breach = check.waiver.waiver ? undefined : breaches.find((b) => b.pkg === check.entry.package);
+        if (breach) told.add(breach);
+        findings.push(youngFinding(pair, check, context, breach));
+      }
+      for (const breach of breaches) if (!told.has(breach)) findings.push(breachFinding(pair, breach, context));
     }
     return findings;
   },
