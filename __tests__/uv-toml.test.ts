@@ -120,6 +120,30 @@ describe('indexPositions', () => {
     expect(lineOf(lines, keyPath('tool', 'uv', 'sources', 'zope.interface'))).toBe(33);
   });
 
+  it('behaves as a plain Map: elements appear in iteration, size and forEach', () => {
+    const index = indexPositions(DOC);
+    expect(index).toBeInstanceOf(Map);
+    expect(index.has('project.dependencies[3]')).toBe(true);
+    expect(index.has('project.dependencies[4]')).toBe(false);
+    const entries = new Map([...index]);
+    expect(entries.get('project.dependencies[2]')).toBe(8);
+    expect(entries.get('package[0].wheels[1]')).toBe(39);
+    expect(index.size).toBe(entries.size);
+    let seen = 0;
+    index.forEach(() => seen++);
+    expect(seen).toBe(entries.size);
+    for (const [path, line] of rows) expect(entries.get(path)).toBe(line);
+    expect(index.get('package[0].wheels[1]')).toBe(39);
+  });
+
+  it('in compact mode (uv.lock) leaves keys of inline tables to lineOf', () => {
+    const compact = indexPositions(DOC, { compact: true });
+    expect(compact.has('project.dotted.key."with space"')).toBe(true);
+    expect(compact.has('project.dotted.key."with space".z.w')).toBe(false);
+    expect(lineOf(compact, 'project.dotted.key."with space".z.w')).toBe(13);
+    for (const [path, line] of rows.filter(([p]) => !p.includes('"with space".'))) expect(compact.get(path)).toBe(line);
+  });
+
   it('counts CRLF documents the same', () => {
     const crlf = indexPositions(DOC.replace(/\n/g, '\r\n'));
     for (const [path, line] of rows) expect(crlf.get(path)).toBe(line);

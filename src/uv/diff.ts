@@ -253,13 +253,18 @@ function sameRelease(base: LockPackage, head: LockPackage, details: ChangeDetail
   }
 }
 
-/** The cheap check first: the same files with the same hashes in the same order (the unchanged case). */
+/**
+ * The cheap check first: the same files with the same hashes in the same order (the unchanged case).
+ * Equal filenames and digests are all sameRelease would look at (a moved URL with the same name
+ * and digest is no change either).
+ */
 function sameFiles(a: LockArtifact[], b: LockArtifact[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
-    if (x.hash !== y.hash || x.kind !== y.kind || x.filename !== y.filename || x.url !== y.url || x.path !== y.path) return false;
+    if (x.hash !== y.hash || x.kind !== y.kind || x.filename !== y.filename) return false;
+    if (x.filename === undefined && (x.url !== y.url || x.path !== y.path)) return false;
   }
   return true;
 }

@@ -18,7 +18,7 @@ import type {
   RequirementTable,
 } from './model.js';
 import type { Limits } from '../settings/types.js';
-import { parseToml, keyPath, keySegment, lineOf } from './toml.js';
+import { elementLine, parseToml, keyPath, keySegment, lineOf } from './toml.js';
 import { normalizeName } from './names.js';
 import { versionsEqual } from './version.js';
 import { asNumber, asString, asStringArray, asTable, entriesOf, isTable, own, type Table } from './values.js';
@@ -50,9 +50,13 @@ class LockReadError extends Error {
 }
 
 export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
-  const parsed = parseToml(file, text);
+  const parsed = parseToml(file, text, { compact: true });
   if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
-  const { value: doc, lines } = parsed;
+  return lockFromParsed(file, parsed.value, parsed.lines, limits);
+}
+
+/** The Lock of an already parsed uv.lock document (with its position index). */
+export function lockFromParsed(file: string, doc: Record<string, unknown>, lines: Map<string, number>, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
   try {
     return buildLock(file, doc, lines, limits);
   } catch (error) {
@@ -166,7 +170,8 @@ function readPackage(raw: unknown, path: string, lines: Map<string, number>): Lo
   const wheels = own(raw, 'wheels');
   if (wheels !== undefined) {
     if (!Array.isArray(wheels)) throw new LockReadError(`has package \`${name}\` whose \`wheels\` is not an array`, `${path}.wheels`);
-    pkg.wheels = wheels.map((wheel, index) => readArtifact(wheel, 'wheel', `${path}.wheels[${index}]`, lines));
+    const wheelsPath = `${path}.wheels`;
+    pkg.wheels = wheels.map((wheel, index) => readArtifact(wheel, 'wheel', wheelsPath, lines, index));
   }
   const metadata = own(raw, 'metadata');
   if (metadata !== undefined) pkg.metadata = readMetadata(metadata, `${path}.metadata`);
@@ -264,35 +269,50 @@ function readDependencyGroups(raw: unknown, path: string): Record<string, LockDe
   return out;
 }
 
-function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', path: string, lines: Map<string, number>): LockArtifact {
-  if (!isTable(raw)) throw new LockReadError(`has a ${kind} that is not a table`, path);
-  const artifact: LockArtifact = { kind };
-  const url = own(raw, 'url');
-  if (typeof url === 'string') artifact.url = url;
-  const filePath = own(raw, 'path');
-  if (typeof filePath === 'string') artifact.path = filePath;
-  const filename = own(raw, 'filename');
-  if (typeof filename === 'string') artifact.filename = filename;
-  else {
-    const location = artifact.url ?? artifact.path;
-    if (location !== undefined) artifact.filename = basename(location);
-  }
-  const hash = own(raw, 'hash');
-  if (hash !== undefined) {
-    if (typeof hash !== 'string') throw new LockReadError(`has a ${kind} whose \`hash\` is not a string`, path);
-    artifact.hash = hash;
-  }
-  const size = asNumber(own(raw, 'size'));
-  if (size !== undefined) artifact.size = size;
+/**
+ * One sdist or wheel. The hot path of reading a lock (a large lock has thousands), so it reads the
+ * table's fields directly and builds the object in one shape.
+ */
+function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', arrayOrKeyPath: string, lines: Map<string, number>, index?: number): LockArtifact {
+  // Built only for an error message: most artifacts never need their path as a string.
+  const pathOf = (): string => (index === undefined ? arrayOrKeyPath : `${arrayOrKeyPath}[${index}]`);
+  if (!isTable(raw)) throw new LockReadError(`has a ${kind} that is not a table`, pathOf());
+  const table = ownFields(raw);
+  const url = table.url;
+  const filePath = table.path;
+  const filename = table.filename;
+  const hash = table.hash;
+  if (hash !== undefined && typeof hash !== 'string') throw new LockReadError(`has a ${kind} whose \`hash\` is not a string`, pathOf());
   // `upload_time` is the 0.6.15-0.6.x spelling.
-  const uploadTime = asString(own(raw, 'upload-time') ?? own(raw, 'upload_time'));
-  if (uploadTime !== undefined) artifact.uploadTime = uploadTime;
-  artifact.line = lineOf(lines, path);
+  const uploadTime = table['upload-time'] ?? table.upload_time;
+  const location = typeof url === 'string' ? url : typeof filePath === 'string' ? filePath : undefined;
+  const artifact: LockArtifact = {
+    kind,
+    url: typeof url === 'string' ? url : undefined,
+    path: typeof filePath === 'string' ? filePath : undefined,
+    filename: typeof filename === 'string' ? filename : location !== undefined ? basename(location) : undefined,
+    hash,
+    size: asNumber(table.size),
+    uploadTime: typeof uploadTime === 'string' ? uploadTime : asString(uploadTime),
+    line: index === undefined ? lines.get(arrayOrKeyPath) : elementLine(lines, arrayOrKeyPath, index),
+  };
   return artifact;
+}
+
+/**
+ * The table itself when it has no prototype (smol-toml builds tables that way, so a plain read sees
+ * own keys only), else a prototype-free copy of its own entries.
+ */
+function ownFields(table: Table): Record<string, unknown> {
+  return Object.getPrototypeOf(table) === null ? table : Object.assign(Object.create(null) as Record<string, unknown>, table);
 }
 
 /** The last path segment of a URL or path, without query or fragment, percent-decoded when possible. */
 function basename(location: string): string {
+  // Registry URLs are plain: no query, fragment or escapes.
+  if (location.indexOf('?') === -1 && location.indexOf('#') === -1 && location.indexOf('%') === -1) {
+    return location.slice(location.lastIndexOf('/') + 1);
+  }
   let end = location.length;
   const query = location.indexOf('?');
   if (query !== -1) end = query;

@@ -65,8 +65,17 @@ function lastSegmentStart(path: string): number {
   return cut;
 }
 
+export interface ParseTomlOptions {
+  /**
+   * Do not index keys inside inline tables (`source = { registry = … }`: `source` is indexed, not
+   * `source.registry`). They sit on the key's line, which `lineOf` returns for them. For uv.lock,
+   * where this halves the index; pyproject and uv.toml keep every key.
+   */
+  compact?: boolean;
+}
+
 /** Parse TOML text; never throws. A syntax error comes back with the parser's line and column. */
-export function parseToml(file: string, text: string): TomlParseResult {
+export function parseToml(file: string, text: string, options: ParseTomlOptions = {}): TomlParseResult {
   let value: Record<string, unknown>;
   try {
     value = parse(text) as Record<string, unknown>;
@@ -79,7 +88,7 @@ export function parseToml(file: string, text: string): TomlParseResult {
   }
   let lines: Map<string, number>;
   try {
-    lines = indexPositions(text);
+    lines = indexPositions(text, options);
   } catch {
     // The scanner only runs on text smol-toml accepted; if some construct still trips it, positions
     // degrade (rules fall back to line-less findings) rather than the whole file being lost.
@@ -112,23 +121,117 @@ const LBRACE = 123;
 const RBRACE = 125;
 
 /**
+ * The position index: a Map from key path to line. Array elements (thousands of wheels and
+ * dependency edges in a large lock) are kept as one array of lines per array instead of one string
+ * key each, which is most of the cost of indexing; `get`/`has` answer `path[n]` from those arrays, and
+ * every iteration (or `size`) first adds them as ordinary entries, so the object behaves as the plain
+ * Map it is typed as.
+ */
+export class PositionIndex extends Map<string, number> {
+  private readonly elements = new Map<string, number[]>();
+  private materialized = false;
+
+  /** Lines of the elements of the array at `arrayPath`, in order (created empty on first use). */
+  elementLinesOf(arrayPath: string): number[] {
+    let lines = this.elements.get(arrayPath);
+    if (!lines) {
+      lines = [];
+      this.elements.set(arrayPath, lines);
+    }
+    return lines;
+  }
+
+  /** Line of element `index` of the array at `arrayPath`, without building its key path. */
+  elementLine(arrayPath: string, index: number): number | undefined {
+    return this.elements.get(arrayPath)?.[index];
+  }
+
+  override get(key: string): number | undefined {
+    const line = super.get(key);
+    if (line !== undefined || this.materialized) return line;
+    const element = splitElement(key);
+    return element ? this.elements.get(element.array)?.[element.index] : undefined;
+  }
+
+  override has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  override get size(): number {
+    this.materialize();
+    return super.size;
+  }
+
+  override entries(): MapIterator<[string, number]> {
+    this.materialize();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.materialize();
+    return super.keys();
+  }
+
+  override values(): MapIterator<number> {
+    this.materialize();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, number]> {
+    this.materialize();
+    return super[Symbol.iterator]();
+  }
+
+  override forEach(callback: (value: number, key: string, map: Map<string, number>) => void, thisArg?: unknown): void {
+    this.materialize();
+    super.forEach(callback, thisArg);
+  }
+
+  private materialize(): void {
+    if (this.materialized) return;
+    this.materialized = true;
+    for (const [array, lines] of this.elements) {
+      for (let index = 0; index < lines.length; index++) super.set(`${array}[${index}]`, lines[index]!);
+    }
+  }
+}
+
+/** `a.b[3]` -> { array: 'a.b', index: 3 }; undefined when the path does not end in an index. */
+function splitElement(path: string): { array: string; index: number } | undefined {
+  if (path.charCodeAt(path.length - 1) !== RBRACKET) return undefined;
+  const open = path.lastIndexOf('[');
+  if (open <= 0) return undefined;
+  const digits = path.slice(open + 1, -1);
+  if (!/^\d+$/.test(digits)) return undefined;
+  return { array: path.slice(0, open), index: Number(digits) };
+}
+
+/** Line of element `index` of the array at `arrayPath` in any index (fast for a PositionIndex). */
+export function elementLine(lines: Map<string, number>, arrayPath: string, index: number): number | undefined {
+  return lines instanceof PositionIndex ? lines.elementLine(arrayPath, index) : lines.get(`${arrayPath}[${index}]`);
+}
+
+/**
  * Map every key path of a valid TOML document to its line. One forward pass; strings are skipped with
  * indexOf, so the cost is linear in the text and small next to the value parse.
  */
-export function indexPositions(text: string): Map<string, number> {
-  return new PositionScanner(text).run();
+export function indexPositions(text: string, options: ParseTomlOptions = {}): PositionIndex {
+  return new PositionScanner(text, options.compact === true).run();
 }
 
 class PositionScanner {
   private pos = 0;
   private line = 1;
-  private readonly lines = new Map<string, number>();
+  private readonly lines = new PositionIndex();
   /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen. */
   private readonly tableArrays = new Map<string, number>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly compact: boolean,
+  ) {}
 
-  run(): Map<string, number> {
+  run(): PositionIndex {
     const text = this.text;
     let table = '';
     while (this.pos < text.length) {
@@ -204,6 +307,25 @@ class PositionScanner {
     return resolved;
   }
 
+  /** Skip a dotted key without reading it; stops before `=`. */
+  private skipKey(): void {
+    const text = this.text;
+    for (;;) {
+      this.skipBlank(false);
+      const c = text.charCodeAt(this.pos);
+      if (c === DQUOTE) this.skipBasicString();
+      else if (c === SQUOTE) this.pos = text.indexOf("'", this.pos + 1) + 1;
+      else {
+        const start = this.pos;
+        while (this.pos < text.length && isBareKeyChar(text.charCodeAt(this.pos))) this.pos++;
+        if (this.pos === start) throw new Error(`unexpected key character at offset ${start}`);
+      }
+      this.skipBlank(false);
+      if (text.charCodeAt(this.pos) !== DOT) return;
+      this.pos++;
+    }
+  }
+
   /** A dotted key (`a . "b.c" . d`), each segment already in index spelling. Stops before `=` or `]`. */
   private keySegments(): string[] {
     const text = this.text;
@@ -236,6 +358,13 @@ class PositionScanner {
 
   /** `key = value` inside the table (or inline table) at `prefix`. */
   private keyValue(prefix: string, record: boolean): void {
+    if (!record) {
+      this.skipKey();
+      this.pos++;
+      this.skipBlank(false);
+      this.value(prefix, false);
+      return;
+    }
     const line = this.line;
     const segments = this.keySegments();
     // Now at '='.
@@ -265,10 +394,10 @@ class PositionScanner {
         const end = text.indexOf("'", this.pos + 1);
         this.pos = end + 1;
       }
-    } else if (c === LBRACKET) {
-      this.array(path, record);
-    } else if (c === LBRACE) {
-      this.inlineTable(path, record);
+    } else if (c === LBRACKET || c === LBRACE) {
+      if (!record || (c === LBRACE && this.compact)) this.skipComposite();
+      else if (c === LBRACKET) this.array(path, true);
+      else this.inlineTable(path, true);
     } else {
       // Number, boolean, date-time (which may hold one space): runs to a delimiter.
       let pos = this.pos;
@@ -285,6 +414,7 @@ class PositionScanner {
     const text = this.text;
     this.pos++;
     let index = 0;
+    let elementLines: number[] | undefined;
     for (;;) {
       this.skipBlank(true);
       const c = text.charCodeAt(this.pos);
@@ -294,10 +424,12 @@ class PositionScanner {
       }
       if (this.pos >= text.length) throw new Error('unterminated array');
       if (record) {
-        const elementPath = `${path}[${index}]`;
-        this.set(elementPath, this.line);
-        // An inline table inside an array is indexed as one element (see the module comment).
-        this.value(elementPath, c !== LBRACE);
+        elementLines ??= this.lines.elementLinesOf(path);
+        elementLines.push(this.line);
+        // An inline table inside an array is indexed as one element (see the module comment); only a
+        // nested array needs the element's own path.
+        if (c === LBRACKET) this.value(`${path}[${index}]`, true);
+        else this.value(path, false);
       } else {
         this.value(path, false);
       }
@@ -323,6 +455,43 @@ class PositionScanner {
       this.skipBlank(true);
       if (text.charCodeAt(this.pos) === COMMA) this.pos++;
     }
+  }
+
+  /**
+   * Skip an inline table or array that is not indexed (a wheel, a dependency edge): one tight loop
+   * over brackets, strings, comments and newlines, with no key reading at all.
+   */
+  private skipComposite(): void {
+    const text = this.text;
+    let depth = 0;
+    while (this.pos < text.length) {
+      const c = text.charCodeAt(this.pos);
+      if (c === DQUOTE) {
+        if (text.startsWith('"""', this.pos)) this.multilineBasicString();
+        else this.skipBasicString();
+        continue;
+      }
+      if (c === SQUOTE) {
+        if (text.startsWith("'''", this.pos)) this.multilineLiteralString();
+        else this.pos = text.indexOf("'", this.pos + 1) + 1;
+        continue;
+      }
+      if (c === LBRACE || c === LBRACKET) depth++;
+      else if (c === RBRACE || c === RBRACKET) {
+        depth--;
+        if (depth === 0) {
+          this.pos++;
+          return;
+        }
+      } else if (c === LF) this.line++;
+      else if (c === HASH) {
+        const end = text.indexOf('\n', this.pos);
+        this.pos = end === -1 ? text.length : end;
+        continue;
+      }
+      this.pos++;
+    }
+    throw new Error('unterminated inline table or array');
   }
 
   /** Skip a one-line basic string starting at its opening quote. */

@@ -12,7 +12,7 @@ export function isTable(value: unknown): value is Table {
 
 /** An own property, never one inherited from Object.prototype (`constructor`, `__proto__`). */
 export function own(table: unknown, key: string): unknown {
-  return isTable(table) && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  return isTable(table) && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 /** A string, or an unquoted TOML date-time rendered as RFC 3339. */
