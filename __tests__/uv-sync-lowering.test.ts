@@ -194,6 +194,14 @@ describe('comparing requirement sets as uv does', () => {
     expect(result.undecidable).toHaveLength(1);
   });
 
+  it('gives up, undecided, on hundreds of entries that differ only by marker', () => {
+    const many = Array.from({ length: 300 }, (_, i) => req('a', '>=1', `platform_release == '${i}'`));
+    const result = compareRequirementSets(many, many.slice(0, 10), range);
+    expect(result.missing).toEqual([]);
+    expect(result.undecidable).toHaveLength(1);
+    expect(result.undecidable[0]!.reason).toContain('more than 256');
+  });
+
   it('treats an unknown virtual flag (path outside the repository) as either', () => {
     expect(compareSources({ kind: 'directory', path: '../w', editable: false, virtual: 'unknown' }, { kind: 'directory', path: '../w', editable: false, virtual: true })).toBe('equal');
     expect(compareSources({ kind: 'directory', path: '../w', editable: true, virtual: false }, { kind: 'directory', path: '../w', editable: false, virtual: false })).toBe('different');

@@ -207,6 +207,11 @@ describe('lock-out-of-sync: more of uv\'s rules', () => {
     ]);
   });
 
+  it('a member the lock locates elsewhere is a mismatch', () => {
+    const moved = baseLock.replace('source = { editable = "." }', 'source = { editable = "old" }');
+    expect(issuesOf({ 'pyproject.toml': basePyproject, 'uv.lock': moved }).map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([['mismatch', 'member location', '.', 'old']]);
+  });
+
   it('a member version that changed is a mismatch; a dynamic one is not compared', () => {
     const changed = issuesOf({ 'pyproject.toml': basePyproject.replace('version = "0.1.0"', 'version = "0.2.0"'), 'uv.lock': baseLock });
     expect(changed.map((i) => [i.kind, i.what, i.inPyproject, i.inLock, i.line])).toEqual([['mismatch', 'version', '0.2.0', '0.1.0', 3]]);

@@ -19,6 +19,7 @@ import {
   parseSpecifiers,
   rangesEqual,
   releaseRange,
+  specifierListKey,
   type ReleaseRange,
   type Specifier,
 } from './specifiers.js';
@@ -566,6 +567,12 @@ class SyncChecker {
         pyproject.file,
         sourceLine,
       );
+      return;
+    }
+    const lockedPath = 'path' in pkg.source ? normalizePath(pkg.source.path) : undefined;
+    if (lockedPath !== undefined && lockedPath !== member.relDir) {
+      // uv would read the member's metadata at the recorded path, which is no longer the member.
+      this.mismatch(member.name, 'member location', member.relDir, lockedPath, pyproject.file, pyproject.lines.get('project.name') ?? pyproject.lines.get('project'));
       return;
     }
     const expectedEditable = expectedVirtual ? false : (this.workspace.requiredMembers.get(member.name) ?? true);
@@ -1137,7 +1144,7 @@ function staticMetadataKey(entry: unknown): string | undefined {
       const parsed = parseRequirement(text);
       if (!parsed.ok) return undefined;
       const r = parsed.value;
-      reqs.push(`${r.normalizedName}[${r.extras.join(',')}]${r.url ? `@${r.url}` : r.specifiers.map((s) => `${s.operator}${s.text}${s.star ? '.*' : ''}`).join(',')};${formatMarker(r.marker)}`);
+      reqs.push(`${r.normalizedName}[${r.extras.join(',')}]${r.url ? `@${r.url}` : specifierListKey(r.specifiers)};${formatMarker(r.marker)}`);
     }
     parts.push(`requires-dist ${reqs.join(' | ')}`);
   } else parts.push('');
@@ -1145,7 +1152,7 @@ function staticMetadataKey(entry: unknown): string | undefined {
   if (requiresPython !== undefined) {
     const specs = parseSpecifiers(requiresPython);
     if (!specs.ok) return undefined;
-    parts.push(`requires-python ${specs.value.map((s) => `${s.operator}${s.text}`).join(',')}`);
+    parts.push(`requires-python ${specifierListKey(specs.value)}`);
   } else parts.push('');
   const extras = asStringArray(own(entry, 'provides-extras')) ?? [];
   parts.push(extras.length ? `provides-extras ${extras.map(normalizeName).join(',')}` : '');
@@ -1199,8 +1206,17 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
   const leftoverActual: LoweredRequirement[] = [];
   const keys = new Set([...expectedGroups.keys(), ...actualGroups.keys()]);
   for (const key of keys) {
-    const a = dedupe(expectedGroups.get(key) ?? [], domain);
-    const b = dedupe(actualGroups.get(key) ?? [], domain);
+    const rawA = expectedGroups.get(key) ?? [];
+    const rawB = actualGroups.get(key) ?? [];
+    if (rawA.length > MAX_SAME_KEY || rawB.length > MAX_SAME_KEY) {
+      // Hundreds of entries for one requirement differing only by marker are not a real project;
+      // comparing them pairwise would cost too much.
+      if (rawA[0] && rawB[0]) result.undecidable.push({ expected: rawA[0], actual: rawB[0], reason: `more than ${MAX_SAME_KEY} entries for one requirement differ only by their markers` });
+      else (rawA[0] ? result.missing : result.extra).push((rawA[0] ?? rawB[0])!);
+      continue;
+    }
+    const a = dedupe(rawA, domain);
+    const b = dedupe(rawB, domain);
     const usedB = new Set<number>();
     const unmatchedA: LoweredRequirement[] = [];
     for (const req of a) {
@@ -1215,10 +1231,16 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
   }
   // What is left: pairs that might still be equal (three-valued comparisons), else real differences.
   const usedActual = new Set<LoweredRequirement>();
+  const actualByName = new Map<string, LoweredRequirement[]>();
+  for (const req of leftoverActual) {
+    const list = actualByName.get(req.name);
+    if (list) list.push(req);
+    else actualByName.set(req.name, [req]);
+  }
   for (const req of leftoverExpected) {
     let undecidedWith: LoweredRequirement | undefined;
     let reason = '';
-    for (const other of leftoverActual) {
+    for (const other of actualByName.get(req.name) ?? []) {
       if (usedActual.has(other) || other.name !== req.name || other.extras.join(',') !== req.extras.join(',') || other.groups.join(',') !== req.groups.join(',')) continue;
       const source = compareSources(req.source, other.source);
       if (source === 'different') continue;
@@ -1243,6 +1265,8 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
   for (const req of leftoverActual) if (!usedActual.has(req)) result.extra.push(req);
   return result;
 }
+
+const MAX_SAME_KEY = 256;
 
 function dedupe(list: LoweredRequirement[], domain: ReleaseRange | undefined): LoweredRequirement[] {
   const out: LoweredRequirement[] = [];
