@@ -155,6 +155,12 @@ describe('publishCheckRun', () => {
     expect(run.annotations.slice(80).every((a) => a.annotation_level === 'notice')).toBe(true);
   });
 
+  it('stops at maxAnnotations, keeping the most severe', async () => {
+    const outcome = await publishCheckRun(api(), { headSha: HEAD, report: report(findings(120)), failOn: 'error', text: '', maxAnnotations: 60 });
+    expect(outcome).toMatchObject({ annotations: 60, expected: 60, capped: 60, requests: 2 });
+    expect(server.checkRuns[0]!.annotations.filter((a) => a.annotation_level === 'failure')).toHaveLength(40);
+  });
+
   it('creates one request with no annotations when there are no findings; success', async () => {
     const outcome = await publishCheckRun(api(), { headSha: HEAD, report: report([]), failOn: 'error', text: 'x' });
     expect(outcome).toMatchObject({ annotations: 0, requests: 1, conclusion: 'success' });

@@ -234,7 +234,8 @@ afterEach(async () => {
 describe('the action, end to end', () => {
   it('pull_request with 120+ findings: every located finding in the check run on the PR head, 50 per request; capped annotations; summary, SARIF, outputs; fails per fail-on', async () => {
     const server = await fakeGithub();
-    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs: { 'sarif-file': 'results/lockgate.sarif' } });
+    const inputs = { 'sarif-file': 'results/lockgate.sarif', 'index-url': `https://user:${INDEX_PASSWORD}@example.invalid/simple` };
+    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const { report } = result;
@@ -286,7 +287,7 @@ describe('the action, end to end', () => {
     const sarif = JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(report.findings.length);
-    expectNoSecrets(result, server);
+    expectNoSecrets(result, server, [TOKEN, INDEX_PASSWORD]);
   }, 120_000);
 
   it('fork PR with a read-only token: one notice naming the missing permissions; annotations, summary, SARIF and outputs still go out', async () => {
@@ -315,8 +316,10 @@ describe('the action, end to end', () => {
 
   it('push: before..after, the check run on after', async () => {
     const server = await fakeGithub();
-    const result = await runAction({ event: 'push', payload: { ref: 'refs/heads/main', before: baseSha, after: headSha }, server, githubSha: headSha });
+    const result = await runAction({ event: 'push', payload: { ref: 'refs/heads/main', before: baseSha, after: headSha }, server, githubSha: headSha, inputs: { comment: 'always' } });
     expect(result.report.base).toBe(baseSha);
+    expect(result.stdout).toContain('lockgate: comment: always needs a pull request event; skipped.');
+    expect(server.requests.filter((r) => r.path.includes('/comments'))).toEqual([]);
     expect(result.report.head).toBe(headSha);
     expect(server.checkRuns[0]!.head_sha).toBe(headSha);
     expect(result.stdout).toContain(`lockgate: push: base ${baseSha} from the push, head ${headSha} from the push`);

@@ -78,6 +78,8 @@ export interface CheckRunInput {
   name?: string;
   /** Removes secrets from text that goes over the wire. */
   scrub?: (text: string) => string;
+  /** At most this many annotations (config `limits.max-rendered-findings`), most severe first. */
+  maxAnnotations?: number;
 }
 
 export interface CheckRunOutcome {
@@ -86,8 +88,10 @@ export interface CheckRunOutcome {
   conclusion: CheckConclusion;
   /** Annotations GitHub accepted. */
   annotations: number;
-  /** Located findings that should have been annotations. */
+  /** Located findings that should have been annotations (after `maxAnnotations`). */
   expected: number;
+  /** Located findings left out by `maxAnnotations`. */
+  capped: number;
   /** Findings without a line (in the text only). */
   unlocated: number;
   /** Requests made for this check run (create + updates). */
@@ -115,8 +119,9 @@ export function checkSummary(report: Report, failOn: FailOn, conclusion: CheckCo
 export async function publishCheckRun(api: GithubApi, input: CheckRunInput): Promise<CheckRunOutcome> {
   const scrub = input.scrub ?? ((t: string) => t);
   const sorted = [...input.report.findings].sort(compareFindings);
-  const annotations = sorted.map((f) => toAnnotation(f, scrub)).filter((a): a is CheckRunAnnotation => a !== null);
-  const unlocated = sorted.length - annotations.length;
+  const located = sorted.map((f) => toAnnotation(f, scrub)).filter((a): a is CheckRunAnnotation => a !== null);
+  const unlocated = sorted.length - located.length;
+  const annotations = located.slice(0, input.maxAnnotations ?? located.length);
   const conclusion = conclusionFor(input.report, input.failOn);
   const base: CheckRunOutput = {
     title: countsTitle(input.report),
@@ -142,6 +147,7 @@ export async function publishCheckRun(api: GithubApi, input: CheckRunInput): Pro
     conclusion,
     annotations: batches[0]?.length ?? 0,
     expected: annotations.length,
+    capped: located.length - annotations.length,
     unlocated,
     requests: 1,
   };

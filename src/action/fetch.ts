@@ -56,7 +56,8 @@ function git(dir: string, args: string[], options: { input?: string | Buffer; ti
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
     timeout: options.timeoutMs ?? 60_000,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
+    // Never wait for a person: no password prompt, no ssh passphrase or host-key question.
+    env: { GIT_SSH_COMMAND: 'ssh -o BatchMode=yes', ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', ...options.env },
   });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
 }

@@ -178,8 +178,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           text: markdown(CHECK_OUTPUT_MAX_CHARS),
           detailsUrl: runUrl,
           scrub: (t) => action.scrubber.scrub(t),
+          maxAnnotations: result.settings.config.limits.maxRenderedFindings,
         });
-        checkRunCarriesAll = outcome.incomplete === undefined;
+        checkRunCarriesAll = outcome.incomplete === undefined && outcome.capped === 0;
+        if (outcome.capped > 0) action.info(`lockgate: ${outcome.capped} more located findings are not annotated in the check run (limits.max-rendered-findings).`);
         action.info(`lockgate: check run "${CHECK_RUN_NAME}" on ${checkSha}: ${outcome.conclusion}, ${outcome.annotations} annotations in ${outcome.requests} ${outcome.requests === 1 ? 'request' : 'requests'}.`);
         if (outcome.incomplete) action.annotate('warning', `The check run got ${outcome.annotations} of ${outcome.expected} annotations: ${outcome.incomplete}`);
       } catch (error) {
