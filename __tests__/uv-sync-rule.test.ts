@@ -235,3 +235,28 @@ describe('lock-out-of-sync: more of uv\'s rules', () => {
     expect(issuesOf({ 'pyproject.toml': pyproject, 'uv.lock': baseLock }).map((i) => [i.kind, i.what])).toEqual([['mismatch', 'dependency group `empty`']]);
   });
 });
+
+describe('lock-out-of-sync: the pre-release mode across uv versions', () => {
+  const dir = join(SYNC_FIXTURES, 'ok-basic');
+  const basePyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+  const baseLock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+  const withMode = (configured: string | undefined, locked: string | undefined) => {
+    const pyproject = configured ? basePyproject.replace('[build-system]', `[tool.uv]\nprerelease = "${configured}"\n\n[build-system]`) : basePyproject;
+    const lock = locked ? baseLock.replace('requires-python = ">=3.10"\n', `requires-python = ">=3.10"\n\n[options]\nprerelease-mode = "${locked}"\n`) : baseLock;
+    return checkLockSync(loadUvProjects(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }), LIMITS).projects[0]!).map((i) => i.kind);
+  };
+  it.each([
+    [undefined, undefined, []],
+    ['allow', 'allow', []],
+    ['allow', undefined, ['mismatch']],
+    [undefined, 'allow', ['mismatch']],
+    // The same under every uv version: the old name is an alias of the new default.
+    ['if-necessary-or-explicit', undefined, []],
+    // Equal only for uv 0.12 and later, or only before it.
+    ['if-necessary', undefined, ['undecidable']],
+    [undefined, 'if-necessary', ['undecidable']],
+    ['if-necessary', 'if-necessary-or-explicit', ['undecidable']],
+  ])('configured %s, locked %s', (configured, locked, expected) => {
+    expect(withMode(configured, locked)).toEqual(expected);
+  });
+});

@@ -257,27 +257,27 @@ class SyncChecker {
     const configured = asString(own(this.settings.table, 'prerelease'));
     const locked = this.lock.options.prereleaseMode;
     // uv 0.12 made `if-necessary` the default (it was `if-necessary-or-explicit`, now an alias of
-    // it), and a lock omits the default of the uv that wrote it.
-    const defaultish = (value: string | undefined): boolean => value === undefined || value === 'if-necessary' || value === 'if-necessary-or-explicit';
-    if (configured === locked) return;
-    if (defaultish(configured) && defaultish(locked)) {
-      if (configured === undefined || locked === undefined || configured !== locked) {
-        // Equal for uv >= 0.12 when both mean if-necessary; `if-necessary-or-explicit` differed before.
-        const bothNew = (configured ?? 'if-necessary') === 'if-necessary' && (locked ?? 'if-necessary') === 'if-necessary';
-        if (bothNew) return;
-        this.undecidable(
-          WORKSPACE,
-          'pre-release mode',
-          'uv 0.12 changed the default pre-release mode from `if-necessary-or-explicit` to `if-necessary` (and made the old name an alias), so whether these agree depends on the uv version',
-          this.settings.file,
-          this.settingLine('prerelease'),
-          configured ?? '(default)',
-          locked ?? '(default)',
-        );
-        return;
-      }
+    // it), and both the settings and a lock that omits the mode mean the running uv's default. So
+    // compare as uv before 0.12 and as uv 0.12 and later would.
+    const asOld = (value: string | undefined): string => value ?? 'if-necessary-or-explicit';
+    const asNew = (value: string | undefined): string => (value === undefined || value === 'if-necessary-or-explicit' ? 'if-necessary' : value);
+    const differsOld = asOld(configured) !== asOld(locked);
+    const differsNew = asNew(configured) !== asNew(locked);
+    if (!differsOld && !differsNew) return;
+    const line = this.settingLine('prerelease');
+    if (differsOld && differsNew) {
+      this.mismatch(WORKSPACE, 'pre-release mode', configured ?? '(default)', locked ?? '(default)', this.settings.file, line);
+      return;
     }
-    this.mismatch(WORKSPACE, 'pre-release mode', configured ?? '(default)', locked ?? '(default)', this.settings.file, this.settingLine('prerelease'));
+    this.undecidable(
+      WORKSPACE,
+      'pre-release mode',
+      `uv 0.12 changed the default pre-release mode from \`if-necessary-or-explicit\` to \`if-necessary\` (and made the old name an alias), so these agree ${differsNew ? 'before uv 0.12 only' : 'from uv 0.12 on only'}`,
+      this.settings.file,
+      line,
+      configured ?? '(default)',
+      locked ?? '(default)',
+    );
   }
 
   private checkExcludeNewer(): void {
