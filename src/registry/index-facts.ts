@@ -76,9 +76,9 @@ export function matchArtifact(artifact: LockArtifact, files: readonly IndexFile[
   const filename = artifactFilename(artifact);
   if (!filename) return { kind: 'unknown' };
   const lockedSha = artifactSha256(artifact);
-  const sameName = files.filter((file) => file.filename === filename);
+  const sameName = (Array.isArray(files) ? files : []).filter((file) => file && file.filename === filename);
   if (sameName.length > 0) {
-    const sameHash = lockedSha === undefined ? sameName[0] : sameName.find((file) => file.sha256 === undefined || file.sha256.toLowerCase() === lockedSha);
+    const sameHash = lockedSha === undefined ? sameName[0] : sameName.find((file) => typeof file.sha256 !== 'string' || file.sha256.toLowerCase() === lockedSha);
     if (sameHash) return { kind: 'listed', file: sameHash };
     return { kind: 'hash-differs', file: sameName[0]!, lockedSha256: lockedSha! };
   }
