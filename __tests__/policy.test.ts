@@ -2,13 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { makeFinding, type WaivedFinding } from '../src/findings.js';
 import { applyPolicy, globToRegExp } from '../src/policy/policy.js';
 import { defaultConfig } from '../src/settings/config.js';
+import { RULES } from '../src/rules/index.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const finding = (rule: string, file: string, line: number, extra: { package?: string; introduced?: boolean } = {}) =>
   makeFinding({ rule, severity: 'error', file, line, message: `${rule} at ${line}`, subject: `${rule}${line}`, package: extra.package ? { name: extra.package } : undefined, introduced: extra.introduced });
 
 function run(findings: ReturnType<typeof finding>[], config = defaultConfig(), texts = new Map<string, string>(), onlyNew = false) {
-  return applyPolicy({ findings, config, configFile: '.github/lockgate.yml', texts, now, onlyNew });
+  return applyPolicy({ findings, config, configFile: '.github/lockgate.yml', texts, now, onlyNew, defaults: new Map(RULES.map((r) => [r.id, r.defaultSeverity])) });
 }
 
 describe('inline ignores', () => {
@@ -60,6 +61,19 @@ describe('severity overrides, off, only-new and rule waivers', () => {
     const notice = { ...finding('downgrade', 'uv.lock', 1), severity: 'notice' as const };
     const result = run([notice, finding('sdist-only', 'uv.lock', 2)], config);
     expect(result.findings.map((f) => [f.rule, f.severity])).toEqual([['downgrade', 'error']]);
+  });
+  it('cap a rule\'s other levels at the override instead of raising them', () => {
+    const config = defaultConfig();
+    config.rules = { 'lock-out-of-sync': 'warning', typosquat: 'notice' };
+    const undecidable = { ...finding('lock-out-of-sync', 'pyproject.toml', 1), severity: 'notice' as const };
+    const mismatch = finding('lock-out-of-sync', 'pyproject.toml', 2);
+    const strongSquat = finding('typosquat', 'uv.lock', 3);
+    const result = run([undecidable, mismatch, strongSquat], config);
+    expect(result.findings.map((f) => [f.rule, f.line, f.severity])).toEqual([
+      ['lock-out-of-sync', 1, 'notice'],
+      ['lock-out-of-sync', 2, 'warning'],
+      ['typosquat', 3, 'notice'],
+    ]);
   });
   it('keep only introduced findings with only-new', () => {
     const result = run([finding('a', 'f', 1, { introduced: false }), finding('b', 'f', 2)], defaultConfig(), new Map(), true);

@@ -130,6 +130,7 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
     texts: head.texts,
     now: settings.now,
     onlyNew: settings.onlyNew,
+    defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
   });
   const findings = policy.findings.sort(compareFindings);
   const counts = { error: 0, warning: 0, notice: 0 };

@@ -3,7 +3,7 @@
  * config ignores and exemptions (with expiry), and only-new. Nothing is dropped silently:
  * every waived finding goes to `waived` with why, and an expired ignore is itself reported.
  */
-import { makeFinding, type Finding, type Severity, type WaivedFinding } from '../findings.js';
+import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
 
 export interface PolicyInput {
@@ -14,6 +14,8 @@ export interface PolicyInput {
   texts: ReadonlyMap<string, string>;
   now: Date;
   onlyNew: boolean;
+  /** Each rule's default severity: a config override replaces it, and caps the rule's other levels. */
+  defaults: ReadonlyMap<string, Severity>;
 }
 
 export interface PolicyResult {
@@ -86,6 +88,16 @@ export function isExpired(until: string | undefined, now: Date): boolean {
   return until !== undefined && now.getTime() >= Date.parse(`${until}T00:00:00Z`) + 86_400_000;
 }
 
+/**
+ * A severity override names the level of the rule's ordinary findings (those at its default); a
+ * rule's other levels (a notice for "cannot decide", an error for the worst case) keep their
+ * place below it: they are capped at the override, never raised by it.
+ */
+export function overriddenSeverity(severity: Severity, override: Severity, ruleDefault: Severity | undefined): Severity {
+  if (severity === ruleDefault) return override;
+  return severityRank(severity) > severityRank(override) ? override : severity;
+}
+
 export function applyPolicy(input: PolicyInput): PolicyResult {
   const { config, now } = input;
   const inline = new InlineIgnores(input.texts);
@@ -96,7 +108,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   for (const raw of input.findings) {
     const level = config.rules[raw.rule];
     if (level === 'off') continue;
-    let finding: Finding | WaivedFinding = level ? { ...raw, severity: level as Severity } : raw;
+    let finding: Finding | WaivedFinding = level ? { ...raw, severity: overriddenSeverity(raw.severity, level, input.defaults.get(raw.rule)) } : raw;
     if (input.onlyNew && !finding.introduced) continue;
     if ((finding as WaivedFinding).waiver) {
       waived.push(finding as WaivedFinding);
