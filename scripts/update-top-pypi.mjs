@@ -7,12 +7,13 @@
  *
  * Usage:
  *   node scripts/update-top-pypi.mjs                 # fetch the public ranking (needs network)
- *   node scripts/update-top-pypi.mjs FILE [--date YYYY-MM]
+ *   node scripts/update-top-pypi.mjs FILE [--date YYYY-MM] [--out DIR]
  *
  * FILE is either the ranking JSON (top-pypi-packages.min.json: { last_update, rows: [{ project, download_count }] })
  * or a `rank<TAB>name` TSV (the format of data/top-pypi.tsv). A TSV carries no date: pass --date.
+ * --out writes the three files under DIR instead of the repository (DIR/data, DIR/src/typosquat).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -134,19 +135,23 @@ export async function loadRanking(source, dateOverride) {
 async function main(argv) {
   let source = RANKING_URL;
   let date;
+  let root = join(dirname(fileURLToPath(import.meta.url)), '..');
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--date') date = argv[++i];
+    else if (argv[i] === '--out') root = argv[++i];
     else if (argv[i] === '--help' || argv[i] === '-h') {
-      process.stdout.write('usage: node scripts/update-top-pypi.mjs [FILE|URL] [--date YYYY-MM]\n');
+      process.stdout.write('usage: node scripts/update-top-pypi.mjs [FILE|URL] [--date YYYY-MM] [--out DIR]\n');
       return;
     } else source = argv[i];
   }
+  if (!root) throw new Error('--out needs a directory');
   const { ranked, month } = await loadRanking(source, date);
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  await mkdir(join(root, 'data'), { recursive: true });
+  await mkdir(join(root, 'src', 'typosquat'), { recursive: true });
   await writeFile(join(root, 'data', 'top-pypi.tsv'), renderTsv(ranked));
   await writeFile(join(root, 'data', 'top-pypi.meta.json'), renderMeta(ranked, month, RANKING_URL));
   await writeFile(join(root, 'src', 'typosquat', 'top-pypi.generated.ts'), renderModule(ranked, month, RANKING_URL));
-  process.stdout.write(`wrote ${ranked.length} names ranked ${month} to data/top-pypi.tsv, data/top-pypi.meta.json, src/typosquat/top-pypi.generated.ts\n`);
+  process.stdout.write(`wrote ${ranked.length} names ranked ${month} to ${root}: data/top-pypi.tsv, data/top-pypi.meta.json, src/typosquat/top-pypi.generated.ts\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -7,6 +7,7 @@ import { makeFinding, type Finding, type Severity } from '../findings.js';
 import { lookupOf, redactUrl } from '../registry/index-facts.js';
 import type { IndexLookup } from '../registry/types.js';
 import type { RuleContext } from '../rules/types.js';
+import { shellWord } from '../uv/cooldown-text.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
 import { TyposquatMatcher, matchSeverity, type TyposquatMatch } from './matcher.js';
 import { normalizePackageName, shippedRanking } from './ranking.js';
@@ -96,17 +97,20 @@ function imitationFinding(
   direct: boolean,
 ): Draft {
   let severity: Severity = matchSeverity(match);
-  const evidence: string[] = [];
-  if (lookup?.status === 'found') {
+  // Only a project page (the simple API) lists every file and version: the JSON API fallback answers
+  // for the locked versions alone, which says nothing about the project's first upload or its releases.
+  let evidence = '';
+  if (lookup?.status === 'found' && lookup.source === 'simple') {
     const age = firstUploadAgeDays(lookup, now);
-    if (age !== null && age < YOUNG_DAYS) evidence.push(`it was first uploaded ${age} day${age === 1 ? '' : 's'} ago`);
-    if (Array.isArray(lookup.versions) && lookup.versions.length === 1) evidence.push('it has a single release');
+    const young = age !== null && age < YOUNG_DAYS ? `first uploaded ${age} day${age === 1 ? '' : 's'} ago` : '';
+    const single = lookup.versionsListed !== false && Array.isArray(lookup.versions) && lookup.versions.length === 1 ? 'a single release' : '';
+    evidence = young && single ? `it was ${young}, with a single release` : young ? `it was ${young}` : single ? `it has ${single}` : '';
   }
-  if (evidence.length > 0) severity = 'error';
+  if (evidence) severity = 'error';
   const message =
     `"${name}" looks like a typosquat of "${match.target}", the #${match.targetRank} most downloaded PyPI package ` +
-    `(${TECHNIQUE_DESCRIPTIONS[match.technique]}).` +
-    (evidence.length > 0 ? ` The index shows ${evidence.join(' and ')}, as is typical of malicious look-alikes.` : '') +
+    `(${TECHNIQUE_DESCRIPTIONS[match.technique]})` +
+    (evidence ? `, and the index shows ${evidence}, as malicious look-alikes often do.` : '.') +
     ' Installing the wrong package runs its author\'s code; check that this is the package you meant.';
   return {
     rule: RULE_ID,
@@ -123,14 +127,14 @@ function imitationFinding(
 function imitationFix(name: string, target: string, direct: boolean): string {
   const keep = `If "${name}" is the package you want, add it to typosquat.allow in .github/lockgate.yml.`;
   return direct
-    ? `If you meant "${target}": replace "${name}" with "${target}" in pyproject.toml, or run \`uv remove ${name} && uv add ${target}\`. ${keep}`
-    : `"${name}" is pulled in by another package: \`uv tree --invert --package ${name}\` shows which one; replace that with the package you meant. ${keep}`;
+    ? `If you meant "${target}": replace "${name}" with "${target}" in pyproject.toml, or run \`uv remove ${shellWord(name)} && uv add ${shellWord(target)}\`. ${keep}`
+    : `"${name}" is pulled in by another package: \`uv tree --invert --package ${shellWord(name)}\` shows which one; replace that with the package you meant. ${keep}`;
 }
 
 function removedFinding(pkg: LockPackage, name: string, file: string, match: TyposquatMatch | null, direct: boolean): Draft {
   const index = pkg.source.kind === 'registry' && typeof pkg.source.url === 'string' ? redactUrl(pkg.source.url) : 'the index';
   const imitation = match ? ` Its name imitates "${match.target}" (${TECHNIQUE_DESCRIPTIONS[match.technique]}).` : '';
-  const locate = direct ? `\`uv remove ${name}\`` : `find what requires it with \`uv tree --invert --package ${name}\` and remove that`;
+  const locate = direct ? `\`uv remove ${shellWord(name)}\`` : `find what requires it with \`uv tree --invert --package ${shellWord(name)}\` and remove that`;
   return {
     rule: RULE_ID,
     severity: 'error',

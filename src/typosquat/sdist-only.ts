@@ -5,6 +5,7 @@
  */
 import { makeFinding, type Finding } from '../findings.js';
 import type { RuleContext } from '../rules/types.js';
+import { tomlString } from '../uv/cooldown-text.js';
 import { uvSettingsOf } from '../uv/uv-config.js';
 import type { LockPackage, ProjectPair, UvProject } from '../uv/model.js';
 import { normalizePackageName } from './ranking.js';
@@ -33,6 +34,7 @@ function checkProject(pair: ProjectPair): Finding[] {
   if (!head || !lock) return [];
   const file = typeof pair.lockFile === 'string' && pair.lockFile !== '' ? pair.lockFile : lock.file;
   const refusesBuild = buildRefusal(head);
+  const where = settingsPlace(head);
   const findings: Finding[] = [];
   const reported = new Set<string>();
   for (const entry of Array.isArray(pair.introduced) ? pair.introduced : []) {
@@ -55,7 +57,7 @@ function checkProject(pair: ProjectPair): Finding[] {
           'and building runs the package\'s own code (its setup script or build backend) on every machine that installs it.',
         fix:
           `Pick a version of "${name}" that publishes wheels, or make uv refuse to build it: add ` +
-          `no-build-package = ["${name}"] under [tool.uv] in pyproject.toml (or no-build = true to refuse every build), then run \`uv lock\`.`,
+          `no-build-package = [${tomlString(name)}] ${where} (or no-build = true to refuse every build), then run \`uv lock\`.`,
         package: version ? { name, version } : { name },
         // New when the name was not sdist-only at base: absent, or locked with wheels there.
         introduced: !isSdistOnly(entry.previous),
@@ -64,6 +66,16 @@ function checkProject(pair: ProjectPair): Finding[] {
     );
   }
   return findings;
+}
+
+/** Where uv reads this project's settings from, as the fix names it. */
+function settingsPlace(project: UvProject): string {
+  try {
+    const source = uvSettingsOf(project);
+    return source.kind === 'uv.toml' ? `to ${source.file}` : `under [tool.uv] in ${source.file}`;
+  } catch {
+    return 'under [tool.uv] in pyproject.toml';
+  }
 }
 
 /** Whether the project's uv settings refuse to build a package: `no-build = true` or `no-build-package`. */

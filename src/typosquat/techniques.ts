@@ -55,7 +55,7 @@ export const TECHNIQUE_DESCRIPTIONS: Readonly<Record<Technique, string>> = {
   'py-affix-dropped': 'its "py"/"python" prefix or suffix dropped',
   vowel: 'one vowel for another, as a misheard or misspelled name',
   'word-order': 'the same words in another order',
-  version: 'a trailing version number added, removed or changed',
+  version: 'a trailing version number added or removed',
   insert: 'one letter inserted',
   substitute: 'one letter replaced',
 };
