@@ -66,6 +66,7 @@ function validDate(year: number, month: number, day: number): boolean {
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const FAST_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 
 /**
  * An RFC 3339 timestamp with an offset (`Z` or `±HH:MM`) as epoch milliseconds, sub-millisecond
@@ -73,6 +74,20 @@ const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
  * Works for years 1..9999, the sentinel year 1 included, where `Date.parse` would not.
  */
 export function parseTimestamp(text: string): number | null {
+  if (typeof text !== 'string') return null;
+  // Fast path for the form uv and PyPI write (`2024-07-26T18:15:02.05Z`): a lock holds thousands.
+  if (text.length >= 20 && text.length <= 30 && text.charCodeAt(text.length - 1) === 90 /* Z */ && FAST_RE.test(text)) {
+    const year = Number(text.slice(0, 4));
+    const month = Number(text.slice(5, 7));
+    const day = Number(text.slice(8, 10));
+    const hour = Number(text.slice(11, 13));
+    const minute = Number(text.slice(14, 16));
+    const second = Number(text.slice(17, 19));
+    if (!validDate(year, month, day) || hour > 23 || minute > 59 || second > 60) return null;
+    const fraction = text.length > 20 ? text.slice(20, -1) : '';
+    const millis = fraction === '' ? 0 : Number(fraction.padEnd(3, '0').slice(0, 3));
+    return daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND + millis;
+  }
   const m = TIMESTAMP_RE.exec(text.trim());
   if (!m) return null;
   const [year, month, day, hour, minute] = [m[1], m[2], m[3], m[4], m[5]].map(Number) as [number, number, number, number, number];
