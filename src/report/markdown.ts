@@ -103,7 +103,11 @@ function preBlock(value: string, indent: string, max = MAX_FIX_CHARS): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(MENTION_AT, '@\u200D');
+    .replace(MENTION_AT, '@\u200D')
+    // Printed to a workflow log (`--format markdown` in a step), a line of the block that starts
+    // with `::` or holds `##[` would be a runner command; as entities it renders the same.
+    .replace(/##\[/g, '##&#91;')
+    .replace(/^([^\S\n]*)::/gm, '$1&#58;:');
   const lines = text.split('\n');
   return [`${indent}<pre>${lines[0]}`, ...lines.slice(1).map((line) => `${indent}${line}`), `${indent}</pre>`].join('\n');
 }

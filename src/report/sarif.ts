@@ -6,6 +6,7 @@ import type { Finding } from '../findings.js';
 import { RULES } from '../rules/index.js';
 import { RULE_DOCS } from '../rules/docs.generated.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from '../version.js';
+import { inertJson } from './json.js';
 import type { Report } from './types.js';
 
 const LEVEL = { error: 'error', warning: 'warning', notice: 'note' } as const;
@@ -56,5 +57,5 @@ export function renderSarif(report: Report): string {
       },
     ],
   };
-  return `${JSON.stringify(sarif, null, 2)}\n`;
+  return `${inertJson(sarif)}\n`;
 }

@@ -1,0 +1,110 @@
+/**
+ * The whole pipeline in-process over SourceFiles built in memory: loaders, pairing, every rule of the
+ * registry through one RuleContext, policy, and every reporter. Unlike the engine, a rule that throws
+ * is NOT caught here: the fuzz and hostile suites must see the crash itself, not the engine's
+ * "could not complete the check" finding that hides it.
+ */
+import { compareFindings, type Finding, type WaivedFinding } from '../../src/findings.js';
+import { applyPolicy } from '../../src/policy/policy.js';
+import { renderGithub } from '../../src/report/github.js';
+import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { renderSarif } from '../../src/report/sarif.js';
+import { renderText } from '../../src/report/text.js';
+import type { Report, RunResult } from '../../src/report/types.js';
+import { RULES } from '../../src/rules/index.js';
+import type { RuleContext } from '../../src/rules/types.js';
+import { settingsFromArgv } from '../../src/settings/resolve.js';
+import type { OutputFormat, Settings } from '../../src/settings/types.js';
+import type { SourceFiles } from '../../src/source/types.js';
+import { pairProjects } from '../../src/uv/diff.js';
+import { loadUvProjects } from '../../src/uv/load.js';
+import { loadWorkflows } from '../../src/workflows/load.js';
+
+export const FIXED_NOW = '2026-11-26T12:00:00Z';
+
+/** Offline settings for a run at a fixed time, as the CLI would build them from these flags. */
+export function pipelineSettings(extraArgs: string[] = []): Settings {
+  const command = settingsFromArgv(['--offline', '--now', FIXED_NOW, ...extraArgs], {}, '/nonexistent-lockgate-repo');
+  if (command.kind !== 'run') throw new Error('unexpected CLI command');
+  return command.settings;
+}
+
+/** SourceFiles holding exactly these texts (and these unreadable paths), listed as tracked files. */
+export function sourceFiles(texts: Record<string, string>, unreadable: Record<string, string> = {}, label = 'WORKTREE'): SourceFiles {
+  const paths = [...new Set([...Object.keys(texts), ...Object.keys(unreadable)])].sort();
+  return {
+    label,
+    paths,
+    texts: new Map(Object.entries(texts)),
+    unreadable: new Map(Object.entries(unreadable)),
+    time: new Date(FIXED_NOW),
+  };
+}
+
+export interface PipelineRun {
+  result: RunResult;
+  /** Every rule's findings before policy, tagged with the rule module that returned them. */
+  raw: (Finding | WaivedFinding)[];
+  outputs: Record<OutputFormat, string>;
+}
+
+export function runPipeline(head: SourceFiles, base: SourceFiles | null, settings: Settings = pipelineSettings()): PipelineRun {
+  const limits = settings.config.limits;
+  const headUv = loadUvProjects(head, limits);
+  const baseUv = base ? loadUvProjects(base, limits) : null;
+  const headWorkflows = loadWorkflows(head, limits);
+  const baseWorkflows = base ? loadWorkflows(base, limits) : null;
+  const projects = pairProjects(baseUv?.projects ?? null, headUv.projects);
+  const context: RuleContext = {
+    settings,
+    now: settings.now,
+    headTime: head.time,
+    projects,
+    workflows: headWorkflows.workflows,
+    baseWorkflows: baseWorkflows?.workflows ?? null,
+    invalidFiles: [...headUv.invalid, ...headWorkflows.invalid],
+    headFiles: head.paths,
+    index: null,
+    github: null,
+  };
+  const raw: (Finding | WaivedFinding)[] = [];
+  for (const rule of RULES) {
+    for (const finding of rule.check(context)) {
+      if (finding.rule !== rule.id) throw new Error(`rule ${rule.id} returned a finding for ${finding.rule}`);
+      raw.push(finding);
+    }
+  }
+  const policy = applyPolicy({
+    findings: raw,
+    config: settings.config,
+    configFile: settings.configFile,
+    texts: head.texts,
+    now: settings.now,
+    onlyNew: settings.onlyNew,
+    defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
+  });
+  const findings = policy.findings.sort(compareFindings);
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  const report: Report = {
+    tool: 'lockgate',
+    version: '0.0.0-test',
+    base: base?.label ?? null,
+    head: head.label,
+    now: settings.now.toISOString(),
+    projects: projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
+    findings,
+    waived: policy.waived,
+    counts,
+  };
+  const result: RunResult = { report, pairs: projects, log: [], settings };
+  const outputs: Record<OutputFormat, string> = {
+    text: renderText(report, { color: false }),
+    json: renderJson(report),
+    sarif: renderSarif(report),
+    markdown: renderMarkdown(result, { maxBytes: 1024 * 1024, maxFindings: limits.maxRenderedFindings }),
+    github: renderGithub(report),
+  };
+  return { result, raw, outputs };
+}
