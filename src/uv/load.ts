@@ -59,7 +59,8 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   for (const path of files.unreadable?.keys() ?? []) paths.add(path);
 
   const reportInvalid = (file: string, line: number, message: string, subject: string, fix: string, column?: number): void => {
-    invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line, column, message, fix, subject }));
+    const at = lineWithText(files.texts?.get(file), line);
+    invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line: at, column: at === line ? column : undefined, message, fix, subject }));
   };
 
   /** Text of a uv file, or undefined after reporting why it cannot be used. */
@@ -188,6 +189,29 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     projects.push(project);
   }
   return { projects, invalid };
+}
+
+/**
+ * The line a finding about `text` should point at: smol-toml reports an unclosed array, table or
+ * string at the end of the input, which is the empty line after the final newline (or beyond); an
+ * annotation there lands outside the file, so it moves to the last line that has text.
+ */
+function lineWithText(text: string | undefined, line: number): number {
+  if (typeof text !== 'string' || !Number.isInteger(line) || line < 1) return 1;
+  let lines = 1;
+  let lastWithText = 1;
+  let lineHasText = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      if (lineHasText) lastWithText = lines;
+      if (lines >= line) return line;
+      lines++;
+      lineHasText = false;
+    } else if (c !== 13 && c !== 32 && c !== 9) lineHasText = true;
+  }
+  if (lineHasText) lastWithText = lines;
+  return line <= lines && lineHasText ? line : Math.min(line, lastWithText);
 }
 
 function depth(dir: string): number {
