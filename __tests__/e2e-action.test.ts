@@ -9,7 +9,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,9 +59,24 @@ function bundle(): string {
   const committed = join(ROOT, 'dist', 'index.js');
   if (existsSync(committed) && statSync(committed).mtimeMs >= newestMtime(join(ROOT, 'src'))) return committed;
   builtDir = mkdtempSync(join(tmpdir(), 'lockgate-e2e-dist-'));
+  // Built from a copy of src/ whose tsconfig leaves out the tests: ncc type-checks everything its
+  // tsconfig includes, and a type error in some test file must not stop this suite (tsc reports it).
+  const project = join(builtDir, 'project');
+  mkdirSync(project);
+  cpSync(join(ROOT, 'src'), join(project, 'src'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(project, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }));
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  execFileSync(process.execPath, [ncc, 'build', join(ROOT, 'src', 'action', 'main.ts'), '-o', builtDir, '--quiet', '--target', 'es2022'], { cwd: ROOT, stdio: 'pipe' });
-  return join(builtDir, existsSync(join(builtDir, 'index.mjs')) ? 'index.mjs' : 'index.js');
+  const out = join(builtDir, 'out');
+  try {
+    execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], { cwd: project, stdio: 'pipe' });
+  } catch (error) {
+    const detail = String((error as { stderr?: Buffer }).stderr ?? error).split('\n').find((line) => /ERROR|Error/.test(line)) ?? '';
+    throw new Error(`building the action bundle failed (set LOCKGATE_DIST to test a built one): ${detail.trim()}`);
+  }
+  return join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js');
 }
 
 /** A workflow with one unpinned action per step: one unpinned-uses error each. */
@@ -106,6 +121,8 @@ interface RunOptions {
   checkout?: string;
   /** Remove the origin remote after cloning (no git fetch possible). */
   noRemote?: boolean;
+  /** No actions/checkout step at all: the workspace is an empty folder. */
+  noCheckout?: boolean;
   githubSha?: string;
 }
 
@@ -142,12 +159,14 @@ async function runAction(options: RunOptions): Promise<RunResult> {
   const dir = join(work, `run-${++runCount}`);
   mkdirSync(dir);
   const workspace = join(dir, 'workspace');
-  // What actions/checkout does: init, fetch the one commit at depth 1, check it out detached.
   mkdirSync(workspace);
-  git(workspace, ['init', '-q']);
-  git(workspace, ['remote', 'add', 'origin', `file://${origin}`]);
-  git(workspace, ['fetch', '-q', '--no-tags', '--depth=1', 'origin', options.checkout ?? headSha]);
-  git(workspace, ['checkout', '-q', '--detach', 'FETCH_HEAD']);
+  if (!options.noCheckout) {
+    // What actions/checkout does: init, fetch the one commit at depth 1, check it out detached.
+    git(workspace, ['init', '-q']);
+    git(workspace, ['remote', 'add', 'origin', `file://${origin}`]);
+    git(workspace, ['fetch', '-q', '--no-tags', '--depth=1', 'origin', options.checkout ?? headSha]);
+    git(workspace, ['checkout', '-q', '--detach', 'FETCH_HEAD']);
+  }
   if (options.noRemote) git(workspace, ['remote', 'remove', 'origin']);
   const runnerTemp = join(dir, 'runner-temp');
   mkdirSync(runnerTemp);
@@ -191,6 +210,18 @@ async function runAction(options: RunOptions): Promise<RunResult> {
   const reportPath = outputs['report-json'];
   const report = reportPath && existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : null;
   return { code, stdout, stderr, summary: readFileSync(summaryPath, 'utf8'), outputs, workspace, report };
+}
+
+/** A commit as GitHub's API lists it (tree entries with their blobs), from the origin repository. */
+function apiCommitData(sha: string): GitCommitData {
+  const entries: GitCommitData['entries'] = git(origin, ['ls-tree', '-r', '-t', sha])
+    .split('\n')
+    .map((line) => {
+      const [meta, path] = line.split('\t');
+      const [mode, type, objectSha] = meta!.split(' ');
+      return { path: path!, mode: mode!, type: type as 'blob' | 'tree', sha: objectSha!, content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', objectSha!]) : undefined };
+    });
+  return { tree: git(origin, ['rev-parse', `${sha}^{tree}`]), date: git(origin, ['show', '-s', '--format=%cI', sha]), entries };
 }
 
 function pullRequestPayload(fromFork = false) {
@@ -378,14 +409,7 @@ describe('the action, end to end', () => {
 
   it('pull_request_target with the base branch checked out and no way to fetch: the PR head is read through the API, never checked out', async () => {
     const server = await fakeGithub();
-    const entries: GitCommitData['entries'] = git(origin, ['ls-tree', '-r', '-t', headSha])
-      .split('\n')
-      .map((line) => {
-        const [meta, path] = line.split('\t');
-        const [mode, type, sha] = meta!.split(' ');
-        return { path: path!, mode: mode!, type: type as 'blob' | 'tree', sha: sha!, content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', sha!]) : undefined };
-      });
-    server.commits.set(headSha, { tree: git(origin, ['rev-parse', `${headSha}^{tree}`]), date: '2026-11-26T09:00:00Z', entries });
+    server.commits.set(headSha, apiCommitData(headSha));
     const result = await runAction({ event: 'pull_request_target', payload: pullRequestPayload(true), server, checkout: baseSha, noRemote: true });
     expect(result.stdout).toContain(`${headSha}: read through the GitHub API`);
     expect(result.report).toMatchObject({ base: baseSha, head: headSha });
@@ -394,6 +418,26 @@ describe('the action, end to end', () => {
     // The working tree is still the base commit: nothing of the PR was checked out.
     expect(git(result.workspace, ['rev-parse', 'HEAD'])).toBe(baseSha);
     expect(existsSync(join(result.workspace, '.github', 'workflows', 'many.yml'))).toBe(false);
+  }, 120_000);
+
+  it('no checkout step at all: base and head both come from the API into a repository in RUNNER_TEMP', async () => {
+    const server = await fakeGithub();
+    server.commits.set(headSha, apiCommitData(headSha));
+    server.commits.set(baseSha, apiCommitData(baseSha));
+    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, noCheckout: true });
+    expect(result.stdout).toContain('is not a git repository; reading revisions into');
+    expect(result.stdout).toContain(`${headSha}: read through the GitHub API`);
+    expect(result.stdout).toContain(`${baseSha}: read through the GitHub API`);
+    expect(result.report).toMatchObject({ base: baseSha, head: headSha });
+    expect(result.report.findings.filter((f) => f.rule === 'unpinned-uses' && f.file === '.github/workflows/many.yml')).toHaveLength(UNPINNED_STEPS);
+    expect(readdirSync(result.workspace)).toEqual([]);
+    expectNoSecrets(result, server);
+  }, 120_000);
+
+  it('no checkout and the working tree as head: one clear error, not an empty head', async () => {
+    const result = await runAction({ event: 'workflow_dispatch', payload: {}, server: null, noCheckout: true, inputs: { 'base-ref': baseSha } });
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^::error::lockgate: .* is not a git repository: check it out with actions\/checkout, or set head-ref too$/);
   }, 120_000);
 
   it('never shows the token or an index URL password, online, with the index asked for real', async () => {

@@ -97,6 +97,8 @@ async function prepareRevisions(run: ActionRun, settings: Settings, event: Event
   if (event.base === null && event.head === null) return { settings, head: null, base: null };
   let dir = settings.dir;
   if (!isGitRepository(dir)) {
+    // The working tree as head and a base from elsewhere cannot be mixed: the engine reads one repository.
+    if (event.head === null) throw new RevisionError(`${dir} is not a git repository: check it out with actions/checkout, or set head-ref too`);
     // No checkout at all: an empty repository in RUNNER_TEMP receives the objects from the API.
     const temp = join(run.env.RUNNER_TEMP || dirname(resolve(dir)), 'lockgate-repository');
     mkdirSync(temp, { recursive: true });
