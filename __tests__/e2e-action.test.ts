@@ -455,6 +455,7 @@ describe('the action, end to end', () => {
       expect(result.outputs['report-json']).toBeTruthy();
       expect(result.report.findings.length).toBeGreaterThan(0);
       // The credential is used (Basic auth) but appears nowhere else.
+      expect(indexRequests.length).toBeGreaterThan(0);
       for (const request of indexRequests) {
         expect(Buffer.from((request.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString()).toBe(`lockgate-user:${INDEX_PASSWORD}`);
       }
