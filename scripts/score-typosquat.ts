@@ -32,6 +32,17 @@ function main(argv: string[]): void {
   const score = scoreTyposquat(matcher, malicious, legit);
   process.stdout.write(formatScore(score, `Typosquat score: ${dir}, targets = top ${top} of the ranking of ${ranking.month}`));
 
+  // How the choice of typosquat.top trades recall for flags on little-used legitimate names.
+  process.stdout.write('\nBy typosquat.top (recall at warning or above; ranked / unranked legitimate names flagged at any severity, unranked at warning or above):\n');
+  for (const n of [1000, 2500, 5000, 10000, 15000]) {
+    const s = n === top ? score : scoreTyposquat(new TyposquatMatcher(ranking, { top: n }), malicious, legit);
+    const unrankedWarned = s.legit.unrankedFlagged.filter((f) => f.severity !== 'notice').length;
+    process.stdout.write(
+      `  top ${String(n).padStart(5)}${n === DEFAULT_TOP ? ' (default)' : '          '}  recall ${((100 * s.malicious.recall).toFixed(1) + '%').padStart(6)}` +
+        `   ranked flagged ${s.legit.rankedFlagged.length}   unranked flagged ${s.legit.unrankedFlagged.length}/${s.legit.unrankedTotal} (${unrankedWarned} at warning or above)\n`,
+    );
+  }
+
   if (namesFile) {
     const counts = { error: 0, warning: 0, notice: 0 };
     let total = 0;

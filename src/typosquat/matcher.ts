@@ -178,8 +178,13 @@ function keyKinds(): KeyKind[] {
   ];
 }
 
-/** Offline severity: strong against a top-1,000 name is an error, strong otherwise a warning, weak a notice. */
+/**
+ * Offline severity: strong against a top-1,000 name is an error, strong otherwise a warning, weak a
+ * notice. A version number added to a name stays a warning: that is also how forks and successors
+ * name themselves (`httpx2`, `pypdf2`, `elasticsearch8`), a deliberate choice rather than a slip.
+ */
 export function matchSeverity(match: TyposquatMatch): 'error' | 'warning' | 'notice' {
   if (!match.strong) return 'notice';
+  if (match.technique === 'version' && versionStem(match.name) !== null) return 'warning';
   return match.targetRank <= ERROR_RANK ? 'error' : 'warning';
 }
