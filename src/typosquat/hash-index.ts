@@ -28,7 +28,8 @@ function power(k: number): number {
  */
 export function deletionHashes(text: string): number[] {
   const n = text.length;
-  const prefix = new Array<number>(n + 1);
+  if (prefixScratch.length < n + 1) prefixScratch = new Int32Array(2 * (n + 1));
+  const prefix = prefixScratch;
   prefix[0] = 0;
   for (let i = 0; i < n; i++) prefix[i + 1] = (Math.imul(prefix[i]!, MULTIPLIER) + text.charCodeAt(i)) | 0;
   const out: number[] = [];
@@ -42,6 +43,9 @@ export function deletionHashes(text: string): number[] {
   }
   return out;
 }
+
+/** Prefix hashes of the string being split, reused across calls (the build makes tens of thousands). */
+let prefixScratch = new Int32Array(64);
 
 export class HashIndex {
   private mask: number;

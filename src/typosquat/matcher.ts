@@ -9,6 +9,7 @@ import {
   pyAffixCore,
   sortedWords,
   versionStem,
+  withoutSeparators,
   type Technique,
 } from './techniques.js';
 
@@ -152,7 +153,7 @@ interface KeyKind {
 
 function keyKinds(): KeyKind[] {
   const atLeast = (key: string, length: number) => (key.length >= length ? key : null);
-  const unseparated = (name: string) => name.replace(/-/g, '');
+  const unseparated = withoutSeparators;
   const versionKey = (name: string) => atLeast(versionStem(name) ?? unseparated(name), MIN_VERSION_STEM);
   // A version number changed (`pyqt5`/`pyqt6`, `-cu11`/`-cu12`) is how families are named; only an
   // added or removed one is the technique.

@@ -96,8 +96,11 @@ const VOWELS: ReadonlySet<string> = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 
 /** Folds look-alike spellings into one: `rn`→`m`, `vv`→`w`, `1`/`i`→`l`, `0`→`o`. */
 export function confusableSkeleton(name: string): string {
-  return name.replace(/rn/g, 'm').replace(/vv/g, 'w').replace(/[1i]/g, 'l').replace(/0/g, 'o');
+  return name.replace(CONFUSABLE_RE, (found) => CONFUSABLE_FOLD[found]!);
 }
+
+const CONFUSABLE_RE = /rn|vv|[1i0]/g;
+const CONFUSABLE_FOLD: Readonly<Record<string, string>> = { rn: 'm', vv: 'w', '1': 'l', i: 'l', '0': 'o' };
 
 /**
  * The technique that turns `target` into `candidate` with one character edit (insert, delete,
@@ -162,13 +165,17 @@ const PY_AFFIX_RE = /^(?:python[23]?|py[23]?)-?|-?(?:python[23]?|py[23]?)$/g;
 
 /** Whether the name starts or ends with `py`/`python` (optionally with 2/3). */
 export function hasPyAffix(name: string): boolean {
-  return name.includes('py') && pyAffixCore(name) !== name.replace(/-/g, '');
+  return name.includes('py') && pyAffixCore(name) !== withoutSeparators(name);
 }
 
 /** The name without `py`/`python` (optionally with 2/3) at either end, and without separators. */
 export function pyAffixCore(name: string): string {
   // Most names have no "py" at all: skip the regex for them.
-  return (name.includes('py') ? name.replace(PY_AFFIX_RE, '') : name).replace(/-/g, '');
+  return withoutSeparators(name.includes('py') ? name.replace(PY_AFFIX_RE, '') : name);
+}
+
+export function withoutSeparators(name: string): string {
+  return name.includes('-') ? name.replace(/-/g, '') : name;
 }
 
 /**
@@ -179,8 +186,10 @@ const TRAILING_VERSION_RE = /(?<![0-9])-?v?[0-9]{1,2}$/;
 
 /** The name without a trailing version number, without separators; null when it has none. */
 export function versionStem(name: string): string | null {
+  const last = name.charCodeAt(name.length - 1);
+  if (!(last >= 48 && last <= 57)) return null; // no trailing digit: the common case, without the regex
   const stem = name.replace(TRAILING_VERSION_RE, '');
-  return stem === name ? null : stem.replace(/-/g, '');
+  return stem === name ? null : withoutSeparators(stem);
 }
 
 /** The words of a name in sorted order: the same key for every order of the same words. */
