@@ -18,7 +18,7 @@ import type {
   RequirementTable,
 } from './model.js';
 import type { Limits } from '../settings/types.js';
-import { elementLine, parseToml, keyPath, keySegment, lineOf } from './toml.js';
+import { PositionIndex, parseToml, keyPath, keySegment, lineOf, type TableElementLines } from './toml.js';
 import { normalizeName } from './names.js';
 import { versionsEqual } from './version.js';
 import { asNumber, asString, asStringArray, asTable, entriesOf, isTable, own, type Table } from './values.js';
@@ -94,8 +94,10 @@ function buildLock(file: string, doc: Table, lines: Map<string, number>, limits:
   }
 
   const packages: LockPackage[] = new Array(packageCount);
+  // The index keeps each [[package]]'s lines together; other Maps answer by key path.
+  const tableLines = lines instanceof PositionIndex ? lines.tableElements(packageKey) : undefined;
   for (let index = 0; index < packageCount; index++) {
-    packages[index] = readPackage(rawPackages[index], keyPath(packageKey, index), lines);
+    packages[index] = readPackage(rawPackages[index], `${packageKey}[${index}]`, lines, tableLines?.[index]);
   }
   checkDuplicates(packages, packageKey);
   // Edges to skipped packages would look dangling, so the check needs the whole lock.
@@ -127,64 +129,72 @@ function optionalString(table: unknown, key: string, path: string): string | und
   return text;
 }
 
-function stringList(value: unknown, path: string): string[] {
+function stringList(value: unknown, path: string, suffix = ''): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || !value.every((element) => typeof element === 'string')) {
-    throw new LockReadError(`has \`${path}\` that is not an array of strings`, path);
+    throw new LockReadError(`has \`${path}${suffix}\` that is not an array of strings`, `${path}${suffix}`);
   }
   return value as string[];
 }
 
-function readPackage(raw: unknown, path: string, lines: Map<string, number>): LockPackage {
+function readPackage(raw: unknown, path: string, lines: Map<string, number>, tableLines: TableElementLines | undefined): LockPackage {
   if (!isTable(raw)) throw new LockReadError('has a package entry that is not a table', path);
-  const rawName = own(raw, 'name');
+  // Key paths for error messages are built only when there is an error: this runs for every package.
+  const table = ownFields(raw);
+  const rawName = table.name;
   if (typeof rawName !== 'string' || rawName === '') throw new LockReadError('has a package without a `name`', path);
   const name = normalizeName(rawName);
-  const version = optionalString(raw, 'version', `${path}.version`);
-  const rawSource = own(raw, 'source');
+  const version = table.version;
+  if (version !== undefined && typeof version !== 'string') throw new LockReadError(`has package \`${name}\` whose \`version\` is not a string`, `${path}.version`);
+  const rawSource = table.source;
   if (rawSource === undefined) throw new LockReadError(`has package \`${name}\` without a \`source\``, path);
-  const source = readSource(rawSource, `${path}.source`, name);
+  const source = readSource(rawSource, () => `${path}.source`, name);
   if (version === undefined && (source.kind === 'registry' || source.kind === 'git' || source.kind === 'url' || source.kind === 'path')) {
     // uv: MissingPackageVersion; only source trees (directory, editable, virtual) may have a dynamic version.
     throw new LockReadError(`has ${source.kind} package \`${name}\` without a \`version\``, path);
   }
+  // Written as `dev-dependencies`; `dependency-groups` is accepted on read.
+  const devKey = table['dev-dependencies'] !== undefined ? 'dev-dependencies' : 'dependency-groups';
 
   const pkg: LockPackage = {
     name,
     version,
     source,
-    dependencies: readDependencies(own(raw, 'dependencies'), `${path}.dependencies`),
-    optionalDependencies: readDependencyGroups(own(raw, 'optional-dependencies'), `${path}.optional-dependencies`),
-    // Written as `dev-dependencies`; `dependency-groups` is accepted on read.
-    devDependencies: readDependencyGroups(
-      own(raw, 'dev-dependencies') ?? own(raw, 'dependency-groups'),
-      own(raw, 'dev-dependencies') !== undefined ? `${path}.dev-dependencies` : `${path}.dependency-groups`,
-    ),
-    resolutionMarkers: stringList(own(raw, 'resolution-markers'), `${path}.resolution-markers`),
+    dependencies: readDependencies(table.dependencies, path, '.dependencies'),
+    optionalDependencies: readDependencyGroups(table['optional-dependencies'], path, 'optional-dependencies'),
+    devDependencies: readDependencyGroups(table[devKey], path, devKey),
+    resolutionMarkers: stringList(table['resolution-markers'], path, '.resolution-markers'),
+    sdist: undefined,
     wheels: [],
-    line: lines.get(path),
+    metadata: undefined,
+    line: tableLines ? tableLines.line : lines.get(path),
   };
 
-  const sdist = own(raw, 'sdist');
-  if (sdist !== undefined) pkg.sdist = readArtifact(sdist, 'sdist', `${path}.sdist`, lines);
-  const wheels = own(raw, 'wheels');
+  const sdist = table.sdist;
+  if (sdist !== undefined) {
+    pkg.sdist = readArtifact(sdist, 'sdist', () => `${path}.sdist`, tableLines ? tableLines.keys.get('sdist') : lines.get(`${path}.sdist`));
+  }
+  const wheels = table.wheels;
   if (wheels !== undefined) {
     if (!Array.isArray(wheels)) throw new LockReadError(`has package \`${name}\` whose \`wheels\` is not an array`, `${path}.wheels`);
-    const wheelsPath = `${path}.wheels`;
-    pkg.wheels = wheels.map((wheel, index) => readArtifact(wheel, 'wheel', wheelsPath, lines, index));
+    const wheelLines = tableLines?.arrays.get('wheels');
+    pkg.wheels = wheels.map((wheel, index) =>
+      readArtifact(wheel, 'wheel', () => `${path}.wheels[${index}]`, wheelLines ? wheelLines[index] : lines.get(`${path}.wheels[${index}]`)),
+    );
   }
-  const metadata = own(raw, 'metadata');
+  const metadata = table.metadata;
   if (metadata !== undefined) pkg.metadata = readMetadata(metadata, `${path}.metadata`);
   return pkg;
 }
 
 /** The one-key `source` inline table. */
-function readSource(raw: unknown, path: string, name: string): LockSource {
-  if (!isTable(raw)) throw new LockReadError(`has package \`${name}\` whose \`source\` is not a table`, path);
+function readSource(raw: unknown, where: () => string, name: string): LockSource {
+  // `where` gives the key path of the source (a package's `source`, or a dependency edge) for errors.
+  if (!isTable(raw)) throw new LockReadError(`has package \`${name}\` whose \`source\` is not a table`, where());
   const registry = own(raw, 'registry');
   if (typeof registry === 'string') return { kind: 'registry', url: registry };
   const git = own(raw, 'git');
-  if (typeof git === 'string') return parseGitSource(git, path, name);
+  if (typeof git === 'string') return parseGitSource(git, where(), name);
   const url = own(raw, 'url');
   if (typeof url === 'string') {
     const subdirectory = asString(own(raw, 'subdirectory'));
@@ -194,7 +204,7 @@ function readSource(raw: unknown, path: string, name: string): LockSource {
     const value = own(raw, kind);
     if (typeof value === 'string') return { kind, path: value };
   }
-  throw new LockReadError(`has package \`${name}\` with a \`source\` uv does not know (expected registry, git, url, path, directory, editable or virtual)`, path);
+  throw new LockReadError(`has package \`${name}\` with a \`source\` uv does not know (expected registry, git, url, path, directory, editable or virtual)`, where());
 }
 
 /**
@@ -228,32 +238,35 @@ export function parseGitSource(value: string, path: string, name: string): Extra
   return source;
 }
 
-function readDependencies(raw: unknown, path: string): LockDependency[] {
+/** Dependency edges at `${path}${suffix}` (the path is built only for an error). */
+function readDependencies(raw: unknown, path: string, suffix: string): LockDependency[] {
   if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new LockReadError('has `dependencies` that is not an array', path);
+  if (!Array.isArray(raw)) throw new LockReadError('has `dependencies` that is not an array', `${path}${suffix}`);
   const out: LockDependency[] = new Array(raw.length);
   for (let index = 0; index < raw.length; index++) {
     const entry = raw[index];
-    const entryPath = `${path}[${index}]`;
-    const name = own(entry, 'name');
-    if (typeof name !== 'string' || name === '') throw new LockReadError('has a dependency without a `name`', entryPath);
+    const entryPath = (): string => `${path}${suffix}[${index}]`;
+    if (!isTable(entry)) throw new LockReadError('has a dependency that is not a table', entryPath());
+    const fields = ownFields(entry);
+    const name = fields.name;
+    if (typeof name !== 'string' || name === '') throw new LockReadError('has a dependency without a `name`', entryPath());
     const dependency: LockDependency = { name: normalizeName(name), extras: [] };
-    const version = own(entry, 'version');
+    const version = fields.version;
     if (version !== undefined) {
-      if (typeof version !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`version\` is not a string`, entryPath);
+      if (typeof version !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`version\` is not a string`, entryPath());
       dependency.version = version;
     }
-    const source = own(entry, 'source');
+    const source = fields.source;
     if (source !== undefined) dependency.source = readSource(source, entryPath, dependency.name);
-    const extras = own(entry, 'extra');
+    const extras = fields.extra;
     if (extras !== undefined) {
       const list = asStringArray(extras);
-      if (list === undefined) throw new LockReadError(`has a dependency on \`${name}\` whose \`extra\` is not an array`, entryPath);
+      if (list === undefined) throw new LockReadError(`has a dependency on \`${name}\` whose \`extra\` is not an array`, entryPath());
       dependency.extras = list.map(normalizeName);
     }
-    const marker = own(entry, 'marker');
+    const marker = fields.marker;
     if (marker !== undefined) {
-      if (typeof marker !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`marker\` is not a string`, entryPath);
+      if (typeof marker !== 'string') throw new LockReadError(`has a dependency on \`${name}\` whose \`marker\` is not a string`, entryPath());
       dependency.marker = marker;
     }
     out[index] = dependency;
@@ -261,11 +274,14 @@ function readDependencies(raw: unknown, path: string): LockDependency[] {
   return out;
 }
 
-function readDependencyGroups(raw: unknown, path: string): Record<string, LockDependency[]> {
+/** Shared by every package without groups (most of them); frozen, so no reader can add to it. */
+const NO_GROUPS: Record<string, LockDependency[]> = Object.freeze(Object.create(null) as Record<string, LockDependency[]>);
+
+function readDependencyGroups(raw: unknown, path: string, key: string): Record<string, LockDependency[]> {
+  if (raw === undefined) return NO_GROUPS;
   const out: Record<string, LockDependency[]> = Object.create(null) as Record<string, LockDependency[]>;
-  if (raw === undefined) return out;
-  if (!isTable(raw)) throw new LockReadError('has a dependency group table that is not a table', path);
-  for (const [group, list] of Object.entries(raw)) out[normalizeName(group)] = readDependencies(list, `${path}.${keySegment(group)}`);
+  if (!isTable(raw)) throw new LockReadError(`has \`${key}\` that is not a table`, `${path}.${key}`);
+  for (const [group, list] of Object.entries(raw)) out[normalizeName(group)] = readDependencies(list, path, `.${key}.${keySegment(group)}`);
   return out;
 }
 
@@ -273,9 +289,7 @@ function readDependencyGroups(raw: unknown, path: string): Record<string, LockDe
  * One sdist or wheel. The hot path of reading a lock (a large lock has thousands), so it reads the
  * table's fields directly and builds the object in one shape.
  */
-function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', arrayOrKeyPath: string, lines: Map<string, number>, index?: number): LockArtifact {
-  // Built only for an error message: most artifacts never need their path as a string.
-  const pathOf = (): string => (index === undefined ? arrayOrKeyPath : `${arrayOrKeyPath}[${index}]`);
+function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', pathOf: () => string, line: number | undefined): LockArtifact {
   if (!isTable(raw)) throw new LockReadError(`has a ${kind} that is not a table`, pathOf());
   const table = ownFields(raw);
   const url = table.url;
@@ -294,7 +308,7 @@ function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', arrayOrKeyPath: str
     hash,
     size: asNumber(table.size),
     uploadTime: typeof uploadTime === 'string' ? uploadTime : asString(uploadTime),
-    line: index === undefined ? lines.get(arrayOrKeyPath) : elementLine(lines, arrayOrKeyPath, index),
+    line,
   };
   return artifact;
 }
@@ -498,11 +512,12 @@ function checkDependencies(packages: LockPackage[], packageKey: string): void {
     else byName.set(pkg.name, [pkg]);
   }
   packages.forEach((pkg, index) => {
-    const at = keyPath(packageKey, index);
-    const check = (dependency: LockDependency, where: string): void => {
+    // The edge's key path is built only for an error.
+    const check = (dependency: LockDependency, section: string, group: string | null, j: number): void => {
+      const where = (): string => `${keyPath(packageKey, index)}.${section}${group === null ? '' : `.${keySegment(group)}`}[${j}]`;
       const candidates = byName.get(dependency.name);
       if (!candidates) {
-        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\`, which the lock does not contain`, where);
+        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\`, which the lock does not contain`, where());
       }
       if (candidates.length === 1 && dependency.version === undefined && dependency.source === undefined) return;
       const matches = candidates.filter(
@@ -513,19 +528,20 @@ function checkDependencies(packages: LockPackage[], packageKey: string): void {
       if (matches.length === 0) {
         throw new LockReadError(
           `has package \`${pkg.name}\` depending on \`${dependency.name}\`${dependency.version ? ` ${dependency.version}` : ''}, which the lock does not contain`,
-          where,
+          where(),
         );
       }
       if (matches.length > 1) {
-        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`, where);
+        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`, where());
       }
     };
-    pkg.dependencies.forEach((dependency, j) => check(dependency, `${at}.dependencies[${j}]`));
-    for (const [group, list] of Object.entries(pkg.optionalDependencies)) {
-      list.forEach((dependency, j) => check(dependency, `${at}.optional-dependencies.${keySegment(group)}[${j}]`));
+    const dependencies = pkg.dependencies;
+    for (let j = 0; j < dependencies.length; j++) check(dependencies[j]!, 'dependencies', null, j);
+    for (const group in pkg.optionalDependencies) {
+      pkg.optionalDependencies[group]!.forEach((dependency, j) => check(dependency, 'optional-dependencies', group, j));
     }
-    for (const [group, list] of Object.entries(pkg.devDependencies)) {
-      list.forEach((dependency, j) => check(dependency, `${at}.dev-dependencies.${keySegment(group)}[${j}]`));
+    for (const group in pkg.devDependencies) {
+      pkg.devDependencies[group]!.forEach((dependency, j) => check(dependency, 'dev-dependencies', group, j));
     }
   });
 }

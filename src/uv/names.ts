@@ -1,6 +1,16 @@
 /** PEP 503 name normalization: lower case, every run of `-`, `_`, `.` becomes one `-`. uv keys packages, extras and groups this way. */
 export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
+  // Most names (every name uv writes into a lock) are normalized already: check before rewriting.
+  let previousDash = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 45) {
+      if (previousDash) return name.toLowerCase().replace(/[-_.]+/g, '-');
+      previousDash = true;
+    } else if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) previousDash = false;
+    else return name.toLowerCase().replace(/[-_.]+/g, '-');
+  }
+  return name;
 }
 
 /** PEP 508 name shape (before normalization): letters/digits, with `-_.` inside. */

@@ -76,6 +76,15 @@ export interface ParseTomlOptions {
 
 /** Parse TOML text; never throws. A syntax error comes back with the parser's line and column. */
 export function parseToml(file: string, text: string, options: ParseTomlOptions = {}): TomlParseResult {
+  // The position scan runs first, while nothing large is alive: run after the value parse, its
+  // allocations would make the garbage collector copy the whole parsed document again.
+  let lines: Map<string, number> | undefined;
+  try {
+    lines = indexPositions(text, options);
+  } catch {
+    // Either the text is not valid TOML (the parse below says where), or a construct trips the
+    // scanner: positions then degrade (findings without lines) rather than the file being lost.
+  }
   let value: Record<string, unknown>;
   try {
     value = parse(text) as Record<string, unknown>;
@@ -86,16 +95,8 @@ export function parseToml(file: string, text: string, options: ParseTomlOptions 
     // smol-toml's own depth limit or a RangeError on absurd nesting: still a file the user must fix.
     return { ok: false, line: 1, message: firstLine(error instanceof Error ? error.message : String(error)) };
   }
-  let lines: Map<string, number>;
-  try {
-    lines = indexPositions(text, options);
-  } catch {
-    // The scanner only runs on text smol-toml accepted; if some construct still trips it, positions
-    // degrade (rules fall back to line-less findings) rather than the whole file being lost.
-    lines = new Map();
-  }
   void file;
-  return { ok: true, value, lines };
+  return { ok: true, value, lines: lines ?? new Map() };
 }
 
 function firstLine(message: string): string {
@@ -121,14 +122,29 @@ const LBRACE = 123;
 const RBRACE = 125;
 
 /**
- * The position index: a Map from key path to line. Array elements (thousands of wheels and
- * dependency edges in a large lock) are kept as one array of lines per array instead of one string
- * key each, which is most of the cost of indexing; `get`/`has` answer `path[n]` from those arrays, and
- * every iteration (or `size`) first adds them as ordinary entries, so the object behaves as the plain
- * Map it is typed as.
+ * One `[[x]]` table of an array of tables (a `[[package]]` of uv.lock): its header line, the lines
+ * of its keys and the lines of its arrays' elements, all under paths relative to the table
+ * (`sdist`, `wheels`, `source.registry`).
+ */
+export interface TableElementLines {
+  line: number;
+  keys: Map<string, number>;
+  arrays: Map<string, number[]>;
+}
+
+/**
+ * The position index: a Map from key path to line. What a large lock has thousands of (array
+ * elements, the keys of each `[[package]]`) is kept in compact structures instead of one string key
+ * each, which is most of the cost of indexing: arrays as one array of lines per array, each table of
+ * an array of tables as a TableElementLines. `get`/`has` answer every path from those, and every
+ * iteration (or `size`) first adds them as ordinary entries, so the object behaves as the plain Map
+ * it is typed as.
  */
 export class PositionIndex extends Map<string, number> {
+  /** Full array path -> its elements' lines (arrays outside array-of-tables elements). */
   private readonly elements = new Map<string, number[]>();
+  /** Full array-of-tables path (`package`, `package[3].extra`) -> its tables. */
+  private readonly tables = new Map<string, TableElementLines[]>();
   private materialized = false;
 
   /** Lines of the elements of the array at `arrayPath`, in order (created empty on first use). */
@@ -146,11 +162,27 @@ export class PositionIndex extends Map<string, number> {
     return this.elements.get(arrayPath)?.[index];
   }
 
+  /** The tables of the array of tables at `path` (`package`), in document order. */
+  tableElements(path: string): readonly TableElementLines[] {
+    return this.tables.get(path) ?? [];
+  }
+
+  /** Registers the next `[[path]]` table. */
+  addTableElement(path: string, line: number): TableElementLines {
+    let list = this.tables.get(path);
+    if (!list) {
+      list = [];
+      this.tables.set(path, list);
+    }
+    const element: TableElementLines = { line, keys: new Map(), arrays: new Map() };
+    list.push(element);
+    return element;
+  }
+
   override get(key: string): number | undefined {
     const line = super.get(key);
     if (line !== undefined || this.materialized) return line;
-    const element = splitElement(key);
-    return element ? this.elements.get(element.array)?.[element.index] : undefined;
+    return this.lookupCompact(key);
   }
 
   override has(key: string): boolean {
@@ -187,11 +219,46 @@ export class PositionIndex extends Map<string, number> {
     super.forEach(callback, thisArg);
   }
 
+  private lookupCompact(key: string): number | undefined {
+    const element = splitElement(key);
+    if (element) {
+      const lines = this.elements.get(element.array);
+      if (lines) return lines[element.index];
+    }
+    // The innermost array of tables the path runs through: its last `[n]` whose prefix is one.
+    for (let open = key.lastIndexOf('['); open > 0; open = key.lastIndexOf('[', open - 1)) {
+      const tables = this.tables.get(key.slice(0, open));
+      if (!tables) continue;
+      const close = key.indexOf(']', open);
+      const digits = key.slice(open + 1, close);
+      if (close === -1 || !/^\d+$/.test(digits)) return undefined;
+      const table = tables[Number(digits)];
+      if (!table) return undefined;
+      const rest = key.slice(close + 1);
+      if (rest === '') return table.line;
+      if (rest.charCodeAt(0) !== DOT) return undefined;
+      const local = rest.slice(1);
+      const keyLine = table.keys.get(local);
+      if (keyLine !== undefined) return keyLine;
+      const localElement = splitElement(local);
+      return localElement ? table.arrays.get(localElement.array)?.[localElement.index] : undefined;
+    }
+    return undefined;
+  }
+
   private materialize(): void {
     if (this.materialized) return;
     this.materialized = true;
     for (const [array, lines] of this.elements) {
       for (let index = 0; index < lines.length; index++) super.set(`${array}[${index}]`, lines[index]!);
+    }
+    for (const [path, tables] of this.tables) {
+      tables.forEach((table, index) => {
+        const base = `${path}[${index}]`;
+        super.set(base, table.line);
+        for (const [local, line] of table.keys) super.set(`${base}.${local}`, line);
+        for (const [local, lines] of table.arrays) lines.forEach((line, j) => super.set(`${base}.${local}[${j}]`, line));
+      });
     }
   }
 }
@@ -219,10 +286,52 @@ export function indexPositions(text: string, options: ParseTomlOptions = {}): Po
   return new PositionScanner(text, options.compact === true).run();
 }
 
+/**
+ * Where the keys being scanned are recorded: the document (full paths, in the index itself) or one
+ * table of an array of tables (paths relative to it, in its TableElementLines).
+ */
+interface Sink {
+  set(path: string, line: number): void;
+  setIfAbsent(path: string, line: number): void;
+  elementLinesOf(path: string): number[];
+}
+
+class DocumentSink implements Sink {
+  constructor(private readonly index: PositionIndex) {}
+  set(path: string, line: number): void {
+    this.index.set(path, line);
+  }
+  setIfAbsent(path: string, line: number): void {
+    if (!this.index.has(path)) this.index.set(path, line);
+  }
+  elementLinesOf(path: string): number[] {
+    return this.index.elementLinesOf(path);
+  }
+}
+
+class TableElementSink implements Sink {
+  constructor(private readonly table: TableElementLines) {}
+  set(path: string, line: number): void {
+    this.table.keys.set(path, line);
+  }
+  setIfAbsent(path: string, line: number): void {
+    if (!this.table.keys.has(path)) this.table.keys.set(path, line);
+  }
+  elementLinesOf(path: string): number[] {
+    let lines = this.table.arrays.get(path);
+    if (!lines) {
+      lines = [];
+      this.table.arrays.set(path, lines);
+    }
+    return lines;
+  }
+}
+
 class PositionScanner {
   private pos = 0;
   private line = 1;
   private readonly lines = new PositionIndex();
+  private readonly document = new DocumentSink(this.lines);
   /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen. */
   private readonly tableArrays = new Map<string, number>();
 
@@ -233,24 +342,29 @@ class PositionScanner {
 
   run(): PositionIndex {
     const text = this.text;
+    // Keys go to `sink` under `table` (relative to the sink).
+    let sink: Sink = this.document;
     let table = '';
     while (this.pos < text.length) {
       this.skipBlank(true);
       if (this.pos >= text.length) break;
       const c = text.charCodeAt(this.pos);
       if (c === LBRACKET) {
-        table = this.header();
+        const header = this.header();
+        if (header.element) {
+          sink = new TableElementSink(header.element);
+          table = '';
+        } else {
+          sink = this.document;
+          table = header.path;
+        }
       } else {
-        this.keyValue(table, true);
+        this.keyValue(sink, table, true);
       }
       // Rest of the line: trailing whitespace and comment.
       this.skipBlank(false);
     }
     return this.lines;
-  }
-
-  private set(path: string, line: number): void {
-    this.lines.set(path, line);
   }
 
   private setIfAbsent(path: string, line: number): void {
@@ -276,8 +390,8 @@ class PositionScanner {
     this.pos = pos;
   }
 
-  /** `[a.b]` or `[[a.b]]`; returns the resolved table path. */
-  private header(): string {
+  /** `[a.b]` or `[[a.b]]`: the resolved table path, and for `[[a.b]]` the new table's record. */
+  private header(): { path: string; element?: TableElementLines } {
     const line = this.line;
     this.pos++;
     const isArray = this.text.charCodeAt(this.pos) === LBRACKET;
@@ -294,17 +408,17 @@ class PositionScanner {
         const count = this.tableArrays.get(resolved) ?? 0;
         this.tableArrays.set(resolved, count + 1);
         this.setIfAbsent(resolved, line);
-        resolved = `${resolved}[${count}]`;
-        this.set(resolved, line);
-      } else if (last) {
-        this.set(resolved, line);
+        return { path: `${resolved}[${count}]`, element: this.lines.addTableElement(resolved, line) };
+      }
+      if (last) {
+        this.lines.set(resolved, line);
       } else {
         this.setIfAbsent(resolved, line);
         const count = this.tableArrays.get(resolved);
         if (count !== undefined) resolved = `${resolved}[${count - 1}]`;
       }
     }
-    return resolved;
+    return { path: resolved };
   }
 
   /** Skip a dotted key without reading it; stops before `=`. */
@@ -314,7 +428,7 @@ class PositionScanner {
       this.skipBlank(false);
       const c = text.charCodeAt(this.pos);
       if (c === DQUOTE) this.skipBasicString();
-      else if (c === SQUOTE) this.pos = text.indexOf("'", this.pos + 1) + 1;
+      else if (c === SQUOTE) this.skipLiteralString();
       else {
         const start = this.pos;
         while (this.pos < text.length && isBareKeyChar(text.charCodeAt(this.pos))) this.pos++;
@@ -335,9 +449,9 @@ class PositionScanner {
       const c = text.charCodeAt(this.pos);
       if (c === DQUOTE) segments.push(keySegment(this.basicStringValue()));
       else if (c === SQUOTE) {
-        const end = text.indexOf("'", this.pos + 1);
-        segments.push(keySegment(text.slice(this.pos + 1, end)));
-        this.pos = end + 1;
+        const start = this.pos + 1;
+        this.skipLiteralString();
+        segments.push(keySegment(text.slice(start, this.pos - 1)));
       } else {
         const start = this.pos;
         let pos = start;
@@ -356,13 +470,13 @@ class PositionScanner {
     }
   }
 
-  /** `key = value` inside the table (or inline table) at `prefix`. */
-  private keyValue(prefix: string, record: boolean): void {
+  /** `key = value` inside the table (or inline table) at `prefix` (relative to `sink`). */
+  private keyValue(sink: Sink, prefix: string, record: boolean): void {
     if (!record) {
       this.skipKey();
       this.pos++;
       this.skipBlank(false);
-      this.value(prefix, false);
+      this.value(sink, prefix, false);
       return;
     }
     const line = this.line;
@@ -370,19 +484,17 @@ class PositionScanner {
     // Now at '='.
     this.pos++;
     let path = prefix;
-    if (record) {
-      for (let i = 0; i < segments.length; i++) {
-        path = path === '' ? segments[i]! : `${path}.${segments[i]!}`;
-        if (i === segments.length - 1) this.set(path, line);
-        else this.setIfAbsent(path, line);
-      }
+    for (let i = 0; i < segments.length; i++) {
+      path = path === '' ? segments[i]! : `${path}.${segments[i]!}`;
+      if (i === segments.length - 1) sink.set(path, line);
+      else sink.setIfAbsent(path, line);
     }
     this.skipBlank(false);
-    this.value(path, record);
+    this.value(sink, path, true);
   }
 
   /** Skip one value; index arrays' elements and inline tables' keys under `path` when `record`. */
-  private value(path: string, record: boolean): void {
+  private value(sink: Sink, path: string, record: boolean): void {
     const text = this.text;
     const c = text.charCodeAt(this.pos);
     if (c === DQUOTE) {
@@ -390,14 +502,11 @@ class PositionScanner {
       else this.skipBasicString();
     } else if (c === SQUOTE) {
       if (text.startsWith("'''", this.pos)) this.multilineLiteralString();
-      else {
-        const end = text.indexOf("'", this.pos + 1);
-        this.pos = end + 1;
-      }
+      else this.skipLiteralString();
     } else if (c === LBRACKET || c === LBRACE) {
       if (!record || (c === LBRACE && this.compact)) this.skipComposite();
-      else if (c === LBRACKET) this.array(path, true);
-      else this.inlineTable(path, true);
+      else if (c === LBRACKET) this.array(sink, path);
+      else this.inlineTable(sink, path);
     } else {
       // Number, boolean, date-time (which may hold one space): runs to a delimiter.
       let pos = this.pos;
@@ -410,7 +519,8 @@ class PositionScanner {
     }
   }
 
-  private array(path: string, record: boolean): void {
+  /** An array whose elements are indexed (a skipped one goes through skipComposite). */
+  private array(sink: Sink, path: string): void {
     const text = this.text;
     this.pos++;
     let index = 0;
@@ -423,23 +533,22 @@ class PositionScanner {
         return;
       }
       if (this.pos >= text.length) throw new Error('unterminated array');
-      if (record) {
-        elementLines ??= this.lines.elementLinesOf(path);
-        elementLines.push(this.line);
-        // An inline table inside an array is indexed as one element (see the module comment); only a
-        // nested array needs the element's own path.
-        if (c === LBRACKET) this.value(`${path}[${index}]`, true);
-        else this.value(path, false);
-      } else {
-        this.value(path, false);
-      }
+      const before = this.pos;
+      elementLines ??= sink.elementLinesOf(path);
+      elementLines.push(this.line);
+      // An inline table inside an array is indexed as one element (see the module comment); only a
+      // nested array needs the element's own path.
+      if (c === LBRACKET) this.value(sink, `${path}[${index}]`, true);
+      else this.value(sink, path, false);
       index++;
       this.skipBlank(true);
       if (text.charCodeAt(this.pos) === COMMA) this.pos++;
+      // Text the value parse would reject (the scan runs first): never loop in place.
+      if (this.pos === before) throw new Error(`unexpected character at offset ${before}`);
     }
   }
 
-  private inlineTable(path: string, record: boolean): void {
+  private inlineTable(sink: Sink, path: string): void {
     const text = this.text;
     this.pos++;
     for (;;) {
@@ -451,9 +560,11 @@ class PositionScanner {
         return;
       }
       if (this.pos >= text.length) throw new Error('unterminated inline table');
-      this.keyValue(path, record);
+      const before = this.pos;
+      this.keyValue(sink, path, true);
       this.skipBlank(true);
       if (text.charCodeAt(this.pos) === COMMA) this.pos++;
+      if (this.pos === before) throw new Error(`unexpected character at offset ${before}`);
     }
   }
 
@@ -473,7 +584,7 @@ class PositionScanner {
       }
       if (c === SQUOTE) {
         if (text.startsWith("'''", this.pos)) this.multilineLiteralString();
-        else this.pos = text.indexOf("'", this.pos + 1) + 1;
+        else this.skipLiteralString();
         continue;
       }
       if (c === LBRACE || c === LBRACKET) depth++;
@@ -492,6 +603,13 @@ class PositionScanner {
       this.pos++;
     }
     throw new Error('unterminated inline table or array');
+  }
+
+  /** Skip a one-line literal string starting at its opening quote. */
+  private skipLiteralString(): void {
+    const end = this.text.indexOf("'", this.pos + 1);
+    if (end === -1) throw new Error('unterminated literal string');
+    this.pos = end + 1;
   }
 
   /** Skip a one-line basic string starting at its opening quote. */
