@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hiddenAnnotationsLine, planAnnotations } from '../src/action/annotations.js';
+import { hiddenAnnotationsLine, logLine, planAnnotations } from '../src/action/annotations.js';
 import { Scrubber } from '../src/action/secrets.js';
 import { appendJobSummary, STEP_SUMMARY_MAX_BYTES, summaryBudget } from '../src/action/summary.js';
 import { makeFinding, type Severity } from '../src/findings.js';
@@ -30,6 +30,14 @@ describe('planAnnotations', () => {
     );
     expect(hiddenAnnotationsLine(planAnnotations(many('warning', 10)), ['x'])).toBeNull();
     expect(hiddenAnnotationsLine(planAnnotations(many('notice', 11)), ['x'])).toMatch(/^1 more notice not annotated/);
+  });
+});
+
+describe('logLine', () => {
+  it('cannot start a workflow command or a legacy ##[ command', () => {
+    expect(logLine('GitHub: evil\n::error::forged')).toBe('GitHub: evil ::error::forged');
+    expect(logLine('pkg ##[add-mask]x and ##[stop-commands]y')).toBe('pkg ##\u200B[add-mask]x and ##\u200B[stop-commands]y');
+    expect(logLine('plain')).toBe('plain');
   });
 });
 

@@ -43,3 +43,12 @@ export function hiddenAnnotationsLine(plan: AnnotationPlan, where: string[]): st
   if (parts.length === 0) return null;
   return `${parts.join(', ')} not annotated here (GitHub shows ${ANNOTATIONS_PER_TYPE} of each type per step); every finding is in ${where.join(', ')}.`;
 }
+
+/**
+ * A plain log line that the runner cannot read as a command: newlines are folded (a new line could
+ * start with `::`), and `##[`, which the runner reads as a legacy command anywhere in a line, gets a
+ * zero-width space.
+ */
+export function logLine(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/##\[/g, '##\u200B[');
+}

@@ -23,7 +23,7 @@ import { renderSarif } from '../report/sarif.js';
 import type { RunResult } from '../report/types.js';
 import { settingsFromAction } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
-import { hiddenAnnotationsLine, planAnnotations } from './annotations.js';
+import { hiddenAnnotationsLine, logLine, planAnnotations } from './annotations.js';
 import { CHECK_OUTPUT_MAX_CHARS, CHECK_RUN_NAME, publishCheckRun } from './checks.js';
 import { COMMENT_MARKER, COMMENT_MAX_CHARS, commentBody, upsertStickyComment } from './comment.js';
 import { EventError, resolveRevisions, type EventRevisions } from './event.js';
@@ -49,7 +49,7 @@ class ActionRun {
   constructor(readonly env: NodeJS.ProcessEnv) {}
 
   info(line: string): void {
-    process.stdout.write(`${this.scrubber.scrub(line).replace(/\r?\n/g, ' ')}\n`);
+    process.stdout.write(`${logLine(this.scrubber.scrub(line))}\n`);
   }
 
   /** An annotation of lockgate's own (not a finding): scrubbed, and counted against the cap. */
