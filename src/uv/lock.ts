@@ -99,9 +99,10 @@ function buildLock(file: string, doc: Table, lines: Map<string, number>, limits:
   for (let index = 0; index < packageCount; index++) {
     packages[index] = readPackage(rawPackages[index], `${packageKey}[${index}]`, lines, tableLines?.[index]);
   }
-  checkDuplicates(packages, packageKey);
+  const byName = packagesByName(packages);
+  checkDuplicates(packages, byName, packageKey);
   // Edges to skipped packages would look dangling, so the check needs the whole lock.
-  if (!truncated) checkDependencies(packages, packageKey);
+  if (!truncated) checkDependencies(packages, byName, packageKey);
 
   const lock: Lock = {
     file,
@@ -172,15 +173,17 @@ function readPackage(raw: unknown, path: string, lines: Map<string, number>, tab
 
   const sdist = table.sdist;
   if (sdist !== undefined) {
-    pkg.sdist = readArtifact(sdist, 'sdist', () => `${path}.sdist`, tableLines ? tableLines.keys.get('sdist') : lines.get(`${path}.sdist`));
+    pkg.sdist = readArtifact(sdist, 'sdist', path, -1, tableLines ? tableLines.keys.get('sdist') : lines.get(`${path}.sdist`));
   }
   const wheels = table.wheels;
   if (wheels !== undefined) {
     if (!Array.isArray(wheels)) throw new LockReadError(`has package \`${name}\` whose \`wheels\` is not an array`, `${path}.wheels`);
     const wheelLines = tableLines?.arrays.get('wheels');
-    pkg.wheels = wheels.map((wheel, index) =>
-      readArtifact(wheel, 'wheel', () => `${path}.wheels[${index}]`, wheelLines ? wheelLines[index] : lines.get(`${path}.wheels[${index}]`)),
-    );
+    const read: LockArtifact[] = new Array(wheels.length);
+    for (let index = 0; index < wheels.length; index++) {
+      read[index] = readArtifact(wheels[index], 'wheel', path, index, wheelLines ? wheelLines[index] : lines.get(`${path}.wheels[${index}]`));
+    }
+    pkg.wheels = read;
   }
   const metadata = table.metadata;
   if (metadata !== undefined) pkg.metadata = readMetadata(metadata, `${path}.metadata`);
@@ -289,7 +292,9 @@ function readDependencyGroups(raw: unknown, path: string, key: string): Record<s
  * One sdist or wheel. The hot path of reading a lock (a large lock has thousands), so it reads the
  * table's fields directly and builds the object in one shape.
  */
-function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', pathOf: () => string, line: number | undefined): LockArtifact {
+function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', packagePath: string, index: number, line: number | undefined): LockArtifact {
+  // Built only for an error message: most artifacts never need their path as a string.
+  const pathOf = (): string => (index < 0 ? `${packagePath}.sdist` : `${packagePath}.wheels[${index}]`);
   if (!isTable(raw)) throw new LockReadError(`has a ${kind} that is not a table`, pathOf());
   const table = ownFields(raw);
   const url = table.url;
@@ -321,12 +326,13 @@ function ownFields(table: Table): Record<string, unknown> {
   return Object.getPrototypeOf(table) === null ? table : Object.assign(Object.create(null) as Record<string, unknown>, table);
 }
 
+const PLAIN_TAIL_RE = /[?#%]/;
+
 /** The last path segment of a URL or path, without query or fragment, percent-decoded when possible. */
 function basename(location: string): string {
-  // Registry URLs are plain: no query, fragment or escapes.
-  if (location.indexOf('?') === -1 && location.indexOf('#') === -1 && location.indexOf('%') === -1) {
-    return location.slice(location.lastIndexOf('/') + 1);
-  }
+  // Registry URLs are plain: no query, fragment or escapes in the last segment.
+  const tail = location.slice(location.lastIndexOf('/') + 1);
+  if (!PLAIN_TAIL_RE.test(tail)) return tail;
   let end = location.length;
   const query = location.indexOf('?');
   if (query !== -1) end = query;
@@ -492,25 +498,34 @@ export function describeSource(source: LockSource): string {
   }
 }
 
-function checkDuplicates(packages: LockPackage[], packageKey: string): void {
-  const seen = new Set<string>();
-  packages.forEach((pkg, index) => {
-    const id = `${pkg.name}\0${pkg.version ?? ''}\0${sourceKey(pkg.source)}`;
-    if (seen.has(id)) {
-      throw new LockReadError(`has package \`${pkg.name}\`${pkg.version ? ` ${pkg.version}` : ''} from the same source twice`, keyPath(packageKey, index));
-    }
-    seen.add(id);
-  });
-}
-
-/** Every edge must name a package the lock has, unambiguously (UnrecognizedDependency, MissingDependencyVersion/Source). */
-function checkDependencies(packages: LockPackage[], packageKey: string): void {
+/** Packages by name, in lock order. */
+function packagesByName(packages: LockPackage[]): Map<string, LockPackage[]> {
   const byName = new Map<string, LockPackage[]>();
   for (const pkg of packages) {
     const list = byName.get(pkg.name);
     if (list) list.push(pkg);
     else byName.set(pkg.name, [pkg]);
   }
+  return byName;
+}
+
+/** The same name, version and source twice (uv: DuplicatePackage). Only names locked several times need a look. */
+function checkDuplicates(packages: LockPackage[], byName: Map<string, LockPackage[]>, packageKey: string): void {
+  for (const list of byName.values()) {
+    if (list.length < 2) continue;
+    const seen = new Set<string>();
+    for (const pkg of list) {
+      const id = `${pkg.version ?? ''}\0${sourceKey(pkg.source)}`;
+      if (seen.has(id)) {
+        throw new LockReadError(`has package \`${pkg.name}\`${pkg.version ? ` ${pkg.version}` : ''} from the same source twice`, keyPath(packageKey, packages.indexOf(pkg)));
+      }
+      seen.add(id);
+    }
+  }
+}
+
+/** Every edge must name a package the lock has, unambiguously (UnrecognizedDependency, MissingDependencyVersion/Source). */
+function checkDependencies(packages: LockPackage[], byName: Map<string, LockPackage[]>, packageKey: string): void {
   packages.forEach((pkg, index) => {
     // The edge's key path is built only for an error.
     const check = (dependency: LockDependency, section: string, group: string | null, j: number): void => {
