@@ -22,26 +22,26 @@ function power(k: number): number {
 }
 
 /**
- * The hashes of every string made by deleting one character of `text`, in O(length) total, equal to
- * `hashString` of those strings. Deleting either character of a run gives the same string: only the
- * first of a run is listed.
+ * Writes the hashes of every string made by deleting one character of `text` into `out` and returns
+ * how many, in O(length) total; each equals `hashString` of that string. Deleting either character of
+ * a run gives the same string: only the first of a run is written. `out` needs `text.length` slots.
  */
-export function deletionHashes(text: string): number[] {
+export function deletionHashes(text: string, out: Uint32Array): number {
   const n = text.length;
   if (prefixScratch.length < n + 1) prefixScratch = new Int32Array(2 * (n + 1));
   const prefix = prefixScratch;
   prefix[0] = 0;
   for (let i = 0; i < n; i++) prefix[i + 1] = (Math.imul(prefix[i]!, MULTIPLIER) + text.charCodeAt(i)) | 0;
-  const out: number[] = [];
+  let count = 0;
   for (let i = 0; i < n; i++) {
     if (i > 0 && text.charCodeAt(i) === text.charCodeAt(i - 1)) continue;
     const scale = power(n - 1 - i);
     // hash(text without i) = hash(text[0, i)) * B^(n-1-i) + hash(text[i+1, n))
     const head = Math.imul(prefix[i]!, scale);
     const tail = (prefix[n]! - Math.imul(prefix[i + 1]!, scale)) | 0;
-    out.push((head + tail) >>> 0);
+    out[count++] = (head + tail) >>> 0;
   }
-  return out;
+  return count;
 }
 
 /** Prefix hashes of the string being split, reused across calls (the build makes tens of thousands). */

@@ -75,20 +75,29 @@ export class TyposquatMatcher {
       this.ranks.push(rank);
     }
     this.keyKinds = keyKinds();
-    this.keyIndex = new HashIndex(this.targets.length * this.keyKinds.length);
+    this.keyIndex = new HashIndex(this.targets.length * 3);
     let letters = 0;
-    for (const name of this.targets) letters += name.length + 1;
+    let longest = 0;
+    for (const name of this.targets) {
+      letters += name.length + 1;
+      longest = Math.max(longest, name.length);
+    }
     this.deletionIndex = new HashIndex(letters);
     this.visited = new Int32Array(this.targets.length);
+    const deletions = new Uint32Array(longest);
     for (let id = 0; id < this.targets.length; id++) {
       const name = this.targets[id]!;
+      const flat = withoutSeparators(name);
       for (const kind of this.keyKinds) {
         const key = kind.keyOf(name);
-        if (key !== null) this.keyIndex.add(hashString(key, kind.seed), id);
+        // Most names have no affix and no version: such a key is the separator key, which is indexed
+        // already; lookups probe it there (see match), and the index stays a third of the size.
+        if (key !== null && !(kind.sharesFlat && key === flat)) this.keyIndex.add(hashString(key, kind.seed), id);
       }
       if (name.length >= MIN_EDIT_LENGTH) {
         this.deletionIndex.add(hashString(name), id);
-        for (const hash of deletionHashes(name)) this.deletionIndex.add(hash, id);
+        const count = deletionHashes(name, deletions);
+        for (let i = 0; i < count; i++) this.deletionIndex.add(deletions[i]!, id);
       }
     }
   }
@@ -118,13 +127,17 @@ export class TyposquatMatcher {
     for (const kind of this.keyKinds) {
       const key = kind.keyOf(name);
       if (key === null) continue;
-      this.keyIndex.forEach(hashString(key, kind.seed), (id) => {
+      const visit = (id: number) => {
         const target = this.targets[id]!;
-        // Keys are not stored (that doubled the build time in garbage collection): recompute on a hit.
-        if (kind.keyOf(target) !== key) return; // a hash collision
+        // Keys are not stored (that doubled the build time in garbage collection): recompute on a
+        // hit. This also drops hash collisions and, for a probe of the separator keys, targets whose
+        // own key of this kind differs.
+        if (kind.keyOf(target) !== key) return;
         const technique = kind.accept(name, target);
         if (technique) consider(id, technique);
-      });
+      };
+      this.keyIndex.forEach(hashString(key, kind.seed), visit);
+      if (kind.sharesFlat) this.keyIndex.forEach(hashString(key, SEPARATOR_SEED), visit);
     }
 
     if (name.length >= MIN_EDIT_LENGTH) {
@@ -136,15 +149,24 @@ export class TyposquatMatcher {
         if (technique) consider(id, technique);
       };
       this.deletionIndex.forEach(hashString(name), visit);
-      for (const hash of deletionHashes(name)) this.deletionIndex.forEach(hash, visit);
+      const deletions = new Uint32Array(name.length);
+      const count = deletionHashes(name, deletions);
+      for (let i = 0; i < count; i++) this.deletionIndex.forEach(deletions[i]!, visit);
     }
     return best;
   }
 }
 
+const SEPARATOR_SEED = 1;
+
 interface KeyKind {
   /** Tells the kinds apart in the shared hash index. */
   seed: number;
+  /**
+   * Whether a target's key of this kind, when equal to its separator key, is left to the separator
+   * entries (true for the affix and version kinds: most names have neither).
+   */
+  sharesFlat?: boolean;
   /** The name under a normalization that erases one technique; null when the key would mean nothing. */
   keyOf: (name: string) => string | null;
   /** Given equal keys, the technique relating the two names, or null when the match means nothing. */
@@ -159,20 +181,22 @@ function keyKinds(): KeyKind[] {
   // added or removed one is the technique.
   const oneSideVersioned = (candidate: string, target: string) => (versionStem(candidate) === null) !== (versionStem(target) === null);
   return [
-    { seed: 1, keyOf: unseparated, accept: () => 'separator' },
+    { seed: SEPARATOR_SEED, keyOf: unseparated, accept: () => 'separator' },
     { seed: 2, keyOf: (name) => confusableSkeleton(unseparated(name)), accept: () => 'confusable' },
     { seed: 3, keyOf: (name) => (name.includes('-') ? sortedWords(name) : null), accept: () => 'word-order' },
     {
       seed: 4,
+      sharesFlat: true,
       keyOf: (name) => atLeast(pyAffixCore(name), MIN_CORE_LENGTH),
       // Dropping the affix is how many honest projects are named (jwt/pyjwt, arrow/pyarrow, docker/docker-py):
       // it is only a notice. Adding or swapping one is the squatter's move (python-flask, pythonkafka).
       accept: (candidate) => (hasPyAffix(candidate) ? 'py-affix' : 'py-affix-dropped'),
     },
-    { seed: 5, keyOf: versionKey, accept: (c, t) => (oneSideVersioned(c, t) ? 'version' : null) },
+    { seed: 5, sharesFlat: true, keyOf: versionKey, accept: (c, t) => (oneSideVersioned(c, t) ? 'version' : null) },
     {
       // pyfoo for foo3, python-foo2 for foo: an affix and a version number at once.
       seed: 6,
+      sharesFlat: true,
       keyOf: (name) => versionKey(pyAffixCore(name)),
       accept: (c, t) => (hasPyAffix(c) && oneSideVersioned(pyAffixCore(c), pyAffixCore(t)) ? 'py-affix' : null),
     },
