@@ -134,7 +134,9 @@ function resolveAliasesInPlace(doc: Document.Parsed, limits: Limits, posAt: (off
   let aliasCount = 0;
   let problem: ParseProblem | null = null;
   const at = (node: unknown): { line: number; column: number } => {
-    const range = (node as { range?: [number, number, number] }).range;
+    // A Pair has no range of its own: its key (or value) says where it is.
+    const ranged = isPair(node) ? (node.key ?? node.value) : node;
+    const range = (ranged as { range?: [number, number, number] } | null)?.range;
     return posAt(range ? range[0] : 0);
   };
 
