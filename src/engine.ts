@@ -10,6 +10,7 @@ import type { Report, RunResult } from './report/types.js';
 import { RULES } from './rules/index.js';
 import type { RuleContext } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
+import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
 import { loadRevision, loadWorktree, openRepo, resolveRevision, type Repo } from './source/git.js';
@@ -99,9 +100,14 @@ export function readRevisions(settings: Settings): Revisions {
 
 export async function runLockgate(initial: Settings): Promise<RunResult> {
   const log: string[] = [];
-  const { head, base } = readRevisions(initial);
+  let { head, base } = readRevisions(initial);
   const settings = loadConfig(initial, head, base, log);
   const limits = settings.config.limits;
+  // The files were read under the default size limit, before the config was known: a config that
+  // raises limits.max-file-bytes needs the files that hit the default read again.
+  if (limits.maxFileBytes > initial.config.limits.maxFileBytes && [head, base].some((files) => files !== null && [...files.unreadable.values()].some(isFileSizeLimitReason))) {
+    ({ head, base } = readRevisions(settings));
+  }
 
   const headUv = loadUvProjects(head, limits);
   const baseUv = base ? loadUvProjects(base, limits) : null;
