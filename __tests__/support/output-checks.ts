@@ -16,6 +16,8 @@ import type { OutputFormat } from '../../src/settings/types.js';
 /** One of our own annotation commands, as src/report/github.ts writes it. */
 const OUR_COMMAND_RE = /^::(error|warning|notice) file=[^:,\r\n]*(,line=\d+)?(,endLine=\d+)?(,col=\d+)?,title=lockgate [a-z-]+::[^\r\n]*$/;
 const GITHUB_TOTAL_RE = /^lockgate: \d+ errors, \d+ warnings, \d+ notices$/;
+/** The notice renderGithub adds when limits.max-rendered-findings leaves findings out. */
+const OUR_LIMIT_NOTICE_RE = /^::notice title=lockgate limits::(\d+) more findings? (is|are) not annotated: limits\.max-rendered-findings is (\d+)\.[^\r\n]*$/;
 
 /** Lines a runner would act on that lockgate did not write as commands (`ours` decides which are ours). */
 export function runnerCommandProblems(output: string, ours: (line: string) => boolean = () => false): string[] {
@@ -58,7 +60,7 @@ export function markdownProblems(markdown: string): string[] {
 }
 
 export function isOurGithubLine(line: string): boolean {
-  return OUR_COMMAND_RE.test(line);
+  return OUR_COMMAND_RE.test(line) || OUR_LIMIT_NOTICE_RE.test(line);
 }
 
 /** Problems of one rendered format against the findings it renders. */
@@ -70,8 +72,11 @@ export function outputProblems(format: OutputFormat, output: string, findings: r
       problems.push(...runnerCommandProblems(output, isOurGithubLine));
       const lines = output.split('\n');
       if (lines.pop() !== '') problems.push('github output does not end with a newline');
-      const commands = lines.filter(isOurGithubLine);
-      if (commands.length !== findings.length) problems.push(`github output has ${commands.length} commands for ${findings.length} findings`);
+      const commands = lines.filter((line) => OUR_COMMAND_RE.test(line));
+      const capped = lines.map((line) => OUR_LIMIT_NOTICE_RE.exec(line)).find(Boolean);
+      const expected = capped ? Number(capped[3]) : findings.length;
+      if (commands.length !== expected) problems.push(`github output has ${commands.length} commands for ${findings.length} findings`);
+      if (capped && Number(capped[1]) + commands.length !== findings.length) problems.push(`github limit notice counts ${capped[1]} more, but ${findings.length - commands.length} are missing`);
       for (const line of lines) if (!isOurGithubLine(line) && !GITHUB_TOTAL_RE.test(line)) problems.push(`github output line that is neither a command nor the total: ${JSON.stringify(line.slice(0, 200))}`);
       break;
     }

@@ -24,9 +24,9 @@ function render(result: RunResult, settings: Settings, toTerminal: boolean): str
     case 'sarif':
       return renderSarif(result.report);
     case 'markdown':
-      return renderMarkdown(result, { maxBytes: 1024 * 1024 });
+      return renderMarkdown(result, { maxBytes: 1024 * 1024, maxFindings: settings.config.limits.maxRenderedFindings });
     case 'github':
-      return renderGithub(result.report);
+      return renderGithub(result.report, { maxFindings: settings.config.limits.maxRenderedFindings });
     case 'text':
       return renderText(result.report, { color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb' });
   }

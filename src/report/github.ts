@@ -27,9 +27,27 @@ export function workflowCommand(finding: Finding): string {
   return `::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(text)}`;
 }
 
-/** `--format github`: one command per finding, most severe first, and a closing total. */
-export function renderGithub(report: Report): string {
-  const lines = [...report.findings].sort(compareFindings).map(workflowCommand);
+export interface GithubOptions {
+  /** At most this many findings become commands (config `limits.max-rendered-findings`). */
+  maxFindings?: number;
+}
+
+/**
+ * `--format github`: one command per finding, most severe first, and a closing total. Over
+ * `maxFindings`, the rest are counted in one notice that names the limit (JSON and SARIF carry all).
+ */
+export function renderGithub(report: Report, options: GithubOptions = {}): string {
+  const sorted = [...report.findings].sort(compareFindings);
+  const max = options.maxFindings ?? Infinity;
+  const lines = sorted.slice(0, max).map(workflowCommand);
+  if (sorted.length > max) {
+    const more = sorted.length - max;
+    lines.push(
+      `::notice title=${escapeProperty('lockgate limits')}::${escapeData(
+        `${more} more ${more === 1 ? 'finding is' : 'findings are'} not annotated: limits.max-rendered-findings is ${max}. Every finding is in the JSON and SARIF reports (--format json, --format sarif); to annotate more, set limits: max-rendered-findings in the lockgate config.`,
+      )}`,
+    );
+  }
   const { error, warning, notice } = report.counts;
   lines.push(`lockgate: ${error} errors, ${warning} warnings, ${notice} notices`);
   return `${lines.join('\n')}\n`;

@@ -353,7 +353,11 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions): str
   if (waivedFit.omitted > 0) left.push(`${waivedFit.omitted} waived ${waivedFit.omitted === 1 ? 'finding' : 'findings'}`);
   const footer: string[] = [];
   if (left.length > 0) {
-    footer.push(`**${left.join(', ')} not shown here** (size limit).` + (reportPath ? ` The full JSON report is ${reportPath} (output \`report-json\`).` : ''));
+    const why =
+      cappedOut > 0
+        ? `limits.max-rendered-findings is ${limit}${findingsFit.omitted + changesFit.omitted + waivedFit.omitted > 0 ? ', and the size limit' : ''}; set \`limits: max-rendered-findings\` in the lockgate config to list more`
+        : 'size limit';
+    footer.push(`**${left.join(', ')} not shown here** (${why}).` + (reportPath ? ` The full JSON report is ${reportPath} (output \`report-json\`).` : ''));
   } else if (reportPath) {
     footer.push(`Full JSON report: ${reportPath} (output \`report-json\`).`);
   }

@@ -10,6 +10,7 @@
  * commands) no sign of another tool (Poetry, PDM, Pipenv).
  */
 import { makeFinding, type Finding } from '../findings.js';
+import { isFileSizeLimitReason, LIMIT_KEYS, raiseLimitFix } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import type { SourceFiles } from '../source/types.js';
 import type { IndexConfig, Lock, Pyproject, UvProject } from './model.js';
@@ -68,11 +69,18 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     const reason = files.unreadable?.get(path);
     const text = files.texts?.get(path);
     if (reason !== undefined || typeof text !== 'string') {
-      reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file within the size limit.');
+      if (isFileSizeLimitReason(reason)) {
+        const size = Number(/^(\d+) bytes/.exec(reason!)?.[1] ?? limits.maxFileBytes);
+        reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
+      } else {
+        reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file (not a symlink out of the repository).');
+      }
       return undefined;
     }
-    if (text.length > limits.maxFileBytes) {
-      reportInvalid(path, 1, `${path} is larger than the ${limits.maxFileBytes}-byte limit, so lockgate did not check it.`, 'too-large', 'Raise `limits: max-file-bytes` in the lockgate config if the file is legitimate.');
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when the length alone cannot decide.
+    if (text.length > limits.maxFileBytes || (text.length * 3 > limits.maxFileBytes && Buffer.byteLength(text, 'utf8') > limits.maxFileBytes)) {
+      const size = Buffer.byteLength(text, 'utf8');
+      reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
       return undefined;
     }
     return text;
@@ -176,7 +184,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
                 file: lockFile,
                 line: result.truncated.line,
                 message: `${lockFile} ${result.truncated.message}.`,
-                fix: 'Raise `limits: max-packages-per-lock` in the lockgate config to check every package.',
+                fix: raiseLimitFix('maxPackagesPerLock', packageCount(result.lock.raw) ?? limits.maxPackagesPerLock + 1),
                 subject: 'lock:too-many-packages',
               }),
             );
@@ -212,6 +220,12 @@ function lineWithText(text: string | undefined, line: number): number {
   }
   if (lineHasText) lastWithText = lines;
   return line <= lines && lineHasText ? line : Math.min(line, lastWithText);
+}
+
+/** Entries of a lock's package array as written (the Lock keeps only the first max-packages-per-lock). */
+function packageCount(raw: unknown): number | undefined {
+  const list = own(raw, 'package') ?? own(raw, 'distribution');
+  return Array.isArray(list) ? list.length : undefined;
 }
 
 function depth(dir: string): number {

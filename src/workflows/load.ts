@@ -7,7 +7,8 @@ import { makeFinding, type Finding } from '../findings.js';
 import type { Limits } from '../settings/types.js';
 import type { SourceFiles } from '../source/types.js';
 import type { WorkflowFile } from './model.js';
-import { parseWorkflow, workflowKindOf } from './parse.js';
+import { isFileSizeLimitReason, raiseLimitFix } from '../settings/limits.js';
+import { MAX_WORKFLOW_BYTES, parseWorkflow, workflowKindOf } from './parse.js';
 
 export interface LoadedWorkflows {
   /** Files that parsed into a usable model, sorted by path. */
@@ -15,6 +16,8 @@ export interface LoadedWorkflows {
   /** `invalid-file` findings for the files that did not. */
   invalid: Finding[];
 }
+
+const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes is never parsed, whatever the limits say: split the file (reusable workflows, composite actions).`;
 
 /**
  * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
@@ -34,6 +37,8 @@ export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflo
     const unreadable = files.unreadable?.get(path);
     const text = files.texts?.get(path);
     if (unreadable !== undefined || typeof text !== 'string') {
+      const overLimit = isFileSizeLimitReason(unreadable);
+      const size = overLimit ? Number(/^(\d+) bytes/.exec(unreadable!)?.[1] ?? 0) : 0;
       invalid.push(
         makeFinding({
           rule: 'invalid-file',
@@ -41,7 +46,8 @@ export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflo
           file: path,
           line: 1,
           message: `This ${kind} file could not be read (${unreadable ?? 'no text was loaded'}), so it was not checked.`,
-          subject: 'unreadable',
+          fix: !overLimit ? undefined : size > MAX_WORKFLOW_BYTES ? TOO_LARGE_FOR_ANY_LIMIT : raiseLimitFix('maxFileBytes', size),
+          subject: overLimit ? 'yaml:too-large' : 'unreadable',
         }),
       );
       continue;
@@ -60,7 +66,13 @@ export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflo
         line: problem.line,
         column: problem.column,
         message: `${/[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`} Lockgate did not check this ${kind} file.`,
-        fix: problem.kind === 'syntax' ? 'Fix the YAML at this line (GitHub rejects the file too).' : undefined,
+        fix: problem.limit
+          ? raiseLimitFix(problem.limit.name, problem.limit.needed)
+          : problem.kind === 'too-large'
+            ? TOO_LARGE_FOR_ANY_LIMIT
+            : problem.kind === 'syntax'
+              ? 'Fix the YAML at this line (GitHub rejects the file too).'
+              : undefined,
         subject: `yaml:${problem.kind}`,
       }),
     );

@@ -54,6 +54,8 @@ export interface ParseProblem {
   message: string;
   line: number;
   column?: number;
+  /** Set when a configurable limit refused the file: which one, and what this file would need. */
+  limit?: { name: 'maxFileBytes' | 'maxYamlAliases'; needed: number };
 }
 
 export type ParseOutcome = { ok: true; workflow: WorkflowFile } | { ok: false; problem: ParseProblem };
@@ -80,7 +82,9 @@ function parseUnsafe(file: string, kind: WorkflowFileKind, text: string, limits:
   // Cheap upper bound first (a UTF-16 unit is at most 3 UTF-8 bytes), exact count only when close.
   if (text.length > cap || (text.length * 3 > cap && Buffer.byteLength(text, 'utf8') > cap)) {
     const size = Buffer.byteLength(text, 'utf8');
-    return { ok: false, problem: { kind: 'too-large', message: `The file is ${size} bytes, over the ${cap}-byte limit for workflow YAML, so it was not parsed.`, line: 1 } };
+    // Only the configured part of the cap can be raised; MAX_WORKFLOW_BYTES is fixed.
+    const limit = cap < MAX_WORKFLOW_BYTES ? { limit: { name: 'maxFileBytes' as const, needed: Math.min(size, MAX_WORKFLOW_BYTES) } } : {};
+    return { ok: false, problem: { kind: 'too-large', message: `The file is ${size} bytes, over the ${cap}-byte limit for workflow YAML, so it was not parsed.`, line: 1, ...limit } };
   }
   const posAt = positionIndex(text);
   const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true });
@@ -177,7 +181,12 @@ function resolveAliasesInPlace(doc: Document.Parsed, limits: Limits, posAt: (off
   if (problem) return problem;
   if (aliasCount === 0) return null;
   if (aliasCount > maxAliases) {
-    return { kind: 'aliases', message: `The file uses ${aliasCount} YAML aliases, over the limit of ${maxAliases}; it was not analysed.`, ...at(targetOf.keys().next().value) };
+    return {
+      kind: 'aliases',
+      message: `The file uses ${aliasCount} YAML aliases, over the limit of ${maxAliases}; it was not analysed.`,
+      ...at(targetOf.keys().next().value),
+      limit: { name: 'maxYamlAliases', needed: aliasCount },
+    };
   }
 
   // Pass 2: total alias resolutions of a full expansion, memoized per node (targets are shared).
@@ -201,6 +210,7 @@ function resolveAliasesInPlace(doc: Document.Parsed, limits: Limits, posAt: (off
       kind: 'aliases',
       message: `Expanding the YAML aliases takes ${total >= Number.MAX_SAFE_INTEGER ? 'an astronomical number of' : total} alias resolutions, over the limit of ${maxAliases} (an alias bomb or an unreasonable file); it was not analysed.`,
       ...at(firstAlias),
+      limit: { name: 'maxYamlAliases', needed: total },
     };
   }
 
