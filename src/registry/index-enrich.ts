@@ -32,7 +32,26 @@ interface Wanted {
   versions: Set<string>;
 }
 
-function wantedOf(pairs: readonly ProjectPair[], configured: string | null): Map<string, Wanted> {
+/**
+ * The indexes a run may contact. A pull request controls the head's uv.lock, so a registry URL
+ * that only head names could point the runner at any host (an internal one, on a self-hosted
+ * runner). Only PyPI, the configured index and the indexes that base already used or declared are
+ * asked; a new index is reported by `new-index`, and its packages as unverified. A full audit
+ * (no base) reads merged code, and trusts what head names.
+ */
+export function trustedIndexes(pairs: readonly ProjectPair[], configured: string | null, fullAudit: boolean): Set<string> {
+  const trusted = new Set<string>(['https://pypi.org/simple']);
+  if (configured) trusted.add(canonicalIndexUrl(configured));
+  for (const pair of pairs) {
+    const side = fullAudit ? pair.head : pair.base;
+    if (!side) continue;
+    for (const index of side.indexes ?? []) if (typeof index?.url === 'string') trusted.add(canonicalIndexUrl(index.url));
+    for (const pkg of side.lock?.packages ?? []) if (pkg.source.kind === 'registry') trusted.add(canonicalIndexUrl(pkg.source.url));
+  }
+  return trusted;
+}
+
+function wantedOf(pairs: readonly ProjectPair[], configured: string | null, trusted: Set<string>, untrusted: Map<string, string>): Map<string, Wanted> {
   const wanted = new Map<string, Wanted>();
   for (const pair of pairs) {
     for (const entry of Array.isArray(pair.introduced) ? pair.introduced : []) {
@@ -40,6 +59,10 @@ function wantedOf(pairs: readonly ProjectPair[], configured: string | null): Map
       if (!pkg || typeof pkg.name !== 'string') continue;
       const key = factsKeyOf(pkg);
       if (key === null || pkg.source.kind !== 'registry' || !isRemoteIndex(pkg.source.url)) continue;
+      if (!trusted.has(canonicalIndexUrl(pkg.source.url)) && !trusted.has(canonicalIndexUrl(queryUrlFor(pkg.source.url, configured)))) {
+        untrusted.set(key, pkg.source.url);
+        continue;
+      }
       let item = wanted.get(key);
       if (!item) {
         item = { queryUrl: queryUrlFor(pkg.source.url, configured), name: normalizeName(pkg.name), versions: new Set() };
@@ -64,7 +87,13 @@ export async function gatherIndexFacts(
 ): Promise<IndexFacts> {
   const facts: IndexFacts = { projects: new Map() };
   if (settings.offline) return facts;
-  const wanted = wantedOf(pairs, settings.indexUrl);
+  const untrusted = new Map<string, string>();
+  const trusted = trustedIndexes(pairs, settings.indexUrl, settings.base === null);
+  const wanted = wantedOf(pairs, settings.indexUrl, trusted, untrusted);
+  for (const [key, url] of untrusted) {
+    facts.projects.set(key, { status: 'error', message: `not asked: ${redactUrl(url)} is an index this change introduces, and lockgate does not contact an index that only the pull request names (set index-url to allow it)` });
+  }
+  if (untrusted.size > 0) log(`Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map(redactUrl))].join(', ')}: an index only this change names.`);
   if (wanted.size === 0) return facts;
 
   const started = Date.now();
