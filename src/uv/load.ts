@@ -143,6 +143,9 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       root: rootDir,
       rootPyproject: root,
       members: membersByRoot.get(rootDir) ?? [],
+      // Every other pyproject of the repo: uv re-reads an in-repo path dependency's metadata,
+      // so lock-out-of-sync looks them up by folder (only the ones a source names are used).
+      pathProjects: [...pyprojects.values()].filter((p) => p !== root && !(membersByRoot.get(rootDir) ?? []).includes(p)),
       lock: null,
       lockFile,
       lockState: 'missing',
