@@ -147,6 +147,17 @@ describe('lockgate CLI', () => {
     expect(sarif.runs[0].results.length).toBe(report.findings.length);
   });
 
+  it('does not read the paths the config excludes, and the config comes from base', () => {
+    const unpinned = 'name: x\nruns:\n  using: composite\n  steps:\n    - uses: actions/setup-python@v5\n';
+    const repo = makeRepo(
+      { '.github/lockgate.yml': 'exclude:\n  - fixtures/**\n' },
+      { 'fixtures/a/action.yml': unpinned, 'tools/action.yml': unpinned, '.github/lockgate.yml': 'exclude:\n  - fixtures/**\n  - tools/**\n' },
+    );
+    repos.push(repo);
+    const report = JSON.parse(cli([repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'json', '--offline']).stdout);
+    expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toEqual([['unpinned-uses', 'tools/action.yml']]);
+  });
+
   it('prints help and version', () => {
     expect(cli(['--help']).stdout).toMatch(/^Usage: lockgate \[DIR\]/);
     expect(cli(['--version']).stdout).toMatch(/^lockgate \d+\.\d+\.\d+\n$/);

@@ -102,6 +102,13 @@ typosquat:
     expect(() => parseConfig('.github/lockgate.yml', text, known)).toThrow(message);
   });
 
+  it('excludes fixture paths, but never the repository\'s own workflows or config', () => {
+    expect(parseConfig('c', 'exclude: [fixtures/**, examples/]\n', known).exclude).toEqual(['fixtures/**', 'examples/']);
+    for (const glob of ['.github/workflows/*.yml', '**', '.github/lockgate.yml', '../x', '/abs']) {
+      expect(() => parseConfig('c', `exclude: ["${glob}"]\n`, known)).toThrow(/exclude: /);
+    }
+  });
+
   it('can lengthen the cooldown but never shorten it', () => {
     const base = settingsFromArgv(['--cooldown', '7'], {}, '/');
     if (base.kind !== 'run') throw new Error('expected run');

@@ -63,6 +63,7 @@ export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: str
       typosquat: { allow: [], top: 5000 },
       requirements: { pin: 'none' },
       limits: DEFAULT_LIMITS,
+      exclude: [],
     },
     networkBudgetMs: 20_000,
     githubApiUrl: 'https://api.github.com',

@@ -11272,7 +11272,31 @@ function queryUrlFor(lockUrl, configured) {
         return configured;
     return lockUrl;
 }
-function wantedOf(pairs, configured) {
+/**
+ * The indexes a run may contact. A pull request controls the head's uv.lock, so a registry URL
+ * that only head names could point the runner at any host (an internal one, on a self-hosted
+ * runner). Only PyPI, the configured index and the indexes that base already used or declared are
+ * asked; a new index is reported by `new-index`, and its packages as unverified. A full audit
+ * (no base) reads merged code, and trusts what head names.
+ */
+function trustedIndexes(pairs, configured, fullAudit) {
+    const trusted = new Set(['https://pypi.org/simple']);
+    if (configured)
+        trusted.add(canonicalIndexUrl(configured));
+    for (const pair of pairs) {
+        const side = fullAudit ? pair.head : pair.base;
+        if (!side)
+            continue;
+        for (const index of side.indexes ?? [])
+            if (typeof index?.url === 'string')
+                trusted.add(canonicalIndexUrl(index.url));
+        for (const pkg of side.lock?.packages ?? [])
+            if (pkg.source.kind === 'registry')
+                trusted.add(canonicalIndexUrl(pkg.source.url));
+    }
+    return trusted;
+}
+function wantedOf(pairs, configured, trusted, untrusted) {
     const wanted = new Map();
     for (const pair of pairs) {
         for (const entry of Array.isArray(pair.introduced) ? pair.introduced : []) {
@@ -11282,6 +11306,10 @@ function wantedOf(pairs, configured) {
             const key = factsKeyOf(pkg);
             if (key === null || pkg.source.kind !== 'registry' || !isRemoteIndex(pkg.source.url))
                 continue;
+            if (!trusted.has(canonicalIndexUrl(pkg.source.url)) && !trusted.has(canonicalIndexUrl(queryUrlFor(pkg.source.url, configured)))) {
+                untrusted.set(key, pkg.source.url);
+                continue;
+            }
             let item = wanted.get(key);
             if (!item) {
                 item = { queryUrl: queryUrlFor(pkg.source.url, configured), name: normalizeName(pkg.name), versions: new Set() };
@@ -11302,7 +11330,14 @@ async function gatherIndexFacts(pairs, settings, log, options = {}) {
     const facts = { projects: new Map() };
     if (settings.offline)
         return facts;
-    const wanted = wantedOf(pairs, settings.indexUrl);
+    const untrusted = new Map();
+    const trusted = trustedIndexes(pairs, settings.indexUrl, settings.base === null);
+    const wanted = wantedOf(pairs, settings.indexUrl, trusted, untrusted);
+    for (const [key, url] of untrusted) {
+        facts.projects.set(key, { status: 'error', message: `not asked: ${redactUrl(url)} is an index this change introduces, and lockgate does not contact an index that only the pull request names (set index-url to allow it)` });
+    }
+    if (untrusted.size > 0)
+        log(`Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map(redactUrl))].join(', ')}: an index only this change names.`);
     if (wanted.size === 0)
         return facts;
     const started = Date.now();
@@ -19310,13 +19345,16 @@ class TyposquatMatcher {
             this.ranks.push(rank);
         }
         this.keyKinds = keyKinds();
-        this.keyIndex = new HashIndex(this.targets.length * this.keyKinds.length);
+        this.keyIndex = new HashIndex(this.targets.length * 3);
         let letters = 0;
-        for (const name of this.targets)
+        let longest = 0;
+        for (const name of this.targets) {
             letters += name.length + 1;
+            longest = Math.max(longest, name.length);
+        }
         this.deletionIndex = new HashIndex(letters);
         this.visited = new Int32Array(this.targets.length);
-        const deletions = new Uint32Array(64);
+        const deletions = new Uint32Array(longest);
         for (let id = 0; id < this.targets.length; id++) {
             const name = this.targets[id];
             const flat = withoutSeparators(name);
@@ -22655,6 +22693,7 @@ function defaultConfig() {
         typosquat: { allow: [], top: 5000 },
         requirements: { pin: 'direct' },
         limits: { ...DEFAULT_LIMITS },
+        exclude: [],
     };
 }
 const LEVELS = new Set(['off', 'notice', 'warning', 'error']);
@@ -22679,7 +22718,7 @@ function parseConfig(file, text, knownRules) {
     if (root === null || ((0,dist/* isScalar */.jn)(root) && (root.value === null || root.value === '')))
         return config;
     if (!(0,dist/* isMap */.jh)(root))
-        fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits)');
+        fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)');
     const mapEntries = (node, where) => {
         if (!(0,dist/* isMap */.jh)(node))
             fail(node, `${where} must be a mapping`);
@@ -22824,11 +22863,44 @@ function parseConfig(file, text, knownRules) {
                         fail(k, `unknown key limits.${key} (expected max-file-bytes, max-packages-per-lock, max-yaml-aliases, max-rendered-findings)`);
                 }
                 break;
+            case 'exclude':
+                config.exclude = stringList(value, 'exclude');
+                for (const glob of config.exclude) {
+                    if (glob === '' || glob.startsWith('/') || glob.split('/').includes('..'))
+                        fail(value, `exclude: "${glob}" must be a repo-relative path or glob`);
+                    if (/^\.github\/(workflows\/|dependabot\.ya?ml$|lockgate\.ya?ml$)/.test(glob) || glob === '**' || glob === '*' || glob === '**/*') {
+                        fail(value, `exclude: "${glob}" would hide the repository's own workflows or config; exclude test fixtures and examples only`);
+                    }
+                }
+                break;
             default:
-                fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits)`);
+                fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)`);
         }
     }
     return config;
+}
+
+;// CONCATENATED MODULE: ./src/settings/limits.ts
+const LIMIT_KEYS = {
+    maxFileBytes: 'max-file-bytes',
+    maxPackagesPerLock: 'max-packages-per-lock',
+    maxYamlAliases: 'max-yaml-aliases',
+    maxRenderedFindings: 'max-rendered-findings',
+};
+/** Marks an `unreadable` reason (src/source/git.ts) as a hit of `limits.max-file-bytes`. */
+const FILE_SIZE_LIMIT_MARK = `(limits.${LIMIT_KEYS.maxFileBytes})`;
+function isFileSizeLimitReason(reason) {
+    return typeof reason === 'string' && reason.includes(FILE_SIZE_LIMIT_MARK);
+}
+/** A value comfortably above `needed` (the next power of two), the number a fix suggests. */
+function suggestedLimit(needed) {
+    if (!Number.isFinite(needed) || needed < 1)
+        return 1;
+    return 2 ** Math.ceil(Math.log2(needed + 1));
+}
+/** The fix of a limit hit: the config lines that raise it (`needed`: what this input would take). */
+function raiseLimitFix(limit, needed) {
+    return `If this is legitimate, raise the limit in the lockgate config (.github/lockgate.yml unless you point elsewhere):\nlimits:\n  ${LIMIT_KEYS[limit]}: ${suggestedLimit(needed)}`;
 }
 
 ;// CONCATENATED MODULE: external "node:util"
@@ -23524,29 +23596,6 @@ function dropUndefined(change) {
     return change;
 }
 
-;// CONCATENATED MODULE: ./src/settings/limits.ts
-const LIMIT_KEYS = {
-    maxFileBytes: 'max-file-bytes',
-    maxPackagesPerLock: 'max-packages-per-lock',
-    maxYamlAliases: 'max-yaml-aliases',
-    maxRenderedFindings: 'max-rendered-findings',
-};
-/** Marks an `unreadable` reason (src/source/git.ts) as a hit of `limits.max-file-bytes`. */
-const FILE_SIZE_LIMIT_MARK = `(limits.${LIMIT_KEYS.maxFileBytes})`;
-function isFileSizeLimitReason(reason) {
-    return typeof reason === 'string' && reason.includes(FILE_SIZE_LIMIT_MARK);
-}
-/** A value comfortably above `needed` (the next power of two), the number a fix suggests. */
-function suggestedLimit(needed) {
-    if (!Number.isFinite(needed) || needed < 1)
-        return 1;
-    return 2 ** Math.ceil(Math.log2(needed + 1));
-}
-/** The fix of a limit hit: the config lines that raise it (`needed`: what this input would take). */
-function raiseLimitFix(limit, needed) {
-    return `If this is legitimate, raise the limit in the lockgate config (.github/lockgate.yml unless you point elsewhere):\nlimits:\n  ${LIMIT_KEYS[limit]}: ${suggestedLimit(needed)}`;
-}
-
 ;// CONCATENATED MODULE: ./src/uv/pyproject.ts
 
 
@@ -23711,6 +23760,9 @@ function loadUvProjects(files, limits, options = {}) {
             root: rootDir,
             rootPyproject: root,
             members: membersByRoot.get(rootDir) ?? [],
+            // Every other pyproject of the repo: uv re-reads an in-repo path dependency's metadata,
+            // so lock-out-of-sync looks them up by folder (only the ones a source names are used).
+            pathProjects: [...pyprojects.values()].filter((p) => p !== root && !(membersByRoot.get(rootDir) ?? []).includes(p)),
             lock: null,
             lockFile,
             lockState: 'missing',
@@ -24095,7 +24147,9 @@ function resolveAliasesInPlace(doc, limits, posAt) {
     let aliasCount = 0;
     let problem = null;
     const at = (node) => {
-        const range = node.range;
+        // A Pair has no range of its own: its key (or value) says where it is.
+        const ranged = (0,dist/* isPair */.tO)(node) ? (node.key ?? node.value) : node;
+        const range = ranged?.range;
         return posAt(range ? range[0] : 0);
     };
     const bind = (node, depth) => {
@@ -24212,6 +24266,7 @@ function resolveAliasesInPlace(doc, limits, posAt) {
 
 
 
+const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes is never parsed, whatever the limits say: split the file (reusable workflows, composite actions).`;
 /**
  * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
  * anywhere (composite, Docker and JavaScript actions), `.github/dependabot.yml|yaml`.
@@ -24234,13 +24289,14 @@ function loadWorkflows(files, limits) {
         const text = files.texts?.get(path);
         if (unreadable !== undefined || typeof text !== 'string') {
             const overLimit = isFileSizeLimitReason(unreadable);
+            const size = overLimit ? Number(/^(\d+) bytes/.exec(unreadable)?.[1] ?? 0) : 0;
             invalid.push(makeFinding({
                 rule: 'invalid-file',
                 severity: 'error',
                 file: path,
                 line: 1,
                 message: `This ${kind} file could not be read (${unreadable ?? 'no text was loaded'}), so it was not checked.`,
-                fix: overLimit ? raiseLimitFix('maxFileBytes', Math.min(Number(/^(\d+) bytes/.exec(unreadable)?.[1] ?? 0), MAX_WORKFLOW_BYTES)) : undefined,
+                fix: !overLimit ? undefined : size > MAX_WORKFLOW_BYTES ? TOO_LARGE_FOR_ANY_LIMIT : raiseLimitFix('maxFileBytes', size),
                 subject: overLimit ? 'yaml:too-large' : 'unreadable',
             }));
             continue;
@@ -24258,7 +24314,13 @@ function loadWorkflows(files, limits) {
             line: problem.line,
             column: problem.column,
             message: `${/[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`} Lockgate did not check this ${kind} file.`,
-            fix: problem.limit ? raiseLimitFix(problem.limit.name, problem.limit.needed) : problem.kind === 'syntax' ? 'Fix the YAML at this line (GitHub rejects the file too).' : undefined,
+            fix: problem.limit
+                ? raiseLimitFix(problem.limit.name, problem.limit.needed)
+                : problem.kind === 'too-large'
+                    ? TOO_LARGE_FOR_ANY_LIMIT
+                    : problem.kind === 'syntax'
+                        ? 'Fix the YAML at this line (GitHub rejects the file too).'
+                        : undefined,
             subject: `yaml:${problem.kind}`,
         }));
     }
@@ -24270,6 +24332,7 @@ function loadWorkflows(files, limits) {
  * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
+
 
 
 
@@ -24296,6 +24359,19 @@ function loadConfig(settings, head, base, log) {
     if (from === base && head.texts.get(file) !== text)
         log.push(`${file} changes in this change; the base version applies until it is merged.`);
     return applyConfig(settings, parseConfig(file, text, KNOWN_RULES));
+}
+/** The revision without the files the config excludes (fixtures, examples): they are not read at all. */
+function withoutExcluded(files, globs) {
+    if (globs.length === 0)
+        return files;
+    const patterns = globs.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
+    const kept = (path) => !patterns.some((re) => re.test(path));
+    return {
+        ...files,
+        paths: files.paths.filter(kept),
+        texts: new Map([...files.texts].filter(([path]) => kept(path))),
+        unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
+    };
 }
 function inScope(path, scope) {
     return scope === '' || path === scope || path.startsWith(`${scope}/`);
@@ -24353,9 +24429,16 @@ function readRevisions(settings) {
 }
 async function runLockgate(initial) {
     const log = [];
-    const { head, base } = readRevisions(initial);
+    let { head, base } = readRevisions(initial);
     const settings = loadConfig(initial, head, base, log);
     const limits = settings.config.limits;
+    // The files were read under the default size limit, before the config was known: a config that
+    // raises limits.max-file-bytes needs the files that hit the default read again.
+    if (limits.maxFileBytes > initial.config.limits.maxFileBytes && [head, base].some((files) => files !== null && [...files.unreadable.values()].some(isFileSizeLimitReason))) {
+        ({ head, base } = readRevisions(settings));
+    }
+    head = withoutExcluded(head, settings.config.exclude);
+    base = base && withoutExcluded(base, settings.config.exclude);
     const headUv = loadUvProjects(head, limits);
     const baseUv = base ? loadUvProjects(base, limits) : null;
     const headWorkflows = loadWorkflows(head, limits);
@@ -24427,9 +24510,18 @@ function workflowCommand(finding) {
     const text = finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message;
     return `::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(text)}`;
 }
-/** `--format github`: one command per finding, most severe first, and a closing total. */
-function renderGithub(report) {
-    const lines = [...report.findings].sort(compareFindings).map(workflowCommand);
+/**
+ * `--format github`: one command per finding, most severe first, and a closing total. Over
+ * `maxFindings`, the rest are counted in one notice that names the limit (JSON and SARIF carry all).
+ */
+function renderGithub(report, options = {}) {
+    const sorted = [...report.findings].sort(compareFindings);
+    const max = options.maxFindings ?? Infinity;
+    const lines = sorted.slice(0, max).map(workflowCommand);
+    if (sorted.length > max) {
+        const more = sorted.length - max;
+        lines.push(`::notice title=${escapeProperty('lockgate limits')}::${escapeData(`${more} more ${more === 1 ? 'finding is' : 'findings are'} not annotated: limits.max-rendered-findings is ${max}. Every finding is in the JSON and SARIF reports (--format json, --format sarif); to annotate more, set limits: max-rendered-findings in the lockgate config.`)}`);
+    }
     const { error, warning, notice } = report.counts;
     lines.push(`lockgate: ${error} errors, ${warning} warnings, ${notice} notices`);
     return `${lines.join('\n')}\n`;
@@ -24784,7 +24876,10 @@ function renderMarkdown(result, options) {
         left.push(`${waivedFit.omitted} waived ${waivedFit.omitted === 1 ? 'finding' : 'findings'}`);
     const footer = [];
     if (left.length > 0) {
-        footer.push(`**${left.join(', ')} not shown here** (size limit).` + (reportPath ? ` The full JSON report is ${reportPath} (output \`report-json\`).` : ''));
+        const why = cappedOut > 0
+            ? `limits.max-rendered-findings is ${limit}${findingsFit.omitted + changesFit.omitted + waivedFit.omitted > 0 ? ', and the size limit' : ''}; set \`limits: max-rendered-findings\` in the lockgate config to list more`
+            : 'size limit';
+        footer.push(`**${left.join(', ')} not shown here** (${why}).` + (reportPath ? ` The full JSON report is ${reportPath} (output \`report-json\`).` : ''));
     }
     else if (reportPath) {
         footer.push(`Full JSON report: ${reportPath} (output \`report-json\`).`);
@@ -24816,7 +24911,7 @@ function hardTruncate(text, maxBytes) {
 const RULE_DOCS = {
     "add-bounds-not-exact": "# add-bounds-not-exact\n\nDefault severity: **notice**.\n\n`uv add` is not configured to write exact `==` pins.\n\n## What it reports\n\nA uv project whose settings (root `uv.toml`, else root `[tool.uv]`) do not set\n`add-bounds = \"exact\"`: unset (uv writes `>=x`), `\"lower\"`, `\"major\"` or `\"minor\"`.\n\n## Why\n\nThe lock pins every version, but the dependency list decides where `uv lock --upgrade` and\nupdate bots may go. With `>=` bounds a dependency can move to any later release in a change that\ntouches only `uv.lock`. With `==`, every upgrade also changes `pyproject.toml`, where reviewers\nlook. uv itself calls `exact` \"not recommended\" because the lock already pins; this is a notice,\nfor teams that want upgrades to be explicit.\n\n## How to fix\n\n```toml\n[tool.uv]\nadd-bounds = \"exact\"\n```\n\n(`add-bounds` is stable since uv 0.10.0.) Existing requirements are not rewritten; see\n`unpinned-requirement` for those.\n\n## How to ignore\n\nSwitch the rule off in the config (`rules: { add-bounds-not-exact: off }`), or a config `ignore:`\nentry with a reason and `until`, or `# lockgate: ignore[add-bounds-not-exact]` on the\n`[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 notice add-bounds-not-exact: add-bounds is not set, so `uv add` writes `>=`\nlower bounds: a direct dependency then moves to whatever `uv lock --upgrade` picks.\n```\n",
     "artipacked": "# artipacked\n\nDefault severity: **warning**.\n\nactions/checkout persists the token in .git/config.\n\n## What it reports\n\nEvery `actions/checkout` step (any ref, in workflows and composite actions) without a\n`persist-credentials` input. The finding points at the `uses:` value. When a later step of the same\njob uploads the whole workspace with `actions/upload-artifact` (`path: .`, `./`, `..` or\n`${{ github.workspace }}`), the message says so: the token then ships inside the artifact.\n\nNot reported: `persist-credentials: false` (or `\"false\"`), an explicit `persist-credentials: true`\n(a deliberate choice for a job that pushes), and an expression (cannot be judged statically). This\nmatches zizmor's `artipacked` in its default persona.\n\n## Why\n\nBy default `actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` so later `git`\ncommands can push. Every later step, every action and every tool the job runs can read that file,\nand anything that archives or uploads the checkout (an artifact, a cache, a built sdist that\nincludes `.git`) carries the token out of the job. Most jobs never push.\n\n## How to fix\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n```\n\nA job that must push can pass the token to that one command instead\n(`git push https://x-access-token:${GITHUB_TOKEN}@github.com/…`), or set\n`persist-credentials: true` explicitly, which lockgate accepts as a decision.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[artipacked] this job pushes the changelog commit\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: artipacked\n    path: .github/workflows/bump.yml\n    until: 2027-01-31\n    reason: pushes the version bump commit\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: make\n```\n\n```\nwarning[artipacked] .github/workflows/ci.yml:8:15\n  This checkout in job build leaves the job's GITHUB_TOKEN in .git/config for every later step\n  (persist-credentials defaults to true); any later step, action or uploaded artifact can read it.\n  fix: Add to this step:\n  with:\n    persist-credentials: false\n```\n",
-    "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n```\n",
+    "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n```\n",
     "cooldown": "# cooldown\n\nDefault severity: **error**.\n\nA newly locked version is younger than the cooldown, or breaks the lock's own exclude-newer.\n\n## What it reports\n\n1. **A release too young.** Every entry this change brings into `uv.lock` (a new package, a new\n   version, or new files for the same version) whose youngest *new* file was uploaded less than\n   the cooldown before now. The cooldown is the larger of lockgate's setting (`cooldown-days`\n   input, `--cooldown`, or `cooldown.days` in the config; 7 by default) and the project's own\n   relative `exclude-newer` (`\"7 days\"`, `\"1 week\"`, `\"P7D\"`, …; a package's own\n   `exclude-newer-package` span replaces the global one, as in uv). The message gives the upload\n   time, the age, the cooldown, and **the date the version becomes eligible**.\n2. **The lock breaks its own exclude-newer.** A registry file in the lock uploaded after the\n   cutoff the lock records in `[options]`: an absolute `exclude-newer`, or, for a relative one\n   (`exclude-newer-span`, the `0001-01-01T00:00:00Z` sentinel written by uv 0.11.8 and later),\n   the head commit's time minus the span. `[options.exclude-newer-package]` entries beat the\n   global value. uv never picks such a file, so the entry was written by hand or by a tool that\n   ignored the project's settings. Every locked package is checked, so adding `exclude-newer`\n   without re-locking is caught too; the finding is *introduced* unless base had the same breach.\n\nUpload times come from the lock (`upload-time`, uv 0.6.15 and later). Online, the package index\nis asked as well, and its time wins when it is later than the lock's: the lock is text anyone in\nthe change can edit. Entries that cannot be dated are `cooldown-unverified`.\n\nExemptions are reported as **waived**, not hidden: a `cooldown.exempt` entry in the config (with\na reason and an expiry; an expired one no longer waives, and the finding says so), or the\nproject's own `exclude-newer-package = { name = false }`. An exemption does not waive a breach\nof the lock's own cutoff.\n\n## Why\n\nMost malicious releases are found and removed from PyPI within hours to a few days. A cooldown\nkeeps them out of the lock until then. uv's `exclude-newer` applies it only when uv resolves;\nDependabot's and Renovate's cooldowns only to their own pull requests. A lock edited by hand, by\nanother tool, or by a contributor without the project's settings gets neither. lockgate checks\nthe lock itself on every change, whoever wrote it.\n\n## How to fix\n\nWait until the date in the message and re-run, or keep the previous version:\n\n```sh\nuv lock --upgrade-package 'httpx==0.27.2'\n```\n\nFor a breach of the lock's own cutoff, re-resolve under the project's settings:\n\n```sh\nuv lock --upgrade-package httpx\n```\n\nIf the release cannot wait (a security fix), exempt it with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: httpx\n      until: 2026-12-06\n      reason: fixes CVE-2026-1234, reviewed by @alice\n```\n\nTo let uv itself take a newer file of one package, give it its own cutoff:\n\n```toml\n[tool.uv.exclude-newer-package]\nhttpx = \"2026-12-01T00:00:00Z\"\n```\n\n## How to ignore\n\nPrefer a `cooldown.exempt` entry (above): it is reported as waived and expires. A config\n`ignore:` entry with a reason and `until` also works, or `# lockgate: ignore[cooldown]` on the\nline above the package in `uv.lock` (lost on the next `uv lock`).\n\n## Example\n\n```\nuv.lock:82 error cooldown: idna 3.16 was uploaded 2026-11-23 09:14 UTC, 3.1 days ago, inside the\ncooldown of 7 days; it becomes eligible on 2026-11-30 09:15 UTC. Most malicious releases are found\nand removed within days, so a release this young has not had that time.\n  fix: Wait until 2026-11-30 09:15 UTC and re-run; or keep the previous version:\n  uv lock --upgrade-package idna==3.15; or, if this release cannot wait, exempt it …\n```\n",
     "curl-pipe-shell": "# curl-pipe-shell\n\nDefault severity: **warning**.\n\nA workflow pipes a download into a shell or interpreter.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions), a download run as code without being checked:\n\n- `curl …` or `wget -O- …` (also `irm` / `iwr` in PowerShell) piped into a program that runs its\n  standard input: `sh`, `bash`, `zsh`, `sudo -E bash -`, `sh -s -- -y`, `python3 -`, `perl`,\n  `ruby`, `node`, `iex`; stages in between (`| tee log |`) do not matter;\n- `bash <(curl …)`, `source <(curl …)`, `sh -c \"$(curl …)\"`, `eval \"$(wget -O- …)\"`;\n- the same inside `bash -c '…'` or `powershell -c \"…\"`.\n\nNot reported: a download piped into a program that reads it as data (`| jq`, `| python -c \"…\"`,\n`| python -m json.tool`, `| bash -c '…'`); a download saved to a file (`curl -o`, plain `wget`);\nURLs that name immutable content (`https://raw.githubusercontent.com/{owner}/{repo}/{40-hex sha}/…`).\nDownloading to a file and running it later is not reported either: that is where a checksum check\nbelongs. The finding points at the line where the command starts.\n\n## Why\n\nThe script runs with the job's token and secrets, and nobody reviewed the bytes: whoever controls\nthe URL, its CDN, a DNS answer or a compromised release can change them between two runs. A partial\ndownload can even run half a script. Installers such as `https://astral.sh/uv/install.sh` are\nconvenient, but the job trusts a moving target.\n\n## How to fix\n\nUse a pinned action when there is one (for uv, `astral-sh/setup-uv`, pinned by SHA, which verifies\nchecksums). Otherwise download to a file, check it against a hash you recorded, then run it:\n\n```sh\ncurl -fsSLo install.sh https://example.com/install.sh\necho \"<sha256>  install.sh\" | sha256sum -c -\nsh install.sh\n```\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[curl-pipe-shell] vendor installer, verified by its own signature check\n          curl -fsSL https://example.com/install.sh | sh\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: curl-pipe-shell\n    path: .github/workflows/bench.yml\n    until: 2027-01-01\n    reason: benchmark runner, replaced by a pinned action next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -LsSf https://astral.sh/uv/install.sh | sh\n      - run: uv sync --locked\n```\n\n```\nwarning[curl-pipe-shell] .github/workflows/ci.yml:8\n  `curl -LsSf https://astral.sh/uv/install.sh | sh` downloads https://astral.sh/uv/install.sh and runs\n  it (piped into sh) without checking what was downloaded: whoever controls that URL, or its CDN, runs\n  code in this job.\n  fix: uses: astral-sh/setup-uv@<sha> # <tag>   (installs uv with checksum verification), instead of the install script\n```\n",
     "dangerous-trigger": "# dangerous-trigger\n\nDefault severity: **error**.\n\nA workflow runs on pull_request_target or workflow_run.\n\n## What it reports\n\nA workflow whose `on:` names `pull_request_target` or `workflow_run`, in any form (`on: x`,\n`on: [a, x]`, or a key under `on:`). The finding points at the trigger's name. One finding a trigger.\n\nThe message says when the workflow also brings the untrusted code into the job, the worst case:\n- an `actions/checkout` whose `ref:` or `repository:` names the pull request's head\n  (`github.event.pull_request.head.*`, `github.head_ref`, `…merge_commit_sha`, `refs/pull/…`) or,\n  under `workflow_run`, the triggering run's head (`github.event.workflow_run.head_sha`,\n  `head_branch`, …);\n- a `run:` line that does `gh pr checkout`, or `git fetch|checkout|switch|pull|worktree` of such a\n  ref (`pull/${PR}/head` included);\n- a checkout of a step or job output whose name contains `head` (`needs.x.outputs.head_sha`): likely\n  the same thing passed along, reported as \"appears to\".\n\nLike zizmor's `dangerous-triggers`, one shape is not reported: a workflow whose only job is a single\n`actions/labeler` step, the documented use of `pull_request_target`.\n\n## Why\n\nBoth triggers run in the context of the base repository: with its secrets and, unless\n`permissions:` says otherwise, a `GITHUB_TOKEN` that can write, even when a fork's pull request\nstarted them. `pull_request` from a fork gets neither. So any fork-controlled input that reaches\nthese workflows (the PR title, a branch name, an artifact of the triggering run, and above all the\nPR's code: its build scripts, test files, `pyproject.toml` build backend) runs with those\nprivileges. Checking out the PR head in a `pull_request_target` workflow and then installing or\ntesting it is the classic \"pwn request\".\n\n## How to fix\n\n- Use `pull_request` when the job needs no secrets and no write access: rename the key under `on:`.\n- If the job must comment, label or otherwise write, keep `pull_request_target` but never check out,\n  build or run the pull request's code in it; read only the event payload, and keep `permissions:`\n  to the scopes it writes.\n- For `workflow_run`, treat everything from the triggering run (artifacts, branch names, its code)\n  as untrusted data, and check\n  `github.event.workflow_run.head_repository.full_name == github.repository` before using it.\n\n## How to ignore\n\nOn the trigger's line or the line above it, with the reason:\n\n```yaml\non:\n  # lockgate: ignore[dangerous-trigger] reads the payload only, never checks out the PR\n  pull_request_target:\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dangerous-trigger\n    path: .github/workflows/label.yml\n    until: 2027-01-31\n    reason: labels PRs from the payload; no checkout\n```\n\n## Example\n\n```yaml\non:\n  pull_request_target:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: uv run pytest\n```\n\n```\nerror[dangerous-trigger] .github/workflows/test.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks with the base repository's\n  secrets and a token that can write, … Worst case: line 9 (ref: ${{ github.event.pull_request.head.sha }})\n  brings the pull request's code into the job, where anything that runs it runs attacker code with\n  those privileges.\n```\n",
@@ -24830,7 +24925,7 @@ const RULE_DOCS = {
     "invalid-file": "# invalid-file\n\nDefault severity: **error** (a file that cannot be used), **notice** (a lock with more packages\nthan `limits: max-packages-per-lock`: the rest were not checked).\n\nA file lockgate must read cannot be read or parsed.\n\n## What it reports\n\nA `pyproject.toml`, `uv.lock`, `uv.toml`, workflow, action or dependabot file that lockgate needs and\ncannot use, at the line the parser names:\n\n- the file cannot be read: larger than `limits: max-file-bytes`, not UTF-8, a symlink out of the\n  repository;\n- TOML or YAML syntax errors (with the parser's line and column);\n- a `uv.lock` that uv itself refuses to read: an unsupported `version`, a package without a name\n  or a source, a registry package without a version, the same package twice, a git source without\n  its full commit hash (`#<sha>`), a dependency on a package the lock does not contain (or a short\n  `{ name = \"x\" }` edge when `x` is locked several times);\n- workflow files that are not usable (see the workflow loader).\n\nLockgate does not check what it cannot read, so the rest of the file's findings are missing until\nit is fixed.\n\n## Why\n\nA file that cannot be read cannot be checked: a broken lock would otherwise pass the gate silently.\nuv rejects the same locks (`uv sync --locked` fails on them), so the project is broken too.\n\n## How to fix\n\nFor TOML syntax errors, fix the line named. For a lock uv rejects, regenerate it:\n\n```sh\nuv lock\n```\n\nFor a file over the size limit, raise it in the config if the file is legitimate:\n\n```yaml\n# .github/lockgate.yml\nlimits:\n  max-file-bytes: 134217728\n```\n\n## How to ignore\n\nA config entry with a reason and an expiry (the file cannot carry an inline comment lockgate can\nread):\n\n```yaml\nignore:\n  - rule: invalid-file\n    path: tests/fixtures/broken/uv.lock\n    reason: deliberately broken test input\n    until: 2027-01-01\n```\n\n## Example\n\n```\nuv.lock:42 error invalid-file: uv.lock has git package `idna` whose source does not end in the full\ncommit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.\nfix: Regenerate the lock with `uv lock` and commit it.\n```\n",
     "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA uv project with dependencies has no uv.lock.\n\n## What it reports\n\nA uv project (workspace root) that declares dependencies (`project.dependencies`,\n`optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`, or dynamic\ndependencies) in its root or a member, and has no `uv.lock` beside the root `pyproject.toml`. The\nfinding points at the `dependencies` line of the first pyproject that declares some.\n\nA project counts as a uv project when it has `[tool.uv]` (including a workspace table), a `uv.toml`,\nor when the repository's workflows run uv project commands (`uv sync`, `uv run`, `uv lock`,\n`uv export`, `uv add`, `uv remove`, `uv tree`) at the repository root, or in its directory (named\nin the workflow). `uv pip` and `uvx` do not count. Projects managed by another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nare not uv projects. A lock that exists but cannot be read is an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
     "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
-    "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
+    "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\nOnline, lockgate does not contact an index that only the pull request names (see\n[cooldown-unverified](cooldown-unverified.md)): its packages stay unverified until the index is\nmerged or named by the `index-url` input.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
     "pip-unhashed": "# pip-unhashed\n\nDefault severity: **warning**.\n\nA workflow installs packages without hashes or pinned versions.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions):\n\n- `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` and\n  `uv pip install` / `uv pip sync` without `--require-hashes`, when they install\n  - packages from the index (`pip install requests`, `pip install httpx==0.28.1`: a version pin is\n    not a hash),\n  - a requirements file (`-r requirements.txt`, `uv pip sync requirements.txt`): lockgate does not\n    read that file from the workflow, and pip checks every hash only with `--require-hashes`\n    (a `pylock.toml` always carries hashes and is not reported),\n  - the local project (`.`, `-e .[dev]`, `./pkg`) without `--no-deps`: its dependencies are\n    resolved from the index without hashes.\n- `uvx pkg`, `uv tool run pkg`, `uv tool install pkg`, `pipx install pkg`, `pipx run pkg` without a\n  pinned version: `pkg==1.2.3`, `pkg@1.2.3`, `--from 'pkg==1.2.3'`, `--spec pkg==1.2.3`, or a git\n  URL at a full commit SHA. `pkg@latest` and ranges (`tox>=4`) are reported.\n\nNot reported: installs with `--require-hashes`; `--no-index` installs (nothing comes from an index);\nbuilt files on disk (`dist/*.whl`, `./dist/pkg-1.0.tar.gz`); URLs with `#sha256=`; arguments that are\nshell variables (`\"$WHEEL\"`) or expressions, whose value is unknown here; and upgrading the installer\nitself alone (`pip install -U pip`, `pip setuptools wheel`), which nearly every job does and which\nthis rule would only turn into noise. The finding points at the line of the command.\n\n## Why\n\nAn install without hashes takes whatever file the index serves at that moment: a compromised\nmaintainer account, a hijacked project name or a malicious new release goes straight into the job,\nwith its token and secrets. A hash pins the exact file that was reviewed. For uv projects the\nlock already has every hash: `uv sync --locked` uses them.\n\n## How to fix\n\nFor the project's own dependencies, use the lock:\n\n```yaml\n      - run: uv sync --locked\n```\n\nFor a separate tool set, export hashed requirements and require them:\n\n```sh\nuv export --format requirements-txt --locked -o requirements.txt   # or: uv pip compile --generate-hashes\npip install --require-hashes -r requirements.txt\n```\n\nFor tools, pin the version: `uvx ruff@0.6.9 check .`, `uv tool install pre-commit==4.0.1`,\n`pipx install poetry==1.8.3`.\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[pip-unhashed] tests installing from the live index on purpose\n          pip install requests\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: pip-unhashed\n    path: .github/workflows/docs.yml\n    until: 2027-01-01\n    reason: docs build moves to uv sync --locked next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install ruff\n      - run: ruff check .\n```\n\n```\nwarning[pip-unhashed] .github/workflows/ci.yml:8\n  This pip install installs ruff from the index with no hash to check, so a replaced or newly\n  published file would be installed unnoticed.\n  fix: uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt\n```\n",
     "ref-version-mismatch": "# ref-version-mismatch\n\nDefault severity: **warning**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA's version comment names a tag that points elsewhere.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA whose comment on the same line names a version (`# v4.2.2`,\n`# tag=v4.2.2`, `# version: 4.2.2`, the forms pinning tools write) when GitHub says that tag is at\nanother commit, or has no such tag. The message names the commit the tag is at and the tag(s) the\npinned commit really carries.\n\nA comment naming a moving major tag (`# v4`) is accepted when the pinned commit carries a release of\nthat series (`v4.1.0`): the comment is then true, only less precise. Comments without a digit\n(`# main`, `# see issue`) are not version claims and are not checked. When GitHub could not be asked\n(offline, rate limit, budget), nothing is reported.\n\n## Why\n\nReviewers read the comment, not the 40 hex digits. A mismatched comment hides what really runs: an\nold release with known bugs, or a commit that was never released at all, presented as the version\neveryone expects. A pull request that changes the SHA but keeps the comment is the classic way to\nslip a different commit past review.\n\n## How to fix\n\nDecide which is right, the commit or the comment. The finding's `fix` gives both lines:\n\n```yaml\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0   (run the version the comment named)\n```\n\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[ref-version-mismatch] patched fork of the release, see #123\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v2.1.0\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: ref-version-mismatch\n    path: .github/workflows/release.yml\n    until: 2027-01-01\n    reason: comment fixed with the next dependency update\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.1.0\n```\n\n```\nwarning[ref-version-mismatch] .github/workflows/ci.yml:8:15\n  The comment says v4.1.0, but v4.1.0 of actions/cache is commit 777777777777; the pinned commit\n  0c45773b623b is v4.0.2. The comment misleads reviewers about the code that runs.\n  fix: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n```\n",
     "sdist-only": "# sdist-only\n\nDefault severity: **warning**.\n\nA newly locked registry package has only an sdist: installing it runs its build code.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (new, or at a new version) whose entry has\nan `sdist` and no `wheels`. The finding points at the package's `[[package]]` line in `uv.lock`.\n\nNot reported: packages with at least one wheel (even if none fits every platform), packages from\ngit, URL, path or workspace sources (they are built from source by design), and packages uv is told\nnot to build: `no-build = true`, or the package listed in `no-build-package`, in the settings uv\nreads (the root `uv.toml`, else `[tool.uv]` of the root `pyproject.toml`). A package that was\nalready sdist-only at base and is only upgraded is reported with `introduced: false`.\n\n## Why\n\nA wheel is unpacked; a source distribution is built, and building runs the package's own code:\n`setup.py`, or the build backend and hooks its `pyproject.toml` names. That code runs on every\ndeveloper machine and CI job that installs the package, before anything imports it, with their\ncredentials and network access. Malicious packages often ship only an sdist for exactly this\nreason, and a new version that drops its wheels is worth a look even for a package you trust.\n\n## How to fix\n\nPick a version that publishes wheels (`uv add 'name>=X'`, then `uv lock`), or make uv refuse to\nbuild it, so that installing fails instead of running build code:\n\n```toml\n[tool.uv]\nno-build-package = [\"name\"]\n```\n\nor refuse every build:\n\n```toml\n[tool.uv]\nno-build = true\n```\n\n(In `uv.toml` the same keys go at the top level.)\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so an inline `# lockgate: ignore[sdist-only]` comment on\nthe `[[package]]` line (or the line above it) only lasts until the next lock. Use a config ignore\nwith a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: sdist-only\n    package: pycrypto\n    until: 2027-01-31\n    reason: pure-Python sdist, build reviewed; replacing it in Q1\n```\n\n## Example\n\n```text\nuv.lock:32 warning sdist-only: \"buildme\" 1.0 is locked with a source distribution and no wheel:\ninstalling it builds it, and building runs the package's own code (its setup script or build\nbackend) on every machine that installs it.\nfix: Pick a version of \"buildme\" that publishes wheels, or make uv refuse to build it: add\nno-build-package = [\"buildme\"] under [tool.uv] in pyproject.toml (or no-build = true to refuse\nevery build), then run `uv lock`.\n```\n",
@@ -25000,9 +25095,9 @@ function main_render(result, settings, toTerminal) {
         case 'sarif':
             return renderSarif(result.report);
         case 'markdown':
-            return renderMarkdown(result, { maxBytes: 1024 * 1024 });
+            return renderMarkdown(result, { maxBytes: 1024 * 1024, maxFindings: settings.config.limits.maxRenderedFindings });
         case 'github':
-            return renderGithub(result.report);
+            return renderGithub(result.report, { maxFindings: settings.config.limits.maxRenderedFindings });
         case 'text':
             return renderText(result.report, { color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb' });
     }

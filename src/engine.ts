@@ -3,7 +3,7 @@
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
 import { compareFindings, makeFinding, type Finding, type WaivedFinding } from './findings.js';
-import { applyPolicy } from './policy/policy.js';
+import { applyPolicy, globToRegExp } from './policy/policy.js';
 import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './registry/types.js';
 import type { Report, RunResult } from './report/types.js';
@@ -32,6 +32,19 @@ function loadConfig(settings: Settings, head: SourceFiles, base: SourceFiles | n
   if (text === undefined) return settings;
   if (from === base && head.texts.get(file) !== text) log.push(`${file} changes in this change; the base version applies until it is merged.`);
   return applyConfig(settings, parseConfig(file, text, KNOWN_RULES));
+}
+
+/** The revision without the files the config excludes (fixtures, examples): they are not read at all. */
+function withoutExcluded(files: SourceFiles, globs: string[]): SourceFiles {
+  if (globs.length === 0) return files;
+  const patterns = globs.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
+  const kept = (path: string) => !patterns.some((re) => re.test(path));
+  return {
+    ...files,
+    paths: files.paths.filter(kept),
+    texts: new Map([...files.texts].filter(([path]) => kept(path))),
+    unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
+  };
 }
 
 function inScope(path: string, scope: string): boolean {
@@ -108,6 +121,8 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   if (limits.maxFileBytes > initial.config.limits.maxFileBytes && [head, base].some((files) => files !== null && [...files.unreadable.values()].some(isFileSizeLimitReason))) {
     ({ head, base } = readRevisions(settings));
   }
+  head = withoutExcluded(head, settings.config.exclude);
+  base = base && withoutExcluded(base, settings.config.exclude);
 
   const headUv = loadUvProjects(head, limits);
   const baseUv = base ? loadUvProjects(base, limits) : null;

@@ -14,6 +14,7 @@ export function defaultConfig(): LockgateConfig {
     typosquat: { allow: [], top: 5000 },
     requirements: { pin: 'direct' },
     limits: { ...DEFAULT_LIMITS },
+    exclude: [],
   };
 }
 
@@ -38,7 +39,7 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
   const config = defaultConfig();
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
-  if (!isMap(root)) fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits)');
+  if (!isMap(root)) fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)');
 
   const mapEntries = (node: unknown, where: string): [string, Node, Node | null][] => {
     if (!isMap(node)) fail(node, `${where} must be a mapping`);
@@ -147,8 +148,17 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           else fail(k, `unknown key limits.${key} (expected max-file-bytes, max-packages-per-lock, max-yaml-aliases, max-rendered-findings)`);
         }
         break;
+      case 'exclude':
+        config.exclude = stringList(value, 'exclude');
+        for (const glob of config.exclude) {
+          if (glob === '' || glob.startsWith('/') || glob.split('/').includes('..')) fail(value, `exclude: "${glob}" must be a repo-relative path or glob`);
+          if (/^\.github\/(workflows\/|dependabot\.ya?ml$|lockgate\.ya?ml$)/.test(glob) || glob === '**' || glob === '*' || glob === '**/*') {
+            fail(value, `exclude: "${glob}" would hide the repository's own workflows or config; exclude test fixtures and examples only`);
+          }
+        }
+        break;
       default:
-        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits)`);
+        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)`);
     }
   }
   return config;

@@ -31,6 +31,8 @@ export interface LockgateConfig {
   /** Which direct dependencies `unpinned-requirement` asks to pin with `==`. */
   requirements: { pin: 'none' | 'direct' | 'all' };
   limits: Limits;
+  /** Path globs lockgate does not read at all (test fixtures, vendored examples). */
+  exclude: string[];
 }
 
 export interface Limits {
