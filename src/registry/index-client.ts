@@ -15,6 +15,7 @@ import { redactUrl } from './index-facts.js';
 import type { IndexFile, IndexLookup } from './types.js';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+export const DEFAULT_INDEX_CONCURRENCY = 32;
 /** Less time than this left in the budget: do not start a request. */
 const MIN_USEFUL_MS = 20;
 const SIMPLE_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01`;
@@ -22,7 +23,11 @@ const SIMPLE_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2
 export interface IndexClientOptions {
   /** Total time for every request of the run, in ms; after it, look-ups answer with an error at once. */
   budgetMs: number;
-  /** Requests in flight at once. */
+  /**
+   * Requests in flight at once (default 32). Each look-up is one small page, so a run is bound by
+   * round trips: 300 introduced packages at 50 ms take 10 rounds (0.5 s) at 32, 38 rounds at 8.
+   * uv itself fetches with 50 at once (UV_CONCURRENT_DOWNLOADS).
+   */
   concurrency?: number;
   /** One attempt (headers and body), in ms. */
   timeoutMs?: number;
@@ -152,7 +157,7 @@ export class IndexClient {
     this.log = options.log ?? (() => {});
     this.options = {
       budgetMs: Math.max(0, options.budgetMs),
-      concurrency: Math.max(1, options.concurrency ?? 8),
+      concurrency: Math.max(1, options.concurrency ?? DEFAULT_INDEX_CONCURRENCY),
       timeoutMs: Math.max(1, options.timeoutMs ?? 15_000),
       retries: Math.max(0, options.retries ?? 3),
       maxRetryAfterMs: Math.max(0, options.maxRetryAfterMs ?? 30_000),
