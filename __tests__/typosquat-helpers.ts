@@ -14,6 +14,9 @@ import { LIMITS, sourceFromDir } from './uv-helpers.js';
 export const TYPOSQUAT_FIXTURES = fileURLToPath(new URL('../fixtures/typosquat/', import.meta.url));
 export const NOW = new Date('2026-11-20T12:00:00Z');
 
+/** The fixtures were written against the 5,000 most downloaded names (pystyte imitates one below). */
+export const FIXTURE_TOP = 5000;
+
 export function settingsWith(typosquat: Partial<LockgateConfig['typosquat']> = {}, extra: Partial<LockgateConfig> = {}): Settings {
   const config = defaultConfig();
   return {
@@ -29,7 +32,7 @@ export function settingsWith(typosquat: Partial<LockgateConfig['typosquat']> = {
     failOn: 'error',
     configFile: '.github/lockgate.yml',
     onlyNew: false,
-    config: { ...config, ...extra, typosquat: { ...config.typosquat, ...typosquat } },
+    config: { ...config, ...extra, typosquat: { ...config.typosquat, top: FIXTURE_TOP, ...typosquat } },
     networkBudgetMs: 10_000,
     githubApiUrl: 'https://api.github.com',
     githubToken: null,

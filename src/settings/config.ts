@@ -11,7 +11,7 @@ export function defaultConfig(): LockgateConfig {
     rules: {},
     ignore: [],
     workflows: { allowRefPin: [] },
-    typosquat: { allow: [], top: 5000 },
+    typosquat: { allow: [], top: 15000 },
     requirements: { pin: 'direct' },
     limits: { ...DEFAULT_LIMITS },
     exclude: [],

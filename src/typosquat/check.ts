@@ -15,7 +15,7 @@ import { TECHNIQUE_DESCRIPTIONS } from './techniques.js';
 
 export const RULE_ID = 'typosquat';
 /** Compare against this many of the most downloaded names unless `typosquat.top` says otherwise. */
-export const DEFAULT_TOP = 5000;
+export const DEFAULT_TOP = 15000;
 /** A package first uploaded less than this long before now is "very young". */
 export const YOUNG_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
