@@ -14,6 +14,7 @@ import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
 import { loadRevision, loadWorktree, openRepo, resolveRevision, type Repo } from './source/git.js';
+import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
@@ -124,10 +125,12 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  const headUv = loadUvProjects(head, limits);
-  const baseUv = base ? loadUvProjects(base, limits) : null;
-  const headWorkflows = loadWorkflows(head, limits);
-  const baseWorkflows = base ? loadWorkflows(base, limits) : null;
+  // Most files are the same at base and head: each distinct file is parsed once.
+  const cache = new ParseCache();
+  const headUv = loadUvProjects(head, limits, { cache });
+  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+  const headWorkflows = loadWorkflows(head, limits, { cache });
+  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
 
   const context: RuleContext = {

@@ -12,6 +12,7 @@
 import { makeFinding, type Finding } from '../findings.js';
 import { isFileSizeLimitReason, LIMIT_KEYS, raiseLimitFix } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
+import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
 import type { IndexConfig, Lock, Pyproject, UvProject } from './model.js';
 import { readLock } from './lock.js';
@@ -32,6 +33,8 @@ export interface LoadOptions {
    * the workflow files of `files` when absent.
    */
   workflowUv?: WorkflowUvUse;
+  /** Shared by the base and head loads of a run, so a file unchanged between them is parsed once. */
+  cache?: ParseCache;
 }
 
 export interface WorkflowUvUse {
@@ -54,6 +57,7 @@ function baseName(path: string): string {
 
 export function loadUvProjects(files: SourceFiles, limits: Limits, options: LoadOptions = {}): LoadedUvProjects {
   const invalid: Finding[] = [];
+  const cache = options.cache ?? new ParseCache();
   const paths = new Set<string>();
   for (const path of files.paths ?? []) paths.add(path);
   for (const path of files.texts?.keys() ?? []) paths.add(path);
@@ -93,7 +97,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (baseName(path) !== PYPROJECT) continue;
     const text = textOf(path);
     if (text === undefined) continue;
-    const parsed = parseToml(path, text);
+    const parsed = cache.get('toml', path, text, () => parseToml(path, text));
     if (!parsed.ok) {
       reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
       continue;
@@ -155,7 +159,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (hasUvToml) {
       const text = textOf(uvTomlFile);
       if (text !== undefined) {
-        const parsed = parseToml(uvTomlFile, text);
+        const parsed = cache.get('toml', uvTomlFile, text, () => parseToml(uvTomlFile, text));
         if (parsed.ok) project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
         else reportInvalid(uvTomlFile, parsed.line, `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
       }
@@ -165,7 +169,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       project.lockState = 'invalid';
       const text = textOf(lockFile);
       if (text !== undefined) {
-        const result = readLock(lockFile, text, limits);
+        const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
         if ('error' in result) {
           const syntax = result.error.message.startsWith('is not valid TOML');
           reportInvalid(

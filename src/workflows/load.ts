@@ -5,6 +5,7 @@
  */
 import { makeFinding, type Finding } from '../findings.js';
 import type { Limits } from '../settings/types.js';
+import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
 import type { WorkflowFile } from './model.js';
 import { isFileSizeLimitReason, raiseLimitFix } from '../settings/limits.js';
@@ -23,7 +24,8 @@ const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes 
  * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
  * anywhere (composite, Docker and JavaScript actions), `.github/dependabot.yml|yaml`.
  */
-export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflows {
+export function loadWorkflows(files: SourceFiles, limits: Limits, options: { cache?: ParseCache } = {}): LoadedWorkflows {
+  const cache = options.cache ?? new ParseCache();
   const workflows: WorkflowFile[] = [];
   const invalid: Finding[] = [];
   const candidates = new Set<string>();
@@ -52,7 +54,7 @@ export function loadWorkflows(files: SourceFiles, limits: Limits): LoadedWorkflo
       );
       continue;
     }
-    const outcome = parseWorkflow(path, kind, text, limits);
+    const outcome = cache.get('workflow', path, text, () => parseWorkflow(path, kind, text, limits));
     if (outcome.ok) {
       workflows.push(outcome.workflow);
       continue;
