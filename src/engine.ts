@@ -13,7 +13,7 @@ import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
-import { loadRevision, loadWorktree, openRepo, resolveRevision, type Repo } from './source/git.js';
+import { loadRevision, loadWorktree, openRepo, resolveRevision, type BlobCache, type Repo } from './source/git.js';
 import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
@@ -107,8 +107,9 @@ export function readRevisions(settings: Settings): Revisions {
   const maxBytes = settings.config.limits.maxFileBytes;
   const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
   const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
-  const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes);
-  const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes);
+  const blobs: BlobCache = new Map();
+  const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes, blobs);
+  const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes, blobs);
   return { repo, head, base };
 }
 

@@ -70,7 +70,13 @@ function symlinkTargetInRepo(linkPath: string, target: string): string | null {
   return resolved.startsWith('../') || resolved === '..' ? null : resolved;
 }
 
-export function loadRevision(repo: Repo, sha: string, maxBytes: number): SourceFiles {
+/**
+ * Decoded blobs by object id, shared by the reads of one run: base and head hold mostly the same
+ * blobs, which are then read from git and decoded once (and are the same string at both revisions).
+ */
+export type BlobCache = Map<string, { text: string } | { reason: string }>;
+
+export function loadRevision(repo: Repo, sha: string, maxBytes: number, blobCache: BlobCache = new Map()): SourceFiles {
   const entries = new Map<string, { mode: string; blob: string; size: number }>();
   const listing = git(repo.root, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha]).toString('utf8');
   for (const record of listing.split('\0')) {
@@ -99,8 +105,9 @@ export function loadRevision(repo: Repo, sha: string, maxBytes: number): SourceF
     if (entry.size > maxBytes) unreadable.set(path, tooLarge(entry.size, maxBytes));
     else wanted.set(path, entry.blob);
   }
-  if (wanted.size > 0) {
-    const blobs = [...new Set(wanted.values())];
+  const missing = [...new Set(wanted.values())].filter((blob) => !blobCache.has(blob));
+  if (missing.length > 0) {
+    const blobs = missing;
     const out = git(repo.root, ['cat-file', '--batch'], blobs.join('\n') + '\n');
     const contents = new Map<string, Buffer>();
     let offset = 0;
@@ -111,11 +118,12 @@ export function loadRevision(repo: Repo, sha: string, maxBytes: number): SourceF
       contents.set(blob, out.subarray(newline + 1, newline + 1 + size));
       offset = newline + 1 + size + 1;
     }
-    for (const [path, blob] of wanted) {
-      const decoded = decodeText(contents.get(blob) ?? Buffer.alloc(0));
-      if ('text' in decoded) texts.set(path, decoded.text);
-      else unreadable.set(path, decoded.reason);
-    }
+    for (const blob of blobs) blobCache.set(blob, decodeText(contents.get(blob) ?? Buffer.alloc(0)));
+  }
+  for (const [path, blob] of wanted) {
+    const decoded = blobCache.get(blob)!;
+    if ('text' in decoded) texts.set(path, decoded.text);
+    else unreadable.set(path, decoded.reason);
   }
   const time = new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
   return { label: sha, paths, texts, unreadable, time };
