@@ -16,6 +16,7 @@ import { RULES } from '../../src/rules/index.js';
 import type { RuleContext } from '../../src/rules/types.js';
 import { settingsFromArgv } from '../../src/settings/resolve.js';
 import type { OutputFormat, Settings } from '../../src/settings/types.js';
+import { ParseCache } from '../../src/source/parse-cache.js';
 import type { SourceFiles } from '../../src/source/types.js';
 import { pairProjects } from '../../src/uv/diff.js';
 import { loadUvProjects } from '../../src/uv/load.js';
@@ -51,10 +52,12 @@ export interface PipelineRun {
 
 export function runPipeline(head: SourceFiles, base: SourceFiles | null, settings: Settings = pipelineSettings()): PipelineRun {
   const limits = settings.config.limits;
-  const headUv = loadUvProjects(head, limits);
-  const baseUv = base ? loadUvProjects(base, limits) : null;
-  const headWorkflows = loadWorkflows(head, limits);
-  const baseWorkflows = base ? loadWorkflows(base, limits) : null;
+  // As the engine does: base and head share parsed files, so unchanged files are one object.
+  const cache = new ParseCache();
+  const headUv = loadUvProjects(head, limits, { cache });
+  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+  const headWorkflows = loadWorkflows(head, limits, { cache });
+  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects);
   const context: RuleContext = {
     settings,
