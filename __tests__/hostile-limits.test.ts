@@ -37,8 +37,8 @@ describe('limits.max-file-bytes', () => {
     ['a pyproject.toml', 'pyproject.toml'],
   ])('%s over the limit is an invalid-file error naming the limit, with the config lines that raise it', (_what, file) => {
     // The file under test is the larger of the two, so only it is over the limit.
-    const texts = file === 'uv.lock' ? { 'pyproject.toml': project.pyproject, 'uv.lock': project.lock } : { 'pyproject.toml': `${project.pyproject}#${'x'.repeat(20_000)}\n`, 'uv.lock': project.lock };
-    const size = Buffer.byteLength(texts[file]);
+    const texts: Record<string, string> = file === 'uv.lock' ? { 'pyproject.toml': project.pyproject, 'uv.lock': project.lock } : { 'pyproject.toml': `${project.pyproject}#${'x'.repeat(20_000)}\n`, 'uv.lock': project.lock };
+    const size = Buffer.byteLength(texts[file]!);
     const { stdout, code } = run({ ...texts, '.github/lockgate.yml': config(size - 1) });
     const hit = findingsOf(stdout).filter((f) => f.rule === 'invalid-file' && f.file === file);
     expect(hit).toHaveLength(1);
