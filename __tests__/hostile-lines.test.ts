@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadUvProjects } from '../src/uv/load.js';
+import { keyPath, lineOf, parseToml } from '../src/uv/toml.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { FIXTURES } from './support/fuzz-corpus.js';
 import { runPipeline, sourceFiles } from './support/pipeline.js';
@@ -57,5 +58,28 @@ describe('CRLF line endings', () => {
     const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [\n';
     const at = (t: string) => loadWorkflows(sourceFiles({ '.github/workflows/w.yml': t }), DEFAULT_LIMITS).invalid.map((f) => f.line);
     expect(at(text.replace(/\n/g, '\r\n'))).toEqual(at(text));
+  });
+});
+
+describe('a dotted key or table header of 50,000 segments (valid TOML, 100 KB)', () => {
+  // Indexing every prefix of such a key made the position index quadratic (seconds for 100 KB):
+  // only the first prefixes and the full key are indexed, so the index stays small.
+  const deep = Array.from({ length: 50_000 }, () => 'x');
+
+  it('a dotted key: a bounded index, and the key still has its line', () => {
+    const text = `[project]\nname = "a"\n${deep.join('.')} = 1\n`;
+    const result = parseToml('pyproject.toml', text);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.lines.size).toBeLessThan(200);
+    expect(result.lines.get(keyPath('project', ...deep))).toBe(3);
+    expect(lineOf(result.lines, keyPath('project', ...deep.slice(0, 100)))).toBe(3);
+  });
+
+  it('table and array-of-tables headers: a bounded index, lines of the keys inside them', () => {
+    const text = `[${deep.join('.')}]\nb = 1\n[[${deep.map(() => 'c').join('.')}]]\nd = 2\n`;
+    const result = parseToml('pyproject.toml', text);
+    if (!result.ok) throw new Error(result.message);
+    expect(result.lines.size).toBeLessThan(400);
+    expect(result.lines.get(keyPath(...deep, 'b'))).toBe(2);
   });
 });
