@@ -25,7 +25,7 @@ import {
 } from './specifiers.js';
 import { versionsEqual } from './version.js';
 import { parseExcludeNewer, parseSpan, parseTimestamp } from './exclude-newer.js';
-import { sourceKey } from './lock.js';
+import { LockedCandidates } from './lock.js';
 import { keyPath, lineOf } from './toml.js';
 import { uvSettingsOf, type UvSettingsSource } from './uv-config.js';
 import { asString, asStringArray, entriesOf, isTable, own, type Table } from './values.js';
@@ -975,12 +975,11 @@ class SyncChecker {
       if (list) list.push(pkg);
       else byName.set(pkg.name, [pkg]);
     }
+    const locked = new LockedCandidates(byName);
     const resolve = (dep: LockDependency): LockPackage | undefined => {
       const candidates = byName.get(dep.name) ?? [];
       if (candidates.length === 1) return candidates[0];
-      return candidates.find(
-        (candidate) => (dep.version === undefined || (candidate.version !== undefined && versionsEqual(candidate.version, dep.version))) && (dep.source === undefined || sourceKey(candidate.source) === sourceKey(dep.source)),
-      );
+      return locked.matching(dep.name, dep.version, dep.source)[0];
     };
 
     const indexes = this.configuredIndexes();
