@@ -854,12 +854,23 @@ class SyncChecker {
       this.undecidable(member, what, 'the project refers to its own extras and has a dynamic version; uv also accepts the flattened form a build backend writes, which lockgate does not reproduce', expected.requirements[0]!.file, expected.requirements.find((req) => req.name === options.selfName)?.line);
       return;
     }
+    // By name, in the lock's order: with thousands of differences, scanning the lists for each one
+    // was quadratic.
+    const extra = new Set(result.extra);
+    const actualByName = new Map<string, LoweredRequirement[]>();
+    for (const other of actual.requirements) {
+      if (!extra.has(other)) continue;
+      const list = actualByName.get(other.name);
+      if (list) list.push(other);
+      else actualByName.set(other.name, [other]);
+    }
+    const missingNames = new Set(result.missing.map((req) => req.name));
     for (const req of result.missing) {
-      const sameName = actual.requirements.filter((other) => other.name === req.name && result.extra.includes(other));
+      const sameName = actualByName.get(req.name) ?? [];
       this.mismatch(member, what, req.display, sameName.length ? sameName.map(describeRequirement).join(' | ') : '(not recorded)', req.file, req.line);
     }
     for (const req of result.extra) {
-      if (result.missing.some((other) => other.name === req.name)) continue;
+      if (missingNames.has(req.name)) continue;
       this.mismatch(member, what, '(absent)', describeRequirement(req), req.file, req.line);
     }
   }
