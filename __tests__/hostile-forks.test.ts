@@ -101,3 +101,16 @@ describe('a lock with 3,000 entries of one name', () => {
     expect('error' in result && result.error.message).toMatch(/without saying which of its 3000 locked entries/);
   });
 });
+
+describe('lockedEntries on a lock with thousands of names', () => {
+  it('answers from a per-lock index what a scan answers, and sees a hand-edited lock afresh', async () => {
+    const { lockedEntries } = await import('../src/uv/hardening.js');
+    const packages = Array.from({ length: 3000 }, (_, i) => entry(i % 7 === 0 ? 'Same_Name' : `p${i}`, `1.${i}`, REGISTRY));
+    const lock = { packages } as unknown as Parameters<typeof lockedEntries>[0];
+    expect(lockedEntries(lock, 'same-name').map((p) => p.version)).toEqual(packages.filter((p) => p.name === 'Same_Name').map((p) => p.version));
+    expect(lockedEntries(lock, 'p1')).toEqual([packages[1]]);
+    expect(lockedEntries(lock, 'absent')).toEqual([]);
+    packages.push(entry('late', '9', REGISTRY));
+    expect(lockedEntries(lock, 'late')).toEqual([packages.at(-1)]);
+  });
+});
