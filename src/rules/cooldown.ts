@@ -109,9 +109,12 @@ export const rule: Rule = {
       // One finding per entry: a young entry that also breaks the lock's cutoff says both. A waived
       // young entry keeps its breach separate, since an exemption does not excuse a hand-made lock.
       const told = new Set<CutoffBreach>();
+      // By package: a find per young entry was quadratic on a lock of thousands of new packages.
+      const breachOf = new Map<unknown, CutoffBreach>();
+      for (const b of breaches) if (!breachOf.has(b.pkg)) breachOf.set(b.pkg, b);
       for (const check of checks) {
         if (!check.young) continue;
-        const breach = check.waiver.waiver ? undefined : breaches.find((b) => b.pkg === check.entry.package);
+        const breach = check.waiver.waiver ? undefined : breachOf.get(check.entry.package);
         if (breach) told.add(breach);
         findings.push(youngFinding(pair, check, context, breach));
       }
