@@ -275,11 +275,16 @@ function changeSections(result: RunResult): Section[] {
     .filter((project) => project.changes.length > 0)
     .map((project) => {
       const pair: ProjectPair | undefined = result.pairs.find((p) => p.path === project.path && p.lockFile === project.lock);
-      const headPackages = pair?.head?.lock?.packages ?? [];
+      // By name and version: a find per change was quadratic on a lock of thousands of changes.
+      const headPackages = new Map<string, LockPackage>();
+      for (const pkg of pair?.head?.lock?.packages ?? []) {
+        const key = `${pkg.name}\0${pkg.version ?? ''}`;
+        if (!headPackages.has(key)) headPackages.set(key, pkg);
+      }
       const title = project.path ? `${codeSpan(project.path)} (${codeSpan(project.lock)})` : codeSpan(project.lock);
       const head = `\n#### ${title} · ${project.changes.length} ${project.changes.length === 1 ? 'change' : 'changes'}\n\n| Package | Change | From → to | Age | Source |\n|---|---|---|---|---|`;
       const entries = project.changes.map((change) => {
-        const locked = change.to ? headPackages.find((p) => p.name === change.name && p.version === change.to) : undefined;
+        const locked = change.to ? headPackages.get(`${change.name}\0${change.to}`) : undefined;
         const age = change.kind === 'removed' ? '—' : formatAge(newestUpload(locked), nowMs);
         const versions = `${change.from ? cell(change.from) : '—'} → ${change.to ? cell(change.to) : '—'}`;
         return `| ${cell(change.name)} | ${escapeText(change.kind)} | ${versions} | ${age} | ${sourceText(change)} |`;
