@@ -17,11 +17,13 @@
  * - 300 index look-ups through gatherIndexFacts against a loopback index that answers after 50 ms;
  * - parse + diff of the largest corpus lock pair and of a synthetic 3,000-package lock pair against
  *   a bare smol-toml parse of the same texts;
- * - the typosquat check of 3,000 introduced packages.
+ * - the typosquat check of 3,000 introduced packages;
+ * - hostile shapes (one name locked thousands of times, thousands of changes, a job of thousands of
+ *   steps, a key of thousands of segments) at N and 2N: each was quadratic once.
  *
  * It prints a Markdown table (for the README's Performance section) and writes docs/performance.md.
  * Flags: `--quick` (fewer repetitions), `--no-write` (do not touch docs/performance.md),
- * `--only=full,startup,lookups,diff,typosquat` (some parts; implies --no-write), `--cpu-prof DIR`
+ * `--only=full,startup,lookups,diff,typosquat,pathological` (some parts; implies --no-write), `--cpu-prof DIR`
  * (a V8 CPU profile of each full-check process), `--keep` (keep the generated repositories).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -40,6 +42,11 @@ import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import type { SourceFiles } from '../src/source/types.js';
 import { pairProjects } from '../src/uv/diff.js';
 import { loadUvProjects } from '../src/uv/load.js';
+import { RULES } from '../src/rules/index.js';
+import type { RuleContext } from '../src/rules/types.js';
+import { parseToml as parseTomlWithPositions } from '../src/uv/toml.js';
+import { loadWorkflows } from '../src/workflows/load.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { LockPackage, ProjectPair } from '../src/uv/model.js';
 import { syntheticProject } from './synthetic.js';
 
@@ -454,6 +461,70 @@ async function typosquatBench(): Promise<{ ms: number; warmMs: number; packages:
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pathological shapes: the whole in-memory pipeline at N and 2N. Linear work doubles; each of these
+// shapes was quadratic once (see docs/performance.md), and tests assert no timings.
+
+function offlineContext(projects: ProjectPair[], workflows: ReturnType<typeof loadWorkflows>['workflows']): RuleContext {
+  const command = settingsFromArgv(['/nonexistent', '--offline', '--now', NOW], {}, '/');
+  if (command.kind !== 'run') throw new Error('unexpected command');
+  const settings = command.settings;
+  return { settings, now: settings.now, headTime: settings.now, projects, workflows, baseWorkflows: workflows, invalidFiles: [], headFiles: [], index: null, github: null };
+}
+
+function pipelineMs(base: Record<string, string> | null, head: Record<string, string>): number {
+  const started = performance.now();
+  const headUv = loadUvProjects(sourceOf(head), DEFAULT_LIMITS);
+  const baseUv = base ? loadUvProjects(sourceOf(base), DEFAULT_LIMITS) : null;
+  const workflows = loadWorkflows(sourceOf(head), DEFAULT_LIMITS).workflows;
+  const pairs = pairProjects(baseUv?.projects ?? null, headUv.projects);
+  const context = offlineContext(pairs, workflows);
+  const findings = RULES.flatMap((rule) => rule.check(context));
+  const report = { tool: 'lockgate' as const, version: '0', base: base ? 'base' : null, head: 'head', now: NOW, projects: pairs.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })), findings, waived: [], counts: { error: 0, warning: 0, notice: 0 } };
+  renderMarkdown({ report, pairs, log: [], settings: context.settings }, { maxBytes: 1 << 20, maxFindings: 1000 });
+  return performance.now() - started;
+}
+
+const PATHOLOGICAL: { name: string; at: (n: number) => () => number }[] = [
+  {
+    name: 'one name locked N times (forks), every edge versioned',
+    at: (n) => {
+      const lines = ['version = 1', 'revision = 3', '', '[[package]]', 'name = "app"', 'version = "0.1.0"', 'source = { virtual = "." }', 'dependencies = ['];
+      for (let i = 0; i < n; i++) lines.push(`    { name = "same", version = "1.${i}", marker = "python_version == '3.${i}'" },`);
+      lines.push(']');
+      for (let i = 0; i < n; i++) lines.push('', '[[package]]', 'name = "same"', `version = "1.${i}"`, 'source = { registry = "https://pypi.org/simple" }');
+      const head = { 'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["same"]\n', 'uv.lock': `${lines.join('\n')}\n` };
+      return () => pipelineMs(null, head);
+    },
+  },
+  {
+    name: 'N packages changed (young uploads, unpinned requirements that differ from the lock)',
+    at: (n) => {
+      const base = syntheticProject({ packages: n, wheels: 1, bumpEvery: 1 });
+      const head = syntheticProject({ packages: n, wheels: 1, uploadTime: '2026-11-25T00:00:00Z' });
+      return () => pipelineMs({ 'pyproject.toml': base.pyproject, 'uv.lock': base.lock }, { 'pyproject.toml': head.pyproject.replace(/==/g, '>='), 'uv.lock': head.lock });
+    },
+  },
+  {
+    name: 'a workflow job of N `uv sync` steps',
+    at: (n) => {
+      const text = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${Array.from({ length: n }, () => '      - run: uv sync').join('\n')}\n`;
+      return () => pipelineMs(null, { '.github/workflows/w.yml': text });
+    },
+  },
+  {
+    name: 'a TOML key of 10·N dotted segments',
+    at: (n) => {
+      const text = `[project]\nname = "a"\n${Array.from({ length: 10 * n }, () => 'x').join('.')} = 1\n`;
+      return () => {
+        const started = performance.now();
+        parseTomlWithPositions('pyproject.toml', text);
+        return performance.now() - started;
+      };
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
 
 interface Row {
   measure: string;
@@ -583,6 +654,20 @@ async function main(argv: string[]): Promise<void> {
     const typo = await typosquatBench();
     if ('error' in typo) rows.push({ measure: 'Typosquat check of 3,000 introduced packages', value: `not measured: ${typo.error}`, goal: '', met: '' });
     else rows.push({ measure: `Typosquat check of ${typo.packages.toLocaleString('en')} introduced packages (${typo.source})`, value: `${ms(typo.ms)} first (ranking parse + index build), ${ms(typo.warmMs)} after`, goal: '', met: '' });
+    }
+
+    // 6. Pathological shapes at N and 2N.
+    if (wanted('pathological')) {
+      const n = quick ? 2000 : 4000;
+      for (const shape of PATHOLOGICAL) {
+        const small = shape.at(n);
+        const large = shape.at(2 * n);
+        small(); // warm the JIT for both sizes alike
+        const a = median([small(), small(), small()]);
+        const b = median([large(), large(), large()]);
+        const growth = b / a;
+        rows.push({ measure: `Hostile shape: ${shape.name}, N = ${n.toLocaleString('en')} → ${(2 * n).toLocaleString('en')}`, value: `${ms(a)} → ${ms(b)} (×${growth.toFixed(1)})`, goal: 'linear (×2)', met: growth <= 2.8 ? '✅' : '❌' });
+      }
     }
 
     const failed = rows.filter((row) => row.met === '❌');
