@@ -87,6 +87,7 @@ beforeAll(() => {
   writeFileSync(join(outside, 'uv.lock'), `version = 1\n[[package]]\nname = "${SECRET}"\nversion = "1"\nsource = { registry = "https://${SECRET}.example/simple" }\n`);
   writeFileSync(join(outside, 'wf.yml'), `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${SECRET}/x@main\n`);
   repo = hostileRepo({ 'README.md': 'base\n' }, hostileFiles());
+  repos.push(repo);
 });
 
 describe.each([
