@@ -72,10 +72,10 @@ describe('limits.max-file-bytes', () => {
 });
 
 describe('limits.max-packages-per-lock', () => {
-  it('a lock with more packages is a notice at the first package left out, naming the limit', () => {
+  it('a lock with more packages is an error (they go unchecked: fail closed) at the first package left out, naming the limit', () => {
     const { stdout } = run({ 'pyproject.toml': project.pyproject, 'uv.lock': project.lock, '.github/lockgate.yml': 'limits:\n  max-packages-per-lock: 5\n' });
     const hit = findingsOf(stdout).filter((f) => f.rule === 'invalid-file');
-    expect(hit.map((f) => [f.file, f.severity])).toEqual([['uv.lock', 'notice']]);
+    expect(hit.map((f) => [f.file, f.severity])).toEqual([['uv.lock', 'error']]);
     expect(hit[0]!.message).toMatch(/has 13 packages, more than the limit of 5/);
     expect(project.lock.split('\n')[hit[0]!.line! - 1]).toBe('[[package]]');
     expect(hit[0]!.fix).toContain('limits:\n  max-packages-per-lock: 16');

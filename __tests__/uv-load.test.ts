@@ -192,11 +192,11 @@ describe('invalid files', () => {
     expect(small.invalid.map((f) => f.file)).toEqual(['uv.lock']);
   });
 
-  it('reports a lock with more packages than the limit as a notice and keeps the rest', () => {
+  it('reports a lock with more packages than the limit as an error (the rest go unchecked) and keeps the first ones', () => {
     const pkg = (i: number) => `[[package]]\nname = "p${i}"\nversion = "1"\nsource = { registry = "https://pypi.org/simple" }\n`;
     const text = `${LOCK}\n${[0, 1, 2, 3].map(pkg).join('\n')}`;
     const result = loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': text }), { ...LIMITS, maxPackagesPerLock: 2 });
-    expect(rows(result)).toEqual([['invalid-file', 'uv.lock', 15, 'notice']]);
+    expect(rows(result)).toEqual([['invalid-file', 'uv.lock', 15, 'error']]);
     expect(result.projects[0]!.lock!.packages.length).toBe(2);
   });
 

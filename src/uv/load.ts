@@ -185,9 +185,11 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
           project.lockState = 'ok';
           if (result.truncated) {
             invalid.push(
+              // An error, not a notice: the packages past the limit go unchecked, and padding a
+              // lock past it must not pass a gate that fails on errors (fail closed).
               makeFinding({
                 rule: 'invalid-file',
-                severity: 'notice',
+                severity: 'error',
                 file: lockFile,
                 line: result.truncated.line,
                 message: `${lockFile} ${result.truncated.message}.`,
