@@ -113,6 +113,58 @@ export function readRevisions(settings: Settings): Revisions {
   return { repo, head, base };
 }
 
+/** Parses base and head into the model the rules read (no network: `index` and `github` are null). */
+export function buildContext(settings: Settings, head: SourceFiles, base: SourceFiles | null): RuleContext {
+  const limits = settings.config.limits;
+  // Most files are the same at base and head: each distinct file is parsed once.
+  const cache = new ParseCache();
+  const headUv = loadUvProjects(head, limits, { cache });
+  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+  const headWorkflows = loadWorkflows(head, limits, { cache });
+  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
+  const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
+  return {
+    settings,
+    now: settings.now,
+    headTime: head.time,
+    projects,
+    workflows: headWorkflows.workflows,
+    baseWorkflows: baseWorkflows?.workflows ?? null,
+    invalidFiles: [...headUv.invalid, ...headWorkflows.invalid].filter((f) => inScope(f.file, settings.scope) || f.file.startsWith('.github/')),
+    headFiles: head.paths,
+    index: null,
+    github: null,
+  };
+}
+
+/** Policy over the rules' findings, then the JSON report every reporter renders from. */
+export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)[], head: SourceFiles, base: SourceFiles | null): Report {
+  const { settings } = context;
+  const policy = applyPolicy({
+    findings: raw,
+    config: settings.config,
+    configFile: settings.configFile,
+    texts: head.texts,
+    now: settings.now,
+    onlyNew: settings.onlyNew,
+    defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
+  });
+  const findings = policy.findings.sort(compareFindings);
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return {
+    tool: TOOL_NAME,
+    version: VERSION,
+    base: base?.label ?? null,
+    head: head.label,
+    now: settings.now.toISOString(),
+    projects: context.projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
+    findings,
+    waived: policy.waived,
+    counts,
+  };
+}
+
 export async function runLockgate(initial: Settings): Promise<RunResult> {
   const log: string[] = [];
   let { head, base } = readRevisions(initial);
@@ -126,51 +178,9 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  // Most files are the same at base and head: each distinct file is parsed once.
-  const cache = new ParseCache();
-  const headUv = loadUvProjects(head, limits, { cache });
-  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
-  const headWorkflows = loadWorkflows(head, limits, { cache });
-  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
-  const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
-
-  const context: RuleContext = {
-    settings,
-    now: settings.now,
-    headTime: head.time,
-    projects,
-    workflows: headWorkflows.workflows,
-    baseWorkflows: baseWorkflows?.workflows ?? null,
-    invalidFiles: [...headUv.invalid, ...headWorkflows.invalid].filter((f) => inScope(f.file, settings.scope) || f.file.startsWith('.github/')),
-    headFiles: head.paths,
-    index: null,
-    github: null,
-  };
+  const context = buildContext(settings, head, base);
   await enrich(context, log);
 
-  const policy = applyPolicy({
-    findings: runRules(context),
-    config: settings.config,
-    configFile: settings.configFile,
-    texts: head.texts,
-    now: settings.now,
-    onlyNew: settings.onlyNew,
-    defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
-  });
-  const findings = policy.findings.sort(compareFindings);
-  const counts = { error: 0, warning: 0, notice: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-
-  const report: Report = {
-    tool: TOOL_NAME,
-    version: VERSION,
-    base: base?.label ?? null,
-    head: head.label,
-    now: settings.now.toISOString(),
-    projects: projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
-    findings,
-    waived: policy.waived,
-    counts,
-  };
-  return { report, pairs: projects, log, settings };
+  const report = buildReport(context, runRules(context), head, base);
+  return { report, pairs: context.projects, log, settings };
 }

@@ -4,8 +4,8 @@
  * is NOT caught here: the fuzz and hostile suites must see the crash itself, not the engine's
  * "could not complete the check" finding that hides it.
  */
-import { compareFindings, type Finding, type WaivedFinding } from '../../src/findings.js';
-import { applyPolicy } from '../../src/policy/policy.js';
+import { buildContext, buildReport } from '../../src/engine.js';
+import type { Finding, WaivedFinding } from '../../src/findings.js';
 import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
@@ -16,11 +16,7 @@ import { RULES } from '../../src/rules/index.js';
 import type { RuleContext } from '../../src/rules/types.js';
 import { settingsFromArgv } from '../../src/settings/resolve.js';
 import type { OutputFormat, Settings } from '../../src/settings/types.js';
-import { ParseCache } from '../../src/source/parse-cache.js';
 import type { SourceFiles } from '../../src/source/types.js';
-import { pairProjects } from '../../src/uv/diff.js';
-import { loadUvProjects } from '../../src/uv/load.js';
-import { loadWorkflows } from '../../src/workflows/load.js';
 
 export const FIXED_NOW = '2026-11-26T12:00:00Z';
 
@@ -52,25 +48,7 @@ export interface PipelineRun {
 
 export function runPipeline(head: SourceFiles, base: SourceFiles | null, settings: Settings = pipelineSettings()): PipelineRun {
   const limits = settings.config.limits;
-  // As the engine does: base and head share parsed files, so unchanged files are one object.
-  const cache = new ParseCache();
-  const headUv = loadUvProjects(head, limits, { cache });
-  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
-  const headWorkflows = loadWorkflows(head, limits, { cache });
-  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
-  const projects = pairProjects(baseUv?.projects ?? null, headUv.projects);
-  const context: RuleContext = {
-    settings,
-    now: settings.now,
-    headTime: head.time,
-    projects,
-    workflows: headWorkflows.workflows,
-    baseWorkflows: baseWorkflows?.workflows ?? null,
-    invalidFiles: [...headUv.invalid, ...headWorkflows.invalid],
-    headFiles: head.paths,
-    index: null,
-    github: null,
-  };
+  const context: RuleContext = buildContext(settings, head, base);
   const raw: (Finding | WaivedFinding)[] = [];
   for (const rule of RULES) {
     for (const finding of rule.check(context)) {
@@ -78,29 +56,8 @@ export function runPipeline(head: SourceFiles, base: SourceFiles | null, setting
       raw.push(finding);
     }
   }
-  const policy = applyPolicy({
-    findings: raw,
-    config: settings.config,
-    configFile: settings.configFile,
-    texts: head.texts,
-    now: settings.now,
-    onlyNew: settings.onlyNew,
-    defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
-  });
-  const findings = policy.findings.sort(compareFindings);
-  const counts = { error: 0, warning: 0, notice: 0 };
-  for (const finding of findings) counts[finding.severity]++;
-  const report: Report = {
-    tool: 'lockgate',
-    version: '0.0.0-test',
-    base: base?.label ?? null,
-    head: head.label,
-    now: settings.now.toISOString(),
-    projects: projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
-    findings,
-    waived: policy.waived,
-    counts,
-  };
+  const report: Report = buildReport(context, raw, head, base);
+  const projects = context.projects;
   const result: RunResult = { report, pairs: projects, log: [], settings };
   const outputs: Record<OutputFormat, string> = {
     text: renderText(report, { color: false }),
