@@ -10107,31 +10107,56 @@ function checkImpostorCommits(workflows, facts, severity = 'error') {
     return findings;
 }
 
-;// CONCATENATED MODULE: ./src/registry/github-refs.ts
-
-
-const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A tiny counting semaphore. */
+;// CONCATENATED MODULE: ./src/registry/http.ts
+/**
+ * Pieces both network clients (the package index and GitHub) share: a concurrency limit, the
+ * Retry-After header, and a short description of a failed fetch that never carries a header.
+ */
+/** A counting semaphore: at most `limit` tasks at once, served in order. */
 class Limiter {
-    max;
+    limit;
     active = 0;
-    queue = [];
-    constructor(max) {
-        this.max = max;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
     }
     async run(task) {
-        if (this.active >= this.max)
-            await new Promise((resolve) => this.queue.push(resolve));
+        if (this.active >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
         this.active++;
         try {
             return await task();
         }
         finally {
             this.active--;
-            this.queue.shift()?.();
+            this.waiting.shift()?.();
         }
     }
 }
+/** Milliseconds a Retry-After header asks to wait (delta-seconds or an HTTP date), or undefined. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+/** Why a fetch failed, in a few words: the socket error code when there is one (ECONNRESET, ...). */
+function describeFetchError(error) {
+    const err = error;
+    const code = err?.cause?.code;
+    if (code)
+        return `${code}${err?.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`.slice(0, 200);
+    return String(err?.cause?.message ?? err?.message ?? error).slice(0, 200);
+}
+
+;// CONCATENATED MODULE: ./src/registry/github-refs.ts
+
+
+
+const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 class GithubRefClient {
     options;
     /** Requests sent (retries and redirects included). */
@@ -10223,7 +10248,7 @@ class GithubRefClient {
                     ok: false,
                     failure: timedOut ? 'timeout' : 'unavailable',
                     status: null,
-                    message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeError(error)})`,
+                    message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeFetchError(error)})`,
                     retryInMs: this.options.backoffMs ?? 1000,
                 };
             }
@@ -10249,7 +10274,7 @@ class GithubRefClient {
             }
             catch (error) {
                 const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
-                return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeError(error) };
+                return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeFetchError(error) };
             }
             if (response.ok) {
                 try {
@@ -10273,8 +10298,9 @@ class GithubRefClient {
         const rateLimited = status === 429 || (status === 403 && (remainingHeader === '0' || retryAfter !== null || /rate limit/i.test(apiMessage)));
         if (rateLimited) {
             let waitMs = 60_000;
-            if (retryAfter !== null && /^\d+$/.test(retryAfter.trim()))
-                waitMs = Number(retryAfter.trim()) * 1000;
+            const asked = parseRetryAfter(retryAfter, this.now());
+            if (asked !== undefined)
+                waitMs = asked;
             else if (remainingHeader === '0' && Number.isFinite(reset) && reset > 0)
                 waitMs = Math.max(0, reset * 1000 - this.now()) + 500;
             const until = new Date(this.now() + waitMs).toISOString().slice(11, 16);
@@ -10306,10 +10332,6 @@ function strip(result) {
     if (result.ok)
         return result;
     return { ok: false, failure: result.failure, status: result.status, message: result.message };
-}
-function describeError(error) {
-    const cause = error.cause;
-    return String(cause?.code ?? cause?.message ?? error?.message ?? error).slice(0, 200);
 }
 /** The `message` of a GitHub error body, shortened; '' when there is none. */
 function messageOf(text) {
@@ -10763,6 +10785,7 @@ function artifactsOf(pkg) {
  */
 
 
+
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 const DEFAULT_INDEX_CONCURRENCY = 32;
 /** Less time than this left in the budget: do not start a request. */
@@ -10814,45 +10837,8 @@ function endpointOf(indexUrl) {
 function jsonApiRoot(endpoint) {
     return /\/simple$/i.test(endpoint.url) ? endpoint.url.replace(/\/simple$/i, '') : null;
 }
-function parseRetryAfter(value, nowMs) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 function formatMs(ms) {
     return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
-}
-function index_client_describeError(error) {
-    const err = error;
-    const code = err?.cause?.code;
-    if (code)
-        return `${code}${err.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`;
-    return err?.message ?? String(error);
-}
-/** A counting semaphore: at most `limit` holders at once, FIFO. */
-class index_client_Limiter {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(task) {
-        if (this.active >= this.limit)
-            await new Promise((resolve) => this.waiting.push(resolve));
-        this.active++;
-        try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
 }
 class IndexClient {
     fetchImpl;
@@ -10878,7 +10864,7 @@ class IndexClient {
             backoffMs: Math.max(1, options.backoffMs ?? 250),
         };
         this.deadline = this.clock() + this.options.budgetMs;
-        this.limiter = new index_client_Limiter(this.options.concurrency);
+        this.limiter = new Limiter(this.options.concurrency);
     }
     remaining() {
         return this.deadline - this.clock();
@@ -10895,7 +10881,7 @@ class IndexClient {
         const key = `${endpoint.url}\n${endpoint.authorization ?? ''}\n${name}`;
         let pending = this.cache.get(key);
         if (!pending) {
-            pending = this.lookupUncached(endpoint, name, versions).catch((error) => ({ status: 'error', message: `internal error: ${index_client_describeError(error)}` }));
+            pending = this.lookupUncached(endpoint, name, versions).catch((error) => ({ status: 'error', message: `internal error: ${describeFetchError(error)}` }));
             this.cache.set(key, pending);
         }
         return pending;
@@ -11065,7 +11051,7 @@ class IndexClient {
                         ? `${redactUrl(url)} did not answer before the network budget ran out`
                         : `${redactUrl(url)} did not answer within ${formatMs(timeout)}`, !outOfBudget);
                 }
-                throw new HttpFailure(`${redactUrl(url)} failed: ${index_client_describeError(error)}`, true);
+                throw new HttpFailure(`${redactUrl(url)} failed: ${describeFetchError(error)}`, true);
             }
             finally {
                 clearTimeout(timer);

@@ -29553,31 +29553,13 @@ function applyPolicy(input) {
 var uses = __nccwpck_require__(9892);
 // EXTERNAL MODULE: ./src/workflows/pinning.ts
 var pinning = __nccwpck_require__(6467);
+// EXTERNAL MODULE: ./src/registry/http.ts
+var http = __nccwpck_require__(8851);
 ;// CONCATENATED MODULE: ./src/registry/github-refs.ts
 
 
+
 const defaultSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/** A tiny counting semaphore. */
-class Limiter {
-    max;
-    active = 0;
-    queue = [];
-    constructor(max) {
-        this.max = max;
-    }
-    async run(task) {
-        if (this.active >= this.max)
-            await new Promise((resolve) => this.queue.push(resolve));
-        this.active++;
-        try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.queue.shift()?.();
-        }
-    }
-}
 class GithubRefClient {
     options;
     /** Requests sent (retries and redirects included). */
@@ -29607,7 +29589,7 @@ class GithubRefClient {
         this.origin = origin;
         this.now = options.now ?? Date.now;
         this.deadline = this.now() + Math.max(0, options.budgetMs);
-        this.limiter = new Limiter(Math.max(1, options.concurrency ?? 6));
+        this.limiter = new http/* Limiter */.jG(Math.max(1, options.concurrency ?? 6));
         this.fetchImpl = options.fetch ?? fetch;
         this.sleep = options.sleep ?? defaultSleep;
     }
@@ -29669,7 +29651,7 @@ class GithubRefClient {
                     ok: false,
                     failure: timedOut ? 'timeout' : 'unavailable',
                     status: null,
-                    message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeError(error)})`,
+                    message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${(0,http/* describeFetchError */.Op)(error)})`,
                     retryInMs: this.options.backoffMs ?? 1000,
                 };
             }
@@ -29695,7 +29677,7 @@ class GithubRefClient {
             }
             catch (error) {
                 const timedOut = error.name === 'TimeoutError' || error.name === 'AbortError';
-                return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeError(error) };
+                return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : (0,http/* describeFetchError */.Op)(error) };
             }
             if (response.ok) {
                 try {
@@ -29719,8 +29701,9 @@ class GithubRefClient {
         const rateLimited = status === 429 || (status === 403 && (remainingHeader === '0' || retryAfter !== null || /rate limit/i.test(apiMessage)));
         if (rateLimited) {
             let waitMs = 60_000;
-            if (retryAfter !== null && /^\d+$/.test(retryAfter.trim()))
-                waitMs = Number(retryAfter.trim()) * 1000;
+            const asked = (0,http/* parseRetryAfter */.mu)(retryAfter, this.now());
+            if (asked !== undefined)
+                waitMs = asked;
             else if (remainingHeader === '0' && Number.isFinite(reset) && reset > 0)
                 waitMs = Math.max(0, reset * 1000 - this.now()) + 500;
             const until = new Date(this.now() + waitMs).toISOString().slice(11, 16);
@@ -29752,10 +29735,6 @@ function strip(result) {
     if (result.ok)
         return result;
     return { ok: false, failure: result.failure, status: result.status, message: result.message };
-}
-function describeError(error) {
-    const cause = error.cause;
-    return String(cause?.code ?? cause?.message ?? error?.message ?? error).slice(0, 200);
 }
 /** The `message` of a GitHub error body, shortened; '' when there is none. */
 function messageOf(text) {
@@ -30092,6 +30071,7 @@ var index_facts = __nccwpck_require__(2557);
  */
 
 
+
 const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 const DEFAULT_INDEX_CONCURRENCY = 32;
 /** Less time than this left in the budget: do not start a request. */
@@ -30143,45 +30123,8 @@ function endpointOf(indexUrl) {
 function jsonApiRoot(endpoint) {
     return /\/simple$/i.test(endpoint.url) ? endpoint.url.replace(/\/simple$/i, '') : null;
 }
-function parseRetryAfter(value, nowMs) {
-    if (!value)
-        return undefined;
-    const trimmed = value.trim();
-    if (/^\d+$/.test(trimmed))
-        return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 function formatMs(ms) {
     return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
-}
-function index_client_describeError(error) {
-    const err = error;
-    const code = err?.cause?.code;
-    if (code)
-        return `${code}${err.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`;
-    return err?.message ?? String(error);
-}
-/** A counting semaphore: at most `limit` holders at once, FIFO. */
-class index_client_Limiter {
-    limit;
-    active = 0;
-    waiting = [];
-    constructor(limit) {
-        this.limit = limit;
-    }
-    async run(task) {
-        if (this.active >= this.limit)
-            await new Promise((resolve) => this.waiting.push(resolve));
-        this.active++;
-        try {
-            return await task();
-        }
-        finally {
-            this.active--;
-            this.waiting.shift()?.();
-        }
-    }
 }
 class IndexClient {
     fetchImpl;
@@ -30207,7 +30150,7 @@ class IndexClient {
             backoffMs: Math.max(1, options.backoffMs ?? 250),
         };
         this.deadline = this.clock() + this.options.budgetMs;
-        this.limiter = new index_client_Limiter(this.options.concurrency);
+        this.limiter = new http/* Limiter */.jG(this.options.concurrency);
     }
     remaining() {
         return this.deadline - this.clock();
@@ -30224,7 +30167,7 @@ class IndexClient {
         const key = `${endpoint.url}\n${endpoint.authorization ?? ''}\n${name}`;
         let pending = this.cache.get(key);
         if (!pending) {
-            pending = this.lookupUncached(endpoint, name, versions).catch((error) => ({ status: 'error', message: `internal error: ${index_client_describeError(error)}` }));
+            pending = this.lookupUncached(endpoint, name, versions).catch((error) => ({ status: 'error', message: `internal error: ${(0,http/* describeFetchError */.Op)(error)}` }));
             this.cache.set(key, pending);
         }
         return pending;
@@ -30380,7 +30323,7 @@ class IndexClient {
                     body,
                     url,
                 };
-                const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+                const retryAfter = (0,http/* parseRetryAfter */.mu)(response.headers.get('retry-after'), Date.now());
                 if (retryAfter !== undefined)
                     answer.retryAfterMs = retryAfter;
                 return answer;
@@ -30394,7 +30337,7 @@ class IndexClient {
                         ? `${(0,index_facts/* redactUrl */.BO)(url)} did not answer before the network budget ran out`
                         : `${(0,index_facts/* redactUrl */.BO)(url)} did not answer within ${formatMs(timeout)}`, !outOfBudget);
                 }
-                throw new HttpFailure(`${(0,index_facts/* redactUrl */.BO)(url)} failed: ${index_client_describeError(error)}`, true);
+                throw new HttpFailure(`${(0,index_facts/* redactUrl */.BO)(url)} failed: ${(0,http/* describeFetchError */.Op)(error)}`, true);
             }
             finally {
                 clearTimeout(timer);
@@ -32188,12 +32131,14 @@ function compareFindings(a, b) {
 /* harmony export */   M4: () => (/* binding */ CHECK_RUN_ANNOTATIONS_PER_REQUEST),
 /* harmony export */   QS: () => (/* binding */ GithubApi)
 /* harmony export */ });
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8851);
 /**
  * The few GitHub REST calls the Action makes: check runs, issue comments, and the git-data reads
  * of the contents fallback. Plain `fetch`, not @actions/github: no Octokit import on the start-up
  * path (~100 ms), one place that decides what goes into an error message (never a header, never
  * the token), and the same timeout/retry behaviour as lockgate's other HTTP client.
  */
+
 const CHECK_RUN_ANNOTATIONS_PER_REQUEST = 50;
 class GithubApiError extends Error {
     kind;
@@ -32460,9 +32405,9 @@ function messageOf(text) {
 function rateLimitWaitMs(response, message) {
     if (response.status !== 403 && response.status !== 429)
         return null;
-    const retryAfter = response.headers.get('retry-after');
-    if (retryAfter !== null && /^\d+$/.test(retryAfter.trim()))
-        return Number(retryAfter.trim()) * 1000;
+    const asked = (0,_http_js__WEBPACK_IMPORTED_MODULE_0__/* .parseRetryAfter */ .mu)(response.headers.get('retry-after'), Date.now());
+    if (asked !== undefined)
+        return asked;
     if (response.headers.get('x-ratelimit-remaining') === '0') {
         const reset = Number(response.headers.get('x-ratelimit-reset'));
         return Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) + 1000 : 60_000;
@@ -32470,6 +32415,61 @@ function rateLimitWaitMs(response, message) {
     if (response.status === 429 || /rate limit/i.test(message))
         return 60_000;
     return null;
+}
+
+
+/***/ }),
+
+/***/ 8851:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Op: () => (/* binding */ describeFetchError),
+/* harmony export */   jG: () => (/* binding */ Limiter),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter)
+/* harmony export */ });
+/**
+ * Pieces both network clients (the package index and GitHub) share: a concurrency limit, the
+ * Retry-After header, and a short description of a failed fetch that never carries a header.
+ */
+/** A counting semaphore: at most `limit` tasks at once, served in order. */
+class Limiter {
+    limit;
+    active = 0;
+    waiting = [];
+    constructor(limit) {
+        this.limit = limit;
+    }
+    async run(task) {
+        if (this.active >= this.limit)
+            await new Promise((resolve) => this.waiting.push(resolve));
+        this.active++;
+        try {
+            return await task();
+        }
+        finally {
+            this.active--;
+            this.waiting.shift()?.();
+        }
+    }
+}
+/** Milliseconds a Retry-After header asks to wait (delta-seconds or an HTTP date), or undefined. */
+function parseRetryAfter(value, nowMs) {
+    if (!value)
+        return undefined;
+    const trimmed = value.trim();
+    if (/^\d+$/.test(trimmed))
+        return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+/** Why a fetch failed, in a few words: the socket error code when there is one (ECONNRESET, ...). */
+function describeFetchError(error) {
+    const err = error;
+    const code = err?.cause?.code;
+    if (code)
+        return `${code}${err?.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`.slice(0, 200);
+    return String(err?.cause?.message ?? err?.message ?? error).slice(0, 200);
 }
 
 

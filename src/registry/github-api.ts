@@ -4,6 +4,7 @@
  * path (~100 ms), one place that decides what goes into an error message (never a header, never
  * the token), and the same timeout/retry behaviour as lockgate's other HTTP client.
  */
+import { parseRetryAfter } from './http.js';
 
 export const CHECK_RUN_ANNOTATIONS_PER_REQUEST = 50;
 
@@ -347,8 +348,8 @@ function messageOf(text: string): string {
  */
 function rateLimitWaitMs(response: globalThis.Response, message: string): number | null {
   if (response.status !== 403 && response.status !== 429) return null;
-  const retryAfter = response.headers.get('retry-after');
-  if (retryAfter !== null && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter.trim()) * 1000;
+  const asked = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  if (asked !== undefined) return asked;
   if (response.headers.get('x-ratelimit-remaining') === '0') {
     const reset = Number(response.headers.get('x-ratelimit-reset'));
     return Number.isFinite(reset) ? Math.max(0, reset * 1000 - Date.now()) + 1000 : 60_000;

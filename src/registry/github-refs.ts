@@ -13,6 +13,7 @@ import type { Settings } from '../settings/types.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites } from '../workflows/uses.js';
 import { githubFactKey } from '../workflows/pinning.js';
+import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
 
 export type ApiFailure =
   | 'not-found'
@@ -53,22 +54,6 @@ export interface GithubClientOptions {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A tiny counting semaphore. */
-class Limiter {
-  private active = 0;
-  private readonly queue: (() => void)[] = [];
-  constructor(private readonly max: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.max) await new Promise<void>((resolve) => this.queue.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-    }
-  }
-}
 
 export class GithubRefClient {
   /** Requests sent (retries and redirects included). */
@@ -156,7 +141,7 @@ export class GithubRefClient {
           ok: false,
           failure: timedOut ? 'timeout' : 'unavailable',
           status: null,
-          message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeError(error)})`,
+          message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeFetchError(error)})`,
           retryInMs: this.options.backoffMs ?? 1000,
         };
       }
@@ -179,7 +164,7 @@ export class GithubRefClient {
         text = await readCapped(response, this.options.maxBodyBytes ?? 4 * 1024 * 1024);
       } catch (error) {
         const timedOut = (error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError';
-        return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeError(error) };
+        return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeFetchError(error) };
       }
       if (response.ok) {
         try {
@@ -203,7 +188,8 @@ export class GithubRefClient {
     const rateLimited = status === 429 || (status === 403 && (remainingHeader === '0' || retryAfter !== null || /rate limit/i.test(apiMessage)));
     if (rateLimited) {
       let waitMs = 60_000;
-      if (retryAfter !== null && /^\d+$/.test(retryAfter.trim())) waitMs = Number(retryAfter.trim()) * 1000;
+      const asked = parseRetryAfter(retryAfter, this.now());
+      if (asked !== undefined) waitMs = asked;
       else if (remainingHeader === '0' && Number.isFinite(reset) && reset > 0) waitMs = Math.max(0, reset * 1000 - this.now()) + 500;
       const until = new Date(this.now() + waitMs).toISOString().slice(11, 16);
       const maxWait = Math.min(this.options.maxRateLimitWaitMs ?? 60_000, this.remaining());
@@ -232,10 +218,6 @@ function strip(result: ApiResult<unknown> & { retryInMs?: number }): ApiResult<u
   return { ok: false, failure: result.failure, status: result.status, message: result.message };
 }
 
-function describeError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return String(cause?.code ?? cause?.message ?? (error as Error)?.message ?? error).slice(0, 200);
-}
 
 /** The `message` of a GitHub error body, shortened; '' when there is none. */
 function messageOf(text: string): string {

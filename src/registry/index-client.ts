@@ -13,6 +13,7 @@
 import { TOOL_NAME, VERSION } from '../version.js';
 import { redactUrl } from './index-facts.js';
 import type { IndexFile, IndexLookup } from './types.js';
+import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 export const DEFAULT_INDEX_CONCURRENCY = 32;
@@ -104,41 +105,12 @@ export function jsonApiRoot(endpoint: IndexEndpoint): string | null {
   return /\/simple$/i.test(endpoint.url) ? endpoint.url.replace(/\/simple$/i, '') : null;
 }
 
-function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
-}
 
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
-function describeError(error: unknown): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err?.cause?.code;
-  if (code) return `${code}${err.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`;
-  return err?.message ?? String(error);
-}
 
-/** A counting semaphore: at most `limit` holders at once, FIFO. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-  constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
-}
 
 export class IndexClient {
   private readonly fetchImpl: typeof fetch;
@@ -184,7 +156,7 @@ export class IndexClient {
     let pending = this.cache.get(key);
     if (!pending) {
       pending = this.lookupUncached(endpoint, name, versions).catch(
-        (error: unknown): IndexLookup => ({ status: 'error', message: `internal error: ${describeError(error)}` }),
+        (error: unknown): IndexLookup => ({ status: 'error', message: `internal error: ${describeFetchError(error)}` }),
       );
       this.cache.set(key, pending);
     }
@@ -335,7 +307,7 @@ export class IndexClient {
             !outOfBudget,
           );
         }
-        throw new HttpFailure(`${redactUrl(url)} failed: ${describeError(error)}`, true);
+        throw new HttpFailure(`${redactUrl(url)} failed: ${describeFetchError(error)}`, true);
       } finally {
         clearTimeout(timer);
       }
