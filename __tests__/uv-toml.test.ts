@@ -239,3 +239,11 @@ describe('positions on the corpus', () => {
     }
   });
 });
+
+describe('a leading byte order mark', () => {
+  it('does not cost the lines of the keys after it (found by fuzz seed 1066075436)', async () => {
+    const { parseToml } = await import('../src/uv/toml.js');
+    const result = parseToml('uv.lock', '\ufeffversion = 1\n\n[[package]]\nname = "a"\n');
+    expect(result.ok && result.lines.get('package[0]')).toBe(3);
+  });
+});

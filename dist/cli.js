@@ -12759,7 +12759,9 @@ function toml_parseToml(file, text, options = {}) {
     // allocations would make the garbage collector copy the whole parsed document again.
     let lines;
     try {
-        lines = indexPositions(text, options);
+        // A leading BOM (the source layer strips it, but readers take any text) is not part of the
+        // first key; dropping it moves no line.
+        lines = indexPositions(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
     }
     catch {
         // Either the text is not valid TOML (the parse below says where), or a construct trips the
