@@ -5,39 +5,18 @@ import { fileURLToPath } from 'node:url';
 import type { Finding, WaivedFinding } from '../src/findings.js';
 import type { IndexFacts } from '../src/registry/types.js';
 import type { Rule, RuleContext } from '../src/rules/types.js';
-import { defaultConfig } from '../src/settings/config.js';
-import type { LockgateConfig, Settings } from '../src/settings/types.js';
+import type { Settings } from '../src/settings/types.js';
 import { pairProjects } from '../src/uv/diff.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import type { ProjectPair } from '../src/uv/model.js';
 import { LIMITS, sourceFromDir } from './uv-helpers.js';
+import { baseTestSettings, type SettingsOverrides } from './support/settings.js';
 
 export const COOLDOWN_FIXTURES = fileURLToPath(new URL('../fixtures/cooldown/', import.meta.url));
 export const UV_SETTINGS_FIXTURES = fileURLToPath(new URL('../fixtures/uv-settings/', import.meta.url));
 
-export function settingsFor(partial: Partial<Omit<Settings, 'config'>> & { config?: Partial<LockgateConfig> } = {}): Settings {
-  const { config, ...rest } = partial;
-  return {
-    dir: '/repo',
-    base: null,
-    head: null,
-    format: 'json',
-    output: null,
-    cooldownDays: 7,
-    now: new Date('2026-09-01T12:00:00Z'),
-    offline: false,
-    indexUrl: null,
-    failOn: 'error',
-    configFile: '.github/lockgate.yml',
-    onlyNew: false,
-    config: { ...defaultConfig(), ...config },
-    networkBudgetMs: 10_000,
-    githubApiUrl: 'https://api.github.com',
-    githubToken: null,
-    repository: null,
-    scope: '',
-    ...rest,
-  } as Settings;
+export function settingsFor(partial: SettingsOverrides = {}): Settings {
+  return baseTestSettings(partial);
 }
 
 /** Project pairs of `<dir>/base` -> `<dir>/head` (or a full audit of `<dir>/head` when `base` is false). */

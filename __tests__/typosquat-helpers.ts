@@ -10,6 +10,7 @@ import type { LockgateConfig, Settings } from '../src/settings/types.js';
 import { pairProjects } from '../src/uv/diff.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { LIMITS, sourceFromDir } from './uv-helpers.js';
+import { baseTestSettings } from './support/settings.js';
 
 export const TYPOSQUAT_FIXTURES = fileURLToPath(new URL('../fixtures/typosquat/', import.meta.url));
 export const NOW = new Date('2026-11-20T12:00:00Z');
@@ -19,25 +20,7 @@ export const FIXTURE_TOP = 5000;
 
 export function settingsWith(typosquat: Partial<LockgateConfig['typosquat']> = {}, extra: Partial<LockgateConfig> = {}): Settings {
   const config = defaultConfig();
-  return {
-    dir: '/repo',
-    base: null,
-    head: null,
-    format: 'json',
-    output: null,
-    cooldownDays: 7,
-    now: NOW,
-    offline: false,
-    indexUrl: null,
-    failOn: 'error',
-    configFile: '.github/lockgate.yml',
-    onlyNew: false,
-    config: { ...config, ...extra, typosquat: { ...config.typosquat, top: FIXTURE_TOP, ...typosquat } },
-    networkBudgetMs: 10_000,
-    githubApiUrl: 'https://api.github.com',
-    githubToken: null,
-    repository: null,
-  } as Settings;
+  return baseTestSettings({ now: NOW, config: { ...extra, typosquat: { ...config.typosquat, top: FIXTURE_TOP, ...typosquat } } });
 }
 
 /**

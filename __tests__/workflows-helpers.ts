@@ -9,6 +9,7 @@ import type { RuleContext, Rule } from '../src/rules/types.js';
 import type { WorkflowFile } from '../src/workflows/model.js';
 import type { GithubFacts } from '../src/registry/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
+import { baseTestSettings } from './support/settings.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/workflows/', import.meta.url));
 
@@ -42,36 +43,14 @@ export function corpusRepos(): string[] {
 
 /** Settings for rule tests: offline defaults, with the config's allow-ref-pin patterns. */
 export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: string[] = []): Settings {
-  return {
-    dir: '/repo',
-    base: null,
-    head: null,
-    format: 'json',
-    output: null,
-    cooldownDays: 7,
+  const { config, ...rest } = overrides;
+  return baseTestSettings({
     now: new Date('2026-09-01T00:00:00Z'),
     offline: true,
-    indexUrl: null,
-    failOn: 'error',
-    configFile: '.github/lockgate.yml',
-    onlyNew: false,
-    config: {
-      cooldown: { exempt: [] },
-      rules: {},
-      ignore: [],
-      workflows: { allowRefPin },
-      typosquat: { allow: [], top: 5000 },
-      requirements: { pin: 'none' },
-      limits: DEFAULT_LIMITS,
-      exclude: [],
-    },
     networkBudgetMs: 20_000,
-    githubApiUrl: 'https://api.github.com',
-    githubToken: null,
-    repository: null,
-    scope: '',
-    ...overrides,
-  };
+    config: { typosquat: { allow: [], top: 5000 }, requirements: { pin: 'none' }, ...config, workflows: { allowRefPin } },
+    ...rest,
+  });
 }
 
 /** Workflows parsed from inline texts, failing the test on any invalid-file finding. */
