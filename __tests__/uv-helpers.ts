@@ -67,9 +67,8 @@ export const CORPUS_PAIRS: [repo: string, base: string, head: string][] = [
 import { existsSync } from 'node:fs';
 import type { Finding } from '../src/findings.js';
 import type { Rule, RuleContext } from '../src/rules/types.js';
-import { pairProjects } from '../src/uv/diff.js';
-import { loadUvProjects } from '../src/uv/load.js';
 import { testSettings } from './workflows-helpers.js';
+import { buildContext } from '../src/engine.js';
 
 /**
  * The rule context of a hand-made case in fixtures/uv/cases/<name>: `base/` and `head/` trees for a
@@ -78,22 +77,13 @@ import { testSettings } from './workflows-helpers.js';
 export function caseContext(name: string): RuleContext {
   const dir = join(UV_FIXTURES, 'cases', name);
   const hasSides = existsSync(join(dir, 'head'));
-  const headFiles = sourceFromDir(hasSides ? join(dir, 'head') : dir);
-  const head = loadUvProjects(headFiles, LIMITS);
-  const base = hasSides ? loadUvProjects(sourceFromDir(join(dir, 'base')), LIMITS) : null;
+  return uvContext(sourceFromDir(hasSides ? join(dir, 'head') : dir), hasSides ? sourceFromDir(join(dir, 'base')) : null);
+}
+
+/** The engine's rule context of base -> head files (a full audit without base), offline, head time = now. */
+export function uvContext(headFiles: SourceFiles, baseFiles: SourceFiles | null = null): RuleContext {
   const settings = testSettings();
-  return {
-    settings,
-    now: settings.now,
-    headTime: settings.now,
-    projects: pairProjects(base?.projects ?? null, head.projects),
-    workflows: [],
-    baseWorkflows: null,
-    invalidFiles: head.invalid,
-    headFiles: headFiles.paths,
-    index: null,
-    github: null,
-  };
+  return { ...buildContext(settings, headFiles, baseFiles), headTime: settings.now };
 }
 
 export type FindingRow = [rule: string, file: string, line: number | undefined, severity: string];
@@ -108,20 +98,5 @@ export function findingRows(rule: Rule, context: RuleContext): FindingRow[] {
 
 /** The rule context of a corpus pair (base -> head snapshots of one repository). */
 export function corpusPairContext(repo: string, baseSha: string, headSha: string): RuleContext {
-  const headFiles = sourceFromDir(join(UV_FIXTURES, repo, headSha));
-  const head = loadUvProjects(headFiles, LIMITS);
-  const base = loadUvProjects(sourceFromDir(join(UV_FIXTURES, repo, baseSha)), LIMITS);
-  const settings = testSettings();
-  return {
-    settings,
-    now: settings.now,
-    headTime: settings.now,
-    projects: pairProjects(base.projects, head.projects),
-    workflows: [],
-    baseWorkflows: null,
-    invalidFiles: head.invalid,
-    headFiles: headFiles.paths,
-    index: null,
-    github: null,
-  };
+  return uvContext(sourceFromDir(join(UV_FIXTURES, repo, headSha)), sourceFromDir(join(UV_FIXTURES, repo, baseSha)));
 }

@@ -3,37 +3,19 @@ import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { rule } from '../src/rules/lock-out-of-sync.js';
 import { loadUvProjects } from '../src/uv/load.js';
-import { pairProjects } from '../src/uv/diff.js';
 import { checkLockSync } from '../src/uv/sync.js';
 import type { RuleContext } from '../src/rules/types.js';
-import { LIMITS, UV_FIXTURES, corpusPairContext, sourceFromDir, sourceFromTexts, type FindingRow } from './uv-helpers.js';
-import { testSettings } from './workflows-helpers.js';
+import { LIMITS, UV_FIXTURES, corpusPairContext, findingRows, sourceFromDir, sourceFromTexts, uvContext, type FindingRow } from './uv-helpers.js';
+import type { SourceFiles } from '../src/source/types.js';
 
 const SYNC_FIXTURES = join(UV_FIXTURES, 'sync');
 
-function contextOf(headFiles: ReturnType<typeof sourceFromDir>, baseFiles?: ReturnType<typeof sourceFromDir>): RuleContext {
-  const head = loadUvProjects(headFiles, LIMITS);
-  const base = baseFiles ? loadUvProjects(baseFiles, LIMITS) : null;
-  const settings = testSettings();
-  return {
-    settings,
-    now: settings.now,
-    headTime: settings.now,
-    projects: pairProjects(base?.projects ?? null, head.projects),
-    workflows: [],
-    baseWorkflows: null,
-    invalidFiles: head.invalid,
-    headFiles: headFiles.paths,
-    index: null,
-    github: null,
-  };
+function contextOf(headFiles: SourceFiles, baseFiles?: SourceFiles): RuleContext {
+  return uvContext(headFiles, baseFiles ?? null);
 }
 
 function rows(context: RuleContext): FindingRow[] {
-  return rule
-    .check(context)
-    .map((f): FindingRow => [f.rule, f.file, f.line, f.severity])
-    .sort((a, b) => a[1].localeCompare(b[1]) || (a[2] ?? 0) - (b[2] ?? 0));
+  return findingRows(rule, context);
 }
 
 const R = 'lock-out-of-sync';
