@@ -20423,6 +20423,30 @@ function readBalanced(script, open) {
     }
     return script.length;
 }
+/**
+ * An expansion starting at `i`: a `${{ … }}` expression, or a command substitution `$(…)`, `<(…)`,
+ * `>(…)` (outside quotes only) or backticks, whose command text is added to `substitutions`. Returns the index after it,
+ * or undefined when none starts there. Shared by words and double-quoted strings.
+ */
+function readExpansion(script, i, substitutions, processSubstitution) {
+    const c = script[i];
+    if (c === '$' && script[i + 1] === '{' && script[i + 2] === '{') {
+        const end = script.indexOf('}}', i + 3);
+        return end < 0 ? script.length : end + 2;
+    }
+    if ((c === '$' || (processSubstitution && (c === '<' || c === '>'))) && script[i + 1] === '(') {
+        const stop = readBalanced(script, i + 1);
+        substitutions.push(script.slice(i + 2, Math.max(i + 2, stop - 1)));
+        return stop;
+    }
+    if (c === '`') {
+        const end = script.indexOf('`', i + 1);
+        const stop = end < 0 ? script.length : end + 1;
+        substitutions.push(script.slice(i + 1, Math.max(i + 1, stop - 1)));
+        return stop;
+    }
+    return undefined;
+}
 /** Reads the inside of a double-quoted string from `start` (after the quote); returns its value, substitutions and the index after the closing quote. */
 function readDoubleQuoted(script, start) {
     let value = '';
@@ -20440,24 +20464,8 @@ function readDoubleQuoted(script, start) {
             i += 2;
             continue;
         }
-        if (c === '$' && script[i + 1] === '{' && script[i + 2] === '{') {
-            const end = script.indexOf('}}', i + 3);
-            const stop = end < 0 ? script.length : end + 2;
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        if (c === '$' && script[i + 1] === '(') {
-            const stop = readBalanced(script, i + 1);
-            substitutions.push(script.slice(i + 2, Math.max(i + 2, stop - 1)));
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        if (c === '`') {
-            const end = script.indexOf('`', i + 1);
-            const stop = end < 0 ? script.length : end + 1;
-            substitutions.push(script.slice(i + 1, Math.max(i + 1, stop - 1)));
+        const stop = readExpansion(script, i, substitutions, false);
+        if (stop !== undefined) {
             value += script.slice(i, stop);
             i = stop;
             continue;
@@ -20500,26 +20508,11 @@ function readWord(script, start) {
             i = inner.end;
             continue;
         }
-        if (c === '$' && script[i + 1] === '{' && script[i + 2] === '{') {
-            const end = script.indexOf('}}', i + 3);
-            const stop = end < 0 ? script.length : end + 2;
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        if ((c === '$' || c === '<' || c === '>') && script[i + 1] === '(') {
-            if (c !== '$' && i !== start)
-                break;
-            const stop = readBalanced(script, i + 1);
-            substitutions.push(script.slice(i + 2, Math.max(i + 2, stop - 1)));
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        if (c === '`') {
-            const end = script.indexOf('`', i + 1);
-            const stop = end < 0 ? script.length : end + 1;
-            substitutions.push(script.slice(i + 1, Math.max(i + 1, stop - 1)));
+        // Process substitution `<(…)` / `>(…)` only opens a word; elsewhere `<` and `>` end it.
+        if ((c === '<' || c === '>') && script[i + 1] === '(' && i !== start)
+            break;
+        const stop = readExpansion(script, i, substitutions, true);
+        if (stop !== undefined) {
             value += script.slice(i, stop);
             i = stop;
             continue;
