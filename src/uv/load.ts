@@ -128,6 +128,28 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     membersByRoot.set(rootDir, members);
   }
 
+  /**
+   * The nearest ancestor of `rootDir` (in the repository) with a uv.toml, or a pyproject.toml
+   * with `[tool.uv]`: where uv-settings `FilesystemOptions::find` stops. A uv.toml that does not
+   * parse makes uv stop with an error, so nothing is inherited (its own project reports it).
+   */
+  const inheritedSettings = (rootDir: string): UvProject['inheritedSettings'] => {
+    let dir = rootDir;
+    while (dir !== '') {
+      dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+      const uvToml = join(dir, UV_TOML);
+      if (paths.has(uvToml)) {
+        const text = files.texts?.get(uvToml);
+        if (typeof text !== 'string') return undefined;
+        const parsed = cache.get('toml', uvToml, text, () => parseToml(uvToml, text));
+        return parsed.ok ? { file: uvToml, kind: 'uv.toml', raw: parsed.value, lines: parsed.lines } : undefined;
+      }
+      const pyproject = pyprojects.get(dir);
+      if (pyproject?.hasToolUv) return { file: pyproject.file, kind: 'pyproject', raw: pyproject.raw, lines: pyproject.lines };
+    }
+    return undefined;
+  };
+
   // 3. Roots that are uv projects.
   const workflowUv = options.workflowUv ?? findWorkflowUv(files);
   const projects: UvProject[] = [];
@@ -200,6 +222,11 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
           }
         }
       }
+    }
+
+    if (!hasUvToml && !root.hasToolUv) {
+      const inherited = inheritedSettings(rootDir);
+      if (inherited) project.inheritedSettings = inherited;
     }
 
     project.indexes = collectIndexes(project);

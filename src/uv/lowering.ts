@@ -123,6 +123,13 @@ export interface LoweringScope {
   projectIndexes: NamedIndex[];
   extra?: string;
   group?: string;
+  /**
+   * The workspace this project's own requirements are lowered in, when it is not the lock's: a
+   * member nested in another project's directory is, for its own metadata, a workspace of its own
+   * (uv-workspace `find_workspace` stops at the nearest ancestor pyproject.toml, and one with
+   * `[project]` but no `[tool.uv.workspace]` ends the search), so the root's sources do not apply.
+   */
+  ownWorkspace?: LoweringWorkspace;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -277,6 +284,7 @@ export function lowerRequirement(
   origin: RequirementOrigin,
   extraMarker?: Marker,
 ): LoweringResult {
+  workspace = scope.ownWorkspace ?? workspace;
   const name = requirement.normalizedName;
   const marker = extraMarker ? markerAnd(requirement.marker, extraMarker) : requirement.marker;
   const display = requirement.text;

@@ -81,6 +81,48 @@ const ALIASES: Record<string, string> = {
 /** PEP 751 set-valued variables: only `'x' in extras` / `'x' not in extras` make sense. */
 const SET_VARIABLES = new Set<string>(['extras', 'dependency_groups']);
 
+/**
+ * `platform_system` values uv rewrites to the `sys_platform` value that means exactly the same
+ * (uv-pep508 src/marker/algebra.rs, `InternerGuard::expression`): `platform_system == 'Windows'` is
+ * `sys_platform == 'win32'` for uv, and written so in the lock. Other values (FreeBSD, ...) stay.
+ */
+const PLATFORM_SYSTEM_AS_SYS_PLATFORM: Record<string, string> = {
+  Windows: 'win32',
+  Darwin: 'darwin',
+  Linux: 'linux',
+  AIX: 'aix',
+  Emscripten: 'emscripten',
+  Android: 'android',
+};
+
+/**
+ * Pairs of `variable == value` tests that uv knows cannot both hold (uv-pep508
+ * src/marker/algebra.rs, `InternerGuard::exclusions`): a conjunction inside them is FALSE for uv,
+ * so environments where both hold are not considered when markers are compared.
+ */
+const INCOMPATIBLE: [string, string, string, string][] = (() => {
+  const pairs: [string, string, string, string][] = [
+    ['os_name', 'nt', 'sys_platform', 'linux'],
+    ['os_name', 'nt', 'sys_platform', 'darwin'],
+    ['os_name', 'nt', 'sys_platform', 'ios'],
+    ['os_name', 'posix', 'sys_platform', 'win32'],
+  ];
+  for (const system of ['FreeBSD', 'NetBSD', 'OpenBSD', 'SunOS', 'iOS', 'iPadOS']) {
+    for (const platform of ['aix', 'android', 'emscripten', 'ios', 'linux', 'darwin', 'win32', 'cygwin', 'wasi']) {
+      if (platform === 'ios' && (system === 'iOS' || system === 'iPadOS')) continue;
+      pairs.push(['platform_system', system, 'sys_platform', platform]);
+    }
+  }
+  return pairs;
+})();
+
+function isImpossible(env: Environment): boolean {
+  for (const [a, aValue, b, bValue] of INCOMPATIBLE) {
+    if (env.strings.get(a) === aValue && env.strings.get(b) === bValue) return true;
+  }
+  return false;
+}
+
 const MAX_MARKER_LENGTH = 8192;
 const MAX_DEPTH = 64;
 
@@ -269,6 +311,11 @@ function comparison(left: Side, operator: string, right: Side): Marker {
     return opaque(`extra ${op} '${value}'`);
   }
   if (SET_VARIABLES.has(variable)) return opaque(`${variable} ${op} '${value}'`);
+  const platform = variable === 'platform_system' ? PLATFORM_SYSTEM_AS_SYS_PLATFORM[value] : undefined;
+  if (platform !== undefined) {
+    variable = 'sys_platform';
+    value = platform;
+  }
   if (op === '==' || op === '!=') return { kind: 'string', variable, operator: op, value };
   return opaque(`${variable} ${op} '${value}'`);
 }
@@ -514,7 +561,7 @@ function forEveryEnvironment(markers: Marker[], domain: ReleaseRange | undefined
     env.implementation = implementationPoints[digits[1]!]!;
     stringVars.forEach((s, i) => env.strings.set(s.name, s.values[digits[2 + i]!]!));
     boolVars.forEach((key, i) => env.bools.set(key, digits[2 + stringVars.length + i] === 1));
-    if (!check(env)) return false;
+    if (!isImpossible(env) && !check(env)) return false;
     let position = 0;
     while (position < radices.length) {
       digits[position]!++;

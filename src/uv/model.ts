@@ -163,6 +163,12 @@ export interface UvProject {
   lockState?: 'ok' | 'missing' | 'invalid';
   /** The root's uv.toml, when present (takes precedence over [tool.uv]). */
   uvToml?: { file: string; raw: Record<string, unknown>; lines: Map<string, number> };
+  /**
+   * Where uv finds this project's settings when neither the root's uv.toml nor a `[tool.uv]` of the
+   * root pyproject has them: the nearest ancestor directory with a uv.toml or a pyproject.toml that
+   * has `[tool.uv]` (uv-settings `FilesystemOptions::find`, which walks up from the workspace root).
+   */
+  inheritedSettings?: { file: string; kind: 'uv.toml' | 'pyproject'; raw: Record<string, unknown>; lines: Map<string, number> };
   indexes: IndexConfig[];
   /**
    * Other pyproject.toml files of the revision that local path sources of this project point at

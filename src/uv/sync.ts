@@ -68,11 +68,20 @@ export interface SyncIssue {
 
 const WORKSPACE = 'workspace';
 
-export function checkLockSync(project: UvProject): SyncIssue[] {
+export interface SyncOptions {
+  /**
+   * uv settings given on the command line or in the environment (`--exclude-newer`,
+   * `UV_EXCLUDE_NEWER`, ...), keyed as in `[tool.uv]`. uv lets them override the file settings
+   * (uv-settings `Combine`: the CLI layer comes first), so they do here too.
+   */
+  commandLine?: Table;
+}
+
+export function checkLockSync(project: UvProject, options: SyncOptions = {}): SyncIssue[] {
   const lock = project.lock;
   if (!lock) return [];
   try {
-    return new SyncChecker(project, lock).run();
+    return new SyncChecker(project, lock, options).run();
   } catch (error) {
     // A bug here must not take the run down, nor pass for "in sync".
     return [
@@ -109,8 +118,10 @@ class SyncChecker {
   constructor(
     private readonly project: UvProject,
     private readonly lock: Lock,
+    options: SyncOptions,
   ) {
-    this.settings = uvSettingsOf(project);
+    const fileSettings = uvSettingsOf(project);
+    this.settings = options.commandLine ? { ...fileSettings, table: { ...fileSettings.table, ...options.commandLine } } : fileSettings;
     const parsedRange = lock.requiresPython === undefined ? undefined : parseSpecifiers(lock.requiresPython);
     this.lockRange = parsedRange?.ok ? releaseRange(parsedRange.value) : undefined;
     lock.packages.forEach((pkg, index) => this.packageIndex.set(pkg, index));
@@ -147,8 +158,41 @@ class SyncChecker {
       this.members.set(name, member);
       this.workspace.members.set(name, member);
     }
+    for (const member of this.members.values()) this.scopeNestedMember(member);
     this.collectRequiredMembers();
     for (const problem of problems) this.problem(WORKSPACE, '`[tool.uv.sources]`', problem);
+  }
+
+  /**
+   * uv reads a member's own metadata through `ProjectWorkspace::from_maybe_project_root`
+   * (uv-distribution metadata/requires_dist.rs, `from_project_maybe_workspace`), whose
+   * `find_workspace` (uv-workspace workspace.rs) looks only at the nearest ancestor pyproject.toml:
+   * the workspace root when it is that file, otherwise a project of its own when that file has
+   * `[project]` (an example inside another project), so the root's `[tool.uv.sources]` and
+   * indexes do not apply to its requirements (they stay registry requirements in the lock).
+   */
+  private scopeNestedMember(member: MemberInfo): void {
+    const pyproject = member.pyproject;
+    if (pyproject === this.project.rootPyproject) return;
+    let dir = pyproject.dir;
+    let ancestor: Pyproject | undefined;
+    while (dir !== '' && dir !== this.project.root) {
+      dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+      ancestor = this.workspace.pyprojectsByDir.get(dir);
+      if (ancestor) break;
+    }
+    if (!ancestor || ancestor === this.project.rootPyproject) return;
+    if (isTable(own(toolUv(ancestor), 'workspace'))) {
+      this.undecidable(member.name, 'requires-dist', `${ancestor.file} declares a workspace of its own around this member; lockgate does not model nested workspaces`, pyproject.file, pyproject.lines.get('project'));
+      return;
+    }
+    member.scope.ownWorkspace = {
+      ...this.workspace,
+      members: new Map([[member.name, member]]),
+      requiredMembers: new Map(),
+      rootSources: new Map(),
+      rootIndexes: [],
+    };
   }
 
   run(): SyncIssue[] {
@@ -592,7 +636,20 @@ class SyncChecker {
 
     // Version (MismatchedDynamic / MismatchedVersion).
     if (pkg.version !== undefined) {
-      if (versionDynamic) {
+      if (versionDynamic && this.lock.revision === 0) {
+        // uv wrote versions of dynamic projects until 0.5.19 (#10622), whose locks have no
+        // `revision`; the uv that wrote this lock accepts it, uv from 0.5.19 on re-locks
+        // (lock/mod.rs `satisfies`: MismatchedDynamic).
+        this.undecidable(
+          label,
+          'version',
+          'the project has a dynamic version and this lock (written by uv before 0.6) records one; uv up to 0.5.18 accepts that, later versions re-lock to drop it',
+          file,
+          pyproject.lines.get('project.dynamic') ?? pyproject.lines.get('project'),
+          'dynamic',
+          pkg.version,
+        );
+      } else if (versionDynamic) {
         this.mismatch(label, 'version', 'dynamic', pkg.version, file, pyproject.lines.get('project.dynamic') ?? pyproject.lines.get('project'));
       } else if (pyproject.version === undefined) {
         this.undecidable(label, 'version', 'pyproject.toml has neither a `project.version` nor a dynamic version; uv rejects that', file, pyproject.lines.get('project'));
@@ -603,17 +660,15 @@ class SyncChecker {
       this.mismatch(label, 'version', pyproject.version ?? '(static)', '(dynamic: no version recorded)', file, pyproject.lines.get('project.version') ?? pyproject.lines.get('project'));
     }
 
-    const metadata = pkg.metadata;
     const pkgIndex = this.packageIndex.get(pkg);
     const pkgPath = pkgIndex === undefined ? undefined : keyPath(this.packageKey, pkgIndex);
-    if (!metadata) {
-      if (this.lock.revision >= 4) {
-        this.undecidable(label, 'metadata', 'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not', this.lock.file, pkg.line);
-      } else {
-        this.mismatch(label, 'metadata', 'the requirements of pyproject.toml', '(no [package.metadata])', this.lock.file, pkg.line);
-      }
+    if (!pkg.metadata && this.lock.revision >= 4) {
+      this.undecidable(label, 'metadata', 'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not', this.lock.file, pkg.line);
       return;
     }
+    // uv writes `[package.metadata]` only when it has something in it (lock/serialize.rs): no
+    // table is no requirements, no groups and no extras, and is compared as such.
+    const metadata = pkg.metadata ?? { requiresDist: [], requiresDev: {}, providesExtras: [] };
 
     // provides-extras (lock revision >= 1).
     const project = own(pyproject.raw, 'project');

@@ -1,8 +1,10 @@
 /**
  * Where a uv project's settings live, with positions for findings. uv reads settings from the
- * workspace root only: its `uv.toml` when present (uv then ignores `[tool.uv]` in pyproject.toml,
- * docs/concepts/configuration-files.md), else the root pyproject's `[tool.uv]`. Members' `[tool.uv]`
- * settings have no effect, except `[tool.uv.sources]` and `[[tool.uv.index]]`, which are per member.
+ * workspace root: its `uv.toml` when present (uv then ignores `[tool.uv]` in pyproject.toml,
+ * docs/concepts/configuration-files.md), else the root pyproject's `[tool.uv]`; when the root has
+ * neither, from the nearest ancestor directory that has one (uv-settings `FilesystemOptions::find`
+ * walks up from the workspace root, skipping a pyproject.toml without `[tool.uv]`). Members'
+ * `[tool.uv]` settings have no effect, except `[tool.uv.sources]` and `[[tool.uv.index]]`.
  */
 import type { UvProject } from './model.js';
 import { keyPath, lineOf } from './toml.js';
@@ -28,6 +30,18 @@ export function uvSettingsOf(project: UvProject): UvSettingsSource {
   }
   const pyproject = project.rootPyproject;
   const uv = own(own(pyproject.raw, 'tool'), 'uv');
+  const inherited = project.inheritedSettings;
+  if (!isTable(uv) && inherited) {
+    const table = inherited.kind === 'uv.toml' ? inherited.raw : own(own(inherited.raw, 'tool'), 'uv');
+    return {
+      file: inherited.file,
+      kind: inherited.kind,
+      table: isTable(table) ? table : {},
+      present: true,
+      lines: inherited.lines,
+      prefix: inherited.kind === 'uv.toml' ? '' : 'tool.uv',
+    };
+  }
   return {
     file: pyproject.file,
     kind: 'pyproject',
