@@ -23,6 +23,10 @@ describe('cooldown-unverified offline (index facts null)', () => {
     ['young-upgrade', []],
     ['old-upgrade', []],
     ['new-wheel', []],
+    // anyio 4.10.0: sdist and one wheel dated months ago, a second wheel with no upload time (a file
+    // added to an old release later, or its time stripped): that file's age is unknown. httpx 0.28.1
+    // is young by its dated sdist: the cooldown error says so, no second finding. idna: all dated.
+    ['mixed-upload-times', [unverified(5, 'anyio@4.10.0')]],
   ];
   it.each(cases)('%s', (name, expected) => {
     const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, name)), { now: NOW, headTime: HEAD_TIME, index: null }));
@@ -41,6 +45,31 @@ describe('cooldown-unverified offline (index facts null)', () => {
     );
     expect(url!.message).toMatch(/^urldep 2\.0\.0 comes from a direct URL \(https:\/\/example\.com\/dist\/urldep-2\.0\.0-py3-none-any\.whl\), which has no upload time/);
     expect(url!.fix).toContain('reason: <who reviewed it, and why it is trusted>');
+  });
+
+  it('names the undated file of an entry whose other files are dated', () => {
+    const [anyio] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'mixed-upload-times')), { now: NOW, headTime: HEAD_TIME }));
+    expect(anyio!.message).toBe(
+      'anyio 4.10.0 locks anyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl with no upload time, though its other new files have one (uploaded 2026-05-01 10:00 UTC), ' +
+        'and lockgate ran offline, so the age of that file against the cooldown of 7 days is unknown. Files can be added to a release long after it was published, so the dates of the others say nothing about this one.',
+    );
+    expect(anyio!.fix).toMatch(/^Run lockgate online so it can ask the index\. /);
+  });
+
+  it('dates the undated file by the index when online: old is quiet, young is a cooldown finding', () => {
+    const pairs = pairsOf(join(COOLDOWN_FIXTURES, 'mixed-upload-times'));
+    const file = (time: string) => ({
+      filename: 'anyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl',
+      url: 'https://files.pythonhosted.org/packages/00/00/anyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl',
+      uploadTime: time,
+      yanked: false as const,
+    });
+    const facts = (time: string): IndexFacts => ({ projects: new Map([['https://pypi.org/simple\nanyio', { status: 'found', versions: ['4.10.0'], files: [file(time)], source: 'simple' }]]) });
+    const old = contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index: facts('2026-05-02T00:00:00Z') });
+    expect(summarize(rule.check(old)).filter((row) => row.package === 'anyio@4.10.0')).toEqual([]);
+    const young = contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index: facts('2026-08-31T00:00:00Z') });
+    expect(summarize(rule.check(young)).filter((row) => row.package === 'anyio@4.10.0')).toEqual([]);
+    expect(summarize(cooldown.check(young)).map((row) => row.package)).toEqual(['anyio@4.10.0', 'httpx@0.28.1']);
   });
 
   it('shows an exempt entry as waived', () => {

@@ -36,6 +36,8 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     // No upload times: nothing for this rule (cooldown-unverified reports it).
     ['no-upload-times', []],
     ['git-and-url', []],
+    // httpx young by its dated sdist (its wheel is undated); anyio's undated wheel is cooldown-unverified's.
+    ['mixed-upload-times', [young(26)]],
   ];
   it.each(cases)('%s', (name, expected) => {
     const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, name)), { now: NOW, headTime: HEAD_TIME }));

@@ -7,7 +7,10 @@
  * absolute per-package timestamp means the project chose a date, not a span, for that package).
  * Age is measured on the youngest NEW artifact of an entry: an artifact base already locked was
  * already accepted. Upload times come from the lock (uv >= 0.6.15) or, when it has none, from the
- * index facts gathered before the rules ran.
+ * index facts gathered before the rules ran. A new artifact that neither dates is not dated by its
+ * siblings: files can be added to a release long after it was published, so such an entry is
+ * `dated` by the others but carries `undated` (cooldown-unverified reports it unless the dated files
+ * already make it young).
  */
 import type { WaivedFinding } from '../findings.js';
 import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../registry/index-facts.js';
@@ -51,8 +54,13 @@ export type EntryAge =
       /** Where the time came from. */
       from: 'lock' | 'index';
       filename?: string;
-      /** New artifacts without any upload time (dated by the others). */
+      /** New artifacts without any upload time (neither the lock nor the index dates them). */
       undatedArtifacts: number;
+      /**
+       * When some new artifacts have no upload time: their filenames (or URLs) and what the index said
+       * about them. Their age is unknown; the dated files say nothing about them.
+       */
+      undated?: { files: string[]; index: IndexVerdict };
       /** The lock records an older upload time than the index for this file: the lock was edited. */
       disagreement?: { filename: string; lockMs: number; indexMs: number };
     }
@@ -221,6 +229,7 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
   let disagreement: { filename: string; lockMs: number; indexMs: number } | undefined;
   let undatedArtifacts = 0;
   let listedWithoutTime = 0;
+  const undatedFiles: string[] = [];
   for (const artifact of artifacts) {
     const lockMs = uploadMsOf(artifact.uploadTime);
     let indexMs: number | null = null;
@@ -244,6 +253,7 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
     }
     if (uploadMs === null) {
       undatedArtifacts++;
+      undatedFiles.push(artifactFilename(artifact) ?? artifact.url ?? artifact.path ?? `an ${artifact.kind}`);
       continue;
     }
     if (!youngest || uploadMs > youngest.uploadMs) {
@@ -252,9 +262,6 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
       if (filename) youngest.filename = filename;
     }
   }
-  if (youngest && disagreement) return { kind: 'dated', ...youngest, undatedArtifacts, disagreement };
-  if (youngest) return { kind: 'dated', ...youngest, undatedArtifacts };
-
   let verdict: IndexVerdict;
   if (index === null) verdict = { kind: 'offline' };
   else if (!lookup) verdict = { kind: 'not-asked' };
@@ -262,6 +269,13 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
   else if (lookup.status === 'missing-project') verdict = { kind: 'missing-project' };
   else if (listedWithoutTime > 0) verdict = { kind: 'no-times' };
   else verdict = { kind: 'not-listed' };
+
+  if (youngest) {
+    const dated: Extract<EntryAge, { kind: 'dated' }> = { kind: 'dated', ...youngest, undatedArtifacts };
+    if (disagreement) dated.disagreement = disagreement;
+    if (undatedFiles.length > 0) dated.undated = { files: undatedFiles, index: verdict };
+    return dated;
+  }
   return { kind: 'undated', why: { kind: 'registry', registry: source.url, index: verdict } };
 }
 
