@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeRepo, type TestRepo } from './support/git-repo.js';
@@ -156,6 +156,36 @@ describe('lockgate CLI', () => {
     repos.push(repo);
     const report = JSON.parse(cli([repo.dir, '--base', repo.base, '--head', repo.head, '--format', 'json', '--offline']).stdout);
     expect(report.findings.map((f: { rule: string; file: string }) => [f.rule, f.file])).toEqual([['unpinned-uses', 'tools/action.yml']]);
+  });
+
+  it('without --head reads the working tree as a user sees it: untracked files count, .gitignore applies', () => {
+    const repo = makeRepo({ 'pyproject.toml': PYPROJECT }, {});
+    repos.push(repo);
+    // Neither is added to git: a lock just written by `uv lock` and a workflow just created.
+    writeFileSync(join(repo.dir, 'uv.lock'), LOCK());
+    mkdirSync(join(repo.dir, '.github', 'workflows'), { recursive: true });
+    writeFileSync(join(repo.dir, '.github', 'workflows', 'ci.yml'), 'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n');
+    const args = [repo.dir, '--offline', '--now', '2026-11-26T12:00:00Z', '--fail-on', 'never'];
+    const report = JSON.parse(cli([...args, '--format', 'json']).stdout);
+    expect(report.head).toBe('WORKTREE');
+    const rules = report.findings.map((f: { rule: string; file: string }) => `${f.rule} ${f.file}`);
+    expect(rules).toContain('unpinned-uses .github/workflows/ci.yml');
+    expect(rules.filter((r: string) => r.startsWith('lock-missing'))).toEqual([]);
+    expect(report.projects).toEqual([{ path: '', lock: 'uv.lock', changes: [] }]);
+    const text = cli(args);
+    expect(text.stderr).toContain('lockgate: head: the working tree (tracked and untracked files, .gitignore applied).\n');
+    expect(text.stderr).not.toContain('ignored by .gitignore');
+
+    // A lock .gitignore hides is not in the working tree git sees (nor in any commit): lock-missing, and a note why.
+    writeFileSync(join(repo.dir, '.gitignore'), 'uv.lock\n');
+    const ignored = JSON.parse(cli([...args, '--format', 'json']).stdout);
+    expect(ignored.findings.map((f: { rule: string }) => f.rule)).toContain('lock-missing');
+    expect(cli(args).stderr).toContain('lockgate: uv.lock is on disk but ignored by .gitignore, so lockgate did not read it: no commit would carry it.\n');
+
+    // A tracked file deleted on disk is gone from the working tree.
+    rmSync(join(repo.dir, '.gitignore'));
+    rmSync(join(repo.dir, 'pyproject.toml'));
+    expect(JSON.parse(cli([...args, '--format', 'json']).stdout).projects).toEqual([]);
   });
 
   it('prints help and version', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeText, loadRevision, loadWorktree, openRepo, resolveRevision } from '../src/source/git.js';
+import { decodeText, ignoredReadableFiles, loadRevision, loadWorktree, openRepo, resolveRevision, worktreeDescription } from '../src/source/git.js';
 import { SettingsError } from '../src/settings/types.js';
 
 let dir: string;
@@ -52,15 +52,88 @@ describe('reading a revision from git objects', () => {
 });
 
 describe('reading the working tree', () => {
-  it('reads tracked files only, with the same rules, and reports files over the size limit', () => {
+  it('reads tracked and untracked files with the same rules, and reports files over the size limit', () => {
     git('add', 'big/pyproject.toml');
     const files = loadWorktree(openRepo(dir, false), 1000, new Date('2026-11-26T00:00:00Z'));
-    expect(files.paths).not.toContain('untracked.toml');
-    expect(files.paths).not.toContain('big/uv.lock');
+    // Untracked and not ignored: part of the working tree a user sees (and `git add -A` would stage).
+    expect(files.paths).toContain('untracked.toml');
+    expect(files.paths).toContain('big/uv.lock');
+    expect(files.texts.get('big/uv.lock')).toBe('');
     expect(files.unreadable.get('big/pyproject.toml')).toMatch(/5000 bytes, over the limit of 1000 bytes/);
     expect(files.unreadable.get('sub/pyproject.toml')).toMatch(/outside the repository/);
     expect(files.texts.get('in/pyproject.toml')).toBe('[project]\nname = "a"\n');
     git('rm', '-q', '--cached', 'big/pyproject.toml');
+  });
+
+  describe('as a user sees it', () => {
+    let tree: string;
+    let elsewhere: string;
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: tree, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).toString();
+    beforeAll(() => {
+      tree = mkdtempSync(join(tmpdir(), 'lockgate-tree-'));
+      elsewhere = mkdtempSync(join(tmpdir(), 'lockgate-elsewhere-'));
+      writeFileSync(join(elsewhere, 'uv.lock'), 'version = 1\n');
+      g('init', '-q', '-b', 'main');
+      mkdirSync(join(tree, '.github', 'workflows'), { recursive: true });
+      writeFileSync(join(tree, 'pyproject.toml'), '[project]\nname = "committed"\n');
+      writeFileSync(join(tree, '.github', 'workflows', 'old.yml'), 'on: push\n');
+      writeFileSync(join(tree, '.gitignore'), 'ignored/\nsecret.toml\nlib/uv.lock\n');
+      g('add', '-A');
+      g('commit', '-q', '-m', 'one');
+      // Unstaged edit, untracked workflow and lock, a tracked file deleted, ignored files, a link out.
+      writeFileSync(join(tree, 'pyproject.toml'), '[project]\nname = "edited"\n');
+      writeFileSync(join(tree, '.github', 'workflows', 'new.yml'), 'on: pull_request\n');
+      writeFileSync(join(tree, 'uv.lock'), 'version = 1\n');
+      rmSync(join(tree, '.github', 'workflows', 'old.yml'));
+      mkdirSync(join(tree, 'ignored'));
+      writeFileSync(join(tree, 'ignored', 'pyproject.toml'), '[project]\n');
+      mkdirSync(join(tree, 'lib'));
+      writeFileSync(join(tree, 'lib', 'pyproject.toml'), '[project]\nname = "lib"\n');
+      writeFileSync(join(tree, 'lib', 'uv.lock'), 'version = 1\n');
+      writeFileSync(join(tree, 'secret.toml'), 'x');
+      mkdirSync(join(tree, 'linked'));
+      symlinkSync(join(elsewhere, 'uv.lock'), join(tree, 'linked', 'uv.lock'));
+      // A nested repository is listed by git as `nested/`: neither read nor a path.
+      mkdirSync(join(tree, 'nested'));
+      execFileSync('git', ['init', '-q'], { cwd: join(tree, 'nested') });
+      writeFileSync(join(tree, 'nested', 'pyproject.toml'), '[project]\n');
+    });
+    afterAll(() => {
+      rmSync(tree, { recursive: true, force: true });
+      rmSync(elsewhere, { recursive: true, force: true });
+    });
+
+    it('reads tracked files as they are on disk plus untracked ones, without deleted or ignored files', () => {
+      const files = loadWorktree(openRepo(tree, false), 1000, new Date('2026-11-26T00:00:00Z'));
+      expect(files.paths).toEqual(['.github/workflows/new.yml', '.gitignore', 'lib/pyproject.toml', 'linked/uv.lock', 'pyproject.toml', 'uv.lock']);
+      expect(files.texts.get('pyproject.toml')).toBe('[project]\nname = "edited"\n');
+      expect(files.texts.get('.github/workflows/new.yml')).toBe('on: pull_request\n');
+      expect(files.texts.get('uv.lock')).toBe('version = 1\n');
+      // The symlink protection holds for untracked files too.
+      expect(files.texts.has('linked/uv.lock')).toBe(false);
+      expect(files.unreadable.get('linked/uv.lock')).toMatch(/outside the repository/);
+    });
+
+    it('names the files lockgate would read that .gitignore hides, and says how the tree is read', () => {
+      const repo = openRepo(tree, false);
+      expect(ignoredReadableFiles(repo)).toEqual(['lib/uv.lock']);
+      expect(worktreeDescription(repo)).toBe('the working tree (tracked and untracked files, .gitignore applied)');
+    });
+  });
+
+  it('walks every file of a folder that is not a git repository', () => {
+    const plain = mkdtempSync(join(tmpdir(), 'lockgate-plain-'));
+    try {
+      writeFileSync(join(plain, 'pyproject.toml'), '[project]\n');
+      mkdirSync(join(plain, '.venv'));
+      writeFileSync(join(plain, '.venv', 'pyproject.toml'), '[project]\n');
+      const repo = openRepo(plain, false);
+      expect(loadWorktree(repo, 1000, new Date()).paths).toEqual(['pyproject.toml']);
+      expect(ignoredReadableFiles(repo)).toEqual([]);
+      expect(worktreeDescription(repo)).toBe('the working tree (every file; not a git repository)');
+    } finally {
+      rmSync(plain, { recursive: true, force: true });
+    }
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runLockgate } from '../engine.js';
+import { globToRegExp } from '../policy/policy.js';
 import { exitCodeFor, renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -15,6 +16,7 @@ import { renderText } from '../report/text.js';
 import type { RunResult } from '../report/types.js';
 import { CLI_USAGE, settingsFromArgv } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
+import { ignoredReadableFiles, openRepo, worktreeDescription } from '../source/git.js';
 import { VERSION } from '../version.js';
 
 function render(result: RunResult, settings: Settings, toTerminal: boolean): string {
@@ -30,6 +32,35 @@ function render(result: RunResult, settings: Settings, toTerminal: boolean): str
     case 'text':
       return renderText(result.report, { color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb' });
   }
+}
+
+/**
+ * Without --head the working tree is read as git sees it: say so, and name the files lockgate would
+ * read that sit on disk but are ignored by .gitignore (a gitignored uv.lock is absent from every
+ * commit, so lock-missing is right about the repository, but the user sees the file and should know why).
+ */
+function worktreeNotes(settings: Settings): string[] {
+  if (settings.head !== null) return [];
+  let repo;
+  try {
+    repo = openRepo(settings.dir, false);
+  } catch {
+    return [];
+  }
+  const notes = [`head: ${worktreeDescription(repo)}.`];
+  const excluded = settings.config.exclude.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
+  let ignored: string[];
+  try {
+    ignored = ignoredReadableFiles(repo).filter((path) => !excluded.some((re) => re.test(path)));
+  } catch {
+    ignored = [];
+  }
+  if (ignored.length > 0) {
+    const shown = ignored.length <= 5 ? ignored.join(', ') : `${ignored.slice(0, 5).join(', ')} and ${ignored.length - 5} more`;
+    const one = ignored.length === 1;
+    notes.push(`${shown} ${one ? 'is' : 'are'} on disk but ignored by .gitignore, so lockgate did not read ${one ? 'it' : 'them'}: no commit would carry ${one ? 'it' : 'them'}.`);
+  }
+  return notes;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -50,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
     if (settings.output !== null) writeFileSync(settings.output, text);
     else process.stdout.write(text);
     if (settings.format === 'text' || settings.output !== null) {
-      for (const line of result.log) process.stderr.write(`lockgate: ${terminalSafe(line)}\n`);
+      for (const line of [...worktreeNotes(settings), ...result.log]) process.stderr.write(`lockgate: ${terminalSafe(line)}\n`);
     }
     return exitCodeFor(result.report, settings.failOn);
   } catch (error) {

@@ -1,7 +1,10 @@
 /**
  * Reads the files of one revision: git objects for a commit, the working tree otherwise.
- * Only tracked files are listed; symlinks are never followed out of the repository; every
- * limit hit becomes an `unreadable` entry (and so a finding), never a silent skip.
+ * A commit lists its tracked files; the working tree lists what a user sees in it: tracked files
+ * still on disk plus untracked files that .gitignore does not exclude (what `git add -A` would
+ * stage), so a new workflow or a lock not yet added is read. Symlinks are never followed out of
+ * the repository; every limit hit becomes an `unreadable` entry (and so a finding), never a silent
+ * skip.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
@@ -140,13 +143,59 @@ function walk(root: string, dir: string, out: string[]): void {
   }
 }
 
+/** How the working tree is read, in words, for the report header and the docs. */
+export function worktreeDescription(repo: Repo): string {
+  return repo.isGit ? 'the working tree (tracked and untracked files, .gitignore applied)' : 'the working tree (every file; not a git repository)';
+}
+
+/** NUL-separated `git ls-files` output as paths; a nested repository is listed as `dir/` and skipped. */
+function listed(output: Buffer): string[] {
+  return output
+    .toString('utf8')
+    .split('\0')
+    .filter((path) => path !== '' && !path.endsWith('/'));
+}
+
+/** The working tree's files as git sees them: tracked (deleted ones included) and untracked but not ignored. */
+function worktreeListing(repo: Repo): string[] {
+  return listed(git(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']));
+}
+
+/**
+ * Files lockgate would read that are on disk but that .gitignore hides from the working tree (and
+ * so from any commit): the uv.lock beside a pyproject.toml of the tree, workflows, lockgate's config
+ * and dependabot's. Probed by name rather than by listing every ignored file, which would walk
+ * `.venv/` and `node_modules/`.
+ */
+export function ignoredReadableFiles(repo: Repo): string[] {
+  if (!repo.isGit) return [];
+  const listing = worktreeListing(repo);
+  const known = new Set(listing);
+  const candidates = new Set(['.github/lockgate.yml', '.github/lockgate.yaml', '.github/dependabot.yml', '.github/dependabot.yaml']);
+  for (const path of listing) {
+    if (path === 'pyproject.toml' || path.endsWith('/pyproject.toml')) candidates.add(`${path.slice(0, -'pyproject.toml'.length)}uv.lock`);
+  }
+  try {
+    for (const name of readdirSync(join(repo.root, '.github', 'workflows'))) candidates.add(`.github/workflows/${name}`);
+  } catch {
+    // no workflows folder
+  }
+  const onDisk = (path: string) => {
+    try {
+      lstatSync(join(repo.root, ...path.split('/')));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return [...candidates].filter((path) => !known.has(path) && isReadByLockgate(path) && onDisk(path)).sort();
+}
+
 export function loadWorktree(repo: Repo, maxBytes: number, now: Date): SourceFiles {
   let paths: string[];
   if (repo.isGit) {
-    paths = git(repo.root, ['ls-files', '-z', '--cached'])
-      .toString('utf8')
-      .split('\0')
-      .filter(Boolean);
+    // Tracked (a tracked file deleted on disk is dropped below) and untracked but not ignored.
+    paths = worktreeListing(repo);
   } else {
     paths = [];
     walk(repo.root, '', paths);

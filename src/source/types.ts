@@ -4,7 +4,11 @@
 export interface SourceFiles {
   /** The revision (a commit SHA when known) or 'WORKTREE'. */
   label: string;
-  /** Every tracked file, repo-relative with forward slashes, sorted. */
+  /**
+   * Every file of the revision, repo-relative with forward slashes, sorted: the tracked files of a
+   * commit; for the working tree, tracked files still on disk plus untracked files .gitignore does
+   * not exclude.
+   */
   paths: string[];
   /** Text of the files lockgate reads (see `isReadByLockgate`), UTF-8 decoded, BOM removed. */
   texts: Map<string, string>;
