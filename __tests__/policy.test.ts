@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { makeFinding, type WaivedFinding } from '../src/findings.js';
+import { readFileSync } from 'node:fs';
 import { applyPolicy, globToRegExp } from '../src/policy/policy.js';
+import { ZIZMOR_EQUIVALENTS } from '../src/policy/zizmor.js';
 import { defaultConfig } from '../src/settings/config.js';
 import { RULES } from '../src/rules/index.js';
+import { runPipeline, sourceFiles } from './support/pipeline.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const finding = (rule: string, file: string, line: number, extra: { package?: string; introduced?: boolean } = {}) =>
@@ -96,5 +99,104 @@ describe('globs', () => {
     ['a.yml', 'aXyml', false],
   ])('%s matches %s: %s', (glob, path, expected) => {
     expect(globToRegExp(glob).test(path)).toBe(expected);
+  });
+});
+
+describe('zizmor inline ignores', () => {
+  const W = '.github/workflows/w.yml';
+  const wf = [
+    'on:', //                                                      1
+    '  # zizmor: ignore[dangerous-triggers] -- payload only', //   2
+    '  pull_request_target:', //                                   3
+    'jobs:', //                                                    4
+    '  build:', //                                                 5
+    '    runs-on: ubuntu-latest', //                               6
+    '    steps:', //                                               7
+    '      - name: one # zizmor: ignore[artipacked, unpinned-uses]', // 8
+    '        uses: actions/checkout@v4', //                        9
+    '      - name: two', //                                        10
+    '        env:', //                                             11
+    '          A: "# zizmor: ignore[unpinned-uses]"', //           12
+    '        uses: actions/setup-python@v5', //                    13
+    '      - run: | # zizmor: ignore[template-injection]', //     14
+    '          echo ${{ github.head_ref }}', //                    15
+    '          # zizmor: ignore[template-injection]', //           16
+    '      - run: |', //                                           17
+    '          # zizmor: ignore[template-injection]', //           18
+    '          echo ${{ github.head_ref }}', //                    19
+    '  other:', //                                                 20
+    '    #zizmor: ignore[excessive-permissions]', //               21
+    '    runs-on: ubuntu-latest', //                               22
+    '  third: # zizmor: ignore[excessive-permissions]text', //    23
+    '    runs-on: ubuntu-latest', //                               24
+    '  fourth:', //                                                25
+    '    runs-on: ubuntu-latest # zizmor: ignore[excessive-permissions] -- org default is read-only', // 26
+  ].join('\n');
+  const texts = new Map([[W, wf], ['pyproject.toml', '# zizmor: ignore[unpinned-uses]\n']]);
+  it.each<[string, number, string | null]>([
+    // The comment is inside the on: block zizmor's finding spans.
+    ['dangerous-trigger', 3, '# zizmor: ignore[dangerous-triggers] in .github/workflows/w.yml:2'],
+    // Anywhere on the step's lines, for each audit listed.
+    ['artipacked', 9, '# zizmor: ignore[artipacked, unpinned-uses] in .github/workflows/w.yml:8'],
+    ['unpinned-uses', 9, '# zizmor: ignore[artipacked, unpinned-uses] in .github/workflows/w.yml:8'],
+    // Inside a quoted string it is text, not a comment.
+    ['unpinned-uses', 13, null],
+    // On the `run: |` line; the lines of the block itself are shell text.
+    ['template-injection', 15, '# zizmor: ignore[template-injection] in .github/workflows/w.yml:14'],
+    ['template-injection', 19, null],
+    // zizmor's spelling only: no space after #, or text glued to the bracket, is not its comment.
+    ['excessive-permissions', 20, null],
+    ['excessive-permissions', 23, null],
+    // Within the job the finding names (its key line points at the whole job).
+    ['excessive-permissions', 25, '# zizmor: ignore[excessive-permissions] in .github/workflows/w.yml:26'],
+    // An audit that maps to another rule waives nothing here; nor does lockgate's own id.
+    ['template-injection', 3, null],
+  ])('%s at line %i: %s', (rule, line, reason) => {
+    const result = run([finding(rule, W, line)], defaultConfig(), texts);
+    if (reason === null) {
+      expect(result.waived).toEqual([]);
+      return;
+    }
+    expect(result.findings).toEqual([]);
+    expect(result.waived.map((w) => w.waiver)).toEqual([{ by: 'inline', reason }]);
+  });
+
+  it('applies to YAML files only, and maps every audit it knows to one lockgate rule', () => {
+    expect(run([finding('unpinned-uses', 'pyproject.toml', 1)], defaultConfig(), texts).waived).toEqual([]);
+    const ids = new Set(RULES.map((r) => r.id));
+    for (const rule of Object.values(ZIZMOR_EQUIVALENTS)) expect(ids.has(rule)).toBe(true);
+    expect(ZIZMOR_EQUIVALENTS['dangerous-triggers']).toBe('dangerous-trigger');
+    expect(ZIZMOR_EQUIVALENTS['unpinned-images']).toBe('unpinned-image');
+  });
+
+  it('on real workflows: the comments repositories carry waive what zizmor would, and nothing else', () => {
+    const fixture = (name: string) => readFileSync(`fixtures/workflows/zizmor-ignores/${name}`, 'utf8');
+    const head = sourceFiles({
+      '.github/workflows/reviewed.yml': fixture('reviewed.yml'),
+      '.github/workflows/unreviewed.yml': fixture('unreviewed.yml'),
+      '.github/workflows/other.yml': fixture('other.yml'),
+    });
+    const { report } = runPipeline(head, null).result;
+    const rows = (list: { rule: string; file: string; line?: number }[]) => list.filter((f) => f.file !== '.github/workflows/other.yml').map((f) => `${f.file.slice(18)}:${f.line} ${f.rule}`).sort();
+    expect(rows(report.waived)).toEqual([
+      'reviewed.yml:12 unpinned-image',
+      'reviewed.yml:15 artipacked',
+      'reviewed.yml:15 unpinned-uses',
+      'reviewed.yml:18 template-injection',
+      'reviewed.yml:22 secrets-inherit',
+      'reviewed.yml:5 dangerous-trigger',
+    ]);
+    expect(rows(report.findings)).toEqual([
+      // Neither call job has permissions, and no comment names excessive-permissions.
+      'reviewed.yml:19 excessive-permissions',
+      'unreviewed.yml:12 unpinned-image',
+      'unreviewed.yml:14 artipacked',
+      'unreviewed.yml:14 unpinned-uses',
+      'unreviewed.yml:22 template-injection',
+      'unreviewed.yml:25 excessive-permissions',
+      'unreviewed.yml:27 secrets-inherit',
+      'unreviewed.yml:4 dangerous-trigger',
+    ]);
+    expect(report.waived.find((w) => w.rule === 'dangerous-trigger')!.waiver.reason).toBe('# zizmor: ignore[dangerous-triggers] in .github/workflows/reviewed.yml:4');
   });
 });

@@ -5,12 +5,13 @@
  */
 import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
+import { ZizmorIgnores } from './zizmor.js';
 
 export interface PolicyInput {
   findings: (Finding | WaivedFinding)[];
   config: LockgateConfig;
   configFile: string;
-  /** Text of the head files, for inline `# lockgate: ignore[rule]` comments. */
+  /** Text of the head files, for inline `# lockgate: ignore[rule]` (and `# zizmor: ignore[audit]`) comments. */
   texts: ReadonlyMap<string, string>;
   now: Date;
   onlyNew: boolean;
@@ -101,6 +102,7 @@ export function overriddenSeverity(severity: Severity, override: Severity, ruleD
 export function applyPolicy(input: PolicyInput): PolicyResult {
   const { config, now } = input;
   const inline = new InlineIgnores(input.texts);
+  const zizmor = new ZizmorIgnores(input.texts);
   const findings: Finding[] = [];
   const waived: WaivedFinding[] = [];
   const expiredNoted = new Set<IgnoreEntry>();
@@ -116,6 +118,12 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
     }
     if (inline.covers(finding)) {
       waived.push({ ...finding, waiver: { by: 'inline', reason: `# lockgate: ignore[${finding.rule}] in ${finding.file}` } });
+      continue;
+    }
+    // A repository that reviewed the same thing for zizmor already said so (see zizmor.ts).
+    const zizmorReason = zizmor.reasonFor(finding);
+    if (zizmorReason !== null) {
+      waived.push({ ...finding, waiver: { by: 'inline', reason: zizmorReason } });
       continue;
     }
     const entry = config.ignore.find((candidate) => ignoreMatches(candidate, finding));
