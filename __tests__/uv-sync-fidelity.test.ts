@@ -205,3 +205,70 @@ describe('settings given to uv outside the files (SyncOptions.commandLine)', () 
     expect(checkLockSync(project()).map((i) => [i.kind, i.what])).toEqual([['mismatch', 'exclude-newer']]);
   });
 });
+
+describe('a path dependency is lowered as a project of its own', () => {
+  // langchain-ai/langgraph: libs/sdk-py's lock has libs/langgraph as an editable path dependency,
+  // whose own `[tool.uv.sources]` point back at `../sdk-py`: from the lock's root that is `.`, as
+  // uv writes it (lock/mod.rs normalize_requirement joins and relativizes paths).
+  const sdk = '[project]\nname = "sdk"\nversion = "1.0"\nrequires-python = ">=3.10"\ndependencies = ["graph"]\n\n[tool.uv.sources]\ngraph = { path = "../graph", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  const graph = '[project]\nname = "graph"\nversion = "2.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=1", "cli"]\n\n[tool.uv.sources]\nsdk = { path = "../sdk", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  // libs/cli has no sources: `sdk` there stays a registry requirement even though the lock's root maps it.
+  const cli = '[project]\nname = "cli"\nversion = "3.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=0.1"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  const lock = (graphSdk: string, cliSdk: string) =>
+    [
+      'version = 1',
+      'revision = 3',
+      'requires-python = ">=3.10"',
+      '',
+      '[[package]]',
+      'name = "cli"',
+      'version = "3.0"',
+      'source = { directory = "../cli" }',
+      '',
+      '[package.metadata]',
+      `requires-dist = [${cliSdk}]`,
+      '',
+      '[[package]]',
+      'name = "graph"',
+      'version = "2.0"',
+      'source = { editable = "../graph" }',
+      'dependencies = [',
+      '    { name = "cli" },',
+      '    { name = "sdk" },',
+      ']',
+      '',
+      '[package.metadata]',
+      `requires-dist = [{ name = "cli", directory = "../cli" }, ${graphSdk}]`,
+      '',
+      '[[package]]',
+      'name = "sdk"',
+      'version = "1.0"',
+      'source = { editable = "." }',
+      'dependencies = [',
+      '    { name = "graph" },',
+      ']',
+      '',
+      '[package.metadata]',
+      'requires-dist = [{ name = "graph", editable = "../graph" }]',
+      '',
+    ].join('\n');
+  const files = (lockText: string) => ({
+    'libs/sdk/pyproject.toml': sdk,
+    'libs/sdk/uv.lock': lockText,
+    'libs/graph/pyproject.toml': graph.replace('"cli"]', '"cli"]\n').replace('[tool.uv.sources]\n', '[tool.uv.sources]\ncli = { path = "../cli" }\n'),
+    'libs/cli/pyproject.toml': cli,
+  });
+  const good = lock('{ name = "sdk", editable = "." }', '{ name = "sdk", specifier = ">=0.1" }');
+
+  it('is in sync as uv writes it', () => {
+    expect(issuesAt(files(good), 'libs/sdk')).toEqual([]);
+  });
+  it("the lock root's sources applied to it are drift", () => {
+    const wrong = lock('{ name = "sdk", editable = "." }', '{ name = "sdk", editable = "." }');
+    expect(summary(issuesAt(files(wrong), 'libs/sdk'))).toEqual([['mismatch', 'requires-dist', 'libs/cli/pyproject.toml']]);
+  });
+  it('its own source pointing elsewhere is drift', () => {
+    const wrong = lock('{ name = "sdk", editable = "../other" }', '{ name = "sdk", specifier = ">=0.1" }');
+    expect(summary(issuesAt(files(wrong), 'libs/sdk'))).toEqual([['mismatch', 'requires-dist', 'libs/graph/pyproject.toml']]);
+  });
+});

@@ -165,6 +165,25 @@ export function repoDir(workspaceRoot: string, relPath: string): string {
   return joined === '.' ? '' : joined;
 }
 
+/** A repo-relative directory as a path relative to the workspace root (`.` for the root). */
+export function relativeToRoot(root: string, dir: string): string {
+  if (root === '') return normalizePath(dir);
+  if (dir === root) return '.';
+  if (dir.startsWith(`${root}/`)) return normalizePath(dir.slice(root.length + 1));
+  const up = root.split('/').map(() => '..').join('/');
+  return normalizePath(`${up}/${dir}`);
+}
+
+/**
+ * A workspace-root-relative path in the one spelling uv writes: uv joins a path to the root,
+ * normalizes it and makes it relative again (lock/mod.rs `normalize_requirement`), so from a root
+ * `libs/sdk` the path `../sdk` is `.`. A path that leaves the repository is only normalized.
+ */
+export function canonicalPath(root: string, relPath: string): string {
+  if (leavesRepository(root, relPath)) return normalizePath(relPath);
+  return relativeToRoot(root, repoDir(root, relPath));
+}
+
 /** A URL without credentials, fragment (and query, when asked): what uv keeps of it. */
 export function bareUrl(text: string, keepQuery = true): string {
   try {
@@ -463,7 +482,7 @@ function localPath(path: string, base: string, workspace: LoweringWorkspace, opt
   if (isAbsolutePath(path)) {
     return { problem: { kind: 'undecidable', message: `the path \`${path}\` is absolute; lockgate cannot relate it to the workspace root uv resolves it against` } };
   }
-  const rel = joinPath(base, path);
+  const rel = canonicalPath(workspace.root, joinPath(base, path));
   const target = workspace.pyprojectsByDir.get(repoDir(workspace.root, rel));
   const isFile = !target && ARCHIVE_RE.test(rel);
   if (isFile) {
@@ -492,7 +511,7 @@ function describeSourceTable(table: Table): string {
 // Lock requirement tables
 
 /** A requirement table from uv.lock (`[package.metadata] requires-dist`, `[manifest]` lists), normalized like a lowered requirement. */
-export function lowerLockTable(raw: unknown, file: string, line: number | undefined): LoweringResult {
+export function lowerLockTable(raw: unknown, file: string, line: number | undefined, root = ''): LoweringResult {
   const fail = (message: string): LoweringResult => ({ ok: false, problem: { kind: 'undecidable', message, file, line } });
   if (!isTable(raw)) return fail('uv.lock has a requirement that is not a table');
   const rawName = asString(own(raw, 'name'));
@@ -522,13 +541,13 @@ export function lowerLockTable(raw: unknown, file: string, line: number | undefi
     const subdirectory = asString(own(raw, 'subdirectory'));
     source = { kind: 'url', url: bareUrl(url), ...(subdirectory ? { subdirectory: normalizePath(subdirectory) } : {}) };
   } else if (path !== undefined) {
-    source = { kind: 'path', path: normalizePath(path) };
+    source = { kind: 'path', path: canonicalPath(root, path) };
   } else if (directory !== undefined) {
-    source = { kind: 'directory', path: normalizePath(directory), editable: false, virtual: false };
+    source = { kind: 'directory', path: canonicalPath(root, directory), editable: false, virtual: false };
   } else if (typeof editable === 'string') {
-    source = { kind: 'directory', path: normalizePath(editable), editable: true, virtual: false };
+    source = { kind: 'directory', path: canonicalPath(root, editable), editable: true, virtual: false };
   } else if (typeof virtual === 'string') {
-    source = { kind: 'directory', path: normalizePath(virtual), editable: false, virtual: true };
+    source = { kind: 'directory', path: canonicalPath(root, virtual), editable: false, virtual: true };
   } else {
     const specifierText = asString(own(raw, 'specifier')) ?? '';
     const specs = parseSpecifiers(specifierText);

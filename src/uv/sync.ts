@@ -26,12 +26,15 @@ import {
 import { versionsEqual } from './version.js';
 import { parseExcludeNewer, parseSpan, parseTimestamp } from './exclude-newer.js';
 import { LockedCandidates } from './lock.js';
+import { globMatcher } from './load.js';
 import { keyPath, lineOf } from './toml.js';
 import { uvSettingsOf, type UvSettingsSource } from './uv-config.js';
 import { asString, asStringArray, entriesOf, isTable, own, type Table } from './values.js';
 import {
   bareUrl,
+  canonicalPath,
   compareSources,
+  relativeToRoot,
   describeRequirement,
   isPackage,
   lowerLockTable,
@@ -147,7 +150,7 @@ class SyncChecker {
         continue;
       }
       const name = normalizeName(pyproject.name);
-      const relDir = relativeDir(rootDir, pyproject.dir);
+      const relDir = relativeToRoot(rootDir, pyproject.dir);
       const sources = pyproject === project.rootPyproject ? this.workspace.rootSources : readSources(pyproject, problems);
       const member: MemberInfo = {
         name,
@@ -164,35 +167,42 @@ class SyncChecker {
   }
 
   /**
-   * uv reads a member's own metadata through `ProjectWorkspace::from_maybe_project_root`
-   * (uv-distribution metadata/requires_dist.rs, `from_project_maybe_workspace`), whose
-   * `find_workspace` (uv-workspace workspace.rs) looks only at the nearest ancestor pyproject.toml:
-   * the workspace root when it is that file, otherwise a project of its own when that file has
-   * `[project]` (an example inside another project), so the root's `[tool.uv.sources]` and
-   * indexes do not apply to its requirements (they stay registry requirements in the lock).
+   * The workspace uv lowers a source tree's own requirements in. uv reads a member's or a path
+   * dependency's metadata through `ProjectWorkspace::from_maybe_project_root` (uv-distribution
+   * metadata/requires_dist.rs, `from_project_maybe_workspace`), whose `find_workspace`
+   * (uv-workspace workspace.rs) looks only at the nearest ancestor pyproject.toml: a workspace that
+   * includes the project makes it a member there; anything else (a project around it, as for an
+   * example inside another project, or nothing) makes it a project of its own, lowered with its
+   * own `[tool.uv.sources]` and indexes only. `undefined`: this lock's workspace; `'unknown'`:
+   * another workspace, which lockgate does not model.
    */
-  private scopeNestedMember(member: MemberInfo): void {
-    const pyproject = member.pyproject;
-    if (pyproject === this.project.rootPyproject) return;
+  private ownWorkspaceOf(pyproject: Pyproject, name: string): LoweringWorkspace | 'unknown' | undefined {
     let dir = pyproject.dir;
     let ancestor: Pyproject | undefined;
-    while (dir !== '' && dir !== this.project.root) {
+    while (dir !== '' && !ancestor) {
       dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
       ancestor = this.workspace.pyprojectsByDir.get(dir);
-      if (ancestor) break;
     }
-    if (!ancestor || ancestor === this.project.rootPyproject) return;
-    if (isTable(own(toolUv(ancestor), 'workspace'))) {
-      this.undecidable(member.name, 'requires-dist', `${ancestor.file} declares a workspace of its own around this member; lockgate does not model nested workspaces`, pyproject.file, pyproject.lines.get('project'));
-      return;
+    const workspaceTable = ancestor ? own(toolUv(ancestor), 'workspace') : undefined;
+    if (ancestor && isTable(workspaceTable)) {
+      const matches = (key: string) => (asStringArray(own(workspaceTable, key)) ?? []).some((pattern) => globMatcher(ancestor.dir, pattern)?.(pyproject.dir) === true);
+      if (matches('members') && !matches('exclude')) return ancestor === this.project.rootPyproject ? undefined : 'unknown';
     }
-    member.scope.ownWorkspace = {
-      ...this.workspace,
-      members: new Map([[member.name, member]]),
-      requiredMembers: new Map(),
-      rootSources: new Map(),
-      rootIndexes: [],
-    };
+    // A project of its own; one that declares a workspace of its own is not modelled.
+    if (isTable(own(toolUv(pyproject), 'workspace'))) return 'unknown';
+    const problems: LoweringProblem[] = [];
+    const self: WorkspaceMember = { name, pyproject, relDir: relativeToRoot(this.project.root, pyproject.dir) };
+    return { ...this.workspace, members: new Map([[name, self]]), requiredMembers: new Map(), rootSources: readSources(pyproject, problems), rootIndexes: readNamedIndexes(toolUv(pyproject)) };
+  }
+
+  private scopeNestedMember(member: MemberInfo): void {
+    if (member.pyproject === this.project.rootPyproject) return;
+    const own = this.ownWorkspaceOf(member.pyproject, member.name);
+    if (own === 'unknown') {
+      this.undecidable(member.name, 'requires-dist', 'uv lowers this member\'s requirements in another workspace around it, which lockgate does not model', member.pyproject.file, member.pyproject.lines.get('project'));
+    } else if (own) {
+      member.scope.ownWorkspace = own;
+    }
   }
 
   run(): SyncIssue[] {
@@ -613,7 +623,7 @@ class SyncChecker {
       );
       return;
     }
-    const lockedPath = 'path' in pkg.source ? normalizePath(pkg.source.path) : undefined;
+    const lockedPath = 'path' in pkg.source ? canonicalPath(this.project.root, pkg.source.path) : undefined;
     if (lockedPath !== undefined && lockedPath !== member.relDir) {
       // uv would read the member's metadata at the recorded path, which is no longer the member.
       this.mismatch(member.name, 'member location', member.relDir, lockedPath, pyproject.file, pyproject.lines.get('project.name') ?? pyproject.lines.get('project'));
@@ -879,7 +889,7 @@ class SyncChecker {
     if (!Array.isArray(node)) return out;
     const path = containerPath === undefined ? undefined : `${containerPath}.${keyPath(...segments)}`;
     node.forEach((entry, i) => {
-      const result = lowerLockTable(entry, this.lock.file, path === undefined ? undefined : this.lockLine(`${path}[${i}]`));
+      const result = lowerLockTable(entry, this.lock.file, path === undefined ? undefined : this.lockLine(`${path}[${i}]`), this.project.root);
       if (result.ok) out.requirements.push(...result.requirements);
       else out.problems.push(result.problem);
     });
@@ -1135,7 +1145,7 @@ class SyncChecker {
       return;
     }
     if (source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual') return;
-    const rel = normalizePath(source.path);
+    const rel = canonicalPath(this.project.root, source.path);
     if (leavesRepository(this.project.root, rel)) {
       this.undecidable(pkg.name, 'metadata', `uv re-reads \`${rel}\` (outside the repository) to check this package's metadata; lockgate cannot see it`, this.lock.file, pkg.line);
       return;
@@ -1153,6 +1163,12 @@ class SyncChecker {
     const problems: LoweringProblem[] = [];
     const scope: LoweringScope = { projectName: name, projectRelDir: rel, projectSources: readSources(pyproject, problems), projectIndexes: readNamedIndexes(toolUv(pyproject)) };
     for (const problem of problems) this.problem(pkg.name, '`[tool.uv.sources]`', problem);
+    const ownWorkspace = this.ownWorkspaceOf(pyproject, name);
+    if (ownWorkspace === 'unknown') {
+      this.undecidable(pkg.name, 'metadata', `uv lowers the requirements of \`${rel}\` in a workspace of its own, which lockgate does not model`, pyproject.file, pyproject.lines.get('project'));
+      return;
+    }
+    if (ownWorkspace) scope.ownWorkspace = ownWorkspace;
     this.checkSourceTree(pkg, pyproject, scope, pkg.name);
   }
 }
@@ -1165,13 +1181,6 @@ function tomlValue(value: unknown): unknown {
   return value instanceof Date ? asString(value) : value;
 }
 
-function relativeDir(root: string, dir: string): string {
-  if (root === '') return normalizePath(dir);
-  if (dir === root) return '.';
-  if (dir.startsWith(`${root}/`)) return normalizePath(dir.slice(root.length + 1));
-  const up = root.split('/').map(() => '..').join('/');
-  return normalizePath(`${up}/${dir}`);
-}
 
 function originalKey(table: unknown, normalized: string): string {
   for (const key of Object.keys(isTable(table) ? table : {})) if (normalizeName(key) === normalized) return key;
