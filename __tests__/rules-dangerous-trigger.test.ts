@@ -5,19 +5,69 @@ import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromT
 const W = (name: string): string => `.github/workflows/${name}.yml`;
 
 describe('dangerous-trigger on fixtures', () => {
-  const names = ['scalar', 'list', 'head-checkout', 'gh-checkout', 'labeler', 'quiet'];
+  const names = [
+    'scalar',
+    'list',
+    'head-checkout',
+    'gh-checkout',
+    'labeler',
+    'quiet',
+    'write-no-checkout',
+    'default-token',
+    'secrets-read-only',
+    'read-only',
+    'jobs-override',
+    'expression',
+  ];
   const findings = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `dangerous-trigger/${name}.yml`])))));
-  const error = (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity: 'error' });
+  const at = (severity: Row['severity']) => (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity });
+  const [error, warning, notice] = [at('error'), at('warning'), at('notice')];
 
   it.each<[string, Row[]]>([
-    ['scalar', [error('scalar', 2, 5)]],
-    ['list', [error('list', 2, 12)]],
+    // permissions: {}, no secret, no checkout of the head: little is exposed.
+    ['scalar', [notice('scalar', 2, 5)]],
+    ['list', [notice('list', 2, 12)]],
+    // The head's code in the job: the worst case, whatever the token.
     ['head-checkout', [error('head-checkout', 3, 3), error('head-checkout', 5, 3)]],
     ['gh-checkout', [error('gh-checkout', 3, 3)]],
     ['labeler', []],
     ['quiet', []],
+    // A job's own write scope, under a workflow-level permissions: {}.
+    ['write-no-checkout', [error('write-no-checkout', 3, 3)]],
+    // One job without any permissions: block (nor the workflow): the default may write.
+    ['default-token', [error('default-token', 3, 3)]],
+    // Read-only token, but a secret the pull request's text could leak.
+    ['secrets-read-only', [warning('secrets-read-only', 3, 3)]],
+    ['read-only', [notice('read-only', 3, 3)]],
+    // write-all at the top, replaced by every job's own block: nothing can write.
+    ['jobs-override', [notice('jobs-override', 2, 5)]],
+    // Permissions lockgate cannot read may write.
+    ['expression', [error('expression', 2, 5)]],
   ])('%s.yml', (name, expected) => {
     expect(rowsOf(findings.filter((f) => f.file === W(name)))).toEqual(expected);
+  });
+
+  it.each<[string, string]>([
+    ['scalar', 'in the base repository\'s context, with a GITHUB_TOKEN with no permissions (permissions: {}) and no secrets. No job checks out the pull request\'s code'],
+    ['write-no-checkout', 'with a GITHUB_TOKEN that can write (job label: pull-requests: write) and no secrets. Anything it does with the pull request\'s text or code runs with that token.'],
+    ['default-token', 'with a GITHUB_TOKEN that may write (job greet has no permissions: block and neither has the workflow, so the repository\'s default applies, which can be read-write on every scope) and no secrets.'],
+    ['secrets-read-only', 'with a GITHUB_TOKEN that can only read and the secret it reads (CLOUDFLARE_API_TOKEN). No job checks out the pull request\'s code and the token cannot write, so what is exposed is the secrets'],
+    ['read-only', 'workflow_run runs this workflow in the base repository\'s context after another workflow finishes, and a fork\'s pull request can start that workflow, with a GITHUB_TOKEN that can only read and no secrets.'],
+    ['expression', 'with a GITHUB_TOKEN that may write (job a: permissions lockgate cannot read, not a list of scopes) and no secrets.'],
+    ['head-checkout', 'with a GITHUB_TOKEN that can only read and no secrets. Worst case: line 16'],
+  ])('%s.yml says what its token and secrets are', (name, text) => {
+    expect(findings.find((f) => f.file === W(name))!.message).toContain(text);
+  });
+
+  it('never speaks of a token that can write when no job has one', () => {
+    for (const name of ['scalar', 'list', 'secrets-read-only', 'read-only', 'jobs-override', 'head-checkout', 'gh-checkout']) {
+      for (const f of findings.filter((x) => x.file === W(name))) expect(f.message).not.toMatch(/can write|may write/);
+    }
+  });
+
+  it('warns that code run without a token or secrets can still poison the base branch caches', () => {
+    const gh = findings.find((f) => f.file === W('gh-checkout'))!;
+    expect(gh.message).toContain("and can still poison the caches the base branch's workflows restore.");
   });
 
   it.each<[string, number, string]>([
@@ -32,8 +82,9 @@ describe('dangerous-trigger on fixtures', () => {
     const scalar = findings.find((f) => f.file === W('scalar'))!;
     expect(scalar.message).not.toContain('Worst case');
     expect(scalar.message).toMatch(/^pull_request_target runs this workflow for pull requests from forks/);
-    expect(scalar.fix).toContain('Trigger on pull_request instead of pull_request_target');
+    expect(scalar.fix).toMatch(/^Keep it this way: no checkout of the pull request's code, no write scope, no secret\./);
     expect(scalar).toMatchObject({ rule: 'dangerous-trigger', introduced: true });
+    expect(findings.find((f) => f.file === W('write-no-checkout'))!.fix).toContain('Trigger on pull_request instead of pull_request_target');
   });
 
   it('does not reuse a head checkout for the wrong trigger', () => {

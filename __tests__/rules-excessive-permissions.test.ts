@@ -5,7 +5,7 @@ import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromT
 const W = (name: string): string => `.github/workflows/${name}.yml`;
 
 describe('excessive-permissions on fixtures', () => {
-  const names = ['default', 'write-all', 'workflow-scopes', 'quiet', 'quiet-single-job', 'quiet-every-job', 'quiet-shadowed', 'quiet-reusable'];
+  const names = ['default', 'write-all', 'workflow-scopes', 'quiet', 'quiet-single-job', 'quiet-every-job', 'quiet-shadowed', 'quiet-reusable', 'quiet-write-all-shadowed'];
   const findings = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `excessive-permissions/${name}.yml`])))));
   const warning = (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity: 'warning' });
 
@@ -21,6 +21,8 @@ describe('excessive-permissions on fixtures', () => {
     ['quiet-every-job', []],
     ['quiet-shadowed', []],
     ['quiet-reusable', []],
+    // write-all at the top that no job inherits: every job's own block replaces it.
+    ['quiet-write-all-shadowed', []],
   ])('%s.yml', (name, expected) => {
     expect(rowsOf(findings.filter((f) => f.file === W(name)))).toEqual(expected);
   });
@@ -30,6 +32,11 @@ describe('excessive-permissions on fixtures', () => {
     expect(build).toMatchObject({ rule: 'excessive-permissions', introduced: true });
     expect(build.message).toMatch(/^Job build has no permissions: block and neither has the workflow/);
     expect(build.fix).toBe('Add at the top of the workflow (after on:):\npermissions:\n  contents: read\nand give any job that needs more its own permissions: block.');
+  });
+
+  it('names the jobs that inherit a workflow-level write-all', () => {
+    const top = findings.find((f) => f.file === W('write-all') && f.line === 3)!;
+    expect(top.message).toMatch(/^permissions: write-all gives every job without its own permissions: block \(build\) a token that can push code/);
   });
 
   it('lists the jobs that inherit a workflow-level write scope', () => {

@@ -46,3 +46,48 @@ export function permissionsOf(owner: unknown): Permissions {
   }
   return { kind: 'other', keyNode };
 }
+
+/**
+ * What a job's GITHUB_TOKEN can do, as GitHub decides it: the job's `permissions:` when it has one
+ * (it replaces the workflow's entirely), else the workflow's, else the repository's or
+ * organisation's default, which lockgate cannot see and which can be read-write on every scope.
+ */
+export type TokenAccess =
+  /** `permissions: {}`, `permissions:` with no value, or every scope `none`. */
+  | { kind: 'none'; from: 'job' | 'workflow' }
+  /** `read-all`, or scopes that are all `read` or `none`. */
+  | { kind: 'read'; from: 'job' | 'workflow' }
+  /** `write-all` (scopes `['write-all']`) or these scopes at `write`. */
+  | { kind: 'write'; from: 'job' | 'workflow'; scopes: string[] }
+  /** No `permissions:` at job or workflow level: the default applies, so it may write. */
+  | { kind: 'default' }
+  /** An expression or a value lockgate cannot read: it may write. */
+  | { kind: 'unknown'; from: 'job' | 'workflow' };
+
+/** The token of a job (`jobNode`) of a workflow (`workflowRoot`); with no job node, the workflow level's. */
+export function tokenAccessOf(workflowRoot: unknown, jobNode: unknown): TokenAccess {
+  const own = jobNode === undefined ? ({ kind: 'absent' } as const) : permissionsOf(jobNode);
+  const from = own.kind === 'absent' ? 'workflow' : 'job';
+  const perms = own.kind === 'absent' ? permissionsOf(workflowRoot) : own;
+  switch (perms.kind) {
+    case 'absent':
+      return { kind: 'default' };
+    case 'write-all':
+      return { kind: 'write', from, scopes: ['write-all'] };
+    case 'read-all':
+      return { kind: 'read', from };
+    case 'other':
+      return { kind: 'unknown', from };
+    case 'scopes': {
+      const writes = perms.scopes.filter((scope) => scope.level === 'write').map((scope) => scope.name);
+      if (writes.length > 0) return { kind: 'write', from, scopes: writes };
+      if (perms.scopes.some((scope) => scope.level !== 'read' && scope.level !== 'none')) return { kind: 'unknown', from };
+      return perms.scopes.some((scope) => scope.level === 'read') ? { kind: 'read', from } : { kind: 'none', from };
+    }
+  }
+}
+
+/** True when the token can, or may (default, unreadable), write. */
+export function mayWrite(access: TokenAccess): boolean {
+  return access.kind === 'write' || access.kind === 'default' || access.kind === 'unknown';
+}

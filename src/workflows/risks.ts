@@ -4,36 +4,39 @@
  * Each function reads one file (plus, for secrets-inherit, its sibling workflows) and returns
  * findings with `introduced` left true (see introduced.ts).
  */
-import { isMap, isScalar, type Scalar } from 'yaml';
-import { makeFinding, type Finding } from '../findings.js';
+import { isMap, isScalar, isSeq, type Scalar } from 'yaml';
+import { makeFinding, type Finding, type Severity } from '../findings.js';
 import { headCheckoutsOf, isCheckoutStep, uploadsWorkspace, type HeadOf } from './checkout.js';
 import { stepsInContext, usesAction } from './injection.js';
 import type { WorkflowFile } from './model.js';
-import { permissionsOf } from './permissions.js';
+import { findExpressions, scanContextPaths } from './expressions.js';
+import { permissionsOf, tokenAccessOf, type Permissions, type TokenAccess } from './permissions.js';
 import { declaredSecretsOf, isWorkflowCallOnly, triggersOf } from './triggers.js';
-import { get, getPair, items, jobsOf, posOf, str } from './walk.js';
+import { get, getPair, items, jobsOf, posOf, str, type JobRef } from './walk.js';
 
 // ---------------------------------------------------------------------------------------------
 // dangerous-trigger
 
-const DANGEROUS_TRIGGERS: Record<HeadOf, { why: string; head: string; fix: string }> = {
+const DANGEROUS_TRIGGERS: Record<HeadOf, { runs: string; head: string; fix: string; quietFix: string }> = {
   pull_request_target: {
-    why:
-      'pull_request_target runs this workflow for pull requests from forks with the base repository\'s secrets and a token that can write, ' +
-      "so anything it does with the pull request's code or text runs with those privileges.",
+    runs: "pull_request_target runs this workflow for pull requests from forks, in the base repository's context",
     head: "the pull request's code",
     fix:
       'Trigger on pull_request instead of pull_request_target (rename the key under on:), which gives forks no secrets and a read-only token. ' +
-      "If the job must write to the pull request, keep pull_request_target but never check out, build or run the pull request's code in it.",
+      "If the job must write to the pull request, keep pull_request_target but never check out, build or run the pull request's code in it, " +
+      'and keep permissions: to the scopes it writes.',
+    quietFix:
+      "Keep it this way: no checkout of the pull request's code, no write scope, no secret. If the job needs nothing from the base repository, " +
+      'pull_request is simpler still (rename the key under on:).',
   },
   workflow_run: {
-    why:
-      'workflow_run runs with the repository\'s secrets and a token that can write after another workflow finishes, and a fork\'s pull request can start that workflow, ' +
-      'so its artifacts, branch name and code are attacker-controlled.',
+    runs: "workflow_run runs this workflow in the base repository's context after another workflow finishes, and a fork's pull request can start that workflow",
     head: "the triggering run's code",
     fix:
       'Do the work in the triggering workflow (on: pull_request) if it needs no secrets. Otherwise, in the workflow_run job never check out or run ' +
       "the triggering run's code, treat its artifacts as untrusted data, and check github.event.workflow_run.head_repository.full_name == github.repository.",
+    quietFix:
+      "Keep it this way: no checkout of the triggering run's code, no write scope, no secret; treat its artifacts and branch name as untrusted data.",
   },
 };
 
@@ -48,11 +51,98 @@ function isLabelerOnly(wf: WorkflowFile): boolean {
   return steps.length === 1 && usesAction(str(get(steps[0], 'uses')), 'actions/labeler');
 }
 
+/** The secrets a workflow can hand to its steps: names it reads (`secrets.X`), or all of them. */
+interface SecretsRead {
+  names: string[];
+  /** `secrets: inherit`, `toJSON(secrets)` or a computed `secrets[...]`: any secret may be read. */
+  all: boolean;
+}
+
+function secretsOfWorkflow(wf: WorkflowFile): SecretsRead {
+  const names = new Map<string, string>();
+  let all = false;
+  const visit = (node: unknown): void => {
+    if (isScalar(node)) {
+      const text = typeof node.value === 'string' ? node.value : '';
+      if (!text.includes('${{')) return;
+      for (const span of findExpressions(text)) {
+        for (const path of scanContextPaths(span.body)) {
+          const [root, name] = path.split('.');
+          if (root?.toLowerCase() !== 'secrets') continue;
+          if (name === undefined || name === '*') all = true;
+          else if (name.toUpperCase() !== 'GITHUB_TOKEN') names.set(name.toUpperCase(), name);
+        }
+      }
+    } else if (isMap(node)) {
+      for (const pair of node.items) visit(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(wf.doc.contents);
+  for (const job of jobsOf(wf)) {
+    const inherit = get(job.node, 'secrets');
+    if (isScalar(inherit) && String(inherit.value ?? '').trim().toLowerCase() === 'inherit') all = true;
+  }
+  return { names: [...names.values()], all };
+}
+
+/** Each job's token (the workflow level's alone when it has no jobs: nothing else can be said). */
+function jobTokens(wf: WorkflowFile): { id: string | null; access: TokenAccess; node: unknown }[] {
+  const root = wf.doc.contents;
+  const jobs = jobsOf(wf);
+  if (jobs.length === 0) return [{ id: null, access: tokenAccessOf(root, undefined), node: undefined }];
+  return jobs.map((job) => ({ id: job.id, access: tokenAccessOf(root, job.node), node: job.node }));
+}
+
+function scopesText(access: Extract<TokenAccess, { kind: 'write' }>): string {
+  return access.scopes.map((scope) => (scope === 'write-all' ? 'write-all' : `${scope}: write`)).join(', ');
+}
+
+/**
+ * What the workflow's jobs get, in words: the token (can write / may write / can only read / has no
+ * permissions) and the secrets they read. `risk` orders the cases: write (or may write) above
+ * secrets above nothing.
+ */
+function privilegesOf(wf: WorkflowFile): { text: string; risk: 'write' | 'secrets' | 'none' } {
+  const tokens = jobTokens(wf);
+  const secrets = secretsOfWorkflow(wf);
+  const label = (id: string | null) => (id === null ? 'the workflow' : `job ${id}`);
+  const writers = tokens.filter((t) => t.access.kind === 'write');
+  const defaults = tokens.filter((t) => t.access.kind === 'default');
+  const unknown = tokens.filter((t) => t.access.kind === 'unknown');
+  let token: string;
+  if (writers.length > 0) {
+    const list = writers.slice(0, 4).map((t) => `${label(t.id)}: ${scopesText(t.access as Extract<TokenAccess, { kind: 'write' }>)}`);
+    token = `a GITHUB_TOKEN that can write (${list.join('; ')}${writers.length > 4 ? `; ${writers.length - 4} more jobs` : ''})`;
+  } else if (defaults.length > 0) {
+    const who = tokens.length === 1 || defaults.length === tokens.length ? (tokens.length === 1 ? label(defaults[0]!.id) : 'its jobs') : listOf(defaults.map((t) => label(t.id)));
+    token =
+      `a GITHUB_TOKEN that may write (${who} ${defaults.length === 1 ? 'has' : 'have'} no permissions: block and neither has the workflow, ` +
+      "so the repository's default applies, which can be read-write on every scope)";
+  } else if (unknown.length > 0) {
+    token = `a GITHUB_TOKEN that may write (${label(unknown[0]!.id)}: permissions lockgate cannot read, not a list of scopes)`;
+  } else if (tokens.some((t) => t.access.kind === 'read')) {
+    token = 'a GITHUB_TOKEN that can only read';
+  } else {
+    token = 'a GITHUB_TOKEN with no permissions (permissions: {})';
+  }
+  const names = secrets.names.slice(0, 5).join(', ') + (secrets.names.length > 5 ? ` and ${secrets.names.length - 5} more` : '');
+  const secretsText = secrets.all
+    ? 'every secret the repository has (secrets: inherit, toJSON(secrets) or a computed name)'
+    : secrets.names.length > 0
+      ? `the secret${secrets.names.length === 1 ? '' : 's'} it reads (${names})`
+      : null;
+  const risk = writers.length + defaults.length + unknown.length > 0 ? 'write' : secretsText ? 'secrets' : 'none';
+  return { text: secretsText ? `with ${token} and ${secretsText}` : `with ${token} and no secrets`, risk };
+}
+
 export function dangerousTriggerFindings(wf: WorkflowFile): Finding[] {
   if (wf.kind !== 'workflow') return [];
   const dangerous = triggersOf(wf).filter((t): t is typeof t & { name: HeadOf } => t.name === 'pull_request_target' || t.name === 'workflow_run');
   if (dangerous.length === 0 || isLabelerOnly(wf)) return [];
   const checkouts = headCheckoutsOf(wf);
+  const privileges = privilegesOf(wf);
   const seen = new Set<string>();
   const findings: Finding[] = [];
   for (const trigger of dangerous) {
@@ -61,20 +151,39 @@ export function dangerousTriggerFindings(wf: WorkflowFile): Finding[] {
     const text = DANGEROUS_TRIGGERS[trigger.name];
     const relevant = checkouts.filter((c) => c.under.includes(trigger.name));
     const head = relevant.find((c) => c.certain) ?? relevant[0];
-    const message = head
-      ? `${text.why} Worst case: line ${head.pos.line} (${head.what}) ${head.certain ? 'brings' : 'appears to bring'} ${text.head} into the job, ` +
-        'where anything that runs it runs attacker code with those privileges.'
-      : text.why;
+    let message = `${text.runs}, ${privileges.text}.`;
+    // Severity follows what the workflow can actually do: running the untrusted code is the worst
+    // case whatever the token (it can still poison the caches the base branch restores); a token that
+    // can (or may) write is zizmor's high case; read-only with secrets, a warning; with neither, a notice.
+    let severity: Severity;
+    if (head) {
+      severity = 'error';
+      message +=
+        ` Worst case: line ${head.pos.line} (${head.what}) ${head.certain ? 'brings' : 'appears to bring'} ${text.head} into the job, ` +
+        'where anything that runs it runs attacker code with those privileges' +
+        (privileges.risk === 'none' ? ", and can still poison the caches the base branch's workflows restore." : '.');
+    } else if (privileges.risk === 'write') {
+      severity = 'error';
+      message += ` Anything it does with ${trigger.name === 'workflow_run' ? "the triggering run's artifacts, branch name or code" : "the pull request's text or code"} runs with that token.`;
+    } else if (privileges.risk === 'secrets') {
+      severity = 'warning';
+      message +=
+        ` No job checks out ${text.head} and the token cannot write, so what is exposed is the secrets: a step that passes ` +
+        `${trigger.name === 'workflow_run' ? "the triggering run's artifacts or branch name" : "the pull request's text"} to a shell or an action can leak them.`;
+    } else {
+      severity = 'notice';
+      message += ` No job checks out ${text.head}, the token cannot write and no secret is read, so little is exposed while it stays that way.`;
+    }
     const pos = posOf(wf, trigger.node);
     findings.push(
       makeFinding({
         rule: 'dangerous-trigger',
-        severity: 'error',
+        severity,
         file: wf.file,
         line: pos.line,
         column: pos.column,
         message,
-        fix: text.fix,
+        fix: severity === 'notice' ? text.quietFix : text.fix,
         subject: trigger.name,
       }),
     );
@@ -97,6 +206,9 @@ export function excessivePermissionsFindings(wf: WorkflowFile): Finding[] {
   const at = (node: Scalar): { line: number; column: number } => posOf(wf, node);
 
   if (top.kind === 'write-all') {
+    // A job's own permissions: replaces the workflow's entirely: when every job has one, write-all
+    // at the top gives nothing to anyone (it would to a job added later without a block).
+    if (inheriting.length === 0) return jobWriteAll(wf, jobs, findings);
     findings.push(
       makeFinding({
         rule: 'excessive-permissions',
@@ -104,7 +216,8 @@ export function excessivePermissionsFindings(wf: WorkflowFile): Finding[] {
         file: wf.file,
         ...at(top.keyNode),
         message:
-          'permissions: write-all gives every job a token that can push code, edit releases and change workflows; a single compromised step or action can then take over the repository.',
+          `permissions: write-all gives every job without its own permissions: block (${listOf(inheriting.map((job) => job.id))}) a token that can push code, edit releases and change workflows; ` +
+          'a single compromised step or action there can then take over the repository.',
         fix: `Replace it with only what the jobs need, for example:\n${READ_ONLY_FIX}\nand give the job that must write its own permissions: block.`,
         subject: 'workflow:write-all',
       }),
@@ -147,6 +260,11 @@ export function excessivePermissionsFindings(wf: WorkflowFile): Finding[] {
     }
   }
 
+  return jobWriteAll(wf, jobs, findings);
+}
+
+function jobWriteAll(wf: WorkflowFile, jobs: (JobRef & { permissions: Permissions })[], findings: Finding[]): Finding[] {
+  const at = (node: Scalar): { line: number; column: number } => posOf(wf, node);
   for (const job of jobs) {
     if (job.permissions.kind !== 'write-all') continue;
     findings.push(
