@@ -272,3 +272,21 @@ describe('a path dependency is lowered as a project of its own', () => {
     expect(summary(issuesAt(files(wrong), 'libs/sdk'))).toEqual([['mismatch', 'requires-dist', 'libs/graph/pyproject.toml']]);
   });
 });
+
+describe('wheel file names carry the entry version (lock/mod.rs InconsistentVersions)', () => {
+  const invalidOf = (lock: string) => loadUvProjects(sourceFromTexts({ 'pyproject.toml': basePyproject, 'uv.lock': lock }), LIMITS).invalid.map((f) => [f.rule, f.severity, f.line, f.message]);
+  it.each([
+    ['the same version', 'httpx-0.28.1-py3-none-any.whl'],
+    ['the same version, spelled longer', 'httpx-0.28.1.0-py3-none-any.whl'],
+    ['with a local version the entry drops', 'httpx-0.28.1+cpu-py3-none-any.whl'],
+    ['with a build tag', 'httpx-0.28.1-1-py3-none-any.whl'],
+  ])('%s is accepted', (_label, filename) => {
+    expect(invalidOf(baseLock.replace('httpx-0.28.1-py3-none-any.whl', filename))).toEqual([]);
+  });
+  it('a wheel of another release is a tampered entry, at its line', () => {
+    const rows = invalidOf(baseLock.replace('httpx-0.28.1-py3-none-any.whl', 'httpx-0.27.0-py3-none-any.whl'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.slice(0, 3)).toEqual(['invalid-file', 'error', 40]);
+    expect(rows[0]![3]).toContain('httpx-0.27.0-py3-none-any.whl');
+  });
+});

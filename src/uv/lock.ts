@@ -184,6 +184,7 @@ function readPackage(raw: unknown, path: string, lines: Map<string, number>, tab
       read[index] = readArtifact(wheels[index], 'wheel', path, index, wheelLines ? wheelLines[index] : lines.get(`${path}.wheels[${index}]`));
     }
     pkg.wheels = read;
+    if (version !== undefined) checkWheelVersions(name, version, read, path);
   }
   const metadata = table.metadata;
   if (metadata !== undefined) pkg.metadata = readMetadata(metadata, `${path}.metadata`);
@@ -286,6 +287,31 @@ function readDependencyGroups(raw: unknown, path: string, key: string): Record<s
   if (!isTable(raw)) throw new LockReadError(`has \`${key}\` that is not a table`, `${path}.${key}`);
   for (const [group, list] of Object.entries(raw)) out[normalizeName(group)] = readDependencies(list, path, `.${key}.${keySegment(group)}`);
   return out;
+}
+
+/**
+ * Every wheel of an entry carries the entry's version in its file name (the version itself, or
+ * with its local part dropped): uv refuses a lock where one does not (lock/mod.rs
+ * `PackageWire::unwire`, `LockErrorKind::InconsistentVersions`), as when an entry was edited to
+ * point at another release's files.
+ */
+function checkWheelVersions(name: string, version: string, wheels: LockArtifact[], path: string): void {
+  for (let index = 0; index < wheels.length; index++) {
+    const filename = wheels[index]!.filename;
+    if (filename === undefined || !filename.endsWith('.whl')) continue;
+    const parts = filename.slice(0, -4).split('-');
+    if (parts.length < 5 || parts.length > 6) {
+      throw new LockReadError(`has package \`${name}\` with a wheel whose file name \`${filename}\` is not a wheel file name`, `${path}.wheels[${index}]`);
+    }
+    const wheelVersion = parts[1]!;
+    if (wheelVersion === version || versionsEqual(wheelVersion, version)) continue;
+    const plus = wheelVersion.indexOf('+');
+    if (plus !== -1 && versionsEqual(wheelVersion.slice(0, plus), version)) continue;
+    throw new LockReadError(
+      `has package \`${name}\` ${version} with the wheel \`${filename}\` of version ${wheelVersion} (a tampered or hand-edited entry)`,
+      `${path}.wheels[${index}]`,
+    );
+  }
 }
 
 /**
