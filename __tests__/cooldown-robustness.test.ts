@@ -61,7 +61,7 @@ name = "a"
 version = "1.0"
 source = { registry = "https://pypi.org/simple" }
 sdist = { url = "https://x/a-1.0.tar.gz", hash = "sha256:zz", upload-time = "2026-13-45T99:00:00Z" }
-wheels = [{ url = "https://x/a%ZZ.whl", upload-time = "" }]
+wheels = [{ url = "https://x/%ZZ/a-1.0-py3-none-any.whl", upload-time = "" }]
 
 [[package]]
 name = "c"

@@ -5,14 +5,18 @@ import { caseContext, findingRows, type FindingRow } from './uv-helpers.js';
 
 describe('lock-missing', () => {
   const cases: [string, FindingRow[]][] = [
-    // At the `dependencies = [` line.
-    ['lock-missing/tool-uv', [['lock-missing', 'pyproject.toml', 5, 'error']]],
-    ['lock-missing/workflow', [['lock-missing', 'pyproject.toml', 5, 'error']]],
-    // The workflow runs uv in backend/ only; docs/ is not a uv project.
-    ['lock-missing/workflow-subdir', [['lock-missing', 'backend/pyproject.toml', 5, 'error']]],
-    // A virtual workspace root: the member declares the dependencies.
-    ['lock-missing/virtual-workspace', [['lock-missing', 'packages/api/pyproject.toml', 5, 'error']]],
+    // A change that deletes the lock: at the `dependencies = [` line.
+    ['lock-missing/deleted', [['lock-missing', 'pyproject.toml', 5, 'error']]],
+    // A virtual workspace root whose lock went: the member declares the dependencies.
+    ['lock-missing/deleted-member', [['lock-missing', 'packages/api/pyproject.toml', 5, 'error']]],
+    // Without a lock now or at base, nothing makes it a uv project for uv itself: `[tool.uv]`, a
+    // workspace table or a workflow running `uv sync` in its folder do not (issue 12).
+    ['lock-missing/tool-uv', []],
+    ['lock-missing/workflow', []],
+    ['lock-missing/workflow-subdir', []],
+    ['lock-missing/virtual-workspace', []],
     ['lock-missing/poetry', []],
+    ['lock-missing/stray-empty', []],
     ['lock-missing/setuptools', []],
     ['lock-missing/no-dependencies', []],
     ['lock-missing/present', []],
@@ -23,10 +27,10 @@ describe('lock-missing', () => {
     expect(findingRows(rule, caseContext(name))).toEqual(expected);
   });
 
-  it('gives the command and marks a lock that was already missing at base as not introduced', () => {
-    const context = caseContext('lock-missing/workflow-subdir');
+  it('gives the command, and a lock already missing at base is not introduced', () => {
+    const context = caseContext('lock-missing/deleted');
     const [finding] = rule.check(context);
-    expect(finding!.fix).toBe('Run `uv lock --directory backend`, commit backend/uv.lock, and install with `uv sync --locked`.');
+    expect(finding!.fix).toBe('Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.');
     expect(finding!.introduced).toBe(true);
     const heads = context.projects.map((pair) => pair.head!);
     context.projects = pairProjects(heads, heads);

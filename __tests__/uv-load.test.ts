@@ -5,8 +5,8 @@ import { LIMITS, UV_FIXTURES, corpusSnapshots, sourceFromDir, sourceFromTexts } 
 
 const LOCK = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
-function load(files: Record<string, string>, unreadable: Record<string, string> = {}) {
-  return loadUvProjects(sourceFromTexts(files, unreadable), LIMITS);
+function load(files: Record<string, string>, options: Parameters<typeof loadUvProjects>[2] = {}, unreadable: Record<string, string> = {}) {
+  return loadUvProjects(sourceFromTexts(files, unreadable), LIMITS, options);
 }
 
 describe('corpus discovery', () => {
@@ -67,18 +67,19 @@ describe('project discovery', () => {
       'packages/api/pyproject.toml': '[project]\nname = "api"\nversion = "1"\n',
       'packages/web/pyproject.toml': '[project]\nname = "web"\nversion = "1"\n',
       'packages/legacy/pyproject.toml': '[project]\nname = "legacy"\nversion = "1"\n\n[tool.uv]\n',
+      'packages/legacy/uv.lock': LOCK,
       'packages/api/deep/pyproject.toml': '[project]\nname = "deep"\nversion = "1"\n',
       'uv.lock': LOCK,
     });
     expect(invalid).toEqual([]);
     expect(projects.map((p) => [p.root, p.members.map((m) => m.dir)])).toEqual([
       ['', ['packages/api', 'packages/web']],
-      // The excluded member has [tool.uv], so it is a project of its own.
+      // The excluded member has a lock of its own, so it is a project of its own.
       ['packages/legacy', []],
     ]);
     expect(projects[0]!.rootPyproject.hasProjectTable).toBe(false);
     expect(projects[0]!.lockState).toBe('ok');
-    expect(projects[1]!.lockState).toBe('missing');
+    expect(projects[1]!.lockState).toBe('ok');
   });
 
   it('finds several independent projects, and a nested project with its own lock that is no member', () => {
@@ -88,31 +89,36 @@ describe('project discovery', () => {
       'services/a/pyproject.toml': '[project]\nname = "a"\nversion = "1"\n',
       'services/a/uv.lock': LOCK,
       'examples/demo/pyproject.toml': '[project]\nname = "demo"\nversion = "1"\n\n[tool.uv]\npackage = false\n',
+      'examples/demo/uv.lock': LOCK,
       'docs/pyproject.toml': '[project]\nname = "docs-only"\nversion = "1"\n',
     });
     expect(projects.map((p) => [p.root, p.lockFile, p.lockState])).toEqual([
       ['', 'uv.lock', 'ok'],
-      ['examples/demo', 'examples/demo/uv.lock', 'missing'],
+      ['examples/demo', 'examples/demo/uv.lock', 'ok'],
       ['services/a', 'services/a/uv.lock', 'ok'],
     ]);
   });
 
   it('does not take Poetry or plain setuptools projects for uv projects', () => {
-    const workflow = 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv sync --locked\n';
     expect(load(sourceFiles('lock-missing/poetry')).projects).toEqual([]);
     expect(load(sourceFiles('lock-missing/setuptools')).projects).toEqual([]);
-    expect(load({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n', 'poetry.lock': '', '.github/workflows/ci.yml': workflow }).projects).toEqual([]);
-    expect(load({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n', '.github/workflows/ci.yml': workflow }).projects.length).toBe(1);
+    // An empty uv.lock beside a Poetry project is a stray file, not a uv lock.
+    expect(load(sourceFiles('lock-missing/stray-empty')).projects).toEqual([]);
+    // The same empty file in a project of no other tool is a lock uv cannot read.
+    const empty = load({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n', 'uv.lock': '' });
+    expect(empty.projects.map((p) => p.lockState)).toEqual(['invalid']);
+    expect(empty.invalid.map((f) => f.rule)).toEqual(['invalid-file']);
   });
 
-  it('counts a subdirectory project as uv when a workflow runs uv there, and not its neighbours', () => {
-    const { projects } = load(sourceFiles('lock-missing/workflow-subdir'));
-    expect(projects.map((p) => p.root)).toEqual(['backend']);
-  });
-
-  it('does not count `uv pip` or `uvx` as running a uv project', () => {
-    const workflow = 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv pip install -r requirements.txt\n      - run: uvx ruff check\n';
-    expect(load({ 'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n', '.github/workflows/ci.yml': workflow }).projects).toEqual([]);
+  it('a project is one uv would use: it has a uv.lock, or had one at base', () => {
+    const workflow = 'on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv sync --locked\n      - run: uv run pytest tests/plugin\n';
+    const files = {
+      'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n\n[tool.uv]\npackage = false\n',
+      'tests/plugin/pyproject.toml': '[project]\nname = "plugin-fixture"\nversion = "1"\n',
+      '.github/workflows/ci.yml': workflow,
+    };
+    expect(load(files).projects).toEqual([]);
+    expect(load(files, { lockedAtBase: new Set(['']) }).projects.map((p) => [p.root, p.lockState])).toEqual([['', 'missing']]);
   });
 });
 
@@ -150,6 +156,7 @@ describe('indexes', () => {
       'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n\n[tool.uv]\nindex-url = "https://ignored.example/simple"\n\n[tool.uv.workspace]\nmembers = ["m"]\n',
       'uv.toml': '\n[[index]]\nname = "corp"\nurl = "https://corp.example/simple"\ndefault = true\n',
       'm/pyproject.toml': '[project]\nname = "m"\nversion = "1"\n\n[[tool.uv.index]]\nname = "member"\nurl = "https://member.example/simple"\n',
+      'uv.lock': LOCK,
     });
     expect(projects[0]!.uvToml?.file).toBe('uv.toml');
     expect(projects[0]!.indexes.map((i) => [i.url, i.file, i.line])).toEqual([
@@ -181,7 +188,7 @@ describe('invalid files', () => {
   });
 
   it('reports unreadable and too-large files without crashing', () => {
-    const result = load({ 'pyproject.toml': '[project]\nname = "x"\n\n[tool.uv]\n' }, { 'uv.lock': 'larger than the 64 MiB limit', 'sub/pyproject.toml': 'a symlink out of the repository' });
+    const result = load({ 'pyproject.toml': '[project]\nname = "x"\n\n[tool.uv]\n' }, {}, { 'uv.lock': 'larger than the 64 MiB limit', 'sub/pyproject.toml': 'a symlink out of the repository' });
     expect(rows(result)).toEqual([
       ['invalid-file', 'sub/pyproject.toml', 1, 'error'],
       ['invalid-file', 'uv.lock', 1, 'error'],

@@ -118,8 +118,9 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
   const limits = settings.config.limits;
   // Most files are the same at base and head: each distinct file is parsed once.
   const cache = new ParseCache();
-  const headUv = loadUvProjects(head, limits, { cache });
   const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+  const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
+  const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
   const headWorkflows = loadWorkflows(head, limits, { cache });
   const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));

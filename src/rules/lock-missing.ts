@@ -4,6 +4,6 @@ import type { Rule } from './types.js';
 export const rule: Rule = {
   id: 'lock-missing',
   defaultSeverity: 'error',
-  summary: 'A uv project with dependencies has no uv.lock.',
+  summary: 'A change deletes the uv.lock of a uv project that has dependencies.',
   check: (context) => lockMissingFindings(context.projects),
 };

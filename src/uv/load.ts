@@ -6,8 +6,7 @@
  * A project is a workspace root: a pyproject.toml that is not a member of another workspace. Its
  * members come from `[tool.uv.workspace] members` minus `exclude` (globs relative to the root, `*`
  * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
- * beside it, `[tool.uv]`, a uv.toml, or (for a root the repo's workflows drive with uv project
- * commands) no sign of another tool (Poetry, PDM, Pipenv).
+ * beside it (not an empty one beside another tool's project), or had one at the base revision.
  */
 import { makeFinding, type Finding } from '../findings.js';
 import { isFileSizeLimitReason, LIMIT_KEYS, raiseLimitFix } from '../settings/limits.js';
@@ -28,19 +27,13 @@ export interface LoadedUvProjects {
 }
 
 export interface LoadOptions {
-  /**
-   * Whether the repo's workflows run uv project commands, and in which directories. Computed from
-   * the workflow files of `files` when absent.
-   */
-  workflowUv?: WorkflowUvUse;
   /** Shared by the base and head loads of a run, so a file unchanged between them is parsed once. */
   cache?: ParseCache;
-}
-
-export interface WorkflowUvUse {
-  runsUv: boolean;
-  /** Texts of the workflows that do, to look for a project's directory in. */
-  texts: string[];
+  /**
+   * Roots that had a uv.lock at the base revision: still uv projects at head without one, so a
+   * change that deletes a lock is reported (lock-missing) rather than turning the project silent.
+   */
+  lockedAtBase?: ReadonlySet<string>;
 }
 
 const PYPROJECT = 'pyproject.toml';
@@ -151,7 +144,6 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   };
 
   // 3. Roots that are uv projects.
-  const workflowUv = options.workflowUv ?? findWorkflowUv(files);
   const projects: UvProject[] = [];
   for (const rootDir of [...pyprojects.keys()].sort()) {
     if (memberOf.has(rootDir)) continue;
@@ -160,9 +152,13 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     const uvTomlFile = join(rootDir, UV_TOML);
     const hasLock = paths.has(lockFile);
     const hasUvToml = paths.has(uvTomlFile);
-    const isWorkspace = membersByRoot.has(rootDir);
-    const isUv =
-      hasLock || hasUvToml || root.hasToolUv || isWorkspace || (workflowRunsUvIn(workflowUv, rootDir) && !usesOtherTool(root, rootDir, paths));
+    // What uv itself would use: a project is a uv project when it has a uv.lock (members come with
+    // their workspace root). `[tool.uv]` or a workflow step alone does not make one: a library may
+    // choose not to commit a lock, and a path in `uv run pytest tests/x` is not a project. An empty
+    // uv.lock beside another tool's project (Poetry, PDM, ...) is a stray file, not a uv lock.
+    const lockText = hasLock ? files.texts?.get(lockFile) : undefined;
+    const strayLock = typeof lockText === 'string' && lockText.trim() === '' && usesOtherTool(root, rootDir, paths);
+    const isUv = (hasLock && !strayLock) || (options.lockedAtBase?.has(rootDir) ?? false);
     if (!isUv) continue;
 
     const project: UvProject = {
@@ -337,28 +333,6 @@ function usesOtherTool(root: Pyproject, dir: string, paths: Set<string>): boolea
   const backend = asString(own(own(root.raw, 'build-system'), 'build-backend')) ?? '';
   if (backend.startsWith('poetry.') || backend.startsWith('pdm.')) return true;
   return OTHER_TOOL_FILES.some((name) => paths.has(join(dir, name)));
-}
-
-/** uv commands that act on a project (and so expect its uv.lock), as opposed to `uv pip` or `uvx`. */
-const UV_PROJECT_COMMAND_RE = /\buv\s+(?:--\S+\s+(?:[^-\s]\S*\s+)?)*(?:sync|run|lock|export|add|remove|tree)\b/;
-const WORKFLOW_PATH_RE = /^\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)action\.ya?ml$/;
-
-export function findWorkflowUv(files: SourceFiles): WorkflowUvUse {
-  const texts: string[] = [];
-  for (const [path, text] of files.texts ?? []) {
-    if (!WORKFLOW_PATH_RE.test(path) || typeof text !== 'string') continue;
-    if (UV_PROJECT_COMMAND_RE.test(text)) texts.push(text);
-  }
-  return { runsUv: texts.length > 0, texts };
-}
-
-/** The repo root counts when any workflow runs uv project commands; a subdirectory when such a workflow names it. */
-function workflowRunsUvIn(use: WorkflowUvUse, dir: string): boolean {
-  if (!use.runsUv) return false;
-  if (dir === '') return true;
-  const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const mention = new RegExp(`(^|[\\s'"=:/])(\\./)?${escaped}/?($|[\\s'"])`, 'm');
-  return use.texts.some((text) => mention.test(text));
 }
 
 /**
