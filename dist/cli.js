@@ -16,12 +16,12 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
 
 /***/ }),
 
-/***/ 8898:
+/***/ 5354:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { valid, clean, explain, parse } = __nccwpck_require__(4818);
+const { valid, clean, explain, parse } = __nccwpck_require__(6618);
 
-const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(2124);
+const { lt, le, eq, ne, ge, gt, compare, rcompare } = __nccwpck_require__(900);
 
 const {
   filter,
@@ -30,9 +30,9 @@ const {
   RANGE_PATTERN,
   satisfies,
   validRange,
-} = __nccwpck_require__(790);
+} = __nccwpck_require__(7342);
 
-const { major, minor, patch, inc } = __nccwpck_require__(8940);
+const { major, minor, patch, inc } = __nccwpck_require__(8260);
 
 module.exports = {
   // version
@@ -72,10 +72,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2124:
+/***/ 900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { parse } = __nccwpck_require__(4818);
+const { parse } = __nccwpck_require__(6618);
 
 module.exports = {
   compare,
@@ -220,10 +220,10 @@ function calculateKey(input) {
 
 /***/ }),
 
-/***/ 8940:
+/***/ 8260:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { explain, parse, stringify } = __nccwpck_require__(4818);
+const { explain, parse, stringify } = __nccwpck_require__(6618);
 
 // those notation are borrowed from semver
 module.exports = {
@@ -399,16 +399,16 @@ function inc(input, release, preReleaseIdentifier) {
 
 /***/ }),
 
-/***/ 790:
+/***/ 7342:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // This file is dual licensed under the terms of the Apache License, Version
 // 2.0, and the BSD License. See the LICENSE file in the root of this repository
 // for complete details.
 
-const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(4818);
+const { VERSION_PATTERN, explain: explainVersion } = __nccwpck_require__(6618);
 
-const Operator = __nccwpck_require__(2124);
+const Operator = __nccwpck_require__(900);
 
 const RANGE_PATTERN = [
   '(?<operator>(===|~=|==|!=|<=|>=|<|>))',
@@ -598,7 +598,7 @@ function validRange(specifier) {
 
 /***/ }),
 
-/***/ 4818:
+/***/ 6618:
 /***/ ((module) => {
 
 const VERSION_PATTERN = [
@@ -795,18 +795,18 @@ function explain(version) {
 
 /***/ }),
 
-/***/ 7349:
+/***/ 3053:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveBlockMap = __nccwpck_require__(7103);
-var resolveBlockSeq = __nccwpck_require__(334);
-var resolveFlowCollection = __nccwpck_require__(3142);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveBlockMap = __nccwpck_require__(6519);
+var resolveBlockSeq = __nccwpck_require__(2662);
+var resolveFlowCollection = __nccwpck_require__(4206);
 
 function resolveCollection(CN, ctx, token, onError, tagName, tag) {
     const coll = token.type === 'block-map'
@@ -892,15 +892,15 @@ exports.composeCollection = composeCollection;
 
 /***/ }),
 
-/***/ 3683:
+/***/ 5899:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Document = __nccwpck_require__(3021);
-var composeNode = __nccwpck_require__(5937);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
+var Document = __nccwpck_require__(6885);
+var composeNode = __nccwpck_require__(4873);
+var resolveEnd = __nccwpck_require__(644);
+var resolveProps = __nccwpck_require__(2207);
 
 function composeDoc(options, directives, { offset, start, value, end }, onError) {
     const opts = Object.assign({ _directives: directives }, options);
@@ -944,17 +944,17 @@ exports.composeDoc = composeDoc;
 
 /***/ }),
 
-/***/ 5937:
+/***/ 4873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var composeCollection = __nccwpck_require__(7349);
-var composeScalar = __nccwpck_require__(5413);
-var resolveEnd = __nccwpck_require__(7788);
-var utilEmptyScalarPosition = __nccwpck_require__(2599);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var composeCollection = __nccwpck_require__(3053);
+var composeScalar = __nccwpck_require__(3293);
+var resolveEnd = __nccwpck_require__(644);
+var utilEmptyScalarPosition = __nccwpck_require__(4831);
 
 const CN = { composeNode, composeEmptyNode };
 function composeNode(ctx, token, props, onError) {
@@ -1063,15 +1063,15 @@ exports.composeNode = composeNode;
 
 /***/ }),
 
-/***/ 5413:
+/***/ 3293:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var resolveBlockScalar = __nccwpck_require__(809);
+var resolveFlowScalar = __nccwpck_require__(8066);
 
 function composeScalar(ctx, token, tagToken, onError) {
     const { value, type, comment, range } = token.type === 'block-scalar'
@@ -1158,18 +1158,18 @@ exports.composeScalar = composeScalar;
 
 /***/ }),
 
-/***/ 9984:
+/***/ 3480:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var directives = __nccwpck_require__(1342);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var identity = __nccwpck_require__(1127);
-var composeDoc = __nccwpck_require__(3683);
-var resolveEnd = __nccwpck_require__(7788);
+var directives = __nccwpck_require__(2342);
+var Document = __nccwpck_require__(6885);
+var errors = __nccwpck_require__(3376);
+var identity = __nccwpck_require__(415);
+var composeDoc = __nccwpck_require__(5899);
+var resolveEnd = __nccwpck_require__(644);
 
 function getErrorPos(src) {
     if (typeof src === 'number')
@@ -1389,17 +1389,17 @@ exports.Composer = Composer;
 
 /***/ }),
 
-/***/ 7103:
+/***/ 6519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
-var utilMapIncludes = __nccwpck_require__(1187);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
+var resolveProps = __nccwpck_require__(2207);
+var utilContainsNewline = __nccwpck_require__(9699);
+var utilFlowIndentCheck = __nccwpck_require__(7723);
+var utilMapIncludes = __nccwpck_require__(8539);
 
 const startColMsg = 'All mapping items must start at the same column';
 function resolveBlockMap({ composeNode, composeEmptyNode }, ctx, bm, onError, tag) {
@@ -1513,12 +1513,12 @@ exports.resolveBlockMap = resolveBlockMap;
 
 /***/ }),
 
-/***/ 8913:
+/***/ 809:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 function resolveBlockScalar(ctx, scalar, onError) {
     const start = scalar.offset;
@@ -1720,14 +1720,14 @@ exports.resolveBlockScalar = resolveBlockScalar;
 
 /***/ }),
 
-/***/ 334:
+/***/ 2662:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveProps = __nccwpck_require__(4631);
-var utilFlowIndentCheck = __nccwpck_require__(4051);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveProps = __nccwpck_require__(2207);
+var utilFlowIndentCheck = __nccwpck_require__(7723);
 
 function resolveBlockSeq({ composeNode, composeEmptyNode }, ctx, bs, onError, tag) {
     const NodeClass = tag?.nodeClass ?? YAMLSeq.YAMLSeq;
@@ -1778,7 +1778,7 @@ exports.resolveBlockSeq = resolveBlockSeq;
 
 /***/ }),
 
-/***/ 7788:
+/***/ 644:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -1824,19 +1824,19 @@ exports.resolveEnd = resolveEnd;
 
 /***/ }),
 
-/***/ 3142:
+/***/ 4206:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var resolveEnd = __nccwpck_require__(7788);
-var resolveProps = __nccwpck_require__(4631);
-var utilContainsNewline = __nccwpck_require__(9499);
-var utilMapIncludes = __nccwpck_require__(1187);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var resolveEnd = __nccwpck_require__(644);
+var resolveProps = __nccwpck_require__(2207);
+var utilContainsNewline = __nccwpck_require__(9699);
+var utilMapIncludes = __nccwpck_require__(8539);
 
 const blockMsg = 'Block collections are not allowed within flow collections';
 const isBlock = (token) => token && (token.type === 'block-map' || token.type === 'block-seq');
@@ -2040,13 +2040,13 @@ exports.resolveFlowCollection = resolveFlowCollection;
 
 /***/ }),
 
-/***/ 6842:
+/***/ 8066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var resolveEnd = __nccwpck_require__(7788);
+var Scalar = __nccwpck_require__(2765);
+var resolveEnd = __nccwpck_require__(644);
 
 function resolveFlowScalar(scalar, strict, onError) {
     const { offset, type, source, end } = scalar;
@@ -2275,7 +2275,7 @@ exports.resolveFlowScalar = resolveFlowScalar;
 
 /***/ }),
 
-/***/ 4631:
+/***/ 2207:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2430,7 +2430,7 @@ exports.resolveProps = resolveProps;
 
 /***/ }),
 
-/***/ 9499:
+/***/ 9699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2473,7 +2473,7 @@ exports.containsNewline = containsNewline;
 
 /***/ }),
 
-/***/ 2599:
+/***/ 4831:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2508,12 +2508,12 @@ exports.emptyScalarPosition = emptyScalarPosition;
 
 /***/ }),
 
-/***/ 4051:
+/***/ 7723:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var utilContainsNewline = __nccwpck_require__(9499);
+var utilContainsNewline = __nccwpck_require__(9699);
 
 function flowIndentCheck(indent, fc, onError) {
     if (fc?.type === 'flow-collection') {
@@ -2532,12 +2532,12 @@ exports.flowIndentCheck = flowIndentCheck;
 
 /***/ }),
 
-/***/ 1187:
+/***/ 8539:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 function mapIncludes(ctx, items, search) {
     const { uniqueKeys } = ctx.options;
@@ -2554,22 +2554,22 @@ exports.mapIncludes = mapIncludes;
 
 /***/ }),
 
-/***/ 3021:
+/***/ 6885:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var toJS = __nccwpck_require__(4043);
-var Schema = __nccwpck_require__(5840);
-var stringifyDocument = __nccwpck_require__(6829);
-var anchors = __nccwpck_require__(1596);
-var applyReviver = __nccwpck_require__(3661);
-var createNode = __nccwpck_require__(2404);
-var directives = __nccwpck_require__(1342);
+var Alias = __nccwpck_require__(7641);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var toJS = __nccwpck_require__(915);
+var Schema = __nccwpck_require__(8296);
+var stringifyDocument = __nccwpck_require__(7653);
+var anchors = __nccwpck_require__(5236);
+var applyReviver = __nccwpck_require__(5797);
+var createNode = __nccwpck_require__(2076);
+var directives = __nccwpck_require__(2342);
 
 class Document {
     constructor(value, replacer, options) {
@@ -2898,13 +2898,13 @@ exports.Document = Document;
 
 /***/ }),
 
-/***/ 1596:
+/***/ 5236:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(415);
+var visit = __nccwpck_require__(292);
 
 /**
  * Verify that the input string is a valid anchor.
@@ -2981,7 +2981,7 @@ exports.findNewAnchor = findNewAnchor;
 
 /***/ }),
 
-/***/ 3661:
+/***/ 5797:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3045,14 +3045,14 @@ exports.applyReviver = applyReviver;
 
 /***/ }),
 
-/***/ 2404:
+/***/ 2076:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
 
 const defaultTagPrefix = 'tag:yaml.org,2002:';
 function findTagObject(value, tagName, tags) {
@@ -3142,13 +3142,13 @@ exports.createNode = createNode;
 
 /***/ }),
 
-/***/ 1342:
+/***/ 2342:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var visit = __nccwpck_require__(204);
+var identity = __nccwpck_require__(415);
+var visit = __nccwpck_require__(292);
 
 const escapeChars = {
     '!': '%21',
@@ -3327,7 +3327,7 @@ exports.Directives = Directives;
 
 /***/ }),
 
-/***/ 1464:
+/***/ 3376:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3396,28 +3396,28 @@ exports.prettifyError = prettifyError;
 
 /***/ }),
 
-/***/ 8815:
+/***/ 7207:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var Schema = __nccwpck_require__(5840);
-var errors = __nccwpck_require__(1464);
-var Alias = __nccwpck_require__(4065);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
-var publicApi = __nccwpck_require__(4047);
-var visit = __nccwpck_require__(204);
+var composer = __nccwpck_require__(3480);
+var Document = __nccwpck_require__(6885);
+var Schema = __nccwpck_require__(8296);
+var errors = __nccwpck_require__(3376);
+var Alias = __nccwpck_require__(7641);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var cst = __nccwpck_require__(5421);
+var lexer = __nccwpck_require__(2081);
+var lineCounter = __nccwpck_require__(4588);
+var parser = __nccwpck_require__(6651);
+var publicApi = __nccwpck_require__(8759);
+var visit = __nccwpck_require__(292);
 
 
 
@@ -3454,7 +3454,7 @@ __webpack_unused_export__ = visit.visitAsync;
 
 /***/ }),
 
-/***/ 7249:
+/***/ 2745:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -3480,16 +3480,16 @@ exports.warn = warn;
 
 /***/ }),
 
-/***/ 4065:
+/***/ 7641:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var visit = __nccwpck_require__(204);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var anchors = __nccwpck_require__(5236);
+var visit = __nccwpck_require__(292);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
+var toJS = __nccwpck_require__(915);
 
 class Alias extends Node.NodeBase {
     constructor(source) {
@@ -3607,14 +3607,14 @@ exports.Alias = Alias;
 
 /***/ }),
 
-/***/ 101:
+/***/ 3469:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
+var createNode = __nccwpck_require__(2076);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
 
 function collectionFromPath(schema, path, value) {
     let v = value;
@@ -3765,14 +3765,14 @@ exports.isEmptyPath = isEmptyPath;
 
 /***/ }),
 
-/***/ 6673:
+/***/ 6617:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var applyReviver = __nccwpck_require__(3661);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var applyReviver = __nccwpck_require__(5797);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
 
 class NodeBase {
     constructor(type) {
@@ -3812,15 +3812,15 @@ exports.NodeBase = NodeBase;
 
 /***/ }),
 
-/***/ 7165:
+/***/ 4245:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyPair = __nccwpck_require__(9748);
-var addPairToJSMap = __nccwpck_require__(7104);
-var identity = __nccwpck_require__(1127);
+var createNode = __nccwpck_require__(2076);
+var stringifyPair = __nccwpck_require__(5004);
+var addPairToJSMap = __nccwpck_require__(9256);
+var identity = __nccwpck_require__(415);
 
 function createPair(key, value, ctx) {
     const k = createNode.createNode(key, undefined, ctx);
@@ -3858,14 +3858,14 @@ exports.createPair = createPair;
 
 /***/ }),
 
-/***/ 3301:
+/***/ 2765:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Node = __nccwpck_require__(6673);
-var toJS = __nccwpck_require__(4043);
+var identity = __nccwpck_require__(415);
+var Node = __nccwpck_require__(6617);
+var toJS = __nccwpck_require__(915);
 
 const isScalarValue = (value) => !value || (typeof value !== 'function' && typeof value !== 'object');
 class Scalar extends Node.NodeBase {
@@ -3892,17 +3892,17 @@ exports.isScalarValue = isScalarValue;
 
 /***/ }),
 
-/***/ 4454:
+/***/ 1950:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyCollection = __nccwpck_require__(1212);
-var addPairToJSMap = __nccwpck_require__(7104);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
+var stringifyCollection = __nccwpck_require__(6340);
+var addPairToJSMap = __nccwpck_require__(9256);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
 
 function findPair(items, key) {
     const k = identity.isScalar(key) ? key.value : key;
@@ -4046,17 +4046,17 @@ exports.findPair = findPair;
 
 /***/ }),
 
-/***/ 2223:
+/***/ 7495:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var createNode = __nccwpck_require__(2404);
-var stringifyCollection = __nccwpck_require__(1212);
-var Collection = __nccwpck_require__(101);
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var toJS = __nccwpck_require__(4043);
+var createNode = __nccwpck_require__(2076);
+var stringifyCollection = __nccwpck_require__(6340);
+var Collection = __nccwpck_require__(3469);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var toJS = __nccwpck_require__(915);
 
 class YAMLSeq extends Collection.Collection {
     static get tagName() {
@@ -4168,16 +4168,16 @@ exports.YAMLSeq = YAMLSeq;
 
 /***/ }),
 
-/***/ 7104:
+/***/ 9256:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var log = __nccwpck_require__(7249);
-var merge = __nccwpck_require__(452);
-var stringify = __nccwpck_require__(2148);
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
+var log = __nccwpck_require__(2745);
+var merge = __nccwpck_require__(6220);
+var stringify = __nccwpck_require__(732);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
 
 function addPairToJSMap(ctx, map, { key, value }) {
     if (identity.isNode(key) && key.addToJSMap)
@@ -4240,7 +4240,7 @@ exports.addPairToJSMap = addPairToJSMap;
 
 /***/ }),
 
-/***/ 1127:
+/***/ 415:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4300,12 +4300,12 @@ exports.isSeq = isSeq;
 
 /***/ }),
 
-/***/ 4043:
+/***/ 915:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 /**
  * Recursively convert any node or its contents to native JavaScript
@@ -4346,15 +4346,15 @@ exports.toJS = toJS;
 
 /***/ }),
 
-/***/ 110:
+/***/ 1366:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var resolveBlockScalar = __nccwpck_require__(8913);
-var resolveFlowScalar = __nccwpck_require__(6842);
-var errors = __nccwpck_require__(1464);
-var stringifyString = __nccwpck_require__(3069);
+var resolveBlockScalar = __nccwpck_require__(809);
+var resolveFlowScalar = __nccwpck_require__(8066);
+var errors = __nccwpck_require__(3376);
+var stringifyString = __nccwpck_require__(501);
 
 function resolveAsScalar(token, strict = true, onError) {
     if (token) {
@@ -4571,7 +4571,7 @@ exports.setScalarValue = setScalarValue;
 
 /***/ }),
 
-/***/ 1733:
+/***/ 8013:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4641,7 +4641,7 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 7715:
+/***/ 4555:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -4747,14 +4747,14 @@ exports.visit = visit;
 
 /***/ }),
 
-/***/ 3461:
+/***/ 5421:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cstScalar = __nccwpck_require__(110);
-var cstStringify = __nccwpck_require__(1733);
-var cstVisit = __nccwpck_require__(7715);
+var cstScalar = __nccwpck_require__(1366);
+var cstStringify = __nccwpck_require__(8013);
+var cstVisit = __nccwpck_require__(4555);
 
 /** The byte order mark */
 const BOM = '\u{FEFF}';
@@ -4866,12 +4866,12 @@ exports.tokenType = tokenType;
 
 /***/ }),
 
-/***/ 361:
+/***/ 2081:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var cst = __nccwpck_require__(3461);
+var cst = __nccwpck_require__(5421);
 
 /*
 START -> stream
@@ -5596,7 +5596,7 @@ exports.Lexer = Lexer;
 
 /***/ }),
 
-/***/ 6628:
+/***/ 4588:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -5644,14 +5644,14 @@ exports.LineCounter = LineCounter;
 
 /***/ }),
 
-/***/ 3456:
+/***/ 6651:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_process = __nccwpck_require__(932);
-var cst = __nccwpck_require__(3461);
-var lexer = __nccwpck_require__(361);
+var cst = __nccwpck_require__(5421);
+var lexer = __nccwpck_require__(2081);
 
 function includesToken(list, type) {
     for (let i = 0; i < list.length; ++i)
@@ -6631,18 +6631,18 @@ exports.Parser = Parser;
 
 /***/ }),
 
-/***/ 4047:
+/***/ 8759:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var composer = __nccwpck_require__(9984);
-var Document = __nccwpck_require__(3021);
-var errors = __nccwpck_require__(1464);
-var log = __nccwpck_require__(7249);
-var identity = __nccwpck_require__(1127);
-var lineCounter = __nccwpck_require__(6628);
-var parser = __nccwpck_require__(3456);
+var composer = __nccwpck_require__(3480);
+var Document = __nccwpck_require__(6885);
+var errors = __nccwpck_require__(3376);
+var log = __nccwpck_require__(2745);
+var identity = __nccwpck_require__(415);
+var lineCounter = __nccwpck_require__(4588);
+var parser = __nccwpck_require__(6651);
 
 function parseOptions(options) {
     const prettyErrors = options.prettyErrors !== false;
@@ -6745,16 +6745,16 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 5840:
+/***/ 8296:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var tags = __nccwpck_require__(18);
+var identity = __nccwpck_require__(415);
+var map = __nccwpck_require__(7683);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var tags = __nccwpck_require__(3578);
 
 const sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 class Schema {
@@ -6791,13 +6791,13 @@ exports.Schema = Schema;
 
 /***/ }),
 
-/***/ 7451:
+/***/ 7683:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(415);
+var YAMLMap = __nccwpck_require__(1950);
 
 const map = {
     collection: 'map',
@@ -6817,12 +6817,12 @@ exports.map = map;
 
 /***/ }),
 
-/***/ 3632:
+/***/ 1528:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 const nullTag = {
     identify: value => value == null,
@@ -6841,13 +6841,13 @@ exports.nullTag = nullTag;
 
 /***/ }),
 
-/***/ 1706:
+/***/ 4066:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(415);
+var YAMLSeq = __nccwpck_require__(7495);
 
 const seq = {
     collection: 'seq',
@@ -6867,12 +6867,12 @@ exports.seq = seq;
 
 /***/ }),
 
-/***/ 6464:
+/***/ 4088:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyString = __nccwpck_require__(3069);
+var stringifyString = __nccwpck_require__(501);
 
 const string = {
     identify: value => typeof value === 'string',
@@ -6890,12 +6890,12 @@ exports.string = string;
 
 /***/ }),
 
-/***/ 3959:
+/***/ 7247:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 const boolTag = {
     identify: value => typeof value === 'boolean',
@@ -6918,13 +6918,13 @@ exports.boolTag = boolTag;
 
 /***/ }),
 
-/***/ 8405:
+/***/ 7661:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(2765);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -6972,12 +6972,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 9874:
+/***/ 9546:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 const intResolve = (str, offset, radix, { intAsBigInt }) => (intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix));
@@ -7021,18 +7021,18 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 896:
+/***/ 9032:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var bool = __nccwpck_require__(7247);
+var float = __nccwpck_require__(7661);
+var int = __nccwpck_require__(9546);
 
 const schema = [
     map.map,
@@ -7053,14 +7053,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 3559:
+/***/ 7519:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var map = __nccwpck_require__(7451);
-var seq = __nccwpck_require__(1706);
+var Scalar = __nccwpck_require__(2765);
+var map = __nccwpck_require__(7683);
+var seq = __nccwpck_require__(4066);
 
 function intIdentify(value) {
     return typeof value === 'bigint' || Number.isInteger(value);
@@ -7124,27 +7124,27 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 18:
+/***/ 3578:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var bool = __nccwpck_require__(3959);
-var float = __nccwpck_require__(8405);
-var int = __nccwpck_require__(9874);
-var schema = __nccwpck_require__(896);
-var schema$1 = __nccwpck_require__(3559);
-var binary = __nccwpck_require__(6083);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var schema$2 = __nccwpck_require__(5913);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var bool = __nccwpck_require__(7247);
+var float = __nccwpck_require__(7661);
+var int = __nccwpck_require__(9546);
+var schema = __nccwpck_require__(9032);
+var schema$1 = __nccwpck_require__(7519);
+var binary = __nccwpck_require__(4011);
+var merge = __nccwpck_require__(6220);
+var omap = __nccwpck_require__(2775);
+var pairs = __nccwpck_require__(1705);
+var schema$2 = __nccwpck_require__(1921);
+var set = __nccwpck_require__(832);
+var timestamp = __nccwpck_require__(168);
 
 const schemas = new Map([
     ['core', schema.schema],
@@ -7230,14 +7230,14 @@ exports.getTags = getTags;
 
 /***/ }),
 
-/***/ 6083:
+/***/ 4011:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
 var node_buffer = __nccwpck_require__(181);
-var Scalar = __nccwpck_require__(3301);
-var stringifyString = __nccwpck_require__(3069);
+var Scalar = __nccwpck_require__(2765);
+var stringifyString = __nccwpck_require__(501);
 
 const binary = {
     identify: value => value instanceof Uint8Array, // Buffer inherits from Uint8Array
@@ -7307,12 +7307,12 @@ exports.binary = binary;
 
 /***/ }),
 
-/***/ 8398:
+/***/ 2214:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
+var Scalar = __nccwpck_require__(2765);
 
 function boolStringify({ value, source }, ctx) {
     const boolObj = value ? trueTag : falseTag;
@@ -7343,13 +7343,13 @@ exports.trueTag = trueTag;
 
 /***/ }),
 
-/***/ 5782:
+/***/ 9614:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var stringifyNumber = __nccwpck_require__(8689);
+var Scalar = __nccwpck_require__(2765);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const floatNaN = {
     identify: value => typeof value === 'number',
@@ -7400,12 +7400,12 @@ exports.floatNaN = floatNaN;
 
 /***/ }),
 
-/***/ 873:
+/***/ 6257:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 const intIdentify = (value) => typeof value === 'bigint' || Number.isInteger(value);
 function intResolve(str, offset, radix, { intAsBigInt }) {
@@ -7483,13 +7483,13 @@ exports.intOct = intOct;
 
 /***/ }),
 
-/***/ 452:
+/***/ 6220:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
 
 // If the value associated with a merge key is a single mapping node, each of
 // its key/value pairs is inserted into the current mapping, unless the key
@@ -7561,16 +7561,16 @@ exports.merge = merge;
 
 /***/ }),
 
-/***/ 303:
+/***/ 2775:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var toJS = __nccwpck_require__(4043);
-var YAMLMap = __nccwpck_require__(4454);
-var YAMLSeq = __nccwpck_require__(2223);
-var pairs = __nccwpck_require__(8385);
+var identity = __nccwpck_require__(415);
+var toJS = __nccwpck_require__(915);
+var YAMLMap = __nccwpck_require__(1950);
+var YAMLSeq = __nccwpck_require__(7495);
+var pairs = __nccwpck_require__(1705);
 
 class YAMLOMap extends YAMLSeq.YAMLSeq {
     constructor() {
@@ -7645,15 +7645,15 @@ exports.omap = omap;
 
 /***/ }),
 
-/***/ 8385:
+/***/ 1705:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var Scalar = __nccwpck_require__(3301);
-var YAMLSeq = __nccwpck_require__(2223);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var Scalar = __nccwpck_require__(2765);
+var YAMLSeq = __nccwpck_require__(7495);
 
 function resolvePairs(seq, onError) {
     if (identity.isSeq(seq)) {
@@ -7734,24 +7734,24 @@ exports.resolvePairs = resolvePairs;
 
 /***/ }),
 
-/***/ 5913:
+/***/ 1921:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var map = __nccwpck_require__(7451);
-var _null = __nccwpck_require__(3632);
-var seq = __nccwpck_require__(1706);
-var string = __nccwpck_require__(6464);
-var binary = __nccwpck_require__(6083);
-var bool = __nccwpck_require__(8398);
-var float = __nccwpck_require__(5782);
-var int = __nccwpck_require__(873);
-var merge = __nccwpck_require__(452);
-var omap = __nccwpck_require__(303);
-var pairs = __nccwpck_require__(8385);
-var set = __nccwpck_require__(1528);
-var timestamp = __nccwpck_require__(6752);
+var map = __nccwpck_require__(7683);
+var _null = __nccwpck_require__(1528);
+var seq = __nccwpck_require__(4066);
+var string = __nccwpck_require__(4088);
+var binary = __nccwpck_require__(4011);
+var bool = __nccwpck_require__(2214);
+var float = __nccwpck_require__(9614);
+var int = __nccwpck_require__(6257);
+var merge = __nccwpck_require__(6220);
+var omap = __nccwpck_require__(2775);
+var pairs = __nccwpck_require__(1705);
+var set = __nccwpck_require__(832);
+var timestamp = __nccwpck_require__(168);
 
 const schema = [
     map.map,
@@ -7782,14 +7782,14 @@ exports.schema = schema;
 
 /***/ }),
 
-/***/ 1528:
+/***/ 832:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Pair = __nccwpck_require__(7165);
-var YAMLMap = __nccwpck_require__(4454);
+var identity = __nccwpck_require__(415);
+var Pair = __nccwpck_require__(4245);
+var YAMLMap = __nccwpck_require__(1950);
 
 class YAMLSet extends YAMLMap.YAMLMap {
     constructor(schema) {
@@ -7885,12 +7885,12 @@ exports.set = set;
 
 /***/ }),
 
-/***/ 6752:
+/***/ 168:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var stringifyNumber = __nccwpck_require__(8689);
+var stringifyNumber = __nccwpck_require__(2729);
 
 /** Internal types handle bigint as number, because TS can't figure it out. */
 function parseSexagesimal(str, asBigInt) {
@@ -7997,7 +7997,7 @@ exports.timestamp = timestamp;
 
 /***/ }),
 
-/***/ 4475:
+/***/ 3699:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8155,15 +8155,15 @@ exports.foldFlowLines = foldFlowLines;
 
 /***/ }),
 
-/***/ 2148:
+/***/ 732:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var anchors = __nccwpck_require__(1596);
-var identity = __nccwpck_require__(1127);
-var stringifyComment = __nccwpck_require__(9799);
-var stringifyString = __nccwpck_require__(3069);
+var anchors = __nccwpck_require__(5236);
+var identity = __nccwpck_require__(415);
+var stringifyComment = __nccwpck_require__(8927);
+var stringifyString = __nccwpck_require__(501);
 
 function createStringifyContext(doc, options) {
     const opt = Object.assign({
@@ -8294,14 +8294,14 @@ exports.stringify = stringify;
 
 /***/ }),
 
-/***/ 1212:
+/***/ 6340:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyCollection(collection, ctx, options) {
     const flow = ctx.inFlow ?? collection.flow;
@@ -8456,7 +8456,7 @@ exports.stringifyCollection = stringifyCollection;
 
 /***/ }),
 
-/***/ 9799:
+/***/ 8927:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8487,14 +8487,14 @@ exports.stringifyComment = stringifyComment;
 
 /***/ }),
 
-/***/ 6829:
+/***/ 7653:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyDocument(doc, options) {
     const lines = [];
@@ -8581,7 +8581,7 @@ exports.stringifyDocument = stringifyDocument;
 
 /***/ }),
 
-/***/ 8689:
+/***/ 2729:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -8615,15 +8615,15 @@ exports.stringifyNumber = stringifyNumber;
 
 /***/ }),
 
-/***/ 9748:
+/***/ 5004:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
-var Scalar = __nccwpck_require__(3301);
-var stringify = __nccwpck_require__(2148);
-var stringifyComment = __nccwpck_require__(9799);
+var identity = __nccwpck_require__(415);
+var Scalar = __nccwpck_require__(2765);
+var stringify = __nccwpck_require__(732);
+var stringifyComment = __nccwpck_require__(8927);
 
 function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
     const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -8774,13 +8774,13 @@ exports.stringifyPair = stringifyPair;
 
 /***/ }),
 
-/***/ 3069:
+/***/ 501:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var Scalar = __nccwpck_require__(3301);
-var foldFlowLines = __nccwpck_require__(4475);
+var Scalar = __nccwpck_require__(2765);
+var foldFlowLines = __nccwpck_require__(3699);
 
 const getFoldOptions = (ctx, isBlock) => ({
     indentAtStart: isBlock ? ctx.indent.length : ctx.indentAtStart,
@@ -9119,12 +9119,12 @@ exports.stringifyString = stringifyString;
 
 /***/ }),
 
-/***/ 204:
+/***/ 292:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-var identity = __nccwpck_require__(1127);
+var identity = __nccwpck_require__(415);
 
 const BREAK = Symbol('break visit');
 const SKIP = Symbol('skip children');
@@ -9455,12 +9455,200 @@ function compareFindings(a, b) {
         a.message.localeCompare(b.message));
 }
 
+// EXTERNAL MODULE: ../../work/main/node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(7207);
+;// CONCATENATED MODULE: ./src/policy/zizmor.ts
+/**
+ * zizmor's inline ignores, honoured for the equivalent lockgate rule: a repository that already
+ * reviewed a finding with `# zizmor: ignore[dangerous-triggers]` should not have to say it twice.
+ *
+ * zizmor's rule (zizmor 1.x, `Finding::ignored_from_inline_comments`): the comment is a real YAML
+ * comment matching `# zizmor: ignore[<audit>[, <audit>…]]` (then whitespace or the end of the line),
+ * on any line spanned by one of the finding's locations. Those locations are YAML nodes: the `on:`
+ * block for dangerous-triggers, the step for template-injection and the pinning audits, and so on.
+ * lockgate points at a line inside that node (the trigger, the expression, the `uses:`), so the span
+ * is rebuilt here from the document: the node of the same kind that holds the finding's line. A
+ * `#` inside a string or a block scalar (`run: |` content) is text, not a comment, as for zizmor.
+ */
+
+/** zizmor audit id -> lockgate rule id, for every audit lockgate has an equivalent of. */
+const ZIZMOR_EQUIVALENTS = {
+    'unpinned-uses': 'unpinned-uses',
+    'unpinned-images': 'unpinned-image',
+    'ref-version-mismatch': 'ref-version-mismatch',
+    'impostor-commit': 'impostor-commit',
+    'template-injection': 'template-injection',
+    'dangerous-triggers': 'dangerous-trigger',
+    'excessive-permissions': 'excessive-permissions',
+    artipacked: 'artipacked',
+    'secrets-inherit': 'secrets-inherit',
+    'dependabot-cooldown': 'dependabot-cooldown',
+};
+const SCOPE_OF_RULE = {
+    'dangerous-trigger': 'on',
+    'template-injection': 'step',
+    'unpinned-uses': 'step',
+    'ref-version-mismatch': 'step',
+    'impostor-commit': 'step',
+    artipacked: 'step',
+    'secrets-inherit': 'job',
+    'dependabot-cooldown': 'update',
+    'unpinned-image': 'node',
+    'excessive-permissions': 'node',
+};
+/** zizmor's own pattern: `# zizmor: ignore[…]`, exactly spaced, then whitespace or the end of the line. */
+const COMMENT_RE = /# zizmor: ignore\[([^\]\n]+)\](?=\s|$)/g;
+const rangeOf = (node) => node?.range;
+function parseFile(text) {
+    const lines = new dist/* LineCounter */.HN();
+    let doc;
+    try {
+        doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lines, uniqueKeys: false, strict: false });
+    }
+    catch {
+        return null;
+    }
+    const lineOf = (offset) => lines.linePos(offset).line;
+    const lineStarts = lines.lineStarts;
+    // Text ranges that are scalar content, where a `#` is not a comment.
+    const textRanges = [];
+    const collect = (node) => {
+        if ((0,dist/* isScalar */.jn)(node)) {
+            const range = rangeOf(node);
+            if (!range)
+                return;
+            if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+                // The header line (`run: | # comment`) may carry a comment; the content lines are text.
+                const next = lineStarts[lineOf(range[0])];
+                if (next !== undefined && next < range[1])
+                    textRanges.push([next, range[1]]);
+            }
+            else
+                textRanges.push([range[0], range[1]]);
+        }
+        else if ((0,dist/* isMap */.jh)(node) || (0,dist/* isSeq */.oP)(node)) {
+            for (const item of node.items) {
+                if ((0,dist/* isPair */.tO)(item)) {
+                    collect(item.key);
+                    collect(item.value);
+                }
+                else
+                    collect(item);
+            }
+        }
+    };
+    collect(doc.contents);
+    const inText = (offset) => textRanges.some(([from, to]) => offset >= from && offset < to);
+    const comments = [];
+    for (const match of text.matchAll(COMMENT_RE)) {
+        if (inText(match.index))
+            continue;
+        const audits = match[1].split(',').map((id) => id.trim()).filter(Boolean);
+        comments.push({ line: lineOf(match.index), audits, text: match[0] });
+    }
+    const spanOf = (from, to) => ({ startLine: lineOf(from), endLine: lineOf(Math.max(from, to - 1)) });
+    const chainAt = (line, column) => {
+        const start = lineStarts[line - 1];
+        if (start === undefined)
+            return [];
+        const lineText = text.slice(start, lineStarts[line] ?? text.length);
+        const offset = start + (column !== undefined && column >= 1 ? column - 1 : lineText.length - lineText.trimStart().length);
+        const chain = [];
+        let node = doc.contents;
+        let key = '';
+        let depth = 0;
+        for (let guard = 0; guard < 1000 && node; guard++) {
+            if ((0,dist/* isMap */.jh)(node)) {
+                const pair = node.items.find((p) => {
+                    const from = rangeOf(p.key)?.[0];
+                    const to = rangeOf(p.value)?.[2] ?? rangeOf(p.key)?.[2];
+                    return from !== undefined && to !== undefined && offset >= from && offset < Math.max(to, from + 1);
+                });
+                if (!pair)
+                    break;
+                key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : '';
+                const from = rangeOf(pair.key)[0];
+                const to = rangeOf(pair.value)?.[2] ?? rangeOf(pair.key)[2];
+                chain.push({ kind: 'pair', key, depth, ...spanOf(from, to) });
+                depth++;
+                node = pair.value;
+            }
+            else if ((0,dist/* isSeq */.oP)(node)) {
+                const item = node.items.find((i) => {
+                    const range = rangeOf(i);
+                    return range !== undefined && offset >= range[0] && offset < Math.max(range[2], range[0] + 1);
+                });
+                if (!item)
+                    break;
+                const range = rangeOf(item);
+                chain.push({ kind: 'item', key, depth, ...spanOf(range[0], range[2]) });
+                node = item;
+            }
+            else
+                break;
+        }
+        return chain;
+    };
+    return { comments, chainAt };
+}
+/** The lines a zizmor finding of the rule's audit would span, around the finding's line. */
+function spanFor(rule, chain, line) {
+    const scope = SCOPE_OF_RULE[rule] ?? 'node';
+    const job = chain.find((s) => s.kind === 'pair' && s.depth === 1 && chain[0]?.key === 'jobs');
+    switch (scope) {
+        case 'on':
+            return chain[0] && (chain[0].key === 'on' || chain[0].key === 'true') ? chain[0] : null;
+        case 'step':
+            return [...chain].reverse().find((s) => s.kind === 'item' && s.key === 'steps') ?? job ?? null;
+        case 'job':
+            return job ?? null;
+        case 'update':
+            return [...chain].reverse().find((s) => s.kind === 'item' && s.key === 'updates') ?? null;
+        case 'node':
+            return [...chain].reverse().find((s) => s.startLine === line) ?? null;
+    }
+}
+class ZizmorIgnores {
+    texts;
+    cache = new Map();
+    constructor(texts) {
+        this.texts = texts;
+    }
+    fileOf(file) {
+        if (this.cache.has(file))
+            return this.cache.get(file);
+        const text = this.texts.get(file);
+        const parsed = text !== undefined && /\.ya?ml$/i.test(file) && text.includes('zizmor: ignore[') ? parseFile(text) : null;
+        this.cache.set(file, parsed);
+        return parsed;
+    }
+    /**
+     * The zizmor comment that waives a finding, as `# zizmor: ignore[audit] in file:line`, or null.
+     * Only audits that map to the finding's rule count.
+     */
+    reasonFor(finding) {
+        if (finding.line === undefined)
+            return null;
+        const parsed = this.fileOf(finding.file);
+        if (!parsed)
+            return null;
+        const relevant = parsed.comments.filter((c) => c.audits.some((audit) => ZIZMOR_EQUIVALENTS[audit] === finding.rule));
+        if (relevant.length === 0)
+            return null;
+        const own = { startLine: finding.line, endLine: Math.max(finding.line, finding.endLine ?? finding.line) };
+        const span = spanFor(finding.rule, parsed.chainAt(finding.line, finding.column), finding.line);
+        const hit = relevant.find((c) => (c.line >= own.startLine && c.line <= own.endLine) || (span !== null && c.line >= span.startLine && c.line <= span.endLine));
+        return hit ? `${hit.text} in ${finding.file}:${hit.line}` : null;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/policy/policy.ts
 /**
  * Policy turns raw rule findings into what is reported: severity overrides, inline ignores,
  * config ignores and exemptions (with expiry), and only-new. Nothing is dropped silently:
  * every waived finding goes to `waived` with why, and an expired ignore is itself reported.
  */
+
 
 const INLINE_RE = /#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi;
 /** Rule ids named by inline ignores on a given line (1-based) of a text; cached per file. */
@@ -9545,6 +9733,7 @@ function overriddenSeverity(severity, override, ruleDefault) {
 function applyPolicy(input) {
     const { config, now } = input;
     const inline = new InlineIgnores(input.texts);
+    const zizmor = new ZizmorIgnores(input.texts);
     const findings = [];
     const waived = [];
     const expiredNoted = new Set();
@@ -9561,6 +9750,12 @@ function applyPolicy(input) {
         }
         if (inline.covers(finding)) {
             waived.push({ ...finding, waiver: { by: 'inline', reason: `# lockgate: ignore[${finding.rule}] in ${finding.file}` } });
+            continue;
+        }
+        // A repository that reviewed the same thing for zizmor already said so (see zizmor.ts).
+        const zizmorReason = zizmor.reasonFor(finding);
+        if (zizmorReason !== null) {
+            waived.push({ ...finding, waiver: { by: 'inline', reason: zizmorReason } });
             continue;
         }
         const entry = config.ignore.find((candidate) => ignoreMatches(candidate, finding));
@@ -9605,8 +9800,6 @@ function applyPolicy(input) {
     return { findings, waived };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/workflows/walk.ts
 /**
  * Small helpers to walk a workflow or action document while keeping positions.
@@ -11364,7 +11557,7 @@ const rule = {
     check: (context) => context.invalidFiles,
 };
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/error.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -11433,7 +11626,7 @@ class TomlError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/primitive.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -11586,7 +11779,7 @@ function parseString(ctx) {
     TomlError.x('unfinished string', ctx, startPtr);
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/date.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -11744,7 +11937,7 @@ class TomlDate extends Date {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/extract.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -12039,7 +12232,7 @@ function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/util.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -12098,7 +12291,7 @@ function skipVoid(ctx, banNewLines, banComments) {
     }
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/struct.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -12256,7 +12449,7 @@ function parseArray(ctx) {
     TomlError.x('unfinished array', ctx, startPtr);
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/parse.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -12422,7 +12615,7 @@ function parse(toml, options = {}) {
     return res;
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/stringify.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -12643,7 +12836,7 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
     return str;
 }
 
-;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+;// CONCATENATED MODULE: ../../work/main/node_modules/smol-toml/dist/index.js
 /*!
  * Copyright (c) Squirrel Chat et al., All rights reserved.
  * SPDX-License-Identifier: BSD-3-Clause
@@ -13434,8 +13627,8 @@ function decodeBasicEscapes(raw) {
     return out;
 }
 
-// EXTERNAL MODULE: ./node_modules/@renovatebot/pep440/index.js
-var pep440 = __nccwpck_require__(8898);
+// EXTERNAL MODULE: ../../work/main/node_modules/@renovatebot/pep440/index.js
+var pep440 = __nccwpck_require__(5354);
 ;// CONCATENATED MODULE: ./src/uv/version.ts
 /**
  * PEP 440 version ordering, via @renovatebot/pep440. Lock versions come from hostile files, so a
@@ -13716,6 +13909,8 @@ function readPackage(raw, path, lines, tableLines) {
             read[index] = readArtifact(wheels[index], 'wheel', path, index, wheelLines ? wheelLines[index] : lines.get(`${path}.wheels[${index}]`));
         }
         pkg.wheels = read;
+        if (version !== undefined)
+            checkWheelVersions(name, version, read, path);
     }
     const metadata = table.metadata;
     if (metadata !== undefined)
@@ -13830,6 +14025,30 @@ function readDependencyGroups(raw, path, key) {
     for (const [group, list] of Object.entries(raw))
         out[normalizeName(group)] = readDependencies(list, path, `.${key}.${keySegment(group)}`);
     return out;
+}
+/**
+ * Every wheel of an entry carries the entry's version in its file name (the version itself, or
+ * with its local part dropped): uv refuses a lock where one does not (lock/mod.rs
+ * `PackageWire::unwire`, `LockErrorKind::InconsistentVersions`), as when an entry was edited to
+ * point at another release's files.
+ */
+function checkWheelVersions(name, version, wheels, path) {
+    for (let index = 0; index < wheels.length; index++) {
+        const filename = wheels[index].filename;
+        if (filename === undefined || !filename.endsWith('.whl'))
+            continue;
+        const parts = filename.slice(0, -4).split('-');
+        if (parts.length < 5 || parts.length > 6) {
+            throw new LockReadError(`has package \`${name}\` with a wheel whose file name \`${filename}\` is not a wheel file name`, `${path}.wheels[${index}]`);
+        }
+        const wheelVersion = parts[1];
+        if (wheelVersion === version || versionsEqual(wheelVersion, version))
+            continue;
+        const plus = wheelVersion.indexOf('+');
+        if (plus !== -1 && versionsEqual(wheelVersion.slice(0, plus), version))
+            continue;
+        throw new LockReadError(`has package \`${name}\` ${version} with the wheel \`${filename}\` of version ${wheelVersion} (a tampered or hand-edited entry)`, `${path}.wheels[${index}]`);
+    }
 }
 /**
  * One sdist or wheel. The hot path of reading a lock (a large lock has thousands), so it reads the
@@ -14466,7 +14685,7 @@ function lockMissingFindings(pairs) {
 const lock_missing_rule = {
     id: 'lock-missing',
     defaultSeverity: 'error',
-    summary: 'A uv project with dependencies has no uv.lock.',
+    summary: 'A change deletes the uv.lock of a uv project that has dependencies.',
     check: (context) => lockMissingFindings(context.projects),
 };
 
@@ -14986,6 +15205,47 @@ const ALIASES = {
 };
 /** PEP 751 set-valued variables: only `'x' in extras` / `'x' not in extras` make sense. */
 const SET_VARIABLES = new Set(['extras', 'dependency_groups']);
+/**
+ * `platform_system` values uv rewrites to the `sys_platform` value that means exactly the same
+ * (uv-pep508 src/marker/algebra.rs, `InternerGuard::expression`): `platform_system == 'Windows'` is
+ * `sys_platform == 'win32'` for uv, and written so in the lock. Other values (FreeBSD, ...) stay.
+ */
+const PLATFORM_SYSTEM_AS_SYS_PLATFORM = {
+    Windows: 'win32',
+    Darwin: 'darwin',
+    Linux: 'linux',
+    AIX: 'aix',
+    Emscripten: 'emscripten',
+    Android: 'android',
+};
+/**
+ * Pairs of `variable == value` tests that uv knows cannot both hold (uv-pep508
+ * src/marker/algebra.rs, `InternerGuard::exclusions`): a conjunction inside them is FALSE for uv,
+ * so environments where both hold are not considered when markers are compared.
+ */
+const INCOMPATIBLE = (() => {
+    const pairs = [
+        ['os_name', 'nt', 'sys_platform', 'linux'],
+        ['os_name', 'nt', 'sys_platform', 'darwin'],
+        ['os_name', 'nt', 'sys_platform', 'ios'],
+        ['os_name', 'posix', 'sys_platform', 'win32'],
+    ];
+    for (const system of ['FreeBSD', 'NetBSD', 'OpenBSD', 'SunOS', 'iOS', 'iPadOS']) {
+        for (const platform of ['aix', 'android', 'emscripten', 'ios', 'linux', 'darwin', 'win32', 'cygwin', 'wasi']) {
+            if (platform === 'ios' && (system === 'iOS' || system === 'iPadOS'))
+                continue;
+            pairs.push(['platform_system', system, 'sys_platform', platform]);
+        }
+    }
+    return pairs;
+})();
+function isImpossible(env) {
+    for (const [a, aValue, b, bValue] of INCOMPATIBLE) {
+        if (env.strings.get(a) === aValue && env.strings.get(b) === bValue)
+            return true;
+    }
+    return false;
+}
 const MAX_MARKER_LENGTH = 8192;
 const MAX_DEPTH = 64;
 function tokenize(text) {
@@ -15176,6 +15436,11 @@ function comparison(left, operator, right) {
     }
     if (SET_VARIABLES.has(variable))
         return opaque(`${variable} ${op} '${value}'`);
+    const platform = variable === 'platform_system' ? PLATFORM_SYSTEM_AS_SYS_PLATFORM[value] : undefined;
+    if (platform !== undefined) {
+        variable = 'sys_platform';
+        value = platform;
+    }
     if (op === '==' || op === '!=')
         return { kind: 'string', variable, operator: op, value };
     return opaque(`${variable} ${op} '${value}'`);
@@ -15417,7 +15682,7 @@ function forEveryEnvironment(markers, domain, check) {
         env.implementation = implementationPoints[digits[1]];
         stringVars.forEach((s, i) => env.strings.set(s.name, s.values[digits[2 + i]]));
         boolVars.forEach((key, i) => env.bools.set(key, digits[2 + stringVars.length + i] === 1));
-        if (!check(env))
+        if (!isImpossible(env) && !check(env))
             return false;
         let position = 0;
         while (position < radices.length) {
@@ -15958,6 +16223,486 @@ function lockCutoffFor(options, packageName, headTime) {
     return cutoffOf(typeof options.excludeNewer === 'string' ? options.excludeNewer : undefined, typeof options.excludeNewerSpan === 'string' ? options.excludeNewerSpan : undefined, headTime, 'global');
 }
 
+;// CONCATENATED MODULE: ./src/settings/limits.ts
+const LIMIT_KEYS = {
+    maxFileBytes: 'max-file-bytes',
+    maxPackagesPerLock: 'max-packages-per-lock',
+    maxYamlAliases: 'max-yaml-aliases',
+    maxRenderedFindings: 'max-rendered-findings',
+};
+/** Marks an `unreadable` reason (src/source/git.ts) as a hit of `limits.max-file-bytes`. */
+const FILE_SIZE_LIMIT_MARK = `(limits.${LIMIT_KEYS.maxFileBytes})`;
+function isFileSizeLimitReason(reason) {
+    return typeof reason === 'string' && reason.includes(FILE_SIZE_LIMIT_MARK);
+}
+/** A value comfortably above `needed` (the next power of two), the number a fix suggests. */
+function suggestedLimit(needed) {
+    if (!Number.isFinite(needed) || needed < 1)
+        return 1;
+    return 2 ** Math.ceil(Math.log2(needed + 1));
+}
+/** The fix of a limit hit: the config lines that raise it (`needed`: what this input would take). */
+function raiseLimitFix(limit, needed) {
+    return `If this is legitimate, raise the limit in the lockgate config (.github/lockgate.yml unless you point elsewhere):\nlimits:\n  ${LIMIT_KEYS[limit]}: ${suggestedLimit(needed)}`;
+}
+
+;// CONCATENATED MODULE: ./src/source/parse-cache.ts
+/**
+ * Parse results shared by the base and head loads of one run. A change touches a few files; every
+ * other file has the same path and text at both revisions, and parsing it twice was a third of a
+ * base..head check. Results are shared, not copied: parsers and rules never mutate them.
+ */
+class ParseCache {
+    entries = new Map();
+    /** The result of `parse` for this kind, path and text, computed once. */
+    get(kind, path, text, parse) {
+        const key = `${kind}\0${path}`;
+        const hit = this.entries.get(key);
+        if (hit !== undefined && hit.text === text)
+            return hit.value;
+        const value = parse();
+        this.entries.set(key, { text, value });
+        return value;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/uv/pyproject.ts
+
+
+function dirOf(file) {
+    const slash = file.lastIndexOf('/');
+    return slash === -1 ? '' : file.slice(0, slash);
+}
+function readPyproject(file, text) {
+    const parsed = parseToml(file, text);
+    if (!parsed.ok)
+        return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
+    return pyprojectFromParsed(file, parsed.value, parsed.lines);
+}
+function pyprojectFromParsed(file, raw, lines) {
+    const project = own(raw, 'project');
+    const tool = own(raw, 'tool');
+    const pyproject = {
+        file,
+        dir: dirOf(file),
+        raw,
+        dynamic: asStringArray(own(project, 'dynamic')) ?? [],
+        hasProjectTable: isTable(project),
+        hasBuildSystem: isTable(own(raw, 'build-system')),
+        hasToolUv: isTable(own(tool, 'uv')),
+        lines,
+    };
+    const name = asString(own(project, 'name'));
+    if (name !== undefined)
+        pyproject.name = name;
+    const version = asString(own(project, 'version'));
+    if (version !== undefined)
+        pyproject.version = version;
+    const requiresPython = asString(own(project, 'requires-python'));
+    if (requiresPython !== undefined)
+        pyproject.requiresPython = requiresPython;
+    return pyproject;
+}
+function isPyprojectError(value) {
+    return 'error' in value;
+}
+
+;// CONCATENATED MODULE: ./src/uv/load.ts
+/**
+ * Discovery of the uv projects of one revision, and reading them into the model. Nothing here
+ * throws: a file that cannot be read or parsed becomes an `invalid-file` finding at the line the
+ * parser names, and discovery carries on with the rest.
+ *
+ * A project is a workspace root: a pyproject.toml that is not a member of another workspace. Its
+ * members come from `[tool.uv.workspace] members` minus `exclude` (globs relative to the root, `*`
+ * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
+ * beside it (not an empty one beside another tool's project), or had one at the base revision.
+ */
+
+
+
+
+
+
+
+const PYPROJECT = 'pyproject.toml';
+const UV_LOCK = 'uv.lock';
+const UV_TOML = 'uv.toml';
+function join(dir, name) {
+    return dir === '' ? name : `${dir}/${name}`;
+}
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+function loadUvProjects(files, limits, options = {}) {
+    const invalid = [];
+    const cache = options.cache ?? new ParseCache();
+    const paths = new Set();
+    for (const path of files.paths ?? [])
+        paths.add(path);
+    for (const path of files.texts?.keys() ?? [])
+        paths.add(path);
+    for (const path of files.unreadable?.keys() ?? [])
+        paths.add(path);
+    const reportInvalid = (file, line, message, subject, fix, column) => {
+        const at = lineWithText(files.texts?.get(file), line);
+        invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line: at, column: at === line ? column : undefined, message, fix, subject }));
+    };
+    /** Text of a uv file, or undefined after reporting why it cannot be used. */
+    const textOf = (path) => {
+        const reason = files.unreadable?.get(path);
+        const text = files.texts?.get(path);
+        if (reason !== undefined || typeof text !== 'string') {
+            if (isFileSizeLimitReason(reason)) {
+                const size = Number(/^(\d+) bytes/.exec(reason)?.[1] ?? limits.maxFileBytes);
+                reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
+            }
+            else {
+                reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file (not a symlink out of the repository).');
+            }
+            return undefined;
+        }
+        // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when the length alone cannot decide.
+        if (text.length > limits.maxFileBytes || (text.length * 3 > limits.maxFileBytes && Buffer.byteLength(text, 'utf8') > limits.maxFileBytes)) {
+            const size = Buffer.byteLength(text, 'utf8');
+            reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
+            return undefined;
+        }
+        return text;
+    };
+    // 1. Every readable pyproject.toml, by directory.
+    const pyprojects = new Map();
+    const sortedPaths = [...paths].sort();
+    for (const path of sortedPaths) {
+        if (baseName(path) !== PYPROJECT)
+            continue;
+        const text = textOf(path);
+        if (text === undefined)
+            continue;
+        const parsed = cache.get('toml', path, text, () => toml_parseToml(path, text));
+        if (!parsed.ok) {
+            reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+            continue;
+        }
+        pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
+    }
+    // 2. Workspaces, shallowest root first, so an outer workspace claims its members before a
+    //    member's own (unsupported, nested) workspace table is considered.
+    const memberOf = new Map();
+    const membersByRoot = new Map();
+    const dirs = [...pyprojects.keys()].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const rootDir of dirs) {
+        if (memberOf.has(rootDir))
+            continue;
+        const root = pyprojects.get(rootDir);
+        const workspace = own(own(own(root.raw, 'tool'), 'uv'), 'workspace');
+        if (!isTable(workspace))
+            continue;
+        const include = (asStringArray(own(workspace, 'members')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
+        const exclude = (asStringArray(own(workspace, 'exclude')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
+        const members = [];
+        for (const dir of dirs) {
+            if (dir === rootDir || memberOf.has(dir))
+                continue;
+            if (!include.some((matches) => matches(dir)) || exclude.some((matches) => matches(dir)))
+                continue;
+            memberOf.set(dir, rootDir);
+            members.push(pyprojects.get(dir));
+        }
+        members.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+        membersByRoot.set(rootDir, members);
+    }
+    /**
+     * The nearest ancestor of `rootDir` (in the repository) with a uv.toml, or a pyproject.toml
+     * with `[tool.uv]`: where uv-settings `FilesystemOptions::find` stops. A uv.toml that does not
+     * parse makes uv stop with an error, so nothing is inherited (its own project reports it).
+     */
+    const inheritedSettings = (rootDir) => {
+        let dir = rootDir;
+        while (dir !== '') {
+            dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+            const uvToml = join(dir, UV_TOML);
+            if (paths.has(uvToml)) {
+                const text = files.texts?.get(uvToml);
+                if (typeof text !== 'string')
+                    return undefined;
+                const parsed = cache.get('toml', uvToml, text, () => toml_parseToml(uvToml, text));
+                return parsed.ok ? { file: uvToml, kind: 'uv.toml', raw: parsed.value, lines: parsed.lines } : undefined;
+            }
+            const pyproject = pyprojects.get(dir);
+            if (pyproject?.hasToolUv)
+                return { file: pyproject.file, kind: 'pyproject', raw: pyproject.raw, lines: pyproject.lines };
+        }
+        return undefined;
+    };
+    // 3. Roots that are uv projects.
+    const projects = [];
+    for (const rootDir of [...pyprojects.keys()].sort()) {
+        if (memberOf.has(rootDir))
+            continue;
+        const root = pyprojects.get(rootDir);
+        const lockFile = join(rootDir, UV_LOCK);
+        const uvTomlFile = join(rootDir, UV_TOML);
+        const hasLock = paths.has(lockFile);
+        const hasUvToml = paths.has(uvTomlFile);
+        // What uv itself would use: a project is a uv project when it has a uv.lock (members come with
+        // their workspace root). `[tool.uv]` or a workflow step alone does not make one: a library may
+        // choose not to commit a lock, and a path in `uv run pytest tests/x` is not a project. An empty
+        // uv.lock beside another tool's project (Poetry, PDM, ...) is a stray file, not a uv lock.
+        const lockText = hasLock ? files.texts?.get(lockFile) : undefined;
+        const strayLock = typeof lockText === 'string' && lockText.trim() === '' && usesOtherTool(root, rootDir, paths);
+        const isUv = (hasLock && !strayLock) || (options.lockedAtBase?.has(rootDir) ?? false);
+        if (!isUv)
+            continue;
+        const project = {
+            root: rootDir,
+            rootPyproject: root,
+            members: membersByRoot.get(rootDir) ?? [],
+            // Every other pyproject of the repo: uv re-reads an in-repo path dependency's metadata,
+            // so lock-out-of-sync looks them up by folder (only the ones a source names are used).
+            pathProjects: [...pyprojects.values()].filter((p) => p !== root && !(membersByRoot.get(rootDir) ?? []).includes(p)),
+            lock: null,
+            lockFile,
+            lockState: 'missing',
+            indexes: [],
+        };
+        if (hasUvToml) {
+            const text = textOf(uvTomlFile);
+            if (text !== undefined) {
+                const parsed = cache.get('toml', uvTomlFile, text, () => toml_parseToml(uvTomlFile, text));
+                if (parsed.ok)
+                    project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
+                else
+                    reportInvalid(uvTomlFile, parsed.line, `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+            }
+        }
+        if (hasLock) {
+            project.lockState = 'invalid';
+            const text = textOf(lockFile);
+            if (text !== undefined) {
+                const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
+                if ('error' in result) {
+                    const syntax = result.error.message.startsWith('is not valid TOML');
+                    reportInvalid(lockFile, result.error.line, `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`, syntax ? 'toml:syntax' : 'lock:structure', 'Regenerate the lock with `uv lock` and commit it.', result.error.column);
+                }
+                else {
+                    project.lock = result.lock;
+                    project.lockState = 'ok';
+                    if (result.truncated) {
+                        invalid.push(
+                        // An error, not a notice: the packages past the limit go unchecked, and padding a
+                        // lock past it must not pass a gate that fails on errors (fail closed).
+                        makeFinding({
+                            rule: 'invalid-file',
+                            severity: 'error',
+                            file: lockFile,
+                            line: result.truncated.line,
+                            message: `${lockFile} ${result.truncated.message}.`,
+                            fix: raiseLimitFix('maxPackagesPerLock', packageCount(result.lock.raw) ?? limits.maxPackagesPerLock + 1),
+                            subject: 'lock:too-many-packages',
+                        }));
+                    }
+                }
+            }
+        }
+        if (!hasUvToml && !root.hasToolUv) {
+            const inherited = inheritedSettings(rootDir);
+            if (inherited)
+                project.inheritedSettings = inherited;
+        }
+        project.indexes = collectIndexes(project);
+        projects.push(project);
+    }
+    return { projects, invalid };
+}
+/**
+ * The line a finding about `text` should point at: smol-toml reports an unclosed array, table or
+ * string at the end of the input, which is the empty line after the final newline (or beyond); an
+ * annotation there lands outside the file, so it moves to the last line that has text.
+ */
+function lineWithText(text, line) {
+    if (typeof text !== 'string' || !Number.isInteger(line) || line < 1)
+        return 1;
+    let lines = 1;
+    let lastWithText = 1;
+    let lineHasText = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) {
+            if (lineHasText)
+                lastWithText = lines;
+            if (lines >= line)
+                return line;
+            lines++;
+            lineHasText = false;
+        }
+        else if (c !== 13 && c !== 32 && c !== 9)
+            lineHasText = true;
+    }
+    if (lineHasText)
+        lastWithText = lines;
+    return line <= lines && lineHasText ? line : Math.min(line, lastWithText);
+}
+/** Entries of a lock's package array as written (the Lock keeps only the first max-packages-per-lock). */
+function packageCount(raw) {
+    const list = own(raw, 'package') ?? own(raw, 'distribution');
+    return Array.isArray(list) ? list.length : undefined;
+}
+function depth(dir) {
+    if (dir === '')
+        return 0;
+    let count = 1;
+    for (let i = 0; i < dir.length; i++)
+        if (dir.charCodeAt(i) === 47)
+            count++;
+    return count;
+}
+function isDefined(value) {
+    return value !== undefined;
+}
+/**
+ * A workspace glob, relative to the root, as a test over repo-relative directories. `*` and `?`
+ * stay within one directory, `**` spans any number of them (uv uses the `glob` crate). `..` and `.`
+ * segments are resolved; a pattern that leaves the repository matches nothing.
+ */
+function globMatcher(rootDir, pattern) {
+    const segments = rootDir === '' ? [] : rootDir.split('/');
+    for (const segment of pattern.replace(/\\/g, '/').split('/')) {
+        if (segment === '' || segment === '.')
+            continue;
+        if (segment === '..') {
+            if (segments.length === 0)
+                return undefined;
+            segments.pop();
+            continue;
+        }
+        segments.push(segment);
+    }
+    // Matched against "/" + dir, so each segment brings its own leading slash and `**` can be empty.
+    let source = '';
+    for (const segment of segments)
+        source += segment === '**' ? '(?:/[^/]+)*' : `/${segmentToRegExp(segment)}`;
+    let re;
+    try {
+        re = new RegExp(`^${source}$`);
+    }
+    catch {
+        return undefined;
+    }
+    return (dir) => re.test(dir === '' ? '' : `/${dir}`);
+}
+function segmentToRegExp(segment) {
+    let out = '';
+    for (let i = 0; i < segment.length; i++) {
+        const c = segment[i];
+        if (c === '*') {
+            // `**` inside a segment (`a**b`) behaves as `*`.
+            while (segment[i + 1] === '*')
+                i++;
+            out += '[^/]*';
+        }
+        else if (c === '?')
+            out += '[^/]';
+        else if (c === '[') {
+            const close = segment.indexOf(']', i + 2);
+            if (close === -1) {
+                out += '\\[';
+                continue;
+            }
+            let body = segment.slice(i + 1, close);
+            const negate = body.startsWith('!');
+            if (negate)
+                body = body.slice(1);
+            out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+            i = close;
+        }
+        else
+            out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    }
+    return out;
+}
+/** Lock files of other Python tools: a project that has one is theirs unless it shows uv signs. */
+const OTHER_TOOL_FILES = ['poetry.lock', 'pdm.lock', 'Pipfile.lock', 'Pipfile', 'pixi.lock'];
+function usesOtherTool(root, dir, paths) {
+    const tool = own(root.raw, 'tool');
+    if (isTable(own(tool, 'poetry')) || isTable(own(tool, 'pdm')) || isTable(own(tool, 'pixi')))
+        return true;
+    const backend = asString(own(own(root.raw, 'build-system'), 'build-backend')) ?? '';
+    if (backend.startsWith('poetry.') || backend.startsWith('pdm.'))
+        return true;
+    return OTHER_TOOL_FILES.some((name) => paths.has(join(dir, name)));
+}
+/**
+ * Index URLs a project's resolution may draw from. A root uv.toml replaces the root's `[tool.uv]`
+ * settings (uv ignores `[tool.uv]` then); members' `[[tool.uv.index]]` tables count too, since
+ * `{ index = "name" }` sources resolve through them.
+ */
+function collectIndexes(project) {
+    const out = [];
+    const root = project.rootPyproject;
+    if (project.uvToml) {
+        out.push(...indexesOf(project.uvToml.raw, project.uvToml.lines, project.uvToml.file, []));
+    }
+    else {
+        out.push(...indexesOf(own(own(root.raw, 'tool'), 'uv'), root.lines, root.file, ['tool', 'uv']));
+    }
+    for (const member of project.members) {
+        out.push(...indexesOf(own(own(member.raw, 'tool'), 'uv'), member.lines, member.file, ['tool', 'uv'], true));
+    }
+    return out;
+}
+function indexesOf(settings, lines, file, prefix, indexTablesOnly = false) {
+    const out = [];
+    if (!isTable(settings))
+        return out;
+    const at = (...segments) => toml_lineOf(lines, keyPath(...prefix, ...segments));
+    const tables = own(settings, 'index');
+    if (Array.isArray(tables)) {
+        tables.forEach((entry, index) => {
+            const url = asString(own(entry, 'url'));
+            if (url === undefined)
+                return;
+            const config = {
+                url,
+                explicit: asBoolean(own(entry, 'explicit')) ?? false,
+                default: asBoolean(own(entry, 'default')) ?? false,
+                file,
+                declaredAs: 'index',
+                line: at('index', index, 'url') ?? at('index', index),
+            };
+            const name = asString(own(entry, 'name'));
+            if (name !== undefined)
+                config.name = name;
+            out.push(config);
+        });
+    }
+    if (indexTablesOnly)
+        return out;
+    const indexUrl = asString(own(settings, 'index-url'));
+    if (indexUrl !== undefined)
+        out.push({ url: indexUrl, explicit: false, default: true, file, declaredAs: 'index-url', line: at('index-url') });
+    const extra = own(settings, 'extra-index-url');
+    const extras = typeof extra === 'string' ? [extra] : (asStringArray(extra) ?? []);
+    extras.forEach((url, index) => {
+        out.push({ url, explicit: false, default: false, file, declaredAs: 'extra-index-url', line: at('extra-index-url', index) ?? at('extra-index-url') });
+    });
+    const findLinks = own(settings, 'find-links');
+    const links = typeof findLinks === 'string' ? [findLinks] : (asStringArray(findLinks) ?? []);
+    links.forEach((url, index) => {
+        out.push({ url, explicit: false, default: false, file, declaredAs: 'find-links', line: at('find-links', index) ?? at('find-links') });
+    });
+    return out;
+}
+/** Registry URLs the lock draws packages from, each with the first `[[package]]` line using it. */
+function lockRegistries(lock) {
+    const out = new Map();
+    for (const pkg of lock.packages) {
+        if (pkg.source.kind === 'registry' && !out.has(pkg.source.url))
+            out.set(pkg.source.url, pkg.line);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/uv/uv-config.ts
 
 
@@ -15968,6 +16713,18 @@ function uvSettingsOf(project) {
     }
     const pyproject = project.rootPyproject;
     const uv = own(own(pyproject.raw, 'tool'), 'uv');
+    const inherited = project.inheritedSettings;
+    if (!isTable(uv) && inherited) {
+        const table = inherited.kind === 'uv.toml' ? inherited.raw : own(own(inherited.raw, 'tool'), 'uv');
+        return {
+            file: inherited.file,
+            kind: inherited.kind,
+            table: isTable(table) ? table : {},
+            present: true,
+            lines: inherited.lines,
+            prefix: inherited.kind === 'uv.toml' ? '' : 'tool.uv',
+        };
+    }
     return {
         file: pyproject.file,
         kind: 'pyproject',
@@ -16059,6 +16816,27 @@ function leavesRepository(workspaceRoot, relPath) {
 function repoDir(workspaceRoot, relPath) {
     const joined = joinPath(workspaceRoot === '' ? '.' : workspaceRoot, relPath);
     return joined === '.' ? '' : joined;
+}
+/** A repo-relative directory as a path relative to the workspace root (`.` for the root). */
+function relativeToRoot(root, dir) {
+    if (root === '')
+        return normalizePath(dir);
+    if (dir === root)
+        return '.';
+    if (dir.startsWith(`${root}/`))
+        return normalizePath(dir.slice(root.length + 1));
+    const up = root.split('/').map(() => '..').join('/');
+    return normalizePath(`${up}/${dir}`);
+}
+/**
+ * A workspace-root-relative path in the one spelling uv writes: uv joins a path to the root,
+ * normalizes it and makes it relative again (lock/mod.rs `normalize_requirement`), so from a root
+ * `libs/sdk` the path `../sdk` is `.`. A path that leaves the repository is only normalized.
+ */
+function canonicalPath(root, relPath) {
+    if (leavesRepository(root, relPath))
+        return normalizePath(relPath);
+    return relativeToRoot(root, repoDir(root, relPath));
 }
 /** A URL without credentials, fragment (and query, when asked): what uv keeps of it. */
 function bareUrl(text, keepQuery = true) {
@@ -16165,6 +16943,7 @@ function lowerRequirementText(text, scope, workspace, origin, extraMarker) {
     return lowerRequirement(parsed.value, scope, workspace, origin, extraMarker);
 }
 function lowerRequirement(requirement, scope, workspace, origin, extraMarker) {
+    workspace = scope.ownWorkspace ?? workspace;
     const name = requirement.normalizedName;
     const marker = extraMarker ? markerAnd(requirement.marker, extraMarker) : requirement.marker;
     const display = requirement.text;
@@ -16349,7 +17128,7 @@ function localPath(path, base, workspace, options) {
     if (isAbsolutePath(path)) {
         return { problem: { kind: 'undecidable', message: `the path \`${path}\` is absolute; lockgate cannot relate it to the workspace root uv resolves it against` } };
     }
-    const rel = joinPath(base, path);
+    const rel = canonicalPath(workspace.root, joinPath(base, path));
     const target = workspace.pyprojectsByDir.get(repoDir(workspace.root, rel));
     const isFile = !target && ARCHIVE_RE.test(rel);
     if (isFile) {
@@ -16382,7 +17161,7 @@ function describeSourceTable(table) {
 // ---------------------------------------------------------------------------------------------
 // Lock requirement tables
 /** A requirement table from uv.lock (`[package.metadata] requires-dist`, `[manifest]` lists), normalized like a lowered requirement. */
-function lowerLockTable(raw, file, line) {
+function lowerLockTable(raw, file, line, root = '') {
     const fail = (message) => ({ ok: false, problem: { kind: 'undecidable', message, file, line } });
     if (!isTable(raw))
         return fail('uv.lock has a requirement that is not a table');
@@ -16418,16 +17197,16 @@ function lowerLockTable(raw, file, line) {
         source = { kind: 'url', url: bareUrl(url), ...(subdirectory ? { subdirectory: normalizePath(subdirectory) } : {}) };
     }
     else if (path !== undefined) {
-        source = { kind: 'path', path: normalizePath(path) };
+        source = { kind: 'path', path: canonicalPath(root, path) };
     }
     else if (directory !== undefined) {
-        source = { kind: 'directory', path: normalizePath(directory), editable: false, virtual: false };
+        source = { kind: 'directory', path: canonicalPath(root, directory), editable: false, virtual: false };
     }
     else if (typeof editable === 'string') {
-        source = { kind: 'directory', path: normalizePath(editable), editable: true, virtual: false };
+        source = { kind: 'directory', path: canonicalPath(root, editable), editable: true, virtual: false };
     }
     else if (typeof virtual === 'string') {
-        source = { kind: 'directory', path: normalizePath(virtual), editable: false, virtual: true };
+        source = { kind: 'directory', path: canonicalPath(root, virtual), editable: false, virtual: true };
     }
     else {
         const specifierText = asString(own(raw, 'specifier')) ?? '';
@@ -16591,13 +17370,14 @@ function compareSources(a, b) {
 
 
 
+
 const WORKSPACE = 'workspace';
-function checkLockSync(project) {
+function checkLockSync(project, options = {}) {
     const lock = project.lock;
     if (!lock)
         return [];
     try {
-        return new SyncChecker(project, lock).run();
+        return new SyncChecker(project, lock, options).run();
     }
     catch (error) {
         // A bug here must not take the run down, nor pass for "in sync".
@@ -16622,10 +17402,11 @@ class SyncChecker {
     lockRange;
     packageIndex = new Map();
     packageKey;
-    constructor(project, lock) {
+    constructor(project, lock, options) {
         this.project = project;
         this.lock = lock;
-        this.settings = uvSettingsOf(project);
+        const fileSettings = uvSettingsOf(project);
+        this.settings = options.commandLine ? { ...fileSettings, table: { ...fileSettings.table, ...options.commandLine } } : fileSettings;
         const parsedRange = lock.requiresPython === undefined ? undefined : parseSpecifiers(lock.requiresPython);
         this.lockRange = parsedRange?.ok ? releaseRange(parsedRange.value) : undefined;
         lock.packages.forEach((pkg, index) => this.packageIndex.set(pkg, index));
@@ -16651,7 +17432,7 @@ class SyncChecker {
                 continue;
             }
             const name = normalizeName(pyproject.name);
-            const relDir = relativeDir(rootDir, pyproject.dir);
+            const relDir = relativeToRoot(rootDir, pyproject.dir);
             const sources = pyproject === project.rootPyproject ? this.workspace.rootSources : readSources(pyproject, problems);
             const member = {
                 name,
@@ -16662,9 +17443,52 @@ class SyncChecker {
             this.members.set(name, member);
             this.workspace.members.set(name, member);
         }
+        for (const member of this.members.values())
+            this.scopeNestedMember(member);
         this.collectRequiredMembers();
         for (const problem of problems)
             this.problem(WORKSPACE, '`[tool.uv.sources]`', problem);
+    }
+    /**
+     * The workspace uv lowers a source tree's own requirements in. uv reads a member's or a path
+     * dependency's metadata through `ProjectWorkspace::from_maybe_project_root` (uv-distribution
+     * metadata/requires_dist.rs, `from_project_maybe_workspace`), whose `find_workspace`
+     * (uv-workspace workspace.rs) looks only at the nearest ancestor pyproject.toml: a workspace that
+     * includes the project makes it a member there; anything else (a project around it, as for an
+     * example inside another project, or nothing) makes it a project of its own, lowered with its
+     * own `[tool.uv.sources]` and indexes only. `undefined`: this lock's workspace; `'unknown'`:
+     * another workspace, which lockgate does not model.
+     */
+    ownWorkspaceOf(pyproject, name) {
+        let dir = pyproject.dir;
+        let ancestor;
+        while (dir !== '' && !ancestor) {
+            dir = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+            ancestor = this.workspace.pyprojectsByDir.get(dir);
+        }
+        const workspaceTable = ancestor ? own(toolUv(ancestor), 'workspace') : undefined;
+        if (ancestor && isTable(workspaceTable)) {
+            const matches = (key) => (asStringArray(own(workspaceTable, key)) ?? []).some((pattern) => globMatcher(ancestor.dir, pattern)?.(pyproject.dir) === true);
+            if (matches('members') && !matches('exclude'))
+                return ancestor === this.project.rootPyproject ? undefined : 'unknown';
+        }
+        // A project of its own; one that declares a workspace of its own is not modelled.
+        if (isTable(own(toolUv(pyproject), 'workspace')))
+            return 'unknown';
+        const problems = [];
+        const self = { name, pyproject, relDir: relativeToRoot(this.project.root, pyproject.dir) };
+        return { ...this.workspace, members: new Map([[name, self]]), requiredMembers: new Map(), rootSources: readSources(pyproject, problems), rootIndexes: readNamedIndexes(toolUv(pyproject)) };
+    }
+    scopeNestedMember(member) {
+        if (member.pyproject === this.project.rootPyproject)
+            return;
+        const own = this.ownWorkspaceOf(member.pyproject, member.name);
+        if (own === 'unknown') {
+            this.undecidable(member.name, 'requires-dist', 'uv lowers this member\'s requirements in another workspace around it, which lockgate does not model', member.pyproject.file, member.pyproject.lines.get('project'));
+        }
+        else if (own) {
+            member.scope.ownWorkspace = own;
+        }
     }
     run() {
         this.checkOptions();
@@ -17018,7 +17842,7 @@ class SyncChecker {
             this.mismatch(member.name, 'virtual state', expectedVirtual ? 'not a package (no [build-system], or tool.uv.package = false): virtual' : 'a package: editable or directory', `source = { ${pkg.source.kind} = ... }`, pyproject.file, sourceLine);
             return;
         }
-        const lockedPath = 'path' in pkg.source ? normalizePath(pkg.source.path) : undefined;
+        const lockedPath = 'path' in pkg.source ? canonicalPath(this.project.root, pkg.source.path) : undefined;
         if (lockedPath !== undefined && lockedPath !== member.relDir) {
             // uv would read the member's metadata at the recorded path, which is no longer the member.
             this.mismatch(member.name, 'member location', member.relDir, lockedPath, pyproject.file, pyproject.lines.get('project.name') ?? pyproject.lines.get('project'));
@@ -17039,7 +17863,13 @@ class SyncChecker {
         const versionDynamic = dynamic.has('version');
         // Version (MismatchedDynamic / MismatchedVersion).
         if (pkg.version !== undefined) {
-            if (versionDynamic) {
+            if (versionDynamic && this.lock.revision === 0) {
+                // uv wrote versions of dynamic projects until 0.5.19 (#10622), whose locks have no
+                // `revision`; the uv that wrote this lock accepts it, uv from 0.5.19 on re-locks
+                // (lock/mod.rs `satisfies`: MismatchedDynamic).
+                this.undecidable(label, 'version', 'the project has a dynamic version and this lock (written by uv before 0.6) records one; uv up to 0.5.18 accepts that, later versions re-lock to drop it', file, pyproject.lines.get('project.dynamic') ?? pyproject.lines.get('project'), 'dynamic', pkg.version);
+            }
+            else if (versionDynamic) {
                 this.mismatch(label, 'version', 'dynamic', pkg.version, file, pyproject.lines.get('project.dynamic') ?? pyproject.lines.get('project'));
             }
             else if (pyproject.version === undefined) {
@@ -17052,18 +17882,15 @@ class SyncChecker {
         else if (!versionDynamic && pyproject.hasProjectTable) {
             this.mismatch(label, 'version', pyproject.version ?? '(static)', '(dynamic: no version recorded)', file, pyproject.lines.get('project.version') ?? pyproject.lines.get('project'));
         }
-        const metadata = pkg.metadata;
         const pkgIndex = this.packageIndex.get(pkg);
         const pkgPath = pkgIndex === undefined ? undefined : keyPath(this.packageKey, pkgIndex);
-        if (!metadata) {
-            if (this.lock.revision >= 4) {
-                this.undecidable(label, 'metadata', 'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not', this.lock.file, pkg.line);
-            }
-            else {
-                this.mismatch(label, 'metadata', 'the requirements of pyproject.toml', '(no [package.metadata])', this.lock.file, pkg.line);
-            }
+        if (!pkg.metadata && this.lock.revision >= 4) {
+            this.undecidable(label, 'metadata', 'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not', this.lock.file, pkg.line);
             return;
         }
+        // uv writes `[package.metadata]` only when it has something in it (lock/serialize.rs): no
+        // table is no requirements, no groups and no extras, and is compared as such.
+        const metadata = pkg.metadata ?? { requiresDist: [], requiresDev: {}, providesExtras: [] };
         // provides-extras (lock revision >= 1).
         const project = own(pyproject.raw, 'project');
         const optionalTable = own(project, 'optional-dependencies');
@@ -17270,7 +18097,7 @@ class SyncChecker {
             return out;
         const path = containerPath === undefined ? undefined : `${containerPath}.${keyPath(...segments)}`;
         node.forEach((entry, i) => {
-            const result = lowerLockTable(entry, this.lock.file, path === undefined ? undefined : this.lockLine(`${path}[${i}]`));
+            const result = lowerLockTable(entry, this.lock.file, path === undefined ? undefined : this.lockLine(`${path}[${i}]`), this.project.root);
             if (result.ok)
                 out.requirements.push(...result.requirements);
             else
@@ -17533,7 +18360,7 @@ class SyncChecker {
         }
         if (source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual')
             return;
-        const rel = normalizePath(source.path);
+        const rel = canonicalPath(this.project.root, source.path);
         if (leavesRepository(this.project.root, rel)) {
             this.undecidable(pkg.name, 'metadata', `uv re-reads \`${rel}\` (outside the repository) to check this package's metadata; lockgate cannot see it`, this.lock.file, pkg.line);
             return;
@@ -17552,6 +18379,13 @@ class SyncChecker {
         const scope = { projectName: name, projectRelDir: rel, projectSources: readSources(pyproject, problems), projectIndexes: readNamedIndexes(toolUv(pyproject)) };
         for (const problem of problems)
             this.problem(pkg.name, '`[tool.uv.sources]`', problem);
+        const ownWorkspace = this.ownWorkspaceOf(pyproject, name);
+        if (ownWorkspace === 'unknown') {
+            this.undecidable(pkg.name, 'metadata', `uv lowers the requirements of \`${rel}\` in a workspace of its own, which lockgate does not model`, pyproject.file, pyproject.lines.get('project'));
+            return;
+        }
+        if (ownWorkspace)
+            scope.ownWorkspace = ownWorkspace;
         this.checkSourceTree(pkg, pyproject, scope, pkg.name);
     }
 }
@@ -17560,16 +18394,6 @@ class SyncChecker {
 /** An unquoted TOML date-time arrives as a Date; uv reads it as the same text. */
 function tomlValue(value) {
     return value instanceof Date ? asString(value) : value;
-}
-function relativeDir(root, dir) {
-    if (root === '')
-        return normalizePath(dir);
-    if (dir === root)
-        return '.';
-    if (dir.startsWith(`${root}/`))
-        return normalizePath(dir.slice(root.length + 1));
-    const up = root.split('/').map(() => '..').join('/');
-    return normalizePath(`${up}/${dir}`);
 }
 function originalKey(table, normalized) {
     for (const key of Object.keys(isTable(table) ? table : {}))
@@ -18039,6 +18863,7 @@ function ageOf(entry, index) {
     let disagreement;
     let undatedArtifacts = 0;
     let listedWithoutTime = 0;
+    const undatedFiles = [];
     for (const artifact of artifacts) {
         const lockMs = uploadMsOf(artifact.uploadTime);
         let indexMs = null;
@@ -18063,6 +18888,7 @@ function ageOf(entry, index) {
         }
         if (uploadMs === null) {
             undatedArtifacts++;
+            undatedFiles.push(artifactFilename(artifact) ?? artifact.url ?? artifact.path ?? `an ${artifact.kind}`);
             continue;
         }
         if (!youngest || uploadMs > youngest.uploadMs) {
@@ -18072,10 +18898,6 @@ function ageOf(entry, index) {
                 youngest.filename = filename;
         }
     }
-    if (youngest && disagreement)
-        return { kind: 'dated', ...youngest, undatedArtifacts, disagreement };
-    if (youngest)
-        return { kind: 'dated', ...youngest, undatedArtifacts };
     let verdict;
     if (index === null)
         verdict = { kind: 'offline' };
@@ -18089,6 +18911,14 @@ function ageOf(entry, index) {
         verdict = { kind: 'no-times' };
     else
         verdict = { kind: 'not-listed' };
+    if (youngest) {
+        const dated = { kind: 'dated', ...youngest, undatedArtifacts };
+        if (disagreement)
+            dated.disagreement = disagreement;
+        if (undatedFiles.length > 0)
+            dated.undated = { files: undatedFiles, index: verdict };
+        return dated;
+    }
     return { kind: 'undated', why: { kind: 'registry', registry: source.url, index: verdict } };
 }
 /** Assess every introduced entry of a project pair. */
@@ -18388,8 +19218,9 @@ const cooldown_unverified_ID = 'cooldown-unverified';
 function isPypi(url) {
     return /^https:\/\/(test\.)?pypi\.org\/simple\/?$/i.test(url.trim());
 }
-function describe(why, label, length) {
-    const unknown = `so its age against the cooldown of ${length} is unknown`;
+function describe(why, label, length, partly) {
+    const them = partly && partly.files.length > 1 ? 'those files' : 'that file';
+    const unknown = partly ? `so the age of ${them} against the cooldown of ${length} is unknown` : `so its age against the cooldown of ${length} is unknown`;
     if (why.kind === 'url') {
         return {
             message: `${label} comes from a direct URL (${displayUrl(why.url)}), which has no upload time, ${unknown}. A direct URL bypasses the index and any exclude-newer.`,
@@ -18403,47 +19234,70 @@ function describe(why, label, length) {
             fix: 'Review the commit before merging; if it is trusted, record that with an exemption:',
         };
     }
-    const lacking = `${label} has no upload time in the lock (written by uv before 0.6.15, or from an index without PEP 700 upload times)`;
+    const lacking = partly
+        ? `${label} locks ${fileList(partly.files)} with no upload time, though its other new files have one (uploaded ${formatUtcMinute(partly.datedMs)})`
+        : `${label} has no upload time in the lock (written by uv before 0.6.15, or from an index without PEP 700 upload times)`;
+    // Files can be added to a release at any time: the dates of the others do not date these.
+    const notDatedBySiblings = partly ? ' Files can be added to a release long after it was published, so the dates of the others say nothing about this one.' : '';
+    const listed = partly ? `does not list ${them}` : 'no longer lists the locked files';
+    const noTimes = partly ? `lists ${them} without an upload time` : 'lists the files without upload times';
     const relock = 'Re-locking with uv >= 0.6.15 from an index that serves upload times records them: uv lock --refresh.';
     const checkByHand = isPypi(why.registry)
         ? `Check the upload date at https://pypi.org/project/${encodeURIComponent(label.split(' ')[0])}/ and, if it is younger than ${length}, wait or keep the previous version.`
         : `Check the upload date on ${displayUrl(why.registry)} and, if it is younger than ${length}, wait or keep the previous version.`;
     switch (why.index.kind) {
         case 'offline':
-            return { message: `${lacking}, and lockgate ran offline, ${unknown}.`, fix: `Run lockgate online so it can ask the index. ${relock} ${checkByHand} To accept it as is:` };
+            return { message: `${lacking}, and lockgate ran offline, ${unknown}.${notDatedBySiblings}`, fix: `Run lockgate online so it can ask the index. ${relock} ${checkByHand} To accept it as is:` };
         case 'not-asked':
             return {
-                message: `${lacking}, and lockgate did not ask its index (${displayUrl(why.registry)}: a local index, or the network time budget ran out), ${unknown}.`,
+                message: `${lacking}, and lockgate did not ask its index (${displayUrl(why.registry)}: a local index, or the network time budget ran out), ${unknown}.${notDatedBySiblings}`,
                 fix: `${relock} ${checkByHand} To accept it as is:`,
             };
         case 'error':
             return {
-                message: `${lacking}, and its index (${displayUrl(why.registry)}) could not be asked (${why.index.message}), ${unknown}.`,
+                message: `${lacking}, and its index (${displayUrl(why.registry)}) could not be asked (${why.index.message}), ${unknown}.${notDatedBySiblings}`,
                 fix: `Re-run when the index answers. ${relock} ${checkByHand} To accept it as is:`,
             };
         case 'missing-project':
             return {
-                message: `${lacking}, and its index (${displayUrl(why.registry)}) no longer has the project, ${unknown}.`,
+                message: `${lacking}, and its index (${displayUrl(why.registry)}) no longer has the project, ${unknown}.${notDatedBySiblings}`,
                 fix: `See the ghost-file finding: the locked files are no longer published. ${checkByHand} To accept it as is:`,
             };
         case 'not-listed':
             return {
-                message: `${lacking}, and its index (${displayUrl(why.registry)}) no longer lists the locked files, ${unknown}.`,
+                message: `${lacking}, and its index (${displayUrl(why.registry)}) ${listed}, ${unknown}.${notDatedBySiblings}`,
                 fix: `See the ghost-file finding. ${checkByHand} To accept it as is:`,
             };
         case 'no-times':
             return {
-                message: `${lacking}, and its index (${displayUrl(why.registry)}) lists the files without upload times, ${unknown}.`,
+                message: `${lacking}, and its index (${displayUrl(why.registry)}) ${noTimes}, ${unknown}.${notDatedBySiblings}`,
                 fix: `${checkByHand} To accept it as is:`,
             };
     }
 }
+function fileList(files) {
+    return files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more files`;
+}
+/** What cannot be dated about an entry: all of it, or some of its new files; null when it is dated. */
+function undatedPart(check) {
+    const age = check.age;
+    if (age.kind === 'undated')
+        return { why: age.why };
+    // A young entry is a cooldown error already; its undated files would not change that.
+    if (age.kind !== 'dated' || !age.undated || check.young)
+        return null;
+    const source = check.entry.package.source;
+    if (source.kind !== 'registry')
+        return null;
+    return { why: { kind: 'registry', registry: source.url, index: age.undated.index }, partly: { files: age.undated.files, datedMs: age.uploadMs } };
+}
 function unverifiedFinding(pair, check, context) {
     const pkg = check.entry.package;
-    if (check.age.kind !== 'undated')
-        throw new Error('unverifiedFinding needs an undated entry');
+    const part = undatedPart(check);
+    if (!part)
+        return null;
     const length = describeDuration(check.cooldown.ms);
-    const { message, fix } = describe(check.age.why, packageLabel(pkg), length);
+    const { message, fix } = describe(part.why, packageLabel(pkg), length, part.partly);
     const expired = check.waiver.expired ? ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.` : '';
     const until = utcDate(context.now.getTime() + check.cooldown.ms);
     const finding = makeFinding({
@@ -18452,7 +19306,7 @@ function unverifiedFinding(pair, check, context) {
         file: pair.lockFile,
         line: pkg.line,
         message: message + expired,
-        fix: `${fix}\n${exemptionSnippet(context.settings.configFile, pkg.name, until, check.age.why.kind === 'registry' ? '<why this release cannot wait>' : '<who reviewed it, and why it is trusted>')}`,
+        fix: `${fix}\n${exemptionSnippet(context.settings.configFile, pkg.name, until, part.why.kind === 'registry' ? '<why this release cannot wait>' : '<who reviewed it, and why it is trusted>')}`,
         package: pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name },
         introduced: true,
         subject: `${pkg.name}@${pkg.version ?? ''}`,
@@ -18471,8 +19325,11 @@ const cooldown_unverified_rule = {
             const checks = checkCooldown(pair, { settings: context.settings, now: context.now, headTime: context.headTime, index: context.index });
             for (const check of checks) {
                 // A cooldown of zero days is switched off: nothing to verify.
-                if (check.age.kind === 'undated' && check.cooldown.ms > 0)
-                    findings.push(unverifiedFinding(pair, check, context));
+                if (check.cooldown.ms <= 0)
+                    continue;
+                const finding = unverifiedFinding(pair, check, context);
+                if (finding)
+                    findings.push(finding);
             }
         }
         return findings;
@@ -18762,15 +19619,44 @@ function namePart(requirement) {
 
 
 
+
 const unpinned_requirement_ID = 'unpinned-requirement';
 function siteKey(site) {
     return `${site.list}\n${site.requirement.normalizedName}\n${site.requirement.markerText ?? ''}`;
+}
+/** The requirements a published package hands to its users: an `==` there would break their resolution. */
+function isPublishedList(site) {
+    return site.list === 'project.dependencies' || site.list.startsWith('optional dependency ');
+}
+/**
+ * Whether lockgate asks for an `==` on this requirement. A published package (uv's own rule:
+ * `tool.uv.package` when set, else a `[build-system]`) is never asked to pin what it publishes
+ * (`project.dependencies`, optional dependencies): its users would inherit the pin and could no
+ * longer resolve it beside anything that needs another version. Applications (no build system, or
+ * `package = false`) are the rule's target: under `direct` (the default), every list they install
+ * from. `all` adds `[build-system] requires` and the dependency groups of published packages
+ * (groups are never published, so their pins bind only this repository).
+ */
+function inScope(site, published, scope) {
+    if (scope === 'none')
+        return false;
+    if (site.list === 'build-system.requires')
+        return scope === 'all';
+    if (!published)
+        return true;
+    return scope === 'all' && !isPublishedList(site);
+}
+function published(pyproject) {
+    return isPackage(pyproject, true);
+}
+function sitesInScope(pyproject, scope) {
+    const isPublished = published(pyproject);
+    return requirementSites(pyproject, scope === 'all').filter((site) => inScope(site, isPublished, scope));
 }
 function findingsOf(pair, context) {
     const scope = context.settings.config?.requirements?.pin ?? 'direct';
     if (scope === 'none' || !pair.head)
         return [];
-    const includeBuild = scope === 'all';
     const pyprojects = pyprojectsOf(pair.head);
     // Workspace members and packages with a git, path, URL or workspace source are not index
     // releases: a `==` would not pin them (unpinned-git-source and url-source-unhashed cover those).
@@ -18781,8 +19667,9 @@ function findingsOf(pair, context) {
     const findings = [];
     for (const pyproject of pyprojects) {
         const base = basePyproject(pair.base, pyproject.file);
-        const atBase = new Set(base ? requirementSites(base, includeBuild).filter((s) => !isExactPin(s.requirement)).map(siteKey) : []);
-        for (const site of requirementSites(pyproject, includeBuild)) {
+        const atBase = new Set(base ? sitesInScope(base, scope).filter((s) => !isExactPin(s.requirement)).map(siteKey) : []);
+        const isPublished = published(pyproject);
+        for (const site of sitesInScope(pyproject, scope)) {
             const req = site.requirement;
             if (req.url !== undefined || isExactPin(req) || skip.has(req.normalizedName))
                 continue;
@@ -18792,13 +19679,17 @@ function findingsOf(pair, context) {
             const member = pyproject !== pair.head.rootPyproject && typeof pyproject.name === 'string' ? ` --package ${cooldown_text_shellWord(pyproject.name)}` : '';
             const uvAdd = site.list === 'build-system.requires' ? '' : `, or run: uv add${member}${site.uvAddFlag ? ` ${site.uvAddFlag}` : ''} ${cooldown_text_shellWord(pinned)}`;
             const locked = versions.length === 1 ? ` (${version} is the locked version)` : '';
+            const why = site.list === 'build-system.requires'
+                ? 'An exact pin makes each upgrade of the build backend a visible change to this file (requirements.pin: all).'
+                : isPublished
+                    ? `An exact pin makes each upgrade a visible change to this file; ${site.list} is not published with the package, so the pin binds only this repository (requirements.pin: all).`
+                    : 'This project is an application (no [build-system], or tool.uv.package = false), so nobody installs it as a dependency: an exact pin makes each upgrade a visible change to this file.';
             findings.push(makeFinding({
                 rule: unpinned_requirement_ID,
                 severity: 'notice',
                 file: pyproject.file,
                 line: site.line,
-                message: `${JSON.stringify(req.text)} in ${site.list} is not pinned with ==, so \`uv lock --upgrade\` or a bot can move it to any release the range allows. ` +
-                    'An exact pin makes each upgrade a visible change to this file.',
+                message: `${JSON.stringify(req.text)} in ${site.list} is not pinned with ==, so \`uv lock --upgrade\` or a bot can move it to any release the range allows. ${why}`,
                 fix: `Replace it with ${JSON.stringify(pinned)}${locked}${uvAdd}`,
                 package: { name: req.normalizedName },
                 introduced: !atBase.has(siteKey(site)),
@@ -18811,7 +19702,7 @@ function findingsOf(pair, context) {
 const unpinned_requirement_rule = {
     id: unpinned_requirement_ID,
     defaultSeverity: 'notice',
-    summary: 'A direct dependency is not pinned with `==`.',
+    summary: 'A direct dependency of an application is not pinned with `==` (never asked of what a published package publishes).',
     check(context) {
         return context.projects.flatMap((pair) => findingsOf(pair, context));
     },
@@ -19902,7 +20793,7 @@ const yanked_rule = {
 
 
 const ghost_file_ID = 'ghost-file';
-function fileList(artifacts) {
+function ghost_file_fileList(artifacts) {
     const shown = artifacts.slice(0, 3).map((artifact) => artifactFilename(artifact) ?? '?');
     return artifacts.length > 3 ? `${shown.join(', ')} and ${artifacts.length - 3} more` : shown.join(', ');
 }
@@ -19924,9 +20815,9 @@ function findingOf(pair, ghost) {
         case 'missing-files': {
             const parts = [];
             if (ghost.missing.length > 0)
-                parts.push(`${ghost.missing.length} of its ${ghost.total} locked files are no longer listed (${fileList(ghost.missing)})`);
+                parts.push(`${ghost.missing.length} of its ${ghost.total} locked files are no longer listed (${ghost_file_fileList(ghost.missing)})`);
             if (ghost.hashDiffers.length > 0) {
-                parts.push(`${ghost.hashDiffers.length} ${ghost.hashDiffers.length === 1 ? 'is' : 'are'} listed with another sha256 than the lock pins (${fileList(ghost.hashDiffers.map((h) => h.artifact))})`);
+                parts.push(`${ghost.hashDiffers.length} ${ghost.hashDiffers.length === 1 ? 'is' : 'are'} listed with another sha256 than the lock pins (${ghost_file_fileList(ghost.hashDiffers.map((h) => h.artifact))})`);
             }
             message = `${packageLabel(pkg)} on ${registry}: ${parts.join('; ')}.${status}${after}`;
             line = (ghost.missing[0] ?? ghost.hashDiffers[0]?.artifact)?.line ?? pkg.line;
@@ -22345,6 +23236,34 @@ function permissionsOf(owner) {
     }
     return { kind: 'other', keyNode };
 }
+/** The token of a job (`jobNode`) of a workflow (`workflowRoot`); with no job node, the workflow level's. */
+function tokenAccessOf(workflowRoot, jobNode) {
+    const own = jobNode === undefined ? { kind: 'absent' } : permissionsOf(jobNode);
+    const from = own.kind === 'absent' ? 'workflow' : 'job';
+    const perms = own.kind === 'absent' ? permissionsOf(workflowRoot) : own;
+    switch (perms.kind) {
+        case 'absent':
+            return { kind: 'default' };
+        case 'write-all':
+            return { kind: 'write', from, scopes: ['write-all'] };
+        case 'read-all':
+            return { kind: 'read', from };
+        case 'other':
+            return { kind: 'unknown', from };
+        case 'scopes': {
+            const writes = perms.scopes.filter((scope) => scope.level === 'write').map((scope) => scope.name);
+            if (writes.length > 0)
+                return { kind: 'write', from, scopes: writes };
+            if (perms.scopes.some((scope) => scope.level !== 'read' && scope.level !== 'none'))
+                return { kind: 'unknown', from };
+            return perms.scopes.some((scope) => scope.level === 'read') ? { kind: 'read', from } : { kind: 'none', from };
+        }
+    }
+}
+/** True when the token can, or may (default, unreadable), write. */
+function mayWrite(access) {
+    return access.kind === 'write' || access.kind === 'default' || access.kind === 'unknown';
+}
 
 ;// CONCATENATED MODULE: ./src/workflows/risks.ts
 /**
@@ -22360,22 +23279,25 @@ function permissionsOf(owner) {
 
 
 
+
 // ---------------------------------------------------------------------------------------------
 // dangerous-trigger
 const DANGEROUS_TRIGGERS = {
     pull_request_target: {
-        why: 'pull_request_target runs this workflow for pull requests from forks with the base repository\'s secrets and a token that can write, ' +
-            "so anything it does with the pull request's code or text runs with those privileges.",
+        runs: "pull_request_target runs this workflow for pull requests from forks, in the base repository's context",
         head: "the pull request's code",
         fix: 'Trigger on pull_request instead of pull_request_target (rename the key under on:), which gives forks no secrets and a read-only token. ' +
-            "If the job must write to the pull request, keep pull_request_target but never check out, build or run the pull request's code in it.",
+            "If the job must write to the pull request, keep pull_request_target but never check out, build or run the pull request's code in it, " +
+            'and keep permissions: to the scopes it writes.',
+        quietFix: "Keep it this way: no checkout of the pull request's code, no write scope, no secret. If the job needs nothing from the base repository, " +
+            'pull_request is simpler still (rename the key under on:).',
     },
     workflow_run: {
-        why: 'workflow_run runs with the repository\'s secrets and a token that can write after another workflow finishes, and a fork\'s pull request can start that workflow, ' +
-            'so its artifacts, branch name and code are attacker-controlled.',
+        runs: "workflow_run runs this workflow in the base repository's context after another workflow finishes, and a fork's pull request can start that workflow",
         head: "the triggering run's code",
         fix: 'Do the work in the triggering workflow (on: pull_request) if it needs no secrets. Otherwise, in the workflow_run job never check out or run ' +
             "the triggering run's code, treat its artifacts as untrusted data, and check github.event.workflow_run.head_repository.full_name == github.repository.",
+        quietFix: "Keep it this way: no checkout of the triggering run's code, no write scope, no secret; treat its artifacts and branch name as untrusted data.",
     },
 };
 /**
@@ -22389,6 +23311,95 @@ function isLabelerOnly(wf) {
     const steps = items(get(jobs[0].node, 'steps'));
     return steps.length === 1 && usesAction(str(get(steps[0], 'uses')), 'actions/labeler');
 }
+function secretsOfWorkflow(wf) {
+    const names = new Map();
+    let all = false;
+    const visit = (node) => {
+        if ((0,dist/* isScalar */.jn)(node)) {
+            const text = typeof node.value === 'string' ? node.value : '';
+            if (!text.includes('${{'))
+                return;
+            for (const span of findExpressions(text)) {
+                for (const path of scanContextPaths(span.body)) {
+                    const [root, name] = path.split('.');
+                    if (root?.toLowerCase() !== 'secrets')
+                        continue;
+                    if (name === undefined || name === '*')
+                        all = true;
+                    else if (name.toUpperCase() !== 'GITHUB_TOKEN')
+                        names.set(name.toUpperCase(), name);
+                }
+            }
+        }
+        else if ((0,dist/* isMap */.jh)(node)) {
+            for (const pair of node.items)
+                visit(pair.value);
+        }
+        else if ((0,dist/* isSeq */.oP)(node)) {
+            for (const item of node.items)
+                visit(item);
+        }
+    };
+    visit(wf.doc.contents);
+    for (const job of jobsOf(wf)) {
+        const inherit = get(job.node, 'secrets');
+        if ((0,dist/* isScalar */.jn)(inherit) && String(inherit.value ?? '').trim().toLowerCase() === 'inherit')
+            all = true;
+    }
+    return { names: [...names.values()], all };
+}
+/** Each job's token (the workflow level's alone when it has no jobs: nothing else can be said). */
+function jobTokens(wf) {
+    const root = wf.doc.contents;
+    const jobs = jobsOf(wf);
+    if (jobs.length === 0)
+        return [{ id: null, access: tokenAccessOf(root, undefined), node: undefined }];
+    return jobs.map((job) => ({ id: job.id, access: tokenAccessOf(root, job.node), node: job.node }));
+}
+function scopesText(access) {
+    return access.scopes.map((scope) => (scope === 'write-all' ? 'write-all' : `${scope}: write`)).join(', ');
+}
+/**
+ * What the workflow's jobs get, in words: the token (can write / may write / can only read / has no
+ * permissions) and the secrets they read. `risk` orders the cases: write (or may write) above
+ * secrets above nothing.
+ */
+function privilegesOf(wf) {
+    const tokens = jobTokens(wf);
+    const secrets = secretsOfWorkflow(wf);
+    const label = (id) => (id === null ? 'the workflow' : `job ${id}`);
+    const writers = tokens.filter((t) => t.access.kind === 'write');
+    const defaults = tokens.filter((t) => t.access.kind === 'default');
+    const unknown = tokens.filter((t) => t.access.kind === 'unknown');
+    let token;
+    if (writers.length > 0) {
+        const list = writers.slice(0, 4).map((t) => `${label(t.id)}: ${scopesText(t.access)}`);
+        token = `a GITHUB_TOKEN that can write (${list.join('; ')}${writers.length > 4 ? `; ${writers.length - 4} more jobs` : ''})`;
+    }
+    else if (defaults.length > 0) {
+        const who = tokens.length === 1 || defaults.length === tokens.length ? (tokens.length === 1 ? label(defaults[0].id) : 'its jobs') : listOf(defaults.map((t) => label(t.id)));
+        token =
+            `a GITHUB_TOKEN that may write (${who} ${defaults.length === 1 ? 'has' : 'have'} no permissions: block and neither has the workflow, ` +
+                "so the repository's default applies, which can be read-write on every scope)";
+    }
+    else if (unknown.length > 0) {
+        token = `a GITHUB_TOKEN that may write (${label(unknown[0].id)}: permissions lockgate cannot read, not a list of scopes)`;
+    }
+    else if (tokens.some((t) => t.access.kind === 'read')) {
+        token = 'a GITHUB_TOKEN that can only read';
+    }
+    else {
+        token = 'a GITHUB_TOKEN with no permissions (permissions: {})';
+    }
+    const names = secrets.names.slice(0, 5).join(', ') + (secrets.names.length > 5 ? ` and ${secrets.names.length - 5} more` : '');
+    const secretsText = secrets.all
+        ? 'every secret the repository has (secrets: inherit, toJSON(secrets) or a computed name)'
+        : secrets.names.length > 0
+            ? `the secret${secrets.names.length === 1 ? '' : 's'} it reads (${names})`
+            : null;
+    const risk = writers.length + defaults.length + unknown.length > 0 ? 'write' : secretsText ? 'secrets' : 'none';
+    return { text: secretsText ? `with ${token} and ${secretsText}` : `with ${token} and no secrets`, risk };
+}
 function dangerousTriggerFindings(wf) {
     if (wf.kind !== 'workflow')
         return [];
@@ -22396,6 +23407,7 @@ function dangerousTriggerFindings(wf) {
     if (dangerous.length === 0 || isLabelerOnly(wf))
         return [];
     const checkouts = headCheckoutsOf(wf);
+    const privileges = privilegesOf(wf);
     const seen = new Set();
     const findings = [];
     for (const trigger of dangerous) {
@@ -22405,19 +23417,41 @@ function dangerousTriggerFindings(wf) {
         const text = DANGEROUS_TRIGGERS[trigger.name];
         const relevant = checkouts.filter((c) => c.under.includes(trigger.name));
         const head = relevant.find((c) => c.certain) ?? relevant[0];
-        const message = head
-            ? `${text.why} Worst case: line ${head.pos.line} (${head.what}) ${head.certain ? 'brings' : 'appears to bring'} ${text.head} into the job, ` +
-                'where anything that runs it runs attacker code with those privileges.'
-            : text.why;
+        let message = `${text.runs}, ${privileges.text}.`;
+        // Severity follows what the workflow can actually do: running the untrusted code is the worst
+        // case whatever the token (it can still poison the caches the base branch restores); a token that
+        // can (or may) write is zizmor's high case; read-only with secrets, a warning; with neither, a notice.
+        let severity;
+        if (head) {
+            severity = 'error';
+            message +=
+                ` Worst case: line ${head.pos.line} (${head.what}) ${head.certain ? 'brings' : 'appears to bring'} ${text.head} into the job, ` +
+                    'where anything that runs it runs attacker code with those privileges' +
+                    (privileges.risk === 'none' ? ", and can still poison the caches the base branch's workflows restore." : '.');
+        }
+        else if (privileges.risk === 'write') {
+            severity = 'error';
+            message += ` Anything it does with ${trigger.name === 'workflow_run' ? "the triggering run's artifacts, branch name or code" : "the pull request's text or code"} runs with that token.`;
+        }
+        else if (privileges.risk === 'secrets') {
+            severity = 'warning';
+            message +=
+                ` No job checks out ${text.head} and the token cannot write, so what is exposed is the secrets: a step that passes ` +
+                    `${trigger.name === 'workflow_run' ? "the triggering run's artifacts or branch name" : "the pull request's text"} to a shell or an action can leak them.`;
+        }
+        else {
+            severity = 'notice';
+            message += ` No job checks out ${text.head}, the token cannot write and no secret is read, so little is exposed while it stays that way.`;
+        }
         const pos = posOf(wf, trigger.node);
         findings.push(makeFinding({
             rule: 'dangerous-trigger',
-            severity: 'error',
+            severity,
             file: wf.file,
             line: pos.line,
             column: pos.column,
             message,
-            fix: text.fix,
+            fix: severity === 'notice' ? text.quietFix : text.fix,
             subject: trigger.name,
         }));
     }
@@ -22436,12 +23470,17 @@ function excessivePermissionsFindings(wf) {
     const inheriting = jobs.filter((job) => job.permissions.kind === 'absent');
     const at = (node) => posOf(wf, node);
     if (top.kind === 'write-all') {
+        // A job's own permissions: replaces the workflow's entirely: when every job has one, write-all
+        // at the top gives nothing to anyone (it would to a job added later without a block).
+        if (inheriting.length === 0)
+            return jobWriteAll(wf, jobs, findings);
         findings.push(makeFinding({
             rule: 'excessive-permissions',
             severity: 'warning',
             file: wf.file,
             ...at(top.keyNode),
-            message: 'permissions: write-all gives every job a token that can push code, edit releases and change workflows; a single compromised step or action can then take over the repository.',
+            message: `permissions: write-all gives every job without its own permissions: block (${listOf(inheriting.map((job) => job.id))}) a token that can push code, edit releases and change workflows; ` +
+                'a single compromised step or action there can then take over the repository.',
             fix: `Replace it with only what the jobs need, for example:\n${READ_ONLY_FIX}\nand give the job that must write its own permissions: block.`,
             subject: 'workflow:write-all',
         }));
@@ -22479,6 +23518,10 @@ function excessivePermissionsFindings(wf) {
             }));
         }
     }
+    return jobWriteAll(wf, jobs, findings);
+}
+function jobWriteAll(wf, jobs, findings) {
+    const at = (node) => posOf(wf, node);
     for (const job of jobs) {
         if (job.permissions.kind !== 'write-all')
             continue;
@@ -23034,29 +24077,6 @@ function parseConfig(file, text, knownRules) {
     return config;
 }
 
-;// CONCATENATED MODULE: ./src/settings/limits.ts
-const LIMIT_KEYS = {
-    maxFileBytes: 'max-file-bytes',
-    maxPackagesPerLock: 'max-packages-per-lock',
-    maxYamlAliases: 'max-yaml-aliases',
-    maxRenderedFindings: 'max-rendered-findings',
-};
-/** Marks an `unreadable` reason (src/source/git.ts) as a hit of `limits.max-file-bytes`. */
-const FILE_SIZE_LIMIT_MARK = `(limits.${LIMIT_KEYS.maxFileBytes})`;
-function isFileSizeLimitReason(reason) {
-    return typeof reason === 'string' && reason.includes(FILE_SIZE_LIMIT_MARK);
-}
-/** A value comfortably above `needed` (the next power of two), the number a fix suggests. */
-function suggestedLimit(needed) {
-    if (!Number.isFinite(needed) || needed < 1)
-        return 1;
-    return 2 ** Math.ceil(Math.log2(needed + 1));
-}
-/** The fix of a limit hit: the config lines that raise it (`needed`: what this input would take). */
-function raiseLimitFix(limit, needed) {
-    return `If this is legitimate, raise the limit in the lockgate config (.github/lockgate.yml unless you point elsewhere):\nlimits:\n  ${LIMIT_KEYS[limit]}: ${suggestedLimit(needed)}`;
-}
-
 ;// CONCATENATED MODULE: external "node:util"
 const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 ;// CONCATENATED MODULE: external "node:path"
@@ -23296,8 +24316,11 @@ function isReadByLockgate(path) {
 ;// CONCATENATED MODULE: ./src/source/git.ts
 /**
  * Reads the files of one revision: git objects for a commit, the working tree otherwise.
- * Only tracked files are listed; symlinks are never followed out of the repository; every
- * limit hit becomes an `unreadable` entry (and so a finding), never a silent skip.
+ * A commit lists its tracked files; the working tree lists what a user sees in it: tracked files
+ * still on disk plus untracked files that .gitignore does not exclude (what `git add -A` would
+ * stage), so a new workflow or a lock not yet added is read. Symlinks are never followed out of
+ * the repository; every limit hit becomes an `unreadable` entry (and so a finding), never a silent
+ * skip.
  */
 
 
@@ -23431,13 +24454,60 @@ function walk(root, dir, out) {
             out.push(path);
     }
 }
+/** How the working tree is read, in words, for the report header and the docs. */
+function worktreeDescription(repo) {
+    return repo.isGit ? 'the working tree (tracked and untracked files, .gitignore applied)' : 'the working tree (every file; not a git repository)';
+}
+/** NUL-separated `git ls-files` output as paths; a nested repository is listed as `dir/` and skipped. */
+function listed(output) {
+    return output
+        .toString('utf8')
+        .split('\0')
+        .filter((path) => path !== '' && !path.endsWith('/'));
+}
+/** The working tree's files as git sees them: tracked (deleted ones included) and untracked but not ignored. */
+function worktreeListing(repo) {
+    return listed(git(repo.root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']));
+}
+/**
+ * Files lockgate would read that are on disk but that .gitignore hides from the working tree (and
+ * so from any commit): the uv.lock beside a pyproject.toml of the tree, workflows, lockgate's config
+ * and dependabot's. Probed by name rather than by listing every ignored file, which would walk
+ * `.venv/` and `node_modules/`.
+ */
+function ignoredReadableFiles(repo) {
+    if (!repo.isGit)
+        return [];
+    const listing = worktreeListing(repo);
+    const known = new Set(listing);
+    const candidates = new Set(['.github/lockgate.yml', '.github/lockgate.yaml', '.github/dependabot.yml', '.github/dependabot.yaml']);
+    for (const path of listing) {
+        if (path === 'pyproject.toml' || path.endsWith('/pyproject.toml'))
+            candidates.add(`${path.slice(0, -'pyproject.toml'.length)}uv.lock`);
+    }
+    try {
+        for (const name of (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(repo.root, '.github', 'workflows')))
+            candidates.add(`.github/workflows/${name}`);
+    }
+    catch {
+        // no workflows folder
+    }
+    const onDisk = (path) => {
+        try {
+            (0,external_node_fs_namespaceObject.lstatSync)((0,external_node_path_namespaceObject.join)(repo.root, ...path.split('/')));
+            return true;
+        }
+        catch {
+            return false;
+        }
+    };
+    return [...candidates].filter((path) => !known.has(path) && isReadByLockgate(path) && onDisk(path)).sort();
+}
 function loadWorktree(repo, maxBytes, now) {
     let paths;
     if (repo.isGit) {
-        paths = git(repo.root, ['ls-files', '-z', '--cached'])
-            .toString('utf8')
-            .split('\0')
-            .filter(Boolean);
+        // Tracked (a tracked file deleted on disk is dropped below) and untracked but not ignored.
+        paths = worktreeListing(repo);
     }
     else {
         paths = [];
@@ -23491,26 +24561,6 @@ function loadWorktree(repo, maxBytes, now) {
             unreadable.set(path, decoded.reason);
     }
     return { label: 'WORKTREE', paths: present, texts, unreadable, time: now };
-}
-
-;// CONCATENATED MODULE: ./src/source/parse-cache.ts
-/**
- * Parse results shared by the base and head loads of one run. A change touches a few files; every
- * other file has the same path and text at both revisions, and parsing it twice was a third of a
- * base..head check. Results are shared, not copied: parsers and rules never mutate them.
- */
-class ParseCache {
-    entries = new Map();
-    /** The result of `parse` for this kind, path and text, computed once. */
-    get(kind, path, text, parse) {
-        const key = `${kind}\0${path}`;
-        const hit = this.entries.get(key);
-        if (hit !== undefined && hit.text === text)
-            return hit.value;
-        const value = parse();
-        this.entries.set(key, { text, value });
-        return value;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/uv/diff.ts
@@ -23771,435 +24821,6 @@ function dropUndefined(change) {
         if (change[key] === undefined)
             delete change[key];
     return change;
-}
-
-;// CONCATENATED MODULE: ./src/uv/pyproject.ts
-
-
-function dirOf(file) {
-    const slash = file.lastIndexOf('/');
-    return slash === -1 ? '' : file.slice(0, slash);
-}
-function readPyproject(file, text) {
-    const parsed = parseToml(file, text);
-    if (!parsed.ok)
-        return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
-    return pyprojectFromParsed(file, parsed.value, parsed.lines);
-}
-function pyprojectFromParsed(file, raw, lines) {
-    const project = own(raw, 'project');
-    const tool = own(raw, 'tool');
-    const pyproject = {
-        file,
-        dir: dirOf(file),
-        raw,
-        dynamic: asStringArray(own(project, 'dynamic')) ?? [],
-        hasProjectTable: isTable(project),
-        hasBuildSystem: isTable(own(raw, 'build-system')),
-        hasToolUv: isTable(own(tool, 'uv')),
-        lines,
-    };
-    const name = asString(own(project, 'name'));
-    if (name !== undefined)
-        pyproject.name = name;
-    const version = asString(own(project, 'version'));
-    if (version !== undefined)
-        pyproject.version = version;
-    const requiresPython = asString(own(project, 'requires-python'));
-    if (requiresPython !== undefined)
-        pyproject.requiresPython = requiresPython;
-    return pyproject;
-}
-function isPyprojectError(value) {
-    return 'error' in value;
-}
-
-;// CONCATENATED MODULE: ./src/uv/load.ts
-/**
- * Discovery of the uv projects of one revision, and reading them into the model. Nothing here
- * throws: a file that cannot be read or parsed becomes an `invalid-file` finding at the line the
- * parser names, and discovery carries on with the rest.
- *
- * A project is a workspace root: a pyproject.toml that is not a member of another workspace. Its
- * members come from `[tool.uv.workspace] members` minus `exclude` (globs relative to the root, `*`
- * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
- * beside it, `[tool.uv]`, a uv.toml, or (for a root the repo's workflows drive with uv project
- * commands) no sign of another tool (Poetry, PDM, Pipenv).
- */
-
-
-
-
-
-
-
-const PYPROJECT = 'pyproject.toml';
-const UV_LOCK = 'uv.lock';
-const UV_TOML = 'uv.toml';
-function join(dir, name) {
-    return dir === '' ? name : `${dir}/${name}`;
-}
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-function loadUvProjects(files, limits, options = {}) {
-    const invalid = [];
-    const cache = options.cache ?? new ParseCache();
-    const paths = new Set();
-    for (const path of files.paths ?? [])
-        paths.add(path);
-    for (const path of files.texts?.keys() ?? [])
-        paths.add(path);
-    for (const path of files.unreadable?.keys() ?? [])
-        paths.add(path);
-    const reportInvalid = (file, line, message, subject, fix, column) => {
-        const at = lineWithText(files.texts?.get(file), line);
-        invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line: at, column: at === line ? column : undefined, message, fix, subject }));
-    };
-    /** Text of a uv file, or undefined after reporting why it cannot be used. */
-    const textOf = (path) => {
-        const reason = files.unreadable?.get(path);
-        const text = files.texts?.get(path);
-        if (reason !== undefined || typeof text !== 'string') {
-            if (isFileSizeLimitReason(reason)) {
-                const size = Number(/^(\d+) bytes/.exec(reason)?.[1] ?? limits.maxFileBytes);
-                reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
-            }
-            else {
-                reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file (not a symlink out of the repository).');
-            }
-            return undefined;
-        }
-        // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when the length alone cannot decide.
-        if (text.length > limits.maxFileBytes || (text.length * 3 > limits.maxFileBytes && Buffer.byteLength(text, 'utf8') > limits.maxFileBytes)) {
-            const size = Buffer.byteLength(text, 'utf8');
-            reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
-            return undefined;
-        }
-        return text;
-    };
-    // 1. Every readable pyproject.toml, by directory.
-    const pyprojects = new Map();
-    const sortedPaths = [...paths].sort();
-    for (const path of sortedPaths) {
-        if (baseName(path) !== PYPROJECT)
-            continue;
-        const text = textOf(path);
-        if (text === undefined)
-            continue;
-        const parsed = cache.get('toml', path, text, () => toml_parseToml(path, text));
-        if (!parsed.ok) {
-            reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
-            continue;
-        }
-        pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
-    }
-    // 2. Workspaces, shallowest root first, so an outer workspace claims its members before a
-    //    member's own (unsupported, nested) workspace table is considered.
-    const memberOf = new Map();
-    const membersByRoot = new Map();
-    const dirs = [...pyprojects.keys()].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
-    for (const rootDir of dirs) {
-        if (memberOf.has(rootDir))
-            continue;
-        const root = pyprojects.get(rootDir);
-        const workspace = own(own(own(root.raw, 'tool'), 'uv'), 'workspace');
-        if (!isTable(workspace))
-            continue;
-        const include = (asStringArray(own(workspace, 'members')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
-        const exclude = (asStringArray(own(workspace, 'exclude')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
-        const members = [];
-        for (const dir of dirs) {
-            if (dir === rootDir || memberOf.has(dir))
-                continue;
-            if (!include.some((matches) => matches(dir)) || exclude.some((matches) => matches(dir)))
-                continue;
-            memberOf.set(dir, rootDir);
-            members.push(pyprojects.get(dir));
-        }
-        members.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-        membersByRoot.set(rootDir, members);
-    }
-    // 3. Roots that are uv projects.
-    const workflowUv = options.workflowUv ?? findWorkflowUv(files);
-    const projects = [];
-    for (const rootDir of [...pyprojects.keys()].sort()) {
-        if (memberOf.has(rootDir))
-            continue;
-        const root = pyprojects.get(rootDir);
-        const lockFile = join(rootDir, UV_LOCK);
-        const uvTomlFile = join(rootDir, UV_TOML);
-        const hasLock = paths.has(lockFile);
-        const hasUvToml = paths.has(uvTomlFile);
-        const isWorkspace = membersByRoot.has(rootDir);
-        const isUv = hasLock || hasUvToml || root.hasToolUv || isWorkspace || (workflowRunsUvIn(workflowUv, rootDir) && !usesOtherTool(root, rootDir, paths));
-        if (!isUv)
-            continue;
-        const project = {
-            root: rootDir,
-            rootPyproject: root,
-            members: membersByRoot.get(rootDir) ?? [],
-            // Every other pyproject of the repo: uv re-reads an in-repo path dependency's metadata,
-            // so lock-out-of-sync looks them up by folder (only the ones a source names are used).
-            pathProjects: [...pyprojects.values()].filter((p) => p !== root && !(membersByRoot.get(rootDir) ?? []).includes(p)),
-            lock: null,
-            lockFile,
-            lockState: 'missing',
-            indexes: [],
-        };
-        if (hasUvToml) {
-            const text = textOf(uvTomlFile);
-            if (text !== undefined) {
-                const parsed = cache.get('toml', uvTomlFile, text, () => toml_parseToml(uvTomlFile, text));
-                if (parsed.ok)
-                    project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
-                else
-                    reportInvalid(uvTomlFile, parsed.line, `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
-            }
-        }
-        if (hasLock) {
-            project.lockState = 'invalid';
-            const text = textOf(lockFile);
-            if (text !== undefined) {
-                const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
-                if ('error' in result) {
-                    const syntax = result.error.message.startsWith('is not valid TOML');
-                    reportInvalid(lockFile, result.error.line, `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`, syntax ? 'toml:syntax' : 'lock:structure', 'Regenerate the lock with `uv lock` and commit it.', result.error.column);
-                }
-                else {
-                    project.lock = result.lock;
-                    project.lockState = 'ok';
-                    if (result.truncated) {
-                        invalid.push(
-                        // An error, not a notice: the packages past the limit go unchecked, and padding a
-                        // lock past it must not pass a gate that fails on errors (fail closed).
-                        makeFinding({
-                            rule: 'invalid-file',
-                            severity: 'error',
-                            file: lockFile,
-                            line: result.truncated.line,
-                            message: `${lockFile} ${result.truncated.message}.`,
-                            fix: raiseLimitFix('maxPackagesPerLock', packageCount(result.lock.raw) ?? limits.maxPackagesPerLock + 1),
-                            subject: 'lock:too-many-packages',
-                        }));
-                    }
-                }
-            }
-        }
-        project.indexes = collectIndexes(project);
-        projects.push(project);
-    }
-    return { projects, invalid };
-}
-/**
- * The line a finding about `text` should point at: smol-toml reports an unclosed array, table or
- * string at the end of the input, which is the empty line after the final newline (or beyond); an
- * annotation there lands outside the file, so it moves to the last line that has text.
- */
-function lineWithText(text, line) {
-    if (typeof text !== 'string' || !Number.isInteger(line) || line < 1)
-        return 1;
-    let lines = 1;
-    let lastWithText = 1;
-    let lineHasText = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10) {
-            if (lineHasText)
-                lastWithText = lines;
-            if (lines >= line)
-                return line;
-            lines++;
-            lineHasText = false;
-        }
-        else if (c !== 13 && c !== 32 && c !== 9)
-            lineHasText = true;
-    }
-    if (lineHasText)
-        lastWithText = lines;
-    return line <= lines && lineHasText ? line : Math.min(line, lastWithText);
-}
-/** Entries of a lock's package array as written (the Lock keeps only the first max-packages-per-lock). */
-function packageCount(raw) {
-    const list = own(raw, 'package') ?? own(raw, 'distribution');
-    return Array.isArray(list) ? list.length : undefined;
-}
-function depth(dir) {
-    if (dir === '')
-        return 0;
-    let count = 1;
-    for (let i = 0; i < dir.length; i++)
-        if (dir.charCodeAt(i) === 47)
-            count++;
-    return count;
-}
-function isDefined(value) {
-    return value !== undefined;
-}
-/**
- * A workspace glob, relative to the root, as a test over repo-relative directories. `*` and `?`
- * stay within one directory, `**` spans any number of them (uv uses the `glob` crate). `..` and `.`
- * segments are resolved; a pattern that leaves the repository matches nothing.
- */
-function globMatcher(rootDir, pattern) {
-    const segments = rootDir === '' ? [] : rootDir.split('/');
-    for (const segment of pattern.replace(/\\/g, '/').split('/')) {
-        if (segment === '' || segment === '.')
-            continue;
-        if (segment === '..') {
-            if (segments.length === 0)
-                return undefined;
-            segments.pop();
-            continue;
-        }
-        segments.push(segment);
-    }
-    // Matched against "/" + dir, so each segment brings its own leading slash and `**` can be empty.
-    let source = '';
-    for (const segment of segments)
-        source += segment === '**' ? '(?:/[^/]+)*' : `/${segmentToRegExp(segment)}`;
-    let re;
-    try {
-        re = new RegExp(`^${source}$`);
-    }
-    catch {
-        return undefined;
-    }
-    return (dir) => re.test(dir === '' ? '' : `/${dir}`);
-}
-function segmentToRegExp(segment) {
-    let out = '';
-    for (let i = 0; i < segment.length; i++) {
-        const c = segment[i];
-        if (c === '*') {
-            // `**` inside a segment (`a**b`) behaves as `*`.
-            while (segment[i + 1] === '*')
-                i++;
-            out += '[^/]*';
-        }
-        else if (c === '?')
-            out += '[^/]';
-        else if (c === '[') {
-            const close = segment.indexOf(']', i + 2);
-            if (close === -1) {
-                out += '\\[';
-                continue;
-            }
-            let body = segment.slice(i + 1, close);
-            const negate = body.startsWith('!');
-            if (negate)
-                body = body.slice(1);
-            out += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-            i = close;
-        }
-        else
-            out += c.replace(/[.+^${}()|\\]/g, '\\$&');
-    }
-    return out;
-}
-/** Lock files of other Python tools: a project that has one is theirs unless it shows uv signs. */
-const OTHER_TOOL_FILES = ['poetry.lock', 'pdm.lock', 'Pipfile.lock', 'Pipfile', 'pixi.lock'];
-function usesOtherTool(root, dir, paths) {
-    const tool = own(root.raw, 'tool');
-    if (isTable(own(tool, 'poetry')) || isTable(own(tool, 'pdm')) || isTable(own(tool, 'pixi')))
-        return true;
-    const backend = asString(own(own(root.raw, 'build-system'), 'build-backend')) ?? '';
-    if (backend.startsWith('poetry.') || backend.startsWith('pdm.'))
-        return true;
-    return OTHER_TOOL_FILES.some((name) => paths.has(join(dir, name)));
-}
-/** uv commands that act on a project (and so expect its uv.lock), as opposed to `uv pip` or `uvx`. */
-const UV_PROJECT_COMMAND_RE = /\buv\s+(?:--\S+\s+(?:[^-\s]\S*\s+)?)*(?:sync|run|lock|export|add|remove|tree)\b/;
-const WORKFLOW_PATH_RE = /^\.github\/workflows\/[^/]+\.ya?ml$|(^|\/)action\.ya?ml$/;
-function findWorkflowUv(files) {
-    const texts = [];
-    for (const [path, text] of files.texts ?? []) {
-        if (!WORKFLOW_PATH_RE.test(path) || typeof text !== 'string')
-            continue;
-        if (UV_PROJECT_COMMAND_RE.test(text))
-            texts.push(text);
-    }
-    return { runsUv: texts.length > 0, texts };
-}
-/** The repo root counts when any workflow runs uv project commands; a subdirectory when such a workflow names it. */
-function workflowRunsUvIn(use, dir) {
-    if (!use.runsUv)
-        return false;
-    if (dir === '')
-        return true;
-    const escaped = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const mention = new RegExp(`(^|[\\s'"=:/])(\\./)?${escaped}/?($|[\\s'"])`, 'm');
-    return use.texts.some((text) => mention.test(text));
-}
-/**
- * Index URLs a project's resolution may draw from. A root uv.toml replaces the root's `[tool.uv]`
- * settings (uv ignores `[tool.uv]` then); members' `[[tool.uv.index]]` tables count too, since
- * `{ index = "name" }` sources resolve through them.
- */
-function collectIndexes(project) {
-    const out = [];
-    const root = project.rootPyproject;
-    if (project.uvToml) {
-        out.push(...indexesOf(project.uvToml.raw, project.uvToml.lines, project.uvToml.file, []));
-    }
-    else {
-        out.push(...indexesOf(own(own(root.raw, 'tool'), 'uv'), root.lines, root.file, ['tool', 'uv']));
-    }
-    for (const member of project.members) {
-        out.push(...indexesOf(own(own(member.raw, 'tool'), 'uv'), member.lines, member.file, ['tool', 'uv'], true));
-    }
-    return out;
-}
-function indexesOf(settings, lines, file, prefix, indexTablesOnly = false) {
-    const out = [];
-    if (!isTable(settings))
-        return out;
-    const at = (...segments) => toml_lineOf(lines, keyPath(...prefix, ...segments));
-    const tables = own(settings, 'index');
-    if (Array.isArray(tables)) {
-        tables.forEach((entry, index) => {
-            const url = asString(own(entry, 'url'));
-            if (url === undefined)
-                return;
-            const config = {
-                url,
-                explicit: asBoolean(own(entry, 'explicit')) ?? false,
-                default: asBoolean(own(entry, 'default')) ?? false,
-                file,
-                declaredAs: 'index',
-                line: at('index', index, 'url') ?? at('index', index),
-            };
-            const name = asString(own(entry, 'name'));
-            if (name !== undefined)
-                config.name = name;
-            out.push(config);
-        });
-    }
-    if (indexTablesOnly)
-        return out;
-    const indexUrl = asString(own(settings, 'index-url'));
-    if (indexUrl !== undefined)
-        out.push({ url: indexUrl, explicit: false, default: true, file, declaredAs: 'index-url', line: at('index-url') });
-    const extra = own(settings, 'extra-index-url');
-    const extras = typeof extra === 'string' ? [extra] : (asStringArray(extra) ?? []);
-    extras.forEach((url, index) => {
-        out.push({ url, explicit: false, default: false, file, declaredAs: 'extra-index-url', line: at('extra-index-url', index) ?? at('extra-index-url') });
-    });
-    const findLinks = own(settings, 'find-links');
-    const links = typeof findLinks === 'string' ? [findLinks] : (asStringArray(findLinks) ?? []);
-    links.forEach((url, index) => {
-        out.push({ url, explicit: false, default: false, file, declaredAs: 'find-links', line: at('find-links', index) ?? at('find-links') });
-    });
-    return out;
-}
-/** Registry URLs the lock draws packages from, each with the first `[[package]]` line using it. */
-function lockRegistries(lock) {
-    const out = new Map();
-    for (const pkg of lock.packages) {
-        if (pkg.source.kind === 'registry' && !out.has(pkg.source.url))
-            out.set(pkg.source.url, pkg.line);
-    }
-    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/workflows/parse.ts
@@ -24558,7 +25179,7 @@ function withoutExcluded(files, globs) {
         unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
     };
 }
-function inScope(path, scope) {
+function engine_inScope(path, scope) {
     return scope === '' || path === scope || path.startsWith(`${scope}/`);
 }
 async function enrich(context, log) {
@@ -24618,11 +25239,12 @@ function buildContext(settings, head, base) {
     const limits = settings.config.limits;
     // Most files are the same at base and head: each distinct file is parsed once.
     const cache = new ParseCache();
-    const headUv = loadUvProjects(head, limits, { cache });
     const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+    const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
+    const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
     const headWorkflows = loadWorkflows(head, limits, { cache });
     const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
-    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
+    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => engine_inScope(pair.path, settings.scope));
     return {
         settings,
         now: settings.now,
@@ -24630,7 +25252,7 @@ function buildContext(settings, head, base) {
         projects,
         workflows: headWorkflows.workflows,
         baseWorkflows: baseWorkflows?.workflows ?? null,
-        invalidFiles: [...headUv.invalid, ...headWorkflows.invalid].filter((f) => inScope(f.file, settings.scope) || f.file.startsWith('.github/')),
+        invalidFiles: [...headUv.invalid, ...headWorkflows.invalid].filter((f) => engine_inScope(f.file, settings.scope) || f.file.startsWith('.github/')),
         headFiles: head.paths,
         index: null,
         github: null,
@@ -25115,19 +25737,19 @@ function hardTruncate(text, maxBytes) {
 const RULE_DOCS = {
     "add-bounds-not-exact": "# add-bounds-not-exact\n\nDefault severity: **notice**.\n\n`uv add` is not configured to write exact `==` pins.\n\n## What it reports\n\nA uv project whose settings (root `uv.toml`, else root `[tool.uv]`) do not set\n`add-bounds = \"exact\"`: unset (uv writes `>=x`), `\"lower\"`, `\"major\"` or `\"minor\"`.\n\n## Why\n\nThe lock pins every version, but the dependency list decides where `uv lock --upgrade` and\nupdate bots may go. With `>=` bounds a dependency can move to any later release in a change that\ntouches only `uv.lock`. With `==`, every upgrade also changes `pyproject.toml`, where reviewers\nlook. uv itself calls `exact` \"not recommended\" because the lock already pins; this is a notice,\nfor teams that want upgrades to be explicit.\n\n## How to fix\n\n```toml\n[tool.uv]\nadd-bounds = \"exact\"\n```\n\n(`add-bounds` is stable since uv 0.10.0.) Existing requirements are not rewritten; see\n`unpinned-requirement` for those.\n\n## How to ignore\n\nSwitch the rule off in the config (`rules: { add-bounds-not-exact: off }`), or a config `ignore:`\nentry with a reason and `until`, or `# lockgate: ignore[add-bounds-not-exact]` on the\n`[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 notice add-bounds-not-exact: add-bounds is not set, so `uv add` writes `>=`\nlower bounds: a direct dependency then moves to whatever `uv lock --upgrade` picks.\n```\n",
     "artipacked": "# artipacked\n\nDefault severity: **warning**.\n\nactions/checkout persists the token in .git/config.\n\n## What it reports\n\nEvery `actions/checkout` step (any ref, in workflows and composite actions) without a\n`persist-credentials` input. The finding points at the `uses:` value. When a later step of the same\njob uploads the whole workspace with `actions/upload-artifact` (`path: .`, `./`, `..` or\n`${{ github.workspace }}`), the message says so: the token then ships inside the artifact.\n\nNot reported: `persist-credentials: false` (or `\"false\"`), an explicit `persist-credentials: true`\n(a deliberate choice for a job that pushes), and an expression (cannot be judged statically). This\nmatches zizmor's `artipacked` in its default persona.\n\n## Why\n\nBy default `actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` so later `git`\ncommands can push. Every later step, every action and every tool the job runs can read that file,\nand anything that archives or uploads the checkout (an artifact, a cache, a built sdist that\nincludes `.git`) carries the token out of the job. Most jobs never push.\n\n## How to fix\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n```\n\nA job that must push can pass the token to that one command instead\n(`git push https://x-access-token:${GITHUB_TOKEN}@github.com/…`), or set\n`persist-credentials: true` explicitly, which lockgate accepts as a decision.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[artipacked] this job pushes the changelog commit\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: artipacked\n    path: .github/workflows/bump.yml\n    until: 2027-01-31\n    reason: pushes the version bump commit\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: make\n```\n\n```\nwarning[artipacked] .github/workflows/ci.yml:8:15\n  This checkout in job build leaves the job's GITHUB_TOKEN in .git/config for every later step\n  (persist-credentials defaults to true); any later step, action or uploaded artifact can read it.\n  fix: Add to this step:\n  with:\n    persist-credentials: false\n```\n",
-    "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n```\n",
+    "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a registry package some of whose new files are dated and some are not (neither the lock nor\n  the index has a time for them), unless the dated files already make it too young (then the\n  `cooldown` error says so): files can be added to a release long after it was published, so an\n  old sdist says nothing about a wheel uploaded yesterday under the same version. The finding names\n  the undated files;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n\nuv.lock:5 warning cooldown-unverified: anyio 4.10.0 locks\nanyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl with no upload time, though its other new files\nhave one (uploaded 2026-05-01 10:00 UTC), and lockgate ran offline, so the age of that file against\nthe cooldown of 7 days is unknown. Files can be added to a release long after it was published, so\nthe dates of the others say nothing about this one.\n```\n",
     "cooldown": "# cooldown\n\nDefault severity: **error**.\n\nA newly locked version is younger than the cooldown, or breaks the lock's own exclude-newer.\n\n## What it reports\n\n1. **A release too young.** Every entry this change brings into `uv.lock` (a new package, a new\n   version, or new files for the same version) whose youngest *new* file was uploaded less than\n   the cooldown before now. The cooldown is the larger of lockgate's setting (`cooldown-days`\n   input, `--cooldown`, or `cooldown.days` in the config; 7 by default) and the project's own\n   relative `exclude-newer` (`\"7 days\"`, `\"1 week\"`, `\"P7D\"`, …; a package's own\n   `exclude-newer-package` span replaces the global one, as in uv). The message gives the upload\n   time, the age, the cooldown, and **the date the version becomes eligible**.\n2. **The lock breaks its own exclude-newer.** A registry file in the lock uploaded after the\n   cutoff the lock records in `[options]`: an absolute `exclude-newer`, or, for a relative one\n   (`exclude-newer-span`, the `0001-01-01T00:00:00Z` sentinel written by uv 0.11.8 and later),\n   the head commit's time minus the span. `[options.exclude-newer-package]` entries beat the\n   global value. uv never picks such a file, so the entry was written by hand or by a tool that\n   ignored the project's settings. Every locked package is checked, so adding `exclude-newer`\n   without re-locking is caught too; the finding is *introduced* unless base had the same breach.\n\nUpload times come from the lock (`upload-time`, uv 0.6.15 and later). Online, the package index\nis asked as well, and its time wins when it is later than the lock's: the lock is text anyone in\nthe change can edit. Entries that cannot be dated are `cooldown-unverified`.\n\nExemptions are reported as **waived**, not hidden: a `cooldown.exempt` entry in the config (with\na reason and an expiry; an expired one no longer waives, and the finding says so), or the\nproject's own `exclude-newer-package = { name = false }`. An exemption does not waive a breach\nof the lock's own cutoff.\n\n## Why\n\nMost malicious releases are found and removed from PyPI within hours to a few days. A cooldown\nkeeps them out of the lock until then. uv's `exclude-newer` applies it only when uv resolves;\nDependabot's and Renovate's cooldowns only to their own pull requests. A lock edited by hand, by\nanother tool, or by a contributor without the project's settings gets neither. lockgate checks\nthe lock itself on every change, whoever wrote it.\n\n## How to fix\n\nWait until the date in the message and re-run, or keep the previous version:\n\n```sh\nuv lock --upgrade-package 'httpx==0.27.2'\n```\n\nFor a breach of the lock's own cutoff, re-resolve under the project's settings:\n\n```sh\nuv lock --upgrade-package httpx\n```\n\nIf the release cannot wait (a security fix), exempt it with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: httpx\n      until: 2026-12-06\n      reason: fixes CVE-2026-1234, reviewed by @alice\n```\n\nTo let uv itself take a newer file of one package, give it its own cutoff:\n\n```toml\n[tool.uv.exclude-newer-package]\nhttpx = \"2026-12-01T00:00:00Z\"\n```\n\n## How to ignore\n\nPrefer a `cooldown.exempt` entry (above): it is reported as waived and expires. A config\n`ignore:` entry with a reason and `until` also works, or `# lockgate: ignore[cooldown]` on the\nline above the package in `uv.lock` (lost on the next `uv lock`).\n\n## Example\n\n```\nuv.lock:82 error cooldown: idna 3.16 was uploaded 2026-11-23 09:14 UTC, 3.1 days ago, inside the\ncooldown of 7 days; it becomes eligible on 2026-11-30 09:15 UTC. Most malicious releases are found\nand removed within days, so a release this young has not had that time.\n  fix: Wait until 2026-11-30 09:15 UTC and re-run; or keep the previous version:\n  uv lock --upgrade-package idna==3.15; or, if this release cannot wait, exempt it …\n```\n",
     "curl-pipe-shell": "# curl-pipe-shell\n\nDefault severity: **warning**.\n\nA workflow pipes a download into a shell or interpreter.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions), a download run as code without being checked:\n\n- `curl …` or `wget -O- …` (also `irm` / `iwr` in PowerShell) piped into a program that runs its\n  standard input: `sh`, `bash`, `zsh`, `sudo -E bash -`, `sh -s -- -y`, `python3 -`, `perl`,\n  `ruby`, `node`, `iex`; stages in between (`| tee log |`) do not matter;\n- `bash <(curl …)`, `source <(curl …)`, `sh -c \"$(curl …)\"`, `eval \"$(wget -O- …)\"`;\n- the same inside `bash -c '…'` or `powershell -c \"…\"`.\n\nNot reported: a download piped into a program that reads it as data (`| jq`, `| python -c \"…\"`,\n`| python -m json.tool`, `| bash -c '…'`); a download saved to a file (`curl -o`, plain `wget`);\nURLs that name immutable content (`https://raw.githubusercontent.com/{owner}/{repo}/{40-hex sha}/…`).\nDownloading to a file and running it later is not reported either: that is where a checksum check\nbelongs. The finding points at the line where the command starts.\n\n## Why\n\nThe script runs with the job's token and secrets, and nobody reviewed the bytes: whoever controls\nthe URL, its CDN, a DNS answer or a compromised release can change them between two runs. A partial\ndownload can even run half a script. Installers such as `https://astral.sh/uv/install.sh` are\nconvenient, but the job trusts a moving target.\n\n## How to fix\n\nUse a pinned action when there is one (for uv, `astral-sh/setup-uv`, pinned by SHA, which verifies\nchecksums). Otherwise download to a file, check it against a hash you recorded, then run it:\n\n```sh\ncurl -fsSLo install.sh https://example.com/install.sh\necho \"<sha256>  install.sh\" | sha256sum -c -\nsh install.sh\n```\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[curl-pipe-shell] vendor installer, verified by its own signature check\n          curl -fsSL https://example.com/install.sh | sh\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: curl-pipe-shell\n    path: .github/workflows/bench.yml\n    until: 2027-01-01\n    reason: benchmark runner, replaced by a pinned action next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -LsSf https://astral.sh/uv/install.sh | sh\n      - run: uv sync --locked\n```\n\n```\nwarning[curl-pipe-shell] .github/workflows/ci.yml:8\n  `curl -LsSf https://astral.sh/uv/install.sh | sh` downloads https://astral.sh/uv/install.sh and runs\n  it (piped into sh) without checking what was downloaded: whoever controls that URL, or its CDN, runs\n  code in this job.\n  fix: uses: astral-sh/setup-uv@<sha> # <tag>   (installs uv with checksum verification), instead of the install script\n```\n",
-    "dangerous-trigger": "# dangerous-trigger\n\nDefault severity: **error**.\n\nA workflow runs on pull_request_target or workflow_run.\n\n## What it reports\n\nA workflow whose `on:` names `pull_request_target` or `workflow_run`, in any form (`on: x`,\n`on: [a, x]`, or a key under `on:`). The finding points at the trigger's name. One finding a trigger.\n\nThe message says when the workflow also brings the untrusted code into the job, the worst case:\n- an `actions/checkout` whose `ref:` or `repository:` names the pull request's head\n  (`github.event.pull_request.head.*`, `github.head_ref`, `…merge_commit_sha`, `refs/pull/…`) or,\n  under `workflow_run`, the triggering run's head (`github.event.workflow_run.head_sha`,\n  `head_branch`, …);\n- a `run:` line that does `gh pr checkout`, or `git fetch|checkout|switch|pull|worktree` of such a\n  ref (`pull/${PR}/head` included);\n- a checkout of a step or job output whose name contains `head` (`needs.x.outputs.head_sha`): likely\n  the same thing passed along, reported as \"appears to\".\n\nLike zizmor's `dangerous-triggers`, one shape is not reported: a workflow whose only job is a single\n`actions/labeler` step, the documented use of `pull_request_target`.\n\n## Why\n\nBoth triggers run in the context of the base repository: with its secrets and, unless\n`permissions:` says otherwise, a `GITHUB_TOKEN` that can write, even when a fork's pull request\nstarted them. `pull_request` from a fork gets neither. So any fork-controlled input that reaches\nthese workflows (the PR title, a branch name, an artifact of the triggering run, and above all the\nPR's code: its build scripts, test files, `pyproject.toml` build backend) runs with those\nprivileges. Checking out the PR head in a `pull_request_target` workflow and then installing or\ntesting it is the classic \"pwn request\".\n\n## How to fix\n\n- Use `pull_request` when the job needs no secrets and no write access: rename the key under `on:`.\n- If the job must comment, label or otherwise write, keep `pull_request_target` but never check out,\n  build or run the pull request's code in it; read only the event payload, and keep `permissions:`\n  to the scopes it writes.\n- For `workflow_run`, treat everything from the triggering run (artifacts, branch names, its code)\n  as untrusted data, and check\n  `github.event.workflow_run.head_repository.full_name == github.repository` before using it.\n\n## How to ignore\n\nOn the trigger's line or the line above it, with the reason:\n\n```yaml\non:\n  # lockgate: ignore[dangerous-trigger] reads the payload only, never checks out the PR\n  pull_request_target:\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dangerous-trigger\n    path: .github/workflows/label.yml\n    until: 2027-01-31\n    reason: labels PRs from the payload; no checkout\n```\n\n## Example\n\n```yaml\non:\n  pull_request_target:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: uv run pytest\n```\n\n```\nerror[dangerous-trigger] .github/workflows/test.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks with the base repository's\n  secrets and a token that can write, … Worst case: line 9 (ref: ${{ github.event.pull_request.head.sha }})\n  brings the pull request's code into the job, where anything that runs it runs attacker code with\n  those privileges.\n```\n",
+    "dangerous-trigger": "# dangerous-trigger\n\nDefault severity: **error**; **warning** or **notice** when no job can write with its token (see\nbelow).\n\nA workflow runs on pull_request_target or workflow_run.\n\n## What it reports\n\nA workflow whose `on:` names `pull_request_target` or `workflow_run`, in any form (`on: x`,\n`on: [a, x]`, or a key under `on:`). The finding points at the trigger's name. One finding a trigger.\n\nThe message says when the workflow also brings the untrusted code into the job, the worst case:\n- an `actions/checkout` whose `ref:` or `repository:` names the pull request's head\n  (`github.event.pull_request.head.*`, `github.head_ref`, `…merge_commit_sha`, `refs/pull/…`) or,\n  under `workflow_run`, the triggering run's head (`github.event.workflow_run.head_sha`,\n  `head_branch`, …);\n- a `run:` line that does `gh pr checkout`, or `git fetch|checkout|switch|pull|worktree` of such a\n  ref (`pull/${PR}/head` included);\n- a checkout of a step or job output whose name contains `head` (`needs.x.outputs.head_sha`): likely\n  the same thing passed along, reported as \"appears to\".\n\nLike zizmor's `dangerous-triggers`, one shape is not reported: a workflow whose only job is a single\n`actions/labeler` step, the documented use of `pull_request_target`.\n\nThe message says what the workflow's jobs actually get, read from the effective permissions of each\njob: the job's `permissions:` when it has one (it replaces the workflow's entirely), else the\nworkflow's, else the repository's default, which lockgate cannot see and which can be read-write\non every scope, so \"absent\" means \"may write\". `permissions: {}`, `none` scopes, `read-all` and\n`read` scopes cannot write; `write-all` and any `<scope>: write` (including `id-token: write`) can; a\nvalue lockgate cannot read (an expression) may. It also names the secrets the workflow reads\n(`secrets.NAME`; `secrets: inherit`, `toJSON(secrets)` or a computed name count as all of them;\n`GITHUB_TOKEN` is the token itself). The severity follows from that:\n\n| the workflow | severity |\n|---|---|\n| brings the pull request's (or triggering run's) code into a job, as above | **error**, whatever the token: the code runs in the base repository's context, and even with no token and no secret it can poison the caches the base branch's workflows restore |\n| no such checkout, but some job's token can write, or may (no `permissions:` anywhere, or unreadable) | **error** (zizmor rates every use High) |\n| no such checkout, no job can write, but it reads secrets | **warning**: a step that hands the pull request's text to a shell or an action can leak them |\n| no such checkout, no job can write, no secret | **notice**: little is exposed while it stays that way |\n\n## Why\n\nBoth triggers run in the context of the base repository: with its secrets and, unless\n`permissions:` says otherwise, a `GITHUB_TOKEN` that can write, even when a fork's pull request\nstarted them. `pull_request` from a fork gets neither. So any fork-controlled input that reaches\nthese workflows (the PR title, a branch name, an artifact of the triggering run, and above all the\nPR's code: its build scripts, test files, `pyproject.toml` build backend) runs with those\nprivileges. Checking out the PR head in a `pull_request_target` workflow and then installing or\ntesting it is the classic \"pwn request\".\n\n## How to fix\n\n- Use `pull_request` when the job needs no secrets and no write access: rename the key under `on:`.\n- If the job must comment, label or otherwise write, keep `pull_request_target` but never check out,\n  build or run the pull request's code in it; read only the event payload, and keep `permissions:`\n  to the scopes it writes.\n- For `workflow_run`, treat everything from the triggering run (artifacts, branch names, its code)\n  as untrusted data, and check\n  `github.event.workflow_run.head_repository.full_name == github.repository` before using it.\n\n## How to ignore\n\nOn the trigger's line or the line above it, with the reason:\n\n```yaml\non:\n  # lockgate: ignore[dangerous-trigger] reads the payload only, never checks out the PR\n  pull_request_target:\n```\n\nzizmor's comment for the same audit is honoured too, anywhere in the `on:` block as zizmor reads it\n(see [docs/ignoring.md](../ignoring.md)):\n\n```yaml\non: # zizmor: ignore[dangerous-triggers] reads the payload only\n  pull_request_target:\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dangerous-trigger\n    path: .github/workflows/label.yml\n    until: 2027-01-31\n    reason: labels PRs from the payload; no checkout\n```\n\n## Example\n\n```yaml\non:\n  pull_request_target:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: uv run pytest\n```\n\n```\nerror[dangerous-trigger] .github/workflows/test.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks, in the base repository's\n  context, with a GITHUB_TOKEN that may write (job test has no permissions: block and neither has\n  the workflow, so the repository's default applies, which can be read-write on every scope) and no\n  secrets. Worst case: line 9 (ref: ${{ github.event.pull_request.head.sha }}) brings the pull\n  request's code into the job, where anything that runs it runs attacker code with those privileges.\n```\n\nWith `permissions: {}` at the top and no checkout of the head, the same trigger is a notice:\n\n```\nnotice[dangerous-trigger] .github/workflows/comment.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks, in the base repository's\n  context, with a GITHUB_TOKEN with no permissions (permissions: {}) and no secrets. No job checks\n  out the pull request's code, the token cannot write and no secret is read, so little is exposed\n  while it stays that way.\n```\n",
     "dependabot-cooldown": "# dependabot-cooldown\n\nDefault severity: **warning**.\n\nA Dependabot ecosystem updates without a cooldown.\n\n## What it reports\n\nIn `.github/dependabot.yml` (or `.yaml`), each `updates:` entry that does not wait at least the\ncooldown before proposing a release:\n\n- no `cooldown:` at all: the finding points at the entry's `package-ecosystem` line;\n- `cooldown:` without `default-days`: at the `package-ecosystem` line;\n- `default-days` below the cooldown, or not a number: at the `default-days` line;\n- `semver-major-days`, `semver-minor-days` or `semver-patch-days` below the cooldown: at that line\n  (they override `default-days` for that kind of release).\n\nThe cooldown is lockgate's: `--cooldown` / the `cooldown-days` input, or `cooldown.days` in\n`.github/lockgate.yml` when longer (7 days by default), capped at 90, the most Dependabot accepts.\n\nEvery ecosystem is checked, not only `pip`, `uv` and `github-actions`: a compromised npm package or\nDocker image reaches a pull request the same way. For Python ecosystems the message adds that\nDependabot would open pull requests that lockgate's `cooldown` rule then fails. `include` / `exclude`\nlists are not judged: excluding a package from the cooldown is a visible, deliberate choice.\n\nzizmor's `dependabot-cooldown` does the same check (default 7 days); unlike zizmor at the time of\nwriting, lockgate reports every short entry of a file, not only those before the first good one.\n\n## Why\n\nMalicious releases are usually found and removed within days. Dependabot's cooldown makes it wait\nthat long before proposing a new version, so a hijacked release is gone before a pull request for it\nexists. Matching it to lockgate's cooldown also avoids update pull requests that the lockgate check\nwould fail (uv's docs recommend matching `default-days` to `exclude-newer` for the same reason).\n\n## How to fix\n\nAdd to the entry (same indentation as `package-ecosystem`):\n\n```yaml\n  - package-ecosystem: uv\n    directory: /\n    schedule:\n      interval: weekly\n    cooldown:\n      default-days: 7\n```\n\n## How to ignore\n\nOn the flagged line or the line above it:\n\n```yaml\n  # lockgate: ignore[dependabot-cooldown] internal packages only\n  - package-ecosystem: pip\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dependabot-cooldown\n    path: .github/dependabot.yml\n    until: 2027-01-31\n    reason: security updates only on this branch\n```\n\n## Example\n\n```yaml\nversion: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n    schedule:\n      interval: monthly\n```\n\n```\nwarning[dependabot-cooldown] .github/dependabot.yml:3:5\n  Dependabot github-actions updates have no cooldown, so Dependabot proposes a release the moment it\n  is published, before a compromised one is likely to be caught; lockgate's cooldown is 7 days.\n  fix: Add to this entry:\n      cooldown:\n        default-days: 7\n```\n",
     "downgrade": "# downgrade\n\nDefault severity: **notice**.\n\nA locked package moved to a lower version.\n\n## What it reports\n\nA package locked from the same source at base and head whose head version is lower by PEP 440\nordering (`2.2.2` to `2.2.1`, `1.0` to `1.0rc1`). The finding points at the head entry's\n`[[package]]` line in `uv.lock`. Forked resolutions (one name at several versions) are matched\nversion by version from the highest down, so adding or dropping a fork is not a downgrade, and\n`1.0` to `1.0.0` is no change at all. A move to another source is reported by `source-changed`\ninstead.\n\n## Why\n\nA downgrade can bring back bugs and vulnerabilities fixed in between, and it is easy to miss in a\nlarge lock diff: a tighter specifier, a new constraint or an override in another package can pull a\ndependency down without anyone asking for it.\n\n## How to fix\n\nIf it is intended (a regression in the newer release), nothing. Otherwise undo the change that\nlowered it (a tighter specifier, a `constraint-dependencies` or `override-dependencies` entry) and\nre-lock:\n\n```sh\nuv lock --upgrade-package urllib3\n```\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\nignore:\n  - rule: downgrade\n    package: coverage\n    reason: 7.13.1 breaks our branch coverage; pinned to <=7.13 until 7.13.2\n    until: 2026-06-30\n```\n\nOr `# lockgate: ignore[downgrade]` on the `[[package]]` line or the line above.\n\n## Example\n\n```\nuv.lock:63 notice downgrade: urllib3 goes down from 2.2.2 to 2.2.1. A downgrade can bring back bugs\nand vulnerabilities fixed in between; make sure it is intended.\n```\n",
-    "excessive-permissions": "# excessive-permissions\n\nDefault severity: **warning**.\n\nA workflow or job runs with broad or default token permissions.\n\n## What it reports\n\nIn workflows (`.github/workflows/*.yml`):\n\n1. **Default permissions**: a job with no `permissions:` in a workflow with no top-level\n   `permissions:`. The finding points at the job's key. Reusable-workflow call jobs count too.\n   Workflows triggered only by `workflow_call` are skipped: their token is bounded by the caller's.\n2. **`write-all`**: `permissions: write-all` at workflow level (pointing at the `permissions:` key) or\n   on a job.\n3. **Write scopes at workflow level**: each `<scope>: write` in the top-level `permissions:`, when\n   the workflow has more than one job and at least one job inherits it (has no `permissions:` of its\n   own). The finding points at the scope's line and lists the jobs that inherit it.\n\nNot reported: `read-all` (read-only), `permissions: {}`, write scopes on a job (that is where they\nbelong), workflow-level write scopes in a one-job workflow or where every job sets its own\npermissions (they are then the job's scopes, or unused), and values lockgate cannot read\n(an expression).\n\nThese follow zizmor's `excessive-permissions` in its default (regular) persona, with one level:\nzizmor grades scopes (High for contents, actions, packages, id-token, pull-requests…, Medium for\nchecks, statuses…); lockgate reports every workflow-level write scope that several jobs inherit,\nbecause the fix is the same for all: move it to the job that needs it. zizmor also reports\n`read-all` (Medium); lockgate does not, since it grants no write access.\n\n## Why\n\nWithout `permissions:`, the `GITHUB_TOKEN` gets the repository's or organisation's default, which\nfor older repositories and many organisations is read-write on every scope (contents, packages,\nactions, pull requests…). Any step, any third-party action, and any dependency that runs in that job\ncan then push commits, move tags, publish packages or rewrite workflows. A write scope at workflow\nlevel hands the same power to every job, including the test jobs that run pull request code.\n\n## How to fix\n\nAdd a read-only default at the top of the workflow, after `on:`:\n\n```yaml\npermissions:\n  contents: read\n```\n\nand give the job that writes its own block, for example:\n\n```yaml\njobs:\n  release:\n    permissions:\n      contents: write\n      id-token: write\n```\n\n## How to ignore\n\nOn the flagged line (the job key, or the `permissions:` / scope line) or the line above it:\n\n```yaml\njobs:\n  # lockgate: ignore[excessive-permissions] org default is read-only\n  build:\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: excessive-permissions\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: org default token is read-only; adding blocks in Q1\n```\n\n## Example\n\n```yaml\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n```\n\n```\nwarning[excessive-permissions] .github/workflows/ci.yml:3:3\n  Job test has no permissions: block and neither has the workflow, so it runs with the repository's\n  default GITHUB_TOKEN permissions, which can be read-write on every scope; …\n  fix: Add at the top of the workflow (after on:):\n  permissions:\n    contents: read\n```\n",
+    "excessive-permissions": "# excessive-permissions\n\nDefault severity: **warning**.\n\nA workflow or job runs with broad or default token permissions.\n\n## What it reports\n\nIn workflows (`.github/workflows/*.yml`):\n\n1. **Default permissions**: a job with no `permissions:` in a workflow with no top-level\n   `permissions:`. The finding points at the job's key. Reusable-workflow call jobs count too.\n   Workflows triggered only by `workflow_call` are skipped: their token is bounded by the caller's.\n2. **`write-all`**: `permissions: write-all` at workflow level (pointing at the `permissions:` key),\n   when at least one job inherits it (has no `permissions:` of its own; the message lists them), or\n   on a job.\n3. **Write scopes at workflow level**: each `<scope>: write` in the top-level `permissions:`, when\n   the workflow has more than one job and at least one job inherits it (has no `permissions:` of its\n   own). The finding points at the scope's line and lists the jobs that inherit it.\n\nNot reported: `read-all` (read-only), `permissions: {}`, write scopes on a job (that is where they\nbelong), workflow-level write scopes in a one-job workflow or where every job sets its own\npermissions (they are then the job's scopes, or unused), workflow-level `write-all` when every job\nsets its own permissions (a job's block replaces the workflow's entirely, so no job gets it), and\nvalues lockgate cannot read (an expression).\n\nThese follow zizmor's `excessive-permissions` in its default (regular) persona, with one level:\nzizmor grades scopes (High for contents, actions, packages, id-token, pull-requests…, Medium for\nchecks, statuses…); lockgate reports every workflow-level write scope that several jobs inherit,\nbecause the fix is the same for all: move it to the job that needs it. zizmor also reports\n`read-all` (Medium); lockgate does not, since it grants no write access.\n\n## Why\n\nWithout `permissions:`, the `GITHUB_TOKEN` gets the repository's or organisation's default, which\nfor older repositories and many organisations is read-write on every scope (contents, packages,\nactions, pull requests…). Any step, any third-party action, and any dependency that runs in that job\ncan then push commits, move tags, publish packages or rewrite workflows. A write scope at workflow\nlevel hands the same power to every job, including the test jobs that run pull request code.\n\n## How to fix\n\nAdd a read-only default at the top of the workflow, after `on:`:\n\n```yaml\npermissions:\n  contents: read\n```\n\nand give the job that writes its own block, for example:\n\n```yaml\njobs:\n  release:\n    permissions:\n      contents: write\n      id-token: write\n```\n\n## How to ignore\n\nOn the flagged line (the job key, or the `permissions:` / scope line) or the line above it:\n\n```yaml\njobs:\n  # lockgate: ignore[excessive-permissions] org default is read-only\n  build:\n```\n\nzizmor's `# zizmor: ignore[excessive-permissions]` is honoured too, on any line of the entry the\nfinding points at (the job, the `permissions:` block or the scope); see\n[docs/ignoring.md](../ignoring.md).\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: excessive-permissions\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: org default token is read-only; adding blocks in Q1\n```\n\n## Example\n\n```yaml\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n```\n\n```\nwarning[excessive-permissions] .github/workflows/ci.yml:3:3\n  Job test has no permissions: block and neither has the workflow, so it runs with the repository's\n  default GITHUB_TOKEN permissions, which can be read-write on every scope; …\n  fix: Add at the top of the workflow (after on:):\n  permissions:\n    contents: read\n```\n",
     "exclude-newer-missing": "# exclude-newer-missing\n\nDefault severity: **warning**.\n\nThe uv project sets no exclude-newer cooldown.\n\n## What it reports\n\nA uv project whose settings (the root `uv.toml` when it exists, else the root `pyproject.toml`'s\n`[tool.uv]`) have no `exclude-newer`, set it to `false`, or set a value uv rejects (`\"1 month\"`:\nuv refuses months and years). An absolute date or timestamp counts as set. When a `uv.toml`\nexists, an `exclude-newer` in `[tool.uv]` has no effect (uv reads only `uv.toml`), and the message\nsays so. Settings in workspace members have no effect either. The finding points at the key, or\nat the `[tool.uv]` header (the `[project]` line when there is none) when it is missing.\n\n## Why\n\n`exclude-newer` makes uv ignore files uploaded in the last N days when it resolves. Most\nmalicious releases are found and removed within days, so a cooldown keeps them out of the lock\nwithout anyone having to notice them. Relative values need uv 0.9.17 or later.\n\n## How to fix\n\n```toml\n[tool.uv]\nexclude-newer = \"7 days\"\nrequired-version = \">=0.9.17\"\n```\n\n(In `uv.toml`, the same keys without the `[tool.uv]` header.) Then run `uv lock`. A package that\nmust move faster gets its own value: `exclude-newer-package = { certifi = \"1 day\" }`.\n\n## How to ignore\n\nA config entry with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: exclude-newer-missing\n    path: tools/pyproject.toml\n    reason: throwaway scripts, never deployed\n    until: 2027-01-01\n```\n\nOr `# lockgate: ignore[exclude-newer-missing]` on the `[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:9 warning exclude-newer-missing: pyproject.toml sets no exclude-newer, so uv locks\nreleases published minutes ago. Most malicious releases are found and removed within days; a\ncooldown keeps them out of the lock until then.\n```\n",
     "ghost-file": "# ghost-file\n\nDefault severity: **error**. Online only.\n\nA locked file is no longer listed by its index.\n\n## What it reports\n\nFor each entry this change brings into `uv.lock`, what the package index no longer has:\n\n- the project (404: removed, renamed, or quarantined);\n- the locked version (absent from the index's version list);\n- locked files (by filename), or a file listed with another sha256 than the lock pins.\n\nThe index is asked with the PEP 691 JSON API (PEP 700 `versions`), PyPI's JSON API, or a PEP 503\nHTML page (files only: such pages have no version list).\n\n## Why\n\nDeleting a project or file on PyPI removes its database rows, not the stored files, so the URLs\nin a lock keep downloading, and uv installs from the lock without asking the index: the \"ghost\"\nstays installable. Removals are often malware takedowns, and a file whose hash differs from what\nthe index serves is not the file the index publishes.\n\n## How to fix\n\nFind out why it was removed before installing it again. Then re-resolve or drop it:\n\n```sh\nuv lock --upgrade-package httpx\nuv remove httpx\n```\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[ghost-file]` on the line above the package or file in `uv.lock`.\n\n## Example\n\n```\nuv.lock:33 error ghost-file: httpx 0.28.1 on https://pypi.org/simple: 1 of its 2 locked files are\nno longer listed (httpx-0.28.1.tar.gz). Files deleted from an index usually stay downloadable from\nits file host, so uv keeps installing what the lock names; a removal is often a malware takedown.\n```\n",
     "hash-changed": "# hash-changed\n\nDefault severity: **error**.\n\nThe same version from the same source is locked with different artifacts or hashes.\n\n## What it reports\n\nA package whose name, version and source are the same at base and head, but where a file locked\nat both sides (same filename: the sdist or a wheel) has a different digest of the same algorithm.\nThe finding points at that file's line in `uv.lock` and names the file and both digests.\n\nNot reported: new files for the same release (a wheel for a new platform uploaded later), files\nthat are no longer locked, a digest that moves to another algorithm (it cannot be compared byte\nfor byte), and whitespace, ordering or key-order changes of the lock.\n\n## Why\n\nA published file never changes: PyPI refuses to reuse a filename, and a direct URL or path source\nis locked by its hash precisely so that its bytes cannot change unnoticed. A new digest for the\nsame file means the lock was edited by hand, the file at a URL was replaced, or an index served\ndifferent bytes. Each of these is how a tampered package gets installed under a trusted version.\n\n## How to fix\n\nDo not merge until you know why. Restore the previous entry and re-lock:\n\n```sh\ngit checkout <base> -- uv.lock\nuv lock\n```\n\nIf `uv lock` writes the new digest again, the index (or the URL) now serves different bytes: ask\nits owner, and compare with the file you had before.\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: hash-changed\n    package: internal-tool\n    reason: our private index rebuilt 1.4.0 after the signing-key rotation (ticket SEC-142)\n    until: 2026-10-01\n```\n\nOr `# lockgate: ignore[hash-changed]` on the file's line or the line above.\n\n## Example\n\n```\nuv.lock:21 error hash-changed: charset-normalizer 3.3.2 from registry https://pypi.org/simple is\nlocked with other bytes for charset_normalizer-3.3.2-py3-none-any.whl: sha256:a1f0c79cbf8d3e64…\nbecame sha256:d121be3103007b41…. A published file never changes, …\n```\n",
     "impostor-commit": "# impostor-commit\n\nDefault severity: **error**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA is not reachable from the action repository's branches or tags.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA (steps, composite action steps, reusable-workflow jobs) when\nGitHub shows the commit is on none of `owner/repo`'s branches or tags. lockgate checks, in\nzizmor's order: whether the SHA is the tip of a tag or branch; whether it is in the history of the\ndefault branch (`GET /repos/{owner}/{repo}/compare/{default}...{sha}` is `behind` or `identical`);\nthen the same comparison against the other branches and the tags (at most 20 comparisons, and\n300 tags / 300 branches listed). Only a complete search that finds nothing is reported; an\ninconclusive search (a very large repository, a rate limit, the network budget) reports nothing and\nsays so in the run log.\n\n## Why\n\nGitHub serves the commits of every fork through the parent repository: anyone can fork\n`actions/checkout`, push a malicious commit to the fork, and `uses: actions/checkout@<that sha>`\nruns it, under the trusted name. Such an \"impostor commit\" looks exactly like a proper pin in review.\nA SHA that no branch or tag of the real repository contains was never published by its owners.\n\n## How to fix\n\nPin a commit the repository itself published, normally a release tag's commit:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nThen find out how the impostor SHA got into the workflow: treat it as a possible attack.\n\n## How to ignore\n\nOn the `uses:` line or the line above it (only for a commit you verified, such as one on a branch\nthat was deleted after a merge):\n\n```yaml\n      # lockgate: ignore[impostor-commit] squash-merged PR commit, verified by @maintainer\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: impostor-commit\n    path: .github/workflows/deploy.yml\n    until: 2026-12-31\n    reason: commit verified with the vendor, repin planned\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@ffffffffffffffffffffffffffffffffffffffff\n```\n\n```\nerror[impostor-commit] .github/workflows/ci.yml:8:15\n  Commit ffffffffffff is on no branch or tag of actions/checkout: GitHub serves commits of any fork\n  through the parent repository, so this pin can run code the owners never published.\n```\n",
     "invalid-file": "# invalid-file\n\nDefault severity: **error**: a file that cannot be used, or a lock with more packages than\n`limits: max-packages-per-lock` (the rest were not checked, so the gate fails closed).\n\nA file lockgate must read cannot be read or parsed.\n\n## What it reports\n\nA `pyproject.toml`, `uv.lock`, `uv.toml`, workflow, action or dependabot file that lockgate needs and\ncannot use, at the line the parser names:\n\n- the file cannot be read: larger than `limits: max-file-bytes`, not UTF-8, a symlink out of the\n  repository;\n- TOML or YAML syntax errors (with the parser's line and column);\n- a `uv.lock` that uv itself refuses to read: an unsupported `version`, a package without a name\n  or a source, a registry package without a version, the same package twice, a git source without\n  its full commit hash (`#<sha>`), a dependency on a package the lock does not contain (or a short\n  `{ name = \"x\" }` edge when `x` is locked several times);\n- workflow files that are not usable (see the workflow loader).\n\nLockgate does not check what it cannot read, so the rest of the file's findings are missing until\nit is fixed.\n\n## Why\n\nA file that cannot be read cannot be checked: a broken lock would otherwise pass the gate silently.\nuv rejects the same locks (`uv sync --locked` fails on them), so the project is broken too.\n\n## How to fix\n\nFor TOML syntax errors, fix the line named. For a lock uv rejects, regenerate it:\n\n```sh\nuv lock\n```\n\nFor a file over the size limit, raise it in the config if the file is legitimate:\n\n```yaml\n# .github/lockgate.yml\nlimits:\n  max-file-bytes: 134217728\n```\n\n## How to ignore\n\nA config entry with a reason and an expiry (the file cannot carry an inline comment lockgate can\nread):\n\n```yaml\nignore:\n  - rule: invalid-file\n    path: tests/fixtures/broken/uv.lock\n    reason: deliberately broken test input\n    until: 2027-01-01\n```\n\n## Example\n\n```\nuv.lock:42 error invalid-file: uv.lock has git package `idna` whose source does not end in the full\ncommit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.\nfix: Regenerate the lock with `uv lock` and commit it.\n```\n",
-    "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA uv project with dependencies has no uv.lock.\n\n## What it reports\n\nA uv project (workspace root) that declares dependencies (`project.dependencies`,\n`optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`, or dynamic\ndependencies) in its root or a member, and has no `uv.lock` beside the root `pyproject.toml`. The\nfinding points at the `dependencies` line of the first pyproject that declares some.\n\nA project counts as a uv project when it has `[tool.uv]` (including a workspace table), a `uv.toml`,\nor when the repository's workflows run uv project commands (`uv sync`, `uv run`, `uv lock`,\n`uv export`, `uv add`, `uv remove`, `uv tree`) at the repository root, or in its directory (named\nin the workflow). `uv pip` and `uvx` do not count. Projects managed by another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nare not uv projects. A lock that exists but cannot be read is an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
+    "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA change deletes the uv.lock of a uv project that has dependencies.\n\n## What it reports\n\nA change that deletes the `uv.lock` of a uv project (workspace root) that declares dependencies\n(`project.dependencies`, `optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`,\nor dynamic dependencies) in its root or a member. The finding points at the `dependencies` line of\nthe first pyproject that declares some.\n\nA project counts as a uv project only as uv itself would use one: it has a `uv.lock` beside its\nroot `pyproject.toml` (its workspace members come with it), or had one at the base revision.\n`[tool.uv]`, a `uv.toml` or a workflow step such as `uv run pytest tests/plugin` do not make a\ndirectory a uv project: a library may choose not to commit a lock, and a test folder named in a\ncommand is not a project. An empty `uv.lock` beside a project of another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nis a stray file, and that project gets no uv findings at all. A lock that exists but cannot be read\nis an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
     "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
     "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\nOnline, lockgate does not contact an index that only the pull request names (see\n[cooldown-unverified](cooldown-unverified.md)): its packages stay unverified until the index is\nmerged or named by the `index-url` input.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
     "pip-unhashed": "# pip-unhashed\n\nDefault severity: **warning**.\n\nA workflow installs packages without hashes or pinned versions.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions):\n\n- `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` and\n  `uv pip install` / `uv pip sync` without `--require-hashes`, when they install\n  - packages from the index (`pip install requests`, `pip install httpx==0.28.1`: a version pin is\n    not a hash),\n  - a requirements file (`-r requirements.txt`, `uv pip sync requirements.txt`): lockgate does not\n    read that file from the workflow, and pip checks every hash only with `--require-hashes`\n    (a `pylock.toml` always carries hashes and is not reported),\n  - the local project (`.`, `-e .[dev]`, `./pkg`) without `--no-deps`: its dependencies are\n    resolved from the index without hashes.\n- `uvx pkg`, `uv tool run pkg`, `uv tool install pkg`, `pipx install pkg`, `pipx run pkg` without a\n  pinned version: `pkg==1.2.3`, `pkg@1.2.3`, `--from 'pkg==1.2.3'`, `--spec pkg==1.2.3`, or a git\n  URL at a full commit SHA. `pkg@latest` and ranges (`tox>=4`) are reported.\n\nNot reported: installs with `--require-hashes`; `--no-index` installs (nothing comes from an index);\nbuilt files on disk (`dist/*.whl`, `./dist/pkg-1.0.tar.gz`); URLs with `#sha256=`; arguments that are\nshell variables (`\"$WHEEL\"`) or expressions, whose value is unknown here; and upgrading the installer\nitself alone (`pip install -U pip`, `pip setuptools wheel`), which nearly every job does and which\nthis rule would only turn into noise. The finding points at the line of the command.\n\n## Why\n\nAn install without hashes takes whatever file the index serves at that moment: a compromised\nmaintainer account, a hijacked project name or a malicious new release goes straight into the job,\nwith its token and secrets. A hash pins the exact file that was reviewed. For uv projects the\nlock already has every hash: `uv sync --locked` uses them.\n\n## How to fix\n\nFor the project's own dependencies, use the lock:\n\n```yaml\n      - run: uv sync --locked\n```\n\nFor a separate tool set, export hashed requirements and require them:\n\n```sh\nuv export --format requirements-txt --locked -o requirements.txt   # or: uv pip compile --generate-hashes\npip install --require-hashes -r requirements.txt\n```\n\nFor tools, pin the version: `uvx ruff@0.6.9 check .`, `uv tool install pre-commit==4.0.1`,\n`pipx install poetry==1.8.3`.\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[pip-unhashed] tests installing from the live index on purpose\n          pip install requests\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: pip-unhashed\n    path: .github/workflows/docs.yml\n    until: 2027-01-01\n    reason: docs build moves to uv sync --locked next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install ruff\n      - run: ruff check .\n```\n\n```\nwarning[pip-unhashed] .github/workflows/ci.yml:8\n  This pip install installs ruff from the index with no hash to check, so a replaced or newly\n  published file would be installed unnoticed.\n  fix: uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt\n```\n",
@@ -25139,7 +25761,7 @@ const RULE_DOCS = {
     "typosquat": "# typosquat\n\nDefault severity: **warning**; **error** for a strong imitation of a top-1,000 package, for a\nlook-alike the index shows is very young or has a single release, and for a package removed from\nthe index; **notice** for a weaker resemblance.\n\nA newly locked package name imitates a popular package, or a locked package was removed from the\nindex.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (directly or as a dependency of a\ndependency, at a new version or for the first time) whose PEP 503-normalized name imitates one of\nthe most downloaded PyPI packages without being it. The finding points at the package's\n`[[package]]` line in `uv.lock` and names the package it imitates, its download rank and the\ntechnique:\n\n| technique | example | severity |\n|---|---|---|\n| separators only | `setup-tools` for `setuptools` | warning |\n| look-alike characters (`l`/`i`/`1`, `o`/`0`, `rn`/`m`, `vv`/`w`) | `rnatplotlib` | warning |\n| two adjacent letters swapped | `reqeusts` | warning |\n| a letter doubled | `djangoo` | warning |\n| a letter dropped | `statmodels` | warning |\n| an extra letter from a neighbouring key | `xcryptography` | warning |\n| a letter replaced by its keyboard neighbour | `numoy` | warning |\n| a plural `s` added | `python-dateutils` | warning |\n| one vowel for another | `pondas` | warning |\n| a `py`/`python` prefix or suffix added or swapped | `python-flask`, `pythonkafka` | warning |\n| the same words in another order | `toolbelt-requests` | warning |\n| a trailing version number (1–2 digits) added or removed | `aiogram-3`, `urllib` | warning |\n| any other single-letter edit, or the `py`/`python` affix dropped | `pandar`, `mongo` | notice |\n\nA strong technique (every row but the last) against a package in the top 1,000 is an **error**,\nexcept a version number added (`httpx2`): forks and successors name themselves that way, so it stays\na warning.\n\nWhat is never reported: a name that is itself among the 15,000 most downloaded packages (whatever\nit resembles: `scapy`, `tomli`, `pipx` are real projects), a name in `typosquat.allow`, packages\nfrom git, URL, path or workspace sources, and names shorter than 5 characters unless the technique\nis strong (`web2` for `web3` is reported, `ruxf` for `ruff` is not). Single-letter edits need both\nnames to be at least 4 characters long; a changed version number (`pyqt5` → `pyqt6`, `-cu11` →\n`-cu12`) is how families are named and is not the version technique.\n\nThe comparison uses the `typosquat.top` most downloaded names (default: all 15,000) of the ranking\nlockgate ships in `data/top-pypi.tsv` (the public top-pypi-packages ranking by Hugo van Kemenade,\ntaken in November 2026; `data/top-pypi.meta.json` has its date and source). The default protects\nthe whole shipped ranking because a sixth of the real typosquats imitate packages ranked below\n5,000 (see the figures below); lower `typosquat.top` to trade recall for fewer notices.\n\n**Online** (unless `--offline`), the index facts raise the finding:\n\n- to **error** when the look-alike was first uploaded less than 30 days ago or has a single\n  release: most malicious uploads are days old and never get a second version;\n- a locked package that the index no longer has at all (HTTP 404) is reported as **error**,\n  look-alike or not: \"removed from the index\", the most common fate of malicious packages. This\n  applies to every locked registry package, not only to new ones.\n\n### Measured\n\n`npm run score:typosquat` scores the matcher on the labeled set in `fixtures/typosquat/`\n(201 malicious typosquats that were on PyPI, 123 legitimate look-alikes, 101 of them ranked):\n\n| `typosquat.top` | recall at warning or above | ranked legitimate names flagged | unranked legitimate names flagged |\n|---|---|---|---|\n| 1,000 | 60.2% | 0 | 22 / 22 (8 at warning or above) |\n| 5,000 | 76.1% | 0 | 22 / 22 (9 at warning or above) |\n| 10,000 | 90.5% | 0 | 22 / 22 (9 at warning or above) |\n| 15,000 (default) | 93.5% | 0 | 22 / 22 (9 at warning or above) |\n\n34 of the 201 malicious names imitate a package ranked below 5,000 (`bitcoinlib`, `python-binance`,\n`vyper`, `solana`...): only a larger `top` catches them. The unranked legitimate names were chosen\nfor looking like popular ones (`psutils`, `entrypoint`, `tslocal`); every one is flagged, most as\nnotices. Over all 886,000 names on PyPI, 0.65% would be flagged at warning or above with\n`top: 5000` and 1.59% with the default 15,000; errors (top-1,000 targets) stay at 0.2% either way. On the\nreal locks in `fixtures/uv` (28 snapshots of 10 projects) the rule flags two names at any\n`top`: starlette's `httpx2` and `httpcore2`, as warnings.\n\n## Why\n\nAttackers publish packages one slip away from popular names (`reqeusts`, `python-dateutils`,\n`djangoo`) and wait for a person, a copied snippet or an AI assistant to add them. Installing\none runs its code at install or import time with the developer's or the CI job's credentials. Such\npackages are usually removed within days of being found, which is why a locked package that\nvanished from the index deserves a look even when its name looks innocent.\n\n## How to fix\n\nIf you meant the popular package, replace the name and re-lock. For a direct dependency:\n\n```console\nuv remove reqeusts && uv add requests\n```\n\nFor a package another dependency pulls in, find which one with\n`uv tree --invert --package reqeusts` and replace or remove it. If a look-alike was installed\nanywhere, treat that machine's credentials as exposed.\n\nIf the name is right (your own package, or a genuine project that happens to look alike), allow it:\n\n```yaml\n# .github/lockgate.yml\ntyposquat:\n  allow: [psutils]\n```\n\n## How to ignore\n\n`typosquat.allow` (above) is the durable way: uv rewrites `uv.lock` on every `uv lock`, so an\ninline `# lockgate: ignore[typosquat]` comment on the `[[package]]` line (or the line above it)\nworks only until the next lock. To waive a finding for a while, use a config ignore with a reason\nand an expiry:\n\n```yaml\nignore:\n  - rule: typosquat\n    package: psutils\n    until: 2027-01-31\n    reason: reviewed, a genuine fork of psutil we depend on\n```\n\n## Example\n\n```text\nuv.lock:75 error typosquat: \"reqeusts\" looks like a typosquat of \"requests\", the #6 most downloaded\nPyPI package (two adjacent letters swapped). Installing the wrong package runs its author's code;\ncheck that this is the package you meant.\nfix: If you meant \"requests\": replace \"reqeusts\" with \"requests\" in pyproject.toml, or run\n`uv remove reqeusts && uv add requests`. If \"reqeusts\" is the package you want, add it to\ntyposquat.allow in .github/lockgate.yml.\n```\n",
     "unpinned-git-source": "# unpinned-git-source\n\nDefault severity: **warning**.\n\nA git source names no rev or tag.\n\n## What it reports\n\nA `[tool.uv.sources]` git entry (root or member, single or in a list) with neither `rev` nor\n`tag`: it follows a `branch`, or the repository's default branch. Also a PEP 508 requirement\n`name @ git+https://…` without any `@ref`.\n\n## Why\n\nToday the lock pins the commit. The next `uv lock --upgrade` (or any re-lock that touches the\npackage) takes whatever the branch points at then: a commit nobody reviewed, pushed by anyone who\ncan push to that branch. A `rev` (a commit) or a `tag` makes a move an explicit change.\n\n## How to fix\n\nPin it to the commit the lock already uses (the message gives it):\n\n```toml\n[tool.uv.sources]\nonbranch = { git = \"https://github.com/example/onbranch.git\", rev = \"89abcdef0123456789abcdef0123456789abcdef\", subdirectory = \"pkg\" }\n```\n\nor to a tag: `tag = \"v1.2.0\"`. Then `uv lock`.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-git-source]` on the source's line or the line above.\n\n## Example\n\n```\npyproject.toml:21 warning unpinned-git-source: The git source of onbranch\n(https://github.com/example/onbranch.git) follows the branch \"main\", so the next\n`uv lock --upgrade` takes whatever commit the branch points at then, unreviewed. Today only the\nlock pins it, to 89abcdef0123456789abcdef0123456789abcdef.\n```\n",
     "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`).\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. Not reported: an empty `container:` (used to turn a\ncontainer off in a matrix), a value that is only an expression (`${{ matrix.image }}`, unknown until\nthe run) or whose digest part is one (`python@${{ vars.DIGEST }}`), and a Docker action built from a\nlocal `Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
-    "unpinned-requirement": "# unpinned-requirement\n\nDefault severity: **notice**.\n\nA direct dependency is not pinned with `==`.\n\n## What it reports\n\nA requirement in `project.dependencies`, `project.optional-dependencies`, `[dependency-groups]`\nor `tool.uv.dev-dependencies` (root and workspace members) that has no `==` (or `===`) pin.\n`==1.*` is a range. Not reported: requirements with a direct URL, packages with a git, path,\nURL or workspace source in `[tool.uv.sources]`, and the workspace's own members.\n\nThe scope is configurable:\n\n```yaml\n# .github/lockgate.yml\nrequirements:\n  pin: direct   # none | direct (default) | all (also [build-system] requires)\n```\n\n## Why\n\nA range lets `uv lock --upgrade` or a bot move the dependency in a change that only touches\n`uv.lock`, which reviewers tend to skim. An exact pin makes each upgrade a visible edit of the\ndependency list.\n\n## How to fix\n\nReplace the requirement with the exact pin the message gives (the locked version, extras and\nmarker kept), or let uv write it:\n\n```sh\nuv add \"httpx==0.28.1\"\nuv add --group dev \"pytest==8.4.0\"\n```\n\nSet `add-bounds = \"exact\"` so `uv add` pins from now on.\n\n## How to ignore\n\n`requirements.pin: none` in the config, `rules: { unpinned-requirement: off }`, a config\n`ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-requirement]` on the requirement's line or the line above.\n\n## Example\n\n```\npyproject.toml:7 notice unpinned-requirement: \"httpx>=0.28\" in project.dependencies is not pinned\nwith ==, so `uv lock --upgrade` or a bot can move it to any release the range allows.\n  fix: Replace it with \"httpx==0.28.1\" (0.28.1 is the locked version), or run: uv add httpx==0.28.1\n```\n",
+    "unpinned-requirement": "# unpinned-requirement\n\nDefault severity: **notice**.\n\nA direct dependency of an application is not pinned with `==` (never asked of what a published\npackage publishes).\n\n## What it reports\n\nA requirement without an `==` (or `===`) pin, in the lists the scope covers. `==1.*` is a range.\nWhich lists depend on what the project is, decided per `pyproject.toml` (root and workspace\nmembers) with uv's own rule: a project is a **published package** when `[tool.uv] package` says so,\nor, when it is not set, when it has a `[build-system]`; otherwise it is an **application**.\n\n| list | application | published package |\n|---|---|---|\n| `project.dependencies`, `project.optional-dependencies` | `direct`, `all` | never |\n| `[dependency-groups]`, `tool.uv.dev-dependencies` | `direct`, `all` | `all` only |\n| `[build-system] requires` | `all` only | `all` only |\n\nA published package is never asked to pin `project.dependencies` or its extras: they become the\nrequirements of everyone who installs it, and `starlette==0.47.2` there would keep its users from\nresolving it beside anything that needs another starlette. Libraries declare ranges on purpose;\ntheir lock (`uv.lock`) is what pins their own CI. Dependency groups are not published, so pinning\nthem binds only the repository; that is asked of packages only with `requirements.pin: all`.\n\nNot reported: requirements with a direct URL, packages with a git, path, URL or workspace source in\n`[tool.uv.sources]`, and the workspace's own members.\n\nThe scope is configurable:\n\n```yaml\n# .github/lockgate.yml\nrequirements:\n  pin: direct   # none | direct (default: applications) | all (also packages' groups, and [build-system] requires)\n```\n\n## Why\n\nIn an application nobody installs as a dependency, a range lets `uv lock --upgrade` or a bot move\nthe dependency in a change that only touches `uv.lock`, which reviewers tend to skim. An exact pin\nmakes each upgrade a visible edit of the dependency list.\n\n## How to fix\n\nReplace the requirement with the exact pin the message gives (the locked version, extras and\nmarker kept), or let uv write it:\n\n```sh\nuv add \"httpx==0.28.1\"\nuv add --group dev \"pytest==8.4.0\"\n```\n\nSet `add-bounds = \"exact\"` so `uv add` pins from now on (in an application).\n\nIf the project is in fact a library you publish, it is reported because it has no `[build-system]`\n(or sets `package = false`): add the build system it is published with, and the rule stops asking.\n\n## How to ignore\n\n`requirements.pin: none` in the config, `rules: { unpinned-requirement: off }`, a config\n`ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-requirement]` on the requirement's line or the line above.\n\n## Example\n\n```\npyproject.toml:7 notice unpinned-requirement: \"httpx>=0.28\" in project.dependencies is not pinned\nwith ==, so `uv lock --upgrade` or a bot can move it to any release the range allows. This project\nis an application (no [build-system], or tool.uv.package = false), so nobody installs it as a\ndependency: an exact pin makes each upgrade a visible change to this file.\n  fix: Replace it with \"httpx==0.28.1\" (0.28.1 is the locked version), or run: uv add httpx==0.28.1\n```\n",
     "unpinned-uses": "# unpinned-uses\n\nDefault severity: **error**.\n\nAn action or reusable workflow is not pinned to a full commit SHA.\n\n## What it reports\n\nEvery `uses:` of a step (in workflows and composite actions) and of a job that calls a reusable\nworkflow (`owner/repo/.github/workflows/x.yml@ref`) whose ref is not exactly 40 hex digits: tags\n(`@v4`, `@v4.2.2`), branches (`@main`, `@release/v1`), short SHAs (`@3b9817b`), and values that are\nnot a valid `owner/repo@ref` at all. The finding points at the line and column of the `uses:` value.\n\nNever reported: local actions and workflows (`./path`, GitHub's `$/path`), and `docker://` images,\nwhich are [unpinned-image](unpinned-image.md)'s business. No owner is exempt by default, not even\n`actions/*`: `workflows.allow-ref-pin` in `.github/lockgate.yml` lists the owners or repositories\nwhose **tags** you trust (`actions/*`, `my-org/*`, `owner/repo`, `owner/repo/sub/path`, `*`; owner\nand repo are compared case-insensitively). A branch is never accepted that way: online, lockgate\nknows whether the ref is a branch; offline, `main`, `master`, `develop`, `dev`, `trunk`, `head`,\n`latest`, `nightly`, `next`, `canary` and `edge` count as branches.\n\nAliased steps (`- *checkout`) are checked like written ones and reported at the anchored text.\n\n## Why\n\nA tag or a branch is a pointer the action's owner (or whoever takes over their account, or a\ncompromised release pipeline) can move at any time; the next run of your workflow then executes the\nnew code with your `GITHUB_TOKEN` and secrets. This is how the tj-actions/changed-files compromise\n(March 2025) reached thousands of repositories: every tag was rewritten to a malicious commit. Only\na full commit SHA names immutable code.\n\n## How to fix\n\nReplace the ref with the commit it points at, and keep the version in a comment so Dependabot and\nRenovate can still update it:\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOnline (the default when a token is available), the finding's `fix` is that exact line: lockgate\nresolved the tag through the GitHub API and names the most specific tag at that commit. Offline,\nget the SHA with:\n\n```sh\ngh api repos/actions/checkout/commits/v4 --jq .sha\n# or\ngit ls-remote https://github.com/actions/checkout v4\n```\n\n(`git ls-remote` shows an annotated tag's object; the commit is on the `^{}` line.)\nTools such as `pinact run`, `ratchet pin` or `frizbee actions` rewrite every `uses:` for you.\n\nTo trust an owner's tags instead:\n\n```yaml\n# .github/lockgate.yml\nworkflows:\n  allow-ref-pin: [actions/*, my-org/*]\n```\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[unpinned-uses] internal action, tag protected by a ruleset\n      - uses: my-org/deploy-action@v3\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-uses\n    path: .github/workflows/legacy.yml\n    until: 2027-01-01\n    reason: vendor action, pinned in Q1\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n```\n\n```\nerror[unpinned-uses] .github/workflows/ci.yml:8:15\n  The action actions/checkout is pinned to v4, not a full commit SHA: whoever controls\n  actions/checkout can change the code this workflow runs.\n  fix: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n",
     "unsafe-index-strategy": "# unsafe-index-strategy\n\nDefault severity: **error** (`unsafe-best-match`); **warning** (`unsafe-first-match`, `unsafe-any-match`).\n\nindex-strategy lets a package come from any index (dependency confusion).\n\n## What it reports\n\n`index-strategy` set to an unsafe value in the project's settings (root `uv.toml` or\n`[tool.uv]`), or in their `pip` section (`[tool.uv.pip]`, used by `uv pip` commands).\n\n- `unsafe-best-match` (error): uv takes each package from whichever index has the best version.\n- `unsafe-first-match` / its alias `unsafe-any-match` (warning): uv searches every index in order,\n  so a name missing from the first index is taken from the next.\n\n## Why\n\nWith more than one index (a private one plus PyPI), anyone can publish your internal package name\non PyPI. Under `unsafe-best-match` a higher version there wins; under `unsafe-first-match` it wins\nwhenever your index has no matching version. This is dependency confusion. The default,\n`first-index`, takes a name only from the first index that has it.\n\n## How to fix\n\n```toml\n[tool.uv]\nindex-strategy = \"first-index\"   # the default: or delete the line\n\n[[tool.uv.index]]\nname = \"internal\"\nurl = \"https://pkgs.example.com/simple\"\nexplicit = true                  # used only for packages pinned to it\n\n[tool.uv.sources]\ninternal-lib = { index = \"internal\" }\n```\n\n## How to ignore\n\nA config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[unsafe-index-strategy]` on the `index-strategy` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 error unsafe-index-strategy: index-strategy = \"unsafe-best-match\" lets uv take\neach package from whichever index has the best version: anyone who publishes your internal package\nname on PyPI with a higher version wins (dependency confusion).\n```\n",
     "url-source-unhashed": "# url-source-unhashed\n\nDefault severity: **warning**.\n\nA direct URL artifact has no hash.\n\n## What it reports\n\nA package locked from a direct URL (`source = { url = \"…\" }`, from a `[tool.uv.sources]` URL\nentry or a `name @ https://…` requirement) whose archive in `uv.lock` has no `hash`, or that\nlocks no archive at all. The message names where the project declares the URL.\n\n## Why\n\nA URL can serve different bytes tomorrow. The hash is what ties the lock to the archive that was\nreviewed. uv writes one for every URL source and refuses a lock without it, so an unhashed entry\nwas not written by uv, and other installers reading it would take whatever the URL serves.\n\n## How to fix\n\n```sh\nuv lock --refresh-package urldep\n```\n\nand check that the recorded sha256 is the one of the archive you reviewed.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[url-source-unhashed]` on the line above the entry in `uv.lock`.\n\n## Example\n\n```\nuv.lock:23 warning url-source-unhashed: urldep 2.0.0 comes from a direct URL\n(https://example.com/dist/urldep-2.0.0-py3-none-any.whl), declared at pyproject.toml:19, and locks\nan archive without a hash: whatever bytes that URL serves tomorrow get installed.\n```\n",
@@ -25292,6 +25914,8 @@ function renderText(report, options) {
 
 
 
+
+
 function main_render(result, settings, toTerminal) {
     switch (settings.format) {
         case 'json':
@@ -25305,6 +25929,37 @@ function main_render(result, settings, toTerminal) {
         case 'text':
             return renderText(result.report, { color: toTerminal && !process.env.NO_COLOR && process.env.TERM !== 'dumb' });
     }
+}
+/**
+ * Without --head the working tree is read as git sees it: say so, and name the files lockgate would
+ * read that sit on disk but are ignored by .gitignore (a gitignored uv.lock is absent from every
+ * commit, so lock-missing is right about the repository, but the user sees the file and should know why).
+ */
+function worktreeNotes(settings) {
+    if (settings.head !== null)
+        return [];
+    let repo;
+    try {
+        repo = openRepo(settings.dir, false);
+    }
+    catch {
+        return [];
+    }
+    const notes = [`head: ${worktreeDescription(repo)}.`];
+    const excluded = settings.config.exclude.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
+    let ignored;
+    try {
+        ignored = ignoredReadableFiles(repo).filter((path) => !excluded.some((re) => re.test(path)));
+    }
+    catch {
+        ignored = [];
+    }
+    if (ignored.length > 0) {
+        const shown = ignored.length <= 5 ? ignored.join(', ') : `${ignored.slice(0, 5).join(', ')} and ${ignored.length - 5} more`;
+        const one = ignored.length === 1;
+        notes.push(`${shown} ${one ? 'is' : 'are'} on disk but ignored by .gitignore, so lockgate did not read ${one ? 'it' : 'them'}: no commit would carry ${one ? 'it' : 'them'}.`);
+    }
+    return notes;
 }
 async function main(argv) {
     try {
@@ -25326,7 +25981,7 @@ async function main(argv) {
         else
             process.stdout.write(text);
         if (settings.format === 'text' || settings.output !== null) {
-            for (const line of result.log)
+            for (const line of [...worktreeNotes(settings), ...result.log])
                 process.stderr.write(`lockgate: ${terminalSafe(line)}\n`);
         }
         return exitCodeFor(result.report, settings.failOn);
