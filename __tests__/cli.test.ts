@@ -176,10 +176,12 @@ describe('lockgate CLI', () => {
     expect(text.stderr).toContain('lockgate: head: the working tree (tracked and untracked files, .gitignore applied).\n');
     expect(text.stderr).not.toContain('ignored by .gitignore');
 
-    // A lock .gitignore hides is not in the working tree git sees (nor in any commit): lock-missing, and a note why.
+    // A lock .gitignore hides is in no commit, so no clone has it and the directory is not a uv
+    // project there (uv would resolve afresh): no uv findings, and a note saying why the lock was not read.
     writeFileSync(join(repo.dir, '.gitignore'), 'uv.lock\n');
     const ignored = JSON.parse(cli([...args, '--format', 'json']).stdout);
-    expect(ignored.findings.map((f: { rule: string }) => f.rule)).toContain('lock-missing');
+    expect(ignored.projects).toEqual([]);
+    expect(ignored.findings.map((f: { rule: string }) => f.rule)).not.toContain('lock-missing');
     expect(cli(args).stderr).toContain('lockgate: uv.lock is on disk but ignored by .gitignore, so lockgate did not read it: no commit would carry it.\n');
 
     // A tracked file deleted on disk is gone from the working tree.

@@ -26,6 +26,8 @@ const SECRET = 'outside-secret-marker';
 const project = syntheticProject({ packages: 3, wheels: 1 });
 const WORKFLOW = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: uv sync\n';
 const GIT_SOURCE_PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["dep"]\n\n[tool.uv.sources]\ndep = { git = "https://github.com/a/dep" }\n';
+/** A uv.lock makes the directory a uv project (as uv sees it); its content is beside the point here. */
+const BARE_LOCK = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
 function billionLaughs(): string {
   const levels = 'abcdefghij'.split('');
@@ -48,13 +50,16 @@ function hostileFiles(): HostileTree {
     'nul/uv.lock': Buffer.from('version = 1\n\0\n'),
     'nul/pyproject.toml': project.pyproject,
     'bom/pyproject.toml': `\ufeff${GIT_SOURCE_PYPROJECT}`,
+    'bom/uv.lock': BARE_LOCK,
     'bom-lock/pyproject.toml': project.pyproject,
     'bom-lock/uv.lock': `\ufeff${project.lock}`,
     'plain-lock/pyproject.toml': project.pyproject,
     'plain-lock/uv.lock': project.lock,
     '.github/workflows/bom.yml': `\ufeff${WORKFLOW}`,
     'lf/pyproject.toml': GIT_SOURCE_PYPROJECT,
+    'lf/uv.lock': BARE_LOCK,
     'crlf/pyproject.toml': GIT_SOURCE_PYPROJECT.replace(/\n/g, '\r\n'),
+    'crlf/uv.lock': BARE_LOCK.replace(/\n/g, '\r\n'),
     '.github/workflows/lf.yml': WORKFLOW,
     '.github/workflows/crlf.yml': WORKFLOW.replace(/\n/g, '\r\n'),
     'link-abs/pyproject.toml': { symlink: join(outside, 'pyproject.toml') },
@@ -62,6 +67,7 @@ function hostileFiles(): HostileTree {
     'link-rel/pyproject.toml': { symlink: '../../../../../../../../../../..' + join(outside, 'pyproject.toml') },
     '.github/workflows/link.yml': { symlink: join(outside, 'wf.yml') },
     'link-in/pyproject.toml': { symlink: '../lf/pyproject.toml' },
+    'link-in/uv.lock': BARE_LOCK,
   };
 }
 
