@@ -68,6 +68,23 @@ describe('typosquat on fixtures/typosquat/rule (base -> head)', () => {
   });
 });
 
+describe('typosquat on fixtures/typosquat/successors (an SDK moves to httpx2)', () => {
+  const successorRow = (name: string, severity: string): Row => ({ rule: 'typosquat', file: LOCK, line: packageLine('successors', 'head', name), severity, package: name, introduced: true });
+
+  it('does not report the listed successors httpx2 and httpcore2, nor pypdf3 (popular itself, #14,310); httpx3 is nobody\'s successor', () => {
+    expect(rowsOf(rule.check(fixtureContext('successors')))).toEqual([successorRow('httpx3', 'warning')]);
+  });
+
+  it('still reports a listed successor the index no longer has', () => {
+    const index = facts({ httpx2: { status: 'missing-project' } });
+    const findings = rule.check(fixtureContext('successors', { index }));
+    expect(rowsOf(findings)).toEqual([successorRow('httpx2', 'error'), successorRow('httpx3', 'warning')]);
+    const removed = findings.find((f) => f.package?.name === 'httpx2')!;
+    expect(removed.message).toContain('no longer has it');
+    expect(removed.message).not.toContain('imitates');
+  });
+});
+
 describe('typosquat configuration', () => {
   it('a full audit (no base) counts everything as introduced', () => {
     const rows = rowsOf(rule.check(fixtureContext('rule', { audit: true })));

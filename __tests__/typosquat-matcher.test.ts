@@ -156,7 +156,7 @@ describe('TyposquatMatcher', () => {
     ['pythonkafka', ['kafka-python', 'py-affix', 'error']],
     ['toolbelt-requests', ['requests-toolbelt', 'word-order', 'error']],
     ['urllib', ['urllib3', 'version', 'error']],
-    ['httpx2', ['httpx', 'version', 'warning']], // a version added: how forks name themselves, never an error
+    ['httpx3', ['httpx', 'version', 'warning']], // a version added: how forks name themselves, never an error (httpx2 is a listed successor)
     ['aiogram-3', ['aiogram', 'version', 'warning']], // aiogram ranks below 1,000
     ['cusromtkinter', ['customtkinter', 'keyboard-substitute', 'warning']],
     ['web2', ['web3', 'keyboard-substitute', 'warning']], // short names keep the strong techniques

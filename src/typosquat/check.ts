@@ -9,7 +9,7 @@ import type { IndexLookup } from '../registry/types.js';
 import type { RuleContext } from '../rules/types.js';
 import { shellWord } from '../uv/cooldown-text.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
-import { TyposquatMatcher, matchSeverity, type TyposquatMatch } from './matcher.js';
+import { POPULAR_RANK, TyposquatMatcher, matchSeverity, type TyposquatMatch } from './matcher.js';
 import { normalizePackageName, shippedRanking } from './ranking.js';
 import { TECHNIQUE_DESCRIPTIONS } from './techniques.js';
 
@@ -68,7 +68,10 @@ function checkProject(pair: ProjectPair, matcher: () => TyposquatMatcher, contex
     const name = normalizePackageName(pkg.name);
     if (reported.has(name)) continue; // one finding a name, even when the lock has it at several versions
     const lookup = lookupOf(context.index, pkg);
-    const match = introducedNames.has(name) && ranking.rankOf(name) === undefined ? matcher().match(name) : null;
+    // A popular name is never an imitation (see POPULAR_RANK): checked on the ranking first, so a
+    // change that adds only popular packages never builds the matcher.
+    const popular = (ranking.rankOf(name) ?? Infinity) <= POPULAR_RANK;
+    const match = introducedNames.has(name) && !popular ? matcher().match(name) : null;
     const removed = lookup?.status === 'missing-project';
     if (!match && !removed) continue;
     reported.add(name);

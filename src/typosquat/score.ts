@@ -2,7 +2,7 @@
  * Scores the matcher on a labeled set: recall on known malicious typosquats, false flags on
  * legitimate look-alikes. Used by `npm run score:typosquat` and by the regression test.
  */
-import { matchSeverity, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
+import { POPULAR_RANK, matchSeverity, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
 import { normalizePackageName } from './ranking.js';
 
 export interface MaliciousExample {
@@ -79,6 +79,17 @@ export interface TyposquatScore {
     unrankedFlagged: ScoredName[];
     unrankedTotal: number;
   };
+  /**
+   * What the popular-name exemption (a name ranked within POPULAR_RANK is never flagged) saves and
+   * costs at each depth: ranked legitimate look-alikes that would be flagged without it, with their
+   * rank, and malicious names that are ranked at all (an exemption that deep would hide them).
+   */
+  popularity: {
+    /** Legitimate ranked names the matcher flags when their own rank is ignored. */
+    legitFlaggedWithout: { name: string; rank: number; severity: 'error' | 'warning' | 'notice' }[];
+    /** Malicious names found in the ranking, with their rank. */
+    maliciousRanked: { name: string; rank: number }[];
+  };
 }
 
 function tallyOf(map: Map<string, Tally>, key: string): Tally {
@@ -135,7 +146,21 @@ export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly Ma
     (unranked ? unrankedFlagged : rankedFlagged).push(scored);
   }
 
+  const legitFlaggedWithout: TyposquatScore['popularity']['legitFlaggedWithout'] = [];
+  for (const example of legit) {
+    const rank = matcher.rankOf(example.name);
+    if (rank === undefined) continue;
+    const match = matcher.matchIgnoringPopularity(example.name);
+    if (match) legitFlaggedWithout.push({ name: example.name, rank, severity: matchSeverity(match) });
+  }
+  const maliciousRanked: TyposquatScore['popularity']['maliciousRanked'] = [];
+  for (const example of malicious) {
+    const rank = matcher.rankOf(example.name);
+    if (rank !== undefined) maliciousRanked.push({ name: example.name, rank });
+  }
+
   return {
+    popularity: { legitFlaggedWithout, maliciousRanked },
     malicious: {
       total: malicious.length,
       warned,
@@ -186,5 +211,17 @@ export function formatScore(score: TyposquatScore, heading: string): string {
   for (const scored of l.rankedFlagged) out.push(`    ${describe(scored)}`);
   out.push(`  unranked legitimate names flagged: ${l.unrankedFlagged.length}/${l.unrankedTotal}`);
   for (const scored of l.unrankedFlagged) out.push(`    ${describe(scored)}`);
+  out.push('');
+  const p = score.popularity;
+  out.push(`Popular-name exemption (a name ranked within the depth is never flagged; shipped depth ${POPULAR_RANK}):`);
+  out.push(`  ranked legitimate look-alikes the matcher flags when their own rank is ignored: ${p.legitFlaggedWithout.length}`);
+  out.push(`  malicious names in the ranking at any depth: ${p.maliciousRanked.length}${p.maliciousRanked.length ? ` (${p.maliciousRanked.map((m) => `${m.name} #${m.rank}`).join(', ')})` : ''}`);
+  out.push('  depth   legitimate flagged (warning or above)   malicious hidden');
+  for (const depth of [1000, 2500, 5000, 10000, 15000]) {
+    const flagged = p.legitFlaggedWithout.filter((f) => f.rank > depth);
+    const warned = flagged.filter((f) => f.severity !== 'notice').length;
+    const hidden = p.maliciousRanked.filter((m) => m.rank <= depth).length;
+    out.push(`  ${String(depth).padStart(5)}${depth === POPULAR_RANK ? '*' : ' '}  ${String(flagged.length).padStart(4)} (${warned})${' '.repeat(31)}${hidden}`);
+  }
   return out.join('\n') + '\n';
 }
