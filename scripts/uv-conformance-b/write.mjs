@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * Writes helper b's conformance fixtures from the candidates extract.mjs found.
+ *
+ *   node scripts/uv-conformance-b/write.mjs <out dir> <candidates.json>... > skipped.json
+ *
+ * A candidate becomes `b-<test>[-<n>]/` (files + scenario.json) when every file the test wrote
+ * is known, the lock was snapshotted (or written by the test), uv's verdict is about the lock being
+ * in sync, and nothing the script could not follow happened since the lock was written. Everything
+ * else is printed as skipped with the reason, for review by hand.
+ */
+import { mkdirSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const UV = '26a9dd4b2125bc271b47855e1fa0c49af3365db5';
+
+/** Flags that do not change what the lock must say. */
+const NEUTRAL = new Set([
+  '--locked', '--check', '--offline', '--no-cache', '--no-install-project', '--no-install-workspace', '--all-extras', '--no-dev',
+  '--dev', '--only-dev', '--all-groups', '--no-default-groups', '--inexact', '--exact', '--all-packages', '--no-sync', '--quiet', '-q',
+  '--verbose', '-v', '--no-build', '--no-binary', '--no-editable', '--isolated', '--no-project', '--with-editable', '--active',
+  '--no-progress', '--color', '--reinstall', '--no-install-local', '--no-build-isolation', '--compile-bytecode', '--show-settings',
+]);
+const WITH_VALUE_NEUTRAL = new Set(['--extra', '--group', '--only-group', '--no-group', '--package', '--python', '-p', '--with', '--no-extra', '--preview-features', '--no-install-package', '--script', '--format', '--output-file', '-o', '--link-mode']);
+const SETTING_FLAGS = {
+  '--exclude-newer': 'exclude-newer', '--prerelease': 'prerelease', '--resolution': 'resolution', '--index-url': 'index-url',
+  '--default-index': 'index-url', '--fork-strategy': 'fork-strategy', '--index-strategy': 'index-strategy',
+};
+
+function commandLine(c) {
+  const table = {};
+  const problems = [];
+  let exclude = c.excludeNewer;
+  if (c.envRemove.includes('UV_EXCLUDE_NEWER')) exclude = null;
+  for (const [k, v] of Object.entries(c.env)) {
+    if (k === 'UV_EXCLUDE_NEWER') {
+      if (typeof v === 'string') exclude = v; else problems.push(`env ${k}`);
+    } else if (k === 'UV_PRERELEASE' && typeof v === 'string') table.prerelease = v;
+    else if (k === 'UV_RESOLUTION' && typeof v === 'string') table.resolution = v;
+    else if (/^(UV_PREVIEW|UV_PREVIEW_FEATURES|UV_PYTHON|UV_PROJECT_ENVIRONMENT|UV_HTTP_TIMEOUT|UV_NO_SYNC|VIRTUAL_ENV|UV_LINK_MODE)$/.test(k)) continue;
+    else problems.push(`env ${k}=${JSON.stringify(v)}`);
+  }
+  for (const k of c.envRemove) if (k !== 'UV_EXCLUDE_NEWER') problems.push(`env_remove ${k}`);
+  const args = c.args;
+  const shown = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (a.startsWith('{')) { problems.push(`expression argument ${a}`); continue; }
+    if (NEUTRAL.has(flag)) { shown.push(a); continue; }
+    if (WITH_VALUE_NEUTRAL.has(flag)) { shown.push(a); if (inline === undefined) shown.push(args[++i]); continue; }
+    if (SETTING_FLAGS[flag]) {
+      const v = inline ?? args[++i];
+      if (typeof v !== 'string' || v.startsWith('{')) { problems.push(`setting ${flag} from an expression`); continue; }
+      if (flag === '--exclude-newer') exclude = v; else table[SETTING_FLAGS[flag]] = v;
+      shown.push(flag, v);
+      continue;
+    }
+    if (flag === '--frozen') { problems.push('--frozen'); continue; }
+    if (c.kind === 'run' && !a.startsWith('-')) { shown.push(...args.slice(i)); break; }
+    problems.push(`argument ${a}`);
+  }
+  if (exclude !== null) table['exclude-newer'] = exclude;
+  // Key order as a reader expects: exclude-newer first.
+  const ordered = {};
+  if (table['exclude-newer']) ordered['exclude-newer'] = table['exclude-newer'];
+  for (const [k, v] of Object.entries(table)) if (k !== 'exclude-newer') ordered[k] = v;
+  return { table: ordered, shown, problems };
+}
+
+function edit(c) {
+  const parts = [];
+  const origin = c.log.find((l) => l.why && l.why.startsWith('uv '));
+  for (const l of c.log) {
+    if (l.taint) continue;
+    if (l.why === 'snapshot' || (l.why && l.why.startsWith('uv '))) continue;
+    if (l.path === c.lockPath) parts.push(`the test wrote ${l.path} itself${l.comments ? ` (${l.comments})` : ''}`);
+    else parts.push(`rewrote ${l.path}${l.comments ? ` (${l.comments})` : ''}`);
+  }
+  const lockState = c.files[c.lockPath];
+  const wroteLock = c.log.some((l) => l.path === c.lockPath && l.why === 'write');
+  const head = origin && !wroteLock ? `after \`${origin.why}\` wrote the lock: ` : wroteLock ? '' : 'lock as written by the test: ';
+  if (!parts.length) return origin ? 'none' : 'none (the lock is the test\'s own literal)';
+  return head + parts.join('; ');
+}
+
+function main() {
+  const [out, ...inputs] = process.argv.slice(2);
+  const skipped = [];
+  const written = [];
+  const byTest = new Map();
+  for (const input of inputs) {
+    for (const c of JSON.parse(readFileSync(input, 'utf8'))) {
+      const reasons = [];
+      if (c.verdict === null) reasons.push(`not a sync verdict: ${c.uvSays}`);
+      for (const [p, s] of Object.entries(c.files)) if (s.unknown) reasons.push(`${p} unknown: ${s.unknown}`);
+      if (!c.files[c.lockPath]) reasons.push(`no lock at ${c.lockPath}`);
+      else if (c.files[c.lockPath].text !== undefined && /\[(?:TEMP_DIR|CACHE_DIR|PYTHON|HOME|ROOT|WORKSPACE|TMP|LOCALHOST|SERVER|INDEX|X\]|UV)/.test(c.files[c.lockPath].text)) reasons.push('filtered lock');
+      for (const l of c.log) if (l.taint) reasons.push(`since the lock: ${l.taint}`);
+      for (const u of c.unparsed) reasons.push(`unparsed command part ${u}`);
+      const cl = commandLine(c);
+      for (const p of cl.problems) reasons.push(p);
+      if (c.lockDirGuessed) reasons.push(`lock of a workspace above ${c.cwd} (check by hand)`);
+      if (c.cwd) reasons.push(`runs in ${c.cwd} (check by hand)`);
+      const key = `${c.test}`;
+      if (reasons.length) { skipped.push({ test: c.test, line: c.line, verdict: c.verdict, reasons }); continue; }
+      const files = Object.fromEntries(Object.entries(c.files).map(([p, s]) => [p, s.text]));
+      const list = byTest.get(key) ?? [];
+      const sig = JSON.stringify([files, cl.table, c.verdict, c.kind]);
+      if (list.some((x) => x.sig === sig)) { skipped.push({ test: c.test, line: c.line, verdict: c.verdict, reasons: ['duplicate of an earlier check on the same files'] }); continue; }
+      list.push({ sig, c, files, cl });
+      byTest.set(key, list);
+    }
+  }
+  for (const [test, list] of byTest) {
+    list.forEach(({ c, files, cl }, idx) => {
+      const name = `b-${test}${list.length > 1 ? `-${idx + 1}` : ''}`;
+      const dir = join(out, name);
+      if (existsSync(dir)) rmSync(dir, { recursive: true });
+      for (const [p, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, p)), { recursive: true });
+        writeFileSync(join(dir, p), text);
+      }
+      const scenario = {
+        uv: UV, source: c.source, test: c.test, line: c.line,
+        command: ['uv', c.kind, ...cl.shown].join(' '),
+        commandLine: cl.table,
+        verdict: c.verdict,
+        uvSays: c.uvSays,
+        edit: edit(c),
+      };
+      const notes = [];
+      if (c.python) notes.push(`TestContext Python ${c.python}`);
+      if (c.args.includes('--preview-features')) notes.push('uv ran with `--preview-features ' + c.args[c.args.indexOf('--preview-features') + 1] + '`');
+      if (c.log.some((l) => l.path === c.lockPath && l.why === 'write') && c.test) notes.push('the lock is the literal the test wrote (indoc!/raw string, as on disk)');
+      if (notes.length) scenario.note = notes.join('; ');
+      writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
+      written.push({ name, verdict: c.verdict, line: c.line });
+    });
+  }
+  process.stdout.write(JSON.stringify({ written, skipped }, null, 1));
+}
+
+main();
