@@ -83,7 +83,7 @@ describe('sdist-only and uv build settings', () => {
 });
 
 describe('sdist-only on hostile input', () => {
-  it('never throws on a malformed model', () => {
+  it('never throws on a malformed model, and reports the project it cannot check', () => {
     const context = fixtureContext('sdist-only');
     const pair = context.projects[0]!;
     const junk = [
@@ -92,6 +92,7 @@ describe('sdist-only on hostile input', () => {
       null,
     ] as unknown as RuleContext['projects'];
     const findings = rule.check({ ...context, projects: [...junk, pair] });
-    expect(findings.map((f) => f.package?.name).sort()).toEqual(['buildme', 'lostwheels', 'oldsdist', 'x']);
+    expect(findings.filter((f) => f.rule === 'sdist-only').map((f) => f.package?.name).sort()).toEqual(['buildme', 'lostwheels', 'oldsdist', 'x']);
+    expect(findings.filter((f) => f.rule !== 'sdist-only').map((f) => [f.rule, f.file, f.severity])).toEqual([['internal-error', '.', 'error']]);
   });
 });

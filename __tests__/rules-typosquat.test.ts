@@ -191,7 +191,7 @@ describe('typosquat with facts gathered from a real index server', () => {
 });
 
 describe('typosquat on hostile input', () => {
-  it('never throws on a malformed model, and still checks the healthy project', () => {
+  it('never throws on a malformed model, reports the project it cannot check, and still checks the healthy one', () => {
     const context = fixtureContext('rule');
     const healthy = context.projects[0]!;
     const broken = [
@@ -200,7 +200,10 @@ describe('typosquat on hostile input', () => {
       null,
     ] as unknown as RuleContext['projects'];
     const findings = rule.check({ ...context, projects: [...broken, healthy], settings: { ...context.settings, config: undefined } as never, index: { projects: new Map() } });
-    expect(findings.map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* no config: the default, the whole ranking */);
+    const typosquats = findings.filter((f) => f.rule === 'typosquat');
+    expect(typosquats.map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* no config: the default, the whole ranking */);
+    // The null project cannot be checked: said, not dropped (it has no lock to name).
+    expect(findings.filter((f) => f.rule !== 'typosquat').map((f) => [f.rule, f.file, f.severity])).toEqual([['internal-error', '.', 'error']]);
   });
 
   it('puts odd names in messages verbatim and quotes them in commands', () => {

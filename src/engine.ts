@@ -2,12 +2,13 @@
  * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
-import { compareFindings, makeFinding, type Finding, type WaivedFinding } from './findings.js';
+import { compareFindings, type Finding, type WaivedFinding } from './findings.js';
 import { applyPolicy, globToRegExp } from './policy/policy.js';
 import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './registry/types.js';
 import type { Report, RunResult } from './report/types.js';
 import { RULES } from './rules/index.js';
+import { runRules } from './rules/run.js';
 import type { RuleContext } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
@@ -71,28 +72,6 @@ async function enrich(context: RuleContext, log: string[]): Promise<void> {
   ]);
   context.index = index;
   context.github = github;
-}
-
-function runRules(context: RuleContext): (Finding | WaivedFinding)[] {
-  const findings: (Finding | WaivedFinding)[] = [];
-  for (const rule of RULES) {
-    if (context.settings.config.rules[rule.id] === 'off') continue;
-    try {
-      findings.push(...rule.check(context));
-    } catch (error) {
-      // A rule bug must not pass silently, nor crash the gate: it becomes a visible finding.
-      findings.push(
-        makeFinding({
-          rule: rule.id,
-          severity: 'warning',
-          file: '.',
-          message: `lockgate could not complete the ${rule.id} check (${(error as Error).message ?? String(error)}); its result is unknown. Please report this.`,
-          subject: `internal-error:${rule.id}`,
-        }),
-      );
-    }
-  }
-  return findings;
 }
 
 export interface Revisions {

@@ -1,8 +1,8 @@
 /**
  * The whole pipeline in-process over SourceFiles built in memory: loaders, pairing, every rule of the
- * registry through one RuleContext, policy, and every reporter. Unlike the engine, a rule that throws
- * is NOT caught here: the fuzz and hostile suites must see the crash itself, not the engine's
- * "could not complete the check" finding that hides it.
+ * registry through one RuleContext, policy, and every reporter. Unlike the engine (rules/run.ts), a
+ * rule that throws is NOT caught here, and an internal-error finding is thrown: the fuzz and hostile
+ * suites must see the crash itself, not the internal-error finding that reports it.
  */
 import { buildContext, buildReport } from '../../src/engine.js';
 import type { Finding, WaivedFinding } from '../../src/findings.js';
@@ -52,6 +52,9 @@ export function runPipeline(head: SourceFiles, base: SourceFiles | null, setting
   const raw: (Finding | WaivedFinding)[] = [];
   for (const rule of RULES) {
     for (const finding of rule.check(context)) {
+      // A rule that checks one project at a time (perProject) turns a crash into an internal-error
+      // finding itself: here that is the crash the suites must see.
+      if (finding.rule === 'internal-error') throw new Error(`rule ${rule.id} crashed: ${finding.message}`);
       if (finding.rule !== rule.id) throw new Error(`rule ${rule.id} returned a finding for ${finding.rule}`);
       raw.push(finding);
     }

@@ -31,6 +31,7 @@ import { rule as excessivePermissions } from './excessive-permissions.js';
 import { rule as artipacked } from './artipacked.js';
 import { rule as secretsInherit } from './secrets-inherit.js';
 import { rule as dependabotCooldown } from './dependabot-cooldown.js';
+import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
 export const RULES: readonly Rule[] = [
@@ -66,6 +67,8 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  // Not a check: the framework's finding for a rule that threw (rules/run.ts).
+  internalError,
 ];
 
 export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

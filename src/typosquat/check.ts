@@ -6,6 +6,7 @@
 import { makeFinding, type Finding, type Severity } from '../findings.js';
 import { lookupOf, redactUrl } from '../registry/index-facts.js';
 import type { IndexLookup } from '../registry/types.js';
+import { perProject } from '../rules/internal-error.js';
 import type { RuleContext } from '../rules/types.js';
 import { shellWord } from '../uv/cooldown-text.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
@@ -35,15 +36,8 @@ export function checkTyposquat(context: RuleContext): Finding[] {
   // Built on the first name that needs it: a change that only adds popular packages never pays for the index.
   let matcher: TyposquatMatcher | null = null;
   const matcherOnce = () => (matcher ??= typosquatMatcher(context.settings?.config?.typosquat));
-  const findings: Finding[] = [];
-  for (const pair of Array.isArray(context.projects) ? context.projects : []) {
-    try {
-      findings.push(...checkProject(pair, matcherOnce, context));
-    } catch {
-      // A malformed project must not hide the findings of the others; the parse step reports it.
-    }
-  }
-  return findings;
+  // A project the check fails on gets an internal-error naming its lock; the others keep their findings.
+  return perProject(RULE_ID, context.projects, (pair) => checkProject(pair, matcherOnce, context));
 }
 
 function checkProject(pair: ProjectPair, matcher: () => TyposquatMatcher, context: RuleContext): Finding[] {

@@ -4,6 +4,7 @@
  * the build backend it names) on the installing machine, before anything imports it.
  */
 import { makeFinding, type Finding } from '../findings.js';
+import { perProject } from '../rules/internal-error.js';
 import type { RuleContext } from '../rules/types.js';
 import { tomlString } from '../uv/cooldown-text.js';
 import { uvSettingsOf } from '../uv/uv-config.js';
@@ -13,15 +14,8 @@ import { normalizePackageName } from './ranking.js';
 export const SDIST_ONLY_RULE_ID = 'sdist-only';
 
 export function checkSdistOnly(context: RuleContext): Finding[] {
-  const findings: Finding[] = [];
-  for (const pair of Array.isArray(context.projects) ? context.projects : []) {
-    try {
-      findings.push(...checkProject(pair));
-    } catch {
-      // A malformed project must not hide the findings of the others; the parse step reports it.
-    }
-  }
-  return findings;
+  // A project the check fails on gets an internal-error naming its lock; the others keep their findings.
+  return perProject(SDIST_ONLY_RULE_ID, context.projects, checkProject);
 }
 
 function isSdistOnly(pkg: LockPackage | undefined): boolean {
@@ -70,22 +64,15 @@ function checkProject(pair: ProjectPair): Finding[] {
 
 /** Where uv reads this project's settings from, as the fix names it. */
 function settingsPlace(project: UvProject): string {
-  try {
-    const source = uvSettingsOf(project);
-    return source.kind === 'uv.toml' ? `to ${source.file}` : `under [tool.uv] in ${source.file}`;
-  } catch {
-    return 'under [tool.uv] in pyproject.toml';
-  }
+  const source = uvSettingsOf(project);
+  return source.kind === 'uv.toml' ? `to ${source.file}` : `under [tool.uv] in ${source.file}`;
 }
 
 /** Whether the project's uv settings refuse to build a package: `no-build = true` or `no-build-package`. */
 export function buildRefusal(project: UvProject): (name: string) => boolean {
-  let table: Record<string, unknown>;
-  try {
-    table = uvSettingsOf(project).table as Record<string, unknown>;
-  } catch {
-    return () => false;
-  }
+  // No try: a project whose settings cannot be read fails the check visibly (internal-error), rather
+  // than being checked as if it refused no build.
+  const table = uvSettingsOf(project).table as Record<string, unknown>;
   if (table['no-build'] === true) return () => true;
   const listed = table['no-build-package'];
   const names = new Set(
