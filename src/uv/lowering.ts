@@ -111,6 +111,8 @@ export interface LoweringWorkspace {
   rootIndexes: NamedIndex[];
   /** Pyprojects lockgate has, by repo-relative directory, for path sources that point at one. */
   pyprojectsByDir: Map<string, Pyproject>;
+  /** `no-sources` (`true`: every package) / `no-sources-package` (these normalized names). */
+  noSources?: true | ReadonlySet<string>;
 }
 
 /** Where a requirement comes from inside its project. */
@@ -312,6 +314,15 @@ export function lowerRequirement(
     problem: { kind, message, requirement: display, ...origin },
   });
 
+  // uv-distribution `metadata/requires_dist.rs`, `from_project_workspace`: with `no-sources` for
+  // this package the requirement is taken as written (`Requirement::from`): no source, no
+  // workspace-member check, a PEP 508 URL still a URL.
+  if (workspace.noSources === true || workspace.noSources?.has(name)) {
+    const source = directSource(requirement, scope.projectRelDir, workspace);
+    if ('problem' in source) return fail(source.problem.kind, source.problem.message);
+    return { ok: true, requirements: [{ name, extras: requirement.extras, groups: [], file: origin.file, line: origin.line, marker, source: source.source, display }] };
+  }
+
   let sources = scope.projectSources.get(name);
   let sourceOrigin: 'project' | 'workspace' = 'project';
   if (!sources) {
@@ -431,7 +442,10 @@ function lowerSource(requirement: Requirement, source: SourceEntry, origin: 'pro
     const refs = (['rev', 'tag', 'branch'] as const).filter((key) => own(table, key) !== undefined);
     if (refs.length > 1) return { problem: { kind: 'error', message: 'a git source can only have one of `rev`, `tag` or `branch`; uv refuses it' } };
     if (git.includes('#')) return { problem: { kind: 'error', message: `the git source URL \`${git}\` has a fragment; uv refuses it` } };
-    const out: Extract<LoweredSource, { kind: 'git' }> = { kind: 'git', repository: bareUrl(git, false) };
+    // uv-workspace `pyproject.rs`, `Source` deserialization: "If the user prefixed the URL with
+    // `git+`, strip it" (a case-sensitive `strip_prefix("git+")`).
+    const repository = git.startsWith('git+') ? git.slice(4) : git;
+    const out: Extract<LoweredSource, { kind: 'git' }> = { kind: 'git', repository: bareUrl(repository, false) };
     const ref = refs[0];
     if (ref) {
       const value = asString(own(table, ref));

@@ -143,6 +143,8 @@ class SyncChecker {
       rootIndexes: readNamedIndexes(toolUv(project.rootPyproject)),
       pyprojectsByDir,
     };
+    const noSources = noSourcesOf(this.settings.table);
+    if (noSources) this.workspace.noSources = noSources;
     const packages = project.rootPyproject.hasProjectTable ? [project.rootPyproject, ...project.members] : [...project.members];
     for (const pyproject of packages) {
       if (!pyproject.name) {
@@ -1078,7 +1080,21 @@ class SyncChecker {
         if (!known && !reportedRegistries.has(url)) {
           reportedRegistries.add(url);
           const slashTwin = isUrl && [...indexes.remote].some((other) => other.replace(/\/+$/, '') === bareUrl(url).replace(/\/+$/, ''));
-          if (slashTwin) {
+          // uv-resolver `lock/mod.rs`, `Lock::satisfies`: the lock's registry URL must be one of
+          // the configured ones exactly (`remotes.contains(url)`, else `MissingRemoteIndex`). Only
+          // uv 0.7.16 to 0.7.19 stripped trailing slashes (#14245, reverted by #14511); a lock of
+          // revision 3 or later was written by uv 0.8 or later, which compares them as written.
+          if (slashTwin && this.lock.revision >= 3) {
+            this.mismatch(
+              WORKSPACE,
+              'package index',
+              [...indexes.remote].find((other) => other.replace(/\/+$/, '') === bareUrl(url).replace(/\/+$/, '')) ?? '',
+              `${pkg.name} ${pkg.version ?? ''} from ${url}`.replace('  ', ' '),
+              this.lock.file,
+              pkg.line,
+              'the index URLs differ by a trailing slash, which uv (since 0.7.20) compares as written (uv: MissingRemoteIndex)',
+            );
+          } else if (slashTwin) {
             this.undecidable(WORKSPACE, 'package index', `uv.lock takes \`${pkg.name}\` from \`${url}\`, configured with a different trailing slash; whether uv treats them as one index depends on its version`, this.lock.file, pkg.line);
           } else {
             this.mismatch(
@@ -1175,6 +1191,18 @@ class SyncChecker {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+/**
+ * `no-sources = true` (every package) or `no-sources-package = [...]` (uv-configuration
+ * `NoSources::from_args`: `no-sources` set either way wins over the package list).
+ */
+function noSourcesOf(settings: Table): true | Set<string> | undefined {
+  const all = own(settings, 'no-sources');
+  if (all === true) return true;
+  if (all === false) return undefined;
+  const packages = asStringArray(own(settings, 'no-sources-package'));
+  return packages && packages.length ? new Set(packages.map(normalizeName)) : undefined;
+}
 
 /** An unquoted TOML date-time arrives as a Date; uv reads it as the same text. */
 function tomlValue(value: unknown): unknown {
