@@ -14,7 +14,7 @@
  * Only facts are carried over (literals and verdicts); the fixtures are written by write.mjs after
  * review, and the tests never read the uv mirror.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 // ---------------------------------------------------------------------------------------------
 // Rust lexing: enough to find string literals, comments and bracket depth.
@@ -330,6 +330,8 @@ const isFrozen = (cmd) => cmd.args.includes('--frozen') || cmd.args.includes('--
 // ---------------------------------------------------------------------------------------------
 // Walking a test function.
 
+export const donors = [];
+
 function analyse(fnName, body, bodyOffset, lineOf, source) {
   const paths = {}; // var -> relative path
   const vars = {}; // var -> { readOf, version } | { text }
@@ -445,6 +447,7 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
           const cur = files.get(v.readOf);
           if ((fileVersion.get(v.readOf) ?? 0) === v.version) {
             files.set(v.readOf, { text: value, snapshotLine: line, filtered: /\[[A-Z_]+[^\]]*\]/.test(value) });
+            if (cur && cur.unknown && cur.inputs) donors.push({ test: fnName, source, line, path: v.readOf, inputs: cur.inputs, fresh: cur.fresh, by: cur.by, text: value });
             if (cur && cur.unknown) log.push({ path: v.readOf, why: 'snapshot', comments: '' });
           }
         } else if (s && v.transformed) {
@@ -592,7 +595,9 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
     // A command that may write the lock (and, for add/remove/init/version, the pyproject).
     if (exit === '0' || exit === null || cmd.kind !== 'lock') {
       const prior = files.get(lockPath);
-      files.set(lockPath, { unknown: `written by uv ${cmd.kind} at line ${line}`, line, prior });
+      const fresh = !files.has(lockPath);
+      const inputs = Object.fromEntries([...files.entries()].filter(([p]) => p !== lockPath).map(([p, st]) => [p, st.text ?? null]));
+      files.set(lockPath, { unknown: `written by uv ${cmd.kind} at line ${line}`, line, inputs, fresh, by: { kind: cmd.kind, args: cmd.args.filter((a) => typeof a === 'string'), exit, excludeNewer, python, env: cmd.env, envRemove: cmd.envRemove } });
       fileVersion.set(lockPath, ++version);
       log = [{ path: lockPath, why: `uv ${cmd.kind} ${cmd.args.filter((a) => typeof a === 'string' && !a.startsWith('--preview')).join(' ')}`.trim(), line }];
       if (['add', 'remove', 'init', 'version', 'upgrade'].includes(cmd.kind)) {
@@ -626,8 +631,8 @@ export function extract(text, source, firstLine = 1) {
     const open = m.index + m[0].length - 1;
     const close = matching(text, open);
     const body = text.slice(open + 1, close);
-    if (!/--locked|--check/.test(body)) continue;
-    out.push(...analyse(m[1], body, open + 1, lineOf, source));
+    const found = analyse(m[1], body, open + 1, lineOf, source);
+    if (/--locked|--check/.test(body)) out.push(...found);
   }
   return out;
 }
@@ -635,5 +640,7 @@ export function extract(text, source, firstLine = 1) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [file, source, first] = process.argv.slice(2);
   const text = readFileSync(file, 'utf8');
-  process.stdout.write(JSON.stringify(extract(text, source, Number(first ?? 1)), null, 1));
+  const candidates = extract(text, source, Number(first ?? 1));
+  if (process.env.DONORS) writeFileSync(process.env.DONORS, JSON.stringify(donors, null, 1));
+  process.stdout.write(JSON.stringify(candidates, null, 1));
 }

@@ -19,9 +19,9 @@ const NEUTRAL = new Set([
   '--locked', '--check', '--offline', '--no-cache', '--no-install-project', '--no-install-workspace', '--all-extras', '--no-dev',
   '--dev', '--only-dev', '--all-groups', '--no-default-groups', '--inexact', '--exact', '--all-packages', '--no-sync', '--quiet', '-q',
   '--verbose', '-v', '--no-build', '--no-binary', '--no-editable', '--isolated', '--no-project', '--with-editable', '--active',
-  '--no-progress', '--color', '--reinstall', '--no-install-local', '--no-build-isolation', '--compile-bytecode', '--show-settings',
+  '--no-progress', '--color', '--dry-run', '--reinstall', '--no-install-local', '--no-build-isolation', '--compile-bytecode', '--show-settings',
 ]);
-const WITH_VALUE_NEUTRAL = new Set(['--extra', '--group', '--only-group', '--no-group', '--package', '--python', '-p', '--with', '--no-extra', '--preview-features', '--no-install-package', '--script', '--format', '--output-file', '-o', '--link-mode']);
+const WITH_VALUE_NEUTRAL = new Set(['--output-format', '--extra', '--group', '--only-group', '--no-group', '--package', '--python', '-p', '--with', '--no-extra', '--preview-features', '--no-install-package', '--script', '--format', '--output-file', '-o', '--link-mode']);
 const SETTING_FLAGS = {
   '--exclude-newer': 'exclude-newer', '--prerelease': 'prerelease', '--resolution': 'resolution', '--index-url': 'index-url',
   '--default-index': 'index-url', '--fork-strategy': 'fork-strategy', '--index-strategy': 'index-strategy',
@@ -57,7 +57,7 @@ function commandLine(c) {
       continue;
     }
     if (flag === '--frozen') { problems.push('--frozen'); continue; }
-    if (c.kind === 'run' && !a.startsWith('-')) { shown.push(...args.slice(i)); break; }
+    if (c.kind === 'run' && (!a.startsWith('-') || a === '--')) { shown.push(...args.slice(i)); break; }
     problems.push(`argument ${a}`);
   }
   if (exclude !== null) table['exclude-newer'] = exclude;
@@ -84,16 +84,45 @@ function edit(c) {
   return head + parts.join('; ');
 }
 
+/** Project files compared line by line, indentation and blank lines aside. */
+const norm = (files) => JSON.stringify(Object.entries(files).filter(([, t]) => t !== null).map(([p, t]) => [p, t.split('\n').map((l) => l.trim()).filter(Boolean)]).sort());
+
+/**
+ * A lock uv wrote without the test snapshotting it is known when uv wrote a fresh lock (no lock on
+ * disk before) from exactly the same project files under the same settings in another test that
+ * did snapshot it: uv's resolution is deterministic for the same inputs and the same index state
+ * (UV_EXCLUDE_NEWER pins it).
+ */
+function donorFor(state, donors) {
+  if (!state || !state.unknown || !state.inputs || !state.fresh || !state.by) return null;
+  if (Object.values(state.inputs).some((t) => t === null)) return null;
+  const plain = (by) => ['lock', 'sync'].includes(by.kind) && (by.exit === '0' || by.exit === null) && by.args.every((a) => NEUTRAL.has(a) || a === '--frozen' || a === '--all-extras') && Object.keys(by.env).length === 0 && by.envRemove.length === 0;
+  if (!plain(state.by)) return null;
+  const key = norm(state.inputs);
+  return donors.find((d) => d.fresh && plain(d.by) && d.by.excludeNewer === state.by.excludeNewer && d.by.python === state.by.python && norm(d.inputs) === key && !/\[[A-Z_]+\]/.test(d.text)) ?? null;
+}
+
 function main() {
-  const [out, ...inputs] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const donors = [];
+  while (args[0] === '--donors') { donors.push(...JSON.parse(readFileSync(args[1], 'utf8'))); args.splice(0, 2); }
+  const [out, ...inputs] = args;
   const skipped = [];
   const written = [];
   const byTest = new Map();
   for (const input of inputs) {
     for (const c of JSON.parse(readFileSync(input, 'utf8'))) {
       const reasons = [];
+      const lockState = c.files[c.lockPath];
+      const donor = donorFor(lockState, donors);
+      if (donor) {
+        c.files[c.lockPath] = { text: donor.text };
+        c.donor = `${donor.source}:${donor.line} (${donor.test})`;
+      }
       if (c.verdict === null) reasons.push(`not a sync verdict: ${c.uvSays}`);
       for (const [p, s] of Object.entries(c.files)) if (s.unknown) reasons.push(`${p} unknown: ${s.unknown}`);
+      // The runner (uv-conformance.test.ts) checks the project at the fixture's root.
+      if (c.lockPath !== 'uv.lock') reasons.push(/\.py\.lock$/.test(c.lockPath) ? `a PEP 723 script lock (${c.lockPath})` : `the lock of a project below the root (${c.lockPath})`);
       if (!c.files[c.lockPath]) reasons.push(`no lock at ${c.lockPath}`);
       else if (c.files[c.lockPath].text !== undefined && /\[(?:TEMP_DIR|CACHE_DIR|PYTHON|HOME|ROOT|WORKSPACE|TMP|LOCALHOST|SERVER|INDEX|X\]|UV)/.test(c.files[c.lockPath].text)) reasons.push('filtered lock');
       for (const l of c.log) if (l.taint) reasons.push(`since the lock: ${l.taint}`);
@@ -133,6 +162,7 @@ function main() {
       if (c.python) notes.push(`TestContext Python ${c.python}`);
       if (c.args.includes('--preview-features')) notes.push('uv ran with `--preview-features ' + c.args[c.args.indexOf('--preview-features') + 1] + '`');
       if (c.log.some((l) => l.path === c.lockPath && l.why === 'write') && c.test) notes.push('the lock is the literal the test wrote (indoc!/raw string, as on disk)');
+      if (c.donor) notes.push(`this test does not snapshot the lock \`${c.donorBy ?? 'uv lock'}\` wrote; uv.lock is the snapshot at ${c.donor}, where uv wrote a fresh lock from the same project files under the same settings`);
       if (notes.length) scenario.note = notes.join('; ');
       writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
       written.push({ name, verdict: c.verdict, line: c.line });
