@@ -46,7 +46,9 @@ const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python =
 
 /** Checks a parsed report against the design doc's JSON schema, field by field. */
 function expectReportShape(report: Record<string, unknown>): void {
-  expect(Object.keys(report).sort()).toEqual(['base', 'counts', 'findings', 'head', 'now', 'projects', 'tool', 'version', 'waived'].sort());
+  expect(Object.keys(report).sort()).toEqual(['base', 'counts', 'findings', 'head', 'now', 'preexisting', 'projects', 'tool', 'version', 'waived'].sort());
+  // Empty unless --only-new set aside findings base already had (README: changes to the contracts).
+  expect(Array.isArray(report.preexisting)).toBe(true);
   expect(report.tool).toBe('lockgate');
   expect(report.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(report.base === null || typeof report.base === 'string').toBe(true);

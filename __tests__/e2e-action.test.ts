@@ -133,7 +133,7 @@ interface RunResult {
   summary: string;
   outputs: Record<string, string>;
   workspace: string;
-  report: { base: string | null; head: string; findings: { rule: string; severity: string; file: string; line?: number }[]; counts: Record<string, number> };
+  report: { base: string | null; head: string; findings: ReportedFinding[]; preexisting?: ReportedFinding[]; counts: Record<string, number> };
 }
 
 /** Inputs with action.yml's defaults, as the runner sets them (INPUT_ + upper case, dashes kept). */
@@ -237,6 +237,8 @@ function pullRequestPayload(fromFork = false) {
   };
 }
 
+type ReportedFinding = { rule: string; severity: string; file: string; line?: number; introduced: boolean; fingerprint: string };
+
 function annotationLines(stdout: string, type: 'error' | 'warning' | 'notice'): string[] {
   return stdout.split('\n').filter((line) => line.startsWith(`::${type} `) || line.startsWith(`::${type}::`));
 }
@@ -296,12 +298,18 @@ describe('the action, end to end', () => {
       expect(request.authorization).toBe(`Bearer ${TOKEN}`);
     }
 
-    // Workflow-command annotations: at most 10 errors including setFailed's own, most severe first.
+    // One mark per finding on the diff: the check run carries every located finding, so the
+    // workflow commands carry only the findings without a line (and setFailed's own error).
     const errors = annotationLines(result.stdout, 'error');
-    expect(errors.length).toBeLessThanOrEqual(10);
+    const unlocated = report.findings.filter((f) => f.line === undefined);
+    const commandFiles = [...errors, ...annotationLines(result.stdout, 'warning'), ...annotationLines(result.stdout, 'notice')].filter((line) => line.includes(' file='));
+    expect(commandFiles.every((line) => !/[ ,]line=/.test(line))).toBe(true);
+    expect(commandFiles.length).toBe(Math.min(unlocated.length, commandFiles.length));
     expect(errors.at(-1)).toBe(`::error::lockgate: ${report.counts.error} findings at or above fail-on: error`);
-    expect(annotationLines(result.stdout, 'warning').length).toBeLessThanOrEqual(10);
-    expect(result.stdout).toMatch(new RegExp(`lockgate: ${report.counts.error - (errors.length - 1)} more errors.* not annotated here \\(GitHub shows 10 of each type per step\\); every finding is in the check run "lockgate findings", the job summary, the JSON report`));
+    expect(result.stdout).toContain(`lockgate: ${located.length} findings are annotated on the diff by the check run "lockgate findings"`);
+    // A pull request is diff-aware by default: the findings base already had are listed, not gating.
+    expect(result.stdout).toMatch(/lockgate: diff-aware gate \(only-new\): only what this change introduces counts; \d+ findings? existed before it/);
+    expect(report.findings.every((f) => f.introduced)).toBe(true);
     expect(result.stdout).toContain(`read from git objects already in the clone.`);
     expect(result.stdout).toContain(`${baseSha}: fetched from origin with git.`);
 
@@ -356,6 +364,24 @@ describe('the action, end to end', () => {
     expect(result.stdout).toContain(`lockgate: push: base ${baseSha} from the push, head ${headSha} from the push`);
     expectNoSecrets(result, server);
   }, 120_000);
+
+  it('only-new: auto on a pull request is diff-aware; false restores the full gate; a push is a full gate', async () => {
+    const server = await fakeGithub();
+    const auto = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server });
+    const full = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs: { 'only-new': 'false' } });
+    const push = await runAction({ event: 'push', payload: { ref: 'refs/heads/main', before: baseSha, after: headSha }, server, githubSha: headSha });
+    const preexisting = auto.report.preexisting ?? [];
+    expect(preexisting.length).toBeGreaterThan(0);
+    expect(auto.report.findings.every((f) => f.introduced)).toBe(true);
+    // The full gate reports what the diff-aware one gates on plus what it set aside, nothing else.
+    const fingerprints = (findings: { fingerprint: string }[]) => findings.map((f) => f.fingerprint).sort();
+    expect(fingerprints(full.report.findings)).toEqual(fingerprints([...auto.report.findings, ...preexisting]));
+    expect(full.report.preexisting).toEqual([]);
+    expect(full.stdout).not.toContain('diff-aware gate');
+    expect(fingerprints(push.report.findings)).toEqual(fingerprints(full.report.findings));
+    const bad = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs: { 'only-new': 'sometimes' } });
+    expect(bad.stdout.trim().split('\n').at(-1)).toBe('::error::lockgate: input only-new must be auto, true or false, not "sometimes"');
+  }, 240_000);
 
   it('push of a new branch (before all zeros): a full audit, no base', async () => {
     const server = await fakeGithub();

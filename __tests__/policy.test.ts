@@ -78,9 +78,18 @@ describe('severity overrides, off, only-new and rule waivers', () => {
       ['typosquat', 3, 'notice'],
     ]);
   });
-  it('keep only introduced findings with only-new', () => {
+  it('gate only on introduced findings with only-new, and list the others as pre-existing', () => {
     const result = run([finding('a', 'f', 1, { introduced: false }), finding('b', 'f', 2)], defaultConfig(), new Map(), true);
     expect(result.findings.map((f) => f.rule)).toEqual(['b']);
+    expect(result.preexisting.map((f) => f.rule)).toEqual(['a']);
+    // Without only-new every finding gates and nothing is pre-existing.
+    const full = run([finding('a', 'f', 1, { introduced: false }), finding('b', 'f', 2)]);
+    expect(full.findings.map((f) => f.rule)).toEqual(['a', 'b']);
+    expect(full.preexisting).toEqual([]);
+  });
+  it('waive a pre-existing finding as waived, not as pre-existing', () => {
+    const result = run([finding('unpinned-uses', 'w.yml', 2, { introduced: false })], defaultConfig(), new Map([['w.yml', 'a: 1\nuses: x@v1 # lockgate: ignore[unpinned-uses]']]), true);
+    expect([result.findings.length, result.preexisting.length, result.waived.length]).toEqual([0, 0, 1]);
   });
   it('pass through waivers a rule set itself', () => {
     const waived: WaivedFinding = { ...finding('cooldown', 'uv.lock', 4), waiver: { by: 'exclude-newer-package', reason: 'openai = false' } };

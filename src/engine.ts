@@ -3,6 +3,7 @@
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
 import { compareFindings, type Finding, type WaivedFinding } from './findings.js';
+import { baselineOf, markPreexisting } from './policy/baseline.js';
 import { applyPolicy, globToRegExp } from './policy/policy.js';
 import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './registry/types.js';
@@ -74,6 +75,21 @@ async function enrich(context: RuleContext, log: string[]): Promise<void> {
   context.github = github;
 }
 
+/**
+ * The diff-aware gate (only-new with a base): base audited on its own, offline, with the same
+ * rules and settings, marks the head findings that were already there (see policy/baseline.ts for
+ * what "introduced" means). Without only-new or a base, the findings are returned as they are.
+ */
+export function withBaseline(
+  settings: Settings,
+  raw: (Finding | WaivedFinding)[],
+  base: SourceFiles | null,
+  run: (context: RuleContext) => (Finding | WaivedFinding)[] = runRules,
+): (Finding | WaivedFinding)[] {
+  if (!settings.onlyNew || base === null) return raw;
+  return markPreexisting(raw, baselineOf(run(buildContext(settings, base, null))));
+}
+
 export interface Revisions {
   repo: Repo;
   head: SourceFiles;
@@ -141,6 +157,7 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
     projects: context.projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
     findings,
     waived: policy.waived,
+    preexisting: policy.preexisting.sort(compareFindings),
     counts,
   };
 }
@@ -161,6 +178,7 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   const context = buildContext(settings, head, base);
   await enrich(context, log);
 
-  const report = buildReport(context, runRules(context), head, base);
+  const raw = withBaseline(settings, runRules(context), base);
+  const report = buildReport(context, raw, head, base);
   return { report, pairs: context.projects, log, settings };
 }

@@ -4,7 +4,7 @@
  * rule that throws is NOT caught here, and an internal-error finding is thrown: the fuzz and hostile
  * suites must see the crash itself, not the internal-error finding that reports it.
  */
-import { buildContext, buildReport } from '../../src/engine.js';
+import { buildContext, buildReport, withBaseline } from '../../src/engine.js';
 import type { Finding, WaivedFinding } from '../../src/findings.js';
 import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
@@ -49,16 +49,20 @@ export interface PipelineRun {
 export function runPipeline(head: SourceFiles, base: SourceFiles | null, settings: Settings = pipelineSettings()): PipelineRun {
   const limits = settings.config.limits;
   const context: RuleContext = buildContext(settings, head, base);
-  const raw: (Finding | WaivedFinding)[] = [];
-  for (const rule of RULES) {
-    for (const finding of rule.check(context)) {
-      // A rule that checks one project at a time (perProject) turns a crash into an internal-error
-      // finding itself: here that is the crash the suites must see.
-      if (finding.rule === 'internal-error') throw new Error(`rule ${rule.id} crashed: ${finding.message}`);
-      if (finding.rule !== rule.id) throw new Error(`rule ${rule.id} returned a finding for ${finding.rule}`);
-      raw.push(finding);
+  const runAll = (ctx: RuleContext) => {
+    const found: (Finding | WaivedFinding)[] = [];
+    for (const rule of RULES) {
+      for (const finding of rule.check(ctx)) {
+        // A rule that checks one project at a time (perProject) turns a crash into an internal-error
+        // finding itself: here that is the crash the suites must see.
+        if (finding.rule === 'internal-error') throw new Error(`rule ${rule.id} crashed: ${finding.message}`);
+        if (finding.rule !== rule.id) throw new Error(`rule ${rule.id} returned a finding for ${finding.rule}`);
+        found.push(finding);
+      }
     }
-  }
+    return found;
+  };
+  const raw = withBaseline(settings, runAll(context), base, runAll);
   const report: Report = buildReport(context, raw, head, base);
   const projects = context.projects;
   const result: RunResult = { report, pairs: projects, log: [], settings };

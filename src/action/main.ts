@@ -143,6 +143,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   relabel(result, prepared.head, prepared.base);
   const { report } = result;
   for (const line of result.log) action.info(`lockgate: ${line}`);
+  if (result.settings.onlyNew && report.base !== null) {
+    const before = report.preexisting?.length ?? 0;
+    action.info(
+      `lockgate: diff-aware gate (only-new): only what this change introduces counts; ${before} ${before === 1 ? 'finding' : 'findings'} existed before it ` +
+        `(listed in the job summary, not gating). Set only-new: false for the full gate.`,
+    );
+  }
 
   // Files first: whatever happens with the API, the full report exists.
   const jsonPath = reportJsonPath(env, workspace);
@@ -168,6 +175,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   // Check run on the PR head SHA (never the merge commit), every located finding as an annotation.
   let checkRunCarriesAll = false;
+  let checkRunUrl: string | undefined;
   if (actionSettings.checkRun) {
     if (!api) action.info('lockgate: no token or repository: the check run is skipped.');
     else if (!checkSha) action.info('lockgate: no commit SHA to attach a check run to: skipped.');
@@ -183,6 +191,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           maxAnnotations: result.settings.config.limits.maxRenderedFindings,
         });
         checkRunCarriesAll = outcome.incomplete === undefined && outcome.capped === 0;
+        checkRunUrl = outcome.url;
         if (outcome.capped > 0) action.info(`lockgate: ${outcome.capped} more located findings are not annotated in the check run (limits.max-rendered-findings).`);
         action.info(`lockgate: check run "${CHECK_RUN_NAME}" on ${checkSha}: ${outcome.conclusion}, ${outcome.annotations} annotations in ${outcome.requests} ${outcome.requests === 1 ? 'request' : 'requests'}.`);
         if (outcome.incomplete) action.annotate('warning', `The check run got ${outcome.annotations} of ${outcome.expected} annotations: ${outcome.incomplete}`);
@@ -221,7 +230,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 
   const failed = exitCodeFor(report, result.settings.failOn) === 1;
-  const plan = planAnnotations(report.findings, { ...action.own, error: action.own.error + (failed ? 1 : 0) });
+  // One mark per finding on the diff: when the check run carries every located finding, the
+  // workflow commands would put a second mark on the same line, so they carry only what the check
+  // run cannot place (findings without a line). Without a check run (a read-only token, check-run:
+  // false, an API failure) the workflow commands carry them all.
+  const byCommand = checkRunCarriesAll ? report.findings.filter((finding) => finding.line === undefined) : report.findings;
+  if (checkRunCarriesAll) {
+    const located = report.findings.length - byCommand.length;
+    if (located > 0) action.info(`lockgate: ${located} ${located === 1 ? 'finding is' : 'findings are'} annotated on the diff by the check run "${CHECK_RUN_NAME}"${checkRunUrl ? ` (${checkRunUrl})` : ''}, not repeated here.`);
+  }
+  const plan = planAnnotations(byCommand, { ...action.own, error: action.own.error + (failed ? 1 : 0) });
   for (const command of plan.commands) process.stdout.write(`${action.scrubber.scrub(command)}\n`);
   const where = [...(checkRunCarriesAll ? [`the check run "${CHECK_RUN_NAME}"`] : []), 'the job summary', `the JSON report (${jsonPath})`];
   const hiddenLine = hiddenAnnotationsLine(plan, where);

@@ -1,7 +1,8 @@
 /**
  * Policy turns raw rule findings into what is reported: severity overrides, inline ignores,
  * config ignores and exemptions (with expiry), and only-new. Nothing is dropped silently:
- * every waived finding goes to `waived` with why, and an expired ignore is itself reported.
+ * every waived finding goes to `waived` with why, an expired ignore is itself reported, and with
+ * only-new a finding that existed before the change goes to `preexisting` (shown, not gating).
  */
 import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
@@ -22,6 +23,8 @@ export interface PolicyInput {
 export interface PolicyResult {
   findings: Finding[];
   waived: WaivedFinding[];
+  /** With only-new: findings the change did not introduce (and nothing waived). Empty otherwise. */
+  preexisting: Finding[];
 }
 
 const INLINE_RE = /#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi;
@@ -105,13 +108,13 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   const zizmor = new ZizmorIgnores(input.texts);
   const findings: Finding[] = [];
   const waived: WaivedFinding[] = [];
+  const preexisting: Finding[] = [];
   const expiredNoted = new Set<IgnoreEntry>();
 
   for (const raw of input.findings) {
     const level = config.rules[raw.rule];
     if (level === 'off') continue;
     let finding: Finding | WaivedFinding = level ? { ...raw, severity: overriddenSeverity(raw.severity, level, input.defaults.get(raw.rule)) } : raw;
-    if (input.onlyNew && !finding.introduced) continue;
     if ((finding as WaivedFinding).waiver) {
       waived.push(finding as WaivedFinding);
       continue;
@@ -135,7 +138,9 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
       expiredNoted.add(entry);
       finding = { ...finding, message: `${finding.message} (The ignore in ${input.configFile} expired on ${entry.until}: "${entry.reason}".)` };
     }
-    findings.push(finding);
+    // Waivers come first: a waived finding is waived whether or not the change brought it.
+    if (input.onlyNew && !finding.introduced) preexisting.push(finding);
+    else findings.push(finding);
   }
 
   // Expired entries are reported even when nothing matches them any more, so they get cleaned up.
@@ -168,5 +173,5 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
       }),
     );
   }
-  return { findings, waived };
+  return { findings, waived, preexisting };
 }

@@ -51,7 +51,15 @@ export function renderText(report: Report, options: TextOptions): string {
       out.push(`  ${terminalSafe(w.file)}${w.line ? `:${w.line}` : ''} [${w.rule}] ${terminalSafe(w.message)} ${paint('dim', `(${w.waiver.by}${until}: ${terminalSafe(w.waiver.reason ?? '')})`)}`);
     }
   }
+  const preexisting = report.preexisting ?? [];
+  if (preexisting.length > 0) {
+    // only-new: shown so nothing is hidden, one line each, and kept apart from what gates.
+    out.push('', paint('bold', `existed before this change, not gating (${preexisting.length})`));
+    for (const f of [...preexisting].sort(compareFindings)) {
+      out.push(`  ${terminalSafe(f.file)}${f.line ? `:${f.line}` : ''} ${f.severity} [${f.rule}] ${terminalSafe(f.message.split('\n')[0] ?? '')}`);
+    }
+  }
   const { error, warning, notice } = report.counts;
-  out.push('', `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}`);
+  out.push('', `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}${preexisting.length ? `, ${preexisting.length} existed before` : ''}`);
   return `${out.join('\n')}\n`;
 }

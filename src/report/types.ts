@@ -13,6 +13,12 @@ export interface Report {
   findings: Finding[];
   /** Findings set aside by an ignore or exemption, with why (an addition to the design doc's schema). */
   waived: WaivedFinding[];
+  /**
+   * With only-new (the action's default on pull requests): findings that existed before the change.
+   * Reported, not gating, not counted in `counts`; empty without only-new (an addition to the
+   * design doc's schema).
+   */
+  preexisting?: Finding[];
   counts: Record<Severity, number>;
 }
 

@@ -158,6 +158,12 @@ export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: st
   return { kind: 'run', settings };
 }
 
+/**
+ * Events whose gate is diff-aware when `only-new` is `auto` (the default): they review a change, so
+ * they fail only on what the change introduces. A push, a schedule or a manual run is an audit.
+ */
+export const DIFF_AWARE_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target', 'merge_group']);
+
 /** Action inputs (as `core.getInput` returns them: '' when unset) into Settings. */
 export function settingsFromAction(
   getInput: (name: string) => string,
@@ -181,7 +187,10 @@ export function settingsFromAction(
   if (input('offline')) settings.offline = parseBool(input('offline'), 'input offline');
   if (input('index-url')) settings.indexUrl = parseIndexUrl(input('index-url'), 'input index-url');
   if (input('config-file')) settings.configFile = input('config-file');
-  if (input('only-new')) settings.onlyNew = parseBool(input('only-new'), 'input only-new');
+  const onlyNew = input('only-new');
+  if (onlyNew === '' || onlyNew.toLowerCase() === 'auto') settings.onlyNew = DIFF_AWARE_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') && revisions.base !== null;
+  else if (['true', 'false'].includes(onlyNew.toLowerCase())) settings.onlyNew = parseBool(onlyNew, 'input only-new');
+  else throw new SettingsError(`input only-new must be auto, true or false, not "${onlyNew}"`);
   if (env.LOCKGATE_NOW) settings.now = parseNow(env.LOCKGATE_NOW, 'LOCKGATE_NOW');
   settings.githubToken = input('token') || null;
   if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
