@@ -121,6 +121,26 @@ describe('reading the working tree', () => {
     });
   });
 
+  it('reports a tracked lock that is there but cannot be inspected, instead of dropping it as deleted', () => {
+    const looped = mkdtempSync(join(tmpdir(), 'lockgate-loop-'));
+    const g = (...args: string[]) => execFileSync('git', args, { cwd: looped, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    try {
+      g('init', '-q', '-b', 'main');
+      mkdirSync(join(looped, 'loop'));
+      writeFileSync(join(looped, 'loop', 'uv.lock'), 'version = 1\n');
+      g('add', '-A');
+      g('commit', '-q', '-m', 'one');
+      // The folder becomes a symlink to itself: lstat of loop/uv.lock fails with ELOOP, not ENOENT.
+      rmSync(join(looped, 'loop'), { recursive: true });
+      symlinkSync('loop', join(looped, 'loop'));
+      const files = loadWorktree(openRepo(looped, false), 1000, new Date('2026-11-26T00:00:00Z'));
+      expect(files.paths).toContain('loop/uv.lock');
+      expect(files.unreadable.get('loop/uv.lock')).toBe('not accessible: ELOOP');
+    } finally {
+      rmSync(looped, { recursive: true, force: true });
+    }
+  });
+
   it('walks every file of a folder that is not a git repository', () => {
     const plain = mkdtempSync(join(tmpdir(), 'lockgate-plain-'));
     try {

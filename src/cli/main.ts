@@ -34,6 +34,11 @@ function render(result: RunResult, settings: Settings, toTerminal: boolean): str
   }
 }
 
+/** The first line of an error's message, for a note (never a stack). */
+function describeError(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!.slice(0, 200);
+}
+
 /**
  * Without --head the working tree is read as git sees it: say so, and name the files lockgate would
  * read that sit on disk but are ignored by .gitignore (a gitignored uv.lock is absent from every
@@ -44,15 +49,17 @@ function worktreeNotes(settings: Settings): string[] {
   let repo;
   try {
     repo = openRepo(settings.dir, false);
-  } catch {
-    return [];
+  } catch (error) {
+    // The run itself opened it a moment ago; say so rather than drop the notes without a word.
+    return [`head: the working tree (${describeError(error)}; the files ignored by .gitignore were not listed).`];
   }
   const notes = [`head: ${worktreeDescription(repo)}.`];
   const excluded = settings.config.exclude.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
   let ignored: string[];
   try {
     ignored = ignoredReadableFiles(repo).filter((path) => !excluded.some((re) => re.test(path)));
-  } catch {
+  } catch (error) {
+    notes.push(`the files on disk that .gitignore excludes could not be listed (${describeError(error)}); lockgate did not read any of them.`);
     ignored = [];
   }
   if (ignored.length > 0) {

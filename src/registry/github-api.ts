@@ -264,6 +264,8 @@ export class GithubApi {
       const response = await this.request<{ login?: unknown }>('GET', '/user');
       return typeof response.data?.login === 'string' ? response.data.login : null;
     } catch {
+      // An Actions installation token cannot read /user (403): expected, not a failure. Without a
+      // login the sticky comment is still found by its bot author (see findStickyComment).
       return null;
     }
   }
@@ -336,7 +338,7 @@ function messageOf(text: string): string {
     const parsed = JSON.parse(text) as { message?: unknown };
     if (typeof parsed?.message === 'string') return parsed.message.replace(/\s+/g, ' ').trim();
   } catch {
-    // not JSON
+    // An error page that is not JSON: the caller reports the HTTP status without GitHub's message.
   }
   return '';
 }

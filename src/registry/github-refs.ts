@@ -147,6 +147,7 @@ export class GithubRefClient {
       }
       // Redirects (a renamed repository) are followed only within the API origin, so the token never leaves it.
       if (response.status >= 300 && response.status < 400) {
+        // Best effort: the body of a redirect is not read, and failing to release it changes nothing.
         await response.body?.cancel().catch(() => undefined);
         const location = response.headers.get('location');
         let next: URL | null = null;
@@ -225,6 +226,7 @@ function messageOf(text: string): string {
     const body = JSON.parse(text) as { message?: unknown };
     return typeof body.message === 'string' ? body.message.replace(/\s+/g, ' ').slice(0, 200) : '';
   } catch {
+    // An error page that is not JSON: the caller reports the HTTP status without GitHub's message.
     return '';
   }
 }
@@ -240,6 +242,7 @@ async function readCapped(response: Response, max: number): Promise<string> {
     if (done) break;
     size += value.byteLength;
     if (size > max) {
+      // Best effort: the answer is already rejected as too large, just below.
       await reader.cancel().catch(() => undefined);
       throw new Error(`the answer is larger than ${max} bytes`);
     }
@@ -270,6 +273,8 @@ export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, Rep
     try {
       sites = usesSites(wf);
     } catch {
+      // Swallowed on purpose: the rules read the same sites, so they fail on this file too and the
+      // rule runner reports it as an internal-error naming it; the other files' look-ups go ahead.
       continue;
     }
     for (const site of sites) {

@@ -77,6 +77,7 @@ export function endpointOf(indexUrl: string): IndexEndpoint | null {
   try {
     parsed = new URL(indexUrl);
   } catch {
+    // Not a URL: null, which lookup() reports as "not an http(s) index URL".
     return null;
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
@@ -86,6 +87,7 @@ export function endpointOf(indexUrl: string): IndexEndpoint | null {
       try {
         return decodeURIComponent(text);
       } catch {
+        // A malformed %-escape in the credentials: sent as written, as pip and uv do.
         return text;
       }
     };
@@ -278,6 +280,7 @@ export class IndexClient {
       try {
         const response = await this.fetchImpl(url, { headers, redirect: 'manual', signal: controller.signal });
         if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+          // Best effort: the body of a redirect is not read, and failing to release it changes nothing.
           await response.body?.cancel().catch(() => {});
           if (redirects >= 5) throw new HttpFailure(`${redactUrl(firstUrl)} redirected too many times`, false);
           const next = new URL(response.headers.get('location')!, url);
@@ -318,6 +321,7 @@ export class IndexClient {
     if (!response.body) return '';
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
+      // Best effort: the answer is already rejected as too large, just below.
       await response.body.cancel().catch(() => {});
       throw new HttpFailure(`${redactUrl(url)} answered with ${declared} bytes, more than the ${this.options.maxBodyBytes}-byte limit`, false);
     }
@@ -329,6 +333,7 @@ export class IndexClient {
       if (done) break;
       total += value.byteLength;
       if (total > this.options.maxBodyBytes) {
+        // Best effort: the answer is already rejected as too large, just below.
         await reader.cancel().catch(() => {});
         throw new HttpFailure(`${redactUrl(url)} answered with more than the ${this.options.maxBodyBytes}-byte limit`, false);
       }
@@ -351,6 +356,7 @@ function parseJson(body: string): unknown {
   try {
     return JSON.parse(body);
   } catch {
+    // undefined: every caller reports it as a bad answer ("(bad JSON)") naming the URL.
     return undefined;
   }
 }
@@ -360,6 +366,7 @@ function resolveUrl(href: unknown, base: string): string {
   try {
     return new URL(href, base).toString();
   } catch {
+    // An href that cannot be resolved is kept as written: file URLs are compared, never fetched.
     return href;
   }
 }

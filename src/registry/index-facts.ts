@@ -52,6 +52,7 @@ export function artifactFilename(artifact: LockArtifact): string | undefined {
   try {
     return decodeURIComponent(last);
   } catch {
+    // A malformed %-escape: the name as written is still the best name for the file.
     return last;
   }
 }

@@ -23,6 +23,7 @@ function isUnpinnedGitUrl(url: string): boolean {
   try {
     return !new URL(url.replace(/^git\+/i, '').split('#')[0]!).pathname.includes('@');
   } catch {
+    // Not a URL: uv cannot lock it either (uv lock fails on it), so there is no moving ref to pin.
     return false;
   }
 }

@@ -177,18 +177,26 @@ export function ignoredReadableFiles(repo: Repo): string[] {
   }
   try {
     for (const name of readdirSync(join(repo.root, '.github', 'workflows'))) candidates.add(`.github/workflows/${name}`);
-  } catch {
-    // no workflows folder
+  } catch (error) {
+    // No workflows folder is the usual case; anything else (a permission error) is said by the caller.
+    if (!isMissingPath(error)) throw error;
   }
   const onDisk = (path: string) => {
     try {
       lstatSync(join(repo.root, ...path.split('/')));
       return true;
     } catch {
+      // An existence probe: whatever lstat fails on is not a file on disk to name.
       return false;
     }
   };
   return [...candidates].filter((path) => !known.has(path) && isReadByLockgate(path) && onDisk(path)).sort();
+}
+
+/** ENOENT or ENOTDIR: the path is not there (as opposed to there but unreadable). */
+function isMissingPath(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
 export function loadWorktree(repo: Repo, maxBytes: number, now: Date): SourceFiles {
@@ -210,8 +218,13 @@ export function loadWorktree(repo: Repo, maxBytes: number, now: Date): SourceFil
     let stat;
     try {
       stat = lstatSync(abs);
-    } catch {
-      continue; // tracked but deleted in the working tree: it is not part of head
+    } catch (error) {
+      // Tracked but deleted in the working tree: it is not part of head.
+      if (isMissingPath(error)) continue;
+      // Present but not inspectable (a folder without search permission): not silently absent.
+      present.push(path);
+      if (isReadByLockgate(path)) unreadable.set(path, `not accessible: ${(error as NodeJS.ErrnoException).code ?? 'lstat failed'}`);
+      continue;
     }
     present.push(path);
     if (!isReadByLockgate(path)) continue;
