@@ -116,3 +116,65 @@ describe(`lock-out-of-sync agrees with uv's own tests: ${figure}`, () => {
     expect(rejectsAgreeing).toBe(rejects.length);
   });
 });
+
+/** Issues of a scenario directory with some files replaced (for the cases beside the model fixes). */
+function issuesOf(name: string, replace: Record<string, (text: string) => string>, commandLine?: Table): SyncIssue[] {
+  const files = filesOf(join(ROOT, name));
+  for (const [path, edit] of Object.entries(replace)) {
+    const before = files[path]!;
+    files[path] = edit(before);
+    if (files[path] === before) throw new Error(`${name}/${path}: the edit changed nothing`);
+  }
+  const project = loadUvProjects(sourceFromTexts(files), LIMITS).projects.find((p) => p.root === '')!;
+  const scenario = JSON.parse(readFileSync(join(ROOT, name, 'scenario.json'), 'utf8')) as Scenario;
+  return checkLockSync(project, { commandLine: commandLine ?? scenario.commandLine });
+}
+const kinds = (issues: SyncIssue[]) => issues.map((i) => [i.kind, i.what]);
+
+describe('model fixes the conformance scenarios called for', () => {
+  // uv-workspace pyproject.rs, `Source` deserialization strips a `git+` prefix from `git = "..."`.
+  it('a git source written `git+https://...` is the same repository', () => {
+    expect(issuesOf('a-lock_git_plus_prefix', {})).toEqual([]);
+  });
+  it('a git source of another repository still fires', () => {
+    const issues = issuesOf('a-lock_git_plus_prefix', { 'pyproject.toml': (t) => t.replace('git+https://github.com/astral-test/uv-public-pypackage"', 'git+https://github.com/astral-test/uv-private-pypackage"') });
+    expect(kinds(issues)).toEqual([['mismatch', 'requires-dist']]);
+  });
+
+  // uv-distribution metadata/requires_dist.rs: with no-sources a requirement is taken as written.
+  it('--no-sources lowers nothing: a registry lock of a path source is in sync', () => {
+    expect(issuesOf('a-lock_no_sources-2', {})).toEqual([]);
+  });
+  it('without --no-sources the same lock fires (the source applies)', () => {
+    expect(kinds(issuesOf('a-lock_no_sources-2', {}, { 'exclude-newer': '2024-03-25T00:00:00Z' }))).toEqual([['mismatch', 'requires-dist']]);
+  });
+  it('no-sources = true in [tool.uv] and no-sources-package do the same; another package does not', () => {
+    const inFile = (t: string) => t.replace('[tool.uv]\n', '[tool.uv]\nno-sources = true\n');
+    expect(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': inFile }, { 'exclude-newer': '2024-03-25T00:00:00Z' })).toEqual([]);
+    const forAnyio = (t: string) => t.replace('[tool.uv]\n', '[tool.uv]\nno-sources-package = ["anyio"]\n');
+    expect(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forAnyio }, { 'exclude-newer': '2024-03-25T00:00:00Z' })).toEqual([]);
+    const forOther = (t: string) => t.replace('[tool.uv]\n', '[tool.uv]\nno-sources-package = ["idna"]\n');
+    expect(kinds(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forOther }, { 'exclude-newer': '2024-03-25T00:00:00Z' }))).toEqual([['mismatch', 'requires-dist']]);
+  });
+
+  // uv-resolver lock/mod.rs, `Lock::satisfies`: `remotes.contains(url)`, exact since uv 0.7.20.
+  const slashed = (t: string) => t.replace('find-links = ["https://pypi.org/simple/packaging"]', 'find-links = ["https://pypi.org/simple/packaging/"]');
+  it('an index URL that differs by a trailing slash fires for a lock of revision 3', () => {
+    const issues = issuesOfSlash(slashed, 3);
+    expect(issues.map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([['mismatch', 'package index', 'https://pypi.org/simple/packaging/', 'packaging 23.2 from https://pypi.org/simple/packaging']]);
+  });
+  it('is a notice for an older lock (uv 0.7.16 to 0.7.19 stripped the slash)', () => {
+    expect(kinds(issuesOfSlash(slashed, 2))).toEqual([['undecidable', 'package index']]);
+  });
+  it('the same URL as written is in sync', () => {
+    expect(issuesOfSlash((t) => t, 3)).toEqual([]);
+  });
+});
+
+/** A find-links project whose lock takes `packaging` from `https://pypi.org/simple/packaging`. */
+function issuesOfSlash(editPyproject: (text: string) => string, revision: number): SyncIssue[] {
+  const pyproject = '[project]\nname = "project"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["packaging==23.2"]\n\n[tool.uv]\nno-index = true\nfind-links = ["https://pypi.org/simple/packaging"]\n';
+  const lock = `version = 1\nrevision = ${revision}\nrequires-python = ">=3.12"\n\n[options]\nexclude-newer = "2024-03-25T00:00:00Z"\n\n[[package]]\nname = "packaging"\nversion = "23.2"\nsource = { registry = "https://pypi.org/simple/packaging" }\nwheels = [\n    { url = "https://files.pythonhosted.org/packages/ec/1a/610693ac4ee14fcdf2d9bf3c493370e4f2ef7ae2e19217d7a237ff42367d/packaging-23.2-py3-none-any.whl", hash = "sha256:8c491190033a9af7e1d931d0b5dacc2ef47509b34dd0de67ed209b5203fc88c7" },\n]\n\n[[package]]\nname = "project"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [\n    { name = "packaging" },\n]\n\n[package.metadata]\nrequires-dist = [{ name = "packaging", specifier = "==23.2" }]\n`;
+  const project = loadUvProjects(sourceFromTexts({ 'pyproject.toml': editPyproject(pyproject), 'uv.lock': lock }), LIMITS).projects[0]!;
+  return checkLockSync(project, { commandLine: { 'exclude-newer': '2024-03-25T00:00:00Z' } });
+}
