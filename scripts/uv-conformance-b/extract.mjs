@@ -180,6 +180,13 @@ function unformat(text, args) {
 }
 
 /**
+ * Values for the few runtime expressions these tests interpolate whose exact value does not
+ * matter to the lock check as long as it is the same everywhere: the mock PyPI proxy's base URI
+ * (`crate::pypi_proxy::start().await.uri()`, a local `http://127.0.0.1:<port>` server).
+ */
+const SUBSTITUTES = { 'proxy.uri()': 'http://127.0.0.1:8080' };
+
+/**
  * Evaluates a content expression of a write (`indoc! {r#"..."#}`, `r#"..."#`, `&formatdoc! {...}`,
  * `"..."`). Returns { value } or { unknown: reason }.
  */
@@ -194,9 +201,11 @@ function evalContent(expr, vars) {
     const restArgs = inner.slice(s.end).trim();
     const args = {};
     let unresolvedArg = false;
+    const subst = [];
     for (const m of restArgs.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^,]+)/g)) {
       const lit = stringAt(m[2].trim(), 0);
       if (lit && lit.end === m[2].trim().length) args[m[1]] = lit.value;
+      else if (SUBSTITUTES[m[2].trim()]) { args[m[1]] = SUBSTITUTES[m[2].trim()]; subst.push(`\`${m[2].trim()}\` (${m[1]}) -> ${SUBSTITUTES[m[2].trim()]}`); }
       else unresolvedArg = true;
     }
     let text = s.value;
@@ -204,8 +213,7 @@ function evalContent(expr, vars) {
     if (macro[1] === 'indoc') return { value: text };
     const out = unformat(text, args);
     if (out === null) return { unknown: `interpolated ${macro[1]}! (${restArgs.replace(/\s+/g, ' ').slice(0, 120)})` };
-    if (unresolvedArg && /\{/.test(text)) return { value: out };
-    return { value: out };
+    return subst.length ? { value: out, subst } : { value: out };
   }
   if (isStringStart(e, 0)) {
     const s = stringAt(e, 0);
@@ -280,7 +288,7 @@ function resolvePath(expr, paths) {
 const LOCKING = new Set(['lock', 'sync', 'run', 'add', 'remove', 'export', 'tree', 'version', 'init', 'upgrade']);
 
 /** Parses `context.lock().arg("--locked").current_dir(&x)...` into a command. */
-function parseCommand(expr, paths) {
+function parseCommand(expr, paths, vars = {}) {
   const m = /context\s*\.\s*([a-z_]+)\s*\(\s*\)/.exec(expr);
   if (!m) return null;
   const cmd = { kind: m[1], args: [], cwd: '', env: {}, envRemove: [], unparsed: [] };
@@ -313,7 +321,9 @@ function parseCommand(expr, paths) {
       const parts = inner.split(',');
       const key = parts[0].trim().replace(/^EnvVars::/, '');
       const s = stringAt(parts.slice(1).join(',').trim(), 0);
-      cmd.env[key] = s ? s.value : { expr: parts.slice(1).join(',').trim() };
+      const valueExpr = parts.slice(1).join(',').trim();
+      const bound = /^&?([a-z_][a-z0-9_]*)$/.exec(valueExpr);
+      cmd.env[key] = s ? s.value : bound && vars[bound[1]] && typeof vars[bound[1]].text === 'string' ? vars[bound[1]].text : { expr: valueExpr };
     } else if (method === 'env_remove') {
       cmd.envRemove.push(inner.trim().replace(/^EnvVars::/, ''));
     } else {
@@ -478,7 +488,7 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       if (p === null) {
         candidatesTaint(`write to unresolved path ${m[1].slice(0, 80)}`, line);
       } else {
-        setFile(p, content.value !== undefined ? { text: content.value, line } : { unknown: content.unknown, line }, 'write');
+        setFile(p, content.value !== undefined ? { text: content.value, line, subst: content.subst } : { unknown: content.unknown, line }, 'write');
       }
       comments = [];
       continue;
@@ -519,7 +529,7 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       const cmdAt = text.search(/context\s*\.\s*(?!filters\b|read\b|temp_dir\b|filters_without)[a-z_]+\s*\(\s*\)/);
       let snapshotAt = text.indexOf('@', cmdAt);
       let cmdExpr = snapshotAt > 0 ? text.slice(cmdAt, text.lastIndexOf(',', snapshotAt)) : text.slice(cmdAt);
-      const cmd = parseCommand(cmdExpr, paths);
+      const cmd = parseCommand(cmdExpr, paths, vars);
       if (cmd && !['filters', 'read'].includes(cmd.kind)) {
         let output = null;
         if (snapshotAt > 0 && /uv_snapshot!/.test(text)) {

@@ -37,6 +37,7 @@ function commandLine(c) {
       if (typeof v === 'string') exclude = v; else problems.push(`env ${k}`);
     } else if (k === 'UV_PRERELEASE' && typeof v === 'string') table.prerelease = v;
     else if (k === 'UV_RESOLUTION' && typeof v === 'string') table.resolution = v;
+    else if (k === 'UV_TEST_CURRENT_TIMESTAMP' && typeof v === 'string') continue;
     else if (/^(UV_PREVIEW|UV_PREVIEW_FEATURES|UV_PYTHON|UV_PROJECT_ENVIRONMENT|UV_HTTP_TIMEOUT|UV_NO_SYNC|VIRTUAL_ENV|UV_LINK_MODE)$/.test(k)) continue;
     else problems.push(`env ${k}=${JSON.stringify(v)}`);
   }
@@ -53,6 +54,14 @@ function commandLine(c) {
       const v = inline ?? args[++i];
       if (typeof v !== 'string' || v.startsWith('{')) { problems.push(`setting ${flag} from an expression`); continue; }
       if (flag === '--exclude-newer') exclude = v; else table[SETTING_FLAGS[flag]] = v;
+      shown.push(flag, v);
+      continue;
+    }
+    if (flag === '--exclude-newer-package') {
+      const v = inline ?? args[++i];
+      const eq = typeof v === 'string' ? v.indexOf('=') : -1;
+      if (eq < 0) { problems.push(`--exclude-newer-package ${v}`); continue; }
+      table['exclude-newer-package'] = { ...(table['exclude-newer-package'] ?? {}), [v.slice(0, eq)]: v.slice(eq + 1) };
       shown.push(flag, v);
       continue;
     }
@@ -80,7 +89,8 @@ function edit(c) {
   const lockState = c.files[c.lockPath];
   const wroteLock = c.log.some((l) => l.path === c.lockPath && l.why === 'write');
   const head = origin && !wroteLock ? `after \`${origin.why}\` wrote the lock: ` : wroteLock ? '' : 'lock as written by the test: ';
-  if (!parts.length) return origin ? 'none' : 'none (the lock is the test\'s own literal)';
+  if (!origin) return `none: no uv command wrote the lock; the test wrote ${c.log.filter((l) => l.why === 'write' || l.why === 'touch').map((l) => l.path).filter((p, i, a) => a.indexOf(p) === i).join(', ')} itself, then ran the check`;
+  if (!parts.length) return 'none';
   return head + parts.join('; ');
 }
 
@@ -160,8 +170,11 @@ function main() {
       };
       const notes = [];
       if (c.python) notes.push(`TestContext Python ${c.python}`);
+      if (typeof c.env.UV_TEST_CURRENT_TIMESTAMP === 'string') notes.push(`uv ran with UV_TEST_CURRENT_TIMESTAMP=${c.env.UV_TEST_CURRENT_TIMESTAMP} (the "now" relative exclude-newer spans count back from; the TestContext default is 2024-03-25T00:00:00Z)`);
       if (c.args.includes('--preview-features')) notes.push('uv ran with `--preview-features ' + c.args[c.args.indexOf('--preview-features') + 1] + '`');
       if (c.log.some((l) => l.path === c.lockPath && l.why === 'write') && c.test) notes.push('the lock is the literal the test wrote (indoc!/raw string, as on disk)');
+      const subst = [...new Set(Object.values(c.files).flatMap((f) => f.subst ?? []))];
+      if (subst.length) notes.push(`substituted in the TOML literals: ${subst.join(', ')}`);
       if (c.donor) notes.push(`this test does not snapshot the lock \`${c.donorBy ?? 'uv lock'}\` wrote; uv.lock is the snapshot at ${c.donor}, where uv wrote a fresh lock from the same project files under the same settings`);
       if (notes.length) scenario.note = notes.join('; ');
       writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
