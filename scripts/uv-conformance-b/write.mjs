@@ -19,7 +19,7 @@ const NEUTRAL = new Set([
   '--locked', '--check', '--offline', '--no-cache', '--no-install-project', '--no-install-workspace', '--all-extras', '--no-dev',
   '--dev', '--only-dev', '--all-groups', '--no-default-groups', '--inexact', '--exact', '--all-packages', '--no-sync', '--quiet', '-q',
   '--verbose', '-v', '--no-build', '--no-binary', '--no-editable', '--isolated', '--no-project', '--with-editable', '--active',
-  '--no-progress', '--color', '--dry-run', '--reinstall', '--no-install-local', '--no-build-isolation', '--compile-bytecode', '--show-settings',
+  '--no-progress', '--color', '--dry-run', '--refresh', '--reinstall', '--no-install-local', '--no-build-isolation', '--compile-bytecode', '--show-settings',
 ]);
 const WITH_VALUE_NEUTRAL = new Set(['--output-format', '--extra', '--group', '--only-group', '--no-group', '--package', '--python', '-p', '--with', '--no-extra', '--preview-features', '--no-install-package', '--script', '--format', '--output-file', '-o', '--link-mode']);
 const SETTING_FLAGS = {
@@ -123,6 +123,17 @@ function main() {
   for (const input of inputs) {
     for (const c of JSON.parse(readFileSync(input, 'utf8'))) {
       const reasons = [];
+      // The mock proxy's `127.0.0.1:<port>` is filtered to `[LOCALHOST]` in snapshots; where the
+      // TOML literals got the substituted proxy URI, the lock gets the same one back.
+      const proxied = Object.values(c.files).some((f) => (f.subst ?? []).some((x) => x.startsWith('`proxy.uri()`')));
+      const ls = c.files[c.lockPath];
+      const localhost = Object.values(c.files).some((f) => typeof f.text === 'string' && f.text.includes('http://[LOCALHOST]'));
+      if ((proxied || localhost) && ls && typeof ls.text === 'string' && localhost) {
+        // One mock server per test: every `[LOCALHOST]` in the snapshots is the same host.
+        for (const [p, f] of Object.entries(c.files)) {
+          if (typeof f.text === 'string' && f.text.includes('http://[LOCALHOST]')) c.files[p] = { ...f, text: f.text.split('http://[LOCALHOST]').join('http://127.0.0.1:8080'), subst: [...(f.subst ?? []), `\`http://[LOCALHOST]\` (the insta filter of the mock server's address) in the ${p} snapshot -> http://127.0.0.1:8080`] };
+        }
+      }
       const lockState = c.files[c.lockPath];
       const donor = donorFor(lockState, donors);
       if (donor) {
@@ -174,7 +185,7 @@ function main() {
       if (c.args.includes('--preview-features')) notes.push('uv ran with `--preview-features ' + c.args[c.args.indexOf('--preview-features') + 1] + '`');
       if (c.log.some((l) => l.path === c.lockPath && l.why === 'write') && c.test) notes.push('the lock is the literal the test wrote (indoc!/raw string, as on disk)');
       const subst = [...new Set(Object.values(c.files).flatMap((f) => f.subst ?? []))];
-      if (subst.length) notes.push(`substituted in the TOML literals: ${subst.join(', ')}`);
+      if (subst.length) notes.push(`substituted: ${subst.join(', ')}`);
       if (c.donor) notes.push(`this test does not snapshot the lock \`${c.donorBy ?? 'uv lock'}\` wrote; uv.lock is the snapshot at ${c.donor}, where uv wrote a fresh lock from the same project files under the same settings`);
       if (notes.length) scenario.note = notes.join('; ');
       writeFileSync(join(dir, 'scenario.json'), JSON.stringify(scenario, null, 2) + '\n');
