@@ -157,14 +157,36 @@ describe('model fixes the conformance scenarios called for', () => {
     expect(kinds(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forOther }, { 'exclude-newer': '2024-03-25T00:00:00Z' }))).toEqual([['mismatch', 'requires-dist']]);
   });
 
+  // uv-workspace pyproject.rs, `Source::Git`: a git source may name a `path` (an archive in the repository).
+  it('a git source with a path is read, and compared', () => {
+    expect(issuesOf('a-lock_sdist_git_archive', {})).toEqual([]);
+    const other = issuesOf('a-lock_sdist_git_archive', { 'pyproject.toml': (t) => t.replace('archives/iniconfig-2.0.0.tar.gz', 'archives/iniconfig-1.0.0.tar.gz') });
+    expect(kinds(other)).toEqual([['mismatch', 'requires-dist']]);
+  });
+
+  // The lowered requirement's index (`[package.metadata] requires-dist`), exact since uv 0.7.20.
+  const indexProject = (url: string, revision: number, lockUrl: string) => {
+    const pyproject = `[project]\nname = "project"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["anyio"]\n\n[[tool.uv.index]]\nname = "proxy"\nurl = "${url}"\n\n[tool.uv.sources]\nanyio = { index = "proxy" }\n`;
+    const lock = `version = 1\nrevision = ${revision}\nrequires-python = ">=3.12"\n\n[[package]]\nname = "anyio"\nversion = "4.3.0"\nsource = { registry = "${lockUrl}" }\nwheels = [{ url = "https://files.pythonhosted.org/packages/14/fd/2f20c40b45e4fb4324834aea24bd4afdf1143390242c0b33774da0e2e34f/anyio-4.3.0-py3-none-any.whl", hash = "sha256:048e05d0f6caeed70d731f3db756d35dcc1f35747c8c403364a8332c630441b8" }]\n\n[[package]]\nname = "project"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [{ name = "anyio" }]\n\n[package.metadata]\nrequires-dist = [{ name = "anyio", index = "${lockUrl}" }]\n`;
+    const project = loadUvProjects(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }), LIMITS).projects[0]!;
+    return checkLockSync(project);
+  };
+  it('a source index whose URL differs by a trailing slash fires for a lock of revision 2 or later', () => {
+    expect(indexProject('https://example.org/simple', 2, 'https://example.org/simple')).toEqual([]);
+    expect(kinds(indexProject('https://example.org/simple', 2, 'https://example.org/simple/'))).toContainEqual(['mismatch', 'requires-dist']);
+    expect(kinds(indexProject('https://example.org/simple/', 3, 'https://example.org/simple'))).toContainEqual(['mismatch', 'requires-dist']);
+    expect(kinds(indexProject('https://example.org/simple/', 1, 'https://example.org/simple')).every(([kind]) => kind === 'undecidable')).toBe(true);
+  });
+
   // uv-resolver lock/mod.rs, `Lock::satisfies`: `remotes.contains(url)`, exact since uv 0.7.20.
   const slashed = (t: string) => t.replace('find-links = ["https://pypi.org/simple/packaging"]', 'find-links = ["https://pypi.org/simple/packaging/"]');
-  it('an index URL that differs by a trailing slash fires for a lock of revision 3', () => {
+  it('an index URL that differs by a trailing slash fires for a lock of revision 2 or later', () => {
+    expect(kinds(issuesOfSlash(slashed, 2))).toEqual([['mismatch', 'package index']]);
     const issues = issuesOfSlash(slashed, 3);
     expect(issues.map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([['mismatch', 'package index', 'https://pypi.org/simple/packaging/', 'packaging 23.2 from https://pypi.org/simple/packaging']]);
   });
-  it('is a notice for an older lock (uv 0.7.16 to 0.7.19 stripped the slash)', () => {
-    expect(kinds(issuesOfSlash(slashed, 2))).toEqual([['undecidable', 'package index']]);
+  it('is a notice for a lock older than revision 2 (uv 0.7.16 to 0.7.19 stripped the slash)', () => {
+    expect(kinds(issuesOfSlash(slashed, 1))).toEqual([['undecidable', 'package index']]);
   });
   it('the same URL as written is in sync', () => {
     expect(issuesOfSlash((t) => t, 3)).toEqual([]);

@@ -435,7 +435,8 @@ function lowerSource(requirement: Requirement, source: SourceEntry, origin: 'pro
   const path = own(table, 'path');
   const index = own(table, 'index');
   const workspaceRef = own(table, 'workspace');
-  const kinds = [git, url, path, index, workspaceRef].filter((value) => value !== undefined).length;
+  // A git source may name a `path` inside the repository (uv-workspace pyproject.rs, `Source::Git`).
+  const kinds = [git, url, git === undefined ? path : undefined, index, workspaceRef].filter((value) => value !== undefined).length;
   if (kinds !== 1) return { problem: { kind: 'error', message: `the \`[tool.uv.sources]\` entry for \`${requirement.normalizedName}\` is not one of git, url, path, index or workspace; uv refuses it` } };
 
   if (typeof git === 'string') {
@@ -663,7 +664,11 @@ export function requirementKey(requirement: LoweredRequirement): string {
 }
 
 /** Beyond the key: the parts compared with wildcards or three-valued answers. */
-export function compareSources(a: LoweredSource, b: LoweredSource): Comparison {
+/**
+ * `exactIndexUrls`: index URLs that differ by a trailing slash are different (uv since 0.7.20,
+ * #14511 reverting #14245; see `compareRequirementSets`), not undecidable.
+ */
+export function compareSources(a: LoweredSource, b: LoweredSource, exactIndexUrls = false): Comparison {
   if (a.kind !== b.kind) return 'different';
   switch (a.kind) {
     case 'registry': {
@@ -673,7 +678,7 @@ export function compareSources(a: LoweredSource, b: LoweredSource): Comparison {
       if ((a.conflict ?? '') !== (other.conflict ?? '')) return 'different';
       if ((a.index ?? '') !== (other.index ?? '')) {
         // Whether uv strips a trailing slash from index URLs depends on its version.
-        if (a.index !== undefined && other.index !== undefined && a.index.replace(/\/+$/, '') === other.index.replace(/\/+$/, '')) return 'undecidable';
+        if (!exactIndexUrls && a.index !== undefined && other.index !== undefined && a.index.replace(/\/+$/, '') === other.index.replace(/\/+$/, '')) return 'undecidable';
         return 'different';
       }
       return specs;

@@ -71,6 +71,13 @@ export interface SyncIssue {
 
 const WORKSPACE = 'workspace';
 
+/**
+ * From this lock revision on (uv 0.6.15+, `upload-time`), index URLs that differ by a trailing slash
+ * are a mismatch, as uv since 0.7.20 has them (#14511); uv 0.7.16 to 0.7.19 stripped the slash
+ * (#14245). Older locks keep a notice.
+ */
+const EXACT_INDEX_URL_REVISION = 2;
+
 export interface SyncOptions {
   /**
    * uv settings given on the command line or in the environment (`--exclude-newer`,
@@ -910,7 +917,7 @@ class SyncChecker {
   ): void {
     for (const problem of [...expected.problems, ...actual.problems]) this.problem(member, what, problem);
     if (expected.problems.length || actual.problems.length) return;
-    const result = compareRequirementSets(expected.requirements, actual.requirements, this.lockRange);
+    const result = compareRequirementSets(expected.requirements, actual.requirements, this.lockRange, { exactIndexUrls: this.lock.revision >= EXACT_INDEX_URL_REVISION });
     const selfReferencing = options.selfName !== undefined && expected.requirements.some((req) => req.name === options.selfName);
     for (const pair of result.undecidable) {
       this.undecidable(member, what, pair.reason, pair.expected.file, pair.expected.line, pair.expected.display, describeRequirement(pair.actual));
@@ -1082,9 +1089,9 @@ class SyncChecker {
           const slashTwin = isUrl && [...indexes.remote].some((other) => other.replace(/\/+$/, '') === bareUrl(url).replace(/\/+$/, ''));
           // uv-resolver `lock/mod.rs`, `Lock::satisfies`: the lock's registry URL must be one of
           // the configured ones exactly (`remotes.contains(url)`, else `MissingRemoteIndex`). Only
-          // uv 0.7.16 to 0.7.19 stripped trailing slashes (#14245, reverted by #14511); a lock of
-          // revision 3 or later was written by uv 0.8 or later, which compares them as written.
-          if (slashTwin && this.lock.revision >= 3) {
+          // uv 0.7.16 to 0.7.19 stripped trailing slashes (#14245, reverted by #14511). For a lock
+          // of revision 2 or later (uv 0.6.15 on) lockgate follows uv as it is since 0.7.20.
+          if (slashTwin && this.lock.revision >= EXACT_INDEX_URL_REVISION) {
             this.mismatch(
               WORKSPACE,
               'package index',
@@ -1290,7 +1297,13 @@ export interface SetComparison {
  * Two requirement sets as uv compares them (`BTreeSet` equality after normalization): order and
  * duplicates do not matter, markers are compared by meaning within the lock's requires-python.
  */
-export function compareRequirementSets(expected: LoweredRequirement[], actual: LoweredRequirement[], domain: ReleaseRange | undefined): SetComparison {
+/**
+ * `exactIndexUrls`: the lock has revision 2 or later (written by uv 0.6.15 or later), and lockgate
+ * follows uv since 0.7.20, which compares index URLs as written: uv-resolver `lock/mod.rs`, `Package::satisfies`
+ * compares the lowered `Requirement`s, whose `IndexUrl` keeps its trailing slash since uv 0.7.20
+ * (#14511).
+ */
+export function compareRequirementSets(expected: LoweredRequirement[], actual: LoweredRequirement[], domain: ReleaseRange | undefined, options: { exactIndexUrls?: boolean } = {}): SetComparison {
   const result: SetComparison = { missing: [], extra: [], undecidable: [] };
   const group = (list: LoweredRequirement[]): Map<string, LoweredRequirement[]> => {
     const map = new Map<string, LoweredRequirement[]>();
@@ -1344,7 +1357,7 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
     let reason = '';
     for (const other of actualByName.get(req.name) ?? []) {
       if (usedActual.has(other) || other.name !== req.name || other.extras.join(',') !== req.extras.join(',') || other.groups.join(',') !== req.groups.join(',')) continue;
-      const source = compareSources(req.source, other.source);
+      const source = compareSources(req.source, other.source, options.exactIndexUrls);
       if (source === 'different') continue;
       const marker = compareMarkers(req.marker, other.marker, domain);
       if (marker === 'different') continue;
