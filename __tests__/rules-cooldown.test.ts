@@ -25,14 +25,20 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     ['opt-out', [young(32, { waivedBy: 'exclude-newer-package' })]],
     // exclude-newer = "2 weeks" beats lockgate's 7 days; 12 days old; past the lock's own cutoff too (one finding says both).
     ['project-span', [young(29)]],
-    // Old enough for the cooldown, but after the absolute exclude-newer the lock records.
+    // Old enough for the cooldown, but every file after the absolute exclude-newer the lock records.
     ['breaks-absolute', [{ rule: 'cooldown', file: 'uv.lock', line: 36, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
+    // The sdist after the cutoff, the wheel before it: uv admitted the version through the wheel and
+    // kept the sdist (prioritized_distribution.rs `built_dist`), so the lock is uv's own: quiet.
+    ['sdist-late-wheel-admitted', []],
+    // The wheel after the cutoff, the sdist before it: uv chose the sdist and kept every wheel (`source_dist`): quiet.
+    ['wheel-late-sdist-admitted', []],
     // exclude-newer added without re-locking: an unchanged entry breaks the new cutoff, introduced here.
     ['cutoff-added', [{ rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]],
     // The same breach at base: still reported, not introduced.
     ['cutoff-kept', [{ rule: 'cooldown', file: 'uv.lock', line: 38, severity: 'error', package: 'httpx@0.28.1', introduced: false }]],
-    // A per-package timestamp beats the global span: no breach; lockgate's 7 days still apply.
-    ['package-cutoff', [young(32)]],
+    // A per-package timestamp beats the global span: no breach; and it admits this release (uploaded
+    // 2026-08-30, before the package's 2026-08-31 date): honoured as `= false` is, reported as waived.
+    ['package-cutoff', [young(32, { waivedBy: 'exclude-newer-package' })]],
     // No upload times: nothing for this rule (cooldown-unverified reports it).
     ['no-upload-times', []],
     ['git-and-url', []],
@@ -172,6 +178,18 @@ describe('cooldownFor and cooldownWaiver', () => {
       ['httpx', true, '2026-09-06T08:00:00.500Z'],
       ['idna', false, '2026-06-08T10:00:00.000Z'],
     ]);
+  });
+
+  it('honours a per-package timestamp for the files it admits, and only those', () => {
+    const [withPackage] = pairsOf(join(COOLDOWN_FIXTURES, 'package-cutoff'));
+    const ms = (iso: string) => Date.parse(iso);
+    // httpx = "2026-08-31T00:00:00Z": a file uploaded before it is admitted by the project.
+    expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW, ms('2026-08-30T08:00:00Z')).waiver).toMatchObject({ by: 'exclude-newer-package', reason: expect.stringContaining('httpx = "2026-08-31T00:00:00Z"') });
+    // At or after it, uv would not have picked the file: no waiver.
+    expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW, ms('2026-08-31T00:00:00Z')).waiver).toBeUndefined();
+    // Another package, or no upload time: no waiver.
+    expect(cooldownWaiver(withPackage!.head, 'idna', [], NOW, ms('2026-08-30T08:00:00Z')).waiver).toBeUndefined();
+    expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW).waiver).toBeUndefined();
   });
 
   it('ignores malformed exemptions', () => {

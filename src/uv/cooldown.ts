@@ -177,15 +177,30 @@ export function endOfDayMs(date: string): number | null {
   return start === null ? null : start + MS_PER_DAY;
 }
 
+/** The absolute cutoff a per-package value sets (a timestamp or a date), with its text, or null. */
+function absoluteCutoffOf(value: unknown): { ms: number; text: string } | null {
+  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? own(value, 'timestamp') : undefined;
+  if (typeof text !== 'string') return null;
+  const parsed = parseExcludeNewer(text);
+  if (!parsed.ok) return null;
+  if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date') return { ms: parsed.value.ms, text };
+  return null;
+}
+
 /**
  * Whether a package's cooldown findings are waived: by a config exemption that has not expired, or
- * by the project's own `exclude-newer-package = { name = false }` (in the lock or its settings).
+ * by the project's own `exclude-newer-package` for it (in the lock or its settings): `false`, or an
+ * absolute timestamp later than the entry's youngest new file (`uploadMs`). A per-package date is
+ * how a project admits one reviewed release past its global cooldown (uv then resolves that
+ * package up to the date), so it is honoured as `false` is, for the files it admits; a file at or
+ * after it is one uv would not have picked (see lockCutoffBreaches).
  */
 export function cooldownWaiver(
   project: UvProject | null,
   packageName: string,
   exemptions: readonly CooldownExemption[] | undefined,
   now: Date,
+  uploadMs?: number,
 ): WaiverDecision {
   const name = normalizeName(packageName);
   const decision: WaiverDecision = {};
@@ -197,12 +212,24 @@ export function cooldownWaiver(
     }
     decision.expired = exemption;
   }
-  if (packageValues(project, name).some((value) => value === false)) {
-    const file = project ? uvSettingsOf(project).file : 'pyproject.toml';
+  const values = packageValues(project, name);
+  const file = project ? uvSettingsOf(project).file : 'pyproject.toml';
+  if (values.some((value) => value === false)) {
     decision.waiver = {
       by: 'exclude-newer-package',
       reason: `exclude-newer-package sets ${name} = false (the project opted this package out of its cooldown; see ${file} or the lock's [options.exclude-newer-package])`,
     };
+    return decision;
+  }
+  if (typeof uploadMs === 'number' && Number.isFinite(uploadMs)) {
+    // The settings' value first (the user's spelling), then the lock's.
+    const admitting = values.map(absoluteCutoffOf).find((cutoff) => cutoff !== null && uploadMs < cutoff.ms);
+    if (admitting) {
+      decision.waiver = {
+        by: 'exclude-newer-package',
+        reason: `exclude-newer-package sets ${name} = "${admitting.text}" (the project admitted the releases of this package uploaded before then; see ${file} or the lock's [options.exclude-newer-package])`,
+      };
+    }
   }
   return decision;
 }
@@ -294,7 +321,7 @@ export function checkCooldown(pair: ProjectPair, inputs: CooldownInputs): Cooldo
       age,
       cooldown,
       young: false,
-      waiver: cooldownWaiver(project, name, inputs.settings.config?.cooldown?.exempt, inputs.now),
+      waiver: cooldownWaiver(project, name, inputs.settings.config?.cooldown?.exempt, inputs.now, age.kind === 'dated' ? age.uploadMs : undefined),
     };
     if (age.kind === 'dated') {
       check.eligibleMs = age.uploadMs + cooldown.ms;
@@ -320,13 +347,32 @@ export interface CutoffBreach {
   introduced: boolean;
 }
 
+/**
+ * The files of an entry uv would not have written under the cutoff. uv excludes a file uploaded at
+ * or after the cutoff (uv-resolver `version_map.rs`, `upload_time >= cutoff`), and writes a
+ * version's files from the distribution it chose (uv-distribution-types
+ * `prioritized_distribution.rs`): through a wheel (`built_dist`), the wheels that were not
+ * excluded plus the sdist whatever its time; through the sdist (`source_dist`, when every wheel was
+ * excluded), the sdist, which must have passed, plus every wheel whatever its time. So an sdist
+ * newer than the cutoff beside an admitted wheel, or wheels newer than the cutoff beside an
+ * admitted sdist, are uv's own doing, not a breach. Files without an upload time are left out
+ * either way (uv excludes them under a cutoff, but a lock omits times that the index had).
+ */
 function breachingArtifacts(pkg: LockPackage, cutoffMs: number): { artifact: LockArtifact; uploadMs: number }[] {
-  const out: { artifact: LockArtifact; uploadMs: number }[] = [];
+  const past: { artifact: LockArtifact; uploadMs: number }[] = [];
+  let admittedWheel = false;
+  let admittedSdist = false;
   for (const artifact of artifactsOf(pkg)) {
     const uploadMs = uploadMsOf(artifact.uploadTime);
-    if (uploadMs !== null && uploadMs > cutoffMs) out.push({ artifact, uploadMs });
+    if (uploadMs !== null && uploadMs >= cutoffMs) past.push({ artifact, uploadMs });
+    else if (uploadMs !== null) {
+      if (artifact.kind === 'wheel') admittedWheel = true;
+      else if (artifact.kind === 'sdist') admittedSdist = true;
+    }
   }
-  return out;
+  // With both a wheel and the sdist admitted, either path may have been taken (the sdist one when
+  // the admitted wheels do not fit the environments), so neither kind of late file is a breach.
+  return past.filter(({ artifact }) => (artifact.kind === 'sdist' ? !admittedWheel : !admittedSdist));
 }
 
 /**
