@@ -140,7 +140,7 @@ describe('uv.lock reader (readLock)', () => {
         const lines = text.split('\n');
         const headers = lines.map((l, i) => [l, i + 1] as const).filter(([l]) => /^\[\[package\]\]\r?$/.test(l));
         if (headers.length !== result.lock.packages.length) return; // headers written oddly (quoted, spaced, inline): no simple oracle
-        result.lock.packages.forEach((pkg, i) => expect(lineOf(result.lock.lines ?? new Map(), keyPath('package', i))).toBe(headers[i]![1]));
+        result.lock.packages.forEach((_pkg, i) => expect(lineOf(result.lock.lines ?? new Map(), keyPath('package', i))).toBe(headers[i]![1]));
       }),
       400,
       FILE,

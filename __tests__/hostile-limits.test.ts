@@ -44,7 +44,7 @@ describe('limits.max-file-bytes', () => {
     expect(hit).toHaveLength(1);
     expect(hit[0]!.message).toContain('max-file-bytes');
     expect(hit[0]!.message).toContain(String(size));
-    expect(hit[0]!.fix).toMatch(new RegExp(`^If this is legitimate, raise the limit in the lockgate config .*\\nlimits:\\n  max-file-bytes: \\d+$`));
+    expect(hit[0]!.fix).toMatch(/^If this is legitimate, raise the limit in the lockgate config .*\nlimits:\n {2}max-file-bytes: \d+$/);
     expect(code).toBe(1);
     const fixed = run({ ...texts, '.github/lockgate.yml': config(Number(/max-file-bytes: (\d+)/.exec(hit[0]!.fix!)![1])) });
     expect(findingsOf(fixed.stdout).filter((f) => f.rule === 'invalid-file')).toEqual([]);

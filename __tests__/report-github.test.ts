@@ -9,7 +9,7 @@ function commandsIn(output: string): string[] {
 }
 
 /** The runner's unescaping (actions/runner ActionCommand.Unescape). */
-function unescape(value: string): string {
+function runnerUnescape(value: string): string {
   return value.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 }
 
@@ -31,9 +31,9 @@ describe('workflow commands', () => {
     const props = line.slice(2, line.indexOf('::', 2));
     expect(props.split(',').map((p) => p.split('=')[0])).toEqual(['warning file', 'line', 'col', 'title']);
     const file = props.split(',')[0].slice('warning file='.length);
-    expect(unescape(file)).toBe(hostileFile);
+    expect(runnerUnescape(file)).toBe(hostileFile);
     const data = line.slice(line.indexOf('::', 2) + 2);
-    expect(unescape(data)).toBe(`${hostileMessage}\nFix: x\n::error::y`);
+    expect(runnerUnescape(data)).toBe(`${hostileMessage}\nFix: x\n::error::y`);
   });
 
   it('escapes percent first so escapes cannot be forged', () => {

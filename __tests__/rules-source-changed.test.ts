@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import { rule } from '../src/rules/source-changed.js';
 import { isSuspiciousSourceChange } from '../src/uv/diff-findings.js';
 import type { LockSource } from '../src/uv/model.js';

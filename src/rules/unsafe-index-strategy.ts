@@ -43,7 +43,7 @@ export const rule: Rule = {
       const source = uvSettingsOf(project);
       const base = strategies(pair.base);
       for (const { key, value } of strategies(project)) {
-        if (typeof value !== 'string' || !Object.prototype.hasOwnProperty.call(RISK, value)) continue;
+        if (typeof value !== 'string' || !Object.hasOwn(RISK, value)) continue;
         const risk = RISK[value]!;
         const segments = key === 'index-strategy' ? ['index-strategy'] : ['pip', 'index-strategy'];
         const header = source.kind === 'uv.toml' ? (key === 'index-strategy' ? '' : '[pip]\n') : key === 'index-strategy' ? '[tool.uv]\n' : '[tool.uv.pip]\n';
