@@ -1,20 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import { rule } from '../src/rules/curl-pipe-shell.js';
-import { FIXTURES, findingRows } from './workflows-helpers.js';
+import { markerRows } from './workflows-helpers.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 
-const DIR = join(FIXTURES, 'rules', 'curl-pipe-shell');
+const DIR = 'fixtures/workflows/rules/curl-pipe-shell';
+const tester = ruleTester(rule);
 
-describe('curl-pipe-shell', () => {
-  it.each(['fires', 'clean'])('%s fixture: reports exactly the marked lines', (name) => {
-    const { rows, expected } = findingRows(rule, join(DIR, name));
-    expect(rows).toEqual(expected);
-    if (name === 'fires') expect(expected.length).toBeGreaterThanOrEqual(11);
-    else expect(expected).toEqual([]);
+tester.run({
+  valid: [
+    { fixture: `${DIR}/clean` },
+    { name: 'a download saved, checked, then run', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSLo x.sh https://example.com/x.sh && sha256sum -c x.sh.sha256 && sh x.sh\n' } },
+  ],
+  invalid: [
+    // Every marked line of the fixture, and no other.
+    { fixture: `${DIR}/fires` },
+    {
+      name: 'curl piped into bash, inline',
+      files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSL https://example.com/setup | bash\n' },
+      expected: [{ file: '.github/workflows/ci.yml', line: 6, severity: 'warning' }],
+    },
+  ],
+});
+
+describe('curl-pipe-shell messages', () => {
+  it('marks at least the 11 installers of the fires fixture', () => {
+    expect(markerRows(caseContext({ fixture: `${DIR}/fires` }).head).length).toBeGreaterThanOrEqual(11);
   });
 
   it('suggests setup-uv for the uv installer and a checksum otherwise', () => {
-    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const findings = tester.findings({ fixture: `${DIR}/fires` });
     const byLine = new Map(findings.map((f) => [f.line, f]));
     expect(byLine.get(8)?.message).toContain('downloads https://astral.sh/uv/install.sh and runs it (piped into sh)');
     expect(byLine.get(8)?.fix).toContain('astral-sh/setup-uv@<sha>');

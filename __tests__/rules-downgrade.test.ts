@@ -1,22 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/downgrade.js';
-import { caseContext, corpusPairContext, findingRows, type FindingRow } from './uv-helpers.js';
+import { ruleTester } from './support/rule-tester.js';
+import { corpusPairContext, findingRows } from './uv-helpers.js';
 
-describe('downgrade', () => {
-  const cases: [string, FindingRow[]][] = [
+const CASES = 'fixtures/uv/cases';
+const tester = ruleTester(rule);
+
+tester.run({
+  valid: [
+    { fixture: `${CASES}/forked` },
+    { fixture: `${CASES}/reformatted` },
+    { fixture: `${CASES}/registry-to-git` },
+    { fixture: `${CASES}/directory-to-registry` },
+  ],
+  invalid: [
     // urllib3 2.2.2 -> 2.2.1 (notice at its [[package]] line); certifi goes up in the same change.
-    ['downgrade', [['downgrade', 'uv.lock', 63, 'notice']]],
-    ['forked', []],
-    ['reformatted', []],
-    ['registry-to-git', []],
-    ['directory-to-registry', []],
-  ];
-  it.each(cases)('%s', (name, expected) => {
-    expect(findingRows(rule, caseContext(name))).toEqual(expected);
-  });
+    { fixture: `${CASES}/downgrade`, expected: [{ file: 'uv.lock', line: 63, severity: 'notice' }] },
+  ],
+});
 
+describe('downgrade messages and the corpus', () => {
   it('names both versions', () => {
-    const [finding] = rule.check(caseContext('downgrade'));
+    const [finding] = tester.findings({ fixture: `${CASES}/downgrade` });
     expect(finding!.message).toMatch(/^urllib3 goes down from 2\.2\.2 to 2\.2\.1\./);
     expect(finding!.package).toEqual({ name: 'urllib3', version: '2.2.1' });
     expect(finding!.fix).toContain('uv lock --upgrade-package urllib3');

@@ -1,20 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
-import { join } from 'node:path';
 import { rule } from '../src/rules/pip-unhashed.js';
-import { FIXTURES, findingRows } from './workflows-helpers.js';
+import { markerRows } from './workflows-helpers.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 
-const DIR = join(FIXTURES, 'rules', 'pip-unhashed');
+const DIR = 'fixtures/workflows/rules/pip-unhashed';
+const tester = ruleTester(rule);
 
-describe('pip-unhashed', () => {
-  it.each(['fires', 'clean'])('%s fixture: reports exactly the marked lines', (name) => {
-    const { rows, expected } = findingRows(rule, join(DIR, name));
-    expect(rows).toEqual(expected);
-    if (name === 'fires') expect(expected.length).toBeGreaterThanOrEqual(13);
-    else expect(expected).toEqual([]);
+tester.run({
+  valid: [{ fixture: `${DIR}/clean` }],
+  // Every marked line of the fixture, and no other.
+  invalid: [{ fixture: `${DIR}/fires` }],
+});
+
+describe('pip-unhashed messages', () => {
+  it('marks at least the 13 installs of the fires fixture', () => {
+    expect(markerRows(caseContext({ fixture: `${DIR}/fires` }).head).length).toBeGreaterThanOrEqual(13);
   });
 
   it('says why and how, per kind of install', () => {
-    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const findings = tester.findings({ fixture: `${DIR}/fires` });
     const byLine = new Map(findings.map((f) => [f.line, f]));
     expect(byLine.get(8)?.message).toContain('installs requests from the index with no hash to check');
     expect(byLine.get(8)?.fix).toBe('uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt');
