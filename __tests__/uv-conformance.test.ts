@@ -15,7 +15,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadUvProjects } from '../src/uv/load.js';
-import { checkLockSync, type SyncIssue } from '../src/uv/sync.js';
+import { checkLockSync, type SyncIssue } from '../src/uv/sync/index.js';
 import type { Table } from '../src/uv/values.js';
 import { LIMITS, sourceFromTexts } from './uv-helpers.js';
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadUvProjects } from '../src/uv/load.js';
-import { checkLockSync, type SyncIssue } from '../src/uv/sync.js';
+import { checkLockSync, type SyncIssue } from '../src/uv/sync/index.js';
 import { compareMarkers, parseMarker } from '../src/uv/markers.js';
 import { LIMITS, UV_FIXTURES, sourceFromTexts } from './uv-helpers.js';
 

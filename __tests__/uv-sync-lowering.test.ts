@@ -15,7 +15,7 @@ import {
   type LoweringWorkspace,
   type WorkspaceMember,
 } from '../src/uv/lowering.js';
-import { compareRequirementSets } from '../src/uv/sync.js';
+import { compareRequirementSets } from '../src/uv/sync/index.js';
 import { parseSpecifiers, releaseRange } from '../src/uv/specifiers.js';
 import type { Pyproject } from '../src/uv/model.js';
 

@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import { corpusSnapshots, sourceFromTexts, LIMITS } from './uv-helpers.js';
 import { loadUvProjects } from '../src/uv/load.js';
-import { checkLockSync, type SyncIssue } from '../src/uv/sync.js';
+import { checkLockSync, type SyncIssue } from '../src/uv/sync/index.js';
 import { parseRequirement } from '../src/uv/pep508.js';
 import { parseSpecifiers, releaseRange } from '../src/uv/specifiers.js';
 import type { UvProject } from '../src/uv/model.js';

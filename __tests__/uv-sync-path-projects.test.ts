@@ -1,6 +1,6 @@
 /** In-repo path dependencies that are not workspace members: uv re-reads their pyproject.toml. */
 import { describe, expect, it } from '@jest/globals';
-import { checkLockSync } from '../src/uv/sync.js';
+import { checkLockSync } from '../src/uv/sync/index.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { LIMITS, sourceFromTexts } from './uv-helpers.js';
 

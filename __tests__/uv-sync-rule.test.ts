@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
 import { rule } from '../src/rules/lock-out-of-sync.js';
 import { loadUvProjects } from '../src/uv/load.js';
-import { checkLockSync } from '../src/uv/sync.js';
+import { checkLockSync } from '../src/uv/sync/index.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { LIMITS, UV_FIXTURES, corpusPairContext, findingRows, sourceFromDir, sourceFromTexts, uvContext, type FindingRow } from './uv-helpers.js';
 import type { SourceFiles } from '../src/source/types.js';

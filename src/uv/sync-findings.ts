@@ -4,7 +4,7 @@
  */
 import { makeFinding, type Finding } from '../findings.js';
 import type { ProjectPair, UvProject } from './model.js';
-import { checkLockSync, type SyncIssue } from './sync.js';
+import { checkLockSync, type SyncIssue } from './sync/index.js';
 
 const RULE = 'lock-out-of-sync';
 
