@@ -4,7 +4,7 @@
  * other projects' findings.
  */
 import { describe, expect, it } from '@jest/globals';
-import { buildContext, buildReport } from '../src/engine.js';
+import { buildContext, buildReport, withBaseline } from '../src/engine.js';
 import { makeFinding } from '../src/findings.js';
 import { exitCodeFor } from '../src/report/github.js';
 import { INTERNAL_ERROR_ID, describeThrown, internalErrorFinding } from '../src/rules/internal-error.js';
@@ -92,6 +92,15 @@ describe('the rule runner', () => {
     const { head, context } = twoProjectsAndAWorkflow(settings);
     const report = buildReport(context, runRules(context, [failsOnB]), head, null);
     expect(report.findings.map((f) => f.rule)).toEqual([INTERNAL_ERROR_ID]);
+  });
+
+  it('is never marked pre-existing by the diff-aware gate, even when base fails the same way', () => {
+    const settings = pipelineSettings(['--only-new']);
+    const { head, context } = twoProjectsAndAWorkflow(settings);
+    const run = (ctx: RuleContext) => runRules(ctx, [failsOnB]);
+    const raw = withBaseline(settings, run(context), head /* base = the same files */, run);
+    expect(raw.map((f) => [f.rule, f.file, f.introduced])).toEqual([[INTERNAL_ERROR_ID, 'b/uv.lock', true]]);
+    expect(buildReport(context, raw, head, head).findings.map((f) => f.rule)).toEqual([INTERNAL_ERROR_ID]);
   });
 
   it('does not run a rule the config turns off', () => {
