@@ -63,7 +63,7 @@ function separators(row: string): number {
 }
 
 /** The only HTML the renderer writes itself; any other tag in the output came from a value. */
-const ALLOWED_TAGS = new Set(['<code>', '</code>', '<pre>', '</pre>', '<details>', '<summary>', '</summary>', '</details>']);
+const ALLOWED_TAGS = new Set(['<code>', '</code>', '<pre>', '</pre>', '<details>', '<details open>', '<summary>', '</summary>', '</details>']);
 
 const HOSTILE = [
   '<script>alert(1)</script>',
@@ -140,7 +140,7 @@ describe('formatAge', () => {
 });
 
 describe('renderMarkdown', () => {
-  it('renders counts, the change table with ages, and findings grouped by rule with links', () => {
+  it('renders counts, a to-do row per package or file, details with links, and the change table with ages', () => {
     const findings = [
       finding(0, 'error', { package: { name: 'httpx', version: '0.28.1' }, fix: 'uv lock --upgrade-package httpx' }),
       makeFinding({ rule: 'unpinned-uses', severity: 'warning', file: '.github/workflows/ci (1).yml', line: 7, message: 'actions/checkout@v4 is not pinned', subject: 'x' }),
@@ -163,18 +163,22 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`[<code>uv.lock:1</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock#L1)`);
     expect(md).toContain(`(https://github.com/octo/repo/blob/${SHA}/.github/workflows/ci%20%281%29.yml#L7)`);
     expect(md).toContain(`[<code>uv.lock</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock)`);
-    expect(md).toContain('Fix: <code>uv lock --upgrade-package httpx</code>');
+    expect(md).toContain(`| 🔴 | <code>httpx</code> 0.28.1 | <code>cooldown</code> | [<code>uv.lock:1</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock#L1) | <code>uv lock --upgrade-package httpx</code> |`);
+    expect(md).toContain('**Fix:** <code>uv lock --upgrade-package httpx</code>');
     expect(md).toContain('_(already at base)_');
-    expect(md).toContain('#### <code>cooldown</code> · 1 error, 1 notice');
-    expect(md.indexOf('<code>cooldown</code>')).toBeLessThan(md.indexOf('<code>unpinned-uses</code>'));
-    expect(md).toContain('Full JSON report: <code>/tmp/lockgate-report.json</code>');
+    expect(md).toContain('<details><summary>🔴 <code>httpx</code> 0.28.1 · cooldown</summary>');
+    // Most severe first, in the to-do table and in the details.
+    expect(md.indexOf('| 🔴 |')).toBeLessThan(md.indexOf('| 🟠 |'));
+    expect(md.indexOf('| 🟠 |')).toBeLessThan(md.indexOf('| 🔵 |'));
+    // A path on the runner means nothing to a reader: never shown.
+    expect(md).not.toContain('/tmp/lockgate-report.json');
   });
 
   it('writes no link when the repository, server or SHA are missing or odd', () => {
     const r = result({ findings: [finding(0)] });
     for (const links of [{}, { ...LINKS, sha: 'HEAD' }, { ...LINKS, repository: 'a/b/c' }, { ...LINKS, serverUrl: 'javascript:alert(1)' }]) {
       const md = renderMarkdown(r, { maxBytes: 100_000, ...links });
-      expect(md).toContain('- 🔴 **error** <code>uv.lock:1</code>:');
+      expect(md).toContain('- 🔴 **error** <code>cooldown</code> <code>uv.lock:1</code>:');
       expect(md).not.toContain('](');
     }
   });
@@ -202,14 +206,50 @@ describe('renderMarkdown', () => {
     const rows = md.split('\n').filter((line) => line.startsWith('| <code>'));
     expect(rows).toHaveLength(HOSTILE.length);
     for (const row of rows) expect(separators(row)).toBe(6);
-    // Every finding stays on its own list line: a newline in a value cannot start a new block.
+    // The same problem for every package: one to-do row with 5 cells, each package on its own line
+    // of the details. A newline in a value cannot start a new block or row.
+    const todo = md.split('\n').filter((line) => line.startsWith('| 🟠 |'));
+    expect(todo).toHaveLength(1);
+    expect(separators(todo[0]!)).toBe(6);
+    expect(todo[0]).toContain(`${HOSTILE.length} packages:`);
+    expect(md.split('\n').filter((line) => line.startsWith('- <code>'))).toHaveLength(HOSTILE.length);
+  });
+
+  it('renders hostile values in rows of their own as inert text too', () => {
+    // Messages that differ in words, not only in the name: one row per package.
+    const findings = HOSTILE.map((value, i) =>
+      makeFinding({ rule: 'typosquat', severity: 'warning', file: 'uv.lock', line: i + 1, message: `${value} ${'abcdefghijklmnop'.slice(i, i + 3)}`, fix: `uv remove ${value}`, package: { name: value, version: value }, subject: String(i) }),
+    );
+    const md = renderMarkdown(result({ findings }), { maxBytes: 1024 * 1024, ...LINKS });
+    const todo = md.split('\n').filter((line) => line.startsWith('| 🟠 |'));
+    expect(todo).toHaveLength(HOSTILE.length);
+    for (const row of todo) expect(separators(row)).toBe(6);
     expect(md.split('\n').filter((line) => line.startsWith('- 🟠'))).toHaveLength(HOSTILE.length);
+    expect(md.split('\n').filter((line) => line.startsWith('<details><summary>🟠'))).toHaveLength(HOSTILE.length);
+    expect(md).not.toMatch(/<script/i);
+    expect(md).not.toContain('<!-- lockgate:comment -->');
+    expect(md).not.toMatch(/(?<![A-Za-z0-9_])@(?!\u200D)/);
+    expect(md.match(/<\/?[a-z!][^>]*>?/gi)?.filter((tag) => !ALLOWED_TAGS.has(tag))).toEqual([]);
   });
 
   it('keeps a multi-line fix in a <pre> block that nothing in it can close', () => {
     const fix = '[tool.uv]\nexclude-newer = "7 days"\n```\n</pre><script>x</script> @octocat';
     const md = renderMarkdown(result({ findings: [finding(0, 'error', { fix })] }), { maxBytes: 100_000 });
-    expect(md).toContain('  Fix:\n\n  <pre>[tool.uv]\n  exclude-newer = "7 days"\n  ```\n  &lt;/pre&gt;&lt;script&gt;x&lt;/script&gt; @\u200Doctocat\n  </pre>');
+    expect(md).toContain('  **Fix:**\n\n  <pre>[tool.uv]\n  exclude-newer = "7 days"\n  ```\n  &lt;/pre&gt;&lt;script&gt;x&lt;/script&gt; @\u200Doctocat\n  </pre>');
+  });
+
+  it('starts no block with a line of a fix: headings, lists, quotes, rules, code and runner commands stay text', () => {
+    const fix = 'Do this:\n[x]\nthen # heading\n- item\n1. item\n> quote\n=== \n    indented\n::error::x\n+ plus';
+    const prose = 'first line\n# heading\n- item\n12) item\n> quote\n---\n    indented\n::error::x\n+ plus';
+    for (const text of [fix, prose]) {
+      const md = renderMarkdown(result({ findings: [finding(0, 'error', { fix: text })] }), { maxBytes: 100_000 });
+      const body = md.slice(md.indexOf('**Fix:**'), md.indexOf('</details>'));
+      const outsidePre = body.replace(/<pre>[\s\S]*?<\/pre>/g, '');
+      for (const line of outsidePre.split('\n').map((l) => l.trim()).filter(Boolean)) {
+        expect(line).not.toMatch(/^(#|- |\d+[.)]|>|=+\s*$|-{3,}|::|\+ )/);
+      }
+      expect(md).not.toMatch(/^\s*::/m);
+    }
   });
 
   it('lists waived findings with their reason', () => {
@@ -217,26 +257,33 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(result({ waived: [waived] }), { maxBytes: 100_000 });
     expect(md).toContain('<details><summary>1 waived finding</summary>');
     expect(md).toContain('waived by config-ignore: vendor &lt;b&gt; (until 2027-01-01)');
-    expect(md.trimEnd().endsWith('</details>')).toBe(true);
+    expect(md).toMatch(/<details><summary>1 waived finding<\/summary>\n\n- <code>cooldown<\/code> <code>uv\.lock:4<\/code> waived by config-ignore[^\n]*\n\n<\/details>/);
   });
 
-  it('stays under maxBytes and says how many findings and changes were left out and where the report is', () => {
-    const findings = Array.from({ length: 120 }, (_, i) => finding(i));
+  it('stays under maxBytes and says how many findings and changes were left out and where the rest is', () => {
+    // 120 packages with problems that differ in words: 120 rows that cannot merge.
+    const words = (i: number): string => [...String(i)].map((d) => 'abcdefghij'[Number(d)]).join('');
+    const findings = Array.from({ length: 120 }, (_, i) => finding(i, 'error', { package: { name: `p${words(i)}` }, message: `too young: ${words(i)}`, subject: `q${i}` }));
     const changes: PackageChange[] = Array.from({ length: 200 }, (_, i) => ({ name: `pkg-${i}`, kind: 'added', to: '1.0' }));
     const md = renderMarkdown(result({ findings, changes }), { maxBytes: 6_000, reportJsonPath: '/runner/_temp/lockgate.json' });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(6_000);
-    const shownFindings = md.split('\n').filter((l) => l.startsWith('- 🔴')).length;
+    const shownRows = md.split('\n').filter((l) => l.startsWith('| 🔴 |')).length;
     const shownChanges = md.split('\n').filter((l) => l.startsWith('| <code>pkg-')).length;
-    expect(shownFindings).toBeGreaterThan(0);
+    expect(shownRows).toBeGreaterThan(0);
     expect(shownChanges).toBeGreaterThan(0);
-    expect(md).toContain(`**${120 - shownFindings} findings, ${200 - shownChanges} dependency changes not shown here**`);
-    expect(md).toContain('The full JSON report is <code>/runner/\\_temp/lockgate.json</code>');
+    expect(md).toContain(`**${120 - shownRows} findings, `);
+    expect(md).toContain(`${200 - shownChanges} dependency changes not shown here** (the size limit).`);
+    expect(md).toContain('the `report-json` output');
+    expect(md).not.toContain('_temp');
   });
 
   it('honours maxFindings', () => {
+    // 30 times the same problem in one file: one row, the first 10 places, and the rest counted.
     const md = renderMarkdown(result({ findings: Array.from({ length: 30 }, (_, i) => finding(i)) }), { maxBytes: 1_000_000, maxFindings: 10 });
-    expect(md.split('\n').filter((l) => l.startsWith('- 🔴'))).toHaveLength(10);
-    expect(md).toContain('**20 findings not shown here**');
+    expect(md.split('\n').filter((l) => l.startsWith('| 🔴 |'))).toHaveLength(1);
+    expect(md).toContain('| 🔴 | <code>uv.lock</code> | <code>cooldown</code> ×10 |');
+    expect(md).toContain('- 🔴 **error** <code>cooldown</code> in 10 places:');
+    expect(md).toContain('**20 findings not shown here** (limits.max-rendered-findings is 10;');
   });
 
   it('never exceeds maxBytes, whatever the budget and content', () => {

@@ -163,3 +163,14 @@ describe('fixSegments never loses or invents text', () => {
     );
   });
 });
+
+describe('fixSegments stays linear-ish on long hostile values', () => {
+  it.each(['x', 'a/', 'a:', '${{', '}}', 'uv ', '`', '(', '"', 'x@', 'NAME: ', ': uv a', ' .', '\n', 'a.toml:\n'])('%j repeated', (unit) => {
+    for (const fix of [unit.repeat(20_000), `ab/${unit.repeat(5_000)}@x`, `Fix: ${unit.repeat(5_000)}`]) {
+      const started = Date.now();
+      fixSegments(fix);
+      primaryCommand(fix);
+      expect(Date.now() - started).toBeLessThan(1_500);
+    }
+  });
+});

@@ -5,7 +5,8 @@
  * The rules write fixes in a few shapes, and these are the signals read here, most structural first:
  *
  * - A backtick span (`uv lock`) is code: the rules quote commands inside sentences that way.
- * - A line ending with `:` introduces a snippet: the lines after it are a block (a TOML table, a
+ * - A line ending with `:` introduces a snippet (so does a TOML table header alone on a line, followed
+ *   by more lines): the lines after it are a block (a TOML table, a
  *   YAML ignore entry, a `permissions:` block) until a line that goes on with the sentence
  *   (`then run: uv lock`, `and give any job…`), which is prose again. A first line that is only a
  *   file name and a colon (`.github/lockgate.yml:`) names the file the snippet goes in: it is shown
@@ -37,14 +38,19 @@ const COMMAND_WORDS = new Set(['uv', 'uvx', 'pip', 'pip3', 'pipx', 'git', 'gh', 
 
 /** `owner/repo[/path]@ref`: the value of a `uses:` (a replacement the reader pastes). */
 const ACTION_REF_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]+@[^\s,;]+/;
-/** `image[:tag]@sha256:…`: a pinned container image; its tag may be a workflow expression. */
-const IMAGE_REF_RE = /^(?:[a-z0-9][a-z0-9._\/:-]*|\$\{\{[^}]*\}\})(?:[a-z0-9._\/:-]+|\$\{\{[^}]*\}\})*@sha256:[^\s,;]+/i;
+/**
+ * `image[:tag]@sha256:…`: a pinned container image; its tag may be a workflow expression. One
+ * character (or one expression) at a time: nested quantifiers backtrack exponentially on a long name.
+ */
+const IMAGE_REF_RE = /^(?:[a-z0-9]|\$\{\{[^}]*\}\})(?:[a-z0-9._\/:-]|\$\{\{[^}]*\}\})*@sha256:[^\s,;]+/i;
 /**
  * A command word, or a path to one (`./uv`, `.venv/bin/python`), followed by an argument: a
  * subcommand, an option, a path or a quoted value. Not a version (`uv 0.10.0 or later`, `uv >= 0.6`):
  * that is prose about the tool.
  */
 const COMMAND_RE = /^(?:\.{0,2}\/)?(?:[A-Za-z0-9_.-]+\/)*([a-z][a-z0-9]*) [A-Za-z\-.\/"'$~]/;
+/** A TOML table header alone on a line (`[tool.uv]`, `[[tool.uv.index]]`): a snippet starts, even unannounced. */
+const TOML_HEADER_RE = /^\[\[?[A-Za-z0-9_.\-" ]+\]\]?\s*$/;
 /** A line that carries on the sentence after a snippet. */
 const PROSE_CONTINUATION_RE = /^(then|and|or)\b/;
 /** A snippet's first line that only names its file: `.github/lockgate.yml:`. */
@@ -214,6 +220,11 @@ export function fixSegments(fix: string): FixSegment[] {
   lines.forEach((line, index) => {
     if (block !== null && !PROSE_CONTINUATION_RE.test(line)) {
       block.push(line);
+      return;
+    }
+    if (block === null && !previousIntroduces && TOML_HEADER_RE.test(line) && index + 1 < lines.length) {
+      // A table and its keys, written without an introducing sentence.
+      block = [line];
       return;
     }
     if (block === null && previousIntroduces && !PROSE_CONTINUATION_RE.test(line)) {
