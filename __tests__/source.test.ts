@@ -141,6 +141,20 @@ describe('reading the working tree', () => {
     }
   });
 
+  it('does not pass a workflows folder it cannot list for an absent one: the CLI names the error', () => {
+    const looped = mkdtempSync(join(tmpdir(), 'lockgate-loop-'));
+    try {
+      execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: looped });
+      mkdirSync(join(looped, '.github'));
+      symlinkSync('workflows', join(looped, '.github', 'workflows')); // a symlink to itself: ELOOP
+      expect(() => ignoredReadableFiles(openRepo(looped, false))).toThrow(/ELOOP/);
+      rmSync(join(looped, '.github'), { recursive: true });
+      expect(ignoredReadableFiles(openRepo(looped, false))).toEqual([]); // no folder at all: nothing to say
+    } finally {
+      rmSync(looped, { recursive: true, force: true });
+    }
+  });
+
   it('walks every file of a folder that is not a git repository', () => {
     const plain = mkdtempSync(join(tmpdir(), 'lockgate-plain-'));
     try {
