@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding, WaivedFinding } from '../src/findings.js';
-import type { IndexFacts } from '../src/registry/types.js';
+import type { IndexFacts } from '../src/facts/types.js';
 import type { Rule, RuleContext } from '../src/rules/types.js';
 import type { Settings } from '../src/settings/types.js';
 import { pairProjects } from '../src/uv/diff.js';

@@ -1,7 +1,7 @@
 /** Hostile inputs: the cooldown, index and uv-settings rules never throw, whatever the files hold. */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { IndexFacts } from '../src/registry/types.js';
+import type { IndexFacts } from '../src/facts/types.js';
 import { rule as addBounds } from '../src/rules/add-bounds-not-exact.js';
 import { rule as cooldown } from '../src/rules/cooldown.js';
 import { rule as cooldownUnverified } from '../src/rules/cooldown-unverified.js';

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Finding } from '../src/findings.js';
-import { artifactFilename, artifactSha256, artifactsOf } from '../src/registry/index-facts.js';
+import { artifactFilename, artifactSha256, artifactsOf } from '../src/facts/index-facts.js';
 import { gatherIndexFacts, queryUrlFor } from '../src/registry/index-enrich.js';
-import type { IndexFacts } from '../src/registry/types.js';
+import type { IndexFacts } from '../src/facts/types.js';
 import { rule as cooldown } from '../src/rules/cooldown.js';
 import { rule as cooldownUnverified } from '../src/rules/cooldown-unverified.js';
 import { rule as ghostFile } from '../src/rules/ghost-file.js';

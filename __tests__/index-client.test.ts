@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { endpointOf, IndexClient, jsonApiRoot, parseSimpleHtml, parseSimpleJson } from '../src/registry/index-client.js';
-import type { IndexLookup } from '../src/registry/types.js';
+import type { IndexLookup } from '../src/facts/types.js';
 import { releaseFiles, simpleHtml, simpleJson, startIndexServer, type Fault, type FakeProject, type IndexServer } from './index-server.js';
 
 const httpx: FakeProject = {

@@ -6,8 +6,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { parseSimpleJson } from '../src/registry/index-client.js';
-import { artifactFilename, artifactSha256, artifactsOf } from '../src/registry/index-facts.js';
-import type { IndexLookup } from '../src/registry/types.js';
+import { artifactFilename, artifactSha256, artifactsOf } from '../src/facts/index-facts.js';
+import type { IndexLookup } from '../src/facts/types.js';
 import type { ProjectPair } from '../src/uv/model.js';
 
 export interface FakeFile {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { WaivedFinding } from '../src/findings.js';
 import { gatherIndexFacts } from '../src/registry/index-enrich.js';
-import type { IndexFacts } from '../src/registry/types.js';
+import type { IndexFacts } from '../src/facts/types.js';
 import { rule as cooldown } from '../src/rules/cooldown.js';
 import { rule } from '../src/rules/cooldown-unverified.js';
 import { COOLDOWN_FIXTURES, contextFor, pairsOf, settingsFor, summarize } from './cooldown-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/ref-version-mismatch.js';
-import type { GithubFacts } from '../src/registry/types.js';
+import type { GithubFacts } from '../src/facts/types.js';
 import { ruleContext, workflowsFrom } from './workflows-helpers.js';
 
 const A = 'a'.repeat(40);

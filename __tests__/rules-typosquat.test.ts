@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/typosquat.js';
 import { gatherIndexFacts } from '../src/registry/index-enrich.js';
-import { indexKey, type IndexFacts, type IndexLookup } from '../src/registry/types.js';
+import { indexKey } from '../src/facts/keys.js';
+import type { IndexFacts, IndexLookup } from '../src/facts/types.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { releaseFiles, startIndexServer, type IndexServer } from './index-server.js';
 import { NOW, fixtureContext, packageLine, rowsOf, settingsWith, type Row } from './typosquat-helpers.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { rule } from '../src/rules/unpinned-uses.js';
-import type { GithubFacts } from '../src/registry/types.js';
+import type { GithubFacts } from '../src/facts/types.js';
 import { FIXTURES, findingRows, ruleContext, testSettings, workflowsFrom } from './workflows-helpers.js';
 
 const DIR = join(FIXTURES, 'rules', 'unpinned-uses');

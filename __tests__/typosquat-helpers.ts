@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding } from '../src/findings.js';
-import type { IndexFacts } from '../src/registry/types.js';
+import type { IndexFacts } from '../src/facts/types.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { defaultConfig } from '../src/settings/config.js';
 import type { LockgateConfig, Settings } from '../src/settings/types.js';

@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { GithubFacts } from '../src/registry/types.js';
+import type { GithubFacts } from '../src/facts/types.js';
 import type { Rule } from '../src/rules/types.js';
 import { rule as unpinnedUses } from '../src/rules/unpinned-uses.js';
 import { rule as unpinnedImage } from '../src/rules/unpinned-image.js';

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, type Settings } from '../src/settings/types.js';
 import type { Finding } from '../src/findings.js';
 import type { RuleContext, Rule } from '../src/rules/types.js';
 import type { WorkflowFile } from '../src/workflows/model.js';
-import type { GithubFacts } from '../src/registry/types.js';
+import type { GithubFacts } from '../src/facts/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { baseTestSettings } from './support/settings.js';
 

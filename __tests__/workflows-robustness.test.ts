@@ -18,7 +18,7 @@ import { rule as impostorCommit } from '../src/rules/impostor-commit.js';
 import { rule as uvUnlocked } from '../src/rules/uv-unlocked.js';
 import { rule as pipUnhashed } from '../src/rules/pip-unhashed.js';
 import { rule as curlPipeShell } from '../src/rules/curl-pipe-shell.js';
-import type { GithubFacts } from '../src/registry/types.js';
+import type { GithubFacts } from '../src/facts/types.js';
 import { ruleContext, sourceFromTexts } from './workflows-helpers.js';
 
 const RULES = [unpinnedUses, unpinnedImage, refVersionMismatch, impostorCommit, uvUnlocked, pipUnhashed, curlPipeShell];

@@ -6,7 +6,7 @@ import { compareFindings, type Finding, type WaivedFinding } from './findings.js
 import { baselineOf, markPreexisting } from './policy/baseline.js';
 import { applyPolicy, globToRegExp } from './policy/policy.js';
 import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
-import type { GithubFacts, IndexFacts } from './registry/types.js';
+import type { GithubFacts, IndexFacts } from './facts/types.js';
 import type { Report, RunResult } from './report/types.js';
 import { RULES } from './rules/index.js';
 import { runRules } from './rules/run.js';

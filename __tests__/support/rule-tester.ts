@@ -19,7 +19,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildContext } from '../../src/engine.js';
 import type { Finding } from '../../src/findings.js';
-import type { GithubFacts, IndexFacts } from '../../src/registry/types.js';
+import type { GithubFacts, IndexFacts } from '../../src/facts/types.js';
 import type { Rule, RuleContext } from '../../src/rules/types.js';
 import type { Settings } from '../../src/settings/types.js';
 import type { SourceFiles } from '../../src/source/types.js';

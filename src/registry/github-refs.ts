@@ -8,11 +8,11 @@
  * honours Retry-After / x-ratelimit-reset when the wait fits the run's network budget, a concurrency
  * limit and a per-run cache. Every request ends: success, or an error result that says why.
  */
-import type { GithubFacts, RefLookup } from './types.js';
+import type { GithubFacts, RefLookup } from '../facts/types.js';
 import type { Settings } from '../settings/types.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites } from '../workflows/uses.js';
-import { githubFactKey } from '../workflows/pinning.js';
+import { githubFactKey } from '../facts/keys.js';
 import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
 
 export type ApiFailure =

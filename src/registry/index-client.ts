@@ -11,8 +11,8 @@
  * auth to that origin only and never appear in a log line or a message.
  */
 import { TOOL_NAME, VERSION } from '../version.js';
-import { redactUrl } from './index-facts.js';
-import type { IndexFile, IndexLookup } from './types.js';
+import { redactUrl } from '../core/text.js';
+import type { IndexFile, IndexLookup } from '../facts/types.js';
 import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';

@@ -6,8 +6,9 @@ import type { Settings } from '../settings/types.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
 import { normalizeName } from '../uv/names.js';
 import { IndexClient, type IndexClientOptions } from './index-client.js';
-import { canonicalIndexUrl, factsKeyOf, isRemoteIndex, redactUrl } from './index-facts.js';
-import type { IndexFacts, IndexLookup } from './types.js';
+import { redactUrl } from '../core/text.js';
+import { canonicalIndexUrl, factsKeyOf, isRemoteIndex } from '../facts/index-facts.js';
+import type { IndexFacts, IndexLookup } from '../facts/types.js';
 
 export type GatherOptions = Omit<IndexClientOptions, 'budgetMs' | 'log'>;
 

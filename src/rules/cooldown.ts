@@ -1,5 +1,5 @@
 import { makeFinding, type Finding, type WaivedFinding } from '../findings.js';
-import { artifactFilename } from '../registry/index-facts.js';
+import { artifactFilename } from '../facts/index-facts.js';
 import { checkCooldown, formatUtcMinute, lockCutoffBreaches, utcDate, type CooldownCheck, type CutoffBreach } from '../uv/cooldown.js';
 import { exemptionSnippet, packageLabel, shellWord, tomlString } from '../uv/cooldown-text.js';
 import { describeDuration } from '../uv/exclude-newer.js';

@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { checkAgainstBase } from '../workflows/introduced.js';
-import { checkImpostorCommits } from '../workflows/pinning.js';
+import { checkImpostorCommits } from '../facts/github-checks.js';
 
 export const rule: Rule = {
   id: 'impostor-commit',

@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { checkAgainstBase } from '../workflows/introduced.js';
-import { checkRefVersionMismatch } from '../workflows/pinning.js';
+import { checkRefVersionMismatch } from '../facts/github-checks.js';
 
 export const rule: Rule = {
   id: 'ref-version-mismatch',

@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../findings.js';
 import type { Settings } from '../settings/types.js';
 import type { ProjectPair } from '../uv/model.js';
 import type { WorkflowFile } from '../workflows/model.js';
-import type { IndexFacts, GithubFacts } from '../registry/types.js';
+import type { IndexFacts, GithubFacts } from '../facts/types.js';
 
 /** Everything a rule may look at. Built once per run; rules never do I/O. */
 export interface RuleContext {

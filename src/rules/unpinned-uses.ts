@@ -1,6 +1,6 @@
 import type { Rule } from './types.js';
 import { checkAgainstBase } from '../workflows/introduced.js';
-import { checkUnpinnedUses } from '../workflows/pinning.js';
+import { checkUnpinnedUses } from '../facts/github-checks.js';
 
 export const rule: Rule = {
   id: 'unpinned-uses',

@@ -1,5 +1,5 @@
 import { makeFinding, type Finding } from '../findings.js';
-import { artifactsOf } from '../registry/index-facts.js';
+import { artifactsOf } from '../facts/index-facts.js';
 import { displayUrl, packageLabel, shellWord } from '../uv/cooldown-text.js';
 import { pyprojectsOf, requirementSites, sourceSites } from '../uv/hardening.js';
 import type { LockArtifact, LockPackage, ProjectPair } from '../uv/model.js';

@@ -1,6 +1,6 @@
 import { makeFinding, type Finding } from '../findings.js';
-import { artifactFilename } from '../registry/index-facts.js';
-import { yankedEntries } from '../registry/index-checks.js';
+import { artifactFilename } from '../facts/index-facts.js';
+import { yankedEntries } from '../facts/index-checks.js';
 import { displayUrl, packageLabel, shellWord } from '../uv/cooldown-text.js';
 import type { Rule } from './types.js';
 

@@ -4,14 +4,16 @@
  * longer has at all.
  */
 import { makeFinding, type Finding, type Severity } from '../findings.js';
-import { lookupOf, redactUrl } from '../registry/index-facts.js';
-import type { IndexLookup } from '../registry/types.js';
+import { redactUrl } from '../core/text.js';
+import { lookupOf } from '../facts/index-facts.js';
+import type { IndexLookup } from '../facts/types.js';
 import { perProject } from '../rules/internal-error.js';
 import type { RuleContext } from '../rules/types.js';
 import { shellWord } from '../uv/cooldown-text.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
+import { normalizeName } from '../uv/names.js';
 import { POPULAR_RANK, TyposquatMatcher, matchSeverity, type TyposquatMatch } from './matcher.js';
-import { normalizePackageName, shippedRanking } from './ranking.js';
+import { shippedRanking } from './ranking.js';
 import { TECHNIQUE_DESCRIPTIONS } from './techniques.js';
 
 export const RULE_ID = 'typosquat';
@@ -45,13 +47,13 @@ function checkProject(pair: ProjectPair, matcher: () => TyposquatMatcher, contex
   const lock = pair.head?.lock;
   if (!lock || !Array.isArray(lock.packages)) return [];
   const file = typeof pair.lockFile === 'string' && pair.lockFile !== '' ? pair.lockFile : lock.file;
-  const baseNames = new Set((pair.base?.lock?.packages ?? []).map((pkg) => normalizePackageName(String(pkg?.name ?? ''))));
+  const baseNames = new Set((pair.base?.lock?.packages ?? []).map((pkg) => normalizeName(String(pkg?.name ?? ''))));
   // By name: an upgrade of a look-alike is as suspicious as its arrival, and the diff may hand over copies.
   const introducedNames = new Set(
     (Array.isArray(pair.introduced) ? pair.introduced : [])
       .map((entry) => entry?.package?.name)
       .filter((name): name is string => typeof name === 'string')
-      .map(normalizePackageName),
+      .map(normalizeName),
   );
   const directNames = directDependencyNames(lock.packages);
   const findings: Finding[] = [];
@@ -59,7 +61,7 @@ function checkProject(pair: ProjectPair, matcher: () => TyposquatMatcher, contex
 
   for (const pkg of lock.packages) {
     if (!pkg || typeof pkg.name !== 'string' || pkg.source?.kind !== 'registry') continue;
-    const name = normalizePackageName(pkg.name);
+    const name = normalizeName(pkg.name);
     if (reported.has(name)) continue; // one finding a name, even when the lock has it at several versions
     const lookup = lookupOf(context.index, pkg);
     // A popular name is never an imitation (see POPULAR_RANK): checked on the ranking first, so a
@@ -166,7 +168,7 @@ export function directDependencyNames(packages: readonly LockPackage[]): Set<str
     const lists = [pkg.dependencies, ...Object.values(pkg.optionalDependencies ?? {}), ...Object.values(pkg.devDependencies ?? {})];
     for (const list of lists) {
       for (const dep of Array.isArray(list) ? list : []) {
-        if (typeof dep?.name === 'string') names.add(normalizePackageName(dep.name));
+        if (typeof dep?.name === 'string') names.add(normalizeName(dep.name));
       }
     }
   }

@@ -2,7 +2,7 @@
  * Shared wording for the cooldown rules: the exemption snippet and package labels. Names come from
  * hostile files; they go into messages as they are (reporters escape), and into YAML quoted.
  */
-import { redactUrl } from '../registry/index-facts.js';
+import { redactUrl } from '../core/text.js';
 import type { LockPackage } from './model.js';
 
 /** `httpx 0.28.1`, or just the name when the entry has no version. */

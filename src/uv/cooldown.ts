@@ -13,8 +13,8 @@
  * already make it young).
  */
 import type { WaivedFinding } from '../findings.js';
-import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../registry/index-facts.js';
-import type { IndexFacts } from '../registry/types.js';
+import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../facts/index-facts.js';
+import type { IndexFacts } from '../facts/types.js';
 import type { CooldownExemption, Settings } from '../settings/types.js';
 import { excludeNewerPackageEntry, lockCutoffFor, MS_PER_DAY, parseExcludeNewer, parseSpan, parseTimestamp, type LockCutoff } from './exclude-newer.js';
 import type { IntroducedPackage, Lock, LockArtifact, LockPackage, ProjectPair, UvProject } from './model.js';

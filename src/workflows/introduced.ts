@@ -3,7 +3,6 @@
  * fingerprint: rule + file + subject) is not produced by the same check on the base revision.
  */
 import type { Finding } from '../findings.js';
-import type { RuleContext } from '../rules/types.js';
 import type { WorkflowFile } from './model.js';
 
 /**
@@ -26,12 +25,18 @@ export function markIntroduced(head: readonly Finding[], base: readonly Finding[
   });
 }
 
+/** The part of the rule context this reads: the workflow files at head and at base (a RuleContext is one). */
+export interface RevisionWorkflows {
+  workflows: WorkflowFile[];
+  baseWorkflows: WorkflowFile[] | null;
+}
+
 /**
  * Runs a pure per-revision check on the head workflows and, when there is a base, on the base
  * workflows, and returns the head findings with `introduced` set. The check must not depend on
  * anything but the files it is given and the context's settings, so both runs are comparable.
  */
-export function checkAgainstBase(ctx: RuleContext, check: (workflows: readonly WorkflowFile[]) => Finding[]): Finding[] {
+export function checkAgainstBase(ctx: RevisionWorkflows, check: (workflows: readonly WorkflowFile[]) => Finding[]): Finding[] {
   const head = check(ctx.workflows ?? []);
   const base = ctx.baseWorkflows ? check(ctx.baseWorkflows) : null;
   return markIntroduced(head, base);

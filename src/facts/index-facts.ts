@@ -2,23 +2,11 @@
  * Pure helpers over IndexFacts, shared by the enricher (which fills them) and the rules (which read
  * them), so both agree on keys and on how a locked file is matched to an index file.
  */
+import { redactUrl } from '../core/text.js';
 import type { LockArtifact, LockPackage } from '../uv/model.js';
 import { normalizeName } from '../uv/names.js';
-import { indexKey, type IndexFacts, type IndexFile, type IndexLookup } from './types.js';
-
-/** A URL without userinfo, for keys, logs and messages. Never throws; non-URLs come back unchanged. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    // Not a URL; still hide anything that looks like `user:pass@` after a scheme.
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1');
-  }
-}
+import { indexKey } from './keys.js';
+import type { IndexFacts, IndexFile, IndexLookup } from './types.js';
 
 /** Whether a lock registry source is an http(s) index lockgate can ask (not a local path or find-links dir). */
 export function isRemoteIndex(url: string): boolean {

@@ -32,11 +32,6 @@ export type IndexLookup =
   | { status: 'missing-project' }
   | { status: 'error'; message: string };
 
-/** Key of an index lookup: index URL (credentials stripped) + normalized project name. */
-export function indexKey(indexUrl: string, name: string): string {
-  return `${indexUrl}\n${name}`;
-}
-
 export interface IndexFacts {
   projects: Map<string, IndexLookup>;
 }
