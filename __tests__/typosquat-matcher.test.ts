@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { HashIndex, deletionHashes, hashString } from '../src/typosquat/hash-index.js';
 import { MIN_EDIT_LENGTH, TyposquatMatcher, matchSeverity } from '../src/typosquat/matcher.js';
-import { normalizePackageName, rankingFromLines, shippedRanking } from '../src/typosquat/ranking.js';
+import { rankingFromLines, shippedRanking } from '../src/typosquat/ranking.js';
+import { normalizeName as normalizePackageName } from '../src/uv/names.js';
 import { formatScore, parseLegit, parseMalicious, scoreTyposquat } from '../src/typosquat/score.js';
 import { STRONG_TECHNIQUES, areKeyboardNeighbours, classifySingleEdit, confusableSkeleton, type Technique } from '../src/typosquat/techniques.js';
 

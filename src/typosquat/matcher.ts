@@ -1,6 +1,6 @@
+import { normalizeName } from '../uv/names.js';
 import { HashIndex, deletionHashes, hashString } from './hash-index.js';
 import type { Ranking } from './ranking.js';
-import { normalizePackageName } from './ranking.js';
 import { shippedSuccessors, type SuccessorMap } from './successors.js';
 import {
   STRONG_TECHNIQUES,
@@ -85,7 +85,7 @@ export class TyposquatMatcher {
 
   constructor(ranking: Ranking, options: MatcherOptions) {
     this.ranking = ranking;
-    this.allow = new Set((Array.isArray(options.allow) ? options.allow : []).filter((name) => typeof name === 'string').map(normalizePackageName));
+    this.allow = new Set((Array.isArray(options.allow) ? options.allow : []).filter((name) => typeof name === 'string').map(normalizeName));
     this.successors = options.successors ?? shippedSuccessors();
     this.popularRank = typeof options.popularRank === 'number' && Number.isFinite(options.popularRank) ? options.popularRank : POPULAR_RANK;
     const top = Number.isFinite(options.top) ? Math.max(0, Math.floor(options.top)) : 0;
@@ -128,12 +128,12 @@ export class TyposquatMatcher {
 
   /** The rank of a name in the whole ranking, or undefined. */
   rankOf(rawName: string): number | undefined {
-    return typeof rawName === 'string' ? this.ranking.rankOf(normalizePackageName(rawName)) : undefined;
+    return typeof rawName === 'string' ? this.ranking.rankOf(normalizeName(rawName)) : undefined;
   }
 
   /** Whether a name is popular itself: ranked within POPULAR_RANK (of the whole ranking, not only the targets). */
   isPopular(rawName: string): boolean {
-    const rank = typeof rawName === 'string' ? this.ranking.rankOf(normalizePackageName(rawName)) : undefined;
+    const rank = typeof rawName === 'string' ? this.ranking.rankOf(normalizeName(rawName)) : undefined;
     return rank !== undefined && rank <= this.popularRank;
   }
 
@@ -153,7 +153,7 @@ export class TyposquatMatcher {
 
   private matchName(rawName: string, exemptPopular: boolean): TyposquatMatch | null {
     if (typeof rawName !== 'string') return null;
-    const name = normalizePackageName(rawName);
+    const name = normalizeName(rawName);
     if (name === '' || (exemptPopular && this.isPopular(name)) || this.allow.has(name)) return null;
     const siblingOf = this.successors.get(name);
     let best: TyposquatMatch | null = null;

@@ -1,9 +1,5 @@
+import { normalizeName } from '../uv/names.js';
 import { TOP_PYPI_MONTH, TOP_PYPI_NAMES, TOP_PYPI_SOURCE } from './top-pypi.generated.js';
-
-/** PEP 503: lower case, every run of `-`, `_`, `.` becomes one `-`. */
-export function normalizePackageName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
 
 const NORMALIZED_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -26,7 +22,7 @@ export function rankingFromLines(text: string, month: string, source: string): R
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     // The generated ranking is normalized already; the test costs less than normalizing 15,000 names.
-    const name = NORMALIZED_RE.test(line) ? line : normalizePackageName(line.trim());
+    const name = NORMALIZED_RE.test(line) ? line : normalizeName(line.trim());
     if (name === '' || ranks.has(name)) continue;
     ranks.set(name, i + 1);
     entries.push([name, i + 1]);

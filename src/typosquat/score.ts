@@ -2,8 +2,8 @@
  * Scores the matcher on a labeled set: recall on known malicious typosquats, false flags on
  * legitimate look-alikes. Used by `npm run score:typosquat` and by the regression test.
  */
+import { normalizeName } from '../uv/names.js';
 import { POPULAR_RANK, matchSeverity, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
-import { normalizePackageName } from './ranking.js';
 
 export interface MaliciousExample {
   name: string;
@@ -35,13 +35,13 @@ export function parseTsv(text: string): Record<string, string>[] {
 export function parseMalicious(text: string): MaliciousExample[] {
   return parseTsv(text)
     .filter((row) => row.name)
-    .map((row) => ({ name: normalizePackageName(row.name!), target: normalizePackageName(row.target ?? ''), technique: row.technique || '?' }));
+    .map((row) => ({ name: normalizeName(row.name!), target: normalizeName(row.target ?? ''), technique: row.technique || '?' }));
 }
 
 export function parseLegit(text: string): LegitExample[] {
   return parseTsv(text)
     .filter((row) => row.name)
-    .map((row) => ({ name: normalizePackageName(row.name!), looksLike: normalizePackageName(row.looks_like ?? ''), category: row.category || '?' }));
+    .map((row) => ({ name: normalizeName(row.name!), looksLike: normalizeName(row.looks_like ?? ''), category: row.category || '?' }));
 }
 
 export interface Tally {

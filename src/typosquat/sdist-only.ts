@@ -9,7 +9,7 @@ import type { RuleContext } from '../rules/types.js';
 import { tomlString } from '../uv/cooldown-text.js';
 import { uvSettingsOf } from '../uv/uv-config.js';
 import type { LockPackage, ProjectPair, UvProject } from '../uv/model.js';
-import { normalizePackageName } from './ranking.js';
+import { normalizeName } from '../uv/names.js';
 
 export const SDIST_ONLY_RULE_ID = 'sdist-only';
 
@@ -34,7 +34,7 @@ function checkProject(pair: ProjectPair): Finding[] {
   for (const entry of Array.isArray(pair.introduced) ? pair.introduced : []) {
     const pkg = entry?.package;
     if (!pkg || typeof pkg.name !== 'string' || pkg.source?.kind !== 'registry' || !isSdistOnly(pkg)) continue;
-    const name = normalizePackageName(pkg.name);
+    const name = normalizeName(pkg.name);
     // uv refuses to build it (it fails the install instead): nothing runs.
     if (refusesBuild(name) || reported.has(name)) continue;
     reported.add(name);
@@ -76,7 +76,7 @@ export function buildRefusal(project: UvProject): (name: string) => boolean {
   if (table['no-build'] === true) return () => true;
   const listed = table['no-build-package'];
   const names = new Set(
-    (Array.isArray(listed) ? listed : []).filter((name): name is string => typeof name === 'string').map(normalizePackageName),
+    (Array.isArray(listed) ? listed : []).filter((name): name is string => typeof name === 'string').map(normalizeName),
   );
   return (name) => names.has(name);
 }

@@ -6,7 +6,7 @@
  * The data file is the reviewed artifact; ncc bundles TypeScript only, so its text is carried by
  * successors.generated.ts, which a test keeps identical to it (and rewrites on request).
  */
-import { normalizePackageName } from './ranking.js';
+import { normalizeName } from '../uv/names.js';
 import { TYPOSQUAT_SUCCESSORS_TSV } from './successors.generated.js';
 
 export interface Successor {
@@ -27,8 +27,8 @@ export function parseSuccessors(text: string): Successor[] {
       continue;
     }
     const at = (column: string) => cells[header!.indexOf(column)] ?? '';
-    const name = normalizePackageName(at('name'));
-    const imitates = normalizePackageName(at('imitates'));
+    const name = normalizeName(at('name'));
+    const imitates = normalizeName(at('imitates'));
     if (name === '' || imitates === '') continue;
     rows.push({ name, imitates, source: at('source') });
   }
