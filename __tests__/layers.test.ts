@@ -33,6 +33,13 @@ const BASE = {
   'src/rules/types.ts': "import type { Severity } from '../findings.js';\nexport interface Rule { id: string; defaultSeverity: Severity }\n",
 };
 
+/** Checks a tree built from BASE plus `files`; expects exit 1 and every line of `expected` in the output. */
+function expectFailure(files: Record<string, string>, expected: string[]): void {
+  const result = check(tree({ ...BASE, ...files }));
+  expect(result.status).toBe(1);
+  for (const line of expected) expect(result.out).toContain(line);
+}
+
 describe('check-layers', () => {
   it('passes a tree whose imports run down the layers', () => {
     const root = tree({
@@ -45,28 +52,24 @@ describe('check-layers', () => {
   });
 
   it('fails on an import running up a layer, type-only or not, and names both files and layers', () => {
-    const root = tree({
-      ...BASE,
-      'src/report/sarif.ts': "import type { Rule } from '../rules/types.js';\nexport const rules: Rule[] = [];\n",
-      'src/workflows/introduced.ts': "export { type Rule } from '../rules/types.js';\n",
-    });
-    const result = check(root);
-    expect(result.status).toBe(1);
-    expect(result.out).toContain('src/report/sarif.ts -> src/rules/types.ts (layer report may not import layer rules)');
-    expect(result.out).toContain('src/workflows/introduced.ts -> src/rules/types.ts (layer workflows may not import layer rules)');
-    expect(result.out).toContain('2 violations');
+    expectFailure(
+      {
+        'src/report/sarif.ts': "import type { Rule } from '../rules/types.js';\nexport const rules: Rule[] = [];\n",
+        'src/workflows/introduced.ts': "export { type Rule } from '../rules/types.js';\n",
+      },
+      [
+        'src/report/sarif.ts -> src/rules/types.ts (layer report may not import layer rules)',
+        'src/workflows/introduced.ts -> src/rules/types.ts (layer workflows may not import layer rules)',
+        '2 violations',
+      ],
+    );
   });
 
   it('fails on a file in no layer, and on an import that resolves to nothing', () => {
-    const root = tree({
-      ...BASE,
-      'src/newfolder/x.ts': 'export const y = 1;\n',
-      'src/report/x.ts': "import { gone } from '../findings-old.js';\nexport const y = gone;\n",
-    });
-    const result = check(root);
-    expect(result.status).toBe(1);
-    expect(result.out).toContain('src/newfolder/x.ts: in no layer');
-    expect(result.out).toContain('src/report/x.ts -> ../findings-old.js (does not resolve to a file)');
+    expectFailure(
+      { 'src/newfolder/x.ts': 'export const y = 1;\n', 'src/report/x.ts': "import { gone } from '../findings-old.js';\nexport const y = gone;\n" },
+      ['src/newfolder/x.ts: in no layer', 'src/report/x.ts -> ../findings-old.js (does not resolve to a file)'],
+    );
   });
 
   it('fails on an allow-list entry that no longer occurs (the list only shrinks)', () => {
