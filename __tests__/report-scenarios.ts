@@ -16,7 +16,8 @@ import type { RunResult } from '../src/report/types.js';
 import type { SourceFiles } from '../src/source/types.js';
 import { runPipeline, sourceFiles } from './support/pipeline.js';
 
-const ROOT = resolve(new URL('..', import.meta.url).pathname);
+/** The repository (scripts/screenshots.mjs runs a compiled copy from elsewhere and says where). */
+const ROOT = process.env.LOCKGATE_ROOT ?? resolve(new URL('..', import.meta.url).pathname);
 const DEMO = join(ROOT, 'examples', 'demo');
 
 export const BASE_SHA = '8b4f096bde23c1d5e9f0a7b6c5d4e3f2a1b0c9d8';

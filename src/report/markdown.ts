@@ -119,7 +119,8 @@ function fold(value: string): string {
 /**
  * One line of inert Markdown text: HTML special characters become entities, inline Markdown
  * punctuation is backslash-escaped (so `[x](javascript:…)`, `![x](…)`, `*`, `_`, `~`, backticks and
- * table pipes are literal), and a mention-position `@` gets a zero-width joiner so `@user` / `@org/team` never ping.
+ * table pipes are literal), a URL cannot become an autolink, and a mention-position `@` gets a
+ * zero-width joiner so `@user` / `@org/team` never ping.
  */
 export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
   return clip(fold(value), max)
@@ -130,6 +131,10 @@ export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
     // with a fix's text), so only inline syntax needs escaping: with [ and ] escaped no link or
     // image can form, whatever the parentheses around them.
     .replace(/[\\`*_\[\]|~]/g, '\\$&')
+    // GitHub (and marked) turn a URL written out in text into a link, even inside <code>: an
+    // escaped colon or dot renders the same but is no longer a scheme or `www.` to them.
+    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
+    .replace(/\b(www)\.(?=\S)/gi, '$1\\.')
     .replace(MENTION_AT, '@\u200D');
 }
 
@@ -247,8 +252,11 @@ function placeLink(finding: Finding, base: string | null, label = location(findi
   return url ? `[${codeSpan(label)}](${url})` : codeSpan(label);
 }
 
-/** The first places, the next ones in the same file shortened to `:line`; then "and N more". */
-function placesText(all: Finding[], base: string | null, max: number): string {
+/**
+ * The first places, the next ones in the same file shortened to `:line`; then "and N more".
+ * `brief` names files by their last segment (the link goes to the full path): the to-do table.
+ */
+function placesText(all: Finding[], base: string | null, max: number, brief = false): string {
   const seen = new Set<string>();
   const places = all.filter((finding) => {
     const key = `${finding.file}\0${finding.line ?? ''}`;
@@ -259,7 +267,8 @@ function placesText(all: Finding[], base: string | null, max: number): string {
   const shown = places.slice(0, max).map((finding, i) => {
     const previous = places[i - 1];
     const short = previous && previous.file === finding.file && finding.line !== undefined;
-    return placeLink(finding, base, short ? `:${finding.line}` : location(finding));
+    const name = brief ? (finding.file.split('/').pop() || finding.file) : finding.file;
+    return placeLink(finding, base, short ? `:${finding.line}` : finding.line ? `${name}:${finding.line}` : name);
   });
   const more = places.length - shown.length;
   return `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
@@ -475,7 +484,7 @@ function fixCell(row: Row): string {
   return `${inlineMarkdown(clauseSegments)}${clause.length < text.length || segments.length > firstLine.length ? ' …' : ''}`;
 }
 
-const TABLE_HEAD = '| | Package, action or file | Problems | Where | Fix |\n|---|---|---|---|---|';
+const TABLE_HEAD = '| Package, action or file | Problems | Where | Fix |\n|---|---|---|---|';
 
 function rowLine(row: Row, base: string | null, layout: Layout): string {
   const what = row.merged
@@ -485,7 +494,7 @@ function rowLine(row: Row, base: string | null, layout: Layout): string {
     .map(({ rule, count }) => `${codeSpan(rule)}${count > 1 ? ` ×${count}` : ''}`)
     .join(' ');
   const places = row.clusters.flatMap((c) => c.places).sort(compareFindings);
-  return `| ${SEVERITY_ICON[row.worst]} | ${what} | ${problems} | ${placesText(places, base, layout.placesInRow)} | ${fixCell(row)} |`;
+  return `| ${SEVERITY_ICON[row.worst]} ${what} | ${problems} | ${placesText(places, base, layout.placesInRow, true)} | ${fixCell(row)} |`;
 }
 
 /** A fix as Markdown lines (indented for a list item): prose and code inline, snippets in <pre>. */
