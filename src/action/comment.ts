@@ -40,10 +40,19 @@ export interface StickyCommentInput {
   body: string;
 }
 
-/** The body: marker on the first line, then the Markdown, hard-limited to COMMENT_MAX_CHARS. */
+/**
+ * The body: marker on the first line, then the Markdown, hard-limited to COMMENT_MAX_CHARS. The
+ * Markdown is rendered to fit already (renderMarkdown's maxBytes); should it not, the cut falls at
+ * a line end (never inside a surrogate pair or a line of a table), with a closing line saying so.
+ */
 export function commentBody(markdown: string): string {
   const body = `${COMMENT_MARKER}\n${markdown}`;
-  return body.length <= COMMENT_MAX_CHARS ? body : `${body.slice(0, COMMENT_MAX_CHARS - 2)}\n…`;
+  if (body.length <= COMMENT_MAX_CHARS) return body;
+  const tail = '\n\n… (cut at GitHub\'s comment limit; the job summary of the run has everything)';
+  let end = body.lastIndexOf('\n', COMMENT_MAX_CHARS - tail.length);
+  if (end <= COMMENT_MARKER.length) end = COMMENT_MAX_CHARS - tail.length;
+  if (/[\uD800-\uDBFF]/.test(body.charAt(end - 1))) end--;
+  return `${body.slice(0, end)}${tail}`;
 }
 
 export async function upsertStickyComment(api: GithubApi, input: StickyCommentInput): Promise<CommentOutcome> {
