@@ -92,6 +92,10 @@ typosquat:
   it.each([
     ['rules:\n  no-such-rule: error\n', /:2: rules: unknown rule id "no-such-rule"/],
     ['rules:\n  cooldown: fatal\n', /:2: rules.cooldown must be one of/],
+    // A check that could not complete fails closed: no config turns that off.
+    ['rules:\n  internal-error: off\n', /:2: rules.internal-error cannot be off/],
+    ['rules:\n  internal-error: warning\n', /:2: rules.internal-error cannot be warning/],
+    ['ignore:\n  - rule: internal-error\n    reason: bug\n', /:2: ignore\[0\]: an ignore of internal-error needs an until date/],
     ['cooldown:\n  exempt:\n    - package: x\n      reason: r\n', /:3: cooldown.exempt\[0\] needs package, until and reason/],
     ['cooldown:\n  exempt:\n    - package: x\n      until: soon\n      reason: r\n', /until must be a date/],
     ['ignore:\n  - rule: cooldown\n', /needs rule and reason/],

@@ -100,6 +100,8 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           if (!knownRules.has(id)) fail(k, `rules: unknown rule id "${id}"`);
           const level = scalarString(v, `rules.${id}`);
           if (!LEVELS.has(level)) fail(v, `rules.${id} must be one of off, notice, warning, error, not "${level}"`);
+          // A check that could not complete fails closed: its result is unknown, not clean.
+          if (id === 'internal-error' && level !== 'error') fail(v, `rules.internal-error cannot be ${level}: a check that could not complete fails the gate (report the bug, or turn off the rule that fails)`);
           config.rules[id] = level as RuleLevel;
         }
         break;
@@ -112,6 +114,8 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           for (const name of fields.keys()) if (!['rule', 'path', 'package', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
           if (!fields.has('rule') || !fields.has('reason')) fail(item, `${where} needs rule and reason`);
           const entry: IgnoreEntry = { rule: ruleId(fields.get('rule') ?? null, `${where}.rule`), reason: scalarString(fields.get('reason') ?? null, `${where}.reason`) };
+          // A waiver of a check that could not run must not outlive the fix: it needs an expiry.
+          if (entry.rule === 'internal-error' && !fields.has('until')) fail(item, `${where}: an ignore of internal-error needs an until date (a check that could not complete fails the gate; waive it only until the bug is fixed)`);
           if (fields.has('path')) entry.path = scalarString(fields.get('path') ?? null, `${where}.path`);
           if (fields.has('package')) entry.package = scalarString(fields.get('package') ?? null, `${where}.package`);
           if (fields.has('until')) entry.until = date(fields.get('until') ?? null, `${where}.until`);
