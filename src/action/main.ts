@@ -208,7 +208,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     else if (!api) action.info('lockgate: no token: the PR comment is skipped.');
     else {
       try {
-        const body = commentBody(markdown(COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, { runUrl }));
+        const body = commentBody(markdown(COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, { runUrl, audience: 'comment' }));
         const outcome = await upsertStickyComment(api, { issue: event.pullRequest.number, mode: actionSettings.comment, hasFindings: report.findings.length > 0, body });
         action.info(`lockgate: PR comment ${outcome.action}${outcome.reason ? ` (${outcome.reason})` : ''}${outcome.id ? ` (id ${outcome.id})` : ''}.`);
       } catch (error) {
