@@ -24,6 +24,14 @@ describe('the rule registry', () => {
     expect([...registryIds].sort()).toEqual(docIds.sort());
   });
 
+  it('shows every rule in the README with its default severity, linked to its docs', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('### Ignoring a finding'));
+    const shown = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/([a-z-]+)\.md\)\s*(?:\|\s*|\()(error|warning|notice)/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(shown.map(([id, file]) => [id, file])).toEqual(shown.map(([id]) => [id, id]));
+    expect(shown.map(([id, , severity]) => `${id} ${severity}`).sort()).toEqual(RULES.map((rule) => `${rule.id} ${rule.defaultSeverity}`).sort());
+  });
+
   it('gives every rule a summary and a docs entry with why, fix and ignore sections', () => {
     for (const rule of RULES) {
       expect(rule.summary.length).toBeGreaterThan(10);
