@@ -18,6 +18,7 @@ import type { IndexFacts } from '../facts/types.js';
 import type { CooldownExemption, Settings } from '../settings/types.js';
 import { excludeNewerPackageEntry, lockCutoffFor, MS_PER_DAY, parseExcludeNewer, parseSpan, parseTimestamp, type LockCutoff } from './exclude-newer.js';
 import type { IntroducedPackage, Lock, LockArtifact, LockPackage, ProjectPair, UvProject } from './model.js';
+import { lockByName } from './lock.js';
 import { normalizeName } from './names.js';
 import { uvSettingsOf } from './uv-config.js';
 import { entriesOf, own } from './values.js';
@@ -406,33 +407,13 @@ export function lockCutoffBreaches(pair: ProjectPair, headTime: Date): CutoffBre
   return breaches;
 }
 
-/** Base entries by normalized name, built once a lock: a scan per breach was quadratic (20,000 breaches: 8 s). */
-const baseIndex = new WeakMap<Lock, { packages: readonly LockPackage[]; length: number; byName: Map<string, LockPackage[]> }>();
-
-function baseEntriesNamed(baseLock: Lock, name: string): readonly LockPackage[] {
-  let cached = baseIndex.get(baseLock);
-  if (!cached || cached.packages !== baseLock.packages || cached.length !== baseLock.packages.length) {
-    const byName = new Map<string, LockPackage[]>();
-    for (const basePkg of baseLock.packages) {
-      if (!basePkg || typeof basePkg.name !== 'string') continue;
-      const key = normalizeName(basePkg.name);
-      const list = byName.get(key);
-      if (list) list.push(basePkg);
-      else byName.set(key, [basePkg]);
-    }
-    cached = { packages: baseLock.packages, length: baseLock.packages.length, byName };
-    baseIndex.set(baseLock, cached);
-  }
-  return cached.byName.get(name) ?? [];
-}
-
 function breachedAtBase(baseLock: Lock, pkg: LockPackage, artifact: LockArtifact, headTime: Date): boolean {
   if (!Array.isArray(baseLock.packages)) return false;
   const name = normalizeName(pkg.name);
   const filename = artifactFilename(artifact);
   const cutoff = lockCutoffFor(baseLock.options, pkg.name, headTime);
   if (cutoff.kind !== 'cutoff') return false;
-  for (const basePkg of baseEntriesNamed(baseLock, name)) {
+  for (const basePkg of lockByName(baseLock).get(name) ?? []) {
     if (basePkg.version !== pkg.version) continue;
     for (const { artifact: baseArtifact } of breachingArtifacts(basePkg, cutoff.ms)) {
       if (artifactFilename(baseArtifact) === filename) return true;

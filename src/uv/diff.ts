@@ -19,7 +19,7 @@ import type {
   ProjectPair,
   UvProject,
 } from './model.js';
-import { describeSource, sourceKey } from './lock.js';
+import { describeSource, lockByName, sourceKey } from './lock.js';
 import { normalizeName } from './names.js';
 import { compareVersions } from './version.js';
 
@@ -74,11 +74,10 @@ function isWorkspaceEntry(pkg: LockPackage, members: Set<string>): boolean {
 /** Lock entries that are packages from somewhere (not the project's own members), grouped by name. */
 function entriesByName(project: UvProject | null, members: Set<string>): Map<string, LockPackage[]> {
   const out = new Map<string, LockPackage[]>();
-  for (const pkg of project?.lock?.packages ?? []) {
-    if (isWorkspaceEntry(pkg, members)) continue;
-    const list = out.get(pkg.name);
-    if (list) list.push(pkg);
-    else out.set(pkg.name, [pkg]);
+  if (!project?.lock) return out;
+  for (const [name, list] of lockByName(project.lock)) {
+    const entries = list.filter((pkg) => !isWorkspaceEntry(pkg, members));
+    if (entries.length > 0) out.set(name, entries);
   }
   return out;
 }

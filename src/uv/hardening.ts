@@ -5,6 +5,7 @@
  * writing TOML for fixes. Pure; hostile values are skipped, never thrown on.
  */
 import type { Lock, LockPackage, Pyproject, UvProject } from './model.js';
+import { lockByName } from './lock.js';
 import { normalizeName } from './names.js';
 import { parseRequirement, type Requirement } from './pep508.js';
 import { keyPath } from './toml.js';
@@ -125,27 +126,9 @@ export function namesWithSources(pyprojects: Pyproject[]): Set<string> {
 /** The head lock's entries of a package name. */
 export function lockedEntries(lock: Lock | null | undefined, name: string): LockPackage[] {
   if (!lock || !Array.isArray(lock.packages)) return [];
-  return [...(entriesByName(lock).get(normalizeName(name)) ?? [])];
+  return [...(lockByName(lock).get(normalizeName(name)) ?? [])];
 }
 
-/** Lock entries by normalized name, built once a lock: a scan per requirement was quadratic. */
-const byNameCache = new WeakMap<Lock, { packages: readonly LockPackage[]; length: number; index: Map<string, LockPackage[]> }>();
-
-function entriesByName(lock: Lock): Map<string, LockPackage[]> {
-  const cached = byNameCache.get(lock);
-  // Locks are not changed after loading; a test that builds one by hand and edits it gets a fresh index.
-  if (cached && cached.packages === lock.packages && cached.length === lock.packages.length) return cached.index;
-  const index = new Map<string, LockPackage[]>();
-  for (const pkg of lock.packages) {
-    if (!pkg || typeof pkg.name !== 'string') continue;
-    const key = normalizeName(pkg.name);
-    const list = index.get(key);
-    if (list) list.push(pkg);
-    else index.set(key, [pkg]);
-  }
-  byNameCache.set(lock, { packages: lock.packages, length: lock.packages.length, index });
-  return index;
-}
 
 /** A git URL for comparison: no credentials, no `git+`, no query or fragment, no `.git`, no trailing slash, lower-case host. */
 export function canonicalGitUrl(url: string): string {

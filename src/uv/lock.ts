@@ -119,6 +119,7 @@ function buildLock(file: string, doc: Table, lines: Map<string, number>, limits:
     raw: doc,
     lines,
   };
+  carryIndex(lock, byName);
   return truncated ? { lock, truncated } : { lock };
 }
 
@@ -571,15 +572,37 @@ export class LockedCandidates {
   }
 }
 
-/** Packages by name, in lock order. */
-export function packagesByName(packages: LockPackage[]): Map<string, LockPackage[]> {
+/** Packages by normalized name, in lock order (entries without a string name are left out). */
+function packagesByName(packages: readonly LockPackage[]): Map<string, LockPackage[]> {
   const byName = new Map<string, LockPackage[]>();
   for (const pkg of packages) {
-    const list = byName.get(pkg.name);
+    if (!pkg || typeof pkg.name !== 'string') continue;
+    const key = normalizeName(pkg.name);
+    const list = byName.get(key);
     if (list) list.push(pkg);
-    else byName.set(pkg.name, [pkg]);
+    else byName.set(key, [pkg]);
   }
   return byName;
+}
+
+/**
+ * The by-name index each Lock carries: built once when readLock reads it, and answered from there
+ * (a scan per name was quadratic on locks of thousands of packages). A lock built or edited by
+ * hand (tests do) gets a fresh index when its package list is replaced or grows.
+ */
+const byNameIndex = new WeakMap<Lock, { packages: readonly LockPackage[]; length: number; index: ReadonlyMap<string, readonly LockPackage[]> }>();
+
+function carryIndex(lock: Lock, index: ReadonlyMap<string, readonly LockPackage[]>): void {
+  byNameIndex.set(lock, { packages: lock.packages, length: lock.packages.length, index });
+}
+
+/** The lock's entries by normalized name, in lock order. */
+export function lockByName(lock: Lock): ReadonlyMap<string, readonly LockPackage[]> {
+  const cached = byNameIndex.get(lock);
+  if (cached && cached.packages === lock.packages && cached.length === lock.packages.length) return cached.index;
+  const index = packagesByName(lock.packages);
+  carryIndex(lock, index);
+  return index;
 }
 
 /** The same name, version and source twice (uv: DuplicatePackage). Only names locked several times need a look. */

@@ -1,7 +1,7 @@
 /** The walk from the members through the lock: registries against the configured indexes, and the other source trees uv re-reads. */
 import type { LockDependency, LockPackage } from '../model.js';
 import { normalizeName } from '../names.js';
-import { LockedCandidates } from '../lock.js';
+import { LockedCandidates, lockByName } from '../lock.js';
 import { asString, asStringArray, own } from '../values.js';
 import { bareUrl, canonicalPath, leavesRepository, normalizePath, readNamedIndexes, readSources, repoDir, toolUv, type LoweringProblem, type LoweringScope } from '../lowering.js';
 import { checkSourceTree } from './check-members.js';
@@ -11,12 +11,7 @@ import { EXACT_INDEX_URL_REVISION, WORKSPACE, type SyncState } from './state.js'
 // The walk from the members: registries against the configured indexes, other source trees
 
 export function walkPackages(s: SyncState): void {
-  const byName = new Map<string, LockPackage[]>();
-  for (const pkg of s.lock.packages) {
-    const list = byName.get(pkg.name);
-    if (list) list.push(pkg);
-    else byName.set(pkg.name, [pkg]);
-  }
+  const byName = lockByName(s.lock);
   const locked = new LockedCandidates(byName);
   const resolve = (dep: LockDependency): LockPackage | undefined => {
     const candidates = byName.get(dep.name) ?? [];
