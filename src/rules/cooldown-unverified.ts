@@ -5,8 +5,6 @@ import { describeDuration } from '../uv/exclude-newer.js';
 import type { ProjectPair } from '../uv/model.js';
 import type { Rule, RuleContext } from './types.js';
 
-const ID = 'cooldown-unverified';
-
 function isPypi(url: string): boolean {
   return /^https:\/\/(test\.)?pypi\.org\/simple\/?$/i.test(url.trim());
 }
@@ -102,8 +100,8 @@ function unverifiedFinding(pair: ProjectPair, check: CooldownCheck, context: Rul
   const expired = check.waiver.expired ? ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.` : '';
   const until = utcDate(context.now.getTime() + check.cooldown.ms);
   const finding = makeFinding({
-    rule: ID,
-    severity: 'warning',
+    rule: rule.id,
+    severity: rule.defaultSeverity,
     file: pair.lockFile,
     line: pkg.line,
     message: message + expired,
@@ -116,7 +114,7 @@ function unverifiedFinding(pair: ProjectPair, check: CooldownCheck, context: Rul
 }
 
 export const rule: Rule = {
-  id: ID,
+  id: 'cooldown-unverified',
   defaultSeverity: 'warning',
   summary: 'The upload time of a newly locked version could not be established.',
   check(context) {

@@ -7,8 +7,6 @@ import type { ProjectPair } from '../uv/model.js';
 import { uvSettingsOf } from '../uv/uv-config.js';
 import type { Rule, RuleContext } from './types.js';
 
-const ID = 'cooldown';
-
 function cooldownDescription(check: CooldownCheck): string {
   const length = describeDuration(check.cooldown.ms);
   if (check.cooldown.source === 'settings') return `the cooldown of ${length}`;
@@ -45,8 +43,8 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
     `Wait until ${eligible} and re-run; or ${pinPrevious}; or, if this release cannot wait, exempt it with a reason and an expiry:\n` +
     exemptionSnippet(context.settings.configFile, pkg.name, utcDate(check.eligibleMs));
   const finding = makeFinding({
-    rule: ID,
-    severity: 'error',
+    rule: rule.id,
+    severity: rule.defaultSeverity,
     file: pair.lockFile,
     line: pkg.line,
     message,
@@ -84,8 +82,8 @@ function breachFinding(pair: ProjectPair, breach: CutoffBreach, context: RuleCon
     `Re-resolve it under the project's settings: uv lock --upgrade-package ${shellWord(pkg.name)}. ` +
     `If this file is needed now, give the package its own cutoff in ${settings.file}:\n${settings.kind === 'uv.toml' ? '[exclude-newer-package]' : '[tool.uv.exclude-newer-package]'}\n${tomlString(pkg.name)} = ${tomlString(new Date(breach.uploadMs + 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'))}`;
   return makeFinding({
-    rule: ID,
-    severity: 'error',
+    rule: rule.id,
+    severity: rule.defaultSeverity,
     file: pair.lockFile,
     line: breach.artifact.line ?? pkg.line,
     message,
@@ -97,7 +95,7 @@ function breachFinding(pair: ProjectPair, breach: CutoffBreach, context: RuleCon
 }
 
 export const rule: Rule = {
-  id: ID,
+  id: 'cooldown',
   defaultSeverity: 'error',
   summary: "A newly locked version is younger than the cooldown, or breaks the lock's own exclude-newer.",
   check(context) {

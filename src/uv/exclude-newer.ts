@@ -11,6 +11,7 @@
  * than `headTime - span` was certainly newer than uv's cutoff, so the check can miss, never invent).
  */
 import type { ExcludeNewerPackageValue, LockOptions } from './model.js';
+import { normalizeName } from './names.js';
 
 /** The placeholder uv >= 0.11.8 writes as `exclude-newer` when the real value is a span. */
 export const EXCLUDE_NEWER_SENTINEL = '0001-01-01T00:00:00Z';
@@ -375,15 +376,11 @@ export function excludeNewerPackageEntry(
   normalizedName: string,
 ): ExcludeNewerPackageValue | undefined {
   if (!table || typeof table !== 'object') return undefined;
-  if (Object.prototype.hasOwnProperty.call(table, normalizedName)) return table[normalizedName];
+  if (Object.hasOwn(table, normalizedName)) return table[normalizedName];
   for (const key of Object.keys(table)) {
     if (normalizeName(key) === normalizedName) return table[key];
   }
   return undefined;
-}
-
-function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
 
 /**

@@ -83,7 +83,7 @@ function checkExcludeNewer(s: SyncState): void {
     (name !== undefined ? lineOf(s.settings.lines, s.settings.prefix === '' ? keyPath('exclude-newer-package', name) : keyPath('tool', 'uv', 'exclude-newer-package', name)) : undefined) ??
     s.settingLine('exclude-newer-package');
   for (const [name, entry] of configuredPackages) {
-    const lockedEntry = Object.prototype.hasOwnProperty.call(lockedPackages, name) ? lockedPackages[name] : undefined;
+    const lockedEntry = Object.hasOwn(lockedPackages, name) ? lockedPackages[name] : undefined;
     const what = `exclude-newer-package \`${name}\``;
     if (lockedEntry === undefined) {
       if (entry.raw === false) {
