@@ -1,13 +1,10 @@
 /**
- * The pinning check over container images (unpinned-image). The checks of `uses:` pins that read
- * GithubFacts (unpinned-uses, ref-version-mismatch, impostor-commit) are in src/facts/github-checks.ts.
- * Pure functions of the files: the rules call them on head and base.
+ * The container image references of a file and what can be said of their pins, for the
+ * unpinned-image rule (src/rules/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
-import { makeFinding, type Finding, type Severity } from '../findings.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { entries, get, jobsOf, posOf, stepsOf, str } from './walk.js';
-import { occurrenceSubjects } from './uses.js';
 
 /** A full 64-hex sha256 digest at the end of an image reference. */
 const DIGEST_RE = /@sha256:[0-9a-fA-F]{64}$/;
@@ -62,40 +59,14 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
  * pure expressions are skipped; `name@${{ ... }}` may carry a digest. `python:${{ matrix.v }}` is
  * judged: whatever the expression gives, the reference has no digest.
  */
-function judgeable(image: string): boolean {
+export function isJudgeableImage(image: string): boolean {
   if (image === '') return false;
   if (/^\$\{\{[^}]*\}\}$/.test(image)) return false;
   if (/@\s*\$\{\{/.test(image)) return false;
   return true;
 }
 
-export function checkUnpinnedImages(workflows: readonly WorkflowFile[], severity: Severity = 'error'): Finding[] {
-  const findings: Finding[] = [];
-  for (const wf of workflows) {
-    const flagged = imageSites(wf).filter((site) => judgeable(site.image) && !DIGEST_RE.test(site.image));
-    const subjects = occurrenceSubjects(flagged, (site) => site.image);
-    flagged.forEach((site, i) => {
-      const withoutTag = !/:[^/@]+$/.test(site.image.replace(/@.*$/, ''));
-      const floating = withoutTag || /:latest$/i.test(site.image.replace(/@.*$/, ''));
-      const tagWords = floating ? 'a floating tag (latest)' : 'a tag';
-      const digestLike = site.image.includes('@');
-      const message = digestLike
-        ? `The image ${site.image} (${site.where}) has a digest that is not a full @sha256:<64 hex>, so it does not pin the content.`
-        : `The image ${site.image} (${site.where}) is referenced by ${tagWords}, not by @sha256 digest: the registry can serve different content under the same name at any time.`;
-      const base = site.image.replace(/@.*$/, '');
-      findings.push(
-        makeFinding({
-          rule: 'unpinned-image',
-          severity,
-          file: wf.file,
-          line: site.pos.line,
-          column: site.pos.column,
-          message,
-          fix: `${base}@sha256:<digest>, with the digest from: docker buildx imagetools inspect ${base}   (the "Digest:" line)`,
-          subject: subjects[i],
-        }),
-      );
-    });
-  }
-  return findings;
+/** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
+export function hasFullDigest(image: string): boolean {
+  return DIGEST_RE.test(image);
 }

@@ -1,0 +1,83 @@
+/**
+ * The rule shape of ESLint and zizmor: a rule states its id and default severity once, in `meta`,
+ * and its `check(ctx, report)` calls `report()` for each problem; `report()` fills in the rule id and
+ * the default severity. Another level must be asked for explicitly (`level: 'notice'`).
+ *
+ *   export const rule = defineRule({
+ *     meta: { id: 'secrets-inherit', defaultSeverity: 'warning', summary: '…', on: 'workflows' },
+ *     check(ctx, report) {
+ *       for (const wf of ctx.workflows) … report({ file: wf.file, line, column, message, fix, subject });
+ *     },
+ *   });
+ *
+ * With `on: 'workflows'` the framework runs `check` once on the head workflows and once on the base
+ * workflows (each time as `ctx.workflows`, with `ctx.baseWorkflows` null), and sets `introduced` on
+ * the head findings by fingerprint (src/workflows/introduced.ts). The returned object keeps the
+ * outward shape of `Rule` (`id`, `defaultSeverity`, `summary`, `online`, `check(context)` returning
+ * findings) for the engine, the policy and the tests.
+ */
+import { makeFinding, type Finding, type FindingInput, type Severity } from '../findings.js';
+import { markIntroduced } from '../workflows/introduced.js';
+import type { Rule, RuleContext } from './types.js';
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule reports. */
+  summary: string;
+  /** Whether the rule needs the network (it then finds nothing offline). */
+  online?: boolean;
+  /**
+   * What the rule reads. `workflows`: a pure check of one revision's workflow files, run on head and
+   * on base so that `introduced` is computed by the framework. Absent: `check` runs once on the whole
+   * context and says `introduced` itself when it needs to.
+   */
+  on?: 'workflows';
+}
+
+/** What a rule reports: a finding without its rule id and severity, plus an explicit other level. */
+export interface ReportInput extends Omit<FindingInput, 'rule' | 'severity'> {
+  /** A level other than the rule's default severity, asked for explicitly. */
+  level?: Severity;
+}
+
+export type Report = (input: ReportInput) => void;
+
+export interface RuleDefinition {
+  meta: RuleMeta;
+  check(ctx: RuleContext, report: Report): void;
+}
+
+/** A rule built by defineRule: the Rule the engine runs, with its metadata. */
+export interface DefinedRule extends Rule {
+  readonly meta: Readonly<RuleMeta>;
+}
+
+export function defineRule(definition: RuleDefinition): DefinedRule {
+  const { meta } = definition;
+  const collect = (ctx: RuleContext): Finding[] => {
+    const findings: Finding[] = [];
+    definition.check(ctx, ({ level, ...input }) => {
+      findings.push(makeFinding({ ...input, rule: meta.id, severity: level ?? meta.defaultSeverity }));
+    });
+    return findings;
+  };
+  const check =
+    meta.on === 'workflows'
+      ? (context: RuleContext): Finding[] => {
+          const revision = (workflows: RuleContext['workflows']): Finding[] => collect({ ...context, workflows, baseWorkflows: null });
+          const head = revision(context.workflows ?? []);
+          const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
+          return markIntroduced(head, base);
+        }
+      : collect;
+  const rule: DefinedRule = {
+    meta,
+    id: meta.id,
+    defaultSeverity: meta.defaultSeverity,
+    summary: meta.summary,
+    check,
+  };
+  if (meta.online !== undefined) rule.online = meta.online;
+  return rule;
+}
