@@ -1,16 +1,8 @@
-import { makeFinding, type Finding } from '../findings.js';
 import { describeSource } from '../uv/lock.js';
 import { packageLabel } from '../uv/cooldown-text.js';
-import type { LockSource, ProjectPair } from '../uv/model.js';
+import type { LockSource } from '../uv/model.js';
+import { defineRule } from './define.js';
 import { packageRef, redactCredentials } from './lock-diff-text.js';
-import type { Rule } from './types.js';
-
-export const rule: Rule = {
-  id: 'source-changed',
-  defaultSeverity: 'error',
-  summary: 'A locked package moved to another source (registry to git/url/path, or another index).',
-  check: (context) => sourceChangedFindings(context.projects),
-};
 
 /** A git URL compared loosely: case-insensitive host, no trailing `.git` or `/`. */
 function gitRepoKey(url: string): string {
@@ -36,26 +28,25 @@ export function isSuspiciousSourceChange(from: LockSource, to: LockSource): bool
   return true;
 }
 
-function sourceChangedFindings(pairs: ProjectPair[]): Finding[] {
-  const out: Finding[] = [];
-  for (const pair of pairs) {
-    for (const detail of (pair.changeDetails ?? [])) {
-      if (detail.change.kind !== 'source-changed' || !detail.base || !detail.head) continue;
-      const from = detail.base.source;
-      const to = detail.head.source;
-      if (!isSuspiciousSourceChange(from, to)) continue;
-      const fromText = redactCredentials(describeSource(from));
-      const toText = redactCredentials(describeSource(to));
-      const why =
-        from.kind === 'registry' && to.kind === 'registry'
-          ? 'Another index can serve different files under the same name and version (dependency confusion).'
-          : from.kind === 'registry'
-            ? 'The package no longer comes from its index: whoever controls the new source decides what gets installed, and the index release no longer vouches for it.'
-            : 'Whoever controls the new source decides what gets installed.';
-      out.push(
-        makeFinding({
-          rule: rule.id,
-          severity: rule.defaultSeverity,
+/** A locked package that the change moves to another source (see isSuspiciousSourceChange). */
+export const rule = defineRule({
+  meta: { id: 'source-changed', defaultSeverity: 'error', summary: 'A locked package moved to another source (registry to git/url/path, or another index).' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) {
+      for (const detail of (pair.changeDetails ?? [])) {
+        if (detail.change.kind !== 'source-changed' || !detail.base || !detail.head) continue;
+        const from = detail.base.source;
+        const to = detail.head.source;
+        if (!isSuspiciousSourceChange(from, to)) continue;
+        const fromText = redactCredentials(describeSource(from));
+        const toText = redactCredentials(describeSource(to));
+        const why =
+          from.kind === 'registry' && to.kind === 'registry'
+            ? 'Another index can serve different files under the same name and version (dependency confusion).'
+            : from.kind === 'registry'
+              ? 'The package no longer comes from its index: whoever controls the new source decides what gets installed, and the index release no longer vouches for it.'
+              : 'Whoever controls the new source decides what gets installed.';
+        report({
           file: pair.lockFile,
           line: detail.head.line,
           message: `${packageLabel(detail.head)} now comes from ${toText}, no longer from ${fromText}${detail.base.version && detail.base.version !== detail.head.version ? ` (${detail.base.version})` : ''}. ${why}`,
@@ -65,9 +56,8 @@ function sourceChangedFindings(pairs: ProjectPair[]): Finding[] {
           package: packageRef(detail.head),
           introduced: true,
           subject: `${detail.head.name}:${toText}`,
-        }),
-      );
+        });
+      }
     }
-  }
-  return out;
-}
+  },
+});

@@ -188,8 +188,9 @@ export function settingsFromAction(
   if (input('index-url')) settings.indexUrl = parseIndexUrl(input('index-url'), 'input index-url');
   if (input('config-file')) settings.configFile = input('config-file');
   const onlyNew = input('only-new');
-  if (onlyNew === '' || onlyNew.toLowerCase() === 'auto') settings.onlyNew = DIFF_AWARE_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') && revisions.base !== null;
-  else if (['true', 'false'].includes(onlyNew.toLowerCase())) settings.onlyNew = parseBool(onlyNew, 'input only-new');
+  const onlyNewValue = onlyNew.toLowerCase();
+  if (onlyNewValue === '' || onlyNewValue === 'auto') settings.onlyNew = DIFF_AWARE_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') && revisions.base !== null;
+  else if (onlyNewValue === 'true' || onlyNewValue === 'false') settings.onlyNew = onlyNewValue === 'true';
   else throw new SettingsError(`input only-new must be auto, true or false, not "${onlyNew}"`);
   if (env.LOCKGATE_NOW) settings.now = parseNow(env.LOCKGATE_NOW, 'LOCKGATE_NOW');
   settings.githubToken = input('token') || null;

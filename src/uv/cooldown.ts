@@ -99,24 +99,28 @@ export interface CooldownCheck {
 // ---------------------------------------------------------------------------------------------
 // The cooldown length
 
-/** A relative span from a project value (pyproject string or lock `{ span }`), in ms. */
-function spanMsOf(value: unknown): { ms: number; text: string } | null | 'absolute' {
-  if (value === undefined || value === null) return null;
-  if (value === false) return null;
+/** What a project's exclude-newer value sets: a relative span, an absolute cutoff, or nothing usable. */
+type ProjectValue = { kind: 'span'; ms: number; text: string } | { kind: 'absolute'; ms: number; text: string } | null;
+
+/** A pyproject value (a string, `false`) or a lock value (`{ span }`, `{ timestamp }`), read once. */
+function projectValueOf(value: unknown): ProjectValue {
+  if (value === undefined || value === null || value === false) return null;
   if (typeof value === 'string') {
     const parsed = parseExcludeNewer(value);
     if (!parsed.ok) return null;
-    if (parsed.value.kind === 'span') return { ms: parsed.value.span.ms, text: value };
-    if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date') return 'absolute';
+    if (parsed.value.kind === 'span') return { kind: 'span', ms: parsed.value.span.ms, text: value };
+    if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date') return { kind: 'absolute', ms: parsed.value.ms, text: value };
     return null;
   }
   if (typeof value === 'object') {
     const span = own(value, 'span');
     if (typeof span === 'string') {
       const parsed = parseSpan(span);
-      return parsed.ok ? { ms: parsed.value.ms, text: span } : null;
+      return parsed.ok ? { kind: 'span', ms: parsed.value.ms, text: span } : null;
     }
-    return typeof own(value, 'timestamp') === 'string' ? 'absolute' : null;
+    const timestamp = own(value, 'timestamp');
+    const cutoff = typeof timestamp === 'string' ? projectValueOf(timestamp) : null;
+    return cutoff?.kind === 'absolute' ? cutoff : null;
   }
   return null;
 }
@@ -158,8 +162,8 @@ export function cooldownFor(project: UvProject | null, packageName: string, sett
     candidates = perPackage;
   }
   for (const candidate of candidates) {
-    const span = spanMsOf(candidate);
-    if (span && span !== 'absolute' && span.ms > policy.ms) {
+    const span = projectValueOf(candidate);
+    if (span?.kind === 'span' && span.ms > policy.ms) {
       policy.ms = span.ms;
       policy.source = source;
       policy.text = span.text;
@@ -176,16 +180,6 @@ export function endOfDayMs(date: string): number | null {
   if (typeof date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
   const start = parseTimestamp(`${date}T00:00:00Z`);
   return start === null ? null : start + MS_PER_DAY;
-}
-
-/** The absolute cutoff a per-package value sets (a timestamp or a date), with its text, or null. */
-function absoluteCutoffOf(value: unknown): { ms: number; text: string } | null {
-  const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? own(value, 'timestamp') : undefined;
-  if (typeof text !== 'string') return null;
-  const parsed = parseExcludeNewer(text);
-  if (!parsed.ok) return null;
-  if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date') return { ms: parsed.value.ms, text };
-  return null;
 }
 
 /**
@@ -224,7 +218,7 @@ export function cooldownWaiver(
   }
   if (typeof uploadMs === 'number' && Number.isFinite(uploadMs)) {
     // The settings' value first (the user's spelling), then the lock's.
-    const admitting = values.map(absoluteCutoffOf).find((cutoff) => cutoff !== null && uploadMs < cutoff.ms);
+    const admitting = values.map(projectValueOf).find((cutoff) => cutoff?.kind === 'absolute' && uploadMs < cutoff.ms);
     if (admitting) {
       decision.waiver = {
         by: 'exclude-newer-package',
