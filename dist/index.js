@@ -37548,31 +37548,29 @@ var index_facts = __nccwpck_require__(8481);
 
 
 
-// ---------------------------------------------------------------------------------------------
-// The cooldown length
-/** A relative span from a project value (pyproject string or lock `{ span }`), in ms. */
-function spanMsOf(value) {
-    if (value === undefined || value === null)
-        return null;
-    if (value === false)
+/** A pyproject value (a string, `false`) or a lock value (`{ span }`, `{ timestamp }`), read once. */
+function projectValueOf(value) {
+    if (value === undefined || value === null || value === false)
         return null;
     if (typeof value === 'string') {
         const parsed = parseExcludeNewer(value);
         if (!parsed.ok)
             return null;
         if (parsed.value.kind === 'span')
-            return { ms: parsed.value.span.ms, text: value };
+            return { kind: 'span', ms: parsed.value.span.ms, text: value };
         if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date')
-            return 'absolute';
+            return { kind: 'absolute', ms: parsed.value.ms, text: value };
         return null;
     }
     if (typeof value === 'object') {
         const span = (0,uv_values/* own */.ZV)(value, 'span');
         if (typeof span === 'string') {
             const parsed = parseSpan(span);
-            return parsed.ok ? { ms: parsed.value.ms, text: span } : null;
+            return parsed.ok ? { kind: 'span', ms: parsed.value.ms, text: span } : null;
         }
-        return typeof (0,uv_values/* own */.ZV)(value, 'timestamp') === 'string' ? 'absolute' : null;
+        const timestamp = (0,uv_values/* own */.ZV)(value, 'timestamp');
+        const cutoff = typeof timestamp === 'string' ? projectValueOf(timestamp) : null;
+        return cutoff?.kind === 'absolute' ? cutoff : null;
     }
     return null;
 }
@@ -37617,8 +37615,8 @@ function cooldownFor(project, packageName, settingsDays) {
         candidates = perPackage;
     }
     for (const candidate of candidates) {
-        const span = spanMsOf(candidate);
-        if (span && span !== 'absolute' && span.ms > policy.ms) {
+        const span = projectValueOf(candidate);
+        if (span?.kind === 'span' && span.ms > policy.ms) {
             policy.ms = span.ms;
             policy.source = source;
             policy.text = span.text;
@@ -37634,18 +37632,6 @@ function endOfDayMs(date) {
         return null;
     const start = parseTimestamp(`${date}T00:00:00Z`);
     return start === null ? null : start + MS_PER_DAY;
-}
-/** The absolute cutoff a per-package value sets (a timestamp or a date), with its text, or null. */
-function absoluteCutoffOf(value) {
-    const text = typeof value === 'string' ? value : value !== null && typeof value === 'object' ? (0,uv_values/* own */.ZV)(value, 'timestamp') : undefined;
-    if (typeof text !== 'string')
-        return null;
-    const parsed = parseExcludeNewer(text);
-    if (!parsed.ok)
-        return null;
-    if (parsed.value.kind === 'timestamp' || parsed.value.kind === 'date')
-        return { ms: parsed.value.ms, text };
-    return null;
 }
 /**
  * Whether a package's cooldown findings are waived: by a config exemption that has not expired, or
@@ -37678,7 +37664,7 @@ function cooldownWaiver(project, packageName, exemptions, now, uploadMs) {
     }
     if (typeof uploadMs === 'number' && Number.isFinite(uploadMs)) {
         // The settings' value first (the user's spelling), then the lock's.
-        const admitting = values.map(absoluteCutoffOf).find((cutoff) => cutoff !== null && uploadMs < cutoff.ms);
+        const admitting = values.map(projectValueOf).find((cutoff) => cutoff?.kind === 'absolute' && uploadMs < cutoff.ms);
         if (admitting) {
             decision.waiver = {
                 by: 'exclude-newer-package',
@@ -38535,17 +38521,94 @@ const unpinned_requirement_rule = {
     },
 };
 
+;// CONCATENATED MODULE: ./src/workflows/introduced.ts
+/**
+ * Sets `introduced` on each head finding: false when base has a finding with the same fingerprint.
+ * Counted as a multiset: if base had one finding with a fingerprint and head has two, one of the two
+ * is introduced (the later one in head order). With no base (a full audit) every finding is
+ * introduced. Returns new objects; the inputs are not changed.
+ */
+function markIntroduced(head, base) {
+    if (base === null)
+        return head.map((finding) => ({ ...finding, introduced: true }));
+    const remaining = new Map();
+    for (const finding of base)
+        remaining.set(finding.fingerprint, (remaining.get(finding.fingerprint) ?? 0) + 1);
+    return head.map((finding) => {
+        const left = remaining.get(finding.fingerprint) ?? 0;
+        if (left > 0) {
+            remaining.set(finding.fingerprint, left - 1);
+            return { ...finding, introduced: false };
+        }
+        return { ...finding, introduced: true };
+    });
+}
+/**
+ * Runs a pure per-revision check on the head workflows and, when there is a base, on the base
+ * workflows, and returns the head findings with `introduced` set. The check must not depend on
+ * anything but the files it is given and the context's settings, so both runs are comparable.
+ */
+function checkAgainstBase(ctx, check) {
+    const head = check(ctx.workflows ?? []);
+    const base = ctx.baseWorkflows ? check(ctx.baseWorkflows) : null;
+    return markIntroduced(head, base);
+}
+
+;// CONCATENATED MODULE: ./src/rules/define.ts
+/**
+ * The rule shape of ESLint and zizmor: a rule states its id and default severity once, in `meta`,
+ * and its `check(ctx, report)` calls `report()` for each problem; `report()` fills in the rule id and
+ * the default severity. Another level must be asked for explicitly (`level: 'notice'`).
+ *
+ *   export const rule = defineRule({
+ *     meta: { id: 'secrets-inherit', defaultSeverity: 'warning', summary: '…', on: 'workflows' },
+ *     check(ctx, report) {
+ *       for (const wf of ctx.workflows) … report({ file: wf.file, line, column, message, fix, subject });
+ *     },
+ *   });
+ *
+ * With `on: 'workflows'` the framework runs `check` once on the head workflows and once on the base
+ * workflows (each time as `ctx.workflows`, with `ctx.baseWorkflows` null), and sets `introduced` on
+ * the head findings by fingerprint (src/workflows/introduced.ts). The returned object keeps the
+ * outward shape of `Rule` (`id`, `defaultSeverity`, `summary`, `online`, `check(context)` returning
+ * findings) for the engine, the policy and the tests.
+ */
+
+
+function defineRule(definition) {
+    const { meta } = definition;
+    const collect = (ctx) => {
+        const findings = [];
+        definition.check(ctx, ({ level, ...input }) => {
+            findings.push((0,src_findings/* makeFinding */.MH)({ ...input, rule: meta.id, severity: level ?? meta.defaultSeverity }));
+        });
+        return findings;
+    };
+    const check = meta.on === 'workflows'
+        ? (context) => {
+            const revision = (workflows) => collect({ ...context, workflows, baseWorkflows: null });
+            const head = revision(context.workflows ?? []);
+            const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
+            return markIntroduced(head, base);
+        }
+        : collect;
+    const rule = {
+        meta,
+        id: meta.id,
+        defaultSeverity: meta.defaultSeverity,
+        summary: meta.summary,
+        check,
+    };
+    if (meta.online !== undefined)
+        rule.online = meta.online;
+    return rule;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/source-changed.ts
 
 
 
 
-const source_changed_rule = {
-    id: 'source-changed',
-    defaultSeverity: 'error',
-    summary: 'A locked package moved to another source (registry to git/url/path, or another index).',
-    check: (context) => sourceChangedFindings(context.projects),
-};
 /** A git URL compared loosely: case-insensitive host, no trailing `.git` or `/`. */
 function gitRepoKey(url) {
     let out = url.trim().replace(/\/+$/, '').replace(/\.git$/i, '');
@@ -38571,39 +38634,39 @@ function isSuspiciousSourceChange(from, to) {
         return from.path !== to.path;
     return true;
 }
-function sourceChangedFindings(pairs) {
-    const out = [];
-    for (const pair of pairs) {
-        for (const detail of (pair.changeDetails ?? [])) {
-            if (detail.change.kind !== 'source-changed' || !detail.base || !detail.head)
-                continue;
-            const from = detail.base.source;
-            const to = detail.head.source;
-            if (!isSuspiciousSourceChange(from, to))
-                continue;
-            const fromText = redactCredentials((0,uv_lock/* describeSource */.B6)(from));
-            const toText = redactCredentials((0,uv_lock/* describeSource */.B6)(to));
-            const why = from.kind === 'registry' && to.kind === 'registry'
-                ? 'Another index can serve different files under the same name and version (dependency confusion).'
-                : from.kind === 'registry'
-                    ? 'The package no longer comes from its index: whoever controls the new source decides what gets installed, and the index release no longer vouches for it.'
-                    : 'Whoever controls the new source decides what gets installed.';
-            out.push((0,src_findings/* makeFinding */.MH)({
-                rule: source_changed_rule.id,
-                severity: source_changed_rule.defaultSeverity,
-                file: pair.lockFile,
-                line: detail.head.line,
-                message: `${packageLabel(detail.head)} now comes from ${toText}, no longer from ${fromText}${detail.base.version && detail.base.version !== detail.head.version ? ` (${detail.base.version})` : ''}. ${why}`,
-                fix: `If the move is not intended, remove the entry for ${detail.head.name} from [tool.uv.sources] (or the index setting that moved it) and run \`uv lock\`. ` +
-                    `If it is, review the new source, then record the decision in the lockgate config:\nignore:\n  - rule: source-changed\n    package: ${JSON.stringify(detail.head.name)}\n    reason: <why this source is trusted>\n    until: <YYYY-MM-DD>`,
-                package: packageRef(detail.head),
-                introduced: true,
-                subject: `${detail.head.name}:${toText}`,
-            }));
+/** A locked package that the change moves to another source (see isSuspiciousSourceChange). */
+const source_changed_rule = defineRule({
+    meta: { id: 'source-changed', defaultSeverity: 'error', summary: 'A locked package moved to another source (registry to git/url/path, or another index).' },
+    check(ctx, report) {
+        for (const pair of ctx.projects) {
+            for (const detail of (pair.changeDetails ?? [])) {
+                if (detail.change.kind !== 'source-changed' || !detail.base || !detail.head)
+                    continue;
+                const from = detail.base.source;
+                const to = detail.head.source;
+                if (!isSuspiciousSourceChange(from, to))
+                    continue;
+                const fromText = redactCredentials((0,uv_lock/* describeSource */.B6)(from));
+                const toText = redactCredentials((0,uv_lock/* describeSource */.B6)(to));
+                const why = from.kind === 'registry' && to.kind === 'registry'
+                    ? 'Another index can serve different files under the same name and version (dependency confusion).'
+                    : from.kind === 'registry'
+                        ? 'The package no longer comes from its index: whoever controls the new source decides what gets installed, and the index release no longer vouches for it.'
+                        : 'Whoever controls the new source decides what gets installed.';
+                report({
+                    file: pair.lockFile,
+                    line: detail.head.line,
+                    message: `${packageLabel(detail.head)} now comes from ${toText}, no longer from ${fromText}${detail.base.version && detail.base.version !== detail.head.version ? ` (${detail.base.version})` : ''}. ${why}`,
+                    fix: `If the move is not intended, remove the entry for ${detail.head.name} from [tool.uv.sources] (or the index setting that moved it) and run \`uv lock\`. ` +
+                        `If it is, review the new source, then record the decision in the lockgate config:\nignore:\n  - rule: source-changed\n    package: ${JSON.stringify(detail.head.name)}\n    reason: <why this source is trusted>\n    until: <YYYY-MM-DD>`,
+                    package: packageRef(detail.head),
+                    introduced: true,
+                    subject: `${detail.head.name}:${toText}`,
+                });
+            }
         }
-    }
-    return out;
-}
+    },
+});
 
 ;// CONCATENATED MODULE: ./src/rules/hash-changed.ts
 
@@ -40040,33 +40103,27 @@ const sdist_only_rule = {
 ;// CONCATENATED MODULE: ./src/rules/downgrade.ts
 
 
-const downgrade_rule = {
-    id: 'downgrade',
-    defaultSeverity: 'notice',
-    summary: 'A locked package moved to a lower version.',
-    check: (context) => downgradeFindings(context.projects),
-};
-function downgradeFindings(pairs) {
-    const out = [];
-    for (const pair of pairs) {
-        for (const detail of (pair.changeDetails ?? [])) {
-            if (detail.change.kind !== 'downgraded' || !detail.head || !detail.base)
-                continue;
-            out.push((0,src_findings/* makeFinding */.MH)({
-                rule: downgrade_rule.id,
-                severity: downgrade_rule.defaultSeverity,
-                file: pair.lockFile,
-                line: detail.head.line,
-                message: `${detail.head.name} goes down from ${detail.base.version ?? '?'} to ${detail.head.version ?? '?'}. A downgrade can bring back bugs and vulnerabilities fixed in between; make sure it is intended.`,
-                fix: `If it is not intended, undo the change that lowered it (a tighter specifier, constraint or override) and run \`uv lock --upgrade-package ${shellWord(detail.head.name)}\`.`,
-                package: packageRef(detail.head),
-                introduced: true,
-                subject: `${detail.head.name}:${detail.base.version ?? ''}->${detail.head.version ?? ''}`,
-            }));
+/** A locked package that the change moves to a lower version. */
+const downgrade_rule = defineRule({
+    meta: { id: 'downgrade', defaultSeverity: 'notice', summary: 'A locked package moved to a lower version.' },
+    check(ctx, report) {
+        for (const pair of ctx.projects) {
+            for (const detail of pair.changeDetails ?? []) {
+                if (detail.change.kind !== 'downgraded' || !detail.head || !detail.base)
+                    continue;
+                report({
+                    file: pair.lockFile,
+                    line: detail.head.line,
+                    message: `${detail.head.name} goes down from ${detail.base.version ?? '?'} to ${detail.head.version ?? '?'}. A downgrade can bring back bugs and vulnerabilities fixed in between; make sure it is intended.`,
+                    fix: `If it is not intended, undo the change that lowered it (a tighter specifier, constraint or override) and run \`uv lock --upgrade-package ${shellWord(detail.head.name)}\`.`,
+                    package: packageRef(detail.head),
+                    introduced: true,
+                    subject: `${detail.head.name}:${detail.base.version ?? ''}->${detail.head.version ?? ''}`,
+                });
+            }
         }
-    }
-    return out;
-}
+    },
+});
 
 // EXTERNAL MODULE: ./src/workflows/uses.ts
 var workflows_uses = __nccwpck_require__(9892);
@@ -40114,89 +40171,6 @@ function unreachablePins(wf, facts) {
             return false;
         return facts.reachable.get((0,keys/* githubFactKey */.J)(site.uses.owner, site.uses.repo, site.uses.ref)) === false;
     });
-}
-
-;// CONCATENATED MODULE: ./src/workflows/introduced.ts
-/**
- * Sets `introduced` on each head finding: false when base has a finding with the same fingerprint.
- * Counted as a multiset: if base had one finding with a fingerprint and head has two, one of the two
- * is introduced (the later one in head order). With no base (a full audit) every finding is
- * introduced. Returns new objects; the inputs are not changed.
- */
-function markIntroduced(head, base) {
-    if (base === null)
-        return head.map((finding) => ({ ...finding, introduced: true }));
-    const remaining = new Map();
-    for (const finding of base)
-        remaining.set(finding.fingerprint, (remaining.get(finding.fingerprint) ?? 0) + 1);
-    return head.map((finding) => {
-        const left = remaining.get(finding.fingerprint) ?? 0;
-        if (left > 0) {
-            remaining.set(finding.fingerprint, left - 1);
-            return { ...finding, introduced: false };
-        }
-        return { ...finding, introduced: true };
-    });
-}
-/**
- * Runs a pure per-revision check on the head workflows and, when there is a base, on the base
- * workflows, and returns the head findings with `introduced` set. The check must not depend on
- * anything but the files it is given and the context's settings, so both runs are comparable.
- */
-function checkAgainstBase(ctx, check) {
-    const head = check(ctx.workflows ?? []);
-    const base = ctx.baseWorkflows ? check(ctx.baseWorkflows) : null;
-    return markIntroduced(head, base);
-}
-
-;// CONCATENATED MODULE: ./src/rules/define.ts
-/**
- * The rule shape of ESLint and zizmor: a rule states its id and default severity once, in `meta`,
- * and its `check(ctx, report)` calls `report()` for each problem; `report()` fills in the rule id and
- * the default severity. Another level must be asked for explicitly (`level: 'notice'`).
- *
- *   export const rule = defineRule({
- *     meta: { id: 'secrets-inherit', defaultSeverity: 'warning', summary: '…', on: 'workflows' },
- *     check(ctx, report) {
- *       for (const wf of ctx.workflows) … report({ file: wf.file, line, column, message, fix, subject });
- *     },
- *   });
- *
- * With `on: 'workflows'` the framework runs `check` once on the head workflows and once on the base
- * workflows (each time as `ctx.workflows`, with `ctx.baseWorkflows` null), and sets `introduced` on
- * the head findings by fingerprint (src/workflows/introduced.ts). The returned object keeps the
- * outward shape of `Rule` (`id`, `defaultSeverity`, `summary`, `online`, `check(context)` returning
- * findings) for the engine, the policy and the tests.
- */
-
-
-function defineRule(definition) {
-    const { meta } = definition;
-    const collect = (ctx) => {
-        const findings = [];
-        definition.check(ctx, ({ level, ...input }) => {
-            findings.push((0,src_findings/* makeFinding */.MH)({ ...input, rule: meta.id, severity: level ?? meta.defaultSeverity }));
-        });
-        return findings;
-    };
-    const check = meta.on === 'workflows'
-        ? (context) => {
-            const revision = (workflows) => collect({ ...context, workflows, baseWorkflows: null });
-            const head = revision(context.workflows ?? []);
-            const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
-            return markIntroduced(head, base);
-        }
-        : collect;
-    const rule = {
-        meta,
-        id: meta.id,
-        defaultSeverity: meta.defaultSeverity,
-        summary: meta.summary,
-        check,
-    };
-    if (meta.online !== undefined)
-        rule.online = meta.online;
-    return rule;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/unpinned-uses.ts
@@ -43891,10 +43865,11 @@ function settingsFromAction(getInput, env, revisions) {
     if (input('config-file'))
         settings.configFile = input('config-file');
     const onlyNew = input('only-new');
-    if (onlyNew === '' || onlyNew.toLowerCase() === 'auto')
+    const onlyNewValue = onlyNew.toLowerCase();
+    if (onlyNewValue === '' || onlyNewValue === 'auto')
         settings.onlyNew = DIFF_AWARE_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') && revisions.base !== null;
-    else if (['true', 'false'].includes(onlyNew.toLowerCase()))
-        settings.onlyNew = parseBool(onlyNew, 'input only-new');
+    else if (onlyNewValue === 'true' || onlyNewValue === 'false')
+        settings.onlyNew = onlyNewValue === 'true';
     else
         throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .SettingsError */ .G(`input only-new must be auto, true or false, not "${onlyNew}"`);
     if (env.LOCKGATE_NOW)
