@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import type { WaivedFinding } from '../src/findings.js';
-import { rule } from '../src/rules/cooldown.js';
+import { rule } from '../src/rules/uv/cooldown.js';
 import { contextFor, settingsFor } from './cooldown-helpers.js';
 import { CORPUS_PAIRS, LIMITS, sourceFromDir, UV_FIXTURES } from './uv-helpers.js';
 import { loadUvProjects } from '../src/uv/load.js';

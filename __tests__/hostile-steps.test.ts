@@ -5,7 +5,7 @@
  * pin down which commands that step covers.
  */
 import { describe, expect, it } from '@jest/globals';
-import { rule as uvUnlocked } from '../src/rules/uv-unlocked.js';
+import { rule as uvUnlocked } from '../src/rules/workflows/uv-unlocked.js';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { pipelineSettings, sourceFiles } from './support/pipeline.js';

@@ -20,15 +20,15 @@ const NOT_CONVERTED = [
   'src/workflows/load.ts', // invalid-file (the parse step's findings)
   // uv rules and their models.
   'src/uv/load.ts',
-  'src/rules/add-bounds-not-exact.ts',
-  'src/rules/exclude-newer-missing.ts',
-  'src/rules/ghost-file.ts',
+  'src/rules/uv/add-bounds-not-exact.ts',
+  'src/rules/uv/exclude-newer-missing.ts',
+  'src/rules/uv/ghost-file.ts',
   'src/rules/internal-error.ts',
-  'src/rules/unpinned-git-source.ts',
-  'src/rules/unpinned-requirement.ts',
-  'src/rules/unsafe-index-strategy.ts',
-  'src/rules/url-source-unhashed.ts',
-  'src/rules/yanked.ts',
+  'src/rules/uv/unpinned-git-source.ts',
+  'src/rules/uv/unpinned-requirement.ts',
+  'src/rules/uv/unsafe-index-strategy.ts',
+  'src/rules/uv/url-source-unhashed.ts',
+  'src/rules/uv/yanked.ts',
   'src/typosquat/check.ts',
   'src/typosquat/sdist-only.ts',
   // The policy's own notices (expired or unused ignores).

@@ -1,7 +1,7 @@
 /** The rule tester itself: it must fail a case that does not hold, or it proves nothing. */
 import { describe, expect, it } from '@jest/globals';
-import { rule as curlPipeShell } from '../src/rules/curl-pipe-shell.js';
-import { rule as downgrade } from '../src/rules/downgrade.js';
+import { rule as curlPipeShell } from '../src/rules/workflows/curl-pipe-shell.js';
+import { rule as downgrade } from '../src/rules/uv/downgrade.js';
 import { ruleTester } from './support/rule-tester.js';
 
 const WORKFLOW = (run: string, marker = '') => ({

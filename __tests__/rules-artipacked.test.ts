@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/artipacked.js';
+import { rule } from '../src/rules/workflows/artipacked.js';
 import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
 
 const FIRES = '.github/workflows/fires.yml';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { WaivedFinding } from '../src/findings.js';
 import { gatherIndexFacts } from '../src/registry/index-enrich.js';
 import type { IndexFacts } from '../src/facts/types.js';
-import { rule as cooldown } from '../src/rules/cooldown.js';
-import { rule } from '../src/rules/cooldown-unverified.js';
+import { rule as cooldown } from '../src/rules/uv/cooldown.js';
+import { rule } from '../src/rules/uv/cooldown-unverified.js';
 import { COOLDOWN_FIXTURES, contextFor, pairsOf, settingsFor, summarize } from './cooldown-helpers.js';
 import { startIndexServer, type IndexServer } from './index-server.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/curl-pipe-shell.js';
+import { rule } from '../src/rules/workflows/curl-pipe-shell.js';
 import { markerRows } from './workflows-helpers.js';
 import { caseContext, ruleTester } from './support/rule-tester.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/dangerous-trigger.js';
+import { rule } from '../src/rules/workflows/dangerous-trigger.js';
 import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
 
 const W = (name: string): string => `.github/workflows/${name}.yml`;

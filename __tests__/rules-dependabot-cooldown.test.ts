@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/dependabot-cooldown.js';
+import { rule } from '../src/rules/workflows/dependabot-cooldown.js';
 import { dependabotCooldownDays } from '../src/workflows/dependabot.js';
 import type { Settings } from '../src/settings/types.js';
 import { corpusRepos, readFixture, riskContext, rowsOf, workflowsFromTexts } from './workflow-risks-helpers.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/downgrade.js';
+import { rule } from '../src/rules/uv/downgrade.js';
 import { ruleTester } from './support/rule-tester.js';
 import { corpusPairContext, findingRows } from './uv-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/excessive-permissions.js';
+import { rule } from '../src/rules/workflows/excessive-permissions.js';
 import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
 
 const W = (name: string): string => `.github/workflows/${name}.yml`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/exclude-newer-missing.js';
+import { rule } from '../src/rules/uv/exclude-newer-missing.js';
 import { settingsFindings, settingsFor, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/hash-changed.js';
+import { rule } from '../src/rules/uv/hash-changed.js';
 import { CORPUS_PAIRS, caseContext, corpusPairContext, findingRows, type FindingRow } from './uv-helpers.js';
 
 describe('hash-changed', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/impostor-commit.js';
+import { rule } from '../src/rules/workflows/impostor-commit.js';
 import type { GithubFacts } from '../src/facts/types.js';
 import { ruleContext, workflowsFrom } from './workflows-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/invalid-file.js';
+import { rule } from '../src/rules/uv/invalid-file.js';
 import { caseContext, findingRows, type FindingRow } from './uv-helpers.js';
 
 describe('invalid-file (uv files)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/lock-missing.js';
+import { rule } from '../src/rules/uv/lock-missing.js';
 import { pairProjects } from '../src/uv/diff.js';
 import { caseContext, findingRows, type FindingRow } from './uv-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/new-index.js';
+import { rule } from '../src/rules/uv/new-index.js';
 import { CORPUS_PAIRS, caseContext, corpusPairContext, findingRows, type FindingRow } from './uv-helpers.js';
 
 describe('new-index', () => {

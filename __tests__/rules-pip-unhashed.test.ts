@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/pip-unhashed.js';
+import { rule } from '../src/rules/workflows/pip-unhashed.js';
 import { markerRows } from './workflows-helpers.js';
 import { caseContext, ruleTester } from './support/rule-tester.js';
 

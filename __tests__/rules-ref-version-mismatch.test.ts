@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/ref-version-mismatch.js';
+import { rule } from '../src/rules/workflows/ref-version-mismatch.js';
 import type { GithubFacts } from '../src/facts/types.js';
 import { ruleContext, workflowsFrom } from './workflows-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/sdist-only.js';
+import { rule } from '../src/rules/uv/sdist-only.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { fixtureContext, packageLine, rowsOf, type Row } from './typosquat-helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/secrets-inherit.js';
+import { rule } from '../src/rules/workflows/secrets-inherit.js';
 import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts } from './workflow-risks-helpers.js';
 
 const CALLER = '.github/workflows/caller.yml';

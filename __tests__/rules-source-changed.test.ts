@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/source-changed.js';
-import { isSuspiciousSourceChange } from '../src/rules/source-changed.js';
+import { rule } from '../src/rules/uv/source-changed.js';
+import { isSuspiciousSourceChange } from '../src/rules/uv/source-changed.js';
 import type { LockSource } from '../src/uv/model.js';
 import { CORPUS_PAIRS, caseContext, corpusPairContext, findingRows, type FindingRow } from './uv-helpers.js';
 

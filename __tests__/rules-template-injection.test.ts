@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/template-injection.js';
+import { rule } from '../src/rules/workflows/template-injection.js';
 import { classifyContext, type ContextScope } from '../src/workflows/contexts.js';
 import { dataflowContexts, findExpressions, parseExpression } from '../src/workflows/expressions.js';
 import { envNameFor } from '../src/workflows/injection.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/typosquat.js';
+import { rule } from '../src/rules/uv/typosquat.js';
 import { gatherIndexFacts } from '../src/registry/index-enrich.js';
 import { indexKey } from '../src/facts/keys.js';
 import type { IndexFacts, IndexLookup } from '../src/facts/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/unpinned-git-source.js';
+import { rule } from '../src/rules/uv/unpinned-git-source.js';
 import { settingsFindings, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { rule } from '../src/rules/unpinned-image.js';
+import { rule } from '../src/rules/workflows/unpinned-image.js';
 import { FIXTURES, findingRows, ruleContext, workflowsFrom } from './workflows-helpers.js';
 
 const DIR = join(FIXTURES, 'rules', 'unpinned-image');

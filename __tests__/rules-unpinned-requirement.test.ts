@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/unpinned-requirement.js';
+import { rule } from '../src/rules/uv/unpinned-requirement.js';
 import { settingsFindings, settingsFor, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { rule } from '../src/rules/unpinned-uses.js';
+import { rule } from '../src/rules/workflows/unpinned-uses.js';
 import type { GithubFacts } from '../src/facts/types.js';
 import { FIXTURES, findingRows, ruleContext, testSettings, workflowsFrom } from './workflows-helpers.js';
 

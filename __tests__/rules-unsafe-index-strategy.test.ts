@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rule } from '../src/rules/unsafe-index-strategy.js';
+import { rule } from '../src/rules/uv/unsafe-index-strategy.js';
 import { settingsFindings, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];

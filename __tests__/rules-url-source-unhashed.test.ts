@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { rule } from '../src/rules/url-source-unhashed.js';
+import { rule } from '../src/rules/uv/url-source-unhashed.js';
 import { COOLDOWN_FIXTURES, contextFor, pairsOf, settingsFindings, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { rule } from '../src/rules/uv-unlocked.js';
+import { rule } from '../src/rules/workflows/uv-unlocked.js';
 import { FIXTURES, findingRows, ruleContext, workflowsFrom } from './workflows-helpers.js';
 
 const DIR = join(FIXTURES, 'rules', 'uv-unlocked');

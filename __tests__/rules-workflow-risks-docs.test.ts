@@ -6,12 +6,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { rule as artipacked } from '../src/rules/artipacked.js';
-import { rule as dangerousTrigger } from '../src/rules/dangerous-trigger.js';
-import { rule as dependabotCooldown } from '../src/rules/dependabot-cooldown.js';
-import { rule as excessivePermissions } from '../src/rules/excessive-permissions.js';
-import { rule as secretsInherit } from '../src/rules/secrets-inherit.js';
-import { rule as templateInjection } from '../src/rules/template-injection.js';
+import { rule as artipacked } from '../src/rules/workflows/artipacked.js';
+import { rule as dangerousTrigger } from '../src/rules/workflows/dangerous-trigger.js';
+import { rule as dependabotCooldown } from '../src/rules/workflows/dependabot-cooldown.js';
+import { rule as excessivePermissions } from '../src/rules/workflows/excessive-permissions.js';
+import { rule as secretsInherit } from '../src/rules/workflows/secrets-inherit.js';
+import { rule as templateInjection } from '../src/rules/workflows/template-injection.js';
 import { riskContext, workflowsFromTexts } from './workflow-risks-helpers.js';
 
 const RULES = [templateInjection, dangerousTrigger, excessivePermissions, artipacked, secretsInherit, dependabotCooldown];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { IndexFacts, IndexLookup } from '../src/facts/types.js';
-import { rule } from '../src/rules/yanked.js';
+import { rule } from '../src/rules/uv/yanked.js';
 import { COOLDOWN_FIXTURES, contextFor, pairsOf, summarize } from './cooldown-helpers.js';
 import { httpxLookup } from './index-server.js';
 

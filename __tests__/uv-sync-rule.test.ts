@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { readFileSync, readdirSync } from 'node:fs';
-import { rule } from '../src/rules/lock-out-of-sync.js';
+import { rule } from '../src/rules/uv/lock-out-of-sync.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { checkLockSync } from '../src/uv/sync/index.js';
 import type { RuleContext } from '../src/rules/types.js';

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
-import { rule } from '../src/rules/unpinned-uses.js';
+import { rule } from '../src/rules/workflows/unpinned-uses.js';
 import { FIXTURES, corpusRepos, ruleContext, sourceFromDir } from './workflows-helpers.js';
 
 const USES_LINE = /^\s*(?:-\s+)?uses:\s*(['"]?)([^'"#\s]*)\1\s*(?:#.*)?$/;

@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatherGithubFacts, GithubRefClient } from '../src/registry/github-refs.js';
-import { rule as unpinnedUses } from '../src/rules/unpinned-uses.js';
-import { rule as refVersionMismatch } from '../src/rules/ref-version-mismatch.js';
-import { rule as impostorCommit } from '../src/rules/impostor-commit.js';
+import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
+import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';
+import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.js';
 import { ruleContext, testSettings, workflowsFrom } from './workflows-helpers.js';
 
 const sha = (c: string): string => c.repeat(40).slice(0, 40);

@@ -8,7 +8,7 @@
  * name, the rest are made-up names that resemble nothing.
  */
 import { pathToFileURL } from 'node:url';
-import { rule as typosquat } from '../src/rules/typosquat.js';
+import { rule as typosquat } from '../src/rules/uv/typosquat.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { defaultConfig } from '../src/settings/config.js';
 import type { Settings } from '../src/settings/types.js';

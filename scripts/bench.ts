@@ -442,7 +442,7 @@ async function typosquatBench(): Promise<{ ms: number; warmMs: number; packages:
     // not there (or broken): fall through to the rule itself
   }
   try {
-    const { rule } = await import('../src/rules/typosquat.js');
+    const { rule } = await import('../src/rules/uv/typosquat.js');
     const synthetic = syntheticProject({ packages: 3000, wheels: 1 });
     const loaded = loadUvProjects(sourceOf({ 'pyproject.toml': synthetic.pyproject, 'uv.lock': synthetic.lock }), DEFAULT_LIMITS);
     const pairs = pairProjects(null, loaded.projects);

@@ -1,6 +1,6 @@
 /**
  * dependabot.yml: the `updates:` entries and their cooldown settings, for the dependabot-cooldown
- * rule (src/rules/dependabot-cooldown.ts). Facts only: pure functions of the file and the settings.
+ * rule (src/rules/workflows/dependabot-cooldown.ts). Facts only: pure functions of the file and the settings.
  */
 import { isScalar, type Node } from 'yaml';
 import type { Settings } from '../settings/types.js';

@@ -1,6 +1,6 @@
 /**
  * The container image references of a file and what can be said of their pins, for the
- * unpinned-image rule (src/rules/unpinned-image.ts). Facts only: pure functions of the file.
+ * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
 import type { Pos, WorkflowFile } from './model.js';

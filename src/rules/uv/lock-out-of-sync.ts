@@ -1,0 +1,87 @@
+/**
+ * lock-out-of-sync: the static lock-sync check's issues (src/uv/sync) as findings: an error for each
+ * input that differs from what uv.lock records, a notice (same rule id) for what lockgate cannot
+ * decide without uv.
+ */
+import { makeFinding, type Finding } from '../../findings.js';
+import type { ProjectPair, UvProject } from '../../uv/model.js';
+import { checkLockSync, type SyncIssue } from '../../uv/sync/index.js';
+import type { Rule } from '../types.js';
+
+export const rule: Rule = {
+  id: 'lock-out-of-sync',
+  defaultSeverity: 'error',
+  summary: 'uv.lock does not match pyproject.toml: `uv sync --locked` would fail.',
+  check: (context) => lockOutOfSyncFindings(context.projects),
+};
+
+/** Stable across runs and lines: what differs, for whom, and the two values. */
+function subjectOf(issue: SyncIssue): string {
+  return [issue.kind, issue.member, issue.what, issue.inPyproject ?? '', issue.inLock ?? ''].join('\u0000');
+}
+
+function quote(value: string): string {
+  return `\`${value}\``;
+}
+
+function who(issue: SyncIssue): string {
+  return issue.member === 'workspace' ? 'the workspace' : quote(issue.member);
+}
+
+function lockCommand(project: UvProject): string {
+  return project.root === '' ? 'uv lock' : `uv lock --directory ${project.root}`;
+}
+
+/** A value in a message: code-quoted, except lockgate's own `(absent)`-style placeholders. */
+function value(text: string): string {
+  return text.startsWith('(') ? text : quote(text);
+}
+
+function messageOf(issue: SyncIssue): string {
+  if (issue.kind === 'mismatch') {
+    const values = [issue.inPyproject !== undefined ? `the project has ${value(issue.inPyproject)}` : '', issue.inLock !== undefined ? `uv.lock records ${value(issue.inLock)}` : '']
+      .filter(Boolean)
+      .join(', ');
+    const detail = issue.detail ? ` (${issue.detail})` : '';
+    return `uv.lock does not match ${issue.what} of ${who(issue)}${values ? `: ${values}` : ''}${detail}. \`uv sync --locked\` and \`uv lock --check\` would fail, and a plain \`uv sync\` would re-lock silently.`;
+  }
+  const values = [issue.inPyproject !== undefined ? `project: ${value(issue.inPyproject)}` : '', issue.inLock !== undefined ? `uv.lock: ${value(issue.inLock)}` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `lockgate cannot tell statically whether uv.lock matches ${issue.what} of ${who(issue)}${values ? ` (${values})` : ''}: ${issue.detail ?? 'that needs uv itself'}.`;
+}
+
+function fixOf(issue: SyncIssue, project: UvProject): string {
+  const command = lockCommand(project);
+  if (issue.kind === 'mismatch') return `Run \`${command}\` and commit the updated uv.lock (CI should install with \`uv sync --locked\`).`;
+  return `Let CI run \`${command} --check\` (or \`uv sync --locked\`), which decides it; ignore this notice if it does.`;
+}
+
+function findingsForProject(head: UvProject, base: UvProject | null): Finding[] {
+  const issues = checkLockSync(head);
+  if (issues.length === 0) return [];
+  // Introduced: not reported the same way at base (a full audit has no base: everything is).
+  const baseSubjects = base?.lock ? new Set(checkLockSync(base).map(subjectOf)) : null;
+  return issues.map((issue) =>
+    makeFinding({
+      rule: rule.id,
+      // What lockgate cannot decide statically is a notice under the same rule id.
+      severity: issue.kind === 'mismatch' ? rule.defaultSeverity : 'notice',
+      file: issue.file,
+      line: issue.line,
+      message: messageOf(issue),
+      fix: fixOf(issue, head),
+      subject: subjectOf(issue),
+      introduced: baseSubjects ? !baseSubjects.has(subjectOf(issue)) : true,
+    }),
+  );
+}
+
+function lockOutOfSyncFindings(projects: readonly ProjectPair[]): Finding[] {
+  const out: Finding[] = [];
+  for (const pair of projects) {
+    if (!pair.head?.lock) continue;
+    out.push(...findingsForProject(pair.head, pair.base));
+  }
+  return out;
+}
