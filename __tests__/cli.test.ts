@@ -193,7 +193,8 @@ describe('lockgate CLI', () => {
   });
 
   it('prints help and version', () => {
-    expect(cli(['--help']).stdout).toMatch(/^Usage: lockgate \[DIR\]/);
+    // zizmor's (clap's) layout: the about line, a blank line, then the usage (__tests__/cli-help.test.ts has the rest).
+    expect(cli(['--help']).stdout).toMatch(/^A supply-chain gate [^\n]+\n\nUsage: lockgate \[DIR\]/);
     expect(cli(['--version']).stdout).toMatch(/^lockgate \d+\.\d+\.\d+\n$/);
   });
 });

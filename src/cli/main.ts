@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The CLI: `lockgate [DIR] [--base REV] [--head REV] [--format …] …` (see --help).
+ * The CLI: `lockgate [DIR] [--base REV] [--head REV] [--format …] …` (see --help), and
+ * `lockgate completions bash|zsh|fish`.
  * Exit 0: nothing at or above --fail-on; 1: findings at or above it; 2: usage or internal error,
  * always as one line on stderr, never a stack trace.
  */
@@ -14,10 +15,33 @@ import { renderSarif } from '../report/sarif.js';
 import { terminalSafe } from '../report/terminal.js';
 import { renderText } from '../report/text.js';
 import type { RunResult } from '../report/types.js';
-import { CLI_USAGE, settingsFromArgv } from '../settings/resolve.js';
+import { settingsFromArgv } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
 import { ignoredReadableFiles, openRepo, worktreeDescription } from '../source/git.js';
 import { VERSION } from '../version.js';
+import { isShell, renderCompletions } from './completions.js';
+import { renderHelp } from './help.js';
+import { SHELLS } from './options.js';
+
+/**
+ * The words before `--`, with zizmor's `-V` read as `--version` (the parser knows only `-v`, which
+ * stays accepted). A lone `-V` is always a flag: the parser refuses a value starting with a dash.
+ */
+function withVersionAlias(argv: string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.map((word, i) => (word === '-V' && (end === -1 || i < end) ? '--version' : word));
+}
+
+/** `lockgate completions SHELL`: the script on stdout, or a usage error. */
+function completions(args: string[]): number {
+  const shell = args[0];
+  if (args.length !== 1 || shell === undefined || !isShell(shell)) {
+    const got = shell === undefined ? 'no shell' : args.length > 1 ? `${args.length} arguments` : `"${shell}"`;
+    throw new SettingsError(`completions needs one shell, ${SHELLS.join(', ')}; got ${got} (see lockgate --help)`);
+  }
+  process.stdout.write(renderCompletions(shell));
+  return 0;
+}
 
 function render(result: RunResult, settings: Settings, toTerminal: boolean): string {
   switch (settings.format) {
@@ -72,9 +96,14 @@ function worktreeNotes(settings: Settings): string[] {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const command = settingsFromArgv(argv, process.env, process.cwd());
+    // A first word `completions` is the command; a directory of that name is `./completions`.
+    if (argv[0] === 'completions') return completions(argv.slice(1));
+    const words = withVersionAlias(argv);
+    const command = settingsFromArgv(words, process.env, process.cwd());
     if (command.kind === 'help') {
-      process.stdout.write(CLI_USAGE);
+      // clap's convention: -h prints the summary, --help the details too.
+      const end = words.indexOf('--');
+      process.stdout.write(renderHelp(words.slice(0, end === -1 ? undefined : end).includes('--help')));
       return 0;
     }
     if (command.kind === 'version') {
