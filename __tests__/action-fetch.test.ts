@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureRevision, gitComplaint, RevisionError } from '../src/action/fetch.js';
-import { GithubApi } from '../src/registry/github-api.js';
+import { GithubClient } from '../src/net/github.js';
 import { loadRevision, openRepo } from '../src/source/git.js';
 import { FakeGithub, type GitCommitData } from './helpers/fake-github-api.js';
 
@@ -102,7 +102,7 @@ describe('ensureRevision through the GitHub API', () => {
   let server: FakeGithub;
   let dir: string;
   const TOKEN = 'ghs_apitoken';
-  const api = () => new GithubApi({ apiUrl: server.url, token: TOKEN, repository: 'octo/repo', sleep: async () => {} });
+  const api = () => GithubClient.forRepository({ apiUrl: server.url, token: TOKEN, repository: 'octo/repo', sleep: async () => {} });
 
   /** The commit as the API would list it, from the real repository. */
   function apiCommit(sha: string, truncated = false): GitCommitData {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { publishCheckRun, toAnnotation } from '../src/action/checks.js';
 import { COMMENT_MARKER, commentBody, upsertStickyComment } from '../src/action/comment.js';
 import { makeFinding, type Finding, type Severity } from '../src/findings.js';
-import { GithubApi, GithubApiError } from '../src/registry/github-api.js';
+import { GithubApiError, GithubClient } from '../src/net/github.js';
 import type { Report } from '../src/report/types.js';
 import { FakeGithub } from './helpers/fake-github-api.js';
 
@@ -11,14 +11,14 @@ const HEAD = 'c'.repeat(40);
 let server: FakeGithub;
 const noSleep = async () => {};
 
-function api(options: Partial<ConstructorParameters<typeof GithubApi>[0]> = {}): GithubApi {
-  return new GithubApi({ apiUrl: server.url, token: TOKEN, repository: 'octo/repo', sleep: noSleep, ...options });
+function api(options: Partial<Parameters<typeof GithubClient.forRepository>[0]> = {}): GithubClient {
+  return GithubClient.forRepository({ apiUrl: server.url, token: TOKEN, repository: 'octo/repo', sleep: noSleep, ...options });
 }
 
 function report(findings: Finding[]): Report {
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { tool: 'lockgate', version: '0.1.0', base: null, head: HEAD, now: '2026-11-20T00:00:00Z', projects: [], findings, waived: [], counts };
+  return { tool: 'lockgate', version: '0.1.0', base: null, head: HEAD, now: '2026-11-20T00:00:00Z', projects: [], findings, waived: [], counts, rules: [] };
 }
 
 function findings(n: number): Finding[] {
@@ -35,7 +35,7 @@ afterEach(async () => {
   await server.close();
 });
 
-describe('GithubApi', () => {
+describe('GithubClient (the Action calls)', () => {
   it('sends the token as a bearer header and GitHub\'s API version, never in the URL or body', async () => {
     await api().createIssueComment(7, 'hello');
     const [request] = server.requests;
@@ -95,7 +95,7 @@ describe('GithubApi', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     try {
-      const client = new GithubApi({ apiUrl: `http://127.0.0.1:${port}`, token: TOKEN, repository: 'octo/repo', timeoutMs: 200, retries: 1, sleep: noSleep });
+      const client = GithubClient.forRepository({ apiUrl: `http://127.0.0.1:${port}`, token: TOKEN, repository: 'octo/repo', timeoutMs: 200, retries: 1, sleep: noSleep });
       await expect(client.listIssueComments(1)).rejects.toMatchObject({ kind: 'unavailable', message: 'GET /repos/octo/repo/issues/1/comments: no answer within 200 ms' });
     } finally {
       silent.closeAllConnections();

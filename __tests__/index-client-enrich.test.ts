@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { Finding } from '../src/findings.js';
 import { artifactFilename, artifactSha256, artifactsOf } from '../src/facts/index-facts.js';
-import { gatherIndexFacts, queryUrlFor } from '../src/registry/index-enrich.js';
+import { gatherIndexFacts, queryUrlFor } from '../src/net/index-enrich.js';
 import type { IndexFacts } from '../src/facts/types.js';
 import { rule as cooldown } from '../src/rules/uv/cooldown.js';
 import { rule as cooldownUnverified } from '../src/rules/uv/cooldown-unverified.js';

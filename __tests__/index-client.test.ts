@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { endpointOf, IndexClient, jsonApiRoot, parseSimpleHtml, parseSimpleJson } from '../src/registry/index-client.js';
+import { endpointOf, IndexClient, jsonApiRoot, parseSimpleHtml, parseSimpleJson } from '../src/net/pypi-index.js';
 import type { IndexLookup } from '../src/facts/types.js';
 import { releaseFiles, simpleHtml, simpleJson, startIndexServer, type Fault, type FakeProject, type IndexServer } from './index-server.js';
 

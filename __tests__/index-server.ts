@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { parseSimpleJson } from '../src/registry/index-client.js';
+import { parseSimpleJson } from '../src/net/pypi-index.js';
 import { artifactFilename, artifactSha256, artifactsOf } from '../src/facts/index-facts.js';
 import type { IndexLookup } from '../src/facts/types.js';
 import type { ProjectPair } from '../src/uv/model.js';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gatherIndexFacts, trustedIndexes } from '../src/registry/index-enrich.js';
+import { gatherIndexFacts, trustedIndexes } from '../src/net/index-enrich.js';
 import { pairProjects } from '../src/uv/diff.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { LIMITS, sourceFromTexts } from './uv-helpers.js';

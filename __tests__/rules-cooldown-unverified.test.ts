@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { WaivedFinding } from '../src/findings.js';
-import { gatherIndexFacts } from '../src/registry/index-enrich.js';
+import { gatherIndexFacts } from '../src/net/index-enrich.js';
 import type { IndexFacts } from '../src/facts/types.js';
 import { rule as cooldown } from '../src/rules/uv/cooldown.js';
 import { rule } from '../src/rules/uv/cooldown-unverified.js';

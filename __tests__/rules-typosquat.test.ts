@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/uv/typosquat.js';
-import { gatherIndexFacts } from '../src/registry/index-enrich.js';
+import { gatherIndexFacts } from '../src/net/index-enrich.js';
 import { indexKey } from '../src/facts/keys.js';
 import type { IndexFacts, IndexLookup } from '../src/facts/types.js';
 import type { RuleContext } from '../src/rules/types.js';

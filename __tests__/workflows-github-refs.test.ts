@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gatherGithubFacts, GithubRefClient } from '../src/registry/github-refs.js';
+import { GithubClient } from '../src/net/github.js';
+import { gatherGithubFacts } from '../src/net/github-enrich.js';
 import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
 import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';
 import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.js';
@@ -345,7 +346,7 @@ describe('faults', () => {
     github.reset();
     seedRepos();
     github.faults.set('/repos', { hang: true });
-    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 1500 }), () => undefined, { requestTimeoutMs: 200, backoffMs: 10 });
+    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 1500 }), () => undefined, { timeoutMs: 200, backoffMs: 10 });
     expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'error', message: expect.stringMatching(/no answer within|network budget/) });
   });
 
@@ -360,7 +361,7 @@ describe('faults', () => {
     github.reset();
     seedRepos();
     github.faults.set('/repos/old/name', { redirect: `${github.url}/repos/actions/checkout` });
-    const client = new GithubRefClient({ apiUrl: github.url, token: TOKEN, budgetMs: 5000 });
+    const client = new GithubClient({ apiUrl: github.url, token: TOKEN, budgetMs: 5000 });
     const moved = await client.get<{ default_branch: string }>('/repos/old/name');
     expect(moved).toMatchObject({ ok: true, body: { default_branch: 'main' } });
 
@@ -373,7 +374,7 @@ describe('faults', () => {
   it('refuses an oversized answer', async () => {
     github.reset();
     github.faults.set('/repos/big', { hugeBody: true });
-    const client = new GithubRefClient({ apiUrl: github.url, token: null, budgetMs: 5000, maxBodyBytes: 1024 * 1024 });
+    const client = new GithubClient({ apiUrl: github.url, token: null, budgetMs: 5000, maxBodyBytes: 1024 * 1024 });
     expect(await client.get('/repos/big/x')).toEqual({ ok: false, failure: 'bad-response', status: 200, message: 'the answer is larger than 1048576 bytes' });
   });
 
@@ -381,14 +382,14 @@ describe('faults', () => {
     github.reset();
     seedRepos();
     github.faults.set('/repos', { status: 401, body: { message: 'Bad credentials' } });
-    const client = new GithubRefClient({ apiUrl: github.url, token: 'bad', budgetMs: 5000 });
+    const client = new GithubClient({ apiUrl: github.url, token: 'bad', budgetMs: 5000 });
     expect(await client.get('/repos/a/b')).toMatchObject({ ok: false, failure: 'unauthorized' });
     expect(await client.get('/repos/c/d')).toMatchObject({ ok: false, failure: 'unauthorized' });
     expect(github.requests).toHaveLength(1);
   });
 
   it('an unusable API URL is an error result, not a throw', async () => {
-    const client = new GithubRefClient({ apiUrl: 'not a url', token: null, budgetMs: 1000 });
+    const client = new GithubClient({ apiUrl: 'not a url', token: null, budgetMs: 1000 });
     expect(await client.get('/repos/a/b')).toMatchObject({ ok: false, failure: 'unavailable' });
   });
 });

@@ -10,7 +10,7 @@ import { SEVERITIES } from '../src/findings.js';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { parseShell } from '../src/workflows/shell.js';
-import { githubNeeds } from '../src/registry/github-refs.js';
+import { githubNeeds } from '../src/net/github-enrich.js';
 import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
 import { rule as unpinnedImage } from '../src/rules/workflows/unpinned-image.js';
 import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';

@@ -36,7 +36,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import { runLockgate } from '../src/engine.js';
-import { gatherIndexFacts } from '../src/registry/index-enrich.js';
+import { gatherIndexFacts } from '../src/net/index-enrich.js';
 import { settingsFromArgv } from '../src/settings/resolve.js';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import type { SourceFiles } from '../src/source/types.js';

@@ -23,7 +23,7 @@ import ts from 'typescript';
  *                               \    /
  *                               engine
  *               ┌───────┬─────────┼──────────┐
- *            policy  report      rules       net (registry, enrichers)
+ *            policy  report      rules       net (src/net, enrichers)
  *               │       │      ┌──┴──────┐   │
  *               │       │  typosquat   facts ┘
  *               │       │      │      ┌─┴───────┐
@@ -49,7 +49,7 @@ export const LAYERS = [
   // What the network said (IndexFacts, GithubFacts), its keys and the pure checks over it: read by rules, written by net.
   { name: 'facts', files: ['src/facts/'], may: ['core', 'settings', 'source', 'uv', 'workflows'] },
   // The network edge: package index and GitHub clients that fill the facts before the rules run.
-  { name: 'net', files: ['src/registry/', 'src/enrichers.ts'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'facts'] },
+  { name: 'net', files: ['src/net/', 'src/enrichers.ts'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'facts'] },
   // The rules, and the typosquat and sdist-only rules' check functions (they take a RuleContext; item 1
   // moves them to src/rules/typosquat/): pure over the models and facts, never the network.
   {

@@ -15,8 +15,8 @@ import {
   type CheckConclusion,
   type CheckRunAnnotation,
   type CheckRunOutput,
-  type GithubApi,
-} from '../registry/github-api.js';
+  type GithubClient,
+} from '../net/github.js';
 import type { FailOn } from '../settings/types.js';
 
 /**
@@ -116,7 +116,7 @@ export function checkSummary(report: Report, failOn: FailOn, conclusion: CheckCo
  * Creates the check run and sends every annotation. Throws GithubApiError when the create fails
  * (the caller turns 'permission' into one notice); a failed later batch is reported in `incomplete`.
  */
-export async function publishCheckRun(api: GithubApi, input: CheckRunInput): Promise<CheckRunOutcome> {
+export async function publishCheckRun(api: GithubClient, input: CheckRunInput): Promise<CheckRunOutcome> {
   const scrub = input.scrub ?? ((t: string) => t);
   const sorted = [...input.report.findings].sort(compareFindings);
   const located = sorted.map((f) => toAnnotation(f, scrub)).filter((a): a is CheckRunAnnotation => a !== null);

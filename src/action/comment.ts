@@ -7,7 +7,7 @@
  * report (its author could edit it to "no findings" later). With a personal token, the comment of
  * that token's own user is adopted.
  */
-import type { GithubApi, IssueComment } from '../registry/github-api.js';
+import type { GithubClient, IssueComment } from '../net/github.js';
 import type { CommentMode } from '../settings/types.js';
 
 export const COMMENT_MARKER = '<!-- lockgate:comment -->';
@@ -55,7 +55,7 @@ export function commentBody(markdown: string): string {
   return `${body.slice(0, end)}${tail}`;
 }
 
-export async function upsertStickyComment(api: GithubApi, input: StickyCommentInput): Promise<CommentOutcome> {
+export async function upsertStickyComment(api: GithubClient, input: StickyCommentInput): Promise<CommentOutcome> {
   if (input.mode === 'never') return { action: 'skipped', reason: 'comment: never' };
   if (!input.body.startsWith(COMMENT_MARKER)) throw new Error('the comment body must start with the marker');
   const comments = await api.listIssueComments(input.issue);

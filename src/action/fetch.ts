@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
 import { redactUrlCredentials } from '../report/markdown.js';
-import type { GithubApi, TreeEntry } from '../registry/github-api.js';
+import type { GithubClient, TreeEntry } from '../net/github.js';
 import { isReadByLockgate } from '../source/types.js';
 
 export type RevisionSource = 'git-objects' | 'git-fetch' | 'contents-api';
@@ -31,7 +31,7 @@ export interface EnsuredRevision {
 
 export interface EnsureOptions {
   /** For the API fallback; null skips it. */
-  api: GithubApi | null;
+  api: GithubClient | null;
   log: (line: string) => void;
   /** Budget for `git fetch`, in ms. */
   fetchTimeoutMs?: number;
@@ -172,7 +172,7 @@ function writeTrees(dir: string, files: { path: string; mode: string; type: 'blo
   return treeOf.get('')!;
 }
 
-async function materializeFromApi(dir: string, rev: string, api: GithubApi, options: EnsureOptions): Promise<{ sha: string; revision: string }> {
+async function materializeFromApi(dir: string, rev: string, api: GithubClient, options: EnsureOptions): Promise<{ sha: string; revision: string }> {
   const format = git(dir, ['rev-parse', '--show-object-format']).stdout.trim() || 'sha1';
   if (format !== 'sha1') throw new RevisionError('the GitHub API fallback needs a SHA-1 repository');
   const commit = await api.getCommit(rev);

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { runLockgate } from '../engine.js';
 import type { Severity } from '../findings.js';
-import { GithubApi, GithubApiError } from '../registry/github-api.js';
+import { GithubApiError, GithubClient } from '../net/github.js';
 import { exitCodeFor, failureReason } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
@@ -93,7 +93,7 @@ function permissionName(error: GithubApiError, fallback: string): string {
  * Base and head as the engine will read them. A revision missing from the clone is fetched or
  * rebuilt from the API; the engine then gets the stand-in commit, and the report names the real SHA.
  */
-async function prepareRevisions(run: ActionRun, settings: Settings, event: EventRevisions, api: GithubApi | null): Promise<{ settings: Settings; head: EnsuredRevision | null; base: EnsuredRevision | null }> {
+async function prepareRevisions(run: ActionRun, settings: Settings, event: EventRevisions, api: GithubClient | null): Promise<{ settings: Settings; head: EnsuredRevision | null; base: EnsuredRevision | null }> {
   if (event.base === null && event.head === null) return { settings, head: null, base: null };
   let dir = settings.dir;
   if (!isGitRepository(dir)) {
@@ -135,7 +135,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   const requested = settingsFromAction(getInput, env, { base: event.base, head: event.head });
   const actionSettings = requested.action ?? { checkRun: true, comment: 'never' as const, sarifFile: null };
-  const api = requested.githubToken && requested.repository ? new GithubApi({ apiUrl: requested.githubApiUrl, token: requested.githubToken, repository: requested.repository }) : null;
+  const api = requested.githubToken && requested.repository ? GithubClient.forRepository({ apiUrl: requested.githubApiUrl, token: requested.githubToken, repository: requested.repository }) : null;
   const workspace = requested.dir;
 
   const prepared = await prepareRevisions(action, requested, event, api);

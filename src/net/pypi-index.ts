@@ -10,10 +10,9 @@
  * total time budget after which nothing new is sent. Credentials in an index URL are sent as Basic
  * auth to that origin only and never appear in a log line or a message.
  */
-import { TOOL_NAME, VERSION } from '../version.js';
 import { redactUrl } from '../core/text.js';
 import type { IndexFile, IndexLookup } from '../facts/types.js';
-import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
+import { describeFetchError, describeResult, Limiter, NetworkBudget, request, type HttpAnswer, type HttpPolicy, type HttpRequest } from './http.js';
 
 export const SIMPLE_JSON = 'application/vnd.pypi.simple.v1+json';
 export const DEFAULT_INDEX_CONCURRENCY = 32;
@@ -44,24 +43,8 @@ export interface IndexClientOptions {
   fetch?: typeof fetch;
   /** Monotonic clock in ms (tests). */
   clock?: () => number;
-}
-
-interface HttpAnswer {
-  status: number;
-  contentType: string;
-  body: string;
-  url: string;
-}
-
-class HttpFailure extends Error {
-  constructor(
-    message: string,
-    /** Worth another attempt. */
-    readonly transient: boolean,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
+  /** A budget shared with other clients; `budgetMs` is then ignored. */
+  budget?: NetworkBudget;
 }
 
 /** An index URL split into what goes on the wire and what authenticates it. */
@@ -108,42 +91,31 @@ export function jsonApiRoot(endpoint: IndexEndpoint): string | null {
 }
 
 
-function formatMs(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
-}
-
-
-
 export class IndexClient {
-  private readonly fetchImpl: typeof fetch;
-  private readonly clock: () => number;
-  private readonly deadline: number;
-  private readonly limiter: Limiter;
   private readonly cache = new Map<string, Promise<IndexLookup>>();
-  private readonly log: (line: string) => void;
-  private readonly options: Required<Omit<IndexClientOptions, 'log' | 'fetch' | 'clock'>>;
+  private readonly policy: HttpPolicy;
   /** Requests actually sent (attempts included), for the run summary. */
   requests = 0;
 
   constructor(options: IndexClientOptions) {
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
-    this.clock = options.clock ?? (() => performance.now());
-    this.log = options.log ?? (() => {});
-    this.options = {
-      budgetMs: Math.max(0, options.budgetMs),
-      concurrency: Math.max(1, options.concurrency ?? DEFAULT_INDEX_CONCURRENCY),
+    const log = options.log ?? (() => {});
+    this.policy = {
+      budget: options.budget ?? new NetworkBudget(options.budgetMs, Number.POSITIVE_INFINITY, options.clock),
       timeoutMs: Math.max(1, options.timeoutMs ?? 15_000),
       retries: Math.max(0, options.retries ?? 3),
+      backoffMs: Math.max(1, options.backoffMs ?? 250),
+      jitter: true,
       maxRetryAfterMs: Math.max(0, options.maxRetryAfterMs ?? 30_000),
       maxBodyBytes: Math.max(1024, options.maxBodyBytes ?? 64 * 1024 * 1024),
-      backoffMs: Math.max(1, options.backoffMs ?? 250),
+      redirects: { max: 5, sameOriginOnly: false },
+      reserveMs: MIN_USEFUL_MS,
+      limiter: new Limiter(Math.max(1, options.concurrency ?? DEFAULT_INDEX_CONCURRENCY)),
+      onRetry: (what) => log(`index: ${what}, retrying`),
+      onSend: () => {
+        this.requests++;
+      },
     };
-    this.deadline = this.clock() + this.options.budgetMs;
-    this.limiter = new Limiter(this.options.concurrency);
-  }
-
-  private remaining(): number {
-    return this.deadline - this.clock();
+    if (options.fetch) this.policy.fetch = options.fetch;
   }
 
   /**
@@ -180,7 +152,7 @@ export class IndexClient {
     const jsonRoot = jsonApiRoot(endpoint);
     if (answer.status === 406 && jsonRoot) return this.lookupJsonApi(endpoint, jsonRoot, name, versions);
     if (answer.status !== 200) return { status: 'error', message: `${redactUrl(pageUrl)} answered HTTP ${answer.status}` };
-    const type = answer.contentType.toLowerCase();
+    const type = (answer.headers.get('content-type') ?? '').toLowerCase();
     if (type.includes('json')) return parseSimpleJson(answer.body, answer.url);
     // An HTML-only index: PyPI-like ones also have the JSON API, with upload times; others give files and yanks only.
     // The HTML page exists, so a JSON API that says "missing" or fails is simply not there.
@@ -232,116 +204,18 @@ export class IndexClient {
     return { status: 'found', versions: found, versionsListed: true, files, source: 'json' };
   }
 
-  /** One GET with retries; resolves with any HTTP status, rejects (HttpFailure) when no answer came. */
+  /** One GET with retries; resolves with any HTTP status, rejects (IndexRequestError) when no usable answer came. */
   private async get(endpoint: IndexEndpoint, url: string, accept: string): Promise<HttpAnswer> {
-    const attempts = this.options.retries + 1;
-    let last: HttpFailure | null = null;
-    for (let attempt = 0; attempt < attempts; attempt++) {
-      if (attempt > 0) {
-        const backoff = this.options.backoffMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
-        const wait = Math.max(backoff, last?.retryAfterMs ?? 0);
-        if (last?.retryAfterMs !== undefined && last.retryAfterMs > this.options.maxRetryAfterMs) {
-          throw new HttpFailure(`${last.message}; Retry-After asks for ${Math.ceil(last.retryAfterMs / 1000)} s, longer than lockgate waits`, false);
-        }
-        if (wait >= this.remaining()) throw new HttpFailure(`${last!.message}; no time left in the network budget to retry`, false);
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-      try {
-        const answer = await this.limiter.run(() => this.attempt(endpoint, url, accept));
-        if (answer.status === 429 || answer.status === 502 || answer.status === 503 || answer.status === 504 || answer.status === 500) {
-          last = new HttpFailure(`${redactUrl(url)} answered HTTP ${answer.status}`, true, (answer as HttpAnswer & { retryAfterMs?: number }).retryAfterMs);
-          if (attempt + 1 < attempts) this.log(`index: ${last.message}, retrying`);
-          continue;
-        }
-        return answer;
-      } catch (error) {
-        if (!(error instanceof HttpFailure)) throw error;
-        last = error;
-        if (!error.transient) throw error;
-        if (attempt + 1 < attempts) this.log(`index: ${error.message}, retrying`);
-      }
-    }
-    throw new HttpFailure(`${last!.message} (after ${attempts} attempts)`, false);
-  }
-
-  private async attempt(endpoint: IndexEndpoint, firstUrl: string, accept: string): Promise<HttpAnswer & { retryAfterMs?: number }> {
-    let url = firstUrl;
-    for (let redirects = 0; ; redirects++) {
-      const remaining = this.remaining();
-      // Timers may fire a millisecond early; a request with almost no time left would only time out.
-      if (remaining < MIN_USEFUL_MS) throw new HttpFailure(`${redactUrl(url)} was not asked: the network budget ran out`, false);
-      const timeout = Math.min(this.options.timeoutMs, remaining);
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), timeout);
-      const headers: Record<string, string> = { accept, 'user-agent': `${TOOL_NAME}/${VERSION}` };
-      // Credentials go to the index's own origin only, never to a redirect target elsewhere.
-      if (endpoint.authorization && new URL(url).origin === endpoint.origin) headers.authorization = endpoint.authorization;
-      this.requests++;
-      try {
-        const response = await this.fetchImpl(url, { headers, redirect: 'manual', signal: controller.signal });
-        if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-          // Best effort: the body of a redirect is not read, and failing to release it changes nothing.
-          await response.body?.cancel().catch(() => {});
-          if (redirects >= 5) throw new HttpFailure(`${redactUrl(firstUrl)} redirected too many times`, false);
-          const next = new URL(response.headers.get('location')!, url);
-          if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new HttpFailure(`${redactUrl(firstUrl)} redirected to a non-HTTP URL`, false);
-          if (new URL(url).protocol === 'https:' && next.protocol === 'http:') throw new HttpFailure(`${redactUrl(firstUrl)} redirected from https to http`, false);
-          url = next.toString();
-          continue;
-        }
-        const body = await this.readBody(response, url);
-        const answer: HttpAnswer & { retryAfterMs?: number } = {
-          status: response.status,
-          contentType: response.headers.get('content-type') ?? '',
-          body,
-          url,
-        };
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-        if (retryAfter !== undefined) answer.retryAfterMs = retryAfter;
-        return answer;
-      } catch (error) {
-        if (error instanceof HttpFailure) throw error;
-        if (controller.signal.aborted) {
-          const outOfBudget = timeout < this.options.timeoutMs;
-          throw new HttpFailure(
-            outOfBudget
-              ? `${redactUrl(url)} did not answer before the network budget ran out`
-              : `${redactUrl(url)} did not answer within ${formatMs(timeout)}`,
-            !outOfBudget,
-          );
-        }
-        throw new HttpFailure(`${redactUrl(url)} failed: ${describeFetchError(error)}`, true);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  }
-
-  private async readBody(response: Response, url: string): Promise<string> {
-    if (!response.body) return '';
-    const declared = Number(response.headers.get('content-length'));
-    if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
-      // Best effort: the answer is already rejected as too large, just below.
-      await response.body.cancel().catch(() => {});
-      throw new HttpFailure(`${redactUrl(url)} answered with ${declared} bytes, more than the ${this.options.maxBodyBytes}-byte limit`, false);
-    }
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > this.options.maxBodyBytes) {
-        // Best effort: the answer is already rejected as too large, just below.
-        await reader.cancel().catch(() => {});
-        throw new HttpFailure(`${redactUrl(url)} answered with more than the ${this.options.maxBodyBytes}-byte limit`, false);
-      }
-      chunks.push(value);
-    }
-    return Buffer.concat(chunks).toString('utf8');
+    const req: HttpRequest = { url, headers: { accept } };
+    if (endpoint.authorization) req.credentials = { origin: endpoint.origin, headers: { authorization: endpoint.authorization } };
+    const result = await request(req, this.policy);
+    if (result.answer && !result.stopped) return result.answer;
+    throw new IndexRequestError(describeResult(result));
   }
 }
+
+/** No usable answer: the message names the URL without its credentials. */
+class IndexRequestError extends Error {}
 
 // ---------------------------------------------------------------------------------------------
 // Response shapes

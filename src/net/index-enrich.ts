@@ -5,7 +5,7 @@
 import type { Settings } from '../settings/types.js';
 import type { LockPackage, ProjectPair } from '../uv/model.js';
 import { normalizeName } from '../uv/names.js';
-import { IndexClient, type IndexClientOptions } from './index-client.js';
+import { IndexClient, type IndexClientOptions } from './pypi-index.js';
 import { redactUrl } from '../core/text.js';
 import { canonicalIndexUrl, factsKeyOf, isRemoteIndex } from '../facts/index-facts.js';
 import type { IndexFacts, IndexLookup } from '../facts/types.js';
@@ -94,7 +94,7 @@ export async function gatherIndexFacts(
   for (const [key, url] of untrusted) {
     facts.projects.set(key, { status: 'error', message: `not asked: ${redactUrl(url)} is an index this change introduces, and lockgate does not contact an index that only the pull request names (set index-url to allow it)` });
   }
-  if (untrusted.size > 0) log(`Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map(redactUrl))].join(', ')}: an index only this change names.`);
+  if (untrusted.size > 0) log(`Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map((url) => redactUrl(url)))].join(', ')}: an index only this change names.`);
   if (wanted.size === 0) return facts;
 
   const started = Date.now();

@@ -2,254 +2,15 @@
  * GitHub facts about the actions a workflow uses, gathered before the rules run: what each tag or
  * branch points at (for the pinned fix line), the tags at pinned commits (for `# vX` comments), and
  * whether a pinned commit is reachable from the repository's own branches or tags (impostor commits).
- *
- * A small REST client: global fetch, base URL from settings, the token only in the Authorization
- * header (never in a log line or message), a timeout on every request, one retry with backoff that
- * honours Retry-After / x-ratelimit-reset when the wait fits the run's network budget, a concurrency
- * limit and a per-run cache. Every request ends: success, or an error result that says why.
+ * Asked through the one GitHub client (./github.ts), whose fact reads are cached per run and
+ * never throw: every request ends in a fact or an error entry that says why.
  */
 import type { GithubFacts, RefLookup } from '../facts/types.js';
 import type { Settings } from '../settings/types.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites } from '../workflows/uses.js';
 import { githubFactKey } from '../facts/keys.js';
-import { describeFetchError, Limiter, parseRetryAfter } from './http.js';
-
-export type ApiFailure =
-  | 'not-found'
-  /** 422: the API refused the input (e.g. compare with an unknown SHA). */
-  | 'unprocessable'
-  | 'rate-limited'
-  | 'forbidden'
-  | 'unauthorized'
-  | 'timeout'
-  | 'unavailable'
-  /** The run's network budget is spent. */
-  | 'budget'
-  /** The answer was not the JSON shape expected, or too large. */
-  | 'bad-response';
-
-export type ApiResult<T> = { ok: true; status: number; body: T } | { ok: false; failure: ApiFailure; status: number | null; message: string };
-
-export interface GithubClientOptions {
-  /** REST base URL, e.g. https://api.github.com or https://ghe.example/api/v3. */
-  apiUrl: string;
-  token: string | null;
-  /** Total time the client may spend, in ms, from its creation. */
-  budgetMs: number;
-  /** Parallel requests (default 6). */
-  concurrency?: number;
-  /** Per-request timeout in ms (default 10 s, never past the budget). */
-  requestTimeoutMs?: number;
-  /** Wait before the retry of a 5xx, a timeout or a connection error, in ms (default 1 s). */
-  backoffMs?: number;
-  /** Longest rate-limit wait honoured for the one retry, in ms (default 60 s, never past the budget). */
-  maxRateLimitWaitMs?: number;
-  /** Largest response body read, in bytes (default 4 MiB). */
-  maxBodyBytes?: number;
-  fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
-}
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-export class GithubRefClient {
-  /** Requests sent (retries and redirects included). */
-  requests = 0;
-  /** Answers served from the per-run cache. */
-  cacheHits = 0;
-  private readonly base: string;
-  private readonly origin: string;
-  private readonly deadline: number;
-  private readonly limiter: Limiter;
-  private readonly cache = new Map<string, Promise<ApiResult<unknown>>>();
-  private readonly fetchImpl: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
-  /** Set when GitHub said "stop" for longer than the budget allows: later requests fail at once. */
-  private blocked: { failure: ApiFailure; message: string } | null = null;
-
-  constructor(private readonly options: GithubClientOptions) {
-    this.base = options.apiUrl.replace(/\/+$/, '');
-    let origin = '';
-    try {
-      origin = new URL(this.base).origin;
-    } catch {
-      this.blocked = { failure: 'unavailable', message: `the GitHub API URL ${JSON.stringify(options.apiUrl)} is not a URL` };
-    }
-    this.origin = origin;
-    this.now = options.now ?? Date.now;
-    this.deadline = this.now() + Math.max(0, options.budgetMs);
-    this.limiter = new Limiter(Math.max(1, options.concurrency ?? 6));
-    this.fetchImpl = options.fetch ?? fetch;
-    this.sleep = options.sleep ?? defaultSleep;
-  }
-
-  private remaining(): number {
-    return this.deadline - this.now();
-  }
-
-  /** GET a JSON resource; `path` starts with `/` and is already encoded. Cached per path for the run. */
-  get<T>(path: string): Promise<ApiResult<T>> {
-    const cached = this.cache.get(path);
-    if (cached) {
-      this.cacheHits++;
-      return cached as Promise<ApiResult<T>>;
-    }
-    const pending = this.limiter.run(() => this.fetchWithRetry(path));
-    this.cache.set(path, pending);
-    return pending as Promise<ApiResult<T>>;
-  }
-
-  private async fetchWithRetry(path: string): Promise<ApiResult<unknown>> {
-    let result = await this.fetchOnce(path);
-    if (result.ok || !('retryInMs' in result) || result.retryInMs === undefined) return strip(result);
-    const wait = result.retryInMs;
-    // The retry must fit: its wait plus some time for the request itself.
-    if (wait + 1000 > this.remaining()) {
-      if (result.failure === 'rate-limited') this.blocked = { failure: 'rate-limited', message: result.message };
-      return strip(result);
-    }
-    await this.sleep(wait);
-    result = await this.fetchOnce(path);
-    if (!result.ok && result.failure === 'rate-limited') this.blocked = { failure: 'rate-limited', message: result.message };
-    return strip(result);
-  }
-
-  private async fetchOnce(path: string): Promise<ApiResult<unknown> & { retryInMs?: number }> {
-    if (this.blocked) return { ok: false, failure: this.blocked.failure, status: null, message: this.blocked.message };
-    let url = `${this.base}${path}`;
-    for (let hop = 0; hop < 4; hop++) {
-      const remaining = this.remaining();
-      if (remaining <= 0) return { ok: false, failure: 'budget', status: null, message: 'the network budget was spent before this request' };
-      const timeout = Math.max(1, Math.min(this.options.requestTimeoutMs ?? 10_000, remaining));
-      const headers: Record<string, string> = {
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        'user-agent': 'lockgate',
-      };
-      if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-      let response: Response;
-      this.requests++;
-      try {
-        response = await this.fetchImpl(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(timeout) });
-      } catch (error) {
-        const timedOut = (error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError';
-        return {
-          ok: false,
-          failure: timedOut ? 'timeout' : 'unavailable',
-          status: null,
-          message: timedOut ? `no answer within ${timeout} ms` : `connection failed (${describeFetchError(error)})`,
-          retryInMs: this.options.backoffMs ?? 1000,
-        };
-      }
-      // Redirects (a renamed repository) are followed only within the API origin, so the token never leaves it.
-      if (response.status >= 300 && response.status < 400) {
-        // Best effort: the body of a redirect is not read, and failing to release it changes nothing.
-        await response.body?.cancel().catch(() => undefined);
-        const location = response.headers.get('location');
-        let next: URL | null = null;
-        try {
-          next = location ? new URL(location, url) : null;
-        } catch {
-          next = null;
-        }
-        if (!next || next.origin !== this.origin) return { ok: false, failure: 'bad-response', status: response.status, message: 'a redirect outside the GitHub API was not followed' };
-        url = next.toString();
-        continue;
-      }
-      let text: string;
-      try {
-        text = await readCapped(response, this.options.maxBodyBytes ?? 4 * 1024 * 1024);
-      } catch (error) {
-        const timedOut = (error as { name?: string }).name === 'TimeoutError' || (error as { name?: string }).name === 'AbortError';
-        return { ok: false, failure: timedOut ? 'timeout' : 'bad-response', status: response.status, message: timedOut ? `the answer did not complete within ${timeout} ms` : describeFetchError(error) };
-      }
-      if (response.ok) {
-        try {
-          return { ok: true, status: response.status, body: JSON.parse(text) as unknown };
-        } catch {
-          return { ok: false, failure: 'bad-response', status: response.status, message: 'the answer was not JSON' };
-        }
-      }
-      return this.classify(response, text);
-    }
-    return { ok: false, failure: 'bad-response', status: null, message: 'too many redirects' };
-  }
-
-  private classify(response: Response, text: string): ApiResult<unknown> & { retryInMs?: number } {
-    const status = response.status;
-    const apiMessage = messageOf(text);
-    const detail = apiMessage ? ` (${apiMessage})` : '';
-    const remainingHeader = response.headers.get('x-ratelimit-remaining');
-    const retryAfter = response.headers.get('retry-after');
-    const reset = Number(response.headers.get('x-ratelimit-reset'));
-    const rateLimited = status === 429 || (status === 403 && (remainingHeader === '0' || retryAfter !== null || /rate limit/i.test(apiMessage)));
-    if (rateLimited) {
-      let waitMs = 60_000;
-      const asked = parseRetryAfter(retryAfter, this.now());
-      if (asked !== undefined) waitMs = asked;
-      else if (remainingHeader === '0' && Number.isFinite(reset) && reset > 0) waitMs = Math.max(0, reset * 1000 - this.now()) + 500;
-      const until = new Date(this.now() + waitMs).toISOString().slice(11, 16);
-      const maxWait = Math.min(this.options.maxRateLimitWaitMs ?? 60_000, this.remaining());
-      return {
-        ok: false,
-        failure: 'rate-limited',
-        status,
-        message: `GitHub's API rate limit was reached (HTTP ${status}); it resets around ${until} UTC${this.options.token ? '' : ', and no token was given (unauthenticated requests get 60 an hour)'}`,
-        retryInMs: waitMs <= maxWait ? waitMs : Number.POSITIVE_INFINITY,
-      };
-    }
-    if (status === 404 || status === 409) return { ok: false, failure: 'not-found', status, message: `not found (HTTP ${status})` };
-    if (status === 422) return { ok: false, failure: 'unprocessable', status, message: `refused (HTTP 422)${detail}` };
-    if (status === 401) {
-      this.blocked = { failure: 'unauthorized', message: 'the GitHub token was refused (HTTP 401)' };
-      return { ok: false, failure: 'unauthorized', status, message: 'the GitHub token was refused (HTTP 401)' };
-    }
-    if (status === 403) return { ok: false, failure: 'forbidden', status, message: `access denied (HTTP 403)${detail}` };
-    if (status >= 500 || status === 408) return { ok: false, failure: 'unavailable', status, message: `GitHub answered HTTP ${status}`, retryInMs: this.options.backoffMs ?? 1000 };
-    return { ok: false, failure: 'bad-response', status, message: `unexpected HTTP ${status}${detail}` };
-  }
-}
-
-function strip(result: ApiResult<unknown> & { retryInMs?: number }): ApiResult<unknown> {
-  if (result.ok) return result;
-  return { ok: false, failure: result.failure, status: result.status, message: result.message };
-}
-
-
-/** The `message` of a GitHub error body, shortened; '' when there is none. */
-function messageOf(text: string): string {
-  try {
-    const body = JSON.parse(text) as { message?: unknown };
-    return typeof body.message === 'string' ? body.message.replace(/\s+/g, ' ').slice(0, 200) : '';
-  } catch {
-    // An error page that is not JSON: the caller reports the HTTP status without GitHub's message.
-    return '';
-  }
-}
-
-/** Reads a body up to `max` bytes; a larger body is an error, not a memory problem. */
-async function readCapped(response: Response, max: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      // Best effort: the answer is already rejected as too large, just below.
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`the answer is larger than ${max} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
+import { GithubClient, type GithubClientOptions } from './github.js';
 
 /* ------------------------------------------------------------------ what to ask */
 
@@ -328,7 +89,7 @@ function refPath(ref: string): string {
 class Gatherer {
   readonly facts: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
   readonly problems: string[] = [];
-  constructor(private readonly client: GithubRefClient) {}
+  constructor(private readonly client: GithubClient) {}
 
   private repoPath(owner: string, repo: string): string {
     return `/repos/${seg(owner)}/${seg(repo)}`;
@@ -515,10 +276,14 @@ export async function gatherGithubFacts(
   if (settings.offline) return empty;
   const needs = githubNeeds(workflows);
   if (needs.size === 0) return empty;
-  const client = new GithubRefClient({
+  const client = new GithubClient({
     apiUrl: settings.githubApiUrl || 'https://api.github.com',
     token: settings.githubToken,
     budgetMs: settings.networkBudgetMs,
+    // Facts are worth less than a prompt run: one retry, a shorter timeout.
+    timeoutMs: 10_000,
+    retries: 1,
+    backoffMs: 1000,
     ...clientOptions,
   });
   const gatherer = new Gatherer(client);
