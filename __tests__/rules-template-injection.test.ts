@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/template-injection.js';
 import { classifyContext, type ContextScope } from '../src/workflows/contexts.js';
 import { dataflowContexts, findExpressions, parseExpression } from '../src/workflows/expressions.js';
-import { envNameFor } from '../src/workflows/injection.js';
+import { envNameFor } from '../src/rules/workflows/template-injection.js';
 import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
 
 const FIRES = '.github/workflows/fires.yml';

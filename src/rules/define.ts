@@ -12,12 +12,12 @@
  *
  * With `on: 'workflows'` the framework runs `check` once on the head workflows and once on the base
  * workflows (each time as `ctx.workflows`, with `ctx.baseWorkflows` null), and sets `introduced` on
- * the head findings by fingerprint (src/workflows/introduced.ts). The returned object keeps the
+ * the head findings by fingerprint (src/rules/introduced.ts). The returned object keeps the
  * outward shape of `Rule` (`id`, `defaultSeverity`, `summary`, `online`, `check(context)` returning
  * findings) for the engine, the policy and the tests.
  */
 import { makeFinding, type Finding, type FindingInput, type Severity } from '../findings.js';
-import { markIntroduced } from '../workflows/introduced.js';
+import { markIntroduced } from './introduced.js';
 import type { Rule, RuleContext } from './types.js';
 
 export interface RuleMeta {
@@ -58,7 +58,8 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
   const collect = (ctx: RuleContext): Finding[] => {
     const findings: Finding[] = [];
     definition.check(ctx, ({ level, ...input }) => {
-      findings.push(makeFinding({ ...input, rule: meta.id, severity: level ?? meta.defaultSeverity }));
+      // rule and severity first: a finding's keys keep the contract's order (docs/design.md) in the JSON report.
+      findings.push(makeFinding({ rule: meta.id, severity: level ?? meta.defaultSeverity, ...input }));
     });
     return findings;
   };

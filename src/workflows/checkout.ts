@@ -4,7 +4,7 @@
  */
 import { isScalar, type Node } from 'yaml';
 import type { Pos, WorkflowFile } from './model.js';
-import { stepsInContext, usesAction, type StepInContext } from './injection.js';
+import { stepsInContext, usesAction, type StepInContext } from './steps.js';
 import { get, posOf, str } from './walk.js';
 
 /** Which dangerous trigger a head checkout matters for. */

@@ -2,7 +2,8 @@
  * The `permissions:` of a workflow or a job, read into one shape.
  */
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
-import { entries, getPair, str } from './walk.js';
+import type { WorkflowFile } from './model.js';
+import { entries, getPair, jobsOf, str } from './walk.js';
 
 export interface PermissionScope {
   /** Scope name as written, lower-cased (`contents`, `pull-requests`, `id-token` …). */
@@ -90,4 +91,12 @@ export function tokenAccessOf(workflowRoot: unknown, jobNode: unknown): TokenAcc
 /** True when the token can, or may (default, unreadable), write. */
 export function mayWrite(access: TokenAccess): boolean {
   return access.kind === 'write' || access.kind === 'default' || access.kind === 'unknown';
+}
+
+/** Each job's token (the workflow level's alone, id null, when it has no jobs: nothing else can be said). */
+export function jobTokens(wf: WorkflowFile): { id: string | null; access: TokenAccess; node: unknown }[] {
+  const root = wf.doc.contents;
+  const jobs = jobsOf(wf);
+  if (jobs.length === 0) return [{ id: null, access: tokenAccessOf(root, undefined), node: undefined }];
+  return jobs.map((job) => ({ id: job.id, access: tokenAccessOf(root, job.node), node: job.node }));
 }

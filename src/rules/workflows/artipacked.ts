@@ -1,10 +1,53 @@
-import { checkAgainstBase } from '../../workflows/introduced.js';
-import { artipackedFindings } from '../../workflows/risks.js';
-import type { Rule } from '../types.js';
+/**
+ * actions/checkout leaves the job's GITHUB_TOKEN in .git/config (persist-credentials defaults to
+ * true), where every later step, action or uploaded artifact can read it.
+ */
+import { isMap } from 'yaml';
+import { isCheckoutStep, uploadsWorkspace } from '../../workflows/checkout.js';
+import { stepsInContext } from '../../workflows/steps.js';
+import { get, posOf } from '../../workflows/walk.js';
+import { defineRule } from '../define.js';
 
-export const rule: Rule = {
-  id: 'artipacked',
-  defaultSeverity: 'warning',
-  summary: 'actions/checkout persists the token in .git/config.',
-  check: (ctx) => checkAgainstBase(ctx, (workflows) => workflows.flatMap((wf) => artipackedFindings(wf))),
-};
+export const rule = defineRule({
+  meta: {
+    id: 'artipacked',
+    defaultSeverity: 'warning',
+    summary: 'actions/checkout persists the token in .git/config.',
+    on: 'workflows',
+  },
+  check(ctx, report) {
+    for (const wf of ctx.workflows) {
+      const all = stepsInContext(wf);
+      const perJob = new Map<string, number>();
+      all.forEach((s, i) => {
+        if (!isCheckoutStep(s)) return;
+        const nth = (perJob.get(s.jobId) ?? 0) + 1;
+        perJob.set(s.jobId, nth);
+        const withNode = get(s.step, 'with');
+        const persist = get(withNode, 'persist-credentials');
+        if (persist !== undefined) {
+          // false turns persistence off; an explicit true is a deliberate choice (a job that pushes), and
+          // an expression cannot be judged statically: neither is reported.
+          return;
+        }
+        const upload = all.slice(i + 1).find((later) => later.jobId === s.jobId && later.jobNode === s.jobNode && uploadsWorkspace(later));
+        const usesNode = get(s.step, 'uses');
+        const pos = posOf(wf, usesNode ?? s.step);
+        const where = s.jobId ? `in job ${s.jobId} ` : '';
+        const message =
+          `This checkout ${where}leaves the job's GITHUB_TOKEN in .git/config for every later step (persist-credentials defaults to true)` +
+          (upload
+            ? `, and a later step (line ${posOf(wf, get(upload.step, 'uses') ?? upload.step).line}) uploads the whole workspace as an artifact, token included.`
+            : '; any later step, action or uploaded artifact can read it.');
+        report({
+          file: wf.file,
+          line: pos.line,
+          column: pos.column,
+          message,
+          fix: isMap(withNode) ? "Add persist-credentials: false under this step's with:" : 'Add to this step:\nwith:\n  persist-credentials: false',
+          subject: `${s.jobId}:checkout#${nth}`,
+        });
+      });
+    }
+  },
+});

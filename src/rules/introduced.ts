@@ -1,9 +1,9 @@
 /**
  * The `introduced` flag of workflow findings: a finding is introduced when the same finding (same
  * fingerprint: rule + file + subject) is not produced by the same check on the base revision.
+ * defineRule (define.ts) applies it to every rule declared `on: 'workflows'`.
  */
 import type { Finding } from '../findings.js';
-import type { WorkflowFile } from './model.js';
 
 /**
  * Sets `introduced` on each head finding: false when base has a finding with the same fingerprint.
@@ -23,21 +23,4 @@ export function markIntroduced(head: readonly Finding[], base: readonly Finding[
     }
     return { ...finding, introduced: true };
   });
-}
-
-/** The part of the rule context this reads: the workflow files at head and at base (a RuleContext is one). */
-export interface RevisionWorkflows {
-  workflows: WorkflowFile[];
-  baseWorkflows: WorkflowFile[] | null;
-}
-
-/**
- * Runs a pure per-revision check on the head workflows and, when there is a base, on the base
- * workflows, and returns the head findings with `introduced` set. The check must not depend on
- * anything but the files it is given and the context's settings, so both runs are comparable.
- */
-export function checkAgainstBase(ctx: RevisionWorkflows, check: (workflows: readonly WorkflowFile[]) => Finding[]): Finding[] {
-  const head = check(ctx.workflows ?? []);
-  const base = ctx.baseWorkflows ? check(ctx.baseWorkflows) : null;
-  return markIntroduced(head, base);
 }
