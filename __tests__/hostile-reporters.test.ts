@@ -11,7 +11,8 @@ import { renderMarkdown } from '../src/report/markdown.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { runnerSafe, terminalSafe } from '../src/report/terminal.js';
 import { renderText } from '../src/report/text.js';
-import type { Report, RunResult } from '../src/report/types.js';
+import { ruleMetas } from '../src/engine.js';
+import type { Report } from '../src/report/types.js';
 import type { OutputFormat } from '../src/settings/types.js';
 import { HOSTILE_STRINGS } from './support/fuzz-corpus.js';
 import { outputProblems, runnerCommandProblems } from './support/output-checks.js';
@@ -27,6 +28,7 @@ function hostileReport(): Report {
       message: `Package ${value} is suspicious: ${value}`,
       fix: i % 2 ? `uv remove ${value}` : `[tool.uv.sources]\n${value} = { index = "x" }\n::error::second line\n##[stop-commands]x`,
       package: { name: value, version: value },
+      related: i % 3 === 0 ? [{ file: `.github/workflows/${value.slice(0, 40)}.yml`, line: i + 2, message: `the step ${value}` }] : undefined,
       subject: `s${i}`,
     }),
   );
@@ -40,16 +42,16 @@ function hostileReport(): Report {
     findings,
     waived: [{ ...findings[0]!, waiver: { by: 'config-ignore', reason: HOSTILE_STRINGS.join(' '), until: '2027-01-01' } }],
     counts: { error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, notice: findings.filter((f) => f.severity === 'notice').length },
+    rules: ruleMetas(),
   };
 }
 
 function renderAll(report: Report): Record<OutputFormat, string> {
-  const result: RunResult = { report, pairs: [], log: [], settings: pipelineSettings() };
   return {
     text: renderText(report, { color: false }),
     json: renderJson(report),
     sarif: renderSarif(report),
-    markdown: renderMarkdown(result, { maxBytes: 4 * 1024 * 1024 }),
+    markdown: renderMarkdown(report, { maxBytes: 4 * 1024 * 1024 }),
     github: renderGithub(report),
   };
 }
@@ -68,7 +70,12 @@ describe('reporters on hostile values', () => {
     expect(json.findings.map((f) => f.fix)).toEqual(report.findings.map((f) => f.fix));
     expect(json.projects[0]!.changes.map((c) => c.name)).toEqual(HOSTILE_STRINGS);
     const sarif = JSON.parse(outputs.sarif) as { runs: { results: { message: { text: string } }[] }[] };
-    expect(sarif.runs[0]!.results.map((r) => r.message.text)).toEqual(report.findings.map((f) => `${f.message}\nFix: ${f.fix}`));
+    // SARIF's own escape (a `](` that could pose as an embedded link) undone, the text is exact;
+    // a finding with related locations ends with links to them, on one line whatever their text.
+    const texts = sarif.runs[0]!.results.map((r) => r.message.text);
+    const seeAlso = /\nSee also: \[[^\n[\]\\]*\]\(1\)\.$/;
+    expect(texts.map((text) => text.replace(seeAlso, '').replace(/\\\]\(/g, ']('))).toEqual(report.findings.map((f) => `${f.message}\nFix: ${f.fix}`));
+    expect(texts.map((text) => seeAlso.test(text))).toEqual(report.findings.map((f) => f.related !== undefined));
     expect(outputs.json).not.toContain('##[');
   });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { makeFinding, type Finding, type Severity, type WaivedFinding } from '../src/findings.js';
 import { codeSpan, escapeText, formatAge, redactUrlCredentials, renderMarkdown } from '../src/report/markdown.js';
-import type { Report, RunResult } from '../src/report/types.js';
-import type { Settings } from '../src/settings/types.js';
+import { reportProjects } from '../src/engine.js';
+import type { Report } from '../src/report/types.js';
 import type { LockPackage, PackageChange, ProjectPair } from '../src/uv/model.js';
 
 const SHA = 'a'.repeat(40);
@@ -26,21 +26,11 @@ function lockPackage(name: string, version: string, uploadTimes: string[]): Lock
   };
 }
 
-function result(options: { findings?: Finding[]; waived?: WaivedFinding[]; changes?: PackageChange[]; packages?: LockPackage[]; base?: string | null } = {}): RunResult {
+/** A report as the engine builds it: the change rows (with their ages) come from the pair's head lock. */
+function result(options: { findings?: Finding[]; waived?: WaivedFinding[]; changes?: PackageChange[]; packages?: LockPackage[]; base?: string | null } = {}): Report {
   const findings = options.findings ?? [];
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  const report: Report = {
-    tool: 'lockgate',
-    version: '0.1.0',
-    base: options.base === undefined ? 'b'.repeat(40) : options.base,
-    head: SHA,
-    now: '2026-11-20T12:00:00Z',
-    projects: [{ path: '', lock: 'uv.lock', changes: options.changes ?? [] }],
-    findings,
-    waived: options.waived ?? [],
-    counts,
-  };
   const pair = {
     path: '',
     lockFile: 'uv.lock',
@@ -49,7 +39,18 @@ function result(options: { findings?: Finding[]; waived?: WaivedFinding[]; chang
     changes: options.changes ?? [],
     introduced: [],
   } as unknown as ProjectPair;
-  return { report, pairs: [pair], log: [], settings: {} as Settings };
+  return {
+    tool: 'lockgate',
+    version: '0.1.0',
+    base: options.base === undefined ? 'b'.repeat(40) : options.base,
+    head: SHA,
+    now: '2026-11-20T12:00:00Z',
+    projects: reportProjects([pair]),
+    findings,
+    waived: options.waived ?? [],
+    counts,
+    rules: [],
+  };
 }
 
 /** Pipes that GitHub's table parser treats as cell separators (not preceded by a backslash). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals';
 import { COMMENT_MARKER, COMMENT_MAX_CHARS, commentBody } from '../src/action/comment.js';
 import { makeFinding } from '../src/findings.js';
 import { renderMarkdown } from '../src/report/markdown.js';
-import type { RunResult } from '../src/report/types.js';
+import type { RunResult } from '../src/engine.js';
 import { pipelineSettings } from './support/pipeline.js';
 import { LINKS } from './report-scenarios.js';
 
@@ -17,7 +17,7 @@ function bigRun(count: number): RunResult {
   );
   const counts = { error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, notice: 0 };
   return {
-    report: { tool: 'lockgate', version: '0', base: 'a'.repeat(40), head: LINKS.sha, now: '2026-11-26T12:00:00Z', projects: [], findings, waived: [], counts },
+    report: { tool: 'lockgate', version: '0', base: 'a'.repeat(40), head: LINKS.sha, now: '2026-11-26T12:00:00Z', projects: [], findings, waived: [], counts, rules: [] },
     pairs: [],
     log: [],
     settings: pipelineSettings(),
@@ -26,7 +26,7 @@ function bigRun(count: number): RunResult {
 
 describe('sizes', () => {
   it('5,000 findings: the comment lists 20 rows and links to the run; it fits the comment limit', () => {
-    const md = renderMarkdown(bigRun(5_000), { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, reportJsonPath: '/home/runner/work/_temp/lockgate.json', audience: 'comment' });
+    const md = renderMarkdown(bigRun(5_000).report, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, reportJsonPath: '/home/runner/work/_temp/lockgate.json', audience: 'comment' });
     const body = commentBody(md);
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(body).toBe(`${COMMENT_MARKER}\n${md}`); // rendered to fit: never cut
@@ -38,7 +38,7 @@ describe('sizes', () => {
 
   it('5,000 findings in the job summary: as many rows as fit in 1 MiB, and it says how many are not', () => {
     const { runUrl: _run, ...links } = LINKS;
-    const md = renderMarkdown(bigRun(5_000), { ...links, maxBytes: 1024 * 1024 - 1024 });
+    const md = renderMarkdown(bigRun(5_000).report, { ...links, maxBytes: 1024 * 1024 - 1024 });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(1024 * 1024 - 1024);
     const rows = md.split('\n').filter((line) => /^\| (🔴|🟠|🔵) /.test(line)).length;
     expect(rows).toBeGreaterThan(100);
@@ -47,7 +47,7 @@ describe('sizes', () => {
   });
 
   it('the check-run text limit (65,535) holds', () => {
-    const md = renderMarkdown(bigRun(2_000), { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 65_535 });
+    const md = renderMarkdown(bigRun(2_000).report, { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 65_535 });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(65_535);
   });
 

@@ -16,7 +16,7 @@ function runnerUnescape(value: string): string {
 function report(findings = [makeFinding({ rule: 'cooldown', severity: 'error', file: 'uv.lock', line: 3, message: 'm', subject: 's' })]): Report {
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { tool: 'lockgate', version: '0.1.0', base: null, head: 'WORKTREE', now: '2026-11-26T00:00:00.000Z', projects: [], findings, waived: [], counts };
+  return { tool: 'lockgate', version: '0.1.0', base: null, head: 'WORKTREE', now: '2026-11-26T00:00:00.000Z', projects: [], findings, waived: [], counts, rules: [] };
 }
 
 describe('workflow commands', () => {

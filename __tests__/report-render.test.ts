@@ -9,7 +9,8 @@ import { describe, expect, it } from '@jest/globals';
 import { marked } from 'marked';
 import { makeFinding, type Finding } from '../src/findings.js';
 import { renderMarkdown, type MarkdownOptions } from '../src/report/markdown.js';
-import type { Report, RunResult } from '../src/report/types.js';
+import type { RunResult } from '../src/engine.js';
+import type { Report } from '../src/report/types.js';
 import { HOSTILE_STRINGS } from './support/fuzz-corpus.js';
 import { markdownProblems, runnerCommandProblems } from './support/output-checks.js';
 import { pipelineSettings } from './support/pipeline.js';
@@ -59,8 +60,8 @@ function tables(page: string): Table[] {
 }
 
 const AUDIENCES: [string, (result: RunResult) => string][] = [
-  ['comment', (result) => renderMarkdown(result, { ...LINKS, maxBytes: 65_000, preamble: '<!-- lockgate:comment -->', audience: 'comment' })],
-  ['summary', (result) => renderMarkdown(result, { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 1 << 20, audience: 'summary' })],
+  ['comment', (result) => renderMarkdown(result.report, { ...LINKS, maxBytes: 65_000, preamble: '<!-- lockgate:comment -->', audience: 'comment' })],
+  ['summary', (result) => renderMarkdown(result.report, { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 1 << 20, audience: 'summary' })],
 ];
 
 const CASES = Object.entries(SCENARIOS).flatMap(([scenario, make]) => {
@@ -155,6 +156,7 @@ describe('hostile values, rendered', () => {
       waived: [{ ...findings[0]!, waiver: { by: 'config-ignore', reason: HOSTILE_STRINGS.join(' '), until: '2027-01-01' } }],
       preexisting: HOSTILE_STRINGS.map((value, i) => makeFinding({ rule: 'sdist-only', severity: 'notice', file: 'uv.lock', line: i + 1, message: value, fix: value, package: { name: value }, introduced: false, subject: `p${i}` })),
       counts,
+      rules: [],
     };
     return { report, pairs: [], log: [], settings: pipelineSettings() };
   }
@@ -162,8 +164,8 @@ describe('hostile values, rendered', () => {
   const result = hostileResult();
   const options: MarkdownOptions = { serverUrl: 'https://github.com', repository: 'octo/repo', sha: 'b'.repeat(40), maxBytes: 4 << 20 };
   const outputs = [
-    ['comment', renderMarkdown(result, { ...options, runUrl: 'https://github.com/octo/repo/actions/runs/1', audience: 'comment' })],
-    ['summary', renderMarkdown(result, { ...options, audience: 'summary' })],
+    ['comment', renderMarkdown(result.report, { ...options, runUrl: 'https://github.com/octo/repo/actions/runs/1', audience: 'comment' })],
+    ['summary', renderMarkdown(result.report, { ...options, audience: 'summary' })],
   ] as const;
 
   it.each(outputs)('%s: no element but ours, no link but ours, no runner command', (_audience, markdown) => {
@@ -182,7 +184,7 @@ describe('hostile values, rendered', () => {
   });
 
   it('without links (the CLI), nothing in the Markdown could make one: the shared output checks', () => {
-    for (const audience of ['comment', 'summary'] as const) expect(markdownProblems(renderMarkdown(result, { maxBytes: 4 << 20, audience }))).toEqual([]);
+    for (const audience of ['comment', 'summary'] as const) expect(markdownProblems(renderMarkdown(result.report, { maxBytes: 4 << 20, audience }))).toEqual([]);
   });
 
   it.each(outputs)('%s: tables keep their columns whatever the values', (_audience, markdown) => {

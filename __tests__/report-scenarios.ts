@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Finding } from '../src/findings.js';
-import type { RunResult } from '../src/report/types.js';
+import type { RunResult } from '../src/engine.js';
 import type { SourceFiles } from '../src/source/types.js';
 import { runPipeline, sourceFiles } from './support/pipeline.js';
 

@@ -35,7 +35,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
-import { runLockgate } from '../src/engine.js';
+import { reportProjects, ruleMetas, runLockgate } from '../src/engine.js';
 import { gatherIndexFacts } from '../src/net/index-enrich.js';
 import { settingsFromArgv } from '../src/settings/resolve.js';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
@@ -479,8 +479,8 @@ function pipelineMs(base: Record<string, string> | null, head: Record<string, st
   const pairs = pairProjects(baseUv?.projects ?? null, headUv.projects);
   const context = offlineContext(pairs, workflows);
   const findings = RULES.flatMap((rule) => rule.check(context));
-  const report = { tool: 'lockgate' as const, version: '0', base: base ? 'base' : null, head: 'head', now: NOW, projects: pairs.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })), findings, waived: [], counts: { error: 0, warning: 0, notice: 0 } };
-  renderMarkdown({ report, pairs, log: [], settings: context.settings }, { maxBytes: 1 << 20, maxFindings: 1000 });
+  const report = { tool: 'lockgate' as const, version: '0', base: base ? 'base' : null, head: 'head', now: NOW, projects: reportProjects(pairs), findings, waived: [], counts: { error: 0, warning: 0, notice: 0 }, rules: ruleMetas() };
+  renderMarkdown(report, { maxBytes: 1 << 20, maxFindings: 1000 });
   return performance.now() - started;
 }
 

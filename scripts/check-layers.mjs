@@ -77,12 +77,6 @@ export const ALLOWED = [
   // own their logic) moves it to src/rules/cooldown and these two go.
   { from: 'src/uv/cooldown.ts', to: 'src/facts/index-facts.ts', why: 'cooldown rule logic in the uv model (item 1)' },
   { from: 'src/uv/cooldown.ts', to: 'src/facts/types.ts', why: 'cooldown rule logic in the uv model (item 1)' },
-  // The reporters read the uv model and the rule registry; item 4 (a plain report object with the
-  // rule metadata in it) removes these.
-  { from: 'src/report/types.ts', to: 'src/uv/model.ts', why: 'Report carries ProjectPair (item 4)' },
-  { from: 'src/report/markdown.ts', to: 'src/uv/model.ts', why: 'the change table reads the uv model (item 4)' },
-  { from: 'src/report/sarif.ts', to: 'src/rules/index.ts', why: 'SARIF rule metadata from the registry (item 4)' },
-  { from: 'src/report/sarif.ts', to: 'src/rules/docs.generated.ts', why: 'SARIF help texts from the registry (item 4)' },
 ];
 
 const EXTENSIONS = ['.ts', '.d.ts'];

@@ -73,9 +73,9 @@ document.title = String(Math.ceil(document.querySelector('.box').getBoundingClie
   const rows = [];
   for (const [scenario, make] of Object.entries(SCENARIOS)) {
     const result = make();
-    const comment = commentBody(renderMarkdown(result, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, audience: 'comment', maxFindings: 1000 }));
+    const comment = commentBody(renderMarkdown(result.report, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, audience: 'comment', maxFindings: 1000 }));
     const { runUrl: _run, ...summaryLinks } = LINKS;
-    const summary = renderMarkdown(result, { ...summaryLinks, maxBytes: STEP_SUMMARY_MAX_BYTES - 1024, audience: 'summary', maxFindings: 1000 });
+    const summary = renderMarkdown(result.report, { ...summaryLinks, maxBytes: STEP_SUMMARY_MAX_BYTES - 1024, audience: 'summary', maxFindings: 1000 });
     writeFileSync(join(out, `${scenario}-comment.md`), comment);
     writeFileSync(join(out, `${scenario}-summary.md`), summary);
     const findings = result.report.findings.length;

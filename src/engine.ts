@@ -7,7 +7,9 @@ import { baselineOf, markPreexisting } from './policy/baseline.js';
 import { applyPolicy, globToRegExp } from './policy/policy.js';
 import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './facts/types.js';
-import type { Report, RunResult } from './report/types.js';
+import { ruleName } from './report/rule-meta.js';
+import type { ChangeRow, Report, ReportProject, RuleMeta } from './report/types.js';
+import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import { runRules } from './rules/run.js';
 import type { RuleContext } from './rules/types.js';
@@ -20,8 +22,20 @@ import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
+import type { LockPackage, ProjectPair } from './uv/model.js';
 import { loadWorkflows } from './workflows/load.js';
-import { TOOL_NAME, VERSION } from './version.js';
+import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
+
+/** A run's result: the report plus what the run knows beyond it (not serialized). */
+export interface RunResult {
+  report: Report;
+  /** The uv projects at base and head with their diff (for tests and tools; reporters read `report`). */
+  pairs: ProjectPair[];
+  /** Human-readable lines about how the run went (which source was used, network notes). */
+  log: string[];
+  /** The settings the run used, with the config file applied. */
+  settings: Settings;
+}
 
 const KNOWN_RULES = new Set(RULES.map((rule) => rule.id));
 
@@ -133,7 +147,49 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
   };
 }
 
-/** Policy over the rules' findings, then the JSON report every reporter renders from. */
+/** The rule metadata reporters show (SARIF's rule list), from the registry and the bundled docs. */
+export function ruleMetas(): RuleMeta[] {
+  return RULES.map((rule) => ({
+    id: rule.id,
+    name: ruleName(rule.id),
+    summary: rule.summary,
+    defaultSeverity: rule.defaultSeverity,
+    help: RULE_DOCS[rule.id] ?? rule.summary,
+    helpUri: `${DOCS_BASE_URL}${rule.id}.md`,
+  }));
+}
+
+/** The newest upload time of a locked entry's files (what a cooldown checks), or null. */
+function newestUpload(pkg: LockPackage): number | null {
+  let newest: number | null = null;
+  for (const artifact of [...(pkg.sdist ? [pkg.sdist] : []), ...pkg.wheels]) {
+    const time = artifact.uploadTime ? Date.parse(artifact.uploadTime) : Number.NaN;
+    if (Number.isFinite(time) && (newest === null || time > newest)) newest = time;
+  }
+  return newest;
+}
+
+/** The lock diff of each project as plain rows, each with the upload time of the version it locks at head. */
+export function reportProjects(pairs: readonly ProjectPair[]): ReportProject[] {
+  return pairs.map((pair) => {
+    // By name and version, first entry wins: a find per change was quadratic on a lock of thousands of changes.
+    const headPackages = new Map<string, LockPackage>();
+    for (const pkg of pair.head?.lock?.packages ?? []) {
+      const key = `${pkg.name}\0${pkg.version ?? ''}`;
+      if (!headPackages.has(key)) headPackages.set(key, pkg);
+    }
+    const changes = pair.changes.map((change): ChangeRow => {
+      const row: ChangeRow = { ...change };
+      const locked = change.kind !== 'removed' && change.to ? headPackages.get(`${change.name}\0${change.to}`) : undefined;
+      const uploaded = locked ? newestUpload(locked) : null;
+      if (uploaded !== null) row.uploadedAt = new Date(uploaded).toISOString();
+      return row;
+    });
+    return { path: pair.path, lock: pair.lockFile, changes };
+  });
+}
+
+/** Policy over the rules' findings, then the report every reporter renders from. */
 export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)[], head: SourceFiles, base: SourceFiles | null): Report {
   const { settings } = context;
   const policy = applyPolicy({
@@ -154,11 +210,12 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
     base: base?.label ?? null,
     head: head.label,
     now: settings.now.toISOString(),
-    projects: context.projects.map((pair) => ({ path: pair.path, lock: pair.lockFile, changes: pair.changes })),
+    projects: reportProjects(context.projects),
     findings,
     waived: policy.waived,
     preexisting: policy.preexisting.sort(compareFindings),
     counts,
+    rules: ruleMetas(),
   };
 }
 

@@ -20,10 +20,25 @@ export interface Finding {
   message: string;
   fix?: string;
   package?: { name: string; version?: string };
+  /**
+   * Other places the message talks about (the step that uploads the workspace, the line that
+   * checks out the head): SARIF `relatedLocations`. Optional, an addition to the design doc's schema.
+   */
+  related?: RelatedLocation[];
   /** Not present at base (true for everything when there is no base). */
   introduced: boolean;
   /** Stable across runs: rule + file + subject, never the line number. */
   fingerprint: string;
+}
+
+/** A place in the same revision that a finding's message mentions. */
+export interface RelatedLocation {
+  /** Repo-relative, forward slashes. */
+  file: string;
+  line: number;
+  column?: number;
+  /** What is there, a few words ("the upload step"). */
+  message: string;
 }
 
 /** A finding that policy set aside (config ignore, inline ignore, exemption); reported, never hidden. */
@@ -41,6 +56,7 @@ export interface FindingInput {
   message: string;
   fix?: string;
   package?: { name: string; version?: string };
+  related?: RelatedLocation[];
   introduced?: boolean;
   /** What the finding is about (a package name, a `uses:` value, a key path); feeds the fingerprint. */
   subject: string;

@@ -4,14 +4,14 @@
  * rule that throws is NOT caught here, and an internal-error finding is thrown: the fuzz and hostile
  * suites must see the crash itself, not the internal-error finding that reports it.
  */
-import { buildContext, buildReport, withBaseline } from '../../src/engine.js';
+import { buildContext, buildReport, withBaseline, type RunResult } from '../../src/engine.js';
 import type { Finding, WaivedFinding } from '../../src/findings.js';
 import { renderGithub } from '../../src/report/github.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderSarif } from '../../src/report/sarif.js';
 import { renderText } from '../../src/report/text.js';
-import type { Report, RunResult } from '../../src/report/types.js';
+import type { Report } from '../../src/report/types.js';
 import { RULES } from '../../src/rules/index.js';
 import type { RuleContext } from '../../src/rules/types.js';
 import { settingsFromArgv } from '../../src/settings/resolve.js';
@@ -70,7 +70,7 @@ export function runPipeline(head: SourceFiles, base: SourceFiles | null, setting
     text: renderText(report, { color: false }),
     json: renderJson(report),
     sarif: renderSarif(report),
-    markdown: renderMarkdown(result, { maxBytes: 1024 * 1024, maxFindings: limits.maxRenderedFindings }),
+    markdown: renderMarkdown(report, { maxBytes: 1024 * 1024, maxFindings: limits.maxRenderedFindings }),
     github: renderGithub(report),
   };
   return { result, raw, outputs };

@@ -25,6 +25,7 @@ export function baseTestSettings(overrides: SettingsOverrides = {}): Settings {
     githubToken: null,
     repository: null,
     scope: '',
+    sarifCategory: null,
     ...rest,
   };
 }

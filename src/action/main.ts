@@ -13,14 +13,13 @@ import * as core from '@actions/core';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { runLockgate } from '../engine.js';
+import { runLockgate, type RunResult } from '../engine.js';
 import type { Severity } from '../findings.js';
 import { GithubApiError, GithubClient } from '../net/github.js';
 import { exitCodeFor, failureReason } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
-import type { RunResult } from '../report/types.js';
 import { settingsFromAction } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
 import { hiddenAnnotationsLine, logLine, planAnnotations } from './annotations.js';
@@ -157,7 +156,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let sarifPath = '';
   if (actionSettings.sarifFile) {
     sarifPath = isAbsolute(actionSettings.sarifFile) ? actionSettings.sarifFile : join(workspace, actionSettings.sarifFile);
-    writeFile(sarifPath, action.scrubber.scrub(renderSarif(report)));
+    writeFile(sarifPath, action.scrubber.scrub(renderSarif(report, { category: result.settings.sarifCategory })));
     action.info(`lockgate: SARIF written to ${sarifPath}.`);
   }
 
@@ -171,7 +170,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     sha: checkSha ?? undefined,
     maxFindings: result.settings.config.limits.maxRenderedFindings,
   };
-  const markdown = (maxBytes: number, extra: Partial<MarkdownOptions> = {}) => action.scrubber.scrub(renderMarkdown(result, { ...markdownOptions, ...extra, maxBytes }));
+  const markdown = (maxBytes: number, extra: Partial<MarkdownOptions> = {}) => action.scrubber.scrub(renderMarkdown(report, { ...markdownOptions, ...extra, maxBytes }));
 
   // Check run on the PR head SHA (never the merge commit), every located finding as an annotation.
   let checkRunCarriesAll = false;

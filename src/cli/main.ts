@@ -6,7 +6,7 @@
  * always as one line on stderr, never a stack trace.
  */
 import { writeFileSync } from 'node:fs';
-import { runLockgate } from '../engine.js';
+import { runLockgate, type RunResult } from '../engine.js';
 import { globToRegExp } from '../policy/policy.js';
 import { exitCodeFor, renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
@@ -14,12 +14,12 @@ import { renderMarkdown } from '../report/markdown.js';
 import { renderSarif } from '../report/sarif.js';
 import { terminalSafe } from '../report/terminal.js';
 import { renderText } from '../report/text.js';
-import type { RunResult } from '../report/types.js';
 import { settingsFromArgv } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
 import { ignoredReadableFiles, openRepo, worktreeDescription } from '../source/git.js';
 import { VERSION } from '../version.js';
 import { isShell, renderCompletions } from './completions.js';
+import { fixCommand } from '../fix/cli.js';
 import { renderHelp } from './help.js';
 import { SHELLS } from './options.js';
 
@@ -48,9 +48,9 @@ function render(result: RunResult, settings: Settings, toTerminal: boolean): str
     case 'json':
       return renderJson(result.report);
     case 'sarif':
-      return renderSarif(result.report);
+      return renderSarif(result.report, { category: settings.sarifCategory });
     case 'markdown':
-      return renderMarkdown(result, { maxBytes: 1024 * 1024, maxFindings: settings.config.limits.maxRenderedFindings });
+      return renderMarkdown(result.report, { maxBytes: 1024 * 1024, maxFindings: settings.config.limits.maxRenderedFindings });
     case 'github':
       return renderGithub(result.report, { maxFindings: settings.config.limits.maxRenderedFindings });
     case 'text':
@@ -109,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command.kind === 'version') {
       process.stdout.write(`lockgate ${VERSION}\n`);
       return 0;
+    }
+    if (command.fix) {
+      const code = await fixCommand(command.settings, command.fix);
+      if (command.fix.only || command.fix.dryRun) return code;
     }
     const result = await runLockgate(command.settings);
     const settings = result.settings;

@@ -20,9 +20,8 @@
  * where the rest is (the run's job summary; never a path on the runner).
  */
 import { compareFindings, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
-import type { LockArtifact, LockPackage, PackageChange, ProjectPair } from '../uv/model.js';
 import { fixSegments, primaryCommand, type FixSegment } from './fix-text.js';
-import type { RunResult } from './types.js';
+import type { ChangeRow, Report } from './types.js';
 
 export interface MarkdownOptions {
   /** Hard ceiling on the UTF-8 size of the result. */
@@ -606,17 +605,6 @@ function fitDetails(blocks: DetailsBlock[], budget: number): { text: string; row
 // ---------------------------------------------------------------------------------------------
 // Dependency changes, waived findings.
 
-function newestUpload(pkg: LockPackage | undefined): number | null {
-  if (!pkg) return null;
-  const artifacts: LockArtifact[] = [...(pkg.sdist ? [pkg.sdist] : []), ...pkg.wheels];
-  let newest: number | null = null;
-  for (const artifact of artifacts) {
-    const time = artifact.uploadTime ? Date.parse(artifact.uploadTime) : NaN;
-    if (Number.isFinite(time) && (newest === null || time > newest)) newest = time;
-  }
-  return newest;
-}
-
 /** "5 d", "30 h", "< 1 h"; the age of the newest file of the locked version (what a cooldown checks). */
 export function formatAge(uploadedMs: number | null, nowMs: number): string {
   if (uploadedMs === null || !Number.isFinite(nowMs)) return '—';
@@ -629,7 +617,7 @@ export function formatAge(uploadedMs: number | null, nowMs: number): string {
 
 const cell = (value: string): string => codeSpan(value);
 
-function sourceText(change: PackageChange): string {
+function sourceText(change: ChangeRow): string {
   if (change.kind === 'source-changed' && change.fromSource && change.toSource) return `${cell(change.fromSource)} → ${cell(change.toSource)}`;
   const source = change.toSource ?? change.fromSource;
   return source ? cell(source) : '—';
@@ -641,23 +629,16 @@ interface Section {
   entries: string[];
 }
 
-function changeSections(result: RunResult): Section[] {
-  const nowMs = Date.parse(result.report.now);
-  return result.report.projects
+function changeSections(report: Report): Section[] {
+  const nowMs = Date.parse(report.now);
+  return report.projects
     .filter((project) => project.changes.length > 0)
     .map((project) => {
-      const pair: ProjectPair | undefined = result.pairs.find((p) => p.path === project.path && p.lockFile === project.lock);
-      // By name and version: a find per change was quadratic on a lock of thousands of changes.
-      const headPackages = new Map<string, LockPackage>();
-      for (const pkg of pair?.head?.lock?.packages ?? []) {
-        const key = `${pkg.name}\0${pkg.version ?? ''}`;
-        if (!headPackages.has(key)) headPackages.set(key, pkg);
-      }
       const title = project.path ? `${codeSpan(project.path)} (${codeSpan(project.lock)})` : codeSpan(project.lock);
       const head = `\n#### ${title} · ${counted(project.changes.length, 'change', 'changes')}\n\n| Package | Change | From → to | Age | Source |\n|---|---|---|---|---|`;
       const entries = project.changes.map((change) => {
-        const locked = change.to ? headPackages.get(`${change.name}\0${change.to}`) : undefined;
-        const age = change.kind === 'removed' ? '—' : formatAge(newestUpload(locked), nowMs);
+        const uploaded = change.uploadedAt === undefined ? Number.NaN : Date.parse(change.uploadedAt);
+        const age = change.kind === 'removed' ? '—' : formatAge(Number.isFinite(uploaded) ? uploaded : null, nowMs);
         const versions = `${change.from ? cell(change.from) : '—'} → ${change.to ? cell(change.to) : '—'}`;
         return `| ${cell(change.name)} | ${escapeText(change.kind)} | ${versions} | ${age} | ${sourceText(change)} |`;
       });
@@ -725,8 +706,7 @@ function collapsed(summary: string, body: string, open = false): string {
   return `<details${open ? ' open' : ''}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
-export function renderMarkdown(result: RunResult, options: MarkdownOptions): string {
-  const { report } = result;
+export function renderMarkdown(report: Report, options: MarkdownOptions): string {
   const base = linkBase(options);
   const runUrl = safeUrl(options.runUrl);
   const audience: Audience = options.audience ?? (options.runUrl ? 'comment' : 'summary');
@@ -753,7 +733,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions): str
   const rowsCapped = rows.length - rowsShown.length;
   const rowEntries = rowsShown.map((row) => rowLine(row, base, layout));
   const detailBlocks = rowsShown.map((row) => rowDetails(row, base, layout));
-  const changes = changeSections(result);
+  const changes = changeSections(report);
   const waived = report.waived.length > 0 ? [{ head: '', entries: waivedEntries(report.waived) }] : [];
   const before = audience === 'summary' && preexisting.length > 0 ? buildRows([...preexisting].sort(compareFindings)).slice(0, Math.max(0, limit)) : [];
 

@@ -1,35 +1,105 @@
 /**
  * SARIF 2.1.0 as GitHub code scanning accepts it: every rule with help text, results with a
- * location (line 1 when a finding has none), and partial fingerprints that survive line moves.
+ * location (line 1 when a finding has none), partial fingerprints that survive line moves, and the
+ * run's category in `automationDetails.id`, so that two lockgate jobs do not replace each other's
+ * alerts. The rule list comes from the report (`Report.rules`), never from the registry.
  */
-import type { Finding } from '../findings.js';
-import { RULES } from '../rules/index.js';
-import { RULE_DOCS } from '../rules/docs.generated.js';
+import type { Location, Log, Region, ReportingDescriptor, Result } from 'sarif';
+import type { Finding, Severity } from '../findings.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from '../version.js';
 import { inertJson } from './json.js';
-import type { Report } from './types.js';
+import type { Report, RuleMeta } from './types.js';
 
-const LEVEL = { error: 'error', warning: 'warning', notice: 'note' } as const;
-const SECURITY_SEVERITY = { error: '8.0', warning: '5.0', notice: '2.0' } as const;
+export interface SarifOptions {
+  /**
+   * The code-scanning category (`automationDetails.id` up to its last `/`). The action passes
+   * `lockgate/<workflow>/<job>` or the `sarif-category` input, the CLI `--sarif-category`.
+   * Default: `lockgate`.
+   */
+  category?: string | null;
+}
 
-function resultOf(finding: Finding, ruleIndex: number) {
-  const region: Record<string, number> = { startLine: Math.max(1, finding.line ?? 1) };
-  if (finding.column !== undefined) region.startColumn = Math.max(1, finding.column);
-  if (finding.endLine !== undefined && finding.endLine >= region.startLine) region.endLine = finding.endLine;
-  return {
+export const DEFAULT_SARIF_CATEGORY = TOOL_NAME;
+
+const LEVEL = { error: 'error', warning: 'warning', notice: 'note' } as const satisfies Record<Severity, Result.level>;
+/** GitHub's scale: 9.0+ critical, 7.0+ high, 4.0+ medium, above 0 low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', notice: '2.0' };
+
+/**
+ * `automationDetails.id`: the category with one trailing `/`, so that GitHub reads all of it as the
+ * category (everything after the last `/` would be a run id) and the same category always gives
+ * the same id.
+ */
+export function automationId(category: string | null | undefined): string {
+  const trimmed = (category ?? '').trim().replace(/\/+$/, '');
+  return `${trimmed === '' ? DEFAULT_SARIF_CATEGORY : trimmed}/`;
+}
+
+/**
+ * A message's text. In SARIF, `[text](n)` is an embedded link to related location n (GitHub shows
+ * it as one): a `](` that came from the checked files is escaped so it cannot pose as one.
+ */
+function messageText(text: string): string {
+  return text.replace(/\]\(/g, '\\](');
+}
+
+/** The text of an embedded link: one line, no bracket or backslash (it cannot close the link early). */
+function linkText(text: string): string {
+  const plain = text.replace(/[[\]\\]/g, '').replace(/\s+/g, ' ').trim();
+  const chars = [...plain];
+  return (chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : plain) || 'related location';
+}
+
+function regionOf(line: number | undefined, column?: number, endLine?: number): Region {
+  const region: Region = { startLine: Math.max(1, line ?? 1) };
+  if (column !== undefined) region.startColumn = Math.max(1, column);
+  if (endLine !== undefined && endLine >= region.startLine!) region.endLine = endLine;
+  return region;
+}
+
+function resultOf(finding: Finding, ruleIndex: number | undefined): Result {
+  const related: Location[] = (finding.related ?? []).map((place, i) => ({
+    id: i + 1,
+    physicalLocation: { artifactLocation: { uri: place.file, uriBaseId: '%SRCROOT%' }, region: regionOf(place.line, place.column) },
+    message: { text: messageText(place.message) },
+  }));
+  let text = messageText(finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message);
+  // GitHub shows a related location only where the message links to it.
+  if (related.length > 0) text += `\nSee also: ${related.map((place, i) => `[${linkText(finding.related![i]!.message)}](${place.id})`).join(', ')}.`;
+  const result: Result = {
     ruleId: finding.rule,
-    ruleIndex,
+    ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: LEVEL[finding.severity],
-    message: { text: finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri: finding.file, uriBaseId: '%SRCROOT%' }, region } }],
+    message: { text },
+    locations: [{ physicalLocation: { artifactLocation: { uri: finding.file, uriBaseId: '%SRCROOT%' }, region: regionOf(finding.line, finding.column, finding.endLine) } }],
     partialFingerprints: { 'lockgateFingerprint/v1': finding.fingerprint },
-    properties: { introduced: finding.introduced, ...(finding.package ? { package: finding.package } : {}) },
+    properties: {
+      introduced: finding.introduced,
+      ...(finding.package ? { package: finding.package } : {}),
+      // The finding's own level: a rule can report below its default, and a config can change it.
+      'security-severity': SECURITY_SEVERITY[finding.severity],
+    },
+  };
+  if (related.length > 0) result.relatedLocations = related;
+  return result;
+}
+
+function descriptorOf(rule: RuleMeta): ReportingDescriptor {
+  return {
+    id: rule.id,
+    name: rule.name,
+    shortDescription: { text: rule.summary },
+    fullDescription: { text: rule.summary },
+    help: { text: rule.help, markdown: rule.help },
+    helpUri: rule.helpUri,
+    defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
+    properties: { tags: ['security', 'supply-chain'], 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity] },
   };
 }
 
-export function renderSarif(report: Report): string {
-  const index = new Map(RULES.map((rule, i) => [rule.id, i]));
-  const sarif = {
+export function sarifLog(report: Report, options: SarifOptions = {}): Log {
+  const index = new Map(report.rules.map((rule, i) => [rule.id, i]));
+  return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -40,22 +110,16 @@ export function renderSarif(report: Report): string {
             version: VERSION,
             semanticVersion: VERSION,
             informationUri: DOCS_BASE_URL.replace(/\/blob\/.*$/, ''),
-            rules: RULES.map((rule) => ({
-              id: rule.id,
-              name: rule.id.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: rule.summary },
-              fullDescription: { text: rule.summary },
-              help: { text: RULE_DOCS[rule.id] ?? rule.summary, markdown: RULE_DOCS[rule.id] ?? rule.summary },
-              helpUri: `${DOCS_BASE_URL}${rule.id}.md`,
-              defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-              properties: { tags: ['security', 'supply-chain'], 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity] },
-            })),
+            rules: report.rules.map(descriptorOf),
           },
         },
-        automationDetails: { id: 'lockgate/' },
-        results: report.findings.map((f) => resultOf(f, index.get(f.rule) ?? -1)),
+        automationDetails: { id: automationId(options.category) },
+        results: report.findings.map((f) => resultOf(f, index.get(f.rule))),
       },
     ],
   };
-  return `${inertJson(sarif)}\n`;
+}
+
+export function renderSarif(report: Report, options: SarifOptions = {}): string {
+  return `${inertJson(sarifLog(report, options))}\n`;
 }

@@ -1,15 +1,57 @@
+/**
+ * What every reporter reads: plain data built by the engine (src/engine.ts) from the models and the
+ * rule registry, so that no reporter imports the uv model or the rules.
+ */
 import type { Finding, Severity, WaivedFinding } from '../findings.js';
-import type { Settings } from '../settings/types.js';
-import type { PackageChange, ProjectPair } from '../uv/model.js';
 
-/** The JSON report of the design doc (`--format json`); every other reporter renders from it. */
+/** The JSON report's change kinds (docs/design.md "JSON report"). */
+export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed' | 'hash-changed';
+
+/** One row of a project's lock diff. */
+export interface ChangeRow {
+  name: string;
+  kind: ChangeKind;
+  from?: string;
+  to?: string;
+  fromSource?: string;
+  toSource?: string;
+  /**
+   * The newest upload time (RFC 3339) of the files locked at head for this version: the age a
+   * cooldown checks, shown by the Markdown report. Absent for `removed` and when the lock has none.
+   * Not in the JSON report.
+   */
+  uploadedAt?: string;
+}
+
+/** A uv project (workspace) and its lock diff. */
+export interface ReportProject {
+  /** Workspace root, repo-relative ('' for the repository root). */
+  path: string;
+  lock: string;
+  changes: ChangeRow[];
+}
+
+/** What a reporter knows about a rule: SARIF's rule list (tool.driver.rules). */
+export interface RuleMeta {
+  id: string;
+  /** PascalCase, distinct from the id even ignoring case (SARIF1001); GitHub code scanning shows it. */
+  name: string;
+  /** One line: what the rule reports. */
+  summary: string;
+  defaultSeverity: Severity;
+  /** The rule's documentation page, Markdown. */
+  help: string;
+  helpUri: string;
+}
+
+/** The report of a run; `--format json` writes the part of it the design doc's schema names (src/report/json.ts). */
 export interface Report {
   tool: 'lockgate';
   version: string;
   base: string | null;
   head: string;
   now: string;
-  projects: { path: string; lock: string; changes: PackageChange[] }[];
+  projects: ReportProject[];
   findings: Finding[];
   /** Findings set aside by an ignore or exemption, with why (an addition to the design doc's schema). */
   waived: WaivedFinding[];
@@ -20,14 +62,6 @@ export interface Report {
    */
   preexisting?: Finding[];
   counts: Record<Severity, number>;
-}
-
-/** A run's result: the report plus what reporters need beyond it (not serialized). */
-export interface RunResult {
-  report: Report;
-  pairs: ProjectPair[];
-  /** Human-readable lines about how the run went (which source was used, network notes). */
-  log: string[];
-  /** The settings the run used, with the config file applied. */
-  settings: Settings;
+  /** Every rule of the registry, in report order. Not in the JSON report. */
+  rules: RuleMeta[];
 }

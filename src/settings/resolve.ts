@@ -41,6 +41,30 @@ export function parseIndexUrl(value: string, where: string): string {
   return url.toString();
 }
 
+/**
+ * A code-scanning category: one line of printable text, at most 200 characters. GitHub keeps the
+ * alerts of each category apart, so two jobs that upload SARIF need two categories.
+ */
+export function parseSarifCategory(value: string, where: string): string {
+  const trimmed = value.trim().replace(/\/+$/, '');
+  // Controls, and the bidi and line separators that would disguise the text where GitHub shows it.
+  if (trimmed === '' || trimmed.length > 200 || /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/.test(trimmed)) {
+    throw new SettingsError(`${where} must be one line of at most 200 characters, such as lockgate/ci, not "${value.slice(0, 80)}"`);
+  }
+  return trimmed;
+}
+
+/**
+ * The action's category without the input: the workflow and the job (GITHUB_WORKFLOW,
+ * GITHUB_JOB), so two lockgate jobs of a repository do not replace each other's alerts. What the
+ * runner gives is cleaned, not refused: a workflow name is free text.
+ */
+export function actionSarifCategory(env: NodeJS.ProcessEnv): string | null {
+  const part = (value: string | undefined) => (value ?? '').replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, ' ').trim().slice(0, 90);
+  const parts = [part(env.GITHUB_WORKFLOW), part(env.GITHUB_JOB)].filter((p) => p !== '');
+  return parts.length === 0 ? null : ['lockgate', ...parts].join('/');
+}
+
 function oneOf<T extends string>(value: string, allowed: readonly T[], where: string): T {
   const v = value.trim() as T;
   if (!allowed.includes(v)) throw new SettingsError(`${where} must be one of ${allowed.join(', ')}, not "${value}"`);
@@ -75,6 +99,7 @@ function baseSettings(): Omit<Settings, 'dir' | 'base' | 'head' | 'format'> {
     githubToken: null,
     repository: null,
     scope: '',
+    sarifCategory: null,
   };
 }
 
@@ -94,6 +119,12 @@ Options:
   --fail-on LEVEL     error | warning | notice | never (default: error)
   --config FILE       the config file (default: .github/lockgate.yml)
   --only-new          report only findings the change introduced
+  --sarif-category CATEGORY
+                      the code-scanning category of --format sarif (default: lockgate)
+  --fix               fix what can be fixed in place, then report (see lockgate fix)
+  --dry-run           with fix: print the changes as a unified diff, write nothing
+  --update            with fix: move SHA pins to the newest release older than the cooldown
+  --update-major      with --update: across major versions too
   -h, --help          show this help
   -v, --version       show the version
 
@@ -101,9 +132,19 @@ Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage
 Environment: GITHUB_TOKEN (online workflow checks), GITHUB_API_URL.
 `;
 
-export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings };
+/** `lockgate fix` (`only`: fix, no report) or `--fix`; `--dry-run` and `--update` ask for it too. */
+export interface FixRequest {
+  only: boolean;
+  dryRun: boolean;
+  update: { major: boolean } | null;
+}
 
-export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings; fix?: FixRequest };
+
+export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
+  // A first word `fix` is the command; a directory of that name is `./fix`.
+  const fixCommand = words[0] === 'fix';
+  const argv = fixCommand ? words.slice(1) : words;
   let parsed;
   try {
     parsed = parseArgs({
@@ -122,6 +163,11 @@ export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: st
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         'only-new': { type: 'boolean' },
+        'sarif-category': { type: 'string' },
+        fix: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        update: { type: 'boolean' },
+        'update-major': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -152,9 +198,14 @@ export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: st
   if (values['fail-on'] !== undefined) settings.failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on');
   if (values.config !== undefined) settings.configFile = values.config;
   if (values['only-new']) settings.onlyNew = true;
+  if (values['sarif-category'] !== undefined) settings.sarifCategory = parseSarifCategory(values['sarif-category'], '--sarif-category');
   if (env.GITHUB_TOKEN) settings.githubToken = env.GITHUB_TOKEN;
   if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
   if (env.GITHUB_REPOSITORY) settings.repository = env.GITHUB_REPOSITORY;
+  if (fixCommand || values.fix || values['dry-run'] || values.update || values['update-major']) {
+    const update = values.update || values['update-major'] ? { major: values['update-major'] === true } : null;
+    return { kind: 'run', settings, fix: { only: fixCommand, dryRun: values['dry-run'] === true, update } };
+  }
   return { kind: 'run', settings };
 }
 
@@ -201,5 +252,6 @@ export function settingsFromAction(
     comment: input('comment') === '' ? 'never' : oneOf(input('comment'), COMMENT, 'input comment'),
     sarifFile: input('sarif-file') || null,
   };
+  settings.sarifCategory = input('sarif-category') ? parseSarifCategory(input('sarif-category'), 'input sarif-category') : actionSarifCategory(env);
   return settings;
 }

@@ -80,6 +80,11 @@ export interface Settings {
   repository: string | null;
   /** Repo-relative folder to check ('' for the whole repository): the `working-directory` input. */
   scope: string;
+  /**
+   * The SARIF run's code-scanning category (`automationDetails.id`): `--sarif-category`, the
+   * `sarif-category` input, or in the action `lockgate/<workflow>/<job>`; null means `lockgate`.
+   */
+  sarifCategory: string | null;
   /** Only for the action. */
   action?: { checkRun: boolean; comment: CommentMode; sarifFile: string | null };
 }
