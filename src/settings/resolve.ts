@@ -121,10 +121,6 @@ Options:
   --only-new          report only findings the change introduced
   --sarif-category CATEGORY
                       the code-scanning category of --format sarif (default: lockgate)
-  --fix               fix what can be fixed in place, then report (see lockgate fix)
-  --dry-run           with fix: print the changes as a unified diff, write nothing
-  --update            with fix: move SHA pins to the newest release older than the cooldown
-  --update-major      with --update: across major versions too
   -h, --help          show this help
   -v, --version       show the version
 
@@ -132,19 +128,9 @@ Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage
 Environment: GITHUB_TOKEN (online workflow checks), GITHUB_API_URL.
 `;
 
-/** `lockgate fix` (`only`: fix, no report) or `--fix`; `--dry-run` and `--update` ask for it too. */
-export interface FixRequest {
-  only: boolean;
-  dryRun: boolean;
-  update: { major: boolean } | null;
-}
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings };
 
-export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings; fix?: FixRequest };
-
-export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
-  // A first word `fix` is the command; a directory of that name is `./fix`.
-  const fixCommand = words[0] === 'fix';
-  const argv = fixCommand ? words.slice(1) : words;
+export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -164,10 +150,6 @@ export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: s
         config: { type: 'string' },
         'only-new': { type: 'boolean' },
         'sarif-category': { type: 'string' },
-        fix: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        update: { type: 'boolean' },
-        'update-major': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -202,10 +184,6 @@ export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: s
   if (env.GITHUB_TOKEN) settings.githubToken = env.GITHUB_TOKEN;
   if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
   if (env.GITHUB_REPOSITORY) settings.repository = env.GITHUB_REPOSITORY;
-  if (fixCommand || values.fix || values['dry-run'] || values.update || values['update-major']) {
-    const update = values.update || values['update-major'] ? { major: values['update-major'] === true } : null;
-    return { kind: 'run', settings, fix: { only: fixCommand, dryRun: values['dry-run'] === true, update } };
-  }
   return { kind: 'run', settings };
 }
 
