@@ -13,10 +13,10 @@ import { readLock } from '../src/uv/lock.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { isPyprojectError, readPyproject } from '../src/uv/pyproject.js';
 import { keyPath, lineOf, parseToml } from '../src/uv/toml.js';
-import { loadWorkflows } from '../src/workflows/load.js';
 import { HOSTILE_STRINGS, lineCount, mutateAll, mutationArb, smallUvTrees, workflowTexts } from './support/fuzz-corpus.js';
 import { assertFuzz, fuzzCasesRun, SEED } from './support/fuzz.js';
 import { sourceFiles } from './support/pipeline.js';
+import { loadWorkflowsReported } from './support/workflows.js';
 
 const FILE = '__tests__/fuzz-readers.test.ts';
 const LIMITS: Limits = DEFAULT_LIMITS;
@@ -239,7 +239,7 @@ describe('workflow reader (loadWorkflows)', () => {
       fc.property(fc.nat({ max: workflows.length - 1 }), mutations, (which, ops) => {
         const { path, text: original } = workflows[which]!;
         const text = mutateAll(original, ops);
-        const { workflows: parsed, invalid } = loadWorkflows(sourceFiles({ [path]: text }), LIMITS);
+        const { workflows: parsed, invalid } = loadWorkflowsReported(sourceFiles({ [path]: text }), LIMITS);
         expect(parsed.length + invalid.length).toBe(1);
         for (const finding of invalid) {
           expect(finding.rule).toBe('invalid-file');
@@ -263,7 +263,7 @@ describe('workflow reader (loadWorkflows)', () => {
     assertFuzz(
       fc.property(value, fc.integer({ min: 0, max: 400 }), (doc, depth) => {
         const text = `${'  '.repeat(0)}${stringifyYaml({ on: 'push', jobs: { a: { 'runs-on': 'x', steps: [{ uses: doc }] } } })}\n${'x:\n'.repeat(Math.min(depth, 1))}${Array.from({ length: depth }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')}\n`;
-        const { invalid } = loadWorkflows(sourceFiles({ '.github/workflows/w.yml': text }), LIMITS);
+        const { invalid } = loadWorkflowsReported(sourceFiles({ '.github/workflows/w.yml': text }), LIMITS);
         for (const finding of invalid) expectLineIn(finding.line, text, `invalid-file "${finding.message}"`);
       }),
       300,

@@ -8,9 +8,9 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { keyPath, lineOf, parseToml } from '../src/uv/toml.js';
-import { loadWorkflows } from '../src/workflows/load.js';
 import { FIXTURES } from './support/fuzz-corpus.js';
 import { runPipeline, sourceFiles } from './support/pipeline.js';
+import { loadWorkflowsReported } from './support/workflows.js';
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["idna"]\n';
 
@@ -56,7 +56,7 @@ describe('CRLF line endings', () => {
 
   it('workflow syntax errors in a CRLF file are reported at the LF line', () => {
     const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [\n';
-    const at = (t: string) => loadWorkflows(sourceFiles({ '.github/workflows/w.yml': t }), DEFAULT_LIMITS).invalid.map((f) => f.line);
+    const at = (t: string) => loadWorkflowsReported(sourceFiles({ '.github/workflows/w.yml': t }), DEFAULT_LIMITS).invalid.map((f) => f.line);
     expect(at(text.replace(/\n/g, '\r\n'))).toEqual(at(text));
   });
 });

@@ -11,8 +11,8 @@ import { loadWorkflows } from '../src/workflows/load.js';
 import { pipelineSettings, sourceFiles } from './support/pipeline.js';
 
 function findingsFor(text: string) {
-  const { workflows, invalid } = loadWorkflows(sourceFiles({ '.github/workflows/w.yml': text }), DEFAULT_LIMITS);
-  expect(invalid).toEqual([]);
+  const { workflows, problems } = loadWorkflows(sourceFiles({ '.github/workflows/w.yml': text }), DEFAULT_LIMITS);
+  expect(problems).toEqual([]);
   const settings = pipelineSettings();
   return uvUnlocked.check({ settings, now: settings.now, headTime: settings.now, projects: [], workflows, baseWorkflows: null, invalidFiles: [], headFiles: [], index: null, github: null });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/artipacked.js';
-import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
+import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './support/workflow-risks.js';
 
 const FIRES = '.github/workflows/fires.yml';
 const QUIET = '.github/workflows/quiet.yml';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/curl-pipe-shell.js';
-import { markerRows } from './workflows-helpers.js';
+import { markerRows } from './support/workflows.js';
 import { caseContext, ruleTester } from './support/rule-tester.js';
 
 const DIR = 'fixtures/workflows/rules/curl-pipe-shell';

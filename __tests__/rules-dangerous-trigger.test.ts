@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/dangerous-trigger.js';
-import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
+import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './support/workflow-risks.js';
 
 const W = (name: string): string => `.github/workflows/${name}.yml`;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/dependabot-cooldown.js';
 import { dependabotCooldownDays } from '../src/workflows/dependabot.js';
 import type { Settings } from '../src/settings/types.js';
-import { corpusRepos, readFixture, riskContext, rowsOf, workflowsFromTexts } from './workflow-risks-helpers.js';
+import { corpusRepos, readFixture, riskContext, rowsOf, workflowsFromTexts } from './support/workflow-risks.js';
 
 const FILE = '.github/dependabot.yml';
 

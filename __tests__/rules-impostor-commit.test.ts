@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/impostor-commit.js';
 import type { GithubFacts } from '../src/facts/types.js';
-import { ruleContext, workflowsFrom } from './workflows-helpers.js';
+import { ruleContext, workflowsFrom } from './support/workflows.js';
 
 const GOOD = 'a'.repeat(40);
 const FORK = 'f'.repeat(40);

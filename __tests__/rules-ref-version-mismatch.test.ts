@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/ref-version-mismatch.js';
 import type { GithubFacts } from '../src/facts/types.js';
-import { ruleContext, workflowsFrom } from './workflows-helpers.js';
+import { ruleContext, workflowsFrom } from './support/workflows.js';
 
 const A = 'a'.repeat(40);
 const B = 'b'.repeat(40);

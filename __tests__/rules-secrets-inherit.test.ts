@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/secrets-inherit.js';
-import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts } from './workflow-risks-helpers.js';
+import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts } from './support/workflow-risks.js';
 
 const CALLER = '.github/workflows/caller.yml';
 

@@ -3,7 +3,7 @@ import { rule } from '../src/rules/workflows/template-injection.js';
 import { classifyContext, type ContextScope } from '../src/workflows/contexts.js';
 import { dataflowContexts, findExpressions, parseExpression } from '../src/workflows/expressions.js';
 import { envNameFor } from '../src/rules/workflows/template-injection.js';
-import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './workflow-risks-helpers.js';
+import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromTexts, type Row } from './support/workflow-risks.js';
 
 const FIRES = '.github/workflows/fires.yml';
 const QUIET = '.github/workflows/quiet.yml';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { rule } from '../src/rules/workflows/unpinned-image.js';
-import { FIXTURES, findingRows, ruleContext, workflowsFrom } from './workflows-helpers.js';
+import { FIXTURES, findingRows, ruleContext, workflowsFrom } from './support/workflows.js';
 
 const DIR = join(FIXTURES, 'rules', 'unpinned-image');
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { rule } from '../src/rules/workflows/unpinned-uses.js';
 import type { GithubFacts } from '../src/facts/types.js';
-import { FIXTURES, findingRows, ruleContext, testSettings, workflowsFrom } from './workflows-helpers.js';
+import { FIXTURES, findingRows, ruleContext, testSettings, workflowsFrom } from './support/workflows.js';
 
 const DIR = join(FIXTURES, 'rules', 'unpinned-uses');
 

@@ -12,7 +12,7 @@ import { rule as dependabotCooldown } from '../src/rules/workflows/dependabot-co
 import { rule as excessivePermissions } from '../src/rules/workflows/excessive-permissions.js';
 import { rule as secretsInherit } from '../src/rules/workflows/secrets-inherit.js';
 import { rule as templateInjection } from '../src/rules/workflows/template-injection.js';
-import { riskContext, workflowsFromTexts } from './workflow-risks-helpers.js';
+import { riskContext, workflowsFromTexts } from './support/workflow-risks.js';
 
 const RULES = [templateInjection, dangerousTrigger, excessivePermissions, artipacked, secretsInherit, dependabotCooldown];
 

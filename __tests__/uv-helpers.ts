@@ -67,7 +67,7 @@ export const CORPUS_PAIRS: [repo: string, base: string, head: string][] = [
 import { existsSync } from 'node:fs';
 import type { Finding } from '../src/findings.js';
 import type { Rule, RuleContext } from '../src/rules/types.js';
-import { testSettings } from './workflows-helpers.js';
+import { testSettings } from './support/workflows.js';
 import { buildContext } from '../src/engine.js';
 
 /**

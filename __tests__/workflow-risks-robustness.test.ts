@@ -15,7 +15,7 @@ import { rule as secretsInherit } from '../src/rules/workflows/secrets-inherit.j
 import { rule as templateInjection } from '../src/rules/workflows/template-injection.js';
 import type { WorkflowFile } from '../src/workflows/model.js';
 import { parseWorkflowFile } from '../src/workflows/parse.js';
-import { riskContext } from './workflow-risks-helpers.js';
+import { riskContext } from './support/workflow-risks.js';
 
 const RULES = [templateInjection, dangerousTrigger, excessivePermissions, artipacked, secretsInherit, dependabotCooldown];
 

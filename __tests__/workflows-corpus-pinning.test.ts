@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { rule } from '../src/rules/workflows/unpinned-uses.js';
-import { FIXTURES, corpusRepos, ruleContext, sourceFromDir } from './workflows-helpers.js';
+import { FIXTURES, corpusRepos, ruleContext, sourceFromDir } from './support/workflows.js';
 
 const USES_LINE = /^\s*(?:-\s+)?uses:\s*(['"]?)([^'"#\s]*)\1\s*(?:#.*)?$/;
 
@@ -45,8 +45,8 @@ describe('unpinned-uses on the shared workflow corpus', () => {
   let totalPinned = 0;
   it.each(repos)('%s: reported lines equal the independent line scan', (repo) => {
     const files = sourceFromDir(join(FIXTURES, 'corpus', repo));
-    const { workflows, invalid } = loadWorkflows(files, DEFAULT_LIMITS);
-    expect(invalid).toEqual([]);
+    const { workflows, problems } = loadWorkflows(files, DEFAULT_LIMITS);
+    expect(problems).toEqual([]);
     const findings = rule.check(ruleContext(workflows));
     for (const [path, text] of files.texts) {
       if (!WORKFLOW_OR_ACTION.test(path)) continue;

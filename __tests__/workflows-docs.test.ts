@@ -14,7 +14,7 @@ import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.j
 import { rule as uvUnlocked } from '../src/rules/workflows/uv-unlocked.js';
 import { rule as pipUnhashed } from '../src/rules/workflows/pip-unhashed.js';
 import { rule as curlPipeShell } from '../src/rules/workflows/curl-pipe-shell.js';
-import { ruleContext, workflowsFrom } from './workflows-helpers.js';
+import { ruleContext, workflowsFrom } from './support/workflows.js';
 
 const CHECKOUT = '11bd71901bbe5b1630ceea73d27597364c9af683';
 const CACHE_V402 = '0c45773b623bea8c8e75f6c82b208c3cf94ea4f9';

@@ -11,7 +11,7 @@ import { gatherGithubFacts } from '../src/net/github-enrich.js';
 import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
 import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';
 import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.js';
-import { ruleContext, testSettings, workflowsFrom } from './workflows-helpers.js';
+import { ruleContext, testSettings, workflowsFrom } from './support/workflows.js';
 
 const sha = (c: string): string => c.repeat(40).slice(0, 40);
 const TOKEN = 'ghs_testtoken_must_never_be_logged';

@@ -5,7 +5,7 @@ import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import { loadWorkflows } from '../src/workflows/load.js';
 import { parseWorkflow } from '../src/workflows/parse.js';
 import { get, items, posOf, stepsOf, str } from '../src/workflows/walk.js';
-import { FIXTURES, corpusRepos, sourceFromDir, sourceFromTexts } from './workflows-helpers.js';
+import { FIXTURES, corpusRepos, loadWorkflowsReported, sourceFromDir, sourceFromTexts } from './support/workflows.js';
 
 const OK_WORKFLOW = 'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n';
 
@@ -22,7 +22,7 @@ describe('loadWorkflows discovery', () => {
       '.github/ISSUE_TEMPLATE/bug.yml': 'name: bug\n',
       '.github/FUNDING.yml': 'github: me\n',
     });
-    const { workflows, invalid } = loadWorkflows(files, DEFAULT_LIMITS);
+    const { workflows, invalid } = loadWorkflowsReported(files, DEFAULT_LIMITS);
     expect(invalid).toEqual([]);
     expect(workflows.map((w) => [w.file, w.kind])).toEqual([
       ['.github/actions/setup/action.yml', 'action'],
@@ -36,7 +36,7 @@ describe('loadWorkflows discovery', () => {
   it('loads every file of the shared corpus without an invalid-file finding', () => {
     let count = 0;
     for (const repo of corpusRepos()) {
-      const { workflows, invalid } = loadWorkflows(sourceFromDir(join(FIXTURES, 'corpus', repo)), DEFAULT_LIMITS);
+      const { workflows, invalid } = loadWorkflowsReported(sourceFromDir(join(FIXTURES, 'corpus', repo)), DEFAULT_LIMITS);
       expect(invalid).toEqual([]);
       count += workflows.length;
     }
@@ -57,15 +57,28 @@ describe('loadWorkflows invalid files', () => {
     { name: 'absurd nesting', text: 'on: ' + '['.repeat(1000) + ']'.repeat(1000) + '\n', line: 1, message: /nests deeper|does not parse|could not be parsed/ },
   ];
   it.each(invalidCases)('$name gives invalid-file', ({ text, line, message }) => {
-    const { workflows, invalid } = loadWorkflows(sourceFromTexts({ '.github/workflows/bad.yml': text }), DEFAULT_LIMITS);
+    const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts({ '.github/workflows/bad.yml': text }), DEFAULT_LIMITS);
     expect(workflows).toEqual([]);
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ rule: 'invalid-file', severity: 'error', file: '.github/workflows/bad.yml', line, introduced: true });
     expect(invalid[0].message).toMatch(message);
   });
 
+  it('returns facts, not findings: the file, its kind, the line and column at fault and what went wrong', () => {
+    const { workflows, problems } = loadWorkflows(
+      sourceFromTexts({ '.github/workflows/bad.yml': 'on: push\njobs:\n  a:\n    steps: [\n      - uses: x\n', 'sub/action.yml': '- a\n' }, { '.github/dependabot.yml': 'a broken symlink' }),
+      DEFAULT_LIMITS,
+    );
+    expect(workflows).toEqual([]);
+    expect(problems).toEqual([
+      { file: '.github/dependabot.yml', fileKind: 'dependabot', kind: 'unreadable', message: 'a broken symlink', line: 1 },
+      { file: '.github/workflows/bad.yml', fileKind: 'workflow', kind: 'syntax', message: expect.stringMatching(/^The YAML does not parse: /), line: 5, column: expect.any(Number) },
+      { file: 'sub/action.yml', fileKind: 'action', kind: 'not-a-mapping', message: 'The file is a list, not a mapping of keys, so it is not a valid action file.', line: 1 },
+    ]);
+  });
+
   it('reports a file the source layer could not read', () => {
-    const { workflows, invalid } = loadWorkflows(sourceFromTexts({}, { '.github/workflows/big.yml': 'larger than 64 MiB' }), DEFAULT_LIMITS);
+    const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts({}, { '.github/workflows/big.yml': 'larger than 64 MiB' }), DEFAULT_LIMITS);
     expect(workflows).toEqual([]);
     expect(invalid).toEqual([expect.objectContaining({ rule: 'invalid-file', file: '.github/workflows/big.yml', line: 1 })]);
     expect(invalid[0].message).toContain('larger than 64 MiB');
@@ -75,7 +88,7 @@ describe('loadWorkflows invalid files', () => {
     const lines = ['on: push', 'a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
     for (let i = 1; i <= 30; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
     lines.push('jobs:', '  boom:', '    steps: *a30');
-    const { workflows, invalid } = loadWorkflows(sourceFromTexts({ '.github/workflows/bomb.yml': lines.join('\n') + '\n' }), DEFAULT_LIMITS);
+    const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts({ '.github/workflows/bomb.yml': lines.join('\n') + '\n' }), DEFAULT_LIMITS);
     expect(workflows).toEqual([]);
     expect(invalid).toHaveLength(1);
     expect(invalid[0]).toMatchObject({ rule: 'invalid-file', severity: 'error', file: '.github/workflows/bomb.yml', line: 3 });
@@ -94,14 +107,14 @@ describe('loadWorkflows invalid files', () => {
     const step = '      - run: echo "padding padding padding padding padding padding padding padding"\n';
     const text = 'on: push\njobs:\n  big:\n    runs-on: ubuntu-latest\n    steps:\n' + step.repeat(Math.ceil((20 * 1024 * 1024) / step.length));
     expect(text.length).toBeGreaterThan(20 * 1024 * 1024);
-    const { workflows, invalid } = loadWorkflows(sourceFromTexts({ '.github/workflows/huge.yml': text }), DEFAULT_LIMITS);
+    const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts({ '.github/workflows/huge.yml': text }), DEFAULT_LIMITS);
     expect(workflows).toEqual([]);
     expect(invalid).toEqual([expect.objectContaining({ rule: 'invalid-file', severity: 'error', file: '.github/workflows/huge.yml', line: 1 })]);
     expect(invalid[0].message).toMatch(/over the \d+-byte limit/);
   });
 
   it('honours a smaller limits.maxFileBytes', () => {
-    const { invalid } = loadWorkflows(sourceFromTexts({ '.github/workflows/ci.yml': OK_WORKFLOW }), { ...DEFAULT_LIMITS, maxFileBytes: 20 });
+    const { invalid } = loadWorkflowsReported(sourceFromTexts({ '.github/workflows/ci.yml': OK_WORKFLOW }), { ...DEFAULT_LIMITS, maxFileBytes: 20 });
     expect(invalid).toHaveLength(1);
     expect(invalid[0].message).toMatch(/over the 20-byte limit/);
   });

@@ -19,7 +19,7 @@ import { rule as uvUnlocked } from '../src/rules/workflows/uv-unlocked.js';
 import { rule as pipUnhashed } from '../src/rules/workflows/pip-unhashed.js';
 import { rule as curlPipeShell } from '../src/rules/workflows/curl-pipe-shell.js';
 import type { GithubFacts } from '../src/facts/types.js';
-import { ruleContext, sourceFromTexts } from './workflows-helpers.js';
+import { loadWorkflowsReported, ruleContext, sourceFromTexts } from './support/workflows.js';
 
 const RULES = [unpinnedUses, unpinnedImage, refVersionMismatch, impostorCommit, uvUnlocked, pipUnhashed, curlPipeShell];
 const KEYS = ['on', 'jobs', 'steps', 'run', 'uses', 'with', 'env', 'container', 'image', 'services', 'runs', 'using', 'shell', 'defaults', 'UV_LOCKED', 'x'];
@@ -42,7 +42,7 @@ const FACTS: GithubFacts = {
 };
 
 function checkAll(files: Record<string, string>): void {
-  const { workflows, invalid } = loadWorkflows(sourceFromTexts(files), DEFAULT_LIMITS);
+  const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts(files), DEFAULT_LIMITS);
   for (const finding of invalid) expect(finding.rule).toBe('invalid-file');
   githubNeeds(workflows);
   const ctx = ruleContext(workflows, { base: workflows, github: FACTS });

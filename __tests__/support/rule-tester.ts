@@ -24,7 +24,7 @@ import type { Rule, RuleContext } from '../../src/rules/types.js';
 import type { Settings } from '../../src/settings/types.js';
 import type { SourceFiles } from '../../src/source/types.js';
 import { sourceFromDir, sourceFromTexts } from '../uv-helpers.js';
-import { markerRows, testSettings } from '../workflows-helpers.js';
+import { markerRows, testSettings } from './workflows.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../findings.js';
 import type { Settings } from '../settings/types.js';
 import type { ProjectPair } from '../uv/model.js';
+import type { WorkflowProblem } from '../workflows/load.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import type { IndexFacts, GithubFacts } from '../facts/types.js';
 
@@ -17,6 +18,8 @@ export interface RuleContext {
   baseWorkflows: WorkflowFile[] | null;
   /** Files that could not be read or parsed, already turned into findings by the parse step. */
   invalidFiles: Finding[];
+  /** Workflow, action and dependabot files at head that could not be read or parsed (the invalid-file rule reports them). */
+  workflowProblems?: WorkflowProblem[];
   /** Repo-relative paths of every file at head (for discovery-style rules). */
   headFiles: string[];
   /** Network facts; null when offline. */

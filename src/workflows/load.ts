@@ -1,24 +1,39 @@
 /**
  * Finds and parses the workflow, action and dependabot files of one revision. Every file that cannot
- * be used becomes an `invalid-file` finding (error) with the file and the line at fault; nothing here
- * throws, whatever the input.
+ * be used becomes a `WorkflowProblem` (a fact: the file, the line at fault, what went wrong), which
+ * the invalid-file rule reports; nothing here throws, whatever the input.
  */
-import { makeFinding, type Finding } from '../findings.js';
+import { isFileSizeLimitReason } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
-import type { WorkflowFile } from './model.js';
-import { isFileSizeLimitReason, raiseLimitFix } from '../settings/limits.js';
-import { MAX_WORKFLOW_BYTES, parseWorkflow, workflowKindOf } from './parse.js';
+import type { WorkflowFile, WorkflowFileKind } from './model.js';
+import { parseWorkflow, workflowKindOf, type ParseProblem } from './parse.js';
+
+/** Why one workflow, action or dependabot file could not be turned into a model, with where to look. */
+export interface WorkflowProblem {
+  file: string;
+  /** What the file was meant to be. */
+  fileKind: WorkflowFileKind;
+  /** `unreadable`: the source could not give its text; otherwise the parser's kind (ParseProblem). */
+  kind: 'unreadable' | ParseProblem['kind'];
+  /** The parser's message, or for `unreadable` the source's reason. */
+  message: string;
+  line: number;
+  column?: number;
+  /**
+   * Set when a size or alias limit refused the file: which one, and what this file would need (for
+   * `unreadable`, the size in bytes the source reported, 0 when it did not say).
+   */
+  limit?: { name: 'maxFileBytes' | 'maxYamlAliases'; needed: number };
+}
 
 export interface LoadedWorkflows {
   /** Files that parsed into a usable model, sorted by path. */
   workflows: WorkflowFile[];
-  /** `invalid-file` findings for the files that did not. */
-  invalid: Finding[];
+  /** The files that did not, sorted by path. */
+  problems: WorkflowProblem[];
 }
-
-const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes is never parsed, whatever the limits say: split the file (reusable workflows, composite actions).`;
 
 /**
  * Discovery: `.github/workflows/*.yml|yaml` (top level only, as GitHub reads them), `action.yml|yaml`
@@ -27,7 +42,7 @@ const TOO_LARGE_FOR_ANY_LIMIT = `Workflow YAML over ${MAX_WORKFLOW_BYTES} bytes 
 export function loadWorkflows(files: SourceFiles, limits: Limits, options: { cache?: ParseCache } = {}): LoadedWorkflows {
   const cache = options.cache ?? new ParseCache();
   const workflows: WorkflowFile[] = [];
-  const invalid: Finding[] = [];
+  const problems: WorkflowProblem[] = [];
   const candidates = new Set<string>();
   for (const path of files.paths ?? []) candidates.add(path);
   for (const path of files.texts?.keys() ?? []) candidates.add(path);
@@ -40,18 +55,14 @@ export function loadWorkflows(files: SourceFiles, limits: Limits, options: { cac
     const text = files.texts?.get(path);
     if (unreadable !== undefined || typeof text !== 'string') {
       const overLimit = isFileSizeLimitReason(unreadable);
-      const size = overLimit ? Number(/^(\d+) bytes/.exec(unreadable!)?.[1] ?? 0) : 0;
-      invalid.push(
-        makeFinding({
-          rule: 'invalid-file',
-          severity: 'error',
-          file: path,
-          line: 1,
-          message: `This ${kind} file could not be read (${unreadable ?? 'no text was loaded'}), so it was not checked.`,
-          fix: !overLimit ? undefined : size > MAX_WORKFLOW_BYTES ? TOO_LARGE_FOR_ANY_LIMIT : raiseLimitFix('maxFileBytes', size),
-          subject: overLimit ? 'yaml:too-large' : 'unreadable',
-        }),
-      );
+      problems.push({
+        file: path,
+        fileKind: kind,
+        kind: 'unreadable',
+        message: unreadable ?? 'no text was loaded',
+        line: 1,
+        ...(overLimit ? { limit: { name: 'maxFileBytes' as const, needed: Number(/^(\d+) bytes/.exec(unreadable!)?.[1] ?? 0) } } : {}),
+      });
       continue;
     }
     const outcome = cache.get('workflow', path, text, () => parseWorkflow(path, kind, text, limits));
@@ -59,25 +70,7 @@ export function loadWorkflows(files: SourceFiles, limits: Limits, options: { cac
       workflows.push(outcome.workflow);
       continue;
     }
-    const { problem } = outcome;
-    invalid.push(
-      makeFinding({
-        rule: 'invalid-file',
-        severity: 'error',
-        file: path,
-        line: problem.line,
-        column: problem.column,
-        message: `${/[.!?]$/.test(problem.message) ? problem.message : `${problem.message}.`} Lockgate did not check this ${kind} file.`,
-        fix: problem.limit
-          ? raiseLimitFix(problem.limit.name, problem.limit.needed)
-          : problem.kind === 'too-large'
-            ? TOO_LARGE_FOR_ANY_LIMIT
-            : problem.kind === 'syntax'
-              ? 'Fix the YAML at this line (GitHub rejects the file too).'
-              : undefined,
-        subject: `yaml:${problem.kind}`,
-      }),
-    );
+    problems.push({ file: path, fileKind: kind, ...outcome.problem });
   }
-  return { workflows, invalid };
+  return { workflows, problems };
 }

@@ -1,7 +1,7 @@
 /**
  * Parses workflow, action and dependabot YAML into a `WorkflowFile`, hardened against hostile input:
  * syntax errors, several documents, alias bombs, self-referencing aliases, absurd nesting and sizes
- * all come back as a `ParseProblem` (turned into an `invalid-file` finding by load.ts), never a throw.
+ * all come back as a `ParseProblem` (a fact load.ts hands to the invalid-file rule), never a throw.
  *
  * Aliases: GitHub Actions accepts YAML anchors and aliases (not merge keys). Walkers must see an
  * aliased step exactly like a written one, or `- *unpinned_checkout` would slip past every rule. So,
@@ -71,7 +71,7 @@ export function parseWorkflow(file: string, kind: WorkflowFileKind, text: string
   try {
     return parseUnsafe(file, kind, text, limits);
   } catch (error) {
-    // The yaml library recursing too deep (RangeError) or any other surprise: a finding, not a crash.
+    // The yaml library recursing too deep (RangeError) or any other surprise: a problem, not a crash.
     const detail = error instanceof Error ? error.message : String(error);
     return { ok: false, problem: { kind: 'internal', message: `The YAML could not be parsed (${detail.slice(0, 200)}).`, line: 1 } };
   }

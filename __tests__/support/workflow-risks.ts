@@ -2,15 +2,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Finding } from '../src/findings.js';
-import type { RuleContext } from '../src/rules/types.js';
-import { DEFAULT_LIMITS, type Settings } from '../src/settings/types.js';
-import type { SourceFiles } from '../src/source/types.js';
-import { loadWorkflows } from '../src/workflows/load.js';
-import type { WorkflowFile } from '../src/workflows/model.js';
+import type { Finding } from '../../src/findings.js';
+import type { RuleContext } from '../../src/rules/types.js';
+import { DEFAULT_LIMITS, type Settings } from '../../src/settings/types.js';
+import type { SourceFiles } from '../../src/source/types.js';
+import { loadWorkflows, type WorkflowProblem } from '../../src/workflows/load.js';
+import type { WorkflowFile } from '../../src/workflows/model.js';
 
-export const RISKS = fileURLToPath(new URL('../fixtures/workflows/risks/', import.meta.url));
-export const CORPUS = fileURLToPath(new URL('../fixtures/workflows/corpus/', import.meta.url));
+export const RISKS = fileURLToPath(new URL('../../fixtures/workflows/risks/', import.meta.url));
+export const CORPUS = fileURLToPath(new URL('../../fixtures/workflows/corpus/', import.meta.url));
 
 export function readFixture(path: string): string {
   return readFileSync(join(RISKS, path), 'utf8');
@@ -22,8 +22,8 @@ function sourceOf(texts: Map<string, string>): SourceFiles {
 
 /** Loads texts keyed by their repository path through the real loader; a fixture that does not load fails the test. */
 export function workflowsFromTexts(files: Record<string, string>): WorkflowFile[] {
-  const { workflows, invalid } = loadWorkflows(sourceOf(new Map(Object.entries(files))), DEFAULT_LIMITS);
-  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  const { workflows, problems } = loadWorkflows(sourceOf(new Map(Object.entries(files))), DEFAULT_LIMITS);
+  if (problems.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(problems)}`);
   return workflows;
 }
 
@@ -85,7 +85,8 @@ export interface CorpusRepo {
   repo: string;
   texts: Map<string, string>;
   workflows: WorkflowFile[];
-  invalid: Finding[];
+  /** The files the loader refused. */
+  problems: WorkflowProblem[];
 }
 
 /** The shared workflow corpus as copied into fixtures/workflows/corpus/, one entry per repository. */
@@ -95,7 +96,7 @@ export function corpusRepos(): CorpusRepo[] {
     .sort()
     .map((repo) => {
       const texts = textsUnder(join(CORPUS, repo));
-      const { workflows, invalid } = loadWorkflows(sourceOf(texts), DEFAULT_LIMITS);
-      return { repo, texts, workflows, invalid };
+      const { workflows, problems } = loadWorkflows(sourceOf(texts), DEFAULT_LIMITS);
+      return { repo, texts, workflows, problems };
     });
 }

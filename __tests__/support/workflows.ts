@@ -2,16 +2,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceFiles } from '../src/source/types.js';
-import { DEFAULT_LIMITS, type Settings } from '../src/settings/types.js';
-import type { Finding } from '../src/findings.js';
-import type { RuleContext, Rule } from '../src/rules/types.js';
-import type { WorkflowFile } from '../src/workflows/model.js';
-import type { GithubFacts } from '../src/facts/types.js';
-import { loadWorkflows } from '../src/workflows/load.js';
-import { baseTestSettings } from './support/settings.js';
+import type { SourceFiles } from '../../src/source/types.js';
+import { DEFAULT_LIMITS, type Limits, type Settings } from '../../src/settings/types.js';
+import type { Finding } from '../../src/findings.js';
+import type { RuleContext, Rule } from '../../src/rules/types.js';
+import type { WorkflowFile } from '../../src/workflows/model.js';
+import type { GithubFacts } from '../../src/facts/types.js';
+import { loadWorkflows } from '../../src/workflows/load.js';
+import { rule as invalidFile } from '../../src/rules/uv/invalid-file.js';
+import { baseTestSettings } from './settings.js';
 
-export const FIXTURES = fileURLToPath(new URL('../fixtures/workflows/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/workflows/', import.meta.url));
 
 /** SourceFiles of every file under `root` (recursively), paths relative to `root`. */
 export function sourceFromDir(root: string): SourceFiles {
@@ -40,7 +41,6 @@ export function corpusRepos(): string[] {
   return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
 }
 
-
 /** Settings for rule tests: offline defaults, with the config's allow-ref-pin patterns. */
 export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: string[] = []): Settings {
   const { config, ...rest } = overrides;
@@ -53,11 +53,21 @@ export function testSettings(overrides: Partial<Settings> = {}, allowRefPin: str
   });
 }
 
-/** Workflows parsed from inline texts, failing the test on any invalid-file finding. */
+/** Workflows parsed from inline texts, failing the test on any file the loader refuses. */
 export function workflowsFrom(files: Record<string, string>): WorkflowFile[] {
-  const { workflows, invalid } = loadWorkflows(sourceFromTexts(files), DEFAULT_LIMITS);
-  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  const { workflows, problems } = loadWorkflows(sourceFromTexts(files), DEFAULT_LIMITS);
+  if (problems.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(problems)}`);
   return workflows;
+}
+
+/**
+ * loadWorkflows, with the invalid-file findings its problems give (what a run reports for the files
+ * it refuses), for tests that check those findings.
+ */
+export function loadWorkflowsReported(files: SourceFiles, limits: Limits): { workflows: WorkflowFile[]; invalid: Finding[] } {
+  const { workflows, problems } = loadWorkflows(files, limits);
+  const context: RuleContext = { ...ruleContext([]), workflowProblems: problems };
+  return { workflows, invalid: invalidFile.check(context) };
 }
 
 export interface ContextOptions {
@@ -123,8 +133,8 @@ export function sortRows(rows: ExpectedRow[]): ExpectedRow[] {
 /** The findings of one rule on a fixture tree, as rows. */
 export function findingRows(rule: Rule, root: string, options: Omit<ContextOptions, 'base'> = {}): { rows: ExpectedRow[]; expected: ExpectedRow[]; findings: Finding[] } {
   const files = sourceFromDir(root);
-  const { workflows, invalid } = loadWorkflows(files, DEFAULT_LIMITS);
-  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  const { workflows, problems } = loadWorkflows(files, DEFAULT_LIMITS);
+  if (problems.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(problems)}`);
   const findings = rule.check(ruleContext(workflows, options));
   const rows = sortRows(findings.map((f) => ({ rule: f.rule, file: f.file, line: f.line ?? 0, severity: f.severity })));
   return { rows, expected: markerRows(files), findings };
