@@ -14,16 +14,13 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Not converted yet: each still builds findings with a severity literal. */
 const NOT_CONVERTED = [
-  // Workflow rules whose logic is still in the workflow model (this helper's next step).
-  'src/workflows/risks.ts', // dangerous-trigger, excessive-permissions, artipacked, secrets-inherit
-  'src/workflows/run-steps.ts', // uv-unlocked, pip-unhashed, curl-pipe-shell
-  'src/workflows/load.ts', // invalid-file (the parse step's findings)
   // uv rules and their models.
   'src/uv/load.ts',
   'src/rules/uv/add-bounds-not-exact.ts',
   'src/rules/uv/exclude-newer-missing.ts',
   'src/rules/uv/ghost-file.ts',
   'src/rules/internal-error.ts',
+  'src/rules/uv/lock-out-of-sync.ts', // `severity: … ? rule.defaultSeverity : 'notice'`, caught since the pattern reads expressions
   'src/rules/uv/unpinned-git-source.ts',
   'src/rules/uv/unpinned-requirement.ts',
   'src/rules/uv/unsafe-index-strategy.ts',
@@ -35,8 +32,12 @@ const NOT_CONVERTED = [
   'src/policy/policy.ts',
 ];
 
-/** `severity` (not `defaultSeverity`) given a literal level, not a type union of levels. */
-const SEVERITY_LITERAL = /(?<![A-Za-z0-9_$])severity\s*(?::\s*Severity\s*)?[:=]\s*['"](?:error|warning|notice)['"](?!\s*\|)/;
+/**
+ * `severity` (not `defaultSeverity`) given a literal level, directly or inside the expression it is
+ * set from (`const severity: Severity = trusted ? 'warning' : 'error'`), not a type union of levels
+ * and not a comparison (`severity === 'notice'`).
+ */
+const SEVERITY_LITERAL = /(?<![A-Za-z0-9_$])severity\s*(?::\s*Severity\s*)?(?::|=(?!=))(?:[^;,|]|\|\|)*?['"](?:error|warning|notice)['"](?!\s*\|)/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -74,6 +75,13 @@ describe('rule shape: severity literals only in rule metadata', () => {
     expect(SEVERITY_LITERAL.test("makeFinding({ rule: 'x', severity: 'warning', file })")).toBe(true);
     expect(SEVERITY_LITERAL.test("severity = 'error';")).toBe(true);
     expect(SEVERITY_LITERAL.test("export function f(severity: Severity = 'error') {")).toBe(true);
+    expect(SEVERITY_LITERAL.test("const severity: Severity = 'error';")).toBe(true);
+    expect(SEVERITY_LITERAL.test("const severity: Severity = worst.trust === 'attacker' ? 'error' : 'warning';")).toBe(true);
+    expect(SEVERITY_LITERAL.test("severity = privileges.risk === 'none' ? 'notice' : 'warning';")).toBe(true);
+    expect(SEVERITY_LITERAL.test("fix: severity === 'notice' ? quietFix : fix,")).toBe(false);
+    expect(SEVERITY_LITERAL.test("if (finding.severity !== 'error') continue;")).toBe(false);
+    expect(SEVERITY_LITERAL.test("severity: 'error' | 'warning' | 'notice';")).toBe(false);
+    expect(SEVERITY_LITERAL.test("severity: Severity, level: 'notice' })")).toBe(false);
     expect(SEVERITY_LITERAL.test("meta: { id: 'x', defaultSeverity: 'error' }")).toBe(false);
     expect(SEVERITY_LITERAL.test("report({ file, message, subject, level: 'notice' })")).toBe(false);
     expect(SEVERITY_LITERAL.test("severity: 'error' | 'warning' | 'notice' | null;")).toBe(false);
