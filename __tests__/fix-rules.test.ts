@@ -94,10 +94,10 @@ const CASES: Case[] = [
   {
     name: 'uv sync, uv run and uv export get --locked after the subcommand',
     rule: 'uv-unlocked',
-    files: { [WF]: workflow(`${CHECKOUT}      - run: uv sync --all-extras\n      - run: |\n          uv --directory app run pytest -x\n          uv export --format requirements-txt > r.txt && uv run --frozen ruff\n`) },
+    files: { [WF]: workflow(`${CHECKOUT}      - run: uv sync --all-extras\n      - run: |\n          uv --directory app run pytest -x\n          uv export --format requirements-txt > r.txt && uv run --frozen ruff\n          ./uv sync -v\n`) },
     after: {
       [WF]: workflow(
-        `${CHECKOUT}      - run: uv sync --locked --all-extras\n      - run: |\n          uv --directory app run --locked pytest -x\n          uv export --locked --format requirements-txt > r.txt && uv run --frozen ruff\n`,
+        `${CHECKOUT}      - run: uv sync --locked --all-extras\n      - run: |\n          uv --directory app run --locked pytest -x\n          uv export --locked --format requirements-txt > r.txt && uv run --frozen ruff\n          ./uv sync --locked -v\n`,
       ),
     },
   },

@@ -270,7 +270,8 @@ export function fixUvUnlocked(wf: WorkflowFile, where: At): FixOutcome {
   const line = wf.text.slice(start, lineEnd(wf.text, start));
   const edits: RangeEdit[] = [];
   let upgrade = false;
-  for (const match of line.matchAll(/(?<=^|[\s;&|(`'"])uv(?=\s)/g)) {
+  // `uv` or a path to it (`./uv`), as the rule reads the command name.
+  for (const match of line.matchAll(/(?<=^|[\s;&|(`'"/])uv(?=\s)/g)) {
     const words = [...line.slice(match.index + 2).matchAll(/[^\s;&|()`'"]+|[;&|()`]/g)];
     let i = 0;
     while (i < words.length && words[i][0].startsWith('-')) i += !words[i][0].includes('=') && UV_GLOBAL_WITH_VALUE.has(words[i][0]) ? 2 : 1;
