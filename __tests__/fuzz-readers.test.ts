@@ -17,6 +17,7 @@ import { HOSTILE_STRINGS, lineCount, mutateAll, mutationArb, smallUvTrees, workf
 import { assertFuzz, fuzzCasesRun, SEED } from './support/fuzz.js';
 import { sourceFiles } from './support/pipeline.js';
 import { loadWorkflowsReported } from './support/workflows.js';
+import { withInvalidFindings } from './support/uv-load-findings.js';
 
 const FILE = '__tests__/fuzz-readers.test.ts';
 const LIMITS: Limits = DEFAULT_LIMITS;
@@ -193,7 +194,7 @@ describe('uv project discovery (loadUvProjects)', () => {
           const path = paths[n % paths.length]!;
           files[path] = mutateAll(files[path]!, ops);
         }
-        const { projects, invalid } = loadUvProjects(sourceFiles(files), LIMITS);
+        const { projects, invalid } = withInvalidFindings(loadUvProjects(sourceFiles(files), LIMITS));
         for (const finding of invalid) {
           expect(finding.rule).toBe('invalid-file');
           expect(files[finding.file]).toBeDefined();
@@ -221,7 +222,7 @@ describe('uv project discovery (loadUvProjects)', () => {
         const paths = Object.keys(files).sort();
         const victim = paths[n % paths.length]!;
         delete files[victim];
-        const { invalid } = loadUvProjects(sourceFiles(files, { [victim]: reason }), LIMITS);
+        const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles(files, { [victim]: reason }), LIMITS));
         const finding = invalid.find((f) => f.file === victim);
         // A pyproject is always read; a lock or uv.toml only when its folder holds a uv project.
         if (victim.endsWith('pyproject.toml')) expect(finding).toBeDefined();

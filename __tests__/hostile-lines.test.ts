@@ -11,6 +11,7 @@ import { keyPath, lineOf, parseToml } from '../src/uv/toml.js';
 import { FIXTURES } from './support/fuzz-corpus.js';
 import { runPipeline, sourceFiles } from './support/pipeline.js';
 import { loadWorkflowsReported } from './support/workflows.js';
+import { withInvalidFindings } from './support/uv-load-findings.js';
 
 const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["idna"]\n';
 
@@ -21,12 +22,12 @@ describe('a TOML file that ends inside an unclosed construct', () => {
     ['a multi-line string (where it opens)', 'version = 1\nx = """\nabc\n', 2],
     ['an inline table without a final newline', 'version = 1\nsource = { registry = "x"', 2],
   ])('%s: invalid-file at the last line with text', (_what, lock, line) => {
-    const { invalid } = loadUvProjects(sourceFiles({ 'pyproject.toml': PYPROJECT, 'uv.lock': lock }), DEFAULT_LIMITS);
+    const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles({ 'pyproject.toml': PYPROJECT, 'uv.lock': lock }), DEFAULT_LIMITS));
     expect(invalid.map((f) => [f.file, f.line])).toEqual([['uv.lock', line]]);
   });
 
   it('a pyproject.toml cut off inside its dependency list', () => {
-    const { invalid } = loadUvProjects(sourceFiles({ 'pyproject.toml': '[project]\nname = "app"\ndependencies = [\n  "idna",\n\n' }), DEFAULT_LIMITS);
+    const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles({ 'pyproject.toml': '[project]\nname = "app"\ndependencies = [\n  "idna",\n\n' }), DEFAULT_LIMITS));
     expect(invalid.map((f) => [f.file, f.line])).toEqual([['pyproject.toml', 4]]);
   });
 });

@@ -14,22 +14,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 /** Not converted yet: each still builds findings with a severity literal. */
 const NOT_CONVERTED = [
-  // uv rules and their models.
-  'src/uv/load.ts',
-  'src/rules/uv/add-bounds-not-exact.ts',
-  'src/rules/uv/exclude-newer-missing.ts',
-  'src/rules/uv/ghost-file.ts',
-  'src/rules/internal-error.ts',
   'src/rules/uv/lock-out-of-sync.ts', // `severity: … ? rule.defaultSeverity : 'notice'`, caught since the pattern reads expressions
-  'src/rules/uv/unpinned-git-source.ts',
-  'src/rules/uv/unpinned-requirement.ts',
-  'src/rules/uv/unsafe-index-strategy.ts',
-  'src/rules/uv/url-source-unhashed.ts',
-  'src/rules/uv/yanked.ts',
-  'src/typosquat/check.ts',
-  'src/typosquat/sdist-only.ts',
-  // The policy's own notices (expired or unused ignores).
-  'src/policy/policy.ts',
 ];
 
 /**

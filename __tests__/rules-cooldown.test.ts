@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import type { WaivedFinding } from '../src/findings.js';
 import { rule } from '../src/rules/uv/cooldown.js';
-import { checkCooldown, cooldownFor, cooldownWaiver } from '../src/uv/cooldown.js';
+import { checkCooldown, cooldownFor, cooldownWaiver } from '../src/rules/uv/cooldown-check.js';
 import { COOLDOWN_FIXTURES, contextFor, pairsOf, settingsFor, summarize } from './cooldown-helpers.js';
 
 const NOW = new Date('2026-09-01T12:00:00Z');

@@ -18,15 +18,26 @@ describe('invalid-file (uv files)', () => {
     expect(findingRows(rule, caseContext(name))).toEqual(expected);
   });
 
-  it('hands on exactly the findings the loaders produced', () => {
+  it('reports what the loader found, with its message, column and fix', () => {
     const context = caseContext('invalid/lock-syntax');
-    expect(rule.check(context)).toBe(context.invalidFiles);
-    expect(context.invalidFiles[0]!.message).toMatch(/^uv\.lock is not valid TOML: .*; uv cannot read it, and lockgate did not check its packages\.$/);
-    expect(context.invalidFiles[0]!.column).toBeGreaterThan(0);
-    const structural = caseContext('invalid/lock-git-without-commit').invalidFiles[0]!;
-    expect(structural.message).toBe(
+    expect(context.uvLoadProblems!.map((p) => [p.kind, p.file, p.line])).toEqual([['lock-syntax', 'uv.lock', 40]]);
+    const [syntax] = rule.check(context);
+    expect(syntax!.message).toMatch(/^uv\.lock is not valid TOML: .*; uv cannot read it, and lockgate did not check its packages\.$/);
+    expect(syntax!.column).toBeGreaterThan(0);
+    expect(syntax!.column).toBe(context.uvLoadProblems![0]!.column);
+    expect(syntax!.fix).toBe('Regenerate the lock with `uv lock` and commit it.');
+    const [structural] = rule.check(caseContext('invalid/lock-git-without-commit'));
+    expect(structural!.message).toBe(
       'uv.lock has git package `idna` whose source does not end in the full commit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.',
     );
-    expect(structural.fix).toBe('Regenerate the lock with `uv lock` and commit it.');
+    expect(structural!.fix).toBe('Regenerate the lock with `uv lock` and commit it.');
+    expect(structural!.column).toBeUndefined();
+  });
+
+  it('still hands on findings a caller put in invalidFiles, after the loaders\' own', () => {
+    const context = caseContext('invalid/lock-syntax');
+    const [own] = rule.check(context);
+    const extra = { ...own!, file: 'other.toml', fingerprint: 'f'.repeat(32) };
+    expect(rule.check({ ...context, invalidFiles: [extra] })).toEqual([own, extra]);
   });
 });

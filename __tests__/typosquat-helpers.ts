@@ -30,7 +30,7 @@ export function settingsWith(typosquat: Partial<LockgateConfig['typosquat']> = {
 export function fixtureContext(name: string, options: { audit?: boolean; settings?: Settings; index?: IndexFacts | null } = {}): RuleContext {
   const dir = join(TYPOSQUAT_FIXTURES, name);
   const head = loadUvProjects(sourceFromDir(join(dir, 'head')), LIMITS);
-  if (head.invalid.length > 0) throw new Error(`fixture ${name}/head does not load: ${head.invalid.map((f) => f.message).join('; ')}`);
+  if (head.problems.length > 0) throw new Error(`fixture ${name}/head does not load: ${head.problems.map((p) => p.message).join('; ')}`);
   const base = options.audit ? null : loadUvProjects(sourceFromDir(join(dir, 'base')), LIMITS).projects;
   const settings = options.settings ?? settingsWith();
   return {

@@ -1,4 +1,4 @@
-import { DEFAULT_TOP } from '../src/typosquat/check.js';
+import { DEFAULT_TOP } from '../src/typosquat/matcher.js';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';

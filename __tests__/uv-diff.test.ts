@@ -88,8 +88,8 @@ function asRows(changes: PackageChange[]): Row[] {
 }
 
 function loadDir(dir: string): UvProject[] {
-  const { projects, invalid } = loadUvProjects(sourceFromDir(dir), LIMITS);
-  if (invalid.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(invalid)}`);
+  const { projects, problems } = loadUvProjects(sourceFromDir(dir), LIMITS);
+  if (problems.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(problems)}`);
   return projects;
 }
 

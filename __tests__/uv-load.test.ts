@@ -1,18 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { globMatcher, loadUvProjects } from '../src/uv/load.js';
+import { globMatcher, loadUvProjects, workspaceGlob } from '../src/uv/load.js';
+import { withInvalidFindings } from './support/uv-load-findings.js';
 import { LIMITS, UV_FIXTURES, corpusSnapshots, sourceFromDir, sourceFromTexts } from './uv-helpers.js';
 
 const LOCK = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
 function load(files: Record<string, string>, options: Parameters<typeof loadUvProjects>[2] = {}, unreadable: Record<string, string> = {}) {
-  return loadUvProjects(sourceFromTexts(files, unreadable), LIMITS, options);
+  return withInvalidFindings(loadUvProjects(sourceFromTexts(files, unreadable), LIMITS, options));
 }
 
 describe('corpus discovery', () => {
   it.each(corpusSnapshots().map((s) => [`${s.repo}/${s.sha}`, s.dir] as const))('%s loads as one project, with its lock, without invalid-file', (_label, dir) => {
-    const { projects, invalid } = loadUvProjects(sourceFromDir(dir), LIMITS);
-    expect(invalid).toEqual([]);
+    const { projects, problems } = loadUvProjects(sourceFromDir(dir), LIMITS);
+    expect(problems).toEqual([]);
     expect(projects.map((p) => [p.root, p.lockState])).toEqual([['', 'ok']]);
     const lock = projects[0]!.lock!;
     // The lock's manifest lists the members uv found; discovery must find the same ones.
@@ -57,6 +58,59 @@ describe('workspace globs', () => {
 
   it('drops a pattern that leaves the repository', () => {
     expect(globMatcher('', '../elsewhere/*')).toBeUndefined();
+  });
+
+  it('says why a pattern cannot be applied: outside the repository, or not a pattern', () => {
+    expect(workspaceGlob('', '../elsewhere/*')).toEqual({ problem: 'outside' });
+    expect(workspaceGlob('sub', '../../x')).toEqual({ problem: 'outside' });
+    expect(workspaceGlob('', 'lib-[z-a]')).toEqual({ problem: 'invalid', reason: 'Range out of order in character class' });
+    expect('matches' in workspaceGlob('sub', '../other')).toBe(true);
+  });
+});
+
+describe('workspace globs lockgate cannot apply are reported, never dropped', () => {
+  const MEMBER = '[project]\nname = "api"\nversion = "1"\n';
+  const rowsOf = (result: ReturnType<typeof load>) => result.invalid.map((f) => [f.rule, f.severity, f.file, f.line]);
+
+  it('a members glob that is not a pattern: invalid-file (error) at its line, and the member is not taken in silently', () => {
+    const result = load({
+      'pyproject.toml': '[project]\nname = "root"\nversion = "1"\n\n[tool.uv.workspace]\nmembers = [\n  "packages/*",\n  "libs/[z-a]",\n]\n',
+      'packages/api/pyproject.toml': MEMBER,
+      'libs/b/pyproject.toml': '[project]\nname = "b"\nversion = "1"\n',
+      'uv.lock': LOCK,
+    });
+    expect(rowsOf(result)).toEqual([['invalid-file', 'error', 'pyproject.toml', 8]]);
+    expect(result.invalid[0]!.message).toBe(
+      'pyproject.toml: lockgate cannot apply the tool.uv.workspace.members glob "libs/[z-a]" (Range out of order in character class), so the directories it names are not checked as workspace members.',
+    );
+    expect(result.invalid[0]!.fix).toContain('Fix the glob');
+    expect(result.problems).toEqual([
+      expect.objectContaining({ kind: 'workspace-glob', list: 'members', problem: 'invalid', pattern: 'libs/[z-a]', file: 'pyproject.toml', line: 8 }),
+    ]);
+    // The glob that works still does.
+    expect(result.projects[0]!.members.map((m) => m.dir)).toEqual(['packages/api']);
+  });
+
+  it('a members glob that leaves the repository: invalid-file (warning), since lockgate cannot see those members', () => {
+    const result = load({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["../shared/*"]\n', 'uv.lock': LOCK });
+    expect(rowsOf(result)).toEqual([['invalid-file', 'warning', 'pyproject.toml', 2]]);
+    expect(result.invalid[0]!.message).toContain('the tool.uv.workspace.members glob "../shared/*" leaves the repository');
+  });
+
+  it('an exclude glob that is not a pattern is reported (its directories are checked as members); one outside the repository excludes nothing lockgate sees', () => {
+    const result = load({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*"]\nexclude = ["packages/[z-a]", "../elsewhere"]\n',
+      'packages/api/pyproject.toml': MEMBER,
+      'uv.lock': LOCK,
+    });
+    expect(rowsOf(result)).toEqual([['invalid-file', 'error', 'pyproject.toml', 3]]);
+    expect(result.invalid[0]!.message).toContain('not excluded: lockgate checks them as members');
+    expect(result.projects[0]!.members.map((m) => m.dir)).toEqual(['packages/api']);
+  });
+
+  it('globs that apply give no problem', () => {
+    const result = load({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*", "./tools"]\nexclude = ["packages/legacy"]\n', 'packages/api/pyproject.toml': MEMBER, 'uv.lock': LOCK });
+    expect(result.problems).toEqual([]);
   });
 });
 
@@ -195,14 +249,14 @@ describe('invalid files', () => {
     ]);
     expect(result.invalid[1]!.message).toContain('larger than the 64 MiB limit');
     expect(result.projects[0]!.lockState).toBe('invalid');
-    const small = loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': LOCK }), { ...LIMITS, maxFileBytes: 10 });
+    const small = withInvalidFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': LOCK }), { ...LIMITS, maxFileBytes: 10 }));
     expect(small.invalid.map((f) => f.file)).toEqual(['uv.lock']);
   });
 
   it('reports a lock with more packages than the limit as an error (the rest go unchecked) and keeps the first ones', () => {
     const pkg = (i: number) => `[[package]]\nname = "p${i}"\nversion = "1"\nsource = { registry = "https://pypi.org/simple" }\n`;
     const text = `${LOCK}\n${[0, 1, 2, 3].map(pkg).join('\n')}`;
-    const result = loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': text }), { ...LIMITS, maxPackagesPerLock: 2 });
+    const result = withInvalidFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': text }), { ...LIMITS, maxPackagesPerLock: 2 }));
     expect(rows(result)).toEqual([['invalid-file', 'uv.lock', 15, 'error']]);
     expect(result.projects[0]!.lock!.packages.length).toBe(2);
   });

@@ -10,6 +10,7 @@ import { loadUvProjects } from '../src/uv/load.js';
 import { checkLockSync, type SyncIssue } from '../src/uv/sync/index.js';
 import { compareMarkers, parseMarker } from '../src/uv/markers.js';
 import { LIMITS, UV_FIXTURES, sourceFromTexts } from './uv-helpers.js';
+import { uvLoadFindings } from './support/uv-load-findings.js';
 
 const okDir = join(UV_FIXTURES, 'sync', 'ok-basic');
 const basePyproject = readFileSync(join(okDir, 'pyproject.toml'), 'utf8');
@@ -274,7 +275,7 @@ describe('a path dependency is lowered as a project of its own', () => {
 });
 
 describe('wheel file names carry the entry version (lock/mod.rs InconsistentVersions)', () => {
-  const invalidOf = (lock: string) => loadUvProjects(sourceFromTexts({ 'pyproject.toml': basePyproject, 'uv.lock': lock }), LIMITS).invalid.map((f) => [f.rule, f.severity, f.line, f.message]);
+  const invalidOf = (lock: string) => uvLoadFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': basePyproject, 'uv.lock': lock }), LIMITS)).map((f) => [f.rule, f.severity, f.line, f.message]);
   it.each([
     ['the same version', 'httpx-0.28.1-py3-none-any.whl'],
     ['the same version, spelled longer', 'httpx-0.28.1.0-py3-none-any.whl'],

@@ -12,7 +12,7 @@ import { rule as typosquat } from '../src/rules/uv/typosquat.js';
 import type { RuleContext } from '../src/rules/types.js';
 import { defaultConfig } from '../src/settings/config.js';
 import type { Settings } from '../src/settings/types.js';
-import { DEFAULT_TOP } from '../src/typosquat/check.js';
+import { DEFAULT_TOP } from '../src/typosquat/matcher.js';
 import { shippedRanking } from '../src/typosquat/ranking.js';
 import type { LockPackage, ProjectPair } from '../src/uv/model.js';
 

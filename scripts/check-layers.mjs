@@ -50,13 +50,8 @@ export const LAYERS = [
   { name: 'facts', files: ['src/facts/'], may: ['core', 'settings', 'source', 'uv', 'workflows'] },
   // The network edge: package index and GitHub clients that fill the facts before the rules run.
   { name: 'net', files: ['src/net/', 'src/enrichers.ts'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'facts'] },
-  // The rules, and the typosquat and sdist-only rules' check functions (they take a RuleContext; item 1
-  // moves them to src/rules/typosquat/): pure over the models and facts, never the network.
-  {
-    name: 'rules',
-    files: ['src/rules/', 'src/typosquat/check.ts', 'src/typosquat/sdist-only.ts'],
-    may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts'],
-  },
+  // The rules: pure over the models and facts, never the network.
+  { name: 'rules', files: ['src/rules/'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts'] },
   // Ignores, exemptions, baselines, zizmor config: decides over findings, so it needs only core and settings.
   { name: 'policy', files: ['src/policy/'], may: ['core', 'settings'] },
   // The reporters render a report: findings and settings, never the models or the rule registry.
@@ -73,10 +68,6 @@ export const LAYERS = [
  * 13. Each entry must still occur (a stale one fails the check), so the list only shrinks.
  */
 export const ALLOWED = [
-  // The cooldown rule's logic still lives in the uv model and reads the index facts; item 1 (rules
-  // own their logic) moves it to src/rules/cooldown and these two go.
-  { from: 'src/uv/cooldown.ts', to: 'src/facts/index-facts.ts', why: 'cooldown rule logic in the uv model (item 1)' },
-  { from: 'src/uv/cooldown.ts', to: 'src/facts/types.ts', why: 'cooldown rule logic in the uv model (item 1)' },
 ];
 
 const EXTENSIONS = ['.ts', '.d.ts'];

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_TOP } from '../src/typosquat/check.js';
+import { DEFAULT_TOP } from '../src/typosquat/matcher.js';
 import { TyposquatMatcher, matchSeverity } from '../src/typosquat/matcher.js';
 import { shippedRanking } from '../src/typosquat/ranking.js';
 import { formatScore, parseLegit, parseMalicious, scoreTyposquat } from '../src/typosquat/score.js';

@@ -4,6 +4,7 @@
  * every waived finding goes to `waived` with why, an expired ignore is itself reported, and with
  * only-new a finding that existed before the change goes to `preexisting` (shown, not gating).
  */
+import { normalizeName } from '../core/text.js';
 import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
 import { ZizmorIgnores } from './zizmor.js';
@@ -26,6 +27,14 @@ export interface PolicyResult {
   /** With only-new: findings the change did not introduce (and nothing waived). Empty otherwise. */
   preexisting: Finding[];
 }
+
+/**
+ * The metadata of the policy's own findings (an ignore or a cooldown exemption that expired), stated
+ * once as a rule states its own: they are filed under the rule they waived, at this level whatever
+ * that rule's default, because they ask for config housekeeping; what the ignore waived is reported
+ * at its own level.
+ */
+const POLICY_NOTICES = { defaultSeverity: 'notice' } as const satisfies { defaultSeverity: Severity };
 
 const INLINE_RE = /#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi;
 
@@ -83,7 +92,7 @@ export function globToRegExp(glob: string): RegExp {
 function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
   if (entry.rule !== finding.rule) return false;
   if (entry.path !== undefined && !globToRegExp(entry.path.replace(/^\.\//, '')).test(finding.file)) return false;
-  if (entry.package !== undefined && finding.package?.name !== entry.package.toLowerCase().replace(/[-_.]+/g, '-')) return false;
+  if (entry.package !== undefined && finding.package?.name !== normalizeName(entry.package)) return false;
   return true;
 }
 
@@ -149,7 +158,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
     findings.push(
       makeFinding({
         rule: entry.rule,
-        severity: 'notice',
+        severity: POLICY_NOTICES.defaultSeverity,
         file: input.configFile,
         message: `An ignore of ${entry.rule}${entry.path ? ` for ${entry.path}` : ''}${entry.package ? ` for ${entry.package}` : ''} expired on ${entry.until} ("${entry.reason}")${expiredNoted.has(entry) ? ' and no longer waives anything' : ''}.`,
         fix: `Fix what it waived, or renew it with a new until date and reason in ${input.configFile}.`,
@@ -163,7 +172,7 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
     findings.push(
       makeFinding({
         rule: 'cooldown',
-        severity: 'notice',
+        severity: POLICY_NOTICES.defaultSeverity,
         file: input.configFile,
         message: `The cooldown exemption for ${exemption.package} expired on ${exemption.until} ("${exemption.reason}").`,
         fix: `Remove it from cooldown.exempt in ${input.configFile}, or renew it with a new until date and reason.`,

@@ -19,6 +19,7 @@
  * changes, waived and pre-existing findings, with a closing line saying what was left out and
  * where the rest is (the run's job summary; never a path on the runner).
  */
+import { redactUrl } from '../core/text.js';
 import { compareFindings, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import { fixSegments, primaryCommand, type FixSegment } from './fix-text.js';
 import type { ChangeRow, Report } from './types.js';
@@ -106,10 +107,8 @@ function clip(value: string, max: number): string {
   return `${value.slice(0, end)}…`;
 }
 
-/** Removes `user:password@` from URLs: lock sources and messages may quote an index URL. */
-export function redactUrlCredentials(text: string): string {
-  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
-}
+/** `user:password@` in URLs becomes `***@` (core/text.ts redactUrl): lock sources and messages may quote an index URL. */
+export const redactUrlCredentials = (text: string): string => redactUrl(text, { mask: '***' });
 
 function fold(value: string): string {
   return redactUrlCredentials(value).replace(NEWLINES, ' ').replace(/\t/g, ' ').replace(UNSAFE_CHARS, '\uFFFD');

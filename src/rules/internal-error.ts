@@ -6,17 +6,21 @@
  */
 import { makeFinding, type Finding } from '../findings.js';
 import type { ProjectPair } from '../uv/model.js';
-import type { Rule } from './types.js';
+import { defineRule, type DefinedRule, type RuleMeta } from './define.js';
 
-export const INTERNAL_ERROR_ID = 'internal-error';
-
-export const rule: Rule = {
-  id: INTERNAL_ERROR_ID,
+const meta = {
+  id: 'internal-error',
   defaultSeverity: 'error',
   summary: 'A rule failed with an unexpected error; what it would have reported is unknown.',
+} as const satisfies RuleMeta;
+
+export const INTERNAL_ERROR_ID = meta.id;
+
+export const rule = defineRule({
+  meta,
   // Nothing to check: the findings come from the framework when another rule throws.
-  check: () => [],
-};
+  check() {},
+});
 
 /**
  * One line of what was thrown, at most 300 characters: the message only, without the stack or the
@@ -41,8 +45,8 @@ export function describeThrown(error: unknown): string {
 export function internalErrorFinding(ruleId: string, file: string, error: unknown): Finding {
   const what = file === '.' ? `the ${ruleId} check` : `the ${ruleId} check of ${file}`;
   return makeFinding({
-    rule: INTERNAL_ERROR_ID,
-    severity: 'error',
+    rule: meta.id,
+    severity: meta.defaultSeverity,
     file,
     message:
       `lockgate could not complete ${what}: the rule failed (${describeThrown(error)}). ` +
@@ -79,4 +83,12 @@ export function perProject(ruleId: string, pairs: unknown, check: (pair: Project
     }
   }
   return findings;
+}
+
+/**
+ * A rule built with defineRule whose check runs on each project alone (through perProject), so that
+ * a project it fails on costs only that project's findings.
+ */
+export function checkedPerProject(defined: DefinedRule): DefinedRule {
+  return { ...defined, check: (context) => perProject(defined.id, context.projects, (pair) => defined.check({ ...context, projects: [pair] })) };
 }

@@ -1,5 +1,6 @@
 import type { Finding, Severity } from '../findings.js';
 import type { Settings } from '../settings/types.js';
+import type { UvLoadProblem } from '../uv/load.js';
 import type { ProjectPair } from '../uv/model.js';
 import type { WorkflowProblem } from '../workflows/load.js';
 import type { WorkflowFile } from '../workflows/model.js';
@@ -18,6 +19,8 @@ export interface RuleContext {
   baseWorkflows: WorkflowFile[] | null;
   /** Files that could not be read or parsed, already turned into findings by the parse step. */
   invalidFiles: Finding[];
+  /** uv files (or parts of them) at head that could not be read, parsed or applied (the invalid-file rule reports them). */
+  uvLoadProblems?: UvLoadProblem[];
   /** Workflow, action and dependabot files at head that could not be read or parsed (the invalid-file rule reports them). */
   workflowProblems?: WorkflowProblem[];
   /** Repo-relative paths of every file at head (for discovery-style rules). */

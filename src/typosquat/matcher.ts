@@ -1,6 +1,6 @@
-import { normalizeName } from '../uv/names.js';
+import { normalizeName } from '../core/text.js';
 import { HashIndex, deletionHashes, hashString } from './hash-index.js';
-import type { Ranking } from './ranking.js';
+import { shippedRanking, type Ranking } from './ranking.js';
 import { shippedSuccessors, type SuccessorMap } from './successors.js';
 import {
   STRONG_TECHNIQUES,
@@ -255,4 +255,18 @@ export function matchSeverity(match: TyposquatMatch): 'error' | 'warning' | 'not
   if (!match.strong) return 'notice';
   if (match.technique === 'version' && versionStem(match.name) !== null) return 'warning';
   return match.targetRank <= ERROR_RANK ? 'error' : 'warning';
+}
+
+/** Compare against this many of the most downloaded names unless `typosquat.top` says otherwise. */
+export const DEFAULT_TOP = 15000;
+
+let cached: { key: string; matcher: TyposquatMatcher } | null = null;
+
+/** The matcher over the shipped ranking for a config, built once a run (the index over the targets is the expensive part). */
+export function typosquatMatcher(config: { top?: unknown; allow?: unknown } | undefined): TyposquatMatcher {
+  const top = typeof config?.top === 'number' && Number.isFinite(config.top) && config.top >= 1 ? Math.floor(config.top) : DEFAULT_TOP;
+  const allow = Array.isArray(config?.allow) ? config.allow.filter((name): name is string => typeof name === 'string') : [];
+  const key = `${top}\n${allow.join('\n')}`;
+  if (cached?.key !== key) cached = { key, matcher: new TyposquatMatcher(shippedRanking(), { top, allow }) };
+  return cached.matcher;
 }

@@ -1,4 +1,4 @@
-import { normalizeName } from '../uv/names.js';
+import { normalizeName } from '../core/text.js';
 import { TOP_PYPI_MONTH, TOP_PYPI_NAMES, TOP_PYPI_SOURCE } from './top-pypi.generated.js';
 
 const NORMALIZED_RE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -2,7 +2,7 @@
  * Scores the matcher on a labeled set: recall on known malicious typosquats, false flags on
  * legitimate look-alikes. Used by `npm run score:typosquat` and by the regression test.
  */
-import { normalizeName } from '../uv/names.js';
+import { normalizeName } from '../core/text.js';
 import { POPULAR_RANK, matchSeverity, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
 
 export interface MaliciousExample {

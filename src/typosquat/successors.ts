@@ -6,7 +6,7 @@
  * The data file is the reviewed artifact; ncc bundles TypeScript only, so its text is carried by
  * successors.generated.ts, which a test keeps identical to it (and rewrites on request).
  */
-import { normalizeName } from '../uv/names.js';
+import { normalizeName } from '../core/text.js';
 import { TYPOSQUAT_SUCCESSORS_TSV } from './successors.generated.js';
 
 export interface Successor {

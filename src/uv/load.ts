@@ -1,15 +1,14 @@
 /**
  * Discovery of the uv projects of one revision, and reading them into the model. Nothing here
- * throws: a file that cannot be read or parsed becomes an `invalid-file` finding at the line the
- * parser names, and discovery carries on with the rest.
+ * throws: a file that cannot be read or parsed becomes a load problem at the line the parser names
+ * (the `invalid-file` rule reports each), and discovery carries on with the rest.
  *
  * A project is a workspace root: a pyproject.toml that is not a member of another workspace. Its
  * members come from `[tool.uv.workspace] members` minus `exclude` (globs relative to the root, `*`
  * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
  * beside it (not an empty one beside another tool's project), or had one at the base revision.
  */
-import { makeFinding, type Finding } from '../findings.js';
-import { isFileSizeLimitReason, LIMIT_KEYS, raiseLimitFix } from '../settings/limits.js';
+import { isFileSizeLimitReason, LIMIT_KEYS } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
@@ -19,11 +18,40 @@ import { dirOf, pyprojectFromParsed } from './pyproject.js';
 import { keyPath, lineOf, parseToml } from './toml.js';
 import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
 
+/**
+ * A uv file, or a part of one, that lockgate could not use: what `invalid-file` reports. `line` is
+ * one the file has (1 when the problem is the whole file); `column` only where the parser named one
+ * on that line. `message` says what is wrong and what lockgate therefore did not check.
+ */
+export type UvLoadProblem = { file: string; line: number; column?: number; message: string } & (
+  /** Over limits.max-file-bytes: not checked. */
+  | { kind: 'too-large'; bytes: number }
+  /** Not readable as text (a symlink out of the repository, a directory, bad bytes). */
+  | { kind: 'unreadable' }
+  /** A pyproject.toml or uv.toml that is not valid TOML. */
+  | { kind: 'toml-syntax' }
+  /** A uv.lock that is not valid TOML. */
+  | { kind: 'lock-syntax' }
+  /** A uv.lock that parses but that uv refuses (a structure or version it does not accept). */
+  | { kind: 'lock-structure' }
+  /** A uv.lock with more packages than limits.max-packages-per-lock: the rest go unchecked. */
+  | { kind: 'too-many-packages'; packages: number }
+  /**
+   * A `[tool.uv.workspace]` members or exclude glob that lockgate cannot apply: `invalid` (uv stops
+   * on it too), or `outside` (a members glob that leaves the repository, where lockgate sees no
+   * files). Either way the members it would name are not checked as members.
+   */
+  | { kind: 'workspace-glob'; list: 'members' | 'exclude'; problem: 'invalid' | 'outside'; pattern: string }
+);
+
+/** A load problem before its place in the file is settled (see `lineWithText`). */
+type Unplaced<P> = P extends UvLoadProblem ? Omit<P, 'line' | 'column'> : never;
+
 export interface LoadedUvProjects {
   /** One entry a workspace root, sorted by root path. */
   projects: UvProject[];
-  /** `invalid-file` findings for uv files that could not be read or parsed. */
-  invalid: Finding[];
+  /** The uv files (or parts) that could not be read, parsed or applied, for `invalid-file`. */
+  problems: UvLoadProblem[];
 }
 
 export interface LoadOptions {
@@ -49,16 +77,19 @@ function baseName(path: string): string {
 }
 
 export function loadUvProjects(files: SourceFiles, limits: Limits, options: LoadOptions = {}): LoadedUvProjects {
-  const invalid: Finding[] = [];
+  const problems: UvLoadProblem[] = [];
   const cache = options.cache ?? new ParseCache();
   const paths = new Set<string>();
   for (const path of files.paths ?? []) paths.add(path);
   for (const path of files.texts?.keys() ?? []) paths.add(path);
   for (const path of files.unreadable?.keys() ?? []) paths.add(path);
 
-  const reportInvalid = (file: string, line: number, message: string, subject: string, fix: string, column?: number): void => {
-    const at = lineWithText(files.texts?.get(file), line);
-    invalid.push(makeFinding({ rule: 'invalid-file', severity: 'error', file, line: at, column: at === line ? column : undefined, message, fix, subject }));
+  /** A problem at a line the file has (see lineWithText), with the parser's column when that line stands. */
+  const problem = (found: Unplaced<UvLoadProblem>, line: number, column?: number): void => {
+    const at = lineWithText(files.texts?.get(found.file), line);
+    const entry = { ...found, line: at } as UvLoadProblem;
+    if (at === line && column !== undefined) entry.column = column;
+    problems.push(entry);
   };
 
   /** Text of a uv file, or undefined after reporting why it cannot be used. */
@@ -68,16 +99,16 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (reason !== undefined || typeof text !== 'string') {
       if (isFileSizeLimitReason(reason)) {
         const size = Number(/^(\d+) bytes/.exec(reason!)?.[1] ?? limits.maxFileBytes);
-        reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
+        problem({ kind: 'too-large', bytes: size, file: path, message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.` }, 1);
       } else {
-        reportInvalid(path, 1, `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.`, 'unreadable', 'Make the file a regular UTF-8 text file (not a symlink out of the repository).');
+        problem({ kind: 'unreadable', file: path, message: `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.` }, 1);
       }
       return undefined;
     }
     // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when the length alone cannot decide.
     if (text.length > limits.maxFileBytes || (text.length * 3 > limits.maxFileBytes && Buffer.byteLength(text, 'utf8') > limits.maxFileBytes)) {
       const size = Buffer.byteLength(text, 'utf8');
-      reportInvalid(path, 1, `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.`, 'too-large', raiseLimitFix('maxFileBytes', size));
+      problem({ kind: 'too-large', bytes: size, file: path, message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.` }, 1);
       return undefined;
     }
     return text;
@@ -92,7 +123,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (text === undefined) continue;
     const parsed = cache.get('toml', path, text, () => parseToml(path, text));
     if (!parsed.ok) {
-      reportInvalid(path, parsed.line, `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+      problem({ kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` }, parsed.line, parsed.column);
       continue;
     }
     pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
@@ -108,8 +139,24 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     const root = pyprojects.get(rootDir)!;
     const workspace = own(own(own(root.raw, 'tool'), 'uv'), 'workspace');
     if (!isTable(workspace)) continue;
-    const include = (asStringArray(own(workspace, 'members')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
-    const exclude = (asStringArray(own(workspace, 'exclude')) ?? []).map((pattern) => globMatcher(rootDir, pattern)).filter(isDefined);
+    // A glob lockgate cannot apply is reported, never dropped: the members it names would otherwise
+    // go unchecked (or, for an exclude, be checked as members) without a word.
+    const globs = (list: 'members' | 'exclude'): ((dir: string) => boolean)[] =>
+      (asStringArray(own(workspace, list)) ?? []).flatMap((pattern, index) => {
+        const glob = workspaceGlob(rootDir, pattern);
+        if ('matches' in glob) return [glob.matches];
+        // A pattern outside the repository excludes nothing lockgate sees: only members matter there.
+        if (glob.problem === 'outside' && list === 'exclude') return [];
+        const field = `tool.uv.workspace.${list}`;
+        const message =
+          glob.problem === 'outside'
+            ? `${root.file}: the ${field} glob ${JSON.stringify(pattern)} leaves the repository, where lockgate sees no files, so the workspace members it names (if any) are not checked.`
+            : `${root.file}: lockgate cannot apply the ${field} glob ${JSON.stringify(pattern)} (${glob.reason}), so the directories it names are ${list === 'members' ? 'not checked as workspace members' : 'not excluded: lockgate checks them as members'}.`;
+        problem({ kind: 'workspace-glob', list, problem: glob.problem, pattern, file: root.file, message }, lineOf(root.lines, keyPath('tool', 'uv', 'workspace', list, index)) ?? 1);
+        return [];
+      });
+    const include = globs('members');
+    const exclude = globs('exclude');
     const members: Pyproject[] = [];
     for (const dir of dirs) {
       if (dir === rootDir || memberOf.has(dir)) continue;
@@ -179,7 +226,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       if (text !== undefined) {
         const parsed = cache.get('toml', uvTomlFile, text, () => parseToml(uvTomlFile, text));
         if (parsed.ok) project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
-        else reportInvalid(uvTomlFile, parsed.line, `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`, 'toml:syntax', 'Fix the TOML syntax at this line.', parsed.column);
+        else problem({ kind: 'toml-syntax', file: uvTomlFile, message: `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` }, parsed.line, parsed.column);
       }
     }
 
@@ -190,31 +237,27 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
         const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
         if ('error' in result) {
           const syntax = result.error.message.startsWith('is not valid TOML');
-          reportInvalid(
-            lockFile,
+          problem(
+            {
+              kind: syntax ? 'lock-syntax' : 'lock-structure',
+              file: lockFile,
+              message: `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`,
+            },
             result.error.line,
-            `${lockFile} ${result.error.message}; uv ${syntax ? 'cannot read it' : 'refuses such a lock'}, and lockgate did not check its packages.`,
-            syntax ? 'toml:syntax' : 'lock:structure',
-            'Regenerate the lock with `uv lock` and commit it.',
             result.error.column,
           );
         } else {
           project.lock = result.lock;
           project.lockState = 'ok';
           if (result.truncated) {
-            invalid.push(
-              // An error, not a notice: the packages past the limit go unchecked, and padding a
-              // lock past it must not pass a gate that fails on errors (fail closed).
-              makeFinding({
-                rule: 'invalid-file',
-                severity: 'error',
-                file: lockFile,
-                line: result.truncated.line,
-                message: `${lockFile} ${result.truncated.message}.`,
-                fix: raiseLimitFix('maxPackagesPerLock', packageCount(result.lock.raw) ?? limits.maxPackagesPerLock + 1),
-                subject: 'lock:too-many-packages',
-              }),
-            );
+            // As it stands (no lineWithText): the line of the first package past the limit.
+            problems.push({
+              kind: 'too-many-packages',
+              packages: packageCount(result.lock.raw) ?? limits.maxPackagesPerLock + 1,
+              file: lockFile,
+              line: result.truncated.line,
+              message: `${lockFile} ${result.truncated.message}.`,
+            });
           }
         }
       }
@@ -228,7 +271,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     project.indexes = collectIndexes(project);
     projects.push(project);
   }
-  return { projects, invalid };
+  return { projects, problems };
 }
 
 /**
@@ -267,21 +310,21 @@ function depth(dir: string): number {
   return count;
 }
 
-function isDefined<T>(value: T | undefined): value is T {
-  return value !== undefined;
-}
+/** A workspace glob as a test over directories, or why lockgate cannot apply it. */
+export type WorkspaceGlob = { matches: (dir: string) => boolean } | { problem: 'outside' } | { problem: 'invalid'; reason: string };
 
 /**
  * A workspace glob, relative to the root, as a test over repo-relative directories. `*` and `?`
  * stay within one directory, `**` spans any number of them (uv uses the `glob` crate). `..` and `.`
- * segments are resolved; a pattern that leaves the repository matches nothing.
+ * segments are resolved; a pattern that leaves the repository is `outside`, and one that makes no
+ * pattern (a character range out of order, `[z-a]`) is `invalid`, with the reason.
  */
-export function globMatcher(rootDir: string, pattern: string): ((dir: string) => boolean) | undefined {
+export function workspaceGlob(rootDir: string, pattern: string): WorkspaceGlob {
   const segments: string[] = rootDir === '' ? [] : rootDir.split('/');
   for (const segment of pattern.replace(/\\/g, '/').split('/')) {
     if (segment === '' || segment === '.') continue;
     if (segment === '..') {
-      if (segments.length === 0) return undefined;
+      if (segments.length === 0) return { problem: 'outside' };
       segments.pop();
       continue;
     }
@@ -293,10 +336,18 @@ export function globMatcher(rootDir: string, pattern: string): ((dir: string) =>
   let re: RegExp;
   try {
     re = new RegExp(`^${source}$`);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // The pattern's own fault (the segments are escaped, so only a bad `[...]` class gets here):
+    // the caller reports it as a load problem naming the pattern.
+    return { problem: 'invalid', reason: error instanceof Error ? error.message.replace(/^Invalid regular expression: \/.*\/: /, '') : String(error) };
   }
-  return (dir: string) => re.test(dir === '' ? '' : `/${dir}`);
+  return { matches: (dir: string) => re.test(dir === '' ? '' : `/${dir}`) };
+}
+
+/** `workspaceGlob` as a test, or undefined when it cannot be applied (for callers that only match). */
+export function globMatcher(rootDir: string, pattern: string): ((dir: string) => boolean) | undefined {
+  const glob = workspaceGlob(rootDir, pattern);
+  return 'matches' in glob ? glob.matches : undefined;
 }
 
 function segmentToRegExp(segment: string): string {

@@ -1,6 +1,7 @@
 import { makeFinding, type Finding, type WaivedFinding } from '../../findings.js';
-import { checkCooldown, formatUtcMinute, utcDate, type CooldownCheck, type UndatedReason } from '../../uv/cooldown.js';
-import { displayUrl, exemptionSnippet, packageLabel } from '../../uv/cooldown-text.js';
+import { checkCooldown, formatUtcMinute, utcDate, type CooldownCheck, type UndatedReason } from './cooldown-check.js';
+import { displayUrl, packageLabel } from '../../core/text.js';
+import { exemptionSnippet } from './cooldown-text.js';
 import { describeDuration } from '../../uv/exclude-newer.js';
 import type { ProjectPair } from '../../uv/model.js';
 import type { Rule, RuleContext } from '../types.js';

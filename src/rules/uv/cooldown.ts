@@ -1,7 +1,8 @@
 import { makeFinding, type Finding, type WaivedFinding } from '../../findings.js';
 import { artifactFilename } from '../../facts/index-facts.js';
-import { checkCooldown, formatUtcMinute, lockCutoffBreaches, utcDate, type CooldownCheck, type CutoffBreach } from '../../uv/cooldown.js';
-import { exemptionSnippet, packageLabel, shellWord, tomlString } from '../../uv/cooldown-text.js';
+import { checkCooldown, formatUtcMinute, lockCutoffBreaches, utcDate, type CooldownCheck, type CutoffBreach } from './cooldown-check.js';
+import { packageLabel, shellWord, tomlString } from '../../core/text.js';
+import { exemptionSnippet } from './cooldown-text.js';
 import { describeDuration } from '../../uv/exclude-newer.js';
 import type { ProjectPair } from '../../uv/model.js';
 import { uvSettingsOf } from '../../uv/uv-config.js';

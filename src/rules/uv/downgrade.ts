@@ -1,4 +1,5 @@
-import { packageRef, shellWord } from './lock-diff-text.js';
+import { shellWord } from '../../core/text.js';
+import { packageRef } from './lock-diff-text.js';
 import { defineRule } from '../define.js';
 
 /** A locked package that the change moves to a lower version. */

@@ -1,11 +1,9 @@
-import { makeFinding, type Finding } from '../../findings.js';
 import { parseExcludeNewer } from '../../uv/exclude-newer.js';
 import type { ProjectPair, UvProject } from '../../uv/model.js';
 import { settingLine, settingsAnchorLine, settingSnippet, uvSettingsOf } from '../../uv/uv-config.js';
 import { asString, own } from '../../uv/values.js';
-import type { Rule, RuleContext } from '../types.js';
-
-const ID = 'exclude-newer-missing';
+import { defineRule, type ReportInput } from '../define.js';
+import type { RuleContext } from '../types.js';
 
 type State = { kind: 'set' } | { kind: 'missing' } | { kind: 'disabled' } | { kind: 'invalid'; error: string; text: string };
 
@@ -18,7 +16,7 @@ function stateOf(project: UvProject | null): State {
   return parsed.value.kind === 'disabled' ? { kind: 'disabled' } : { kind: 'set' };
 }
 
-function check(pair: ProjectPair, context: RuleContext): Finding | null {
+function check(pair: ProjectPair, context: RuleContext): ReportInput | null {
   const project = pair.head;
   if (!project) return null;
   const state = stateOf(project);
@@ -49,9 +47,7 @@ function check(pair: ProjectPair, context: RuleContext): Finding | null {
       line = settingLine(source, 'exclude-newer') ?? settingsAnchorLine(source);
       break;
   }
-  return makeFinding({
-    rule: ID,
-    severity: 'warning',
+  return {
     file: source.file,
     line,
     message,
@@ -59,19 +55,15 @@ function check(pair: ProjectPair, context: RuleContext): Finding | null {
     // Introduced when the project is new or base was in another state (set, absent, off, unreadable).
     introduced: pair.base === null || stateOf(pair.base).kind !== state.kind,
     subject: `${source.file}:exclude-newer`,
-  });
+  };
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'warning',
-  summary: 'The uv project sets no exclude-newer cooldown.',
-  check(context) {
-    const findings: Finding[] = [];
-    for (const pair of context.projects) {
-      const finding = check(pair, context);
-      if (finding) findings.push(finding);
+export const rule = defineRule({
+  meta: { id: 'exclude-newer-missing', defaultSeverity: 'warning', summary: 'The uv project sets no exclude-newer cooldown.' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) {
+      const finding = check(pair, ctx);
+      if (finding) report(finding);
     }
-    return findings;
   },
-};
+});

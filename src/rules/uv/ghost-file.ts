@@ -1,18 +1,15 @@
-import { makeFinding, type Finding } from '../../findings.js';
+import { displayUrl, packageLabel, shellWord } from '../../core/text.js';
 import { artifactFilename } from '../../facts/index-facts.js';
 import { ghostEntries, type GhostEntry } from '../../facts/index-checks.js';
-import { displayUrl, packageLabel, shellWord } from '../../uv/cooldown-text.js';
 import type { LockArtifact, ProjectPair } from '../../uv/model.js';
-import type { Rule } from '../types.js';
-
-const ID = 'ghost-file';
+import { defineRule, type ReportInput } from '../define.js';
 
 function fileList(artifacts: LockArtifact[]): string {
   const shown = artifacts.slice(0, 3).map((artifact) => artifactFilename(artifact) ?? '?');
   return artifacts.length > 3 ? `${shown.join(', ')} and ${artifacts.length - 3} more` : shown.join(', ');
 }
 
-function findingOf(pair: ProjectPair, ghost: GhostEntry): Finding {
+function findingOf(pair: ProjectPair, ghost: GhostEntry): ReportInput {
   const pkg = ghost.entry.package;
   const registry = pkg.source.kind === 'registry' ? displayUrl(pkg.source.url) : 'its index';
   const after = ' Files deleted from an index usually stay downloadable from its file host, so uv keeps installing what the lock names; a removal is often a malware takedown.';
@@ -38,9 +35,7 @@ function findingOf(pair: ProjectPair, ghost: GhostEntry): Finding {
       break;
     }
   }
-  return makeFinding({
-    rule: ID,
-    severity: 'error',
+  return {
     file: pair.lockFile,
     line,
     message,
@@ -48,17 +43,12 @@ function findingOf(pair: ProjectPair, ghost: GhostEntry): Finding {
     package: pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name },
     introduced: true,
     subject,
-  });
+  };
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'error',
-  summary: 'A locked file is no longer listed by its index.',
-  online: true,
-  check(context) {
-    const findings: Finding[] = [];
-    for (const pair of context.projects) for (const ghost of ghostEntries(pair, context.index)) findings.push(findingOf(pair, ghost));
-    return findings;
+export const rule = defineRule({
+  meta: { id: 'ghost-file', defaultSeverity: 'error', summary: 'A locked file is no longer listed by its index.', online: true },
+  check(ctx, report) {
+    for (const pair of ctx.projects) for (const ghost of ghostEntries(pair, ctx.index)) report(findingOf(pair, ghost));
   },
-};
+});

@@ -1,8 +1,8 @@
 import { makeFinding, type Finding } from '../../findings.js';
 import { describeSource } from '../../uv/lock.js';
-import { packageLabel } from '../../uv/cooldown-text.js';
+import { packageLabel, redactUrl, shellWord } from '../../core/text.js';
 import type { ProjectPair } from '../../uv/model.js';
-import { packageRef, redactCredentials, shellWord } from './lock-diff-text.js';
+import { packageRef } from './lock-diff-text.js';
 import type { Rule } from '../types.js';
 
 export const rule: Rule = {
@@ -27,7 +27,7 @@ function hashChangedFindings(pairs: ProjectPair[]): Finding[] {
       const [first, ...rest] = detail.changedArtifacts;
       const filename = first!.head.filename ?? first!.head.url ?? first!.head.kind;
       const more = rest.length > 0 ? ` (and ${rest.length} more of its files: ${rest.slice(0, 3).map((c) => c.head.filename ?? c.head.kind).join(', ')}${rest.length > 3 ? ', …' : ''})` : '';
-      const source = redactCredentials(describeSource(detail.head.source));
+      const source = redactUrl(describeSource(detail.head.source));
       out.push(
         makeFinding({
           rule: rule.id,

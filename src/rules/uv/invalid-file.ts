@@ -1,10 +1,12 @@
 import { defineRule, type DefinedRule } from '../define.js';
 import { reportWorkflowProblems } from '../workflows/workflow-problems.js';
+import { reportUvLoadProblems } from './uv-load-problems.js';
 
 /**
- * A file lockgate must read that cannot be read or parsed. The workflow loader returns facts
- * (`ctx.workflowProblems`), reported here through report(); the uv loader (src/uv/load.ts) still
- * builds its findings itself, and they are handed on as they are, first.
+ * A file lockgate must read that cannot be read or parsed. The loaders return facts
+ * (`ctx.uvLoadProblems` from src/uv/load.ts, `ctx.workflowProblems` from src/workflows/load.ts),
+ * reported here through report(), uv files first. Findings a caller still puts in
+ * `ctx.invalidFiles` are handed on as they are, after them.
  */
 const reported = defineRule({
   meta: {
@@ -13,6 +15,7 @@ const reported = defineRule({
     summary: 'A file lockgate must read cannot be read or parsed.',
   },
   check(ctx, report) {
+    reportUvLoadProblems(ctx.uvLoadProblems ?? [], report);
     reportWorkflowProblems(ctx.workflowProblems ?? [], report);
   },
 });
@@ -20,8 +23,7 @@ const reported = defineRule({
 export const rule: DefinedRule = {
   ...reported,
   check: (context) => {
-    const workflows = reported.check(context);
-    // Without workflow problems the uv loader's findings are handed on as the same array.
-    return workflows.length === 0 ? context.invalidFiles : [...context.invalidFiles, ...workflows];
+    const found = reported.check(context);
+    return Array.isArray(context.invalidFiles) && context.invalidFiles.length > 0 ? [...found, ...context.invalidFiles] : found;
   },
 };

@@ -2,7 +2,7 @@ import { makeFinding, type Finding } from '../../findings.js';
 import type { ProjectPair, Pyproject } from '../../uv/model.js';
 import { keyPath, lineOf } from '../../uv/toml.js';
 import { asStringArray, isTable, own } from '../../uv/values.js';
-import { shellWord } from './lock-diff-text.js';
+import { shellWord } from '../../core/text.js';
 import type { Rule } from '../types.js';
 
 export const rule: Rule = {

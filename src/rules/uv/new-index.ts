@@ -1,6 +1,6 @@
 import { makeFinding, type Finding } from '../../findings.js';
 import type { IndexConfig, ProjectPair, UvProject } from '../../uv/model.js';
-import { redactCredentials } from './lock-diff-text.js';
+import { redactUrl } from '../../core/text.js';
 import type { Rule } from '../types.js';
 
 export const rule: Rule = {
@@ -14,7 +14,7 @@ export const rule: Rule = {
 const DEFAULT_INDEX_URLS = new Set(['https://pypi.org/simple', 'https://pypi.org/simple/']);
 
 function indexKey(url: string): string {
-  return redactCredentials(url.trim()).replace(/\/+$/, '');
+  return redactUrl(url.trim()).replace(/\/+$/, '');
 }
 
 function lockRegistryLines(project: UvProject | null): Map<string, number | undefined> {

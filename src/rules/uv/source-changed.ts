@@ -1,8 +1,8 @@
 import { describeSource } from '../../uv/lock.js';
-import { packageLabel } from '../../uv/cooldown-text.js';
+import { packageLabel, redactUrl } from '../../core/text.js';
 import type { LockSource } from '../../uv/model.js';
 import { defineRule } from '../define.js';
-import { packageRef, redactCredentials } from './lock-diff-text.js';
+import { packageRef } from './lock-diff-text.js';
 
 /** A git URL compared loosely: case-insensitive host, no trailing `.git` or `/`. */
 function gitRepoKey(url: string): string {
@@ -38,8 +38,8 @@ export const rule = defineRule({
         const from = detail.base.source;
         const to = detail.head.source;
         if (!isSuspiciousSourceChange(from, to)) continue;
-        const fromText = redactCredentials(describeSource(from));
-        const toText = redactCredentials(describeSource(to));
+        const fromText = redactUrl(describeSource(from));
+        const toText = redactUrl(describeSource(to));
         const why =
           from.kind === 'registry' && to.kind === 'registry'
             ? 'Another index can serve different files under the same name and version (dependency confusion).'

@@ -1,12 +1,8 @@
-import { makeFinding, type Finding } from '../../findings.js';
-import { displayUrl } from '../../uv/cooldown-text.js';
+import { displayUrl, normalizeName } from '../../core/text.js';
 import { basePyproject, canonicalGitUrl, lockedEntries, pyprojectsOf, requirementSites, sourceSites, tomlKey, tomlValue, type SourceSite } from '../../uv/hardening.js';
 import type { ProjectPair } from '../../uv/model.js';
-import { normalizeName } from '../../uv/names.js';
 import type { Table } from '../../uv/values.js';
-import type { Rule } from '../types.js';
-
-const ID = 'unpinned-git-source';
+import { defineRule, type Report } from '../define.js';
 
 function nonEmpty(value: unknown): boolean {
   return typeof value === 'string' && value.trim() !== '';
@@ -46,8 +42,7 @@ function siteKey(site: SourceSite): string {
   return `${normalizeName(site.name)}\n${canonicalGitUrl(String(site.table.git))}`;
 }
 
-function findingsOf(pair: ProjectPair): Finding[] {
-  const findings: Finding[] = [];
+function checkPair(pair: ProjectPair, report: Report): void {
   for (const pyproject of pyprojectsOf(pair.head)) {
     const base = basePyproject(pair.base, pyproject.file);
     const atBase = new Set(base ? sourceSites(base).filter((s) => isUnpinnedGit(s.table)).map(siteKey) : []);
@@ -57,20 +52,16 @@ function findingsOf(pair: ProjectPair): Finding[] {
       const commit = lockedCommit(pair, site.name, git);
       const follows = nonEmpty(site.table.branch) ? `follows the branch ${JSON.stringify(site.table.branch)}` : "follows the repository's default branch";
       const today = commit ? ` Today only the lock pins it, to ${commit}.` : '';
-      findings.push(
-        makeFinding({
-          rule: ID,
-          severity: 'warning',
-          file: pyproject.file,
-          line: site.line,
-          message:
-            `The git source of ${site.name} (${displayUrl(git)}) ${follows}, so the next \`uv lock --upgrade\` takes whatever commit the branch points at then, unreviewed.${today}`,
-          fix: `Pin it to a commit (or a tag) in ${pyproject.file}:\n[tool.uv.sources]\n${tomlKey(site.name)} = ${pinnedTable(site.table, commit)}`,
-          package: { name: normalizeName(site.name) },
-          introduced: !atBase.has(siteKey(site)),
-          subject: `sources:${siteKey(site)}`,
-        }),
-      );
+      report({
+        file: pyproject.file,
+        line: site.line,
+        message:
+          `The git source of ${site.name} (${displayUrl(git)}) ${follows}, so the next \`uv lock --upgrade\` takes whatever commit the branch points at then, unreviewed.${today}`,
+        fix: `Pin it to a commit (or a tag) in ${pyproject.file}:\n[tool.uv.sources]\n${tomlKey(site.name)} = ${pinnedTable(site.table, commit)}`,
+        package: { name: normalizeName(site.name) },
+        introduced: !atBase.has(siteKey(site)),
+        subject: `sources:${siteKey(site)}`,
+      });
     }
     // `name @ git+https://…` in a requirement list, without `@ref`.
     const baseUrls = new Set(base ? requirementSites(base, true).map((s) => s.requirement.url ?? '') : []);
@@ -80,29 +71,22 @@ function findingsOf(pair: ProjectPair): Finding[] {
       const commit = lockedCommit(pair, site.requirement.name, url);
       const [path, fragment] = url.split('#') as [string, string | undefined];
       const pinned = `${site.requirement.name} @ ${path}@${commit ?? '<full commit SHA>'}${fragment !== undefined ? `#${fragment}` : ''}${site.requirement.markerText ? ` ; ${site.requirement.markerText}` : ''}`;
-      findings.push(
-        makeFinding({
-          rule: ID,
-          severity: 'warning',
-          file: pyproject.file,
-          line: site.line,
-          message: `${JSON.stringify(site.requirement.text)} in ${site.list} names no commit, tag or branch: the next \`uv lock --upgrade\` takes whatever the default branch points at then, unreviewed.`,
-          fix: `Replace it with ${JSON.stringify(pinned)}`,
-          package: { name: site.requirement.normalizedName },
-          introduced: !baseUrls.has(url),
-          subject: `requirement:${site.list}:${site.requirement.normalizedName}`,
-        }),
-      );
+      report({
+        file: pyproject.file,
+        line: site.line,
+        message: `${JSON.stringify(site.requirement.text)} in ${site.list} names no commit, tag or branch: the next \`uv lock --upgrade\` takes whatever the default branch points at then, unreviewed.`,
+        fix: `Replace it with ${JSON.stringify(pinned)}`,
+        package: { name: site.requirement.normalizedName },
+        introduced: !baseUrls.has(url),
+        subject: `requirement:${site.list}:${site.requirement.normalizedName}`,
+      });
     }
   }
-  return findings;
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'warning',
-  summary: 'A git source names no rev or tag.',
-  check(context) {
-    return context.projects.flatMap(findingsOf);
+export const rule = defineRule({
+  meta: { id: 'unpinned-git-source', defaultSeverity: 'warning', summary: 'A git source names no rev or tag.' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) checkPair(pair, report);
   },
-};
+});

@@ -1,12 +1,9 @@
-import { makeFinding, type Finding } from '../../findings.js';
-import { shellWord } from '../../uv/cooldown-text.js';
+import { normalizeName, shellWord } from '../../core/text.js';
 import { basePyproject, isExactPin, lockedEntries, namePart, namesWithSources, pyprojectsOf, requirementSites, type RequirementSite } from '../../uv/hardening.js';
 import { isPackage } from '../../uv/lowering.js';
 import type { ProjectPair, Pyproject } from '../../uv/model.js';
-import { normalizeName } from '../../uv/names.js';
-import type { Rule, RuleContext } from '../types.js';
-
-const ID = 'unpinned-requirement';
+import { defineRule, type Report } from '../define.js';
+import type { RuleContext } from '../types.js';
 
 type PinScope = 'none' | 'direct' | 'all';
 
@@ -44,15 +41,14 @@ function sitesInScope(pyproject: Pyproject, scope: PinScope): RequirementSite[] 
   return requirementSites(pyproject, scope === 'all').filter((site) => inScope(site, isPublished, scope));
 }
 
-function findingsOf(pair: ProjectPair, context: RuleContext): Finding[] {
+function checkPair(pair: ProjectPair, context: RuleContext, report: Report): void {
   const scope: PinScope = context.settings.config?.requirements?.pin ?? 'direct';
-  if (scope === 'none' || !pair.head) return [];
+  if (scope === 'none' || !pair.head) return;
   const pyprojects = pyprojectsOf(pair.head);
   // Workspace members and packages with a git, path, URL or workspace source are not index
   // releases: a `==` would not pin them (unpinned-git-source and url-source-unhashed cover those).
   const skip = namesWithSources(pyprojects);
   for (const pyproject of pyprojects) if (typeof pyproject.name === 'string') skip.add(normalizeName(pyproject.name));
-  const findings: Finding[] = [];
   for (const pyproject of pyprojects) {
     const base = basePyproject(pair.base, pyproject.file);
     const atBase = new Set(base ? sitesInScope(base, scope).filter((s) => !isExactPin(s.requirement)).map(siteKey) : []);
@@ -72,29 +68,26 @@ function findingsOf(pair: ProjectPair, context: RuleContext): Finding[] {
           : isPublished
             ? `An exact pin makes each upgrade a visible change to this file; ${site.list} is not published with the package, so the pin binds only this repository (requirements.pin: all).`
             : 'This project is an application (no [build-system], or tool.uv.package = false), so nobody installs it as a dependency: an exact pin makes each upgrade a visible change to this file.';
-      findings.push(
-        makeFinding({
-          rule: ID,
-          severity: 'notice',
-          file: pyproject.file,
-          line: site.line,
-          message: `${JSON.stringify(req.text)} in ${site.list} is not pinned with ==, so \`uv lock --upgrade\` or a bot can move it to any release the range allows. ${why}`,
-          fix: `Replace it with ${JSON.stringify(pinned)}${locked}${uvAdd}`,
-          package: { name: req.normalizedName },
-          introduced: !atBase.has(siteKey(site)),
-          subject: `${site.list}:${req.normalizedName}:${req.markerText ?? ''}`,
-        }),
-      );
+      report({
+        file: pyproject.file,
+        line: site.line,
+        message: `${JSON.stringify(req.text)} in ${site.list} is not pinned with ==, so \`uv lock --upgrade\` or a bot can move it to any release the range allows. ${why}`,
+        fix: `Replace it with ${JSON.stringify(pinned)}${locked}${uvAdd}`,
+        package: { name: req.normalizedName },
+        introduced: !atBase.has(siteKey(site)),
+        subject: `${site.list}:${req.normalizedName}:${req.markerText ?? ''}`,
+      });
     }
   }
-  return findings;
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'notice',
-  summary: 'A direct dependency of an application is not pinned with `==` (never asked of what a published package publishes).',
-  check(context) {
-    return context.projects.flatMap((pair) => findingsOf(pair, context));
+export const rule = defineRule({
+  meta: {
+    id: 'unpinned-requirement',
+    defaultSeverity: 'notice',
+    summary: 'A direct dependency of an application is not pinned with `==` (never asked of what a published package publishes).',
   },
-};
+  check(ctx, report) {
+    for (const pair of ctx.projects) checkPair(pair, ctx, report);
+  },
+});

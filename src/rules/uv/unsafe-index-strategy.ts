@@ -1,22 +1,20 @@
-import { makeFinding, type Finding, type Severity } from '../../findings.js';
+import type { Severity } from '../../findings.js';
 import type { UvProject } from '../../uv/model.js';
 import { settingLine, settingsAnchorLine, uvSettingsOf } from '../../uv/uv-config.js';
 import { own } from '../../uv/values.js';
-import type { Rule } from '../types.js';
+import { defineRule } from '../define.js';
 
-const ID = 'unsafe-index-strategy';
-
-const RISK: Record<string, { severity: Severity; what: string }> = {
+/** Each value's risk; `level` where it is lower than the rule's default (best-match, the worst). */
+const RISK: Record<string, { level?: Severity; what: string }> = {
   'unsafe-best-match': {
-    severity: 'error',
     what: 'lets uv take each package from whichever index has the best version: anyone who publishes your internal package name on PyPI with a higher version wins (dependency confusion)',
   },
   'unsafe-first-match': {
-    severity: 'warning',
+    level: 'warning',
     what: 'lets uv look for each package on every index, in order: when the first index has no matching version, a public package with the same name is taken instead (dependency confusion)',
   },
   'unsafe-any-match': {
-    severity: 'warning',
+    level: 'warning',
     what: 'is an alias of unsafe-first-match: when the first index has no matching version, a public package with the same name is taken instead (dependency confusion)',
   },
 };
@@ -31,13 +29,10 @@ function strategies(project: UvProject | null): { key: 'index-strategy' | 'pip.i
   ].filter((entry) => entry.value !== undefined);
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'error',
-  summary: 'index-strategy lets a package come from any index (dependency confusion).',
-  check(context) {
-    const findings: Finding[] = [];
-    for (const pair of context.projects) {
+export const rule = defineRule({
+  meta: { id: 'unsafe-index-strategy', defaultSeverity: 'error', summary: 'index-strategy lets a package come from any index (dependency confusion).' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) {
       const project = pair.head;
       if (!project) continue;
       const source = uvSettingsOf(project);
@@ -47,22 +42,18 @@ export const rule: Rule = {
         const risk = RISK[value]!;
         const segments = key === 'index-strategy' ? ['index-strategy'] : ['pip', 'index-strategy'];
         const header = source.kind === 'uv.toml' ? (key === 'index-strategy' ? '' : '[pip]\n') : key === 'index-strategy' ? '[tool.uv]\n' : '[tool.uv.pip]\n';
-        findings.push(
-          makeFinding({
-            rule: ID,
-            severity: risk.severity,
-            file: source.file,
-            line: settingLine(source, ...segments) ?? settingsAnchorLine(source),
-            message: `${key} = "${value}" ${risk.what}.`,
-            fix:
-              `Use the default strategy (or delete the line):\n${header}index-strategy = "first-index"\n` +
-              'and pin each private package to its index:\n[[tool.uv.index]]\nname = "internal"\nurl = "https://<your index>/simple"\nexplicit = true\n\n[tool.uv.sources]\n<package> = { index = "internal" }',
-            introduced: !base.some((entry) => entry.key === key && entry.value === value),
-            subject: `${source.file}:${key}`,
-          }),
-        );
+        report({
+          level: risk.level,
+          file: source.file,
+          line: settingLine(source, ...segments) ?? settingsAnchorLine(source),
+          message: `${key} = "${value}" ${risk.what}.`,
+          fix:
+            `Use the default strategy (or delete the line):\n${header}index-strategy = "first-index"\n` +
+            'and pin each private package to its index:\n[[tool.uv.index]]\nname = "internal"\nurl = "https://<your index>/simple"\nexplicit = true\n\n[tool.uv.sources]\n<package> = { index = "internal" }',
+          introduced: !base.some((entry) => entry.key === key && entry.value === value),
+          subject: `${source.file}:${key}`,
+        });
       }
     }
-    return findings;
   },
-};
+});

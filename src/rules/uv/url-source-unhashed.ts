@@ -1,12 +1,8 @@
-import { makeFinding, type Finding } from '../../findings.js';
+import { displayUrl, normalizeName, packageLabel, shellWord } from '../../core/text.js';
 import { artifactsOf } from '../../facts/index-facts.js';
-import { displayUrl, packageLabel, shellWord } from '../../uv/cooldown-text.js';
 import { pyprojectsOf, requirementSites, sourceSites } from '../../uv/hardening.js';
 import type { LockArtifact, LockPackage, ProjectPair } from '../../uv/model.js';
-import { normalizeName } from '../../uv/names.js';
-import type { Rule } from '../types.js';
-
-const ID = 'url-source-unhashed';
+import { defineRule } from '../define.js';
 
 function hasHash(artifact: LockArtifact): boolean {
   return typeof artifact.hash === 'string' && /^[a-z0-9]+:[0-9a-f]+$/i.test(artifact.hash.trim());
@@ -45,13 +41,10 @@ function unhashedAtBase(pair: ProjectPair, pkg: LockPackage): boolean {
   return false;
 }
 
-export const rule: Rule = {
-  id: ID,
-  defaultSeverity: 'warning',
-  summary: 'A direct URL artifact has no hash.',
-  check(context) {
-    const findings: Finding[] = [];
-    for (const pair of context.projects) {
+export const rule = defineRule({
+  meta: { id: 'url-source-unhashed', defaultSeverity: 'warning', summary: 'A direct URL artifact has no hash.' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) {
       const packages = pair.head?.lock?.packages;
       if (!Array.isArray(packages)) continue;
       for (const pkg of packages) {
@@ -60,23 +53,18 @@ export const rule: Rule = {
         if (missing !== 'no-artifacts' && missing.length === 0) continue;
         const declared = declaredAt(pair, pkg.name);
         const what = missing === 'no-artifacts' ? 'locks no archive with a hash' : `locks ${missing.length === 1 ? 'an archive' : `${missing.length} archives`} without a hash`;
-        findings.push(
-          makeFinding({
-            rule: ID,
-            severity: 'warning',
-            file: pair.lockFile,
-            line: (missing === 'no-artifacts' ? undefined : missing[0]!.line) ?? pkg.line,
-            message:
-              `${packageLabel(pkg)} comes from a direct URL (${displayUrl(pkg.source.url)})${declared ? `, declared at ${declared},` : ''} and ${what}: ` +
-              'whatever bytes that URL serves tomorrow get installed. uv itself writes a hash for every URL source and refuses a lock without one, so this entry was not written by uv.',
-            fix: `Let uv record the archive's hash: uv lock --refresh-package ${shellWord(pkg.name)}; then check the archive you reviewed has that sha256.`,
-            package: pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name },
-            introduced: !unhashedAtBase(pair, pkg),
-            subject: `${normalizeName(pkg.name)}@${displayUrl(pkg.source.url)}`,
-          }),
-        );
+        report({
+          file: pair.lockFile,
+          line: (missing === 'no-artifacts' ? undefined : missing[0]!.line) ?? pkg.line,
+          message:
+            `${packageLabel(pkg)} comes from a direct URL (${displayUrl(pkg.source.url)})${declared ? `, declared at ${declared},` : ''} and ${what}: ` +
+            'whatever bytes that URL serves tomorrow get installed. uv itself writes a hash for every URL source and refuses a lock without one, so this entry was not written by uv.',
+          fix: `Let uv record the archive's hash: uv lock --refresh-package ${shellWord(pkg.name)}; then check the archive you reviewed has that sha256.`,
+          package: pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name },
+          introduced: !unhashedAtBase(pair, pkg),
+          subject: `${normalizeName(pkg.name)}@${displayUrl(pkg.source.url)}`,
+        });
       }
     }
-    return findings;
   },
-};
+});

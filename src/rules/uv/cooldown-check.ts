@@ -1,5 +1,5 @@
 /**
- * The cooldown computation, pure: which introduced lock entries are younger than the cooldown,
+ * The cooldown rules' computation (cooldown, cooldown-unverified), pure: which introduced lock entries are younger than the cooldown,
  * which cannot be dated, and which artifacts break the lock's own `exclude-newer`.
  *
  * The cooldown of a package is the larger of lockgate's setting (input / flag / config) and the
@@ -12,16 +12,16 @@
  * `dated` by the others but carries `undated` (cooldown-unverified reports it unless the dated files
  * already make it young).
  */
-import type { WaivedFinding } from '../findings.js';
-import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../facts/index-facts.js';
-import type { IndexFacts } from '../facts/types.js';
-import type { CooldownExemption, Settings } from '../settings/types.js';
-import { excludeNewerPackageEntry, lockCutoffFor, MS_PER_DAY, parseExcludeNewer, parseSpan, parseTimestamp, type LockCutoff } from './exclude-newer.js';
-import type { IntroducedPackage, Lock, LockArtifact, LockPackage, ProjectPair, UvProject } from './model.js';
-import { lockByName } from './lock.js';
-import { normalizeName } from './names.js';
-import { uvSettingsOf } from './uv-config.js';
-import { entriesOf, own } from './values.js';
+import type { WaivedFinding } from '../../findings.js';
+import { artifactFilename, artifactsOf, lookupOf, matchArtifact } from '../../facts/index-facts.js';
+import type { IndexFacts } from '../../facts/types.js';
+import type { CooldownExemption, Settings } from '../../settings/types.js';
+import { excludeNewerPackageEntry, lockCutoffFor, MS_PER_DAY, parseExcludeNewer, parseSpan, parseTimestamp, type LockCutoff } from '../../uv/exclude-newer.js';
+import type { IntroducedPackage, Lock, LockArtifact, LockPackage, ProjectPair, UvProject } from '../../uv/model.js';
+import { lockByName } from '../../uv/lock.js';
+import { normalizeName } from '../../core/text.js';
+import { uvSettingsOf } from '../../uv/uv-config.js';
+import { entriesOf, own } from '../../uv/values.js';
 
 export interface CooldownInputs {
   settings: Pick<Settings, 'cooldownDays' | 'config'>;
