@@ -34,6 +34,15 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(Object.keys(pkg.bin)).toContain(String(hook.entry).split(' ')[0]);
   });
 
+  it("the README's example config names this hook, from the repository the action's example uses", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /```yaml\n(repos:\n[^`]*)```/.exec(readme)?.[1];
+    const config = parse(block ?? '') as { repos: { repo: string; rev: string; hooks: { id: string }[] }[] };
+    const owner = /uses: ([\w-]+\/lockgate)@v1\n/.exec(readme)?.[1];
+    expect(owner).toBeDefined();
+    expect(config.repos[0]).toMatchObject({ repo: `https://github.com/${owner}`, hooks: [{ id: hook.id }] });
+  });
+
   // pre-commit matches `files` with Python's re.search; this pattern uses only syntax that JavaScript reads the same way.
   it('files: triggers on exactly the files lockgate reads', () => {
     const files = new RegExp(String(hook.files));
