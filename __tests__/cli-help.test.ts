@@ -137,6 +137,9 @@ describe('lockgate completions SHELL', () => {
       expect(ask('lockgate', '--for')).toEqual(['--format']);
       expect(ask('lockgate', '--format', '')).toEqual(['github', 'json', 'markdown', 'sarif', 'text']);
       expect(ask('lockgate', '--fail-on', 'n')).toEqual(['never', 'notice']);
+      // --format=… arrives split at the "=".
+      expect(ask('lockgate', '--format', '=')).toEqual(['github', 'json', 'markdown', 'sarif', 'text']);
+      expect(ask('lockgate', '--format', '=', 'j')).toEqual(['json']);
       expect(ask('lockgate', 'comp')).toEqual(['completions']);
       expect(ask('lockgate', 'completions', '')).toEqual(['bash', 'fish', 'zsh']);
       expect(ask('lockgate', '-')).toEqual(CLI_OPTIONS.flatMap((o) => [`--${o.long}`, ...(o.short ? [`-${o.short}`] : [])]).sort());

@@ -30,6 +30,10 @@ _lockgate() {
   COMPREPLY=()
   cur="\${COMP_WORDS[COMP_CWORD]}"
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  # bash splits --format=json at the "=": complete the value after it as after --format json.
+  if [[ "$cur" == "=" ]]; then cur=""
+  elif [[ "$prev" == "=" && $COMP_CWORD -ge 2 ]]; then prev="\${COMP_WORDS[COMP_CWORD-2]}"
+  fi
   if [[ $COMP_CWORD -ge 2 && "\${COMP_WORDS[1]}" == completions ]]; then
     [[ $COMP_CWORD -eq 2 ]] && COMPREPLY=($(compgen -W '${SHELLS.join(' ')}' -- "$cur"))
     return 0
