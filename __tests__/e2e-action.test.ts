@@ -190,6 +190,8 @@ async function runAction(options: RunOptions): Promise<RunResult> {
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_RUN_ID: '4242',
     GITHUB_ACTION: 'lockgate',
+    GITHUB_WORKFLOW: 'Supply chain',
+    GITHUB_JOB: 'gate',
     GITHUB_API_URL: server ? server.url : 'http://127.0.0.1:9',
     GITHUB_STEP_SUMMARY: summaryPath,
     GITHUB_OUTPUT: outputPath,
@@ -326,12 +328,22 @@ describe('the action, end to end', () => {
     const sarif = JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'));
     expect(sarif.version).toBe('2.1.0');
     expect(sarif.runs[0].results).toHaveLength(report.findings.length);
+    // Its code-scanning category: the workflow and the job, so another lockgate job keeps its own alerts.
+    expect(sarif.runs[0].automationDetails).toEqual({ id: 'lockgate/Supply chain/gate/' });
+    // findings-json: the gating findings as the JSON report has them, in one line; changes-json: the lock diff, flat.
+    const findingsJson = result.outputs['findings-json']!;
+    expect(findingsJson).not.toContain('\n');
+    expect(JSON.parse(findingsJson)).toEqual({ truncated: false, total: report.findings.length, findings: report.findings });
+    const changesJson = JSON.parse(result.outputs['changes-json']!) as { truncated: boolean; total: number; changes: Record<string, string>[] };
+    expect(changesJson.truncated).toBe(false);
+    expect(changesJson.changes).toContainEqual(expect.objectContaining({ project: '', lock: 'uv.lock', name: 'idna', kind: 'upgraded', from: '3.15', to: '3.16' }));
+    expect(changesJson.total).toBe(changesJson.changes.length);
     expectNoSecrets(result, server, [TOKEN, INDEX_PASSWORD]);
   }, 120_000);
 
   it('fork PR with a read-only token: one notice naming the missing permissions; annotations, summary, SARIF and outputs still go out', async () => {
     const server = await fakeGithub({ readOnly: true });
-    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(true), server, inputs: { comment: 'always', 'sarif-file': 'lockgate.sarif' } });
+    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(true), server, inputs: { comment: 'always', 'sarif-file': 'lockgate.sarif', 'sarif-category': 'lockgate/forks' } });
     expect(result.code).toBe(1);
     // lockgate's own notices carry no file; findings' notices do.
     const notices = annotationLines(result.stdout, 'notice').filter((line) => line.startsWith('::notice title=lockgate::'));
@@ -348,6 +360,9 @@ describe('the action, end to end', () => {
     expect(result.summary).toContain('## lockgate');
     expect(result.outputs.errors).toBe(String(result.report.counts.error));
     expect(existsSync(result.outputs['sarif-file']!)).toBe(true);
+    // The sarif-category input wins over the workflow and job.
+    expect(JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8')).runs[0].automationDetails).toEqual({ id: 'lockgate/forks/' });
+    expect(JSON.parse(result.outputs['findings-json']!).total).toBe(result.report.findings.length);
     // No warning: a read-only token is expected on fork PRs, not a problem to flag.
     expect(annotationLines(result.stdout, 'warning').every((line) => !line.includes('title=lockgate::'))).toBe(true);
     expectNoSecrets(result, server);
@@ -496,6 +511,8 @@ describe('the action, end to end', () => {
     const result = await runAction({ event: 'push', payload: { ref: 'refs/heads/gone', before: headSha, after: '0'.repeat(40), deleted: true }, server: null });
     expect(result.code).toBe(0);
     expect(result.outputs).toMatchObject({ errors: '0', warnings: '0', notices: '0', 'report-json': '', 'sarif-file': '' });
+    expect(JSON.parse(result.outputs['findings-json']!)).toEqual({ truncated: false, total: 0, findings: [] });
+    expect(JSON.parse(result.outputs['changes-json']!)).toEqual({ truncated: false, total: 0, changes: [] });
   }, 120_000);
 
   it('a bad input fails the step with one line and no stack trace', async () => {

@@ -19,6 +19,7 @@ import { GithubApiError, GithubClient } from '../net/github.js';
 import { exitCodeFor, failureReason } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
+import { changesOutput, EMPTY_CHANGES_OUTPUT, EMPTY_FINDINGS_OUTPUT, findingsOutput } from '../report/outputs.js';
 import { renderSarif } from '../report/sarif.js';
 import { settingsFromAction } from '../settings/resolve.js';
 import { SettingsError, type Settings } from '../settings/types.js';
@@ -129,6 +130,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     action.info(`lockgate: ${event.skip}.`);
     for (const name of ['errors', 'warnings', 'notices']) core.setOutput(name, '0');
     for (const name of ['report-json', 'sarif-file']) core.setOutput(name, '');
+    core.setOutput('findings-json', EMPTY_FINDINGS_OUTPUT);
+    core.setOutput('changes-json', EMPTY_CHANGES_OUTPUT);
     return;
   }
 
@@ -254,6 +257,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   core.setOutput('notices', String(report.counts.notice));
   core.setOutput('report-json', jsonPath);
   core.setOutput('sarif-file', sarifPath);
+  // Bounded compact JSON for a later step (`fromJSON(steps.<id>.outputs.findings-json)`); report-json has everything.
+  core.setOutput('findings-json', action.scrubber.scrub(findingsOutput(report)));
+  core.setOutput('changes-json', action.scrubber.scrub(changesOutput(report)));
 
   const { error, warning, notice } = report.counts;
   action.info(`lockgate: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${notice} ${notice === 1 ? 'notice' : 'notices'}.`);
