@@ -56,11 +56,15 @@ export const LAYERS = [
   { name: 'policy', files: ['src/policy/'], may: ['core', 'settings'] },
   // The reporters render a report: findings and settings, never the models or the rule registry.
   { name: 'report', files: ['src/report/'], may: ['core', 'settings'] },
+  // The fix planner (issue 17): pure edits computed from findings and file texts; the network is an injected resolver.
+  { name: 'fix', files: ['src/fix/'], may: ['core', 'settings', 'source', 'uv', 'workflows'] },
   // Orchestration: reads the sources, builds the models, asks the network, runs rules, policy, report.
   { name: 'engine', files: ['src/engine.ts'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts', 'net', 'rules', 'policy', 'report'] },
   // The two front ends: they call the engine and render; neither reaches into rules or models.
-  { name: 'action', files: ['src/action/'], may: ['core', 'settings', 'source', 'net', 'policy', 'report', 'engine'] },
-  { name: 'cli', files: ['src/cli/'], may: ['core', 'settings', 'source', 'net', 'policy', 'report', 'engine'] },
+  // The edge of `lockgate fix`: scans through the engine, wires the GitHub client, writes the files.
+  { name: 'fix-edge', files: ['src/fix/run.ts', 'src/fix/cli.ts'], may: ['core', 'settings', 'source', 'workflows', 'net', 'report', 'engine', 'fix'] },
+  { name: 'action', files: ['src/action/'], may: ['core', 'settings', 'source', 'net', 'policy', 'report', 'engine', 'fix'] },
+  { name: 'cli', files: ['src/cli/'], may: ['core', 'settings', 'source', 'net', 'policy', 'report', 'engine', 'fix-edge'] },
 ];
 
 /**

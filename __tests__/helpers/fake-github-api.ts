@@ -33,6 +33,22 @@ export interface FakeComment {
   user: { login: string; type: string };
 }
 
+/** A pull request review as GitHub stores it (POST /pulls/{n}/reviews, GET, PUT, PUT .../dismissals). */
+export interface FakeReview {
+  id: number;
+  body: string;
+  state: 'COMMENTED' | 'APPROVED' | 'CHANGES_REQUESTED' | 'DISMISSED' | 'PENDING';
+  commit_id: string;
+  user: { login: string; type: string };
+  comments: { path: string; line: number; side: string; start_line?: number; start_side?: string; body: string }[];
+}
+
+/** A git ref object: a commit, or an annotated tag object to peel through GET git/tags/{sha}. */
+export interface FakeRefObject {
+  type: 'commit' | 'tag';
+  sha: string;
+}
+
 export interface InjectedFault {
   method?: string;
   path: RegExp;
@@ -72,6 +88,12 @@ export class FakeGithub {
   readonly comments = new Map<number, FakeComment[]>();
   readonly commits = new Map<string, GitCommitData>();
   readonly faults: InjectedFault[] = [];
+  /** Pull request reviews by PR number. */
+  readonly reviews = new Map<number, FakeReview[]>();
+  /** Refs of any repository: `owner/repo:tags/v1` or `owner/repo:heads/main`. */
+  readonly refs = new Map<string, FakeRefObject>();
+  /** Annotated tag objects by their SHA (what they point at). */
+  readonly tagObjects = new Map<string, FakeRefObject>();
   url = '';
   private server: Server | null = null;
   private nextId = 1000;
@@ -103,6 +125,13 @@ export class FakeGithub {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
+  }
+
+  /** Adds an existing review (as if posted before this run). */
+  addReview(pull: number, review: Omit<FakeReview, 'id'>): FakeReview {
+    const stored = { id: this.nextId++, ...review };
+    this.reviews.set(pull, [...(this.reviews.get(pull) ?? []), stored]);
+    return stored;
   }
 
   /** Adds an existing comment (as if posted before this run). */
@@ -140,6 +169,17 @@ export class FakeGithub {
     if (method === 'GET' && url.pathname === '/user') {
       return this.options.userLogin ? this.send(res, 200, { login: this.options.userLogin, type: 'User' }) : this.send(res, 403, { message: 'Resource not accessible by integration' });
     }
+    // Refs of any repository (actions to pin): GET git/ref/{tags|heads}/{ref} and the tag objects.
+    let refMatch: RegExpMatchArray | null;
+    if (method === 'GET' && (refMatch = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/(tags|heads)\/(.+)$/))) {
+      const name = decodeURIComponent(refMatch[4]!);
+      const object = this.refs.get(`${refMatch[1]}/${refMatch[2]}:${refMatch[3]}/${name}`);
+      return object ? this.send(res, 200, { ref: `refs/${refMatch[3]}/${name}`, object: { ...object, url: `${this.url}${url.pathname}` } }) : this.send(res, 404, { message: 'Not Found' });
+    }
+    if (method === 'GET' && (refMatch = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/tags\/([0-9a-f]{40})$/))) {
+      const object = this.tagObjects.get(refMatch[3]!);
+      return object ? this.send(res, 200, { sha: refMatch[3], object }) : this.send(res, 404, { message: 'Not Found' });
+    }
     const prefix = `/repos/${this.repository}`;
     if (!url.pathname.startsWith(`${prefix}/`)) return this.send(res, 404, { message: 'Not Found' });
     const path = url.pathname.slice(prefix.length);
@@ -162,6 +202,12 @@ export class FakeGithub {
       if (method === 'GET') return this.listComments(issue, url.searchParams, res);
       if (method === 'POST') return this.createComment(issue, json as Record<string, unknown>, res);
     }
+    if ((match = path.match(/^\/pulls\/(\d+)\/reviews$/))) {
+      if (method === 'GET') return this.listReviews(Number(match[1]), url.searchParams, res);
+      if (method === 'POST') return this.createReview(Number(match[1]), json as Record<string, unknown>, res);
+    }
+    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)$/))) return this.updateReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
+    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)\/dismissals$/))) return this.dismissReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
     if (method === 'PATCH' && (match = path.match(/^\/issues\/comments\/(\d+)$/))) return this.updateComment(Number(match[1]), json as Record<string, unknown>, res);
     if (method === 'GET' && (match = path.match(/^\/commits\/([^/]+)$/))) {
       const commit = this.commits.get(match[1]);
@@ -273,5 +319,57 @@ export class FakeGithub {
     }
     comment.body = body.body;
     this.send(res, 200, comment);
+  }
+
+  private listReviews(pull: number, query: URLSearchParams, res: ServerResponse): void {
+    const perPage = Math.min(Number(query.get('per_page') ?? 30), this.options.maxPerPage ?? 100);
+    const page = Number(query.get('page') ?? 1);
+    const all = this.reviews.get(pull) ?? [];
+    const headers: Record<string, string> = {};
+    if (page * perPage < all.length) headers.link = `<${this.url}/repos/${this.repository}/pulls/${pull}/reviews?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    this.send(res, 200, all.slice((page - 1) * perPage, page * perPage).map(({ comments: _, ...review }) => review), headers);
+  }
+
+  /** GitHub's validation of a new review, reduced to what lockgate can get wrong. */
+  private createReview(pull: number, body: Record<string, unknown>, res: ServerResponse): void {
+    const invalid = (message: string) => this.send(res, 422, { message: 'Unprocessable Entity', errors: [message] });
+    if (typeof body?.commit_id !== 'string' || !/^[0-9a-f]{40}$/.test(body.commit_id)) return invalid('commit_id must be a commit SHA');
+    const event = body.event;
+    if (event !== 'COMMENT' && event !== 'APPROVE' && event !== 'REQUEST_CHANGES') return invalid('event must be APPROVE, REQUEST_CHANGES or COMMENT');
+    if (event !== 'APPROVE' && (typeof body.body !== 'string' || body.body === '')) return invalid('body is required for COMMENT and REQUEST_CHANGES');
+    const comments = (body.comments ?? []) as Record<string, unknown>[];
+    if (!Array.isArray(comments)) return invalid('comments must be a list');
+    for (const c of comments) {
+      if (typeof c.path !== 'string' || typeof c.body !== 'string' || typeof c.line !== 'number') return invalid('each comment needs path, line and body');
+      if (c.side !== undefined && c.side !== 'LEFT' && c.side !== 'RIGHT') return invalid('side must be LEFT or RIGHT');
+      if (c.start_line !== undefined && (typeof c.start_line !== 'number' || c.start_line >= c.line)) return invalid('start_line must precede line');
+    }
+    const login = this.options.userLogin ?? this.options.botLogin ?? 'github-actions[bot]';
+    const review = this.addReview(pull, {
+      body: String(body.body ?? ''),
+      state: event === 'COMMENT' ? 'COMMENTED' : event === 'APPROVE' ? 'APPROVED' : 'CHANGES_REQUESTED',
+      commit_id: body.commit_id,
+      user: { login, type: this.options.userLogin ? 'User' : 'Bot' },
+      comments: comments as FakeReview['comments'],
+    });
+    this.send(res, 200, { id: review.id, body: review.body, state: review.state, commit_id: review.commit_id, user: review.user });
+  }
+
+  private updateReview(pull: number, id: number, body: Record<string, unknown>, res: ServerResponse): void {
+    const review = (this.reviews.get(pull) ?? []).find((r) => r.id === id);
+    if (!review) return this.send(res, 404, { message: 'Not Found' });
+    if (typeof body?.body !== 'string') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['body is required'] });
+    review.body = body.body;
+    this.send(res, 200, { id: review.id, body: review.body, state: review.state });
+  }
+
+  private dismissReview(pull: number, id: number, body: Record<string, unknown>, res: ServerResponse): void {
+    const review = (this.reviews.get(pull) ?? []).find((r) => r.id === id);
+    if (!review) return this.send(res, 404, { message: 'Not Found' });
+    if (typeof body?.message !== 'string') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['message is required'] });
+    if (review.state === 'COMMENTED') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a commented pull request review'] });
+    if (review.state === 'DISMISSED') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a dismissed pull request review'] });
+    review.state = 'DISMISSED';
+    this.send(res, 200, { id: review.id, state: review.state });
   }
 }

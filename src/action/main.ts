@@ -29,6 +29,7 @@ import { COMMENT_MARKER, COMMENT_MAX_CHARS, commentBody, upsertStickyComment } f
 import { EventError, resolveRevisions, type EventRevisions } from './event.js';
 import { ensureRevision, isGitRepository, RevisionError, type EnsuredRevision } from './fetch.js';
 import { Scrubber } from './secrets.js';
+import { suggestChanges } from './suggestions.js';
 import { appendJobSummary, summaryBudget } from './summary.js';
 
 const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -219,6 +220,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       }
     }
   }
+
+  // Suggested changes (suggestions: true): one review per head SHA, see suggestions.ts.
+  if (actionSettings.suggestions) await suggestChanges({ api, pullRequest: event.pullRequest, headSha: checkSha, result, info: (l) => action.info(l), annotate: (s, m) => action.annotate(s, m) });
 
   if (action.denied.length > 0) {
     // One notice for everything the token was refused, naming the permissions to grant.

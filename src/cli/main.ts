@@ -19,6 +19,7 @@ import { SettingsError, type Settings } from '../settings/types.js';
 import { ignoredReadableFiles, openRepo, worktreeDescription } from '../source/git.js';
 import { VERSION } from '../version.js';
 import { isShell, renderCompletions } from './completions.js';
+import { fixCommand } from '../fix/cli.js';
 import { renderHelp } from './help.js';
 import { SHELLS } from './options.js';
 
@@ -108,6 +109,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command.kind === 'version') {
       process.stdout.write(`lockgate ${VERSION}\n`);
       return 0;
+    }
+    if (command.fix) {
+      const code = await fixCommand(command.settings, command.fix);
+      if (command.fix.only || command.fix.dryRun) return code;
     }
     const result = await runLockgate(command.settings);
     const settings = result.settings;

@@ -141,3 +141,17 @@ export function unifiedDiff(path: string, before: string, after: string, context
   }
   return `${out.join('\n')}\n`;
 }
+
+/** The 1-based lines of `after` that the line diff from `before` marks as added (what a pull request touched). */
+export function addedLines(before: string, after: string): Set<number> {
+  const added = new Set<number>();
+  if (before === after) return added;
+  const ops = diffLines(splitLines(before).lines, splitLines(after).lines);
+  let line = 0;
+  for (const op of ops) {
+    if (op.kind === '-') continue;
+    line++;
+    if (op.kind === '+') added.add(line);
+  }
+  return added;
+}

@@ -103,6 +103,24 @@ export interface IssueComment {
   html_url?: string;
 }
 
+/** A pull request review as GitHub lists it (the fields lockgate reads). */
+export interface PullReview {
+  id: number;
+  body: string;
+  /** APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED or PENDING. */
+  state: string;
+  commit_id: string | null;
+  user: { login: string; type: string } | null;
+}
+
+/** POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews. */
+export interface CreateReview {
+  commit_id: string;
+  body: string;
+  event: 'COMMENT';
+  comments: { path: string; line: number; side: 'RIGHT'; start_line?: number; start_side?: 'RIGHT'; body: string }[];
+}
+
 export interface TreeEntry {
   path: string;
   mode: string;
@@ -415,6 +433,47 @@ export class GithubClient {
     const comment = toComment(response.data);
     if (!comment) throw new GithubApiError('PATCH /issues/comments: unexpected answer', 'unavailable', response.status, null);
     return comment;
+  }
+
+  /* Pull request reviews (suggested changes, src/action/suggestions.ts). */
+
+  /** Every review of a pull request, oldest first (pages of 100, at most 5,000). */
+  async listReviews(pull: number): Promise<PullReview[]> {
+    const reviews: PullReview[] = [];
+    for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+      const response = await this.request<unknown>('GET', `/repos/${this.repo}/pulls/${pull}/reviews?per_page=100&page=${page}`);
+      if (!Array.isArray(response.data)) throw new GithubApiError('GET /pulls/reviews: the answer is not a list', 'unavailable', response.status, null);
+      for (const item of response.data as Record<string, unknown>[]) {
+        if (typeof item?.id !== 'number') continue;
+        const user = item.user as { login?: unknown; type?: unknown } | null;
+        reviews.push({
+          id: item.id,
+          body: typeof item.body === 'string' ? item.body : '',
+          state: typeof item.state === 'string' ? item.state : '',
+          commit_id: typeof item.commit_id === 'string' ? item.commit_id : null,
+          user: user && typeof user.login === 'string' ? { login: user.login, type: typeof user.type === 'string' ? user.type : '' } : null,
+        });
+      }
+      const link = response.headers.get('link') ?? '';
+      if (!/rel="next"/.test(link) || response.data.length === 0) break;
+    }
+    return reviews;
+  }
+
+  async createReview(pull: number, review: CreateReview): Promise<{ id: number }> {
+    const response = await this.request<{ id?: unknown }>('POST', `/repos/${this.repo}/pulls/${pull}/reviews`, review);
+    if (typeof response.data?.id !== 'number') throw new GithubApiError('POST /pulls/reviews: unexpected answer', 'unavailable', response.status, null);
+    return { id: response.data.id };
+  }
+
+  /** Replaces the summary text of a review (its line comments stay). */
+  async updateReview(pull: number, id: number, body: string): Promise<void> {
+    await this.request('PUT', `/repos/${this.repo}/pulls/${pull}/reviews/${id}`, { body });
+  }
+
+  /** Dismisses an approving or change-requesting review (GitHub refuses to dismiss a COMMENTED one). */
+  async dismissReview(pull: number, id: number, message: string): Promise<void> {
+    await this.request('PUT', `/repos/${this.repo}/pulls/${pull}/reviews/${id}/dismissals`, { message, event: 'DISMISS' });
   }
 
   /**

@@ -121,6 +121,10 @@ Options:
   --only-new          report only findings the change introduced
   --sarif-category CATEGORY
                       the code-scanning category of --format sarif (default: lockgate)
+  --fix               fix what can be fixed in place, then report (see lockgate fix)
+  --dry-run           with fix: print the changes as a unified diff, write nothing
+  --update            with fix: move SHA pins to the newest release older than the cooldown
+  --update-major      with --update: across major versions too
   -h, --help          show this help
   -v, --version       show the version
 
@@ -128,9 +132,19 @@ Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage
 Environment: GITHUB_TOKEN (online workflow checks), GITHUB_API_URL.
 `;
 
-export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings };
+/** `lockgate fix` (`only`: fix, no report) or `--fix`; `--dry-run` and `--update` ask for it too. */
+export interface FixRequest {
+  only: boolean;
+  dryRun: boolean;
+  update: { major: boolean } | null;
+}
 
-export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
+export type CliCommand = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; settings: Settings; fix?: FixRequest };
+
+export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: string): CliCommand {
+  // A first word `fix` is the command; a directory of that name is `./fix`.
+  const fixCommand = words[0] === 'fix';
+  const argv = fixCommand ? words.slice(1) : words;
   let parsed;
   try {
     parsed = parseArgs({
@@ -150,6 +164,10 @@ export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: st
         config: { type: 'string' },
         'only-new': { type: 'boolean' },
         'sarif-category': { type: 'string' },
+        fix: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        update: { type: 'boolean' },
+        'update-major': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -184,6 +202,10 @@ export function settingsFromArgv(argv: string[], env: NodeJS.ProcessEnv, cwd: st
   if (env.GITHUB_TOKEN) settings.githubToken = env.GITHUB_TOKEN;
   if (env.GITHUB_API_URL) settings.githubApiUrl = env.GITHUB_API_URL;
   if (env.GITHUB_REPOSITORY) settings.repository = env.GITHUB_REPOSITORY;
+  if (fixCommand || values.fix || values['dry-run'] || values.update || values['update-major']) {
+    const update = values.update || values['update-major'] ? { major: values['update-major'] === true } : null;
+    return { kind: 'run', settings, fix: { only: fixCommand, dryRun: values['dry-run'] === true, update } };
+  }
   return { kind: 'run', settings };
 }
 
@@ -229,6 +251,7 @@ export function settingsFromAction(
     checkRun: input('check-run') === '' ? true : parseBool(input('check-run'), 'input check-run'),
     comment: input('comment') === '' ? 'never' : oneOf(input('comment'), COMMENT, 'input comment'),
     sarifFile: input('sarif-file') || null,
+    suggestions: input('suggestions') === '' ? false : parseBool(input('suggestions'), 'input suggestions'),
   };
   settings.sarifCategory = input('sarif-category') ? parseSarifCategory(input('sarif-category'), 'input sarif-category') : actionSarifCategory(env);
   return settings;

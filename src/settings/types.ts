@@ -86,7 +86,7 @@ export interface Settings {
    */
   sarifCategory: string | null;
   /** Only for the action. */
-  action?: { checkRun: boolean; comment: CommentMode; sarifFile: string | null };
+  action?: { checkRun: boolean; comment: CommentMode; sarifFile: string | null; suggestions?: boolean };
 }
 
 export class SettingsError extends Error {}

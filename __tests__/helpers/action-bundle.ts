@@ -1,0 +1,36 @@
+/**
+ * The action bundle an end-to-end test runs: LOCKGATE_DIST when set, else dist/index.js when it is
+ * newer than every source file, else a fresh ncc build in a temporary folder (never a stale bundle).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** The bundle's path, and the folder to remove afterwards when one was built. */
+export function actionBundle(root: string): { path: string; built: string | null } {
+  if (process.env.LOCKGATE_DIST) return { path: resolve(process.env.LOCKGATE_DIST), built: null };
+  const committed = join(root, 'dist', 'index.js');
+  if (existsSync(committed) && statSync(committed).mtimeMs >= newestMtime(join(root, 'src'))) return { path: committed, built: null };
+  const built = mkdtempSync(join(tmpdir(), 'lockgate-e2e-dist-'));
+  const project = join(built, 'project');
+  mkdirSync(project);
+  cpSync(join(root, 'src'), join(project, 'src'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(project, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'));
+  const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }));
+  const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+  const out = join(built, 'out');
+  execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], { cwd: project, stdio: 'pipe' });
+  return { path: join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js'), built };
+}
