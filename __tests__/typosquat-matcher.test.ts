@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { HashIndex, deletionHashes, hashString } from '../src/typosquat/hash-index.js';
-import { MIN_EDIT_LENGTH, TyposquatMatcher, matchSeverity } from '../src/typosquat/matcher.js';
+import { typosquatLevel } from '../src/rules/uv/typosquat.js';
+import { MIN_EDIT_LENGTH, TyposquatMatcher } from '../src/typosquat/matcher.js';
 import { rankingFromLines, shippedRanking } from '../src/typosquat/ranking.js';
 import { normalizeName as normalizePackageName } from '../src/uv/names.js';
 import { formatScore, parseLegit, parseMalicious, scoreTyposquat } from '../src/typosquat/score.js';
@@ -143,7 +144,7 @@ describe('TyposquatMatcher', () => {
   const matcher = new TyposquatMatcher(ranking, { top: 5000 });
   const describeMatch = (name: string, m: TyposquatMatcher = matcher) => {
     const match = m.match(name);
-    return match ? [match.target, match.technique, matchSeverity(match)] : null;
+    return match ? [match.target, match.technique, typosquatLevel(match)] : null;
   };
 
   it.each<[name: string, expected: [string, Technique, string] | null]>([
@@ -245,7 +246,7 @@ describe('the score on the labeled training set (fixtures/typosquat, a copy of t
 
   it('at the default (the whole shipped ranking): recall of at least 90% at warning or above, no ranked legitimate name flagged', () => {
     expect(DEFAULT_TOP).toBe(15000);
-    const score = scoreTyposquat(new TyposquatMatcher(shippedRanking(), { top: DEFAULT_TOP }), malicious, legit);
+    const score = scoreTyposquat(new TyposquatMatcher(shippedRanking(), { top: DEFAULT_TOP }), malicious, legit, typosquatLevel);
     expect(score.malicious.recall).toBeGreaterThanOrEqual(0.9);
     expect(score.legit.rankedFlagged).toEqual([]);
     expect(formatScore(score, 'x')).toContain('ranked legitimate names flagged (must be 0): 0');
@@ -253,7 +254,7 @@ describe('the score on the labeled training set (fixtures/typosquat, a copy of t
 
   it('at 5,000 targets: no ranked legitimate name flagged, and recall does not regress below 75%', () => {
     // 34 of the 201 imitate a package ranked below 5,000: the ceiling here is about 85%.
-    const score = scoreTyposquat(new TyposquatMatcher(shippedRanking(), { top: 5000 }), malicious, legit);
+    const score = scoreTyposquat(new TyposquatMatcher(shippedRanking(), { top: 5000 }), malicious, legit, typosquatLevel);
     expect(score.malicious.recall).toBeGreaterThanOrEqual(0.75);
     expect(score.legit.rankedFlagged).toEqual([]);
   });

@@ -10,7 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_TOP } from '../src/typosquat/matcher.js';
-import { TyposquatMatcher, matchSeverity } from '../src/typosquat/matcher.js';
+import { typosquatLevel } from '../src/rules/uv/typosquat.js';
+import { TyposquatMatcher } from '../src/typosquat/matcher.js';
 import { shippedRanking } from '../src/typosquat/ranking.js';
 import { formatScore, parseLegit, parseMalicious, scoreTyposquat } from '../src/typosquat/score.js';
 
@@ -29,13 +30,13 @@ function main(argv: string[]): void {
   const matcher = new TyposquatMatcher(ranking, { top });
   const malicious = parseMalicious(readFileSync(join(dir, 'malicious.tsv'), 'utf8'));
   const legit = parseLegit(readFileSync(join(dir, 'legit.tsv'), 'utf8'));
-  const score = scoreTyposquat(matcher, malicious, legit);
+  const score = scoreTyposquat(matcher, malicious, legit, typosquatLevel);
   process.stdout.write(formatScore(score, `Typosquat score: ${dir}, targets = top ${top} of the ranking of ${ranking.month}`));
 
   // How the choice of typosquat.top trades recall for flags on little-used legitimate names.
   process.stdout.write('\nBy typosquat.top (recall at warning or above; ranked / unranked legitimate names flagged at any severity, unranked at warning or above):\n');
   for (const n of [1000, 2500, 5000, 10000, 15000]) {
-    const s = n === top ? score : scoreTyposquat(new TyposquatMatcher(ranking, { top: n }), malicious, legit);
+    const s = n === top ? score : scoreTyposquat(new TyposquatMatcher(ranking, { top: n }), malicious, legit, typosquatLevel);
     const unrankedWarned = s.legit.unrankedFlagged.filter((f) => f.severity !== 'notice').length;
     process.stdout.write(
       `  top ${String(n).padStart(5)}${n === DEFAULT_TOP ? ' (default)' : '          '}  recall ${((100 * s.malicious.recall).toFixed(1) + '%').padStart(6)}` +
@@ -52,7 +53,7 @@ function main(argv: string[]): void {
       if (name === '' || name === 'name') continue;
       total++;
       const match = matcher.match(name);
-      if (match) counts[matchSeverity(match)]++;
+      if (match) counts[typosquatLevel(match)]++;
     }
     const ms = performance.now() - started;
     process.stdout.write(

@@ -38,7 +38,7 @@ export const POPULAR_RANK = 15000;
 
 /** Names shorter than this only get the strong techniques: one arbitrary letter is too weak a signal. */
 export const SHORT_NAME_LENGTH = 5;
-/** A name that imitates one of these with a strong technique is an error, not a warning. */
+/** A name that imitates one of these with a strong technique is a `high` confidence match (the rule: an error). */
 export const ERROR_RANK = 1000;
 /** Keys shorter than this collide with too many honest names to mean anything (`py-re` → `re`). */
 const MIN_CORE_LENGTH = 3;
@@ -246,15 +246,18 @@ function keyKinds(): KeyKind[] {
   ];
 }
 
+/** How sure a match is, before the index has a say (the typosquat rule turns it into a level). */
+export type MatchConfidence = 'high' | 'medium' | 'low';
+
 /**
- * Offline severity: strong against a top-1,000 name is an error, strong otherwise a warning, weak a
- * notice. A version number added to a name stays a warning: that is also how forks and successors
- * name themselves (`httpx2`, `pypdf2`, `elasticsearch8`), a deliberate choice rather than a slip.
+ * A strong match against a top-1,000 name is `high`, strong otherwise `medium`, weak `low`. A
+ * version number added to a name stays `medium`: that is also how forks and successors name
+ * themselves (`httpx2`, `pypdf2`, `elasticsearch8`), a deliberate choice rather than a slip.
  */
-export function matchSeverity(match: TyposquatMatch): 'error' | 'warning' | 'notice' {
-  if (!match.strong) return 'notice';
-  if (match.technique === 'version' && versionStem(match.name) !== null) return 'warning';
-  return match.targetRank <= ERROR_RANK ? 'error' : 'warning';
+export function matchConfidence(match: TyposquatMatch): MatchConfidence {
+  if (!match.strong) return 'low';
+  if (match.technique === 'version' && versionStem(match.name) !== null) return 'medium';
+  return match.targetRank <= ERROR_RANK ? 'high' : 'medium';
 }
 
 /** Compare against this many of the most downloaded names unless `typosquat.top` says otherwise. */

@@ -3,7 +3,10 @@
  * legitimate look-alikes. Used by `npm run score:typosquat` and by the regression test.
  */
 import { normalizeName } from '../core/text.js';
-import { POPULAR_RANK, matchSeverity, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
+import { POPULAR_RANK, type TyposquatMatch, type TyposquatMatcher } from './matcher.js';
+
+/** The level the rule gives a match offline (the typosquat rule's `typosquatLevel`): the score measures that. */
+export type LevelOf = (match: TyposquatMatch) => 'error' | 'warning' | 'notice';
 
 export interface MaliciousExample {
   name: string;
@@ -98,12 +101,12 @@ function tallyOf(map: Map<string, Tally>, key: string): Tally {
   return tally;
 }
 
-function scoreName(matcher: TyposquatMatcher, name: string, label: string): ScoredName {
+function scoreName(matcher: TyposquatMatcher, name: string, label: string, levelOf: LevelOf): ScoredName {
   const match = matcher.match(name);
-  return { name, label, match, severity: match ? matchSeverity(match) : null };
+  return { name, label, match, severity: match ? levelOf(match) : null };
 }
 
-export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly MaliciousExample[], legit: readonly LegitExample[]): TyposquatScore {
+export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly MaliciousExample[], legit: readonly LegitExample[], levelOf: LevelOf): TyposquatScore {
   const byLabel = new Map<string, Tally>();
   const byDetectedTechnique = new Map<string, number>();
   const bySeverity = new Map<string, number>();
@@ -112,7 +115,7 @@ export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly Ma
   let flagged = 0;
   let warnedRightTarget = 0;
   for (const example of malicious) {
-    const scored = scoreName(matcher, example.name, example.technique);
+    const scored = scoreName(matcher, example.name, example.technique, levelOf);
     const tally = tallyOf(byLabel, example.technique);
     tally.total++;
     bySeverity.set(scored.severity ?? 'none', (bySeverity.get(scored.severity ?? 'none') ?? 0) + 1);
@@ -135,7 +138,7 @@ export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly Ma
   const unrankedFlagged: ScoredName[] = [];
   let unrankedTotal = 0;
   for (const example of legit) {
-    const scored = scoreName(matcher, example.name, example.category);
+    const scored = scoreName(matcher, example.name, example.category, levelOf);
     const tally = tallyOf(byCategory, example.category);
     tally.total++;
     const unranked = example.category === UNRANKED_CATEGORY;
@@ -151,7 +154,7 @@ export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly Ma
     const rank = matcher.rankOf(example.name);
     if (rank === undefined) continue;
     const match = matcher.matchIgnoringPopularity(example.name);
-    if (match) legitFlaggedWithout.push({ name: example.name, rank, severity: matchSeverity(match) });
+    if (match) legitFlaggedWithout.push({ name: example.name, rank, severity: levelOf(match) });
   }
   const maliciousRanked: TyposquatScore['popularity']['maliciousRanked'] = [];
   for (const example of malicious) {

@@ -1,16 +1,13 @@
-import { makeFinding, type Finding } from '../../findings.js';
 import type { ProjectPair, Pyproject } from '../../uv/model.js';
 import { keyPath, lineOf } from '../../uv/toml.js';
 import { asStringArray, isTable, own } from '../../uv/values.js';
 import { shellWord } from '../../core/text.js';
-import type { Rule } from '../types.js';
+import { defineRule, type Report } from '../define.js';
 
-export const rule: Rule = {
-  id: 'lock-missing',
-  defaultSeverity: 'error',
-  summary: 'A change deletes the uv.lock of a uv project that has dependencies.',
-  check: (context) => lockMissingFindings(context.projects),
-};
+export const rule = defineRule({
+  meta: { id: 'lock-missing', defaultSeverity: 'error', summary: 'A change deletes the uv.lock of a uv project that has dependencies.' },
+  check: (ctx, report) => checkLockMissing(ctx.projects, report),
+});
 
 function hasEntries(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
@@ -37,8 +34,7 @@ function dependencyLine(pyproject: Pyproject): number | undefined {
   return undefined;
 }
 
-function lockMissingFindings(pairs: ProjectPair[]): Finding[] {
-  const out: Finding[] = [];
+function checkLockMissing(pairs: readonly ProjectPair[], report: Report): void {
   for (const pair of pairs) {
     const head = pair.head;
     if (!head || head.lock || (head.lockState ?? 'missing') !== 'missing') continue;
@@ -53,18 +49,13 @@ function lockMissingFindings(pairs: ProjectPair[]): Finding[] {
     if (!where) continue;
     const dir = head.root === '' ? '' : ` --directory ${shellWord(head.root)}`;
     const introduced = !(pair.base && !pair.base.lock && (pair.base.lockState ?? 'missing') === 'missing');
-    out.push(
-      makeFinding({
-        rule: rule.id,
-        severity: rule.defaultSeverity,
-        file: where.file,
-        line: where.line,
-        message: `This uv project declares dependencies but has no ${head.lockFile}, so every install resolves afresh: versions, files and indexes are whatever they are that day, and nothing in review pins them.`,
-        fix: `Run \`uv lock${dir}\`, commit ${head.lockFile}, and install with \`uv sync --locked\`.`,
-        introduced,
-        subject: head.lockFile,
-      }),
-    );
+    report({
+      file: where.file,
+      line: where.line,
+      message: `This uv project declares dependencies but has no ${head.lockFile}, so every install resolves afresh: versions, files and indexes are whatever they are that day, and nothing in review pins them.`,
+      fix: `Run \`uv lock${dir}\`, commit ${head.lockFile}, and install with \`uv sync --locked\`.`,
+      introduced,
+      subject: head.lockFile,
+    });
   }
-  return out;
 }

@@ -3,17 +3,19 @@
  * input that differs from what uv.lock records, a notice (same rule id) for what lockgate cannot
  * decide without uv.
  */
-import { makeFinding, type Finding } from '../../findings.js';
-import type { ProjectPair, UvProject } from '../../uv/model.js';
+import type { UvProject } from '../../uv/model.js';
 import { checkLockSync, type SyncIssue } from '../../uv/sync/index.js';
-import type { Rule } from '../types.js';
+import { defineRule, type Report } from '../define.js';
 
-export const rule: Rule = {
-  id: 'lock-out-of-sync',
-  defaultSeverity: 'error',
-  summary: 'uv.lock does not match pyproject.toml: `uv sync --locked` would fail.',
-  check: (context) => lockOutOfSyncFindings(context.projects),
-};
+export const rule = defineRule({
+  meta: { id: 'lock-out-of-sync', defaultSeverity: 'error', summary: 'uv.lock does not match pyproject.toml: `uv sync --locked` would fail.' },
+  check(ctx, report) {
+    for (const pair of ctx.projects) {
+      if (!pair.head?.lock) continue;
+      checkProject(pair.head, pair.base, report);
+    }
+  },
+});
 
 /** Stable across runs and lines: what differs, for whom, and the two values. */
 function subjectOf(issue: SyncIssue): string {
@@ -57,31 +59,21 @@ function fixOf(issue: SyncIssue, project: UvProject): string {
   return `Let CI run \`${command} --check\` (or \`uv sync --locked\`), which decides it; ignore this notice if it does.`;
 }
 
-function findingsForProject(head: UvProject, base: UvProject | null): Finding[] {
+function checkProject(head: UvProject, base: UvProject | null, report: Report): void {
   const issues = checkLockSync(head);
-  if (issues.length === 0) return [];
+  if (issues.length === 0) return;
   // Introduced: not reported the same way at base (a full audit has no base: everything is).
   const baseSubjects = base?.lock ? new Set(checkLockSync(base).map(subjectOf)) : null;
-  return issues.map((issue) =>
-    makeFinding({
-      rule: rule.id,
+  for (const issue of issues) {
+    report({
       // What lockgate cannot decide statically is a notice under the same rule id.
-      severity: issue.kind === 'mismatch' ? rule.defaultSeverity : 'notice',
+      level: issue.kind === 'mismatch' ? undefined : 'notice',
       file: issue.file,
       line: issue.line,
       message: messageOf(issue),
       fix: fixOf(issue, head),
       subject: subjectOf(issue),
       introduced: baseSubjects ? !baseSubjects.has(subjectOf(issue)) : true,
-    }),
-  );
-}
-
-function lockOutOfSyncFindings(projects: readonly ProjectPair[]): Finding[] {
-  const out: Finding[] = [];
-  for (const pair of projects) {
-    if (!pair.head?.lock) continue;
-    out.push(...findingsForProject(pair.head, pair.base));
+    });
   }
-  return out;
 }

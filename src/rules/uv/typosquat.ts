@@ -7,13 +7,20 @@ import { normalizeName, redactUrl, shellWord } from '../../core/text.js';
 import type { Severity } from '../../findings.js';
 import { lookupOf } from '../../facts/index-facts.js';
 import type { IndexLookup } from '../../facts/types.js';
-import { POPULAR_RANK, matchSeverity, typosquatMatcher, type TyposquatMatcher, type TyposquatMatch } from '../../typosquat/matcher.js';
+import { POPULAR_RANK, matchConfidence, typosquatMatcher, type MatchConfidence, type TyposquatMatcher, type TyposquatMatch } from '../../typosquat/matcher.js';
 import { shippedRanking } from '../../typosquat/ranking.js';
 import { TECHNIQUE_DESCRIPTIONS } from '../../typosquat/techniques.js';
 import type { LockPackage, ProjectPair } from '../../uv/model.js';
 import { defineRule, type Report, type ReportInput } from '../define.js';
 import { checkedPerProject } from '../internal-error.js';
 import type { RuleContext } from '../types.js';
+
+/** The level of a match offline: how sure the name match is (the index can only raise it, to error). */
+const LEVEL_OF_CONFIDENCE: Readonly<Record<MatchConfidence, Severity>> = { high: 'error', medium: 'warning', low: 'notice' };
+
+export function typosquatLevel(match: TyposquatMatch): Severity {
+  return LEVEL_OF_CONFIDENCE[matchConfidence(match)];
+}
 
 /** A package first uploaded less than this long before now is "very young". */
 export const YOUNG_DAYS = 30;
@@ -84,7 +91,7 @@ function imitationFinding(
   now: Date,
   direct: boolean,
 ): ReportInput {
-  let level: Severity = matchSeverity(match);
+  let level = typosquatLevel(match);
   // Only a project page (the simple API) lists every file and version: the JSON API fallback answers
   // for the locked versions alone, which says nothing about the project's first upload or its releases.
   let evidence = '';
