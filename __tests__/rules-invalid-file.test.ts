@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/uv/invalid-file.js';
-import { caseContext, findingRows, type FindingRow } from './uv-helpers.js';
+import { caseContext, findingRows, sourceFromTexts, uvContext, type FindingRow } from './uv-helpers.js';
 
 describe('invalid-file (uv files)', () => {
   const cases: [string, FindingRow[]][] = [
@@ -32,6 +32,24 @@ describe('invalid-file (uv files)', () => {
     );
     expect(structural!.fix).toBe('Regenerate the lock with `uv lock` and commit it.');
     expect(structural!.column).toBeUndefined();
+  });
+
+  it('reports a workspace glob the loader could not apply, through the engine (the members it names are not checked)', () => {
+    const context = uvContext(
+      sourceFromTexts({
+        'pyproject.toml': '[project]\nname = "root"\nversion = "1"\n\n[tool.uv.workspace]\nmembers = ["libs/[z-a]", "../outside/*"]\n',
+        'libs/b/pyproject.toml': '[project]\nname = "b"\nversion = "1"\n',
+        'uv.lock': 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n',
+      }),
+    );
+    expect(findingRows(rule, context)).toEqual([
+      ['invalid-file', 'pyproject.toml', 6, 'error'],
+      ['invalid-file', 'pyproject.toml', 6, 'warning'],
+    ]);
+    const [invalid, outside] = rule.check(context);
+    expect(invalid!.message).toContain('"libs/[z-a]"');
+    expect(outside!.message).toContain('"../outside/*" leaves the repository');
+    expect(invalid!.fingerprint).not.toBe(outside!.fingerprint);
   });
 
   it('still hands on findings a caller put in invalidFiles, after the loaders\' own', () => {
