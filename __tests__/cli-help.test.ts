@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { renderCompletions } from '../src/cli/completions.js';
 import { renderHelp } from '../src/cli/help.js';
-import { CLI_OPTIONS, SHELLS } from '../src/cli/options.js';
+import { CLI_COMMANDS, CLI_OPTIONS, SHELLS } from '../src/cli/options.js';
 import { CLI_USAGE, settingsFromArgv } from '../src/settings/resolve.js';
 import { SettingsError } from '../src/settings/types.js';
 import { VERSION } from '../src/version.js';
@@ -59,6 +59,15 @@ describe('the option table and the parser agree', () => {
     if (option.short) expect(settingsFromArgv([`-${option.short === 'V' ? 'v' : option.short}`], {}, '/').kind).toBe(kind);
   });
 
+  it('lists the commands the CLI reads as a first word', () => {
+    expect(CLI_COMMANDS.map((command) => command.name)).toEqual(['fix', 'completions']);
+    const fix = settingsFromArgv(['fix'], {}, '/');
+    expect(fix.kind === 'run' && fix.fix?.only).toBe(true);
+    // Any other first word is a DIR.
+    const dir = settingsFromArgv(['fixtures'], {}, '/');
+    expect(dir.kind === 'run' && dir.fix === undefined && dir.settings.dir).toBe('/fixtures');
+  });
+
   it('shows each default the parser applies', () => {
     const run = settingsFromArgv([], {}, '/');
     if (run.kind !== 'run') throw new Error('expected a run');
@@ -73,7 +82,7 @@ describe('the option table and the parser agree', () => {
 describe('help in clap layout (zizmor)', () => {
   it('-h: about, usage, commands, arguments, then each option once in its group', () => {
     const help = renderHelp(false);
-    expect(help).toMatch(/^A supply-chain gate [^\n]+\n\nUsage: lockgate \[DIR\] \[OPTIONS\]\n {7}lockgate completions <SHELL>\n\nCommands:\n {2}completions {2}Print a shell completion script \(bash, zsh, fish\)\n\nArguments:\n {2}\[DIR\] {2}The git repository to check \[default: \.\]\n\nInput Options:\n/);
+    expect(help).toMatch(/^A supply-chain gate [^\n]+\n\nUsage: lockgate \[DIR\] \[OPTIONS\]\n {7}lockgate fix \[DIR\] \[OPTIONS\]\n {7}lockgate completions <SHELL>\n\nCommands:\n {2}fix {10}Fix what can be fixed in place, without a report \(docs\/fix\.md\)\n {2}completions {2}Print a shell completion script \(bash, zsh, fish\)\n\nArguments:\n {2}\[DIR\] {2}The git repository to check \[default: \.\]\n\nInput Options:\n/);
     const headings = [...help.matchAll(/^([A-Z][A-Za-z ]+):$/gm)].map((m) => m[1]);
     expect(headings).toEqual(['Commands', 'Arguments', 'Input Options', 'Audit Options', 'Output Options', 'Network Options', 'Options']);
     for (const option of CLI_OPTIONS) {
@@ -141,6 +150,7 @@ describe('lockgate completions SHELL', () => {
       expect(ask('lockgate', '--format', '=')).toEqual(['github', 'json', 'markdown', 'sarif', 'text']);
       expect(ask('lockgate', '--format', '=', 'j')).toEqual(['json']);
       expect(ask('lockgate', 'comp')).toEqual(['completions']);
+      expect(ask('lockgate', 'fi')).toEqual(['fix']);
       expect(ask('lockgate', 'completions', '')).toEqual(['bash', 'fish', 'zsh']);
       expect(ask('lockgate', '-')).toEqual(CLI_OPTIONS.flatMap((o) => [`--${o.long}`, ...(o.short ? [`-${o.short}`] : [])]).sort());
     } finally {
@@ -151,14 +161,18 @@ describe('lockgate completions SHELL', () => {
   const fish = hasShell('fish');
   if (!fish) console.warn('cli-help.test.ts: fish is not installed; the fish completion script is not run (apt-get install fish)');
   (fish ? it : it.skip)('fish completes flags, values and the command (complete -C)', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'lockgate-fish-'));
     const ask = (line: string) => {
-      const run = spawnSync('fish', ['--no-config', '-c', `${renderCompletions('fish')}\ncomplete -C '${line}'`], { encoding: 'utf8' });
+      // In an empty directory: the first word also completes directories.
+      const run = spawnSync('fish', ['--no-config', '-c', `${renderCompletions('fish')}\ncomplete -C '${line}'`], { cwd: empty, encoding: 'utf8' });
       expect(run.stderr).toBe('');
       return run.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]).sort();
     };
     expect(ask('lockgate --for')).toEqual(['--format']);
     expect(ask('lockgate --format ')).toEqual(['github', 'json', 'markdown', 'sarif', 'text']);
     expect(ask('lockgate completions ')).toEqual(['bash', 'fish', 'zsh']);
+    expect(ask('lockgate fi')).toEqual(['fix']);
+    rmSync(empty, { recursive: true, force: true });
   });
 
   const zsh = hasShell('zsh');

@@ -3,7 +3,7 @@
  * zizmor's help: about line, usage, commands, arguments, then the options in named groups, each
  * with `[default: …]` and `[possible values: …]`. Rendered from CLI_OPTIONS.
  */
-import { CLI_OPTIONS, type CliOption, type OptionGroup, SHELLS } from './options.js';
+import { CLI_COMMANDS, CLI_OPTIONS, type CliOption, type OptionGroup } from './options.js';
 
 export const ABOUT = 'A supply-chain gate for Python projects managed by uv, and their GitHub workflows.';
 const GROUPS: readonly OptionGroup[] = ['Input Options', 'Audit Options', 'Output Options', 'Network Options', 'Options'];
@@ -27,10 +27,11 @@ function summaryOf(option: CliOption, long: boolean): string {
 
 /** The help text; `long` for `--help`, the one-line-an-option summary for `-h`. */
 export function renderHelp(long: boolean): string {
-  const out: string[] = [ABOUT, '', 'Usage: lockgate [DIR] [OPTIONS]', '       lockgate completions <SHELL>', ''];
-  out.push('Commands:', `  completions  Print a shell completion script (${SHELLS.join(', ')})`, '');
+  const out: string[] = [ABOUT, '', 'Usage: lockgate [DIR] [OPTIONS]', ...CLI_COMMANDS.map((command) => `       lockgate ${command.name} ${command.usage}`), ''];
+  const nameWidth = Math.max(...CLI_COMMANDS.map((command) => command.name.length));
+  out.push('Commands:', ...CLI_COMMANDS.map((command) => `  ${command.name.padEnd(nameWidth)}  ${command.summary}`), '');
   out.push('Arguments:');
-  if (long) out.push('  [DIR]', '          The git repository to check (a directory named "completions" is ./completions)', '', '          [default: .]', '');
+  if (long) out.push('  [DIR]', `          The git repository to check (a directory named like a command is written ./${CLI_COMMANDS[0]!.name})`, '', '          [default: .]', '');
   else out.push('  [DIR]  The git repository to check [default: .]', '');
   for (const group of GROUPS) {
     const options = CLI_OPTIONS.filter((option) => option.group === group);

@@ -26,6 +26,19 @@ export interface CliOption {
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
+/** Commands: a first word the CLI reads as a command rather than a DIR (a directory of that name is ./name). */
+export interface CliCommandSpec {
+  name: string;
+  /** What follows the name in the usage line. */
+  usage: string;
+  summary: string;
+}
+
+export const CLI_COMMANDS: readonly CliCommandSpec[] = [
+  { name: 'fix', usage: '[DIR] [OPTIONS]', summary: 'Fix what can be fixed in place, without a report (docs/fix.md)' },
+  { name: 'completions', usage: '<SHELL>', summary: `Print a shell completion script (${SHELLS.join(', ')})` },
+];
+
 export const CLI_OPTIONS: readonly CliOption[] = [
   {
     long: 'base',
