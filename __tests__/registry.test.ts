@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, readdirSync } from 'node:fs';
+import { FIXABLE_RULES } from '../src/fix/plan.js';
+import type { DefinedRule } from '../src/rules/define.js';
 import { RULES } from '../src/rules/index.js';
 import { generateDocsModule } from '../scripts/gen-docs.mjs';
 import { VERSION } from '../src/version.js';
@@ -30,6 +32,20 @@ describe('the rule registry', () => {
     const shown = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/([a-z-]+)\.md\)\s*(?:\|\s*|\()(error|warning|notice)/g)].map((m) => [m[1], m[2], m[3]]);
     expect(shown.map(([id, file]) => [id, file])).toEqual(shown.map(([id]) => [id, id]));
     expect(shown.map(([id, , severity]) => `${id} ${severity}`).sort()).toEqual(RULES.map((rule) => `${rule.id} ${rule.defaultSeverity}`).sort());
+  });
+
+  it('marks in the README rules table exactly the rules lockgate fix can fix, as their meta says', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('### Ignoring a finding'));
+    const marked = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/[a-z-]+\.md\) \| (?:error|warning|notice) \| (yes)? ?\|/g)];
+    expect(marked.length).toBe(RULES.length - 1); // internal-error is under the table
+    const fixableInReadme = marked.filter((m) => m[2] === 'yes').map((m) => m[1]).sort();
+    const fixableInMeta = RULES.filter((rule) => (rule as DefinedRule).meta?.fixable === true).map((rule) => rule.id).sort();
+    expect(fixableInReadme).toEqual(fixableInMeta);
+    expect(fixableInMeta).toEqual([...FIXABLE_RULES].sort());
+    // docs/fix.md has a section for each.
+    const fixDoc = readFileSync('docs/fix.md', 'utf8');
+    for (const id of fixableInMeta) expect(fixDoc).toContain(`## \`${id}\``);
   });
 
   it('gives every rule a summary and a docs entry with why, fix and ignore sections', () => {

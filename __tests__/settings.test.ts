@@ -46,7 +46,11 @@ describe('action inputs', () => {
   it('applies defaults and parses inputs', () => {
     const s = settingsFromAction(inputs({ 'cooldown-days': '10', comment: 'always', 'sarif-file': 'out.sarif', token: 'ghs_x' }), { GITHUB_WORKSPACE: '/ws', GITHUB_REPOSITORY: 'o/r' }, { base: 'abc', head: 'def' });
     expect(s).toMatchObject({ dir: '/ws', base: 'abc', head: 'def', cooldownDays: 10, failOn: 'error', githubToken: 'ghs_x', repository: 'o/r', format: 'github' });
-    expect(s.action).toEqual({ checkRun: true, comment: 'always', sarifFile: 'out.sarif' });
+    expect(s.action).toEqual({ checkRun: true, comment: 'always', sarifFile: 'out.sarif', suggestions: false });
+  });
+  it('reads the suggestions input as a boolean', () => {
+    expect(settingsFromAction(inputs({ suggestions: 'true' }), {}, { base: null, head: null }).action?.suggestions).toBe(true);
+    expect(() => settingsFromAction(inputs({ suggestions: 'yes' }), {}, { base: null, head: null })).toThrow(/input suggestions must be true or false/);
   });
   it.each([
     [{ 'fail-on': 'bad' }, /input fail-on/],

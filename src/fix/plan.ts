@@ -193,7 +193,11 @@ export async function planFixes(input: FixInput, resolver: FixResolver | null): 
     }
   }
 
-  if (offlineSkips > 0) plan.notices.push('Offline: actions and images were not pinned (pinning needs GitHub and the registries); run without --offline to pin them.');
+  if (offlineSkips > 0) {
+    const pins = plan.unfixed.filter((u) => u.reason.startsWith('offline:')).length;
+    const what = input.update ? `${pins} pin${pins === 1 ? '' : 's'} not made and no pin updated` : `${pins} pin${pins === 1 ? '' : 's'} not made`;
+    plan.notices.push(`Offline: ${what} (pinning needs GitHub and the image registries); run without --offline to pin.`);
+  }
   plan.edits = uniqueEdits(plan.edits);
   const byFile = new Map<string, TextEdit[]>();
   for (const edit of plan.edits) byFile.set(edit.file, [...(byFile.get(edit.file) ?? []), edit]);

@@ -81,11 +81,10 @@ export async function runFix(settings: Settings, options: FixOptions, resolver: 
   const verb = options.dryRun ? 'would fix' : 'fixed';
   io.stderr(`${verb} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.join(', ')}` : ''}.`);
   for (const notice of plan.notices) io.stderr(notice);
-  const offline = plan.unfixed.filter((u) => u.reason.startsWith('offline:'));
+  // Offline skips are the one notice above; everything else left is listed with its reason.
   for (const left of plan.unfixed.filter((u) => !u.reason.startsWith('offline:'))) {
     io.stderr(`not fixed: ${left.file}${left.line ? `:${left.line}` : ''} ${left.rule}: ${left.reason}`);
   }
-  if (offline.length > 0) io.stderr(`not fixed offline: ${offline.length} pin${offline.length === 1 ? '' : 's'}.`);
   for (const command of plan.commands) io.stderr(`then run: ${command}   (the settings changed; only uv can re-lock)`);
   return { plan, written };
 }

@@ -33,6 +33,8 @@ export interface RuleMeta {
    * context and says `introduced` itself when it needs to.
    */
   on?: 'workflows';
+  /** `lockgate fix` can fix its findings (src/fix/plan.ts; docs/fix.md says what each fix writes). */
+  fixable?: boolean;
 }
 
 /** What a rule reports: a finding without its rule id and severity, plus an explicit other level. */

@@ -8,7 +8,7 @@ function addBounds(project: UvProject | null): unknown {
 }
 
 export const rule = defineRule({
-  meta: { id: 'add-bounds-not-exact', defaultSeverity: 'notice', summary: '`uv add` is not configured to write exact `==` pins.' },
+  meta: { id: 'add-bounds-not-exact', defaultSeverity: 'notice', summary: '`uv add` is not configured to write exact `==` pins.', fixable: true },
   check(ctx, report) {
     for (const pair of ctx.projects) {
       const project = pair.head;

@@ -59,7 +59,7 @@ function check(pair: ProjectPair, context: RuleContext): ReportInput | null {
 }
 
 export const rule = defineRule({
-  meta: { id: 'exclude-newer-missing', defaultSeverity: 'warning', summary: 'The uv project sets no exclude-newer cooldown.' },
+  meta: { id: 'exclude-newer-missing', defaultSeverity: 'warning', summary: 'The uv project sets no exclude-newer cooldown.', fixable: true },
   check(ctx, report) {
     for (const pair of ctx.projects) {
       const finding = check(pair, ctx);

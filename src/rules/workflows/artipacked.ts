@@ -14,6 +14,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'actions/checkout persists the token in .git/config.',
     on: 'workflows',
+    fixable: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

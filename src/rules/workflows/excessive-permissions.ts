@@ -18,6 +18,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow or job runs with broad or default token permissions.',
     on: 'workflows',
+    fixable: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {
