@@ -19,6 +19,7 @@ import type { Report } from '../src/report/types.js';
 import { actionSarifCategory, settingsFromAction, settingsFromArgv } from '../src/settings/resolve.js';
 import { SettingsError } from '../src/settings/types.js';
 import { manyPr, typicalPr } from './report-scenarios.js';
+import { runPipeline, sourceFiles } from './support/pipeline.js';
 
 const FIXTURES = join(new URL('.', import.meta.url).pathname, 'fixtures', 'sarif');
 
@@ -81,6 +82,34 @@ describe('SARIF against the SARIF 2.1.0 schema', () => {
       makeFinding({ rule: 'cooldown', severity: 'error', file: 'uv.lock', line: 0, column: 0, endLine: 0, message: 'x', subject: 'c' }),
     ];
     expect(schemaErrors(renderSarif(report(findings)))).toEqual([]);
+  });
+
+  it('the real rules with related locations (artipacked, dangerous-trigger): 0 errors, each linked', () => {
+    const workflow = [
+      'on: pull_request_target',
+      'permissions:',
+      '  contents: read',
+      'jobs:',
+      '  build:',
+      '    runs-on: ubuntu-latest',
+      '    steps:',
+      '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+      '        with:',
+      '          ref: ${{ github.event.pull_request.head.sha }}',
+      '      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2',
+      '        with:',
+      '          path: .',
+      '',
+    ].join('\n');
+    const { report: run } = runPipeline(sourceFiles({ '.github/workflows/ci.yml': workflow }), null).result;
+    const text = renderSarif(run);
+    expect(schemaErrors(text)).toEqual([]);
+    const related = results(text).filter((r) => r.relatedLocations !== undefined);
+    expect(related.map((r) => [r.ruleId, r.relatedLocations!.map((l) => l.physicalLocation!.region!.startLine)])).toEqual([
+      ['dangerous-trigger', [10]],
+      ['artipacked', [11]],
+    ]);
+    for (const r of related) expect(r.message.text).toMatch(/\nSee also: \[[^\]]+\]\(1\)\.$/);
   });
 });
 

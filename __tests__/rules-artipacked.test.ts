@@ -37,6 +37,12 @@ describe('artipacked on fixtures', () => {
     expect(at(9).message).not.toContain('uploads');
   });
 
+  it('gives that upload step as a related location (SARIF relatedLocations), and none without one', () => {
+    const at = (line: number) => findings.find((f) => f.file === FIRES && f.line === line)!;
+    expect(at(18).related).toEqual([{ file: FIRES, line: 20, column: expect.any(Number), message: 'the step that uploads the workspace' }]);
+    expect(at(9).related).toBeUndefined();
+  });
+
   it('keeps fingerprints stable when steps are inserted before a checkout', () => {
     const base = workflowsFromTexts({ [FIRES]: 'on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' });
     const head = workflowsFromTexts({

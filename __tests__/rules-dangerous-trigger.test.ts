@@ -78,6 +78,16 @@ describe('dangerous-trigger on fixtures', () => {
     expect(findings.find((f) => f.file === W(name) && f.line === line)?.message).toContain(text);
   });
 
+  it.each<[string, number, number]>([
+    ['head-checkout', 3, 16],
+    ['head-checkout', 5, 27],
+    ['gh-checkout', 3, 11],
+  ])('%s line %i: the head checkout (line %i) is its related location', (name, line, related) => {
+    const finding = findings.find((f) => f.file === W(name) && f.line === line)!;
+    expect(finding.related).toEqual([{ file: W(name), line: related, column: expect.any(Number), message: expect.stringMatching(/^where the (pull request's|triggering run's) code comes in$/) }]);
+    expect(findings.find((f) => f.file === W('scalar'))!.related).toBeUndefined();
+  });
+
   it('says nothing about checkouts when there is none, and gives the exact replacement', () => {
     const scalar = findings.find((f) => f.file === W('scalar'))!;
     expect(scalar.message).not.toContain('Worst case');

@@ -13,7 +13,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { posix } from 'node:path';
-import { redactUrlCredentials } from '../report/markdown.js';
+import { redactUrl } from '../core/text.js';
 import type { GithubClient, TreeEntry } from '../net/github.js';
 import { isReadByLockgate } from '../source/types.js';
 
@@ -66,7 +66,7 @@ function git(dir: string, args: string[], options: { input?: string | Buffer; ti
 export function gitComplaint(result: GitResult): string {
   const lines = result.stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
   const line = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? (result.status === null ? 'timed out' : `exit ${result.status}`);
-  return redactUrlCredentials(line.replace(/^(fatal|error):\s*/, '')).slice(0, 200);
+  return redactUrl(line.replace(/^(fatal|error):\s*/, ''), { mask: '***' }).slice(0, 200);
 }
 
 function resolveLocal(dir: string, rev: string): string | null {

@@ -35,10 +35,11 @@ export const rule = defineRule({
         const usesNode = get(s.step, 'uses');
         const pos = posOf(wf, usesNode ?? s.step);
         const where = s.jobId ? `in job ${s.jobId} ` : '';
+        const uploadPos = upload ? posOf(wf, get(upload.step, 'uses') ?? upload.step) : null;
         const message =
           `This checkout ${where}leaves the job's GITHUB_TOKEN in .git/config for every later step (persist-credentials defaults to true)` +
-          (upload
-            ? `, and a later step (line ${posOf(wf, get(upload.step, 'uses') ?? upload.step).line}) uploads the whole workspace as an artifact, token included.`
+          (uploadPos
+            ? `, and a later step (line ${uploadPos.line}) uploads the whole workspace as an artifact, token included.`
             : '; any later step, action or uploaded artifact can read it.');
         report({
           file: wf.file,
@@ -46,6 +47,8 @@ export const rule = defineRule({
           column: pos.column,
           message,
           fix: isMap(withNode) ? "Add persist-credentials: false under this step's with:" : 'Add to this step:\nwith:\n  persist-credentials: false',
+          // The upload the message names, for SARIF's relatedLocations.
+          related: uploadPos ? [{ file: wf.file, line: uploadPos.line, column: uploadPos.column, message: 'the step that uploads the workspace' }] : undefined,
           subject: `${s.jobId}:checkout#${nth}`,
         });
       });

@@ -85,6 +85,8 @@ export const rule = defineRule({
           column: pos.column,
           message,
           fix: level === 'notice' ? text.quietFix : text.fix,
+          // The worst-case line the message names, for SARIF's relatedLocations.
+          related: head ? [{ file: wf.file, line: head.pos.line, column: head.pos.column, message: `where ${text.head} comes in` }] : undefined,
           subject: trigger.name,
           level,
         });
