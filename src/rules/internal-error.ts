@@ -73,7 +73,7 @@ export function projectFile(pair: ProjectPair | null | undefined): string {
  * Runs `check` on each project. A project on which it throws gets an `internal-error` finding naming
  * the rule and the project's lock, and the other projects keep their findings.
  */
-export function perProject(ruleId: string, pairs: unknown, check: (pair: ProjectPair) => Finding[]): Finding[] {
+function perProject(ruleId: string, pairs: unknown, check: (pair: ProjectPair) => Finding[]): Finding[] {
   const findings: Finding[] = [];
   for (const pair of Array.isArray(pairs) ? (pairs as ProjectPair[]) : []) {
     try {

@@ -65,7 +65,7 @@ function settingsPlace(project: UvProject): string {
 }
 
 /** Whether the project's uv settings refuse to build a package: `no-build = true` or `no-build-package`. */
-export function buildRefusal(project: UvProject): (name: string) => boolean {
+function buildRefusal(project: UvProject): (name: string) => boolean {
   // No try: a project whose settings cannot be read fails the check visibly (internal-error), rather
   // than being checked as if it refused no build.
   const table = uvSettingsOf(project).table as Record<string, unknown>;

@@ -23,7 +23,7 @@ export function typosquatLevel(match: TyposquatMatch): Severity {
 }
 
 /** A package first uploaded less than this long before now is "very young". */
-export const YOUNG_DAYS = 30;
+const YOUNG_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Each project alone: a project the check fails on gets an internal-error naming its lock, and the
@@ -143,7 +143,7 @@ function removedFinding(pkg: LockPackage, name: string, file: string, match: Typ
 }
 
 /** Whole days since the earliest upload the index lists for the project, or null when it lists none. */
-export function firstUploadAgeDays(lookup: Extract<IndexLookup, { status: 'found' }>, now: Date): number | null {
+function firstUploadAgeDays(lookup: Extract<IndexLookup, { status: 'found' }>, now: Date): number | null {
   let earliest = Infinity;
   for (const file of Array.isArray(lookup.files) ? lookup.files : []) {
     const time = typeof file?.uploadTime === 'string' ? Date.parse(file.uploadTime) : NaN;
@@ -155,7 +155,7 @@ export function firstUploadAgeDays(lookup: Extract<IndexLookup, { status: 'found
 }
 
 /** Names the workspace's own packages (non-registry entries) depend on directly, in any group or extra. */
-export function directDependencyNames(packages: readonly LockPackage[]): Set<string> {
+function directDependencyNames(packages: readonly LockPackage[]): Set<string> {
   const names = new Set<string>();
   for (const pkg of packages) {
     if (!pkg || pkg.source?.kind === 'registry') continue;
