@@ -30,11 +30,13 @@ const base = sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': lock, '.githu
 const head = (uploaded: string) => sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': bumped('8.3.5', uploaded), '.github/workflows/ci.yml': workflow }, {}, 'HEAD');
 const rules = (findings: { rule: string }[]) => findings.map((f) => f.rule).sort();
 const OLD = ['add-bounds-not-exact', 'exclude-newer-missing', 'unpinned-uses'];
+/** Offline, the bumped version was not checked against OSV: one notice says so (issue 15), gating nothing. */
+const NOT_CHECKED = 'malicious-package';
 
 describe('only-new on a one-package bump', () => {
   it('a bump to a release inside the cooldown fails on the bump alone; the old pin is listed as pre-existing', () => {
     const { result } = runPipeline(head('2026-11-25T00:00:00Z'), base, pipelineSettings(['--only-new']));
-    expect(rules(result.report.findings)).toEqual(['cooldown']);
+    expect(rules(result.report.findings)).toEqual(['cooldown', NOT_CHECKED]);
     expect(result.report.findings[0]!.package?.name).toBe('pytest');
     expect(rules(result.report.preexisting ?? [])).toEqual(OLD);
     expect(result.report.counts.error).toBe(1);
@@ -43,7 +45,8 @@ describe('only-new on a one-package bump', () => {
 
   it('a bump to an old enough release passes, whatever existed before', () => {
     const { result, outputs } = runPipeline(head('2026-10-01T00:00:00Z'), base, pipelineSettings(['--only-new']));
-    expect(result.report.findings).toEqual([]);
+    expect(result.report.findings.map((f) => [f.rule, f.severity])).toEqual([[NOT_CHECKED, 'notice']]);
+    expect(result.report.findings[0]!.message).toMatch(/^The advisory check did not run for 1 introduced package version \(lockgate ran offline\): pytest 8\.3\.5\./);
     expect(rules(result.report.preexisting ?? [])).toEqual(OLD);
     expect(exitCodeFor(result.report, 'error')).toBe(0);
     expect(outputs.text).toContain('existed before this change, not gating (3)');
@@ -51,7 +54,7 @@ describe('only-new on a one-package bump', () => {
 
   it('without only-new the same change is a full gate: the old pin fails it too', () => {
     const { result } = runPipeline(head('2026-10-01T00:00:00Z'), base, pipelineSettings());
-    expect(rules(result.report.findings)).toEqual(OLD);
+    expect(rules(result.report.findings)).toEqual([...OLD, NOT_CHECKED].sort());
     expect(result.report.preexisting).toEqual([]);
     expect(exitCodeFor(result.report, 'error')).toBe(1);
   });
@@ -69,7 +72,7 @@ describe('only-new on a one-package bump', () => {
     const staleBase = sourceFiles({ 'pyproject.toml': stale, 'uv.lock': lock }, {}, 'BASE');
     const staleHead = sourceFiles({ 'pyproject.toml': stale, 'uv.lock': bumped('8.3.5', '2026-10-01T00:00:00Z') }, {}, 'HEAD');
     const { result } = runPipeline(staleHead, staleBase, pipelineSettings(['--only-new']));
-    expect(rules(result.report.findings)).toEqual([]);
+    expect(rules(result.report.findings)).toEqual([NOT_CHECKED]);
     expect(rules(result.report.preexisting ?? [])).toContain('lock-out-of-sync');
     // The same staleness brought by the change itself gates.
     const fresh = runPipeline(staleHead, sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': lock }, {}, 'BASE'), pipelineSettings(['--only-new']));

@@ -106,7 +106,9 @@ describe('the three pull requests, rendered', () => {
   it('typical: one row per package, action or file, with the fix command, and the details below', () => {
     const [, , markdown] = CASES.find(([name]) => name === 'typical comment')!;
     const text = visible(html(markdown));
-    expect(text).toContain('4 errors · 🟠 2 warnings · 🔵 4 notices');
+    // The fifth notice: offline, the two introduced versions were not checked against OSV (malicious-package).
+    expect(text).toContain('4 errors · 🟠 2 warnings · 🔵 5 notices');
+    expect(text).toContain('The advisory check did not run for 2 introduced package versions (lockgate ran offline): idna 3.16, reqeusts 2.32.4.');
     expect(text).toContain('🔴 reqeusts 2.32.4 typosquat sdist-only unpinned-requirement uv.lock:91, pyproject.toml:8 uv remove reqeusts && uv add requests');
     expect(text).toContain('uv remove reqeusts && uv add requests');
     expect(text).toContain('actions/checkout@<sha> # v4');
@@ -126,7 +128,9 @@ describe('the three pull requests, rendered', () => {
 
   it('many: 120 findings in a few rows, the same action in 41 places as one row', () => {
     const [, result, markdown] = CASES.find(([name]) => name === 'many comment')!;
-    expect(result.report.findings).toHaveLength(120);
+    // 120, and the one offline notice that the introduced versions were not checked against OSV.
+    expect(result.report.findings.filter((f) => f.rule !== 'malicious-package')).toHaveLength(120);
+    expect(result.report.findings.filter((f) => f.rule === 'malicious-package').map((f) => f.severity)).toEqual(['notice']);
     const rows = markdown.split('\n').filter((line) => /^\| (🔴|🟠|🔵) /.test(line));
     expect(rows.length).toBeLessThanOrEqual(10);
     expect(rows.find((row) => row.includes('<code>actions/checkout@v4</code>'))).toContain('<code>unpinned-uses</code> ×41');

@@ -23,7 +23,7 @@
  *
  * It prints a Markdown table (for the README's Performance section) and writes docs/performance.md.
  * Flags: `--quick` (fewer repetitions), `--no-write` (do not touch docs/performance.md),
- * `--only=full,startup,lookups,diff,typosquat,pathological` (some parts; implies --no-write), `--cpu-prof DIR`
+ * `--only=full,startup,lookups,advisories,diff,typosquat,pathological` (some parts; implies --no-write), `--cpu-prof DIR`
  * (a V8 CPU profile of each full-check process), `--keep` (keep the generated repositories).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -37,6 +37,7 @@ import { parse as parseToml } from 'smol-toml';
 import { parseDocument } from 'yaml';
 import { reportProjects, ruleMetas, runLockgate } from '../src/engine.js';
 import { gatherIndexFacts } from '../src/net/index-enrich.js';
+import { gatherAdvisoryFacts } from '../src/net/osv.js';
 import { settingsFromArgv } from '../src/settings/resolve.js';
 import { DEFAULT_LIMITS } from '../src/settings/types.js';
 import type { SourceFiles } from '../src/source/types.js';
@@ -387,6 +388,58 @@ async function indexLookups(count: number, delayMs: number): Promise<{ ms: numbe
 }
 
 // ---------------------------------------------------------------------------------------------
+// OSV advisories of 3,000 introduced packages against a loopback OSV answering after 50 ms
+
+async function advisoryLookups(count: number, delayMs: number, hitEvery: number): Promise<{ ms: number; checked: number; hits: number; batches: number; vulns: number }> {
+  let batches = 0;
+  let vulns = 0;
+  // OSV's documented shapes (querybatch results in query order; a record per id), one advisory for every hitEvery-th package.
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      setTimeout(() => {
+        let answer: unknown;
+        if (request.method === 'POST') {
+          batches++;
+          const { queries } = JSON.parse(body) as { queries: { package: { name: string } }[] };
+          answer = { results: queries.map((q) => (Number(q.package.name.split('-').pop()) % hitEvery === 0 ? { vulns: [{ id: `GHSA-bench-${q.package.name}`, modified: '2026-10-01T00:00:00Z' }] } : {})) };
+        } else {
+          vulns++;
+          const id = decodeURIComponent((request.url ?? '').split('/').pop() ?? '');
+          const name = id.replace(/^GHSA-bench-/, '');
+          answer = { id, summary: 'bench advisory', affected: [{ package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }], versions: ['1.0.0'] }] };
+        }
+        const text = JSON.stringify(answer);
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+      }, delayMs);
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const packages = Array.from({ length: count }, (_, i) => ({ name: `bench-advisory-${i}`, version: '1.0.0', source: { kind: 'registry', url: 'https://pypi.org/simple' } }));
+    const pair = { path: '', lockFile: 'uv.lock', base: null, head: null, changes: [], introduced: packages.map((pkg) => ({ package: pkg, newArtifacts: [] })) } as unknown as ProjectPair;
+    const command = settingsFromArgv(['/nonexistent', '--now', NOW], {}, '/');
+    if (command.kind !== 'run') throw new Error('unexpected command');
+    const settings = { ...command.settings, config: { ...command.settings.config, advisories: { ignore: [], minSeverity: 'low' as const, url } } };
+    const started = performance.now();
+    const facts = await gatherAdvisoryFacts([pair], settings, () => {});
+    const elapsed = performance.now() - started;
+    const lookups = [...(facts?.packages.values() ?? [])];
+    const checked = lookups.filter((l) => l.status === 'checked').length;
+    const hits = lookups.filter((l) => l.status === 'checked' && l.advisories.length > 0).length;
+    return { ms: elapsed, checked, hits, batches, vulns };
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Parse + diff of one lock pair against a bare smol-toml parse of the same texts
 
 function sourceOf(files: Record<string, string>): SourceFiles {
@@ -635,6 +688,17 @@ async function main(argv: string[]): Promise<void> {
       met: lookups.ms < 1000 && lookups.found === 300 ? '✅' : '❌',
     });
 
+    }
+
+    // 3b. OSV advisories of every introduced package.
+    if (wanted('advisories')) {
+      const advisories = await advisoryLookups(3000, 50, 100);
+      rows.push({
+        measure: '3,000 introduced packages checked against OSV (gatherAdvisoryFacts, loopback OSV answering after 50 ms, 1 in 100 with an advisory)',
+        value: `${ms(advisories.ms)} (${advisories.checked} checked, ${advisories.hits} hits; ${advisories.batches} querybatch + ${advisories.vulns} vulns requests)`,
+        goal: '< 2 s, ≤ 3 batches + 1 a hit',
+        met: advisories.ms < 2000 && advisories.checked === 3000 && advisories.batches <= 3 && advisories.vulns <= advisories.hits ? '✅' : '❌',
+      });
     }
 
     // 4. Parse + diff of one lock pair.

@@ -5,12 +5,13 @@
 import { compareFindings, type Finding, type WaivedFinding } from './findings.js';
 import { baselineOf, markPreexisting } from './policy/baseline.js';
 import { applyPolicy, globToRegExp } from './policy/policy.js';
-import { gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
+import { gatherAdvisoryFacts, gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './facts/types.js';
 import { ruleName } from './report/rule-meta.js';
 import type { ChangeRow, Report, ReportProject, RuleMeta } from './report/types.js';
 import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
+import type { AdvisoryFacts } from './facts/advisories.js';
 import { runRules } from './rules/run.js';
 import type { RuleContext } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
@@ -75,7 +76,7 @@ async function enrich(context: RuleContext, log: string[]): Promise<void> {
     return;
   }
   const note = (line: string) => log.push(line);
-  const [index, github] = await Promise.all([
+  const [index, github, advisories] = await Promise.all([
     gatherIndexFacts(context.projects, settings, note).catch((error: unknown): IndexFacts => {
       log.push(`Package index look-ups failed: ${(error as Error).message}`);
       return { projects: new Map() };
@@ -84,9 +85,15 @@ async function enrich(context: RuleContext, log: string[]): Promise<void> {
       log.push(`GitHub look-ups failed: ${(error as Error).message}`);
       return { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
     }),
+    // A failure leaves every version unasked: malicious-package then says so in one notice.
+    gatherAdvisoryFacts(context.projects, settings, note).catch((error: unknown): AdvisoryFacts => {
+      log.push(`Advisory look-ups failed: ${(error as Error).message}`);
+      return { packages: new Map() };
+    }),
   ]);
   context.index = index;
   context.github = github;
+  context.advisories = advisories;
 }
 
 /**

@@ -191,7 +191,7 @@ export interface HttpPolicy {
 }
 
 const TRANSIENT_STATUSES = new Set([429, 500, 502, 503, 504]);
-export const USER_AGENT = `${TOOL_NAME}/${VERSION}`;
+const USER_AGENT = `${TOOL_NAME}/${VERSION}`;
 
 function defaultRetryable(answer: HttpAnswer): boolean {
   return TRANSIENT_STATUSES.has(answer.status);
@@ -203,12 +203,12 @@ function defaultServerWait(answer: HttpAnswer): number | undefined {
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** A transport failure in one credential-free sentence that names the URL. */
-export function describeFailure(failure: TransportFailure): string {
+function describeFailure(failure: TransportFailure): string {
   const url = redactUrl(failure.url);
   switch (failure.kind) {
     case 'budget':

@@ -18,6 +18,8 @@ import { rule as yanked } from './uv/yanked.js';
 import { rule as ghostFile } from './uv/ghost-file.js';
 import { rule as sdistOnly } from './uv/sdist-only.js';
 import { rule as downgrade } from './uv/downgrade.js';
+import { rule as maliciousPackage } from './uv/malicious-package.js';
+import { rule as vulnerablePackage } from './uv/vulnerable-package.js';
 import { rule as unpinnedUses } from './workflows/unpinned-uses.js';
 import { rule as unpinnedImage } from './workflows/unpinned-image.js';
 import { rule as refVersionMismatch } from './workflows/ref-version-mismatch.js';
@@ -54,6 +56,8 @@ export const RULES: readonly Rule[] = [
   ghostFile,
   sdistOnly,
   downgrade,
+  maliciousPackage,
+  vulnerablePackage,
   unpinnedUses,
   unpinnedImage,
   refVersionMismatch,

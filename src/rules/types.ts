@@ -5,6 +5,7 @@ import type { ProjectPair } from '../uv/model.js';
 import type { WorkflowProblem } from '../workflows/load.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import type { IndexFacts, GithubFacts } from '../facts/types.js';
+import type { AdvisoryFacts } from '../facts/advisories.js';
 
 /** Everything a rule may look at. Built once per run; rules never do I/O. */
 export interface RuleContext {
@@ -28,6 +29,8 @@ export interface RuleContext {
   /** Network facts; null when offline. */
   index: IndexFacts | null;
   github: GithubFacts | null;
+  /** OSV advisories of the introduced PyPI versions; null offline, absent when not gathered. */
+  advisories?: AdvisoryFacts | null;
 }
 
 export interface Rule {

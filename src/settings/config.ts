@@ -3,7 +3,10 @@
  * the file, the line and the key, so a typo never silently disables a check.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { DEFAULT_LIMITS, SettingsError, type CooldownExemption, type IgnoreEntry, type LockgateConfig, type RuleLevel } from './types.js';
+import { DEFAULT_LIMITS, SettingsError, type AdvisoryIgnore, type AdvisorySeverityLevel, type CooldownExemption, type IgnoreEntry, type LockgateConfig, type RuleLevel } from './types.js';
+
+export const DEFAULT_OSV_URL = 'https://api.osv.dev';
+const ADVISORY_SEVERITY_LEVELS = ['low', 'medium', 'high', 'critical'];
 
 export function defaultConfig(): LockgateConfig {
   return {
@@ -15,6 +18,7 @@ export function defaultConfig(): LockgateConfig {
     requirements: { pin: 'direct' },
     limits: { ...DEFAULT_LIMITS },
     exclude: [],
+    advisories: { ignore: [], minSeverity: 'low', url: DEFAULT_OSV_URL },
   };
 }
 
@@ -161,8 +165,39 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           }
         }
         break;
+      case 'advisories': {
+        const advisories = config.advisories ?? { ignore: [], minSeverity: 'low', url: DEFAULT_OSV_URL };
+        config.advisories = advisories;
+        for (const [key, k, v] of mapEntries(value, 'advisories')) {
+          if (key === 'min-severity') {
+            const level = scalarString(v, 'advisories.min-severity');
+            if (!ADVISORY_SEVERITY_LEVELS.includes(level)) fail(v, `advisories.min-severity must be one of low, medium, high, critical, not "${level}"`);
+            advisories.minSeverity = level as AdvisorySeverityLevel;
+          } else if (key === 'url') {
+            const url = scalarString(v, 'advisories.url');
+            if (!/^https?:\/\/[^\s/@]+(\/\S*)?$/i.test(url)) fail(v, `advisories.url must be an http(s) URL without credentials`);
+            advisories.url = url.replace(/\/+$/, '');
+          } else if (key === 'ignore') {
+            if (v === null) continue;
+            if (!isSeq(v)) fail(v, 'advisories.ignore must be a list');
+            advisories.ignore = (v as unknown as { items: Node[] }).items.map((item, i): AdvisoryIgnore => {
+              const where = `advisories.ignore[${i}]`;
+              const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
+              for (const name of fields.keys()) if (!['id', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
+              // Like a cooldown exemption: a known vulnerability waived forever is a vulnerability forgotten.
+              if (!fields.has('id') || !fields.has('until') || !fields.has('reason')) fail(item, `${where} needs id, until and reason: an ignore without an expiry or a reason stays forever`);
+              return {
+                id: scalarString(fields.get('id') ?? null, `${where}.id`),
+                until: date(fields.get('until') ?? null, `${where}.until`),
+                reason: scalarString(fields.get('reason') ?? null, `${where}.reason`),
+              };
+            });
+          } else fail(k, `unknown key advisories.${key} (expected ignore, min-severity, url)`);
+        }
+        break;
+      }
       default:
-        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)`);
+        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude, advisories)`);
     }
   }
   return config;

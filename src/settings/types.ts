@@ -21,6 +21,25 @@ export interface IgnoreEntry {
   reason: string;
 }
 
+/** An OSV advisory set aside: `advisories.ignore` in the config. Expired entries stop waiving and are reported. */
+export interface AdvisoryIgnore {
+  /** The advisory id (GHSA-…, PYSEC-…, CVE-…, MAL-…), or one of its aliases. */
+  id: string;
+  reason: string;
+  until: string; // YYYY-MM-DD
+}
+
+export type AdvisorySeverityLevel = 'low' | 'medium' | 'high' | 'critical';
+
+/** `advisories:` in the config: the OSV check of introduced packages. */
+export interface AdvisoryConfig {
+  ignore: AdvisoryIgnore[];
+  /** vulnerable-package reports advisories at or above this (unknown severity counts as medium). */
+  minSeverity: AdvisorySeverityLevel;
+  /** OSV API base URL (a mirror); https://api.osv.dev by default. */
+  url: string;
+}
+
 /** `.github/lockgate.yml`, validated. Every field has its default filled in. */
 export interface LockgateConfig {
   cooldown: { days?: number; exempt: CooldownExemption[] };
@@ -33,6 +52,8 @@ export interface LockgateConfig {
   limits: Limits;
   /** Path globs lockgate does not read at all (test fixtures, vendored examples). */
   exclude: string[];
+  /** Optional in the type so configs built before it existed stay valid; defaultConfig fills it. */
+  advisories?: AdvisoryConfig;
 }
 
 export interface Limits {

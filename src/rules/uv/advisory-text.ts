@@ -1,0 +1,54 @@
+/**
+ * What the two advisory rules (malicious-package, vulnerable-package) share: which lock entries
+ * OSV was asked about, what it said for each, and the `advisories.ignore` entries of the config.
+ */
+import { advisoryKey, isPypiSourced, type Advisory, type AdvisoryLookup } from '../../facts/advisories.js';
+import { packageLabel } from '../../core/text.js';
+import type { AdvisoryIgnore } from '../../settings/types.js';
+import type { LockPackage } from '../../uv/model.js';
+import type { RuleContext } from '../types.js';
+
+export interface AdvisoryEntry {
+  lockFile: string;
+  pkg: LockPackage & { version: string };
+  lookup: AdvisoryLookup | undefined;
+}
+
+/** Every introduced PyPI-sourced lock entry with what OSV said about it (undefined: not asked). */
+export function advisoryEntries(ctx: RuleContext): AdvisoryEntry[] {
+  const entries: AdvisoryEntry[] = [];
+  for (const pair of ctx.projects) {
+    for (const introduced of Array.isArray(pair.introduced) ? pair.introduced : []) {
+      const pkg = introduced?.package;
+      if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string' || pkg.version === '' || !isPypiSourced(pkg)) continue;
+      entries.push({ lockFile: pair.lockFile, pkg: pkg as LockPackage & { version: string }, lookup: ctx.advisories?.packages.get(advisoryKey(pkg.name, pkg.version)) });
+    }
+  }
+  return entries;
+}
+
+/** Whether an ignore's expiry date has passed (it waives through its `until` day, as the other waivers do). */
+function ignoreExpired(entry: AdvisoryIgnore, now: Date): boolean {
+  return now.getTime() >= Date.parse(`${entry.until}T00:00:00Z`) + 86_400_000;
+}
+
+/** The active ignore that names this advisory (its id or an alias), if any. */
+export function activeIgnoreOf(ctx: RuleContext, advisory: Advisory): AdvisoryIgnore | undefined {
+  const names = new Set([advisory.id, ...advisory.aliases].map((n) => n.toUpperCase()));
+  return (ctx.settings.config.advisories?.ignore ?? []).find((entry) => names.has(entry.id.toUpperCase()) && !ignoreExpired(entry, ctx.now));
+}
+
+/** "GHSA-xxxx (high, CVSS 8.1, 2024-05-01): summary". */
+export function describeAdvisory(advisory: Advisory): string {
+  const facts = [advisory.severity, advisory.cvssScore !== undefined ? `CVSS ${advisory.cvssScore}` : undefined, advisory.published?.slice(0, 10)].filter(Boolean);
+  return `${advisory.id}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${advisory.summary ? `: ${advisory.summary}` : ''}`;
+}
+
+export function labelOf(pkg: LockPackage): string {
+  return packageLabel({ name: pkg.name, version: pkg.version ?? null });
+}
+
+/** The config's expired advisory ignores for one rule: MAL- ids belong to malicious-package, the rest to vulnerable-package. */
+export function expiredIgnores(ctx: RuleContext, malicious: boolean): AdvisoryIgnore[] {
+  return (ctx.settings.config.advisories?.ignore ?? []).filter((entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now));
+}
