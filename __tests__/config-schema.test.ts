@@ -89,6 +89,7 @@ const EVERY_KEY: { [key: string]: Json } = {
   requirements: { pin: 'all' },
   limits: { 'max-file-bytes': 1048576, 'max-packages-per-lock': 1000, 'max-yaml-aliases': 10, 'max-rendered-findings': 100 },
   exclude: ['fixtures/**', 'examples/'],
+  advisories: { 'min-severity': 'medium', url: 'https://osv.example/', ignore: [{ id: 'GHSA-xxxx-yyyy-zzzz', until: '2027-01-31', reason: 'not reachable from our code' }] },
 };
 
 const clone = (value: Json): Json => JSON.parse(JSON.stringify(value)) as Json;
@@ -142,6 +143,7 @@ describe('the schema and the validator accept the same keys', () => {
     ['typosquat', 'unknown key typosquat.'],
     ['requirements', 'unknown key requirements.'],
     ['limits', 'unknown key limits.'],
+    ['advisories', 'unknown key advisories.'],
   ])('the validator\'s "expected" list for "%s" is the schema\'s keys there', (section, start) => {
     const text = section ? `${section}:\n  zz-unknown: 1\n` : 'zz-unknown: 1\n';
     const result = byLockgate(text);
@@ -181,7 +183,7 @@ describe('the schema and the validator agree on values', () => {
   };
   collect(schema, '', []);
   it('finds the objects to try', () => {
-    expect(objects.map(([path]) => path)).toEqual(['', 'cooldown', 'cooldown.exempt[0]', 'ignore[0]', 'workflows', 'typosquat', 'requirements', 'limits']);
+    expect(objects.map(([path]) => path)).toEqual(['', 'cooldown', 'cooldown.exempt[0]', 'ignore[0]', 'workflows', 'typosquat', 'requirements', 'limits', 'advisories', 'advisories.ignore[0]']);
   });
   it.each(objects)('an unknown key in "%s" is refused by both', (_path, keys) => {
     const config = clone(EVERY_KEY) as Record<string, Json>;
@@ -234,6 +236,12 @@ describe('the schema and the validator agree on values', () => {
     ['exclude', ['**']],
     ['exclude', ['*']],
     ['exclude', ['**/*']],
+    ['advisories.min-severity', 'severe'],
+    ['advisories.url', 'ftp://osv.example'],
+    ['advisories.url', 'https://user:token@osv.example'],
+    ['advisories.ignore[0].until', undefined],
+    ['advisories.ignore[0].id', undefined],
+    ['advisories.ignore', { id: 'GHSA-xxxx-yyyy-zzzz' }],
   ];
   it.each(WRONG)('%s = %j is refused by both', (path, value) => {
     expect(verdicts(withValue(path, value))).toMatchObject({ schema: false, lockgate: false });
