@@ -106,11 +106,22 @@ typosquat:
     ['cooldwn:\n  days: 3\n', /:1: unknown section "cooldwn"/],
     ['cooldown: [1\n', /not valid YAML/],
     ['- a\n- b\n', /must be a mapping/],
+    // An empty or boolean number must not become 0 or 1 through Number(): typosquat.top: 1 would
+    // protect only the single most downloaded name, cooldown.days: 0 would turn the cooldown off.
+    ['typosquat:\n  top:\n', /:2: typosquat.top must be a whole number from 1 to 15000, not an empty value/],
+    ['typosquat:\n  top: true\n', /:2: typosquat.top must be a whole number from 1 to 15000, not "true"/],
+    ['typosquat:\n  top: 0\n', /typosquat.top must be a whole number from 1 to 15000/],
+    ['cooldown:\n  days:\n', /:2: cooldown.days must be a whole number from 0 to 3650, not an empty value/],
+    ['cooldown:\n  days: 7.5\n', /cooldown.days must be a whole number/],
+    ['limits:\n  max-file-bytes: false\n', /limits.max-file-bytes must be a whole number/],
+    // Date.parse rolls an impossible day over into the next month; it is refused instead.
+    ['cooldown:\n  exempt:\n    - package: x\n      until: "2027-02-30"\n      reason: r\n', /until must be a date YYYY-MM-DD, not "2027-02-30"/],
   ])('rejects %j naming file and line', (text, message) => {
     expect(() => parseConfig('.github/lockgate.yml', text, known)).toThrow(message);
   });
 
   it('excludes fixture paths, but never the repository\'s own workflows or config', () => {
+    expect(parseConfig('c', 'typosquat:\n  top: "200"\n', known).typosquat.top).toBe(200);
     expect(parseConfig('c', 'exclude: [fixtures/**, examples/]\n', known).exclude).toEqual(['fixtures/**', 'examples/']);
     for (const glob of ['.github/workflows/*.yml', '**', '.github/lockgate.yml', '../x', '/abs']) {
       expect(() => parseConfig('c', `exclude: ["${glob}"]\n`, known)).toThrow(/exclude: /);

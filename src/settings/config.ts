@@ -58,14 +58,25 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
   };
   const date = (node: Node | null, where: string): string => {
     const value = isScalar(node) && node.value instanceof Date ? node.value.toISOString().slice(0, 10) : scalarString(node, where);
-    if (!DATE_RE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) fail(node, `${where} must be a date YYYY-MM-DD, not "${value}"`);
+    // Date.parse rolls 2027-02-30 over to March 2: a date is valid only if it reads back unchanged.
+    const parsed = Date.parse(`${value}T00:00:00Z`);
+    if (!DATE_RE.test(value) || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== value) {
+      fail(node, `${where} must be a date YYYY-MM-DD, not "${value}"`);
+    }
     return value;
   };
-  const positiveInt = (node: Node | null, where: string, max: number): number => {
-    const value = isScalar(node) ? Number(node.value) : NaN;
-    if (!Number.isInteger(value) || value < 0 || value > max) fail(node, `${where} must be a whole number from 0 to ${max}`);
+  // A whole number written as one: an empty value (YAML null) or `true` must not become 0 or 1
+  // through Number(), which would silently turn a protection off (typosquat.top: 1, cooldown.days: 0).
+  const wholeNumber = (node: Node | null, where: string, min: number, max: number): number => {
+    const raw = isScalar(node) ? node.value : undefined;
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+    if (!Number.isInteger(value) || value < min || value > max) {
+      const shown = raw === null || raw === undefined || raw === '' ? 'an empty value' : `"${String(raw)}"`;
+      fail(node, `${where} must be a whole number from ${min} to ${max}, not ${shown}`);
+    }
     return value;
   };
+  const positiveInt = (node: Node | null, where: string, max: number): number => wholeNumber(node, where, 0, max);
   const stringList = (node: Node | null, where: string): string[] => {
     if (node === null) return [];
     if (!isSeq(node)) fail(node, `${where} must be a list`);
@@ -135,7 +146,7 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
       case 'typosquat':
         for (const [key, k, v] of mapEntries(value, 'typosquat')) {
           if (key === 'allow') config.typosquat.allow = stringList(v, 'typosquat.allow');
-          else if (key === 'top') config.typosquat.top = Math.max(1, positiveInt(v, 'typosquat.top', 15000));
+          else if (key === 'top') config.typosquat.top = wholeNumber(v, 'typosquat.top', 1, 15000);
           else fail(k, `unknown key typosquat.${key} (expected allow, top)`);
         }
         break;
