@@ -5,6 +5,7 @@
 import { isScalar, type Node } from 'yaml';
 import type { Pos, WorkflowFile } from './model.js';
 import { stepsInContext, usesAction, type StepInContext } from './steps.js';
+import { trailingComment, versionFromComment } from './uses.js';
 import { get, posOf, str } from './walk.js';
 
 /** Which dangerous trigger a head checkout matters for. */
@@ -101,4 +102,20 @@ export function uploadsWorkspace(s: StepInContext): boolean {
     .split('\n')
     .map((line) => line.trim())
     .some((line) => /^(?:\.{1,2}\/?|\$\{\{\s*github\.workspace\s*\}\}\/?)$/i.test(line));
+}
+
+/**
+ * The major version of an `actions/checkout` step, from its ref (`@v6`, `@v6.0.1`) or, for a SHA
+ * pin, from the version comment after it (`# v6.0.2`); undefined when neither names one (a branch,
+ * a bare SHA). From v6 on, checkout keeps the persisted credential in a file under $RUNNER_TEMP
+ * that .git/config includes, not in .git/config itself.
+ */
+export function checkoutMajorVersion(s: StepInContext): number | undefined {
+  const usesNode = get(s.step, 'uses');
+  const uses = str(usesNode)?.trim();
+  if (!uses || !usesNode) return undefined;
+  const ref = uses.slice(uses.lastIndexOf('@') + 1);
+  const version = /^[0-9a-f]{40}$/i.test(ref) ? versionFromComment(trailingComment(s.wf, usesNode)) : ref;
+  const match = /^v?(\d+)(?:\.|$)/i.exec(version ?? '');
+  return match ? Number(match[1]) : undefined;
 }

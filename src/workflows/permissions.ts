@@ -3,7 +3,7 @@
  */
 import { isMap, isScalar, type Node, type Scalar } from 'yaml';
 import type { WorkflowFile } from './model.js';
-import { entries, getPair, jobsOf, str } from './walk.js';
+import { entries, get, getPair, jobsOf, str } from './walk.js';
 
 export interface PermissionScope {
   /** Scope name as written, lower-cased (`contents`, `pull-requests`, `id-token` …). */
@@ -99,4 +99,21 @@ export function jobTokens(wf: WorkflowFile): { id: string | null; access: TokenA
   const jobs = jobsOf(wf);
   if (jobs.length === 0) return [{ id: null, access: tokenAccessOf(root, undefined), node: undefined }];
   return jobs.map((job) => ({ id: job.id, access: tokenAccessOf(root, job.node), node: job.node }));
+}
+
+/**
+ * Whether a job that calls a reusable workflow of this repository (`uses: ./.github/workflows/x.yml`)
+ * gets a token its callee bounds: the callee can only lower the caller's token, so when every job
+ * of the callee declares its token (its own `permissions:` or the callee's workflow-level one, read
+ * as GitHub does), the caller's default permissions never reach a step. False when the callee is not
+ * among `workflows` (another repository, a missing file) or leaves a job on the default.
+ */
+export function calleeBoundsToken(callerJob: unknown, workflows: readonly WorkflowFile[]): boolean {
+  const uses = str(get(callerJob, 'uses'))?.trim();
+  if (!uses || !uses.startsWith('./')) return false;
+  const path = uses.slice(2).replace(/@.*$/, '');
+  const callee = workflows.find((wf) => wf.kind === 'workflow' && wf.file === path);
+  if (!callee) return false;
+  const tokens = jobTokens(callee);
+  return tokens.length > 0 && tokens.every((token) => token.id !== null && token.access.kind !== 'default' && token.access.kind !== 'unknown');
 }

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, type Node } from 'yaml';
 import type { Pos, WorkflowFile } from './model.js';
-import { entries, get, jobsOf, posOf, stepsOf, str } from './walk.js';
+import { entries, get, items, jobsOf, posOf, stepsOf, str } from './walk.js';
 
 /** A full 64-hex sha256 digest at the end of an image reference. */
 const DIGEST_RE = /@sha256:[0-9a-fA-F]{64}$/;
@@ -17,7 +17,10 @@ export interface ImageSite {
   where: string;
 }
 
-/** Every container image reference of a file: job container, services, docker:// steps, Docker action image. */
+/**
+ * Every container image reference of a file: job container, services (string and map forms, the
+ * literal values of a matrix axis they expand), docker:// steps, Docker action image.
+ */
 export function imageSites(wf: WorkflowFile): ImageSite[] {
   const sites: ImageSite[] = [];
   const add = (node: Node | undefined, where: string, stripDockerScheme: boolean): void => {
@@ -33,12 +36,19 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
   };
   if (wf.kind === 'workflow') {
     for (const job of jobsOf(wf)) {
+      const matrix = get(get(job.node, 'strategy'), 'matrix');
+      // An image that is only `${{ matrix.X }}` is each literal value of X, reported where it is written.
+      const addImage = (node: Node | undefined, where: string): void => {
+        const axis = matrixAxisOf(node);
+        if (axis === null) add(node, where, false);
+        else for (const value of matrixValues(matrix, axis)) add(value, `${where}, from matrix.${axis}`, false);
+      };
       const container = get(job.node, 'container');
-      if (isMap(container)) add(get(container, 'image'), `job ${job.id} container`, false);
-      else add(container, `job ${job.id} container`, false);
+      if (isMap(container)) addImage(get(container, 'image'), `job ${job.id} container`);
+      else addImage(container, `job ${job.id} container`);
       for (const [name, , service] of entries(get(job.node, 'services'))) {
-        if (isMap(service)) add(get(service, 'image'), `service ${name} of job ${job.id}`, false);
-        else add(service, `service ${name} of job ${job.id}`, false);
+        if (isMap(service)) addImage(get(service, 'image'), `service ${name} of job ${job.id}`);
+        else addImage(service, `service ${name} of job ${job.id}`);
       }
     }
   }
@@ -51,7 +61,44 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
     // `image: Dockerfile` or a path builds from this repository; only `docker://` pulls a registry image.
     if (using === 'docker' && image !== undefined && image.toLowerCase().startsWith('docker://')) add(imageNode, 'the Docker action', true);
   }
-  return sites.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+  // A matrix value that feeds two images is one thing to pin: one site.
+  const seen = new Set<string>();
+  return sites
+    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column)
+    .filter((site) => {
+      const key = `${site.pos.line}:${site.pos.column}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+/** `X` when an image value is exactly `${{ matrix.X }}` (X a plain name), else null. */
+function matrixAxisOf(node: Node | undefined): string | null {
+  if (!isScalar(node)) return null;
+  const match = /^\s*\$\{\{\s*matrix\.([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}\s*$/.exec(str(node) ?? '');
+  return match ? match[1] : null;
+}
+
+/**
+ * The literal scalars a matrix axis takes: the items of its list and the values `include:` entries
+ * give it. An axis or an `include:` written as an expression (`${{ fromJSON(…) }}`) gives nothing
+ * here: its values are not in the file. Axis names are matched without case, as GitHub does.
+ */
+function matrixValues(matrix: Node | undefined, axis: string): Node[] {
+  if (!isMap(matrix)) return [];
+  const name = axis.toLowerCase();
+  const values: Node[] = [];
+  for (const [key, , value] of entries(matrix)) {
+    const lower = key.toLowerCase();
+    if (lower === name) for (const item of items(value)) if (isScalar(item)) values.push(item);
+    if (lower === 'include') {
+      for (const entry of items(value)) {
+        for (const [entryKey, , entryValue] of entries(entry)) if (entryKey.toLowerCase() === name && isScalar(entryValue)) values.push(entryValue);
+      }
+    }
+  }
+  return values;
 }
 
 /**

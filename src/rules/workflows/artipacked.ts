@@ -1,9 +1,12 @@
 /**
  * actions/checkout leaves the job's GITHUB_TOKEN in .git/config (persist-credentials defaults to
- * true), where every later step, action or uploaded artifact can read it.
+ * true), where every later step, action or uploaded artifact can read it. A later upload-artifact of
+ * the whole workspace publishes it: that is zizmor's High case and an error here. From checkout v6
+ * on the credential sits under $RUNNER_TEMP instead, outside the workspace, so an upload does not
+ * carry it and the finding stays a warning.
  */
 import { isMap } from 'yaml';
-import { isCheckoutStep, uploadsWorkspace } from '../../workflows/checkout.js';
+import { checkoutMajorVersion, isCheckoutStep, uploadsWorkspace } from '../../workflows/checkout.js';
 import { stepsInContext } from '../../workflows/steps.js';
 import { get, posOf } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
@@ -31,7 +34,11 @@ export const rule = defineRule({
           // an expression cannot be judged statically: neither is reported.
           return;
         }
-        const upload = all.slice(i + 1).find((later) => later.jobId === s.jobId && later.jobNode === s.jobNode && uploadsWorkspace(later));
+        const major = checkoutMajorVersion(s);
+        const credentialInWorkspace = major === undefined || major < 6;
+        const upload = credentialInWorkspace
+          ? all.slice(i + 1).find((later) => later.jobId === s.jobId && later.jobNode === s.jobNode && uploadsWorkspace(later))
+          : undefined;
         const usesNode = get(s.step, 'uses');
         const pos = posOf(wf, usesNode ?? s.step);
         const where = s.jobId ? `in job ${s.jobId} ` : '';
@@ -50,6 +57,8 @@ export const rule = defineRule({
           // The upload the message names, for SARIF's relatedLocations.
           related: uploadPos ? [{ file: wf.file, line: uploadPos.line, column: uploadPos.column, message: 'the step that uploads the workspace' }] : undefined,
           subject: `${s.jobId}:checkout#${nth}`,
+          // The token in a workspace artifact is readable by anyone who can download it: zizmor's High.
+          level: uploadPos ? 'error' : undefined,
         });
       });
     }

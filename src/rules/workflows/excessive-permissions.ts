@@ -1,10 +1,13 @@
 /**
  * A workflow's GITHUB_TOKEN broader than its jobs need: `write-all`, write scopes at workflow level
  * that every job inherits, or no `permissions:` at all (the repository default, which can be
- * read-write on every scope).
+ * read-write on every scope). `read-all` is a notice: it cannot write, but reads every scope
+ * (security alerts, packages, logs) for jobs that need one. Read as the effective token: a job's
+ * own block replaces the workflow's, and a job calling a reusable workflow of this repository whose
+ * jobs all declare their token gets no more than the callee declares.
  */
 import type { Scalar } from 'yaml';
-import { permissionsOf } from '../../workflows/permissions.js';
+import { calleeBoundsToken, permissionsOf } from '../../workflows/permissions.js';
 import { isWorkflowCallOnly } from '../../workflows/triggers.js';
 import { jobsOf, posOf } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
@@ -58,9 +61,23 @@ export const rule = defineRule({
             subject: `workflow:${scope.name}:write`,
           });
         }
+      } else if (top.kind === 'read-all' && jobs.length > 1 && inheriting.length > 0 && !isWorkflowCallOnly(wf)) {
+        // As for write scopes: with one job (or every job declaring its own), this is a job-level block in all but name.
+        report({
+          file: wf.file,
+          ...at(top.keyNode),
+          message:
+            `permissions: read-all lets every job without its own permissions: block (${listOf(inheriting.map((job) => job.id))}) read every scope of the repository, ` +
+            'security alerts, packages and workflow logs included, when a job usually needs only contents: read.',
+          fix: `Replace it with the scopes the jobs read, for example:\n${READ_ONLY_FIX}`,
+          subject: 'workflow:read-all',
+          level: 'notice',
+        });
       } else if (top.kind === 'absent' && !isWorkflowCallOnly(wf)) {
         // A workflow_call-only workflow runs with a token its caller already bounded; its jobs are not reported.
         for (const job of inheriting) {
+          // Its reusable workflow declares every token its jobs get: the default never reaches a step.
+          if (calleeBoundsToken(job.node, ctx.workflows ?? [])) continue;
           report({
             file: wf.file,
             ...at(job.keyNode),
@@ -74,6 +91,17 @@ export const rule = defineRule({
       }
 
       for (const job of jobs) {
+        if (job.permissions.kind === 'read-all') {
+          report({
+            file: wf.file,
+            ...at(job.permissions.keyNode),
+            message: `Job ${job.id} asks for permissions: read-all, a token that reads every scope of the repository, security alerts, packages and workflow logs included, when a job usually needs only contents: read.`,
+            fix: `Replace read-all with the scopes this job reads, for example:\n${READ_ONLY_FIX}`,
+            subject: `job:${job.id}:read-all`,
+            level: 'notice',
+          });
+          continue;
+        }
         if (job.permissions.kind !== 'write-all') continue;
         report({
           file: wf.file,

@@ -1,16 +1,18 @@
 /**
  * Template injection: `${{ }}` expansions inside code. GitHub substitutes expressions into a `run:`
- * script or an `actions/github-script` `script:` as plain text before the interpreter reads it, so
- * an expression whose value an attacker writes becomes code. Attacker-controlled text is an error;
- * text that is only not known to be safe is a warning.
+ * script, an `actions/github-script` `script:` or another action input that is code (sinks.ts) as
+ * plain text before the interpreter reads it, so an expression whose value an attacker writes
+ * becomes code. Attacker-controlled text is an error; text that is only not known to be safe is a
+ * warning. Workflow jobs and composite actions' `runs.steps` alike.
  */
 import type { Node } from 'yaml';
 import { attackerOrigin, classifyContext, DEFAULT_ENV_FOR_CONTEXT, type ContextTrust } from '../../workflows/contexts.js';
 import { dataflowContexts, findExpressions, normalizePath, soleContextPath, type ExpressionSpan } from '../../workflows/expressions.js';
 import type { Pos, WorkflowFile } from '../../workflows/model.js';
-import { envKeyOf, stepContextScope, stepKey, stepsInContext, usesAction, type StepInContext } from '../../workflows/steps.js';
+import { envKeyOf, stepContextScope, stepKey, stepsInContext, type StepInContext } from '../../workflows/steps.js';
 import { inputTypesOf } from '../../workflows/triggers.js';
-import { get, posOf, str } from '../../workflows/walk.js';
+import { actionSinkOf } from '../../workflows/sinks.js';
+import { entries, get, posOf, str } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({
@@ -42,8 +44,8 @@ export const rule = defineRule({
             const occurrence = (seen.get(body) ?? 0) + 1;
             seen.set(body, occurrence);
             const shown = `\${{ ${shorten(body)} }}`;
-            const where = sink.kind === 'run' ? 'this run script' : 'this github-script script';
-            const language = sink.kind === 'run' ? 'shell code' : 'JavaScript';
+            const where = sink.kind === 'run' ? 'this run script' : sink.kind === 'github-script' ? 'this github-script script' : `the ${sink.input} input of ${sink.action}`;
+            const language = sink.kind === 'run' ? 'shell code' : sink.kind === 'github-script' ? 'JavaScript' : sink.language;
             let message: string;
             if (worst.trust === 'attacker') {
               const origin = attackerOrigin(worst.path, scope);
@@ -65,7 +67,7 @@ export const rule = defineRule({
               column: positions[k].column,
               message,
               fix: fixFor(s, sink, body, worst.path),
-              subject: `${s.jobId}\0${stepKey(s)}\0${sink.kind}\0${body}\0${occurrence}`,
+              subject: `${s.jobId}\0${stepKey(s)}\0${sink.kind === 'action-input' ? `with.${sink.input}` : sink.kind}\0${body}\0${occurrence}`,
               // Text outsiders write is the error; text only not known to be safe, a warning.
               level: worst.trust === 'attacker' ? 'error' : 'warning',
             });
@@ -76,13 +78,20 @@ export const rule = defineRule({
   },
 });
 
-type SinkKind = 'run' | 'github-script';
+type SinkKind = 'run' | 'github-script' | 'action-input';
 
-/** Where a step's text becomes code: its `run:` script, or an `actions/github-script` `script:`. */
+/**
+ * Where a step's text becomes code: its `run:` script, an `actions/github-script` `script:`, or
+ * another action input that is code (sinks.ts: `mikefarah/yq` `cmd:`, `azure/cli` `inlineScript:` …).
+ */
 interface Sink {
   kind: SinkKind;
   node: Node;
   value: string;
+  /** For an action input: the input as written, the action as written, what its text becomes. */
+  input?: string;
+  action?: string;
+  language?: string;
 }
 
 function sinksOf(s: StepInContext): Sink[] {
@@ -90,10 +99,17 @@ function sinksOf(s: StepInContext): Sink[] {
   const run = get(s.step, 'run');
   const runText = str(run);
   if (run && runText !== undefined) sinks.push({ kind: 'run', node: run, value: runText });
-  if (usesAction(str(get(s.step, 'uses')), 'actions/github-script')) {
-    const script = get(get(s.step, 'with'), 'script');
-    const scriptText = str(script);
-    if (script && scriptText !== undefined) sinks.push({ kind: 'github-script', node: script, value: scriptText });
+  const uses = str(get(s.step, 'uses'));
+  const actionSink = actionSinkOf(uses);
+  if (!actionSink) return sinks;
+  const action = (uses ?? '').trim().replace(/@.*$/, '');
+  for (const [key, , value] of entries(get(s.step, 'with'))) {
+    const input = key.toLowerCase();
+    if (!actionSink.inputs.includes(input)) continue;
+    const text = str(value);
+    if (!value || text === undefined) continue;
+    if (actionSink.action === 'actions/github-script' && input === 'script') sinks.push({ kind: 'github-script', node: value, value: text });
+    else sinks.push({ kind: 'action-input', node: value, value: text, input: key, action, language: actionSink.language });
   }
   return sinks;
 }
@@ -165,6 +181,13 @@ function shorten(text: string, max = 120): string {
 }
 
 function fixFor(s: StepInContext, sink: Sink, body: string, worstPath: string): string {
+  if (sink.kind === 'action-input') {
+    // What such an action can read instead differs per action: say what to stop doing and the usual way out.
+    return (
+      `Do not write \${{ ${body} }} into the ${sink.input} input: ${sink.action} runs that text as code. ` +
+      'Pass the value as data instead: set it in env: on this step and read the variable from the code, or have an earlier step write it to a file the code reads.'
+    );
+  }
   const shell = shellOf(s);
   const sole = soleContextPath(body);
   const expression = `\${{ ${body} }}`;
