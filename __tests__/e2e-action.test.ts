@@ -239,7 +239,7 @@ function pullRequestPayload(fromFork = false) {
   };
 }
 
-type ReportedFinding = { rule: string; severity: string; file: string; line?: number; introduced: boolean; fingerprint: string };
+type ReportedFinding = { rule: string; severity: string; file: string; message: string; line?: number; introduced: boolean; fingerprint: string };
 
 function annotationLines(stdout: string, type: 'error' | 'warning' | 'notice'): string[] {
   return stdout.split('\n').filter((line) => line.startsWith(`::${type} `) || line.startsWith(`::${type}::`));
@@ -495,6 +495,12 @@ describe('the action, end to end', () => {
       const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs: { offline: 'false', 'index-url': indexUrl, comment: 'always', 'sarif-file': 'lockgate.sarif' } });
       expect(result.outputs['report-json']).toBeTruthy();
       expect(result.report.findings.length).toBeGreaterThan(0);
+      // OSV (fixtures/e2e's config points it at a loopback port where nothing listens) is asked and
+      // fails: one notice says which versions went unchecked, never a silent pass.
+      const advisoryNotices = result.report.findings.filter((f) => f.rule === 'malicious-package');
+      expect(advisoryNotices).toHaveLength(1);
+      expect(advisoryNotices[0]).toMatchObject({ severity: 'notice' });
+      expect(advisoryNotices[0]!.message).toMatch(/advisory check did not run/);
       // The credential is used (Basic auth) but appears nowhere else.
       expect(indexRequests.length).toBeGreaterThan(0);
       for (const request of indexRequests) {

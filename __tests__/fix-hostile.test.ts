@@ -92,7 +92,7 @@ describe('the real resolvers', () => {
         return res.end();
       }
       res.writeHead(404);
-      res.end();
+      return res.end();
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -16,7 +16,6 @@ import type { Report } from '../src/report/types.js';
 import type { OutputFormat } from '../src/settings/types.js';
 import { HOSTILE_STRINGS } from './support/fuzz-corpus.js';
 import { outputProblems, runnerCommandProblems } from './support/output-checks.js';
-import { pipelineSettings } from './support/pipeline.js';
 
 function hostileReport(): Report {
   const findings: Finding[] = HOSTILE_STRINGS.map((value, i) =>

@@ -124,7 +124,6 @@ const HASH = 35;
 const SQUOTE = 39;
 const COMMA = 44;
 const DOT = 46;
-const EQUALS = 61;
 const LBRACKET = 91;
 const BACKSLASH = 92;
 const RBRACKET = 93;
