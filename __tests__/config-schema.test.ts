@@ -24,7 +24,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Schema = { [key: string]: unknown; properties?: Record<string, Schema>; items?: Schema; required?: string[]; type?: string | string[]; enum?: unknown[] };
 
 const SCHEMA_FILE = 'schema/lockgate.schema.json';
-const SCHEMA_URL = 'https://raw.githubusercontent.com/lockgate-dev/lockgate/v1/schema/lockgate.schema.json';
+const SCHEMA_URL = 'https://raw.githubusercontent.com/lockgate-dev/lockgate/v0/schema/lockgate.schema.json';
 const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
 /** The rule ids: one page each in docs/rules/, which __tests__/registry.test.ts holds equal to the registry. */
 const KNOWN = new Set(readdirSync('docs/rules').filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { makeFinding, type WaivedFinding } from '../src/findings.js';
 import { readFileSync } from 'node:fs';
-import { applyPolicy, globToRegExp } from '../src/policy/policy.js';
+import { applyPolicy } from '../src/policy/policy.js';
+import { configGlobMatcher } from '../src/core/glob.js';
 import { ZIZMOR_EQUIVALENTS } from '../src/policy/zizmor.js';
 import { defaultConfig } from '../src/settings/config.js';
 import { RULES } from '../src/rules/index.js';
@@ -104,10 +105,22 @@ describe('globs', () => {
     ['.github/workflows/*.yml', '.github/workflows/x/a.yml', false],
     ['**/uv.lock', 'uv.lock', true],
     ['**/uv.lock', 'a/b/uv.lock', true],
-    ['a.(yml)', 'a.(yml)', true],
     ['a.yml', 'aXyml', false],
+    // picomatch's syntax (src/core/glob.ts): braces, classes, dotfiles like any file, ./ and a trailing /.
+    ['.github/workflows/*.{yml,yaml}', '.github/workflows/a.yaml', true],
+    ['.github/workflows/*.{yml,yaml}', '.github/workflows/a.json', false],
+    ['fixtures/case-[ab]/**', 'fixtures/case-b/uv.lock', true],
+    ['fixtures/case-[ab]/**', 'fixtures/case-c/uv.lock', false],
+    ['*', '.hidden', true],
+    ['./examples/demo/uv.lock', 'examples/demo/uv.lock', true],
+    ['examples/', 'examples/demo/pyproject.toml', true],
+    ['examples/', 'examples2/pyproject.toml', false],
+    ['fixtures/**', 'fixtures/a/b/c.yml', true],
+    ['packages/*/uv.lock', 'packages/a/b/uv.lock', false],
+    ['a\\*.yml', 'a*.yml', true],
+    ['a\\*.yml', 'ab.yml', false],
   ])('%s matches %s: %s', (glob, path, expected) => {
-    expect(globToRegExp(glob).test(path)).toBe(expected);
+    expect(configGlobMatcher(glob)(path)).toBe(expected);
   });
 });
 

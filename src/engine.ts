@@ -4,7 +4,8 @@
  */
 import { compareFindings, type Finding, type WaivedFinding } from './findings.js';
 import { baselineOf, markPreexisting } from './policy/baseline.js';
-import { applyPolicy, globToRegExp } from './policy/policy.js';
+import { configGlobMatcher } from './core/glob.js';
+import { applyPolicy } from './policy/policy.js';
 import { gatherAdvisoryFacts, gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './facts/types.js';
 import { ruleName } from './report/rule-meta.js';
@@ -55,8 +56,8 @@ function loadConfig(settings: Settings, head: SourceFiles, base: SourceFiles | n
 /** The revision without the files the config excludes (fixtures, examples): they are not read at all. */
 function withoutExcluded(files: SourceFiles, globs: string[]): SourceFiles {
   if (globs.length === 0) return files;
-  const patterns = globs.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
-  const kept = (path: string) => !patterns.some((re) => re.test(path));
+  const patterns = globs.map(configGlobMatcher);
+  const kept = (path: string) => !patterns.some((matches) => matches(path));
   return {
     ...files,
     paths: files.paths.filter(kept),

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { runLockgate, type RunResult } from '../engine.js';
-import { globToRegExp } from '../policy/policy.js';
+import { configGlobMatcher } from '../core/glob.js';
 import { exitCodeFor, renderGithub } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -78,10 +78,10 @@ function worktreeNotes(settings: Settings): string[] {
     return [`head: the working tree (${describeError(error)}; the files ignored by .gitignore were not listed).`];
   }
   const notes = [`head: ${worktreeDescription(repo)}.`];
-  const excluded = settings.config.exclude.map((glob) => globToRegExp(glob.replace(/^\.\//, '').replace(/\/$/, '/**')));
+  const excluded = settings.config.exclude.map(configGlobMatcher);
   let ignored: string[];
   try {
-    ignored = ignoredReadableFiles(repo).filter((path) => !excluded.some((re) => re.test(path)));
+    ignored = ignoredReadableFiles(repo).filter((path) => !excluded.some((matches) => matches(path)));
   } catch (error) {
     notes.push(`the files on disk that .gitignore excludes could not be listed (${describeError(error)}); lockgate did not read any of them.`);
     ignored = [];

@@ -4,6 +4,7 @@
  * every waived finding goes to `waived` with why, an expired ignore is itself reported, and with
  * only-new a finding that existed before the change goes to `preexisting` (shown, not gating).
  */
+import { configGlobMatcher } from '../core/glob.js';
 import { normalizeName } from '../core/text.js';
 import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
@@ -74,24 +75,9 @@ class InlineIgnores {
   }
 }
 
-/** A path glob (`*` within a folder, `**` across folders, `?` one character) as a RegExp. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      source += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
-}
-
 function ignoreMatches(entry: IgnoreEntry, finding: Finding): boolean {
   if (entry.rule !== finding.rule) return false;
-  if (entry.path !== undefined && !globToRegExp(entry.path.replace(/^\.\//, '')).test(finding.file)) return false;
+  if (entry.path !== undefined && !configGlobMatcher(entry.path)(finding.file)) return false;
   if (entry.package !== undefined && finding.package?.name !== normalizeName(entry.package)) return false;
   return true;
 }
