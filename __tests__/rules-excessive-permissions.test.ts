@@ -52,6 +52,19 @@ describe('excessive-permissions on fixtures', () => {
     expect(rule.check(riskContext(odd))).toEqual([]);
   });
 
+  it('reads a job that calls a local reusable workflow by the token its callee declares', () => {
+    const caller = 'on: push\njobs:\n  bounded:\n    uses: ./.github/workflows/callee.yml\n  open:\n    uses: ./.github/workflows/open.yml\n  elsewhere:\n    uses: org/repo/.github/workflows/x.yml@v1\n';
+    const workflows = workflowsFromTexts({
+      [W('caller')]: caller,
+      // Every job of the callee gets a declared token (the workflow's or its own): the caller's default never reaches a step.
+      [W('callee')]: 'on: workflow_call\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions:\n      issues: write\n    steps: [{run: x}]\n',
+      // One job of this callee is left on whatever the caller passes: the caller's default reaches it.
+      [W('open')]: 'on: workflow_call\njobs:\n  a:\n    runs-on: x\n    permissions: {}\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    steps: [{run: x}]\n',
+    });
+    const found = rule.check(riskContext(workflows)).filter((f) => f.file === W('caller'));
+    expect(found.map((f) => f.message.split(' ')[1])).toEqual(['open', 'elsewhere']);
+  });
+
   it('marks a job that lost its permissions as introduced, an old one as not', () => {
     const base = workflowsFromTexts({ [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions: {}\n    steps: [{run: x}]\n' });
     const head = workflowsFromTexts({ [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    steps: [{run: x}]\n' });

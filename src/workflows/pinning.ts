@@ -23,6 +23,7 @@ export interface ImageSite {
  */
 export function imageSites(wf: WorkflowFile): ImageSite[] {
   const sites: ImageSite[] = [];
+  let fromMatrix = false;
   const add = (node: Node | undefined, where: string, stripDockerScheme: boolean): void => {
     if (!isScalar(node)) return;
     const value = str(node);
@@ -36,12 +37,12 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
   };
   if (wf.kind === 'workflow') {
     for (const job of jobsOf(wf)) {
-      const matrix = get(get(job.node, 'strategy'), 'matrix');
       // An image that is only `${{ matrix.X }}` is each literal value of X, reported where it is written.
       const addImage = (node: Node | undefined, where: string): void => {
         const axis = matrixAxisOf(node);
-        if (axis === null) add(node, where, false);
-        else for (const value of matrixValues(matrix, axis)) add(value, `${where}, from matrix.${axis}`, false);
+        if (axis === null) return add(node, where, false);
+        fromMatrix = true;
+        for (const value of matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis)) add(value, `${where}, from matrix.${axis}`, false);
       };
       const container = get(job.node, 'container');
       if (isMap(container)) addImage(get(container, 'image'), `job ${job.id} container`);
@@ -61,11 +62,11 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
     // `image: Dockerfile` or a path builds from this repository; only `docker://` pulls a registry image.
     if (using === 'docker' && image !== undefined && image.toLowerCase().startsWith('docker://')) add(imageNode, 'the Docker action', true);
   }
+  sites.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
+  if (!fromMatrix) return sites;
   // A matrix value that feeds two images is one thing to pin: one site.
   const seen = new Set<string>();
-  return sites
-    .sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column)
-    .filter((site) => {
+  return sites.filter((site) => {
       const key = `${site.pos.line}:${site.pos.column}`;
       if (seen.has(key)) return false;
       seen.add(key);

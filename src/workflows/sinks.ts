@@ -6,8 +6,6 @@
  * for Actions plus zizmor's own additions (the last four). Owner and repository are compared without
  * case, like GitHub does; an action's subpath (`owner/repo/sub@ref`) is another action and not listed.
  */
-import { usesAction } from './steps.js';
-
 export interface ActionSink {
   /** `owner/repo`, lower-cased. */
   action: string;
@@ -38,8 +36,12 @@ export const ACTION_SINKS: readonly ActionSink[] = [
   { action: 'addnab/docker-run-action', inputs: ['options', 'run'], language: 'shell code' },
 ];
 
-/** The sink entry of a step's `uses:`, if the action is one whose inputs are code. */
+const SINK_BY_ACTION = new Map(ACTION_SINKS.map((sink) => [sink.action, sink]));
+
+/** The sink entry of a step's `uses:` (`owner/repo@ref`, as usesAction reads it), if the action is one whose inputs are code. */
 export function actionSinkOf(uses: string | undefined): ActionSink | undefined {
   if (!uses) return undefined;
-  return ACTION_SINKS.find((sink) => usesAction(uses, sink.action));
+  const value = uses.trim();
+  const at = value.lastIndexOf('@');
+  return at > 0 ? SINK_BY_ACTION.get(value.slice(0, at).toLowerCase()) : undefined;
 }
