@@ -125,7 +125,7 @@ if (!havePreCommit) {
     expect(cli.status).toBe(1);
     expect(run.stdout).toContain(cli.stdout);
     for (const rule of ['unpinned-uses', 'uv-unlocked', 'lock-out-of-sync', 'cooldown', 'typosquat', 'sdist-only']) expect(run.stdout).toContain(`[${rule}]`);
-    expect(run.stdout).toContain('4 errors, 2 warnings, 4 notices');
+    expect(run.stdout).toContain('4 errors, 2 warnings, 5 notices');
     expect(run.stdout).toContain('lockgate: Offline: no network request was made');
   }, 300_000);
 
