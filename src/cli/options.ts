@@ -113,5 +113,3 @@ export const CLI_OPTIONS: readonly CliOption[] = [
   { long: 'version', short: 'V', group: 'Options', summary: 'Print version' },
 ];
 
-/** `-v` stays accepted for --version (the CLI had it before); `-V` is zizmor's and clap's spelling. */
-export const HIDDEN_SHORT_ALIASES: Readonly<Record<string, string>> = { v: 'version' };

@@ -75,4 +75,3 @@ export const RULES: readonly Rule[] = [
   internalError,
 ];
 
-export const RULES_BY_ID: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.id, rule]));

@@ -150,17 +150,6 @@ export function classifySingleEdit(candidate: string, target: string): Technique
   return null;
 }
 
-/** Every string made by deleting one character of `name` (the deletion neighbourhood). */
-export function deletionsOf(name: string): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < name.length; i++) {
-    // Deleting either letter of a run gives the same string: skip the repeats.
-    if (i > 0 && name[i] === name[i - 1]) continue;
-    out.push(name.slice(0, i) + name.slice(i + 1));
-  }
-  return out;
-}
-
 const PY_AFFIX_RE = /^(?:python[23]?|py[23]?)-?|-?(?:python[23]?|py[23]?)$/g;
 
 /** Whether the name starts or ends with `py`/`python` (optionally with 2/3). */

@@ -12,7 +12,7 @@ import { isFileSizeLimitReason, LIMIT_KEYS } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
-import type { IndexConfig, Lock, Pyproject, UvProject } from './model.js';
+import type { IndexConfig, Pyproject, UvProject } from './model.js';
 import { readLock } from './lock.js';
 import { dirOf, pyprojectFromParsed } from './pyproject.js';
 import { keyPath, lineOf, parseToml } from './toml.js';
@@ -443,11 +443,3 @@ function indexesOf(settings: unknown, lines: Map<string, number>, file: string, 
   return out;
 }
 
-/** Registry URLs the lock draws packages from, each with the first `[[package]]` line using it. */
-export function lockRegistries(lock: Lock): Map<string, number | undefined> {
-  const out = new Map<string, number | undefined>();
-  for (const pkg of lock.packages) {
-    if (pkg.source.kind === 'registry' && !out.has(pkg.source.url)) out.set(pkg.source.url, pkg.line);
-  }
-  return out;
-}

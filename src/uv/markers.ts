@@ -362,11 +362,6 @@ export function markerNot(item: Marker): Marker {
   return { kind: 'not', item };
 }
 
-/** The marker for a requires-python range (uv: `RequiresPython::to_marker_tree`). */
-export function markerFromSpecifiers(specs: readonly Specifier[]): Marker {
-  return markerAnd(...specs.map((spec): Marker => ({ kind: 'version', variable: 'python_full_version', spec })));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Rendering (for messages; comparison never uses the text of non-opaque atoms)
 

@@ -3,11 +3,6 @@
  * Every element carries the repo-relative file and the 1-based line a reviewer should look at.
  */
 
-export interface Position {
-  file: string;
-  line?: number;
-}
-
 export type LockSource =
   | { kind: 'registry'; url: string }
   | { kind: 'git'; url: string; commit: string | null; reference: { type: 'branch' | 'tag' | 'rev'; value: string } | null; subdirectory?: string }

@@ -282,11 +282,6 @@ function splitElement(path: string): { array: string; index: number } | undefine
   return { array: path.slice(0, open), index: Number(digits) };
 }
 
-/** Line of element `index` of the array at `arrayPath` in any index (fast for a PositionIndex). */
-export function elementLine(lines: Map<string, number>, arrayPath: string, index: number): number | undefined {
-  return lines instanceof PositionIndex ? lines.elementLine(arrayPath, index) : lines.get(`${arrayPath}[${index}]`);
-}
-
 /**
  * Map every key path of a valid TOML document to its line. One forward pass; strings are skipped with
  * indexOf, so the cost is linear in the text and small next to the value parse.

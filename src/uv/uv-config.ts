@@ -7,7 +7,7 @@
  * `[tool.uv]` settings have no effect, except `[tool.uv.sources]` and `[[tool.uv.index]]`.
  */
 import type { UvProject } from './model.js';
-import { keyPath, lineOf } from './toml.js';
+import { keyPath } from './toml.js';
 import { isTable, own, type Table } from './values.js';
 
 export interface UvSettingsSource {
@@ -69,11 +69,6 @@ export function settingLine(source: UvSettingsSource, ...segments: (string | num
 export function settingsAnchorLine(source: UvSettingsSource): number {
   if (source.kind === 'uv.toml') return 1;
   return source.lines.get('tool.uv') ?? source.lines.get('project') ?? 1;
-}
-
-/** The line of a key path or its nearest indexed ancestor (for keys inside inline tables). */
-export function nearestLine(lines: Map<string, number>, path: string): number | undefined {
-  return lineOf(lines, path);
 }
 
 /** TOML text that adds `key = value` where it belongs in this source. */

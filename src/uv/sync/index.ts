@@ -17,7 +17,7 @@ import { checkManifest } from './check-manifest.js';
 import { walkPackages } from './check-packages.js';
 import { SyncState, WORKSPACE } from './state.js';
 
-export { compareRequirementSets, type SetComparison } from './compare.js';
+export { compareRequirementSets } from './compare.js';
 
 export interface SyncIssue {
   kind: 'mismatch' | 'undecidable';
