@@ -144,6 +144,14 @@ const CASES: Case[] = [
     left: 1,
   },
   {
+    // A workflow-level block would not lower a job's own write-all: no edit, and the finding stays counted.
+    name: "a job's own write-all is left to a person, even where the workflow sets no permissions",
+    rule: 'excessive-permissions',
+    files: { [WF]: `on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    permissions: write-all\n    steps:\n${CHECKOUT}` },
+    after: {},
+    left: 1,
+  },
+  {
     name: 'dependabot entries get a cooldown, a default-days, and short waits raised',
     rule: 'dependabot-cooldown',
     files: {

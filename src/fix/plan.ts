@@ -148,7 +148,7 @@ export async function planFixes(input: FixInput, resolver: FixResolver | null): 
         record(finding, fixArtipacked(wf, finding));
         break;
       case 'excessive-permissions':
-        record(finding, fixExcessivePermissions(wf));
+        record(finding, fixExcessivePermissions(wf, finding));
         break;
       case 'dependabot-cooldown':
         record(finding, fixDependabotCooldown(wf, finding, days));

@@ -198,10 +198,18 @@ export function fixArtipacked(wf: WorkflowFile, where: At): FixOutcome {
  * none: every job without its own block then gets a read-only token. Other findings of the rule
  * (write-all, write scopes) need a person to say what the jobs need.
  */
-export function fixExcessivePermissions(wf: WorkflowFile): FixOutcome {
+export function fixExcessivePermissions(wf: WorkflowFile, where: At): FixOutcome {
   if (wf.kind !== 'workflow') return { ok: false, reason: 'not a workflow' };
   const root = wf.doc.contents;
   if (!isMap(root) || root.flow) return { ok: false, reason: 'the workflow is not a block mapping' };
+  // A job's own `permissions: write-all` / `read-all` outranks a workflow-level block: adding one
+  // would leave the finding standing, so it is not counted as fixed.
+  for (const job of jobsOf(wf)) {
+    const own = getPair(job.node, 'permissions');
+    if (own && [own.key, own.value].some((node) => node && posOf(wf, node).line === where.line)) {
+      return { ok: false, reason: "the job sets its own permissions: (only a person can say which scopes it needs)" };
+    }
+  }
   if (permissionsOf(root).kind !== 'absent') return { ok: false, reason: 'the workflow sets permissions: (only a person can say which scopes the jobs need)' };
   if (isWorkflowCallOnly(wf)) return { ok: true, edits: [] };
   const jobsPair = getPair(root, 'jobs');

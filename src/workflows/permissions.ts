@@ -88,11 +88,6 @@ export function tokenAccessOf(workflowRoot: unknown, jobNode: unknown): TokenAcc
   }
 }
 
-/** True when the token can, or may (default, unreadable), write. */
-export function mayWrite(access: TokenAccess): boolean {
-  return access.kind === 'write' || access.kind === 'default' || access.kind === 'unknown';
-}
-
 /** Each job's token (the workflow level's alone, id null, when it has no jobs: nothing else can be said). */
 export function jobTokens(wf: WorkflowFile): { id: string | null; access: TokenAccess; node: unknown }[] {
   const root = wf.doc.contents;
