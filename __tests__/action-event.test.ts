@@ -33,7 +33,12 @@ describe('resolveRevisions', () => {
   });
 
   it('merge_group: base_sha and head_sha', () => {
-    const r = resolveRevisions('merge_group', { merge_group: { base_sha: BASE, head_sha: HEAD, head_ref: 'refs/heads/gh-readonly-queue/main/pr-1' } }, NO_INPUTS, HEAD);
+    const r = resolveRevisions(
+      'merge_group',
+      { merge_group: { base_sha: BASE, head_sha: HEAD, head_ref: 'refs/heads/gh-readonly-queue/main/pr-1' } },
+      NO_INPUTS,
+      HEAD,
+    );
     expect(r).toMatchObject({ base: BASE, head: HEAD, checkSha: HEAD, pullRequest: null });
   });
 
@@ -68,7 +73,9 @@ describe('resolveRevisions', () => {
 
   it('rejects a payload without SHAs, or with something else in their place', () => {
     expect(() => resolveRevisions('pull_request', {}, NO_INPUTS, MERGE)).toThrow(EventError);
-    expect(() => resolveRevisions('pull_request', { pull_request: { number: 1, base: { sha: '--upload-pack=x' }, head: { sha: HEAD } } }, NO_INPUTS, MERGE)).toThrow(EventError);
+    expect(() =>
+      resolveRevisions('pull_request', { pull_request: { number: 1, base: { sha: '--upload-pack=x' }, head: { sha: HEAD } } }, NO_INPUTS, MERGE),
+    ).toThrow(EventError);
     expect(() => resolveRevisions('merge_group', { merge_group: { base_sha: 1, head_sha: HEAD } }, NO_INPUTS, MERGE)).toThrow(/merge_group/);
     expect(() => resolveRevisions('pull_request', 'not an object', NO_INPUTS, MERGE)).toThrow(EventError);
   });

@@ -8,7 +8,15 @@ import { GithubClient } from '../src/net/github.js';
 import { loadRevision, openRepo } from '../src/source/git.js';
 import { FakeGithub, type GitCommitData } from './helpers/fake-github-api.js';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.invalid',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.invalid',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: tmpdir(),
+};
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', ['-C', dir, ...args], { env: GIT_ENV, encoding: 'utf8' }).trim();
@@ -36,7 +44,12 @@ beforeAll(() => {
   origin = join(root, 'origin');
   mkdirSync(origin);
   git(origin, 'init', '-q', '-b', 'main');
-  baseSha = commitFiles(origin, { 'pyproject.toml': '[project]\nname = "a"\n', 'uv.lock': 'version = 1\n', 'src/app.py': 'print(1)\n' }, 'base', '2026-11-01T00:00:00Z');
+  baseSha = commitFiles(
+    origin,
+    { 'pyproject.toml': '[project]\nname = "a"\n', 'uv.lock': 'version = 1\n', 'src/app.py': 'print(1)\n' },
+    'base',
+    '2026-11-01T00:00:00Z',
+  );
   headSha = commitFiles(origin, { 'uv.lock': 'version = 1\nrevision = 3\n', '.github/workflows/ci.yml': 'on: push\n' }, 'head', '2026-11-02T00:00:00Z');
   // GitHub serves any reachable commit by SHA; a local origin needs to be told to.
   git(origin, 'config', 'uploadpack.allowReachableSHA1InWant', 'true');
@@ -83,7 +96,7 @@ describe('ensureRevision from git', () => {
     expect(logs.some((l) => l.startsWith(`${missing}: git fetch from origin failed (`))).toBe(true);
   });
 
-  it('logs git\'s fatal line without credentials', () => {
+  it("logs git's fatal line without credentials", () => {
     const stderr = "warning: redirecting\nfatal: repository 'https://x-access-token:ghs_secret123@github.com/octo/repo/' not found\nmore\n";
     expect(gitComplaint({ status: 128, stdout: '', stderr })).toBe("repository 'https://***@github.com/octo/repo/' not found");
     expect(gitComplaint({ status: 1, stdout: '', stderr: 'warning: only this\n' })).toBe('warning: only this');
@@ -111,7 +124,13 @@ describe('ensureRevision through the GitHub API', () => {
       .map((line) => {
         const [meta, path] = line.split('\t');
         const [mode, type, objectSha] = meta!.split(' ');
-        return { path: path!, mode: mode!, type: type as 'blob' | 'tree', sha: objectSha!, content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', objectSha!]) : undefined };
+        return {
+          path: path!,
+          mode: mode!,
+          type: type as 'blob' | 'tree',
+          sha: objectSha!,
+          content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', objectSha!]) : undefined,
+        };
       });
     return { tree: git(origin, 'rev-parse', `${sha}^{tree}`), date: git(origin, 'show', '-s', '--format=%cI', sha), entries: listing, truncated };
   }
@@ -134,7 +153,11 @@ describe('ensureRevision through the GitHub API', () => {
     expect(logs.at(-1)).toBe(`${headSha}: read through the GitHub API (3 of 4 files downloaded).`);
     const files = loadRevision(openRepo(dir, true), result.revision, 1e6);
     expect(files.paths).toEqual(['.github/workflows/ci.yml', 'pyproject.toml', 'src/app.py', 'uv.lock']);
-    expect(Object.fromEntries(files.texts)).toEqual({ '.github/workflows/ci.yml': 'on: push\n', 'pyproject.toml': '[project]\nname = "a"\n', 'uv.lock': 'version = 1\nrevision = 3\n' });
+    expect(Object.fromEntries(files.texts)).toEqual({
+      '.github/workflows/ci.yml': 'on: push\n',
+      'pyproject.toml': '[project]\nname = "a"\n',
+      'uv.lock': 'version = 1\nrevision = 3\n',
+    });
     expect(files.time.toISOString()).toBe('2026-11-02T00:00:00.000Z');
     // Only the files lockgate reads were downloaded.
     expect(server.requests.filter((r) => r.path.includes('/git/blobs/'))).toHaveLength(3);

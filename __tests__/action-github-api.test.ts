@@ -24,7 +24,15 @@ function report(findings: Finding[]): Report {
 function findings(n: number): Finding[] {
   const severities: Severity[] = ['notice', 'warning', 'error'];
   return Array.from({ length: n }, (_, i) =>
-    makeFinding({ rule: 'unpinned-uses', severity: severities[i % 3]!, file: '.github/workflows/ci.yml', line: i + 1, column: 9, message: `step ${i} is not pinned`, subject: String(i) }),
+    makeFinding({
+      rule: 'unpinned-uses',
+      severity: severities[i % 3]!,
+      file: '.github/workflows/ci.yml',
+      line: i + 1,
+      column: 9,
+      message: `step ${i} is not pinned`,
+      subject: String(i),
+    }),
   );
 }
 
@@ -36,7 +44,7 @@ afterEach(async () => {
 });
 
 describe('GithubClient (the Action calls)', () => {
-  it('sends the token as a bearer header and GitHub\'s API version, never in the URL or body', async () => {
+  it("sends the token as a bearer header and GitHub's API version, never in the URL or body", async () => {
     await api().createIssueComment(7, 'hello');
     const [request] = server.requests;
     expect(request!.authorization).toBe(`Bearer ${TOKEN}`);
@@ -46,10 +54,12 @@ describe('GithubClient (the Action calls)', () => {
     expect(request!.body).not.toContain(TOKEN);
   });
 
-  it('classifies a read-only token\'s 403 as a permission failure with the permission GitHub wanted', async () => {
+  it("classifies a read-only token's 403 as a permission failure with the permission GitHub wanted", async () => {
     await server.close();
     server = await new FakeGithub({ token: TOKEN, readOnly: true }).start();
-    const error = await api().createCheckRun({ name: 'x', head_sha: HEAD, status: 'completed', conclusion: 'success', output: { title: 't', summary: 's' } }).catch((e: unknown) => e);
+    const error = await api()
+      .createCheckRun({ name: 'x', head_sha: HEAD, status: 'completed', conclusion: 'success', output: { title: 't', summary: 's' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GithubApiError);
     expect(error).toMatchObject({ kind: 'permission', status: 403, acceptedPermissions: 'checks=write' });
     expect((error as Error).message).toBe('POST /repos/octo/repo/check-runs: HTTP 403 Resource not accessible by integration');
@@ -62,7 +72,9 @@ describe('GithubClient (the Action calls)', () => {
   });
 
   it('reports bad credentials as auth, without echoing the token', async () => {
-    const error = (await api({ token: 'ghp_wrongtoken' }).listIssueComments(1).catch((e: unknown) => e)) as GithubApiError;
+    const error = (await api({ token: 'ghp_wrongtoken' })
+      .listIssueComments(1)
+      .catch((e: unknown) => e)) as GithubApiError;
     expect(error.kind).toBe('auth');
     expect(error.message).not.toContain('ghp_wrongtoken');
   });
@@ -70,7 +82,13 @@ describe('GithubClient (the Action calls)', () => {
   it('retries a 502 and a secondary rate limit, then succeeds', async () => {
     const waits: number[] = [];
     server.faults.push({ method: 'GET', path: /comments$/, status: 502, body: { message: 'Server Error' } });
-    server.faults.push({ method: 'GET', path: /comments$/, status: 403, body: { message: 'You have exceeded a secondary rate limit' }, headers: { 'retry-after': '3' } });
+    server.faults.push({
+      method: 'GET',
+      path: /comments$/,
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit' },
+      headers: { 'retry-after': '3' },
+    });
     const comments = await api({ sleep: async (ms) => void waits.push(ms) }).listIssueComments(1);
     expect(comments).toEqual([]);
     expect(server.requests).toHaveLength(3);
@@ -95,8 +113,18 @@ describe('GithubClient (the Action calls)', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as { port: number }).port;
     try {
-      const client = GithubClient.forRepository({ apiUrl: `http://127.0.0.1:${port}`, token: TOKEN, repository: 'octo/repo', timeoutMs: 200, retries: 1, sleep: noSleep });
-      await expect(client.listIssueComments(1)).rejects.toMatchObject({ kind: 'unavailable', message: 'GET /repos/octo/repo/issues/1/comments: no answer within 200 ms' });
+      const client = GithubClient.forRepository({
+        apiUrl: `http://127.0.0.1:${port}`,
+        token: TOKEN,
+        repository: 'octo/repo',
+        timeoutMs: 200,
+        retries: 1,
+        sleep: noSleep,
+      });
+      await expect(client.listIssueComments(1)).rejects.toMatchObject({
+        kind: 'unavailable',
+        message: 'GET /repos/octo/repo/issues/1/comments: no answer within 200 ms',
+      });
     } finally {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
@@ -127,7 +155,17 @@ describe('GithubClient (the Action calls)', () => {
 describe('toAnnotation', () => {
   it('maps severity to level, keeps columns only on one line, and puts the fix in raw_details', () => {
     const f = makeFinding({ rule: 'cooldown', severity: 'error', file: 'uv.lock', line: 4, column: 3, message: 'm', fix: 'uv lock', subject: 's' });
-    expect(toAnnotation(f)).toEqual({ path: 'uv.lock', start_line: 4, end_line: 4, start_column: 3, end_column: 3, annotation_level: 'failure', message: 'm', title: 'cooldown', raw_details: 'Fix: uv lock' });
+    expect(toAnnotation(f)).toEqual({
+      path: 'uv.lock',
+      start_line: 4,
+      end_line: 4,
+      start_column: 3,
+      end_column: 3,
+      annotation_level: 'failure',
+      message: 'm',
+      title: 'cooldown',
+      raw_details: 'Fix: uv lock',
+    });
     const multi = makeFinding({ rule: 'x', severity: 'notice', file: 'a', line: 2, endLine: 5, column: 3, message: 'm', subject: 's' });
     expect(toAnnotation(multi)).toEqual({ path: 'a', start_line: 2, end_line: 5, annotation_level: 'notice', message: 'm', title: 'x' });
   });
@@ -144,9 +182,18 @@ describe('publishCheckRun', () => {
     expect(outcome.incomplete).toBeUndefined();
     const [create, ...updates] = server.requests;
     expect(create!.method).toBe('POST');
-    expect(create!.json).toMatchObject({ name: 'lockgate findings', head_sha: HEAD, status: 'completed', conclusion: 'failure', output: { title: '40 errors, 40 warnings, 40 notices' } });
-    expect(updates.map((r) => `${r.method} ${r.path}`)).toEqual([`PATCH /repos/octo/repo/check-runs/${outcome.id}`, `PATCH /repos/octo/repo/check-runs/${outcome.id}`]);
-    expect(server.requests.map((r) => ((r.json as { output: { annotations: unknown[] } }).output.annotations.length))).toEqual([50, 50, 20]);
+    expect(create!.json).toMatchObject({
+      name: 'lockgate findings',
+      head_sha: HEAD,
+      status: 'completed',
+      conclusion: 'failure',
+      output: { title: '40 errors, 40 warnings, 40 notices' },
+    });
+    expect(updates.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `PATCH /repos/octo/repo/check-runs/${outcome.id}`,
+      `PATCH /repos/octo/repo/check-runs/${outcome.id}`,
+    ]);
+    expect(server.requests.map((r) => (r.json as { output: { annotations: unknown[] } }).output.annotations.length)).toEqual([50, 50, 20]);
     const run = server.checkRuns[0]!;
     expect(run.annotations).toHaveLength(120);
     expect(new Set(run.annotations.map((a) => a.start_line)).size).toBe(120);
@@ -175,7 +222,15 @@ describe('publishCheckRun', () => {
   });
 
   it('keeps summary and text within 65,535 characters and scrubs secrets from everything sent', async () => {
-    const secretFinding = makeFinding({ rule: 'new-index', severity: 'error', file: 'uv.lock', line: 1, message: 'index https://u:s3cret@x.example', fix: 's3cret', subject: 'x' });
+    const secretFinding = makeFinding({
+      rule: 'new-index',
+      severity: 'error',
+      file: 'uv.lock',
+      line: 1,
+      message: 'index https://u:s3cret@x.example',
+      fix: 's3cret',
+      subject: 'x',
+    });
     const scrub = (t: string) => t.split('s3cret').join('***');
     await publishCheckRun(api(), { headSha: HEAD, report: report([secretFinding]), failOn: 'error', text: 'é'.repeat(70_000) + 's3cret', scrub });
     const run = server.checkRuns[0]!;
@@ -201,7 +256,9 @@ describe('publishCheckRun', () => {
   it('throws a permission error for a read-only token', async () => {
     await server.close();
     server = await new FakeGithub({ token: TOKEN, readOnly: true }).start();
-    await expect(publishCheckRun(api(), { headSha: HEAD, report: report(findings(3)), failOn: 'error', text: '' })).rejects.toMatchObject({ kind: 'permission' });
+    await expect(publishCheckRun(api(), { headSha: HEAD, report: report(findings(3)), failOn: 'error', text: '' })).rejects.toMatchObject({
+      kind: 'permission',
+    });
   });
 });
 
@@ -221,7 +278,9 @@ describe('upsertStickyComment', () => {
     expect(await upsertStickyComment(api(), { issue: 5, mode: 'on-findings', hasFindings: false, body: body('clean') })).toMatchObject({ action: 'skipped' });
     expect(server.comments.get(5)).toBeUndefined();
     await upsertStickyComment(api(), { issue: 5, mode: 'on-findings', hasFindings: true, body: body('3 errors') });
-    expect(await upsertStickyComment(api(), { issue: 5, mode: 'on-findings', hasFindings: false, body: body('No findings.') })).toMatchObject({ action: 'updated' });
+    expect(await upsertStickyComment(api(), { issue: 5, mode: 'on-findings', hasFindings: false, body: body('No findings.') })).toMatchObject({
+      action: 'updated',
+    });
     expect(server.comments.get(5)![0]!.body).toContain('No findings.');
   });
 
@@ -233,12 +292,15 @@ describe('upsertStickyComment', () => {
     expect(spoof.body).toContain('merge away');
   });
 
-  it('with a personal token, adopts that user\'s own marker comment', async () => {
+  it("with a personal token, adopts that user's own marker comment", async () => {
     await server.close();
     server = await new FakeGithub({ token: TOKEN, userLogin: 'release-bot-user' }).start();
     server.addComment(5, `${COMMENT_MARKER}\nmallory`, { login: 'mallory', type: 'User' });
     const own = server.addComment(5, `${COMMENT_MARKER}\nold`, { login: 'release-bot-user', type: 'User' });
-    expect(await upsertStickyComment(api(), { issue: 5, mode: 'always', hasFindings: true, body: body('new') })).toMatchObject({ action: 'updated', id: own.id });
+    expect(await upsertStickyComment(api(), { issue: 5, mode: 'always', hasFindings: true, body: body('new') })).toMatchObject({
+      action: 'updated',
+      id: own.id,
+    });
   });
 
   it('ignores comments that only quote the marker later in their text', async () => {

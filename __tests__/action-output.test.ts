@@ -8,11 +8,13 @@ import { appendJobSummary, STEP_SUMMARY_MAX_BYTES, summaryBudget } from '../src/
 import { makeFinding, type Severity } from '../src/findings.js';
 
 function many(severity: Severity, n: number) {
-  return Array.from({ length: n }, (_, i) => makeFinding({ rule: 'r', severity, file: `f${String(i).padStart(3, '0')}`, line: 1, message: `${severity} ${i}`, subject: `${severity}${i}` }));
+  return Array.from({ length: n }, (_, i) =>
+    makeFinding({ rule: 'r', severity, file: `f${String(i).padStart(3, '0')}`, line: 1, message: `${severity} ${i}`, subject: `${severity}${i}` }),
+  );
 }
 
 describe('planAnnotations', () => {
-  it('keeps within 10 per type, most severe and first by file first, after lockgate\'s own messages', () => {
+  it("keeps within 10 per type, most severe and first by file first, after lockgate's own messages", () => {
     const plan = planAnnotations([...many('notice', 12), ...many('warning', 3), ...many('error', 25)], { error: 1, notice: 1 });
     expect(plan.shown).toEqual({ error: 9, warning: 3, notice: 9 });
     expect(plan.hidden).toEqual({ error: 16, warning: 0, notice: 3 });

@@ -23,7 +23,13 @@ describe('computeSuggestions', () => {
     const suggestions = await suggest({ [WF]: BASE }, head);
     // uv sync on line 9 was there before: its finding stays in the report, without a suggestion.
     expect(suggestions).toEqual([
-      { path: WF, startLine: 10, line: 10, text: `      - uses: actions/setup-python@${fakeSha('actions', 'setup-python', 'v5')} # v5`, rules: ['unpinned-uses'] },
+      {
+        path: WF,
+        startLine: 10,
+        line: 10,
+        text: `      - uses: actions/setup-python@${fakeSha('actions', 'setup-python', 'v5')} # v5`,
+        rules: ['unpinned-uses'],
+      },
       { path: WF, startLine: 11, line: 11, text: '      - run: uv run --locked pytest', rules: ['uv-unlocked'] },
     ]);
   });
@@ -45,7 +51,15 @@ describe('computeSuggestions', () => {
   it('treats a new file as touched everywhere, and drops the CR of CRLF lines from the suggestion', async () => {
     const head = { '.github/dependabot.yml': 'version: 2\r\nupdates:\r\n  - package-ecosystem: pip\r\n    directory: /\r\n' };
     const suggestions = await suggest({}, head);
-    expect(suggestions).toEqual([{ path: '.github/dependabot.yml', startLine: 3, line: 3, text: '  - package-ecosystem: pip\n    cooldown:\n      default-days: 7', rules: ['dependabot-cooldown'] }]);
+    expect(suggestions).toEqual([
+      {
+        path: '.github/dependabot.yml',
+        startLine: 3,
+        line: 3,
+        text: '  - package-ecosystem: pip\n    cooldown:\n      default-days: 7',
+        rules: ['dependabot-cooldown'],
+      },
+    ]);
   });
 
   it('suggests nothing offline for pins, and nothing for a finding without a fix', async () => {
@@ -59,7 +73,9 @@ describe('computeSuggestions', () => {
 describe('commentBody', () => {
   it('fences the suggestion longer than any backtick run in it, and says why without file text', () => {
     const body = commentBody({ path: WF, startLine: 3, line: 3, text: '      - run: echo ```x```', rules: ['uv-unlocked'] });
-    expect(body).toBe('**uv-unlocked**: Installs exactly what uv.lock says, or fails if the lock is out of date.\n\n````suggestion\n      - run: echo ```x```\n````');
+    expect(body).toBe(
+      '**uv-unlocked**: Installs exactly what uv.lock says, or fails if the lock is out of date.\n\n````suggestion\n      - run: echo ```x```\n````',
+    );
   });
 });
 
@@ -94,7 +110,12 @@ describe('publishSuggestions', () => {
     const api = new MemoryReviews();
     expect(await publishSuggestions(api, 7, head, one)).toEqual({ action: 'created', id: 100, suggestions: 1, superseded: 0 });
     expect(api.created).toEqual([
-      { commit_id: head, event: 'COMMENT', body: expect.stringContaining(SUGGESTIONS_MARKER), comments: [{ path: WF, line: 3, side: 'RIGHT', start_line: 2, start_side: 'RIGHT', body: expect.stringContaining('```suggestion\nx\ny\n```') }] },
+      {
+        commit_id: head,
+        event: 'COMMENT',
+        body: expect.stringContaining(SUGGESTIONS_MARKER),
+        comments: [{ path: WF, line: 3, side: 'RIGHT', start_line: 2, start_side: 'RIGHT', body: expect.stringContaining('```suggestion\nx\ny\n```') }],
+      },
     ]);
   });
 
@@ -103,7 +124,11 @@ describe('publishSuggestions', () => {
     api.reviews.push({ id: 1, body: 'LGTM', state: 'APPROVED', commit_id: 'b'.repeat(40), user: null });
     await publishSuggestions(api, 7, head, one);
     expect(await publishSuggestions(api, 7, head, one)).toEqual(expect.objectContaining({ action: 'skipped', reason: expect.stringContaining('already has') }));
-    expect(await publishSuggestions(api, 7, 'c'.repeat(40), [])).toEqual({ action: 'skipped', reason: 'no fixable finding on a line this pull request touched', superseded: 1 });
+    expect(await publishSuggestions(api, 7, 'c'.repeat(40), [])).toEqual({
+      action: 'skipped',
+      reason: 'no fixable finding on a line this pull request touched',
+      superseded: 1,
+    });
     expect(api.created).toHaveLength(1);
     expect(api.calls).toEqual(['update 101']);
     expect(api.reviews[0]!.state).toBe('APPROVED');

@@ -45,12 +45,15 @@ describe('the option table and the parser agree', () => {
     expect([...tableFlags].sort()).toEqual([...parserFlags].sort());
   });
 
-  it.each(CLI_OPTIONS.filter((option) => option.value).map((option) => [option.long, option] as const))('--%s takes the values the table says', (long, option) => {
-    const values = option.choices ?? [SAMPLE[long]];
-    expect(values[0]).toBeDefined();
-    for (const value of values) expect(settingsFromArgv([`--${long}`, value!], {}, '/').kind).toBe('run');
-    if (option.choices) expect(() => settingsFromArgv([`--${long}`, 'not-a-choice'], {}, '/')).toThrow(SettingsError);
-  });
+  it.each(CLI_OPTIONS.filter((option) => option.value).map((option) => [option.long, option] as const))(
+    '--%s takes the values the table says',
+    (long, option) => {
+      const values = option.choices ?? [SAMPLE[long]];
+      expect(values[0]).toBeDefined();
+      for (const value of values) expect(settingsFromArgv([`--${long}`, value!], {}, '/').kind).toBe('run');
+      if (option.choices) expect(() => settingsFromArgv([`--${long}`, 'not-a-choice'], {}, '/')).toThrow(SettingsError);
+    },
+  );
 
   it.each(CLI_OPTIONS.filter((option) => !option.value).map((option) => [option.long, option] as const))('--%s is a flag', (long, option) => {
     const kind = settingsFromArgv([`--${long}`], {}, '/').kind;
@@ -82,7 +85,9 @@ describe('the option table and the parser agree', () => {
 describe('help in clap layout (zizmor)', () => {
   it('-h: about, usage, commands, arguments, then each option once in its group', () => {
     const help = renderHelp(false);
-    expect(help).toMatch(/^A supply-chain gate [^\n]+\n\nUsage: lockgate \[DIR\] \[OPTIONS\]\n {7}lockgate fix \[DIR\] \[OPTIONS\]\n {7}lockgate completions <SHELL>\n\nCommands:\n {2}fix {10}Fix what can be fixed in place, without a report \(docs\/fix\.md\)\n {2}completions {2}Print a shell completion script \(bash, zsh, fish\)\n\nArguments:\n {2}\[DIR\] {2}The git repository to check \[default: \.\]\n\nInput Options:\n/);
+    expect(help).toMatch(
+      /^A supply-chain gate [^\n]+\n\nUsage: lockgate \[DIR\] \[OPTIONS\]\n {7}lockgate fix \[DIR\] \[OPTIONS\]\n {7}lockgate completions <SHELL>\n\nCommands:\n {2}fix {10}Fix what can be fixed in place, without a report \(docs\/fix\.md\)\n {2}completions {2}Print a shell completion script \(bash, zsh, fish\)\n\nArguments:\n {2}\[DIR\] {2}The git repository to check \[default: \.\]\n\nInput Options:\n/,
+    );
     const headings = [...help.matchAll(/^([A-Z][A-Za-z ]+):$/gm)].map((m) => m[1]);
     expect(headings).toEqual(['Commands', 'Arguments', 'Input Options', 'Audit Options', 'Output Options', 'Network Options', 'Options']);
     for (const option of CLI_OPTIONS) {
@@ -139,7 +144,19 @@ describe('lockgate completions SHELL', () => {
       const script = join(dir, 'lockgate.bash');
       writeFileSync(script, renderCompletions('bash'));
       const ask = (...words: string[]) => {
-        const run = spawnSync('bash', ['--norc', '--noprofile', '-c', `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _lockgate; printf '%s\\n' "\${COMPREPLY[@]}"`, 'bash', script, ...words], { cwd: dir, encoding: 'utf8' });
+        const run = spawnSync(
+          'bash',
+          [
+            '--norc',
+            '--noprofile',
+            '-c',
+            `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _lockgate; printf '%s\\n' "\${COMPREPLY[@]}"`,
+            'bash',
+            script,
+            ...words,
+          ],
+          { cwd: dir, encoding: 'utf8' },
+        );
         expect(run.stderr).toBe('');
         return run.stdout.split('\n').filter(Boolean).sort();
       };
@@ -166,7 +183,11 @@ describe('lockgate completions SHELL', () => {
       // In an empty directory: the first word also completes directories.
       const run = spawnSync('fish', ['--no-config', '-c', `${renderCompletions('fish')}\ncomplete -C '${line}'`], { cwd: empty, encoding: 'utf8' });
       expect(run.stderr).toBe('');
-      return run.stdout.split('\n').filter(Boolean).map((l) => l.split('\t')[0]).sort();
+      return run.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0])
+        .sort();
     };
     expect(ask('lockgate --for')).toEqual(['--format']);
     expect(ask('lockgate --format ')).toEqual(['github', 'json', 'markdown', 'sarif', 'text']);

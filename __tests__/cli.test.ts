@@ -42,7 +42,8 @@ wheels = [
     { url = "https://files.pythonhosted.org/packages/76/c6/idna-3.10-py3-none-any.whl", hash = "sha256:946d195a0d259cbba61165e88e65941f16e9b36ea6ddb97f00452bae8b1287d3", size = 70442, upload-time = "2024-09-15T18:07:37.964Z" },
 ]
 ${extra}`;
-const PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["idna>=3"]\n\n[tool.uv]\nexclude-newer = "7 days"\nadd-bounds = "exact"\n';
+const PYPROJECT =
+  '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["idna>=3"]\n\n[tool.uv]\nexclude-newer = "7 days"\nadd-bounds = "exact"\n';
 
 /** Checks a parsed report against the design doc's JSON schema, field by field. */
 function expectReportShape(report: Record<string, unknown>): void {
@@ -92,7 +93,9 @@ describe('lockgate CLI', () => {
     expectReportShape(report);
     expect(report.base).toBe(repo.base);
     expect(report.head).toBe(repo.head);
-    expect(report.projects).toEqual([{ path: '', lock: 'uv.lock', changes: [expect.objectContaining({ name: 'idna', kind: 'upgraded', from: '3.10', to: '3.11' })] }]);
+    expect(report.projects).toEqual([
+      { path: '', lock: 'uv.lock', changes: [expect.objectContaining({ name: 'idna', kind: 'upgraded', from: '3.10', to: '3.11' })] },
+    ]);
     expect(run.code).toBe(report.counts.error > 0 ? 1 : 0);
   });
 
@@ -166,7 +169,10 @@ describe('lockgate CLI', () => {
     // Neither is added to git: a lock just written by `uv lock` and a workflow just created.
     writeFileSync(join(repo.dir, 'uv.lock'), LOCK());
     mkdirSync(join(repo.dir, '.github', 'workflows'), { recursive: true });
-    writeFileSync(join(repo.dir, '.github', 'workflows', 'ci.yml'), 'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n');
+    writeFileSync(
+      join(repo.dir, '.github', 'workflows', 'ci.yml'),
+      'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n',
+    );
     const args = [repo.dir, '--offline', '--now', '2026-11-26T12:00:00Z', '--fail-on', 'never'];
     const report = JSON.parse(cli([...args, '--format', 'json']).stdout);
     expect(report.head).toBe('WORKTREE');

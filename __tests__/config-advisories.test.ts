@@ -13,16 +13,45 @@ describe('advisories: in .github/lockgate.yml', () => {
 
   it('reads ignores with id, reason and until, min-severity and a mirror URL', () => {
     const config = parse(
-      ['advisories:', '  min-severity: high', '  url: https://osv.mirror.example/', '  ignore:', '    - id: GHSA-aaaa-bbbb-cccc', '      reason: not reachable', '      until: 2027-01-31', ''].join('\n'),
+      [
+        'advisories:',
+        '  min-severity: high',
+        '  url: https://osv.mirror.example/',
+        '  ignore:',
+        '    - id: GHSA-aaaa-bbbb-cccc',
+        '      reason: not reachable',
+        '      until: 2027-01-31',
+        '',
+      ].join('\n'),
     );
-    expect(config.advisories).toEqual({ ignore: [{ id: 'GHSA-aaaa-bbbb-cccc', reason: 'not reachable', until: '2027-01-31' }], minSeverity: 'high', url: 'https://osv.mirror.example' });
+    expect(config.advisories).toEqual({
+      ignore: [{ id: 'GHSA-aaaa-bbbb-cccc', reason: 'not reachable', until: '2027-01-31' }],
+      minSeverity: 'high',
+      url: 'https://osv.mirror.example',
+    });
   });
 
   it.each([
-    ['an ignore without an expiry', 'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n', /^\.github\/lockgate\.yml:3: advisories\.ignore\[0\] needs id, until and reason/],
-    ['an unknown ignore key', 'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n      until: 2027-01-01\n      rule: x\n', /advisories\.ignore\[0\]: unknown key "rule"/],
-    ['a bad date', 'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n      until: soon\n', /advisories\.ignore\[0\]\.until must be a date YYYY-MM-DD/],
-    ['an unknown severity', 'advisories:\n  min-severity: severe\n', /^\.github\/lockgate\.yml:2: advisories\.min-severity must be one of low, medium, high, critical, not "severe"/],
+    [
+      'an ignore without an expiry',
+      'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n',
+      /^\.github\/lockgate\.yml:3: advisories\.ignore\[0\] needs id, until and reason/,
+    ],
+    [
+      'an unknown ignore key',
+      'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n      until: 2027-01-01\n      rule: x\n',
+      /advisories\.ignore\[0\]: unknown key "rule"/,
+    ],
+    [
+      'a bad date',
+      'advisories:\n  ignore:\n    - id: GHSA-x\n      reason: r\n      until: soon\n',
+      /advisories\.ignore\[0\]\.until must be a date YYYY-MM-DD/,
+    ],
+    [
+      'an unknown severity',
+      'advisories:\n  min-severity: severe\n',
+      /^\.github\/lockgate\.yml:2: advisories\.min-severity must be one of low, medium, high, critical, not "severe"/,
+    ],
     ['a URL with credentials', 'advisories:\n  url: https://user:pw@osv.example\n', /advisories\.url must be an http\(s\) URL without credentials/],
     ['a URL that is not http', 'advisories:\n  url: file:///etc/passwd\n', /advisories\.url must be an http\(s\) URL/],
     ['an unknown key', 'advisories:\n  enabled: false\n', /unknown key advisories\.enabled \(expected ignore, min-severity, url\)/],

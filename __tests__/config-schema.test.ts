@@ -27,7 +27,11 @@ const SCHEMA_FILE = 'schema/lockgate.schema.json';
 const SCHEMA_URL = 'https://raw.githubusercontent.com/lockgate-dev/lockgate/v0/schema/lockgate.schema.json';
 const schema = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
 /** The rule ids: one page each in docs/rules/, which __tests__/registry.test.ts holds equal to the registry. */
-const KNOWN = new Set(readdirSync('docs/rules').filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3)));
+const KNOWN = new Set(
+  readdirSync('docs/rules')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => f.slice(0, -3)),
+);
 
 // ajv-formats is CommonJS: its default export arrives as the module object under ESM jest.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
@@ -79,7 +83,7 @@ function valuePaths(value: Json, prefix = ''): string[] {
 /** A config with every key the schema declares: both must accept it. */
 const EVERY_KEY: { [key: string]: Json } = {
   cooldown: { days: 14, exempt: [{ package: 'certifi', until: '2027-01-31', reason: 'CA bundle refresh' }] },
-  rules: { 'unpinned-requirement': 'warning', 'downgrade': 'off', 'internal-error': 'error' },
+  rules: { 'unpinned-requirement': 'warning', downgrade: 'off', 'internal-error': 'error' },
   ignore: [
     { rule: 'unpinned-uses', path: '.github/workflows/legacy.yml', until: '2027-01-01', reason: 'vendor action, pinned in Q1' },
     { rule: 'typosquat', package: 'reqeusts', reason: 'ours' },
@@ -89,7 +93,11 @@ const EVERY_KEY: { [key: string]: Json } = {
   requirements: { pin: 'all' },
   limits: { 'max-file-bytes': 1048576, 'max-packages-per-lock': 1000, 'max-yaml-aliases': 10, 'max-rendered-findings': 100 },
   exclude: ['fixtures/**', 'examples/'],
-  advisories: { 'min-severity': 'medium', url: 'https://osv.example/', ignore: [{ id: 'GHSA-xxxx-yyyy-zzzz', until: '2027-01-31', reason: 'not reachable from our code' }] },
+  advisories: {
+    'min-severity': 'medium',
+    url: 'https://osv.example/',
+    ignore: [{ id: 'GHSA-xxxx-yyyy-zzzz', until: '2027-01-31', reason: 'not reachable from our code' }],
+  },
 };
 
 const clone = (value: Json): Json => JSON.parse(JSON.stringify(value)) as Json;
@@ -127,7 +135,8 @@ describe('the schema and the validator accept the same keys', () => {
   const sourceKeys = new Set<string>();
   for (const m of source.matchAll(/case '([a-z][a-z0-9-]*)':/g)) sourceKeys.add(m[1]!);
   for (const m of source.matchAll(/\b(?:key|name|section) [!=]== '([a-z][a-z0-9-]*)'/g)) sourceKeys.add(m[1]!);
-  for (const m of source.matchAll(/\[((?:'[a-z][a-z0-9-]*',?\s*)+)\]\.includes\((?:name|key)\)/g)) for (const k of m[1]!.matchAll(/'([^']+)'/g)) sourceKeys.add(k[1]!);
+  for (const m of source.matchAll(/\[((?:'[a-z][a-z0-9-]*',?\s*)+)\]\.includes\((?:name|key)\)/g))
+    for (const k of m[1]!.matchAll(/'([^']+)'/g)) sourceKeys.add(k[1]!);
   for (const m of source.matchAll(/fields\.has\('([a-z][a-z0-9-]*)'\)/g)) sourceKeys.add(m[1]!);
 
   it('every key name in the validator is declared by the schema, and the reverse', () => {
@@ -164,7 +173,10 @@ describe('the schema and the validator agree on values', () => {
     expect(verdicts(EVERY_KEY)).toEqual({ schema: true, lockgate: true });
     expect(bySchema(null)).toBe(true);
     expect(byLockgate('')).toEqual({ ok: true });
-    expect(verdicts({ ignore: [], exclude: [], cooldown: { exempt: [] }, typosquat: { allow: [] }, workflows: { 'allow-ref-pin': [] } })).toEqual({ schema: true, lockgate: true });
+    expect(verdicts({ ignore: [], exclude: [], cooldown: { exempt: [] }, typosquat: { allow: [] }, workflows: { 'allow-ref-pin': [] } })).toEqual({
+      schema: true,
+      lockgate: true,
+    });
     // An empty value is YAML null, and lockgate asks for a list, as the schema does.
     expect(verdicts({ ignore: null })).toMatchObject({ schema: false, lockgate: false });
     expect(verdicts({ workflows: { 'allow-ref-pin': null } })).toMatchObject({ schema: false, lockgate: false });
@@ -183,7 +195,18 @@ describe('the schema and the validator agree on values', () => {
   };
   collect(schema, '', []);
   it('finds the objects to try', () => {
-    expect(objects.map(([path]) => path)).toEqual(['', 'cooldown', 'cooldown.exempt[0]', 'ignore[0]', 'workflows', 'typosquat', 'requirements', 'limits', 'advisories', 'advisories.ignore[0]']);
+    expect(objects.map(([path]) => path)).toEqual([
+      '',
+      'cooldown',
+      'cooldown.exempt[0]',
+      'ignore[0]',
+      'workflows',
+      'typosquat',
+      'requirements',
+      'limits',
+      'advisories',
+      'advisories.ignore[0]',
+    ]);
   });
   it.each(objects)('an unknown key in "%s" is refused by both', (_path, keys) => {
     const config = clone(EVERY_KEY) as Record<string, Json>;
@@ -248,13 +271,22 @@ describe('the schema and the validator agree on values', () => {
   });
 
   it('internal-error: error, and its ignores with an expiry, are accepted by both', () => {
-    expect(verdicts(withValue('ignore[1]', { rule: 'internal-error', until: '2027-01-01', reason: 'a rule crashes on our lock' }))).toEqual({ schema: true, lockgate: true });
+    expect(verdicts(withValue('ignore[1]', { rule: 'internal-error', until: '2027-01-01', reason: 'a rule crashes on our lock' }))).toEqual({
+      schema: true,
+      lockgate: true,
+    });
   });
 });
 
 /** ```yaml blocks of the docs that are lockgate configs: their sections are config sections, or the text just before names lockgate.yml. */
 function configExamples(): { where: string; text: string }[] {
-  const files = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f)), ...readdirSync('docs/rules').map((f) => join('docs/rules', f))];
+  const files = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join('docs', f)),
+    ...readdirSync('docs/rules').map((f) => join('docs/rules', f)),
+  ];
   const sections = new Set(Object.keys(schema.properties ?? {}));
   const out: { where: string; text: string }[] = [];
   for (const file of files) {
@@ -265,7 +297,10 @@ function configExamples(): { where: string; text: string }[] {
       let end = start;
       while (end < lines.length && !/^\s*```\s*$/.test(lines[end]!)) end++;
       const indent = /^(\s*)/.exec(lines[i]!)![1]!.length;
-      const text = lines.slice(start, end).map((line) => line.slice(indent)).join('\n');
+      const text = lines
+        .slice(start, end)
+        .map((line) => line.slice(indent))
+        .join('\n');
       const before = lines.slice(Math.max(0, i - 3), i).join('\n');
       i = end;
       let data: unknown;

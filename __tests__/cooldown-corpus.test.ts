@@ -123,7 +123,10 @@ function independent(repo: string, baseSha: string, headSha: string, now: number
       if (baseSpan !== null) baseCutoff = baseRecorded !== null && baseRecorded > 0 && baseRecorded <= now ? baseRecorded : now - baseSpan * DAY;
       else if (baseRecorded !== null) baseCutoff = baseRecorded;
       const youngestPast = past.reduce((a, b) => ((uploadMs(a) ?? 0) >= (uploadMs(b) ?? 0) ? a : b));
-      const atBase = baseCutoff !== null && same !== undefined && artifacts(same).some((a) => locator(a) === locator(youngestPast) && (uploadMs(a) ?? -Infinity) > baseCutoff!);
+      const atBase =
+        baseCutoff !== null &&
+        same !== undefined &&
+        artifacts(same).some((a) => locator(a) === locator(youngestPast) && (uploadMs(a) ?? -Infinity) > baseCutoff!);
       out.push({ kind: 'breach', id, waived: false, introduced: !atBase });
     }
   }

@@ -1,12 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  EXCLUDE_NEWER_SENTINEL,
-  describeDuration,
-  lockCutoffFor,
-  parseExcludeNewer,
-  parseSpan,
-  parseTimestamp,
-} from '../src/uv/exclude-newer.js';
+import { EXCLUDE_NEWER_SENTINEL, describeDuration, lockCutoffFor, parseExcludeNewer, parseSpan, parseTimestamp } from '../src/uv/exclude-newer.js';
 import type { LockOptions } from '../src/uv/model.js';
 
 const HOUR = 3_600_000;
@@ -156,20 +149,34 @@ describe('lockCutoffFor: the cutoff a lock applies to a package', () => {
   });
   it('takes an absolute timestamp as recorded', () => {
     expect(lockCutoffFor(options({ excludeNewer: '2024-03-25T00:00:00Z' }), 'httpx', head)).toMatchObject({
-      kind: 'cutoff', ms: Date.parse('2024-03-25T00:00:00Z'), origin: 'recorded', scope: 'global',
+      kind: 'cutoff',
+      ms: Date.parse('2024-03-25T00:00:00Z'),
+      origin: 'recorded',
+      scope: 'global',
     });
   });
   it('derives the cutoff of the sentinel form from head time minus the span', () => {
     expect(lockCutoffFor(options({ excludeNewer: EXCLUDE_NEWER_SENTINEL, excludeNewerSpan: 'P7D' }), 'httpx', head)).toMatchObject({
-      kind: 'cutoff', ms: Date.parse('2026-08-14T12:00:00Z'), origin: 'derived', span: 'P7D', spanMs: 7 * DAY,
+      kind: 'cutoff',
+      ms: Date.parse('2026-08-14T12:00:00Z'),
+      origin: 'derived',
+      span: 'P7D',
+      spanMs: 7 * DAY,
     });
   });
   it('derives it from a span alone (uv >= 0.11.8 accepts that)', () => {
-    expect(lockCutoffFor(options({ excludeNewerSpan: 'P1W' }), 'httpx', head)).toMatchObject({ kind: 'cutoff', origin: 'derived', ms: Date.parse('2026-08-14T12:00:00Z') });
+    expect(lockCutoffFor(options({ excludeNewerSpan: 'P1W' }), 'httpx', head)).toMatchObject({
+      kind: 'cutoff',
+      origin: 'derived',
+      ms: Date.parse('2026-08-14T12:00:00Z'),
+    });
   });
   it('uses the cutoff recorded next to a span by uv 0.9.17-0.11.7', () => {
     expect(lockCutoffFor(options({ excludeNewer: '2026-03-19T13:34:20.40138Z', excludeNewerSpan: 'P1W' }), 'httpx', head)).toMatchObject({
-      kind: 'cutoff', ms: Date.parse('2026-03-19T13:34:20.401Z'), origin: 'recorded', span: 'P1W',
+      kind: 'cutoff',
+      ms: Date.parse('2026-03-19T13:34:20.401Z'),
+      origin: 'recorded',
+      span: 'P1W',
     });
   });
   it('lets a package entry beat the global one, by normalized name', () => {
@@ -186,7 +193,9 @@ describe('lockCutoffFor: the cutoff a lock applies to a package', () => {
   it('reports an unreadable value instead of throwing', () => {
     expect(lockCutoffFor(options({ excludeNewer: 'yesterday' }), 'x', head)).toMatchObject({ kind: 'invalid' });
     expect(lockCutoffFor(options({ excludeNewerSpan: '1 month' }), 'x', head)).toMatchObject({ kind: 'invalid' });
-    expect(lockCutoffFor({ excludeNewer: 5 as unknown as string, excludeNewerPackage: null as unknown as Record<string, false> }, 'x', head)).toEqual({ kind: 'none' });
+    expect(lockCutoffFor({ excludeNewer: 5 as unknown as string, excludeNewerPackage: null as unknown as Record<string, false> }, 'x', head)).toEqual({
+      kind: 'none',
+    });
     expect(lockCutoffFor(undefined, 'x', head)).toEqual({ kind: 'none' });
   });
 });

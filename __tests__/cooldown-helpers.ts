@@ -51,7 +51,9 @@ export function contextFor(projects: ProjectPair[], options: ContextOptions = {}
 }
 
 /** The fields a table row asserts: rule, file, line, severity, package, waived-by. */
-export function summarize(findings: (Finding | WaivedFinding)[]): { rule: string; file: string; line?: number; severity: string; package?: string; waivedBy?: string; introduced: boolean }[] {
+export function summarize(
+  findings: (Finding | WaivedFinding)[],
+): { rule: string; file: string; line?: number; severity: string; package?: string; waivedBy?: string; introduced: boolean }[] {
   return findings.map((finding) => {
     const row: { rule: string; file: string; line?: number; severity: string; package?: string; waivedBy?: string; introduced: boolean } = {
       rule: finding.rule,

@@ -18,7 +18,18 @@ import { loadUvProjects } from '../src/uv/load.js';
 import { contextFor } from './cooldown-helpers.js';
 import { LIMITS, sourceFromTexts } from './uv-helpers.js';
 
-const RULES = [cooldown, cooldownUnverified, excludeNewerMissing, addBounds, unpinnedRequirement, unsafeIndexStrategy, unpinnedGitSource, urlSourceUnhashed, yanked, ghostFile];
+const RULES = [
+  cooldown,
+  cooldownUnverified,
+  excludeNewerMissing,
+  addBounds,
+  unpinnedRequirement,
+  unsafeIndexStrategy,
+  unpinnedGitSource,
+  urlSourceUnhashed,
+  yanked,
+  ghostFile,
+];
 
 const HOSTILE_PYPROJECT = `[project]
 name = "evil\\n::error::<b>x</b>"
@@ -77,14 +88,20 @@ sdist = { path = "../local/d-1.0.tar.gz", upload-time = "2026-08-31T00:00:00Z" }
 
 describe('rules on hostile files', () => {
   it('never throw, online or offline', () => {
-    const head = loadUvProjects(sourceFromTexts({ 'pyproject.toml': HOSTILE_PYPROJECT, 'uv.lock': HOSTILE_LOCK, 'uv.toml': 'exclude-newer = false\n[pip]\nindex-strategy = 3\n' }), LIMITS);
+    const head = loadUvProjects(
+      sourceFromTexts({ 'pyproject.toml': HOSTILE_PYPROJECT, 'uv.lock': HOSTILE_LOCK, 'uv.toml': 'exclude-newer = false\n[pip]\nindex-strategy = 3\n' }),
+      LIMITS,
+    );
     const pairs = pairProjects(null, head.projects);
     // The files load (so the rules really see them): three packages, one from a URL without a hash.
     expect(pairs[0]!.head!.lock!.packages.map((p) => p.name)).toEqual(['a', 'c', 'd']);
     expect(urlSourceUnhashed.check(contextFor(pairs)).map((f) => f.package?.name)).toEqual(['c']);
     const index: IndexFacts = {
       projects: new Map([
-        ['https://pypi.org/simple\na', { status: 'found', versions: [5 as unknown as string], files: [{ filename: 'a-1.0.tar.gz', url: '', yanked: 'x' }, null as never], source: 'simple' }],
+        [
+          'https://pypi.org/simple\na',
+          { status: 'found', versions: [5 as unknown as string], files: [{ filename: 'a-1.0.tar.gz', url: '', yanked: 'x' }, null as never], source: 'simple' },
+        ],
       ]),
     };
     for (const facts of [null, index, { projects: new Map() }]) {
@@ -107,8 +124,33 @@ describe('exclude-newer parsing never throws', () => {
       { numRuns: 3000 },
     );
   });
-  it('on strings made of the grammar\'s own pieces', () => {
-    const piece = fc.constantFrom('1', '7', '1.5', ' ', ',', 'd', 'days', 'w', 'week', 'h', 'P', 'T', 'D', 'W', 'H', 'M', 'S', '-', '+', 'ago', ':', '00', '2026-01-01', 'Z');
+  it("on strings made of the grammar's own pieces", () => {
+    const piece = fc.constantFrom(
+      '1',
+      '7',
+      '1.5',
+      ' ',
+      ',',
+      'd',
+      'days',
+      'w',
+      'week',
+      'h',
+      'P',
+      'T',
+      'D',
+      'W',
+      'H',
+      'M',
+      'S',
+      '-',
+      '+',
+      'ago',
+      ':',
+      '00',
+      '2026-01-01',
+      'Z',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
         const parsed = parseExcludeNewer(pieces.join(''));

@@ -48,8 +48,12 @@ describe('redactUrl', () => {
 
   it('with a mask, says that credentials were there (logs, markdown), without parsing', () => {
     const mask = { mask: '***' };
-    expect(redactUrl('see https://user:s3cret@host/simple and git+https://tok@github.com/a/b', mask)).toBe('see https://***@host/simple and git+https://***@github.com/a/b');
-    expect(redactUrl("repository 'https://x-access-token:ghs_abc@github.com/octo/repo/' not found", mask)).toBe("repository 'https://***@github.com/octo/repo/' not found");
+    expect(redactUrl('see https://user:s3cret@host/simple and git+https://tok@github.com/a/b', mask)).toBe(
+      'see https://***@host/simple and git+https://***@github.com/a/b',
+    );
+    expect(redactUrl("repository 'https://x-access-token:ghs_abc@github.com/octo/repo/' not found", mask)).toBe(
+      "repository 'https://***@github.com/octo/repo/' not found",
+    );
     expect(redactUrl('https://u:p@ss@host/x', mask)).toBe('https://***@host/x');
     expect(redactUrl('HTTPS://U:P@HOST/x', mask)).toBe('HTTPS://***@HOST/x');
     expect(redactUrl('https://@host/x', mask)).toBe('https://@host/x');

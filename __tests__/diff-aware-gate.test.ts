@@ -14,7 +14,8 @@ const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
 const lock = readFileSync(join(dir, 'uv.lock'), 'utf8');
 // Old problems: an action pinned to a tag, not a commit (unpinned-uses, an error), and the
 // project's uv hardening (no exclude-newer, no add-bounds), notices and warnings.
-const workflow = 'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n      - run: uv sync --locked\n';
+const workflow =
+  'on: push\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n      - run: uv sync --locked\n';
 
 /** The lock with pytest bumped to `version`, its wheel uploaded at `uploaded`. */
 function bumped(version: string, uploaded: string): string {
@@ -27,7 +28,8 @@ function bumped(version: string, uploaded: string): string {
 }
 
 const base = sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': lock, '.github/workflows/ci.yml': workflow }, {}, 'BASE');
-const head = (uploaded: string) => sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': bumped('8.3.5', uploaded), '.github/workflows/ci.yml': workflow }, {}, 'HEAD');
+const head = (uploaded: string) =>
+  sourceFiles({ 'pyproject.toml': pyproject, 'uv.lock': bumped('8.3.5', uploaded), '.github/workflows/ci.yml': workflow }, {}, 'HEAD');
 const rules = (findings: { rule: string }[]) => findings.map((f) => f.rule).sort();
 const OLD = ['add-bounds-not-exact', 'exclude-newer-missing', 'unpinned-uses'];
 /** Offline, the bumped version was not checked against OSV: one notice says so (issue 15), gating nothing. */
@@ -46,7 +48,9 @@ describe('only-new on a one-package bump', () => {
   it('a bump to an old enough release passes, whatever existed before', () => {
     const { result, outputs } = runPipeline(head('2026-10-01T00:00:00Z'), base, pipelineSettings(['--only-new']));
     expect(result.report.findings.map((f) => [f.rule, f.severity])).toEqual([[NOT_CHECKED, 'notice']]);
-    expect(result.report.findings[0]!.message).toMatch(/^The advisory check did not run for 1 introduced package version \(lockgate ran offline\): pytest 8\.3\.5\./);
+    expect(result.report.findings[0]!.message).toMatch(
+      /^The advisory check did not run for 1 introduced package version \(lockgate ran offline\): pytest 8\.3\.5\./,
+    );
     expect(rules(result.report.preexisting ?? [])).toEqual(OLD);
     expect(exitCodeFor(result.report, 'error')).toBe(0);
     expect(outputs.text).toContain('existed before this change, not gating (3)');

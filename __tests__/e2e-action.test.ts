@@ -67,13 +67,22 @@ function bundle(): string {
   cpSync(join(ROOT, 'package.json'), join(project, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
   const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }));
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }),
+  );
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
   const out = join(builtDir, 'out');
   try {
-    execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], { cwd: project, stdio: 'pipe' });
+    execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], {
+      cwd: project,
+      stdio: 'pipe',
+    });
   } catch (error) {
-    const detail = String((error as { stderr?: Buffer }).stderr ?? error).split('\n').find((line) => /ERROR|Error/.test(line)) ?? '';
+    const detail =
+      String((error as { stderr?: Buffer }).stderr ?? error)
+        .split('\n')
+        .find((line) => /ERROR|Error/.test(line)) ?? '';
     throw new Error(`building the action bundle failed (set LOCKGATE_DIST to test a built one): ${detail.trim()}`);
   }
   return join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js');
@@ -221,7 +230,13 @@ function apiCommitData(sha: string): GitCommitData {
     .map((line) => {
       const [meta, path] = line.split('\t');
       const [mode, type, objectSha] = meta!.split(' ');
-      return { path: path!, mode: mode!, type: type as 'blob' | 'tree', sha: objectSha!, content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', objectSha!]) : undefined };
+      return {
+        path: path!,
+        mode: mode!,
+        type: type as 'blob' | 'tree',
+        sha: objectSha!,
+        content: type === 'blob' ? execFileSync('git', ['-C', origin, 'cat-file', 'blob', objectSha!]) : undefined,
+      };
     });
   return { tree: git(origin, ['rev-parse', `${sha}^{tree}`]), date: git(origin, ['show', '-s', '--format=%cI', sha]), entries };
 }
@@ -247,8 +262,17 @@ function annotationLines(stdout: string, type: 'error' | 'warning' | 'notice'): 
 
 /** Nothing the user must not see: the token, the index password. */
 function expectNoSecrets(result: RunResult, server: FakeGithub | null, secrets: string[] = [TOKEN]): void {
-  const files = [result.outputs['report-json'], result.outputs['sarif-file']].filter((p): p is string => !!p && existsSync(p)).map((p) => readFileSync(p, 'utf8'));
-  const places = { stdout: result.stdout, stderr: result.stderr, summary: result.summary, outputs: JSON.stringify(result.outputs), files: files.join('\n'), requestBodies: (server?.requests ?? []).map((r) => r.body + r.path).join('\n') };
+  const files = [result.outputs['report-json'], result.outputs['sarif-file']]
+    .filter((p): p is string => !!p && existsSync(p))
+    .map((p) => readFileSync(p, 'utf8'));
+  const places = {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    summary: result.summary,
+    outputs: JSON.stringify(result.outputs),
+    files: files.join('\n'),
+    requestBodies: (server?.requests ?? []).map((r) => r.body + r.path).join('\n'),
+  };
   for (const secret of secrets) {
     for (const [where, text] of Object.entries(places)) {
       expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
@@ -304,7 +328,9 @@ describe('the action, end to end', () => {
     // workflow commands carry only the findings without a line (and setFailed's own error).
     const errors = annotationLines(result.stdout, 'error');
     const unlocated = report.findings.filter((f) => f.line === undefined);
-    const commandFiles = [...errors, ...annotationLines(result.stdout, 'warning'), ...annotationLines(result.stdout, 'notice')].filter((line) => line.includes(' file='));
+    const commandFiles = [...errors, ...annotationLines(result.stdout, 'warning'), ...annotationLines(result.stdout, 'notice')].filter((line) =>
+      line.includes(' file='),
+    );
     expect(commandFiles.every((line) => !/[ ,]line=/.test(line))).toBe(true);
     expect(commandFiles.length).toBe(Math.min(unlocated.length, commandFiles.length));
     expect(errors.at(-1)).toBe(`::error::lockgate: ${report.counts.error} findings at or above fail-on: error`);
@@ -322,7 +348,11 @@ describe('the action, end to end', () => {
     expect(result.summary).toContain(`(https://github.com/octo/repo/blob/${headSha}/.github/workflows/many.yml#L8)`);
 
     // Outputs, the JSON report and the SARIF file.
-    expect(result.outputs).toMatchObject({ errors: String(report.counts.error), warnings: String(report.counts.warning), notices: String(report.counts.notice) });
+    expect(result.outputs).toMatchObject({
+      errors: String(report.counts.error),
+      warnings: String(report.counts.warning),
+      notices: String(report.counts.notice),
+    });
     expect(result.outputs['report-json']).toMatch(/runner-temp\/lockgate-lockgate\.json$/);
     expect(result.outputs['sarif-file']).toBe(join(result.workspace, 'results', 'lockgate.sarif'));
     const sarif = JSON.parse(readFileSync(result.outputs['sarif-file']!, 'utf8'));
@@ -336,14 +366,21 @@ describe('the action, end to end', () => {
     expect(JSON.parse(findingsJson)).toEqual({ truncated: false, total: report.findings.length, findings: report.findings });
     const changesJson = JSON.parse(result.outputs['changes-json']!) as { truncated: boolean; total: number; changes: Record<string, string>[] };
     expect(changesJson.truncated).toBe(false);
-    expect(changesJson.changes).toContainEqual(expect.objectContaining({ project: '', lock: 'uv.lock', name: 'idna', kind: 'upgraded', from: '3.15', to: '3.16' }));
+    expect(changesJson.changes).toContainEqual(
+      expect.objectContaining({ project: '', lock: 'uv.lock', name: 'idna', kind: 'upgraded', from: '3.15', to: '3.16' }),
+    );
     expect(changesJson.total).toBe(changesJson.changes.length);
     expectNoSecrets(result, server, [TOKEN, INDEX_PASSWORD]);
   }, 120_000);
 
   it('fork PR with a read-only token: one notice naming the missing permissions; annotations, summary, SARIF and outputs still go out', async () => {
     const server = await fakeGithub({ readOnly: true });
-    const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(true), server, inputs: { comment: 'always', 'sarif-file': 'lockgate.sarif', 'sarif-category': 'lockgate/forks' } });
+    const result = await runAction({
+      event: 'pull_request',
+      payload: pullRequestPayload(true),
+      server,
+      inputs: { comment: 'always', 'sarif-file': 'lockgate.sarif', 'sarif-category': 'lockgate/forks' },
+    });
     expect(result.code).toBe(1);
     // lockgate's own notices carry no file; findings' notices do.
     const notices = annotationLines(result.stdout, 'notice').filter((line) => line.startsWith('::notice title=lockgate::'));
@@ -370,7 +407,13 @@ describe('the action, end to end', () => {
 
   it('push: before..after, the check run on after', async () => {
     const server = await fakeGithub();
-    const result = await runAction({ event: 'push', payload: { ref: 'refs/heads/main', before: baseSha, after: headSha }, server, githubSha: headSha, inputs: { comment: 'always' } });
+    const result = await runAction({
+      event: 'push',
+      payload: { ref: 'refs/heads/main', before: baseSha, after: headSha },
+      server,
+      githubSha: headSha,
+      inputs: { comment: 'always' },
+    });
     expect(result.report.base).toBe(baseSha);
     expect(result.stdout).toContain('lockgate: comment: always needs a pull request event; skipped.');
     expect(server.requests.filter((r) => r.path.includes('/comments'))).toEqual([]);
@@ -400,7 +443,12 @@ describe('the action, end to end', () => {
 
   it('push of a new branch (before all zeros): a full audit, no base', async () => {
     const server = await fakeGithub();
-    const result = await runAction({ event: 'push', payload: { ref: 'refs/heads/new', before: '0'.repeat(40), after: headSha, created: true }, server, githubSha: headSha });
+    const result = await runAction({
+      event: 'push',
+      payload: { ref: 'refs/heads/new', before: '0'.repeat(40), after: headSha, created: true },
+      server,
+      githubSha: headSha,
+    });
     expect(result.report.base).toBeNull();
     expect(result.report.head).toBe(headSha);
     expect(result.summary).toContain('Base none (full audit)');
@@ -408,7 +456,9 @@ describe('the action, end to end', () => {
 
   it('merge_group: base_sha and head_sha, the check run on the queue commit', async () => {
     const server = await fakeGithub();
-    const payload = { merge_group: { base_sha: baseSha, head_sha: headSha, base_ref: 'refs/heads/main', head_ref: 'refs/heads/gh-readonly-queue/main/pr-17-x' } };
+    const payload = {
+      merge_group: { base_sha: baseSha, head_sha: headSha, base_ref: 'refs/heads/main', head_ref: 'refs/heads/gh-readonly-queue/main/pr-17-x' },
+    };
     const result = await runAction({ event: 'merge_group', payload, server, githubSha: headSha });
     expect(result.report).toMatchObject({ base: baseSha, head: headSha });
     expect(server.checkRuns).toHaveLength(1);
@@ -435,7 +485,14 @@ describe('the action, end to end', () => {
   it('workflow_dispatch with base-ref and head-ref inputs (a branch name resolved to its SHA for the check run)', async () => {
     git(origin, ['branch', '-f', 'release', headSha]);
     const server = await fakeGithub();
-    const result = await runAction({ event: 'workflow_dispatch', payload: { inputs: {} }, server, inputs: { 'base-ref': baseSha, 'head-ref': 'release' }, githubSha: baseSha, checkout: baseSha });
+    const result = await runAction({
+      event: 'workflow_dispatch',
+      payload: { inputs: {} },
+      server,
+      inputs: { 'base-ref': baseSha, 'head-ref': 'release' },
+      githubSha: baseSha,
+      checkout: baseSha,
+    });
     expect(result.report).toMatchObject({ base: baseSha, head: headSha });
     expect(server.checkRuns[0]!.head_sha).toBe(headSha);
   }, 120_000);
@@ -478,7 +535,9 @@ describe('the action, end to end', () => {
   it('no checkout and the working tree as head: one clear error, not an empty head', async () => {
     const result = await runAction({ event: 'workflow_dispatch', payload: {}, server: null, noCheckout: true, inputs: { 'base-ref': baseSha } });
     expect(result.code).toBe(1);
-    expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^::error::lockgate: .* is not a git repository: check it out with actions\/checkout, or set head-ref too$/);
+    expect(result.stdout.trim().split('\n').at(-1)).toMatch(
+      /^::error::lockgate: .* is not a git repository: check it out with actions\/checkout, or set head-ref too$/,
+    );
   }, 120_000);
 
   it('never shows the token or an index URL password, online, with the index asked for real', async () => {
@@ -492,7 +551,12 @@ describe('the action, end to end', () => {
     try {
       const server = await fakeGithub();
       const indexUrl = `http://lockgate-user:${INDEX_PASSWORD}@127.0.0.1:${(index.address() as AddressInfo).port}/simple`;
-      const result = await runAction({ event: 'pull_request', payload: pullRequestPayload(), server, inputs: { offline: 'false', 'index-url': indexUrl, comment: 'always', 'sarif-file': 'lockgate.sarif' } });
+      const result = await runAction({
+        event: 'pull_request',
+        payload: pullRequestPayload(),
+        server,
+        inputs: { offline: 'false', 'index-url': indexUrl, comment: 'always', 'sarif-file': 'lockgate.sarif' },
+      });
       expect(result.outputs['report-json']).toBeTruthy();
       expect(result.report.findings.length).toBeGreaterThan(0);
       // OSV (fixtures/e2e's config points it at a loopback port where nothing listens) is asked and

@@ -30,10 +30,18 @@ let headSha: string;
 let nextHeadSha: string;
 let bundle: { path: string; built: string | null };
 
-const GIT_ENV = { PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.invalid', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.invalid' };
+const GIT_ENV = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'e2e',
+  GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
+  GIT_COMMITTER_NAME: 'e2e',
+  GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
+};
 const git = (dir: string, args: string[]): string => execFileSync('git', ['-C', dir, ...args], { env: { ...GIT_ENV, HOME: work }, encoding: 'utf8' }).trim();
 
-const BASE_WORKFLOW = 'name: release\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n';
+const BASE_WORKFLOW =
+  'name: release\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n';
 const tagPinned = (names: string[]): string => names.map((name, i) => `      - uses: actions/${name}@v${i + 1}\n`).join('');
 /** The exact line each suggestion must carry. */
 const pinnedLine = (name: string, i: number): string => `      - uses: actions/${name}@${commitOf(name)} # v${i + 1}`;
@@ -95,13 +103,22 @@ async function runAction(server: FakeGithub, head: string, inputs: Record<string
     JSON.stringify({
       action: 'synchronize',
       number: 17,
-      pull_request: { number: 17, base: { sha: baseSha, ref: 'main', repo: { full_name: 'octo/repo' } }, head: { sha: head, ref: 'feature', repo: { full_name: 'octo/repo' } } },
+      pull_request: {
+        number: 17,
+        base: { sha: baseSha, ref: 'main', repo: { full_name: 'octo/repo' } },
+        head: { sha: head, ref: 'feature', repo: { full_name: 'octo/repo' } },
+      },
       repository: { full_name: 'octo/repo' },
     }),
   );
   const manifest = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
   const all: Record<string, string> = { offline: 'false', suggestions: 'true', 'check-run': 'false', 'fail-on': 'never', ...inputs };
-  const inputEnv = Object.fromEntries(Object.entries(manifest.inputs).map(([name, spec]) => [`INPUT_${name.toUpperCase()}`, name in all ? all[name]! : (spec.default ?? '').replace('${{ github.token }}', TOKEN)]));
+  const inputEnv = Object.fromEntries(
+    Object.entries(manifest.inputs).map(([name, spec]) => [
+      `INPUT_${name.toUpperCase()}`,
+      name in all ? all[name]! : (spec.default ?? '').replace('${{ github.token }}', TOKEN),
+    ]),
+  );
   writeFileSync(join(dir, 'output'), '');
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -148,14 +165,24 @@ describe('suggested changes on the pull request', () => {
     expect(stdout).toMatch(/suggested changes: review \d+ with 10 suggestions/);
     const posts = reviewPosts(github);
     expect(posts).toHaveLength(1);
-    const payload = posts[0]!.json as { commit_id: string; event: string; body: string; comments: { path: string; line: number; side: string; start_line?: number; body: string }[] };
+    const payload = posts[0]!.json as {
+      commit_id: string;
+      event: string;
+      body: string;
+      comments: { path: string; line: number; side: string; start_line?: number; body: string }[];
+    };
     expect(payload.commit_id).toBe(headSha);
     expect(payload.event).toBe('COMMENT');
     expect(payload.body).toContain('<!-- lockgate:suggestions -->');
     expect(payload.comments).toHaveLength(10);
     ACTIONS.forEach((name, i) => {
       const comment = payload.comments[i]!;
-      expect({ path: comment.path, line: comment.line, side: comment.side, start_line: comment.start_line }).toEqual({ path: '.github/workflows/release.yml', line: 10 + i, side: 'RIGHT', start_line: undefined });
+      expect({ path: comment.path, line: comment.line, side: comment.side, start_line: comment.start_line }).toEqual({
+        path: '.github/workflows/release.yml',
+        line: 10 + i,
+        side: 'RIGHT',
+        start_line: undefined,
+      });
       const block = /```suggestion\n([\s\S]*?)\n```$/.exec(comment.body);
       expect(block?.[1]).toBe(pinnedLine(name, i));
     });
@@ -169,14 +196,22 @@ describe('suggested changes on the pull request', () => {
     await runAction(github, headSha);
     expect(reviewPosts(github)).toHaveLength(1);
     // A change-requesting review of an older lockgate is dismissed; the commented one is marked superseded.
-    const old = github.addReview(17, { body: '<!-- lockgate:suggestions -->\nold', state: 'CHANGES_REQUESTED', commit_id: baseSha, user: { login: 'github-actions[bot]', type: 'Bot' }, comments: [] });
+    const old = github.addReview(17, {
+      body: '<!-- lockgate:suggestions -->\nold',
+      state: 'CHANGES_REQUESTED',
+      commit_id: baseSha,
+      user: { login: 'github-actions[bot]', type: 'Bot' },
+      comments: [],
+    });
     const { stdout } = await runAction(github, nextHeadSha);
     expect(stdout).toMatch(/review \d+ with 11 suggestions; 2 earlier reviews superseded/);
     const posts = reviewPosts(github);
     expect(posts).toHaveLength(2);
     const second = posts[1]!.json as { commit_id: string; comments: { line: number; body: string }[] };
     expect(second.commit_id).toBe(nextHeadSha);
-    expect(second.comments.at(-1)).toEqual(expect.objectContaining({ line: 20, body: expect.stringContaining('```suggestion\n      - run: uv sync --locked\n```') }));
+    expect(second.comments.at(-1)).toEqual(
+      expect.objectContaining({ line: 20, body: expect.stringContaining('```suggestion\n      - run: uv sync --locked\n```') }),
+    );
     const dismissals = github.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/reviews/${old.id}/dismissals`));
     expect(dismissals.map((r) => r.json)).toEqual([{ message: expect.stringContaining(nextHeadSha.slice(0, 12)), event: 'DISMISS' }]);
     const first = github.reviews.get(17)!.find((r) => r.commit_id === headSha)!;

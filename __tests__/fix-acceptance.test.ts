@@ -22,7 +22,10 @@ function readTree(root: string): Record<string, string> {
 }
 
 const CORPUS = 'fixtures/workflows/corpus';
-const repositories = readdirSync(CORPUS, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const repositories = readdirSync(CORPUS, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 /** Findings of fixable rules left after fixing, minus those the planner says need a person. */
 async function leftFixable(after: Record<string, string>): Promise<string[]> {
@@ -94,7 +97,14 @@ describe('fix then scan leaves no fixable finding', () => {
       for (const [rule, n] of run.plan.fixed) fixed.set(rule, (fixed.get(rule) ?? 0) + n);
       for (const u of run.plan.unfixed) left.set(`${u.rule}: ${u.reason}`, (left.get(`${u.rule}: ${u.reason}`) ?? 0) + 1);
     }
-    if (process.env.FIX_STATS) console.log([...fixed].map(([r, n]) => `fixed ${r} ${n}`).concat([...left].map(([r, n]) => `left ${n} ${r}`)).join('\n'));
-    for (const rule of ['unpinned-uses', 'uv-unlocked', 'artipacked', 'excessive-permissions', 'dependabot-cooldown']) expect([rule, (fixed.get(rule) ?? 0) > 0]).toEqual([rule, true]);
+    if (process.env.FIX_STATS)
+      console.log(
+        [...fixed]
+          .map(([r, n]) => `fixed ${r} ${n}`)
+          .concat([...left].map(([r, n]) => `left ${n} ${r}`))
+          .join('\n'),
+      );
+    for (const rule of ['unpinned-uses', 'uv-unlocked', 'artipacked', 'excessive-permissions', 'dependabot-cooldown'])
+      expect([rule, (fixed.get(rule) ?? 0) > 0]).toEqual([rule, true]);
   });
 });

@@ -68,7 +68,9 @@ describe('unifiedDiff', () => {
   it('prints a one-line change with three lines of context and line counts', () => {
     const before = 'l1\nl2\nl3\nl4\nuses: a@v1\nl6\nl7\nl8\nl9\n';
     const after = before.replace('a@v1', 'a@abc # v1');
-    expect(unifiedDiff('ci.yml', before, after)).toBe('--- a/ci.yml\n+++ b/ci.yml\n@@ -2,7 +2,7 @@\n l2\n l3\n l4\n-uses: a@v1\n+uses: a@abc # v1\n l6\n l7\n l8\n');
+    expect(unifiedDiff('ci.yml', before, after)).toBe(
+      '--- a/ci.yml\n+++ b/ci.yml\n@@ -2,7 +2,7 @@\n l2\n l3\n l4\n-uses: a@v1\n+uses: a@abc # v1\n l6\n l7\n l8\n',
+    );
   });
 
   it('prints separate hunks for changes far apart and one hunk for changes close together', () => {
@@ -99,7 +101,8 @@ describe('unifiedDiff', () => {
         expect(patch(before, ours)).toBe(after);
         // Both are shortest edit scripts; where several exist GNU diff may pick another, so only
         // the counts of removed and added lines must agree.
-        const count = (diff: string, mark: string): number => diff.split('\n').filter((l) => l.startsWith(mark) && !l.startsWith(`${mark}${mark}${mark} `)).length;
+        const count = (diff: string, mark: string): number =>
+          diff.split('\n').filter((l) => l.startsWith(mark) && !l.startsWith(`${mark}${mark}${mark} `)).length;
         const theirs = gnuDiff(before, after);
         expect([count(ours, '-'), count(ours, '+')]).toEqual([count(theirs, '-'), count(theirs, '+')]);
         return true;

@@ -45,17 +45,24 @@ describe('the planner on hostile files', () => {
     const value = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 40 }));
     let written = 0;
     await fc.assert(
-      fc.asyncProperty(value, fc.constantFrom('[tool.uv]\n', '[tool.uv] # c\n', '[tool]\nuv = {}\n', '[tool.uv.sources]\n', '[tool]\nuv.package = false\n', ''), async (junk, table) => {
-        const files = { 'pyproject.toml': `[project]\nname = "app"\nversion = "0.1.0"\ndescription = ${tomlString(junk)}\n${table}`, 'uv.lock': 'version = 1\nrevision = 3\n' };
-        const findings = scan(files);
-        const plan = await planFixes({ findings, files: new Map(Object.entries(files)), cooldownDays: 7, now: NOW }, null);
-        const after = plan.results.get('pyproject.toml');
-        if (after === undefined) return;
-        written++;
-        const parsed = parseToml('pyproject.toml', after);
-        expect(parsed.ok).toBe(true);
-        expect(after.startsWith(files['pyproject.toml'].slice(0, files['pyproject.toml'].indexOf('description')))).toBe(true);
-      }),
+      fc.asyncProperty(
+        value,
+        fc.constantFrom('[tool.uv]\n', '[tool.uv] # c\n', '[tool]\nuv = {}\n', '[tool.uv.sources]\n', '[tool]\nuv.package = false\n', ''),
+        async (junk, table) => {
+          const files = {
+            'pyproject.toml': `[project]\nname = "app"\nversion = "0.1.0"\ndescription = ${tomlString(junk)}\n${table}`,
+            'uv.lock': 'version = 1\nrevision = 3\n',
+          };
+          const findings = scan(files);
+          const plan = await planFixes({ findings, files: new Map(Object.entries(files)), cooldownDays: 7, now: NOW }, null);
+          const after = plan.results.get('pyproject.toml');
+          if (after === undefined) return;
+          written++;
+          const parsed = parseToml('pyproject.toml', after);
+          expect(parsed.ok).toBe(true);
+          expect(after.startsWith(files['pyproject.toml'].slice(0, files['pyproject.toml'].indexOf('description')))).toBe(true);
+        },
+      ),
       { numRuns: 100 },
     );
     expect(written).toBeGreaterThan(50);
@@ -110,7 +117,9 @@ describe('the real resolvers', () => {
   it('asks the registry for the manifest digest, with the anonymous token it hands out', async () => {
     const host = base.replace('http://', '');
     expect(await registryDigest(`${host}/library/python:3.12`)).toBe(digest);
-    expect(seen.filter((s) => s.startsWith('GET /token'))).toEqual([expect.stringContaining('service=registry.test&scope=repository%3Alibrary%2Fpython%3Apull')]);
+    expect(seen.filter((s) => s.startsWith('GET /token'))).toEqual([
+      expect.stringContaining('service=registry.test&scope=repository%3Alibrary%2Fpython%3Apull'),
+    ]);
     expect(await registryDigest(`${host}/library/python:3.13`)).toBeNull();
   });
 
@@ -121,7 +130,11 @@ describe('the real resolvers', () => {
       [`/repos/o/r/git/tags/${'1'.repeat(40)}`]: { object: { type: 'commit', sha: commit } },
       '/repos/o/r/git/ref/heads/main': { object: { type: 'commit', sha: 'b'.repeat(40) } },
       '/repos/o/r/commits/abc1234': { sha: 'a'.repeat(40) },
-      '/repos/o/r/releases?per_page=100': [{ tag_name: 'v1', published_at: '2026-01-01T00:00:00Z', prerelease: false }, { tag_name: 'v2', published_at: 'bad' }, { tag_name: 'v3', published_at: '2026-01-01T00:00:00Z', draft: true }],
+      '/repos/o/r/releases?per_page=100': [
+        { tag_name: 'v1', published_at: '2026-01-01T00:00:00Z', prerelease: false },
+        { tag_name: 'v2', published_at: 'bad' },
+        { tag_name: 'v3', published_at: '2026-01-01T00:00:00Z', draft: true },
+      ],
     };
     const client = {
       get: async <T>(path: string) =>

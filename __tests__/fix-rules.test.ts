@@ -60,7 +60,9 @@ const CASES: Case[] = [
     rule: 'unpinned-uses',
     files: { [WF]: workflow(`${CHECKOUT}      - uses: "actions/setup-python@v5"   # python\n      - uses: 'actions/setup-python@v5.1.0'  \n`) },
     after: {
-      [WF]: workflow(`${CHECKOUT}      - uses: "actions/setup-python@${sha('v5')}"   # v5 # python\n      - uses: 'actions/setup-python@${sha('v5.1.0')}' # v5.1.0\n`),
+      [WF]: workflow(
+        `${CHECKOUT}      - uses: "actions/setup-python@${sha('v5')}"   # v5 # python\n      - uses: 'actions/setup-python@${sha('v5.1.0')}' # v5.1.0\n`,
+      ),
     },
   },
   {
@@ -73,7 +75,9 @@ const CASES: Case[] = [
     name: 'a reusable workflow and a CRLF file',
     rule: 'unpinned-uses',
     files: { [WF]: 'on: [push]\r\npermissions:\r\n  contents: read\r\njobs:\r\n  call:\r\n    uses: octo/wf/.github/workflows/x.yml@v1\r\n' },
-    after: { [WF]: `on: [push]\r\npermissions:\r\n  contents: read\r\njobs:\r\n  call:\r\n    uses: octo/wf/.github/workflows/x.yml@${fakeSha('octo', 'wf', 'v1')} # v1\r\n` },
+    after: {
+      [WF]: `on: [push]\r\npermissions:\r\n  contents: read\r\njobs:\r\n  call:\r\n    uses: octo/wf/.github/workflows/x.yml@${fakeSha('octo', 'wf', 'v1')} # v1\r\n`,
+    },
   },
   {
     name: 'a short SHA becomes the full one, without a comment',
@@ -94,7 +98,11 @@ const CASES: Case[] = [
   {
     name: 'uv sync, uv run and uv export get --locked after the subcommand',
     rule: 'uv-unlocked',
-    files: { [WF]: workflow(`${CHECKOUT}      - run: uv sync --all-extras\n      - run: |\n          uv --directory app run pytest -x\n          uv export --format requirements-txt > r.txt && uv run --frozen ruff\n          ./uv sync -v\n`) },
+    files: {
+      [WF]: workflow(
+        `${CHECKOUT}      - run: uv sync --all-extras\n      - run: |\n          uv --directory app run pytest -x\n          uv export --format requirements-txt > r.txt && uv run --frozen ruff\n          ./uv sync -v\n`,
+      ),
+    },
     after: {
       [WF]: workflow(
         `${CHECKOUT}      - run: uv sync --locked --all-extras\n      - run: |\n          uv --directory app run --locked pytest -x\n          uv export --locked --format requirements-txt > r.txt && uv run --frozen ruff\n          ./uv sync --locked -v\n`,
@@ -112,7 +120,9 @@ const CASES: Case[] = [
     name: 'a checkout without with: gets one; with a with: map, the key goes first',
     rule: 'artipacked',
     files: {
-      [WF]: workflow(`      - uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n      - name: again\n        uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n        with:\n          fetch-depth: 0 # all\n`),
+      [WF]: workflow(
+        `      - uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n      - name: again\n        uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n        with:\n          fetch-depth: 0 # all\n`,
+      ),
     },
     after: {
       [WF]: workflow(
@@ -123,7 +133,9 @@ const CASES: Case[] = [
   {
     name: 'a flow with: map and four-space indentation',
     rule: 'artipacked',
-    files: { [WF]: `on: [push]\npermissions:\n    contents: read\njobs:\n    test:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n                with: { fetch-depth: 1 }\n` },
+    files: {
+      [WF]: `on: [push]\npermissions:\n    contents: read\njobs:\n    test:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n                with: { fetch-depth: 1 }\n`,
+    },
     after: {
       [WF]: `on: [push]\npermissions:\n    contents: read\njobs:\n    test:\n        runs-on: ubuntu-latest\n        steps:\n            -   uses: actions/checkout@${'a'.repeat(40)} # v4.2.2\n                with: { persist-credentials: false, fetch-depth: 1 }\n`,
     },
@@ -131,7 +143,9 @@ const CASES: Case[] = [
   {
     name: 'a workflow without permissions gets contents: read before jobs:',
     rule: 'excessive-permissions',
-    files: { [WF]: `name: ci\non:\n  push:\n\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}  lint:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}` },
+    files: {
+      [WF]: `name: ci\non:\n  push:\n\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}  lint:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}`,
+    },
     after: {
       [WF]: `name: ci\non:\n  push:\n\npermissions:\n  contents: read\n\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}  lint:\n    runs-on: ubuntu-latest\n    steps:\n${CHECKOUT}`,
     },
@@ -166,9 +180,13 @@ const CASES: Case[] = [
   {
     name: 'exclude-newer goes right under [tool.uv], with the uv version it needs; uv lock is printed',
     rule: 'exclude-newer-missing',
-    files: { 'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n\n[tool.uv]\nadd-bounds = "exact"  # pins\n', 'uv.lock': LOCK },
+    files: {
+      'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n\n[tool.uv]\nadd-bounds = "exact"  # pins\n',
+      'uv.lock': LOCK,
+    },
     after: {
-      'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n\n[tool.uv]\nexclude-newer = "7 days"\nrequired-version = ">=0.9.17"\nadd-bounds = "exact"  # pins\n',
+      'pyproject.toml':
+        '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n\n[tool.uv]\nexclude-newer = "7 days"\nrequired-version = ">=0.9.17"\nadd-bounds = "exact"  # pins\n',
     },
     commands: ['uv lock'],
   },
@@ -190,7 +208,10 @@ const CASES: Case[] = [
       'uv.toml': '# settings\nexclude-newer = false # off\nrequired-version = ">=0.10"\n\n[[index]]\nurl = "https://pypi.org/simple"\n',
       'uv.lock': LOCK,
     },
-    after: { 'uv.toml': '# settings\nexclude-newer = "7 days" # off\nrequired-version = ">=0.10"\nadd-bounds = "exact"\n\n[[index]]\nurl = "https://pypi.org/simple"\n' },
+    after: {
+      'uv.toml':
+        '# settings\nexclude-newer = "7 days" # off\nrequired-version = ">=0.10"\nadd-bounds = "exact"\n\n[[index]]\nurl = "https://pypi.org/simple"\n',
+    },
     commands: ['uv lock'],
   },
   {
@@ -290,7 +311,9 @@ describe('lockgate fix --update', () => {
   const day = 86_400_000;
   const now = Date.parse('2026-11-26T12:00:00Z');
   const release = (tag: string, daysAgo: number, prerelease = false) => ({ tag, publishedAt: new Date(now - daysAgo * day), prerelease });
-  const releases = { 'actions/setup-python': [release('v5.1.0', 100), release('v5.3.0', 30), release('v5.4.0', 2), release('v6.0.0', 20), release('v5.5.0-rc1', 10, true)] };
+  const releases = {
+    'actions/setup-python': [release('v5.1.0', 100), release('v5.3.0', 30), release('v5.4.0', 2), release('v6.0.0', 20), release('v5.5.0-rc1', 10, true)],
+  };
   const files = { [WF]: workflow(`${CHECKOUT}      - uses: actions/setup-python@${sha('v5.1.0')} # v5.1.0\n`) };
 
   it('moves a pin to the newest release older than the cooldown, in the same major', async () => {

@@ -14,7 +14,8 @@ import { fakeResolver, fakeSha } from './support/fix.js';
 import { makeRepo, type TestRepo } from './support/git-repo.js';
 
 const WF = '.github/workflows/ci.yml';
-const WORKFLOW = 'name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n      - run: uv sync\n';
+const WORKFLOW =
+  'name: ci\non: [push]\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-python@v5\n      - run: uv sync\n';
 const repos: TestRepo[] = [];
 afterAll(() => repos.forEach((r) => r.cleanup()));
 
@@ -42,7 +43,9 @@ describe('runFix', () => {
     const o = io();
     const result = await runFix(settings(r.dir), { dryRun: false, update: null }, fakeResolver(), o.io);
     expect(result.written).toEqual([WF]);
-    expect(readFileSync(join(r.dir, WF), 'utf8')).toBe(WORKFLOW.replace('setup-python@v5', `setup-python@${fakeSha('actions', 'setup-python', 'v5')} # v5`).replace('uv sync', 'uv sync --locked'));
+    expect(readFileSync(join(r.dir, WF), 'utf8')).toBe(
+      WORKFLOW.replace('setup-python@v5', `setup-python@${fakeSha('actions', 'setup-python', 'v5')} # v5`).replace('uv sync', 'uv sync --locked'),
+    );
     expect(o.err[0]).toBe(`fixed 2 findings in 1 file: ${WF}.`);
     // Twice: nothing left to do.
     const again = io();
@@ -66,12 +69,18 @@ describe('runFix', () => {
     const o = io();
     await runFix(settings(r.dir, ['--offline']), { dryRun: false, update: null }, fakeResolver(), o.io);
     expect(readFileSync(join(r.dir, WF), 'utf8')).toBe(WORKFLOW.replace('uv sync', 'uv sync --locked'));
-    expect(o.err.filter((l) => l.startsWith('Offline'))).toEqual(['Offline: 1 pin not made (pinning needs GitHub and the image registries); run without --offline to pin.']);
+    expect(o.err.filter((l) => l.startsWith('Offline'))).toEqual([
+      'Offline: 1 pin not made (pinning needs GitHub and the image registries); run without --offline to pin.',
+    ]);
     expect(o.err.filter((l) => l.startsWith('not fixed'))).toEqual([]);
   });
 
   it('keeps a byte-order mark, leaves a file that is not UTF-8 alone, and prints the uv lock to run', async () => {
-    const r = repo({ [WF]: `\ufeff${WORKFLOW}`, 'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n', 'uv.lock': 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\n' });
+    const r = repo({
+      [WF]: `\ufeff${WORKFLOW}`,
+      'pyproject.toml': '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n',
+      'uv.lock': 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { virtual = "." }\n',
+    });
     const o = io();
     await runFix(settings(r.dir), { dryRun: false, update: null }, fakeResolver(), o.io);
     expect(readFileSync(join(r.dir, WF), 'utf8').startsWith('\ufeffname: ci\n')).toBe(true);
@@ -95,9 +104,13 @@ describe('runFix', () => {
 describe('the CLI words', () => {
   it('reads fix as a command, --fix, --dry-run and --update as flags', () => {
     expect(settingsFromArgv(['fix'], {}, '/tmp')).toEqual(expect.objectContaining({ kind: 'run', fix: { only: true, dryRun: false, update: null } }));
-    expect(settingsFromArgv(['fix', 'sub', '--dry-run'], {}, '/tmp')).toEqual(expect.objectContaining({ fix: { only: true, dryRun: true, update: null }, settings: expect.objectContaining({ dir: '/tmp/sub' }) }));
+    expect(settingsFromArgv(['fix', 'sub', '--dry-run'], {}, '/tmp')).toEqual(
+      expect.objectContaining({ fix: { only: true, dryRun: true, update: null }, settings: expect.objectContaining({ dir: '/tmp/sub' }) }),
+    );
     expect(settingsFromArgv(['--fix', '.'], {}, '/tmp')).toEqual(expect.objectContaining({ fix: { only: false, dryRun: false, update: null } }));
-    expect(settingsFromArgv(['fix', '--update', '--update-major'], {}, '/tmp')).toEqual(expect.objectContaining({ fix: { only: true, dryRun: false, update: { major: true } } }));
+    expect(settingsFromArgv(['fix', '--update', '--update-major'], {}, '/tmp')).toEqual(
+      expect.objectContaining({ fix: { only: true, dryRun: false, update: { major: true } } }),
+    );
     // A directory named fix is ./fix; without any fix word there is no fix.
     expect(settingsFromArgv(['./fix'], {}, '/tmp')).toEqual({ kind: 'run', settings: expect.objectContaining({ dir: '/tmp/fix' }) });
   });
@@ -107,7 +120,8 @@ describe('the bundled CLI', () => {
   const CLI = resolve(process.env.LOCKGATE_CLI ?? 'dist/cli.js');
   it('lockgate fix --dry-run --offline prints the diff; lockgate fix --offline writes it; exit 0', () => {
     const r = repo({ [WF]: WORKFLOW });
-    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: r.dir, encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: '', NO_COLOR: '1' } });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [CLI, ...args], { cwd: r.dir, encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: '', NO_COLOR: '1' } });
     const dry = run(['fix', '--dry-run', '--offline']);
     expect([dry.status, dry.stderr]).toEqual([0, expect.stringContaining('lockgate: would fix 1 finding in 1 file')]);
     expect(dry.stdout).toContain('+      - run: uv sync --locked\n');

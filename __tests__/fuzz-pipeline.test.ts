@@ -15,7 +15,19 @@ import { RULES } from '../src/rules/index.js';
 import type { OutputFormat } from '../src/settings/types.js';
 import type { SourceFiles } from '../src/source/types.js';
 import { workflowKindOf } from '../src/workflows/parse.js';
-import { HOSTILE_STRINGS, lineCount, mutateAll, mutationArb, smallUvTrees, tomlString, uvPairs, uvTrees, workflowTexts, yamlString, type Tree } from './support/fuzz-corpus.js';
+import {
+  HOSTILE_STRINGS,
+  lineCount,
+  mutateAll,
+  mutationArb,
+  smallUvTrees,
+  tomlString,
+  uvPairs,
+  uvTrees,
+  workflowTexts,
+  yamlString,
+  type Tree,
+} from './support/fuzz-corpus.js';
 import { assertFuzz, fuzzCasesRun, SEED } from './support/fuzz.js';
 import { outputProblems } from './support/output-checks.js';
 import { pipelineSettings, runPipeline, sourceFiles, type PipelineRun } from './support/pipeline.js';
@@ -54,7 +66,8 @@ function findingProblems(finding: Finding, texts: ReadonlyMap<string, string>): 
   if (finding.line !== undefined) {
     const text = texts.get(finding.file);
     if (!Number.isInteger(finding.line) || finding.line < 1) problems.push(`${where}: line is not a positive integer`);
-    else if (text !== undefined && finding.line > lineCount(text)) problems.push(`${where}: line past the end of the file (${lineCount(text)} lines): ${finding.message.slice(0, 200)}`);
+    else if (text !== undefined && finding.line > lineCount(text))
+      problems.push(`${where}: line past the end of the file (${lineCount(text)} lines): ${finding.message.slice(0, 200)}`);
     if (finding.endLine !== undefined && !(finding.endLine >= finding.line)) problems.push(`${where}: endLine ${finding.endLine} before line`);
   }
   if (finding.rule === 'invalid-file' && finding.line === undefined) problems.push(`${where}: invalid-file without a line`);
@@ -68,12 +81,15 @@ function checkRun(run: PipelineRun, head: SourceFiles): void {
   const invalidFiles = new Set(run.raw.filter((f) => f.rule === 'invalid-file').map((f) => f.file));
   for (const [path, text] of head.texts) {
     const name = path.slice(path.lastIndexOf('/') + 1);
-    if (name === 'pyproject.toml' && !accepts(() => parseTomlValue(text)) && !invalidFiles.has(path)) problems.push(`${path} does not parse and has no invalid-file finding`);
-    if (workflowKindOf(path) && parseDocument(text, { strict: true, uniqueKeys: false }).errors.length > 0 && !invalidFiles.has(path)) problems.push(`${path} is not valid YAML and has no invalid-file finding`);
+    if (name === 'pyproject.toml' && !accepts(() => parseTomlValue(text)) && !invalidFiles.has(path))
+      problems.push(`${path} does not parse and has no invalid-file finding`);
+    if (workflowKindOf(path) && parseDocument(text, { strict: true, uniqueKeys: false }).errors.length > 0 && !invalidFiles.has(path))
+      problems.push(`${path} is not valid YAML and has no invalid-file finding`);
   }
   for (const pair of run.result.pairs) {
     const lockText = head.texts.get(pair.lockFile);
-    if (pair.head && lockText !== undefined && !accepts(() => parseTomlValue(lockText)) && !invalidFiles.has(pair.lockFile)) problems.push(`${pair.lockFile} does not parse and has no invalid-file finding`);
+    if (pair.head && lockText !== undefined && !accepts(() => parseTomlValue(lockText)) && !invalidFiles.has(pair.lockFile))
+      problems.push(`${pair.lockFile} does not parse and has no invalid-file finding`);
   }
   for (const format of FORMATS) problems.push(...outputProblems(format, run.outputs[format], run.result.report.findings).map((p) => `${format}: ${p}`));
   if (problems.length > 0) throw new Error(problems.slice(0, 20).join('\n'));
@@ -97,10 +113,17 @@ function mutateOne(files: Tree, n: number, ops: Parameters<typeof mutateAll>[1])
 describe('mutated corpus projects and workflows', () => {
   it('full audit (no base): one mutated uv file and one mutated workflow', () => {
     assertFuzz(
-      fc.property(fc.nat({ max: trees.length - 1 }), fc.nat(), mutations, fc.nat({ max: workflows.length - 1 }), fc.array(mutationArb, { maxLength: 2 }), (t, n, ops, w, wops) => {
-        const workflow = workflows[w]!;
-        run({ ...mutateOne(trees[t]!.files, n, ops), [workflow.path]: mutateAll(workflow.text, wops) }, null);
-      }),
+      fc.property(
+        fc.nat({ max: trees.length - 1 }),
+        fc.nat(),
+        mutations,
+        fc.nat({ max: workflows.length - 1 }),
+        fc.array(mutationArb, { maxLength: 2 }),
+        (t, n, ops, w, wops) => {
+          const workflow = workflows[w]!;
+          run({ ...mutateOne(trees[t]!.files, n, ops), [workflow.path]: mutateAll(workflow.text, wops) }, null);
+        },
+      ),
       900,
       FILE,
     );
@@ -149,7 +172,13 @@ const packageArb: fc.Arbitrary<GenPackage> = fc.record({
   name: orHostile('requests', 'reqeusts', 'numpy', 'idna', 'six', 'torch', 'urllib3'),
   version: orHostile('1.0.0', '2.31.0', '0.1', '1.0.0.post1', '10!1.0'),
   kind: fc.constantFrom('registry' as const, 'registry' as const, 'git' as const, 'url' as const, 'path' as const, 'editable' as const),
-  where: orHostile('https://pypi.org/simple', 'https://download.pytorch.org/whl/cpu', 'https://github.com/a/b?rev=main#0123456789abcdef0123456789abcdef01234567', 'https://e.example/p-1.0.tar.gz', 'libs/x'),
+  where: orHostile(
+    'https://pypi.org/simple',
+    'https://download.pytorch.org/whl/cpu',
+    'https://github.com/a/b?rev=main#0123456789abcdef0123456789abcdef01234567',
+    'https://e.example/p-1.0.tar.gz',
+    'libs/x',
+  ),
   fileUrl: orHostile('https://files.pythonhosted.org/packages/aa/p-1.0-py3-none-any.whl', 'https://e.example/p.tar.gz'),
   uploaded: fc.constantFrom('2026-11-25T10:00:00Z', '2020-01-01T00:00:00Z', 'not a date', '2026-11-26T11:59:59.999999Z'),
 });
@@ -170,21 +199,43 @@ function sourceOf(pkg: GenPackage): string {
 }
 
 function lockText(packages: GenPackage[]): string {
-  const out = ['version = 1', 'revision = 3', 'requires-python = ">=3.12"', '', '[[package]]', 'name = "app"', 'version = "0.1.0"', 'source = { virtual = "." }', 'dependencies = ['];
+  const out = [
+    'version = 1',
+    'revision = 3',
+    'requires-python = ">=3.12"',
+    '',
+    '[[package]]',
+    'name = "app"',
+    'version = "0.1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+  ];
   for (const pkg of packages) out.push(`    { name = ${tomlString(pkg.name)} },`);
   out.push(']', '', '[package.metadata]', `requires-dist = [${packages.map((p) => `{ name = ${tomlString(p.name)}, specifier = ">=0" }`).join(', ')}]`);
   for (const pkg of packages) {
     out.push('', '[[package]]', `name = ${tomlString(pkg.name)}`, `version = ${tomlString(pkg.version)}`, `source = ${sourceOf(pkg)}`);
     if (pkg.kind === 'registry') {
       out.push(`sdist = { url = ${tomlString(pkg.fileUrl)}, hash = "sha256:${'1'.repeat(64)}", size = 10, upload-time = ${tomlString(pkg.uploaded)} }`);
-      out.push('wheels = [', `    { url = ${tomlString(pkg.fileUrl)}, hash = "sha256:${'2'.repeat(64)}", size = 11, upload-time = ${tomlString(pkg.uploaded)} },`, ']');
+      out.push(
+        'wheels = [',
+        `    { url = ${tomlString(pkg.fileUrl)}, hash = "sha256:${'2'.repeat(64)}", size = 11, upload-time = ${tomlString(pkg.uploaded)} },`,
+        ']',
+      );
     }
   }
   return `${out.join('\n')}\n`;
 }
 
 function pyprojectText(packages: GenPackage[], indexUrl: string, excludeNewer: boolean): string {
-  const out = ['[project]', 'name = "app"', 'version = "0.1.0"', 'requires-python = ">=3.12"', `dependencies = [${packages.map((p) => tomlString(`${p.name}>=0`)).join(', ')}]`, '', '[tool.uv]'];
+  const out = [
+    '[project]',
+    'name = "app"',
+    'version = "0.1.0"',
+    'requires-python = ">=3.12"',
+    `dependencies = [${packages.map((p) => tomlString(`${p.name}>=0`)).join(', ')}]`,
+    '',
+    '[tool.uv]',
+  ];
   if (excludeNewer) out.push('exclude-newer = "7 days"');
   out.push('', '[[tool.uv.index]]', 'name = "extra"', `url = ${tomlString(indexUrl)}`, '', '[tool.uv.sources]');
   for (const pkg of packages.filter((p) => p.kind === 'git').slice(0, 1)) out.push(`${tomlString(pkg.name)} = { git = ${tomlString(pkg.where)} }`);
@@ -210,7 +261,13 @@ function workflowText(uses: string[], run: string, trigger: string): string {
 
 describe('generated projects with hostile values', () => {
   it('names, versions, sources, index URLs, `uses:` and run values that carry commands, HTML, links, mentions and escapes', () => {
-    const usesArb = orHostile('actions/checkout@v4', 'actions/cache@0123456789abcdef0123456789abcdef01234567', 'docker://alpine:latest', './local', 'evil/act@main');
+    const usesArb = orHostile(
+      'actions/checkout@v4',
+      'actions/cache@0123456789abcdef0123456789abcdef01234567',
+      'docker://alpine:latest',
+      './local',
+      'evil/act@main',
+    );
     assertFuzz(
       fc.property(
         fc.array(packageArb, { minLength: 1, maxLength: 4 }),
@@ -227,9 +284,14 @@ describe('generated projects with hostile values', () => {
             'pyproject.toml': eol(pyprojectText(headPackages, indexUrl, excludeNewer)),
             'uv.lock': eol(lockText(headPackages)),
             '.github/workflows/ci.yml': eol(workflowText(uses, runScript, trigger)),
-            '.github/dependabot.yml': eol(`version: 2\nupdates:\n  - package-ecosystem: ${yamlString(uses[0]!)}\n    directory: "/"\n    schedule: { interval: daily }\n`),
+            '.github/dependabot.yml': eol(
+              `version: 2\nupdates:\n  - package-ecosystem: ${yamlString(uses[0]!)}\n    directory: "/"\n    schedule: { interval: daily }\n`,
+            ),
           };
-          const baseTree: Tree | null = basePackages.length === 0 ? null : { 'pyproject.toml': pyprojectText(basePackages, 'https://pypi.org/simple', true), 'uv.lock': lockText(basePackages) };
+          const baseTree: Tree | null =
+            basePackages.length === 0
+              ? null
+              : { 'pyproject.toml': pyprojectText(basePackages, 'https://pypi.org/simple', true), 'uv.lock': lockText(basePackages) };
           run(headTree, baseTree);
         },
       ),
@@ -240,10 +302,25 @@ describe('generated projects with hostile values', () => {
 
   it('a hostile value in every quoted scalar position of a corpus project, one at a time', () => {
     assertFuzz(
-      fc.property(fc.nat({ max: trees.length - 1 }), fc.nat(), fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), hostile: fc.nat({ max: HOSTILE_STRINGS.length - 1 }) }), { minLength: 1, maxLength: 3 }), (t, n, spots) => {
-        const files = trees[t]!.files;
-        run(mutateOne(files, n, spots.map((s) => ({ op: 'hostileValue' as const, at: s.at, hostile: s.hostile, quote: 'toml' as const }))), files);
-      }),
+      fc.property(
+        fc.nat({ max: trees.length - 1 }),
+        fc.nat(),
+        fc.array(fc.record({ at: fc.double({ min: 0, max: 1, noNaN: true }), hostile: fc.nat({ max: HOSTILE_STRINGS.length - 1 }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (t, n, spots) => {
+          const files = trees[t]!.files;
+          run(
+            mutateOne(
+              files,
+              n,
+              spots.map((s) => ({ op: 'hostileValue' as const, at: s.at, hostile: s.hostile, quote: 'toml' as const })),
+            ),
+            files,
+          );
+        },
+      ),
       600,
       FILE,
     );

@@ -23,8 +23,16 @@ const FILE = '__tests__/fuzz-readers.test.ts';
 const LIMITS: Limits = DEFAULT_LIMITS;
 
 const trees = smallUvTrees();
-const locks = trees.flatMap((t) => Object.entries(t.files).filter(([p]) => p.endsWith('uv.lock')).map(([, text]) => text));
-const pyprojects = trees.flatMap((t) => Object.entries(t.files).filter(([p]) => p.endsWith('pyproject.toml')).map(([, text]) => text));
+const locks = trees.flatMap((t) =>
+  Object.entries(t.files)
+    .filter(([p]) => p.endsWith('uv.lock'))
+    .map(([, text]) => text),
+);
+const pyprojects = trees.flatMap((t) =>
+  Object.entries(t.files)
+    .filter(([p]) => p.endsWith('pyproject.toml'))
+    .map(([, text]) => text),
+);
 const workflows = workflowTexts();
 
 function smolAccepts(text: string): boolean {
@@ -57,18 +65,54 @@ afterAll(() => {
 
 describe('TOML reader (parseToml)', () => {
   it('random text from TOML syntax pieces: never throws; refusal agrees with smol-toml and names a line inside the text', () => {
-    const piece = fc.constantFrom('a', 'b.c', '"k"', "'l'", ' = ', '=', '1', '1.5', 'true', '"s"', '"""m\nn"""', "'''r'''", '[t]', '[[u]]', '[', ']', '{', '}', ',', '\n', '\r\n', '#c', ' ', '\\', '\\u00e9', '1979-05-27T07:32:00Z', 'inf', 'nan', '0x1F', '\t', '\u0000', '\ufeff');
+    const piece = fc.constantFrom(
+      'a',
+      'b.c',
+      '"k"',
+      "'l'",
+      ' = ',
+      '=',
+      '1',
+      '1.5',
+      'true',
+      '"s"',
+      '"""m\nn"""',
+      "'''r'''",
+      '[t]',
+      '[[u]]',
+      '[',
+      ']',
+      '{',
+      '}',
+      ',',
+      '\n',
+      '\r\n',
+      '#c',
+      ' ',
+      '\\',
+      '\\u00e9',
+      '1979-05-27T07:32:00Z',
+      'inf',
+      'nan',
+      '0x1F',
+      '\t',
+      '\u0000',
+      '\ufeff',
+    );
     assertFuzz(
-      fc.property(fc.array(piece, { maxLength: 40 }).map((p) => p.join('')), (text) => {
-        const result = parseToml('x.toml', text);
-        expect(result.ok).toBe(smolAccepts(text));
-        if (!result.ok) {
-          expectLineIn(result.line, text, 'syntax error', true);
-          expect(result.message.length).toBeGreaterThan(0);
-        } else {
-          for (const [path, line] of result.lines) expectLineIn(line, text, `position of ${path}`);
-        }
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 40 }).map((p) => p.join('')),
+        (text) => {
+          const result = parseToml('x.toml', text);
+          expect(result.ok).toBe(smolAccepts(text));
+          if (!result.ok) {
+            expectLineIn(result.line, text, 'syntax error', true);
+            expect(result.message.length).toBeGreaterThan(0);
+          } else {
+            for (const [path, line] of result.lines) expectLineIn(line, text, `position of ${path}`);
+          }
+        },
+      ),
       2000,
       FILE,
     );
@@ -91,7 +135,13 @@ describe('TOML reader (parseToml)', () => {
     const key = fc.oneof(fc.constantFrom('name', 'version', 'source', 'package', 'a.b', 'with space', '"q"', 'ünï', ''), fc.string({ maxLength: 6 }));
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, tie('scalar'), tie('array'), tie('table')),
-      scalar: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(...HOSTILE_STRINGS.map((s) => s.slice(0, 40))), fc.integer(), fc.boolean(), fc.double({ noNaN: true, noDefaultInfinity: true })),
+      scalar: fc.oneof(
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom(...HOSTILE_STRINGS.map((s) => s.slice(0, 40))),
+        fc.integer(),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+      ),
       array: fc.array(tie('node'), { maxLength: 4 }),
       table: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
     })).table;
@@ -149,7 +199,16 @@ describe('uv.lock reader (readLock)', () => {
   });
 
   it('wrong types in every lock field: never throws, always a lock or an error at a line inside the file', () => {
-    const odd = fc.oneof(fc.constant('1'), fc.constant('true'), fc.constant('[]'), fc.constant('{}'), fc.constant('"x"'), fc.constant('[1, "a", {b = 2}]'), fc.constant('{ registry = 1 }'), fc.constant('1979-05-27'));
+    const odd = fc.oneof(
+      fc.constant('1'),
+      fc.constant('true'),
+      fc.constant('[]'),
+      fc.constant('{}'),
+      fc.constant('"x"'),
+      fc.constant('[1, "a", {b = 2}]'),
+      fc.constant('{ registry = 1 }'),
+      fc.constant('1979-05-27'),
+    );
     assertFuzz(
       fc.property(fc.nat({ max: locks.length - 1 }), fc.double({ min: 0, max: 1, noNaN: true }), odd, (which, at, replacement) => {
         const source = locks[which]!;
@@ -217,17 +276,27 @@ describe('uv project discovery (loadUvProjects)', () => {
 
   it('unreadable and missing texts are findings, never crashes', () => {
     assertFuzz(
-      fc.property(fc.nat({ max: trees.length - 1 }), fc.nat(), fc.constantFrom('not valid UTF-8', 'a binary file (it contains NUL bytes)', 'a symlink that points outside the repository, which lockgate does not follow', ''), (which, n, reason) => {
-        const files = { ...trees[which]!.files };
-        const paths = Object.keys(files).sort();
-        const victim = paths[n % paths.length]!;
-        delete files[victim];
-        const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles(files, { [victim]: reason }), LIMITS));
-        const finding = invalid.find((f) => f.file === victim);
-        // A pyproject is always read; a lock or uv.toml only when its folder holds a uv project.
-        if (victim.endsWith('pyproject.toml')) expect(finding).toBeDefined();
-        if (finding) expect(finding.line).toBe(1);
-      }),
+      fc.property(
+        fc.nat({ max: trees.length - 1 }),
+        fc.nat(),
+        fc.constantFrom(
+          'not valid UTF-8',
+          'a binary file (it contains NUL bytes)',
+          'a symlink that points outside the repository, which lockgate does not follow',
+          '',
+        ),
+        (which, n, reason) => {
+          const files = { ...trees[which]!.files };
+          const paths = Object.keys(files).sort();
+          const victim = paths[n % paths.length]!;
+          delete files[victim];
+          const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles(files, { [victim]: reason }), LIMITS));
+          const finding = invalid.find((f) => f.file === victim);
+          // A pyproject is always read; a lock or uv.toml only when its folder holds a uv project.
+          if (victim.endsWith('pyproject.toml')) expect(finding).toBeDefined();
+          if (finding) expect(finding.line).toBe(1);
+        },
+      ),
       200,
       FILE,
     );
@@ -259,7 +328,11 @@ describe('workflow reader (loadWorkflows)', () => {
       node: fc.oneof({ depthSize: 'small' }, tie('scalar'), tie('list'), tie('map')),
       scalar: fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 10 }), fc.integer(), fc.boolean(), fc.constant(null)),
       list: fc.array(tie('node'), { maxLength: 4 }),
-      map: fc.dictionary(fc.constantFrom('on', 'jobs', 'steps', 'uses', 'run', 'with', 'env', 'permissions', 'runs', 'using', 'updates', 'cooldown', 'x'), tie('node'), { maxKeys: 4 }),
+      map: fc.dictionary(
+        fc.constantFrom('on', 'jobs', 'steps', 'uses', 'run', 'with', 'env', 'permissions', 'runs', 'using', 'updates', 'cooldown', 'x'),
+        tie('node'),
+        { maxKeys: 4 },
+      ),
     })).node;
     assertFuzz(
       fc.property(value, fc.integer({ min: 0, max: 400 }), (doc, depth) => {
@@ -277,7 +350,11 @@ describe('the fuzz suite itself', () => {
   it('prints the seed and a replay command when a property fails', () => {
     let message = '';
     try {
-      assertFuzz(fc.property(fc.integer(), (n) => n < 10), 200, FILE);
+      assertFuzz(
+        fc.property(fc.integer(), (n) => n < 10),
+        200,
+        FILE,
+      );
     } catch (error) {
       message = (error as Error).message;
     }

@@ -25,14 +25,20 @@ afterAll(() => {
 const SECRET = 'outside-secret-marker';
 const project = syntheticProject({ packages: 3, wheels: 1 });
 const WORKFLOW = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: uv sync\n';
-const GIT_SOURCE_PYPROJECT = '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["dep"]\n\n[tool.uv.sources]\ndep = { git = "https://github.com/a/dep" }\n';
+const GIT_SOURCE_PYPROJECT =
+  '[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["dep"]\n\n[tool.uv.sources]\ndep = { git = "https://github.com/a/dep" }\n';
 /** A uv.lock makes the directory a uv project (as uv sees it); its content is beside the point here. */
 const BARE_LOCK = 'version = 1\nrevision = 3\nrequires-python = ">=3.12"\n';
 
 function billionLaughs(): string {
   const levels = 'abcdefghij'.split('');
   const lines = [`${levels[0]}: &${levels[0]} ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
-  for (let i = 1; i < levels.length; i++) lines.push(`${levels[i]}: &${levels[i]} [${Array(9).fill(`*${levels[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < levels.length; i++)
+    lines.push(
+      `${levels[i]}: &${levels[i]} [${Array(9)
+        .fill(`*${levels[i - 1]}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: *${levels.at(-1)}\n`;
 }
 
@@ -90,7 +96,10 @@ let repo: HostileRepo;
 beforeAll(() => {
   outside = mkdtempSync(join(tmpdir(), 'lockgate-outside-'));
   writeFileSync(join(outside, 'pyproject.toml'), `[project]\nname = "${SECRET}"\ndependencies = ["${SECRET}"]\n\n[tool.uv]\n`);
-  writeFileSync(join(outside, 'uv.lock'), `version = 1\n[[package]]\nname = "${SECRET}"\nversion = "1"\nsource = { registry = "https://${SECRET}.example/simple" }\n`);
+  writeFileSync(
+    join(outside, 'uv.lock'),
+    `version = 1\n[[package]]\nname = "${SECRET}"\nversion = "1"\nsource = { registry = "https://${SECRET}.example/simple" }\n`,
+  );
   writeFileSync(join(outside, 'wf.yml'), `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${SECRET}/x@main\n`);
   repo = hostileRepo({ 'README.md': 'base\n' }, hostileFiles());
   repos.push(repo);
@@ -128,7 +137,11 @@ describe.each([
     // The one run-wide "advisory check did not run" notice (offline) sits on the first lock read,
     // whichever of the two that is: it says nothing about lines, so it is left out of the comparison.
     const runWide = (f: { rule: string; line?: number }) => f.rule === 'malicious-package' && f.line === undefined;
-    const at = (file: string) => findings.filter((f) => f.file === file && !runWide(f)).map((f) => `${f.rule}:${f.line}`).sort();
+    const at = (file: string) =>
+      findings
+        .filter((f) => f.file === file && !runWide(f))
+        .map((f) => `${f.rule}:${f.line}`)
+        .sort();
     expect(at('bom/pyproject.toml')).toEqual(at('lf/pyproject.toml'));
     expect(at('bom-lock/uv.lock')).toEqual(at('plain-lock/uv.lock'));
     expect(at('bom-lock/pyproject.toml')).toEqual(at('plain-lock/pyproject.toml'));
@@ -141,7 +154,11 @@ describe.each([
     // The one run-wide "advisory check did not run" notice (offline) sits on the first lock read,
     // whichever of the two that is: it says nothing about lines, so it is left out of the comparison.
     const runWide = (f: { rule: string; line?: number }) => f.rule === 'malicious-package' && f.line === undefined;
-    const at = (file: string) => findings.filter((f) => f.file === file && !runWide(f)).map((f) => `${f.rule}:${f.line}`).sort();
+    const at = (file: string) =>
+      findings
+        .filter((f) => f.file === file && !runWide(f))
+        .map((f) => `${f.rule}:${f.line}`)
+        .sort();
     expect(at('lf/pyproject.toml')).toContain('unpinned-git-source:7');
     expect(at('crlf/pyproject.toml')).toEqual(at('lf/pyproject.toml'));
     expect(at('.github/workflows/lf.yml')).toContain('unpinned-uses:6');

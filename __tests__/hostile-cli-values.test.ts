@@ -16,7 +16,17 @@ import { cliProblems, FORMATS, hostileRepo, NOW, runCli, type HostileRepo, type 
 const SHA = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 
 function lock(packages: { name: string; version: string; source: string; sdistUrl?: string }[]): string {
-  const out = ['version = 1', 'revision = 3', 'requires-python = ">=3.12"', '', '[[package]]', 'name = "app"', 'version = "0.1.0"', 'source = { virtual = "." }', 'dependencies = ['];
+  const out = [
+    'version = 1',
+    'revision = 3',
+    'requires-python = ">=3.12"',
+    '',
+    '[[package]]',
+    'name = "app"',
+    'version = "0.1.0"',
+    'source = { virtual = "." }',
+    'dependencies = [',
+  ];
   for (const p of packages) out.push(`    { name = ${tomlString(p.name)} },`);
   out.push(']', '', '[package.metadata]', `requires-dist = [${packages.map((p) => `{ name = ${tomlString(p.name)} }`).join(', ')}]`);
   for (const [i, p] of packages.entries()) {
@@ -24,7 +34,11 @@ function lock(packages: { name: string; version: string; source: string; sdistUr
     if (p.source.startsWith('{ registry')) {
       const url = p.sdistUrl ?? `https://files.pythonhosted.org/packages/aa/bb/p${i}-1.0.tar.gz`;
       out.push(`sdist = { url = ${tomlString(url)}, hash = "sha256:${SHA(i)}", size = 10, upload-time = "2026-11-25T10:00:00Z" }`);
-      out.push('wheels = [', `    { url = ${tomlString(url.replace(/\.tar\.gz$/, '') + '-py3-none-any.whl')}, hash = "sha256:${SHA(i + 100)}", size = 11, upload-time = "2026-11-25T10:00:00Z" },`, ']');
+      out.push(
+        'wheels = [',
+        `    { url = ${tomlString(url.replace(/\.tar\.gz$/, '') + '-py3-none-any.whl')}, hash = "sha256:${SHA(i + 100)}", size = 11, upload-time = "2026-11-25T10:00:00Z" },`,
+        ']',
+      );
     }
   }
   return `${out.join('\n')}\n`;
@@ -40,7 +54,10 @@ function hostileTree(version: (i: number) => string): HostileTree {
   HOSTILE_STRINGS.forEach((value, i) => {
     tree[`n${i}/pyproject.toml`] = pyproject([value]);
     tree[`n${i}/uv.lock`] = lock([{ name: value, version: version(i), source: '{ registry = "https://pypi.org/simple" }' }]);
-    tree[`v${i}/pyproject.toml`] = pyproject(['a', 'b', 'c', 'gitdep'], `\n[tool.uv]\nindex-url = ${tomlString(value)}\n\n[[tool.uv.index]]\nname = "x"\nurl = ${tomlString(value)}\n\n[tool.uv.sources]\ngitdep = { git = ${tomlString(value)} }\n`);
+    tree[`v${i}/pyproject.toml`] = pyproject(
+      ['a', 'b', 'c', 'gitdep'],
+      `\n[tool.uv]\nindex-url = ${tomlString(value)}\n\n[[tool.uv.index]]\nname = "x"\nurl = ${tomlString(value)}\n\n[tool.uv.sources]\ngitdep = { git = ${tomlString(value)} }\n`,
+    );
     tree[`v${i}/uv.lock`] = lock([
       { name: 'a', version: value === '' ? version(i) : `${value}${version(i)}`, source: '{ registry = "https://pypi.org/simple" }' },
       { name: 'b', version: version(i), source: `{ registry = ${tomlString(value)} }` },
@@ -62,7 +79,16 @@ function hostileTree(version: (i: number) => string): HostileTree {
     ].join('\n');
   });
   // Directory names are data too: they reach every report as finding.file.
-  for (const [i, dir] of ['evil\n::error::dir', '##[stop-commands]d', '<script>d', '@octocat', '[x](https:e.example)', '%0A::warning::d', ' ::notice::d', '\u001b[2Jd'].entries()) {
+  for (const [i, dir] of [
+    'evil\n::error::dir',
+    '##[stop-commands]d',
+    '<script>d',
+    '@octocat',
+    '[x](https:e.example)',
+    '%0A::warning::d',
+    ' ::notice::d',
+    '\u001b[2Jd',
+  ].entries()) {
     tree[`${dir}/pyproject.toml`] = `[project]\nname = ${tomlString(dir)}\ndependencies = [\n`; // invalid: an invalid-file finding names the path
     tree[`ok${i}-${dir}/pyproject.toml`] = pyproject(['a']);
     tree[`ok${i}-${dir}/uv.lock`] = lock([{ name: 'a', version: '1.0', source: `{ registry = ${tomlString(dir)} }` }]);
@@ -72,7 +98,10 @@ function hostileTree(version: (i: number) => string): HostileTree {
 
 let repo: HostileRepo;
 beforeAll(() => {
-  repo = hostileRepo(hostileTree(() => '1.0.0'), hostileTree((i) => `2.${i}.0`));
+  repo = hostileRepo(
+    hostileTree(() => '1.0.0'),
+    hostileTree((i) => `2.${i}.0`),
+  );
 });
 afterAll(() => repo?.cleanup());
 

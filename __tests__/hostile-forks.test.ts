@@ -20,7 +20,27 @@ describe('versionKey', () => {
       .tuple(
         fc.constantFrom('', '1!', '0!', 'v', 'V'),
         fc.array(part, { minLength: 1, maxLength: 4 }).map((p) => p.join('.')),
-        fc.constantFrom('', 'a1', 'b0', 'rc1', 'c1', '-alpha.2', 'pre3', 'preview1', '.post1', '-1', 'post0', '.dev0', 'dev', '+local.1', '+LOCAL-1', '+1.a', ' ', 'x', '..'),
+        fc.constantFrom(
+          '',
+          'a1',
+          'b0',
+          'rc1',
+          'c1',
+          '-alpha.2',
+          'pre3',
+          'preview1',
+          '.post1',
+          '-1',
+          'post0',
+          '.dev0',
+          'dev',
+          '+local.1',
+          '+LOCAL-1',
+          '+1.a',
+          ' ',
+          'x',
+          '..',
+        ),
       )
       .map(([a, b, c]) => `${a}${b}${c}`);
     assertFuzz(
@@ -54,11 +74,24 @@ function entry(name: string, version: string | undefined, source: LockSource): L
 
 describe('LockedCandidates', () => {
   // 40 entries of one name (indexed), 3 of another (scanned): the same questions to both paths.
-  const many = [...Array.from({ length: 20 }, (_, i) => entry('many', `1.${i}`, REGISTRY)), ...Array.from({ length: 20 }, (_, i) => entry('many', `1.${i}.0`, MIRROR)), entry('many', undefined, REGISTRY)];
+  const many = [
+    ...Array.from({ length: 20 }, (_, i) => entry('many', `1.${i}`, REGISTRY)),
+    ...Array.from({ length: 20 }, (_, i) => entry('many', `1.${i}.0`, MIRROR)),
+    entry('many', undefined, REGISTRY),
+  ];
   const few = [entry('few', '1.0', REGISTRY), entry('few', '1.0', MIRROR), entry('few', '2.0', REGISTRY)];
-  const locked = new LockedCandidates(new Map([['many', many], ['few', few]]));
+  const locked = new LockedCandidates(
+    new Map([
+      ['many', many],
+      ['few', few],
+    ]),
+  );
   const scan = (list: LockPackage[], version: string | undefined, source: LockSource | undefined) =>
-    list.filter((c) => (version === undefined || (c.version !== undefined && versionsEqual(c.version, version))) && (source === undefined || JSON.stringify(c.source) === JSON.stringify(source)));
+    list.filter(
+      (c) =>
+        (version === undefined || (c.version !== undefined && versionsEqual(c.version, version))) &&
+        (source === undefined || JSON.stringify(c.source) === JSON.stringify(source)),
+    );
 
   it.each([
     ['many', '1.3', undefined],
@@ -86,18 +119,32 @@ describe('a lock with 3,000 entries of one name', () => {
   }
 
   it('reads, every edge resolved by PEP 440 equality (1.7 names 1.7.0)', () => {
-    const result = readLock('uv.lock', forkedLock(3000, (i) => `{ name = "same", version = "1.${i}.0" }`), { maxPackagesPerLock: 50_000 });
+    const result = readLock(
+      'uv.lock',
+      forkedLock(3000, (i) => `{ name = "same", version = "1.${i}.0" }`),
+      { maxPackagesPerLock: 50_000 },
+    );
     if ('error' in result) throw new Error(result.error.message);
     expect(result.lock.packages).toHaveLength(3001);
   });
 
   it('an edge to a version the lock does not hold is still an error at its line', () => {
-    const result = readLock('uv.lock', forkedLock(3000, (i) => `{ name = "same", version = "${i === 1234 ? '9.9' : `1.${i}`}" }`), { maxPackagesPerLock: 50_000 });
-    expect('error' in result && result.error).toEqual(expect.objectContaining({ line: 9 + 1234, message: expect.stringContaining('depending on `same` 9.9, which the lock does not contain') }));
+    const result = readLock(
+      'uv.lock',
+      forkedLock(3000, (i) => `{ name = "same", version = "${i === 1234 ? '9.9' : `1.${i}`}" }`),
+      { maxPackagesPerLock: 50_000 },
+    );
+    expect('error' in result && result.error).toEqual(
+      expect.objectContaining({ line: 9 + 1234, message: expect.stringContaining('depending on `same` 9.9, which the lock does not contain') }),
+    );
   });
 
   it('an edge without a version among 3,000 entries is ambiguous', () => {
-    const result = readLock('uv.lock', forkedLock(3000, (i) => (i === 7 ? '{ name = "same" }' : `{ name = "same", version = "1.${i}" }`)), { maxPackagesPerLock: 50_000 });
+    const result = readLock(
+      'uv.lock',
+      forkedLock(3000, (i) => (i === 7 ? '{ name = "same" }' : `{ name = "same", version = "1.${i}" }`)),
+      { maxPackagesPerLock: 50_000 },
+    );
     expect('error' in result && result.error.message).toMatch(/without saying which of its 3000 locked entries/);
   });
 });

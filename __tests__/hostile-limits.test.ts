@@ -37,7 +37,10 @@ describe('limits.max-file-bytes', () => {
     ['a pyproject.toml', 'pyproject.toml'],
   ])('%s over the limit is an invalid-file error naming the limit, with the config lines that raise it', (_what, file) => {
     // The file under test is the larger of the two, so only it is over the limit.
-    const texts: Record<string, string> = file === 'uv.lock' ? { 'pyproject.toml': project.pyproject, 'uv.lock': project.lock } : { 'pyproject.toml': `${project.pyproject}#${'x'.repeat(20_000)}\n`, 'uv.lock': project.lock };
+    const texts: Record<string, string> =
+      file === 'uv.lock'
+        ? { 'pyproject.toml': project.pyproject, 'uv.lock': project.lock }
+        : { 'pyproject.toml': `${project.pyproject}#${'x'.repeat(20_000)}\n`, 'uv.lock': project.lock };
     const size = Buffer.byteLength(texts[file]!);
     const { stdout, code } = run({ ...texts, '.github/lockgate.yml': config(size - 1) });
     const hit = findingsOf(stdout).filter((f) => f.rule === 'invalid-file' && f.file === file);
@@ -83,7 +86,8 @@ describe('limits.max-packages-per-lock', () => {
 });
 
 describe('limits.max-yaml-aliases', () => {
-  const aliased = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - &co {uses: actions/checkout@v4}\n      - *co\n      - *co\n      - *co\n';
+  const aliased =
+    'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - &co {uses: actions/checkout@v4}\n      - *co\n      - *co\n      - *co\n';
 
   it('a workflow with more alias expansions than the limit names the limit; raising it lets the file be checked', () => {
     const limited = run({ '.github/workflows/a.yml': aliased, '.github/lockgate.yml': 'limits:\n  max-yaml-aliases: 2\n' });
@@ -91,7 +95,11 @@ describe('limits.max-yaml-aliases', () => {
     expect(hit.map((f) => [f.rule, f.line])).toEqual([['invalid-file', 7]]);
     expect(hit[0]!.fix).toContain('limits:\n  max-yaml-aliases: 4');
     const raised = run({ '.github/workflows/a.yml': aliased, '.github/lockgate.yml': 'limits:\n  max-yaml-aliases: 4\n' });
-    expect(findingsOf(raised.stdout).filter((f) => f.file === '.github/workflows/a.yml').map((f) => f.rule)).not.toContain('invalid-file');
+    expect(
+      findingsOf(raised.stdout)
+        .filter((f) => f.file === '.github/workflows/a.yml')
+        .map((f) => f.rule),
+    ).not.toContain('invalid-file');
   });
 });
 
@@ -109,11 +117,15 @@ describe('limits.max-rendered-findings', () => {
 
     const github = run(tree, [], 'github');
     expect(github.stdout.split('\n').filter((l) => l.startsWith('::warning ') || l.startsWith('::error ') || l.startsWith('::notice file'))).toHaveLength(4);
-    expect(github.stdout).toContain(`::notice title=lockgate limits::${findings.length - 4} more findings are not annotated: limits.max-rendered-findings is 4.`);
+    expect(github.stdout).toContain(
+      `::notice title=lockgate limits::${findings.length - 4} more findings are not annotated: limits.max-rendered-findings is 4.`,
+    );
     expect(cliProblems('github', github, findings)).toEqual([]);
 
     const markdown = run(tree, [], 'markdown');
-    expect(markdown.stdout).toContain(`**${findings.length - 4} findings not shown here** (limits.max-rendered-findings is 4; set \`limits: max-rendered-findings\` in the lockgate config to list more).`);
+    expect(markdown.stdout).toContain(
+      `**${findings.length - 4} findings not shown here** (limits.max-rendered-findings is 4; set \`limits: max-rendered-findings\` in the lockgate config to list more).`,
+    );
     expect(cliProblems('markdown', markdown, findings)).toEqual([]);
     for (const format of FORMATS) expect(cliProblems(format, run(tree, [], format), findings)).toEqual([]);
   });
@@ -121,7 +133,11 @@ describe('limits.max-rendered-findings', () => {
   it('renderGithub without a cap renders everything, with the default cap renders up to it', () => {
     const report = JSON.parse(run(tree).stdout) as Report;
     expect(outputProblems('github', renderGithub(report), report.findings)).toEqual([]);
-    expect(renderGithub(report).split('\n').filter((l) => l.startsWith('::'))).toHaveLength(report.findings.length);
+    expect(
+      renderGithub(report)
+        .split('\n')
+        .filter((l) => l.startsWith('::')),
+    ).toHaveLength(report.findings.length);
     expect(renderGithub(report, { maxFindings: DEFAULT_LIMITS.maxRenderedFindings })).toBe(renderGithub(report));
     expect(renderGithub(report, { maxFindings: 1 })).toContain(`::notice title=lockgate limits::${report.findings.length - 1} more findings are not annotated`);
   });

@@ -27,7 +27,9 @@ describe('a TOML file that ends inside an unclosed construct', () => {
   });
 
   it('a pyproject.toml cut off inside its dependency list', () => {
-    const { invalid } = withInvalidFindings(loadUvProjects(sourceFiles({ 'pyproject.toml': '[project]\nname = "app"\ndependencies = [\n  "idna",\n\n' }), DEFAULT_LIMITS));
+    const { invalid } = withInvalidFindings(
+      loadUvProjects(sourceFiles({ 'pyproject.toml': '[project]\nname = "app"\ndependencies = [\n  "idna",\n\n' }), DEFAULT_LIMITS),
+    );
     expect(invalid.map((f) => [f.file, f.line])).toEqual([['pyproject.toml', 4]]);
   });
 });

@@ -37,10 +37,20 @@ function hostileReport(): Report {
     base: 'a'.repeat(40),
     head: 'WORKTREE',
     now: '2026-11-26T12:00:00.000Z',
-    projects: [{ path: '', lock: 'uv.lock', changes: HOSTILE_STRINGS.map((value) => ({ name: value, kind: 'upgraded' as const, from: value, to: `${value}2`, fromSource: value, toSource: value })) }],
+    projects: [
+      {
+        path: '',
+        lock: 'uv.lock',
+        changes: HOSTILE_STRINGS.map((value) => ({ name: value, kind: 'upgraded' as const, from: value, to: `${value}2`, fromSource: value, toSource: value })),
+      },
+    ],
     findings,
     waived: [{ ...findings[0]!, waiver: { by: 'config-ignore', reason: HOSTILE_STRINGS.join(' '), until: '2027-01-01' } }],
-    counts: { error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, notice: findings.filter((f) => f.severity === 'notice').length },
+    counts: {
+      error: findings.filter((f) => f.severity === 'error').length,
+      warning: findings.filter((f) => f.severity === 'warning').length,
+      notice: findings.filter((f) => f.severity === 'notice').length,
+    },
     rules: ruleMetas(),
   };
 }

@@ -14,13 +14,26 @@ function findingsFor(text: string) {
   const { workflows, problems } = loadWorkflows(sourceFiles({ '.github/workflows/w.yml': text }), DEFAULT_LIMITS);
   expect(problems).toEqual([]);
   const settings = pipelineSettings();
-  return uvUnlocked.check({ settings, now: settings.now, headTime: settings.now, projects: [], workflows, baseWorkflows: null, invalidFiles: [], headFiles: [], index: null, github: null });
+  return uvUnlocked.check({
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects: [],
+    workflows,
+    baseWorkflows: null,
+    invalidFiles: [],
+    headFiles: [],
+    index: null,
+    github: null,
+  });
 }
 
 describe('uv-unlocked in a job of 3,000 steps', () => {
   it('flags the uv commands before the step that sets UV_LOCKED in $GITHUB_ENV, in that job only', () => {
     const steps = (job: string, setterAt: number | null) =>
-      Array.from({ length: 3000 }, (_, i) => (i === setterAt ? '      - run: echo "UV_LOCKED=1" >> "$GITHUB_ENV"' : `      - run: uv sync # ${job} ${i}`)).join('\n');
+      Array.from({ length: 3000 }, (_, i) => (i === setterAt ? '      - run: echo "UV_LOCKED=1" >> "$GITHUB_ENV"' : `      - run: uv sync # ${job} ${i}`)).join(
+        '\n',
+      );
     const text = `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${steps('a', 1500)}\n  b:\n    runs-on: x\n    steps:\n${steps('b', null)}\n`;
     const lines = text.split('\n');
     const flagged = findingsFor(text).map((f) => lines[f.line! - 1]!.replace(/^.*# /, ''));

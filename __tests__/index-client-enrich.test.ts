@@ -88,7 +88,8 @@ describe('gatherIndexFacts + rules against a real index server, per fault', () =
     expect(facts.projects.get('https://pypi.org/simple\nidna')!.status).toBe('found');
     expect(brief(findings)).toEqual(rules);
     const unverified = findings.find((f) => f.rule === 'cooldown-unverified');
-    if (unverified && typeof expected !== 'string') expect(unverified.message).toMatch(/could not be asked \(.+\), so its age against the cooldown of 7 days is unknown\.$/);
+    if (unverified && typeof expected !== 'string')
+      expect(unverified.message).toMatch(/could not be asked \(.+\), so its age against the cooldown of 7 days is unknown\.$/);
   });
 
   it('ends at the budget when the index hangs, and says so', async () => {
@@ -99,7 +100,9 @@ describe('gatherIndexFacts + rules against a real index server, per fault', () =
   });
 
   it('reports a yanked release with its reason', async () => {
-    const { findings } = await runCase(undefined, 5000, (files) => files.map((f) => ({ ...f, uploadTime: '2026-01-01T00:00:00Z', yanked: 'CVE-2026-0001: remote code execution' })));
+    const { findings } = await runCase(undefined, 5000, (files) =>
+      files.map((f) => ({ ...f, uploadTime: '2026-01-01T00:00:00Z', yanked: 'CVE-2026-0001: remote code execution' })),
+    );
     expect(brief(findings)).toEqual(['yanked httpx']);
     expect(findings[0]).toMatchObject({ rule: 'yanked', severity: 'error', file: 'uv.lock', line: 24 });
     expect(findings[0]!.message).toBe(
@@ -119,11 +122,16 @@ describe('gatherIndexFacts + rules against a real index server, per fault', () =
 
   it('reports a locked version the index no longer has', async () => {
     const p = pairs();
-    server = await startIndexServer([{ ...projectFromLock(p, 'httpx', '2026-01-01T00:00:00Z'), versions: ['0.27.0'], files: [] }, projectFromLock(p, 'idna', '2026-06-01T10:00:00Z')]);
+    server = await startIndexServer([
+      { ...projectFromLock(p, 'httpx', '2026-01-01T00:00:00Z'), versions: ['0.27.0'], files: [] },
+      projectFromLock(p, 'idna', '2026-06-01T10:00:00Z'),
+    ]);
     const facts = await gatherIndexFacts(p, settingsFor({ indexUrl: server.url }), () => {}, FAST);
     const findings = runAll(p, facts);
     expect(brief(findings)).toEqual(['cooldown-unverified httpx', 'ghost-file httpx']);
-    expect(findings.find((f) => f.rule === 'ghost-file')!.message).toMatch(/^httpx 0\.28\.1 is locked, but https:\/\/pypi\.org\/simple no longer lists version 0\.28\.1 of httpx\./);
+    expect(findings.find((f) => f.rule === 'ghost-file')!.message).toMatch(
+      /^httpx 0\.28\.1 is locked, but https:\/\/pypi\.org\/simple no longer lists version 0\.28\.1 of httpx\./,
+    );
   });
 
   it('asks only about introduced registry entries', async () => {

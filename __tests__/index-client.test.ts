@@ -26,7 +26,11 @@ afterEach(async () => {
 
 const FAST = { timeoutMs: 500, backoffMs: 20, retries: 2 };
 
-async function lookupWith(fault: Fault | undefined, options: Partial<ConstructorParameters<typeof IndexClient>[0]> = {}, name = 'subject'): Promise<{ lookup: IndexLookup; log: string[] }> {
+async function lookupWith(
+  fault: Fault | undefined,
+  options: Partial<ConstructorParameters<typeof IndexClient>[0]> = {},
+  name = 'subject',
+): Promise<{ lookup: IndexLookup; log: string[] }> {
   server = await startIndexServer([project(name), httpx, yankedRelease], fault ? { [name]: fault } : {});
   const log: string[] = [];
   const client = new IndexClient({ budgetMs: 8000, ...FAST, ...options, log: (line) => log.push(line) });
@@ -148,7 +152,13 @@ describe('IndexClient against a real HTTP server', () => {
   it('reads a version the JSON API does not have as absent, and a project it does not have as missing', async () => {
     server = await startIndexServer([project('subject')], { subject: 'html-only' });
     const client = new IndexClient({ budgetMs: 5000 });
-    expect(await client.lookup(server.url, 'subject', ['9.9'])).toEqual({ status: 'found', versions: ['1.0'], versionsListed: true, files: [], source: 'json' });
+    expect(await client.lookup(server.url, 'subject', ['9.9'])).toEqual({
+      status: 'found',
+      versions: ['1.0'],
+      versionsListed: true,
+      files: [],
+      source: 'json',
+    });
     expect(await client.lookup(server.url, 'nothing', ['1.0'])).toEqual({ status: 'missing-project' });
   });
 
@@ -156,7 +166,9 @@ describe('IndexClient against a real HTTP server', () => {
     const { lookup } = await lookupWith('html-no-json', {}, 'oldlib');
     expect(lookup).toMatchObject({ status: 'found', source: 'simple', versionsListed: false });
     if (lookup.status === 'found') {
-      expect(lookup.files).toEqual(yankedRelease.files.map((f) => ({ filename: f.filename, url: expect.stringContaining(f.filename), sha256: f.sha256, yanked: 'Broken metadata' })));
+      expect(lookup.files).toEqual(
+        yankedRelease.files.map((f) => ({ filename: f.filename, url: expect.stringContaining(f.filename), sha256: f.sha256, yanked: 'Broken metadata' })),
+      );
     }
   });
 
@@ -228,7 +240,10 @@ describe('response parsing on hostile bodies', () => {
     expect(parseSimpleJson(body, page).status).toBe('error');
   });
   it('skips malformed file entries and keeps the rest', () => {
-    const body = JSON.stringify({ files: [null, 5, { url: 'x' }, { filename: 'x-1.0.tar.gz', url: '../../files/x-1.0.tar.gz', hashes: { sha256: 'nothex' }, yanked: true, size: 'big' }], versions: [1, '1.0'] });
+    const body = JSON.stringify({
+      files: [null, 5, { url: 'x' }, { filename: 'x-1.0.tar.gz', url: '../../files/x-1.0.tar.gz', hashes: { sha256: 'nothex' }, yanked: true, size: 'big' }],
+      versions: [1, '1.0'],
+    });
     expect(parseSimpleJson(body, page)).toEqual({
       status: 'found',
       versions: ['1.0'],

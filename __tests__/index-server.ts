@@ -85,7 +85,8 @@ export function simpleJson(project: FakeProject, withPep700 = true): unknown {
 export function simpleHtml(project: FakeProject): string {
   const anchors = project.files
     .map((file) => {
-      const yanked = file.yanked === false ? '' : ` data-yanked="${file.yanked === true ? '' : String(file.yanked).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
+      const yanked =
+        file.yanked === false ? '' : ` data-yanked="${file.yanked === true ? '' : String(file.yanked).replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`;
       return `    <a href="${fileUrl(file)}#sha256=${file.sha256}" data-requires-python="&gt;=3.9"${yanked}>${file.filename}</a><br />`;
     })
     .join('\n');
@@ -225,7 +226,12 @@ export async function startIndexServer(projects: FakeProject[], faults: Record<s
         else if (fault === 'bad-json') send(res, 200, 'application/json', '{"info": {"name": ');
         else send(res, 200, 'application/json', JSON.stringify(jsonRelease(project, version)));
       } else {
-        send(res, 200, 'application/json', JSON.stringify({ info: { name: project.name }, releases: Object.fromEntries(project.versions.map((v) => [v, []])) }));
+        send(
+          res,
+          200,
+          'application/json',
+          JSON.stringify({ info: { name: project.name }, releases: Object.fromEntries(project.versions.map((v) => [v, []])) }),
+        );
       }
       done();
     };
@@ -282,9 +288,16 @@ const PAGE = 'https://pypi.org/simple/httpx/';
 export function httpxLookup(pairs: ProjectPair[], yank: (file: FakeFile, index: number) => boolean | string): IndexLookup {
   const pkg = pairs[0]!.head!.lock!.packages.find((p) => p.name === 'httpx')!;
   const files = artifactsOf(pkg).map((artifact, index) => {
-    const file: FakeFile = { filename: artifactFilename(artifact)!, version: pkg.version!, sha256: artifactSha256(artifact)!, size: 1000, uploadTime: '2026-01-01T00:00:00Z', yanked: false, url: artifact.url! };
+    const file: FakeFile = {
+      filename: artifactFilename(artifact)!,
+      version: pkg.version!,
+      sha256: artifactSha256(artifact)!,
+      size: 1000,
+      uploadTime: '2026-01-01T00:00:00Z',
+      yanked: false,
+      url: artifact.url!,
+    };
     return { ...file, yanked: yank(file, index) };
   });
   return parseSimpleJson(JSON.stringify(simpleJson({ name: 'httpx', versions: ['0.27.0', pkg.version!], files })), PAGE);
 }
-

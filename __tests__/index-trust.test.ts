@@ -79,7 +79,7 @@ describe('which indexes a run may contact', () => {
     expect(connections).toBeGreaterThan(0);
   });
 
-  it('always trusts PyPI and the base revision\'s indexes', () => {
+  it("always trusts PyPI and the base revision's indexes", () => {
     const trusted = trustedIndexes(pairs(true), null, false);
     expect(trusted.has('https://pypi.org/simple')).toBe(true);
     expect(trusted.has(url)).toBe(false);

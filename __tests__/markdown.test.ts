@@ -10,7 +10,15 @@ const SHA = 'a'.repeat(40);
 const LINKS = { serverUrl: 'https://github.com', repository: 'octo/repo', sha: SHA };
 
 function finding(index: number, severity: Severity = 'error', extra: Partial<Parameters<typeof makeFinding>[0]> = {}): Finding {
-  return makeFinding({ rule: 'cooldown', severity, file: 'uv.lock', line: index + 1, message: `package ${index} is too young`, subject: `p${index}`, ...extra });
+  return makeFinding({
+    rule: 'cooldown',
+    severity,
+    file: 'uv.lock',
+    line: index + 1,
+    message: `package ${index} is too young`,
+    subject: `p${index}`,
+    ...extra,
+  });
 }
 
 function lockPackage(name: string, version: string, uploadTimes: string[]): LockPackage {
@@ -27,7 +35,9 @@ function lockPackage(name: string, version: string, uploadTimes: string[]): Lock
 }
 
 /** A report as the engine builds it: the change rows (with their ages) come from the pair's head lock. */
-function result(options: { findings?: Finding[]; waived?: WaivedFinding[]; changes?: PackageChange[]; packages?: LockPackage[]; base?: string | null } = {}): Report {
+function result(
+  options: { findings?: Finding[]; waived?: WaivedFinding[]; changes?: PackageChange[]; packages?: LockPackage[]; base?: string | null } = {},
+): Report {
   const findings = options.findings ?? [];
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
@@ -144,7 +154,14 @@ describe('renderMarkdown', () => {
   it('renders counts, a to-do row per package or file, details with links, and the change table with ages', () => {
     const findings = [
       finding(0, 'error', { package: { name: 'httpx', version: '0.28.1' }, fix: 'uv lock --upgrade-package httpx' }),
-      makeFinding({ rule: 'unpinned-uses', severity: 'warning', file: '.github/workflows/ci (1).yml', line: 7, message: 'actions/checkout@v4 is not pinned', subject: 'x' }),
+      makeFinding({
+        rule: 'unpinned-uses',
+        severity: 'warning',
+        file: '.github/workflows/ci (1).yml',
+        line: 7,
+        message: 'actions/checkout@v4 is not pinned',
+        subject: 'x',
+      }),
       makeFinding({ rule: 'cooldown', severity: 'notice', file: 'uv.lock', message: 'no line', subject: 'y', introduced: false }),
     ];
     const md = renderMarkdown(
@@ -164,7 +181,9 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`[<code>uv.lock:1</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock#L1)`);
     expect(md).toContain(`(https://github.com/octo/repo/blob/${SHA}/.github/workflows/ci%20%281%29.yml#L7)`);
     expect(md).toContain(`[<code>uv.lock</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock)`);
-    expect(md).toContain(`| 🔴 <code>httpx</code> 0.28.1 | <code>cooldown</code> | [<code>uv.lock:1</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock#L1) | <code>uv lock --upgrade-package httpx</code> |`);
+    expect(md).toContain(
+      `| 🔴 <code>httpx</code> 0.28.1 | <code>cooldown</code> | [<code>uv.lock:1</code>](https://github.com/octo/repo/blob/${SHA}/uv.lock#L1) | <code>uv lock --upgrade-package httpx</code> |`,
+    );
     expect(md).toContain('**Fix:** <code>uv lock --upgrade-package httpx</code>');
     expect(md).toContain('_(already at base)_');
     expect(md).toContain('<details><summary>🔴 <code>httpx</code> 0.28.1 · cooldown</summary>');
@@ -191,7 +210,16 @@ describe('renderMarkdown', () => {
   it('renders hostile names, versions, sources and messages as inert text', () => {
     const changes: PackageChange[] = HOSTILE.map((value, i) => ({ name: value, kind: 'added', to: value, toSource: `https://user:s3cret@evil.example/${i}` }));
     const findings = HOSTILE.map((value, i) =>
-      makeFinding({ rule: 'typosquat', severity: 'warning', file: value, line: i + 1, message: value, fix: value, package: { name: value, version: value }, subject: String(i) }),
+      makeFinding({
+        rule: 'typosquat',
+        severity: 'warning',
+        file: value,
+        line: i + 1,
+        message: value,
+        fix: value,
+        package: { name: value, version: value },
+        subject: String(i),
+      }),
     );
     const md = renderMarkdown(result({ findings, changes }), { maxBytes: 1024 * 1024, ...LINKS });
     expect(md).not.toMatch(/<script/i);
@@ -219,7 +247,16 @@ describe('renderMarkdown', () => {
   it('renders hostile values in rows of their own as inert text too', () => {
     // Messages that differ in words, not only in the name: one row per package.
     const findings = HOSTILE.map((value, i) =>
-      makeFinding({ rule: 'typosquat', severity: 'warning', file: 'uv.lock', line: i + 1, message: `${value} ${'abcdefghijklmnop'.slice(i, i + 3)}`, fix: `uv remove ${value}`, package: { name: value, version: value }, subject: String(i) }),
+      makeFinding({
+        rule: 'typosquat',
+        severity: 'warning',
+        file: 'uv.lock',
+        line: i + 1,
+        message: `${value} ${'abcdefghijklmnop'.slice(i, i + 3)}`,
+        fix: `uv remove ${value}`,
+        package: { name: value, version: value },
+        subject: String(i),
+      }),
     );
     const md = renderMarkdown(result({ findings }), { maxBytes: 1024 * 1024, ...LINKS });
     const todo = md.split('\n').filter((line) => line.startsWith('| 🟠 '));
@@ -236,7 +273,9 @@ describe('renderMarkdown', () => {
   it('keeps a multi-line fix in a <pre> block that nothing in it can close', () => {
     const fix = '[tool.uv]\nexclude-newer = "7 days"\n```\n</pre><script>x</script> @octocat';
     const md = renderMarkdown(result({ findings: [finding(0, 'error', { fix })] }), { maxBytes: 100_000 });
-    expect(md).toContain('  **Fix:**\n\n  <pre>[tool.uv]\n  exclude-newer = "7 days"\n  ```\n  &lt;/pre&gt;&lt;script&gt;x&lt;/script&gt; @\u200Doctocat\n  </pre>');
+    expect(md).toContain(
+      '  **Fix:**\n\n  <pre>[tool.uv]\n  exclude-newer = "7 days"\n  ```\n  &lt;/pre&gt;&lt;script&gt;x&lt;/script&gt; @\u200Doctocat\n  </pre>',
+    );
   });
 
   it('starts no block with a line of a fix: headings, lists, quotes, rules, code and runner commands stay text', () => {
@@ -246,7 +285,10 @@ describe('renderMarkdown', () => {
       const md = renderMarkdown(result({ findings: [finding(0, 'error', { fix: text })] }), { maxBytes: 100_000 });
       const body = md.slice(md.indexOf('**Fix:**'), md.indexOf('</details>'));
       const outsidePre = body.replace(/<pre>[\s\S]*?<\/pre>/g, '');
-      for (const line of outsidePre.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      for (const line of outsidePre
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)) {
         expect(line).not.toMatch(/^(#|- |\d+[.)]|>|=+\s*$|-{3,}|::|\+ )/);
       }
       expect(md).not.toMatch(/^\s*::/m);
@@ -258,13 +300,17 @@ describe('renderMarkdown', () => {
     const md = renderMarkdown(result({ waived: [waived] }), { maxBytes: 100_000 });
     expect(md).toContain('<details><summary>1 waived finding</summary>');
     expect(md).toContain('waived by config-ignore: vendor &lt;b&gt; (until 2027-01-01)');
-    expect(md).toMatch(/<details><summary>1 waived finding<\/summary>\n\n- <code>cooldown<\/code> <code>uv\.lock:4<\/code> waived by config-ignore[^\n]*\n\n<\/details>/);
+    expect(md).toMatch(
+      /<details><summary>1 waived finding<\/summary>\n\n- <code>cooldown<\/code> <code>uv\.lock:4<\/code> waived by config-ignore[^\n]*\n\n<\/details>/,
+    );
   });
 
   it('stays under maxBytes and says how many findings and changes were left out and where the rest is', () => {
     // 120 packages with problems that differ in words: 120 rows that cannot merge.
     const words = (i: number): string => [...String(i)].map((d) => 'abcdefghij'[Number(d)]).join('');
-    const findings = Array.from({ length: 120 }, (_, i) => finding(i, 'error', { package: { name: `p${words(i)}` }, message: `too young: ${words(i)}`, subject: `q${i}` }));
+    const findings = Array.from({ length: 120 }, (_, i) =>
+      finding(i, 'error', { package: { name: `p${words(i)}` }, message: `too young: ${words(i)}`, subject: `q${i}` }),
+    );
     const changes: PackageChange[] = Array.from({ length: 200 }, (_, i) => ({ name: `pkg-${i}`, kind: 'added', to: '1.0' }));
     const md = renderMarkdown(result({ findings, changes }), { maxBytes: 6_000, reportJsonPath: '/runner/_temp/lockgate.json' });
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(6_000);
@@ -289,17 +335,13 @@ describe('renderMarkdown', () => {
 
   it('never exceeds maxBytes, whatever the budget and content', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 20_000 }),
-        fc.array(fc.string({ unit: 'binary', maxLength: 400 }), { maxLength: 60 }),
-        (maxBytes, values) => {
-          const findings = values.map((v, i) => finding(i, (['error', 'warning', 'notice'] as const)[i % 3], { message: v, file: v || 'x', fix: v }));
-          const changes: PackageChange[] = values.map((v) => ({ name: v, kind: 'added', to: v }));
-          const md = renderMarkdown(result({ findings, changes }), { maxBytes, reportJsonPath: '/tmp/r.json', ...LINKS });
-          expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
-          expect(md.match(/<\/?[a-z!][^>]*>?/gi)?.filter((tag) => !ALLOWED_TAGS.has(tag)) ?? []).toEqual([]);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 20_000 }), fc.array(fc.string({ unit: 'binary', maxLength: 400 }), { maxLength: 60 }), (maxBytes, values) => {
+        const findings = values.map((v, i) => finding(i, (['error', 'warning', 'notice'] as const)[i % 3], { message: v, file: v || 'x', fix: v }));
+        const changes: PackageChange[] = values.map((v) => ({ name: v, kind: 'added', to: v }));
+        const md = renderMarkdown(result({ findings, changes }), { maxBytes, reportJsonPath: '/tmp/r.json', ...LINKS });
+        expect(Buffer.byteLength(md)).toBeLessThanOrEqual(maxBytes);
+        expect(md.match(/<\/?[a-z!][^>]*>?/gi)?.filter((tag) => !ALLOWED_TAGS.has(tag)) ?? []).toEqual([]);
+      }),
       { numRuns: 150 },
     );
   });

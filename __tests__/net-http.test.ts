@@ -1,7 +1,17 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describeFetchError, describeResult, githubRateLimitWaitMs, Limiter, NetworkBudget, parseJsonText, parseRetryAfter, request, type HttpPolicy } from '../src/net/http.js';
+import {
+  describeFetchError,
+  describeResult,
+  githubRateLimitWaitMs,
+  Limiter,
+  NetworkBudget,
+  parseJsonText,
+  parseRetryAfter,
+  request,
+  type HttpPolicy,
+} from '../src/net/http.js';
 
 describe('Retry-After', () => {
   const now = Date.parse('2026-11-26T12:00:00Z');
@@ -70,7 +80,16 @@ describe('request(): the one request function', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   function policy(overrides: Partial<HttpPolicy> = {}): HttpPolicy {
-    return { budget: new NetworkBudget(5000), timeoutMs: 500, retries: 2, backoffMs: 5, maxRetryAfterMs: 5000, maxBodyBytes: 1024, redirects: { max: 3, sameOriginOnly: false }, ...overrides };
+    return {
+      budget: new NetworkBudget(5000),
+      timeoutMs: 500,
+      retries: 2,
+      backoffMs: 5,
+      maxRetryAfterMs: 5000,
+      maxBodyBytes: 1024,
+      redirects: { max: 3, sameOriginOnly: false },
+      ...overrides,
+    };
   }
 
   it('waits what an HTTP-date Retry-After asks, then retries', async () => {

@@ -18,13 +18,18 @@ afterEach(async () => {
 const subject = (name: string, version: string): AdvisorySubject => ({ name, version, key: `${name}==${version}` });
 const FAST = { timeoutMs: 300, backoffMs: 10, retries: 2 };
 
-const GHSA = osvRecord('GHSA-aaaa-bbbb-cccc', 'examplepkg', ['2.4.0'], {
-  aliases: ['CVE-2026-0001'],
-  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }],
-  database_specific: { severity: 'HIGH', cwe_ids: ['CWE-400'], github_reviewed: true },
-}, ['1.9.8', '2.4.1']);
+const GHSA = osvRecord(
+  'GHSA-aaaa-bbbb-cccc',
+  'examplepkg',
+  ['2.4.0'],
+  {
+    aliases: ['CVE-2026-0001'],
+    severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }],
+    database_specific: { severity: 'HIGH', cwe_ids: ['CWE-400'], github_reviewed: true },
+  },
+  ['1.9.8', '2.4.1'],
+);
 const MAL = malRecord('MAL-2026-15859', '0requests', ['0.0.1']);
-
 
 describe('OsvClient', () => {
   it('asks querybatch with the documented payload and reads each result in order', async () => {
@@ -103,15 +108,28 @@ describe('gatherAdvisoryFacts', () => {
       {
         path: '',
         lockFile: 'uv.lock',
-        introduced: entries.map(([name, version, registry]) => ({ package: { name, version, source: { kind: 'registry', url: registry ?? 'https://pypi.org/simple' }, line: 1 }, newArtifacts: [] })),
+        introduced: entries.map(([name, version, registry]) => ({
+          package: { name, version, source: { kind: 'registry', url: registry ?? 'https://pypi.org/simple' }, line: 1 },
+          newArtifacts: [],
+        })),
       },
     ] as never;
 
   it('asks once per distinct version and once per distinct advisory, PyPI-sourced entries only', async () => {
     server = await startOsvServer([GHSA, MAL]);
     const log: string[] = [];
-    const input = pairs([['examplepkg', '2.4.0'], ['ExamplePkg', '2.4.0'], ['0requests', '0.0.1'], ['certifi', '2024.8.30'], ['internal', '1.0', 'https://pypi.internal.example/simple']]);
-    const facts = await gatherAdvisoryFacts(input, settingsFor({ config: { ...settingsFor().config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } }), (l) => log.push(l));
+    const input = pairs([
+      ['examplepkg', '2.4.0'],
+      ['ExamplePkg', '2.4.0'],
+      ['0requests', '0.0.1'],
+      ['certifi', '2024.8.30'],
+      ['internal', '1.0', 'https://pypi.internal.example/simple'],
+    ]);
+    const facts = await gatherAdvisoryFacts(
+      input,
+      settingsFor({ config: { ...settingsFor().config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } }),
+      (l) => log.push(l),
+    );
     expect(server.batches).toEqual([{ queries: 3, pageTokens: 0 }]);
     expect(server.vulnRequests.sort()).toEqual(['GHSA-aaaa-bbbb-cccc', 'MAL-2026-15859']);
     const examplepkg = facts!.packages.get('examplepkg==2.4.0');
@@ -133,24 +151,51 @@ describe('gatherAdvisoryFacts', () => {
     expect(facts!.packages.get('0requests==0.0.1')).toMatchObject({ status: 'checked', advisories: [{ id: 'MAL-2026-15859', malicious: true }] });
     expect(facts!.packages.get('certifi==2024.8.30')).toEqual({ status: 'checked', advisories: [] });
     expect(facts!.packages.has('internal==1.0')).toBe(false);
-    expect(log[0]).toMatch(/^Advisories: asked OSV \(http:\/\/127\.0\.0\.1:\d+\) about 3 package versions \(1 batch and 2 advisory requests, [\d.]+ s\): 2 with advisories, 0 not checked\.$/);
+    expect(log[0]).toMatch(
+      /^Advisories: asked OSV \(http:\/\/127\.0\.0\.1:\d+\) about 3 package versions \(1 batch and 2 advisory requests, [\d.]+ s\): 2 with advisories, 0 not checked\.$/,
+    );
   });
 
   it('keeps a hit whose details cannot be read: the id still counts', async () => {
     server = await startOsvServer([GHSA, MAL], { vulnFaults: { 'MAL-2026-15859': '500', 'GHSA-aaaa-bbbb-cccc': 'bad-json' } });
     const settings = settingsFor();
-    const facts = await gatherAdvisoryFacts(pairs([['0requests', '0.0.1'], ['examplepkg', '2.4.0']]), { ...settings, config: { ...settings.config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } }, () => undefined, FAST);
+    const facts = await gatherAdvisoryFacts(
+      pairs([
+        ['0requests', '0.0.1'],
+        ['examplepkg', '2.4.0'],
+      ]),
+      { ...settings, config: { ...settings.config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } },
+      () => undefined,
+      FAST,
+    );
     expect(facts!.packages.get('0requests==0.0.1')).toEqual({
       status: 'checked',
-      advisories: [{ id: 'MAL-2026-15859', summary: expect.stringMatching(/^details could not be read \(.*vulns\/MAL-2026-15859 answered HTTP 500 \(after 3 attempts\)\)$/), aliases: [], malicious: true, fixed: [] }],
+      advisories: [
+        {
+          id: 'MAL-2026-15859',
+          summary: expect.stringMatching(/^details could not be read \(.*vulns\/MAL-2026-15859 answered HTTP 500 \(after 3 attempts\)\)$/),
+          aliases: [],
+          malicious: true,
+          fixed: [],
+        },
+      ],
     });
-    expect(facts!.packages.get('examplepkg==2.4.0')).toMatchObject({ status: 'checked', advisories: [{ id: 'GHSA-aaaa-bbbb-cccc', malicious: false, summary: expect.stringMatching(/not JSON/) }] });
+    expect(facts!.packages.get('examplepkg==2.4.0')).toMatchObject({
+      status: 'checked',
+      advisories: [{ id: 'GHSA-aaaa-bbbb-cccc', malicious: false, summary: expect.stringMatching(/not JSON/) }],
+    });
   });
 
   it('sends nothing offline', async () => {
     server = await startOsvServer([GHSA]);
     const settings = settingsFor({ offline: true });
-    expect(await gatherAdvisoryFacts(pairs([['examplepkg', '2.4.0']]), { ...settings, config: { ...settings.config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } }, () => undefined)).toBeNull();
+    expect(
+      await gatherAdvisoryFacts(
+        pairs([['examplepkg', '2.4.0']]),
+        { ...settings, config: { ...settings.config, advisories: { ignore: [], minSeverity: 'low', url: server.url } } },
+        () => undefined,
+      ),
+    ).toBeNull();
     expect(server.batches).toEqual([]);
   });
 });
@@ -166,8 +211,11 @@ describe('advisory records (OSV schema)', () => {
     expect(cvss3BaseScore('CVSS:3.1/AV:X/AC:L')).toBeNull();
   });
 
-  it('reads GitHub\'s severity label when there is no v3 vector, and CWE-506 as malicious', () => {
-    expect(readAdvisory(osvRecord('GHSA-x', 'p', ['1'], { database_specific: { severity: 'MODERATE' } }), 'p')).toMatchObject({ severity: 'medium', malicious: false });
+  it("reads GitHub's severity label when there is no v3 vector, and CWE-506 as malicious", () => {
+    expect(readAdvisory(osvRecord('GHSA-x', 'p', ['1'], { database_specific: { severity: 'MODERATE' } }), 'p')).toMatchObject({
+      severity: 'medium',
+      malicious: false,
+    });
     expect(readAdvisory(osvRecord('GHSA-y', 'p', ['1'], { database_specific: { cwe_ids: ['CWE-506'] } }), 'p')).toMatchObject({ malicious: true });
     expect(readAdvisory({ id: 5 }, 'p')).toBeNull();
     expect(readAdvisory(null, 'p')).toBeNull();
@@ -184,7 +232,14 @@ describe('advisory records (OSV schema)', () => {
   });
 
   it('takes only introduced PyPI-sourced versions as subjects', () => {
-    const input = [{ introduced: [{ package: { name: 'A_b', version: '1', source: { kind: 'registry', url: 'https://pypi.org/simple/' } } }, { package: { name: 'git', version: '1', source: { kind: 'git', url: 'https://x' } } }] }] as never;
+    const input = [
+      {
+        introduced: [
+          { package: { name: 'A_b', version: '1', source: { kind: 'registry', url: 'https://pypi.org/simple/' } } },
+          { package: { name: 'git', version: '1', source: { kind: 'git', url: 'https://x' } } },
+        ],
+      },
+    ] as never;
     expect(advisorySubjects(input)).toEqual([{ name: 'a-b', version: '1', key: 'a-b==1' }]);
   });
 });

@@ -16,7 +16,15 @@ const ROOT = resolve('.');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
 const TARBALL = `lockgate-${pkg.version as string}.tgz`;
 /** npm without the update notifier, audit or funding messages, and never the network. */
-const NPM_ENV = { ...process.env, npm_config_offline: 'true', npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', NO_COLOR: '1', GITHUB_TOKEN: '' };
+const NPM_ENV = {
+  ...process.env,
+  npm_config_offline: 'true',
+  npm_config_update_notifier: 'false',
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  NO_COLOR: '1',
+  GITHUB_TOKEN: '',
+};
 
 let work = '';
 beforeAll(() => {
@@ -52,7 +60,8 @@ describe('package.json', () => {
 });
 
 describe('npx from the packed tarball, offline, in a temporary directory', () => {
-  const run = (args: string[]) => spawnSync('npx', ['--yes', `./${TARBALL}`, ...args], { cwd: join(work, 'elsewhere'), env: NPM_ENV, encoding: 'utf8', timeout: 120_000 });
+  const run = (args: string[]) =>
+    spawnSync('npx', ['--yes', `./${TARBALL}`, ...args], { cwd: join(work, 'elsewhere'), env: NPM_ENV, encoding: 'utf8', timeout: 120_000 });
   const direct = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { env: NPM_ENV, encoding: 'utf8' });
 
   beforeAll(() => {

@@ -70,7 +70,9 @@ export function malRecord(id: string, name: string, versions: string[]): Record<
       {
         package: { name, ecosystem: 'PyPI' },
         versions,
-        database_specific: { cwes: [{ cweId: 'CWE-506', description: 'The product contains code that appears to be malicious in nature.', name: 'Embedded Malicious Code' }] },
+        database_specific: {
+          cwes: [{ cweId: 'CWE-506', description: 'The product contains code that appears to be malicious in nature.', name: 'Embedded Malicious Code' }],
+        },
       },
     ],
     database_specific: { 'malicious-packages-origins': [{ source: 'kam193', versions, id: `pypi/x/${name}` }] },

@@ -8,7 +8,15 @@ import { makeFinding, type Severity } from '../src/findings.js';
 import { baselineOf, markPreexisting } from '../src/policy/baseline.js';
 
 const f = (subject: string, severity: Severity = 'error', extra: { line?: number; introduced?: boolean; file?: string } = {}) =>
-  makeFinding({ rule: 'unpinned-uses', severity, file: extra.file ?? '.github/workflows/ci.yml', line: extra.line ?? 1, message: subject, subject, introduced: extra.introduced });
+  makeFinding({
+    rule: 'unpinned-uses',
+    severity,
+    file: extra.file ?? '.github/workflows/ci.yml',
+    line: extra.line ?? 1,
+    message: subject,
+    subject,
+    introduced: extra.introduced,
+  });
 
 const introducedOf = (head: ReturnType<typeof f>[], base: ReturnType<typeof f>[]) => markPreexisting(head, baselineOf(base)).map((x) => x.introduced);
 

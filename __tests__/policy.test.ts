@@ -10,14 +10,37 @@ import { runPipeline, sourceFiles } from './support/pipeline.js';
 
 const now = new Date('2026-11-26T12:00:00Z');
 const finding = (rule: string, file: string, line: number, extra: { package?: string; introduced?: boolean } = {}) =>
-  makeFinding({ rule, severity: 'error', file, line, message: `${rule} at ${line}`, subject: `${rule}${line}`, package: extra.package ? { name: extra.package } : undefined, introduced: extra.introduced });
+  makeFinding({
+    rule,
+    severity: 'error',
+    file,
+    line,
+    message: `${rule} at ${line}`,
+    subject: `${rule}${line}`,
+    package: extra.package ? { name: extra.package } : undefined,
+    introduced: extra.introduced,
+  });
 
 function run(findings: ReturnType<typeof finding>[], config = defaultConfig(), texts = new Map<string, string>(), onlyNew = false) {
-  return applyPolicy({ findings, config, configFile: '.github/lockgate.yml', texts, now, onlyNew, defaults: new Map(RULES.map((r) => [r.id, r.defaultSeverity])) });
+  return applyPolicy({
+    findings,
+    config,
+    configFile: '.github/lockgate.yml',
+    texts,
+    now,
+    onlyNew,
+    defaults: new Map(RULES.map((r) => [r.id, r.defaultSeverity])),
+  });
 }
 
 describe('inline ignores', () => {
-  const text = ['a: 1', '# lockgate: ignore[unpinned-uses]', 'uses: x@v1', 'uses: y@v1  # lockgate: ignore[unpinned-uses, artipacked]', 'uses: z@v1 # lockgate: ignore[other]'].join('\n');
+  const text = [
+    'a: 1',
+    '# lockgate: ignore[unpinned-uses]',
+    'uses: x@v1',
+    'uses: y@v1  # lockgate: ignore[unpinned-uses, artipacked]',
+    'uses: z@v1 # lockgate: ignore[other]',
+  ].join('\n');
   const texts = new Map([['w.yml', text]]);
   it.each([
     [3, 'unpinned-uses', true],
@@ -66,7 +89,7 @@ describe('severity overrides, off, only-new and rule waivers', () => {
     const result = run([notice, finding('sdist-only', 'uv.lock', 2)], config);
     expect(result.findings.map((f) => [f.rule, f.severity])).toEqual([['downgrade', 'error']]);
   });
-  it('cap a rule\'s other levels at the override instead of raising them', () => {
+  it("cap a rule's other levels at the override instead of raising them", () => {
     const config = defaultConfig();
     config.rules = { 'lock-out-of-sync': 'warning', typosquat: 'notice' };
     const undecidable = { ...finding('lock-out-of-sync', 'pyproject.toml', 1), severity: 'notice' as const };
@@ -89,7 +112,12 @@ describe('severity overrides, off, only-new and rule waivers', () => {
     expect(full.preexisting).toEqual([]);
   });
   it('waive a pre-existing finding as waived, not as pre-existing', () => {
-    const result = run([finding('unpinned-uses', 'w.yml', 2, { introduced: false })], defaultConfig(), new Map([['w.yml', 'a: 1\nuses: x@v1 # lockgate: ignore[unpinned-uses]']]), true);
+    const result = run(
+      [finding('unpinned-uses', 'w.yml', 2, { introduced: false })],
+      defaultConfig(),
+      new Map([['w.yml', 'a: 1\nuses: x@v1 # lockgate: ignore[unpinned-uses]']]),
+      true,
+    );
     expect([result.findings.length, result.preexisting.length, result.waived.length]).toEqual([0, 0, 1]);
   });
   it('pass through waivers a rule set itself', () => {
@@ -154,7 +182,10 @@ describe('zizmor inline ignores', () => {
     '  fourth:', //                                                25
     '    runs-on: ubuntu-latest # zizmor: ignore[excessive-permissions] -- org default is read-only', // 26
   ].join('\n');
-  const texts = new Map([[W, wf], ['pyproject.toml', '# zizmor: ignore[unpinned-uses]\n']]);
+  const texts = new Map([
+    [W, wf],
+    ['pyproject.toml', '# zizmor: ignore[unpinned-uses]\n'],
+  ]);
   it.each<[string, number, string | null]>([
     // The comment is inside the on: block zizmor's finding spans.
     ['dangerous-trigger', 3, '# zizmor: ignore[dangerous-triggers] in .github/workflows/w.yml:2'],
@@ -199,7 +230,11 @@ describe('zizmor inline ignores', () => {
       '.github/workflows/other.yml': fixture('other.yml'),
     });
     const { report } = runPipeline(head, null).result;
-    const rows = (list: { rule: string; file: string; line?: number }[]) => list.filter((f) => f.file !== '.github/workflows/other.yml').map((f) => `${f.file.slice(18)}:${f.line} ${f.rule}`).sort();
+    const rows = (list: { rule: string; file: string; line?: number }[]) =>
+      list
+        .filter((f) => f.file !== '.github/workflows/other.yml')
+        .map((f) => `${f.file.slice(18)}:${f.line} ${f.rule}`)
+        .sort();
     expect(rows(report.waived)).toEqual([
       'reviewed.yml:12 unpinned-image',
       'reviewed.yml:15 artipacked',
@@ -219,6 +254,8 @@ describe('zizmor inline ignores', () => {
       'unreviewed.yml:27 secrets-inherit',
       'unreviewed.yml:4 dangerous-trigger',
     ]);
-    expect(report.waived.find((w) => w.rule === 'dangerous-trigger')!.waiver.reason).toBe('# zizmor: ignore[dangerous-triggers] in .github/workflows/reviewed.yml:4');
+    expect(report.waived.find((w) => w.rule === 'dangerous-trigger')!.waiver.reason).toBe(
+      '# zizmor: ignore[dangerous-triggers] in .github/workflows/reviewed.yml:4',
+    );
   });
 });

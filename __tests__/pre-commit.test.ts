@@ -23,12 +23,26 @@ const NOW = '2026-11-26T12:00:00Z';
 const manifest = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Record<string, unknown>[];
 const hook = manifest.find((h) => h.id === 'lockgate')!;
 
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: '2026-11-26T09:00:00Z', GIT_COMMITTER_DATE: '2026-11-26T09:00:00Z' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_AUTHOR_DATE: '2026-11-26T09:00:00Z',
+  GIT_COMMITTER_DATE: '2026-11-26T09:00:00Z',
+};
 
 describe('.pre-commit-hooks.yaml', () => {
   it('declares the lockgate hook: node, the CLI offline on the whole tree', () => {
     expect(manifest).toHaveLength(1);
-    expect(hook).toMatchObject({ id: 'lockgate', name: 'lockgate', language: 'node', entry: 'lockgate --offline', pass_filenames: false, require_serial: true });
+    expect(hook).toMatchObject({
+      id: 'lockgate',
+      name: 'lockgate',
+      language: 'node',
+      entry: 'lockgate --offline',
+      pass_filenames: false,
+      require_serial: true,
+    });
     // The entry's command is the package's bin.
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(Object.keys(pkg.bin)).toContain(String(hook.entry).split(' ')[0]);
@@ -47,13 +61,35 @@ describe('.pre-commit-hooks.yaml', () => {
   it('files: triggers on exactly the files lockgate reads', () => {
     const files = new RegExp(String(hook.files));
     const paths = [
-      'uv.lock', 'pyproject.toml', 'uv.toml', 'packages/api/uv.lock', 'packages/api/pyproject.toml', 'tools/uv.toml',
-      '.github/workflows/ci.yml', '.github/workflows/release.yaml', 'action.yml', 'actions/setup/action.yaml',
-      '.github/dependabot.yml', '.github/dependabot.yaml', '.github/lockgate.yml', '.github/lockgate.yaml',
+      'uv.lock',
+      'pyproject.toml',
+      'uv.toml',
+      'packages/api/uv.lock',
+      'packages/api/pyproject.toml',
+      'tools/uv.toml',
+      '.github/workflows/ci.yml',
+      '.github/workflows/release.yaml',
+      'action.yml',
+      'actions/setup/action.yaml',
+      '.github/dependabot.yml',
+      '.github/dependabot.yaml',
+      '.github/lockgate.yml',
+      '.github/lockgate.yaml',
       // and not:
-      'README.md', 'src/app.py', 'requirements.txt', 'uv.lock.bak', 'my-pyproject.toml', '.github/workflows/sub/ci.yml',
-      '.github/workflows/ci.yml.orig', 'docs/.github/workflows/ci.yml', 'action.yml.j2', 'subaction.yml', 'x/.github/lockgate.yml',
-      '.github/CODEOWNERS', 'setup.cfg', '.pre-commit-config.yaml',
+      'README.md',
+      'src/app.py',
+      'requirements.txt',
+      'uv.lock.bak',
+      'my-pyproject.toml',
+      '.github/workflows/sub/ci.yml',
+      '.github/workflows/ci.yml.orig',
+      'docs/.github/workflows/ci.yml',
+      'action.yml.j2',
+      'subaction.yml',
+      'x/.github/lockgate.yml',
+      '.github/CODEOWNERS',
+      'setup.cfg',
+      '.pre-commit-config.yaml',
     ];
     for (const path of paths) expect({ path, hook: files.test(path) }).toEqual({ path, hook: isReadByLockgate(path) });
     expect(paths.filter((path) => files.test(path))).toHaveLength(14);
@@ -63,7 +99,9 @@ describe('.pre-commit-hooks.yaml', () => {
 const version = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' });
 const havePreCommit = version.status === 0;
 if (!havePreCommit) {
-  console.warn('pre-commit.test.ts: `pre-commit` is not installed, so the hook is not run here (Debian/Ubuntu: apt-get install pre-commit; or pipx install pre-commit).');
+  console.warn(
+    'pre-commit.test.ts: `pre-commit` is not installed, so the hook is not run here (Debian/Ubuntu: apt-get install pre-commit; or pipx install pre-commit).',
+  );
 }
 
 (havePreCommit ? describe : describe.skip)(`pre-commit run with the hook (${version.stdout?.trim() || 'pre-commit absent'})`, () => {
@@ -73,11 +111,20 @@ if (!havePreCommit) {
   let env: NodeJS.ProcessEnv = {};
   let rev = '';
 
-  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const git = (cwd: string, ...args: string[]) =>
+    execFileSync('git', args, { cwd, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const preCommit = (...args: string[]) => spawnSync('pre-commit', args, { cwd: demo, env, encoding: 'utf8', timeout: 300_000 });
   const writeConfig = (args: string[]) =>
-    writeFileSync(join(demo, '.pre-commit-config.yaml'), `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: lockgate\n        args: ${JSON.stringify(args)}\n`);
-  const direct = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], { cwd: demo, env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '' }, encoding: 'utf8' });
+    writeFileSync(
+      join(demo, '.pre-commit-config.yaml'),
+      `repos:\n  - repo: ${hookRepo}\n    rev: ${rev}\n    hooks:\n      - id: lockgate\n        args: ${JSON.stringify(args)}\n`,
+    );
+  const direct = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+      cwd: demo,
+      env: { ...process.env, NO_COLOR: '1', GITHUB_TOKEN: '' },
+      encoding: 'utf8',
+    });
 
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'lockgate-pre-commit-'));
@@ -85,7 +132,8 @@ if (!havePreCommit) {
     demo = join(work, 'demo');
     // The hook repository: what a clone of lockgate at a release tag gives pre-commit.
     mkdirSync(join(hookRepo, 'dist'), { recursive: true });
-    for (const file of ['.pre-commit-hooks.yaml', 'package.json', 'package-lock.json', '.npmrc', 'README.md', 'LICENSE', 'dist/cli.js', 'dist/licenses.txt']) cpSync(join(ROOT, file), join(hookRepo, file));
+    for (const file of ['.pre-commit-hooks.yaml', 'package.json', 'package-lock.json', '.npmrc', 'README.md', 'LICENSE', 'dist/cli.js', 'dist/licenses.txt'])
+      cpSync(join(ROOT, file), join(hookRepo, file));
     git(hookRepo, 'init', '-q', '-b', 'main');
     git(hookRepo, 'add', '-A');
     git(hookRepo, 'commit', '-q', '-m', 'lockgate');

@@ -21,7 +21,9 @@ describe('the rule registry', () => {
   });
 
   it('lists the same ids as the design doc and the docs folder', () => {
-    const docIds = readdirSync('docs/rules').filter((n) => n.endsWith('.md')).map((n) => n.slice(0, -3));
+    const docIds = readdirSync('docs/rules')
+      .filter((n) => n.endsWith('.md'))
+      .map((n) => n.slice(0, -3));
     expect([...registryIds].sort()).toEqual([...designDocIds()].sort());
     expect([...registryIds].sort()).toEqual(docIds.sort());
   });
@@ -29,7 +31,11 @@ describe('the rule registry', () => {
   it('shows every rule in the README with its default severity, linked to its docs', () => {
     const readme = readFileSync('README.md', 'utf8');
     const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('### Ignoring a finding'));
-    const shown = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/([a-z-]+)\.md\)\s*(?:\|\s*|\()(error|warning|notice)/g)].map((m) => [m[1], m[2], m[3]]);
+    const shown = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/([a-z-]+)\.md\)\s*(?:\|\s*|\()(error|warning|notice)/g)].map((m) => [
+      m[1],
+      m[2],
+      m[3],
+    ]);
     expect(shown.map(([id, file]) => [id, file])).toEqual(shown.map(([id]) => [id, id]));
     expect(shown.map(([id, , severity]) => `${id} ${severity}`).sort()).toEqual(RULES.map((rule) => `${rule.id} ${rule.defaultSeverity}`).sort());
   });
@@ -39,8 +45,13 @@ describe('the rule registry', () => {
     const section = readme.slice(readme.indexOf('## Rules'), readme.indexOf('### Ignoring a finding'));
     const marked = [...section.matchAll(/\[`([a-z][a-z-]+)`\]\(docs\/rules\/[a-z-]+\.md\) \| (?:error|warning|notice) \| (yes)? ?\|/g)];
     expect(marked.length).toBe(RULES.length - 1); // internal-error is under the table
-    const fixableInReadme = marked.filter((m) => m[2] === 'yes').map((m) => m[1]).sort();
-    const fixableInMeta = RULES.filter((rule) => (rule as DefinedRule).meta?.fixable === true).map((rule) => rule.id).sort();
+    const fixableInReadme = marked
+      .filter((m) => m[2] === 'yes')
+      .map((m) => m[1])
+      .sort();
+    const fixableInMeta = RULES.filter((rule) => (rule as DefinedRule).meta?.fixable === true)
+      .map((rule) => rule.id)
+      .sort();
     expect(fixableInReadme).toEqual(fixableInMeta);
     expect(fixableInMeta).toEqual([...FIXABLE_RULES].sort());
     // docs/fix.md has a section for each.

@@ -15,7 +15,14 @@ const ROOT = resolve('.');
 const SCRIPT = join(ROOT, 'scripts/release.mjs');
 const WORKFLOW_FILE = '.github/workflows/release.yml';
 const ASSETS = ['dist/index.js', 'dist/cli.js', 'dist/licenses.txt'];
-const GIT_ENV = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: '2026-12-01T09:00:00Z', GIT_COMMITTER_DATE: '2026-12-01T09:00:00Z' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_AUTHOR_DATE: '2026-12-01T09:00:00Z',
+  GIT_COMMITTER_DATE: '2026-12-01T09:00:00Z',
+};
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -50,9 +57,12 @@ ${overrides.body ?? NOTES_123}
 
 - Something older.
 
-${overrides.links ?? `[Unreleased]: https://github.com/lockgate-dev/lockgate/compare/v1.2.3...HEAD
+${
+  overrides.links ??
+  `[Unreleased]: https://github.com/lockgate-dev/lockgate/compare/v1.2.3...HEAD
 [1.2.3]: https://github.com/lockgate-dev/lockgate/compare/v1.2.2...v1.2.3
-[1.2.2]: https://github.com/lockgate-dev/lockgate/releases/tag/v1.2.2`}
+[1.2.2]: https://github.com/lockgate-dev/lockgate/releases/tag/v1.2.2`
+}
 `;
 }
 
@@ -60,7 +70,8 @@ ${overrides.links ?? `[Unreleased]: https://github.com/lockgate-dev/lockgate/com
 function makeRepo(files: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lockgate-release-'));
   temps.push(dir);
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   const write = (tree: Record<string, string>) => {
     for (const [path, text] of Object.entries(tree)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -68,7 +79,12 @@ function makeRepo(files: Record<string, string> = {}) {
     }
   };
   git('init', '-q', '-b', 'main');
-  write({ 'package.json': '{ "name": "lockgate", "version": "1.2.2" }\n', 'src/version.ts': "export const VERSION = '1.2.2';\n", 'CHANGELOG.md': '# Changelog\n\n## [Unreleased]\n\n## [1.2.2] - 2026-11-20\n\n- Something older.\n\n[1.2.2]: https://github.com/lockgate-dev/lockgate/releases/tag/v1.2.2\n' });
+  write({
+    'package.json': '{ "name": "lockgate", "version": "1.2.2" }\n',
+    'src/version.ts': "export const VERSION = '1.2.2';\n",
+    'CHANGELOG.md':
+      '# Changelog\n\n## [Unreleased]\n\n## [1.2.2] - 2026-11-20\n\n- Something older.\n\n[1.2.2]: https://github.com/lockgate-dev/lockgate/releases/tag/v1.2.2\n',
+  });
   git('add', '-A');
   git('commit', '-q', '-m', 'v1.2.2');
   git('tag', 'v1.2.2');
@@ -96,7 +112,11 @@ describe('scripts/release.mjs', () => {
     expect(release(repo.dir, 'notes', 'v1.2.3')).toEqual({ code: 0, stdout: `${NOTES_123}\n`, stderr: '' });
     // The last section: the link definitions after it are not notes.
     expect(release(repo.dir, 'notes', 'v1.2.2')).toEqual({ code: 0, stdout: '### Fixed\n\n- Something older.\n', stderr: '' });
-    expect(release(repo.dir, 'notes', 'v9.9.9')).toMatchObject({ code: 1, stdout: '', stderr: 'release: CHANGELOG.md has no "## [9.9.9] - YYYY-MM-DD" section\n' });
+    expect(release(repo.dir, 'notes', 'v9.9.9')).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: 'release: CHANGELOG.md has no "## [9.9.9] - YYYY-MM-DD" section\n',
+    });
   });
 
   it('notes: the real CHANGELOG.md, its [Unreleased] section released as 9.9.9', () => {
@@ -121,7 +141,11 @@ describe('scripts/release.mjs', () => {
     expect(release(repo.dir, 'major', 'v0.4.0')).toEqual({ code: 0, stdout: 'v0\n', stderr: '' });
     expect(release(repo.dir, 'major', 'v1.2.3', '--if-latest')).toEqual({ code: 0, stdout: 'v1\n', stderr: '' });
     repo.git('tag', 'v1.10.0', 'v1.2.2'); // 10 > 2: compared as numbers, not text
-    expect(release(repo.dir, 'major', 'v1.2.3', '--if-latest')).toEqual({ code: 0, stdout: '', stderr: 'release: a newer v1.x.y tag exists, so v1 stays where it is\n' });
+    expect(release(repo.dir, 'major', 'v1.2.3', '--if-latest')).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'release: a newer v1.x.y tag exists, so v1 stays where it is\n',
+    });
     repo.git('tag', 'v2.0.0');
     expect(release(repo.dir, 'major', 'v2.0.0', '--if-latest').stdout).toBe('v2\n');
   });
@@ -151,13 +175,37 @@ describe('scripts/release.mjs', () => {
   });
 
   it.each([
-    ['package.json says another version', { 'package.json': '{ "version": "1.2.4" }\n' }, 'package.json says version 1.2.4, the tag v1.2.3: set "version": "1.2.3"'],
-    ['src/version.ts says another version', { 'src/version.ts': "export const VERSION = '1.2.2';\n" }, "src/version.ts says VERSION = '1.2.2', the tag v1.2.3: set it to '1.2.3'"],
-    ['CHANGELOG.md has no section for it', { 'CHANGELOG.md': changelog({ heading: '[1.2.4] - 2026-12-01' }) }, 'CHANGELOG.md has no "## [1.2.3] - YYYY-MM-DD" section: move the [Unreleased] entries under it'],
-    ['its section has no date', { 'CHANGELOG.md': changelog({ heading: '[1.2.3]' }) }, 'CHANGELOG.md\'s heading "## [1.2.3]" needs the release date: "## [1.2.3] - YYYY-MM-DD"'],
+    [
+      'package.json says another version',
+      { 'package.json': '{ "version": "1.2.4" }\n' },
+      'package.json says version 1.2.4, the tag v1.2.3: set "version": "1.2.3"',
+    ],
+    [
+      'src/version.ts says another version',
+      { 'src/version.ts': "export const VERSION = '1.2.2';\n" },
+      "src/version.ts says VERSION = '1.2.2', the tag v1.2.3: set it to '1.2.3'",
+    ],
+    [
+      'CHANGELOG.md has no section for it',
+      { 'CHANGELOG.md': changelog({ heading: '[1.2.4] - 2026-12-01' }) },
+      'CHANGELOG.md has no "## [1.2.3] - YYYY-MM-DD" section: move the [Unreleased] entries under it',
+    ],
+    [
+      'its section has no date',
+      { 'CHANGELOG.md': changelog({ heading: '[1.2.3]' }) },
+      'CHANGELOG.md\'s heading "## [1.2.3]" needs the release date: "## [1.2.3] - YYYY-MM-DD"',
+    ],
     ['its section is empty', { 'CHANGELOG.md': changelog({ body: '' }) }, "CHANGELOG.md's [1.2.3] section is empty"],
-    ['its link is missing', { 'CHANGELOG.md': changelog({ links: '' }) }, 'CHANGELOG.md has no link for [1.2.3] (add "[1.2.3]: https://github.com/<owner>/<repo>/releases/tag/v1.2.3" at the end)'],
-    ['[Unreleased] is gone', { 'CHANGELOG.md': changelog().replace('## [Unreleased]\n', '') }, 'CHANGELOG.md has no "## [Unreleased]" section to collect the next changes'],
+    [
+      'its link is missing',
+      { 'CHANGELOG.md': changelog({ links: '' }) },
+      'CHANGELOG.md has no link for [1.2.3] (add "[1.2.3]: https://github.com/<owner>/<repo>/releases/tag/v1.2.3" at the end)',
+    ],
+    [
+      '[Unreleased] is gone',
+      { 'CHANGELOG.md': changelog().replace('## [Unreleased]\n', '') },
+      'CHANGELOG.md has no "## [Unreleased]" section to collect the next changes',
+    ],
   ])('check refuses a release when %s, naming the fix', (_name, files, message) => {
     const repo = makeRepo();
     repo.write(files);
@@ -176,7 +224,11 @@ describe('scripts/release.mjs', () => {
     repo.git('commit', '-q', '-m', 'after the tag');
     const tagged = repo.git('rev-parse', 'v1.2.3^{commit}').slice(0, 12);
     const head = repo.git('rev-parse', 'HEAD').slice(0, 12);
-    expect(release(repo.dir, 'check', 'v1.2.3')).toEqual({ code: 1, stdout: '', stderr: `release: the tag v1.2.3 points at ${tagged}, not at HEAD (${head})\n` });
+    expect(release(repo.dir, 'check', 'v1.2.3')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `release: the tag v1.2.3 points at ${tagged}, not at HEAD (${head})\n`,
+    });
     for (const tag of ['1.2.3', 'v1.2', 'v1.2.3-rc.1', 'v01.2.3', 'v1.2.3\n::error::x', 'refs/tags/v1.2.3']) {
       const run = release(repo.dir, 'check', tag);
       expect(run.code).toBe(1);
@@ -188,7 +240,11 @@ describe('scripts/release.mjs', () => {
   it('usage errors exit 2', () => {
     const repo = makeRepo();
     for (const args of [[], ['check'], ['publish', 'v1.2.3'], ['notes', 'v1.2.3', '--if-latest'], ['major', 'v1.2.3', '--force']]) {
-      expect(release(repo.dir, ...args)).toMatchObject({ code: 2, stdout: '', stderr: 'usage: node scripts/release.mjs check|notes|major|dry-run <vX.Y.Z> (major takes --if-latest)\n' });
+      expect(release(repo.dir, ...args)).toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: 'usage: node scripts/release.mjs check|notes|major|dry-run <vX.Y.Z> (major takes --if-latest)\n',
+      });
     }
   });
 });
@@ -246,7 +302,11 @@ describe('.github/workflows/release.yml', () => {
   });
 
   it("passes lockgate's own workflow scan: nothing reported for it on this repository", () => {
-    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ROOT, '--offline', '--format', 'json', '--fail-on', 'never'], { encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: '' }, maxBuffer: 256 * 1024 * 1024 });
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), ROOT, '--offline', '--format', 'json', '--fail-on', 'never'], {
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_TOKEN: '' },
+      maxBuffer: 256 * 1024 * 1024,
+    });
     expect(run.status).toBe(0);
     const report = JSON.parse(run.stdout) as Record<string, { file: string; rule: string }[] | unknown>;
     const all = ['findings', 'preexisting', 'waived'].flatMap((key) => (Array.isArray(report[key]) ? (report[key] as { file: string; rule: string }[]) : []));
@@ -256,8 +316,13 @@ describe('.github/workflows/release.yml', () => {
     temps.push(dir);
     mkdirSync(join(dir, '.github/workflows'), { recursive: true });
     writeFileSync(join(dir, WORKFLOW_FILE), text.replace(/actions\/checkout@[0-9a-f]{40}/, 'actions/checkout@v7'));
-    const broken = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), dir, '--offline', '--format', 'json'], { encoding: 'utf8', env: { ...process.env, GITHUB_TOKEN: '' } });
-    expect((JSON.parse(broken.stdout).findings as { file: string; rule: string }[]).map((f) => `${f.file} ${f.rule}`)).toContain(`${WORKFLOW_FILE} unpinned-uses`);
+    const broken = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), dir, '--offline', '--format', 'json'], {
+      encoding: 'utf8',
+      env: { ...process.env, GITHUB_TOKEN: '' },
+    });
+    expect((JSON.parse(broken.stdout).findings as { file: string; rule: string }[]).map((f) => `${f.file} ${f.rule}`)).toContain(
+      `${WORKFLOW_FILE} unpinned-uses`,
+    );
   });
 });
 

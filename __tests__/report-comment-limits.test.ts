@@ -13,11 +13,31 @@ import { LINKS } from './report-scenarios.js';
 function bigRun(count: number): RunResult {
   const words = (i: number): string => [...String(i)].map((d) => 'abcdefghij'[Number(d)]).join('');
   const findings = Array.from({ length: count }, (_, i) =>
-    makeFinding({ rule: 'typosquat', severity: i % 3 ? 'warning' : 'error', file: 'uv.lock', line: i + 1, message: `looks like ${words(i)} ${'x'.repeat(200)}`, fix: `uv remove p${words(i)}`, package: { name: `p${words(i)}`, version: '1.0' }, subject: String(i) }),
+    makeFinding({
+      rule: 'typosquat',
+      severity: i % 3 ? 'warning' : 'error',
+      file: 'uv.lock',
+      line: i + 1,
+      message: `looks like ${words(i)} ${'x'.repeat(200)}`,
+      fix: `uv remove p${words(i)}`,
+      package: { name: `p${words(i)}`, version: '1.0' },
+      subject: String(i),
+    }),
   );
   const counts = { error: findings.filter((f) => f.severity === 'error').length, warning: findings.filter((f) => f.severity === 'warning').length, notice: 0 };
   return {
-    report: { tool: 'lockgate', version: '0', base: 'a'.repeat(40), head: LINKS.sha, now: '2026-11-26T12:00:00Z', projects: [], findings, waived: [], counts, rules: [] },
+    report: {
+      tool: 'lockgate',
+      version: '0',
+      base: 'a'.repeat(40),
+      head: LINKS.sha,
+      now: '2026-11-26T12:00:00Z',
+      projects: [],
+      findings,
+      waived: [],
+      counts,
+      rules: [],
+    },
     pairs: [],
     log: [],
     settings: pipelineSettings(),
@@ -26,7 +46,12 @@ function bigRun(count: number): RunResult {
 
 describe('sizes', () => {
   it('5,000 findings: the comment lists 20 rows and links to the run; it fits the comment limit', () => {
-    const md = renderMarkdown(bigRun(5_000).report, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, reportJsonPath: '/home/runner/work/_temp/lockgate.json', audience: 'comment' });
+    const md = renderMarkdown(bigRun(5_000).report, {
+      ...LINKS,
+      maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2,
+      reportJsonPath: '/home/runner/work/_temp/lockgate.json',
+      audience: 'comment',
+    });
     const body = commentBody(md);
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(body).toBe(`${COMMENT_MARKER}\n${md}`); // rendered to fit: never cut
@@ -57,7 +82,12 @@ describe('sizes', () => {
     expect(body.length).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
     expect(body.startsWith(`${COMMENT_MARKER}\n`)).toBe(true);
     const kept = body.split('\n\n… (cut')[0]!;
-    expect(kept.split('\n').slice(1).every((line) => /^\| row \d+ \| é{20} 😀 \|$/.test(line))).toBe(true);
+    expect(
+      kept
+        .split('\n')
+        .slice(1)
+        .every((line) => /^\| row \d+ \| é{20} 😀 \|$/.test(line)),
+    ).toBe(true);
     expect(body).toMatch(/job summary of the run has everything\)$/);
   });
 });

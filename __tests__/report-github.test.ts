@@ -16,7 +16,18 @@ function runnerUnescape(value: string): string {
 function report(findings = [makeFinding({ rule: 'cooldown', severity: 'error', file: 'uv.lock', line: 3, message: 'm', subject: 's' })]): Report {
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { tool: 'lockgate', version: '0.1.0', base: null, head: 'WORKTREE', now: '2026-11-26T00:00:00.000Z', projects: [], findings, waived: [], counts, rules: [] };
+  return {
+    tool: 'lockgate',
+    version: '0.1.0',
+    base: null,
+    head: 'WORKTREE',
+    now: '2026-11-26T00:00:00.000Z',
+    projects: [],
+    findings,
+    waived: [],
+    counts,
+    rules: [],
+  };
 }
 
 describe('workflow commands', () => {
@@ -24,7 +35,16 @@ describe('workflow commands', () => {
   const hostileMessage = 'name ::warning::x\n::add-mask::secret\r::stop-commands::tok %25 end';
 
   it('cannot be made to open a second command by a file name or a message', () => {
-    const finding = makeFinding({ rule: 'typosquat', severity: 'warning', file: hostileFile, line: 7, column: 2, message: hostileMessage, fix: 'x\n::error::y', subject: 'x' });
+    const finding = makeFinding({
+      rule: 'typosquat',
+      severity: 'warning',
+      file: hostileFile,
+      line: 7,
+      column: 2,
+      message: hostileMessage,
+      fix: 'x\n::error::y',
+      subject: 'x',
+    });
     const line = workflowCommand(finding);
     expect(commandsIn(line)).toHaveLength(1);
     expect(line).not.toMatch(/[\r\n]/);

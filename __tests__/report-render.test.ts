@@ -61,7 +61,11 @@ function tables(page: string): Table[] {
 
 const AUDIENCES: [string, (result: RunResult) => string][] = [
   ['comment', (result) => renderMarkdown(result.report, { ...LINKS, maxBytes: 65_000, preamble: '<!-- lockgate:comment -->', audience: 'comment' })],
-  ['summary', (result) => renderMarkdown(result.report, { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 1 << 20, audience: 'summary' })],
+  [
+    'summary',
+    (result) =>
+      renderMarkdown(result.report, { serverUrl: LINKS.serverUrl, repository: LINKS.repository, sha: LINKS.sha, maxBytes: 1 << 20, audience: 'summary' }),
+  ],
 ];
 
 const CASES = Object.entries(SCENARIOS).flatMap(([scenario, make]) => {
@@ -144,8 +148,25 @@ describe('hostile values, rendered', () => {
 
   function hostileResult(): RunResult {
     const findings: Finding[] = HOSTILE_STRINGS.flatMap((value, i) => [
-      makeFinding({ rule: 'typosquat', severity: 'error', file: 'uv.lock', line: i + 1, message: `Package ${value} ${'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ'.slice(i, i + 2)} is suspicious: ${value}`, fix: `uv remove ${value}`, package: { name: value, version: value }, subject: `t${i}` }),
-      makeFinding({ rule: 'unpinned-uses', severity: 'warning', file: `.github/workflows/${value.slice(0, 40)}.yml`, line: i + 1, message: `The action ${value} is pinned to ${value}, not a full commit SHA`, fix: `${value}\n[tool.uv.sources]\n${value} = { index = "x" }\n::error::second line\n##[stop-commands]x`, subject: `u${i}` }),
+      makeFinding({
+        rule: 'typosquat',
+        severity: 'error',
+        file: 'uv.lock',
+        line: i + 1,
+        message: `Package ${value} ${'abcdefghijklmnopqrstuvwxyzABCDEFGHIJ'.slice(i, i + 2)} is suspicious: ${value}`,
+        fix: `uv remove ${value}`,
+        package: { name: value, version: value },
+        subject: `t${i}`,
+      }),
+      makeFinding({
+        rule: 'unpinned-uses',
+        severity: 'warning',
+        file: `.github/workflows/${value.slice(0, 40)}.yml`,
+        line: i + 1,
+        message: `The action ${value} is pinned to ${value}, not a full commit SHA`,
+        fix: `${value}\n[tool.uv.sources]\n${value} = { index = "x" }\n::error::second line\n##[stop-commands]x`,
+        subject: `u${i}`,
+      }),
     ]);
     const counts = { error: 0, warning: 0, notice: 0 };
     for (const f of findings) counts[f.severity]++;
@@ -155,10 +176,35 @@ describe('hostile values, rendered', () => {
       base: 'a'.repeat(40),
       head: 'b'.repeat(40),
       now: '2026-11-26T12:00:00.000Z',
-      projects: [{ path: '', lock: 'uv.lock', changes: HOSTILE_STRINGS.map((value) => ({ name: value, kind: 'upgraded' as const, from: value, to: `${value}2`, fromSource: value, toSource: value })) }],
+      projects: [
+        {
+          path: '',
+          lock: 'uv.lock',
+          changes: HOSTILE_STRINGS.map((value) => ({
+            name: value,
+            kind: 'upgraded' as const,
+            from: value,
+            to: `${value}2`,
+            fromSource: value,
+            toSource: value,
+          })),
+        },
+      ],
       findings,
       waived: [{ ...findings[0]!, waiver: { by: 'config-ignore', reason: HOSTILE_STRINGS.join(' '), until: '2027-01-01' } }],
-      preexisting: HOSTILE_STRINGS.map((value, i) => makeFinding({ rule: 'sdist-only', severity: 'notice', file: 'uv.lock', line: i + 1, message: value, fix: value, package: { name: value }, introduced: false, subject: `p${i}` })),
+      preexisting: HOSTILE_STRINGS.map((value, i) =>
+        makeFinding({
+          rule: 'sdist-only',
+          severity: 'notice',
+          file: 'uv.lock',
+          line: i + 1,
+          message: value,
+          fix: value,
+          package: { name: value },
+          introduced: false,
+          subject: `p${i}`,
+        }),
+      ),
       counts,
       rules: [],
     };
@@ -175,7 +221,29 @@ describe('hostile values, rendered', () => {
   it.each(outputs)('%s: no element but ours, no link but ours, no runner command', (_audience, markdown) => {
     const page = html(markdown);
     const tags = new Set([...page.matchAll(/<([a-z][a-z0-9]*)/g)].map(([, tag]) => tag));
-    for (const tag of tags) expect(['h2', 'h4', 'p', 'strong', 'em', 'code', 'pre', 'ul', 'li', 'a', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'hr', 'br']).toContain(tag);
+    for (const tag of tags)
+      expect([
+        'h2',
+        'h4',
+        'p',
+        'strong',
+        'em',
+        'code',
+        'pre',
+        'ul',
+        'li',
+        'a',
+        'table',
+        'thead',
+        'tbody',
+        'tr',
+        'th',
+        'td',
+        'details',
+        'summary',
+        'hr',
+        'br',
+      ]).toContain(tag);
     expect(foreignLinks(page, /^https:\/\/github\.com\/octo\/repo\/(blob\/b{40}\/|actions\/runs\/1$)/)).toEqual([]);
     expect((page.match(/<h2>/g) ?? []).length).toBe(1);
     expect((page.match(/<hr>/g) ?? []).length).toBe(1);
@@ -188,7 +256,8 @@ describe('hostile values, rendered', () => {
   });
 
   it('without links (the CLI), nothing in the Markdown could make one: the shared output checks', () => {
-    for (const audience of ['comment', 'summary'] as const) expect(markdownProblems(renderMarkdown(result.report, { maxBytes: 4 << 20, audience }))).toEqual([]);
+    for (const audience of ['comment', 'summary'] as const)
+      expect(markdownProblems(renderMarkdown(result.report, { maxBytes: 4 << 20, audience }))).toEqual([]);
   });
 
   it.each(outputs)('%s: tables keep their columns whatever the values', (_audience, markdown) => {

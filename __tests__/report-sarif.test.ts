@@ -44,7 +44,19 @@ function schemaErrors(text: string): string[] {
 function report(findings: Finding[], extra: Partial<Report> = {}): Report {
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  return { tool: 'lockgate', version: '0.1.0', base: null, head: 'WORKTREE', now: '2026-11-26T00:00:00.000Z', projects: [], findings, waived: [], counts, rules: ruleMetas(), ...extra };
+  return {
+    tool: 'lockgate',
+    version: '0.1.0',
+    base: null,
+    head: 'WORKTREE',
+    now: '2026-11-26T00:00:00.000Z',
+    projects: [],
+    findings,
+    waived: [],
+    counts,
+    rules: ruleMetas(),
+    ...extra,
+  };
 }
 
 function results(text: string): Result[] {
@@ -77,7 +89,16 @@ describe('SARIF against the SARIF 2.1.0 schema', () => {
 
   it('findings with related locations, no line, odd columns: 0 errors', () => {
     const findings = [
-      makeFinding({ rule: 'artipacked', severity: 'warning', file: '.github/workflows/ci.yml', line: 8, column: 15, message: 'm', related: [{ file: '.github/workflows/ci.yml', line: 12, column: 9, message: 'the upload step' }], subject: 'a' }),
+      makeFinding({
+        rule: 'artipacked',
+        severity: 'warning',
+        file: '.github/workflows/ci.yml',
+        line: 8,
+        column: 15,
+        message: 'm',
+        related: [{ file: '.github/workflows/ci.yml', line: 12, column: 9, message: 'the upload step' }],
+        subject: 'a',
+      }),
       makeFinding({ rule: 'lock-missing', severity: 'error', file: 'pyproject.toml', message: 'no lock', subject: 'b' }),
       makeFinding({ rule: 'cooldown', severity: 'error', file: 'uv.lock', line: 0, column: 0, endLine: 0, message: 'x', subject: 'c' }),
     ];
@@ -180,14 +201,20 @@ describe('SARIF for code scanning', () => {
     });
     const [result] = results(renderSarif(report([finding])));
     expect(result!.relatedLocations).toEqual([
-      { id: 1, physicalLocation: { artifactLocation: { uri: '.github/workflows/ci.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 9 } }, message: { text: 'the [upload\\](9) step\nline two' } },
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: '.github/workflows/ci.yml', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 9 } },
+        message: { text: 'the [upload\\](9) step\nline two' },
+      },
     ]);
     const text = result!.message.text!;
     expect(text.endsWith('\nSee also: [the upload(9) step line two](1).')).toBe(true);
     // The one embedded link is ours: every other `](` is escaped.
     expect(text.match(/(?<!\\)\]\(\d+\)/g)).toEqual(['](1)']);
     // No related: no relatedLocations, no "See also".
-    const [plain] = results(renderSarif(report([makeFinding({ rule: 'artipacked', severity: 'warning', file: 'a.yml', line: 1, message: 'm', subject: 'b' })])));
+    const [plain] = results(
+      renderSarif(report([makeFinding({ rule: 'artipacked', severity: 'warning', file: 'a.yml', line: 1, message: 'm', subject: 'b' })])),
+    );
     expect(plain!.relatedLocations).toBeUndefined();
     expect(plain!.message.text).toBe('m');
   });
@@ -217,12 +244,23 @@ describe('--sarif-category and the sarif-category input', () => {
       expect(() => settingsFromAction(inputs({ 'sarif-category': bad }), { GITHUB_WORKSPACE: '/w' }, { base: null, head: null })).toThrow(SettingsError);
     }
     expect(() => settingsFromArgv(['--sarif-category', 'a\nb'], {}, '/tmp')).toThrow(/--sarif-category must be one line/);
-    expect(() => settingsFromAction(inputs({ 'sarif-category': '/' }), { GITHUB_WORKSPACE: '/w' }, { base: null, head: null })).toThrow(/input sarif-category must be one line/);
+    expect(() => settingsFromAction(inputs({ 'sarif-category': '/' }), { GITHUB_WORKSPACE: '/w' }, { base: null, head: null })).toThrow(
+      /input sarif-category must be one line/,
+    );
   });
 });
 
 describe('the findings-json and changes-json outputs', () => {
-  const findings = Array.from({ length: 50 }, (_, i) => makeFinding({ rule: 'typosquat', severity: i < 10 ? 'error' : 'warning', file: 'uv.lock', line: i + 1, message: `package p${i} ${'x'.repeat(100)}`, subject: `p${i}` }));
+  const findings = Array.from({ length: 50 }, (_, i) =>
+    makeFinding({
+      rule: 'typosquat',
+      severity: i < 10 ? 'error' : 'warning',
+      file: 'uv.lock',
+      line: i + 1,
+      message: `package p${i} ${'x'.repeat(100)}`,
+      subject: `p${i}`,
+    }),
+  );
 
   it('compact JSON of the gating findings, as the JSON report has them, with total and truncated', () => {
     const text = findingsOutput(report(findings));
@@ -246,7 +284,11 @@ describe('the findings-json and changes-json outputs', () => {
   it('changes, flat with their project and lock, without what the JSON report leaves out', () => {
     const projects: Report['projects'] = [
       { path: '', lock: 'uv.lock', changes: [{ name: 'idna', kind: 'upgraded', from: '3.15', to: '3.16', uploadedAt: '2026-11-23T00:00:00.000Z' }] },
-      { path: 'services/api', lock: 'services/api/uv.lock', changes: [{ name: 'httpx', kind: 'added', to: '0.28.1', toSource: 'registry+https://pypi.org/simple' }] },
+      {
+        path: 'services/api',
+        lock: 'services/api/uv.lock',
+        changes: [{ name: 'httpx', kind: 'added', to: '0.28.1', toSource: 'registry+https://pypi.org/simple' }],
+      },
     ];
     expect(JSON.parse(changesOutput(report([], { projects })))).toEqual({
       truncated: false,

@@ -23,7 +23,12 @@ const DEMO = join(ROOT, 'examples', 'demo');
 export const BASE_SHA = '8b4f096bde23c1d5e9f0a7b6c5d4e3f2a1b0c9d8';
 export const HEAD_SHA = '4d553f232ece7a1b2c3d4e5f60718293a4b5c6d7';
 /** What the action passes: file links to the head commit, the run for "see the job summary". */
-export const LINKS = { serverUrl: 'https://github.com', repository: 'octo-org/demo-service', sha: HEAD_SHA, runUrl: 'https://github.com/octo-org/demo-service/actions/runs/16012345678' };
+export const LINKS = {
+  serverUrl: 'https://github.com',
+  repository: 'octo-org/demo-service',
+  sha: HEAD_SHA,
+  runUrl: 'https://github.com/octo-org/demo-service/actions/runs/16012345678',
+};
 
 function readTree(dir: string): Record<string, string> {
   const texts: Record<string, string> = {};

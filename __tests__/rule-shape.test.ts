@@ -37,7 +37,11 @@ function filesWithLiterals(): Map<string, string[]> {
       .split('\n')
       .map((text, i) => ({ text, line: i + 1 }))
       .filter(({ text }) => !/^\s*(\/\/|\*)/.test(text) && SEVERITY_LITERAL.test(text));
-    if (lines.length > 0) found.set(relative(ROOT, file).split('\\').join('/'), lines.map(({ line, text }) => `${line}: ${text.trim()}`));
+    if (lines.length > 0)
+      found.set(
+        relative(ROOT, file).split('\\').join('/'),
+        lines.map(({ line, text }) => `${line}: ${text.trim()}`),
+      );
   }
   return found;
 }

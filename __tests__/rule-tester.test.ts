@@ -13,7 +13,10 @@ describe('ruleTester', () => {
 
   it('passes a case that holds, from markers or from expected rows', () => {
     tester.verifyInvalid({ files: WORKFLOW('curl -fsSL https://example.com/x | sh', ' # expect[curl-pipe-shell:warning]') });
-    tester.verifyInvalid({ files: WORKFLOW('curl -fsSL https://example.com/x | sh'), expected: [{ file: '.github/workflows/ci.yml', line: 6, severity: 'warning' }] });
+    tester.verifyInvalid({
+      files: WORKFLOW('curl -fsSL https://example.com/x | sh'),
+      expected: [{ file: '.github/workflows/ci.yml', line: 6, severity: 'warning' }],
+    });
     tester.verifyValid({ files: WORKFLOW('make') });
   });
 

@@ -20,7 +20,9 @@ describe('add-bounds-not-exact', () => {
   });
 
   it('gives the exact TOML', () => {
-    expect(settingsFindings(rule, 'bounds-major')[0]!.fix).toBe('Add to pyproject.toml (replacing the current value) (uv 0.10.0 or later):\n[tool.uv]\nadd-bounds = "exact"');
+    expect(settingsFindings(rule, 'bounds-major')[0]!.fix).toBe(
+      'Add to pyproject.toml (replacing the current value) (uv 0.10.0 or later):\n[tool.uv]\nadd-bounds = "exact"',
+    );
     expect(settingsFindings(rule, 'no-tool-uv')[0]!.message).toMatch(/^add-bounds is not set, so `uv add` writes `>=` lower bounds/);
   });
 });

@@ -26,7 +26,13 @@ const base = sourceFromDir(join(CASE, 'base'));
 const RECORDS = [
   malRecord('MAL-2026-15859', '0requests', ['0.0.1']),
   // The bumped version is vulnerable (high, 7.5), and so was the old one: only head's is reported.
-  osvRecord('GHSA-aaaa-bbbb-cccc', 'examplepkg', ['2.3.0', '2.4.0'], { aliases: ['CVE-2026-0001'], severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }] }, ['2.4.1']),
+  osvRecord(
+    'GHSA-aaaa-bbbb-cccc',
+    'examplepkg',
+    ['2.3.0', '2.4.0'],
+    { aliases: ['CVE-2026-0001'], severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H' }] },
+    ['2.4.1'],
+  ),
   osvRecord('PYSEC-2026-7', 'examplepkg', ['2.4.0'], { database_specific: { severity: 'MODERATE' } }, ['2.5.0']),
   osvRecord('GHSA-low0-low0-low0', 'lowpkg', ['1.0'], { severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:L/I:N/A:N' }] }, ['1.1']),
   osvRecord('GHSA-crit-crit-crit', 'critpkg', ['5.0'], { severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }] }),
@@ -52,7 +58,8 @@ async function contextFor(settings: Settings, withBase = true): Promise<RuleCont
   return context;
 }
 
-const rows = (findings: Finding[]) => findings.map((f) => [f.rule, f.file, f.line ?? null, f.severity, f.package?.name ?? null, (f as WaivedFinding).waiver ? 'waived' : 'open']);
+const rows = (findings: Finding[]) =>
+  findings.map((f) => [f.rule, f.file, f.line ?? null, f.severity, f.package?.name ?? null, (f as WaivedFinding).waiver ? 'waived' : 'open']);
 
 describe('malicious-package', () => {
   it('fails a change that introduces a MAL- listed version, naming the advisory, its summary and date', async () => {
@@ -101,9 +108,13 @@ describe('malicious-package', () => {
   });
 
   it('waives a listed advisory with an active ignore (reported as waived), and reports an expired one', async () => {
-    const waived = maliciousPackage.check(await contextFor(settingsWith({ ignore: [{ id: 'MAL-2026-15859', reason: 'name taken over', until: '2026-12-31' }] })));
+    const waived = maliciousPackage.check(
+      await contextFor(settingsWith({ ignore: [{ id: 'MAL-2026-15859', reason: 'name taken over', until: '2026-12-31' }] })),
+    );
     expect(rows(waived)).toEqual([['malicious-package', 'uv.lock', 5, 'error', '0requests', 'waived']]);
-    const expired = maliciousPackage.check(await contextFor(settingsWith({ ignore: [{ id: 'MAL-2026-15859', reason: 'name taken over', until: '2026-10-01' }] })));
+    const expired = maliciousPackage.check(
+      await contextFor(settingsWith({ ignore: [{ id: 'MAL-2026-15859', reason: 'name taken over', until: '2026-10-01' }] })),
+    );
     expect(rows(expired)).toEqual([
       ['malicious-package', 'uv.lock', 5, 'error', '0requests', 'open'],
       ['malicious-package', '.github/lockgate.yml', null, 'notice', null, 'open'],
@@ -145,7 +156,14 @@ describe('vulnerable-package', () => {
 
   it('an ignore by id or alias waives that advisory only; an expired one is reported', async () => {
     const findings = vulnerablePackage.check(
-      await contextFor(settingsWith({ ignore: [{ id: 'cve-2026-0001', reason: 'not reachable', until: '2026-12-31' }, { id: 'GHSA-low0-low0-low0', reason: 'old', until: '2026-01-01' }] })),
+      await contextFor(
+        settingsWith({
+          ignore: [
+            { id: 'cve-2026-0001', reason: 'not reachable', until: '2026-12-31' },
+            { id: 'GHSA-low0-low0-low0', reason: 'old', until: '2026-01-01' },
+          ],
+        }),
+      ),
     );
     expect(rows(findings)).toEqual([
       ['vulnerable-package', 'uv.lock', 42, 'error', 'critpkg', 'open'],

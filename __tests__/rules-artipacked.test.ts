@@ -13,12 +13,16 @@ describe('artipacked on fixtures', () => {
   const warning = (file: string, line: number, column: number): Row => ({ file, line, column, severity: 'warning' });
 
   it.each<[string, string, Row[]]>([
-    ['SHA-pinned and tag-pinned checkouts, with and without a with: block, and one followed by a workspace upload', FIRES, [
-      warning(FIRES, 9, 15),
-      warning(FIRES, 10, 15),
-      // A later upload of the whole workspace publishes the token: an error.
-      { file: FIRES, line: 18, column: 15, severity: 'error' },
-    ]],
+    [
+      'SHA-pinned and tag-pinned checkouts, with and without a with: block, and one followed by a workspace upload',
+      FIRES,
+      [
+        warning(FIRES, 9, 15),
+        warning(FIRES, 10, 15),
+        // A later upload of the whole workspace publishes the token: an error.
+        { file: FIRES, line: 18, column: 15, severity: 'error' },
+      ],
+    ],
     ['persist-credentials false (bool or string), deliberate true, an expression, look-alikes and plain git', QUIET, []],
     ['a composite action checkout', ACTION, [warning(ACTION, 6, 13)]],
   ])('%s', (_title, file, expected) => {
@@ -47,7 +51,8 @@ describe('artipacked on fixtures', () => {
   it('keeps fingerprints stable when steps are inserted before a checkout', () => {
     const base = workflowsFromTexts({ [FIRES]: 'on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' });
     const head = workflowsFromTexts({
-      [FIRES]: 'on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - run: echo first\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v4\n        with: {path: b}\n',
+      [FIRES]:
+        'on: push\njobs:\n  j:\n    runs-on: x\n    steps:\n      - run: echo first\n      - uses: actions/checkout@v4\n      - uses: actions/checkout@v4\n        with: {path: b}\n',
     });
     expect(rule.check(riskContext(head, base)).map((f) => [f.line, f.introduced])).toEqual([
       [7, false],

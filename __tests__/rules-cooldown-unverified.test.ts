@@ -11,7 +11,15 @@ import { startIndexServer, type IndexServer } from './index-server.js';
 const NOW = new Date('2026-09-01T12:00:00Z');
 const HEAD_TIME = new Date('2026-08-31T12:00:00Z');
 type Row = ReturnType<typeof summarize>[number];
-const unverified = (line: number, pkg: string, extra: Partial<Row> = {}): Row => ({ rule: 'cooldown-unverified', file: 'uv.lock', line, severity: 'warning', package: pkg, introduced: true, ...extra });
+const unverified = (line: number, pkg: string, extra: Partial<Row> = {}): Row => ({
+  rule: 'cooldown-unverified',
+  file: 'uv.lock',
+  line,
+  severity: 'warning',
+  package: pkg,
+  introduced: true,
+  ...extra,
+});
 
 describe('cooldown-unverified offline (index facts null)', () => {
   const cases: [string, Row[]][] = [
@@ -43,7 +51,9 @@ describe('cooldown-unverified offline (index facts null)', () => {
     expect(git!.message).toBe(
       'gitdep 1.0.0 comes from git (https://github.com/example/gitdep at 0123456789abcdef0123456789abcdef01234567), which has no upload time, so its age against the cooldown of 7 days is unknown. exclude-newer does not apply to git sources.',
     );
-    expect(url!.message).toMatch(/^urldep 2\.0\.0 comes from a direct URL \(https:\/\/example\.com\/dist\/urldep-2\.0\.0-py3-none-any\.whl\), which has no upload time/);
+    expect(url!.message).toMatch(
+      /^urldep 2\.0\.0 comes from a direct URL \(https:\/\/example\.com\/dist\/urldep-2\.0\.0-py3-none-any\.whl\), which has no upload time/,
+    );
     expect(url!.fix).toContain('reason: <who reviewed it, and why it is trusted>');
   });
 
@@ -64,7 +74,9 @@ describe('cooldown-unverified offline (index facts null)', () => {
       uploadTime: time,
       yanked: false as const,
     });
-    const facts = (time: string): IndexFacts => ({ projects: new Map([['https://pypi.org/simple\nanyio', { status: 'found', versions: ['4.10.0'], files: [file(time)], source: 'simple' }]]) });
+    const facts = (time: string): IndexFacts => ({
+      projects: new Map([['https://pypi.org/simple\nanyio', { status: 'found', versions: ['4.10.0'], files: [file(time)], source: 'simple' }]]),
+    });
     const old = contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index: facts('2026-05-02T00:00:00Z') });
     expect(summarize(rule.check(old)).filter((row) => row.package === 'anyio@4.10.0')).toEqual([]);
     const young = contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index: facts('2026-08-31T00:00:00Z') });
@@ -95,7 +107,9 @@ describe('cooldown-unverified offline (index facts null)', () => {
   });
 
   it('is quiet with a cooldown of 0 days', () => {
-    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'no-upload-times')), { now: NOW, headTime: HEAD_TIME, settings: settingsFor({ cooldownDays: 0 }) }));
+    const findings = rule.check(
+      contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'no-upload-times')), { now: NOW, headTime: HEAD_TIME, settings: settingsFor({ cooldownDays: 0 }) }),
+    );
     expect(findings).toEqual([]);
   });
 });

@@ -9,7 +9,15 @@ const NOW = new Date('2026-09-01T12:00:00Z');
 const HEAD_TIME = new Date('2026-08-31T12:00:00Z');
 
 type Row = ReturnType<typeof summarize>[number];
-const young = (line: number, extra: Partial<Row> = {}): Row => ({ rule: 'cooldown', file: 'uv.lock', line, severity: 'error', package: 'httpx@0.28.1', introduced: true, ...extra });
+const young = (line: number, extra: Partial<Row> = {}): Row => ({
+  rule: 'cooldown',
+  file: 'uv.lock',
+  line,
+  severity: 'error',
+  package: 'httpx@0.28.1',
+  introduced: true,
+  ...extra,
+});
 
 describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-31T12:00Z, 7 days)', () => {
   const cases: [string, Row[]][] = [
@@ -65,7 +73,9 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
 
   it('names the project setting when it sets the length', () => {
     const [finding] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'project-span')), { now: NOW, headTime: HEAD_TIME }));
-    expect(finding!.message).toContain('inside the cooldown of 14 days (the project\'s own exclude-newer = "2 weeks"); it becomes eligible on 2026-09-03 12:00 UTC.');
+    expect(finding!.message).toContain(
+      'inside the cooldown of 14 days (the project\'s own exclude-newer = "2 weeks"); it becomes eligible on 2026-09-03 12:00 UTC.',
+    );
     expect(finding!.message).toMatch(
       / It also breaks the lock's own exclude-newer: httpx-0\.28\.1\.tar\.gz \(and 1 more of its files\), uploaded 2026-08-20 12:00 UTC, is past the cutoff 2026-08-17 12:00 UTC \(P2W before the head commit at 2026-08-31 12:00 UTC\), so uv did not write this entry under the project's settings\.$/,
     );
@@ -84,7 +94,9 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
 
   it('takes the head commit time, not now, for the derived cutoff', () => {
     // A head commit from 2026-09-10 moves the cutoff past the upload: no breach.
-    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'cutoff-added')), { now: new Date('2026-09-10T00:00:00Z'), headTime: new Date('2026-09-10T00:00:00Z') }));
+    const findings = rule.check(
+      contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'cutoff-added')), { now: new Date('2026-09-10T00:00:00Z'), headTime: new Date('2026-09-10T00:00:00Z') }),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -107,7 +119,10 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
   it('keeps the breach as its own finding when the young entry is exempt', () => {
     const settings = settingsFor({ config: { cooldown: { exempt: [{ package: 'httpx', until: '2026-12-31', reason: 'security fix' }] } } });
     const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'project-span')), { now: NOW, headTime: HEAD_TIME, settings }));
-    expect(summarize(findings)).toEqual([young(29, { waivedBy: 'exemption' }), { rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true }]);
+    expect(summarize(findings)).toEqual([
+      young(29, { waivedBy: 'exemption' }),
+      { rule: 'cooldown', file: 'uv.lock', line: 37, severity: 'error', package: 'httpx@0.28.1', introduced: true },
+    ]);
     expect(findings[1]!.message).toMatch(/^The lock breaks its own exclude-newer: /);
   });
 
@@ -124,7 +139,9 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
   });
 
   it('does nothing with a cooldown of 0 days and no project span', () => {
-    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade')), { now: NOW, headTime: HEAD_TIME, settings: settingsFor({ cooldownDays: 0 }) }));
+    const findings = rule.check(
+      contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'young-upgrade')), { now: NOW, headTime: HEAD_TIME, settings: settingsFor({ cooldownDays: 0 }) }),
+    );
     expect(findings).toEqual([]);
   });
 
@@ -138,7 +155,9 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
       uploadTime: '2026-08-31T20:00:00.123456Z',
       yanked: false as const,
     }));
-    const index = { projects: new Map([['https://pypi.org/simple\nhttpx', { status: 'found' as const, versions: ['0.28.1'], files, source: 'simple' as const }]]) };
+    const index = {
+      projects: new Map([['https://pypi.org/simple\nhttpx', { status: 'found' as const, versions: ['0.28.1'], files, source: 'simple' as const }]]),
+    };
     const [finding] = rule.check(contextFor(pairs, { now: NOW, headTime: HEAD_TIME, index }));
     expect(finding!.message).toContain('httpx 0.28.1 was uploaded 2026-08-31 20:00 UTC (by the index), 16 hours ago');
     expect(finding!.message).toContain('The lock records httpx-0.28.1.tar.gz as uploaded 2026-08-01 08:00 UTC, but the index says 2026-08-31 20:00 UTC');
@@ -152,7 +171,13 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
       ...pair,
       introduced: [
         null,
-        { ...entry, newArtifacts: [{ kind: 'sdist', uploadTime: 42 }, { kind: 'wheel', uploadTime: 'yesterday' }] },
+        {
+          ...entry,
+          newArtifacts: [
+            { kind: 'sdist', uploadTime: 42 },
+            { kind: 'wheel', uploadTime: 'yesterday' },
+          ],
+        },
         { ...entry, package: { ...entry.package, name: 'evil\n::error::<b>x</b>', sdist: undefined, wheels: null } },
       ],
     } as unknown as typeof pair;
@@ -184,7 +209,10 @@ describe('cooldownFor and cooldownWaiver', () => {
     const [withPackage] = pairsOf(join(COOLDOWN_FIXTURES, 'package-cutoff'));
     const ms = (iso: string) => Date.parse(iso);
     // httpx = "2026-08-31T00:00:00Z": a file uploaded before it is admitted by the project.
-    expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW, ms('2026-08-30T08:00:00Z')).waiver).toMatchObject({ by: 'exclude-newer-package', reason: expect.stringContaining('httpx = "2026-08-31T00:00:00Z"') });
+    expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW, ms('2026-08-30T08:00:00Z')).waiver).toMatchObject({
+      by: 'exclude-newer-package',
+      reason: expect.stringContaining('httpx = "2026-08-31T00:00:00Z"'),
+    });
     // At or after it, uv would not have picked the file: no waiver.
     expect(cooldownWaiver(withPackage!.head, 'httpx', [], NOW, ms('2026-08-31T00:00:00Z')).waiver).toBeUndefined();
     // Another package, or no upload time: no waiver.

@@ -9,14 +9,22 @@ const tester = ruleTester(rule);
 tester.run({
   valid: [
     { fixture: `${DIR}/clean` },
-    { name: 'a download saved, checked, then run', files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSLo x.sh https://example.com/x.sh && sha256sum -c x.sh.sha256 && sh x.sh\n' } },
+    {
+      name: 'a download saved, checked, then run',
+      files: {
+        '.github/workflows/ci.yml':
+          'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSLo x.sh https://example.com/x.sh && sha256sum -c x.sh.sha256 && sh x.sh\n',
+      },
+    },
   ],
   invalid: [
     // Every marked line of the fixture, and no other.
     { fixture: `${DIR}/fires` },
     {
       name: 'curl piped into bash, inline',
-      files: { '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSL https://example.com/setup | bash\n' },
+      files: {
+        '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -fsSL https://example.com/setup | bash\n',
+      },
       expected: [{ file: '.github/workflows/ci.yml', line: 6, severity: 'warning' }],
     },
   ],

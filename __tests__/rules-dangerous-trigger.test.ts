@@ -20,7 +20,9 @@ describe('dangerous-trigger on fixtures', () => {
     'expression',
   ];
   const findings = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `dangerous-trigger/${name}.yml`])))));
-  const at = (severity: Row['severity']) => (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity });
+  const at =
+    (severity: Row['severity']) =>
+    (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity });
   const [error, warning, notice] = [at('error'), at('warning'), at('notice')];
 
   it.each<[string, Row[]]>([
@@ -48,11 +50,26 @@ describe('dangerous-trigger on fixtures', () => {
   });
 
   it.each<[string, string]>([
-    ['scalar', 'in the base repository\'s context, with a GITHUB_TOKEN with no permissions (permissions: {}) and no secrets. No job checks out the pull request\'s code'],
-    ['write-no-checkout', 'with a GITHUB_TOKEN that can write (job label: pull-requests: write) and no secrets. Anything it does with the pull request\'s text or code runs with that token.'],
-    ['default-token', 'with a GITHUB_TOKEN that may write (job greet has no permissions: block and neither has the workflow, so the repository\'s default applies, which can be read-write on every scope) and no secrets.'],
-    ['secrets-read-only', 'with a GITHUB_TOKEN that can only read and the secret it reads (CLOUDFLARE_API_TOKEN). No job checks out the pull request\'s code and the token cannot write, so what is exposed is the secrets'],
-    ['read-only', 'workflow_run runs this workflow in the base repository\'s context after another workflow finishes, and a fork\'s pull request can start that workflow, with a GITHUB_TOKEN that can only read and no secrets.'],
+    [
+      'scalar',
+      "in the base repository's context, with a GITHUB_TOKEN with no permissions (permissions: {}) and no secrets. No job checks out the pull request's code",
+    ],
+    [
+      'write-no-checkout',
+      "with a GITHUB_TOKEN that can write (job label: pull-requests: write) and no secrets. Anything it does with the pull request's text or code runs with that token.",
+    ],
+    [
+      'default-token',
+      "with a GITHUB_TOKEN that may write (job greet has no permissions: block and neither has the workflow, so the repository's default applies, which can be read-write on every scope) and no secrets.",
+    ],
+    [
+      'secrets-read-only',
+      "with a GITHUB_TOKEN that can only read and the secret it reads (CLOUDFLARE_API_TOKEN). No job checks out the pull request's code and the token cannot write, so what is exposed is the secrets",
+    ],
+    [
+      'read-only',
+      "workflow_run runs this workflow in the base repository's context after another workflow finishes, and a fork's pull request can start that workflow, with a GITHUB_TOKEN that can only read and no secrets.",
+    ],
     ['expression', 'with a GITHUB_TOKEN that may write (job a: permissions lockgate cannot read, not a list of scopes) and no secrets.'],
     ['head-checkout', 'with a GITHUB_TOKEN that can only read and no secrets. Worst case: line 16'],
   ])('%s.yml says what its token and secrets are', (name, text) => {
@@ -71,7 +88,7 @@ describe('dangerous-trigger on fixtures', () => {
   });
 
   it.each<[string, number, string]>([
-    ['head-checkout', 3, 'Worst case: line 16 (ref: ${{ github.event.pull_request.head.sha }}) brings the pull request\'s code into the job'],
+    ['head-checkout', 3, "Worst case: line 16 (ref: ${{ github.event.pull_request.head.sha }}) brings the pull request's code into the job"],
     ['head-checkout', 5, 'Worst case: line 27 (git fetch origin "${{ github.event.workflow_run.head_sha }}") brings the triggering run\'s code into the job'],
     ['gh-checkout', 3, 'Worst case: line 11 (gh pr checkout "$PR_NUMBER") brings the triggering run\'s code into the job'],
   ])('%s line %i names the head checkout', (name, line, text) => {
@@ -84,7 +101,14 @@ describe('dangerous-trigger on fixtures', () => {
     ['gh-checkout', 3, 11],
   ])('%s line %i: the head checkout (line %i) is its related location', (name, line, related) => {
     const finding = findings.find((f) => f.file === W(name) && f.line === line)!;
-    expect(finding.related).toEqual([{ file: W(name), line: related, column: expect.any(Number), message: expect.stringMatching(/^where the (pull request's|triggering run's) code comes in$/) }]);
+    expect(finding.related).toEqual([
+      {
+        file: W(name),
+        line: related,
+        column: expect.any(Number),
+        message: expect.stringMatching(/^where the (pull request's|triggering run's) code comes in$/),
+      },
+    ]);
     expect(findings.find((f) => f.file === W('scalar'))!.related).toBeUndefined();
   });
 

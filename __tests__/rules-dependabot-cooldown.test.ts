@@ -26,9 +26,17 @@ describe('dependabot-cooldown on fixtures', () => {
 
   it.each<[number, string, string]>([
     [3, 'Dependabot pip updates have no cooldown', 'Add to this entry:\n    cooldown:\n      default-days: 7'],
-    [12, "Dependabot uv updates wait 3 days (cooldown.default-days), less than lockgate's 7-day cooldown, so Dependabot opens pull requests that lockgate's cooldown rule then fails.", 'Set default-days: 7'],
+    [
+      12,
+      "Dependabot uv updates wait 3 days (cooldown.default-days), less than lockgate's 7-day cooldown, so Dependabot opens pull requests that lockgate's cooldown rule then fails.",
+      'Set default-days: 7',
+    ],
     [13, 'Dependabot github-actions updates set cooldown: without default-days', 'Add under cooldown:\n      default-days: 7'],
-    [25, 'Dependabot npm updates wait only 1 day for patch releases (cooldown.semver-patch-days)', 'Set semver-patch-days: 7, or delete it so default-days applies.'],
+    [
+      25,
+      'Dependabot npm updates wait only 1 day for patch releases (cooldown.semver-patch-days)',
+      'Set semver-patch-days: 7, or delete it so default-days applies.',
+    ],
     [31, 'not a number of days', 'Set default-days: 7'],
   ])('line %i: message and exact fix', (line, message, fix) => {
     const finding = findings.find((f) => f.line === line)!;
@@ -65,7 +73,11 @@ describe('dependabot-cooldown on fixtures', () => {
   });
 
   it('survives malformed files without throwing', () => {
-    for (const text of ['updates: 7\n', 'updates:\n  - 1\n  - [a]\n  - package-ecosystem: [pip]\n', 'updates:\n  - package-ecosystem: pip\n    cooldown: 7\n']) {
+    for (const text of [
+      'updates: 7\n',
+      'updates:\n  - 1\n  - [a]\n  - package-ecosystem: [pip]\n',
+      'updates:\n  - package-ecosystem: pip\n    cooldown: 7\n',
+    ]) {
       expect(() => check(text)).not.toThrow();
     }
     expect(check('updates:\n  - package-ecosystem: pip\n    cooldown: 7\n').map((f) => f.line)).toEqual([2]);
@@ -80,7 +92,9 @@ describe('dependabot-cooldown on the shared corpus', () => {
 
   it('reports every entry of the corpus at a 30-day cooldown except the 14-day ones at 14', () => {
     const repos = corpusRepos();
-    const entries = repos.flatMap((repo) => repo.workflows.filter((wf) => wf.kind === 'dependabot').map((wf) => (wf.text.match(/package-ecosystem:/g) ?? []).length));
+    const entries = repos.flatMap((repo) =>
+      repo.workflows.filter((wf) => wf.kind === 'dependabot').map((wf) => (wf.text.match(/package-ecosystem:/g) ?? []).length),
+    );
     const total = entries.reduce((a, b) => a + b, 0);
     const at30 = repos.flatMap((repo) => rule.check(riskContext(repo.workflows, null, 30)));
     expect(at30).toHaveLength(total);

@@ -5,7 +5,17 @@ import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromT
 const W = (name: string): string => `.github/workflows/${name}.yml`;
 
 describe('excessive-permissions on fixtures', () => {
-  const names = ['default', 'write-all', 'workflow-scopes', 'quiet', 'quiet-single-job', 'quiet-every-job', 'quiet-shadowed', 'quiet-reusable', 'quiet-write-all-shadowed'];
+  const names = [
+    'default',
+    'write-all',
+    'workflow-scopes',
+    'quiet',
+    'quiet-single-job',
+    'quiet-every-job',
+    'quiet-shadowed',
+    'quiet-reusable',
+    'quiet-write-all-shadowed',
+  ];
   const findings = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `excessive-permissions/${name}.yml`])))));
   const warning = (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity: 'warning' });
 
@@ -31,7 +41,9 @@ describe('excessive-permissions on fixtures', () => {
     const build = findings.find((f) => f.file === W('default') && f.line === 4)!;
     expect(build).toMatchObject({ rule: 'excessive-permissions', introduced: true });
     expect(build.message).toMatch(/^Job build has no permissions: block and neither has the workflow/);
-    expect(build.fix).toBe('Add at the top of the workflow (after on:):\npermissions:\n  contents: read\nand give any job that needs more its own permissions: block.');
+    expect(build.fix).toBe(
+      'Add at the top of the workflow (after on:):\npermissions:\n  contents: read\nand give any job that needs more its own permissions: block.',
+    );
   });
 
   it('names the jobs that inherit a workflow-level write-all', () => {
@@ -42,22 +54,27 @@ describe('excessive-permissions on fixtures', () => {
   it('lists the jobs that inherit a workflow-level write scope', () => {
     const contents = findings.find((f) => f.file === W('workflow-scopes') && f.line === 4)!;
     expect(contents.message).toContain('contents: write at workflow level hands write access to every job without its own permissions (test)');
-    expect(contents.fix).toBe('Move contents: write into the permissions: block of the job that needs it and keep the workflow level read-only:\npermissions:\n  contents: read');
+    expect(contents.fix).toBe(
+      'Move contents: write into the permissions: block of the job that needs it and keep the workflow level read-only:\npermissions:\n  contents: read',
+    );
   });
 
   it('ignores odd permission values instead of guessing', () => {
     const odd = workflowsFromTexts({
-      [W('odd')]: 'on: push\npermissions: ${{ fromJSON(vars.P) }}\njobs:\n  a:\n    runs-on: x\n    permissions: [contents]\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions: {contents: 7}\n    steps: [{run: x}]\n',
+      [W('odd')]:
+        'on: push\npermissions: ${{ fromJSON(vars.P) }}\njobs:\n  a:\n    runs-on: x\n    permissions: [contents]\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions: {contents: 7}\n    steps: [{run: x}]\n',
     });
     expect(rule.check(riskContext(odd))).toEqual([]);
   });
 
   it('reads a job that calls a local reusable workflow by the token its callee declares', () => {
-    const caller = 'on: push\njobs:\n  bounded:\n    uses: ./.github/workflows/callee.yml\n  open:\n    uses: ./.github/workflows/open.yml\n  elsewhere:\n    uses: org/repo/.github/workflows/x.yml@v1\n';
+    const caller =
+      'on: push\njobs:\n  bounded:\n    uses: ./.github/workflows/callee.yml\n  open:\n    uses: ./.github/workflows/open.yml\n  elsewhere:\n    uses: org/repo/.github/workflows/x.yml@v1\n';
     const workflows = workflowsFromTexts({
       [W('caller')]: caller,
       // Every job of the callee gets a declared token (the workflow's or its own): the caller's default never reaches a step.
-      [W('callee')]: 'on: workflow_call\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions:\n      issues: write\n    steps: [{run: x}]\n',
+      [W('callee')]:
+        'on: workflow_call\npermissions:\n  contents: read\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions:\n      issues: write\n    steps: [{run: x}]\n',
       // One job of this callee is left on whatever the caller passes: the caller's default reaches it.
       [W('open')]: 'on: workflow_call\njobs:\n  a:\n    runs-on: x\n    permissions: {}\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    steps: [{run: x}]\n',
     });
@@ -66,8 +83,12 @@ describe('excessive-permissions on fixtures', () => {
   });
 
   it('marks a job that lost its permissions as introduced, an old one as not', () => {
-    const base = workflowsFromTexts({ [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions: {}\n    steps: [{run: x}]\n' });
-    const head = workflowsFromTexts({ [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    steps: [{run: x}]\n' });
+    const base = workflowsFromTexts({
+      [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    permissions: {}\n    steps: [{run: x}]\n',
+    });
+    const head = workflowsFromTexts({
+      [W('w')]: 'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  b:\n    runs-on: x\n    steps: [{run: x}]\n',
+    });
     expect(rule.check(riskContext(head, base)).map((f) => [f.line, f.introduced])).toEqual([
       [3, false],
       [6, true],
@@ -117,8 +138,15 @@ function triggerKeysByLines(text: string): string[] {
   const lines = text.split('\n');
   const at = lines.findIndex((line) => /^["']?on["']?\s*:/.test(line));
   if (at < 0) return [];
-  const inline = lines[at].replace(/^["']?on["']?\s*:/, '').replace(/#.*/, '').trim();
-  if (inline) return inline.replace(/[[\]]/g, '').split(',').map((name) => name.trim());
+  const inline = lines[at]
+    .replace(/^["']?on["']?\s*:/, '')
+    .replace(/#.*/, '')
+    .trim();
+  if (inline)
+    return inline
+      .replace(/[[\]]/g, '')
+      .split(',')
+      .map((name) => name.trim());
   const block: string[] = [];
   for (const line of lines.slice(at + 1)) {
     if (/^\S/.test(line)) break;

@@ -32,9 +32,15 @@ describe('ghost-file', () => {
 
   it('says what is gone and why it matters', () => {
     const [project] = rule.check(contextFor(pairs, { index: facts({ status: 'missing-project' }) }));
-    expect(project!.message).toMatch(/^httpx 0\.28\.1 is locked, but https:\/\/pypi\.org\/simple no longer has the project httpx \(removed, renamed or quarantined\)\. Files deleted from an index usually stay downloadable/);
+    expect(project!.message).toMatch(
+      /^httpx 0\.28\.1 is locked, but https:\/\/pypi\.org\/simple no longer has the project httpx \(removed, renamed or quarantined\)\. Files deleted from an index usually stay downloadable/,
+    );
     const [hash] = rule.check(contextFor(pairs, { index: facts({ ...listed, files: listed.files.map((f) => ({ ...f, sha256: 'f'.repeat(64) })) }) }));
-    expect(hash!.message).toMatch(/^httpx 0\.28\.1 on https:\/\/pypi\.org\/simple: 2 are listed with another sha256 than the lock pins \(httpx-0\.28\.1\.tar\.gz, httpx-0\.28\.1-py3-none-any\.whl\)\./);
-    expect(project!.fix).toBe('Find out why it was removed before installing it again; then re-resolve: uv lock --upgrade-package httpx, or drop the dependency: uv remove httpx.');
+    expect(hash!.message).toMatch(
+      /^httpx 0\.28\.1 on https:\/\/pypi\.org\/simple: 2 are listed with another sha256 than the lock pins \(httpx-0\.28\.1\.tar\.gz, httpx-0\.28\.1-py3-none-any\.whl\)\./,
+    );
+    expect(project!.fix).toBe(
+      'Find out why it was removed before installing it again; then re-resolve: uv lock --upgrade-package httpx, or drop the dependency: uv remove httpx.',
+    );
   });
 });

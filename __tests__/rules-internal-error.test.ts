@@ -16,7 +16,8 @@ import type { ProjectPair } from '../src/uv/model.js';
 import { pipelineSettings, sourceFiles } from './support/pipeline.js';
 import { fixtureContext } from './typosquat-helpers.js';
 
-const LOCK = (name: string) => `version = 1\nrevision = 3\nrequires-python = ">=3.12"\n\n[[package]]\nname = "${name}"\nversion = "0.1.0"\nsource = { virtual = "." }\n`;
+const LOCK = (name: string) =>
+  `version = 1\nrevision = 3\nrequires-python = ">=3.12"\n\n[[package]]\nname = "${name}"\nversion = "0.1.0"\nsource = { virtual = "." }\n`;
 const PYPROJECT = (name: string) => `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.12"\n`;
 const WORKFLOW = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n';
 
@@ -44,7 +45,9 @@ const failsOnB = ruleThat('fails-on-b', (context) =>
   }),
 );
 
-const fine = ruleThat('fine', (context) => [makeFinding({ rule: 'fine', severity: 'notice', file: context.projects[0]!.lockFile, message: 'ok', subject: 'x' })]);
+const fine = ruleThat('fine', (context) => [
+  makeFinding({ rule: 'fine', severity: 'notice', file: context.projects[0]!.lockFile, message: 'ok', subject: 'x' }),
+]);
 
 describe('the rule runner', () => {
   it('turns a rule that throws into an internal-error naming the rule and the file, and fails the gate', () => {
@@ -114,7 +117,13 @@ describe('the rule runner', () => {
     expect(describeThrown(new TypeError('two\n  lines'))).toBe('two lines');
     expect(describeThrown(new Error(''))).toBe('an error without a message');
     expect(describeThrown(undefined)).toBe('undefined');
-    expect(describeThrown({ toString: () => { throw new Error('no'); } })).toBe('a value that cannot be printed');
+    expect(
+      describeThrown({
+        toString: () => {
+          throw new Error('no');
+        },
+      }),
+    ).toBe('a value that cannot be printed');
     expect(describeThrown(new Error('x'.repeat(1000))).length).toBe(300);
     const finding = internalErrorFinding('typosquat', 'uv.lock', new Error('boom'));
     expect(finding.fingerprint).toBe(internalErrorFinding('typosquat', 'uv.lock', new Error('another message')).fingerprint);
@@ -129,7 +138,13 @@ function withThrowingPackage(pair: ProjectPair, lockFile: string): ProjectPair {
     },
   });
   const lock = { ...pair.head!.lock!, file: lockFile, packages: [...pair.head!.lock!.packages, poisoned] };
-  return { ...pair, path: 'broken', lockFile, head: { ...pair.head!, lock }, introduced: [...pair.introduced, { package: poisoned, newArtifacts: [] }] } as unknown as ProjectPair;
+  return {
+    ...pair,
+    path: 'broken',
+    lockFile,
+    head: { ...pair.head!, lock },
+    introduced: [...pair.introduced, { package: poisoned, newArtifacts: [] }],
+  } as unknown as ProjectPair;
 }
 
 describe('typosquat and sdist-only report a project they fail on instead of dropping it', () => {

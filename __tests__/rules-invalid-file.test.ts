@@ -52,7 +52,7 @@ describe('invalid-file (uv files)', () => {
     expect(invalid!.fingerprint).not.toBe(outside!.fingerprint);
   });
 
-  it('still hands on findings a caller put in invalidFiles, after the loaders\' own', () => {
+  it("still hands on findings a caller put in invalidFiles, after the loaders' own", () => {
     const context = caseContext('invalid/lock-syntax');
     const [own] = rule.check(context);
     const extra = { ...own!, file: 'other.toml', fingerprint: 'f'.repeat(32) };

@@ -21,7 +21,9 @@ describe('pip-unhashed messages', () => {
     const findings = tester.findings({ fixture: `${DIR}/fires` });
     const byLine = new Map(findings.map((f) => [f.line, f]));
     expect(byLine.get(8)?.message).toContain('installs requests from the index with no hash to check');
-    expect(byLine.get(8)?.fix).toBe('uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt');
+    expect(byLine.get(8)?.fix).toBe(
+      'uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt',
+    );
     expect(byLine.get(10)?.message).toContain('reads requirements.txt, whose hashes lockgate cannot see');
     expect(byLine.get(13)?.message).toContain('installs .[dev] and resolves its dependencies from the index without hashes');
     expect(byLine.get(13)?.fix).toContain('uv sync --locked');

@@ -46,7 +46,9 @@ describe('ref-version-mismatch', () => {
   it.each(cases)('$name', ({ uses, fires, message }) => {
     const workflows = workflowsFrom({ '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: ${uses}\n` });
     const findings = rule.check(ruleContext(workflows, { github: FACTS }));
-    expect(findings.map((f) => [f.rule, f.file, f.line, f.column, f.severity])).toEqual(fires ? [['ref-version-mismatch', '.github/workflows/ci.yml', 6, 15, 'warning']] : []);
+    expect(findings.map((f) => [f.rule, f.file, f.line, f.column, f.severity])).toEqual(
+      fires ? [['ref-version-mismatch', '.github/workflows/ci.yml', 6, 15, 'warning']] : [],
+    );
     if (message) expect(findings[0].message).toContain(message);
   });
 

@@ -60,13 +60,25 @@ describe('sdist-only on fixtures/typosquat/sdist-only (base -> head)', () => {
 
 describe('sdist-only and uv build settings', () => {
   const base = fixtureContext('sdist-only', { audit: true });
-  const names = (context: RuleContext) => rule.check(context).map((f) => f.package?.name).sort();
+  const names = (context: RuleContext) =>
+    rule
+      .check(context)
+      .map((f) => f.package?.name)
+      .sort();
 
   it.each<[string, unknown, string[]]>([
     ['no-build = true refuses every build', { 'no-build': true }, []],
-    ['no-build-package names are PEP 503-normalized', { 'no-build-package': ['BuildMe', 'old_sdist', 'oldsdist'] }, ['lostwheels', 'refused', 'unchanged-sdist']],
+    [
+      'no-build-package names are PEP 503-normalized',
+      { 'no-build-package': ['BuildMe', 'old_sdist', 'oldsdist'] },
+      ['lostwheels', 'refused', 'unchanged-sdist'],
+    ],
     ['no settings: everything sdist-only is reported', {}, ['buildme', 'lostwheels', 'oldsdist', 'refused', 'unchanged-sdist']],
-    ['settings of the wrong types are ignored, not trusted', { 'no-build': 'yes', 'no-build-package': 'buildme' }, ['buildme', 'lostwheels', 'oldsdist', 'refused', 'unchanged-sdist']],
+    [
+      'settings of the wrong types are ignored, not trusted',
+      { 'no-build': 'yes', 'no-build-package': 'buildme' },
+      ['buildme', 'lostwheels', 'oldsdist', 'refused', 'unchanged-sdist'],
+    ],
     ['a [tool.uv] that is not a table', 'nonsense', ['buildme', 'lostwheels', 'oldsdist', 'refused', 'unchanged-sdist']],
   ])('%s', (_title, toolUv, expected) => {
     expect(names(withToolUv(base, toolUv))).toEqual(expected);
@@ -92,7 +104,12 @@ describe('sdist-only on hostile input', () => {
       null,
     ] as unknown as RuleContext['projects'];
     const findings = rule.check({ ...context, projects: [...junk, pair] });
-    expect(findings.filter((f) => f.rule === 'sdist-only').map((f) => f.package?.name).sort()).toEqual(['buildme', 'lostwheels', 'oldsdist', 'x']);
+    expect(
+      findings
+        .filter((f) => f.rule === 'sdist-only')
+        .map((f) => f.package?.name)
+        .sort(),
+    ).toEqual(['buildme', 'lostwheels', 'oldsdist', 'x']);
     expect(findings.filter((f) => f.rule !== 'sdist-only').map((f) => [f.rule, f.file, f.severity])).toEqual([['internal-error', '.', 'error']]);
   });
 });

@@ -32,7 +32,10 @@ describe('secrets-inherit on fixtures', () => {
     // A local callee (named with an @ref) that reads no secret at all.
     [11, 'Delete secrets: inherit: the called workflow uses no secrets.'],
     // A remote callee lockgate cannot read.
-    [14, 'Replace secrets: inherit with only the secrets the called workflow uses (declared under its on.workflow_call.secrets), each passed by name:\nsecrets:\n  NAME: ${{ secrets.NAME }}'],
+    [
+      14,
+      'Replace secrets: inherit with only the secrets the called workflow uses (declared under its on.workflow_call.secrets), each passed by name:\nsecrets:\n  NAME: ${{ secrets.NAME }}',
+    ],
   ])('fix for the call on line %i', (line, fix) => {
     expect(findings.find((f) => f.line === line)?.fix).toBe(fix);
   });
@@ -45,14 +48,18 @@ describe('secrets-inherit on fixtures', () => {
     const fixes = rule.check(riskContext(chained)).map((f) => [f.file, f.fix?.split('\n')[0]]);
     expect(fixes).toEqual([
       [CALLER, 'Replace secrets: inherit with only the secrets the called workflow uses (declared under its on.workflow_call.secrets), each passed by name:'],
-      ['.github/workflows/mid.yml', 'Replace secrets: inherit with only the secrets the called workflow uses (declared under its on.workflow_call.secrets), each passed by name:'],
+      [
+        '.github/workflows/mid.yml',
+        'Replace secrets: inherit with only the secrets the called workflow uses (declared under its on.workflow_call.secrets), each passed by name:',
+      ],
     ]);
   });
 
   it('is introduced only for calls that did not inherit at base', () => {
     const base = workflowsFromTexts({ [CALLER]: 'on: push\njobs:\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n    secrets: inherit\n' });
     const head = workflowsFromTexts({
-      [CALLER]: 'on: push\njobs:\n  b:\n    uses: o/r/.github/workflows/y.yml@v1\n    secrets: inherit\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n    secrets: inherit\n',
+      [CALLER]:
+        'on: push\njobs:\n  b:\n    uses: o/r/.github/workflows/y.yml@v1\n    secrets: inherit\n  a:\n    uses: o/r/.github/workflows/x.yml@v1\n    secrets: inherit\n',
     });
     expect(rule.check(riskContext(head, base)).map((f) => [f.line, f.introduced])).toEqual([
       [5, true],
@@ -70,7 +77,12 @@ describe('secrets-inherit on the shared corpus', () => {
       const expected = repo.workflows.flatMap((wf) =>
         wf.text.split('\n').flatMap((line, i) => (/^ {4}secrets:\s*inherit\s*$/.test(line) ? [`${wf.file}:${i + 1}`] : [])),
       );
-      expect(byRepo.get(repo.repo)!.map((f) => `${f.file}:${f.line}`).sort()).toEqual(expected.sort());
+      expect(
+        byRepo
+          .get(repo.repo)!
+          .map((f) => `${f.file}:${f.line}`)
+          .sort(),
+      ).toEqual(expected.sort());
     }
     expect(byRepo.get('astral-sh__uv')).toHaveLength(16);
   });

@@ -24,7 +24,9 @@ describe('source-changed', () => {
 
   it('names the package, where it came from and where it goes', () => {
     const [finding] = rule.check(caseContext('registry-to-git'));
-    expect(finding!.message).toMatch(/^idna 3\.7 now comes from git https:\/\/github\.com\/attacker\/idna@[0-9a-f]{40}, no longer from registry https:\/\/pypi\.org\/simple\./);
+    expect(finding!.message).toMatch(
+      /^idna 3\.7 now comes from git https:\/\/github\.com\/attacker\/idna@[0-9a-f]{40}, no longer from registry https:\/\/pypi\.org\/simple\./,
+    );
     expect(finding!.package).toEqual({ name: 'idna', version: '3.7' });
     expect(finding!.introduced).toBe(true);
     expect(finding!.fix).toContain('uv lock');

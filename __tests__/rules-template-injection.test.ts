@@ -84,18 +84,22 @@ describe('template-injection on fixtures', () => {
     const [finding] = rule.check(
       riskContext(
         workflowsFromTexts({
-          '.github/workflows/w.yml': 'on: issues\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          A: b\n        run: echo ${{ github.event.issue.title }}\n',
+          '.github/workflows/w.yml':
+            'on: issues\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          A: b\n        run: echo ${{ github.event.issue.title }}\n',
         }),
       ),
     );
     expect(finding).toMatchObject({ line: 8, column: 19, severity: 'error' });
-    expect(finding.fix).toBe('Add the line ISSUE_TITLE: ${{ github.event.issue.title }} under this step\'s env: and write "$ISSUE_TITLE" in place of the expression.');
+    expect(finding.fix).toBe(
+      'Add the line ISSUE_TITLE: ${{ github.event.issue.title }} under this step\'s env: and write "$ISSUE_TITLE" in place of the expression.',
+    );
   });
 });
 
 describe('template-injection: introduced against base', () => {
   const base = workflowsFromTexts({
-    '.github/workflows/w.yml': 'on: issues\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - name: greet\n        run: echo ${{ github.event.issue.title }}\n',
+    '.github/workflows/w.yml':
+      'on: issues\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - name: greet\n        run: echo ${{ github.event.issue.title }}\n',
   });
   const head = workflowsFromTexts({
     // The same expansion two lines lower (a comment added) and a new one in the same step.
@@ -175,7 +179,8 @@ describe('context trust', () => {
       ['mixed', ['boolean', 'string']],
       ['pick', ['choice']],
     ]),
-    envSource: (name) => (name === 'static' ? { kind: 'literal' } : name === 'title' ? { kind: 'expression', contexts: ['github.event.issue.title'] } : undefined),
+    envSource: (name) =>
+      name === 'static' ? { kind: 'literal' } : name === 'title' ? { kind: 'expression', contexts: ['github.event.issue.title'] } : undefined,
     isStaticMatrix: (name) => name === 'os',
   };
 

@@ -10,7 +10,14 @@ import { NOW, fixtureContext, packageLine, rowsOf, settingsWith, type Row } from
 const PYPI = 'https://pypi.org/simple';
 const LOCK = 'uv.lock';
 const line = (name: string) => packageLine('rule', 'head', name);
-const row = (name: string, severity: string, introduced = true): Row => ({ rule: 'typosquat', file: LOCK, line: line(name), severity, package: name, introduced });
+const row = (name: string, severity: string, introduced = true): Row => ({
+  rule: 'typosquat',
+  file: LOCK,
+  line: line(name),
+  severity,
+  package: name,
+  introduced,
+});
 
 function facts(entries: Record<string, IndexLookup>): IndexFacts {
   return { projects: new Map(Object.entries(entries).map(([name, lookup]) => [indexKey(PYPI, name), lookup])) };
@@ -41,7 +48,7 @@ describe('typosquat on fixtures/typosquat/rule (base -> head)', () => {
     expect(rowsOf(findings.filter((f) => f.package?.name === expected.package))).toEqual([expected]);
   });
 
-  it('reports nothing else: not requests (ranked), fresh-helper (no look-alike), oldpkg (unchanged), pystyte (imitates a name below the top 5,000, the fixtures\' typosquat.top), the workspace root', () => {
+  it("reports nothing else: not requests (ranked), fresh-helper (no look-alike), oldpkg (unchanged), pystyte (imitates a name below the top 5,000, the fixtures' typosquat.top), the workspace root", () => {
     expect(findings.map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'reqeusts', 'urllib']);
   });
 
@@ -70,9 +77,16 @@ describe('typosquat on fixtures/typosquat/rule (base -> head)', () => {
 });
 
 describe('typosquat on fixtures/typosquat/successors (an SDK moves to httpx2)', () => {
-  const successorRow = (name: string, severity: string): Row => ({ rule: 'typosquat', file: LOCK, line: packageLine('successors', 'head', name), severity, package: name, introduced: true });
+  const successorRow = (name: string, severity: string): Row => ({
+    rule: 'typosquat',
+    file: LOCK,
+    line: packageLine('successors', 'head', name),
+    severity,
+    package: name,
+    introduced: true,
+  });
 
-  it('does not report the listed successors httpx2 and httpcore2, nor pypdf3 (popular itself, #14,310); httpx3 is nobody\'s successor', () => {
+  it("does not report the listed successors httpx2 and httpcore2, nor pypdf3 (popular itself, #14,310); httpx3 is nobody's successor", () => {
     expect(rowsOf(rule.check(fixtureContext('successors')))).toEqual([successorRow('httpx3', 'warning')]);
   });
 
@@ -99,7 +113,12 @@ describe('typosquat configuration', () => {
 
   it('typosquat.allow silences a name in any spelling', () => {
     const context = fixtureContext('rule', { settings: settingsWith({ allow: ['Reqeusts', 'URLLIB'] }) });
-    expect(rule.check(context).map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar']);
+    expect(
+      rule
+        .check(context)
+        .map((f) => f.package?.name)
+        .sort(),
+    ).toEqual(['cusromtkinter', 'pandar']);
   });
 
   it('typosquat.top widens or narrows the names compared against', () => {
@@ -111,7 +130,12 @@ describe('typosquat configuration', () => {
 
   it('survives a config of the wrong types', () => {
     const context = fixtureContext('rule', { settings: settingsWith({ top: 'many' as unknown as number, allow: 'reqeusts' as unknown as string[] }) });
-    expect(rule.check(context).map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* a bad top falls back to the default, the whole ranking */);
+    expect(
+      rule
+        .check(context)
+        .map((f) => f.package?.name)
+        .sort(),
+    ).toEqual(['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* a bad top falls back to the default, the whole ranking */);
   });
 });
 
@@ -120,7 +144,13 @@ describe('typosquat with index facts', () => {
   const only = (findings: ReturnType<typeof online>, name: string) => findings.filter((f) => f.package?.name === name);
 
   it.each<[string, Record<string, IndexLookup>, string, string, string | null]>([
-    ['a look-alike first uploaded 5 days ago becomes an error', { cusromtkinter: found(['5.2.0', '5.2.2'], 5) }, 'cusromtkinter', 'error', 'was first uploaded 5 days ago'],
+    [
+      'a look-alike first uploaded 5 days ago becomes an error',
+      { cusromtkinter: found(['5.2.0', '5.2.2'], 5) },
+      'cusromtkinter',
+      'error',
+      'was first uploaded 5 days ago',
+    ],
     ['a look-alike with a single release becomes an error', { cusromtkinter: found(['5.2.2'], 400) }, 'cusromtkinter', 'error', 'has a single release'],
     ['both at once', { cusromtkinter: found(['5.2.2'], 3) }, 'cusromtkinter', 'error', 'was first uploaded 3 days ago, with a single release'],
     ['a notice-level look-alike with a single release becomes an error', { pandar: found(['1.1'], 400) }, 'pandar', 'error', 'has a single release'],
@@ -133,7 +163,7 @@ describe('typosquat with index facts', () => {
     expect(rest).toEqual([]);
     expect(finding!.severity).toBe(severity);
     if (evidence) expect(finding!.message).toContain(`the index shows it ${evidence}`);
-    else expect(finding!.message).not.toContain("the index shows");
+    else expect(finding!.message).not.toContain('the index shows');
   });
 
   it('reports a locked package the index no longer has, look-alike or not, as removed: error', () => {
@@ -167,7 +197,11 @@ describe('typosquat with facts gathered from a real index server', () => {
   it('agrees with the enricher on keys: a young single-release look-alike and a removed package are errors', async () => {
     server = await startIndexServer([
       { name: 'cusromtkinter', versions: ['5.2.2'], files: releaseFiles('cusromtkinter', '5.2.2', daysAgo(3)) },
-      { name: 'pandar', versions: ['1.0', '1.1'], files: [...releaseFiles('pandar', '1.0', '2024-01-01T00:00:00Z'), ...releaseFiles('pandar', '1.1', '2024-06-01T00:00:00Z')] },
+      {
+        name: 'pandar',
+        versions: ['1.0', '1.1'],
+        files: [...releaseFiles('pandar', '1.0', '2024-01-01T00:00:00Z'), ...releaseFiles('pandar', '1.1', '2024-06-01T00:00:00Z')],
+      },
       { name: 'reqeusts', versions: ['2.32.3'], files: releaseFiles('reqeusts', '2.32.3', '2023-01-01T00:00:00Z') },
       { name: 'requests', versions: ['2.32.3'], files: releaseFiles('requests', '2.32.3', '2024-05-29T00:00:00Z') },
       { name: 'fresh-helper', versions: ['0.1.0'], files: releaseFiles('fresh-helper', '0.1.0', daysAgo(1)) },
@@ -196,13 +230,24 @@ describe('typosquat on hostile input', () => {
     const context = fixtureContext('rule');
     const healthy = context.projects[0]!;
     const broken = [
-      { ...healthy, head: { ...healthy.head!, lock: { ...healthy.head!.lock!, packages: [null, { name: 42 }, { name: 'reqeusts' }, { name: 'reqeusts', source: {} }] } }, introduced: [null, {}] },
+      {
+        ...healthy,
+        head: { ...healthy.head!, lock: { ...healthy.head!.lock!, packages: [null, { name: 42 }, { name: 'reqeusts' }, { name: 'reqeusts', source: {} }] } },
+        introduced: [null, {}],
+      },
       { ...healthy, head: null, introduced: 'x' },
       null,
     ] as unknown as RuleContext['projects'];
-    const findings = rule.check({ ...context, projects: [...broken, healthy], settings: { ...context.settings, config: undefined } as never, index: { projects: new Map() } });
+    const findings = rule.check({
+      ...context,
+      projects: [...broken, healthy],
+      settings: { ...context.settings, config: undefined } as never,
+      index: { projects: new Map() },
+    });
     const typosquats = findings.filter((f) => f.rule === 'typosquat');
-    expect(typosquats.map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* no config: the default, the whole ranking */);
+    expect(typosquats.map((f) => f.package?.name).sort()).toEqual(
+      ['cusromtkinter', 'pandar', 'pystyte', 'reqeusts', 'urllib'] /* no config: the default, the whole ranking */,
+    );
     // The null project cannot be checked: said, not dropped (it has no lock to name).
     expect(findings.filter((f) => f.rule !== 'typosquat').map((f) => [f.rule, f.file, f.severity])).toEqual([['internal-error', '.', 'error']]);
   });

@@ -3,7 +3,14 @@ import { rule } from '../src/rules/uv/unpinned-git-source.js';
 import { settingsFindings, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];
-const row = (line: number, pkg: string, introduced = true): Row => ({ rule: 'unpinned-git-source', file: 'pyproject.toml', line, severity: 'warning', package: pkg, introduced });
+const row = (line: number, pkg: string, introduced = true): Row => ({
+  rule: 'unpinned-git-source',
+  file: 'pyproject.toml',
+  line,
+  severity: 'warning',
+  package: pkg,
+  introduced,
+});
 
 describe('unpinned-git-source', () => {
   const cases: [string, Row[]][] = [

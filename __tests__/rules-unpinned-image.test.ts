@@ -35,7 +35,8 @@ describe('unpinned-image', () => {
 
   it('survives odd values', () => {
     const workflows = workflowsFrom({
-      '.github/workflows/odd.yml': 'on: push\njobs:\n  a:\n    container: [1]\n    services: [x]\n  b:\n    services:\n      s: redis\n      t: {image: [1]}\n    container: {image: 3}\n',
+      '.github/workflows/odd.yml':
+        'on: push\njobs:\n  a:\n    container: [1]\n    services: [x]\n  b:\n    services:\n      s: redis\n      t: {image: [1]}\n    container: {image: 3}\n',
     });
     expect(rule.check(ruleContext(workflows)).map((f) => [f.line, f.message.slice(10, 15)])).toEqual([
       [8, 'redis'],

@@ -3,7 +3,14 @@ import { rule } from '../src/rules/uv/unpinned-requirement.js';
 import { settingsFindings, settingsFor, summarize } from './cooldown-helpers.js';
 
 type Row = ReturnType<typeof summarize>[number];
-const row = (file: string, line: number, pkg: string, introduced = true): Row => ({ rule: 'unpinned-requirement', file, line, severity: 'notice', package: pkg, introduced });
+const row = (file: string, line: number, pkg: string, introduced = true): Row => ({
+  rule: 'unpinned-requirement',
+  file,
+  line,
+  severity: 'notice',
+  package: pkg,
+  introduced,
+});
 
 // An application (fixtures/uv-settings/requirements-app: no [build-system]): every list it installs from.
 const APP: Row[] = [
@@ -61,8 +68,12 @@ describe('unpinned-requirement', () => {
     expect(rich.fix).toBe(
       `Replace it with "Rich[Jupyter]==13.9.4; python_version >= '3.12'" (13.9.4 is the locked version), or run: uv add "Rich[Jupyter]==13.9.4; python_version >= '3.12'"`,
     );
-    expect(findings.find((f) => f.package?.name === 'pytest')!.fix).toBe('Replace it with "pytest==8.4.0" (8.4.0 is the locked version), or run: uv add --group dev pytest==8.4.0');
-    expect(findings.find((f) => f.package?.name === 'click')!.fix).toBe('Replace it with "click==8.2.1" (8.2.1 is the locked version), or run: uv add --package demo-member click==8.2.1');
+    expect(findings.find((f) => f.package?.name === 'pytest')!.fix).toBe(
+      'Replace it with "pytest==8.4.0" (8.4.0 is the locked version), or run: uv add --group dev pytest==8.4.0',
+    );
+    expect(findings.find((f) => f.package?.name === 'click')!.fix).toBe(
+      'Replace it with "click==8.2.1" (8.2.1 is the locked version), or run: uv add --package demo-member click==8.2.1',
+    );
     expect(findings.find((f) => f.package?.name === 'anyio')!.fix).toBe(`Replace it with "anyio==<version>", or run: uv add "anyio==<version>"`);
   });
 });

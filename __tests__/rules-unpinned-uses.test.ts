@@ -46,13 +46,14 @@ describe('unpinned-uses', () => {
       reachable: new Map(),
     };
     const workflows = workflowsFrom({
-      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-python@main\n      - uses: astral-sh/setup-uv@3b9817b\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n      - uses: actions/setup-python@main\n      - uses: astral-sh/setup-uv@3b9817b\n',
     });
     const findings = rule.check(ruleContext(workflows, { github }));
     expect(findings.map((f) => f.fix)).toEqual([
       `actions/checkout@${sha} # v4.2.2`,
       `actions/setup-python@${'a'.repeat(40)}`,
-      "Pin an existing release: astral-sh/setup-uv@<sha> # <tag>; list them with: gh api repos/astral-sh/setup-uv/tags --jq '.[] | .name + \" \" + .commit.sha'",
+      'Pin an existing release: astral-sh/setup-uv@<sha> # <tag>; list them with: gh api repos/astral-sh/setup-uv/tags --jq \'.[] | .name + " " + .commit.sha\'',
     ]);
     expect(findings[1].message).toContain('the branch main');
     expect(findings[2].message).toContain('GitHub has no ref 3b9817b');
@@ -88,7 +89,8 @@ describe('unpinned-uses', () => {
   it('marks as introduced only what base did not have', () => {
     const base = workflowsFrom({ '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n' });
     const head = workflowsFrom({
-      '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v5\n      - uses: actions/checkout@v4\n',
+      '.github/workflows/ci.yml':
+        'on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/setup-python@v5\n      - uses: actions/checkout@v4\n',
     });
     const findings = rule.check(ruleContext(head, { base }));
     expect(findings.map((f) => [f.line, f.introduced])).toEqual([

@@ -23,7 +23,9 @@ describe('url-source-unhashed', () => {
 
   it('names where the project declares the URL, and the command that records the hash', () => {
     const [, urldep] = settingsFindings(rule, 'url-unhashed');
-    expect(urldep!.message).toMatch(/^urldep 2\.0\.0 comes from a direct URL \(https:\/\/example\.com\/dist\/urldep-2\.0\.0-py3-none-any\.whl\), declared at pyproject\.toml:19, and locks an archive without a hash/);
+    expect(urldep!.message).toMatch(
+      /^urldep 2\.0\.0 comes from a direct URL \(https:\/\/example\.com\/dist\/urldep-2\.0\.0-py3-none-any\.whl\), declared at pyproject\.toml:19, and locks an archive without a hash/,
+    );
     expect(urldep!.fix).toBe("Let uv record the archive's hash: uv lock --refresh-package urldep; then check the archive you reviewed has that sha256.");
   });
 });

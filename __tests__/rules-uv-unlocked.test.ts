@@ -21,7 +21,9 @@ describe('uv-unlocked', () => {
     // `--locked` after the command belongs to pytest, not to uv.
     expect(byLine.get(12)?.fix).toContain('uv run --locked pytest -x --locked');
     expect(byLine.get(12)?.fix).toContain('uv run --script');
-    expect(findings.find((f) => f.message.includes('--upgrade'))?.fix).toBe('Upgrade in a reviewed pull request (uv lock --upgrade) and install here with: uv sync --locked');
+    expect(findings.find((f) => f.message.includes('--upgrade'))?.fix).toBe(
+      'Upgrade in a reviewed pull request (uv lock --upgrade) and install here with: uv sync --locked',
+    );
   });
 
   it('is not confused by the env of another job or a later step', () => {

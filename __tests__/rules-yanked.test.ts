@@ -28,10 +28,14 @@ describe('yanked', () => {
     expect(withReason!.message).toBe(
       'httpx 0.28.1 is yanked on https://pypi.org/simple, with the reason: "Broken release". Maintainers yank broken or unsafe releases, and uv still installs a yanked version from the lock without asking the index.',
     );
-    expect(withReason!.fix).toBe('Move to a release that is not yanked: uv lock --upgrade-package httpx (add a version, e.g. "httpx==<version>", to choose one).');
+    expect(withReason!.fix).toBe(
+      'Move to a release that is not yanked: uv lock --upgrade-package httpx (add a version, e.g. "httpx==<version>", to choose one).',
+    );
     const [noReason] = rule.check(contextFor(pairs, { index: facts(httpxLookup(pairs, () => true)) }));
     expect(noReason!.message).toMatch(/^httpx 0\.28\.1 is yanked on https:\/\/pypi\.org\/simple \(no reason given\)\./);
     const [partial] = rule.check(contextFor(pairs, { index: facts(httpxLookup(pairs, (_, i) => (i === 1 ? 'bad wheel' : false))) }));
-    expect(partial!.message).toMatch(/^httpx 0\.28\.1 is yanked on https:\/\/pypi\.org\/simple \(1 of its 2 locked files: httpx-0\.28\.1-py3-none-any\.whl\), with the reason: "bad wheel"\./);
+    expect(partial!.message).toMatch(
+      /^httpx 0\.28\.1 is yanked on https:\/\/pypi\.org\/simple \(1 of its 2 locked files: httpx-0\.28\.1-py3-none-any\.whl\), with the reason: "bad wheel"\./,
+    );
   });
 });

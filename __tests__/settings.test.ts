@@ -9,14 +9,46 @@ const known = new Set(RULES.map((r) => r.id));
 describe('CLI flags', () => {
   it('parses every flag of the design doc', () => {
     const command = settingsFromArgv(
-      ['repo', '--base', 'main', '--head', 'HEAD', '--format', 'json', '--output', 'out.json', '--cooldown', '14', '--now', '2026-11-26T12:00:00Z', '--offline', '--index-url', 'https://example.org/simple', '--fail-on', 'warning', '--config', 'cfg.yml'],
+      [
+        'repo',
+        '--base',
+        'main',
+        '--head',
+        'HEAD',
+        '--format',
+        'json',
+        '--output',
+        'out.json',
+        '--cooldown',
+        '14',
+        '--now',
+        '2026-11-26T12:00:00Z',
+        '--offline',
+        '--index-url',
+        'https://example.org/simple',
+        '--fail-on',
+        'warning',
+        '--config',
+        'cfg.yml',
+      ],
       {},
       '/work',
     );
     expect(command.kind).toBe('run');
     if (command.kind !== 'run') return;
     const s = command.settings;
-    expect(s).toMatchObject({ dir: '/work/repo', base: 'main', head: 'HEAD', format: 'json', output: '/work/out.json', cooldownDays: 14, offline: true, indexUrl: 'https://example.org/simple', failOn: 'warning', configFile: 'cfg.yml' });
+    expect(s).toMatchObject({
+      dir: '/work/repo',
+      base: 'main',
+      head: 'HEAD',
+      format: 'json',
+      output: '/work/out.json',
+      cooldownDays: 14,
+      offline: true,
+      indexUrl: 'https://example.org/simple',
+      failOn: 'warning',
+      configFile: 'cfg.yml',
+    });
     expect(s.now.toISOString()).toBe('2026-11-26T12:00:00.000Z');
   });
 
@@ -44,8 +76,21 @@ describe('CLI flags', () => {
 describe('action inputs', () => {
   const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
   it('applies defaults and parses inputs', () => {
-    const s = settingsFromAction(inputs({ 'cooldown-days': '10', comment: 'always', 'sarif-file': 'out.sarif', token: 'ghs_x' }), { GITHUB_WORKSPACE: '/ws', GITHUB_REPOSITORY: 'o/r' }, { base: 'abc', head: 'def' });
-    expect(s).toMatchObject({ dir: '/ws', base: 'abc', head: 'def', cooldownDays: 10, failOn: 'error', githubToken: 'ghs_x', repository: 'o/r', format: 'github' });
+    const s = settingsFromAction(
+      inputs({ 'cooldown-days': '10', comment: 'always', 'sarif-file': 'out.sarif', token: 'ghs_x' }),
+      { GITHUB_WORKSPACE: '/ws', GITHUB_REPOSITORY: 'o/r' },
+      { base: 'abc', head: 'def' },
+    );
+    expect(s).toMatchObject({
+      dir: '/ws',
+      base: 'abc',
+      head: 'def',
+      cooldownDays: 10,
+      failOn: 'error',
+      githubToken: 'ghs_x',
+      repository: 'o/r',
+      format: 'github',
+    });
     expect(s.action).toEqual({ checkRun: true, comment: 'always', sarifFile: 'out.sarif', suggestions: false });
   });
   it('reads the suggestions input as a boolean', () => {
@@ -88,7 +133,9 @@ typosquat:
     );
     expect(config.cooldown).toEqual({ days: 10, exempt: [{ package: 'certifi', until: '2027-01-31', reason: 'CA bundle refresh' }] });
     expect(config.rules).toEqual({ 'unpinned-requirement': 'warning' });
-    expect(config.ignore).toEqual([{ rule: 'unpinned-uses', path: '.github/workflows/legacy.yml', until: '2027-01-01', reason: 'vendor action, pinned in Q1' }]);
+    expect(config.ignore).toEqual([
+      { rule: 'unpinned-uses', path: '.github/workflows/legacy.yml', until: '2027-01-01', reason: 'vendor action, pinned in Q1' },
+    ]);
     expect(config.workflows.allowRefPin).toEqual(['my-org/*']);
     expect(config.typosquat.allow).toEqual(['reqeusts']);
   });
@@ -120,7 +167,7 @@ typosquat:
     expect(() => parseConfig('.github/lockgate.yml', text, known)).toThrow(message);
   });
 
-  it('excludes fixture paths, but never the repository\'s own workflows or config', () => {
+  it("excludes fixture paths, but never the repository's own workflows or config", () => {
     expect(parseConfig('c', 'typosquat:\n  top: "200"\n', known).typosquat.top).toBe(200);
     expect(parseConfig('c', 'exclude: [fixtures/**, examples/]\n', known).exclude).toEqual(['fixtures/**', 'examples/']);
     for (const glob of ['.github/workflows/*.yml', '**', '.github/lockgate.yml', '../x', '/abs']) {

@@ -8,7 +8,20 @@ import { SettingsError } from '../src/settings/types.js';
 
 let dir: string;
 let outside: string;
-const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_COMMITTER_DATE: '2026-11-20T10:00:00Z' } }).toString().trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, {
+    cwd: dir,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@e',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@e',
+      GIT_COMMITTER_DATE: '2026-11-20T10:00:00Z',
+    },
+  })
+    .toString()
+    .trim();
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'lockgate-source-'));
@@ -47,7 +60,9 @@ describe('reading a revision from git objects', () => {
     expect(files.time.toISOString()).toBe('2026-11-20T10:00:00.000Z');
   });
   it('names an unknown revision', () => {
-    expect(() => resolveRevision(openRepo(dir, true), 'no-such-branch')).toThrow(new SettingsError(`unknown revision "no-such-branch" in ${openRepo(dir, true).root}`));
+    expect(() => resolveRevision(openRepo(dir, true), 'no-such-branch')).toThrow(
+      new SettingsError(`unknown revision "no-such-branch" in ${openRepo(dir, true).root}`),
+    );
   });
 });
 
@@ -68,7 +83,11 @@ describe('reading the working tree', () => {
   describe('as a user sees it', () => {
     let tree: string;
     let elsewhere: string;
-    const g = (...args: string[]) => execFileSync('git', args, { cwd: tree, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } }).toString();
+    const g = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: tree,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      }).toString();
     beforeAll(() => {
       tree = mkdtempSync(join(tmpdir(), 'lockgate-tree-'));
       elsewhere = mkdtempSync(join(tmpdir(), 'lockgate-elsewhere-'));
@@ -123,7 +142,11 @@ describe('reading the working tree', () => {
 
   it('reports a tracked lock that is there but cannot be inspected, instead of dropping it as deleted', () => {
     const looped = mkdtempSync(join(tmpdir(), 'lockgate-loop-'));
-    const g = (...args: string[]) => execFileSync('git', args, { cwd: looped, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    const g = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: looped,
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
     try {
       g('init', '-q', '-b', 'main');
       mkdirSync(join(looped, 'loop'));

@@ -19,12 +19,25 @@ import { CORPUS_PAIRS, LIMITS, UV_FIXTURES, corpusPairContext, corpusSnapshots, 
 function auditContext(dir: string, top?: number): RuleContext {
   const head = loadUvProjects(sourceFromDir(dir), LIMITS);
   const settings = settingsWith(top === undefined ? {} : { top });
-  return { settings, now: NOW, headTime: NOW, projects: pairProjects(null, head.projects), workflows: [], baseWorkflows: null, invalidFiles: [], headFiles: [], index: null, github: null };
+  return {
+    settings,
+    now: NOW,
+    headTime: NOW,
+    projects: pairProjects(null, head.projects),
+    workflows: [],
+    baseWorkflows: null,
+    invalidFiles: [],
+    headFiles: [],
+    index: null,
+    github: null,
+  };
 }
 
 /** Registry packages with an sdist and no wheels, read straight from the TOML (no lockgate model). */
 function sdistOnlyFromToml(dir: string): string[] {
-  const doc = parse(readFileSync(join(dir, 'uv.lock'), 'utf8')) as { package?: { name: string; version?: string; source?: Record<string, unknown>; sdist?: unknown; wheels?: unknown[] }[] };
+  const doc = parse(readFileSync(join(dir, 'uv.lock'), 'utf8')) as {
+    package?: { name: string; version?: string; source?: Record<string, unknown>; sdist?: unknown; wheels?: unknown[] }[];
+  };
   return (doc.package ?? [])
     .filter((pkg) => pkg.source && 'registry' in pkg.source && pkg.sdist !== undefined && (pkg.wheels ?? []).length === 0)
     .map((pkg) => `${pkg.name}@${pkg.version}`)

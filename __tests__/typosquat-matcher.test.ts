@@ -61,7 +61,13 @@ describe('classifySingleEdit', () => {
       fc.property(nameArb(1, 12), fc.nat(), fc.constantFrom(...NAME_CHARS), fc.constantFrom('ins', 'del', 'sub', 'swap'), (a, at, c, op) => {
         const i = at % a.length;
         const b =
-          op === 'ins' ? a.slice(0, i) + c + a.slice(i) : op === 'del' ? a.slice(0, i) + a.slice(i + 1) : op === 'sub' ? a.slice(0, i) + c + a.slice(i + 1) : a.slice(0, i) + (a[i + 1] ?? '') + a[i] + a.slice(i + 2);
+          op === 'ins'
+            ? a.slice(0, i) + c + a.slice(i)
+            : op === 'del'
+              ? a.slice(0, i) + a.slice(i + 1)
+              : op === 'sub'
+                ? a.slice(0, i) + c + a.slice(i + 1)
+                : a.slice(0, i) + (a[i + 1] ?? '') + a[i] + a.slice(i + 2);
         expect(classifySingleEdit(b, a) !== null).toBe(osaDistance(a, b) === 1);
       }),
       { numRuns: 3000 },
@@ -69,8 +75,18 @@ describe('classifySingleEdit', () => {
   });
 
   it('knows the QWERTY neighbours both ways and nothing across the board', () => {
-    expect([areKeyboardNeighbours('s', 'a'), areKeyboardNeighbours('a', 's'), areKeyboardNeighbours('g', 't'), areKeyboardNeighbours('1', 'q')]).toEqual([true, true, true, true]);
-    expect([areKeyboardNeighbours('a', 'l'), areKeyboardNeighbours('q', 's'), areKeyboardNeighbours('s', 'c'), areKeyboardNeighbours('a', 'a')]).toEqual([false, false, false, false]);
+    expect([areKeyboardNeighbours('s', 'a'), areKeyboardNeighbours('a', 's'), areKeyboardNeighbours('g', 't'), areKeyboardNeighbours('1', 'q')]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([areKeyboardNeighbours('a', 'l'), areKeyboardNeighbours('q', 's'), areKeyboardNeighbours('s', 'c'), areKeyboardNeighbours('a', 'a')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('folds look-alike spellings onto one skeleton', () => {
@@ -125,7 +141,11 @@ describe('rankings', () => {
   });
 
   it('ships the same ranks as data/top-pypi.tsv', () => {
-    const rows = readFileSync('data/top-pypi.tsv', 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+    const rows = readFileSync('data/top-pypi.tsv', 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t'));
     const ranking = shippedRanking();
     expect(ranking.entries().length).toBe(rows.length);
     for (const [rank, name] of rows) expect(ranking.rankOf(name!)).toBe(Number(rank));
@@ -215,7 +235,13 @@ describe('TyposquatMatcher', () => {
       fc.property(fc.constantFrom(...names), fc.nat(), fc.constantFrom(...NAME_CHARS), fc.constantFrom('ins', 'del', 'sub', 'swap'), (target, at, c, op) => {
         const i = at % target.length;
         const variant =
-          op === 'ins' ? target.slice(0, i) + c + target.slice(i) : op === 'del' ? target.slice(0, i) + target.slice(i + 1) : op === 'sub' ? target.slice(0, i) + c + target.slice(i + 1) : target.slice(0, i) + (target[i + 1] ?? '') + target[i] + target.slice(i + 2);
+          op === 'ins'
+            ? target.slice(0, i) + c + target.slice(i)
+            : op === 'del'
+              ? target.slice(0, i) + target.slice(i + 1)
+              : op === 'sub'
+                ? target.slice(0, i) + c + target.slice(i + 1)
+                : target.slice(0, i) + (target[i + 1] ?? '') + target[i] + target.slice(i + 2);
         const name = normalizePackageName(variant).replace(/^-|-$/g, '');
         fc.pre(!names.includes(name) && name.length >= MIN_EDIT_LENGTH && osaDistance(name, target) === 1);
         const technique = classifySingleEdit(name, target)!;

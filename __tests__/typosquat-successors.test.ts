@@ -44,7 +44,9 @@ describe('data/typosquat-successors.tsv', () => {
   });
 
   it('skips comments, blank and incomplete lines, and normalizes spellings', () => {
-    expect(parseSuccessors('# c\n\nname\timitates\tsource\nHTTPX_2\tHttpx\thttps://x\nonly-name\n\tx\ty\n')).toEqual([{ name: 'httpx-2', imitates: 'httpx', source: 'https://x' }]);
+    expect(parseSuccessors('# c\n\nname\timitates\tsource\nHTTPX_2\tHttpx\thttps://x\nonly-name\n\tx\ty\n')).toEqual([
+      { name: 'httpx-2', imitates: 'httpx', source: 'https://x' },
+    ]);
     expect([...shippedSuccessors().get('httpx2')!]).toEqual(['httpx']);
   });
 });

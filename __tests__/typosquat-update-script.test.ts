@@ -3,14 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  loadRanking,
-  parseRankingJson,
-  parseRankingTsv,
-  rankNames,
-  renderModule,
-  renderTsv,
-} from '../scripts/update-top-pypi.mjs';
+import { loadRanking, parseRankingJson, parseRankingTsv, rankNames, renderModule, renderTsv } from '../scripts/update-top-pypi.mjs';
 import { rankingFromLines } from '../src/typosquat/ranking.js';
 
 /** A small sample in the shape of top-pypi-packages.min.json (download counts, project spellings as published). */

@@ -59,7 +59,8 @@ function lockgateOn(dir: string, scenario: Scenario): { verdict: Verdict | 'no p
   return { verdict, issues };
 }
 
-const agrees = (uv: Scenario['verdict'], lockgate: Verdict | 'no project') => lockgate !== 'no project' && (uv === 'accept' ? lockgate !== 'reject' : lockgate === 'reject');
+const agrees = (uv: Scenario['verdict'], lockgate: Verdict | 'no project') =>
+  lockgate !== 'no project' && (uv === 'accept' ? lockgate !== 'reject' : lockgate === 'reject');
 
 const names = existsSync(ROOT)
   ? readdirSync(ROOT)
@@ -91,14 +92,28 @@ describe(`lock-out-of-sync agrees with uv's own tests: ${figure}`, () => {
 
   it('every scenario.json is well formed', () => {
     for (const { name, scenario } of results) {
-      expect({ name, ok: /^[0-9a-f]{40}$/.test(scenario.uv) && ['accept', 'reject'].includes(scenario.verdict) && typeof scenario.line === 'number' && typeof scenario.test === 'string' && typeof scenario.uvSays === 'string' }).toEqual({ name, ok: true });
+      expect({
+        name,
+        ok:
+          /^[0-9a-f]{40}$/.test(scenario.uv) &&
+          ['accept', 'reject'].includes(scenario.verdict) &&
+          typeof scenario.line === 'number' &&
+          typeof scenario.test === 'string' &&
+          typeof scenario.uvSays === 'string',
+      }).toEqual({ name, ok: true });
     }
   });
 
   it('disagrees only where known-disagreements.json says so', () => {
     const unlisted = results
       .filter((r) => !r.agree && !(r.name in known))
-      .map((r) => ({ name: r.name, uv: r.scenario.verdict, lockgate: r.verdict, test: `${r.scenario.source}:${r.scenario.line}`, issues: r.issues.map((i) => `${i.kind} ${i.member} ${i.what}: ${i.inPyproject ?? ''} | ${i.inLock ?? ''} ${i.detail ?? ''}`) }));
+      .map((r) => ({
+        name: r.name,
+        uv: r.scenario.verdict,
+        lockgate: r.verdict,
+        test: `${r.scenario.source}:${r.scenario.line}`,
+        issues: r.issues.map((i) => `${i.kind} ${i.member} ${i.what}: ${i.inPyproject ?? ''} | ${i.inLock ?? ''} ${i.detail ?? ''}`),
+      }));
     expect(unlisted).toEqual([]);
   });
 
@@ -137,7 +152,9 @@ describe('model fixes the conformance scenarios called for', () => {
     expect(issuesOf('a-lock_git_plus_prefix', {})).toEqual([]);
   });
   it('a git source of another repository still fires', () => {
-    const issues = issuesOf('a-lock_git_plus_prefix', { 'pyproject.toml': (t) => t.replace('git+https://github.com/astral-test/uv-public-pypackage"', 'git+https://github.com/astral-test/uv-private-pypackage"') });
+    const issues = issuesOf('a-lock_git_plus_prefix', {
+      'pyproject.toml': (t) => t.replace('git+https://github.com/astral-test/uv-public-pypackage"', 'git+https://github.com/astral-test/uv-private-pypackage"'),
+    });
     expect(kinds(issues)).toEqual([['mismatch', 'requires-dist']]);
   });
 
@@ -154,13 +171,17 @@ describe('model fixes the conformance scenarios called for', () => {
     const forAnyio = (t: string) => t.replace('[tool.uv]\n', '[tool.uv]\nno-sources-package = ["anyio"]\n');
     expect(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forAnyio }, { 'exclude-newer': '2024-03-25T00:00:00Z' })).toEqual([]);
     const forOther = (t: string) => t.replace('[tool.uv]\n', '[tool.uv]\nno-sources-package = ["idna"]\n');
-    expect(kinds(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forOther }, { 'exclude-newer': '2024-03-25T00:00:00Z' }))).toEqual([['mismatch', 'requires-dist']]);
+    expect(kinds(issuesOf('a-lock_no_sources-2', { 'pyproject.toml': forOther }, { 'exclude-newer': '2024-03-25T00:00:00Z' }))).toEqual([
+      ['mismatch', 'requires-dist'],
+    ]);
   });
 
   // uv-workspace pyproject.rs, `Source::Git`: a git source may name a `path` (an archive in the repository).
   it('a git source with a path is read, and compared', () => {
     expect(issuesOf('a-lock_sdist_git_archive', {})).toEqual([]);
-    const other = issuesOf('a-lock_sdist_git_archive', { 'pyproject.toml': (t) => t.replace('archives/iniconfig-2.0.0.tar.gz', 'archives/iniconfig-1.0.0.tar.gz') });
+    const other = issuesOf('a-lock_sdist_git_archive', {
+      'pyproject.toml': (t) => t.replace('archives/iniconfig-2.0.0.tar.gz', 'archives/iniconfig-1.0.0.tar.gz'),
+    });
     expect(kinds(other)).toEqual([['mismatch', 'requires-dist']]);
   });
 
@@ -183,7 +204,9 @@ describe('model fixes the conformance scenarios called for', () => {
   it('an index URL that differs by a trailing slash fires for a lock of revision 2 or later', () => {
     expect(kinds(issuesOfSlash(slashed, 2))).toEqual([['mismatch', 'package index']]);
     const issues = issuesOfSlash(slashed, 3);
-    expect(issues.map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([['mismatch', 'package index', 'https://pypi.org/simple/packaging/', 'packaging 23.2 from https://pypi.org/simple/packaging']]);
+    expect(issues.map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([
+      ['mismatch', 'package index', 'https://pypi.org/simple/packaging/', 'packaging 23.2 from https://pypi.org/simple/packaging'],
+    ]);
   });
   it('is a notice for a lock older than revision 2 (uv 0.7.16 to 0.7.19 stripped the slash)', () => {
     expect(kinds(issuesOfSlash(slashed, 1))).toEqual([['undecidable', 'package index']]);
@@ -195,7 +218,8 @@ describe('model fixes the conformance scenarios called for', () => {
 
 /** A find-links project whose lock takes `packaging` from `https://pypi.org/simple/packaging`. */
 function issuesOfSlash(editPyproject: (text: string) => string, revision: number): SyncIssue[] {
-  const pyproject = '[project]\nname = "project"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["packaging==23.2"]\n\n[tool.uv]\nno-index = true\nfind-links = ["https://pypi.org/simple/packaging"]\n';
+  const pyproject =
+    '[project]\nname = "project"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["packaging==23.2"]\n\n[tool.uv]\nno-index = true\nfind-links = ["https://pypi.org/simple/packaging"]\n';
   const lock = `version = 1\nrevision = ${revision}\nrequires-python = ">=3.12"\n\n[options]\nexclude-newer = "2024-03-25T00:00:00Z"\n\n[[package]]\nname = "packaging"\nversion = "23.2"\nsource = { registry = "https://pypi.org/simple/packaging" }\nwheels = [\n    { url = "https://files.pythonhosted.org/packages/ec/1a/610693ac4ee14fcdf2d9bf3c493370e4f2ef7ae2e19217d7a237ff42367d/packaging-23.2-py3-none-any.whl", hash = "sha256:8c491190033a9af7e1d931d0b5dacc2ef47509b34dd0de67ed209b5203fc88c7" },\n]\n\n[[package]]\nname = "project"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [\n    { name = "packaging" },\n]\n\n[package.metadata]\nrequires-dist = [{ name = "packaging", specifier = "==23.2" }]\n`;
   const project = loadUvProjects(sourceFromTexts({ 'pyproject.toml': editPyproject(pyproject), 'uv.lock': lock }), LIMITS).projects[0]!;
   return checkLockSync(project, { commandLine: { 'exclude-newer': '2024-03-25T00:00:00Z' } });

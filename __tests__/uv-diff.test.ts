@@ -116,8 +116,12 @@ describe('corpus pairs: changes equal an independent count from the raw TOML', (
   it('states what SOURCES.md says about the notable pairs', () => {
     const changesOf = (repo: string, base: string, head: string) =>
       asRows(pairProjects(loadDir(join(UV_FIXTURES, repo, base)), loadDir(join(UV_FIXTURES, repo, head)))[0]!.changes);
-    expect(changesOf('pallets__flask', '5e621a2801da', '976459f7cb35')).toEqual([{ name: 'werkzeug', kind: 'source-changed', from: '3.2.0.dev0', to: '3.1.5' }]);
-    expect(changesOf('modelcontextprotocol__python-sdk', 'c5f12ec1e969', '8f806da61113')).toEqual([{ name: 'cryptography', kind: 'upgraded', from: '46.0.5', to: '46.0.7' }]);
+    expect(changesOf('pallets__flask', '5e621a2801da', '976459f7cb35')).toEqual([
+      { name: 'werkzeug', kind: 'source-changed', from: '3.2.0.dev0', to: '3.1.5' },
+    ]);
+    expect(changesOf('modelcontextprotocol__python-sdk', 'c5f12ec1e969', '8f806da61113')).toEqual([
+      { name: 'cryptography', kind: 'upgraded', from: '46.0.5', to: '46.0.7' },
+    ]);
     expect(changesOf('modelcontextprotocol__python-sdk', '3cfdea0e975c', 'a7ddfdae0721')).toEqual([
       { name: 'coverage', kind: 'downgraded', from: '7.13.1', to: '7.13.0' },
       { name: 'strict-no-cover', kind: 'added', to: '0.1.1' },
@@ -130,10 +134,22 @@ describe('corpus pairs: changes equal an independent count from the raw TOML', (
   it('writes readable sources into source changes', () => {
     const pair = pairProjects(loadDir(join(UV_FIXTURES, 'pallets__flask', '5e621a2801da')), loadDir(join(UV_FIXTURES, 'pallets__flask', '976459f7cb35')))[0]!;
     expect(pair.changes).toEqual([
-      { name: 'werkzeug', kind: 'source-changed', from: '3.2.0.dev0', to: '3.1.5', fromSource: 'directory ../werkzeug', toSource: 'registry https://pypi.org/simple' },
+      {
+        name: 'werkzeug',
+        kind: 'source-changed',
+        from: '3.2.0.dev0',
+        to: '3.1.5',
+        fromSource: 'directory ../werkzeug',
+        toSource: 'registry https://pypi.org/simple',
+      },
     ]);
-    const docling = pairProjects(loadDir(join(UV_FIXTURES, 'docling-project__docling', 'd26dac61a86b')), loadDir(join(UV_FIXTURES, 'docling-project__docling', '1557e7ce3e03')))[0]!;
-    expect(docling.changes.find((c) => c.name === 'openai-whisper')?.toSource).toBe('git https://github.com/openai/whisper.git@dd985ac4b90cafeef8712f2998d62c59c3e62d22');
+    const docling = pairProjects(
+      loadDir(join(UV_FIXTURES, 'docling-project__docling', 'd26dac61a86b')),
+      loadDir(join(UV_FIXTURES, 'docling-project__docling', '1557e7ce3e03')),
+    )[0]!;
+    expect(docling.changes.find((c) => c.name === 'openai-whisper')?.toSource).toBe(
+      'git https://github.com/openai/whisper.git@dd985ac4b90cafeef8712f2998d62c59c3e62d22',
+    );
   });
 });
 
@@ -147,7 +163,9 @@ describe('hand-made pairs', () => {
   it('matches forked versions by source then version: {1.26.4, 2.0.0} -> {1.26.4, 2.1.0} is one upgrade', () => {
     const pair = pairCase('forked');
     expect(pair.changes).toEqual([{ name: 'numpy', kind: 'upgraded', from: '2.0.0', to: '2.1.0' }]);
-    expect(pair.introduced.map((i) => [i.package.name, i.package.version, i.previous?.version, i.newArtifacts.length])).toEqual([['numpy', '2.1.0', '2.0.0', 2]]);
+    expect(pair.introduced.map((i) => [i.package.name, i.package.version, i.previous?.version, i.newArtifacts.length])).toEqual([
+      ['numpy', '2.1.0', '2.0.0', 2],
+    ]);
   });
 
   it('reports a changed hash for the same file, naming it', () => {
@@ -197,7 +215,18 @@ describe('project pairing', () => {
   it('in a full audit has no changes and introduces every entry with all its files, members aside', () => {
     const head = projectsOf({
       'pyproject.toml': PY,
-      'uv.lock': lockWith([root, pkg('a', '1.0', undefined, 'sdist = { url = "https://f/a-1.0.tar.gz", hash = "sha256:1" }\nwheels = [{ url = "https://f/a-1.0-py3-none-any.whl", hash = "sha256:2" }]\n'), pkg('b', '2.0')].join('\n')),
+      'uv.lock': lockWith(
+        [
+          root,
+          pkg(
+            'a',
+            '1.0',
+            undefined,
+            'sdist = { url = "https://f/a-1.0.tar.gz", hash = "sha256:1" }\nwheels = [{ url = "https://f/a-1.0-py3-none-any.whl", hash = "sha256:2" }]\n',
+          ),
+          pkg('b', '2.0'),
+        ].join('\n'),
+      ),
     });
     const [pair] = pairProjects(null, head);
     expect(pair!.changes).toEqual([]);
@@ -229,7 +258,10 @@ describe('project pairing', () => {
   it('keeps a source change apart from a version change in a fork', () => {
     const sha = 'a'.repeat(40);
     const base = projectsOf({ 'pyproject.toml': PY, 'uv.lock': lockWith([root, pkg('n', '1.0'), pkg('n', '2.0')].join('\n')) });
-    const head = projectsOf({ 'pyproject.toml': PY, 'uv.lock': lockWith([root, pkg('n', '1.0'), pkg('n', '2.1'), pkg('n', '3.0', `{ git = "https://g/n#${sha}" }`)].join('\n')) });
+    const head = projectsOf({
+      'pyproject.toml': PY,
+      'uv.lock': lockWith([root, pkg('n', '1.0'), pkg('n', '2.1'), pkg('n', '3.0', `{ git = "https://g/n#${sha}" }`)].join('\n')),
+    });
     expect(asRows(pairProjects(base, head)[0]!.changes)).toEqual([
       { name: 'n', kind: 'added', to: '3.0' },
       { name: 'n', kind: 'upgraded', from: '2.0', to: '2.1' },

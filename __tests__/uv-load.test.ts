@@ -11,17 +11,23 @@ function load(files: Record<string, string>, options: Parameters<typeof loadUvPr
 }
 
 describe('corpus discovery', () => {
-  it.each(corpusSnapshots().map((s) => [`${s.repo}/${s.sha}`, s.dir] as const))('%s loads as one project, with its lock, without invalid-file', (_label, dir) => {
-    const { projects, problems } = loadUvProjects(sourceFromDir(dir), LIMITS);
-    expect(problems).toEqual([]);
-    expect(projects.map((p) => [p.root, p.lockState])).toEqual([['', 'ok']]);
-    const lock = projects[0]!.lock!;
-    // The lock's manifest lists the members uv found; discovery must find the same ones.
-    if (lock.manifest.members.length > 0) {
-      const names = [projects[0]!.rootPyproject, ...projects[0]!.members].map((p) => p.name?.toLowerCase().replace(/[-_.]+/g, '-')).filter(Boolean).sort();
-      expect(names).toEqual([...lock.manifest.members].sort());
-    }
-  });
+  it.each(corpusSnapshots().map((s) => [`${s.repo}/${s.sha}`, s.dir] as const))(
+    '%s loads as one project, with its lock, without invalid-file',
+    (_label, dir) => {
+      const { projects, problems } = loadUvProjects(sourceFromDir(dir), LIMITS);
+      expect(problems).toEqual([]);
+      expect(projects.map((p) => [p.root, p.lockState])).toEqual([['', 'ok']]);
+      const lock = projects[0]!.lock!;
+      // The lock's manifest lists the members uv found; discovery must find the same ones.
+      if (lock.manifest.members.length > 0) {
+        const names = [projects[0]!.rootPyproject, ...projects[0]!.members]
+          .map((p) => p.name?.toLowerCase().replace(/[-_.]+/g, '-'))
+          .filter(Boolean)
+          .sort();
+        expect(names).toEqual([...lock.manifest.members].sort());
+      }
+    },
+  );
 
   it('finds the 18 members of python-sdk (globs examples/clients/*, examples/servers/*, examples/snippets)', () => {
     const { projects } = loadUvProjects(sourceFromDir(join(UV_FIXTURES, 'modelcontextprotocol__python-sdk', '8f806da61113')), LIMITS);
@@ -109,7 +115,11 @@ describe('workspace globs lockgate cannot apply are reported, never dropped', ()
   });
 
   it('globs that apply give no problem', () => {
-    const result = load({ 'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*", "./tools"]\nexclude = ["packages/legacy"]\n', 'packages/api/pyproject.toml': MEMBER, 'uv.lock': LOCK });
+    const result = load({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["packages/*", "./tools"]\nexclude = ["packages/legacy"]\n',
+      'packages/api/pyproject.toml': MEMBER,
+      'uv.lock': LOCK,
+    });
     expect(result.problems).toEqual([]);
   });
 });
@@ -205,9 +215,10 @@ describe('indexes', () => {
     ]);
   });
 
-  it('takes the root uv.toml over [tool.uv], and keeps members\' index tables', () => {
+  it("takes the root uv.toml over [tool.uv], and keeps members' index tables", () => {
     const { projects } = load({
-      'pyproject.toml': '[project]\nname = "x"\nversion = "1"\n\n[tool.uv]\nindex-url = "https://ignored.example/simple"\n\n[tool.uv.workspace]\nmembers = ["m"]\n',
+      'pyproject.toml':
+        '[project]\nname = "x"\nversion = "1"\n\n[tool.uv]\nindex-url = "https://ignored.example/simple"\n\n[tool.uv.workspace]\nmembers = ["m"]\n',
       'uv.toml': '\n[[index]]\nname = "corp"\nurl = "https://corp.example/simple"\ndefault = true\n',
       'm/pyproject.toml': '[project]\nname = "m"\nversion = "1"\n\n[[tool.uv.index]]\nname = "member"\nurl = "https://member.example/simple"\n',
       'uv.lock': LOCK,
@@ -242,7 +253,11 @@ describe('invalid files', () => {
   });
 
   it('reports unreadable and too-large files without crashing', () => {
-    const result = load({ 'pyproject.toml': '[project]\nname = "x"\n\n[tool.uv]\n' }, {}, { 'uv.lock': 'larger than the 64 MiB limit', 'sub/pyproject.toml': 'a symlink out of the repository' });
+    const result = load(
+      { 'pyproject.toml': '[project]\nname = "x"\n\n[tool.uv]\n' },
+      {},
+      { 'uv.lock': 'larger than the 64 MiB limit', 'sub/pyproject.toml': 'a symlink out of the repository' },
+    );
     expect(rows(result)).toEqual([
       ['invalid-file', 'sub/pyproject.toml', 1, 'error'],
       ['invalid-file', 'uv.lock', 1, 'error'],
@@ -256,7 +271,9 @@ describe('invalid files', () => {
   it('reports a lock with more packages than the limit as an error (the rest go unchecked) and keeps the first ones', () => {
     const pkg = (i: number) => `[[package]]\nname = "p${i}"\nversion = "1"\nsource = { registry = "https://pypi.org/simple" }\n`;
     const text = `${LOCK}\n${[0, 1, 2, 3].map(pkg).join('\n')}`;
-    const result = withInvalidFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': text }), { ...LIMITS, maxPackagesPerLock: 2 }));
+    const result = withInvalidFindings(
+      loadUvProjects(sourceFromTexts({ 'pyproject.toml': '[tool.uv]\n', 'uv.lock': text }), { ...LIMITS, maxPackagesPerLock: 2 }),
+    );
     expect(rows(result)).toEqual([['invalid-file', 'uv.lock', 15, 'error']]);
     expect(result.projects[0]!.lock!.packages.length).toBe(2);
   });

@@ -197,12 +197,25 @@ describe('readLock rejects what uv rejects, at the line', () => {
         expect(() => readLock('uv.lock', text, LIMITS)).not.toThrow();
       }
     }
-    const packageKeys = ['name', 'version', 'source', 'dependencies', 'sdist', 'wheels', 'metadata', 'optional-dependencies', 'dev-dependencies', 'resolution-markers'];
+    const packageKeys = [
+      'name',
+      'version',
+      'source',
+      'dependencies',
+      'sdist',
+      'wheels',
+      'metadata',
+      'optional-dependencies',
+      'dev-dependencies',
+      'resolution-markers',
+    ];
     for (const key of packageKeys) {
       for (const value of values) {
         const base = { name: '"a"', version: '"1"', source: '{ registry = "r" }' } as Record<string, string>;
         base[key] = value;
-        const body = Object.entries(base).map(([k, v]) => `${k} = ${v}`).join('\n');
+        const body = Object.entries(base)
+          .map(([k, v]) => `${k} = ${v}`)
+          .join('\n');
         expect(() => readLock('uv.lock', `version = 1\n[[package]]\n${body}\n`, LIMITS)).not.toThrow();
       }
     }
@@ -216,8 +229,15 @@ describe('readLock at scale and limits', () => {
       const name = `pkg-${i}`;
       parts.push('[[package]]', `name = "${name}"`, `version = "1.${i}.0"`, 'source = { registry = "https://pypi.org/simple" }');
       if (i > 0) parts.push('dependencies = [', `    { name = "pkg-${i - 1}" },`, ']');
-      parts.push(`sdist = { url = "https://files.example/${name}-1.${i}.0.tar.gz", hash = "sha256:${i.toString(16).padStart(64, '0')}", size = ${i + 1}, upload-time = "2025-01-01T00:00:00Z" }`);
-      parts.push('wheels = [', `    { url = "https://files.example/${name.replace('-', '_')}-1.${i}.0-py3-none-any.whl", hash = "sha256:${(i + 1).toString(16).padStart(64, '0')}", size = ${i + 2}, upload-time = "2025-01-01T00:00:00Z" },`, ']', '');
+      parts.push(
+        `sdist = { url = "https://files.example/${name}-1.${i}.0.tar.gz", hash = "sha256:${i.toString(16).padStart(64, '0')}", size = ${i + 1}, upload-time = "2025-01-01T00:00:00Z" }`,
+      );
+      parts.push(
+        'wheels = [',
+        `    { url = "https://files.example/${name.replace('-', '_')}-1.${i}.0-py3-none-any.whl", hash = "sha256:${(i + 1).toString(16).padStart(64, '0')}", size = ${i + 2}, upload-time = "2025-01-01T00:00:00Z" },`,
+        ']',
+        '',
+      );
     }
     return parts.join('\n');
   }

@@ -62,11 +62,17 @@ describe('markers as uv normalizes them (uv-pep508 marker/algebra.rs)', () => {
   // `sys_platform == 'win32' and extra == 'timezone'`.
   const pydanticPyproject = basePyproject.replace('cli = ["rich>=13"]', 'cli = ["rich>=13; platform_system == \\"Windows\\""]');
   it('a lock that wrote platform_system as sys_platform is in sync', () => {
-    const lock = baseLock.replace(`{ name = "rich", marker = "extra == 'cli'", specifier = ">=13" }`, `{ name = "rich", marker = "sys_platform == 'win32' and extra == 'cli'", specifier = ">=13" }`);
+    const lock = baseLock.replace(
+      `{ name = "rich", marker = "extra == 'cli'", specifier = ">=13" }`,
+      `{ name = "rich", marker = "sys_platform == 'win32' and extra == 'cli'", specifier = ">=13" }`,
+    );
     expect(issuesAt({ 'pyproject.toml': pydanticPyproject, 'uv.lock': lock })).toEqual([]);
   });
   it('a lock whose platform differs still fires', () => {
-    const lock = baseLock.replace(`{ name = "rich", marker = "extra == 'cli'", specifier = ">=13" }`, `{ name = "rich", marker = "sys_platform == 'linux' and extra == 'cli'", specifier = ">=13" }`);
+    const lock = baseLock.replace(
+      `{ name = "rich", marker = "extra == 'cli'", specifier = ">=13" }`,
+      `{ name = "rich", marker = "sys_platform == 'linux' and extra == 'cli'", specifier = ">=13" }`,
+    );
     expect(summary(issuesAt({ 'pyproject.toml': pydanticPyproject, 'uv.lock': lock }))).toEqual([['mismatch', 'requires-dist', 'pyproject.toml']]);
   });
 });
@@ -76,8 +82,15 @@ describe('settings found above the project (uv-settings FilesystemOptions::find)
   // repository root's [tool.uv] (the nearest ancestor that has one), cooldown included.
   const rootPyproject = '[project]\nname = "outer"\nversion = "1.0"\n\n[tool.uv]\nexclude-newer = "1 week"\n';
   const nestedPyproject = basePyproject;
-  const nestedLock = baseLock.replace('requires-python = ">=3.10"\n', 'requires-python = ">=3.10"\n\n[options]\nexclude-newer = "0001-01-01T00:00:00Z"\nexclude-newer-span = "P1W"\n');
-  const files = (lock: string, pyproject = nestedPyproject) => ({ 'pyproject.toml': rootPyproject, 'examples/demo/pyproject.toml': pyproject, 'examples/demo/uv.lock': lock });
+  const nestedLock = baseLock.replace(
+    'requires-python = ">=3.10"\n',
+    'requires-python = ">=3.10"\n\n[options]\nexclude-newer = "0001-01-01T00:00:00Z"\nexclude-newer-span = "P1W"\n',
+  );
+  const files = (lock: string, pyproject = nestedPyproject) => ({
+    'pyproject.toml': rootPyproject,
+    'examples/demo/pyproject.toml': pyproject,
+    'examples/demo/uv.lock': lock,
+  });
 
   it("a nested project's lock that records the ancestor's cooldown is in sync", () => {
     expect(issuesAt(files(nestedLock), 'examples/demo')).toEqual([]);
@@ -122,7 +135,8 @@ describe("a member inside another project's folder (uv-workspace find_workspace)
     'build-backend = "hatchling.build"',
     '',
   ].join('\n');
-  const member = (name: string) => `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["mcp"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n`;
+  const member = (name: string) =>
+    `[project]\nname = "${name}"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = ["mcp"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n`;
   const lock = (snippetsRequirement: string) =>
     [
       'version = 1',
@@ -211,10 +225,13 @@ describe('a path dependency is lowered as a project of its own', () => {
   // langchain-ai/langgraph: libs/sdk-py's lock has libs/langgraph as an editable path dependency,
   // whose own `[tool.uv.sources]` point back at `../sdk-py`: from the lock's root that is `.`, as
   // uv writes it (lock/mod.rs normalize_requirement joins and relativizes paths).
-  const sdk = '[project]\nname = "sdk"\nversion = "1.0"\nrequires-python = ">=3.10"\ndependencies = ["graph"]\n\n[tool.uv.sources]\ngraph = { path = "../graph", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
-  const graph = '[project]\nname = "graph"\nversion = "2.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=1", "cli"]\n\n[tool.uv.sources]\nsdk = { path = "../sdk", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  const sdk =
+    '[project]\nname = "sdk"\nversion = "1.0"\nrequires-python = ">=3.10"\ndependencies = ["graph"]\n\n[tool.uv.sources]\ngraph = { path = "../graph", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  const graph =
+    '[project]\nname = "graph"\nversion = "2.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=1", "cli"]\n\n[tool.uv.sources]\nsdk = { path = "../sdk", editable = true }\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
   // libs/cli has no sources: `sdk` there stays a registry requirement even though the lock's root maps it.
-  const cli = '[project]\nname = "cli"\nversion = "3.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=0.1"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
+  const cli =
+    '[project]\nname = "cli"\nversion = "3.0"\nrequires-python = ">=3.10"\ndependencies = ["sdk>=0.1"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n';
   const lock = (graphSdk: string, cliSdk: string) =>
     [
       'version = 1',
@@ -275,7 +292,13 @@ describe('a path dependency is lowered as a project of its own', () => {
 });
 
 describe('wheel file names carry the entry version (lock/mod.rs InconsistentVersions)', () => {
-  const invalidOf = (lock: string) => uvLoadFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': basePyproject, 'uv.lock': lock }), LIMITS)).map((f) => [f.rule, f.severity, f.line, f.message]);
+  const invalidOf = (lock: string) =>
+    uvLoadFindings(loadUvProjects(sourceFromTexts({ 'pyproject.toml': basePyproject, 'uv.lock': lock }), LIMITS)).map((f) => [
+      f.rule,
+      f.severity,
+      f.line,
+      f.message,
+    ]);
   it.each([
     ['the same version', 'httpx-0.28.1-py3-none-any.whl'],
     ['the same version, spelled longer', 'httpx-0.28.1.0-py3-none-any.whl'],

@@ -61,18 +61,30 @@ function workspace(rootToml: string, memberSources = ''): { ws: LoweringWorkspac
     pyprojectsByDir: new Map([root, core, scripts, sibling].map((p) => [p.dir, p])),
   };
   for (const [name, entries] of [...rootSources, ...readSources(core, problems)]) {
-    if (entries.some((entry) => entry.table.workspace === true) && name !== 'app') ws.requiredMembers.set(name, entries.find((e) => typeof e.table.editable === 'boolean')?.table.editable as boolean | undefined);
+    if (entries.some((entry) => entry.table.workspace === true) && name !== 'app')
+      ws.requiredMembers.set(name, entries.find((e) => typeof e.table.editable === 'boolean')?.table.editable as boolean | undefined);
   }
   expect(problems).toEqual([]);
   return {
     ws,
     scope: { projectName: 'app', projectRelDir: '.', projectSources: rootSources, projectIndexes: readNamedIndexes(toolUv(root)) },
-    memberScope: { projectName: 'core', projectRelDir: 'libs/core', projectSources: readSources(core, problems), projectIndexes: readNamedIndexes(toolUv(core)) },
+    memberScope: {
+      projectName: 'core',
+      projectRelDir: 'libs/core',
+      projectSources: readSources(core, problems),
+      projectIndexes: readNamedIndexes(toolUv(core)),
+    },
   };
 }
 
 function lower(text: string, scope: LoweringScope, ws: LoweringWorkspace, extra?: string): string[] {
-  const result = lowerRequirementText(text, extra ? { ...scope, extra } : scope, ws, { file: 'pyproject.toml' }, extra ? { kind: 'extra', name: extra, negated: false } : undefined);
+  const result = lowerRequirementText(
+    text,
+    extra ? { ...scope, extra } : scope,
+    ws,
+    { file: 'pyproject.toml' },
+    extra ? { kind: 'extra', name: extra, negated: false } : undefined,
+  );
   if (!result.ok) return [`problem(${result.problem.kind}): ${result.problem.message}`];
   return result.requirements.map(describeRequirement);
 }
@@ -91,26 +103,50 @@ describe('lowering [tool.uv.sources] as uv does', () => {
     ['core>=1', '', ['problem(error): `core` is a workspace member, but has no `core = { workspace = true }` in `[tool.uv.sources]`; uv refuses this']],
     // path: non-editable directory unless editable = true; virtual when the target says package = false.
     ['vendored', '[tool.uv.sources]\nvendored = { path = "third_party/vendored" }', ['vendored (directory third_party/vendored)']],
-    ['vendored', '[tool.uv.sources]\nvendored = { path = "./third_party/../third_party/vendored", editable = true }', ['vendored (editable third_party/vendored)']],
+    [
+      'vendored',
+      '[tool.uv.sources]\nvendored = { path = "./third_party/../third_party/vendored", editable = true }',
+      ['vendored (editable third_party/vendored)'],
+    ],
     ['plain', '[tool.uv.sources]\nplain = { path = "tools/plain" }', ['plain (virtual tools/plain)']],
     ['wheel', '[tool.uv.sources]\nwheel = { path = "dist/wheel-1.0-py3-none-any.whl" }', ['wheel (path dist/wheel-1.0-py3-none-any.whl)']],
-    ['outside', '[tool.uv.sources]\noutside = { path = "/abs/outside" }', ['problem(undecidable): the path `/abs/outside` is absolute; lockgate cannot relate it to the workspace root uv resolves it against']],
+    [
+      'outside',
+      '[tool.uv.sources]\noutside = { path = "/abs/outside" }',
+      ['problem(undecidable): the path `/abs/outside` is absolute; lockgate cannot relate it to the workspace root uv resolves it against'],
+    ],
     // git and url.
-    ['tqdm', '[tool.uv.sources]\ntqdm = { git = "https://user:token@github.com/tqdm/tqdm", tag = "v4.66.0", subdirectory = "pkg" }', ['tqdm @ git+https://github.com/tqdm/tqdm@v4.66.0#subdirectory=pkg']],
-    ['tqdm', '[tool.uv.sources]\ntqdm = { git = "https://github.com/tqdm/tqdm", rev = "a", tag = "b" }', ['problem(error): a git source can only have one of `rev`, `tag` or `branch`; uv refuses it']],
+    [
+      'tqdm',
+      '[tool.uv.sources]\ntqdm = { git = "https://user:token@github.com/tqdm/tqdm", tag = "v4.66.0", subdirectory = "pkg" }',
+      ['tqdm @ git+https://github.com/tqdm/tqdm@v4.66.0#subdirectory=pkg'],
+    ],
+    [
+      'tqdm',
+      '[tool.uv.sources]\ntqdm = { git = "https://github.com/tqdm/tqdm", rev = "a", tag = "b" }',
+      ['problem(error): a git source can only have one of `rev`, `tag` or `branch`; uv refuses it'],
+    ],
     ['pkg', '[tool.uv.sources]\npkg = { url = "https://example.com/pkg-1.0.tar.gz" }', ['pkg @ https://example.com/pkg-1.0.tar.gz']],
     // A direct URL and a source at once is refused.
-    ['pkg @ https://example.com/pkg-1.0.tar.gz', '[tool.uv.sources]\npkg = { url = "https://example.com/pkg-2.0.tar.gz" }', [expect.stringContaining("problem(error): the requirement has a direct URL and a `[tool.uv.sources]` entry")]],
+    [
+      'pkg @ https://example.com/pkg-1.0.tar.gz',
+      '[tool.uv.sources]\npkg = { url = "https://example.com/pkg-2.0.tar.gz" }',
+      [expect.stringContaining('problem(error): the requirement has a direct URL and a `[tool.uv.sources]` entry')],
+    ],
     // PEP 508 direct references.
     ['pkg @ git+https://github.com/o/r.git@v1#subdirectory=sub', '', ['pkg @ git+https://github.com/o/r.git@v1#subdirectory=sub']],
     ['pkg @ https://example.com/pkg-1.0-py3-none-any.whl#sha256=abc', '', ['pkg @ https://example.com/pkg-1.0-py3-none-any.whl']],
     // index: the named index's URL, credentials removed.
-    ['torch>=2', '[tool.uv.sources]\ntorch = { index = "cpu" }\n[[tool.uv.index]]\nname = "cpu"\nurl = "https://u:p@download.pytorch.org/whl/cpu"', ['torch>=2 (index https://download.pytorch.org/whl/cpu)']],
+    [
+      'torch>=2',
+      '[tool.uv.sources]\ntorch = { index = "cpu" }\n[[tool.uv.index]]\nname = "cpu"\nurl = "https://u:p@download.pytorch.org/whl/cpu"',
+      ['torch>=2 (index https://download.pytorch.org/whl/cpu)'],
+    ],
     ['torch', '[tool.uv.sources]\ntorch = { index = "missing" }', [expect.stringContaining('problem(error): `torch` uses the index `missing`')]],
     // Marker-scoped sources: the uncovered marker space keeps the registry requirement.
     [
       "torch>=2 ; python_version >= '3.10'",
-      "[tool.uv.sources]\ntorch = [{ index = \"cpu\", marker = \"sys_platform == 'linux'\" }, { index = \"cpu\", marker = \"sys_platform == 'win32'\" }]\n[[tool.uv.index]]\nname = \"cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"",
+      '[tool.uv.sources]\ntorch = [{ index = "cpu", marker = "sys_platform == \'linux\'" }, { index = "cpu", marker = "sys_platform == \'win32\'" }]\n[[tool.uv.index]]\nname = "cpu"\nurl = "https://download.pytorch.org/whl/cpu"',
       [
         "torch>=2 (index https://download.pytorch.org/whl/cpu) ; sys_platform == 'linux' and python_version >= '3.10'",
         "torch>=2 (index https://download.pytorch.org/whl/cpu) ; sys_platform == 'win32' and python_version >= '3.10'",
@@ -118,17 +154,26 @@ describe('lowering [tool.uv.sources] as uv does', () => {
       ],
     ],
     // A source marker disjoint from the requirement's marker drops that lowered requirement.
-    ["colorama ; sys_platform == 'win32'", "[tool.uv.sources]\ncolorama = { url = \"https://example.com/colorama-1.0.tar.gz\", marker = \"sys_platform == 'linux'\" }", ["colorama ; sys_platform != 'linux' and sys_platform == 'win32'"]],
+    [
+      "colorama ; sys_platform == 'win32'",
+      '[tool.uv.sources]\ncolorama = { url = "https://example.com/colorama-1.0.tar.gz", marker = "sys_platform == \'linux\'" }',
+      ["colorama ; sys_platform != 'linux' and sys_platform == 'win32'"],
+    ],
   ])('%s with %j', (requirement, tool, expected) => {
     const { ws, scope } = workspace(`[project]\nname = "app"\nversion = "0.1.0"\n${tool}\n${HATCH}`);
     expect(lower(requirement, scope, ws)).toEqual(expected);
   });
 
   it('uses the member source over the root source, with paths relative to the member', () => {
-    const { ws, memberScope } = workspace('[project]\nname = "app"\nversion = "0.1.0"\n[tool.uv.sources]\nvendored = { path = "vendor/vendored" }\n', '[tool.uv.sources]\nvendored = { path = "../../vendor/other" }');
+    const { ws, memberScope } = workspace(
+      '[project]\nname = "app"\nversion = "0.1.0"\n[tool.uv.sources]\nvendored = { path = "vendor/vendored" }\n',
+      '[tool.uv.sources]\nvendored = { path = "../../vendor/other" }',
+    );
     expect(lower('vendored', memberScope, ws)).toEqual(['vendored (directory vendor/other)']);
     // Without a member entry, the root's applies, relative to the root.
-    const { ws: ws2, memberScope: scope2 } = workspace('[project]\nname = "app"\nversion = "0.1.0"\n[tool.uv.sources]\nvendored = { path = "vendor/vendored" }\n');
+    const { ws: ws2, memberScope: scope2 } = workspace(
+      '[project]\nname = "app"\nversion = "0.1.0"\n[tool.uv.sources]\nvendored = { path = "vendor/vendored" }\n',
+    );
     expect(lower('vendored', scope2, ws2)).toEqual(['vendored (directory vendor/vendored)']);
   });
 
@@ -137,7 +182,9 @@ describe('lowering [tool.uv.sources] as uv does', () => {
     const { ws, scope } = workspace(`[project]\nname = "app"\nversion = "0.1.0"\n${tool}\n${HATCH}`);
     expect(lower('torch', scope, ws)).toEqual(['torch']);
     const lowered = lowerRequirementText('torch', { ...scope, extra: 'cpu' }, ws, { file: 'pyproject.toml' }, { kind: 'extra', name: 'cpu', negated: false });
-    expect(lowered.ok && lowered.requirements.map((r) => r.source)).toEqual([{ kind: 'registry', specifiers: [], index: 'https://download.pytorch.org/whl/cpu', conflict: 'app[cpu]' }]);
+    expect(lowered.ok && lowered.requirements.map((r) => r.source)).toEqual([
+      { kind: 'registry', specifiers: [], index: 'https://download.pytorch.org/whl/cpu', conflict: 'app[cpu]' },
+    ]);
   });
 
   it('normalizes paths lexically', () => {
@@ -154,8 +201,14 @@ describe('lock requirement tables', () => {
     [{ name: 'mcp', extras: ['cli'], editable: '.' }, 'mcp[cli] (editable .)'],
     [{ name: 'w', directory: '../werkzeug' }, 'w (directory ../werkzeug)'],
     [{ name: 'v', virtual: 'app/' }, 'v (virtual app)'],
-    [{ name: 'g', git: 'https://github.com/o/r?subdirectory=s&rev=v1#0123456789abcdef0123456789abcdef01234567' }, 'g @ git+https://github.com/o/r@v1#subdirectory=s'],
-    [{ name: 't', specifier: '>=2', index: 'https://download.pytorch.org/whl/cpu', marker: "sys_platform == 'linux'" }, "t>=2 (index https://download.pytorch.org/whl/cpu) ; sys_platform == 'linux'"],
+    [
+      { name: 'g', git: 'https://github.com/o/r?subdirectory=s&rev=v1#0123456789abcdef0123456789abcdef01234567' },
+      'g @ git+https://github.com/o/r@v1#subdirectory=s',
+    ],
+    [
+      { name: 't', specifier: '>=2', index: 'https://download.pytorch.org/whl/cpu', marker: "sys_platform == 'linux'" },
+      "t>=2 (index https://download.pytorch.org/whl/cpu) ; sys_platform == 'linux'",
+    ],
   ])('%j reads as %s', (table, expected) => {
     const result = lowerLockTable(table, 'uv.lock', 3);
     expect(result.ok && describeRequirement(result.requirements[0]!)).toBe(expected);
@@ -203,7 +256,14 @@ describe('comparing requirement sets as uv does', () => {
   });
 
   it('treats an unknown virtual flag (path outside the repository) as either', () => {
-    expect(compareSources({ kind: 'directory', path: '../w', editable: false, virtual: 'unknown' }, { kind: 'directory', path: '../w', editable: false, virtual: true })).toBe('equal');
-    expect(compareSources({ kind: 'directory', path: '../w', editable: true, virtual: false }, { kind: 'directory', path: '../w', editable: false, virtual: false })).toBe('different');
+    expect(
+      compareSources(
+        { kind: 'directory', path: '../w', editable: false, virtual: 'unknown' },
+        { kind: 'directory', path: '../w', editable: false, virtual: true },
+      ),
+    ).toBe('equal');
+    expect(
+      compareSources({ kind: 'directory', path: '../w', editable: true, virtual: false }, { kind: 'directory', path: '../w', editable: false, virtual: false }),
+    ).toBe('different');
   });
 });

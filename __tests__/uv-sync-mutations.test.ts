@@ -42,7 +42,9 @@ function mismatches(issues: SyncIssue[]): SyncIssue[] {
 }
 
 function describeIssues(issues: SyncIssue[]): string {
-  return issues.map((i) => `${i.kind} [${i.member}] ${i.what}: pyproject=${i.inPyproject ?? '-'} lock=${i.inLock ?? '-'} ${i.detail ?? ''} (${i.file}:${i.line ?? '?'})`).join('\n');
+  return issues
+    .map((i) => `${i.kind} [${i.member}] ${i.what}: pyproject=${i.inPyproject ?? '-'} lock=${i.inLock ?? '-'} ${i.detail ?? ''} (${i.file}:${i.line ?? '?'})`)
+    .join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -87,11 +89,13 @@ function requirementList(files: Files, project: UvProject): { target: Target; li
     const dynamic = dynamicOf(doc);
     const candidates: [string, unknown][] = [];
     if (!dynamic.includes('dependencies')) candidates.push(['project.dependencies', doc.project?.dependencies]);
-    if (!dynamic.includes('optional-dependencies')) for (const [extra, list] of Object.entries(doc.project?.['optional-dependencies'] ?? {})) candidates.push([`extra ${extra}`, list]);
+    if (!dynamic.includes('optional-dependencies'))
+      for (const [extra, list] of Object.entries(doc.project?.['optional-dependencies'] ?? {})) candidates.push([`extra ${extra}`, list]);
     for (const [group, list] of Object.entries(doc['dependency-groups'] ?? {})) candidates.push([`group ${group}`, list]);
     candidates.push(['tool.uv.dev-dependencies', doc.tool?.uv?.['dev-dependencies']]);
     for (const [where, list] of candidates) {
-      if (Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string')) return { target: { file, doc }, list: list as string[], where };
+      if (Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string'))
+        return { target: { file, doc }, list: list as string[], where };
     }
   }
   return null;
@@ -260,9 +264,12 @@ const MUTATIONS: Mutation[] = [
       const out = { ...files };
       for (const file of new Set([project.rootPyproject.file, ...packageFiles(project)])) {
         const original = parse(files[file]!);
-        const edited = files[file]!
-          .split('\n')
-          .map((line) => (/^\s*\[[^\]]+\]\]?\s*$/.test(line) ? `\n# lockgate: a comment above the table\n${line.trim()}   # and after its header` : line.replace(/^([A-Za-z0-9_-]+)\s*=\s*/, '$1    =   ')))
+        const edited = files[file]!.split('\n')
+          .map((line) =>
+            /^\s*\[[^\]]+\]\]?\s*$/.test(line)
+              ? `\n# lockgate: a comment above the table\n${line.trim()}   # and after its header`
+              : line.replace(/^([A-Za-z0-9_-]+)\s*=\s*/, '$1    =   '),
+          )
           .join('\n');
         // The edit must not change any value (a line inside a multi-line string would).
         expect(parse(edited)).toEqual(original);
@@ -364,7 +371,9 @@ describe('lock-out-of-sync mutation suite', () => {
     const mutated = mutation.apply(files, project);
     const expectedNotApplicable = (NOT_APPLICABLE[label] ?? []).includes(mutation.name);
     if (typeof mutated === 'string') {
-      expect(`${mutation.name}: not applicable (${mutated})`).toBe(expectedNotApplicable ? `${mutation.name}: not applicable (${mutated})` : `${mutation.name}: applicable`);
+      expect(`${mutation.name}: not applicable (${mutated})`).toBe(
+        expectedNotApplicable ? `${mutation.name}: not applicable (${mutated})` : `${mutation.name}: applicable`,
+      );
       return;
     }
     expect(expectedNotApplicable).toBe(false);
@@ -373,9 +382,12 @@ describe('lock-out-of-sync mutation suite', () => {
       tally.applicable++;
       if (mismatches(issues).length > 0) {
         tally.detected++;
-        reported.push(`${label}: ${mutation.name} -> ${mismatches(issues).map((i) => `${i.what} @${i.file}:${i.line ?? '?'}`).join('; ')}`);
-      }
-      else tally.missed.push(`${label}: ${mutation.name}\n${describeIssues(issues)}`);
+        reported.push(
+          `${label}: ${mutation.name} -> ${mismatches(issues)
+            .map((i) => `${i.what} @${i.file}:${i.line ?? '?'}`)
+            .join('; ')}`,
+        );
+      } else tally.missed.push(`${label}: ${mutation.name}\n${describeIssues(issues)}`);
       expect(mismatches(issues).length).toBeGreaterThan(0);
     } else {
       tally.quietExpected++;

@@ -4,7 +4,8 @@ import { checkLockSync } from '../src/uv/sync/index.js';
 import { loadUvProjects } from '../src/uv/load.js';
 import { LIMITS, sourceFromTexts } from './uv-helpers.js';
 
-const root = '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["lib"]\n\n[tool.uv.sources]\nlib = { path = "libs/lib" }\n';
+const root =
+  '[project]\nname = "app"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["lib"]\n\n[tool.uv.sources]\nlib = { path = "libs/lib" }\n';
 const lib = (dep: string) => `[project]\nname = "lib"\nversion = "0.1.0"\nrequires-python = ">=3.12"\ndependencies = ["${dep}"]\n`;
 const lock = `version = 1
 revision = 3

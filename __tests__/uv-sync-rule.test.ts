@@ -137,10 +137,19 @@ describe('lock-out-of-sync on hostile input', () => {
   it.each([
     ['dependencies of the wrong type', '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = ">=3.10"\ndependencies = "httpx"\n'],
     ['a requirement that is a number', '[project]\nname = "demo"\nversion = "0.1.0"\nrequires-python = 3\ndependencies = [42, "httpx>=0.27"]\n'],
-    ['sources of the wrong shape', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["httpx"]\n[tool.uv]\nsources = 5\nexclude-newer = 12\nconflicts = "x"\nenvironments = [1]\n'],
-    ['groups that include each other', '[project]\nname = "demo"\nversion = "0.1.0"\n[dependency-groups]\na = [{ include-group = "b" }]\nb = [{ include-group = "a" }]\n'],
+    [
+      'sources of the wrong shape',
+      '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["httpx"]\n[tool.uv]\nsources = 5\nexclude-newer = 12\nconflicts = "x"\nenvironments = [1]\n',
+    ],
+    [
+      'groups that include each other',
+      '[project]\nname = "demo"\nversion = "0.1.0"\n[dependency-groups]\na = [{ include-group = "b" }]\nb = [{ include-group = "a" }]\n',
+    ],
     ['a marker with an HTML payload', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["httpx; sys_platform == \'<script>alert(1)</script>\'"]\n'],
-    ['a path source with an absolute path', '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["lib"]\n[tool.uv.sources]\nlib = { path = "/opt/lib" }\n'],
+    [
+      'a path source with an absolute path',
+      '[project]\nname = "demo"\nversion = "0.1.0"\ndependencies = ["lib"]\n[tool.uv.sources]\nlib = { path = "/opt/lib" }\n',
+    ],
   ])('%s: no throw, no invented certainty', (_label, pyproject) => {
     const context = contextOf(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }));
     expect(() => rule.check(context)).not.toThrow();
@@ -148,7 +157,10 @@ describe('lock-out-of-sync on hostile input', () => {
   });
 
   it('reports groups that include each other as undecidable, not as drift', () => {
-    const pyproject = readFileSync(join(SYNC_FIXTURES, 'ok-basic', 'pyproject.toml'), 'utf8').replace('dev = ["pytest>=8"]', 'dev = ["pytest>=8", { include-group = "x" }]\nx = [{ include-group = "dev" }]');
+    const pyproject = readFileSync(join(SYNC_FIXTURES, 'ok-basic', 'pyproject.toml'), 'utf8').replace(
+      'dev = ["pytest>=8"]',
+      'dev = ["pytest>=8", { include-group = "x" }]\nx = [{ include-group = "dev" }]',
+    );
     const project = loadUvProjects(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }), LIMITS).projects[0]!;
     const issues = checkLockSync(project);
     expect(issues.map((i) => [i.kind, i.what])).toEqual([['undecidable', 'dependency groups']]);
@@ -156,7 +168,7 @@ describe('lock-out-of-sync on hostile input', () => {
   });
 });
 
-describe('lock-out-of-sync: more of uv\'s rules', () => {
+describe("lock-out-of-sync: more of uv's rules", () => {
   const dir = join(SYNC_FIXTURES, 'ok-basic');
   const basePyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
   const baseLock = readFileSync(join(dir, 'uv.lock'), 'utf8');
@@ -179,7 +191,8 @@ describe('lock-out-of-sync: more of uv\'s rules', () => {
       baseLock
         .replace('requires-python = ">=3.10"\n', 'requires-python = ">=3.10"\n\n[manifest]\nmembers = [\n    "demo",\n    "lib",\n]\n')
         .replace('    { name = "httpx", specifier = ">=0.27" },\n', `    { name = "httpx", specifier = ">=0.27" },\n    ${table},\n`)
-        .replace('    { name = "httpx" },\n', '    { name = "httpx" },\n    { name = "lib" },\n') + `\n[[package]]\nname = "lib"\nversion = "1.0"\nsource = ${source}\n\n[package.metadata]\nrequires-dist = []\n`;
+        .replace('    { name = "httpx" },\n', '    { name = "httpx" },\n    { name = "lib" },\n') +
+      `\n[[package]]\nname = "lib"\nversion = "1.0"\nsource = ${source}\n\n[package.metadata]\nrequires-dist = []\n`;
     const files = (lock: string) => ({ 'pyproject.toml': pyproject, 'lib/pyproject.toml': member, 'uv.lock': lock });
     expect(issuesOf(files(lockFor('{ directory = "lib" }', '{ name = "lib", directory = "lib" }')))).toEqual([]);
     const editable = issuesOf(files(lockFor('{ editable = "lib" }', '{ name = "lib", editable = "lib" }')));
@@ -191,7 +204,9 @@ describe('lock-out-of-sync: more of uv\'s rules', () => {
 
   it('a member the lock locates elsewhere is a mismatch', () => {
     const moved = baseLock.replace('source = { editable = "." }', 'source = { editable = "old" }');
-    expect(issuesOf({ 'pyproject.toml': basePyproject, 'uv.lock': moved }).map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([['mismatch', 'member location', '.', 'old']]);
+    expect(issuesOf({ 'pyproject.toml': basePyproject, 'uv.lock': moved }).map((i) => [i.kind, i.what, i.inPyproject, i.inLock])).toEqual([
+      ['mismatch', 'member location', '.', 'old'],
+    ]);
   });
 
   it('a member version that changed is a mismatch; a dynamic one is not compared', () => {
@@ -224,7 +239,9 @@ describe('lock-out-of-sync: the pre-release mode across uv versions', () => {
   const baseLock = readFileSync(join(dir, 'uv.lock'), 'utf8');
   const withMode = (configured: string | undefined, locked: string | undefined) => {
     const pyproject = configured ? basePyproject.replace('[build-system]', `[tool.uv]\nprerelease = "${configured}"\n\n[build-system]`) : basePyproject;
-    const lock = locked ? baseLock.replace('requires-python = ">=3.10"\n', `requires-python = ">=3.10"\n\n[options]\nprerelease-mode = "${locked}"\n`) : baseLock;
+    const lock = locked
+      ? baseLock.replace('requires-python = ">=3.10"\n', `requires-python = ">=3.10"\n\n[options]\nprerelease-mode = "${locked}"\n`)
+      : baseLock;
     return checkLockSync(loadUvProjects(sourceFromTexts({ 'pyproject.toml': pyproject, 'uv.lock': lock }), LIMITS).projects[0]!).map((i) => i.kind);
   };
   it.each([

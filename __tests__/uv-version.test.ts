@@ -14,9 +14,39 @@ import { compareVersions, isPep440, versionKey, versionsEqual } from '../src/uv/
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const TRICKY = [
-  '1.0', '1.0.0', '1.0.0.0', '0', '0.0', '1.0a1', '1.0a', '1.0alpha1', '1.0b2', '1.0c1', '1.0rc1', '1.0.rc.1', '1.0-preview-2',
-  '1.0.post1', '1.0-1', '1.0post', '1.0.rev3', '1.0.dev1', '1.0a1.dev1', '1.0.post1.dev2', '1!0.1', '2!1.0', 'v1.0', 'V1.0',
-  '1.0+local', '1.0+local.1', '1.0+local.01', '1.0+Local-1', '1.0+1', '1.0+abc.5', '1.0+abc.a', '01.02', '1.99999999999999999999',
+  '1.0',
+  '1.0.0',
+  '1.0.0.0',
+  '0',
+  '0.0',
+  '1.0a1',
+  '1.0a',
+  '1.0alpha1',
+  '1.0b2',
+  '1.0c1',
+  '1.0rc1',
+  '1.0.rc.1',
+  '1.0-preview-2',
+  '1.0.post1',
+  '1.0-1',
+  '1.0post',
+  '1.0.rev3',
+  '1.0.dev1',
+  '1.0a1.dev1',
+  '1.0.post1.dev2',
+  '1!0.1',
+  '2!1.0',
+  'v1.0',
+  'V1.0',
+  '1.0+local',
+  '1.0+local.1',
+  '1.0+local.01',
+  '1.0+Local-1',
+  '1.0+1',
+  '1.0+abc.5',
+  '1.0+abc.a',
+  '01.02',
+  '1.99999999999999999999',
 ];
 
 function corpusVersions(): string[] {
@@ -53,7 +83,8 @@ describe('PEP 440 ordering', () => {
 
   it('keys two versions alike exactly when they compare equal', () => {
     const mismatches: string[] = [];
-    for (const a of versions) for (const b of versions) if ((versionKey(a) === versionKey(b)) !== (compareVersions(a, b) === 0)) mismatches.push(`${a} vs ${b}`);
+    for (const a of versions)
+      for (const b of versions) if ((versionKey(a) === versionKey(b)) !== (compareVersions(a, b) === 0)) mismatches.push(`${a} vs ${b}`);
     expect(mismatches.slice(0, 10)).toEqual([]);
   });
 

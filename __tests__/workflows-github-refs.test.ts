@@ -172,7 +172,12 @@ function seedRepos(): void {
     defaultBranch: 'main',
     branches: { main: sha('2'), 'releases/v3': CACHE_RELEASE_FIX },
     tags: { 'v4.0.2': { commit: CACHE_V402 }, 'v4.1.0': { commit: CACHE_V410 } },
-    history: { main: [sha('2'), CACHE_V410, CACHE_MID, CACHE_V402], 'releases/v3': [CACHE_RELEASE_FIX, sha('c')], 'v4.0.2': [CACHE_V402], 'v4.1.0': [CACHE_V410, CACHE_MID, CACHE_V402] },
+    history: {
+      main: [sha('2'), CACHE_V410, CACHE_MID, CACHE_V402],
+      'releases/v3': [CACHE_RELEASE_FIX, sha('c')],
+      'v4.0.2': [CACHE_V402],
+      'v4.1.0': [CACHE_V410, CACHE_MID, CACHE_V402],
+    },
     // The fork commit is served through the parent's network, as GitHub does.
     commits: [sha('2'), CACHE_V402, CACHE_V410, CACHE_MID, CACHE_RELEASE_FIX, sha('c'), FORK_COMMIT],
   });
@@ -237,7 +242,7 @@ describe('gatherGithubFacts against a fake GitHub', () => {
       [7, `actions/checkout@${CHECKOUT_V4} # v4.2.2`],
       [8, `actions/setup-python@${PYTHON_MAIN}`],
       [9, `org/tool@${TOOL_FULL}`],
-      [17, "Pin an existing release: nobody/missing@<sha> # <tag>; list them with: gh api repos/nobody/missing/tags --jq '.[] | .name + \" \" + .commit.sha'"],
+      [17, 'Pin an existing release: nobody/missing@<sha> # <tag>; list them with: gh api repos/nobody/missing/tags --jq \'.[] | .name + " " + .commit.sha\''],
     ]);
     const mismatches = refVersionMismatch.check(ctx);
     expect(mismatches.map((f) => [f.line, f.severity])).toEqual([
@@ -266,7 +271,9 @@ describe('gatherGithubFacts against a fake GitHub', () => {
 
     github.reset();
     expect((await gatherGithubFacts(twice, settingsFor({ offline: true }), () => undefined)).refs.size).toBe(0);
-    expect((await gatherGithubFacts(workflowsFrom({ '.github/dependabot.yml': 'version: 2\nupdates: []\n' }), settingsFor(), () => undefined)).refs.size).toBe(0);
+    expect((await gatherGithubFacts(workflowsFrom({ '.github/dependabot.yml': 'version: 2\nupdates: []\n' }), settingsFor(), () => undefined)).refs.size).toBe(
+      0,
+    );
     expect(github.requests).toEqual([]);
   });
 });
@@ -278,7 +285,11 @@ describe('faults', () => {
     github.reset();
     seedRepos();
     const reset = Math.floor(Date.now() / 1000) + 3600;
-    github.faults.set('/repos', { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) }, body: { message: 'API rate limit exceeded for installation ID 1.' } });
+    github.faults.set('/repos', {
+      status: 403,
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) },
+      body: { message: 'API rate limit exceeded for installation ID 1.' },
+    });
     const log: string[] = [];
     const facts = await gatherGithubFacts(one(`actions/cache@${CACHE_V402} # v4.0.2`).concat(one('actions/checkout@v4')), settingsFor(), (l) => log.push(l));
     expect(facts.reachable.get(`actions/cache@${CACHE_V402}`)).toEqual({ error: expect.stringContaining('rate limit was reached (HTTP 403)') });
@@ -307,7 +318,9 @@ describe('faults', () => {
     seedRepos();
     github.faults.set('/repos/actions/checkout', { status: 429, headers: { 'retry-after': '30' } });
     const waits: number[] = [];
-    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 5_000 }), () => undefined, { sleep: async (ms) => void waits.push(ms) });
+    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 5_000 }), () => undefined, {
+      sleep: async (ms) => void waits.push(ms),
+    });
     expect(waits).toEqual([]);
     expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'error', message: expect.stringContaining('HTTP 429') });
   });
@@ -330,7 +343,9 @@ describe('faults', () => {
     seedRepos();
     github.faults.set('/repos/actions/checkout', { status: 403, body: { message: 'Resource protected by organization SAML enforcement.' } });
     const facts = await gatherGithubFacts(one(`actions/checkout@${CHECKOUT_V4}`), settingsFor(), () => undefined, { backoffMs: 5 });
-    expect(facts.reachable.get(`actions/checkout@${CHECKOUT_V4}`)).toEqual({ error: 'access denied (HTTP 403) (Resource protected by organization SAML enforcement.)' });
+    expect(facts.reachable.get(`actions/checkout@${CHECKOUT_V4}`)).toEqual({
+      error: 'access denied (HTTP 403) (Resource protected by organization SAML enforcement.)',
+    });
     expect(github.requests).toHaveLength(1);
   });
 
@@ -346,7 +361,10 @@ describe('faults', () => {
     github.reset();
     seedRepos();
     github.faults.set('/repos', { hang: true });
-    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 1500 }), () => undefined, { timeoutMs: 200, backoffMs: 10 });
+    const facts = await gatherGithubFacts(one('actions/checkout@v4'), settingsFor({ networkBudgetMs: 1500 }), () => undefined, {
+      timeoutMs: 200,
+      backoffMs: 10,
+    });
     expect(facts.refs.get('actions/checkout@v4')).toEqual({ status: 'error', message: expect.stringMatching(/no answer within|network budget/) });
   });
 

@@ -66,14 +66,30 @@ describe('loadWorkflows invalid files', () => {
 
   it('returns facts, not findings: the file, its kind, the line and column at fault and what went wrong', () => {
     const { workflows, problems } = loadWorkflows(
-      sourceFromTexts({ '.github/workflows/bad.yml': 'on: push\njobs:\n  a:\n    steps: [\n      - uses: x\n', 'sub/action.yml': '- a\n' }, { '.github/dependabot.yml': 'a broken symlink' }),
+      sourceFromTexts(
+        { '.github/workflows/bad.yml': 'on: push\njobs:\n  a:\n    steps: [\n      - uses: x\n', 'sub/action.yml': '- a\n' },
+        { '.github/dependabot.yml': 'a broken symlink' },
+      ),
       DEFAULT_LIMITS,
     );
     expect(workflows).toEqual([]);
     expect(problems).toEqual([
       { file: '.github/dependabot.yml', fileKind: 'dependabot', kind: 'unreadable', message: 'a broken symlink', line: 1 },
-      { file: '.github/workflows/bad.yml', fileKind: 'workflow', kind: 'syntax', message: expect.stringMatching(/^The YAML does not parse: /), line: 5, column: expect.any(Number) },
-      { file: 'sub/action.yml', fileKind: 'action', kind: 'not-a-mapping', message: 'The file is a list, not a mapping of keys, so it is not a valid action file.', line: 1 },
+      {
+        file: '.github/workflows/bad.yml',
+        fileKind: 'workflow',
+        kind: 'syntax',
+        message: expect.stringMatching(/^The YAML does not parse: /),
+        line: 5,
+        column: expect.any(Number),
+      },
+      {
+        file: 'sub/action.yml',
+        fileKind: 'action',
+        kind: 'not-a-mapping',
+        message: 'The file is a list, not a mapping of keys, so it is not a valid action file.',
+        line: 1,
+      },
     ]);
   });
 
@@ -86,7 +102,12 @@ describe('loadWorkflows invalid files', () => {
 
   it('refuses a billion-laughs alias bomb with invalid-file', () => {
     const lines = ['on: push', 'a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
-    for (let i = 1; i <= 30; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i <= 30; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     lines.push('jobs:', '  boom:', '    steps: *a30');
     const { workflows, invalid } = loadWorkflowsReported(sourceFromTexts({ '.github/workflows/bomb.yml': lines.join('\n') + '\n' }), DEFAULT_LIMITS);
     expect(workflows).toEqual([]);

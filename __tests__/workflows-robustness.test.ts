@@ -24,9 +24,30 @@ import { loadWorkflowsReported, ruleContext, sourceFromTexts } from './support/w
 const RULES = [unpinnedUses, unpinnedImage, refVersionMismatch, impostorCommit, uvUnlocked, pipUnhashed, curlPipeShell];
 const KEYS = ['on', 'jobs', 'steps', 'run', 'uses', 'with', 'env', 'container', 'image', 'services', 'runs', 'using', 'shell', 'defaults', 'UV_LOCKED', 'x'];
 const SCALARS = [
-  'actions/checkout@v4', `actions/cache@${'a'.repeat(40)} # v4.0.2`, 'docker://alpine', 'docker', 'composite', './x', '$/x', 'python:3.12',
-  'uv sync', 'uv run --locked pytest', 'curl -s https://x | sh', 'pip install -r r.txt', 'uvx ruff', 'bash <(curl x)',
-  "sh -c \"$(curl x)\"", 'cat <<EOF\nuv sync\nEOF', 'a \\\n b', '"unterminated', '${{ matrix.x }}', '1', 'true', '', '\u0000', '<b>',
+  'actions/checkout@v4',
+  `actions/cache@${'a'.repeat(40)} # v4.0.2`,
+  'docker://alpine',
+  'docker',
+  'composite',
+  './x',
+  '$/x',
+  'python:3.12',
+  'uv sync',
+  'uv run --locked pytest',
+  'curl -s https://x | sh',
+  'pip install -r r.txt',
+  'uvx ruff',
+  'bash <(curl x)',
+  'sh -c "$(curl x)"',
+  'cat <<EOF\nuv sync\nEOF',
+  'a \\\n b',
+  '"unterminated',
+  '${{ matrix.x }}',
+  '1',
+  'true',
+  '',
+  '\u0000',
+  '<b>',
 ];
 const value = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, tie('scalar'), tie('list'), tie('map')),
@@ -72,20 +93,58 @@ describe('hostile workflow input', () => {
   it('random text, including YAML syntax characters', () => {
     const alphabet = fc.constantFrom(...'ab:- \n\t#&*!|>{}[]"\'%@`\\$'.split(''));
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')), (text) => {
-        checkAll({ '.github/workflows/w.yml': text });
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 200 }).map((a) => a.join('')),
+        (text) => {
+          checkAll({ '.github/workflows/w.yml': text });
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   it('random run scripts', () => {
-    const pieces = fc.constantFrom('uv', 'sync', 'run', 'pip', 'install', 'curl', '|', 'sh', '&&', ';', '\n', '"', "'", '$(', ')', '<(', '`', '\\', '<<EOF', 'EOF', '#', '${{', '}}', '-c', '--locked', ' ');
+    const pieces = fc.constantFrom(
+      'uv',
+      'sync',
+      'run',
+      'pip',
+      'install',
+      'curl',
+      '|',
+      'sh',
+      '&&',
+      ';',
+      '\n',
+      '"',
+      "'",
+      '$(',
+      ')',
+      '<(',
+      '`',
+      '\\',
+      '<<EOF',
+      'EOF',
+      '#',
+      '${{',
+      '}}',
+      '-c',
+      '--locked',
+      ' ',
+    );
     fc.assert(
-      fc.property(fc.array(pieces, { maxLength: 40 }).map((a) => a.join(' ')), (script) => {
-        parseShell(script);
-        checkAll({ '.github/workflows/w.yml': stringify({ on: 'push', jobs: { a: { 'runs-on': 'x', steps: [{ run: script }, { run: script.replace(/\n/g, ' ') }] } } }) });
-      }),
+      fc.property(
+        fc.array(pieces, { maxLength: 40 }).map((a) => a.join(' ')),
+        (script) => {
+          parseShell(script);
+          checkAll({
+            '.github/workflows/w.yml': stringify({
+              on: 'push',
+              jobs: { a: { 'runs-on': 'x', steps: [{ run: script }, { run: script.replace(/\n/g, ' ') }] } },
+            }),
+          });
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -10,16 +10,37 @@ function shape(script: string): string[][][] {
 
 describe('parseShell', () => {
   const cases: { name: string; script: string; expected: string[][][] }[] = [
-    { name: 'newlines and separators', script: 'uv sync\nuv run pytest; echo ok && ls || true', expected: [[['uv', 'sync']], [['uv', 'run', 'pytest']], [['echo', 'ok']], [['ls']], [['true']]] },
-    { name: 'a pipeline', script: 'curl -sSf https://x | sudo sh -s -- -y', expected: [[['curl', '-sSf', 'https://x'], ['sudo', 'sh', '-s', '--', '-y']]] },
+    {
+      name: 'newlines and separators',
+      script: 'uv sync\nuv run pytest; echo ok && ls || true',
+      expected: [[['uv', 'sync']], [['uv', 'run', 'pytest']], [['echo', 'ok']], [['ls']], [['true']]],
+    },
+    {
+      name: 'a pipeline',
+      script: 'curl -sSf https://x | sudo sh -s -- -y',
+      expected: [
+        [
+          ['curl', '-sSf', 'https://x'],
+          ['sudo', 'sh', '-s', '--', '-y'],
+        ],
+      ],
+    },
     { name: 'line continuations', script: 'uv sync \\\n  --locked \\\n  --all-extras', expected: [[['uv', 'sync', '--locked', '--all-extras']]] },
     { name: 'quotes', script: `pip install "foo==1.0" 'bar baz' "a\\"b"`, expected: [[['pip', 'install', 'foo==1.0', 'bar baz', 'a"b']]] },
     { name: 'comments', script: '# uv sync\nuv run x # uv sync', expected: [[['uv', 'run', 'x']]] },
     { name: 'a hash inside a word is not a comment', script: 'echo a#b', expected: [[['echo', 'a#b']]] },
-    { name: 'expressions with spaces stay one word', script: 'uv run --python ${{ matrix.python }} pytest', expected: [[['uv', 'run', '--python', '${{ matrix.python }}', 'pytest']]] },
+    {
+      name: 'expressions with spaces stay one word',
+      script: 'uv run --python ${{ matrix.python }} pytest',
+      expected: [[['uv', 'run', '--python', '${{ matrix.python }}', 'pytest']]],
+    },
     { name: 'keywords before commands', script: 'if uv sync; then\n  echo ok\nfi', expected: [[['uv', 'sync']], [['echo', 'ok']]] },
     { name: 'for lists are not commands', script: 'for p in a b; do\n  pip install $p\ndone', expected: [[['pip', 'install', '$p']]] },
-    { name: 'here-document bodies are skipped', script: "cat <<'EOF' > x.py\nimport os; os.system('uv sync')\nEOF\nuv run x.py", expected: [[['cat']], [['uv', 'run', 'x.py']]] },
+    {
+      name: 'here-document bodies are skipped',
+      script: "cat <<'EOF' > x.py\nimport os; os.system('uv sync')\nEOF\nuv run x.py",
+      expected: [[['cat']], [['uv', 'run', 'x.py']]],
+    },
     { name: 'a here-string is not a here-document', script: 'grep x <<< "$y"\nuv sync', expected: [[['grep', 'x']], [['uv', 'sync']]] },
     { name: 'subshells split', script: '(cd a && uv sync)', expected: [[['cd', 'a']], [['uv', 'sync']]] },
     { name: 'redirections are dropped', script: 'uv export > req.txt 2>&1', expected: [[['uv', 'export']]] },

@@ -115,7 +115,9 @@ function main(): void {
     const ast = time(rounds, () => input.texts.forEach((t) => parseTOML(t)));
     const eslint = time(rounds, () => input.texts.forEach((t) => eslintValuesAndLines(t)));
     const f = (x: number) => `${x.toFixed(1)} ms`;
-    console.log(`| ${input.name} | ${bytes} | ${f(smol)} | ${f(ours)} (${(ours / smol).toFixed(2)}×) | ${f(ast)} (${(ast / smol).toFixed(2)}×) | ${f(eslint)} (${(eslint / smol).toFixed(2)}×) |`);
+    console.log(
+      `| ${input.name} | ${bytes} | ${f(smol)} | ${f(ours)} (${(ours / smol).toFixed(2)}×) | ${f(ast)} (${(ast / smol).toFixed(2)}×) | ${f(eslint)} (${(eslint / smol).toFixed(2)}×) |`,
+    );
   }
   // Same values? A switch must not change what a lock says.
   let differing = 0;

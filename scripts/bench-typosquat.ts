@@ -33,7 +33,10 @@ const SYLLABLES = ['ka', 'lo', 'mi', 'zen', 'tor', 'vex', 'qua', 'ri', 'sol', 'd
 /** 3,000 (or `count`) names not in the ranking: every tenth a one-letter typo of a top-1,000 name. */
 export function benchNames(count = 3000): string[] {
   const ranking = shippedRanking();
-  const popular = ranking.entries().slice(0, 1000).map(([name]) => name);
+  const popular = ranking
+    .entries()
+    .slice(0, 1000)
+    .map(([name]) => name);
   const names = new Set<string>();
   let seed = 12345;
   // The high bits of a linear congruential generator: its low bits repeat with short periods.
@@ -46,7 +49,9 @@ export function benchNames(count = 3000): string[] {
       name = target.slice(0, at) + target[at - 1] + target.slice(at); // a doubled letter
     } else {
       const parts = 2 + (next() % 3);
-      name = Array.from({ length: parts }, () => SYLLABLES[next() % SYLLABLES.length]).join('') + (next() % 3 === 0 ? `-${SYLLABLES[next() % SYLLABLES.length]}kit` : '');
+      name =
+        Array.from({ length: parts }, () => SYLLABLES[next() % SYLLABLES.length]).join('') +
+        (next() % 3 === 0 ? `-${SYLLABLES[next() % SYLLABLES.length]}kit` : '');
     }
     if (ranking.rankOf(name) === undefined) names.add(name);
   }
@@ -78,7 +83,16 @@ export function benchContext(names: string[], top = DEFAULT_TOP): RuleContext {
     requiredMarkers: [],
     conflicts: [],
     options: { excludeNewerPackage: {} },
-    manifest: { members: [], requirements: [], constraints: [], overrides: [], excludes: [], buildConstraints: [], dependencyGroups: {}, dependencyMetadata: [] },
+    manifest: {
+      members: [],
+      requirements: [],
+      constraints: [],
+      overrides: [],
+      excludes: [],
+      buildConstraints: [],
+      dependencyGroups: {},
+      dependencyMetadata: [],
+    },
     packages,
   };
   const head = {

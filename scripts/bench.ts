@@ -89,7 +89,15 @@ function git(dir: string, ...args: string[]): string {
     cwd: dir,
     maxBuffer: 1 << 30,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'bench@example.com',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'bench@example.com',
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    },
   })
     .toString()
     .trim();
@@ -131,7 +139,10 @@ function corpusSnapshots(): Snapshot[] {
 function corpusWorkflows(): { name: string; text: string }[] {
   return walk(join(FIXTURES, 'workflows', 'corpus'))
     .filter((file) => /[\\/]\.github[\\/]workflows[\\/][^\\/]+\.ya?ml$/.test(file))
-    .map((file) => ({ name: relative(join(FIXTURES, 'workflows', 'corpus'), file).split(sep)[0]! + '-' + file.slice(file.lastIndexOf(sep) + 1).replace(/\.ya?ml$/, ''), text: readFileSync(file, 'utf8') }));
+    .map((file) => ({
+      name: relative(join(FIXTURES, 'workflows', 'corpus'), file).split(sep)[0]! + '-' + file.slice(file.lastIndexOf(sep) + 1).replace(/\.ya?ml$/, ''),
+      text: readFileSync(file, 'utf8'),
+    }));
 }
 
 /**
@@ -281,7 +292,8 @@ async function fullCheck(dir: string, base: string, head: string): Promise<{ ms:
 
 async function child(specFile: string, mode: string): Promise<void> {
   const spec = JSON.parse(readFileSync(specFile, 'utf8')) as { dir: string; base: string; head: string; texts: Monorepo['texts']; rounds: number };
-  const once = async (): Promise<{ ms: number; findings: number }> => (mode === 'bare' ? { ms: bareParse(spec.texts), findings: 0 } : fullCheck(spec.dir, spec.base, spec.head));
+  const once = async (): Promise<{ ms: number; findings: number }> =>
+    mode === 'bare' ? { ms: bareParse(spec.texts), findings: 0 } : fullCheck(spec.dir, spec.base, spec.head);
   const cold = await once();
   const warmMs: number[] = [];
   for (let round = 0; round < spec.rounds; round++) warmMs.push((await once()).ms);
@@ -294,7 +306,10 @@ function measureInChild(repo: Monorepo, mode: 'full' | 'bare', rounds: number, e
   // The bare side must not pay for reading the spec: texts go in a file read before timing starts.
   writeFileSync(specFile, JSON.stringify({ dir: repo.dir, base: repo.base, head: repo.head, texts: mode === 'bare' ? repo.texts : [], rounds }));
   try {
-    const run = spawnSync(process.execPath, [...extraNodeArgs, fileURLToPath(import.meta.url), '--child', specFile, mode], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync(process.execPath, [...extraNodeArgs, fileURLToPath(import.meta.url), '--child', specFile, mode], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     if (run.status !== 0) throw new Error(`bench child failed: ${run.stderr.slice(0, 2000)}`);
     return JSON.parse(run.stdout) as ChildFigures;
   } finally {
@@ -316,7 +331,9 @@ function bundle(entry: string, distName: string, work: string): Bundle | { error
   if (existsSync(dist)) return { path: dist, built: false };
   const out = join(work, distName.replace(/\.js$/, ''));
   const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  const run = spawnSync(process.execPath, [ncc, 'build', join(ROOT, entry), '-o', out, '--quiet', '--transpile-only', '--target', 'es2022'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [ncc, 'build', join(ROOT, entry), '-o', out, '--quiet', '--transpile-only', '--target', 'es2022'], {
+    encoding: 'utf8',
+  });
   const built = ['index.js', 'index.mjs'].map((name) => join(out, name)).find(existsSync);
   if (run.status !== 0 || !built) return { error: `could not build ${entry}: ${(run.stderr || run.stdout).split('\n').find((l) => l.trim()) ?? 'ncc failed'}` };
   return { path: built, built: true };
@@ -351,7 +368,16 @@ async function indexLookups(count: number, delayMs: number): Promise<{ ms: numbe
         meta: { 'api-version': '1.4' },
         name,
         versions: ['1.0.0'],
-        files: [{ filename: `${name}-1.0.0.tar.gz`, url: `https://files.example/${name}-1.0.0.tar.gz`, hashes: { sha256: '0'.repeat(64) }, size: 10, 'upload-time': '2025-01-01T00:00:00.000000Z', yanked: false }],
+        files: [
+          {
+            filename: `${name}-1.0.0.tar.gz`,
+            url: `https://files.example/${name}-1.0.0.tar.gz`,
+            hashes: { sha256: '0'.repeat(64) },
+            size: 10,
+            'upload-time': '2025-01-01T00:00:00.000000Z',
+            yanked: false,
+          },
+        ],
       });
       response.writeHead(200, { 'content-type': 'application/vnd.pypi.simple.v1+json', 'content-length': Buffer.byteLength(body) });
       response.end(body, () => inFlight--);
@@ -371,7 +397,14 @@ async function indexLookups(count: number, delayMs: number): Promise<{ ms: numbe
       wheels: [],
       sdist: { kind: 'sdist', url: `https://files.example/bench-lookup-${i}-1.0.0.tar.gz`, hash: `sha256:${'0'.repeat(64)}` },
     }));
-    const pair = { path: '', lockFile: 'uv.lock', base: null, head: null, changes: [], introduced: packages.map((pkg) => ({ package: pkg, newArtifacts: [] })) } as unknown as ProjectPair;
+    const pair = {
+      path: '',
+      lockFile: 'uv.lock',
+      base: null,
+      head: null,
+      changes: [],
+      introduced: packages.map((pkg) => ({ package: pkg, newArtifacts: [] })),
+    } as unknown as ProjectPair;
     // The index is configured (as a project's own index-url would be): lockgate does not contact an
     // index that only a pull request names.
     const command = settingsFromArgv(['/nonexistent', '--now', NOW, '--index-url', url], {}, '/');
@@ -390,7 +423,11 @@ async function indexLookups(count: number, delayMs: number): Promise<{ ms: numbe
 // ---------------------------------------------------------------------------------------------
 // OSV advisories of 3,000 introduced packages against a loopback OSV answering after 50 ms
 
-async function advisoryLookups(count: number, delayMs: number, hitEvery: number): Promise<{ ms: number; checked: number; hits: number; batches: number; vulns: number }> {
+async function advisoryLookups(
+  count: number,
+  delayMs: number,
+  hitEvery: number,
+): Promise<{ ms: number; checked: number; hits: number; batches: number; vulns: number }> {
   let batches = 0;
   let vulns = 0;
   // OSV's documented shapes (querybatch results in query order; a record per id), one advisory for every hitEvery-th package.
@@ -405,12 +442,24 @@ async function advisoryLookups(count: number, delayMs: number, hitEvery: number)
         if (request.method === 'POST') {
           batches++;
           const { queries } = JSON.parse(body) as { queries: { package: { name: string } }[] };
-          answer = { results: queries.map((q) => (Number(q.package.name.split('-').pop()) % hitEvery === 0 ? { vulns: [{ id: `GHSA-bench-${q.package.name}`, modified: '2026-10-01T00:00:00Z' }] } : {})) };
+          answer = {
+            results: queries.map((q) =>
+              Number(q.package.name.split('-').pop()) % hitEvery === 0
+                ? { vulns: [{ id: `GHSA-bench-${q.package.name}`, modified: '2026-10-01T00:00:00Z' }] }
+                : {},
+            ),
+          };
         } else {
           vulns++;
           const id = decodeURIComponent((request.url ?? '').split('/').pop() ?? '');
           const name = id.replace(/^GHSA-bench-/, '');
-          answer = { id, summary: 'bench advisory', affected: [{ package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }], versions: ['1.0.0'] }] };
+          answer = {
+            id,
+            summary: 'bench advisory',
+            affected: [
+              { package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }], versions: ['1.0.0'] },
+            ],
+          };
         }
         const text = JSON.stringify(answer);
         response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -421,8 +470,19 @@ async function advisoryLookups(count: number, delayMs: number, hitEvery: number)
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
-    const packages = Array.from({ length: count }, (_, i) => ({ name: `bench-advisory-${i}`, version: '1.0.0', source: { kind: 'registry', url: 'https://pypi.org/simple' } }));
-    const pair = { path: '', lockFile: 'uv.lock', base: null, head: null, changes: [], introduced: packages.map((pkg) => ({ package: pkg, newArtifacts: [] })) } as unknown as ProjectPair;
+    const packages = Array.from({ length: count }, (_, i) => ({
+      name: `bench-advisory-${i}`,
+      version: '1.0.0',
+      source: { kind: 'registry', url: 'https://pypi.org/simple' },
+    }));
+    const pair = {
+      path: '',
+      lockFile: 'uv.lock',
+      base: null,
+      head: null,
+      changes: [],
+      introduced: packages.map((pkg) => ({ package: pkg, newArtifacts: [] })),
+    } as unknown as ProjectPair;
     const command = settingsFromArgv(['/nonexistent', '--now', NOW], {}, '/');
     if (command.kind !== 'run') throw new Error('unexpected command');
     const settings = { ...command.settings, config: { ...command.settings.config, advisories: { ignore: [], minSeverity: 'low' as const, url } } };
@@ -446,7 +506,11 @@ function sourceOf(files: Record<string, string>): SourceFiles {
   return { label: 'WORKTREE', paths: Object.keys(files).sort(), texts: new Map(Object.entries(files)), unreadable: new Map(), time: new Date(NOW) };
 }
 
-function parseAndDiff(base: Record<string, string>, head: Record<string, string>, rounds: number): { ms: number; bareMs: number; packages: number; changes: number } {
+function parseAndDiff(
+  base: Record<string, string>,
+  head: Record<string, string>,
+  rounds: number,
+): { ms: number; bareMs: number; packages: number; changes: number } {
   // The same TOML the loader reads: the locks and the pyproject files, at base and head.
   const lockTexts = [...Object.values(base), ...Object.values(head)].filter((text) => text.length > 0);
   const full: number[] = [];
@@ -476,7 +540,8 @@ function parseAndDiff(base: Record<string, string>, head: Record<string, string>
 function largestCorpusPair(): { name: string; base: Record<string, string>; head: Record<string, string> } {
   // docling: the largest lock of the corpus (1.2 MB, ~320 packages), a real base -> head pair.
   const dir = join(FIXTURES, 'uv', 'docling-project__docling');
-  const read = (sha: string) => Object.fromEntries(walk(join(dir, sha)).map((file) => [relative(join(dir, sha), file).split(sep).join('/'), readFileSync(file, 'utf8')]));
+  const read = (sha: string) =>
+    Object.fromEntries(walk(join(dir, sha)).map((file) => [relative(join(dir, sha), file).split(sep).join('/'), readFileSync(file, 'utf8')]));
   return { name: 'docling d26dac61a86b → 1557e7ce3e03', base: read('d26dac61a86b'), head: read('1557e7ce3e03') };
 }
 
@@ -501,7 +566,18 @@ async function typosquatBench(): Promise<{ ms: number; warmMs: number; packages:
     const pairs = pairProjects(null, loaded.projects);
     const command = settingsFromArgv(['/nonexistent', '--offline', '--now', NOW], {}, '/');
     if (command.kind !== 'run') throw new Error('unexpected command');
-    const context = { settings: command.settings, now: command.settings.now, headTime: command.settings.now, projects: pairs, workflows: [], baseWorkflows: null, invalidFiles: [], headFiles: [], index: null, github: null };
+    const context = {
+      settings: command.settings,
+      now: command.settings.now,
+      headTime: command.settings.now,
+      projects: pairs,
+      workflows: [],
+      baseWorkflows: null,
+      invalidFiles: [],
+      headFiles: [],
+      index: null,
+      github: null,
+    };
     let started = performance.now();
     rule.check(context);
     const ms = performance.now() - started;
@@ -521,7 +597,18 @@ function offlineContext(projects: ProjectPair[], workflows: ReturnType<typeof lo
   const command = settingsFromArgv(['/nonexistent', '--offline', '--now', NOW], {}, '/');
   if (command.kind !== 'run') throw new Error('unexpected command');
   const settings = command.settings;
-  return { settings, now: settings.now, headTime: settings.now, projects, workflows, baseWorkflows: workflows, invalidFiles: [], headFiles: [], index: null, github: null };
+  return {
+    settings,
+    now: settings.now,
+    headTime: settings.now,
+    projects,
+    workflows,
+    baseWorkflows: workflows,
+    invalidFiles: [],
+    headFiles: [],
+    index: null,
+    github: null,
+  };
 }
 
 function pipelineMs(base: Record<string, string> | null, head: Record<string, string>): number {
@@ -532,7 +619,18 @@ function pipelineMs(base: Record<string, string> | null, head: Record<string, st
   const pairs = pairProjects(baseUv?.projects ?? null, headUv.projects);
   const context = offlineContext(pairs, workflows);
   const findings = RULES.flatMap((rule) => rule.check(context));
-  const report = { tool: 'lockgate' as const, version: '0', base: base ? 'base' : null, head: 'head', now: NOW, projects: reportProjects(pairs), findings, waived: [], counts: { error: 0, warning: 0, notice: 0 }, rules: ruleMetas() };
+  const report = {
+    tool: 'lockgate' as const,
+    version: '0',
+    base: base ? 'base' : null,
+    head: 'head',
+    now: NOW,
+    projects: reportProjects(pairs),
+    findings,
+    waived: [],
+    counts: { error: 0, warning: 0, notice: 0 },
+    rules: ruleMetas(),
+  };
   renderMarkdown(report, { maxBytes: 1 << 20, maxFindings: 1000 });
   return performance.now() - started;
 }
@@ -554,7 +652,8 @@ const PATHOLOGICAL: { name: string; at: (n: number) => () => number }[] = [
     at: (n) => {
       const base = syntheticProject({ packages: n, wheels: 1, bumpEvery: 1 });
       const head = syntheticProject({ packages: n, wheels: 1, uploadTime: '2026-11-25T00:00:00Z' });
-      return () => pipelineMs({ 'pyproject.toml': base.pyproject, 'uv.lock': base.lock }, { 'pyproject.toml': head.pyproject.replace(/==/g, '>='), 'uv.lock': head.lock });
+      return () =>
+        pipelineMs({ 'pyproject.toml': base.pyproject, 'uv.lock': base.lock }, { 'pyproject.toml': head.pyproject.replace(/==/g, '>='), 'uv.lock': head.lock });
     },
   },
   {
@@ -613,7 +712,9 @@ async function main(argv: string[]): Promise<void> {
       for (const scale of sizes) {
         const repo = buildMonorepo(scale);
         repos.push(repo);
-        log(`${scale}×: ${repo.projects} projects, ${repo.workflows} workflows, ${repo.packages} locked packages at base + head (${repo.changedPackages} changed), ${(repo.bytes / 1024 / 1024).toFixed(1)} MB of TOML and YAML parsed`);
+        log(
+          `${scale}×: ${repo.projects} projects, ${repo.workflows} workflows, ${repo.packages} locked packages at base + head (${repo.changedPackages} changed), ${(repo.bytes / 1024 / 1024).toFixed(1)} MB of TOML and YAML parsed`,
+        );
         const repeat = scale === 1 ? rounds : Math.max(1, rounds - 1);
         const full = measureInChild(repo, 'full', repeat, cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []);
         const bare = measureInChild(repo, 'bare', repeat);
@@ -627,11 +728,36 @@ async function main(argv: string[]): Promise<void> {
       const fullWarm = median(one.full.warmMs);
       const bareWarm = median(one.bare.warmMs);
       const ratio = one.full.coldMs / one.bare.coldMs;
-      rows.push({ measure: `Full check, 1× (${one.repo.projects} projects, ${one.repo.workflows} workflows, ${one.repo.packages.toLocaleString('en')} locked packages at base + head, ${one.repo.changedPackages} changed), offline, base..head, one run in a fresh process (as in CI)`, value: `${ms(one.full.coldMs)} (warm, same process again: ${ms(fullWarm)})`, goal: '', met: '' });
-      rows.push({ measure: 'Bare parse of the same files with the same parsers (smol-toml parse + yaml parseDocument), fresh process', value: `${ms(one.bare.coldMs)} (warm: ${ms(bareWarm)})`, goal: '', met: '' });
-      rows.push({ measure: 'Full check ÷ bare parse', value: `${ratio.toFixed(2)} (warm: ${(fullWarm / bareWarm).toFixed(2)})`, goal: '≤ 1.3', met: ratio <= 1.3 ? '✅' : '❌' });
-      rows.push({ measure: 'Locked packages per second (full check)', value: `${Math.round(one.repo.packages / (one.full.coldMs / 1000)).toLocaleString('en')} (warm: ${Math.round(one.repo.packages / (fullWarm / 1000)).toLocaleString('en')})`, goal: '', met: '' });
-      rows.push({ measure: 'Peak memory of the full check (max RSS of its process, 1×)', value: `${mib(one.full.maxRssBytes)} (bare parse: ${mib(one.bare.maxRssBytes)})`, goal: '', met: '' });
+      rows.push({
+        measure: `Full check, 1× (${one.repo.projects} projects, ${one.repo.workflows} workflows, ${one.repo.packages.toLocaleString('en')} locked packages at base + head, ${one.repo.changedPackages} changed), offline, base..head, one run in a fresh process (as in CI)`,
+        value: `${ms(one.full.coldMs)} (warm, same process again: ${ms(fullWarm)})`,
+        goal: '',
+        met: '',
+      });
+      rows.push({
+        measure: 'Bare parse of the same files with the same parsers (smol-toml parse + yaml parseDocument), fresh process',
+        value: `${ms(one.bare.coldMs)} (warm: ${ms(bareWarm)})`,
+        goal: '',
+        met: '',
+      });
+      rows.push({
+        measure: 'Full check ÷ bare parse',
+        value: `${ratio.toFixed(2)} (warm: ${(fullWarm / bareWarm).toFixed(2)})`,
+        goal: '≤ 1.3',
+        met: ratio <= 1.3 ? '✅' : '❌',
+      });
+      rows.push({
+        measure: 'Locked packages per second (full check)',
+        value: `${Math.round(one.repo.packages / (one.full.coldMs / 1000)).toLocaleString('en')} (warm: ${Math.round(one.repo.packages / (fullWarm / 1000)).toLocaleString('en')})`,
+        goal: '',
+        met: '',
+      });
+      rows.push({
+        measure: 'Peak memory of the full check (max RSS of its process, 1×)',
+        value: `${mib(one.full.maxRssBytes)} (bare parse: ${mib(one.bare.maxRssBytes)})`,
+        goal: '',
+        met: '',
+      });
       // Linear or better: the time per 1× of input must not grow with size (fixed costs make it shrink).
       const perUnit = sizes.map((scale) => figures.get(scale)!.full.coldMs / scale);
       const worst = Math.max(...perUnit.slice(1).map((v) => v / perUnit[0]!));
@@ -640,7 +766,9 @@ async function main(argv: string[]): Promise<void> {
       repos.push(typical);
       const typicalFull = measureInChild(typical, 'full', 1);
       const typicalBare = measureInChild(typical, 'bare', 1);
-      log(`1×, typical PR (one lock and three workflows changed): full check ${ms(typicalFull.coldMs)} cold, bare parse of base + head ${ms(typicalBare.coldMs)} cold, ratio ${(typicalFull.coldMs / typicalBare.coldMs).toFixed(2)}`);
+      log(
+        `1×, typical PR (one lock and three workflows changed): full check ${ms(typicalFull.coldMs)} cold, bare parse of base + head ${ms(typicalBare.coldMs)} cold, ratio ${(typicalFull.coldMs / typicalBare.coldMs).toFixed(2)}`,
+      );
       rows.push({
         measure: 'The same, for a typical dependency PR (one lock and three workflows changed; unchanged files are read and parsed once)',
         value: `${ms(typicalFull.coldMs)}; bare parse of base + head ${ms(typicalBare.coldMs)}; ratio ${(typicalFull.coldMs / typicalBare.coldMs).toFixed(2)}`,
@@ -657,37 +785,52 @@ async function main(argv: string[]): Promise<void> {
 
     // 2. Startup.
     if (wanted('startup')) {
-    const bare = startupMs(['-e', '0'], process.env, quick ? 5 : 11);
-    const cli = bundle('src/cli/main.ts', 'cli.js', work);
-    if ('error' in cli) rows.push({ measure: 'Startup of dist/cli.js (`--version`)', value: `not measured: ${cli.error}`, goal: '< 150 ms', met: '❌' });
-    else {
-      const start = startupMs([cli.path, '--version'], process.env, quick ? 5 : 11);
-      rows.push({ measure: `Startup of dist/cli.js (\`--version\`, median)${cli.built ? ' (bundle built for the bench)' : ''}`, value: `${ms(start.median)} (bare \`node -e 0\`: ${ms(bare.median)}; lockgate's own: ${ms(start.median - bare.median)})`, goal: '< 150 ms', met: start.ok && start.median < 150 ? '✅' : '❌' });
-    }
-    const action = bundle('src/action/main.ts', 'index.js', work);
-    if ('error' in action) rows.push({ measure: 'Startup of dist/index.js', value: `not measured: ${action.error}`, goal: '< 150 ms', met: '❌' });
-    else {
-      const eventFile = join(work, 'event.json');
-      writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/gone', before: 'a'.repeat(40), after: '0'.repeat(40), deleted: true }));
-      const outputFile = join(work, 'github-output');
-      writeFileSync(outputFile, '');
-      const env = { ...process.env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventFile, GITHUB_OUTPUT: outputFile, GITHUB_WORKSPACE: work, RUNNER_TEMP: work };
-      const start = startupMs([action.path], env, quick ? 5 : 11);
-      rows.push({ measure: `Startup of dist/index.js (push that deletes a branch: exits early, median)${action.built ? ' (bundle built for the bench)' : ''}`, value: `${ms(start.median)} (lockgate's own: ${ms(start.median - bare.median)})`, goal: '< 150 ms', met: start.ok && start.median < 150 ? '✅' : '❌' });
-    }
-
+      const bare = startupMs(['-e', '0'], process.env, quick ? 5 : 11);
+      const cli = bundle('src/cli/main.ts', 'cli.js', work);
+      if ('error' in cli) rows.push({ measure: 'Startup of dist/cli.js (`--version`)', value: `not measured: ${cli.error}`, goal: '< 150 ms', met: '❌' });
+      else {
+        const start = startupMs([cli.path, '--version'], process.env, quick ? 5 : 11);
+        rows.push({
+          measure: `Startup of dist/cli.js (\`--version\`, median)${cli.built ? ' (bundle built for the bench)' : ''}`,
+          value: `${ms(start.median)} (bare \`node -e 0\`: ${ms(bare.median)}; lockgate's own: ${ms(start.median - bare.median)})`,
+          goal: '< 150 ms',
+          met: start.ok && start.median < 150 ? '✅' : '❌',
+        });
+      }
+      const action = bundle('src/action/main.ts', 'index.js', work);
+      if ('error' in action) rows.push({ measure: 'Startup of dist/index.js', value: `not measured: ${action.error}`, goal: '< 150 ms', met: '❌' });
+      else {
+        const eventFile = join(work, 'event.json');
+        writeFileSync(eventFile, JSON.stringify({ ref: 'refs/heads/gone', before: 'a'.repeat(40), after: '0'.repeat(40), deleted: true }));
+        const outputFile = join(work, 'github-output');
+        writeFileSync(outputFile, '');
+        const env = {
+          ...process.env,
+          GITHUB_EVENT_NAME: 'push',
+          GITHUB_EVENT_PATH: eventFile,
+          GITHUB_OUTPUT: outputFile,
+          GITHUB_WORKSPACE: work,
+          RUNNER_TEMP: work,
+        };
+        const start = startupMs([action.path], env, quick ? 5 : 11);
+        rows.push({
+          measure: `Startup of dist/index.js (push that deletes a branch: exits early, median)${action.built ? ' (bundle built for the bench)' : ''}`,
+          value: `${ms(start.median)} (lockgate's own: ${ms(start.median - bare.median)})`,
+          goal: '< 150 ms',
+          met: start.ok && start.median < 150 ? '✅' : '❌',
+        });
+      }
     }
 
     // 3. Index look-ups.
     if (wanted('lookups')) {
-    const lookups = await indexLookups(300, 50);
-    rows.push({
-      measure: '300 index look-ups (gatherIndexFacts, loopback index answering after 50 ms)',
-      value: `${ms(lookups.ms)} (${lookups.found} found, ${lookups.requests} requests, ${lookups.maxInFlight} at once)`,
-      goal: '< 1 s',
-      met: lookups.ms < 1000 && lookups.found === 300 ? '✅' : '❌',
-    });
-
+      const lookups = await indexLookups(300, 50);
+      rows.push({
+        measure: '300 index look-ups (gatherIndexFacts, loopback index answering after 50 ms)',
+        value: `${ms(lookups.ms)} (${lookups.found} found, ${lookups.requests} requests, ${lookups.maxInFlight} at once)`,
+        goal: '< 1 s',
+        met: lookups.ms < 1000 && lookups.found === 300 ? '✅' : '❌',
+      });
     }
 
     // 3b. OSV advisories of every introduced package.
@@ -703,21 +846,40 @@ async function main(argv: string[]): Promise<void> {
 
     // 4. Parse + diff of one lock pair.
     if (wanted('diff')) {
-    const largest = largestCorpusPair();
-    const real = parseAndDiff(largest.base, largest.head, rounds + 2);
-    rows.push({ measure: `Parse + diff (loadUvProjects at base and head, pairProjects) of the largest corpus lock pair (${largest.name}, ${real.packages} packages, ${real.changes} changes)`, value: `${ms(real.ms)} (bare smol-toml parse of the same pyproject and lock texts: ${ms(real.bareMs)}; ×${(real.ms / real.bareMs).toFixed(2)})`, goal: '', met: '' });
-    const syntheticBase = syntheticProject({ packages: 3000 });
-    const syntheticHead = syntheticProject({ packages: 3000, bumpEvery: 33 });
-    const synthetic = parseAndDiff({ 'pyproject.toml': syntheticBase.pyproject, 'uv.lock': syntheticBase.lock }, { 'pyproject.toml': syntheticHead.pyproject, 'uv.lock': syntheticHead.lock }, rounds + 2);
-    rows.push({ measure: `Parse + diff of a synthetic 3,000-package lock pair (${(syntheticBase.lock.length / 1024 / 1024).toFixed(1)} MB each, ${synthetic.changes} changes)`, value: `${ms(synthetic.ms)} (bare smol-toml parse: ${ms(synthetic.bareMs)}; ×${(synthetic.ms / synthetic.bareMs).toFixed(2)})`, goal: '', met: '' });
-
+      const largest = largestCorpusPair();
+      const real = parseAndDiff(largest.base, largest.head, rounds + 2);
+      rows.push({
+        measure: `Parse + diff (loadUvProjects at base and head, pairProjects) of the largest corpus lock pair (${largest.name}, ${real.packages} packages, ${real.changes} changes)`,
+        value: `${ms(real.ms)} (bare smol-toml parse of the same pyproject and lock texts: ${ms(real.bareMs)}; ×${(real.ms / real.bareMs).toFixed(2)})`,
+        goal: '',
+        met: '',
+      });
+      const syntheticBase = syntheticProject({ packages: 3000 });
+      const syntheticHead = syntheticProject({ packages: 3000, bumpEvery: 33 });
+      const synthetic = parseAndDiff(
+        { 'pyproject.toml': syntheticBase.pyproject, 'uv.lock': syntheticBase.lock },
+        { 'pyproject.toml': syntheticHead.pyproject, 'uv.lock': syntheticHead.lock },
+        rounds + 2,
+      );
+      rows.push({
+        measure: `Parse + diff of a synthetic 3,000-package lock pair (${(syntheticBase.lock.length / 1024 / 1024).toFixed(1)} MB each, ${synthetic.changes} changes)`,
+        value: `${ms(synthetic.ms)} (bare smol-toml parse: ${ms(synthetic.bareMs)}; ×${(synthetic.ms / synthetic.bareMs).toFixed(2)})`,
+        goal: '',
+        met: '',
+      });
     }
 
     // 5. Typosquat.
     if (wanted('typosquat')) {
-    const typo = await typosquatBench();
-    if ('error' in typo) rows.push({ measure: 'Typosquat check of 3,000 introduced packages', value: `not measured: ${typo.error}`, goal: '', met: '' });
-    else rows.push({ measure: `Typosquat check of ${typo.packages.toLocaleString('en')} introduced packages (${typo.source})`, value: `${ms(typo.ms)} first (ranking parse + index build), ${ms(typo.warmMs)} after`, goal: '', met: '' });
+      const typo = await typosquatBench();
+      if ('error' in typo) rows.push({ measure: 'Typosquat check of 3,000 introduced packages', value: `not measured: ${typo.error}`, goal: '', met: '' });
+      else
+        rows.push({
+          measure: `Typosquat check of ${typo.packages.toLocaleString('en')} introduced packages (${typo.source})`,
+          value: `${ms(typo.ms)} first (ranking parse + index build), ${ms(typo.warmMs)} after`,
+          goal: '',
+          met: '',
+        });
     }
 
     // 6. Pathological shapes at N and 2N.
@@ -730,7 +892,12 @@ async function main(argv: string[]): Promise<void> {
         const a = median([small(), small(), small()]);
         const b = median([large(), large(), large()]);
         const growth = b / a;
-        rows.push({ measure: `Hostile shape: ${shape.name}, N = ${n.toLocaleString('en')} → ${(2 * n).toLocaleString('en')}`, value: `${ms(a)} → ${ms(b)} (×${growth.toFixed(1)})`, goal: 'linear (×2)', met: growth <= 2.8 ? '✅' : '❌' });
+        rows.push({
+          measure: `Hostile shape: ${shape.name}, N = ${n.toLocaleString('en')} → ${(2 * n).toLocaleString('en')}`,
+          value: `${ms(a)} → ${ms(b)} (×${growth.toFixed(1)})`,
+          goal: 'linear (×2)',
+          met: growth <= 2.8 ? '✅' : '❌',
+        });
       }
     }
 
@@ -744,7 +911,11 @@ async function main(argv: string[]): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
 
-  const table = ['| Measure | Result | Goal |', '|---|---|---|', ...rows.map((row) => `| ${row.measure} | ${row.value} | ${row.goal ? `${row.goal} ${row.met}` : ''} |`)].join('\n');
+  const table = [
+    '| Measure | Result | Goal |',
+    '|---|---|---|',
+    ...rows.map((row) => `| ${row.measure} | ${row.value} | ${row.goal ? `${row.goal} ${row.met}` : ''} |`),
+  ].join('\n');
   const machine = `node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${process.platform}/${process.arch}`;
   log('');
   log(table);

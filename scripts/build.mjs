@@ -18,7 +18,9 @@ const work = mkdtempSync(join(tmpdir(), 'lockgate-build-'));
 try {
   for (const [i, target] of targets.entries()) {
     const outDir = join(work, String(i));
-    execFileSync(process.execPath, [ncc, 'build', target.entry, '-o', outDir, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], { stdio: 'inherit' });
+    execFileSync(process.execPath, [ncc, 'build', target.entry, '-o', outDir, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'], {
+      stdio: 'inherit',
+    });
     const built = ['index.js', 'index.mjs'].map((name) => join(outDir, name)).find(existsSync);
     if (!built) throw new Error(`ncc produced no bundle for ${target.entry}`);
     let code = readFileSync(built, 'utf8');

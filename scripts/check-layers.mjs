@@ -59,7 +59,11 @@ export const LAYERS = [
   // The fix planner (issue 17): pure edits computed from findings and file texts; the network is an injected resolver.
   { name: 'fix', files: ['src/fix/'], may: ['core', 'settings', 'source', 'uv', 'workflows'] },
   // Orchestration: reads the sources, builds the models, asks the network, runs rules, policy, report.
-  { name: 'engine', files: ['src/engine.ts'], may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts', 'net', 'rules', 'policy', 'report'] },
+  {
+    name: 'engine',
+    files: ['src/engine.ts'],
+    may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts', 'net', 'rules', 'policy', 'report'],
+  },
   // The two front ends: they call the engine and render; neither reaches into rules or models.
   // The edge of `lockgate fix`: scans through the engine, wires the GitHub client, writes the files.
   { name: 'fix-edge', files: ['src/fix/run.ts', 'src/fix/cli.ts'], may: ['core', 'settings', 'source', 'workflows', 'net', 'report', 'engine', 'fix'] },
@@ -71,8 +75,7 @@ export const LAYERS = [
  * Imports that break the table today, in files whose owner removes them with a later item of issue
  * 13. Each entry must still occur (a stale one fails the check), so the list only shrinks.
  */
-export const ALLOWED = [
-];
+export const ALLOWED = [];
 
 const EXTENSIONS = ['.ts', '.d.ts'];
 

@@ -16,7 +16,15 @@ const git = (...args) =>
   execFileSync('git', args, {
     cwd: repo,
     stdio: 'pipe',
-    env: { ...process.env, GIT_AUTHOR_NAME: 'demo', GIT_AUTHOR_EMAIL: 'demo@example.com', GIT_COMMITTER_NAME: 'demo', GIT_COMMITTER_EMAIL: 'demo@example.com', GIT_AUTHOR_DATE: '2026-11-26T09:00:00Z', GIT_COMMITTER_DATE: '2026-11-26T09:00:00Z' },
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'demo',
+      GIT_AUTHOR_EMAIL: 'demo@example.com',
+      GIT_COMMITTER_NAME: 'demo',
+      GIT_COMMITTER_EMAIL: 'demo@example.com',
+      GIT_AUTHOR_DATE: '2026-11-26T09:00:00Z',
+      GIT_COMMITTER_DATE: '2026-11-26T09:00:00Z',
+    },
   });
 try {
   git('init', '-q', '-b', 'main');

@@ -95,9 +95,11 @@ export function releaseProblems(dir, tag) {
   const section = changelogSection(changelog, version);
   if (!section) problems.push(`CHANGELOG.md has no "## [${version}] - YYYY-MM-DD" section: move the [Unreleased] entries under it`);
   else {
-    if (!section.date || Number.isNaN(Date.parse(`${section.date}T00:00:00Z`))) problems.push(`CHANGELOG.md's heading "${section.heading}" needs the release date: "## [${version}] - YYYY-MM-DD"`);
+    if (!section.date || Number.isNaN(Date.parse(`${section.date}T00:00:00Z`)))
+      problems.push(`CHANGELOG.md's heading "${section.heading}" needs the release date: "## [${version}] - YYYY-MM-DD"`);
     if (section.body.join('').trim() === '') problems.push(`CHANGELOG.md's [${version}] section is empty`);
-    if (!new RegExp(`^\\[${escapeRe(version)}\\]: https://\\S+$`, 'm').test(changelog)) problems.push(`CHANGELOG.md has no link for [${version}] (add "[${version}]: https://github.com/<owner>/<repo>/releases/tag/${tag}" at the end)`);
+    if (!new RegExp(`^\\[${escapeRe(version)}\\]: https://\\S+$`, 'm').test(changelog))
+      problems.push(`CHANGELOG.md has no link for [${version}] (add "[${version}]: https://github.com/<owner>/<repo>/releases/tag/${tag}" at the end)`);
   }
   if (!/^## \[Unreleased\]/m.test(changelog)) problems.push('CHANGELOG.md has no "## [Unreleased]" section to collect the next changes');
   // Once the tag exists it must name the commit being released (in the workflow, HEAD is the tag's commit).
@@ -122,7 +124,12 @@ function main(argv) {
   const [command, tag, ...rest] = argv;
   const dir = process.cwd();
   const usage = 'usage: node scripts/release.mjs check|notes|major|dry-run <vX.Y.Z> (major takes --if-latest)';
-  if (!command || !tag || !['check', 'notes', 'major', 'dry-run'].includes(command) || (rest.length > 0 && !(command === 'major' && rest.length === 1 && rest[0] === '--if-latest'))) {
+  if (
+    !command ||
+    !tag ||
+    !['check', 'notes', 'major', 'dry-run'].includes(command) ||
+    (rest.length > 0 && !(command === 'major' && rest.length === 1 && rest[0] === '--if-latest'))
+  ) {
     process.stderr.write(`${usage}\n`);
     return 2;
   }
@@ -153,13 +160,19 @@ function main(argv) {
           process.stderr.write(`release: ${missing.join(', ')} missing: run npm run build and commit dist/\n`);
           return 1;
         }
-        const commit = tryGit(dir, 'rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`) ?? tryGit(dir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}') ?? '(no commit)';
+        const commit =
+          tryGit(dir, 'rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`) ??
+          tryGit(dir, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}') ??
+          '(no commit)';
         const major = majorToMove(dir, tag);
         const lines = [
           `dry run of ${tag} at ${commit} (nothing is changed):`,
           `- attest build provenance for ${RELEASE_ASSETS.join(', ')}`,
           `- create the GitHub release ${tag} with ${RELEASE_ASSETS.join(', ')} and these notes (${notes.trimEnd().split('\n').length} lines):`,
-          ...notes.trimEnd().split('\n').map((line) => `    ${line}`),
+          ...notes
+            .trimEnd()
+            .split('\n')
+            .map((line) => `    ${line}`),
           major ? `- move the tag ${major} to ${commit}` : `- leave v${parseTag(tag)[0]} alone: a newer v${parseTag(tag)[0]}.x.y tag exists`,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -34,7 +34,9 @@ function main(argv: string[]): void {
   process.stdout.write(formatScore(score, `Typosquat score: ${dir}, targets = top ${top} of the ranking of ${ranking.month}`));
 
   // How the choice of typosquat.top trades recall for flags on little-used legitimate names.
-  process.stdout.write('\nBy typosquat.top (recall at warning or above; ranked / unranked legitimate names flagged at any severity, unranked at warning or above):\n');
+  process.stdout.write(
+    '\nBy typosquat.top (recall at warning or above; ranked / unranked legitimate names flagged at any severity, unranked at warning or above):\n',
+  );
   for (const n of [1000, 2500, 5000, 10000, 15000]) {
     const s = n === top ? score : scoreTyposquat(new TyposquatMatcher(ranking, { top: n }), malicious, legit, typosquatLevel);
     const unrankedWarned = s.legit.unrankedFlagged.filter((f) => f.severity !== 'notice').length;

@@ -27,7 +27,19 @@ const work = mkdtempSync(join(tmpdir(), 'lockgate-screenshots-'));
 try {
   writeFileSync(
     join(work, 'tsconfig.json'),
-    JSON.stringify({ extends: join(root, 'tsconfig.json'), compilerOptions: { outDir: join(work, 'js'), rootDir: root, noEmit: false, sourceMap: false, types: ['node'], typeRoots: [join(root, 'node_modules', '@types')] }, include: [], files: ['__tests__/report-scenarios.ts', 'src/action/comment.ts', 'src/action/summary.ts'].map((f) => join(root, f)) }),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.json'),
+      compilerOptions: {
+        outDir: join(work, 'js'),
+        rootDir: root,
+        noEmit: false,
+        sourceMap: false,
+        types: ['node'],
+        typeRoots: [join(root, 'node_modules', '@types')],
+      },
+      include: [],
+      files: ['__tests__/report-scenarios.ts', 'src/action/comment.ts', 'src/action/summary.ts'].map((f) => join(root, f)),
+    }),
   );
   try {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(work, 'tsconfig.json')], { stdio: 'pipe' });
@@ -62,7 +74,15 @@ document.title = String(Math.ceil(document.querySelector('.box').getBoundingClie
     const file = join(work, `${name}.html`);
     writeFileSync(file, page(title, marked.parse(markdown, { gfm: true, async: false })));
     const url = `${pathToFileURL(file).href}${open ? '#open' : ''}`;
-    const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--force-device-scale-factor=1', '--run-all-compositor-stages-before-draw', '--virtual-time-budget=2000'];
+    const flags = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      '--force-device-scale-factor=1',
+      '--run-all-compositor-stages-before-draw',
+      '--virtual-time-budget=2000',
+    ];
     const dom = execFileSync(chromium, [...flags, '--window-size=870,800', '--dump-dom', url], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const height = Number(/<title>(\d+)<\/title>/.exec(dom)?.[1] ?? 800);
     execFileSync(chromium, [...flags, `--window-size=870,${height}`, `--screenshot=${join(out, `${name}.png`)}`, url], { stdio: 'ignore' });
@@ -73,21 +93,32 @@ document.title = String(Math.ceil(document.querySelector('.box').getBoundingClie
   const rows = [];
   for (const [scenario, make] of Object.entries(SCENARIOS)) {
     const result = make();
-    const comment = commentBody(renderMarkdown(result.report, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, audience: 'comment', maxFindings: 1000 }));
+    const comment = commentBody(
+      renderMarkdown(result.report, { ...LINKS, maxBytes: COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, audience: 'comment', maxFindings: 1000 }),
+    );
     const { runUrl: _run, ...summaryLinks } = LINKS;
     const summary = renderMarkdown(result.report, { ...summaryLinks, maxBytes: STEP_SUMMARY_MAX_BYTES - 1024, audience: 'summary', maxFindings: 1000 });
     writeFileSync(join(out, `${scenario}-comment.md`), comment);
     writeFileSync(join(out, `${scenario}-summary.md`), summary);
     const findings = result.report.findings.length;
     const commentHeight = shoot(`${scenario}-comment`, 'github-actions bot commented', comment);
-    const openHeight = scenario === 'clean' ? null : shoot(`${scenario}-comment-open`, 'github-actions bot commented (every &lt;details&gt; opened)', comment, true);
+    const openHeight =
+      scenario === 'clean' ? null : shoot(`${scenario}-comment-open`, 'github-actions bot commented (every &lt;details&gt; opened)', comment, true);
     const summaryHeight = shoot(`${scenario}-summary`, 'lockgate summary', summary);
-    rows.push(`| ${scenario} | ${findings} | ${comment.length.toLocaleString('en')} | ${commentHeight} px | ${openHeight === null ? '—' : `${openHeight} px`} | ${summary.length.toLocaleString('en')} | ${summaryHeight} px |`);
-    console.log(`${scenario}: ${findings} findings; comment ${comment.length} chars, ${commentHeight} px (${openHeight ?? '-'} px opened); summary ${summary.length} chars, ${summaryHeight} px`);
+    rows.push(
+      `| ${scenario} | ${findings} | ${comment.length.toLocaleString('en')} | ${commentHeight} px | ${openHeight === null ? '—' : `${openHeight} px`} | ${summary.length.toLocaleString('en')} | ${summaryHeight} px |`,
+    );
+    console.log(
+      `${scenario}: ${findings} findings; comment ${comment.length} chars, ${commentHeight} px (${openHeight ?? '-'} px opened); summary ${summary.length} chars, ${summaryHeight} px`,
+    );
   }
   writeFileSync(
     join(out, 'README.md'),
-    `# What a reviewer sees\n\nMade by \`node scripts/screenshots.mjs\` (marked + github-markdown-css in headless Chromium, 836 px wide like a PR comment) from\n\`__tests__/report-scenarios.ts\`: a typical pull request (examples/demo), a clean one (with what the base already had as\npre-existing findings) and one with 120 findings. Heights include the comment frame.\n\n| pull request | findings | comment, characters | comment height | all details opened | job summary, characters | summary height |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n| | comment | comment, details opened | job summary |\n|---|---|---|---|\n${Object.keys(SCENARIOS).map((s) => `| ${s} | ![](${s}-comment.png) | ${s === 'clean' ? '' : `![](${s}-comment-open.png)`} | ![](${s}-summary.png) |`).join('\n')}\n`,
+    `# What a reviewer sees\n\nMade by \`node scripts/screenshots.mjs\` (marked + github-markdown-css in headless Chromium, 836 px wide like a PR comment) from\n\`__tests__/report-scenarios.ts\`: a typical pull request (examples/demo), a clean one (with what the base already had as\npre-existing findings) and one with 120 findings. Heights include the comment frame.\n\n| pull request | findings | comment, characters | comment height | all details opened | job summary, characters | summary height |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n| | comment | comment, details opened | job summary |\n|---|---|---|---|\n${Object.keys(
+      SCENARIOS,
+    )
+      .map((s) => `| ${s} | ![](${s}-comment.png) | ${s === 'clean' ? '' : `![](${s}-comment-open.png)`} | ![](${s}-summary.png) |`)
+      .join('\n')}\n`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -25,14 +25,21 @@ const cli = cliPath ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url))
 
 const rows = [];
 for (const clone of clones) {
-  const log = execFileSync('git', ['-C', clone, 'log', '--first-parent', '--format=%H', `-n${commits}`, 'HEAD', '--', 'uv.lock', '**/uv.lock', 'pyproject.toml', '**/pyproject.toml'], { encoding: 'utf8' });
+  const log = execFileSync(
+    'git',
+    ['-C', clone, 'log', '--first-parent', '--format=%H', `-n${commits}`, 'HEAD', '--', 'uv.lock', '**/uv.lock', 'pyproject.toml', '**/pyproject.toml'],
+    { encoding: 'utf8' },
+  );
   const shas = log.split('\n').filter(Boolean);
   let errors = 0;
   let notices = 0;
   let warnings = 0;
   const bad = [];
   for (const sha of shas) {
-    const run = spawnSync('node', [cli, clone, '--head', sha, '--offline', '--format', 'json', '--fail-on', 'never', '--now', '2026-12-06T00:00:00Z'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const run = spawnSync('node', [cli, clone, '--head', sha, '--offline', '--format', 'json', '--fail-on', 'never', '--now', '2026-12-06T00:00:00Z'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
     if (run.status !== 0) {
       bad.push(`${sha.slice(0, 12)} exit ${run.status}: ${run.stderr.trim()}`);
       continue;

@@ -106,7 +106,10 @@ export function syntheticProject(options: SyntheticLockOptions): { pyproject: st
 }
 
 /** A synthetic project whose lock is at least `bytes` long (wheels per package as given). */
-export function syntheticProjectOfSize(bytes: number, options: Omit<SyntheticLockOptions, 'packages'> = {}): { pyproject: string; lock: string; packages: number } {
+export function syntheticProjectOfSize(
+  bytes: number,
+  options: Omit<SyntheticLockOptions, 'packages'> = {},
+): { pyproject: string; lock: string; packages: number } {
   const probe = syntheticProject({ ...options, packages: 200 });
   const perPackage = probe.lock.length / 200;
   // Longer indexes make later packages slightly larger than the probe's; grow until it is enough.

@@ -106,7 +106,7 @@ export function renderModule(ranked, month, sourceUrl) {
     `export const TOP_PYPI_SOURCE = ${JSON.stringify(`${RANKING_SOURCE}, ${sourceUrl}`)};`,
     '/** The month the ranking was taken (YYYY-MM). */',
     `export const TOP_PYPI_MONTH = ${JSON.stringify(month)};`,
-    "/** PEP 503-normalized names; line N (1-based) is the name ranked N, empty where the source has none. */",
+    '/** PEP 503-normalized names; line N (1-based) is the name ranked N, empty where the source has none. */',
     'export const TOP_PYPI_NAMES =',
     `  ${JSON.stringify(lines.join('\n'))};`,
     '',
@@ -151,7 +151,9 @@ async function main(argv) {
   await writeFile(join(root, 'data', 'top-pypi.tsv'), renderTsv(ranked));
   await writeFile(join(root, 'data', 'top-pypi.meta.json'), renderMeta(ranked, month, RANKING_URL));
   await writeFile(join(root, 'src', 'typosquat', 'top-pypi.generated.ts'), renderModule(ranked, month, RANKING_URL));
-  process.stdout.write(`wrote ${ranked.length} names ranked ${month} to ${root}: data/top-pypi.tsv, data/top-pypi.meta.json, src/typosquat/top-pypi.generated.ts\n`);
+  process.stdout.write(
+    `wrote ${ranked.length} names ranked ${month} to ${root}: data/top-pypi.tsv, data/top-pypi.meta.json, src/typosquat/top-pypi.generated.ts\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

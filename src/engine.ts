@@ -236,7 +236,10 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   const limits = settings.config.limits;
   // The files were read under the default size limit, before the config was known: a config that
   // raises limits.max-file-bytes needs the files that hit the default read again.
-  if (limits.maxFileBytes > initial.config.limits.maxFileBytes && [head, base].some((files) => files !== null && [...files.unreadable.values()].some(isFileSizeLimitReason))) {
+  if (
+    limits.maxFileBytes > initial.config.limits.maxFileBytes &&
+    [head, base].some((files) => files !== null && [...files.unreadable.values()].some(isFileSizeLimitReason))
+  ) {
     ({ head, base } = readRevisions(settings));
   }
   head = withoutExcluded(head, settings.config.exclude);

@@ -28,9 +28,15 @@ export function actionBundle(root: string): { path: string; built: string | null
   cpSync(join(root, 'package.json'), join(project, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'));
   const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
-  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }));
+  writeFileSync(
+    join(project, 'tsconfig.json'),
+    JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }),
+  );
   const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
   const out = join(built, 'out');
-  execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], { cwd: project, stdio: 'pipe' });
+  execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], {
+    cwd: project,
+    stdio: 'pipe',
+  });
   return { path: join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js'), built };
 }

@@ -167,14 +167,18 @@ export class FakeGithub {
       return this.send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     }
     if (method === 'GET' && url.pathname === '/user') {
-      return this.options.userLogin ? this.send(res, 200, { login: this.options.userLogin, type: 'User' }) : this.send(res, 403, { message: 'Resource not accessible by integration' });
+      return this.options.userLogin
+        ? this.send(res, 200, { login: this.options.userLogin, type: 'User' })
+        : this.send(res, 403, { message: 'Resource not accessible by integration' });
     }
     // Refs of any repository (actions to pin): GET git/ref/{tags|heads}/{ref} and the tag objects.
     let refMatch: RegExpMatchArray | null;
     if (method === 'GET' && (refMatch = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/ref\/(tags|heads)\/(.+)$/))) {
       const name = decodeURIComponent(refMatch[4]!);
       const object = this.refs.get(`${refMatch[1]}/${refMatch[2]}:${refMatch[3]}/${name}`);
-      return object ? this.send(res, 200, { ref: `refs/${refMatch[3]}/${name}`, object: { ...object, url: `${this.url}${url.pathname}` } }) : this.send(res, 404, { message: 'Not Found' });
+      return object
+        ? this.send(res, 200, { ref: `refs/${refMatch[3]}/${name}`, object: { ...object, url: `${this.url}${url.pathname}` } })
+        : this.send(res, 404, { message: 'Not Found' });
     }
     if (method === 'GET' && (refMatch = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/git\/tags\/([0-9a-f]{40})$/))) {
       const object = this.tagObjects.get(refMatch[3]!);
@@ -206,9 +210,12 @@ export class FakeGithub {
       if (method === 'GET') return this.listReviews(Number(match[1]), url.searchParams, res);
       if (method === 'POST') return this.createReview(Number(match[1]), json as Record<string, unknown>, res);
     }
-    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)$/))) return this.updateReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
-    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)\/dismissals$/))) return this.dismissReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
-    if (method === 'PATCH' && (match = path.match(/^\/issues\/comments\/(\d+)$/))) return this.updateComment(Number(match[1]), json as Record<string, unknown>, res);
+    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)$/)))
+      return this.updateReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
+    if (method === 'PUT' && (match = path.match(/^\/pulls\/(\d+)\/reviews\/(\d+)\/dismissals$/)))
+      return this.dismissReview(Number(match[1]), Number(match[2]), json as Record<string, unknown>, res);
+    if (method === 'PATCH' && (match = path.match(/^\/issues\/comments\/(\d+)$/)))
+      return this.updateComment(Number(match[1]), json as Record<string, unknown>, res);
     if (method === 'GET' && (match = path.match(/^\/commits\/([^/]+)$/))) {
       const commit = this.commits.get(match[1]);
       if (!commit) return this.send(res, 422, { message: `No commit found for SHA: ${match[1]}` });
@@ -219,14 +226,26 @@ export class FakeGithub {
       if (!commit) return this.send(res, 404, { message: 'Not Found' });
       return this.send(res, 200, {
         sha: commit.tree,
-        tree: commit.entries.map(({ path: p, mode, type, sha, content }) => ({ path: p, mode, type, sha, ...(type === 'blob' ? { size: content?.length ?? 0 } : {}) })),
+        tree: commit.entries.map(({ path: p, mode, type, sha, content }) => ({
+          path: p,
+          mode,
+          type,
+          sha,
+          ...(type === 'blob' ? { size: content?.length ?? 0 } : {}),
+        })),
         truncated: commit.truncated ?? false,
       });
     }
     if (method === 'GET' && (match = path.match(/^\/git\/blobs\/([0-9a-f]{40})$/))) {
       for (const commit of this.commits.values()) {
         const entry = commit.entries.find((e) => e.sha === match![1] && e.content);
-        if (entry) return this.send(res, 200, { sha: entry.sha, size: entry.content!.length, encoding: 'base64', content: entry.content!.toString('base64').replace(/(.{60})/g, '$1\n') });
+        if (entry)
+          return this.send(res, 200, {
+            sha: entry.sha,
+            size: entry.content!.length,
+            encoding: 'base64',
+            content: entry.content!.toString('base64').replace(/(.{60})/g, '$1\n'),
+          });
       }
       return this.send(res, 404, { message: 'Not Found' });
     }
@@ -244,7 +263,8 @@ export class FakeGithub {
     if (!Array.isArray(annotations)) return 'annotations must be a list';
     if (annotations.length > 50) return `No more than 50 items are allowed; ${annotations.length} were supplied`;
     for (const a of annotations) {
-      if (typeof a.path !== 'string' || typeof a.start_line !== 'number' || typeof a.end_line !== 'number') return 'annotation path/start_line/end_line missing';
+      if (typeof a.path !== 'string' || typeof a.start_line !== 'number' || typeof a.end_line !== 'number')
+        return 'annotation path/start_line/end_line missing';
       if (!['notice', 'warning', 'failure'].includes(a.annotation_level as string)) return 'annotation_level is invalid';
       if (typeof a.message !== 'string' || a.message.length === 0) return 'annotation message is required';
       if ((a.start_column !== undefined || a.end_column !== undefined) && a.start_line !== a.end_line) return 'columns only on a single line';
@@ -259,7 +279,8 @@ export class FakeGithub {
     }
     const problem = this.checkOutput(body.output);
     if (problem) return this.send(res, 422, { message: 'Validation Failed', errors: [problem] });
-    if (body.status === 'completed' && typeof body.conclusion !== 'string') return this.send(res, 422, { message: 'Validation Failed', errors: ['conclusion is required when completed'] });
+    if (body.status === 'completed' && typeof body.conclusion !== 'string')
+      return this.send(res, 422, { message: 'Validation Failed', errors: ['conclusion is required when completed'] });
     const output = (body.output ?? {}) as Record<string, unknown>;
     const run: FakeCheckRun = {
       id: this.nextId++,
@@ -271,7 +292,13 @@ export class FakeGithub {
       annotations: [...((output.annotations as Record<string, unknown>[]) ?? [])],
     };
     this.checkRuns.push(run);
-    this.send(res, 201, { id: run.id, head_sha: run.head_sha, status: run.status, conclusion: run.conclusion, html_url: `https://github.example/${this.repository}/runs/${run.id}` });
+    this.send(res, 201, {
+      id: run.id,
+      head_sha: run.head_sha,
+      status: run.status,
+      conclusion: run.conclusion,
+      html_url: `https://github.example/${this.repository}/runs/${run.id}`,
+    });
   }
 
   private updateCheckRun(id: number, body: Record<string, unknown>, res: ServerResponse): void {
@@ -296,13 +323,20 @@ export class FakeGithub {
     const all = this.comments.get(issue) ?? [];
     const slice = all.slice((page - 1) * perPage, page * perPage);
     const headers: Record<string, string> = {};
-    if (page * perPage < all.length) headers.link = `<${this.url}/repos/${this.repository}/issues/${issue}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
-    this.send(res, 200, slice.map((c) => ({ ...c, html_url: `https://github.example/${this.repository}/pull/${issue}#issuecomment-${c.id}` })), headers);
+    if (page * perPage < all.length)
+      headers.link = `<${this.url}/repos/${this.repository}/issues/${issue}/comments?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    this.send(
+      res,
+      200,
+      slice.map((c) => ({ ...c, html_url: `https://github.example/${this.repository}/pull/${issue}#issuecomment-${c.id}` })),
+      headers,
+    );
   }
 
   private createComment(issue: number, body: Record<string, unknown>, res: ServerResponse): void {
     if (typeof body?.body !== 'string') return this.send(res, 422, { message: 'Validation Failed' });
-    if (body.body.length > 65536) return this.send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
+    if (body.body.length > 65536)
+      return this.send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
     const login = this.options.userLogin ?? this.options.botLogin ?? 'github-actions[bot]';
     const comment = this.addComment(issue, body.body, { login, type: this.options.userLogin ? 'User' : 'Bot' });
     this.send(res, 201, comment);
@@ -312,7 +346,8 @@ export class FakeGithub {
     const comment = [...this.comments.values()].flat().find((c) => c.id === id);
     if (!comment) return this.send(res, 404, { message: 'Not Found' });
     if (typeof body?.body !== 'string') return this.send(res, 422, { message: 'Validation Failed' });
-    if (body.body.length > 65536) return this.send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
+    if (body.body.length > 65536)
+      return this.send(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
     // Like a token without admin rights: it may edit only its own comments.
     if (comment.user.login !== (this.options.userLogin ?? this.options.botLogin ?? 'github-actions[bot]')) {
       return this.send(res, 403, { message: 'Resource not accessible by integration' });
@@ -326,8 +361,14 @@ export class FakeGithub {
     const page = Number(query.get('page') ?? 1);
     const all = this.reviews.get(pull) ?? [];
     const headers: Record<string, string> = {};
-    if (page * perPage < all.length) headers.link = `<${this.url}/repos/${this.repository}/pulls/${pull}/reviews?per_page=${perPage}&page=${page + 1}>; rel="next"`;
-    this.send(res, 200, all.slice((page - 1) * perPage, page * perPage).map(({ comments: _, ...review }) => review), headers);
+    if (page * perPage < all.length)
+      headers.link = `<${this.url}/repos/${this.repository}/pulls/${pull}/reviews?per_page=${perPage}&page=${page + 1}>; rel="next"`;
+    this.send(
+      res,
+      200,
+      all.slice((page - 1) * perPage, page * perPage).map(({ comments: _, ...review }) => review),
+      headers,
+    );
   }
 
   /** GitHub's validation of a new review, reduced to what lockgate can get wrong. */
@@ -367,8 +408,10 @@ export class FakeGithub {
     const review = (this.reviews.get(pull) ?? []).find((r) => r.id === id);
     if (!review) return this.send(res, 404, { message: 'Not Found' });
     if (typeof body?.message !== 'string') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['message is required'] });
-    if (review.state === 'COMMENTED') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a commented pull request review'] });
-    if (review.state === 'DISMISSED') return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a dismissed pull request review'] });
+    if (review.state === 'COMMENTED')
+      return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a commented pull request review'] });
+    if (review.state === 'DISMISSED')
+      return this.send(res, 422, { message: 'Unprocessable Entity', errors: ['Can not dismiss a dismissed pull request review'] });
     review.state = 'DISMISSED';
     this.send(res, 200, { id: review.id, state: review.state });
   }

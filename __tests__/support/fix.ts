@@ -62,7 +62,11 @@ export interface FixRun {
 }
 
 /** Scan, plan, apply: what `lockgate fix` does, in memory. */
-export async function fix(texts: Record<string, string>, resolver: FixResolver | null = fakeResolver(), options: { update?: { major: boolean }; cooldownDays?: number } = {}): Promise<FixRun> {
+export async function fix(
+  texts: Record<string, string>,
+  resolver: FixResolver | null = fakeResolver(),
+  options: { update?: { major: boolean }; cooldownDays?: number } = {},
+): Promise<FixRun> {
   const extra = options.cooldownDays ? ['--cooldown', String(options.cooldownDays)] : [];
   const findings = scan(texts, extra);
   const plan = await planFixes(

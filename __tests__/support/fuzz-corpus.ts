@@ -39,13 +39,15 @@ let uvTreesCache: UvTree[] | null = null;
  */
 export function uvTrees(): UvTree[] {
   if (uvTreesCache) return uvTreesCache;
-  const roots = ['uv', 'cooldown', 'uv-settings', 'typosquat'].map((d) => join(FIXTURES, d)).filter((d) => {
-    try {
-      return statSync(d).isDirectory();
-    } catch {
-      return false;
-    }
-  });
+  const roots = ['uv', 'cooldown', 'uv-settings', 'typosquat']
+    .map((d) => join(FIXTURES, d))
+    .filter((d) => {
+      try {
+        return statSync(d).isDirectory();
+      } catch {
+        return false;
+      }
+    });
   const all: string[] = [];
   for (const root of roots) walkFiles(root, all);
   const uvFiles = all.filter((f) => UV_NAMES.has(f.slice(f.lastIndexOf(sep) + 1)));
@@ -166,10 +168,54 @@ export type Mutation =
   | { op: 'indent'; at: number; by: number };
 
 /** Characters that matter to TOML and YAML syntax, plus a few that matter to nobody. */
-const SYNTAX_PIECES = ['"', "'", '"""', "'''", '[', ']', '[[', ']]', '{', '}', '=', ',', '.', '#', '\n', '\r\n', '\t', ' ', '\\', ':', '- ', '&a ', '*a', '!!str ', '|', '>', '?', '%', '@', '0', '1.0', 'true', 'x', '-', '_', '\u00e9', '\ud83c\udf89', '\ufeff', '\u0000'];
+const SYNTAX_PIECES = [
+  '"',
+  "'",
+  '"""',
+  "'''",
+  '[',
+  ']',
+  '[[',
+  ']]',
+  '{',
+  '}',
+  '=',
+  ',',
+  '.',
+  '#',
+  '\n',
+  '\r\n',
+  '\t',
+  ' ',
+  '\\',
+  ':',
+  '- ',
+  '&a ',
+  '*a',
+  '!!str ',
+  '|',
+  '>',
+  '?',
+  '%',
+  '@',
+  '0',
+  '1.0',
+  'true',
+  'x',
+  '-',
+  '_',
+  '\u00e9',
+  '\ud83c\udf89',
+  '\ufeff',
+  '\u0000',
+];
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('insert' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), text: fc.oneof(fc.constantFrom(...SYNTAX_PIECES), fc.string({ maxLength: 8 })) }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    text: fc.oneof(fc.constantFrom(...SYNTAX_PIECES), fc.string({ maxLength: 8 })),
+  }),
   fc.record({ op: fc.constant('delete' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), length: fc.integer({ min: 1, max: 64 }) }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
   fc.record({ op: fc.constant('dupLine' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),

@@ -28,8 +28,19 @@ function write(dir: string, tree: Tree): void {
 /** A repo whose first commit has `base` and second commit applies `head` (null deletes a file). */
 export function makeRepo(base: Tree, head: Tree, date = '2026-11-26T09:00:00Z'): TestRepo {
   const dir = mkdtempSync(join(tmpdir(), 'lockgate-e2e-'));
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] }).toString().trim();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+      .toString()
+      .trim();
   git('init', '-q', '-b', 'main');
   write(dir, base);
   git('add', '-A');

@@ -36,8 +36,19 @@ function writeTree(dir: string, tree: HostileTree): void {
 /** A repository with one commit per tree (each applied over the previous one). */
 export function hostileRepo(...trees: HostileTree[]): HostileRepo {
   const dir = mkdtempSync(join(tmpdir(), 'lockgate-hostile-'));
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_AUTHOR_DATE: DATE, GIT_COMMITTER_DATE: DATE };
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 }).toString().trim();
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@example.com',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@example.com',
+    GIT_AUTHOR_DATE: DATE,
+    GIT_COMMITTER_DATE: DATE,
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 30 })
+      .toString()
+      .trim();
   git('init', '-q', '-b', 'main');
   git('config', 'core.symlinks', 'true');
   const commits: string[] = [];

@@ -76,8 +76,11 @@ export function outputProblems(format: OutputFormat, output: string, findings: r
       const capped = lines.map((line) => OUR_LIMIT_NOTICE_RE.exec(line)).find(Boolean);
       const expected = capped ? Number(capped[3]) : findings.length;
       if (commands.length !== expected) problems.push(`github output has ${commands.length} commands for ${findings.length} findings`);
-      if (capped && Number(capped[1]) + commands.length !== findings.length) problems.push(`github limit notice counts ${capped[1]} more, but ${findings.length - commands.length} are missing`);
-      for (const line of lines) if (!isOurGithubLine(line) && !GITHUB_TOTAL_RE.test(line)) problems.push(`github output line that is neither a command nor the total: ${JSON.stringify(line.slice(0, 200))}`);
+      if (capped && Number(capped[1]) + commands.length !== findings.length)
+        problems.push(`github limit notice counts ${capped[1]} more, but ${findings.length - commands.length} are missing`);
+      for (const line of lines)
+        if (!isOurGithubLine(line) && !GITHUB_TOTAL_RE.test(line))
+          problems.push(`github output line that is neither a command nor the total: ${JSON.stringify(line.slice(0, 200))}`);
       break;
     }
     case 'text':

@@ -90,11 +90,13 @@ function rowOf(finding: { rule?: string; file: string; line?: number; severity: 
 }
 
 function sorted(rows: Row[]): Row[] {
-  return [...rows].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule) || a.severity.localeCompare(b.severity));
+  return [...rows].sort(
+    (a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0) || a.rule.localeCompare(b.rule) || a.severity.localeCompare(b.severity),
+  );
 }
 
 function titleOf(testCase: Case): string {
-  return testCase.name ?? ('fixture' in testCase ? testCase.fixture : Object.keys(testCase.files)[0] ?? '(no files)');
+  return testCase.name ?? ('fixture' in testCase ? testCase.fixture : (Object.keys(testCase.files)[0] ?? '(no files)'));
 }
 
 export interface RuleTester {

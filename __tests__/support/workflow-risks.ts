@@ -63,7 +63,9 @@ export interface Row {
 
 export function rowsOf(findings: Finding[], withColumn = true): Row[] {
   return findings
-    .map((f) => (withColumn ? { file: f.file, line: f.line ?? 0, column: f.column, severity: f.severity } : { file: f.file, line: f.line ?? 0, severity: f.severity }))
+    .map((f) =>
+      withColumn ? { file: f.file, line: f.line ?? 0, column: f.column, severity: f.severity } : { file: f.file, line: f.line ?? 0, severity: f.severity },
+    )
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || (a.column ?? 0) - (b.column ?? 0));
 }
 

@@ -38,7 +38,9 @@ export function sourceFromTexts(files: Record<string, string>, unreadable: Recor
 /** The corpus repositories copied from the shared workflow corpus. */
 export function corpusRepos(): string[] {
   const dir = join(FIXTURES, 'corpus');
-  return readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory()).sort();
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort();
 }
 
 /** Settings for rule tests: offline defaults, with the config's allow-ref-pin patterns. */
@@ -131,7 +133,11 @@ export function sortRows(rows: ExpectedRow[]): ExpectedRow[] {
 }
 
 /** The findings of one rule on a fixture tree, as rows. */
-export function findingRows(rule: Rule, root: string, options: Omit<ContextOptions, 'base'> = {}): { rows: ExpectedRow[]; expected: ExpectedRow[]; findings: Finding[] } {
+export function findingRows(
+  rule: Rule,
+  root: string,
+  options: Omit<ContextOptions, 'base'> = {},
+): { rows: ExpectedRow[]; expected: ExpectedRow[]; findings: Finding[] } {
   const files = sourceFromDir(root);
   const { workflows, problems } = loadWorkflows(files, DEFAULT_LIMITS);
   if (problems.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(problems)}`);

@@ -26,7 +26,10 @@ export function stringAt(src, i) {
   if (src[j] === 'r') {
     let k = j + 1;
     let hashes = 0;
-    while (src[k] === '#') { hashes++; k++; }
+    while (src[k] === '#') {
+      hashes++;
+      k++;
+    }
     if (src[k] !== '"') return null;
     const close = '"' + '#'.repeat(hashes);
     const end = src.indexOf(close, k + 1);
@@ -46,7 +49,11 @@ export function stringAt(src, i) {
       else if (c === '\\' || c === '"' || c === "'") out += c;
       else if (c === 'u') {
         const m = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(k + 2));
-        if (m) { out += String.fromCodePoint(parseInt(m[1], 16)); k += 2 + m[0].length; continue; }
+        if (m) {
+          out += String.fromCodePoint(parseInt(m[1], 16));
+          k += 2 + m[0].length;
+          continue;
+        }
       } else if (c === '\n') {
         k += 2;
         while (/\s/.test(src[k])) k++;
@@ -94,9 +101,12 @@ function skipAtom(src, i) {
 /** Index of the bracket closing the one at `open`. */
 function matching(src, open) {
   let depth = 0;
-  for (let i = open; i < src.length;) {
+  for (let i = open; i < src.length; ) {
     const s = skipAtom(src, i);
-    if (s >= 0) { i = s; continue; }
+    if (s >= 0) {
+      i = s;
+      continue;
+    }
     const c = src[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') {
@@ -113,9 +123,12 @@ function statements(body, base) {
   const out = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < body.length;) {
+  for (let i = 0; i < body.length; ) {
     const s = skipAtom(body, i);
-    if (s >= 0) { i = s; continue; }
+    if (s >= 0) {
+      i = s;
+      continue;
+    }
     const c = body[i];
     if (c === '(' || c === '[' || c === '{') depth++;
     else if (c === ')' || c === ']' || c === '}') {
@@ -191,7 +204,13 @@ const SUBSTITUTES = { 'proxy.uri()': 'http://127.0.0.1:8080' };
  * `"..."`). Returns { value } or { unknown: reason }.
  */
 function evalContent(expr, vars) {
-  const e = expr.trim().replace(/,\s*$/, '').replace(/^&/, '').replace(/\.as_bytes\(\)$/, '').replace(/\.to_string\(\)$/, '').trim();
+  const e = expr
+    .trim()
+    .replace(/,\s*$/, '')
+    .replace(/^&/, '')
+    .replace(/\.as_bytes\(\)$/, '')
+    .replace(/\.to_string\(\)$/, '')
+    .trim();
   const macro = /^(?:indoc::)?(indoc|formatdoc|format)!\s*[{(]/.exec(e);
   if (macro) {
     const open = e.indexOf(macro[0]) + macro[0].length - 1;
@@ -205,8 +224,10 @@ function evalContent(expr, vars) {
     for (const m of restArgs.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^,]+)/g)) {
       const lit = stringAt(m[2].trim(), 0);
       if (lit && lit.end === m[2].trim().length) args[m[1]] = lit.value;
-      else if (SUBSTITUTES[m[2].trim()]) { args[m[1]] = SUBSTITUTES[m[2].trim()]; subst.push(`\`${m[2].trim()}\` (${m[1]}) -> ${SUBSTITUTES[m[2].trim()]}`); }
-      else unresolvedArg = true;
+      else if (SUBSTITUTES[m[2].trim()]) {
+        args[m[1]] = SUBSTITUTES[m[2].trim()];
+        subst.push(`\`${m[2].trim()}\` (${m[1]}) -> ${SUBSTITUTES[m[2].trim()]}`);
+      } else unresolvedArg = true;
     }
     let text = s.value;
     if (macro[1] !== 'format') text = indoc(text);
@@ -251,7 +272,10 @@ export function withoutPackageMetadata(lock) {
     if (/^\[/.test(line)) skipping = /^\[package\.metadata[\].]/.test(line);
     if (!skipping) out.push(line);
   }
-  return out.join('\n').replace(/^revision = \d+$/m, 'revision = 4').replace(/\n{3,}/g, '\n\n');
+  return out
+    .join('\n')
+    .replace(/^revision = \d+$/m, 'revision = 4')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 function joinPath(dir, rel) {
@@ -270,7 +294,12 @@ function joinPath(dir, rel) {
  * `x.join("a")`, `&x`, `x.path()`. Returns a relative path ('' for the temp dir) or null.
  */
 function resolvePath(expr, paths) {
-  let e = expr.trim().replace(/^&+/, '').replace(/\?$/, '').trim().replace(/\s*\.\s*/g, '.');
+  let e = expr
+    .trim()
+    .replace(/^&+/, '')
+    .replace(/\?$/, '')
+    .trim()
+    .replace(/\s*\.\s*/g, '.');
   e = e.replace(/\.(path|to_path_buf|as_ref)\(\)/g, '').replace(/\.clone\(\)/g, '');
   const m = /^(context\.temp_dir|[a-z_][a-z0-9_]*)((?:\s*\.\s*(?:child|join)\(\s*"[^"]*"\s*\))*)$/.exec(e);
   if (!m) return null;
@@ -310,7 +339,10 @@ function parseCommand(expr, paths, vars = {}) {
       for (let i = 0; i < inner.length; i++) {
         if (isStringStart(inner, i)) {
           const s = stringAt(inner, i);
-          if (s) { cmd.args.push(s.value); i = s.end - 1; }
+          if (s) {
+            cmd.args.push(s.value);
+            i = s.end - 1;
+          }
         }
       }
     } else if (method === 'current_dir') {
@@ -367,7 +399,12 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
   for (const st of statements(body, bodyOffset)) {
     const raw = st.text;
     // The line of the statement's code (of its `uv_snapshot!` when it has one), not of its comments.
-    const codeAt = raw.search(/uv_snapshot!/) >= 0 ? raw.search(/uv_snapshot!/) : raw.search(/^\s*[^\s\/]/m) >= 0 ? raw.replace(/^(\s*\/\/[^\n]*\n)*\s*/, (m) => m).length - raw.replace(/^(\s*\/\/[^\n]*\n)*\s*/, '').length : 0;
+    const codeAt =
+      raw.search(/uv_snapshot!/) >= 0
+        ? raw.search(/uv_snapshot!/)
+        : raw.search(/^\s*[^\s\/]/m) >= 0
+          ? raw.replace(/^(\s*\/\/[^\n]*\n)*\s*/, (m) => m).length - raw.replace(/^(\s*\/\/[^\n]*\n)*\s*/, '').length
+          : 0;
     const line = lineOf(st.start + codeAt);
     // Comments preceding the statement.
     const commentLines = [...raw.matchAll(/^\s*\/\/\s?(.*)$/gm)].map((m) => m[1].trim());
@@ -382,20 +419,35 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       const en = /with_exclude_newer\(\s*"([^"]*)"\s*\)/.exec(text);
       if (en) excludeNewer = en[1];
       if (!m && !/test_context/.test(text)) contextEnv.unknownContext = text.slice(0, 120);
-      if (/with_filtered|with_exclude_newer|test_context|new_with_versions/.test(text)) { comments = []; continue; }
+      if (/with_filtered|with_exclude_newer|test_context|new_with_versions/.test(text)) {
+        comments = [];
+        continue;
+      }
     }
 
     // Path bindings.
     m = /^let\s+(?:mut\s+)?([a-z_][a-z0-9_]*)\s*=\s*([^;]*);$/s.exec(text);
     if (m && !/write_str|read|uv_snapshot|\.touch\(|create_dir/.test(m[2])) {
       const p = resolvePath(m[2], paths);
-      if (p !== null) { paths[m[1]] = p; comments = []; continue; }
+      if (p !== null) {
+        paths[m[1]] = p;
+        comments = [];
+        continue;
+      }
       if (isStringStart(m[2].trim(), 0)) {
         const s = stringAt(m[2].trim(), 0);
-        if (s) { vars[m[1]] = { text: s.value }; comments = []; continue; }
+        if (s) {
+          vars[m[1]] = { text: s.value };
+          comments = [];
+          continue;
+        }
       }
       const content = /^(?:&)?(?:indoc::)?(indoc|formatdoc|format)!/.test(m[2].trim()) ? evalContent(m[2], vars) : null;
-      if (content) { vars[m[1]] = content.value !== undefined ? { text: content.value } : { unknownText: content.unknown }; comments = []; continue; }
+      if (content) {
+        vars[m[1]] = content.value !== undefined ? { text: content.value } : { unknownText: content.unknown };
+        comments = [];
+        continue;
+      }
     }
     // `let x = context.temp_dir.child("x"); x.create_dir_all()?;` style bindings with a call.
     m = /^let\s+(?:mut\s+)?([a-z_][a-z0-9_]*)\s*=\s*(.*?)\s*;\s*$/s.exec(text);
@@ -431,8 +483,14 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
             const a = stringAt(after, r.index + r[0].length);
             const rest = a ? after.slice(a.end).replace(/^\s*,\s*/, '') : '';
             const b = a ? stringAt(rest, 0) : null;
-            if (!a || !b) { ok = false; break; }
-            if (!t.includes(a.value)) { ok = false; break; }
+            if (!a || !b) {
+              ok = false;
+              break;
+            }
+            if (!t.includes(a.value)) {
+              ok = false;
+              break;
+            }
             t = t.split(a.value).join(b.value);
           }
           if (/\.parse::/.test(m[2])) ok = false;
@@ -457,7 +515,8 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
           const cur = files.get(v.readOf);
           if ((fileVersion.get(v.readOf) ?? 0) === v.version) {
             files.set(v.readOf, { text: value, snapshotLine: line, filtered: /\[[A-Z_]+[^\]]*\]/.test(value) });
-            if (cur && cur.unknown && cur.inputs) donors.push({ test: fnName, source, line, path: v.readOf, inputs: cur.inputs, fresh: cur.fresh, by: cur.by, text: value });
+            if (cur && cur.unknown && cur.inputs)
+              donors.push({ test: fnName, source, line, path: v.readOf, inputs: cur.inputs, fresh: cur.fresh, by: cur.by, text: value });
             if (cur && cur.unknown) log.push({ path: v.readOf, why: 'snapshot', comments: '' });
           }
         } else if (s && v.transformed) {
@@ -498,13 +557,20 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       const open = text.indexOf('(');
       const inner = text.slice(open + 1, matching(text, open));
       // split first top-level comma
-      let depth = 0, cut = -1;
-      for (let i = 0; i < inner.length;) {
+      let depth = 0,
+        cut = -1;
+      for (let i = 0; i < inner.length; ) {
         const s = skipAtom(inner, i);
-        if (s >= 0) { i = s; continue; }
+        if (s >= 0) {
+          i = s;
+          continue;
+        }
         if ('([{'.includes(inner[i])) depth++;
         else if (')]}'.includes(inner[i])) depth--;
-        else if (inner[i] === ',' && depth === 0) { cut = i; break; }
+        else if (inner[i] === ',' && depth === 0) {
+          cut = i;
+          break;
+        }
         i++;
       }
       const p = resolvePath(inner.slice(0, cut), paths);
@@ -517,15 +583,24 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
     m = /^(.*?)\.touch\(\)/s.exec(text);
     if (m && !/uv_snapshot/.test(text)) {
       const p = resolvePath(m[1].replace(/^let\s+\w+\s*=\s*/, ''), paths);
-      if (p !== null) { if (!files.has(p)) setFile(p, { text: '', line }, 'touch'); }
-      else candidatesTaint(`touch of unresolved path`, line);
+      if (p !== null) {
+        if (!files.has(p)) setFile(p, { text: '', line }, 'touch');
+      } else candidatesTaint(`touch of unresolved path`, line);
       comments = [];
       continue;
     }
-    if (/^(.*?)\.create_dir_all\(\)/s.test(text) || /^(?:fs_err|std::fs)::create_dir_all/.test(text)) { comments = []; continue; }
+    if (/^(.*?)\.create_dir_all\(\)/s.test(text) || /^(?:fs_err|std::fs)::create_dir_all/.test(text)) {
+      comments = [];
+      continue;
+    }
 
     // Commands.
-    if (/context\s*\.\s*[a-z_]+\s*\(\s*\)/.test(text) && !/context\.(read|filters|temp_dir|venv\b|site_packages|python_path|workspace_root)/.test(text.replace(/context\.filters\(\)/g, '').replace(/context\s*\.\s*[a-z_]+\s*\(\s*\)[\s\S]*$/, ''))) {
+    if (
+      /context\s*\.\s*[a-z_]+\s*\(\s*\)/.test(text) &&
+      !/context\.(read|filters|temp_dir|venv\b|site_packages|python_path|workspace_root)/.test(
+        text.replace(/context\.filters\(\)/g, '').replace(/context\s*\.\s*[a-z_]+\s*\(\s*\)[\s\S]*$/, ''),
+      )
+    ) {
       const cmdAt = text.search(/context\s*\.\s*(?!filters\b|read\b|temp_dir\b|filters_without)[a-z_]+\s*\(\s*\)/);
       let snapshotAt = text.indexOf('@', cmdAt);
       let cmdExpr = snapshotAt > 0 ? text.slice(cmdAt, text.lastIndexOf(',', snapshotAt)) : text.slice(cmdAt);
@@ -543,7 +618,10 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
     }
 
     // Anything else that may touch files.
-    if (/^(?:fs_err|std::fs)::remove_dir_all\(\s*&?context\.(?:cache_dir|venv)/.test(text)) { comments = []; continue; }
+    if (/^(?:fs_err|std::fs)::remove_dir_all\(\s*&?context\.(?:cache_dir|venv)/.test(text)) {
+      comments = [];
+      continue;
+    }
     if (/uv\.lock|pyproject|write|remove|rename|copy|replace|toml_edit|fs_err|std::fs|git|child\(/.test(text)) {
       candidatesTaint(`unrecognised statement: ${text.replace(/\s+/g, ' ').slice(0, 140)}`, line);
     }
@@ -581,8 +659,10 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       let uvSays = null;
       if (output) {
         const needs = /^(error: The lockfile at `[^`]*` needs to be updated, but `--(?:locked|check)` was provided\..*)$/m.exec(output);
-        if (needs) { verdict = 'reject'; uvSays = needs[1]; }
-        else if (exit === '0') {
+        if (needs) {
+          verdict = 'reject';
+          uvSays = needs[1];
+        } else if (exit === '0') {
           verdict = 'accept';
           const said = output.split('\n').filter((l) => /^(Resolved|Audited|Checked|Installed|Prepared|Uninstalled|Bytecode|warning:)/.test(l));
           uvSays = said.find((l) => l.startsWith('Resolved')) ?? said[0] ?? '(exit 0)';
@@ -593,9 +673,23 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
         }
       }
       candidates.push({
-        test: fnName, source, line, python, kind: cmd.kind, args: cmd.args.map((a) => (typeof a === 'string' ? a : `{${a.expr}}`)),
-        cwd: cmd.cwd, lockPath, lockDirGuessed: lockInfo.guessed, env: { ...cmd.env }, envRemove: cmd.envRemove, unparsed: cmd.unparsed,
-        excludeNewer, verdict, uvSays, exit, output,
+        test: fnName,
+        source,
+        line,
+        python,
+        kind: cmd.kind,
+        args: cmd.args.map((a) => (typeof a === 'string' ? a : `{${a.expr}}`)),
+        cwd: cmd.cwd,
+        lockPath,
+        lockDirGuessed: lockInfo.guessed,
+        env: { ...cmd.env },
+        envRemove: cmd.envRemove,
+        unparsed: cmd.unparsed,
+        excludeNewer,
+        verdict,
+        uvSays,
+        exit,
+        output,
         files: Object.fromEntries(projectFiles().map(([p, s]) => [p, s])),
         log: log.slice(),
       });
@@ -607,7 +701,13 @@ function analyse(fnName, body, bodyOffset, lineOf, source) {
       const prior = files.get(lockPath);
       const fresh = !files.has(lockPath);
       const inputs = Object.fromEntries([...files.entries()].filter(([p]) => p !== lockPath).map(([p, st]) => [p, st.text ?? null]));
-      files.set(lockPath, { unknown: `written by uv ${cmd.kind} at line ${line}`, line, inputs, fresh, by: { kind: cmd.kind, args: cmd.args.filter((a) => typeof a === 'string'), exit, excludeNewer, python, env: cmd.env, envRemove: cmd.envRemove } });
+      files.set(lockPath, {
+        unknown: `written by uv ${cmd.kind} at line ${line}`,
+        line,
+        inputs,
+        fresh,
+        by: { kind: cmd.kind, args: cmd.args.filter((a) => typeof a === 'string'), exit, excludeNewer, python, env: cmd.env, envRemove: cmd.envRemove },
+      });
       fileVersion.set(lockPath, ++version);
       log = [{ path: lockPath, why: `uv ${cmd.kind} ${cmd.args.filter((a) => typeof a === 'string' && !a.startsWith('--preview')).join(' ')}`.trim(), line }];
       if (['add', 'remove', 'init', 'version', 'upgrade'].includes(cmd.kind)) {
@@ -627,10 +727,12 @@ export function extract(text, source, firstLine = 1) {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const lineOf = (off) => {
-    let lo = 0, hi = lineStarts.length - 1;
+    let lo = 0,
+      hi = lineStarts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= off) lo = mid; else hi = mid - 1;
+      if (lineStarts[mid] <= off) lo = mid;
+      else hi = mid - 1;
     }
     return lo + 1;
   };

@@ -32,10 +32,25 @@ function lex(text, firstLine) {
   const push = (type, value, start) => tokens.push({ type, value, line: start });
   while (i < text.length) {
     const c = text[i];
-    if (c === '\n') { line++; i++; continue; }
-    if (/\s/.test(c)) { i++; continue; }
-    if (c === '/' && text[i + 1] === '/') { while (i < text.length && text[i] !== '\n') i++; continue; }
-    if (c === '/' && text[i + 1] === '*') { const end = text.indexOf('*/', i + 2); for (let k = i; k < end; k++) if (text[k] === '\n') line++; i = end + 2; continue; }
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      for (let k = i; k < end; k++) if (text[k] === '\n') line++;
+      i = end + 2;
+      continue;
+    }
     const raw = /^r(#*)"/.exec(text.slice(i, i + 12));
     if (raw && !(i > 0 && /\w/.test(text[i - 1]))) {
       const close = '"' + raw[1];
@@ -54,7 +69,15 @@ function lex(text, firstLine) {
       while (text[j] !== '"') {
         if (text[j] === '\\') {
           const n = text[j + 1];
-          if (n === '\n') { j += 2; line++; while (/\s/.test(text[j])) { if (text[j] === '\n') line++; j++; } continue; }
+          if (n === '\n') {
+            j += 2;
+            line++;
+            while (/\s/.test(text[j])) {
+              if (text[j] === '\n') line++;
+              j++;
+            }
+            continue;
+          }
           value += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n === '0' ? '\0' : n;
           j += 2;
           continue;
@@ -66,20 +89,44 @@ function lex(text, firstLine) {
       i = j + 1;
       continue;
     }
-    if (c === "'" ) {
+    if (c === "'") {
       // char literal or lifetime
       const m = /^'(\\.|[^\\'])'/.exec(text.slice(i, i + 5));
-      if (m) { push('char', m[1], line); i += m[0].length; continue; }
+      if (m) {
+        push('char', m[1], line);
+        i += m[0].length;
+        continue;
+      }
       i++;
       continue;
     }
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i, i + 100));
-    if (id) { push('id', id[0], line); i += id[0].length; continue; }
+    if (id) {
+      push('id', id[0], line);
+      i += id[0].length;
+      continue;
+    }
     const num = /^[0-9][0-9_a-z.]*/.exec(text.slice(i, i + 40));
-    if (num) { push('num', num[0], line); i += num[0].length; continue; }
-    if (text.startsWith('::', i)) { push('p', '::', line); i += 2; continue; }
-    if (text.startsWith('=>', i)) { push('p', '=>', line); i += 2; continue; }
-    if (text.startsWith('==', i)) { push('p', '==', line); i += 2; continue; }
+    if (num) {
+      push('num', num[0], line);
+      i += num[0].length;
+      continue;
+    }
+    if (text.startsWith('::', i)) {
+      push('p', '::', line);
+      i += 2;
+      continue;
+    }
+    if (text.startsWith('=>', i)) {
+      push('p', '=>', line);
+      i += 2;
+      continue;
+    }
+    if (text.startsWith('==', i)) {
+      push('p', '==', line);
+      i += 2;
+      continue;
+    }
     push('p', c, line);
     i++;
   }
@@ -112,7 +159,10 @@ function splitArgs(tokens, from, to) {
     const t = tokens[j];
     if (t.type === 'p' && OPEN[t.value]) depth++;
     else if (t.type === 'p' && (t.value === ')' || t.value === ']' || t.value === '}')) depth--;
-    else if (depth === 0 && t.type === 'p' && t.value === ',') { out.push(tokens.slice(start, j)); start = j + 1; }
+    else if (depth === 0 && t.type === 'p' && t.value === ',') {
+      out.push(tokens.slice(start, j));
+      start = j + 1;
+    }
   }
   if (start < to) out.push(tokens.slice(start, to));
   return out;
@@ -131,11 +181,21 @@ function statements(tokens) {
     if (OPEN[t.value]) depth++;
     else if (t.value === ')' || t.value === ']' || t.value === '}') {
       depth--;
-      if (depth === 0 && t.value === '}' && tokens[j + 1]?.value !== ')' && tokens[j + 1]?.value !== ';' && tokens[j + 1]?.value !== '.' && tokens[j + 1]?.value !== ',') {
+      if (
+        depth === 0 &&
+        t.value === '}' &&
+        tokens[j + 1]?.value !== ')' &&
+        tokens[j + 1]?.value !== ';' &&
+        tokens[j + 1]?.value !== '.' &&
+        tokens[j + 1]?.value !== ','
+      ) {
         out.push(tokens.slice(start, j + 1));
         start = j + 1;
       }
-    } else if (t.value === ';' && depth === 0) { out.push(tokens.slice(start, j)); start = j + 1; }
+    } else if (t.value === ';' && depth === 0) {
+      out.push(tokens.slice(start, j));
+      start = j + 1;
+    }
   }
   if (start < tokens.length) out.push(tokens.slice(start));
   return out.filter((s) => s.length > 0);
@@ -202,7 +262,10 @@ function stringValue(expr, vars) {
     while (j < e.length) {
       if (e[j].value === '.' && e[j + 1]?.type === 'id') {
         const method = e[j + 1].value;
-        if (['to_string', 'clone', 'as_str', 'to_owned', 'into'].includes(method)) { j = closing(e, j + 2) + 1; continue; }
+        if (['to_string', 'clone', 'as_str', 'to_owned', 'into'].includes(method)) {
+          j = closing(e, j + 2) + 1;
+          continue;
+        }
         if (method === 'replace') {
           const end = closing(e, j + 2);
           const args = splitArgs(e, j + 3, end);
@@ -213,14 +276,30 @@ function stringValue(expr, vars) {
           j = end + 1;
           continue;
         }
-        if (method === 'unwrap') { j = closing(e, j + 2) + 1; continue; }
+        if (method === 'unwrap') {
+          j = closing(e, j + 2) + 1;
+          continue;
+        }
       }
-      if (e[j].value === '?') { j++; continue; }
-      throw new Unknown(`expression ${e.map((t) => t.value).join(' ').slice(0, 60)}`);
+      if (e[j].value === '?') {
+        j++;
+        continue;
+      }
+      throw new Unknown(
+        `expression ${e
+          .map((t) => t.value)
+          .join(' ')
+          .slice(0, 60)}`,
+      );
     }
     return value;
   }
-  throw new Unknown(`expression ${e.map((t) => t.value).join(' ').slice(0, 60)}`);
+  throw new Unknown(
+    `expression ${e
+      .map((t) => t.value)
+      .join(' ')
+      .slice(0, 60)}`,
+  );
 }
 
 function formatString(template, args, vars) {
@@ -234,7 +313,7 @@ function formatString(template, args, vars) {
   return template.replace(/\{\{|\}\}|\{([A-Za-z_0-9]*)(?::[^}]*)?\}/g, (m, name) => {
     if (m === '{{') return '{';
     if (m === '}}') return '}';
-    if (name === '' ) return stringValue(positional[next++] ?? [], vars);
+    if (name === '') return stringValue(positional[next++] ?? [], vars);
     if (/^\d+$/.test(name)) return stringValue(positional[Number(name)] ?? [], vars);
     if (named.has(name)) return named.get(name);
     if (vars.has(name) && vars.get(name).kind === 'string') return vars.get(name).value;
@@ -251,9 +330,13 @@ function pathValue(expr, vars, ctx) {
   while (e.length && e[0].type === 'p' && (e[0].value === '&' || e[0].value === '*')) e = e.slice(1);
   let base;
   let j;
-  if (e[0]?.value === ctx && e[1]?.value === '.' && e[2]?.value === 'temp_dir') { base = ''; j = 3; }
-  else if (e[0]?.type === 'id' && vars.get(e[0].value)?.kind === 'path') { base = vars.get(e[0].value).value; j = 1; }
-  else throw new Unknown('path');
+  if (e[0]?.value === ctx && e[1]?.value === '.' && e[2]?.value === 'temp_dir') {
+    base = '';
+    j = 3;
+  } else if (e[0]?.type === 'id' && vars.get(e[0].value)?.kind === 'path') {
+    base = vars.get(e[0].value).value;
+    j = 1;
+  } else throw new Unknown('path');
   while (j < e.length) {
     if (e[j].value === '.' && (e[j + 1]?.value === 'child' || e[j + 1]?.value === 'join')) {
       const end = closing(e, j + 2);
@@ -262,8 +345,14 @@ function pathValue(expr, vars, ctx) {
       j = end + 1;
       continue;
     }
-    if (e[j].value === '.' && ['path', 'to_path_buf', 'as_ref', 'clone', 'to_owned'].includes(e[j + 1]?.value)) { j = closing(e, j + 2) + 1; continue; }
-    if (e[j].value === '?') { j++; continue; }
+    if (e[j].value === '.' && ['path', 'to_path_buf', 'as_ref', 'clone', 'to_owned'].includes(e[j + 1]?.value)) {
+      j = closing(e, j + 2) + 1;
+      continue;
+    }
+    if (e[j].value === '?') {
+      j++;
+      continue;
+    }
     throw new Unknown('path method');
   }
   return base;
@@ -274,7 +363,11 @@ function joinPath(base, part) {
   const out = [];
   for (const p of parts) {
     if (p === '' || p === '.') continue;
-    if (p === '..') { if (out.length === 0) throw new Unknown('path above the temp dir'); out.pop(); continue; }
+    if (p === '..') {
+      if (out.length === 0) throw new Unknown('path above the temp dir');
+      out.pop();
+      continue;
+    }
     out.push(p);
   }
   return out.join('/');
@@ -322,17 +415,77 @@ function parseCommand(expr, vars, ctx) {
       j = end + 1;
       continue;
     }
-    if (t.value === '?') { j++; continue; }
+    if (t.value === '?') {
+      j++;
+      continue;
+    }
     throw new Unknown('command chain');
   }
   return command;
 }
 
 /** Options that do not change what the lock check compares. */
-const HARMLESS = new Set(['--locked', '--check', '--offline', '--no-cache', '--frozen', '--preview', '--no-install-project', '--no-install-workspace', '--all-extras', '--no-dev', '--only-dev', '--all-groups', '--no-default-groups', '--inexact', '--exact', '--no-build', '--all-packages', '--quiet', '-q', '--verbose', '-v', '--no-progress', '--no-python-downloads', '--dry-run', '--no-sync']);
-const WITH_VALUE_HARMLESS = new Set(['--extra', '--group', '--no-group', '--only-group', '--package', '--cache-dir', '--python', '-p', '--preview-features', '--format', '--output-format', '-o', '--output-file', '--no-binary-package', '--no-build-package']);
-const TO_SETTING = { '--resolution': 'resolution', '--prerelease': 'prerelease', '--fork-strategy': 'fork-strategy', '--exclude-newer': 'exclude-newer', '--index-url': 'index-url', '-i': 'index-url', '--default-index': 'default-index', '--index-strategy': 'index-strategy' };
-const LIST_SETTING = { '--extra-index-url': 'extra-index-url', '--find-links': 'find-links', '-f': 'find-links', '--exclude-newer-package': 'exclude-newer-package', '--index': 'index' };
+const HARMLESS = new Set([
+  '--locked',
+  '--check',
+  '--offline',
+  '--no-cache',
+  '--frozen',
+  '--preview',
+  '--no-install-project',
+  '--no-install-workspace',
+  '--all-extras',
+  '--no-dev',
+  '--only-dev',
+  '--all-groups',
+  '--no-default-groups',
+  '--inexact',
+  '--exact',
+  '--no-build',
+  '--all-packages',
+  '--quiet',
+  '-q',
+  '--verbose',
+  '-v',
+  '--no-progress',
+  '--no-python-downloads',
+  '--dry-run',
+  '--no-sync',
+]);
+const WITH_VALUE_HARMLESS = new Set([
+  '--extra',
+  '--group',
+  '--no-group',
+  '--only-group',
+  '--package',
+  '--cache-dir',
+  '--python',
+  '-p',
+  '--preview-features',
+  '--format',
+  '--output-format',
+  '-o',
+  '--output-file',
+  '--no-binary-package',
+  '--no-build-package',
+]);
+const TO_SETTING = {
+  '--resolution': 'resolution',
+  '--prerelease': 'prerelease',
+  '--fork-strategy': 'fork-strategy',
+  '--exclude-newer': 'exclude-newer',
+  '--index-url': 'index-url',
+  '-i': 'index-url',
+  '--default-index': 'default-index',
+  '--index-strategy': 'index-strategy',
+};
+const LIST_SETTING = {
+  '--extra-index-url': 'extra-index-url',
+  '--find-links': 'find-links',
+  '-f': 'find-links',
+  '--exclude-newer-package': 'exclude-newer-package',
+  '--index': 'index',
+};
 
 /** The commandLine settings of a checking command, or a reason it cannot be modelled. */
 function commandLineOf(command, contextEnv) {
@@ -355,13 +508,25 @@ function commandLineOf(command, contextEnv) {
     let a = args[i];
     let value;
     const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) { value = a.slice(eq + 1); a = a.slice(0, eq); }
+    if (a.startsWith('--') && eq > 0) {
+      value = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
     const take = () => (value !== undefined ? value : args[++i]);
     if (command.name === 'run' && !a.startsWith('-')) break; // the command uv runs
     if (HARMLESS.has(a)) continue;
-    if (WITH_VALUE_HARMLESS.has(a)) { take(); continue; }
-    if (a === '--directory' || a === '--project') { root = joinPath(root, take()); continue; }
-    if (TO_SETTING[a]) { settings[TO_SETTING[a]] = take(); continue; }
+    if (WITH_VALUE_HARMLESS.has(a)) {
+      take();
+      continue;
+    }
+    if (a === '--directory' || a === '--project') {
+      root = joinPath(root, take());
+      continue;
+    }
+    if (TO_SETTING[a]) {
+      settings[TO_SETTING[a]] = take();
+      continue;
+    }
     if (LIST_SETTING[a]) {
       const key = LIST_SETTING[a];
       let v = take();
@@ -377,7 +542,10 @@ function commandLineOf(command, contextEnv) {
       settings[key] = [...(settings[key] ?? []), v];
       continue;
     }
-    if (a === '--no-sources') { settings['no-sources'] = true; continue; }
+    if (a === '--no-sources') {
+      settings['no-sources'] = true;
+      continue;
+    }
     return { skip: `option ${a}` };
   }
   return { settings, root };
@@ -387,8 +555,11 @@ function commandLineOf(command, contextEnv) {
 // Replaying a test function.
 
 const stats = { functions: 0, scenarios: 0, skipped: new Map() };
-let currentFn = "";
-function skip(reason) { stats.skipped.set(reason, (stats.skipped.get(reason) ?? 0) + 1); if (process.env.DEBUG) console.error(`${currentFn}: ${reason}`); }
+let currentFn = '';
+function skip(reason) {
+  stats.skipped.set(reason, (stats.skipped.get(reason) ?? 0) + 1);
+  if (process.env.DEBUG) console.error(`${currentFn}: ${reason}`);
+}
 
 /** Filters of context.filters() turned back into what was on disk, where that is possible. */
 function unfilterLock(text) {
@@ -414,11 +585,17 @@ function replay(fn, source, scenarios) {
   const edits = [];
   let n = 0;
 
-  const setFile = (path, text) => { files.set(path, text); bump(path); };
+  const setFile = (path, text) => {
+    files.set(path, text);
+    bump(path);
+  };
   const lockPaths = () => [...files.keys()].filter((p) => p === 'uv.lock' || p.endsWith('/uv.lock'));
   const lockInvalid = (why) => {
     // Every lock in the tree may have been rewritten.
-    for (const p of lockPaths()) { files.set(p, null); bump(p); }
+    for (const p of lockPaths()) {
+      files.set(p, null);
+      bump(p);
+    }
     files.set('uv.lock', null);
     bump('uv.lock');
     edits.length = 0;
@@ -429,13 +606,18 @@ function replay(fn, source, scenarios) {
     const flags = new Set(command.args);
     const checking = CHECKING.has(command.name) && (flags.has('--locked') || (command.name === 'lock' && flags.has('--check')));
     let exit = null;
-    if (snapshot !== null) { const m = /exit_code: (-?\d+)/.exec(snapshot); exit = m ? Number(m[1]) : null; }
-    else if (command.assert === 'success') exit = 0;
+    if (snapshot !== null) {
+      const m = /exit_code: (-?\d+)/.exec(snapshot);
+      exit = m ? Number(m[1]) : null;
+    } else if (command.assert === 'success') exit = 0;
     else if (command.assert === 'failure') exit = 1;
     if (checking) {
       if (snapshot === null) {
         // `.assert().success()`: the test fails unless uv succeeds.
-        if (command.assert !== 'success') { skip('check without a snapshot'); return; }
+        if (command.assert !== 'success') {
+          skip('check without a snapshot');
+          return;
+        }
         emitScenario(command, 'exit_code: 0 (success)\n----- stderr -----\nexit status 0 (the test asserts `.success()`)\n', 0, line);
         return;
       }
@@ -444,7 +626,11 @@ function replay(fn, source, scenarios) {
     }
     const readOnly = flags.has('--frozen') || flags.has('--dry-run') || flags.has('--locked') || (command.name === 'lock' && flags.has('--check'));
     if (WRITES_PYPROJECT.has(command.name) && exit !== 0 ? false : WRITES_PYPROJECT.has(command.name)) {
-      for (const p of files.keys()) if (p.endsWith('pyproject.toml')) { files.set(p, null); bump(p); }
+      for (const p of files.keys())
+        if (p.endsWith('pyproject.toml')) {
+          files.set(p, null);
+          bump(p);
+        }
     }
     if (WRITES_LOCK.has(command.name) && !readOnly && exit !== null && exit !== 0 && command.name === 'lock') return; // a failed lock writes nothing
     if (WRITES_LOCK.has(command.name) && !readOnly) {
@@ -455,17 +641,26 @@ function replay(fn, source, scenarios) {
 
   const emitScenario = (command, snapshot, exit, line) => {
     const cl = commandLineOf(command, contextEnv);
-    if (cl.skip) { skip(`check: ${cl.skip}`); return; }
+    if (cl.skip) {
+      skip(`check: ${cl.skip}`);
+      return;
+    }
     const stderr = snapshot.split('----- stderr -----')[1] ?? '';
     let verdict;
     let uvSays;
-    const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = stderr
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     if (exit === 0) {
       verdict = 'accept';
       uvSays = lines.find((l) => /^Resolved|^Audited|^Installed|^Checked|^Using|^Prepared/.test(l)) ?? lines[lines.length - 1] ?? 'exit_code: 0 (success)';
     } else {
       const decisive = lines.find((l) => /needs to be updated|is out of date|out of date/.test(l));
-      if (!decisive) { skip(`check failing for another reason (${(lines.find((l) => l.startsWith('error:')) ?? '?').slice(0, 50).replace(/`[^`]*`/g, '`…`')})`); return; }
+      if (!decisive) {
+        skip(`check failing for another reason (${(lines.find((l) => l.startsWith('error:')) ?? '?').slice(0, 50).replace(/`[^`]*`/g, '`…`')})`);
+        return;
+      }
       verdict = 'reject';
       uvSays = decisive;
     }
@@ -474,15 +669,31 @@ function replay(fn, source, scenarios) {
     const rel = new Map();
     for (const [path, text] of files) {
       if (root && !(path === root || path.startsWith(root + '/'))) {
-        if (text !== null && !path.endsWith('.py') && path !== '.gitignore') { skip('check in a subdirectory with files outside it'); return; }
+        if (text !== null && !path.endsWith('.py') && path !== '.gitignore') {
+          skip('check in a subdirectory with files outside it');
+          return;
+        }
         continue;
       }
       rel.set(root ? path.slice(root.length + 1) : path, text);
     }
-    if (!rel.has('pyproject.toml') || rel.get('pyproject.toml') === null) { skip(rel.has('pyproject.toml') ? 'pyproject unknown (uv add/remove/init)' : 'no pyproject.toml at the check'); return; }
-    if (!rel.has('uv.lock')) { skip('no uv.lock at the check'); return; }
-    for (const [p, t] of rel) if (t === null) { skip(p.endsWith('uv.lock') ? 'lock not snapshotted before the check' : `file unknown: ${p.split('/').pop()}`); return; }
-    if (unknownFiles) { skip(unknownFiles); return; }
+    if (!rel.has('pyproject.toml') || rel.get('pyproject.toml') === null) {
+      skip(rel.has('pyproject.toml') ? 'pyproject unknown (uv add/remove/init)' : 'no pyproject.toml at the check');
+      return;
+    }
+    if (!rel.has('uv.lock')) {
+      skip('no uv.lock at the check');
+      return;
+    }
+    for (const [p, t] of rel)
+      if (t === null) {
+        skip(p.endsWith('uv.lock') ? 'lock not snapshotted before the check' : `file unknown: ${p.split('/').pop()}`);
+        return;
+      }
+    if (unknownFiles) {
+      skip(unknownFiles);
+      return;
+    }
     n++;
     scenarios.push({
       name: `a-${fn.name}${n > 1 ? `-${n}` : ''}`,
@@ -496,7 +707,9 @@ function replay(fn, source, scenarios) {
         commandLine: cl.settings,
         verdict,
         uvSays,
-        edit: edits.length ? `${lockSnapshotLine !== null && !edits[0].startsWith('uv.lock') ? `after the lock snapshotted at line ${lockSnapshotLine}: ` : ''}${edits.join('; ')}` : 'none',
+        edit: edits.length
+          ? `${lockSnapshotLine !== null && !edits[0].startsWith('uv.lock') ? `after the lock snapshotted at line ${lockSnapshotLine}: ` : ''}${edits.join('; ')}`
+          : 'none',
         ...([...rel.values()].some((t) => t.includes(LOCALHOST)) || JSON.stringify(cl.settings).includes(LOCALHOST)
           ? { note: `insta's [LOCALHOST] (the packse test server, 127.0.0.1:<port>) is written ${LOCALHOST}, in the lock and on the command line alike` }
           : {}),
@@ -511,7 +724,10 @@ function replay(fn, source, scenarios) {
       // let context = uv_test::test_context!(...)...
       if (s[0]?.value === 'let' && s.some((t) => t.value === 'test_context' || t.value === 'test_context_with_versions')) {
         const name = s[1].value === 'mut' ? s[2].value : s[1].value;
-        if (ctx !== null) { unknownFiles = 'a second test context'; continue; }
+        if (ctx !== null) {
+          unknownFiles = 'a second test context';
+          continue;
+        }
         ctx = name;
         for (let j = 0; j < s.length; j++) {
           if (s[j].value === 'with_exclude_newer') contextEnv = { ...contextEnv, UV_EXCLUDE_NEWER: stringValue(s.slice(j + 2, closing(s, j + 1)), vars) };
@@ -526,10 +742,17 @@ function replay(fn, source, scenarios) {
         if (s[k].value === 'mut') k++;
         const name = s[k].value;
         if (s[k + 1]?.value !== '=') {
-          if (s[k + 1]?.value === ':') { const eq = s.findIndex((t) => t.value === '='); if (eq < 0) continue; s.splice(k + 1, eq - k - 1); } else continue;
+          if (s[k + 1]?.value === ':') {
+            const eq = s.findIndex((t) => t.value === '=');
+            if (eq < 0) continue;
+            s.splice(k + 1, eq - k - 1);
+          } else continue;
         }
         const rhs = s.slice(k + 2);
-        if (rhs[0]?.value === 'PackseServer') { vars.set(name, { kind: 'server' }); continue; }
+        if (rhs[0]?.value === 'PackseServer') {
+          vars.set(name, { kind: 'server' });
+          continue;
+        }
         // reads of a file
         if (rhs[0]?.value === ctx && rhs[2]?.value === 'read') {
           const path = stringValue(rhs.slice(4, closing(rhs, 3)), vars);
@@ -547,16 +770,35 @@ function replay(fn, source, scenarios) {
           const p = pathValue(rhs, vars, ctx);
           vars.set(name, { kind: 'path', value: p });
           continue;
-        } catch (e) { if (!(e instanceof Unknown)) throw e; }
+        } catch (e) {
+          if (!(e instanceof Unknown)) throw e;
+        }
         // `let pyproject_toml = context.temp_dir.child("x"); ... .write_str(...)` chained on the let
         try {
           const v = stringValue(rhs, vars);
           vars.set(name, { kind: 'string', value: v });
           continue;
-        } catch (e) { if (!(e instanceof Unknown)) throw e; }
+        } catch (e) {
+          if (!(e instanceof Unknown)) throw e;
+        }
         // A command built in a variable
-        if (rhs[0]?.value === ctx && rhs[1]?.value === '.' && rhs[2]?.type === 'id' && rhs[2].value !== 'temp_dir' && rhs[2].value !== 'filters' && rhs[2].value !== 'read') {
-          try { const c = parseCommand(rhs, vars, ctx); if (c) { vars.set(name, { kind: 'command', value: c }); continue; } } catch (e) { if (!(e instanceof Unknown)) throw e; }
+        if (
+          rhs[0]?.value === ctx &&
+          rhs[1]?.value === '.' &&
+          rhs[2]?.type === 'id' &&
+          rhs[2].value !== 'temp_dir' &&
+          rhs[2].value !== 'filters' &&
+          rhs[2].value !== 'read'
+        ) {
+          try {
+            const c = parseCommand(rhs, vars, ctx);
+            if (c) {
+              vars.set(name, { kind: 'command', value: c });
+              continue;
+            }
+          } catch (e) {
+            if (!(e instanceof Unknown)) throw e;
+          }
         }
         vars.delete(name);
         continue;
@@ -580,7 +822,13 @@ function replay(fn, source, scenarios) {
           if (e.length && e[0].type === 'id' && vars.get(e[0].value)?.kind === 'command') command = vars.get(e[0].value).value;
           else command = parseCommand(e, vars, ctx);
         }
-        if (!command) { lockInvalid(`unparsed command at line ${s[0].line}`); files.forEach((v, k) => { if (k.endsWith('pyproject.toml')) files.set(k, null); }); continue; }
+        if (!command) {
+          lockInvalid(`unparsed command at line ${s[0].line}`);
+          files.forEach((v, k) => {
+            if (k.endsWith('pyproject.toml')) files.set(k, null);
+          });
+          continue;
+        }
         handleCommand(command, snapshot, s[snapAt].line);
         continue;
       }
@@ -594,8 +842,16 @@ function replay(fn, source, scenarios) {
         if (target.length === 1 && reads.has(target[0].value) && lit[lit.length - 1]?.type === 'str') {
           const read = reads.get(target[0].value);
           if ((versions.get(read.path) ?? 0) === read.version) {
-            try { setFile(read.path, unfilterLock(snapshotText(lit[lit.length - 1].value))); } catch (e) { if (!(e instanceof Unknown)) throw e; files.set(read.path, null); }
-            if (read.path.endsWith('uv.lock')) { edits.length = 0; lockSnapshotLine = s[assertAt].line; }
+            try {
+              setFile(read.path, unfilterLock(snapshotText(lit[lit.length - 1].value)));
+            } catch (e) {
+              if (!(e instanceof Unknown)) throw e;
+              files.set(read.path, null);
+            }
+            if (read.path.endsWith('uv.lock')) {
+              edits.length = 0;
+              lockSnapshotLine = s[assertAt].line;
+            }
           }
         }
         continue;
@@ -610,18 +866,30 @@ function replay(fn, source, scenarios) {
           const path = readOf(x) ?? readOf(y);
           const other = readOf(x) !== null ? y : x;
           if (path !== null) {
-            try { setFile(path, stringValue(other, vars)); } catch (e) { if (!(e instanceof Unknown)) throw e; }
+            try {
+              setFile(path, stringValue(other, vars));
+            } catch (e) {
+              if (!(e instanceof Unknown)) throw e;
+            }
           }
         }
         continue;
       }
-      if (/\b(unzip|untar|copy_dir_all|copy_from)\b/.test(text)) { unknownFiles = 'files unpacked or copied from uv test data'; continue; }
+      if (/\b(unzip|untar|copy_dir_all|copy_from)\b/.test(text)) {
+        unknownFiles = 'files unpacked or copied from uv test data';
+        continue;
+      }
       // <path>.write_str(<text>)
       const writeAt = s.findIndex((t, j) => t.value === 'write_str' && s[j - 1]?.value === '.');
       if (writeAt >= 0) {
         let path;
-        try { path = pathValue(s.slice(s[0].value === 'let' ? 3 : 0, writeAt - 1), vars, ctx); }
-        catch (e) { if (!(e instanceof Unknown)) throw e; unknownFiles = 'a write to an unknown path'; continue; }
+        try {
+          path = pathValue(s.slice(s[0].value === 'let' ? 3 : 0, writeAt - 1), vars, ctx);
+        } catch (e) {
+          if (!(e instanceof Unknown)) throw e;
+          unknownFiles = 'a write to an unknown path';
+          continue;
+        }
         const end = closing(s, writeAt + 1);
         try {
           const value = dedent(stringValue(splitArgs(s, writeAt + 2, end)[0] ?? [], vars));
@@ -638,7 +906,12 @@ function replay(fn, source, scenarios) {
       // .touch() / create_dir_all
       const touchAt = s.findIndex((t, j) => t.value === 'touch' && s[j - 1]?.value === '.');
       if (touchAt >= 0) {
-        try { const p = pathValue(s.slice(0, touchAt - 1), vars, ctx); if (!files.has(p)) setFile(p, ''); } catch (e) { if (!(e instanceof Unknown)) throw e; }
+        try {
+          const p = pathValue(s.slice(0, touchAt - 1), vars, ctx);
+          if (!files.has(p)) setFile(p, '');
+        } catch (e) {
+          if (!(e instanceof Unknown)) throw e;
+        }
         continue;
       }
       if (s.some((t, j) => t.value === 'create_dir_all' && s[j - 1]?.value !== 'fn')) continue;
@@ -646,14 +919,62 @@ function replay(fn, source, scenarios) {
         const op = s[2].value;
         const end = closing(s, 3);
         const args = splitArgs(s, 4, end);
-        if (op === 'remove_file') { try { const p = pathValue(args[0], vars, ctx); files.delete(p); bump(p); } catch (e) { if (!(e instanceof Unknown)) throw e; unknownFiles = 'a removed file'; } continue; }
-        if (op === 'remove_dir_all') { try { const p = pathValue(args[0], vars, ctx); for (const k of [...files.keys()]) if (k.startsWith(p + '/')) { files.delete(k); bump(k); } } catch (e) { if (!(e instanceof Unknown)) throw e; unknownFiles = 'a removed directory'; } continue; }
-        if (op === 'write') {
-          try { const p = pathValue(args[0], vars, ctx); try { setFile(p, dedent(stringValue(args[1], vars))); if (p.endsWith('uv.lock')) edits.push(`uv.lock written by the test at line ${s[0].line}`); } catch (e) { if (!(e instanceof Unknown)) throw e; files.set(p, null); } } catch (e) { if (!(e instanceof Unknown)) throw e; unknownFiles = 'a write to an unknown path'; }
+        if (op === 'remove_file') {
+          try {
+            const p = pathValue(args[0], vars, ctx);
+            files.delete(p);
+            bump(p);
+          } catch (e) {
+            if (!(e instanceof Unknown)) throw e;
+            unknownFiles = 'a removed file';
+          }
           continue;
         }
-        if (op === 'copy') { try { const from = pathValue(args[0], vars, ctx); const to = pathValue(args[1], vars, ctx); setFile(to, files.get(from) ?? null); } catch (e) { if (!(e instanceof Unknown)) throw e; unknownFiles = 'a copied file'; } continue; }
-        if (op === 'rename') { unknownFiles = 'a renamed file'; continue; }
+        if (op === 'remove_dir_all') {
+          try {
+            const p = pathValue(args[0], vars, ctx);
+            for (const k of [...files.keys()])
+              if (k.startsWith(p + '/')) {
+                files.delete(k);
+                bump(k);
+              }
+          } catch (e) {
+            if (!(e instanceof Unknown)) throw e;
+            unknownFiles = 'a removed directory';
+          }
+          continue;
+        }
+        if (op === 'write') {
+          try {
+            const p = pathValue(args[0], vars, ctx);
+            try {
+              setFile(p, dedent(stringValue(args[1], vars)));
+              if (p.endsWith('uv.lock')) edits.push(`uv.lock written by the test at line ${s[0].line}`);
+            } catch (e) {
+              if (!(e instanceof Unknown)) throw e;
+              files.set(p, null);
+            }
+          } catch (e) {
+            if (!(e instanceof Unknown)) throw e;
+            unknownFiles = 'a write to an unknown path';
+          }
+          continue;
+        }
+        if (op === 'copy') {
+          try {
+            const from = pathValue(args[0], vars, ctx);
+            const to = pathValue(args[1], vars, ctx);
+            setFile(to, files.get(from) ?? null);
+          } catch (e) {
+            if (!(e instanceof Unknown)) throw e;
+            unknownFiles = 'a copied file';
+          }
+          continue;
+        }
+        if (op === 'rename') {
+          unknownFiles = 'a renamed file';
+          continue;
+        }
         if (op.startsWith('read')) continue;
         continue;
       }
@@ -666,7 +987,14 @@ function replay(fn, source, scenarios) {
       // cmd.arg(...) on a command variable
       if (s[0]?.type === 'id' && vars.get(s[0].value)?.kind === 'command' && s[1]?.value === '.') {
         const c = vars.get(s[0].value).value;
-        const fake = [{ type: 'id', value: ctx }, { type: 'p', value: '.' }, { type: 'id', value: c.name }, { type: 'p', value: '(' }, { type: 'p', value: ')' }, ...s.slice(1)];
+        const fake = [
+          { type: 'id', value: ctx },
+          { type: 'p', value: '.' },
+          { type: 'id', value: c.name },
+          { type: 'p', value: '(' },
+          { type: 'p', value: ')' },
+          ...s.slice(1),
+        ];
         const more = parseCommand(fake, vars, ctx);
         c.args.push(...more.args);
         Object.assign(c.env, more.env);
@@ -675,7 +1003,8 @@ function replay(fn, source, scenarios) {
         if (more.assert) handleCommand(c, null, s[0].line);
         continue;
       }
-      if (process.env.DEBUG_STMTS && /write|child|fs_err|copy|remove|context\b/.test(text)) console.error(`${fn.name}:${s[0].line}: unhandled: ${text.slice(0, 140)}`);
+      if (process.env.DEBUG_STMTS && /write|child|fs_err|copy|remove|context\b/.test(text))
+        console.error(`${fn.name}:${s[0].line}: unhandled: ${text.slice(0, 140)}`);
       // Anything that may touch the tree in ways we do not follow.
       if (/\b(copy_dir_all|git|Command|symlink|set_permissions|rename|copy_from|write_all|remove)\b/.test(text) && !/assert|println/.test(text.slice(0, 20))) {
         if (/copy_dir_all|copy_from/.test(text)) unknownFiles = 'files copied from uv test data';
@@ -684,7 +1013,9 @@ function replay(fn, source, scenarios) {
       if (!(e instanceof Unknown)) throw e;
       // A statement we cannot follow: if it could touch files, nothing after it is known.
       if (process.env.DEBUG_STMTS) console.error(`${fn.name}:${s[0].line}: unknown (${e.message}): ${text.slice(0, 140)}`);
-      if (/uv_snapshot|write|lock\(\)|sync\(\)|add\(\)|remove/.test(text)) { unknownFiles = `unfollowed statement (${e.message})`; }
+      if (/uv_snapshot|write|lock\(\)|sync\(\)|add\(\)|remove/.test(text)) {
+        unknownFiles = `unfollowed statement (${e.message})`;
+      }
     }
   }
 }
@@ -734,4 +1065,10 @@ for (const sc of scenarios) {
   writeFileSync(join(dir, 'scenario.json'), JSON.stringify(sc.json, null, 2) + '\n');
 }
 const verdicts = scenarios.reduce((m, s) => ((m[s.json.verdict] = (m[s.json.verdict] ?? 0) + 1), m), {});
-console.log(JSON.stringify({ functions: stats.functions, scenarios: scenarios.length, verdicts, skipped: Object.fromEntries([...stats.skipped].sort((a, b) => b[1] - a[1])) }, null, 2));
+console.log(
+  JSON.stringify(
+    { functions: stats.functions, scenarios: scenarios.length, verdicts, skipped: Object.fromEntries([...stats.skipped].sort((a, b) => b[1] - a[1])) },
+    null,
+    2,
+  ),
+);

@@ -108,7 +108,11 @@ export function checkSummary(report: Report, failOn: FailOn, conclusion: CheckCo
         ? `Findings at or above fail-on \`${failOn}\`: this check fails.`
         : `Nothing at or above fail-on \`${failOn}\`.`;
   const lines = [`**${countsTitle(report)}**. ${verdict}`];
-  if (unlocated > 0) lines.push('', `${unlocated} ${unlocated === 1 ? 'finding concerns' : 'findings concern'} a whole file and ${unlocated === 1 ? 'is' : 'are'} listed below without an annotation.`);
+  if (unlocated > 0)
+    lines.push(
+      '',
+      `${unlocated} ${unlocated === 1 ? 'finding concerns' : 'findings concern'} a whole file and ${unlocated === 1 ? 'is' : 'are'} listed below without an annotation.`,
+    );
   return lines.join('\n');
 }
 

@@ -48,7 +48,7 @@ export interface StickyCommentInput {
 export function commentBody(markdown: string): string {
   const body = `${COMMENT_MARKER}\n${markdown}`;
   if (body.length <= COMMENT_MAX_CHARS) return body;
-  const tail = '\n\n… (cut at GitHub\'s comment limit; the job summary of the run has everything)';
+  const tail = "\n\n… (cut at GitHub's comment limit; the job summary of the run has everything)";
   let end = body.lastIndexOf('\n', COMMENT_MAX_CHARS - tail.length);
   if (end <= COMMENT_MARKER.length) end = COMMENT_MAX_CHARS - tail.length;
   if (/[\uD800-\uDBFF]/.test(body.charAt(end - 1))) end--;

@@ -64,7 +64,10 @@ function git(dir: string, args: string[], options: { input?: string | Buffer; ti
 
 /** git's fatal/error line (else its first line), without credentials (a remote URL may carry a token). */
 export function gitComplaint(result: GitResult): string {
-  const lines = result.stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = result.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const line = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? (result.status === null ? 'timed out' : `exit ${result.status}`);
   return redactUrl(line.replace(/^(fatal|error):\s*/, ''), { mask: '***' }).slice(0, 200);
 }
@@ -154,7 +157,14 @@ function writeTrees(dir: string, files: { path: string; mode: string; type: 'blo
   const treeOf = new Map<string, string>();
   const mktree = (folders: string[]): void => {
     // --batch: trees separated by blank lines, one SHA out per tree; mktree sorts the entries.
-    const input = folders.map((folder) => dirs.get(folder)!.map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.name}\n`).join('')).join('\n');
+    const input = folders
+      .map((folder) =>
+        dirs
+          .get(folder)!
+          .map((e) => `${e.mode} ${e.type} ${e.sha}\t${e.name}\n`)
+          .join(''),
+      )
+      .join('\n');
     const result = git(dir, ['mktree', '--missing', '--batch'], { input });
     const shas = result.stdout.trim().split('\n');
     if (result.status !== 0 || shas.length !== folders.length) throw new RevisionError(`could not write the tree (${gitComplaint(result)})`);
@@ -177,7 +187,8 @@ async function materializeFromApi(dir: string, rev: string, api: GithubClient, o
   if (format !== 'sha1') throw new RevisionError('the GitHub API fallback needs a SHA-1 repository');
   const commit = await api.getCommit(rev);
   const listing = await api.getTree(commit.tree);
-  if (listing.truncated) throw new RevisionError(`the tree of ${commit.sha} is too large for the GitHub API (truncated listing); fetch it with actions/checkout (fetch-depth: 0)`);
+  if (listing.truncated)
+    throw new RevisionError(`the tree of ${commit.sha} is too large for the GitHub API (truncated listing); fetch it with actions/checkout (fetch-depth: 0)`);
   // mktree's text input cannot carry a newline in a name; such paths are not lockgate's anyway.
   const entries = listing.entries.filter((e) => e.type !== 'tree' && !/[\n\0]/.test(e.path));
 
@@ -213,7 +224,14 @@ async function materializeFromApi(dir: string, rev: string, api: GithubClient, o
   }));
   const tree = writeTrees(dir, files);
   const date = commit.committedAt ?? new Date().toISOString();
-  const identity = { GIT_AUTHOR_NAME: 'lockgate', GIT_AUTHOR_EMAIL: 'lockgate@localhost', GIT_COMMITTER_NAME: 'lockgate', GIT_COMMITTER_EMAIL: 'lockgate@localhost', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  const identity = {
+    GIT_AUTHOR_NAME: 'lockgate',
+    GIT_AUTHOR_EMAIL: 'lockgate@localhost',
+    GIT_COMMITTER_NAME: 'lockgate',
+    GIT_COMMITTER_EMAIL: 'lockgate@localhost',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
   const made = git(dir, ['commit-tree', tree, '-m', `lockgate: the files lockgate reads from ${commit.sha}, through the GitHub API`], { env: identity });
   const revision = made.stdout.trim();
   if (made.status !== 0 || !SHA_RE.test(revision)) throw new RevisionError(`could not write the stand-in commit (${gitComplaint(made)})`);

@@ -86,7 +86,10 @@ function writeFile(path: string, text: string): void {
 
 function permissionName(error: GithubApiError, fallback: string): string {
   // GitHub says what it wanted, e.g. "checks=write" or "issues=write; pull_requests=write".
-  const wanted = error.acceptedPermissions?.split(/[;,]/).map((p) => p.trim().replace('=', ': ').replace('pull_requests', 'pull-requests')).filter(Boolean);
+  const wanted = error.acceptedPermissions
+    ?.split(/[;,]/)
+    .map((p) => p.trim().replace('=', ': ').replace('pull_requests', 'pull-requests'))
+    .filter(Boolean);
   return wanted && wanted.length > 0 ? wanted[wanted.length - 1]! : fallback;
 }
 
@@ -94,7 +97,12 @@ function permissionName(error: GithubApiError, fallback: string): string {
  * Base and head as the engine will read them. A revision missing from the clone is fetched or
  * rebuilt from the API; the engine then gets the stand-in commit, and the report names the real SHA.
  */
-async function prepareRevisions(run: ActionRun, settings: Settings, event: EventRevisions, api: GithubClient | null): Promise<{ settings: Settings; head: EnsuredRevision | null; base: EnsuredRevision | null }> {
+async function prepareRevisions(
+  run: ActionRun,
+  settings: Settings,
+  event: EventRevisions,
+  api: GithubClient | null,
+): Promise<{ settings: Settings; head: EnsuredRevision | null; base: EnsuredRevision | null }> {
   if (event.base === null && event.head === null) return { settings, head: null, base: null };
   let dir = settings.dir;
   if (!isGitRepository(dir)) {
@@ -125,7 +133,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   action.scrubber.add(getInput('token'));
   action.scrubber.addUrlCredentials(getInput('index-url'));
 
-  const event = resolveRevisions(env.GITHUB_EVENT_NAME ?? '', readEvent(env), { baseRef: getInput('base-ref'), headRef: getInput('head-ref') }, env.GITHUB_SHA ?? null);
+  const event = resolveRevisions(
+    env.GITHUB_EVENT_NAME ?? '',
+    readEvent(env),
+    { baseRef: getInput('base-ref'), headRef: getInput('head-ref') },
+    env.GITHUB_SHA ?? null,
+  );
   action.info(`lockgate: ${event.description}`);
   if (event.skip) {
     action.info(`lockgate: ${event.skip}.`);
@@ -138,7 +151,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
 
   const requested = settingsFromAction(getInput, env, { base: event.base, head: event.head });
   const actionSettings = requested.action ?? { checkRun: true, comment: 'never' as const, sarifFile: null };
-  const api = requested.githubToken && requested.repository ? GithubClient.forRepository({ apiUrl: requested.githubApiUrl, token: requested.githubToken, repository: requested.repository }) : null;
+  const api =
+    requested.githubToken && requested.repository
+      ? GithubClient.forRepository({ apiUrl: requested.githubApiUrl, token: requested.githubToken, repository: requested.repository })
+      : null;
   const workspace = requested.dir;
 
   const prepared = await prepareRevisions(action, requested, event, api);
@@ -174,7 +190,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     sha: checkSha ?? undefined,
     maxFindings: result.settings.config.limits.maxRenderedFindings,
   };
-  const markdown = (maxBytes: number, extra: Partial<MarkdownOptions> = {}) => action.scrubber.scrub(renderMarkdown(report, { ...markdownOptions, ...extra, maxBytes }));
+  const markdown = (maxBytes: number, extra: Partial<MarkdownOptions> = {}) =>
+    action.scrubber.scrub(renderMarkdown(report, { ...markdownOptions, ...extra, maxBytes }));
 
   // Check run on the PR head SHA (never the merge commit), every located finding as an annotation.
   let checkRunCarriesAll = false;
@@ -195,9 +212,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         });
         checkRunCarriesAll = outcome.incomplete === undefined && outcome.capped === 0;
         checkRunUrl = outcome.url;
-        if (outcome.capped > 0) action.info(`lockgate: ${outcome.capped} more located findings are not annotated in the check run (limits.max-rendered-findings).`);
-        action.info(`lockgate: check run "${CHECK_RUN_NAME}" on ${checkSha}: ${outcome.conclusion}, ${outcome.annotations} annotations in ${outcome.requests} ${outcome.requests === 1 ? 'request' : 'requests'}.`);
-        if (outcome.incomplete) action.annotate('warning', `The check run got ${outcome.annotations} of ${outcome.expected} annotations: ${outcome.incomplete}`);
+        if (outcome.capped > 0)
+          action.info(`lockgate: ${outcome.capped} more located findings are not annotated in the check run (limits.max-rendered-findings).`);
+        action.info(
+          `lockgate: check run "${CHECK_RUN_NAME}" on ${checkSha}: ${outcome.conclusion}, ${outcome.annotations} annotations in ${outcome.requests} ${outcome.requests === 1 ? 'request' : 'requests'}.`,
+        );
+        if (outcome.incomplete)
+          action.annotate('warning', `The check run got ${outcome.annotations} of ${outcome.expected} annotations: ${outcome.incomplete}`);
       } catch (error) {
         if (error instanceof GithubApiError && error.kind === 'permission') action.denied.push(permissionName(error, 'checks: write'));
         else action.annotate('warning', `The check run could not be created: ${(error as Error).message}`);
@@ -212,7 +233,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     else {
       try {
         const body = commentBody(markdown(COMMENT_MAX_CHARS - COMMENT_MARKER.length - 2, { runUrl, audience: 'comment' }));
-        const outcome = await upsertStickyComment(api, { issue: event.pullRequest.number, mode: actionSettings.comment, hasFindings: report.findings.length > 0, body });
+        const outcome = await upsertStickyComment(api, {
+          issue: event.pullRequest.number,
+          mode: actionSettings.comment,
+          hasFindings: report.findings.length > 0,
+          body,
+        });
         action.info(`lockgate: PR comment ${outcome.action}${outcome.reason ? ` (${outcome.reason})` : ''}${outcome.id ? ` (id ${outcome.id})` : ''}.`);
       } catch (error) {
         if (error instanceof GithubApiError && error.kind === 'permission') action.denied.push('pull-requests: write');
@@ -222,12 +248,23 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 
   // Suggested changes (suggestions: true): one review per head SHA, see suggestions.ts.
-  if (actionSettings.suggestions) await suggestChanges({ api, pullRequest: event.pullRequest, headSha: checkSha, result, info: (l) => action.info(l), annotate: (s, m) => action.annotate(s, m) });
+  if (actionSettings.suggestions)
+    await suggestChanges({
+      api,
+      pullRequest: event.pullRequest,
+      headSha: checkSha,
+      result,
+      info: (l) => action.info(l),
+      annotate: (s, m) => action.annotate(s, m),
+    });
 
   if (action.denied.length > 0) {
     // One notice for everything the token was refused, naming the permissions to grant.
     const permissions = [...new Set(action.denied)];
-    const skipped = [permissions.some((p) => p.startsWith('checks')) ? 'the check run' : null, permissions.some((p) => !p.startsWith('checks')) ? 'the PR comment' : null].filter(Boolean);
+    const skipped = [
+      permissions.some((p) => p.startsWith('checks')) ? 'the check run' : null,
+      permissions.some((p) => !p.startsWith('checks')) ? 'the PR comment' : null,
+    ].filter(Boolean);
     action.annotate(
       'notice',
       `The token may not write here (read-only, as in a pull request from a fork), so ${skipped.join(' and ')} ${skipped.length > 1 ? 'were' : 'was'} skipped. ` +
@@ -243,7 +280,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const byCommand = checkRunCarriesAll ? report.findings.filter((finding) => finding.line === undefined) : report.findings;
   if (checkRunCarriesAll) {
     const located = report.findings.length - byCommand.length;
-    if (located > 0) action.info(`lockgate: ${located} ${located === 1 ? 'finding is' : 'findings are'} annotated on the diff by the check run "${CHECK_RUN_NAME}"${checkRunUrl ? ` (${checkRunUrl})` : ''}, not repeated here.`);
+    if (located > 0)
+      action.info(
+        `lockgate: ${located} ${located === 1 ? 'finding is' : 'findings are'} annotated on the diff by the check run "${CHECK_RUN_NAME}"${checkRunUrl ? ` (${checkRunUrl})` : ''}, not repeated here.`,
+      );
   }
   const plan = planAnnotations(byCommand, { ...action.own, error: action.own.error + (failed ? 1 : 0) });
   for (const command of plan.commands) process.stdout.write(`${action.scrubber.scrub(command)}\n`);
@@ -266,7 +306,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   core.setOutput('changes-json', action.scrubber.scrub(changesOutput(report)));
 
   const { error, warning, notice } = report.counts;
-  action.info(`lockgate: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${notice} ${notice === 1 ? 'notice' : 'notices'}.`);
+  action.info(
+    `lockgate: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${notice} ${notice === 1 ? 'notice' : 'notices'}.`,
+  );
   if (failed) core.setFailed(action.scrubber.scrub(failureReason(report, result.settings.failOn)));
 }
 

@@ -116,7 +116,10 @@ export async function computeSuggestions(input: SuggestionInput, resolver: FixRe
     if (from < 0 || offsetOfLine(text, group.end) < 0) continue;
     const to = lineEnd(text, offsetOfLine(text, group.end));
     if (edits.some((edit) => edit.start < from || edit.end > to)) continue;
-    const region = applyEdits(text.slice(from, to), edits.map((edit) => ({ ...edit, start: edit.start - from, end: edit.end - from })));
+    const region = applyEdits(
+      text.slice(from, to),
+      edits.map((edit) => ({ ...edit, start: edit.start - from, end: edit.end - from })),
+    );
     if (region.dropped.length > 0) continue;
     const rules = [...new Set(group.findings.map((f) => f.rule))];
     suggestions.push({ path: group.file, startLine: group.start, line: group.end, text: region.text.replace(/\r\n/g, '\n'), rules });
@@ -205,7 +208,8 @@ export async function suggestChanges(ctx: SuggestChangesContext): Promise<void> 
     const { head, base } = readRevisions(settings);
     const findings = ctx.result.report.findings;
     const files = new Set(findings.map((f) => f.file));
-    const texts = (source: typeof head | null): Map<string, string> => new Map([...(source?.texts ?? new Map<string, string>())].filter(([path]) => files.has(path)));
+    const texts = (source: typeof head | null): Map<string, string> =>
+      new Map([...(source?.texts ?? new Map<string, string>())].filter(([path]) => files.has(path)));
     const suggestions = await computeSuggestions(
       { findings, head: texts(head), base: texts(base), cooldownDays: settings.cooldownDays, now: settings.now },
       settings.offline ? null : githubFixResolver(ctx.api),
@@ -219,7 +223,10 @@ export async function suggestChanges(ctx: SuggestChangesContext): Promise<void> 
     );
   } catch (error) {
     if (error instanceof GithubApiError && error.kind === 'permission') {
-      ctx.annotate('notice', 'The token may not write pull request reviews (read-only, as in a pull request from a fork), so the suggested changes were skipped. Missing permission: pull-requests: write.');
+      ctx.annotate(
+        'notice',
+        'The token may not write pull request reviews (read-only, as in a pull request from a fork), so the suggested changes were skipped. Missing permission: pull-requests: write.',
+      );
     } else ctx.annotate('warning', `The suggested changes could not be posted: ${(error as Error).message}`);
   }
 }

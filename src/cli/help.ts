@@ -27,11 +27,24 @@ function summaryOf(option: CliOption, long: boolean): string {
 
 /** The help text; `long` for `--help`, the one-line-an-option summary for `-h`. */
 export function renderHelp(long: boolean): string {
-  const out: string[] = [ABOUT, '', 'Usage: lockgate [DIR] [OPTIONS]', ...CLI_COMMANDS.map((command) => `       lockgate ${command.name} ${command.usage}`), ''];
+  const out: string[] = [
+    ABOUT,
+    '',
+    'Usage: lockgate [DIR] [OPTIONS]',
+    ...CLI_COMMANDS.map((command) => `       lockgate ${command.name} ${command.usage}`),
+    '',
+  ];
   const nameWidth = Math.max(...CLI_COMMANDS.map((command) => command.name.length));
   out.push('Commands:', ...CLI_COMMANDS.map((command) => `  ${command.name.padEnd(nameWidth)}  ${command.summary}`), '');
   out.push('Arguments:');
-  if (long) out.push('  [DIR]', `          The git repository to check (a directory named like a command is written ./${CLI_COMMANDS[0]!.name})`, '', '          [default: .]', '');
+  if (long)
+    out.push(
+      '  [DIR]',
+      `          The git repository to check (a directory named like a command is written ./${CLI_COMMANDS[0]!.name})`,
+      '',
+      '          [default: .]',
+      '',
+    );
   else out.push('  [DIR]  The git repository to check [default: .]', '');
   for (const group of GROUPS) {
     const options = CLI_OPTIONS.filter((option) => option.group === group);

@@ -89,7 +89,9 @@ function worktreeNotes(settings: Settings): string[] {
   if (ignored.length > 0) {
     const shown = ignored.length <= 5 ? ignored.join(', ') : `${ignored.slice(0, 5).join(', ')} and ${ignored.length - 5} more`;
     const one = ignored.length === 1;
-    notes.push(`${shown} ${one ? 'is' : 'are'} on disk but ignored by .gitignore, so lockgate did not read ${one ? 'it' : 'them'}: no commit would carry ${one ? 'it' : 'them'}.`);
+    notes.push(
+      `${shown} ${one ? 'is' : 'are'} on disk but ignored by .gitignore, so lockgate did not read ${one ? 'it' : 'them'}: no commit would carry ${one ? 'it' : 'them'}.`,
+    );
   }
   return notes;
 }

@@ -69,7 +69,14 @@ export const CLI_OPTIONS: readonly CliOption[] = [
     summary: 'The config file',
     details: ['Read from the base revision when there is one, so a change cannot loosen its own gate.'],
   },
-  { long: 'cooldown', value: 'DAYS', default: '7', group: 'Audit Options', summary: 'Minimum age of a newly locked version, in days', details: ['The config file can raise it, never lower it.'] },
+  {
+    long: 'cooldown',
+    value: 'DAYS',
+    default: '7',
+    group: 'Audit Options',
+    summary: 'Minimum age of a newly locked version, in days',
+    details: ['The config file can raise it, never lower it.'],
+  },
   { long: 'now', value: 'TIME', group: 'Audit Options', summary: 'Fix the clock (RFC 3339), so a run can be repeated exactly' },
   { long: 'only-new', group: 'Audit Options', summary: 'Gate only on findings the change introduced' },
   {
@@ -107,9 +114,19 @@ export const CLI_OPTIONS: readonly CliOption[] = [
   { long: 'dry-run', group: 'Audit Options', summary: 'With fix: print the changes as a unified diff and write nothing' },
   { long: 'update', group: 'Audit Options', summary: 'With fix: move SHA pins to the newest release older than the cooldown, same major' },
   { long: 'update-major', group: 'Audit Options', summary: 'With --update: across major versions too' },
-  { long: 'offline', group: 'Network Options', summary: 'Make no network request at all', details: ['Checks that need the package index or GitHub are reported as unverified.'] },
-  { long: 'index-url', value: 'URL', default: "the lock's own index", group: 'Network Options', summary: 'The package index to ask for upload times, yanks and files' },
+  {
+    long: 'offline',
+    group: 'Network Options',
+    summary: 'Make no network request at all',
+    details: ['Checks that need the package index or GitHub are reported as unverified.'],
+  },
+  {
+    long: 'index-url',
+    value: 'URL',
+    default: "the lock's own index",
+    group: 'Network Options',
+    summary: 'The package index to ask for upload times, yanks and files',
+  },
   { long: 'help', short: 'h', group: 'Options', summary: "Print help (see more with '--help')" },
   { long: 'version', short: 'V', group: 'Options', summary: 'Print version' },
 ];
-

@@ -98,7 +98,8 @@ export function readAdvisory(record: unknown, name: string): Advisory | null {
   if (!isObject(record) || typeof record.id !== 'string' || record.id === '') return null;
   const wanted = normalizeName(name);
   const affected = (Array.isArray(record.affected) ? record.affected : []).filter(
-    (a): a is Json => isObject(a) && isObject(a.package) && a.package.ecosystem === 'PyPI' && typeof a.package.name === 'string' && normalizeName(a.package.name) === wanted,
+    (a): a is Json =>
+      isObject(a) && isObject(a.package) && a.package.ecosystem === 'PyPI' && typeof a.package.name === 'string' && normalizeName(a.package.name) === wanted,
   );
   const fixed = new Set<string>();
   for (const entry of affected) {

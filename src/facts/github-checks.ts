@@ -41,9 +41,7 @@ export type PinnedSite = UsesSite & { uses: Extract<UsesSite['uses'], { kind: 'r
 
 /** Pinned repository uses with a version comment (`@<sha> # v4.2.2`). */
 export function pinnedWithVersion(wf: WorkflowFile): PinnedSite[] {
-  return usesSites(wf).filter(
-    (site): site is PinnedSite => site.uses.kind === 'repository' && site.uses.pinned && site.commentVersion !== undefined,
-  );
+  return usesSites(wf).filter((site): site is PinnedSite => site.uses.kind === 'repository' && site.uses.pinned && site.commentVersion !== undefined);
 }
 
 /** The tag listing GitHub gave for a commit: the tags, or undefined when it was not available. */

@@ -67,7 +67,8 @@ export function matchArtifact(artifact: LockArtifact, files: readonly IndexFile[
   const lockedSha = artifactSha256(artifact);
   const sameName = (Array.isArray(files) ? files : []).filter((file) => file && file.filename === filename);
   if (sameName.length > 0) {
-    const sameHash = lockedSha === undefined ? sameName[0] : sameName.find((file) => typeof file.sha256 !== 'string' || file.sha256.toLowerCase() === lockedSha);
+    const sameHash =
+      lockedSha === undefined ? sameName[0] : sameName.find((file) => typeof file.sha256 !== 'string' || file.sha256.toLowerCase() === lockedSha);
     if (sameHash) return { kind: 'listed', file: sameHash };
     return { kind: 'hash-differs', file: sameName[0]!, lockedSha256: lockedSha! };
   }

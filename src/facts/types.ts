@@ -38,9 +38,7 @@ export interface IndexFacts {
 
 export type RefLookup =
   /** `sha` is the commit; `tagObject` is the annotated tag object's own SHA, when the tag is annotated. */
-  | { status: 'found'; sha: string; kind: 'tag' | 'branch' | 'commit'; tagObject?: string }
-  | { status: 'missing' }
-  | { status: 'error'; message: string };
+  { status: 'found'; sha: string; kind: 'tag' | 'branch' | 'commit'; tagObject?: string } | { status: 'missing' } | { status: 'error'; message: string };
 
 export interface GithubFacts {
   /** key `owner/repo@ref` → what the ref points at. */

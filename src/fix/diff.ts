@@ -25,11 +25,7 @@ function diffLines(a: string[], b: string[]): Op[] {
   const am = a.slice(prefix, a.length - suffix);
   const bm = b.slice(prefix, b.length - suffix);
   const middle = myers(am, bm);
-  return [
-    ...a.slice(0, prefix).map((line): Op => ({ kind: ' ', line })),
-    ...middle,
-    ...a.slice(a.length - suffix).map((line): Op => ({ kind: ' ', line })),
-  ];
+  return [...a.slice(0, prefix).map((line): Op => ({ kind: ' ', line })), ...middle, ...a.slice(a.length - suffix).map((line): Op => ({ kind: ' ', line }))];
 }
 
 function myers(a: string[], b: string[]): Op[] {

@@ -66,7 +66,10 @@ export function githubFixResolver(client: GithubGet, registry: (image: string) =
 
 /** `registry`, `repository` and `tag` of an image reference, Docker's defaults filled in. */
 export function imageParts(image: string): { registry: string; repository: string; tag: string } | null {
-  const ref = image.trim().replace(/^docker:\/\//i, '').replace(/@.*$/, '');
+  const ref = image
+    .trim()
+    .replace(/^docker:\/\//i, '')
+    .replace(/@.*$/, '');
   if (ref === '' || /\s|\$\{\{/.test(ref)) return null;
   const parts = ref.split('/');
   const first = parts[0];
@@ -100,7 +103,12 @@ export async function registryDigest(image: string, fetchImpl: typeof fetch = fe
   const scheme = isLoopback(parts.registry) ? 'http' : 'https';
   const url = `${scheme}://${parts.registry}/v2/${parts.repository}/manifests/${encodeURIComponent(parts.tag)}`;
   const head = (authorization?: string) =>
-    fetchImpl(url, { method: 'HEAD', redirect: 'follow', headers: { accept: MANIFEST_TYPES, ...(authorization ? { authorization } : {}) }, signal: AbortSignal.timeout(timeoutMs) });
+    fetchImpl(url, {
+      method: 'HEAD',
+      redirect: 'follow',
+      headers: { accept: MANIFEST_TYPES, ...(authorization ? { authorization } : {}) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   let answer = await head();
   if (answer.status === 401) {
     const challenge = /^Bearer\s+(.*)$/i.exec(answer.headers.get('www-authenticate') ?? '');

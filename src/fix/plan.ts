@@ -75,7 +75,16 @@ export interface FixPlan {
 }
 
 /** Fixes that touch the end of a line come first, so a comment lands before a line added after it. */
-const RULE_ORDER = ['unpinned-uses', 'unpinned-image', 'uv-unlocked', 'artipacked', 'dependabot-cooldown', 'excessive-permissions', 'exclude-newer-missing', 'add-bounds-not-exact'];
+const RULE_ORDER = [
+  'unpinned-uses',
+  'unpinned-image',
+  'uv-unlocked',
+  'artipacked',
+  'dependabot-cooldown',
+  'excessive-permissions',
+  'exclude-newer-missing',
+  'add-bounds-not-exact',
+];
 
 function projectDir(file: string): string {
   const cut = file.lastIndexOf('/');
@@ -98,7 +107,13 @@ export async function planFixes(input: FixInput, resolver: FixResolver | null): 
   const findings = input.findings
     .filter((f) => FIXABLE_RULES.has(f.rule))
     .slice()
-    .sort((a, b) => a.file.localeCompare(b.file) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    .sort(
+      (a, b) =>
+        a.file.localeCompare(b.file) ||
+        RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) ||
+        (a.line ?? 0) - (b.line ?? 0) ||
+        (a.column ?? 0) - (b.column ?? 0),
+    );
   const days = input.cooldownDays > 0 ? input.cooldownDays : 7;
   const settingChanges = new Map<string, SettingChange[]>();
   const relock = new Set<string>();
@@ -139,7 +154,10 @@ export async function planFixes(input: FixInput, resolver: FixResolver | null): 
           plan.unfixed.push({ rule: finding.rule, file: finding.file, line: finding.line, reason: 'offline: the commit SHA or digest needs the network' });
           break;
         }
-        record(finding, await safely(() => (finding.rule === 'unpinned-uses' ? fixUnpinnedUses(wf, finding, resolver) : fixUnpinnedImage(wf, finding, resolver))));
+        record(
+          finding,
+          await safely(() => (finding.rule === 'unpinned-uses' ? fixUnpinnedUses(wf, finding, resolver) : fixUnpinnedImage(wf, finding, resolver))),
+        );
         break;
       case 'uv-unlocked':
         record(finding, fixUvUnlocked(wf, finding));
@@ -187,7 +205,8 @@ export async function planFixes(input: FixInput, resolver: FixResolver | null): 
             continue;
           }
           for (const edit of outcome.edits) plan.edits.push({ file, rule: 'unpinned-uses', ...edit });
-          if (outcome.edits.length > 0 && site.uses.kind === 'repository') plan.notices.push(`${file}:${site.pos.line}: ${site.uses.owner}/${site.uses.repo} ${outcome.from} -> ${outcome.to}`);
+          if (outcome.edits.length > 0 && site.uses.kind === 'repository')
+            plan.notices.push(`${file}:${site.pos.line}: ${site.uses.owner}/${site.uses.repo} ${outcome.from} -> ${outcome.to}`);
         }
       }
     }

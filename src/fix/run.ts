@@ -79,7 +79,9 @@ export async function runFix(settings: Settings, options: FixOptions, resolver: 
   }
   const fixedCount = [...plan.fixed.values()].reduce((a, b) => a + b, 0);
   const verb = options.dryRun ? 'would fix' : 'fixed';
-  io.stderr(`${verb} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.join(', ')}` : ''}.`);
+  io.stderr(
+    `${verb} ${fixedCount} finding${fixedCount === 1 ? '' : 's'} in ${changed.length} file${changed.length === 1 ? '' : 's'}${changed.length > 0 ? `: ${changed.join(', ')}` : ''}.`,
+  );
   for (const notice of plan.notices) io.stderr(notice);
   // Offline skips are the one notice above; everything else left is listed with its reason.
   for (const left of plan.unfixed.filter((u) => !u.reason.startsWith('offline:'))) {

@@ -91,7 +91,8 @@ export function setUvSettings(file: string, text: string, changes: readonly Sett
   const check = parseToml(file, result);
   const after = check.ok ? settingsTable(file, check.value) : undefined;
   const missing = changes.filter((c) => !c.onlyIfMissing && JSON.stringify(after ? own(after, c.key) : undefined) !== JSON.stringify(c.parsed));
-  if (!check.ok || missing.length > 0) return { ok: false, reason: `${file}: the settings could not be placed without breaking its TOML (a [tool.uv] written with dotted keys?)` };
+  if (!check.ok || missing.length > 0)
+    return { ok: false, reason: `${file}: the settings could not be placed without breaking its TOML (a [tool.uv] written with dotted keys?)` };
   return { ok: true, edits };
 }
 

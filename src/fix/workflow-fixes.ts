@@ -84,7 +84,10 @@ export async function fixUnpinnedUses(wf: WorkflowFile, where: At, resolver: Fix
 export function versionParts(tag: string): number[] | null {
   const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(tag.trim());
   if (!match) return null;
-  return match.slice(1).filter((part) => part !== undefined).map(Number);
+  return match
+    .slice(1)
+    .filter((part) => part !== undefined)
+    .map(Number);
 }
 
 function compareParts(a: number[], b: number[]): number {
@@ -106,7 +109,12 @@ export interface UpdateOptions {
  * `--update`: a SHA pin with a version comment moves to the newest release published more than the
  * cooldown ago, within the same major version unless `major`; never backwards.
  */
-export async function updatePin(wf: WorkflowFile, site: UsesSite, resolver: FixResolver, options: UpdateOptions): Promise<FixOutcome & { from?: string; to?: string }> {
+export async function updatePin(
+  wf: WorkflowFile,
+  site: UsesSite,
+  resolver: FixResolver,
+  options: UpdateOptions,
+): Promise<FixOutcome & { from?: string; to?: string }> {
   const uses = site.uses;
   if (uses.kind !== 'repository' || !uses.pinned || !uses.validName || !site.commentVersion) return { ok: true, edits: [] };
   const current = versionParts(site.commentVersion);
@@ -122,7 +130,8 @@ export async function updatePin(wf: WorkflowFile, site: UsesSite, resolver: FixR
   const best = candidates[0];
   if (!best) return { ok: true, edits: [] };
   const resolved = await resolver.resolveRef(uses.owner, uses.repo, best.release.tag);
-  if (!resolved || !FULL_SHA_RE.test(resolved.sha)) return { ok: false, reason: `the tag ${best.release.tag} of ${uses.owner}/${uses.repo} could not be resolved` };
+  if (!resolved || !FULL_SHA_RE.test(resolved.sha))
+    return { ok: false, reason: `the tag ${best.release.tag} of ${uses.owner}/${uses.repo} could not be resolved` };
   if (resolved.sha.toLowerCase() === uses.ref.toLowerCase() && best.release.tag === site.commentVersion) return { ok: true, edits: [] };
   const edits = pinEdits(wf, site, resolved.sha.toLowerCase(), best.release.tag);
   if (!edits) return { ok: false, reason: 'the uses: value is written in a form this fix does not rewrite' };
@@ -141,7 +150,9 @@ export async function fixUnpinnedImage(wf: WorkflowFile, where: At, resolver: Fi
   const digest = await resolver.imageDigest(base);
   if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) return { ok: false, reason: `no digest could be had for ${base}` };
   const value = String(node.value);
-  const prefix = value.slice(0, value.length - value.trimStart().length) + (value.trim().toLowerCase().startsWith('docker://') ? value.trim().slice(0, 'docker://'.length) : '');
+  const prefix =
+    value.slice(0, value.length - value.trimStart().length) +
+    (value.trim().toLowerCase().startsWith('docker://') ? value.trim().slice(0, 'docker://'.length) : '');
   const edit = replaceScalar(wf.text, node, `${prefix}${base}@${digest}`);
   if (!edit) return { ok: false, reason: 'the image is written in a form this fix does not rewrite' };
   return { ok: true, edits: [edit] };
@@ -207,7 +218,7 @@ export function fixExcessivePermissions(wf: WorkflowFile, where: At): FixOutcome
   for (const job of jobsOf(wf)) {
     const own = getPair(job.node, 'permissions');
     if (own && [own.key, own.value].some((node) => node && posOf(wf, node).line === where.line)) {
-      return { ok: false, reason: "the job sets its own permissions: (only a person can say which scopes it needs)" };
+      return { ok: false, reason: 'the job sets its own permissions: (only a person can say which scopes it needs)' };
     }
   }
   if (permissionsOf(root).kind !== 'absent') return { ok: false, reason: 'the workflow sets permissions: (only a person can say which scopes the jobs need)' };
@@ -262,7 +273,18 @@ export function fixDependabotCooldown(wf: WorkflowFile, where: At, cooldownDays:
 // ------------------------------------------------------------------------ uv-unlocked
 
 /** uv's global options that take a value (the subcommand comes after them). */
-const UV_GLOBAL_WITH_VALUE = new Set(['--directory', '--project', '--cache-dir', '--config-file', '--color', '--allow-insecure-host', '--python-preference', '--python-fetch', '-p', '--python']);
+const UV_GLOBAL_WITH_VALUE = new Set([
+  '--directory',
+  '--project',
+  '--cache-dir',
+  '--config-file',
+  '--color',
+  '--allow-insecure-host',
+  '--python-preference',
+  '--python-fetch',
+  '-p',
+  '--python',
+]);
 const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
 const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
 
@@ -300,8 +322,8 @@ export function fixUvUnlocked(wf: WorkflowFile, where: At): FixOutcome {
     const after = start + match.index + 2 + sub.index + sub[0].length;
     edits.push({ start: after, end: after, text: ' --locked' });
   }
-  if (edits.length === 0 && upgrade) return { ok: false, reason: 'the command upgrades: do the upgrade in a reviewed pull request (uv lock --upgrade) and install with --locked' };
+  if (edits.length === 0 && upgrade)
+    return { ok: false, reason: 'the command upgrades: do the upgrade in a reviewed pull request (uv lock --upgrade) and install with --locked' };
   if (edits.length === 0) return { ok: false, reason: 'no uv sync, run or export without --locked on this line' };
   return { ok: true, edits };
 }
-

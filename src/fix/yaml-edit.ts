@@ -82,7 +82,10 @@ export function addToMap(text: string, owner: Pair, lines: string[], childIndent
     const at = lineStart(text, rangeOf(first.pair.key)![0]);
     return { start: at, end: at, text: lines.map((line) => `${first.indent}${line}${eol}`).join('') };
   }
-  if (value === null || (isScalar(value) && (value.value === null || value.value === undefined) && (rangeOf(value)?.[0] ?? 0) === (rangeOf(value)?.[1] ?? -1))) {
+  if (
+    value === null ||
+    (isScalar(value) && (value.value === null || value.value === undefined) && (rangeOf(value)?.[0] ?? 0) === (rangeOf(value)?.[1] ?? -1))
+  ) {
     const keyRange = rangeOf(owner.key);
     if (!keyRange) return null;
     const end = lineEnd(text, keyRange[1]);

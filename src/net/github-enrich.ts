@@ -117,7 +117,8 @@ class Gatherer {
       if (!result.ok) return { items, complete: false, error: result.message };
       if (!Array.isArray(result.body)) return { items, complete: false, error: 'the listing was not a list' };
       for (const entry of result.body as { name?: unknown; commit?: { sha?: unknown } }[]) {
-        if (entry && typeof entry.name === 'string' && typeof entry.commit?.sha === 'string') items.push({ name: entry.name, sha: entry.commit.sha.toLowerCase() });
+        if (entry && typeof entry.name === 'string' && typeof entry.commit?.sha === 'string')
+          items.push({ name: entry.name, sha: entry.commit.sha.toLowerCase() });
       }
       if (result.body.length < 100) return { items, complete: true };
     }
@@ -140,13 +141,17 @@ class Gatherer {
     const branch = await this.client.get<{ object?: { sha?: unknown } }>(`${base}/git/ref/heads/${refPath(ref)}`);
     if (branch.ok) {
       const sha = branch.body?.object?.sha;
-      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase()) ? { status: 'found', sha: sha.toLowerCase(), kind: 'branch' } : { status: 'error', message: 'the branch answer had no SHA' };
+      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase())
+        ? { status: 'found', sha: sha.toLowerCase(), kind: 'branch' }
+        : { status: 'error', message: 'the branch answer had no SHA' };
     }
     if (branch.failure !== 'not-found') return { status: 'error', message: branch.message };
     const commit = await this.client.get<{ sha?: unknown }>(`${base}/commits/${seg(ref)}`);
     if (commit.ok) {
       const sha = commit.body?.sha;
-      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase()) ? { status: 'found', sha: sha.toLowerCase(), kind: 'commit' } : { status: 'error', message: 'the commit answer had no SHA' };
+      return typeof sha === 'string' && SHA_RE.test(sha.toLowerCase())
+        ? { status: 'found', sha: sha.toLowerCase(), kind: 'commit' }
+        : { status: 'error', message: 'the commit answer had no SHA' };
     }
     if (commit.failure === 'not-found' || commit.failure === 'unprocessable') return { status: 'missing' };
     return { status: 'error', message: commit.message };
@@ -159,7 +164,9 @@ class Gatherer {
       if (!current || typeof current.sha !== 'string' || !SHA_RE.test(current.sha.toLowerCase())) return { error: 'the tag answer had no SHA' };
       if (current.type === 'commit') return { sha: current.sha.toLowerCase() };
       if (current.type !== 'tag') return { error: `the tag points at a ${String(current.type)}, not a commit` };
-      const next = await this.client.get<{ object?: { type?: unknown; sha?: unknown } }>(`${this.repoPath(owner, repo)}/git/tags/${seg(current.sha.toLowerCase())}`);
+      const next = await this.client.get<{ object?: { type?: unknown; sha?: unknown } }>(
+        `${this.repoPath(owner, repo)}/git/tags/${seg(current.sha.toLowerCase())}`,
+      );
       if (!next.ok) return { error: next.message };
       current = next.body?.object;
     }
@@ -208,7 +215,8 @@ class Gatherer {
     for (const sha of shasOfInterest) {
       const listed = [...(tagsBySha.get(sha) ?? [])];
       // A tag resolved directly is at its commit even when the listing was cut short.
-      for (const [ref, lookup] of resolved) if (lookup.status === 'found' && lookup.kind === 'tag' && lookup.sha === sha && !listed.includes(ref)) listed.push(ref);
+      for (const [ref, lookup] of resolved)
+        if (lookup.status === 'found' && lookup.kind === 'tag' && lookup.sha === sha && !listed.includes(ref)) listed.push(ref);
       if (listed.length > 0 || tags.complete) this.facts.tagsAtCommit.set(key(sha), listed);
       else if (tags.error) this.facts.tagsAtCommit.set(key(sha), { error: tags.error });
       else this.facts.tagsAtCommit.set(key(sha), listed);
@@ -219,11 +227,20 @@ class Gatherer {
       ...tags.items.map((t) => t.sha),
       ...resolved.flatMap(([, l]) => (l.status === 'found' && l.kind !== 'commit' ? [l.sha, ...(l.tagObject ? [l.tagObject] : [])] : [])),
     ]);
-    await Promise.all([...needs.shas].map(async (sha) => this.facts.reachable.set(key(sha), await this.reachability(owner, repo, sha, info.defaultBranch, knownTips, tags))));
+    await Promise.all(
+      [...needs.shas].map(async (sha) => this.facts.reachable.set(key(sha), await this.reachability(owner, repo, sha, info.defaultBranch, knownTips, tags))),
+    );
   }
 
   /** zizmor's order: tag and branch tips, then ancestry of the default branch, then of the other branches and tags. */
-  private async reachability(owner: string, repo: string, sha: string, defaultBranch: string | null, knownTips: Set<string>, tags: Listing): Promise<boolean | { error: string }> {
+  private async reachability(
+    owner: string,
+    repo: string,
+    sha: string,
+    defaultBranch: string | null,
+    knownTips: Set<string>,
+    tags: Listing,
+  ): Promise<boolean | { error: string }> {
     if (knownTips.has(sha)) return true;
     let compares = 0;
     let inconclusive: string | undefined;
@@ -235,7 +252,13 @@ class Gatherer {
         if (!onDefault.unknownCommit) return { error: onDefault.error };
         // Unknown to compare: is it a commit of this repository's network at all?
         const commit = await this.client.get<{ sha?: unknown }>(`/repos/${seg(owner)}/${seg(repo)}/commits/${seg(sha)}`);
-        if (!commit.ok) return { error: commit.failure === 'not-found' || commit.failure === 'unprocessable' ? `commit ${sha.slice(0, 12)} does not exist in ${owner}/${repo}` : commit.message };
+        if (!commit.ok)
+          return {
+            error:
+              commit.failure === 'not-found' || commit.failure === 'unprocessable'
+                ? `commit ${sha.slice(0, 12)} does not exist in ${owner}/${repo}`
+                : commit.message,
+          };
       }
     } else {
       inconclusive = 'the default branch is unknown';

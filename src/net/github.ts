@@ -209,7 +209,8 @@ export class GithubClient {
     this.repository = options.repository ?? null;
     this.token = options.token || null;
     this.now = options.now ?? Date.now;
-    const budget = options.budget ?? (options.budgetMs === undefined ? NetworkBudget.unlimited() : new NetworkBudget(options.budgetMs, Number.POSITIVE_INFINITY, this.now));
+    const budget =
+      options.budget ?? (options.budgetMs === undefined ? NetworkBudget.unlimited() : new NetworkBudget(options.budgetMs, Number.POSITIVE_INFINITY, this.now));
     const maxWait = options.maxRateLimitWaitMs ?? 60_000;
     this.policy = {
       budget,
@@ -283,7 +284,8 @@ export class GithubClient {
   private async read(path: string): Promise<ApiResult<unknown>> {
     if (this.blocked) return { ok: false, failure: this.blocked.failure, status: null, message: this.blocked.message };
     const result = this.resultOf(await this.send('GET', path));
-    if (!result.ok && (result.failure === 'rate-limited' || result.failure === 'unauthorized')) this.blocked = { failure: result.failure, message: result.message };
+    if (!result.ok && (result.failure === 'rate-limited' || result.failure === 'unauthorized'))
+      this.blocked = { failure: result.failure, message: result.message };
     return result;
   }
 
@@ -305,7 +307,12 @@ export class GithubClient {
         case 'too-large':
           return { ok: false, failure: 'bad-response', status, message: `the answer is larger than ${f.limit} bytes` };
         case 'redirect':
-          return { ok: false, failure: 'bad-response', status, message: f.reason === 'too-many' ? 'too many redirects' : 'a redirect outside the GitHub API was not followed' };
+          return {
+            ok: false,
+            failure: 'bad-response',
+            status,
+            message: f.reason === 'too-many' ? 'too many redirects' : 'a redirect outside the GitHub API was not followed',
+          };
       }
     }
     const answer = result.answer;
@@ -510,7 +517,12 @@ export class GithubClient {
   /** Every entry of a tree, recursively; `truncated` when GitHub cut the listing (very large repos). */
   async getTree(sha: string): Promise<{ entries: TreeEntry[]; truncated: boolean }> {
     if (!SHA_RE.test(sha)) throw new Error('getTree needs a full SHA');
-    const response = await this.request<{ tree?: unknown; truncated?: unknown }>('GET', `/repos/${this.repo}/git/trees/${sha}?recursive=1`, undefined, LARGE_BODY_BYTES);
+    const response = await this.request<{ tree?: unknown; truncated?: unknown }>(
+      'GET',
+      `/repos/${this.repo}/git/trees/${sha}?recursive=1`,
+      undefined,
+      LARGE_BODY_BYTES,
+    );
     const raw = Array.isArray(response.data?.tree) ? response.data.tree : [];
     const entries: TreeEntry[] = [];
     for (const item of raw as Record<string, unknown>[]) {

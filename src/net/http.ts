@@ -52,7 +52,9 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | u
 export function describeFetchError(error: unknown): string {
   const err = error as { message?: string; cause?: { code?: string; message?: string } } | undefined;
   const code = err?.cause?.code;
-  const text = code ? `${code}${err?.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}` : String(err?.cause?.message ?? err?.message ?? error);
+  const text = code
+    ? `${code}${err?.cause?.message && !err.cause.message.includes(code) ? ` (${err.cause.message})` : ''}`
+    : String(err?.cause?.message ?? err?.message ?? error);
   return redactUrl(text).slice(0, 200);
 }
 
@@ -305,7 +307,9 @@ async function once(req: HttpRequest, policy: HttpPolicy): Promise<Attempt> {
       if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
         // Best effort: the body of a redirect is not read, and failing to release it changes nothing.
         await response.body?.cancel().catch(() => undefined);
-        const redirect = (reason: 'too-many' | 'off-origin' | 'not-http' | 'downgrade'): Attempt => ({ failure: { kind: 'redirect', url: req.url, reason, status: response.status } });
+        const redirect = (reason: 'too-many' | 'off-origin' | 'not-http' | 'downgrade'): Attempt => ({
+          failure: { kind: 'redirect', url: req.url, reason, status: response.status },
+        });
         if (hops >= policy.redirects.max) return redirect('too-many');
         let next: URL;
         try {
@@ -320,7 +324,10 @@ async function once(req: HttpRequest, policy: HttpPolicy): Promise<Attempt> {
         continue;
       }
       const read = await readCapped(response, cap);
-      if ('tooLarge' in read) return { failure: { kind: 'too-large', url, limit: cap, status: response.status, ...(read.declared !== undefined ? { declared: read.declared } : {}) } };
+      if ('tooLarge' in read)
+        return {
+          failure: { kind: 'too-large', url, limit: cap, status: response.status, ...(read.declared !== undefined ? { declared: read.declared } : {}) },
+        };
       return { answer: { status: response.status, headers: response.headers, body: read.text, url } };
     } catch (error) {
       const withStatus = status !== undefined ? { status } : {};

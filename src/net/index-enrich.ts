@@ -92,9 +92,15 @@ export async function gatherIndexFacts(
   const trusted = trustedIndexes(pairs, settings.indexUrl, settings.base === null);
   const wanted = wantedOf(pairs, settings.indexUrl, trusted, untrusted);
   for (const [key, url] of untrusted) {
-    facts.projects.set(key, { status: 'error', message: `not asked: ${redactUrl(url)} is an index this change introduces, and lockgate does not contact an index that only the pull request names (set index-url to allow it)` });
+    facts.projects.set(key, {
+      status: 'error',
+      message: `not asked: ${redactUrl(url)} is an index this change introduces, and lockgate does not contact an index that only the pull request names (set index-url to allow it)`,
+    });
   }
-  if (untrusted.size > 0) log(`Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map((url) => redactUrl(url)))].join(', ')}: an index only this change names.`);
+  if (untrusted.size > 0)
+    log(
+      `Package index: ${untrusted.size} project${untrusted.size === 1 ? '' : 's'} not asked, from ${[...new Set([...untrusted.values()].map((url) => redactUrl(url)))].join(', ')}: an index only this change names.`,
+    );
   if (wanted.size === 0) return facts;
 
   const started = Date.now();

@@ -107,7 +107,10 @@ export class OsvClient {
       });
       this.batchRequests++;
       const url = `${this.baseUrl}/v1/querybatch`;
-      const result = await request({ url, method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ queries }) }, this.policy);
+      const result = await request(
+        { url, method: 'POST', headers: { accept: 'application/json', 'content-type': 'application/json' }, body: JSON.stringify({ queries }) },
+        this.policy,
+      );
       const results = this.resultsOf(result, queries.length);
       if ('error' in results) {
         for (const { subject } of pending) this.uncheck(outcome, subject, results.error);
@@ -139,7 +142,9 @@ export class OsvClient {
     if (!parsed.ok) return { error: `${redactUrl(this.baseUrl)}/v1/querybatch answered with a body that is ${parsed.error}` };
     const list = isObject(parsed.value) ? parsed.value.results : undefined;
     if (!Array.isArray(list) || list.length !== expected || !list.every(isObject)) {
-      return { error: `${redactUrl(this.baseUrl)}/v1/querybatch answered with ${Array.isArray(list) ? `${list.length} results for ${expected} queries` : 'no results list'}` };
+      return {
+        error: `${redactUrl(this.baseUrl)}/v1/querybatch answered with ${Array.isArray(list) ? `${list.length} results for ${expected} queries` : 'no results list'}`,
+      };
     }
     return { list: list as Json[] };
   }
@@ -174,7 +179,12 @@ function bareAdvisory(id: string, why: string): Advisory {
  * Advisory facts for every introduced PyPI-sourced (name, version) of `pairs` (every locked one in
  * a full audit). Offline: null, and nothing is sent. Never rejects for network trouble.
  */
-export async function gatherAdvisoryFacts(pairs: ProjectPair[], settings: Settings, log: (line: string) => void, options: OsvClientOptions = {}): Promise<AdvisoryFacts | null> {
+export async function gatherAdvisoryFacts(
+  pairs: ProjectPair[],
+  settings: Settings,
+  log: (line: string) => void,
+  options: OsvClientOptions = {},
+): Promise<AdvisoryFacts | null> {
   if (settings.offline) return null;
   const facts: AdvisoryFacts = { packages: new Map() };
   const subjects = advisorySubjects(pairs);

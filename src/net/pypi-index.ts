@@ -90,7 +90,6 @@ export function jsonApiRoot(endpoint: IndexEndpoint): string | null {
   return /\/simple$/i.test(endpoint.url) ? endpoint.url.replace(/\/simple$/i, '') : null;
 }
 
-
 export class IndexClient {
   private readonly cache = new Map<string, Promise<IndexLookup>>();
   private readonly policy: HttpPolicy;
@@ -292,7 +291,8 @@ function jsonFile(entry: Json, base: string): IndexFile | null {
   if (sha) file.sha256 = sha;
   if (typeof entry.size === 'number' && Number.isFinite(entry.size)) file.size = entry.size;
   if (typeof entry.upload_time_iso_8601 === 'string') file.uploadTime = entry.upload_time_iso_8601;
-  else if (typeof entry.upload_time === 'string') file.uploadTime = /[zZ]|[+-]\d\d:?\d\d$/.test(entry.upload_time) ? entry.upload_time : `${entry.upload_time}Z`;
+  else if (typeof entry.upload_time === 'string')
+    file.uploadTime = /[zZ]|[+-]\d\d:?\d\d$/.test(entry.upload_time) ? entry.upload_time : `${entry.upload_time}Z`;
   return file;
 }
 

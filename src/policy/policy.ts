@@ -54,7 +54,10 @@ class InlineIgnores {
       const lines = text.split('\n');
       lines.forEach((line, i) => {
         for (const match of line.matchAll(INLINE_RE)) {
-          const ids = match[1].split(',').map((id) => id.trim()).filter(Boolean);
+          const ids = match[1]
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean);
           const entry = byLine!.get(i + 1) ?? { ids: new Set<string>(), standalone: line.trimStart().startsWith('#') };
           ids.forEach((id) => entry.ids.add(id));
           byLine!.set(i + 1, entry);

@@ -115,7 +115,10 @@ function parseFile(text: string): ParsedFile | null {
   const comments: Comment[] = [];
   for (const match of text.matchAll(COMMENT_RE)) {
     if (inText(match.index)) continue;
-    const audits = match[1]!.split(',').map((id) => id.trim()).filter(Boolean);
+    const audits = match[1]!
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
     comments.push({ line: lineOf(match.index), audits, text: match[0] });
   }
 
@@ -201,7 +204,9 @@ export class ZizmorIgnores {
     if (relevant.length === 0) return null;
     const own = { startLine: finding.line, endLine: Math.max(finding.line, finding.endLine ?? finding.line) };
     const span = spanFor(finding.rule, parsed.chainAt(finding.line, finding.column), finding.line);
-    const hit = relevant.find((c) => (c.line >= own.startLine && c.line <= own.endLine) || (span !== null && c.line >= span.startLine && c.line <= span.endLine));
+    const hit = relevant.find(
+      (c) => (c.line >= own.startLine && c.line <= own.endLine) || (span !== null && c.line >= span.startLine && c.line <= span.endLine),
+    );
     return hit ? `${hit.text} in ${finding.file}:${hit.line}` : null;
   }
 }

@@ -34,7 +34,25 @@ export type FixSegment =
   | { kind: 'break' };
 
 /** Words a command in a fix starts with (every command the rules suggest starts with one). */
-const COMMAND_WORDS = new Set(['uv', 'uvx', 'pip', 'pip3', 'pipx', 'git', 'gh', 'curl', 'wget', 'docker', 'sudo', 'sh', 'bash', 'python', 'python3', 'npm', 'npx']);
+const COMMAND_WORDS = new Set([
+  'uv',
+  'uvx',
+  'pip',
+  'pip3',
+  'pipx',
+  'git',
+  'gh',
+  'curl',
+  'wget',
+  'docker',
+  'sudo',
+  'sh',
+  'bash',
+  'python',
+  'python3',
+  'npm',
+  'npx',
+]);
 
 /** `owner/repo[/path]@ref`: the value of a `uses:` (a replacement the reader pastes). */
 const ACTION_REF_RE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]+@[^\s,;]+/;

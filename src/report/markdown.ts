@@ -121,19 +121,21 @@ function fold(value: string): string {
  * zero-width joiner so `@user` / `@org/team` never ping.
  */
 export function escapeText(value: string, max = MAX_VALUE_CHARS): string {
-  return clip(fold(value), max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // Values never start a line (newlines are folded, and `lineStart` guards the lines that begin
-    // with a fix's text), so only inline syntax needs escaping: with [ and ] escaped no link or
-    // image can form, whatever the parentheses around them.
-    .replace(/[\\`*_\[\]|~]/g, '\\$&')
-    // GitHub (and marked) turn a URL written out in text into a link, even inside <code>: an
-    // escaped colon or dot renders the same but is no longer a scheme or `www.` to them.
-    .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
-    .replace(/\b(www)\.(?=\S)/gi, '$1\\.')
-    .replace(MENTION_AT, '@\u200D');
+  return (
+    clip(fold(value), max)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Values never start a line (newlines are folded, and `lineStart` guards the lines that begin
+      // with a fix's text), so only inline syntax needs escaping: with [ and ] escaped no link or
+      // image can form, whatever the parentheses around them.
+      .replace(/[\\`*_\[\]|~]/g, '\\$&')
+      // GitHub (and marked) turn a URL written out in text into a link, even inside <code>: an
+      // escaped colon or dot renders the same but is no longer a scheme or `www.` to them.
+      .replace(/([A-Za-z][A-Za-z0-9+.-]*):(?=\/\/)/g, '$1\\:')
+      .replace(/\b(www)\.(?=\S)/gi, '$1\\.')
+      .replace(MENTION_AT, '@\u200D')
+  );
 }
 
 /**
@@ -164,7 +166,13 @@ export function codeSpan(value: string, max = MAX_VALUE_CHARS): string {
  * is parsed inside and nothing in the value can close it.
  */
 function preBlock(value: string, indent: string, max = MAX_FIX_CHARS): string {
-  const text = clip(redactUrlCredentials(value).replace(/\r\n?/g, '\n').replace(/\t/g, '    ').replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD'), max)
+  const text = clip(
+    redactUrlCredentials(value)
+      .replace(/\r\n?/g, '\n')
+      .replace(/\t/g, '    ')
+      .replace(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '\uFFFD'),
+    max,
+  )
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -265,7 +273,7 @@ function placesText(all: Finding[], base: string | null, max: number, brief = fa
   const shown = places.slice(0, max).map((finding, i) => {
     const previous = places[i - 1];
     const short = previous && previous.file === finding.file && finding.line !== undefined;
-    const name = brief ? (finding.file.split('/').pop() || finding.file) : finding.file;
+    const name = brief ? finding.file.split('/').pop() || finding.file : finding.file;
     return placeLink(finding, base, short ? `:${finding.line}` : finding.line ? `${name}:${finding.line}` : name);
   });
   const more = places.length - shown.length;
@@ -355,7 +363,15 @@ function buildRows(findings: Finding[]): Row[] {
   for (const finding of [...findings].sort(compareFindings)) {
     const subject = subjectOf(finding);
     // The same rule and message shape: the subject's own names and the numbers (lines, counts) masked.
-    const key = [subject.key, finding.rule, finding.severity, mask(finding.message, subject.masks), mask(finding.fix ?? '', subject.masks), finding.introduced ? '1' : '0', finding.package?.version ?? ''].join('\0');
+    const key = [
+      subject.key,
+      finding.rule,
+      finding.severity,
+      mask(finding.message, subject.masks),
+      mask(finding.fix ?? '', subject.masks),
+      finding.introduced ? '1' : '0',
+      finding.package?.version ?? '',
+    ].join('\0');
     const cluster = clusters.get(key);
     if (cluster) {
       cluster.places.push(finding);
@@ -395,7 +411,13 @@ function buildRows(findings: Finding[]): Row[] {
     if (list.length < MERGE_MIN_ROWS) rows.push(...list);
     else {
       const clustersOf = list.flatMap((row) => row.clusters).sort(byFindingOrder);
-      rows.push({ subjects: list.map((row) => row.subjects[0]!), clusters: clustersOf, worst: list[0]!.worst, merged: true, findings: list.reduce((n, r) => n + r.findings, 0) });
+      rows.push({
+        subjects: list.map((row) => row.subjects[0]!),
+        clusters: clustersOf,
+        worst: list[0]!.worst,
+        merged: true,
+        findings: list.reduce((n, r) => n + r.findings, 0),
+      });
     }
   }
   return rows.sort((a, b) => severityRank(b.worst) - severityRank(a.worst) || byFindingOrder(a.clusters[0]!, b.clusters[0]!));
@@ -413,7 +435,9 @@ function subjectText(subject: Subject): string {
 }
 
 function subjectHtml(subject: Subject): string {
-  return subject.kind === 'package' && subject.version ? `<code>${htmlText(subject.label)}</code> ${htmlText(subject.version)}` : `<code>${htmlText(subject.label)}</code>`;
+  return subject.kind === 'package' && subject.version
+    ? `<code>${htmlText(subject.label)}</code> ${htmlText(subject.version)}`
+    : `<code>${htmlText(subject.label)}</code>`;
 }
 
 function mergedNoun(row: Row): string {
@@ -448,9 +472,7 @@ function messageMarkdown(message: string): string {
 
 /** Inline segments (text and code) as Markdown; blocks and breaks are the caller's business. */
 function inlineMarkdown(segments: FixSegment[]): string {
-  return segments
-    .map((s) => (s.kind === 'text' ? escapeText(s.text, MAX_FIX_CHARS) : s.kind === 'code' ? codeSpan(s.text, MAX_FIX_CHARS) : ''))
-    .join('');
+  return segments.map((s) => (s.kind === 'text' ? escapeText(s.text, MAX_FIX_CHARS) : s.kind === 'code' ? codeSpan(s.text, MAX_FIX_CHARS) : '')).join('');
 }
 
 function fixOf(finding: Finding): string | null {
@@ -525,9 +547,12 @@ function fixLines(fix: string, indent: string): string[] {
 /** One problem of a row: severity, rule, places, message, and the fix. */
 function problemEntry(cluster: Cluster, base: string | null, layout: Layout): string {
   const f = cluster.places[0]!;
-  const where = cluster.places.length > 1 ? `in ${cluster.places.length} places: ${placesText(cluster.places, base, layout.placesInDetails)}` : placeLink(f, base);
+  const where =
+    cluster.places.length > 1 ? `in ${cluster.places.length} places: ${placesText(cluster.places, base, layout.placesInDetails)}` : placeLink(f, base);
   const alike = cluster.same ? '' : ' _(the first place; the others alike)_';
-  const lines = [`- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)} ${where}: ${messageMarkdown(f.message)}${alike}${f.introduced ? '' : ' _(already at base)_'}`];
+  const lines = [
+    `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)} ${where}: ${messageMarkdown(f.message)}${alike}${f.introduced ? '' : ' _(already at base)_'}`,
+  ];
   const fix = fixOf(f);
   if (fix) lines.push(...fixLines(fix, '  '));
   return lines.join('\n');
@@ -559,7 +584,9 @@ interface DetailsBlock {
 const DETAILS_TAIL = '\n\n</details>\n';
 
 function rowDetails(row: Row, base: string | null, layout: Layout): DetailsBlock {
-  const rules = ruleCounts(row).map(({ rule }) => htmlText(rule)).join(', ');
+  const rules = ruleCounts(row)
+    .map(({ rule }) => htmlText(rule))
+    .join(', ');
   const what = row.merged ? `${mergedNoun(row)}` : subjectHtml(row.subjects[0]!);
   const entries = row.merged ? mergedEntries(row, base, layout) : row.clusters.map((cluster) => problemEntry(cluster, base, layout));
   return { head: `<details><summary>${SEVERITY_ICON[row.worst]} ${what} · ${rules}</summary>\n`, entries };
@@ -719,7 +746,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   const rows = buildRows(listed.slice(0, limit));
 
   // Header: the verdict in one line.
-  const counts = SEVERITIES.filter((severity) => (report.counts[severity] ?? 0) > 0).map((severity) => `${SEVERITY_ICON[severity]} **${plural(report.counts[severity] ?? 0, severity)}**`);
+  const counts = SEVERITIES.filter((severity) => (report.counts[severity] ?? 0) > 0).map(
+    (severity) => `${SEVERITY_ICON[severity]} **${plural(report.counts[severity] ?? 0, severity)}**`,
+  );
   const verdict = listed.length === 0 || counts.length === 0 ? `✅ **${preexisting.length > 0 ? 'No new findings.' : 'No findings.'}**` : counts.join(' · ');
   const headerLines = [...(options.preamble ? [options.preamble] : []), '## lockgate', '', verdict];
   if (preexisting.length > 0) {
@@ -752,7 +781,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   const waivedFit = fit(waived, Math.max(0, budget - used - waivedWrapper));
   if (waivedFit.shown > 0) used += waivedFit.used + waivedWrapper;
   const beforeWrapper = 200;
-  const beforeFit = fit(before.length > 0 ? [{ head: `\n${TABLE_HEAD}`, entries: before.map((row) => rowLine(row, base, layout)) }] : [], Math.max(0, budget - used - beforeWrapper));
+  const beforeFit = fit(
+    before.length > 0 ? [{ head: `\n${TABLE_HEAD}`, entries: before.map((row) => rowLine(row, base, layout)) }] : [],
+    Math.max(0, budget - used - beforeWrapper),
+  );
 
   const out: string[] = [header];
   if (tableFit.shown > 0) out.push(tableFit.text);
@@ -763,7 +795,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push('', collapsed(`Dependency changes: ${total} in ${locks}`, changesFit.text.replace(/^\n+/, ''), layout.changesOpen));
   }
   if (waivedFit.shown > 0) out.push('', collapsed(counted(report.waived.length, 'waived finding', 'waived findings'), waivedFit.text.replace(/^\n+/, '')));
-  if (beforeFit.shown > 0) out.push('', collapsed(`Before this change: ${counted(preexisting.length, 'finding', 'findings')} (not gating)`, beforeFit.text.replace(/^\n+/, '')));
+  if (beforeFit.shown > 0)
+    out.push('', collapsed(`Before this change: ${counted(preexisting.length, 'finding', 'findings')} (not gating)`, beforeFit.text.replace(/^\n+/, '')));
 
   // What was left out, and where the rest is.
   const findingsIn = (list: Row[]): number => list.reduce((n, row) => n + row.findings, 0);
@@ -783,7 +816,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     const reasons: string[] = [];
     if (rowsCapped > 0) reasons.push(`the comment lists ${layout.maxRows} rows`);
     if (cappedOut > 0) reasons.push(`limits.max-rendered-findings is ${limit}; set \`limits: max-rendered-findings\` in the lockgate config to list more`);
-    if (tableFit.omitted > 0 || detailsLeft > 0 || detailsFit.entriesLeft > 0 || changesFit.omitted + waivedFit.omitted + beforeLeft > 0) reasons.push('the size limit');
+    if (tableFit.omitted > 0 || detailsLeft > 0 || detailsFit.entriesLeft > 0 || changesFit.omitted + waivedFit.omitted + beforeLeft > 0)
+      reasons.push('the size limit');
     const rest =
       audience === 'comment' && runUrl
         ? ` Everything is in the job summary of the ${runLink('workflow run')}.`

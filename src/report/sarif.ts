@@ -45,7 +45,10 @@ function messageText(text: string): string {
 
 /** The text of an embedded link: one line, no bracket or backslash (it cannot close the link early). */
 function linkText(text: string): string {
-  const plain = text.replace(/[[\]\\]/g, '').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/[[\]\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...plain];
   return (chars.length > 80 ? `${chars.slice(0, 79).join('')}…` : plain) || 'related location';
 }
@@ -71,7 +74,11 @@ function resultOf(finding: Finding, ruleIndex: number | undefined): Result {
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: LEVEL[finding.severity],
     message: { text },
-    locations: [{ physicalLocation: { artifactLocation: { uri: finding.file, uriBaseId: '%SRCROOT%' }, region: regionOf(finding.line, finding.column, finding.endLine) } }],
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: finding.file, uriBaseId: '%SRCROOT%' }, region: regionOf(finding.line, finding.column, finding.endLine) },
+      },
+    ],
     partialFingerprints: { 'lockgateFingerprint/v1': finding.fingerprint },
     properties: {
       introduced: finding.introduced,

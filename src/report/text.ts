@@ -17,7 +17,9 @@ export function renderText(report: Report, options: TextOptions): string {
   const label = (f: Finding) =>
     f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('cyan', 'notice ');
   const out: string[] = [];
-  const range = report.base ? `${report.base.slice(0, 12)}..${report.head === 'WORKTREE' ? 'working tree' : report.head.slice(0, 12)}` : `full audit of ${report.head === 'WORKTREE' ? 'the working tree' : report.head.slice(0, 12)}`;
+  const range = report.base
+    ? `${report.base.slice(0, 12)}..${report.head === 'WORKTREE' ? 'working tree' : report.head.slice(0, 12)}`
+    : `full audit of ${report.head === 'WORKTREE' ? 'the working tree' : report.head.slice(0, 12)}`;
   out.push(paint('bold', `lockgate ${report.version}: ${range}`));
 
   for (const project of report.projects) {
@@ -48,7 +50,9 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push('', paint('bold', `waived (${report.waived.length})`));
     for (const w of report.waived) {
       const until = w.waiver.until ? ` until ${w.waiver.until}` : '';
-      out.push(`  ${terminalSafe(w.file)}${w.line ? `:${w.line}` : ''} [${w.rule}] ${terminalSafe(w.message)} ${paint('dim', `(${w.waiver.by}${until}: ${terminalSafe(w.waiver.reason ?? '')})`)}`);
+      out.push(
+        `  ${terminalSafe(w.file)}${w.line ? `:${w.line}` : ''} [${w.rule}] ${terminalSafe(w.message)} ${paint('dim', `(${w.waiver.by}${until}: ${terminalSafe(w.waiver.reason ?? '')})`)}`,
+      );
     }
   }
   const preexisting = report.preexisting ?? [];
@@ -60,6 +64,9 @@ export function renderText(report: Report, options: TextOptions): string {
     }
   }
   const { error, warning, notice } = report.counts;
-  out.push('', `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}${preexisting.length ? `, ${preexisting.length} existed before` : ''}`);
+  out.push(
+    '',
+    `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}${preexisting.length ? `, ${preexisting.length} existed before` : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }

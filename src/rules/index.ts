@@ -74,4 +74,3 @@ export const RULES: readonly Rule[] = [
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
-

@@ -3,7 +3,16 @@
  * the file, the line and the key, so a typo never silently disables a check.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { DEFAULT_LIMITS, SettingsError, type AdvisoryIgnore, type AdvisorySeverityLevel, type CooldownExemption, type IgnoreEntry, type LockgateConfig, type RuleLevel } from './types.js';
+import {
+  DEFAULT_LIMITS,
+  SettingsError,
+  type AdvisoryIgnore,
+  type AdvisorySeverityLevel,
+  type CooldownExemption,
+  type IgnoreEntry,
+  type LockgateConfig,
+  type RuleLevel,
+} from './types.js';
 
 export const DEFAULT_OSV_URL = 'https://api.osv.dev';
 const ADVISORY_SEVERITY_LEVELS = ['low', 'medium', 'high', 'critical'];
@@ -100,7 +109,8 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
               const where = `cooldown.exempt[${i}]`;
               const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
               for (const name of fields.keys()) if (!['package', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
-              if (!fields.has('package') || !fields.has('until') || !fields.has('reason')) fail(item, `${where} needs package, until and reason: an exemption without an expiry or a reason stays forever`);
+              if (!fields.has('package') || !fields.has('until') || !fields.has('reason'))
+                fail(item, `${where} needs package, until and reason: an exemption without an expiry or a reason stays forever`);
               return {
                 package: scalarString(fields.get('package') ?? null, `${where}.package`),
                 until: date(fields.get('until') ?? null, `${where}.until`),
@@ -116,7 +126,11 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           const level = scalarString(v, `rules.${id}`);
           if (!LEVELS.has(level)) fail(v, `rules.${id} must be one of off, notice, warning, error, not "${level}"`);
           // A check that could not complete fails closed: its result is unknown, not clean.
-          if (id === 'internal-error' && level !== 'error') fail(v, `rules.internal-error cannot be ${level}: a check that could not complete fails the gate (report the bug, or turn off the rule that fails)`);
+          if (id === 'internal-error' && level !== 'error')
+            fail(
+              v,
+              `rules.internal-error cannot be ${level}: a check that could not complete fails the gate (report the bug, or turn off the rule that fails)`,
+            );
           config.rules[id] = level as RuleLevel;
         }
         break;
@@ -128,9 +142,16 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
           const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
           for (const name of fields.keys()) if (!['rule', 'path', 'package', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
           if (!fields.has('rule') || !fields.has('reason')) fail(item, `${where} needs rule and reason`);
-          const entry: IgnoreEntry = { rule: ruleId(fields.get('rule') ?? null, `${where}.rule`), reason: scalarString(fields.get('reason') ?? null, `${where}.reason`) };
+          const entry: IgnoreEntry = {
+            rule: ruleId(fields.get('rule') ?? null, `${where}.rule`),
+            reason: scalarString(fields.get('reason') ?? null, `${where}.reason`),
+          };
           // A waiver of a check that could not run must not outlive the fix: it needs an expiry.
-          if (entry.rule === 'internal-error' && !fields.has('until')) fail(item, `${where}: an ignore of internal-error needs an until date (a check that could not complete fails the gate; waive it only until the bug is fixed)`);
+          if (entry.rule === 'internal-error' && !fields.has('until'))
+            fail(
+              item,
+              `${where}: an ignore of internal-error needs an until date (a check that could not complete fails the gate; waive it only until the bug is fixed)`,
+            );
           if (fields.has('path')) entry.path = scalarString(fields.get('path') ?? null, `${where}.path`);
           if (fields.has('package')) entry.package = scalarString(fields.get('package') ?? null, `${where}.package`);
           if (fields.has('until')) entry.until = date(fields.get('until') ?? null, `${where}.until`);
@@ -196,7 +217,8 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
               const fields = new Map(mapEntries(item, where).map(([name, , val]) => [name, val] as const));
               for (const name of fields.keys()) if (!['id', 'until', 'reason'].includes(name)) fail(item, `${where}: unknown key "${name}"`);
               // Like a cooldown exemption: a known vulnerability waived forever is a vulnerability forgotten.
-              if (!fields.has('id') || !fields.has('until') || !fields.has('reason')) fail(item, `${where} needs id, until and reason: an ignore without an expiry or a reason stays forever`);
+              if (!fields.has('id') || !fields.has('until') || !fields.has('reason'))
+                fail(item, `${where} needs id, until and reason: an ignore without an expiry or a reason stays forever`);
               return {
                 id: scalarString(fields.get('id') ?? null, `${where}.id`),
                 until: date(fields.get('until') ?? null, `${where}.until`),

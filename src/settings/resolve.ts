@@ -60,7 +60,11 @@ export function parseSarifCategory(value: string, where: string): string {
  * runner gives is cleaned, not refused: a workflow name is free text.
  */
 export function actionSarifCategory(env: NodeJS.ProcessEnv): string | null {
-  const part = (value: string | undefined) => (value ?? '').replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, ' ').trim().slice(0, 90);
+  const part = (value: string | undefined) =>
+    (value ?? '')
+      .replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g, ' ')
+      .trim()
+      .slice(0, 90);
   const parts = [part(env.GITHUB_WORKFLOW), part(env.GITHUB_JOB)].filter((p) => p !== '');
   return parts.length === 0 ? null : ['lockgate', ...parts].join('/');
 }
@@ -181,7 +185,8 @@ export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: s
   if (positionals.length > 1) throw new SettingsError(`expected at most one DIR, got ${positionals.length} (see lockgate --help)`);
   for (const name of ['base', 'head'] as const) {
     const rev = values[name];
-    if (rev !== undefined && (rev === '' || rev.startsWith('-') || /[\s\0]/.test(rev))) throw new SettingsError(`--${name} must be a git revision, not "${rev}"`);
+    if (rev !== undefined && (rev === '' || rev.startsWith('-') || /[\s\0]/.test(rev)))
+      throw new SettingsError(`--${name} must be a git revision, not "${rev}"`);
   }
   const settings: Settings = {
     ...baseSettings(),

@@ -106,7 +106,12 @@ function scoreName(matcher: TyposquatMatcher, name: string, label: string, level
   return { name, label, match, severity: match ? levelOf(match) : null };
 }
 
-export function scoreTyposquat(matcher: TyposquatMatcher, malicious: readonly MaliciousExample[], legit: readonly LegitExample[], levelOf: LevelOf): TyposquatScore {
+export function scoreTyposquat(
+  matcher: TyposquatMatcher,
+  malicious: readonly MaliciousExample[],
+  legit: readonly LegitExample[],
+  levelOf: LevelOf,
+): TyposquatScore {
   const byLabel = new Map<string, Tally>();
   const byDetectedTechnique = new Map<string, number>();
   const bySeverity = new Map<string, number>();
@@ -197,7 +202,9 @@ export function formatScore(score: TyposquatScore, heading: string): string {
   out.push(`  by severity: ${[...m.bySeverity].map(([k, v]) => `${k} ${v}`).join(', ')}`);
   out.push('  by dataset technique (warned / flagged / total):');
   for (const [label, t] of [...m.byLabel].sort((a, b) => b[1].total - a[1].total)) {
-    out.push(`    ${label.padEnd(12)} ${String(t.warned).padStart(4)} / ${String(t.flagged).padStart(4)} / ${String(t.total).padStart(4)}  recall ${pct(t.warned, t.total)}`);
+    out.push(
+      `    ${label.padEnd(12)} ${String(t.warned).padStart(4)} / ${String(t.flagged).padStart(4)} / ${String(t.total).padStart(4)}  recall ${pct(t.warned, t.total)}`,
+    );
   }
   out.push('  by detected technique (warned):');
   for (const [technique, n] of [...m.byDetectedTechnique].sort((a, b) => b[1] - a[1])) out.push(`    ${technique.padEnd(20)} ${n}`);
@@ -218,13 +225,17 @@ export function formatScore(score: TyposquatScore, heading: string): string {
   const p = score.popularity;
   out.push(`Popular-name exemption (a name ranked within the depth is never flagged; shipped depth ${POPULAR_RANK}):`);
   out.push(`  ranked legitimate look-alikes the matcher flags when their own rank is ignored: ${p.legitFlaggedWithout.length}`);
-  out.push(`  malicious names in the ranking at any depth: ${p.maliciousRanked.length}${p.maliciousRanked.length ? ` (${p.maliciousRanked.map((m) => `${m.name} #${m.rank}`).join(', ')})` : ''}`);
+  out.push(
+    `  malicious names in the ranking at any depth: ${p.maliciousRanked.length}${p.maliciousRanked.length ? ` (${p.maliciousRanked.map((m) => `${m.name} #${m.rank}`).join(', ')})` : ''}`,
+  );
   out.push('  depth   legitimate flagged (warning or above)   malicious hidden');
   for (const depth of [1000, 2500, 5000, 10000, 15000]) {
     const flagged = p.legitFlaggedWithout.filter((f) => f.rank > depth);
     const warned = flagged.filter((f) => f.severity !== 'notice').length;
     const hidden = p.maliciousRanked.filter((m) => m.rank <= depth).length;
-    out.push(`  ${String(depth).padStart(5)}${depth === POPULAR_RANK ? '*' : ' '}  ${String(flagged.length).padStart(4)} (${warned})${' '.repeat(31)}${hidden}`);
+    out.push(
+      `  ${String(depth).padStart(5)}${depth === POPULAR_RANK ? '*' : ' '}  ${String(flagged.length).padStart(4)} (${warned})${' '.repeat(31)}${hidden}`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -9,16 +9,7 @@
  * whatever is left is `added` or `removed`. The project's own workspace members (editable or
  * virtual entries named as members) are not packages from anywhere, so they take no part.
  */
-import type {
-  ChangeDetail,
-  ChangeKind,
-  IntroducedPackage,
-  LockArtifact,
-  LockPackage,
-  PackageChange,
-  ProjectPair,
-  UvProject,
-} from './model.js';
+import type { ChangeDetail, ChangeKind, IntroducedPackage, LockArtifact, LockPackage, PackageChange, ProjectPair, UvProject } from './model.js';
 import { describeSource, lockByName, sourceKey } from './lock.js';
 import { normalizeName } from './names.js';
 import { compareVersions } from './version.js';
@@ -185,7 +176,14 @@ function diffName(baseList: LockPackage[], headList: LockPackage[], details: Cha
     for (let i = 0; i < count; i++) {
       const from = bases[i]!;
       const to = heads[i]!;
-      const change: PackageChange = { name: to.name, kind: 'source-changed', from: from.version, to: to.version, fromSource: describeSource(from.source), toSource: describeSource(to.source) };
+      const change: PackageChange = {
+        name: to.name,
+        kind: 'source-changed',
+        from: from.version,
+        to: to.version,
+        fromSource: describeSource(from.source),
+        toSource: describeSource(to.source),
+      };
       details.push({ change: dropUndefined(change), base: from, head: to });
       introduced.push({ package: to, previous: from, newArtifacts: allArtifacts(to) });
     }

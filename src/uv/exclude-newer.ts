@@ -64,8 +64,7 @@ function validDate(year: number, month: number, day: number): boolean {
   return year >= 1 && year <= 9999 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
-const TIMESTAMP_RE =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const FAST_RE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z$/;
 
@@ -104,12 +103,7 @@ export function parseTimestamp(text: string): number | null {
   }
   // A leap second (:60) is read as the following second, like most parsers.
   return (
-    daysFromCivil(year, month, day) * MS_PER_DAY +
-    hour * MS_PER_HOUR +
-    minute * MS_PER_MINUTE +
-    second * MS_PER_SECOND +
-    millis -
-    offsetMinutes * MS_PER_MINUTE
+    daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND + millis - offsetMinutes * MS_PER_MINUTE
   );
 }
 
@@ -205,7 +199,10 @@ function setAmount(units: Map<SpanUnit, number>, unit: SpanUnit, amount: number)
 
 /** jiff's friendly grammar: `[+-]` units in descending order, each at most once, optional `ago`. */
 function parseFriendly(text: string): ParseResult<ExcludeNewerSpan> | null {
-  let rest = text.trim().replace(/^[+-]\s*/, '').replace(/\s+ago$/i, '');
+  let rest = text
+    .trim()
+    .replace(/^[+-]\s*/, '')
+    .replace(/\s+ago$/i, '');
   const units = new Map<SpanUnit, number>();
   let lastIndex = -1;
   let sawFraction = false;
@@ -337,12 +334,7 @@ export type LockCutoff =
   /** The lock holds a value lockgate cannot read. */
   | { kind: 'invalid'; error: string; scope: 'global' | 'package' };
 
-function cutoffOf(
-  timestamp: string | undefined,
-  span: string | undefined,
-  headTime: Date,
-  scope: 'global' | 'package',
-): LockCutoff {
+function cutoffOf(timestamp: string | undefined, span: string | undefined, headTime: Date, scope: 'global' | 'package'): LockCutoff {
   if (span !== undefined && span !== '') {
     // With a span, uv ignores the timestamp when reading (mod.rs:3491-3509). A pre-0.11.8 lock still
     // records the cutoff it used; take it when it is a real one (it is at or before head time).

@@ -129,10 +129,13 @@ export function lockedEntries(lock: Lock | null | undefined, name: string): Lock
   return [...(lockByName(lock).get(normalizeName(name)) ?? [])];
 }
 
-
 /** A git URL for comparison: no credentials, no `git+`, no query or fragment, no `.git`, no trailing slash, lower-case host. */
 export function canonicalGitUrl(url: string): string {
-  let text = url.trim().replace(/^git\+/i, '').split('#')[0]!.split('?')[0]!;
+  let text = url
+    .trim()
+    .replace(/^git\+/i, '')
+    .split('#')[0]!
+    .split('?')[0]!;
   try {
     const parsed = new URL(text);
     parsed.username = '';
@@ -157,7 +160,10 @@ export function tomlValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
   if (Array.isArray(value)) return `[${value.map(tomlValue).join(', ')}]`;
-  if (isTable(value)) return `{ ${Object.entries(value).map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`).join(', ')} }`;
+  if (isTable(value))
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${tomlKey(k)} = ${tomlValue(v)}`)
+      .join(', ')} }`;
   return '""';
 }
 

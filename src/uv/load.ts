@@ -23,8 +23,8 @@ import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
  * one the file has (1 when the problem is the whole file); `column` only where the parser named one
  * on that line. `message` says what is wrong and what lockgate therefore did not check.
  */
-export type UvLoadProblem = { file: string; line: number; column?: number; message: string } & (
-  /** Over limits.max-file-bytes: not checked. */
+export type UvLoadProblem = { file: string; line: number; column?: number; message: string } & /** Over limits.max-file-bytes: not checked. */
+(
   | { kind: 'too-large'; bytes: number }
   /** Not readable as text (a symlink out of the repository, a directory, bad bytes). */
   | { kind: 'unreadable' }
@@ -99,7 +99,15 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (reason !== undefined || typeof text !== 'string') {
       if (isFileSizeLimitReason(reason)) {
         const size = Number(/^(\d+) bytes/.exec(reason!)?.[1] ?? limits.maxFileBytes);
-        problem({ kind: 'too-large', bytes: size, file: path, message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.` }, 1);
+        problem(
+          {
+            kind: 'too-large',
+            bytes: size,
+            file: path,
+            message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not read or check it.`,
+          },
+          1,
+        );
       } else {
         problem({ kind: 'unreadable', file: path, message: `${path} could not be read (${reason ?? 'no text was loaded'}), so lockgate did not check it.` }, 1);
       }
@@ -108,7 +116,15 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     // A UTF-16 unit is 1 to 3 UTF-8 bytes: count exactly only when the length alone cannot decide.
     if (text.length > limits.maxFileBytes || (text.length * 3 > limits.maxFileBytes && Buffer.byteLength(text, 'utf8') > limits.maxFileBytes)) {
       const size = Buffer.byteLength(text, 'utf8');
-      problem({ kind: 'too-large', bytes: size, file: path, message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.` }, 1);
+      problem(
+        {
+          kind: 'too-large',
+          bytes: size,
+          file: path,
+          message: `${path} is ${size} bytes, over limits.${LIMIT_KEYS.maxFileBytes} (${limits.maxFileBytes}), so lockgate did not check it.`,
+        },
+        1,
+      );
       return undefined;
     }
     return text;
@@ -123,7 +139,11 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (text === undefined) continue;
     const parsed = cache.get('toml', path, text, () => parseToml(path, text));
     if (!parsed.ok) {
-      problem({ kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` }, parsed.line, parsed.column);
+      problem(
+        { kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` },
+        parsed.line,
+        parsed.column,
+      );
       continue;
     }
     pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
@@ -152,7 +172,10 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
           glob.problem === 'outside'
             ? `${root.file}: the ${field} glob ${JSON.stringify(pattern)} leaves the repository, where lockgate sees no files, so the workspace members it names (if any) are not checked.`
             : `${root.file}: lockgate cannot apply the ${field} glob ${JSON.stringify(pattern)} (${glob.reason}), so the directories it names are ${list === 'members' ? 'not checked as workspace members' : 'not excluded: lockgate checks them as members'}.`;
-        problem({ kind: 'workspace-glob', list, problem: glob.problem, pattern, file: root.file, message }, lineOf(root.lines, keyPath('tool', 'uv', 'workspace', list, index)) ?? 1);
+        problem(
+          { kind: 'workspace-glob', list, problem: glob.problem, pattern, file: root.file, message },
+          lineOf(root.lines, keyPath('tool', 'uv', 'workspace', list, index)) ?? 1,
+        );
         return [];
       });
     const include = globs('members');
@@ -226,7 +249,16 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       if (text !== undefined) {
         const parsed = cache.get('toml', uvTomlFile, text, () => parseToml(uvTomlFile, text));
         if (parsed.ok) project.uvToml = { file: uvTomlFile, raw: parsed.value, lines: parsed.lines };
-        else problem({ kind: 'toml-syntax', file: uvTomlFile, message: `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` }, parsed.line, parsed.column);
+        else
+          problem(
+            {
+              kind: 'toml-syntax',
+              file: uvTomlFile,
+              message: `${uvTomlFile} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`,
+            },
+            parsed.line,
+            parsed.column,
+          );
       }
     }
 
@@ -442,4 +474,3 @@ function indexesOf(settings: unknown, lines: Map<string, number>, file: string, 
   });
   return out;
 }
-

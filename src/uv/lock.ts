@@ -44,7 +44,10 @@ const HEX_COMMIT_RE = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
 /** Thrown inside the reader and turned into the `{ error }` result; never escapes readLock. */
 class LockReadError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
   }
 }
@@ -56,7 +59,12 @@ export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPa
 }
 
 /** The Lock of an already parsed uv.lock document (with its position index). */
-export function lockFromParsed(file: string, doc: Record<string, unknown>, lines: Map<string, number>, limits: Pick<Limits, 'maxPackagesPerLock'>): ReadLockResult {
+export function lockFromParsed(
+  file: string,
+  doc: Record<string, unknown>,
+  lines: Map<string, number>,
+  limits: Pick<Limits, 'maxPackagesPerLock'>,
+): ReadLockResult {
   try {
     return buildLock(file, doc, lines, limits);
   } catch (error) {
@@ -147,7 +155,8 @@ function readPackage(raw: unknown, path: string, lines: Map<string, number>, tab
   if (typeof rawName !== 'string' || rawName === '') throw new LockReadError('has a package without a `name`', path);
   const name = normalizeName(rawName);
   const version = table.version;
-  if (version !== undefined && typeof version !== 'string') throw new LockReadError(`has package \`${name}\` whose \`version\` is not a string`, `${path}.version`);
+  if (version !== undefined && typeof version !== 'string')
+    throw new LockReadError(`has package \`${name}\` whose \`version\` is not a string`, `${path}.version`);
   const rawSource = table.source;
   if (rawSource === undefined) throw new LockReadError(`has package \`${name}\` without a \`source\``, path);
   const source = readSource(rawSource, () => `${path}.source`, name);
@@ -209,7 +218,10 @@ function readSource(raw: unknown, where: () => string, name: string): LockSource
     const value = own(raw, kind);
     if (typeof value === 'string') return { kind, path: value };
   }
-  throw new LockReadError(`has package \`${name}\` with a \`source\` uv does not know (expected registry, git, url, path, directory, editable or virtual)`, where());
+  throw new LockReadError(
+    `has package \`${name}\` with a \`source\` uv does not know (expected registry, git, url, path, directory, editable or virtual)`,
+    where(),
+  );
 }
 
 /**
@@ -613,7 +625,10 @@ function checkDuplicates(packages: LockPackage[], byName: Map<string, LockPackag
     for (const pkg of list) {
       const id = `${pkg.version ?? ''}\0${sourceKey(pkg.source)}`;
       if (seen.has(id)) {
-        throw new LockReadError(`has package \`${pkg.name}\`${pkg.version ? ` ${pkg.version}` : ''} from the same source twice`, keyPath(packageKey, packages.indexOf(pkg)));
+        throw new LockReadError(
+          `has package \`${pkg.name}\`${pkg.version ? ` ${pkg.version}` : ''} from the same source twice`,
+          keyPath(packageKey, packages.indexOf(pkg)),
+        );
       }
       seen.add(id);
     }
@@ -640,7 +655,10 @@ function checkDependencies(packages: LockPackage[], byName: Map<string, LockPack
         );
       }
       if (matches.length > 1) {
-        throw new LockReadError(`has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`, where());
+        throw new LockReadError(
+          `has package \`${pkg.name}\` depending on \`${dependency.name}\` without saying which of its ${matches.length} locked entries`,
+          where(),
+        );
       }
     };
     const dependencies = pkg.dependencies;

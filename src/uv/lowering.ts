@@ -21,14 +21,7 @@
  */
 import { normalizeName } from './names.js';
 import { parseRequirement, type Requirement } from './pep508.js';
-import {
-  compareSpecifierLists,
-  formatSpecifiers,
-  parseSpecifiers,
-  specifierListKey,
-  type Comparison,
-  type Specifier,
-} from './specifiers.js';
+import { compareSpecifierLists, formatSpecifiers, parseSpecifiers, specifierListKey, type Comparison, type Specifier } from './specifiers.js';
 import { formatMarker, isSatisfiable, markerAnd, markerNot, markerOr, parseMarker, TRUE, type Marker } from './markers.js';
 import type { Pyproject } from './model.js';
 import { asBoolean, asString, isTable, own, type Table } from './values.js';
@@ -172,7 +165,10 @@ export function relativeToRoot(root: string, dir: string): string {
   if (root === '') return normalizePath(dir);
   if (dir === root) return '.';
   if (dir.startsWith(`${root}/`)) return normalizePath(dir.slice(root.length + 1));
-  const up = root.split('/').map(() => '..').join('/');
+  const up = root
+    .split('/')
+    .map(() => '..')
+    .join('/');
   return normalizePath(`${up}/${dir}`);
 }
 
@@ -222,7 +218,12 @@ export function readSources(pyproject: Pyproject, problems: LoweringProblem[]): 
     const list = Array.isArray(value) ? value : [value];
     for (const item of list) {
       if (!isTable(item)) {
-        problems.push({ kind: 'error', message: `the \`[tool.uv.sources]\` entry for \`${name}\` is not a table`, file: pyproject.file, line: pyproject.lines.get(`tool.uv.sources.${name}`) });
+        problems.push({
+          kind: 'error',
+          message: `the \`[tool.uv.sources]\` entry for \`${name}\` is not a table`,
+          file: pyproject.file,
+          line: pyproject.lines.get(`tool.uv.sources.${name}`),
+        });
         continue;
       }
       let marker: Marker = TRUE;
@@ -230,7 +231,11 @@ export function readSources(pyproject: Pyproject, problems: LoweringProblem[]): 
       if (markerText !== undefined) {
         const parsed = parseMarker(markerText);
         if (!parsed.ok) {
-          problems.push({ kind: 'undecidable', message: `the source for \`${name}\` has a marker lockgate cannot read (${parsed.error})`, file: pyproject.file });
+          problems.push({
+            kind: 'undecidable',
+            message: `the source for \`${name}\` has a marker lockgate cannot read (${parsed.error})`,
+            file: pyproject.file,
+          });
           continue;
         }
         marker = parsed.value;
@@ -287,12 +292,23 @@ export interface RequirementOrigin {
 }
 
 /** Lower one pyproject requirement string. */
-export function lowerRequirementText(text: unknown, scope: LoweringScope, workspace: LoweringWorkspace, origin: RequirementOrigin, extraMarker?: Marker): LoweringResult {
+export function lowerRequirementText(
+  text: unknown,
+  scope: LoweringScope,
+  workspace: LoweringWorkspace,
+  origin: RequirementOrigin,
+  extraMarker?: Marker,
+): LoweringResult {
   const parsed = parseRequirement(text);
   if (!parsed.ok) {
     return {
       ok: false,
-      problem: { kind: 'undecidable', message: `lockgate cannot read the requirement (${parsed.error})`, requirement: typeof text === 'string' ? text : undefined, ...origin },
+      problem: {
+        kind: 'undecidable',
+        message: `lockgate cannot read the requirement (${parsed.error})`,
+        requirement: typeof text === 'string' ? text : undefined,
+        ...origin,
+      },
     };
   }
   return lowerRequirement(parsed.value, scope, workspace, origin, extraMarker);
@@ -320,7 +336,10 @@ export function lowerRequirement(
   if (workspace.noSources === true || workspace.noSources?.has(name)) {
     const source = directSource(requirement, scope.projectRelDir, workspace);
     if ('problem' in source) return fail(source.problem.kind, source.problem.message);
-    return { ok: true, requirements: [{ name, extras: requirement.extras, groups: [], file: origin.file, line: origin.line, marker, source: source.source, display }] };
+    return {
+      ok: true,
+      requirements: [{ name, extras: requirement.extras, groups: [], file: origin.file, line: origin.line, marker, source: source.source, display }],
+    };
   }
 
   let sources = scope.projectSources.get(name);
@@ -329,11 +348,14 @@ export function lowerRequirement(
     sources = workspace.rootSources.get(name);
     if (sources) sourceOrigin = 'workspace';
   }
-  const applicable = sources?.filter((source) => (source.extra === undefined || source.extra === scope.extra) && (source.group === undefined || source.group === scope.group));
+  const applicable = sources?.filter(
+    (source) => (source.extra === undefined || source.extra === scope.extra) && (source.group === undefined || source.group === scope.group),
+  );
 
   // A workspace member must be used through `{ workspace = true }` (unless it includes itself).
   if (workspace.members.has(name) && scope.projectName !== name) {
-    if (!applicable) return fail('error', `\`${name}\` is a workspace member, but has no \`${name} = { workspace = true }\` in \`[tool.uv.sources]\`; uv refuses this`);
+    if (!applicable)
+      return fail('error', `\`${name}\` is a workspace member, but has no \`${name} = { workspace = true }\` in \`[tool.uv.sources]\`; uv refuses this`);
     for (const source of applicable) {
       if (own(source.table, 'workspace') !== true) {
         return fail('error', `\`${name}\` is a workspace member, but its \`[tool.uv.sources]\` entry is not \`{ workspace = true }\`; uv refuses this`);
@@ -350,7 +372,10 @@ export function lowerRequirement(
   }
 
   if (requirement.url !== undefined) {
-    return fail('error', "the requirement has a direct URL and a `[tool.uv.sources]` entry; uv refuses this (\"Can't combine URLs from both `project.dependencies` and `tool.uv.sources`\")");
+    return fail(
+      'error',
+      'the requirement has a direct URL and a `[tool.uv.sources]` entry; uv refuses this ("Can\'t combine URLs from both `project.dependencies` and `tool.uv.sources`")',
+    );
   }
 
   const out: LoweredRequirement[] = [];
@@ -427,7 +452,13 @@ function gitFromPep508(url: string): SourceResult {
   return { source };
 }
 
-function lowerSource(requirement: Requirement, source: SourceEntry, origin: 'project' | 'workspace', scope: LoweringScope, workspace: LoweringWorkspace): SourceResult {
+function lowerSource(
+  requirement: Requirement,
+  source: SourceEntry,
+  origin: 'project' | 'workspace',
+  scope: LoweringScope,
+  workspace: LoweringWorkspace,
+): SourceResult {
   const table = source.table;
   const base = origin === 'project' ? scope.projectRelDir : '.';
   const git = own(table, 'git');
@@ -437,7 +468,13 @@ function lowerSource(requirement: Requirement, source: SourceEntry, origin: 'pro
   const workspaceRef = own(table, 'workspace');
   // A git source may name a `path` inside the repository (uv-workspace pyproject.rs, `Source::Git`).
   const kinds = [git, url, git === undefined ? path : undefined, index, workspaceRef].filter((value) => value !== undefined).length;
-  if (kinds !== 1) return { problem: { kind: 'error', message: `the \`[tool.uv.sources]\` entry for \`${requirement.normalizedName}\` is not one of git, url, path, index or workspace; uv refuses it` } };
+  if (kinds !== 1)
+    return {
+      problem: {
+        kind: 'error',
+        message: `the \`[tool.uv.sources]\` entry for \`${requirement.normalizedName}\` is not one of git, url, path, index or workspace; uv refuses it`,
+      },
+    };
 
   if (typeof git === 'string') {
     const refs = (['rev', 'tag', 'branch'] as const).filter((key) => own(table, key) !== undefined);
@@ -471,37 +508,60 @@ function lowerSource(requirement: Requirement, source: SourceEntry, origin: 'pro
   if (typeof index === 'string') {
     const found = [...scope.projectIndexes, ...workspace.rootIndexes].find((candidate) => candidate.name === index);
     if (!found) {
-      return { problem: { kind: 'error', message: `\`${requirement.normalizedName}\` uses the index \`${index}\`, which no \`[[tool.uv.index]]\` of the project or the workspace root names; uv refuses this` } };
+      return {
+        problem: {
+          kind: 'error',
+          message: `\`${requirement.normalizedName}\` uses the index \`${index}\`, which no \`[[tool.uv.index]]\` of the project or the workspace root names; uv refuses this`,
+        },
+      };
     }
     const conflict =
-      scope.projectName === undefined ? undefined : source.extra !== undefined ? `${scope.projectName}[${source.extra}]` : source.group !== undefined ? `${scope.projectName}:${source.group}` : undefined;
+      scope.projectName === undefined
+        ? undefined
+        : source.extra !== undefined
+          ? `${scope.projectName}[${source.extra}]`
+          : source.group !== undefined
+            ? `${scope.projectName}:${source.group}`
+            : undefined;
     return { source: { kind: 'registry', specifiers: requirement.specifiers, index: bareUrl(found.url), ...(conflict ? { conflict } : {}) } };
   }
   if (workspaceRef !== undefined) {
     if (workspaceRef !== true) {
-      return { problem: { kind: 'undecidable', message: `\`${requirement.normalizedName}\` uses \`workspace = ${JSON.stringify(workspaceRef)}\`, which lockgate does not resolve (another workspace)` } };
+      return {
+        problem: {
+          kind: 'undecidable',
+          message: `\`${requirement.normalizedName}\` uses \`workspace = ${JSON.stringify(workspaceRef)}\`, which lockgate does not resolve (another workspace)`,
+        },
+      };
     }
     const member = workspace.members.get(requirement.normalizedName);
     if (!member) {
-      return { problem: { kind: 'error', message: `\`${requirement.normalizedName}\` has \`{ workspace = true }\` but is not a workspace member; uv refuses this` } };
+      return {
+        problem: { kind: 'error', message: `\`${requirement.normalizedName}\` has \`{ workspace = true }\` but is not a workspace member; uv refuses this` },
+      };
     }
     const required = workspace.requiredMembers.has(member.name);
     const packaged = isPackage(member.pyproject, !required);
     const editable = packaged ? (workspace.requiredMembers.get(member.name) ?? true) : false;
     return { source: { kind: 'directory', path: member.relDir, editable, virtual: !packaged } };
   }
-  return { problem: { kind: 'error', message: `the \`[tool.uv.sources]\` entry for \`${requirement.normalizedName}\` has a value of the wrong type; uv refuses it` } };
+  return {
+    problem: { kind: 'error', message: `the \`[tool.uv.sources]\` entry for \`${requirement.normalizedName}\` has a value of the wrong type; uv refuses it` },
+  };
 }
 
 function localPath(path: string, base: string, workspace: LoweringWorkspace, options: { editable?: boolean; package?: boolean }): SourceResult {
   if (isAbsolutePath(path)) {
-    return { problem: { kind: 'undecidable', message: `the path \`${path}\` is absolute; lockgate cannot relate it to the workspace root uv resolves it against` } };
+    return {
+      problem: { kind: 'undecidable', message: `the path \`${path}\` is absolute; lockgate cannot relate it to the workspace root uv resolves it against` },
+    };
   }
   const rel = canonicalPath(workspace.root, joinPath(base, path));
   const target = workspace.pyprojectsByDir.get(repoDir(workspace.root, rel));
   const isFile = !target && ARCHIVE_RE.test(rel);
   if (isFile) {
-    if (options.editable === true) return { problem: { kind: 'error', message: `\`editable = true\` needs a directory, not the file \`${path}\`; uv refuses it` } };
+    if (options.editable === true)
+      return { problem: { kind: 'error', message: `\`editable = true\` needs a directory, not the file \`${path}\`; uv refuses it` } };
     return { source: { kind: 'path', path: rel } };
   }
   if (options.editable === true) return { source: { kind: 'directory', path: rel, editable: true, virtual: false } };
@@ -574,7 +634,13 @@ export function lowerLockTable(raw: unknown, file: string, line: number | undefi
       const pkg = asString(own(conflictTable, 'package'));
       const extra = asString(own(conflictTable, 'extra'));
       const group = asString(own(conflictTable, 'group'));
-      if (pkg !== undefined) conflict = extra !== undefined ? `${normalizeName(pkg)}[${normalizeName(extra)}]` : group !== undefined ? `${normalizeName(pkg)}:${normalizeName(group)}` : undefined;
+      if (pkg !== undefined)
+        conflict =
+          extra !== undefined
+            ? `${normalizeName(pkg)}[${normalizeName(extra)}]`
+            : group !== undefined
+              ? `${normalizeName(pkg)}:${normalizeName(group)}`
+              : undefined;
     }
     source = { kind: 'registry', specifiers: specs.value, ...(index !== undefined ? { index: bareUrl(index) } : {}), ...(conflict ? { conflict } : {}) };
   }
@@ -678,14 +744,21 @@ export function compareSources(a: LoweredSource, b: LoweredSource, exactIndexUrl
       if ((a.conflict ?? '') !== (other.conflict ?? '')) return 'different';
       if ((a.index ?? '') !== (other.index ?? '')) {
         // Whether uv strips a trailing slash from index URLs depends on its version.
-        if (!exactIndexUrls && a.index !== undefined && other.index !== undefined && a.index.replace(/\/+$/, '') === other.index.replace(/\/+$/, '')) return 'undecidable';
+        if (!exactIndexUrls && a.index !== undefined && other.index !== undefined && a.index.replace(/\/+$/, '') === other.index.replace(/\/+$/, ''))
+          return 'undecidable';
         return 'different';
       }
       return specs;
     }
     case 'git': {
       const other = b as typeof a;
-      if (a.repository !== other.repository || (a.subdirectory ?? '') !== (other.subdirectory ?? '') || (a.path ?? '') !== (other.path ?? '') || !!a.lfs !== !!other.lfs) return 'different';
+      if (
+        a.repository !== other.repository ||
+        (a.subdirectory ?? '') !== (other.subdirectory ?? '') ||
+        (a.path ?? '') !== (other.path ?? '') ||
+        !!a.lfs !== !!other.lfs
+      )
+        return 'different';
       if ((a.reference?.type ?? '') !== (other.reference?.type ?? '') || (a.reference?.value ?? '') !== (other.reference?.value ?? '')) return 'different';
       if (a.precise === 'any' || other.precise === 'any') {
         const known = a.precise === 'any' ? other.precise : a.precise;

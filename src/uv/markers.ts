@@ -531,7 +531,15 @@ const OTHER_VALUE = '\u0000other';
  * space is bigger than MAX_CELLS.
  */
 function forEveryEnvironment(markers: Marker[], domain: ReleaseRange | undefined, check: (env: Environment) => boolean): boolean | 'too-large' {
-  const vars: Variables = { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+  const vars: Variables = {
+    pythonBoundaries: [],
+    implementationBoundaries: [],
+    usesPython: false,
+    usesImplementation: false,
+    strings: new Map(),
+    bools: new Set(),
+    opaque: false,
+  };
   for (const marker of markers) collect(marker, vars);
   if (domain?.lower) vars.pythonBoundaries.push(domain.lower.release);
   if (domain?.upper) vars.pythonBoundaries.push(domain.upper.release);
@@ -569,7 +577,15 @@ function forEveryEnvironment(markers: Marker[], domain: ReleaseRange | undefined
 }
 
 function hasOpaque(marker: Marker): boolean {
-  const vars: Variables = { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+  const vars: Variables = {
+    pythonBoundaries: [],
+    implementationBoundaries: [],
+    usesPython: false,
+    usesImplementation: false,
+    strings: new Map(),
+    bools: new Set(),
+    opaque: false,
+  };
   collect(marker, vars);
   return vars.opaque;
 }
@@ -632,4 +648,3 @@ export function topLevelExtra(marker: Marker): string | undefined {
   }
   return undefined;
 }
-

@@ -37,7 +37,8 @@ export function findExpressions(text: string): ExpressionSpan[] {
       const c = text[i];
       if (inString) {
         if (c === "'") {
-          if (text[i + 1] === "'") i += 2; // '' is an escaped quote inside a string literal
+          if (text[i + 1] === "'")
+            i += 2; // '' is an escaped quote inside a string literal
           else {
             inString = false;
             i++;
@@ -78,11 +79,7 @@ export type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'compare'; op: string; left: Expr; right: Expr };
 
-type Token =
-  | { t: 'ident'; v: string }
-  | { t: 'string'; v: string }
-  | { t: 'number'; v: number }
-  | { t: 'punct'; v: string };
+type Token = { t: 'ident'; v: string } | { t: 'string'; v: string } | { t: 'number'; v: number } | { t: 'punct'; v: string };
 
 const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
 

@@ -84,7 +84,15 @@ function parseUnsafe(file: string, kind: WorkflowFileKind, text: string, limits:
     const size = Buffer.byteLength(text, 'utf8');
     // Only the configured part of the cap can be raised; MAX_WORKFLOW_BYTES is fixed.
     const limit = cap < MAX_WORKFLOW_BYTES ? { limit: { name: 'maxFileBytes' as const, needed: Math.min(size, MAX_WORKFLOW_BYTES) } } : {};
-    return { ok: false, problem: { kind: 'too-large', message: `The file is ${size} bytes, over the ${cap}-byte limit for workflow YAML, so it was not parsed.`, line: 1, ...limit } };
+    return {
+      ok: false,
+      problem: {
+        kind: 'too-large',
+        message: `The file is ${size} bytes, over the ${cap}-byte limit for workflow YAML, so it was not parsed.`,
+        line: 1,
+        ...limit,
+      },
+    };
   }
   const posAt = positionIndex(text);
   const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true });
@@ -102,7 +110,10 @@ function parseUnsafe(file: string, kind: WorkflowFileKind, text: string, limits:
   if (aliasProblem) return { ok: false, problem: aliasProblem };
   if (!isMap(doc.contents)) {
     const what = doc.contents === null ? 'empty' : isScalar(doc.contents) ? 'a single value' : 'a list';
-    return { ok: false, problem: { kind: 'not-a-mapping', message: `The file is ${what}, not a mapping of keys, so it is not a valid ${kind} file.`, line: 1 } };
+    return {
+      ok: false,
+      problem: { kind: 'not-a-mapping', message: `The file is ${what}, not a mapping of keys, so it is not a valid ${kind} file.`, line: 1 },
+    };
   }
   return { ok: true, workflow: { file, kind, text, doc, posAt } };
 }

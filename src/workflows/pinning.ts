@@ -67,11 +67,11 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
   // A matrix value that feeds two images is one thing to pin: one site.
   const seen = new Set<string>();
   return sites.filter((site) => {
-      const key = `${site.pos.line}:${site.pos.column}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+    const key = `${site.pos.line}:${site.pos.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** `X` when an image value is exactly `${{ matrix.X }}` (X a plain name), else null. */

@@ -88,7 +88,21 @@ function collectCommands(wf: WorkflowFile): RunCommand[] {
             }
           }
           const env = new Map([...exported, ...effective.env]);
-          out.push({ wf, job, jobNode, step, stepIndex: index, pipeline, stage, command, name: effective.name, args: effective.args, env, line, nested: depth > 0 });
+          out.push({
+            wf,
+            job,
+            jobNode,
+            step,
+            stepIndex: index,
+            pipeline,
+            stage,
+            command,
+            name: effective.name,
+            args: effective.args,
+            env,
+            line,
+            nested: depth > 0,
+          });
           // Scripts inside scripts: `bash -c '…'`, `pwsh -Command "…"`, and `$( … )`.
           if (SCRIPT_ARG_INTERPRETERS.has(effective.name.toLowerCase())) {
             const flag = effective.args.findIndex((a) => /^-[a-zA-Z]*c$/.test(a.value) || /^-command$/i.test(a.value));
@@ -106,19 +120,72 @@ function collectCommands(wf: WorkflowFile): RunCommand[] {
 
 /** uv global options that take a value (so the subcommand is found after them). */
 const UV_GLOBAL_WITH_VALUE = new Set([
-  '--directory', '--project', '--cache-dir', '--config-file', '--color', '--allow-insecure-host', '--python-preference',
-  '--python-fetch', '-p', '--python', '--managed-python', '--native-tls',
+  '--directory',
+  '--project',
+  '--cache-dir',
+  '--config-file',
+  '--color',
+  '--allow-insecure-host',
+  '--python-preference',
+  '--python-fetch',
+  '-p',
+  '--python',
+  '--managed-python',
+  '--native-tls',
 ]);
 
 /** `uv run` options that take a value: the first other word is the command to run, and options after it are its own. */
 export const UV_RUN_WITH_VALUE = new Set([
-  '--with', '-w', '--with-editable', '--with-requirements', '-p', '--python', '--package', '--extra', '--group', '--only-group',
-  '--no-group', '--env-file', '--directory', '--project', '--index', '--index-url', '-i', '--extra-index-url', '--default-index',
-  '-f', '--find-links', '--python-platform', '--exclude-newer', '--exclude-newer-package', '--resolution', '--prerelease',
-  '--index-strategy', '--keyring-provider', '--link-mode', '-C', '--config-setting', '--config-settings-package', '-P',
-  '--upgrade-package', '--reinstall-package', '--refresh-package', '--no-binary-package', '--no-build-package',
-  '--no-build-isolation-package', '--cache-dir', '--config-file', '--color', '--allow-insecure-host', '--python-preference',
-  '--no-install-package', '--no-extra', '--fork-strategy', '--torch-backend', '--build-constraints', '--overrides',
+  '--with',
+  '-w',
+  '--with-editable',
+  '--with-requirements',
+  '-p',
+  '--python',
+  '--package',
+  '--extra',
+  '--group',
+  '--only-group',
+  '--no-group',
+  '--env-file',
+  '--directory',
+  '--project',
+  '--index',
+  '--index-url',
+  '-i',
+  '--extra-index-url',
+  '--default-index',
+  '-f',
+  '--find-links',
+  '--python-platform',
+  '--exclude-newer',
+  '--exclude-newer-package',
+  '--resolution',
+  '--prerelease',
+  '--index-strategy',
+  '--keyring-provider',
+  '--link-mode',
+  '-C',
+  '--config-setting',
+  '--config-settings-package',
+  '-P',
+  '--upgrade-package',
+  '--reinstall-package',
+  '--refresh-package',
+  '--no-binary-package',
+  '--no-build-package',
+  '--no-build-isolation-package',
+  '--cache-dir',
+  '--config-file',
+  '--color',
+  '--allow-insecure-host',
+  '--python-preference',
+  '--no-install-package',
+  '--no-extra',
+  '--fork-strategy',
+  '--torch-backend',
+  '--build-constraints',
+  '--overrides',
 ]);
 
 export interface UvInvocation {
@@ -169,4 +236,3 @@ export function commandText(rc: RunCommand): string {
   const text = [...prefix, ...words].join(' ');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
-

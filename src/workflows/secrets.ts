@@ -39,7 +39,13 @@ export function secretsReadIn(wf: WorkflowFile): SecretsRead {
   visit(wf.doc.contents);
   for (const job of jobsOf(wf)) {
     const inherit = get(job.node, 'secrets');
-    if (isScalar(inherit) && String(inherit.value ?? '').trim().toLowerCase() === 'inherit') all = true;
+    if (
+      isScalar(inherit) &&
+      String(inherit.value ?? '')
+        .trim()
+        .toLowerCase() === 'inherit'
+    )
+      all = true;
   }
   return { names: [...names.values()], all };
 }

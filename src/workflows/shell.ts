@@ -56,7 +56,10 @@ function countBefore(sorted: number[], offset: number): number {
 /** Folds a `>` block from its source lines, recording where each source line starts in the result. */
 function foldedScript(wf: WorkflowFile, range: [number, number, number], startLine: number): RunScript {
   const source = wf.text.slice(range[0], range[1]);
-  const lines = source.split('\n').slice(1).map((l) => l.replace(/\r$/, ''));
+  const lines = source
+    .split('\n')
+    .slice(1)
+    .map((l) => l.replace(/\r$/, ''));
   const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
   const indent = indents.length > 0 ? Math.min(...indents) : 0;
   let script = '';
@@ -153,13 +156,15 @@ export function parseShell(script: string): Pipeline[] {
         const target = tokens[i + 1];
         // `>&2` / `2>&1` duplicate a descriptor; only a file target takes stdout away from the pipe.
         const fd = token.op.match(/^(\d*)/)?.[1] ?? '';
-        if (fd === '' || fd === '1' || token.op.startsWith('&')) redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
+        if (fd === '' || fd === '1' || token.op.startsWith('&'))
+          redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
       }
       if (tokens[i + 1]?.kind === 'word') i++;
       continue;
     }
     // `for x in …; do` and `case … in` lists are not commands.
-    if (words.length === 0 && (token.word.value === 'for' || token.word.value === 'case' || token.word.value === 'select') && !token.word.quoted) skipCommand = true;
+    if (words.length === 0 && (token.word.value === 'for' || token.word.value === 'case' || token.word.value === 'select') && !token.word.quoted)
+      skipCommand = true;
     words.push(token);
   }
   endPipeline();
@@ -471,11 +476,7 @@ export function basename(path: string): string {
 
 /** The shell a step's `run:` runs in: step `shell:`, then job and workflow `defaults.run.shell` (undefined: the runner's default). */
 export function shellOf(wf: WorkflowFile, job: Node | undefined, step: Node): string | undefined {
-  return (
-    str(get(step, 'shell')) ??
-    str(get(get(get(job, 'defaults'), 'run'), 'shell')) ??
-    str(get(get(get(wf.doc.contents, 'defaults'), 'run'), 'shell'))
-  );
+  return str(get(step, 'shell')) ?? str(get(get(get(job, 'defaults'), 'run'), 'shell')) ?? str(get(get(get(wf.doc.contents, 'defaults'), 'run'), 'shell'));
 }
 
 /** Whether a `shell:` value runs the script as a shell script (not `python {0}` and the like). */

@@ -21,7 +21,11 @@ export function advisoryEntries(ctx: RuleContext): AdvisoryEntry[] {
     for (const introduced of Array.isArray(pair.introduced) ? pair.introduced : []) {
       const pkg = introduced?.package;
       if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string' || pkg.version === '' || !isPypiSourced(pkg)) continue;
-      entries.push({ lockFile: pair.lockFile, pkg: pkg as LockPackage & { version: string }, lookup: ctx.advisories?.packages.get(advisoryKey(pkg.name, pkg.version)) });
+      entries.push({
+        lockFile: pair.lockFile,
+        pkg: pkg as LockPackage & { version: string },
+        lookup: ctx.advisories?.packages.get(advisoryKey(pkg.name, pkg.version)),
+      });
     }
   }
   return entries;
@@ -40,7 +44,9 @@ export function activeIgnoreOf(ctx: RuleContext, advisory: Advisory): AdvisoryIg
 
 /** "GHSA-xxxx (high, CVSS 8.1, 2024-05-01): summary". */
 export function describeAdvisory(advisory: Advisory): string {
-  const facts = [advisory.severity, advisory.cvssScore !== undefined ? `CVSS ${advisory.cvssScore}` : undefined, advisory.published?.slice(0, 10)].filter(Boolean);
+  const facts = [advisory.severity, advisory.cvssScore !== undefined ? `CVSS ${advisory.cvssScore}` : undefined, advisory.published?.slice(0, 10)].filter(
+    Boolean,
+  );
   return `${advisory.id}${facts.length > 0 ? ` (${facts.join(', ')})` : ''}${advisory.summary ? `: ${advisory.summary}` : ''}`;
 }
 
@@ -50,5 +56,7 @@ export function labelOf(pkg: LockPackage): string {
 
 /** The config's expired advisory ignores for one rule: MAL- ids belong to malicious-package, the rest to vulnerable-package. */
 export function expiredIgnores(ctx: RuleContext, malicious: boolean): AdvisoryIgnore[] {
-  return (ctx.settings.config.advisories?.ignore ?? []).filter((entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now));
+  return (ctx.settings.config.advisories?.ignore ?? []).filter(
+    (entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now),
+  );
 }

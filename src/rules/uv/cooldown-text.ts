@@ -10,12 +10,5 @@ function yamlScalar(text: string): string {
 
 /** The config entry that exempts a package from the cooldown until a date. */
 export function exemptionSnippet(configFile: string, name: string, until: string, reason = '<why this release cannot wait>'): string {
-  return [
-    `${configFile}:`,
-    'cooldown:',
-    '  exempt:',
-    `    - package: ${yamlScalar(name)}`,
-    `      until: ${until}`,
-    `      reason: ${reason}`,
-  ].join('\n');
+  return [`${configFile}:`, 'cooldown:', '  exempt:', `    - package: ${yamlScalar(name)}`, `      until: ${until}`, `      reason: ${reason}`].join('\n');
 }

@@ -39,7 +39,9 @@ function describe(why: UndatedReason, label: string, length: string, partly?: Pa
     ? `${label} locks ${fileList(partly.files)} with no upload time, though its other new files have one (uploaded ${formatUtcMinute(partly.datedMs)})`
     : `${label} has no upload time in the lock (written by uv before 0.6.15, or from an index without PEP 700 upload times)`;
   // Files can be added to a release at any time: the dates of the others do not date these.
-  const notDatedBySiblings = partly ? ' Files can be added to a release long after it was published, so the dates of the others say nothing about this one.' : '';
+  const notDatedBySiblings = partly
+    ? ' Files can be added to a release long after it was published, so the dates of the others say nothing about this one.'
+    : '';
   const listed = partly ? `does not list ${them}` : 'no longer lists the locked files';
   const noTimes = partly ? `lists ${them} without an upload time` : 'lists the files without upload times';
   const relock = 'Re-locking with uv >= 0.6.15 from an index that serves upload times records them: uv lock --refresh.';
@@ -48,7 +50,10 @@ function describe(why: UndatedReason, label: string, length: string, partly?: Pa
     : `Check the upload date on ${displayUrl(why.registry)} and, if it is younger than ${length}, wait or keep the previous version.`;
   switch (why.index.kind) {
     case 'offline':
-      return { message: `${lacking}, and lockgate ran offline, ${unknown}.${notDatedBySiblings}`, fix: `Run lockgate online so it can ask the index. ${relock} ${checkByHand} To accept it as is:` };
+      return {
+        message: `${lacking}, and lockgate ran offline, ${unknown}.${notDatedBySiblings}`,
+        fix: `Run lockgate online so it can ask the index. ${relock} ${checkByHand} To accept it as is:`,
+      };
     case 'not-asked':
       return {
         message: `${lacking}, and lockgate did not ask its index (${displayUrl(why.registry)}: a local index, or the network time budget ran out), ${unknown}.${notDatedBySiblings}`,

@@ -19,7 +19,7 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
   const age = check.age;
   if (age.kind !== 'dated' || check.eligibleMs === undefined) throw new Error('youngFinding needs a dated entry');
   const ageMs = context.now.getTime() - age.uploadMs;
-  const when = ageMs >= 0 ? `${describeDuration(ageMs)} ago` : 'after this run\'s clock';
+  const when = ageMs >= 0 ? `${describeDuration(ageMs)} ago` : "after this run's clock";
   const from = age.from === 'lock' ? '' : age.disagreement ? ' (by the index)' : ' (upload time from the index; the lock has none)';
   const eligible = formatUtcMinute(check.eligibleMs, true);
   let message =

@@ -24,7 +24,8 @@ function check(pair: ProjectPair, context: RuleContext): ReportInput | null {
   const source = uvSettingsOf(project);
   const days = context.settings.cooldownDays > 0 ? context.settings.cooldownDays : 7;
   const wanted = `exclude-newer = "${days} days"`;
-  const requiredVersion = own(source.table, 'required-version') === undefined ? '\nrequired-version = ">=0.9.17"  # relative exclude-newer needs uv 0.9.17 or later' : '';
+  const requiredVersion =
+    own(source.table, 'required-version') === undefined ? '\nrequired-version = ">=0.9.17"  # relative exclude-newer needs uv 0.9.17 or later' : '';
   const ignoredPyproject =
     source.kind === 'uv.toml' && own(own(own(project.rootPyproject.raw, 'tool'), 'uv'), 'exclude-newer') !== undefined
       ? ` The exclude-newer in ${project.rootPyproject.file} has no effect: uv reads only ${source.file} when it exists.`

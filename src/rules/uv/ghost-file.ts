@@ -12,7 +12,8 @@ function fileList(artifacts: LockArtifact[]): string {
 function findingOf(pair: ProjectPair, ghost: GhostEntry): ReportInput {
   const pkg = ghost.entry.package;
   const registry = pkg.source.kind === 'registry' ? displayUrl(pkg.source.url) : 'its index';
-  const after = ' Files deleted from an index usually stay downloadable from its file host, so uv keeps installing what the lock names; a removal is often a malware takedown.';
+  const after =
+    ' Files deleted from an index usually stay downloadable from its file host, so uv keeps installing what the lock names; a removal is often a malware takedown.';
   const status = 'projectStatus' in ghost && ghost.projectStatus ? ` The project is marked "${ghost.projectStatus}".` : '';
   let message: string;
   let line = pkg.line;
@@ -28,7 +29,9 @@ function findingOf(pair: ProjectPair, ghost: GhostEntry): ReportInput {
       const parts: string[] = [];
       if (ghost.missing.length > 0) parts.push(`${ghost.missing.length} of its ${ghost.total} locked files are no longer listed (${fileList(ghost.missing)})`);
       if (ghost.hashDiffers.length > 0) {
-        parts.push(`${ghost.hashDiffers.length} ${ghost.hashDiffers.length === 1 ? 'is' : 'are'} listed with another sha256 than the lock pins (${fileList(ghost.hashDiffers.map((h) => h.artifact))})`);
+        parts.push(
+          `${ghost.hashDiffers.length} ${ghost.hashDiffers.length === 1 ? 'is' : 'are'} listed with another sha256 than the lock pins (${fileList(ghost.hashDiffers.map((h) => h.artifact))})`,
+        );
       }
       message = `${packageLabel(pkg)} on ${registry}: ${parts.join('; ')}.${status}${after}`;
       line = (ghost.missing[0] ?? ghost.hashDiffers[0]?.artifact)?.line ?? pkg.line;

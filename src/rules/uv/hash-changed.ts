@@ -18,11 +18,17 @@ function shortHash(hash: string | undefined): string {
 
 function checkHashChanged(pairs: readonly ProjectPair[], report: Report): void {
   for (const pair of pairs) {
-    for (const detail of (pair.changeDetails ?? [])) {
+    for (const detail of pair.changeDetails ?? []) {
       if (detail.change.kind !== 'hash-changed' || !detail.head || !detail.changedArtifacts?.length) continue;
       const [first, ...rest] = detail.changedArtifacts;
       const filename = first!.head.filename ?? first!.head.url ?? first!.head.kind;
-      const more = rest.length > 0 ? ` (and ${rest.length} more of its files: ${rest.slice(0, 3).map((c) => c.head.filename ?? c.head.kind).join(', ')}${rest.length > 3 ? ', …' : ''})` : '';
+      const more =
+        rest.length > 0
+          ? ` (and ${rest.length} more of its files: ${rest
+              .slice(0, 3)
+              .map((c) => c.head.filename ?? c.head.kind)
+              .join(', ')}${rest.length > 3 ? ', …' : ''})`
+          : '';
       const source = redactUrl(describeSource(detail.head.source));
       report({
         file: pair.lockFile,

@@ -41,13 +41,19 @@ function value(text: string): string {
 
 function messageOf(issue: SyncIssue): string {
   if (issue.kind === 'mismatch') {
-    const values = [issue.inPyproject !== undefined ? `the project has ${value(issue.inPyproject)}` : '', issue.inLock !== undefined ? `uv.lock records ${value(issue.inLock)}` : '']
+    const values = [
+      issue.inPyproject !== undefined ? `the project has ${value(issue.inPyproject)}` : '',
+      issue.inLock !== undefined ? `uv.lock records ${value(issue.inLock)}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     const detail = issue.detail ? ` (${issue.detail})` : '';
     return `uv.lock does not match ${issue.what} of ${who(issue)}${values ? `: ${values}` : ''}${detail}. \`uv sync --locked\` and \`uv lock --check\` would fail, and a plain \`uv sync\` would re-lock silently.`;
   }
-  const values = [issue.inPyproject !== undefined ? `project: ${value(issue.inPyproject)}` : '', issue.inLock !== undefined ? `uv.lock: ${value(issue.inLock)}` : '']
+  const values = [
+    issue.inPyproject !== undefined ? `project: ${value(issue.inPyproject)}` : '',
+    issue.inLock !== undefined ? `uv.lock: ${value(issue.inLock)}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `lockgate cannot tell statically whether uv.lock matches ${issue.what} of ${who(issue)}${values ? ` (${values})` : ''}: ${issue.detail ?? 'that needs uv itself'}.`;

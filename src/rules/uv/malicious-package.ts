@@ -13,7 +13,12 @@ const SHOWN = 10;
  * the one notice that says which introduced versions the advisory check could not look at.
  */
 export const rule = defineRule({
-  meta: { id: 'malicious-package', defaultSeverity: 'error', summary: 'An introduced package version is listed as malicious in an OSV advisory.', online: true },
+  meta: {
+    id: 'malicious-package',
+    defaultSeverity: 'error',
+    summary: 'An introduced package version is listed as malicious in an OSV advisory.',
+    online: true,
+  },
   check(ctx, report) {
     const entries = advisoryEntries(ctx);
     const unchecked: { entry: AdvisoryEntry; reason: string }[] = [];
@@ -45,7 +50,10 @@ export const rule = defineRule({
       else {
         // Every matching advisory is set aside in the config: reported as waived, never dropped.
         const ignore = ignored[0]![1]!;
-        const waived: typeof input & Pick<WaivedFinding, 'waiver'> = { ...input, waiver: { by: 'exemption', reason: `advisories.ignore ${ignore.id}: ${ignore.reason}`, until: ignore.until } };
+        const waived: typeof input & Pick<WaivedFinding, 'waiver'> = {
+          ...input,
+          waiver: { by: 'exemption', reason: `advisories.ignore ${ignore.id}: ${ignore.reason}`, until: ignore.until },
+        };
         report(waived);
       }
     }

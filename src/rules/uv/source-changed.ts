@@ -6,7 +6,10 @@ import { packageRef } from './lock-diff-text.js';
 
 /** A git URL compared loosely: case-insensitive host, no trailing `.git` or `/`. */
 function gitRepoKey(url: string): string {
-  let out = url.trim().replace(/\/+$/, '').replace(/\.git$/i, '');
+  let out = url
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/i, '');
   out = out.replace(/^(git\+)?([a-z]+:\/\/)([^/]+)/i, (_m, _plus: string, scheme: string, host: string) => `${scheme.toLowerCase()}${host.toLowerCase()}`);
   return out;
 }
@@ -22,7 +25,8 @@ export function isSuspiciousSourceChange(from: LockSource, to: LockSource): bool
     return gitRepoKey(from.url) !== gitRepoKey(to.url) || (from.subdirectory ?? '') !== (to.subdirectory ?? '');
   }
   if (from.kind === 'url' && to.kind === 'url') return from.url !== to.url || (from.subdirectory ?? '') !== (to.subdirectory ?? '');
-  const local = (s: LockSource): s is Extract<LockSource, { path: string }> => s.kind === 'path' || s.kind === 'directory' || s.kind === 'editable' || s.kind === 'virtual';
+  const local = (s: LockSource): s is Extract<LockSource, { path: string }> =>
+    s.kind === 'path' || s.kind === 'directory' || s.kind === 'editable' || s.kind === 'virtual';
   // The same local path, only made editable (or not): not a new origin.
   if (local(from) && local(to)) return from.path !== to.path;
   return true;
@@ -33,7 +37,7 @@ export const rule = defineRule({
   meta: { id: 'source-changed', defaultSeverity: 'error', summary: 'A locked package moved to another source (registry to git/url/path, or another index).' },
   check(ctx, report) {
     for (const pair of ctx.projects) {
-      for (const detail of (pair.changeDetails ?? [])) {
+      for (const detail of pair.changeDetails ?? []) {
         if (detail.change.kind !== 'source-changed' || !detail.base || !detail.head) continue;
         const from = detail.base.source;
         const to = detail.head.source;

@@ -1,5 +1,15 @@
 import { displayUrl, normalizeName } from '../../core/text.js';
-import { basePyproject, canonicalGitUrl, lockedEntries, pyprojectsOf, requirementSites, sourceSites, tomlKey, tomlValue, type SourceSite } from '../../uv/hardening.js';
+import {
+  basePyproject,
+  canonicalGitUrl,
+  lockedEntries,
+  pyprojectsOf,
+  requirementSites,
+  sourceSites,
+  tomlKey,
+  tomlValue,
+  type SourceSite,
+} from '../../uv/hardening.js';
 import type { ProjectPair } from '../../uv/model.js';
 import type { Table } from '../../uv/values.js';
 import { defineRule, type Report } from '../define.js';
@@ -45,7 +55,13 @@ function siteKey(site: SourceSite): string {
 function checkPair(pair: ProjectPair, report: Report): void {
   for (const pyproject of pyprojectsOf(pair.head)) {
     const base = basePyproject(pair.base, pyproject.file);
-    const atBase = new Set(base ? sourceSites(base).filter((s) => isUnpinnedGit(s.table)).map(siteKey) : []);
+    const atBase = new Set(
+      base
+        ? sourceSites(base)
+            .filter((s) => isUnpinnedGit(s.table))
+            .map(siteKey)
+        : [],
+    );
     for (const site of sourceSites(pyproject)) {
       if (!isUnpinnedGit(site.table)) continue;
       const git = String(site.table.git);
@@ -55,8 +71,7 @@ function checkPair(pair: ProjectPair, report: Report): void {
       report({
         file: pyproject.file,
         line: site.line,
-        message:
-          `The git source of ${site.name} (${displayUrl(git)}) ${follows}, so the next \`uv lock --upgrade\` takes whatever commit the branch points at then, unreviewed.${today}`,
+        message: `The git source of ${site.name} (${displayUrl(git)}) ${follows}, so the next \`uv lock --upgrade\` takes whatever commit the branch points at then, unreviewed.${today}`,
         fix: `Pin it to a commit (or a tag) in ${pyproject.file}:\n[tool.uv.sources]\n${tomlKey(site.name)} = ${pinnedTable(site.table, commit)}`,
         package: { name: normalizeName(site.name) },
         introduced: !atBase.has(siteKey(site)),

@@ -1,5 +1,14 @@
 import { normalizeName, shellWord } from '../../core/text.js';
-import { basePyproject, isExactPin, lockedEntries, namePart, namesWithSources, pyprojectsOf, requirementSites, type RequirementSite } from '../../uv/hardening.js';
+import {
+  basePyproject,
+  isExactPin,
+  lockedEntries,
+  namePart,
+  namesWithSources,
+  pyprojectsOf,
+  requirementSites,
+  type RequirementSite,
+} from '../../uv/hardening.js';
 import { isPackage } from '../../uv/lowering.js';
 import type { ProjectPair, Pyproject } from '../../uv/model.js';
 import { defineRule, type Report } from '../define.js';
@@ -51,12 +60,24 @@ function checkPair(pair: ProjectPair, context: RuleContext, report: Report): voi
   for (const pyproject of pyprojects) if (typeof pyproject.name === 'string') skip.add(normalizeName(pyproject.name));
   for (const pyproject of pyprojects) {
     const base = basePyproject(pair.base, pyproject.file);
-    const atBase = new Set(base ? sitesInScope(base, scope).filter((s) => !isExactPin(s.requirement)).map(siteKey) : []);
+    const atBase = new Set(
+      base
+        ? sitesInScope(base, scope)
+            .filter((s) => !isExactPin(s.requirement))
+            .map(siteKey)
+        : [],
+    );
     const isPublished = published(pyproject);
     for (const site of sitesInScope(pyproject, scope)) {
       const req = site.requirement;
       if (req.url !== undefined || isExactPin(req) || skip.has(req.normalizedName)) continue;
-      const versions = [...new Set(lockedEntries(pair.head.lock, req.name).map((pkg) => pkg.version).filter((v): v is string => typeof v === 'string'))];
+      const versions = [
+        ...new Set(
+          lockedEntries(pair.head.lock, req.name)
+            .map((pkg) => pkg.version)
+            .filter((v): v is string => typeof v === 'string'),
+        ),
+      ];
       const version = versions.length === 1 ? versions[0]! : '<version>';
       const pinned = `${namePart(req)}==${version}${req.markerText ? `; ${req.markerText}` : ''}`;
       const member = pyproject !== pair.head.rootPyproject && typeof pyproject.name === 'string' ? ` --package ${shellWord(pyproject.name)}` : '';

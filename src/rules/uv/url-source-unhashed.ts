@@ -52,7 +52,10 @@ export const rule = defineRule({
         const missing = unhashed(pkg);
         if (missing !== 'no-artifacts' && missing.length === 0) continue;
         const declared = declaredAt(pair, pkg.name);
-        const what = missing === 'no-artifacts' ? 'locks no archive with a hash' : `locks ${missing.length === 1 ? 'an archive' : `${missing.length} archives`} without a hash`;
+        const what =
+          missing === 'no-artifacts'
+            ? 'locks no archive with a hash'
+            : `locks ${missing.length === 1 ? 'an archive' : `${missing.length} archives`} without a hash`;
         report({
           file: pair.lockFile,
           line: (missing === 'no-artifacts' ? undefined : missing[0]!.line) ?? pkg.line,

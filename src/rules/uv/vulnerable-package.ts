@@ -21,7 +21,12 @@ function levelFor(advisories: readonly Advisory[]): Severity | undefined {
  * not malicious-package's), with the fixed versions and the smallest upgrade that clears them all.
  */
 export const rule = defineRule({
-  meta: { id: 'vulnerable-package', defaultSeverity: 'warning', summary: 'An introduced package version has a known vulnerability (OSV advisory).', online: true },
+  meta: {
+    id: 'vulnerable-package',
+    defaultSeverity: 'warning',
+    summary: 'An introduced package version has a known vulnerability (OSV advisory).',
+    online: true,
+  },
   check(ctx, report) {
     const min = ctx.settings.config.advisories?.minSeverity ?? 'low';
     for (const entry of advisoryEntries(ctx)) {
@@ -38,7 +43,8 @@ export const rule = defineRule({
         introduced: true,
       };
       const describe = (advisories: Advisory[]) => {
-        const named = advisories.slice(0, SHOWN).map(describeAdvisory).join('; ') + (advisories.length > SHOWN ? `; and ${advisories.length - SHOWN} more` : '');
+        const named =
+          advisories.slice(0, SHOWN).map(describeAdvisory).join('; ') + (advisories.length > SHOWN ? `; and ${advisories.length - SHOWN} more` : '');
         const fixedIn = advisories.map((a) => `${a.id}: ${a.fixed.length > 0 ? a.fixed.join(', ') : 'no fixed version'}`).join('; ');
         const fix = smallestFix(pkg.version, advisories);
         return {
@@ -56,7 +62,12 @@ export const rule = defineRule({
       if (ignored.length > 0) {
         const ignore = activeIgnoreOf(ctx, ignored[0]!)!;
         // Set aside in the config: reported as waived, never dropped.
-        const waived = { ...base, ...describe(ignored), subject: `${pkg.name}==${pkg.version}:ignored`, waiver: { by: 'exemption', reason: `advisories.ignore ${ignore.id}: ${ignore.reason}`, until: ignore.until } satisfies WaivedFinding['waiver'] };
+        const waived = {
+          ...base,
+          ...describe(ignored),
+          subject: `${pkg.name}==${pkg.version}:ignored`,
+          waiver: { by: 'exemption', reason: `advisories.ignore ${ignore.id}: ${ignore.reason}`, until: ignore.until } satisfies WaivedFinding['waiver'],
+        };
         report(waived);
       }
     }

@@ -15,7 +15,10 @@ export const rule = defineRule({
         const which =
           yanked.files.length === yanked.listed
             ? ''
-            : ` (${yanked.files.length} of its ${yanked.listed} locked files: ${yanked.files.map((f) => artifactFilename(f.artifact) ?? '?').slice(0, 3).join(', ')})`;
+            : ` (${yanked.files.length} of its ${yanked.listed} locked files: ${yanked.files
+                .map((f) => artifactFilename(f.artifact) ?? '?')
+                .slice(0, 3)
+                .join(', ')})`;
         report({
           file: pair.lockFile,
           line: pkg.line,

@@ -79,13 +79,22 @@ function downloads(command: SimpleCommand): { urls: string[] } | undefined {
   const values = effective.args.map((a) => a.value);
   if (name === 'wget') {
     // wget saves to a file unless told to write to stdout.
-    const toStdout = values.some((v, i) => /^-[a-zA-Z]*O-?$/.test(v) && (v.endsWith('-') || values[i + 1] === '-' || values[i + 1] === '/dev/stdout')) ||
+    const toStdout =
+      values.some((v, i) => /^-[a-zA-Z]*O-?$/.test(v) && (v.endsWith('-') || values[i + 1] === '-' || values[i + 1] === '/dev/stdout')) ||
       values.some((v) => v === '--output-document=-' || v === '-O-' || v === '--output-document=/dev/stdout');
     if (!toStdout) return undefined;
   }
   if (name === 'curl') {
     // `-o file` / `-O` save to a file; only `-o -` writes to stdout.
-    const toFile = values.some((v, i) => ((v === '-o' || v === '--output') && values[i + 1] !== '-') || (/^-o./.test(v) && v !== '-o-') || v === '-O' || v === '--remote-name' || v === '--remote-name-all' || /^-[a-zA-Z]*O[a-zA-Z]*$/.test(v));
+    const toFile = values.some(
+      (v, i) =>
+        ((v === '-o' || v === '--output') && values[i + 1] !== '-') ||
+        (/^-o./.test(v) && v !== '-o-') ||
+        v === '-O' ||
+        v === '--remote-name' ||
+        v === '--remote-name-all' ||
+        /^-[a-zA-Z]*O[a-zA-Z]*$/.test(v),
+    );
     if (toFile) return undefined;
   }
   const urls = values.filter((v) => /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || v.startsWith('${{') || v.startsWith('$'));
@@ -137,7 +146,6 @@ function substitutionDownloads(text: string): { urls: string[] } | undefined {
   }
   return undefined;
 }
-
 
 function pipelineText(commands: SimpleCommand[]): string {
   const text = commands.map((c) => [...c.words.map((w) => (/\s/.test(w.value) ? JSON.stringify(w.value) : w.value))].join(' ')).join(' | ');

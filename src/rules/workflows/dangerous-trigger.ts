@@ -33,8 +33,7 @@ const DANGEROUS_TRIGGERS: Record<HeadOf, { runs: string; head: string; fix: stri
     fix:
       'Do the work in the triggering workflow (on: pull_request) if it needs no secrets. Otherwise, in the workflow_run job never check out or run ' +
       "the triggering run's code, treat its artifacts as untrusted data, and check github.event.workflow_run.head_repository.full_name == github.repository.",
-    quietFix:
-      "Keep it this way: no checkout of the triggering run's code, no write scope, no secret; treat its artifacts and branch name as untrusted data.",
+    quietFix: "Keep it this way: no checkout of the triggering run's code, no write scope, no secret; treat its artifacts and branch name as untrusted data.",
   },
 };
 
@@ -127,7 +126,12 @@ function privilegesOf(wf: WorkflowFile): { text: string; risk: 'write' | 'secret
     const list = writers.slice(0, 4).map((t) => `${label(t.id)}: ${scopesText(t.access as Extract<TokenAccess, { kind: 'write' }>)}`);
     token = `a GITHUB_TOKEN that can write (${list.join('; ')}${writers.length > 4 ? `; ${writers.length - 4} more jobs` : ''})`;
   } else if (defaults.length > 0) {
-    const who = tokens.length === 1 || defaults.length === tokens.length ? (tokens.length === 1 ? label(defaults[0]!.id) : 'its jobs') : listOf(defaults.map((t) => label(t.id)));
+    const who =
+      tokens.length === 1 || defaults.length === tokens.length
+        ? tokens.length === 1
+          ? label(defaults[0]!.id)
+          : 'its jobs'
+        : listOf(defaults.map((t) => label(t.id)));
     token =
       `a GITHUB_TOKEN that may write (${who} ${defaults.length === 1 ? 'has' : 'have'} no permissions: block and neither has the workflow, ` +
       "so the repository's default applies, which can be read-write on every scope)";

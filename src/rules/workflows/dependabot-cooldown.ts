@@ -52,7 +52,7 @@ export const rule = defineRule({
               ? `${label} have a cooldown.default-days that is not a number of days, which Dependabot rejects; lockgate's cooldown is ${minDays} days.`
               : `${label} wait ${days} day${days === 1 ? '' : 's'} (cooldown.default-days), less than lockgate's ${minDays}-day cooldown` +
                   (PYTHON_ECOSYSTEMS.has(ecosystem.toLowerCase())
-                    ? ', so Dependabot opens pull requests that lockgate\'s cooldown rule then fails.'
+                    ? ", so Dependabot opens pull requests that lockgate's cooldown rule then fails."
                     : ', so a compromised release can reach a pull request before it is caught.'),
             `Set default-days: ${minDays}`,
             `${subject}|default-days`,

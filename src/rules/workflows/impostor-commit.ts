@@ -7,7 +7,7 @@ export const rule = defineRule({
   meta: {
     id: 'impostor-commit',
     defaultSeverity: 'error',
-    summary: 'A pinned SHA is not reachable from the action repository\'s branches or tags.',
+    summary: "A pinned SHA is not reachable from the action repository's branches or tags.",
     online: true,
     on: 'workflows',
   },

@@ -43,15 +43,79 @@ export const rule = defineRule({
 
 /** pip / uv pip install options that take a value. */
 const PIP_WITH_VALUE = new Set([
-  '-r', '--requirement', '-c', '--constraint', '-e', '--editable', '-i', '--index-url', '--extra-index-url', '-f', '--find-links',
-  '-t', '--target', '--prefix', '--root', '-p', '--python', '--platform', '--python-version', '--implementation', '--abi',
-  '--src', '--upgrade-strategy', '--progress-bar', '--cache-dir', '--trusted-host', '--proxy', '--retries', '--timeout',
-  '--log', '--global-option', '--install-option', '-C', '--config-settings', '--config-setting', '--only-binary', '--no-binary',
-  '--exists-action', '--report', '--index-strategy', '--keyring-provider', '--resolution', '--prerelease', '--exclude-newer',
-  '--extra', '--group', '--torch-backend', '--index', '--default-index', '--override', '--overrides', '-b', '--build-constraint',
-  '--build-constraints', '--python-platform', '--link-mode', '--upgrade-package', '-P', '--reinstall-package', '--refresh-package',
-  '--no-binary-package', '--no-build-package', '--config-file', '--directory', '--project', '--color', '--allow-insecure-host',
-  '--uploaded-prior-to', '--dependency-groups', '--use-feature', '--format', '--output-file', '-o',
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-e',
+  '--editable',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '-t',
+  '--target',
+  '--prefix',
+  '--root',
+  '-p',
+  '--python',
+  '--platform',
+  '--python-version',
+  '--implementation',
+  '--abi',
+  '--src',
+  '--upgrade-strategy',
+  '--progress-bar',
+  '--cache-dir',
+  '--trusted-host',
+  '--proxy',
+  '--retries',
+  '--timeout',
+  '--log',
+  '--global-option',
+  '--install-option',
+  '-C',
+  '--config-settings',
+  '--config-setting',
+  '--only-binary',
+  '--no-binary',
+  '--exists-action',
+  '--report',
+  '--index-strategy',
+  '--keyring-provider',
+  '--resolution',
+  '--prerelease',
+  '--exclude-newer',
+  '--extra',
+  '--group',
+  '--torch-backend',
+  '--index',
+  '--default-index',
+  '--override',
+  '--overrides',
+  '-b',
+  '--build-constraint',
+  '--build-constraints',
+  '--python-platform',
+  '--link-mode',
+  '--upgrade-package',
+  '-P',
+  '--reinstall-package',
+  '--refresh-package',
+  '--no-binary-package',
+  '--no-build-package',
+  '--config-file',
+  '--directory',
+  '--project',
+  '--color',
+  '--allow-insecure-host',
+  '--uploaded-prior-to',
+  '--dependency-groups',
+  '--use-feature',
+  '--format',
+  '--output-file',
+  '-o',
 ]);
 
 /** The installer's own bootstrap: upgrading these alone is not reported (see the rule docs). */
@@ -97,7 +161,8 @@ function pipInstallOf(rc: RunCommand): PipInstall | undefined {
   if (/^(python(\d+(\.\d+)?)?|py)$/.test(name)) {
     let i = 0;
     while (i < rc.args.length && rc.args[i].value.startsWith('-') && rc.args[i].value !== '-m') i++;
-    if (rc.args[i]?.value === '-m' && rc.args[i + 1]?.value === 'pip' && rc.args[i + 2]?.value === 'install') return readPipArgs(rc.args.slice(i + 3), 'pip', false);
+    if (rc.args[i]?.value === '-m' && rc.args[i + 1]?.value === 'pip' && rc.args[i + 2]?.value === 'install')
+      return readPipArgs(rc.args.slice(i + 3), 'pip', false);
     return undefined;
   }
   const uv = uvInvocation(rc.name, rc.args);
@@ -138,7 +203,8 @@ function pipFinding(install: PipInstall): { message: string; fix: string } | und
       `reads ${files.join(', ')}, whose hashes lockgate cannot see from the workflow and which ${install.tool} only enforces for every package when --require-hashes is given`,
     );
   }
-  if (localProjects.length > 0 && !noDeps) reasons.push(`installs ${localProjects.slice(0, 2).join(', ')} and resolves its dependencies from the index without hashes`);
+  if (localProjects.length > 0 && !noDeps)
+    reasons.push(`installs ${localProjects.slice(0, 2).join(', ')} and resolves its dependencies from the index without hashes`);
   if (reasons.length === 0) return undefined;
   const message = `This ${install.tool} ${install.sync ? 'sync' : 'install'} ${reasons.join('; it also ')}, so a replaced or newly published file would be installed unnoticed.`;
   const fix =
@@ -164,7 +230,18 @@ function toolInstallFinding(rc: RunCommand): { spec: string; tool: string } | un
     fromOption = '--spec';
   }
   if (!args) return undefined;
-  const withValue = new Set([...UV_RUN_WITH_VALUE, '--from', '--spec', '--with', '--python', '-p', '--pip-args', '--index-url', '--suffix', '--generate-shell-completion']);
+  const withValue = new Set([
+    ...UV_RUN_WITH_VALUE,
+    '--from',
+    '--spec',
+    '--with',
+    '--python',
+    '-p',
+    '--pip-args',
+    '--index-url',
+    '--suffix',
+    '--generate-shell-completion',
+  ]);
   let spec: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const word = args[i].value;
@@ -186,4 +263,3 @@ function toolInstallFinding(rc: RunCommand): { spec: string; tool: string } | un
   if (pinnedEq || pinnedAt || pinnedVcs) return undefined;
   return { spec, tool };
 }
-

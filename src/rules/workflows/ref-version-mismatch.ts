@@ -11,7 +11,7 @@ export const rule = defineRule({
   meta: {
     id: 'ref-version-mismatch',
     defaultSeverity: 'warning',
-    summary: 'A pinned SHA\'s version comment names a tag that points elsewhere.',
+    summary: "A pinned SHA's version comment names a tag that points elsewhere.",
     online: true,
     on: 'workflows',
   },
@@ -33,7 +33,11 @@ export const rule = defineRule({
         const target = usesTarget(site.uses);
         const actual = bestTagFor(tagsHere, claimed, 'commit');
         const listing = tagListing(facts, owner, repo, pinned);
-        const actualWords = actual ? `is ${actual}` : Array.isArray(listing) ? 'carries no tag GitHub listed' : 'could not be matched to a tag (the tag listing was not available)';
+        const actualWords = actual
+          ? `is ${actual}`
+          : Array.isArray(listing)
+            ? 'carries no tag GitHub listed'
+            : 'could not be matched to a tag (the tag listing was not available)';
         const message =
           lookup.status === 'found'
             ? `The comment says ${claimed}, but ${claimed} of ${owner}/${repo} is commit ${lookup.sha.slice(0, 12)}; the pinned commit ${pinned.slice(0, 12)} ${actualWords}. The comment misleads reviewers about the code that runs.`

@@ -20,7 +20,15 @@ export const rule = defineRule({
       for (const job of jobsOf(wf)) {
         const uses = str(get(job.node, 'uses'));
         const pair = getPair(job.node, 'secrets');
-        if (!uses || !pair || !isScalar(pair.value) || String(pair.value.value ?? '').trim().toLowerCase() !== 'inherit') continue;
+        if (
+          !uses ||
+          !pair ||
+          !isScalar(pair.value) ||
+          String(pair.value.value ?? '')
+            .trim()
+            .toLowerCase() !== 'inherit'
+        )
+          continue;
         const pos = posOf(wf, pair.key);
         report({
           file: wf.file,

@@ -44,7 +44,12 @@ export const rule = defineRule({
             const occurrence = (seen.get(body) ?? 0) + 1;
             seen.set(body, occurrence);
             const shown = `\${{ ${shorten(body)} }}`;
-            const where = sink.kind === 'run' ? 'this run script' : sink.kind === 'github-script' ? 'this github-script script' : `the ${sink.input} input of ${sink.action}`;
+            const where =
+              sink.kind === 'run'
+                ? 'this run script'
+                : sink.kind === 'github-script'
+                  ? 'this github-script script'
+                  : `the ${sink.input} input of ${sink.action}`;
             const language = sink.kind === 'run' ? 'shell code' : sink.kind === 'github-script' ? 'JavaScript' : sink.language;
             let message: string;
             if (worst.trust === 'attacker') {

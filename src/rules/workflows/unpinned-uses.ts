@@ -41,7 +41,11 @@ export const rule = defineRule({
         }
         const target = usesTarget(uses);
         const shortSha = /^[0-9a-fA-F]{7,39}$/.test(uses.ref);
-        const refWords = shortSha ? `a short SHA (${uses.ref})` : lookup?.status === 'found' && lookup.kind === 'branch' ? `the branch ${uses.ref}` : `${uses.ref}`;
+        const refWords = shortSha
+          ? `a short SHA (${uses.ref})`
+          : lookup?.status === 'found' && lookup.kind === 'branch'
+            ? `the branch ${uses.ref}`
+            : `${uses.ref}`;
         let message = `The ${what} ${target} is pinned to ${refWords}, not a full commit SHA: whoever controls ${uses.owner}/${uses.repo} can change the code this workflow runs.`;
         if (allowed) message += ` allow-ref-pin covers ${uses.owner}/${uses.repo}, but only for tags, and ${uses.ref} is a branch.`;
         let fix: string;

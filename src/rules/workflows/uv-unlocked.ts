@@ -117,4 +117,3 @@ function insertAfterSubcommand(text: string, subcommand: string, flag: string): 
   const at = text.indexOf(marker);
   return at < 0 ? `${text} ${flag}` : `${text.slice(0, at + marker.length)} ${flag}${text.slice(at + marker.length)}`;
 }
-

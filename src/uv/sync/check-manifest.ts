@@ -57,11 +57,25 @@ export function checkManifest(s: SyncState): void {
     const expected = Array.isArray(excludes) ? excludes : [];
     const locked = Array.isArray(lockExcludes) ? lockExcludes : [];
     if ([...expected, ...locked].some((item) => typeof item !== 'string')) {
-      s.undecidable(WORKSPACE, 'excludes (`exclude-dependencies`)', 'scoped exclusions are not compared by lockgate', root.file, s.rootToolLine('exclude-dependencies'));
+      s.undecidable(
+        WORKSPACE,
+        'excludes (`exclude-dependencies`)',
+        'scoped exclusions are not compared by lockgate',
+        root.file,
+        s.rootToolLine('exclude-dependencies'),
+      );
     } else {
       const a = [...new Set(expected.map((item) => normalizeName(item as string)))].sort();
       const b = [...new Set(locked.map((item) => normalizeName(item as string)))].sort();
-      if (a.join(',') !== b.join(',')) s.mismatch(WORKSPACE, 'excludes (`exclude-dependencies`)', a.join(', ') || '(none)', b.join(', ') || '(none)', root.file, s.rootToolLine('exclude-dependencies'));
+      if (a.join(',') !== b.join(','))
+        s.mismatch(
+          WORKSPACE,
+          'excludes (`exclude-dependencies`)',
+          a.join(', ') || '(none)',
+          b.join(', ') || '(none)',
+          root.file,
+          s.rootToolLine('exclude-dependencies'),
+        );
     }
   }
 
@@ -82,7 +96,14 @@ export function checkManifest(s: SyncState): void {
       }
     }
   } else if (entriesOf(lockGroups).some(([, list]) => Array.isArray(list) && list.length)) {
-    s.mismatch(WORKSPACE, 'workspace dependency groups', '(the root has [project]: its groups belong to the project)', 'recorded in [manifest.dependency-groups]', s.lock.file, s.lockLine('manifest.dependency-groups'));
+    s.mismatch(
+      WORKSPACE,
+      'workspace dependency groups',
+      '(the root has [project]: its groups belong to the project)',
+      'recorded in [manifest.dependency-groups]',
+      s.lock.file,
+      s.lockLine('manifest.dependency-groups'),
+    );
   }
 
   checkDependencyMetadata(s, manifest);
@@ -110,7 +131,6 @@ function checkDependencyMetadata(s: SyncState, manifest: unknown): void {
     s.mismatch(WORKSPACE, '`dependency-metadata`', missing.join('; ') || '(matching entries)', extra.join('; ') || '(matching entries)', s.settings.file, line);
   }
 }
-
 
 /** A `dependency-metadata` entry as a comparable key (uv compares the parsed entries as a set). */
 function staticMetadataKey(entry: unknown): string | undefined {

@@ -23,7 +23,9 @@ export function checkMembers(s: SyncState): void {
     const added = expected.filter((name) => !actual.includes(name));
     const removed = actual.filter((name) => !expected.includes(name));
     // Point at a new member's pyproject (the root counts as added only because uv omits the list for a lone root).
-    const newMember = added.map((name) => s.members.get(name)?.pyproject).find((p) => p !== undefined && p !== root) ?? (added.length ? s.members.get(added[0]!)?.pyproject : undefined);
+    const newMember =
+      added.map((name) => s.members.get(name)?.pyproject).find((p) => p !== undefined && p !== root) ??
+      (added.length ? s.members.get(added[0]!)?.pyproject : undefined);
     const first = newMember;
     s.mismatch(
       WORKSPACE,
@@ -31,8 +33,12 @@ export function checkMembers(s: SyncState): void {
       expected.length ? expected.join(', ') : names.join(', ') || '(none)',
       actual.length ? actual.join(', ') : '(none recorded)',
       first?.file ?? root.file,
-      first ? (first.lines.get('project.name') ?? first.lines.get('project')) : (root.lines.get('tool.uv.workspace.members') ?? root.lines.get('tool.uv.workspace')),
-      added.length || removed.length ? `${added.length ? `added: ${added.join(', ')}` : ''}${added.length && removed.length ? '; ' : ''}${removed.length ? `removed: ${removed.join(', ')}` : ''}` : undefined,
+      first
+        ? (first.lines.get('project.name') ?? first.lines.get('project'))
+        : (root.lines.get('tool.uv.workspace.members') ?? root.lines.get('tool.uv.workspace')),
+      added.length || removed.length
+        ? `${added.length ? `added: ${added.join(', ')}` : ''}${added.length && removed.length ? '; ' : ''}${removed.length ? `removed: ${removed.join(', ')}` : ''}`
+        : undefined,
     );
   }
 
@@ -43,7 +49,14 @@ function checkMember(s: SyncState, member: MemberInfo): void {
   const pyproject = member.pyproject;
   const packages = s.findPackages(member.name);
   if (packages.length === 0) {
-    s.mismatch(member.name, 'workspace member', pyproject.name, '(no [[package]] entry)', pyproject.file, pyproject.lines.get('project.name') ?? pyproject.lines.get('project'));
+    s.mismatch(
+      member.name,
+      'workspace member',
+      pyproject.name,
+      '(no [[package]] entry)',
+      pyproject.file,
+      pyproject.lines.get('project.name') ?? pyproject.lines.get('project'),
+    );
     return;
   }
   if (packages.length > 1) {
@@ -69,13 +82,27 @@ function checkMember(s: SyncState, member: MemberInfo): void {
   const lockedPath = 'path' in pkg.source ? canonicalPath(s.project.root, pkg.source.path) : undefined;
   if (lockedPath !== undefined && lockedPath !== member.relDir) {
     // uv would read the member's metadata at the recorded path, which is no longer the member.
-    s.mismatch(member.name, 'member location', member.relDir, lockedPath, pyproject.file, pyproject.lines.get('project.name') ?? pyproject.lines.get('project'));
+    s.mismatch(
+      member.name,
+      'member location',
+      member.relDir,
+      lockedPath,
+      pyproject.file,
+      pyproject.lines.get('project.name') ?? pyproject.lines.get('project'),
+    );
     return;
   }
   const expectedEditable = expectedVirtual ? false : (s.workspace.requiredMembers.get(member.name) ?? true);
   const actualEditable = pkg.source.kind === 'editable';
   if (expectedEditable !== actualEditable) {
-    s.mismatch(member.name, 'editable state', expectedEditable ? 'editable' : 'not editable (editable = false in a workspace source)', `source = { ${pkg.source.kind} = ... }`, pyproject.file, sourceLine);
+    s.mismatch(
+      member.name,
+      'editable state',
+      expectedEditable ? 'editable' : 'not editable (editable = false in a workspace source)',
+      `source = { ${pkg.source.kind} = ... }`,
+      pyproject.file,
+      sourceLine,
+    );
     return;
   }
   checkSourceTree(s, pkg, pyproject, member.scope, member.name);
@@ -105,18 +132,37 @@ export function checkSourceTree(s: SyncState, pkg: LockPackage, pyproject: Pypro
     } else if (versionDynamic) {
       s.mismatch(label, 'version', 'dynamic', pkg.version, file, pyproject.lines.get('project.dynamic') ?? pyproject.lines.get('project'));
     } else if (pyproject.version === undefined) {
-      s.undecidable(label, 'version', 'pyproject.toml has neither a `project.version` nor a dynamic version; uv rejects that', file, pyproject.lines.get('project'));
+      s.undecidable(
+        label,
+        'version',
+        'pyproject.toml has neither a `project.version` nor a dynamic version; uv rejects that',
+        file,
+        pyproject.lines.get('project'),
+      );
     } else if (!versionsEqual(pyproject.version, pkg.version)) {
       s.mismatch(label, 'version', pyproject.version, pkg.version, file, pyproject.lines.get('project.version'));
     }
   } else if (!versionDynamic && pyproject.hasProjectTable) {
-    s.mismatch(label, 'version', pyproject.version ?? '(static)', '(dynamic: no version recorded)', file, pyproject.lines.get('project.version') ?? pyproject.lines.get('project'));
+    s.mismatch(
+      label,
+      'version',
+      pyproject.version ?? '(static)',
+      '(dynamic: no version recorded)',
+      file,
+      pyproject.lines.get('project.version') ?? pyproject.lines.get('project'),
+    );
   }
 
   const pkgIndex = s.packageIndex.get(pkg);
   const pkgPath = pkgIndex === undefined ? undefined : keyPath(s.packageKey, pkgIndex);
   if (!pkg.metadata && s.lock.revision >= 4) {
-    s.undecidable(label, 'metadata', 'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not', s.lock.file, pkg.line);
+    s.undecidable(
+      label,
+      'metadata',
+      'uv.lock was written without `[package.metadata]` (the preview lock-without-metadata format); uv then compares dependency edges, which lockgate does not',
+      s.lock.file,
+      pkg.line,
+    );
     return;
   }
   // uv writes `[package.metadata]` only when it has something in it (lock/serialize.rs): no
@@ -133,7 +179,9 @@ export function checkSourceTree(s: SyncState, pkg: LockPackage, pyproject: Pypro
     const actual = [...new Set((metadata.providesExtras ?? []).map(normalizeName))].sort();
     if (expected.join(',') !== actual.join(',')) {
       const added = expected.filter((extra) => !actual.includes(extra));
-      const line = added.length ? lineOf(pyproject.lines, keyPath('project', 'optional-dependencies', originalKey(optionalTable, added[0]!))) : pyproject.lines.get('project.optional-dependencies');
+      const line = added.length
+        ? lineOf(pyproject.lines, keyPath('project', 'optional-dependencies', originalKey(optionalTable, added[0]!)))
+        : pyproject.lines.get('project.optional-dependencies');
       s.mismatch(label, 'provides-extras', expected.join(', ') || '(none)', actual.join(', ') || '(none)', file, line ?? pyproject.lines.get('project'));
     }
   }
@@ -154,7 +202,10 @@ export function checkSourceTree(s: SyncState, pkg: LockPackage, pyproject: Pypro
       // `extra == ...` marker, so the lock entries without one must be exactly the static list.
       const expected = expectedRequiresDist(s, pyproject, scope, false);
       if (!expected.requirements.some((req) => mentionsExtra(req.marker))) {
-        const withoutExtras = { requirements: actualRequiresDist.requirements.filter((req) => !mentionsExtra(req.marker)), problems: actualRequiresDist.problems };
+        const withoutExtras = {
+          requirements: actualRequiresDist.requirements.filter((req) => !mentionsExtra(req.marker)),
+          problems: actualRequiresDist.problems,
+        };
         compareSets(s, label, 'requires-dist', expected, withoutExtras);
       }
     }
@@ -181,7 +232,14 @@ export function checkSourceTree(s: SyncState, pkg: LockPackage, pyproject: Pypro
       const lockedEmpty = !locked || locked.count === 0;
       if (expectedEmpty && lockedEmpty) {
         if (includeEmpty && !!expected !== !!locked) {
-          s.mismatch(label, `dependency group \`${group}\``, expected ? '(empty group)' : '(absent)', locked ? '(empty group)' : '(absent)', expected ? file : s.lock.file, expected ? groupLine(pyproject, group) : s.lockLine(`${pkgPath}.metadata.${devKey}`));
+          s.mismatch(
+            label,
+            `dependency group \`${group}\``,
+            expected ? '(empty group)' : '(absent)',
+            locked ? '(empty group)' : '(absent)',
+            expected ? file : s.lock.file,
+            expected ? groupLine(pyproject, group) : s.lockLine(`${pkgPath}.metadata.${devKey}`),
+          );
         }
         continue;
       }
@@ -190,7 +248,6 @@ export function checkSourceTree(s: SyncState, pkg: LockPackage, pyproject: Pypro
     }
   }
 }
-
 
 function originalKey(table: unknown, normalized: string): string {
   for (const key of Object.keys(isTable(table) ? table : {})) if (normalizeName(key) === normalized) return key;

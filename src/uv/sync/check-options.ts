@@ -77,11 +77,13 @@ function checkExcludeNewer(s: SyncState): void {
 
   // Per package, compared as a map (uv writes it from a hash map, in no stable order).
   const configuredPackages = new Map<string, { raw: unknown; key: string }>();
-  for (const [name, value] of entriesOf(own(settings, 'exclude-newer-package'))) configuredPackages.set(normalizeName(name), { raw: tomlValue(value), key: name });
+  for (const [name, value] of entriesOf(own(settings, 'exclude-newer-package')))
+    configuredPackages.set(normalizeName(name), { raw: tomlValue(value), key: name });
   const lockedPackages = options.excludeNewerPackage ?? {};
   const packageLine = (name?: string): number | undefined =>
-    (name !== undefined ? lineOf(s.settings.lines, s.settings.prefix === '' ? keyPath('exclude-newer-package', name) : keyPath('tool', 'uv', 'exclude-newer-package', name)) : undefined) ??
-    s.settingLine('exclude-newer-package');
+    (name !== undefined
+      ? lineOf(s.settings.lines, s.settings.prefix === '' ? keyPath('exclude-newer-package', name) : keyPath('tool', 'uv', 'exclude-newer-package', name))
+      : undefined) ?? s.settingLine('exclude-newer-package');
   for (const [name, entry] of configuredPackages) {
     const lockedEntry = Object.hasOwn(lockedPackages, name) ? lockedPackages[name] : undefined;
     const what = `exclude-newer-package \`${name}\``;
@@ -103,17 +105,39 @@ function checkExcludeNewer(s: SyncState): void {
     }
     if (entry.raw === false || lockedEntry === false) {
       if (entry.raw !== lockedEntry) {
-        s.mismatch(WORKSPACE, what, `${name} = ${describeConfigured(entry.raw)}`, `${name} = ${lockedEntry === false ? 'false' : describeLocked(lockedEntry.timestamp, lockedEntry.span)}`, file, packageLine(entry.key));
+        s.mismatch(
+          WORKSPACE,
+          what,
+          `${name} = ${describeConfigured(entry.raw)}`,
+          `${name} = ${lockedEntry === false ? 'false' : describeLocked(lockedEntry.timestamp, lockedEntry.span)}`,
+          file,
+          packageLine(entry.key),
+        );
       }
       continue;
     }
     const parsed = parseExcludeNewer(entry.raw);
     if (!parsed.ok) {
-      s.undecidable(WORKSPACE, what, `lockgate cannot read the configured value (${parsed.error})`, file, packageLine(entry.key), describeConfigured(entry.raw));
+      s.undecidable(
+        WORKSPACE,
+        what,
+        `lockgate cannot read the configured value (${parsed.error})`,
+        file,
+        packageLine(entry.key),
+        describeConfigured(entry.raw),
+      );
       continue;
     }
     const change = compareExcludeNewer(parsed.value, lockedValue(lockedEntry.timestamp, lockedEntry.span));
-    reportExcludeNewerChange(s, change, what, `${name} = ${describeConfigured(entry.raw)}`, `${name} = ${describeLocked(lockedEntry.timestamp, lockedEntry.span)}`, file, packageLine(entry.key));
+    reportExcludeNewerChange(
+      s,
+      change,
+      what,
+      `${name} = ${describeConfigured(entry.raw)}`,
+      `${name} = ${describeLocked(lockedEntry.timestamp, lockedEntry.span)}`,
+      file,
+      packageLine(entry.key),
+    );
   }
   for (const [name, lockedEntry] of Object.entries(lockedPackages)) {
     if (configuredPackages.has(name)) continue;
@@ -129,7 +153,15 @@ function checkExcludeNewer(s: SyncState): void {
   }
 }
 
-function reportExcludeNewerChange(s: SyncState, change: ExcludeNewerChange, what: string, inPyproject: string, inLock: string, file: string, line: number | undefined): void {
+function reportExcludeNewerChange(
+  s: SyncState,
+  change: ExcludeNewerChange,
+  what: string,
+  inPyproject: string,
+  inLock: string,
+  file: string,
+  line: number | undefined,
+): void {
   if (change.kind === 'same') return;
   if (change.kind === 'undecidable') {
     s.undecidable(WORKSPACE, what, change.reason, file, line, inPyproject, inLock);
@@ -249,7 +281,15 @@ export function checkRequiresPython(s: SyncState): void {
     const specs = parseSpecifiers(text);
     const memberRange = specs.ok ? releaseRange(specs.value) : undefined;
     if (!memberRange) {
-      s.undecidable(member.name, 'requires-python', `lockgate cannot compute the range of \`${text}\``, member.pyproject.file, member.pyproject.lines.get('project.requires-python'), text, locked);
+      s.undecidable(
+        member.name,
+        'requires-python',
+        `lockgate cannot compute the range of \`${text}\``,
+        member.pyproject.file,
+        member.pyproject.lines.get('project.requires-python'),
+        text,
+        locked,
+      );
       return;
     }
     sources.push(text);
@@ -286,7 +326,6 @@ export function checkRequiresPython(s: SyncState): void {
     );
   }
 }
-
 
 /** An unquoted TOML date-time arrives as a Date; uv reads it as the same text. */
 function tomlValue(value: unknown): unknown {
@@ -349,7 +388,9 @@ function compareExcludeNewer(configured: ConfiguredValue, locked: LockedValue): 
   if (configured.kind === 'span') {
     if (locked.kind !== 'span') return { kind: 'changed', reason: 'a relative value replaced an absolute one' };
     // jiff compares spans field by field: "7 days" (P7D) is not "1 week" (P1W).
-    return configured.span.iso === locked.iso ? { kind: 'same' } : { kind: 'changed', reason: `uv compares spans field by field, and ${configured.span.iso} is not ${locked.iso}` };
+    return configured.span.iso === locked.iso
+      ? { kind: 'same' }
+      : { kind: 'changed', reason: `uv compares spans field by field, and ${configured.span.iso} is not ${locked.iso}` };
   }
   if (locked.kind === 'span') return { kind: 'changed', reason: 'an absolute value replaced a relative one' };
   if (configured.kind === 'timestamp') {
@@ -358,8 +399,12 @@ function compareExcludeNewer(configured: ConfiguredValue, locked: LockedValue): 
     return instant.ms === locked.instant.ms && instant.subMs === locked.instant.subMs ? { kind: 'same' } : { kind: 'changed', reason: 'the timestamp changed' };
   }
   // A plain date: the end of that day in the time zone of whoever runs uv.
-  if (locked.instant.ms < configured.earliestMs || locked.instant.ms > configured.latestMs) return { kind: 'changed', reason: 'the date does not end at the recorded cutoff in any time zone' };
-  return { kind: 'undecidable', reason: 'a plain date means the end of that day in the time zone of the machine running uv; the recorded cutoff matches it in some time zones' };
+  if (locked.instant.ms < configured.earliestMs || locked.instant.ms > configured.latestMs)
+    return { kind: 'changed', reason: 'the date does not end at the recorded cutoff in any time zone' };
+  return {
+    kind: 'undecidable',
+    reason: 'a plain date means the end of that day in the time zone of the machine running uv; the recorded cutoff matches it in some time zones',
+  };
 }
 
 function describeConfigured(raw: unknown): string {

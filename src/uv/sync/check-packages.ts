@@ -3,7 +3,18 @@ import type { LockDependency, LockPackage } from '../model.js';
 import { normalizeName } from '../names.js';
 import { LockedCandidates, lockByName } from '../lock.js';
 import { asString, asStringArray, own } from '../values.js';
-import { bareUrl, canonicalPath, leavesRepository, normalizePath, readNamedIndexes, readSources, repoDir, toolUv, type LoweringProblem, type LoweringScope } from '../lowering.js';
+import {
+  bareUrl,
+  canonicalPath,
+  leavesRepository,
+  normalizePath,
+  readNamedIndexes,
+  readSources,
+  repoDir,
+  toolUv,
+  type LoweringProblem,
+  type LoweringScope,
+} from '../lowering.js';
 import { checkSourceTree } from './check-members.js';
 import { EXACT_INDEX_URL_REVISION, WORKSPACE, type SyncState } from './state.js';
 
@@ -54,7 +65,13 @@ export function walkPackages(s: SyncState): void {
             'the index URLs differ by a trailing slash, which uv (since 0.7.20) compares as written (uv: MissingRemoteIndex)',
           );
         } else if (slashTwin) {
-          s.undecidable(WORKSPACE, 'package index', `uv.lock takes \`${pkg.name}\` from \`${url}\`, configured with a different trailing slash; whether uv treats them as one index depends on its version`, s.lock.file, pkg.line);
+          s.undecidable(
+            WORKSPACE,
+            'package index',
+            `uv.lock takes \`${pkg.name}\` from \`${url}\`, configured with a different trailing slash; whether uv treats them as one index depends on its version`,
+            s.lock.file,
+            pkg.line,
+          );
         } else {
           s.mismatch(
             WORKSPACE,
@@ -116,31 +133,66 @@ function checkOtherPackage(s: SyncState, pkg: LockPackage): void {
   const source = pkg.source;
   if (source.kind === 'url') return; // Pinned by URL and hash; uv fetches it only online.
   if (source.kind === 'path') {
-    s.undecidable(pkg.name, 'metadata', `uv reads the metadata of the archive \`${source.path}\` to check this package; lockgate does not open archives`, s.lock.file, pkg.line);
+    s.undecidable(
+      pkg.name,
+      'metadata',
+      `uv reads the metadata of the archive \`${source.path}\` to check this package; lockgate does not open archives`,
+      s.lock.file,
+      pkg.line,
+    );
     return;
   }
   if (source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual') return;
   const rel = canonicalPath(s.project.root, source.path);
   if (leavesRepository(s.project.root, rel)) {
-    s.undecidable(pkg.name, 'metadata', `uv re-reads \`${rel}\` (outside the repository) to check this package's metadata; lockgate cannot see it`, s.lock.file, pkg.line);
+    s.undecidable(
+      pkg.name,
+      'metadata',
+      `uv re-reads \`${rel}\` (outside the repository) to check this package's metadata; lockgate cannot see it`,
+      s.lock.file,
+      pkg.line,
+    );
     return;
   }
   const pyproject = s.workspace.pyprojectsByDir.get(repoDir(s.project.root, rel));
   if (!pyproject) {
-    s.undecidable(pkg.name, 'metadata', `uv reads \`${rel}\` to check this package's metadata; lockgate has no pyproject.toml there (a setup.py project, or not loaded)`, s.lock.file, pkg.line);
+    s.undecidable(
+      pkg.name,
+      'metadata',
+      `uv reads \`${rel}\` to check this package's metadata; lockgate has no pyproject.toml there (a setup.py project, or not loaded)`,
+      s.lock.file,
+      pkg.line,
+    );
     return;
   }
   if (!pyproject.hasProjectTable || !pyproject.name) {
-    s.undecidable(pkg.name, 'metadata', `\`${rel}/pyproject.toml\` has no [project] table; uv would build it to learn its metadata`, pyproject.file, pyproject.lines.get('project'));
+    s.undecidable(
+      pkg.name,
+      'metadata',
+      `\`${rel}/pyproject.toml\` has no [project] table; uv would build it to learn its metadata`,
+      pyproject.file,
+      pyproject.lines.get('project'),
+    );
     return;
   }
   const name = normalizeName(pyproject.name);
   const problems: LoweringProblem[] = [];
-  const scope: LoweringScope = { projectName: name, projectRelDir: rel, projectSources: readSources(pyproject, problems), projectIndexes: readNamedIndexes(toolUv(pyproject)) };
+  const scope: LoweringScope = {
+    projectName: name,
+    projectRelDir: rel,
+    projectSources: readSources(pyproject, problems),
+    projectIndexes: readNamedIndexes(toolUv(pyproject)),
+  };
   for (const problem of problems) s.problem(pkg.name, '`[tool.uv.sources]`', problem);
   const ownWorkspace = s.ownWorkspaceOf(pyproject, name);
   if (ownWorkspace === 'unknown') {
-    s.undecidable(pkg.name, 'metadata', `uv lowers the requirements of \`${rel}\` in a workspace of its own, which lockgate does not model`, pyproject.file, pyproject.lines.get('project'));
+    s.undecidable(
+      pkg.name,
+      'metadata',
+      `uv lowers the requirements of \`${rel}\` in a workspace of its own, which lockgate does not model`,
+      pyproject.file,
+      pyproject.lines.get('project'),
+    );
     return;
   }
   if (ownWorkspace) scope.ownWorkspace = ownWorkspace;

@@ -8,7 +8,9 @@ import { EXACT_INDEX_URL_REVISION, type SyncState } from './state.js';
 export function compareSets(s: SyncState, member: string, what: string, expected: Expected, actual: Expected, options: { selfName?: string } = {}): void {
   for (const problem of [...expected.problems, ...actual.problems]) s.problem(member, what, problem);
   if (expected.problems.length || actual.problems.length) return;
-  const result = compareRequirementSets(expected.requirements, actual.requirements, s.lockRange, { exactIndexUrls: s.lock.revision >= EXACT_INDEX_URL_REVISION });
+  const result = compareRequirementSets(expected.requirements, actual.requirements, s.lockRange, {
+    exactIndexUrls: s.lock.revision >= EXACT_INDEX_URL_REVISION,
+  });
   const selfReferencing = options.selfName !== undefined && expected.requirements.some((req) => req.name === options.selfName);
   for (const pair of result.undecidable) {
     s.undecidable(member, what, pair.reason, pair.expected.file, pair.expected.line, pair.expected.display, describeRequirement(pair.actual));
@@ -16,7 +18,13 @@ export function compareSets(s: SyncState, member: string, what: string, expected
   if ((result.missing.length || result.extra.length) && selfReferencing) {
     // uv also accepts the "flattened" form a build backend may produce for a dynamic-version
     // project whose extras include each other; lockgate does not rebuild it.
-    s.undecidable(member, what, 'the project refers to its own extras and has a dynamic version; uv also accepts the flattened form a build backend writes, which lockgate does not reproduce', expected.requirements[0]!.file, expected.requirements.find((req) => req.name === options.selfName)?.line);
+    s.undecidable(
+      member,
+      what,
+      'the project refers to its own extras and has a dynamic version; uv also accepts the flattened form a build backend writes, which lockgate does not reproduce',
+      expected.requirements[0]!.file,
+      expected.requirements.find((req) => req.name === options.selfName)?.line,
+    );
     return;
   }
   // By name, in the lock's order: with thousands of differences, scanning the lists for each one
@@ -40,7 +48,6 @@ export function compareSets(s: SyncState, member: string, what: string, expected
   }
 }
 
-
 export interface SetComparison {
   /** In pyproject.toml, not in uv.lock. */
   missing: LoweredRequirement[];
@@ -59,7 +66,12 @@ export interface SetComparison {
  * compares the lowered `Requirement`s, whose `IndexUrl` keeps its trailing slash since uv 0.7.20
  * (#14511).
  */
-export function compareRequirementSets(expected: LoweredRequirement[], actual: LoweredRequirement[], domain: ReleaseRange | undefined, options: { exactIndexUrls?: boolean } = {}): SetComparison {
+export function compareRequirementSets(
+  expected: LoweredRequirement[],
+  actual: LoweredRequirement[],
+  domain: ReleaseRange | undefined,
+  options: { exactIndexUrls?: boolean } = {},
+): SetComparison {
   const result: SetComparison = { missing: [], extra: [], undecidable: [] };
   const group = (list: LoweredRequirement[]): Map<string, LoweredRequirement[]> => {
     const map = new Map<string, LoweredRequirement[]>();
@@ -82,7 +94,12 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
     if (rawA.length > MAX_SAME_KEY || rawB.length > MAX_SAME_KEY) {
       // Hundreds of entries for one requirement differing only by marker are not a real project;
       // comparing them pairwise would cost too much.
-      if (rawA[0] && rawB[0]) result.undecidable.push({ expected: rawA[0], actual: rawB[0], reason: `more than ${MAX_SAME_KEY} entries for one requirement differ only by their markers` });
+      if (rawA[0] && rawB[0])
+        result.undecidable.push({
+          expected: rawA[0],
+          actual: rawB[0],
+          reason: `more than ${MAX_SAME_KEY} entries for one requirement differ only by their markers`,
+        });
       else (rawA[0] ? result.missing : result.extra).push((rawA[0] ?? rawB[0])!);
       continue;
     }
@@ -91,7 +108,9 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
     const usedB = new Set<number>();
     const unmatchedA: LoweredRequirement[] = [];
     for (const req of a) {
-      const index = b.findIndex((other, i) => !usedB.has(i) && compareSources(req.source, other.source) === 'equal' && compareMarkers(req.marker, other.marker, domain) === 'equal');
+      const index = b.findIndex(
+        (other, i) => !usedB.has(i) && compareSources(req.source, other.source) === 'equal' && compareMarkers(req.marker, other.marker, domain) === 'equal',
+      );
       if (index === -1) unmatchedA.push(req);
       else usedB.add(index);
     }
@@ -112,7 +131,13 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
     let undecidedWith: LoweredRequirement | undefined;
     let reason = '';
     for (const other of actualByName.get(req.name) ?? []) {
-      if (usedActual.has(other) || other.name !== req.name || other.extras.join(',') !== req.extras.join(',') || other.groups.join(',') !== req.groups.join(',')) continue;
+      if (
+        usedActual.has(other) ||
+        other.name !== req.name ||
+        other.extras.join(',') !== req.extras.join(',') ||
+        other.groups.join(',') !== req.groups.join(',')
+      )
+        continue;
       const source = compareSources(req.source, other.source, options.exactIndexUrls);
       if (source === 'different') continue;
       const marker = compareMarkers(req.marker, other.marker, domain);
@@ -124,7 +149,10 @@ export function compareRequirementSets(expected: LoweredRequirement[], actual: L
         break;
       }
       undecidedWith = other;
-      reason = source === 'undecidable' ? 'the version specifiers or index URLs differ only in a way whose meaning to uv depends on its version' : 'the markers differ in a way lockgate cannot compare by meaning';
+      reason =
+        source === 'undecidable'
+          ? 'the version specifiers or index URLs differ only in a way whose meaning to uv depends on its version'
+          : 'the markers differ in a way lockgate cannot compare by meaning';
       break;
     }
     if (reason === 'matched') continue;
@@ -142,7 +170,8 @@ const MAX_SAME_KEY = 256;
 function dedupe(list: LoweredRequirement[], domain: ReleaseRange | undefined): LoweredRequirement[] {
   const out: LoweredRequirement[] = [];
   for (const req of list) {
-    if (!out.some((other) => compareSources(req.source, other.source) === 'equal' && compareMarkers(req.marker, other.marker, domain) === 'equal')) out.push(req);
+    if (!out.some((other) => compareSources(req.source, other.source) === 'equal' && compareMarkers(req.marker, other.marker, domain) === 'equal'))
+      out.push(req);
   }
   return out;
 }

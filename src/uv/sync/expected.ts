@@ -36,13 +36,27 @@ export function expectedRequiresDist(s: SyncState, pyproject: Pyproject, scope: 
     const name = normalizeName(extra);
     const extraMarker: Marker = { kind: 'extra', name, negated: false };
     list.forEach((text, index) => {
-      lowerInto(s, out, text, { ...scope, extra: name }, { file: pyproject.file, line: lineOf(pyproject.lines, keyPath('project', 'optional-dependencies', extra, index)) }, extraMarker);
+      lowerInto(
+        s,
+        out,
+        text,
+        { ...scope, extra: name },
+        { file: pyproject.file, line: lineOf(pyproject.lines, keyPath('project', 'optional-dependencies', extra, index)) },
+        extraMarker,
+      );
     });
   }
   return out;
 }
 
-export function lowerInto(s: SyncState, out: Expected, text: unknown, scope: LoweringScope, origin: { file: string; line?: number }, extraMarker?: Marker): void {
+export function lowerInto(
+  s: SyncState,
+  out: Expected,
+  text: unknown,
+  scope: LoweringScope,
+  origin: { file: string; line?: number },
+  extraMarker?: Marker,
+): void {
   const result = lowerRequirementText(text, scope, s.workspace, origin, extraMarker);
   if (result.ok) out.requirements.push(...result.requirements);
   else out.problems.push(result.problem);
@@ -64,7 +78,13 @@ export function expectedGroups(s: SyncState, pyproject: Pyproject, scope: Loweri
     for (const [key, list] of Object.entries(rawGroups)) {
       const name = normalizeName(key);
       if (!Array.isArray(list) || byName.has(name)) {
-        s.undecidable(label, `dependency group \`${name}\``, byName.has(name) ? 'two groups have the same normalized name; uv rejects that' : 'the group is not a list; uv rejects it', file, lineOf(pyproject.lines, keyPath('dependency-groups', key)));
+        s.undecidable(
+          label,
+          `dependency group \`${name}\``,
+          byName.has(name) ? 'two groups have the same normalized name; uv rejects that' : 'the group is not a list; uv rejects it',
+          file,
+          lineOf(pyproject.lines, keyPath('dependency-groups', key)),
+        );
         return undefined;
       }
       byName.set(name, { key, list });
@@ -75,7 +95,13 @@ export function expectedGroups(s: SyncState, pyproject: Pyproject, scope: Loweri
   for (const [key, settings] of entriesOf(own(toolUv(pyproject), 'dependency-groups'))) {
     const name = normalizeName(key);
     if (!byName.has(name)) {
-      s.undecidable(label, `dependency group \`${name}\``, '`[tool.uv.dependency-groups]` configures a group that `[dependency-groups]` does not define; uv rejects that', file, lineOf(pyproject.lines, keyPath('tool', 'uv', 'dependency-groups', key)));
+      s.undecidable(
+        label,
+        `dependency group \`${name}\``,
+        '`[tool.uv.dependency-groups]` configures a group that `[dependency-groups]` does not define; uv rejects that',
+        file,
+        lineOf(pyproject.lines, keyPath('tool', 'uv', 'dependency-groups', key)),
+      );
       return undefined;
     }
     const requiresPython = asString(own(settings, 'requires-python'));
@@ -83,7 +109,13 @@ export function expectedGroups(s: SyncState, pyproject: Pyproject, scope: Loweri
     const specs = parseSpecifiers(requiresPython);
     const range = specs.ok ? releaseRange(specs.value) : undefined;
     if (!range) {
-      s.undecidable(label, `dependency group \`${name}\``, `lockgate cannot compute the range of the group's requires-python \`${requiresPython}\``, file, lineOf(pyproject.lines, keyPath('tool', 'uv', 'dependency-groups', key, 'requires-python')));
+      s.undecidable(
+        label,
+        `dependency group \`${name}\``,
+        `lockgate cannot compute the range of the group's requires-python \`${requiresPython}\``,
+        file,
+        lineOf(pyproject.lines, keyPath('tool', 'uv', 'dependency-groups', key, 'requires-python')),
+      );
       return undefined;
     }
     groupPython.set(name, rangeMarker(range));
@@ -128,13 +160,16 @@ export function expectedGroups(s: SyncState, pyproject: Pyproject, scope: Loweri
       return undefined;
     }
     const expected: Expected = { requirements: [], problems: [] };
-    for (const item of items) lowerInto(s, expected, item.text, { ...scope, group: name }, { file, line: item.line }, item.marker.kind === 'true' ? undefined : item.marker);
+    for (const item of items)
+      lowerInto(s, expected, item.text, { ...scope, group: name }, { file, line: item.line }, item.marker.kind === 'true' ? undefined : item.marker);
     out.set(name, expected);
   }
   const dev = own(toolUv(pyproject), 'dev-dependencies');
   if (Array.isArray(dev)) {
     const expected = out.get('dev') ?? { requirements: [], problems: [] };
-    dev.forEach((text, index) => lowerInto(s, expected, text, { ...scope, group: 'dev' }, { file, line: lineOf(pyproject.lines, keyPath('tool', 'uv', 'dev-dependencies', index)) }));
+    dev.forEach((text, index) =>
+      lowerInto(s, expected, text, { ...scope, group: 'dev' }, { file, line: lineOf(pyproject.lines, keyPath('tool', 'uv', 'dev-dependencies', index)) }),
+    );
     out.set('dev', expected);
   }
   return out;
@@ -154,7 +189,6 @@ export function lockTables(s: SyncState, container: unknown, containerPath: stri
   });
   return out;
 }
-
 
 /** The marker uv adds for a group's requires-python (`RequiresPython::to_marker_tree`: the range). */
 function rangeMarker(range: ReleaseRange): Marker {

@@ -6,7 +6,16 @@ import { globMatcher } from '../load.js';
 import { keyPath, lineOf } from '../toml.js';
 import { uvSettingsOf, type UvSettingsSource } from '../uv-config.js';
 import { asStringArray, isTable, own, type Table } from '../values.js';
-import { readNamedIndexes, readSources, relativeToRoot, toolUv, type LoweringProblem, type LoweringScope, type LoweringWorkspace, type WorkspaceMember } from '../lowering.js';
+import {
+  readNamedIndexes,
+  readSources,
+  relativeToRoot,
+  toolUv,
+  type LoweringProblem,
+  type LoweringScope,
+  type LoweringWorkspace,
+  type WorkspaceMember,
+} from '../lowering.js';
 import type { SyncIssue, SyncOptions } from './index.js';
 
 export const WORKSPACE = 'workspace';
@@ -62,7 +71,13 @@ export class SyncState {
     const packages = project.rootPyproject.hasProjectTable ? [project.rootPyproject, ...project.members] : [...project.members];
     for (const pyproject of packages) {
       if (!pyproject.name) {
-        this.undecidable(WORKSPACE, 'workspace members', `${pyproject.file} has no \`project.name\`; uv refuses such a member`, pyproject.file, pyproject.lines.get('project'));
+        this.undecidable(
+          WORKSPACE,
+          'workspace members',
+          `${pyproject.file} has no \`project.name\`; uv refuses such a member`,
+          pyproject.file,
+          pyproject.lines.get('project'),
+        );
         continue;
       }
       const name = normalizeName(pyproject.name);
@@ -101,21 +116,34 @@ export class SyncState {
     }
     const workspaceTable = ancestor ? own(toolUv(ancestor), 'workspace') : undefined;
     if (ancestor && isTable(workspaceTable)) {
-      const matches = (key: string) => (asStringArray(own(workspaceTable, key)) ?? []).some((pattern) => globMatcher(ancestor.dir, pattern)?.(pyproject.dir) === true);
+      const matches = (key: string) =>
+        (asStringArray(own(workspaceTable, key)) ?? []).some((pattern) => globMatcher(ancestor.dir, pattern)?.(pyproject.dir) === true);
       if (matches('members') && !matches('exclude')) return ancestor === this.project.rootPyproject ? undefined : 'unknown';
     }
     // A project of its own; one that declares a workspace of its own is not modelled.
     if (isTable(own(toolUv(pyproject), 'workspace'))) return 'unknown';
     const problems: LoweringProblem[] = [];
     const self: WorkspaceMember = { name, pyproject, relDir: relativeToRoot(this.project.root, pyproject.dir) };
-    return { ...this.workspace, members: new Map([[name, self]]), requiredMembers: new Map(), rootSources: readSources(pyproject, problems), rootIndexes: readNamedIndexes(toolUv(pyproject)) };
+    return {
+      ...this.workspace,
+      members: new Map([[name, self]]),
+      requiredMembers: new Map(),
+      rootSources: readSources(pyproject, problems),
+      rootIndexes: readNamedIndexes(toolUv(pyproject)),
+    };
   }
 
   private scopeNestedMember(member: MemberInfo): void {
     if (member.pyproject === this.project.rootPyproject) return;
     const own = this.ownWorkspaceOf(member.pyproject, member.name);
     if (own === 'unknown') {
-      this.undecidable(member.name, 'requires-dist', 'uv lowers this member\'s requirements in another workspace around it, which lockgate does not model', member.pyproject.file, member.pyproject.lines.get('project'));
+      this.undecidable(
+        member.name,
+        'requires-dist',
+        "uv lowers this member's requirements in another workspace around it, which lockgate does not model",
+        member.pyproject.file,
+        member.pyproject.lines.get('project'),
+      );
     } else if (own) {
       member.scope.ownWorkspace = own;
     }
@@ -123,7 +151,15 @@ export class SyncState {
   // -------------------------------------------------------------------------------------------
   // Reporting helpers
 
-  mismatch(member: string, what: string, inPyproject: string | undefined, inLock: string | undefined, file: string, line: number | undefined, detail?: string): void {
+  mismatch(
+    member: string,
+    what: string,
+    inPyproject: string | undefined,
+    inLock: string | undefined,
+    file: string,
+    line: number | undefined,
+    detail?: string,
+  ): void {
     const issue: SyncIssue = { kind: 'mismatch', member, what, file };
     if (inPyproject !== undefined) issue.inPyproject = inPyproject;
     if (inLock !== undefined) issue.inLock = inLock;
