@@ -8,6 +8,7 @@ import type { WorkflowFile } from '../workflows/model.js';
 import { imageSites } from '../workflows/pinning.js';
 import { permissionsOf } from '../workflows/permissions.js';
 import { isWorkflowCallOnly } from '../workflows/triggers.js';
+import { UV_GLOBAL_WITH_VALUE } from '../workflows/run-steps.js';
 import { FULL_SHA_RE, parseUses, usesSites, usesTarget, versionFromComment, type UsesSite } from '../workflows/uses.js';
 import { get, getPair, items, jobsOf, posOf, stepsOf, str } from '../workflows/walk.js';
 import { eolOf, lineEnd, lineStart, offsetOfLine } from './edits.js';
@@ -272,19 +273,6 @@ export function fixDependabotCooldown(wf: WorkflowFile, where: At, cooldownDays:
 
 // ------------------------------------------------------------------------ uv-unlocked
 
-/** uv's global options that take a value (the subcommand comes after them). */
-const UV_GLOBAL_WITH_VALUE = new Set([
-  '--directory',
-  '--project',
-  '--cache-dir',
-  '--config-file',
-  '--color',
-  '--allow-insecure-host',
-  '--python-preference',
-  '--python-fetch',
-  '-p',
-  '--python',
-]);
 const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
 const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
 

@@ -119,7 +119,7 @@ function collectCommands(wf: WorkflowFile): RunCommand[] {
 }
 
 /** uv global options that take a value (so the subcommand is found after them). */
-const UV_GLOBAL_WITH_VALUE = new Set([
+export const UV_GLOBAL_WITH_VALUE = new Set([
   '--directory',
   '--project',
   '--cache-dir',

@@ -7,6 +7,7 @@ import { packageLabel } from '../../core/text.js';
 import type { AdvisoryIgnore } from '../../settings/types.js';
 import type { LockPackage } from '../../uv/model.js';
 import type { RuleContext } from '../types.js';
+import type { Report } from '../define.js';
 
 export interface AdvisoryEntry {
   lockFile: string;
@@ -55,8 +56,22 @@ export function labelOf(pkg: LockPackage): string {
 }
 
 /** The config's expired advisory ignores for one rule: MAL- ids belong to malicious-package, the rest to vulnerable-package. */
-export function expiredIgnores(ctx: RuleContext, malicious: boolean): AdvisoryIgnore[] {
+function expiredIgnores(ctx: RuleContext, malicious: boolean): AdvisoryIgnore[] {
   return (ctx.settings.config.advisories?.ignore ?? []).filter(
     (entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now),
   );
+}
+
+/** One notice for each expired advisory ignore of the rule: an expired waiver is said, never silently dropped. */
+export function reportExpiredIgnores(ctx: RuleContext, report: Report, malicious: boolean): void {
+  for (const ignore of expiredIgnores(ctx, malicious)) {
+    report({
+      file: ctx.settings.configFile,
+      level: 'notice',
+      message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
+      fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
+      introduced: true,
+      subject: `expired-advisory-ignore:${ignore.id}`,
+    });
+  }
 }

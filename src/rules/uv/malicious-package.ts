@@ -2,7 +2,7 @@ import { shellWord } from '../../core/text.js';
 import { packageRef } from './lock-diff-text.js';
 import { defineRule } from '../define.js';
 import type { WaivedFinding } from '../../findings.js';
-import { activeIgnoreOf, advisoryEntries, describeAdvisory, expiredIgnores, labelOf, type AdvisoryEntry } from './advisory-text.js';
+import { activeIgnoreOf, advisoryEntries, describeAdvisory, reportExpiredIgnores, labelOf, type AdvisoryEntry } from './advisory-text.js';
 
 /** Names shown in the "not checked" notice before "and N more". */
 const SHOWN = 10;
@@ -72,15 +72,6 @@ export const rule = defineRule({
         subject: `advisories-not-checked:${[...names].sort().join(',')}`,
       });
     }
-    for (const ignore of expiredIgnores(ctx, true)) {
-      report({
-        file: ctx.settings.configFile,
-        level: 'notice',
-        message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-        fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-        introduced: true,
-        subject: `expired-advisory-ignore:${ignore.id}`,
-      });
-    }
+    reportExpiredIgnores(ctx, report, true);
   },
 });

@@ -3,7 +3,7 @@ import { atLeast, smallestFix, type Advisory, type AdvisorySeverity } from '../.
 import type { Severity, WaivedFinding } from '../../findings.js';
 import { packageRef } from './lock-diff-text.js';
 import { defineRule } from '../define.js';
-import { activeIgnoreOf, advisoryEntries, describeAdvisory, expiredIgnores, labelOf } from './advisory-text.js';
+import { activeIgnoreOf, advisoryEntries, describeAdvisory, reportExpiredIgnores, labelOf } from './advisory-text.js';
 
 /** Advisories named in one message before "and N more". */
 const SHOWN = 5;
@@ -71,15 +71,6 @@ export const rule = defineRule({
         report(waived);
       }
     }
-    for (const ignore of expiredIgnores(ctx, false)) {
-      report({
-        file: ctx.settings.configFile,
-        level: 'notice',
-        message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-        fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-        introduced: true,
-        subject: `expired-advisory-ignore:${ignore.id}`,
-      });
-    }
+    reportExpiredIgnores(ctx, report, false);
   },
 });
