@@ -525,21 +525,18 @@ function collect(marker: Marker, into: Variables, depth = 0): void {
 const MAX_CELLS = 65_536;
 const OTHER_VALUE = '\u0000other';
 
+/** What a set of markers mentions, before any is read. */
+function noVariables(): Variables {
+  return { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+}
+
 /**
  * Evaluate `check` on every cell of the environment space spanned by `markers`, within `domain`
  * (the Python versions considered). Returns false as soon as `check` does, 'too-large' when the
  * space is bigger than MAX_CELLS.
  */
 function forEveryEnvironment(markers: Marker[], domain: ReleaseRange | undefined, check: (env: Environment) => boolean): boolean | 'too-large' {
-  const vars: Variables = {
-    pythonBoundaries: [],
-    implementationBoundaries: [],
-    usesPython: false,
-    usesImplementation: false,
-    strings: new Map(),
-    bools: new Set(),
-    opaque: false,
-  };
+  const vars = noVariables();
   for (const marker of markers) collect(marker, vars);
   if (domain?.lower) vars.pythonBoundaries.push(domain.lower.release);
   if (domain?.upper) vars.pythonBoundaries.push(domain.upper.release);
@@ -577,15 +574,7 @@ function forEveryEnvironment(markers: Marker[], domain: ReleaseRange | undefined
 }
 
 function hasOpaque(marker: Marker): boolean {
-  const vars: Variables = {
-    pythonBoundaries: [],
-    implementationBoundaries: [],
-    usesPython: false,
-    usesImplementation: false,
-    strings: new Map(),
-    bools: new Set(),
-    opaque: false,
-  };
+  const vars = noVariables();
   collect(marker, vars);
   return vars.opaque;
 }
