@@ -17902,21 +17902,17 @@ function collect(marker, into, depth = 0) {
 /** Cells evaluated per comparison, at most; beyond it the answer is "undecidable". */
 const MAX_CELLS = 65_536;
 const OTHER_VALUE = '\u0000other';
+/** What a set of markers mentions, before any is read. */
+function noVariables() {
+    return { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+}
 /**
  * Evaluate `check` on every cell of the environment space spanned by `markers`, within `domain`
  * (the Python versions considered). Returns false as soon as `check` does, 'too-large' when the
  * space is bigger than MAX_CELLS.
  */
 function forEveryEnvironment(markers, domain, check) {
-    const vars = {
-        pythonBoundaries: [],
-        implementationBoundaries: [],
-        usesPython: false,
-        usesImplementation: false,
-        strings: new Map(),
-        bools: new Set(),
-        opaque: false,
-    };
+    const vars = noVariables();
     for (const marker of markers)
         collect(marker, vars);
     if (domain?.lower)
@@ -17961,15 +17957,7 @@ function forEveryEnvironment(markers, domain, check) {
     }
 }
 function hasOpaque(marker) {
-    const vars = {
-        pythonBoundaries: [],
-        implementationBoundaries: [],
-        usesPython: false,
-        usesImplementation: false,
-        strings: new Map(),
-        bools: new Set(),
-        opaque: false,
-    };
+    const vars = noVariables();
     collect(marker, vars);
     return vars.opaque;
 }
@@ -24389,6 +24377,19 @@ function labelOf(pkg) {
 function expiredIgnores(ctx, malicious) {
     return (ctx.settings.config.advisories?.ignore ?? []).filter((entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now));
 }
+/** One notice for each expired advisory ignore of the rule: an expired waiver is said, never silently dropped. */
+function reportExpiredIgnores(ctx, report, malicious) {
+    for (const ignore of expiredIgnores(ctx, malicious)) {
+        report({
+            file: ctx.settings.configFile,
+            level: 'notice',
+            message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
+            fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
+            introduced: true,
+            subject: `expired-advisory-ignore:${ignore.id}`,
+        });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/rules/uv/malicious-package.ts
 
@@ -24464,16 +24465,7 @@ const malicious_package_rule = defineRule({
                 subject: `advisories-not-checked:${[...names].sort().join(',')}`,
             });
         }
-        for (const ignore of expiredIgnores(ctx, true)) {
-            report({
-                file: ctx.settings.configFile,
-                level: 'notice',
-                message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-                fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-                introduced: true,
-                subject: `expired-advisory-ignore:${ignore.id}`,
-            });
-        }
+        reportExpiredIgnores(ctx, report, true);
     },
 });
 
@@ -24549,16 +24541,7 @@ const vulnerable_package_rule = defineRule({
                 report(waived);
             }
         }
-        for (const ignore of expiredIgnores(ctx, false)) {
-            report({
-                file: ctx.settings.configFile,
-                level: 'notice',
-                message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-                fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-                introduced: true,
-                subject: `expired-advisory-ignore:${ignore.id}`,
-            });
-        }
+        reportExpiredIgnores(ctx, report, false);
     },
 });
 
@@ -31409,6 +31392,7 @@ function addAfterLine(text, after, indent, lines) {
 
 
 
+
 const at = (wf, node, where) => {
     const pos = posOf(wf, node);
     return pos.line === where.line && (where.column === undefined || pos.column === where.column);
@@ -31669,19 +31653,6 @@ function fixDependabotCooldown(wf, where, cooldownDays) {
     return { ok: false, reason: 'no updates: entry at this position' };
 }
 // ------------------------------------------------------------------------ uv-unlocked
-/** uv's global options that take a value (the subcommand comes after them). */
-const workflow_fixes_UV_GLOBAL_WITH_VALUE = new Set([
-    '--directory',
-    '--project',
-    '--cache-dir',
-    '--config-file',
-    '--color',
-    '--allow-insecure-host',
-    '--python-preference',
-    '--python-fetch',
-    '-p',
-    '--python',
-]);
 const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
 const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
 /**
@@ -31703,7 +31674,7 @@ function fixUvUnlocked(wf, where) {
         const words = [...line.slice(match.index + 2).matchAll(/[^\s;&|()`'"]+|[;&|()`]/g)];
         let i = 0;
         while (i < words.length && words[i][0].startsWith('-'))
-            i += !words[i][0].includes('=') && workflow_fixes_UV_GLOBAL_WITH_VALUE.has(words[i][0]) ? 2 : 1;
+            i += !words[i][0].includes('=') && UV_GLOBAL_WITH_VALUE.has(words[i][0]) ? 2 : 1;
         const sub = words[i];
         if (!sub || !['sync', 'run', 'export'].includes(sub[0]))
             continue;

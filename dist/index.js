@@ -31533,7 +31533,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9881);
+/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9844);
 /* harmony import */ var _net_github_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9268);
 /* harmony import */ var _report_github_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7611);
 /* harmony import */ var _report_json_js__WEBPACK_IMPORTED_MODULE_19__ = __nccwpck_require__(2794);
@@ -31937,8 +31937,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: MAX_SUGGESTIONS, SUGGESTIONS_MARKER, commentBody, computeSuggestions, publishSuggestions
 
-// EXTERNAL MODULE: ./src/engine.ts + 101 modules
-var engine = __nccwpck_require__(9881);
+// EXTERNAL MODULE: ./src/engine.ts + 99 modules
+var engine = __nccwpck_require__(9844);
 ;// CONCATENATED MODULE: ./src/fix/edits.ts
 /**
  * Text edits: a byte range of one file (UTF-16 offsets into the JavaScript string, as the yaml
@@ -32304,6 +32304,8 @@ var pinning = __nccwpck_require__(6467);
 var permissions = __nccwpck_require__(2);
 // EXTERNAL MODULE: ./src/workflows/triggers.ts
 var triggers = __nccwpck_require__(7161);
+// EXTERNAL MODULE: ./src/workflows/run-steps.ts
+var run_steps = __nccwpck_require__(8317);
 // EXTERNAL MODULE: ./src/workflows/walk.ts
 var walk = __nccwpck_require__(1561);
 ;// CONCATENATED MODULE: ./src/fix/yaml-edit.ts
@@ -32430,6 +32432,7 @@ function addAfterLine(text, after, indent, lines) {
  * The fixes of the workflow rules, each from a finding's position and the file text re-parsed with
  * the scan's own parser: the edits are exact ranges of the `yaml` nodes the rule looked at.
  */
+
 
 
 
@@ -32699,19 +32702,6 @@ function fixDependabotCooldown(wf, where, cooldownDays) {
     return { ok: false, reason: 'no updates: entry at this position' };
 }
 // ------------------------------------------------------------------------ uv-unlocked
-/** uv's global options that take a value (the subcommand comes after them). */
-const UV_GLOBAL_WITH_VALUE = new Set([
-    '--directory',
-    '--project',
-    '--cache-dir',
-    '--config-file',
-    '--color',
-    '--allow-insecure-host',
-    '--python-preference',
-    '--python-fetch',
-    '-p',
-    '--python',
-]);
 const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
 const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
 /**
@@ -32733,7 +32723,7 @@ function fixUvUnlocked(wf, where) {
         const words = [...line.slice(match.index + 2).matchAll(/[^\s;&|()`'"]+|[;&|()`]/g)];
         let i = 0;
         while (i < words.length && words[i][0].startsWith('-'))
-            i += !words[i][0].includes('=') && UV_GLOBAL_WITH_VALUE.has(words[i][0]) ? 2 : 1;
+            i += !words[i][0].includes('=') && run_steps/* UV_GLOBAL_WITH_VALUE */.Ho.has(words[i][0]) ? 2 : 1;
         const sub = words[i];
         if (!sub || !['sync', 'run', 'export'].includes(sub[0]))
             continue;
@@ -33442,7 +33432,7 @@ function normalizeName(name) {
 
 /***/ }),
 
-/***/ 9881:
+/***/ 9844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36460,21 +36450,17 @@ function collect(marker, into, depth = 0) {
 /** Cells evaluated per comparison, at most; beyond it the answer is "undecidable". */
 const MAX_CELLS = 65_536;
 const OTHER_VALUE = '\u0000other';
+/** What a set of markers mentions, before any is read. */
+function noVariables() {
+    return { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+}
 /**
  * Evaluate `check` on every cell of the environment space spanned by `markers`, within `domain`
  * (the Python versions considered). Returns false as soon as `check` does, 'too-large' when the
  * space is bigger than MAX_CELLS.
  */
 function forEveryEnvironment(markers, domain, check) {
-    const vars = {
-        pythonBoundaries: [],
-        implementationBoundaries: [],
-        usesPython: false,
-        usesImplementation: false,
-        strings: new Map(),
-        bools: new Set(),
-        opaque: false,
-    };
+    const vars = noVariables();
     for (const marker of markers)
         collect(marker, vars);
     if (domain?.lower)
@@ -36519,15 +36505,7 @@ function forEveryEnvironment(markers, domain, check) {
     }
 }
 function hasOpaque(marker) {
-    const vars = {
-        pythonBoundaries: [],
-        implementationBoundaries: [],
-        usesPython: false,
-        usesImplementation: false,
-        strings: new Map(),
-        bools: new Set(),
-        opaque: false,
-    };
+    const vars = noVariables();
     collect(marker, vars);
     return vars.opaque;
 }
@@ -42947,6 +42925,19 @@ function labelOf(pkg) {
 function expiredIgnores(ctx, malicious) {
     return (ctx.settings.config.advisories?.ignore ?? []).filter((entry) => entry.id.toUpperCase().startsWith('MAL-') === malicious && ignoreExpired(entry, ctx.now));
 }
+/** One notice for each expired advisory ignore of the rule: an expired waiver is said, never silently dropped. */
+function reportExpiredIgnores(ctx, report, malicious) {
+    for (const ignore of expiredIgnores(ctx, malicious)) {
+        report({
+            file: ctx.settings.configFile,
+            level: 'notice',
+            message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
+            fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
+            introduced: true,
+            subject: `expired-advisory-ignore:${ignore.id}`,
+        });
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/rules/uv/malicious-package.ts
 
@@ -43022,16 +43013,7 @@ const malicious_package_rule = defineRule({
                 subject: `advisories-not-checked:${[...names].sort().join(',')}`,
             });
         }
-        for (const ignore of expiredIgnores(ctx, true)) {
-            report({
-                file: ctx.settings.configFile,
-                level: 'notice',
-                message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-                fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-                introduced: true,
-                subject: `expired-advisory-ignore:${ignore.id}`,
-            });
-        }
+        reportExpiredIgnores(ctx, report, true);
     },
 });
 
@@ -43107,16 +43089,7 @@ const vulnerable_package_rule = defineRule({
                 report(waived);
             }
         }
-        for (const ignore of expiredIgnores(ctx, false)) {
-            report({
-                file: ctx.settings.configFile,
-                level: 'notice',
-                message: `The advisory ignore of ${ignore.id} expired on ${ignore.until} ("${ignore.reason}"); it no longer waives anything.`,
-                fix: `Remove it from advisories.ignore in ${ctx.settings.configFile}, or renew it with a new until date and reason.`,
-                introduced: true,
-                subject: `expired-advisory-ignore:${ignore.id}`,
-            });
-        }
+        reportExpiredIgnores(ctx, report, false);
     },
 });
 
@@ -43375,677 +43348,10 @@ const impostor_commit_rule = defineRule({
     },
 });
 
+// EXTERNAL MODULE: ./src/workflows/run-steps.ts
+var run_steps = __nccwpck_require__(8317);
 // EXTERNAL MODULE: ./src/workflows/walk.ts
 var walk = __nccwpck_require__(1561);
-;// CONCATENATED MODULE: ./src/workflows/shell.ts
-/**
- * Light scanning of `run:` scripts: enough shell syntax to find commands such as `uv sync` or
- * `curl … | sh` and the line they are on. Nothing is executed or expanded. It knows quotes,
- * escapes, comments, line continuations, `;` `&&` `||` `|` `&`, `$( )`, backticks, `<( )`,
- * here-documents and GitHub's `${{ }}`; it does not know functions, aliases or variables' values.
- */
-
-
-/**
- * The script of a `run:` value. Block scalars start on the line after `|`/`>`; a literal block maps
- * line for line; a folded block is folded here the way YAML folds it, keeping each piece's line;
- * a flow scalar (plain or quoted) is attributed to its first line.
- */
-function runScriptOf(wf, node) {
-    if (!(0,dist/* isScalar */.jn)(node))
-        return undefined;
-    const value = (0,walk/* str */.gx)(node);
-    if (value === undefined)
-        return undefined;
-    const range = node.range;
-    const startLine = range ? wf.posAt(range[0]).line : 1;
-    const type = node.type;
-    if (type === 'BLOCK_LITERAL') {
-        const newlines = newlineOffsets(value);
-        return { script: value, lineAt: (offset) => startLine + 1 + countBefore(newlines, offset) };
-    }
-    if (type === 'BLOCK_FOLDED' && range)
-        return foldedScript(wf, range, startLine);
-    return { script: value, lineAt: () => startLine };
-}
-function newlineOffsets(text) {
-    const out = [];
-    for (let i = 0; i < text.length; i++)
-        if (text.charCodeAt(i) === 10)
-            out.push(i);
-    return out;
-}
-/** How many sorted offsets are below `offset`. */
-function countBefore(sorted, offset) {
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid] < offset)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-/** Folds a `>` block from its source lines, recording where each source line starts in the result. */
-function foldedScript(wf, range, startLine) {
-    const source = wf.text.slice(range[0], range[1]);
-    const lines = source
-        .split('\n')
-        .slice(1)
-        .map((l) => l.replace(/\r$/, ''));
-    const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
-    const indent = indents.length > 0 ? Math.min(...indents) : 0;
-    let script = '';
-    const starts = [];
-    let previous = 'none';
-    lines.forEach((raw, i) => {
-        const blank = raw.trim() === '';
-        const text = blank ? '' : raw.slice(indent);
-        const more = !blank && /^\s/.test(text);
-        if (previous !== 'none') {
-            // Lines of the same indentation fold into one with a space; blank and more-indented lines keep newlines.
-            script += previous === 'text' && !blank && !more ? ' ' : '\n';
-        }
-        starts.push({ offset: script.length, line: startLine + 1 + i });
-        script += text;
-        previous = blank ? 'blank' : more ? 'more' : 'text';
-    });
-    const offsets = starts.map((s) => s.offset);
-    return {
-        script,
-        lineAt: (offset) => {
-            const index = Math.max(0, countBefore(offsets, offset + 1) - 1);
-            return starts[index]?.line ?? startLine + 1;
-        },
-    };
-}
-const KEYWORDS_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time']);
-const KEYWORDS_ALONE = new Set(['fi', 'done', 'esac', '}', ')']);
-/** Splits a script into pipelines of simple commands. Never throws; unbalanced quotes end at the end of the script. */
-function parseShell(script) {
-    const tokens = shell_tokenize(script);
-    const pipelines = [];
-    let current = [];
-    let words = [];
-    let redirectsOutput = false;
-    let skipCommand = false;
-    const endCommand = () => {
-        const command = buildCommand(words, redirectsOutput, skipCommand);
-        if (command)
-            current.push(command);
-        words = [];
-        redirectsOutput = false;
-        skipCommand = false;
-    };
-    const endPipeline = () => {
-        endCommand();
-        if (current.length > 0)
-            pipelines.push({ commands: current });
-        current = [];
-    };
-    for (let i = 0; i < tokens.length; i++) {
-        const token = tokens[i];
-        if (token.kind === 'op') {
-            if (token.op === '|' || token.op === '|&')
-                endCommand();
-            else
-                endPipeline();
-            continue;
-        }
-        if (token.kind === 'redirect') {
-            if (/^(\d*>|\d*>>|&>|&>>|>\|)$/.test(token.op)) {
-                const target = tokens[i + 1];
-                // `>&2` / `2>&1` duplicate a descriptor; only a file target takes stdout away from the pipe.
-                const fd = token.op.match(/^(\d*)/)?.[1] ?? '';
-                if (fd === '' || fd === '1' || token.op.startsWith('&'))
-                    redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
-            }
-            if (tokens[i + 1]?.kind === 'word')
-                i++;
-            continue;
-        }
-        // `for x in …; do` and `case … in` lists are not commands.
-        if (words.length === 0 && (token.word.value === 'for' || token.word.value === 'case' || token.word.value === 'select') && !token.word.quoted)
-            skipCommand = true;
-        words.push(token);
-    }
-    endPipeline();
-    return pipelines;
-}
-function buildCommand(tokens, redirectsOutput, skip) {
-    if (skip)
-        return null;
-    const wordTokens = tokens.filter((t) => t.kind === 'word');
-    const substitutions = wordTokens.flatMap((t) => t.substitutions);
-    let index = 0;
-    while (index < wordTokens.length && !wordTokens[index].word.quoted && KEYWORDS_BEFORE_COMMAND.has(wordTokens[index].word.value))
-        index++;
-    const assignments = new Map();
-    while (index < wordTokens.length) {
-        const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(wordTokens[index].word.value);
-        if (!match || wordTokens[index].word.value.startsWith('='))
-            break;
-        assignments.set(match[1], match[2]);
-        index++;
-    }
-    const words = wordTokens.slice(index).map((t) => t.word);
-    if (words.length === 1 && !words[0].quoted && KEYWORDS_ALONE.has(words[0].value))
-        words.length = 0;
-    while (words.length > 0 && !words[words.length - 1].quoted && KEYWORDS_ALONE.has(words[words.length - 1].value))
-        words.pop();
-    if (words.length === 0 && assignments.size === 0 && substitutions.length === 0)
-        return null;
-    const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? 0;
-    return { words, assignments, offset, substitutions, redirectsOutput };
-}
-function shell_tokenize(script) {
-    const tokens = [];
-    const n = script.length;
-    let i = 0;
-    const pendingHeredocs = [];
-    const skipHeredocBodies = () => {
-        // Called just after a newline: the bodies follow, one per pending here-document, in order.
-        while (pendingHeredocs.length > 0) {
-            const { delimiter, stripTabs } = pendingHeredocs.shift();
-            while (i < n) {
-                const end = script.indexOf('\n', i);
-                const lineEnd = end < 0 ? n : end;
-                let line = script.slice(i, lineEnd).replace(/\r$/, '');
-                if (stripTabs)
-                    line = line.replace(/^\t+/, '');
-                i = end < 0 ? n : end + 1;
-                if (line === delimiter || line.trim() === delimiter)
-                    break;
-            }
-        }
-    };
-    while (i < n) {
-        const c = script[i];
-        if (c === '\\' && script[i + 1] === '\n') {
-            i += 2;
-            continue;
-        }
-        if (c === '\n') {
-            tokens.push({ kind: 'op', op: '\n', offset: i });
-            i++;
-            if (pendingHeredocs.length > 0)
-                skipHeredocBodies();
-            continue;
-        }
-        if (c === ' ' || c === '\t' || c === '\r') {
-            i++;
-            continue;
-        }
-        if (c === '#') {
-            while (i < n && script[i] !== '\n')
-                i++;
-            continue;
-        }
-        const two = script.slice(i, i + 2);
-        if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
-            tokens.push({ kind: 'op', op: two, offset: i });
-            i += 2;
-            continue;
-        }
-        if (c === ';' || c === '|' || (c === '&' && script[i + 1] !== '>') || c === '(' || c === ')') {
-            tokens.push({ kind: 'op', op: c, offset: i });
-            i++;
-            continue;
-        }
-        // Process substitution is a word; other redirections are operators with a target word.
-        if ((c === '<' || c === '>') && script[i + 1] === '(') {
-            const word = readWord(script, i);
-            tokens.push({ kind: 'word', word: word.word, substitutions: word.substitutions });
-            i = word.end;
-            continue;
-        }
-        const redirect = /^(\d*(?:<<<|<<-|<<|>>|>\||<>|>&|<&|>|<)|&>>|&>)/.exec(script.slice(i, i + 6));
-        if (redirect && (/^\d/.test(redirect[1]) ? true : c === '<' || c === '>' || c === '&')) {
-            const op = redirect[1];
-            i += op.length;
-            const bare = op.replace(/^\d+/, '');
-            if (bare === '<<' || bare === '<<-') {
-                while (script[i] === ' ' || script[i] === '\t')
-                    i++;
-                const word = readWord(script, i);
-                i = word.end;
-                const delimiter = word.word.value;
-                if (delimiter !== '')
-                    pendingHeredocs.push({ delimiter, stripTabs: bare === '<<-' });
-                tokens.push({ kind: 'redirect', op, offset: i });
-                continue;
-            }
-            tokens.push({ kind: 'redirect', op, offset: i - op.length });
-            continue;
-        }
-        const word = readWord(script, i);
-        if (word.end === i) {
-            // A character no rule consumed: step over it so scanning always advances.
-            i++;
-            continue;
-        }
-        tokens.push({ kind: 'word', word: word.word, substitutions: word.substitutions });
-        i = word.end;
-    }
-    return tokens;
-}
-/** Reads a balanced `(`…`)` starting at `open` (the index of `(`); returns the index after `)`. */
-function readBalanced(script, open) {
-    let depth = 0;
-    let i = open;
-    while (i < script.length) {
-        const c = script[i];
-        if (c === '\\') {
-            i += 2;
-            continue;
-        }
-        if (c === "'") {
-            const end = script.indexOf("'", i + 1);
-            i = end < 0 ? script.length : end + 1;
-            continue;
-        }
-        if (c === '"') {
-            i = readDoubleQuoted(script, i + 1).end;
-            continue;
-        }
-        if (c === '(')
-            depth++;
-        if (c === ')') {
-            depth--;
-            if (depth === 0)
-                return i + 1;
-        }
-        i++;
-    }
-    return script.length;
-}
-/**
- * An expansion starting at `i`: a `${{ … }}` expression, or a command substitution `$(…)`, `<(…)`,
- * `>(…)` (outside quotes only) or backticks, whose command text is added to `substitutions`. Returns the index after it,
- * or undefined when none starts there. Shared by words and double-quoted strings.
- */
-function readExpansion(script, i, substitutions, processSubstitution) {
-    const c = script[i];
-    if (c === '$' && script[i + 1] === '{' && script[i + 2] === '{') {
-        const end = script.indexOf('}}', i + 3);
-        return end < 0 ? script.length : end + 2;
-    }
-    if ((c === '$' || (processSubstitution && (c === '<' || c === '>'))) && script[i + 1] === '(') {
-        const stop = readBalanced(script, i + 1);
-        substitutions.push(script.slice(i + 2, Math.max(i + 2, stop - 1)));
-        return stop;
-    }
-    if (c === '`') {
-        const end = script.indexOf('`', i + 1);
-        const stop = end < 0 ? script.length : end + 1;
-        substitutions.push(script.slice(i + 1, Math.max(i + 1, stop - 1)));
-        return stop;
-    }
-    return undefined;
-}
-/** Reads the inside of a double-quoted string from `start` (after the quote); returns its value, substitutions and the index after the closing quote. */
-function readDoubleQuoted(script, start) {
-    let value = '';
-    const substitutions = [];
-    let i = start;
-    while (i < script.length && script[i] !== '"') {
-        const c = script[i];
-        if (c === '\\' && i + 1 < script.length) {
-            const next = script[i + 1];
-            if (next === '\n') {
-                i += 2;
-                continue;
-            }
-            value += '"\\$`'.includes(next) ? next : c + next;
-            i += 2;
-            continue;
-        }
-        const stop = readExpansion(script, i, substitutions, false);
-        if (stop !== undefined) {
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        value += c;
-        i++;
-    }
-    return { value, substitutions, end: Math.min(script.length, i + 1) };
-}
-function readWord(script, start) {
-    let value = '';
-    let quoted = false;
-    const substitutions = [];
-    let i = start;
-    while (i < script.length) {
-        const c = script[i];
-        if (c === '\\') {
-            if (script[i + 1] === '\n') {
-                i += 2;
-                continue;
-            }
-            if (i + 1 < script.length)
-                value += script[i + 1];
-            i += 2;
-            continue;
-        }
-        if (c === "'") {
-            quoted = true;
-            const end = script.indexOf("'", i + 1);
-            const stop = end < 0 ? script.length : end;
-            value += script.slice(i + 1, stop);
-            i = stop + 1;
-            continue;
-        }
-        if (c === '"') {
-            quoted = true;
-            const inner = readDoubleQuoted(script, i + 1);
-            value += inner.value;
-            substitutions.push(...inner.substitutions);
-            i = inner.end;
-            continue;
-        }
-        // Process substitution `<(…)` / `>(…)` only opens a word; elsewhere `<` and `>` end it.
-        if ((c === '<' || c === '>') && script[i + 1] === '(' && i !== start)
-            break;
-        const stop = readExpansion(script, i, substitutions, true);
-        if (stop !== undefined) {
-            value += script.slice(i, stop);
-            i = stop;
-            continue;
-        }
-        if (' \t\r\n;|&()<>'.includes(c))
-            break;
-        value += c;
-        i++;
-    }
-    return { word: { value, offset: start, quoted }, substitutions, end: i };
-}
-/** Wrapper commands whose arguments are the real command (`sudo -E uv sync`, `env X=1 uv sync`, `time uv sync`). */
-const WRAPPERS = {
-    sudo: { optionsWithValue: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group']) },
-    doas: { optionsWithValue: new Set(['-u', '-C']) },
-    env: { optionsWithValue: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']) },
-    time: { optionsWithValue: new Set(['-f', '-o']) },
-    nice: { optionsWithValue: new Set(['-n']) },
-    nohup: { optionsWithValue: new Set() },
-    exec: { optionsWithValue: new Set(['-a']) },
-    command: { optionsWithValue: new Set() },
-    xvfb_run: { optionsWithValue: new Set() },
-    'xvfb-run': { optionsWithValue: new Set(['-s', '--server-args', '-n', '--server-num', '-e', '--error-file', '-f', '--auth-file', '-p', '--xauth-protocol']) },
-    timeout: { optionsWithValue: new Set(['-s', '--signal', '-k', '--kill-after']) },
-    retry: { optionsWithValue: new Set(['-t', '--times', '-d', '--delay']) },
-};
-/**
- * The command a simple command really runs, with its arguments: wrappers such as `sudo`, `env`,
- * `time`, `timeout 60` are stepped over and `env`'s `VAR=value` go into `env`.
- */
-function effectiveCommand(command) {
-    const env = new Map(command.assignments);
-    const wrappers = [];
-    let words = command.words;
-    for (let guard = 0; guard < 8 && words.length > 0; guard++) {
-        const name = shell_basename(words[0].value);
-        const wrapper = WRAPPERS[name];
-        if (!wrapper)
-            break;
-        wrappers.push(name);
-        let i = 1;
-        while (i < words.length) {
-            const w = words[i].value;
-            if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
-                const eq = w.indexOf('=');
-                env.set(w.slice(0, eq), w.slice(eq + 1));
-                i++;
-                continue;
-            }
-            if (w === '--') {
-                i++;
-                break;
-            }
-            if (w.startsWith('-')) {
-                i += wrapper.optionsWithValue.has(w) ? 2 : 1;
-                continue;
-            }
-            // `timeout 60 cmd`: the duration is a positional before the command.
-            if (name === 'timeout' && /^\d+(\.\d+)?[smhd]?$/.test(w)) {
-                i++;
-                continue;
-            }
-            break;
-        }
-        words = words.slice(i);
-    }
-    return { name: words.length > 0 ? shell_basename(words[0].value) : '', args: words.slice(1), env, wrappers };
-}
-/** `/usr/bin/python3` → `python3`; Windows `python.exe` → `python`. */
-function shell_basename(path) {
-    const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-    return base.replace(/\.exe$/i, '');
-}
-/** The shell a step's `run:` runs in: step `shell:`, then job and workflow `defaults.run.shell` (undefined: the runner's default). */
-function shellOf(wf, job, step) {
-    return (0,walk/* str */.gx)((0,walk/* get */.Jt)(step, 'shell')) ?? (0,walk/* str */.gx)((0,walk/* get */.Jt)((0,walk/* get */.Jt)((0,walk/* get */.Jt)(job, 'defaults'), 'run'), 'shell')) ?? (0,walk/* str */.gx)((0,walk/* get */.Jt)((0,walk/* get */.Jt)((0,walk/* get */.Jt)(wf.doc.contents, 'defaults'), 'run'), 'shell'));
-}
-/** Whether a `shell:` value runs the script as a shell script (not `python {0}` and the like). */
-function isShellScript(shell) {
-    if (shell === undefined)
-        return true;
-    const program = shell_basename(shell.trim().split(/\s+/)[0] ?? '').toLowerCase();
-    return ['bash', 'sh', 'zsh', 'dash', 'ksh', 'pwsh', 'powershell', 'cmd'].includes(program);
-}
-
-;// CONCATENATED MODULE: ./src/workflows/run-steps.ts
-/**
- * The commands of `run:` scripts as facts: every command of every shell step (nested `sh -c` scripts
- * and `$( )` included) with its job, step, environment and line, and how uv is invoked. The checks
- * that read them are the rules uv-unlocked, pip-unhashed and curl-pipe-shell (src/rules/workflows/).
- */
-
-
-
-function stepsWithJobs(wf) {
-    if (wf.kind === 'action') {
-        const steps = (0,walk/* get */.Jt)((0,walk/* get */.Jt)(wf.doc.contents, 'runs'), 'steps');
-        return (isSeqLike(steps) ? steps.items : []).map((step, index) => ({ job: '', jobNode: undefined, step: step, index }));
-    }
-    if (wf.kind !== 'workflow')
-        return [];
-    return (0,walk/* jobsOf */.aG)(wf).flatMap((job) => {
-        const steps = (0,walk/* get */.Jt)(job.node, 'steps');
-        return (isSeqLike(steps) ? steps.items : []).map((step, index) => ({ job: job.id, jobNode: job.node, step: step, index }));
-    });
-}
-function isSeqLike(node) {
-    return !!node && Array.isArray(node.items) && !(0,dist/* isMap */.jh)(node);
-}
-/** Interpreters whose `-c`/`-Command` argument is itself a script worth scanning. */
-const SCRIPT_ARG_INTERPRETERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'pwsh', 'powershell']);
-/** Parsed once per file: three rules, at head and at base, read the same commands. */
-const commandsCache = new WeakMap();
-/** Every command of every shell `run:` of a file, nested `sh -c` scripts and `$( )` included. */
-function runCommands(wf) {
-    const cached = commandsCache.get(wf);
-    if (cached)
-        return cached;
-    const out = collectCommands(wf);
-    commandsCache.set(wf, out);
-    return out;
-}
-function collectCommands(wf) {
-    const out = [];
-    for (const { job, jobNode, step, index } of stepsWithJobs(wf)) {
-        if (!(0,dist/* isMap */.jh)(step))
-            continue;
-        if (!isShellScript(shellOf(wf, jobNode, step)))
-            continue;
-        const run = runScriptOf(wf, (0,walk/* get */.Jt)(step, 'run'));
-        if (!run)
-            continue;
-        const exported = new Map();
-        const visit = (script, lineOf, depth) => {
-            if (depth > 4 || script.length > 200_000)
-                return;
-            for (const pipeline of parseShell(script)) {
-                pipeline.commands.forEach((command, stage) => {
-                    const effective = effectiveCommand(command);
-                    const line = lineOf(command.offset);
-                    if (effective.name === 'export') {
-                        for (const arg of effective.args) {
-                            const eq = arg.value.indexOf('=');
-                            if (eq > 0)
-                                exported.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
-                        }
-                    }
-                    const env = new Map([...exported, ...effective.env]);
-                    out.push({
-                        wf,
-                        job,
-                        jobNode,
-                        step,
-                        stepIndex: index,
-                        pipeline,
-                        stage,
-                        command,
-                        name: effective.name,
-                        args: effective.args,
-                        env,
-                        line,
-                        nested: depth > 0,
-                    });
-                    // Scripts inside scripts: `bash -c '…'`, `pwsh -Command "…"`, and `$( … )`.
-                    if (SCRIPT_ARG_INTERPRETERS.has(effective.name.toLowerCase())) {
-                        const flag = effective.args.findIndex((a) => /^-[a-zA-Z]*c$/.test(a.value) || /^-command$/i.test(a.value));
-                        const body = flag >= 0 ? effective.args[flag + 1] : undefined;
-                        if (body)
-                            visit(body.value, () => line, depth + 1);
-                    }
-                    for (const substitution of command.substitutions)
-                        visit(substitution, () => line, depth + 1);
-                });
-            }
-        };
-        visit(run.script, run.lineAt, 0);
-    }
-    return out;
-}
-/** uv global options that take a value (so the subcommand is found after them). */
-const UV_GLOBAL_WITH_VALUE = new Set([
-    '--directory',
-    '--project',
-    '--cache-dir',
-    '--config-file',
-    '--color',
-    '--allow-insecure-host',
-    '--python-preference',
-    '--python-fetch',
-    '-p',
-    '--python',
-    '--managed-python',
-    '--native-tls',
-]);
-/** `uv run` options that take a value: the first other word is the command to run, and options after it are its own. */
-const UV_RUN_WITH_VALUE = new Set([
-    '--with',
-    '-w',
-    '--with-editable',
-    '--with-requirements',
-    '-p',
-    '--python',
-    '--package',
-    '--extra',
-    '--group',
-    '--only-group',
-    '--no-group',
-    '--env-file',
-    '--directory',
-    '--project',
-    '--index',
-    '--index-url',
-    '-i',
-    '--extra-index-url',
-    '--default-index',
-    '-f',
-    '--find-links',
-    '--python-platform',
-    '--exclude-newer',
-    '--exclude-newer-package',
-    '--resolution',
-    '--prerelease',
-    '--index-strategy',
-    '--keyring-provider',
-    '--link-mode',
-    '-C',
-    '--config-setting',
-    '--config-settings-package',
-    '-P',
-    '--upgrade-package',
-    '--reinstall-package',
-    '--refresh-package',
-    '--no-binary-package',
-    '--no-build-package',
-    '--no-build-isolation-package',
-    '--cache-dir',
-    '--config-file',
-    '--color',
-    '--allow-insecure-host',
-    '--python-preference',
-    '--no-install-package',
-    '--no-extra',
-    '--fork-strategy',
-    '--torch-backend',
-    '--build-constraints',
-    '--overrides',
-]);
-/** Reads `uv [global options] <subcommand> …` (and `uvx …` as `tool run`). */
-function uvInvocation(name, args) {
-    if (name === 'uvx')
-        return { subcommand: 'tool run', args };
-    if (name !== 'uv')
-        return undefined;
-    let i = 0;
-    while (i < args.length && args[i].value.startsWith('-')) {
-        const word = args[i].value;
-        i += !word.includes('=') && UV_GLOBAL_WITH_VALUE.has(word) ? 2 : 1;
-    }
-    const first = args[i]?.value;
-    if (first === undefined)
-        return undefined;
-    if ((first === 'pip' || first === 'tool') && args[i + 1])
-        return { subcommand: `${first} ${args[i + 1].value}`, args: args.slice(i + 2) };
-    return { subcommand: first, args: args.slice(i + 1) };
-}
-/** The options of `uv run` (those before the command it runs). */
-function uvRunOptions(args) {
-    const options = [];
-    for (let i = 0; i < args.length; i++) {
-        const word = args[i].value;
-        if (word === '--')
-            break;
-        if (!word.startsWith('-') || word === '-')
-            break;
-        options.push(word);
-        if (!word.includes('=') && UV_RUN_WITH_VALUE.has(word))
-            i++;
-        // `-m module`: the module is the command.
-        if (word === '-m' || word === '--module')
-            break;
-    }
-    return options;
-}
-/** The command as one line, words re-joined (quotes removed), for messages and fingerprints. */
-function commandText(rc) {
-    const words = rc.command.words.map((w) => {
-        // A multi-line argument (`python -c "…"`) is shown by its first line only.
-        const firstLine = w.value.includes('\n') ? `${w.value.trim().split('\n')[0]}…` : w.value;
-        return /[\s"'`\\]/.test(firstLine) && !firstLine.startsWith('${{') ? JSON.stringify(firstLine) : firstLine;
-    });
-    const prefix = [...rc.command.assignments].map(([k, v]) => `${k}=${v}`);
-    const text = [...prefix, ...words].join(' ');
-    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/rules/workflows/uv-unlocked.ts
 /**
  * `uv sync`, `uv run` and `uv export` in a workflow without --locked or --frozen (on the command, or
@@ -44067,13 +43373,13 @@ const uv_unlocked_rule = defineRule({
     check(ctx, report) {
         for (const wf of ctx.workflows) {
             const flagged = [];
-            const commands = runCommands(wf);
+            const commands = (0,run_steps/* runCommands */.aK)(wf);
             const setByEarlierStep = earlierStepSetsLock(commands);
             for (const rc of commands) {
-                const uv = uvInvocation(rc.name, rc.args);
+                const uv = (0,run_steps/* uvInvocation */.kX)(rc.name, rc.args);
                 if (!uv || !['sync', 'run', 'export'].includes(uv.subcommand))
                     continue;
-                const options = uv.subcommand === 'run' ? uvRunOptions(uv.args) : uv.args.map((a) => a.value);
+                const options = uv.subcommand === 'run' ? (0,run_steps/* uvRunOptions */.$q)(uv.args) : uv.args.map((a) => a.value);
                 if (options.some((o) => LOCK_FLAGS.has(o)))
                     continue;
                 // Options from an expression (`uv sync ${{ inputs.args }}`) may carry --frozen: not judged.
@@ -44086,7 +43392,7 @@ const uv_unlocked_rule = defineRule({
                 }
                 if (lockedByEnv(rc, setByEarlierStep))
                     continue;
-                flagged.push({ rc, text: commandText(rc), sub: uv.subcommand, upgrade: options.some((o) => /^(--upgrade|-U|--upgrade-package|-P)(=|$)/.test(o)) });
+                flagged.push({ rc, text: (0,run_steps/* commandText */.jt)(rc), sub: uv.subcommand, upgrade: options.some((o) => /^(--upgrade|-U|--upgrade-package|-P)(=|$)/.test(o)) });
             }
             const subjects = (0,workflows_uses/* occurrenceSubjects */.pY)(flagged, (f) => `${f.rc.job}:${f.text}`);
             flagged.forEach((f, i) => {
@@ -44185,12 +43491,12 @@ const pip_unhashed_rule = defineRule({
     check(ctx, report) {
         for (const wf of ctx.workflows) {
             const flagged = [];
-            for (const rc of runCommands(wf)) {
+            for (const rc of (0,run_steps/* runCommands */.aK)(wf)) {
                 const install = pipInstallOf(rc);
                 if (install) {
                     const problem = pipFinding(install);
                     if (problem)
-                        flagged.push({ rc, text: commandText(rc), ...problem });
+                        flagged.push({ rc, text: (0,run_steps/* commandText */.jt)(rc), ...problem });
                     continue;
                 }
                 const tool = toolInstallFinding(rc);
@@ -44198,7 +43504,7 @@ const pip_unhashed_rule = defineRule({
                     const bare = tool.spec.replace(/[<>=!~@].*$/, '');
                     flagged.push({
                         rc,
-                        text: commandText(rc),
+                        text: (0,run_steps/* commandText */.jt)(rc),
                         message: `\`${tool.tool} ${tool.spec}\` runs whatever version of ${bare} the index serves at that moment: the tool is not pinned to a version.`,
                         fix: tool.tool.startsWith('pipx') ? `${tool.tool} ${bare}==<version>` : `${tool.tool} ${bare}@<version>   (or --from '${bare}==<version>')`,
                     });
@@ -44325,7 +43631,7 @@ function pipInstallOf(rc) {
             return readPipArgs(rc.args.slice(i + 3), 'pip', false);
         return undefined;
     }
-    const uv = uvInvocation(rc.name, rc.args);
+    const uv = (0,run_steps/* uvInvocation */.kX)(rc.name, rc.args);
     if (uv?.subcommand === 'pip install')
         return readPipArgs(uv.args, 'uv pip', false);
     if (uv?.subcommand === 'pip sync')
@@ -44375,7 +43681,7 @@ function pipFinding(install) {
 /** `uvx pkg`, `uv tool run|install pkg`, `pipx install|run pkg`: the tool's version is pinned only by `==` or `@version`. */
 function toolInstallFinding(rc) {
     const name = rc.name.toLowerCase();
-    const uv = uvInvocation(rc.name, rc.args);
+    const uv = (0,run_steps/* uvInvocation */.kX)(rc.name, rc.args);
     let args;
     let tool = '';
     let fromOption = '--from';
@@ -44391,7 +43697,7 @@ function toolInstallFinding(rc) {
     if (!args)
         return undefined;
     const withValue = new Set([
-        ...UV_RUN_WITH_VALUE,
+        ...run_steps/* UV_RUN_WITH_VALUE */.JP,
         '--from',
         '--spec',
         '--with',
@@ -44427,6 +43733,8 @@ function toolInstallFinding(rc) {
     return { spec, tool };
 }
 
+// EXTERNAL MODULE: ./src/workflows/shell.ts
+var shell = __nccwpck_require__(5635);
 ;// CONCATENATED MODULE: ./src/rules/workflows/curl-pipe-shell.ts
 /**
  * A download piped into a shell or interpreter (`curl … | sh`, `bash <(curl …)`, `eval "$(wget -O- …)"`):
@@ -44448,7 +43756,7 @@ const curl_pipe_shell_rule = defineRule({
         for (const wf of ctx.workflows) {
             const flagged = [];
             const seen = new Set();
-            for (const rc of runCommands(wf)) {
+            for (const rc of (0,run_steps/* runCommands */.aK)(wf)) {
                 // 1. `curl … | sh`: a download stage followed by a stage that runs stdin.
                 if (rc.stage === 0 && rc.pipeline.commands.length > 1) {
                     const stages = rc.pipeline.commands;
@@ -44459,7 +43767,7 @@ const curl_pipe_shell_rule = defineRule({
                         const runner = stages.slice(d + 1).find((stage) => executesStdin(stage));
                         if (runner && !seen.has(stages[d])) {
                             seen.add(stages[d]);
-                            flagged.push({ rc, text: pipelineText(stages), urls: download.urls, how: `piped into ${effectiveCommand(runner).name}` });
+                            flagged.push({ rc, text: pipelineText(stages), urls: download.urls, how: `piped into ${(0,shell/* effectiveCommand */.l1)(runner).name}` });
                         }
                     }
                 }
@@ -44469,7 +43777,7 @@ const curl_pipe_shell_rule = defineRule({
                         const download = substitutionDownloads(substitution);
                         if (download) {
                             seen.add(rc.command);
-                            flagged.push({ rc, text: commandText(rc), urls: download.urls, how: `run by ${rc.name}` });
+                            flagged.push({ rc, text: (0,run_steps/* commandText */.jt)(rc), urls: download.urls, how: `run by ${rc.name}` });
                             break;
                         }
                     }
@@ -44500,7 +43808,7 @@ const EVALUATORS = new Set(['eval', 'source', '.', 'iex', 'invoke-expression']);
 /** A URL that names immutable content: raw.githubusercontent.com at a full commit SHA. */
 const PINNED_URL = /^https:\/\/raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\//i;
 function downloads(command) {
-    const effective = effectiveCommand(command);
+    const effective = (0,shell/* effectiveCommand */.l1)(command);
     const name = effective.name.toLowerCase();
     if (!DOWNLOADERS.has(name))
         return undefined;
@@ -44528,7 +43836,7 @@ function downloads(command) {
 }
 /** Whether a pipeline stage runs its standard input as code. */
 function executesStdin(command) {
-    const { name: rawName, args } = effectiveCommand(command);
+    const { name: rawName, args } = (0,shell/* effectiveCommand */.l1)(command);
     const name = rawName.toLowerCase();
     const values = args.map((a) => a.value);
     const positional = values.find((v) => !v.startsWith('-'));
@@ -44568,7 +43876,7 @@ function isInterpreterOrEvaluator(name) {
 }
 /** The download commands of a substitution text, if it starts with one. */
 function substitutionDownloads(text) {
-    for (const pipeline of parseShell(text)) {
+    for (const pipeline of (0,shell/* parseShell */.aV)(text)) {
         const first = pipeline.commands[0];
         if (first) {
             const found = downloads(first);
@@ -45517,7 +44825,7 @@ function expressionPositions(wf, node, spans) {
     return spans.map(() => start);
 }
 /** The interpreter of a step's script, for the fix text: its shell, else pwsh on Windows runners, else bash. */
-function template_injection_shellOf(s) {
+function shellOf(s) {
     const explicit = (0,walk/* str */.gx)((0,walk/* get */.Jt)(s.step, 'shell')) ??
         (0,walk/* str */.gx)((0,walk/* get */.Jt)((0,walk/* get */.Jt)((0,walk/* get */.Jt)(s.jobNode, 'defaults'), 'run'), 'shell')) ??
         (s.wf.kind === 'workflow' ? (0,walk/* str */.gx)((0,walk/* get */.Jt)((0,walk/* get */.Jt)((0,walk/* get */.Jt)(s.wf.doc.contents, 'defaults'), 'run'), 'shell')) : undefined);
@@ -45580,7 +44888,7 @@ function fixFor(s, sink, body, worstPath) {
         return (`Do not write \${{ ${body} }} into the ${sink.input} input: ${sink.action} runs that text as code. ` +
             'Pass the value as data instead: set it in env: on this step and read the variable from the code, or have an earlier step write it to a file the code reads.');
     }
-    const shell = template_injection_shellOf(s);
+    const shell = shellOf(s);
     const sole = soleContextPath(body);
     const expression = `\${{ ${body} }}`;
     const envMatch = /^env\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(body);
@@ -52698,6 +52006,706 @@ function isJudgeableImage(image) {
 /** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
 function hasFullDigest(image) {
     return DIGEST_RE.test(image);
+}
+
+
+/***/ }),
+
+/***/ 8317:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $q: () => (/* binding */ uvRunOptions),
+/* harmony export */   Ho: () => (/* binding */ UV_GLOBAL_WITH_VALUE),
+/* harmony export */   JP: () => (/* binding */ UV_RUN_WITH_VALUE),
+/* harmony export */   aK: () => (/* binding */ runCommands),
+/* harmony export */   jt: () => (/* binding */ commandText),
+/* harmony export */   kX: () => (/* binding */ uvInvocation)
+/* harmony export */ });
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _walk_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1561);
+/* harmony import */ var _shell_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5635);
+/**
+ * The commands of `run:` scripts as facts: every command of every shell step (nested `sh -c` scripts
+ * and `$( )` included) with its job, step, environment and line, and how uv is invoked. The checks
+ * that read them are the rules uv-unlocked, pip-unhashed and curl-pipe-shell (src/rules/workflows/).
+ */
+
+
+
+function stepsWithJobs(wf) {
+    if (wf.kind === 'action') {
+        const steps = (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(wf.doc.contents, 'runs'), 'steps');
+        return (isSeqLike(steps) ? steps.items : []).map((step, index) => ({ job: '', jobNode: undefined, step: step, index }));
+    }
+    if (wf.kind !== 'workflow')
+        return [];
+    return (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .jobsOf */ .aG)(wf).flatMap((job) => {
+        const steps = (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(job.node, 'steps');
+        return (isSeqLike(steps) ? steps.items : []).map((step, index) => ({ job: job.id, jobNode: job.node, step: step, index }));
+    });
+}
+function isSeqLike(node) {
+    return !!node && Array.isArray(node.items) && !(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(node);
+}
+/** Interpreters whose `-c`/`-Command` argument is itself a script worth scanning. */
+const SCRIPT_ARG_INTERPRETERS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'pwsh', 'powershell']);
+/** Parsed once per file: three rules, at head and at base, read the same commands. */
+const commandsCache = new WeakMap();
+/** Every command of every shell `run:` of a file, nested `sh -c` scripts and `$( )` included. */
+function runCommands(wf) {
+    const cached = commandsCache.get(wf);
+    if (cached)
+        return cached;
+    const out = collectCommands(wf);
+    commandsCache.set(wf, out);
+    return out;
+}
+function collectCommands(wf) {
+    const out = [];
+    for (const { job, jobNode, step, index } of stepsWithJobs(wf)) {
+        if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isMap */ .jh)(step))
+            continue;
+        if (!(0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .isShellScript */ .EI)((0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .shellOf */ .of)(wf, jobNode, step)))
+            continue;
+        const run = (0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .runScriptOf */ .Oo)(wf, (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(step, 'run'));
+        if (!run)
+            continue;
+        const exported = new Map();
+        const visit = (script, lineOf, depth) => {
+            if (depth > 4 || script.length > 200_000)
+                return;
+            for (const pipeline of (0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .parseShell */ .aV)(script)) {
+                pipeline.commands.forEach((command, stage) => {
+                    const effective = (0,_shell_js__WEBPACK_IMPORTED_MODULE_2__/* .effectiveCommand */ .l1)(command);
+                    const line = lineOf(command.offset);
+                    if (effective.name === 'export') {
+                        for (const arg of effective.args) {
+                            const eq = arg.value.indexOf('=');
+                            if (eq > 0)
+                                exported.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
+                        }
+                    }
+                    const env = new Map([...exported, ...effective.env]);
+                    out.push({
+                        wf,
+                        job,
+                        jobNode,
+                        step,
+                        stepIndex: index,
+                        pipeline,
+                        stage,
+                        command,
+                        name: effective.name,
+                        args: effective.args,
+                        env,
+                        line,
+                        nested: depth > 0,
+                    });
+                    // Scripts inside scripts: `bash -c '…'`, `pwsh -Command "…"`, and `$( … )`.
+                    if (SCRIPT_ARG_INTERPRETERS.has(effective.name.toLowerCase())) {
+                        const flag = effective.args.findIndex((a) => /^-[a-zA-Z]*c$/.test(a.value) || /^-command$/i.test(a.value));
+                        const body = flag >= 0 ? effective.args[flag + 1] : undefined;
+                        if (body)
+                            visit(body.value, () => line, depth + 1);
+                    }
+                    for (const substitution of command.substitutions)
+                        visit(substitution, () => line, depth + 1);
+                });
+            }
+        };
+        visit(run.script, run.lineAt, 0);
+    }
+    return out;
+}
+/** uv global options that take a value (so the subcommand is found after them). */
+const UV_GLOBAL_WITH_VALUE = new Set([
+    '--directory',
+    '--project',
+    '--cache-dir',
+    '--config-file',
+    '--color',
+    '--allow-insecure-host',
+    '--python-preference',
+    '--python-fetch',
+    '-p',
+    '--python',
+    '--managed-python',
+    '--native-tls',
+]);
+/** `uv run` options that take a value: the first other word is the command to run, and options after it are its own. */
+const UV_RUN_WITH_VALUE = new Set([
+    '--with',
+    '-w',
+    '--with-editable',
+    '--with-requirements',
+    '-p',
+    '--python',
+    '--package',
+    '--extra',
+    '--group',
+    '--only-group',
+    '--no-group',
+    '--env-file',
+    '--directory',
+    '--project',
+    '--index',
+    '--index-url',
+    '-i',
+    '--extra-index-url',
+    '--default-index',
+    '-f',
+    '--find-links',
+    '--python-platform',
+    '--exclude-newer',
+    '--exclude-newer-package',
+    '--resolution',
+    '--prerelease',
+    '--index-strategy',
+    '--keyring-provider',
+    '--link-mode',
+    '-C',
+    '--config-setting',
+    '--config-settings-package',
+    '-P',
+    '--upgrade-package',
+    '--reinstall-package',
+    '--refresh-package',
+    '--no-binary-package',
+    '--no-build-package',
+    '--no-build-isolation-package',
+    '--cache-dir',
+    '--config-file',
+    '--color',
+    '--allow-insecure-host',
+    '--python-preference',
+    '--no-install-package',
+    '--no-extra',
+    '--fork-strategy',
+    '--torch-backend',
+    '--build-constraints',
+    '--overrides',
+]);
+/** Reads `uv [global options] <subcommand> …` (and `uvx …` as `tool run`). */
+function uvInvocation(name, args) {
+    if (name === 'uvx')
+        return { subcommand: 'tool run', args };
+    if (name !== 'uv')
+        return undefined;
+    let i = 0;
+    while (i < args.length && args[i].value.startsWith('-')) {
+        const word = args[i].value;
+        i += !word.includes('=') && UV_GLOBAL_WITH_VALUE.has(word) ? 2 : 1;
+    }
+    const first = args[i]?.value;
+    if (first === undefined)
+        return undefined;
+    if ((first === 'pip' || first === 'tool') && args[i + 1])
+        return { subcommand: `${first} ${args[i + 1].value}`, args: args.slice(i + 2) };
+    return { subcommand: first, args: args.slice(i + 1) };
+}
+/** The options of `uv run` (those before the command it runs). */
+function uvRunOptions(args) {
+    const options = [];
+    for (let i = 0; i < args.length; i++) {
+        const word = args[i].value;
+        if (word === '--')
+            break;
+        if (!word.startsWith('-') || word === '-')
+            break;
+        options.push(word);
+        if (!word.includes('=') && UV_RUN_WITH_VALUE.has(word))
+            i++;
+        // `-m module`: the module is the command.
+        if (word === '-m' || word === '--module')
+            break;
+    }
+    return options;
+}
+/** The command as one line, words re-joined (quotes removed), for messages and fingerprints. */
+function commandText(rc) {
+    const words = rc.command.words.map((w) => {
+        // A multi-line argument (`python -c "…"`) is shown by its first line only.
+        const firstLine = w.value.includes('\n') ? `${w.value.trim().split('\n')[0]}…` : w.value;
+        return /[\s"'`\\]/.test(firstLine) && !firstLine.startsWith('${{') ? JSON.stringify(firstLine) : firstLine;
+    });
+    const prefix = [...rc.command.assignments].map(([k, v]) => `${k}=${v}`);
+    const text = [...prefix, ...words].join(' ');
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+
+/***/ }),
+
+/***/ 5635:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   EI: () => (/* binding */ isShellScript),
+/* harmony export */   Oo: () => (/* binding */ runScriptOf),
+/* harmony export */   aV: () => (/* binding */ parseShell),
+/* harmony export */   l1: () => (/* binding */ effectiveCommand),
+/* harmony export */   of: () => (/* binding */ shellOf)
+/* harmony export */ });
+/* unused harmony export basename */
+/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8815);
+/* harmony import */ var _walk_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1561);
+/**
+ * Light scanning of `run:` scripts: enough shell syntax to find commands such as `uv sync` or
+ * `curl … | sh` and the line they are on. Nothing is executed or expanded. It knows quotes,
+ * escapes, comments, line continuations, `;` `&&` `||` `|` `&`, `$( )`, backticks, `<( )`,
+ * here-documents and GitHub's `${{ }}`; it does not know functions, aliases or variables' values.
+ */
+
+
+/**
+ * The script of a `run:` value. Block scalars start on the line after `|`/`>`; a literal block maps
+ * line for line; a folded block is folded here the way YAML folds it, keeping each piece's line;
+ * a flow scalar (plain or quoted) is attributed to its first line.
+ */
+function runScriptOf(wf, node) {
+    if (!(0,yaml__WEBPACK_IMPORTED_MODULE_0__/* .isScalar */ .jn)(node))
+        return undefined;
+    const value = (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)(node);
+    if (value === undefined)
+        return undefined;
+    const range = node.range;
+    const startLine = range ? wf.posAt(range[0]).line : 1;
+    const type = node.type;
+    if (type === 'BLOCK_LITERAL') {
+        const newlines = newlineOffsets(value);
+        return { script: value, lineAt: (offset) => startLine + 1 + countBefore(newlines, offset) };
+    }
+    if (type === 'BLOCK_FOLDED' && range)
+        return foldedScript(wf, range, startLine);
+    return { script: value, lineAt: () => startLine };
+}
+function newlineOffsets(text) {
+    const out = [];
+    for (let i = 0; i < text.length; i++)
+        if (text.charCodeAt(i) === 10)
+            out.push(i);
+    return out;
+}
+/** How many sorted offsets are below `offset`. */
+function countBefore(sorted, offset) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] < offset)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+/** Folds a `>` block from its source lines, recording where each source line starts in the result. */
+function foldedScript(wf, range, startLine) {
+    const source = wf.text.slice(range[0], range[1]);
+    const lines = source
+        .split('\n')
+        .slice(1)
+        .map((l) => l.replace(/\r$/, ''));
+    const indents = lines.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length);
+    const indent = indents.length > 0 ? Math.min(...indents) : 0;
+    let script = '';
+    const starts = [];
+    let previous = 'none';
+    lines.forEach((raw, i) => {
+        const blank = raw.trim() === '';
+        const text = blank ? '' : raw.slice(indent);
+        const more = !blank && /^\s/.test(text);
+        if (previous !== 'none') {
+            // Lines of the same indentation fold into one with a space; blank and more-indented lines keep newlines.
+            script += previous === 'text' && !blank && !more ? ' ' : '\n';
+        }
+        starts.push({ offset: script.length, line: startLine + 1 + i });
+        script += text;
+        previous = blank ? 'blank' : more ? 'more' : 'text';
+    });
+    const offsets = starts.map((s) => s.offset);
+    return {
+        script,
+        lineAt: (offset) => {
+            const index = Math.max(0, countBefore(offsets, offset + 1) - 1);
+            return starts[index]?.line ?? startLine + 1;
+        },
+    };
+}
+const KEYWORDS_BEFORE_COMMAND = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '(', 'time']);
+const KEYWORDS_ALONE = new Set(['fi', 'done', 'esac', '}', ')']);
+/** Splits a script into pipelines of simple commands. Never throws; unbalanced quotes end at the end of the script. */
+function parseShell(script) {
+    const tokens = tokenize(script);
+    const pipelines = [];
+    let current = [];
+    let words = [];
+    let redirectsOutput = false;
+    let skipCommand = false;
+    const endCommand = () => {
+        const command = buildCommand(words, redirectsOutput, skipCommand);
+        if (command)
+            current.push(command);
+        words = [];
+        redirectsOutput = false;
+        skipCommand = false;
+    };
+    const endPipeline = () => {
+        endCommand();
+        if (current.length > 0)
+            pipelines.push({ commands: current });
+        current = [];
+    };
+    for (let i = 0; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.kind === 'op') {
+            if (token.op === '|' || token.op === '|&')
+                endCommand();
+            else
+                endPipeline();
+            continue;
+        }
+        if (token.kind === 'redirect') {
+            if (/^(\d*>|\d*>>|&>|&>>|>\|)$/.test(token.op)) {
+                const target = tokens[i + 1];
+                // `>&2` / `2>&1` duplicate a descriptor; only a file target takes stdout away from the pipe.
+                const fd = token.op.match(/^(\d*)/)?.[1] ?? '';
+                if (fd === '' || fd === '1' || token.op.startsWith('&'))
+                    redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
+            }
+            if (tokens[i + 1]?.kind === 'word')
+                i++;
+            continue;
+        }
+        // `for x in …; do` and `case … in` lists are not commands.
+        if (words.length === 0 && (token.word.value === 'for' || token.word.value === 'case' || token.word.value === 'select') && !token.word.quoted)
+            skipCommand = true;
+        words.push(token);
+    }
+    endPipeline();
+    return pipelines;
+}
+function buildCommand(tokens, redirectsOutput, skip) {
+    if (skip)
+        return null;
+    const wordTokens = tokens.filter((t) => t.kind === 'word');
+    const substitutions = wordTokens.flatMap((t) => t.substitutions);
+    let index = 0;
+    while (index < wordTokens.length && !wordTokens[index].word.quoted && KEYWORDS_BEFORE_COMMAND.has(wordTokens[index].word.value))
+        index++;
+    const assignments = new Map();
+    while (index < wordTokens.length) {
+        const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(wordTokens[index].word.value);
+        if (!match || wordTokens[index].word.value.startsWith('='))
+            break;
+        assignments.set(match[1], match[2]);
+        index++;
+    }
+    const words = wordTokens.slice(index).map((t) => t.word);
+    if (words.length === 1 && !words[0].quoted && KEYWORDS_ALONE.has(words[0].value))
+        words.length = 0;
+    while (words.length > 0 && !words[words.length - 1].quoted && KEYWORDS_ALONE.has(words[words.length - 1].value))
+        words.pop();
+    if (words.length === 0 && assignments.size === 0 && substitutions.length === 0)
+        return null;
+    const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? 0;
+    return { words, assignments, offset, substitutions, redirectsOutput };
+}
+function tokenize(script) {
+    const tokens = [];
+    const n = script.length;
+    let i = 0;
+    const pendingHeredocs = [];
+    const skipHeredocBodies = () => {
+        // Called just after a newline: the bodies follow, one per pending here-document, in order.
+        while (pendingHeredocs.length > 0) {
+            const { delimiter, stripTabs } = pendingHeredocs.shift();
+            while (i < n) {
+                const end = script.indexOf('\n', i);
+                const lineEnd = end < 0 ? n : end;
+                let line = script.slice(i, lineEnd).replace(/\r$/, '');
+                if (stripTabs)
+                    line = line.replace(/^\t+/, '');
+                i = end < 0 ? n : end + 1;
+                if (line === delimiter || line.trim() === delimiter)
+                    break;
+            }
+        }
+    };
+    while (i < n) {
+        const c = script[i];
+        if (c === '\\' && script[i + 1] === '\n') {
+            i += 2;
+            continue;
+        }
+        if (c === '\n') {
+            tokens.push({ kind: 'op', op: '\n', offset: i });
+            i++;
+            if (pendingHeredocs.length > 0)
+                skipHeredocBodies();
+            continue;
+        }
+        if (c === ' ' || c === '\t' || c === '\r') {
+            i++;
+            continue;
+        }
+        if (c === '#') {
+            while (i < n && script[i] !== '\n')
+                i++;
+            continue;
+        }
+        const two = script.slice(i, i + 2);
+        if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
+            tokens.push({ kind: 'op', op: two, offset: i });
+            i += 2;
+            continue;
+        }
+        if (c === ';' || c === '|' || (c === '&' && script[i + 1] !== '>') || c === '(' || c === ')') {
+            tokens.push({ kind: 'op', op: c, offset: i });
+            i++;
+            continue;
+        }
+        // Process substitution is a word; other redirections are operators with a target word.
+        if ((c === '<' || c === '>') && script[i + 1] === '(') {
+            const word = readWord(script, i);
+            tokens.push({ kind: 'word', word: word.word, substitutions: word.substitutions });
+            i = word.end;
+            continue;
+        }
+        const redirect = /^(\d*(?:<<<|<<-|<<|>>|>\||<>|>&|<&|>|<)|&>>|&>)/.exec(script.slice(i, i + 6));
+        if (redirect && (/^\d/.test(redirect[1]) ? true : c === '<' || c === '>' || c === '&')) {
+            const op = redirect[1];
+            i += op.length;
+            const bare = op.replace(/^\d+/, '');
+            if (bare === '<<' || bare === '<<-') {
+                while (script[i] === ' ' || script[i] === '\t')
+                    i++;
+                const word = readWord(script, i);
+                i = word.end;
+                const delimiter = word.word.value;
+                if (delimiter !== '')
+                    pendingHeredocs.push({ delimiter, stripTabs: bare === '<<-' });
+                tokens.push({ kind: 'redirect', op, offset: i });
+                continue;
+            }
+            tokens.push({ kind: 'redirect', op, offset: i - op.length });
+            continue;
+        }
+        const word = readWord(script, i);
+        if (word.end === i) {
+            // A character no rule consumed: step over it so scanning always advances.
+            i++;
+            continue;
+        }
+        tokens.push({ kind: 'word', word: word.word, substitutions: word.substitutions });
+        i = word.end;
+    }
+    return tokens;
+}
+/** Reads a balanced `(`…`)` starting at `open` (the index of `(`); returns the index after `)`. */
+function readBalanced(script, open) {
+    let depth = 0;
+    let i = open;
+    while (i < script.length) {
+        const c = script[i];
+        if (c === '\\') {
+            i += 2;
+            continue;
+        }
+        if (c === "'") {
+            const end = script.indexOf("'", i + 1);
+            i = end < 0 ? script.length : end + 1;
+            continue;
+        }
+        if (c === '"') {
+            i = readDoubleQuoted(script, i + 1).end;
+            continue;
+        }
+        if (c === '(')
+            depth++;
+        if (c === ')') {
+            depth--;
+            if (depth === 0)
+                return i + 1;
+        }
+        i++;
+    }
+    return script.length;
+}
+/**
+ * An expansion starting at `i`: a `${{ … }}` expression, or a command substitution `$(…)`, `<(…)`,
+ * `>(…)` (outside quotes only) or backticks, whose command text is added to `substitutions`. Returns the index after it,
+ * or undefined when none starts there. Shared by words and double-quoted strings.
+ */
+function readExpansion(script, i, substitutions, processSubstitution) {
+    const c = script[i];
+    if (c === '$' && script[i + 1] === '{' && script[i + 2] === '{') {
+        const end = script.indexOf('}}', i + 3);
+        return end < 0 ? script.length : end + 2;
+    }
+    if ((c === '$' || (processSubstitution && (c === '<' || c === '>'))) && script[i + 1] === '(') {
+        const stop = readBalanced(script, i + 1);
+        substitutions.push(script.slice(i + 2, Math.max(i + 2, stop - 1)));
+        return stop;
+    }
+    if (c === '`') {
+        const end = script.indexOf('`', i + 1);
+        const stop = end < 0 ? script.length : end + 1;
+        substitutions.push(script.slice(i + 1, Math.max(i + 1, stop - 1)));
+        return stop;
+    }
+    return undefined;
+}
+/** Reads the inside of a double-quoted string from `start` (after the quote); returns its value, substitutions and the index after the closing quote. */
+function readDoubleQuoted(script, start) {
+    let value = '';
+    const substitutions = [];
+    let i = start;
+    while (i < script.length && script[i] !== '"') {
+        const c = script[i];
+        if (c === '\\' && i + 1 < script.length) {
+            const next = script[i + 1];
+            if (next === '\n') {
+                i += 2;
+                continue;
+            }
+            value += '"\\$`'.includes(next) ? next : c + next;
+            i += 2;
+            continue;
+        }
+        const stop = readExpansion(script, i, substitutions, false);
+        if (stop !== undefined) {
+            value += script.slice(i, stop);
+            i = stop;
+            continue;
+        }
+        value += c;
+        i++;
+    }
+    return { value, substitutions, end: Math.min(script.length, i + 1) };
+}
+function readWord(script, start) {
+    let value = '';
+    let quoted = false;
+    const substitutions = [];
+    let i = start;
+    while (i < script.length) {
+        const c = script[i];
+        if (c === '\\') {
+            if (script[i + 1] === '\n') {
+                i += 2;
+                continue;
+            }
+            if (i + 1 < script.length)
+                value += script[i + 1];
+            i += 2;
+            continue;
+        }
+        if (c === "'") {
+            quoted = true;
+            const end = script.indexOf("'", i + 1);
+            const stop = end < 0 ? script.length : end;
+            value += script.slice(i + 1, stop);
+            i = stop + 1;
+            continue;
+        }
+        if (c === '"') {
+            quoted = true;
+            const inner = readDoubleQuoted(script, i + 1);
+            value += inner.value;
+            substitutions.push(...inner.substitutions);
+            i = inner.end;
+            continue;
+        }
+        // Process substitution `<(…)` / `>(…)` only opens a word; elsewhere `<` and `>` end it.
+        if ((c === '<' || c === '>') && script[i + 1] === '(' && i !== start)
+            break;
+        const stop = readExpansion(script, i, substitutions, true);
+        if (stop !== undefined) {
+            value += script.slice(i, stop);
+            i = stop;
+            continue;
+        }
+        if (' \t\r\n;|&()<>'.includes(c))
+            break;
+        value += c;
+        i++;
+    }
+    return { word: { value, offset: start, quoted }, substitutions, end: i };
+}
+/** Wrapper commands whose arguments are the real command (`sudo -E uv sync`, `env X=1 uv sync`, `time uv sync`). */
+const WRAPPERS = {
+    sudo: { optionsWithValue: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group']) },
+    doas: { optionsWithValue: new Set(['-u', '-C']) },
+    env: { optionsWithValue: new Set(['-u', '--unset', '-C', '--chdir', '-S', '--split-string']) },
+    time: { optionsWithValue: new Set(['-f', '-o']) },
+    nice: { optionsWithValue: new Set(['-n']) },
+    nohup: { optionsWithValue: new Set() },
+    exec: { optionsWithValue: new Set(['-a']) },
+    command: { optionsWithValue: new Set() },
+    xvfb_run: { optionsWithValue: new Set() },
+    'xvfb-run': { optionsWithValue: new Set(['-s', '--server-args', '-n', '--server-num', '-e', '--error-file', '-f', '--auth-file', '-p', '--xauth-protocol']) },
+    timeout: { optionsWithValue: new Set(['-s', '--signal', '-k', '--kill-after']) },
+    retry: { optionsWithValue: new Set(['-t', '--times', '-d', '--delay']) },
+};
+/**
+ * The command a simple command really runs, with its arguments: wrappers such as `sudo`, `env`,
+ * `time`, `timeout 60` are stepped over and `env`'s `VAR=value` go into `env`.
+ */
+function effectiveCommand(command) {
+    const env = new Map(command.assignments);
+    const wrappers = [];
+    let words = command.words;
+    for (let guard = 0; guard < 8 && words.length > 0; guard++) {
+        const name = basename(words[0].value);
+        const wrapper = WRAPPERS[name];
+        if (!wrapper)
+            break;
+        wrappers.push(name);
+        let i = 1;
+        while (i < words.length) {
+            const w = words[i].value;
+            if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) {
+                const eq = w.indexOf('=');
+                env.set(w.slice(0, eq), w.slice(eq + 1));
+                i++;
+                continue;
+            }
+            if (w === '--') {
+                i++;
+                break;
+            }
+            if (w.startsWith('-')) {
+                i += wrapper.optionsWithValue.has(w) ? 2 : 1;
+                continue;
+            }
+            // `timeout 60 cmd`: the duration is a positional before the command.
+            if (name === 'timeout' && /^\d+(\.\d+)?[smhd]?$/.test(w)) {
+                i++;
+                continue;
+            }
+            break;
+        }
+        words = words.slice(i);
+    }
+    return { name: words.length > 0 ? basename(words[0].value) : '', args: words.slice(1), env, wrappers };
+}
+/** `/usr/bin/python3` → `python3`; Windows `python.exe` → `python`. */
+function basename(path) {
+    const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+    return base.replace(/\.exe$/i, '');
+}
+/** The shell a step's `run:` runs in: step `shell:`, then job and workflow `defaults.run.shell` (undefined: the runner's default). */
+function shellOf(wf, job, step) {
+    return (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(step, 'shell')) ?? (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(job, 'defaults'), 'run'), 'shell')) ?? (0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .str */ .gx)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)((0,_walk_js__WEBPACK_IMPORTED_MODULE_1__/* .get */ .Jt)(wf.doc.contents, 'defaults'), 'run'), 'shell'));
+}
+/** Whether a `shell:` value runs the script as a shell script (not `python {0}` and the like). */
+function isShellScript(shell) {
+    if (shell === undefined)
+        return true;
+    const program = basename(shell.trim().split(/\s+/)[0] ?? '').toLowerCase();
+    return ['bash', 'sh', 'zsh', 'dash', 'ksh', 'pwsh', 'powershell', 'cmd'].includes(program);
 }
 
 

@@ -23,8 +23,11 @@ import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
  * one the file has (1 when the problem is the whole file); `column` only where the parser named one
  * on that line. `message` says what is wrong and what lockgate therefore did not check.
  */
-export type UvLoadProblem = { file: string; line: number; column?: number; message: string } & /** Over limits.max-file-bytes: not checked. */
-(
+export type UvLoadProblem = { file: string; line: number; column?: number; message: string } & UvLoadProblemKind;
+
+/** What kind of problem a UvLoadProblem is. */
+type UvLoadProblemKind =
+  /** Over limits.max-file-bytes: not checked. */
   | { kind: 'too-large'; bytes: number }
   /** Not readable as text (a symlink out of the repository, a directory, bad bytes). */
   | { kind: 'unreadable' }
@@ -41,8 +44,7 @@ export type UvLoadProblem = { file: string; line: number; column?: number; messa
    * on it too), or `outside` (a members glob that leaves the repository, where lockgate sees no
    * files). Either way the members it would name are not checked as members.
    */
-  | { kind: 'workspace-glob'; list: 'members' | 'exclude'; problem: 'invalid' | 'outside'; pattern: string }
-);
+  | { kind: 'workspace-glob'; list: 'members' | 'exclude'; problem: 'invalid' | 'outside'; pattern: string };
 
 /** A load problem before its place in the file is settled (see `lineWithText`). */
 type Unplaced<P> = P extends UvLoadProblem ? Omit<P, 'line' | 'column'> : never;
