@@ -139,6 +139,25 @@ describe('vulnerable-package', () => {
     expect(findings[0]!.fix).toMatch(/^No fixed version clears it yet: replace or remove critpkg/);
   });
 
+  it("names the member requirement that refuses the fix, and stays general where none does", async () => {
+    // The same change, with the project's requirement on examplepkg capped below the fix (2.5.0), in
+    // pyproject.toml and in the lock's record of it (so the lock stays in sync).
+    const capped = new Map(head.texts);
+    capped.set('pyproject.toml', head.texts.get('pyproject.toml')!.replace('"examplepkg>=0"', '"examplepkg>=2,<2.5"'));
+    capped.set('uv.lock', head.texts.get('uv.lock')!.replace('{ name = "examplepkg", specifier = ">=0" }', '{ name = "examplepkg", specifier = ">=2,<2.5" }'));
+    const settings = settingsWith();
+    const context = buildContext(settings, { ...head, texts: capped }, base);
+    const facts = await gatherAdvisoryFacts(context.projects, settings, () => undefined, { timeoutMs: 300, backoffMs: 10, retries: 1 });
+    if (facts) context.advisories = facts;
+    const examplepkg = vulnerablePackage.check(context).find((f) => f.package?.name === 'examplepkg')!;
+    expect(examplepkg.fix).toMatch(
+      /^Upgrade to 2\.5\.0, the smallest version that fixes all of them: \S+ requires examplepkg>=2,<2\.5, which refuses 2\.5\.0: widen that requirement in its pyproject\.toml first, then run `uv lock --upgrade-package examplepkg==2\.5\.0`\./,
+    );
+    // With the requirement as the fixture has it (>=0), 2.5.0 is allowed: the general wording.
+    const open = vulnerablePackage.check(await contextFor(settings)).find((f) => f.package?.name === 'examplepkg')!;
+    expect(open.fix).toMatch(/`uv lock --upgrade-package examplepkg==2\.5\.0` \(if the project's constraints do not allow 2\.5\.0, widen them first\)\./);
+  });
+
   it('a full audit (no base) checks every locked version, certifi included', async () => {
     const findings = vulnerablePackage.check(await contextFor(settingsWith(), false));
     expect(findings.map((f) => f.package?.name)).toEqual(['certifi', 'critpkg', 'examplepkg', 'lowpkg']);

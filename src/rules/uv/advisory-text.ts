@@ -3,9 +3,10 @@
  * OSV was asked about, what it said for each, and the `advisories.ignore` entries of the config.
  */
 import { advisoryKey, isPypiSourced, type Advisory, type AdvisoryLookup } from '../../facts/advisories.js';
-import { packageLabel } from '../../core/text.js';
+import { normalizeName, packageLabel } from '../../core/text.js';
+import { isReleaseOnly, parseSpecifiers, parseVersion, releaseMatches } from '../../uv/specifiers.js';
 import type { AdvisoryIgnore } from '../../settings/types.js';
-import type { LockPackage } from '../../uv/model.js';
+import type { Lock, LockPackage } from '../../uv/model.js';
 import type { RuleContext } from '../types.js';
 import type { Report } from '../define.js';
 
@@ -13,6 +14,8 @@ export interface AdvisoryEntry {
   lockFile: string;
   pkg: LockPackage & { version: string };
   lookup: AdvisoryLookup | undefined;
+  /** The head lock the entry is in (for the requirements its workspace members state on it). */
+  lock: Lock | null;
 }
 
 /** Every introduced PyPI-sourced lock entry with what OSV said about it (undefined: not asked). */
@@ -26,6 +29,7 @@ export function advisoryEntries(ctx: RuleContext): AdvisoryEntry[] {
         lockFile: pair.lockFile,
         pkg: pkg as LockPackage & { version: string },
         lookup: ctx.advisories?.packages.get(advisoryKey(pkg.name, pkg.version)),
+        lock: pair.head?.lock ?? null,
       });
     }
   }
@@ -74,4 +78,27 @@ export function reportExpiredIgnores(ctx: RuleContext, report: Report, malicious
       subject: `expired-advisory-ignore:${ignore.id}`,
     });
   }
+}
+
+/**
+ * A direct requirement of a workspace member (its `[package.metadata]` requires-dist or dev groups,
+ * as uv recorded them in the lock) that refuses `version`: upgrading to it means widening that
+ * requirement first. Undefined when none refuses it, or when that cannot be told exactly from the
+ * release numbers (pre-releases, post releases, epochs, local versions).
+ */
+export function requirementRefusing(lock: Lock | null, name: string, version: string): { member: string; requirement: string } | undefined {
+  const target = parseVersion(version);
+  if (!lock || !target || !isReleaseOnly(target)) return undefined;
+  const wanted = normalizeName(name);
+  for (const member of lock.packages) {
+    if (!member.metadata || member.source.kind === 'registry') continue;
+    const tables = [...member.metadata.requiresDist, ...Object.values(member.metadata.requiresDev).flat()];
+    for (const table of tables) {
+      if (normalizeName(table.name) !== wanted || !table.specifier) continue;
+      const specs = parseSpecifiers(table.specifier);
+      if (!specs.ok || specs.value.some((spec) => !spec.version || !isReleaseOnly(spec.version) || spec.operator === '===')) continue;
+      if (!specs.value.every((spec) => releaseMatches(spec, target.release))) return { member: member.name, requirement: `${table.name}${table.specifier}` };
+    }
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { atLeast, smallestFix, type Advisory, type AdvisorySeverity } from '../.
 import type { Severity, WaivedFinding } from '../../findings.js';
 import { packageRef } from './lock-diff-text.js';
 import { defineRule } from '../define.js';
-import { activeIgnoreOf, advisoryEntries, describeAdvisory, reportExpiredIgnores, labelOf } from './advisory-text.js';
+import { activeIgnoreOf, advisoryEntries, describeAdvisory, labelOf, reportExpiredIgnores, requirementRefusing } from './advisory-text.js';
 
 /** Advisories named in one message before "and N more". */
 const SHOWN = 5;
@@ -47,11 +47,16 @@ export const rule = defineRule({
           advisories.slice(0, SHOWN).map(describeAdvisory).join('; ') + (advisories.length > SHOWN ? `; and ${advisories.length - SHOWN} more` : '');
         const fixedIn = advisories.map((a) => `${a.id}: ${a.fixed.length > 0 ? a.fixed.join(', ') : 'no fixed version'}`).join('; ');
         const fix = smallestFix(pkg.version, advisories);
+        const refusing = fix !== null ? requirementRefusing(entry.lock, pkg.name, fix) : undefined;
+        const upgrade = `\`uv lock --upgrade-package ${shellWord(`${pkg.name}==${fix}`)}\``;
+        const how = refusing
+          ? `${refusing.member} requires ${refusing.requirement}, which refuses ${fix}: widen that requirement in its pyproject.toml first, then run ${upgrade}.`
+          : `${upgrade} (if the project's constraints do not allow ${fix}, widen them first).`;
         return {
           message: `${labelOf(pkg)} has ${advisories.length === 1 ? 'a known vulnerability' : `${advisories.length} known vulnerabilities`}: ${named}. Fixed in: ${fixedIn}.`,
           fix:
             fix !== null
-              ? `Upgrade to ${fix}, the smallest version that fixes ${advisories.length === 1 ? 'it' : 'all of them'}: \`uv lock --upgrade-package ${shellWord(`${pkg.name}==${fix}`)}\` (if the project's constraints do not allow ${fix}, widen them first). To accept the risk for a while, add an entry with id, reason and until to advisories.ignore in ${ctx.settings.configFile}.`
+              ? `Upgrade to ${fix}, the smallest version that fixes ${advisories.length === 1 ? 'it' : 'all of them'}: ${how} To accept the risk for a while, add an entry with id, reason and until to advisories.ignore in ${ctx.settings.configFile}.`
               : `No fixed version clears ${advisories.length === 1 ? 'it' : 'all of them'} yet: replace or remove ${pkg.name}, or accept the risk for a while with an entry (id, reason, until) in advisories.ignore in ${ctx.settings.configFile}.`,
         };
       };
