@@ -32,6 +32,10 @@ import ts from 'typescript';
  *               │       │          source
  *               └───────┴──────── settings
  *                                  core
+ *
+ * Beside them, `lockgate fix`: the planner (src/fix/, pure edits over the uv and workflow models)
+ * and its edge (src/fix/run.ts, cli.ts: reads files, asks GitHub, runs the engine), which the CLI
+ * calls; the action imports only the planner (suggested changes).
  */
 export const LAYERS = [
   // Finding, severities, tool version, text helpers: what every layer speaks.
