@@ -139,7 +139,7 @@ describe('vulnerable-package', () => {
     expect(findings[0]!.fix).toMatch(/^No fixed version clears it yet: replace or remove critpkg/);
   });
 
-  it("names the member requirement that refuses the fix, and stays general where none does", async () => {
+  it('names the member requirement that refuses the fix, and stays general where none does', async () => {
     // The same change, with the project's requirement on examplepkg capped below the fix (2.5.0), in
     // pyproject.toml and in the lock's record of it (so the lock stays in sync).
     const capped = new Map(head.texts);

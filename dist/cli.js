@@ -17904,7 +17904,15 @@ const MAX_CELLS = 65_536;
 const OTHER_VALUE = '\u0000other';
 /** What a set of markers mentions, before any is read. */
 function noVariables() {
-    return { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+    return {
+        pythonBoundaries: [],
+        implementationBoundaries: [],
+        usesPython: false,
+        usesImplementation: false,
+        strings: new Map(),
+        bools: new Set(),
+        opaque: false,
+    };
 }
 /**
  * Evaluate `check` on every cell of the environment space spanned by `markers`, within `domain`

@@ -527,7 +527,15 @@ const OTHER_VALUE = '\u0000other';
 
 /** What a set of markers mentions, before any is read. */
 function noVariables(): Variables {
-  return { pythonBoundaries: [], implementationBoundaries: [], usesPython: false, usesImplementation: false, strings: new Map(), bools: new Set(), opaque: false };
+  return {
+    pythonBoundaries: [],
+    implementationBoundaries: [],
+    usesPython: false,
+    usesImplementation: false,
+    strings: new Map(),
+    bools: new Set(),
+    opaque: false,
+  };
 }
 
 /**
