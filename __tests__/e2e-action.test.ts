@@ -9,12 +9,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { actionBundle } from './helpers/action-bundle.js';
 import { FakeGithub, type GitCommitData } from './helpers/fake-github-api.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -45,49 +46,6 @@ function git(dir: string, args: string[], env: Record<string, string> = {}): str
   return execFileSync('git', ['-C', dir, ...args], { env: { ...GIT_ENV, HOME: work, ...env }, encoding: 'utf8' }).trim();
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function bundle(): string {
-  if (process.env.LOCKGATE_DIST) return resolve(process.env.LOCKGATE_DIST);
-  const committed = join(ROOT, 'dist', 'index.js');
-  if (existsSync(committed) && statSync(committed).mtimeMs >= newestMtime(join(ROOT, 'src'))) return committed;
-  builtDir = mkdtempSync(join(tmpdir(), 'lockgate-e2e-dist-'));
-  // Built from a copy of src/ whose tsconfig leaves out the tests: ncc type-checks everything its
-  // tsconfig includes, and a type error in some test file must not stop this suite (tsc reports it).
-  const project = join(builtDir, 'project');
-  mkdirSync(project);
-  cpSync(join(ROOT, 'src'), join(project, 'src'), { recursive: true });
-  cpSync(join(ROOT, 'package.json'), join(project, 'package.json'));
-  symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
-  const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.json'), 'utf8'));
-  writeFileSync(
-    join(project, 'tsconfig.json'),
-    JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }),
-  );
-  const ncc = join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  const out = join(builtDir, 'out');
-  try {
-    execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], {
-      cwd: project,
-      stdio: 'pipe',
-    });
-  } catch (error) {
-    const detail =
-      String((error as { stderr?: Buffer }).stderr ?? error)
-        .split('\n')
-        .find((line) => /ERROR|Error/.test(line)) ?? '';
-    throw new Error(`building the action bundle failed (set LOCKGATE_DIST to test a built one): ${detail.trim()}`);
-  }
-  return join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js');
-}
-
 /** A workflow with one unpinned action per step: one unpinned-uses error each. */
 function manyUnpinned(n: number): string {
   const steps = Array.from({ length: n }, (_, i) => `      - uses: owner-${i}/action-${i}@v1`).join('\n');
@@ -104,7 +62,7 @@ function commitTree(dir: string, from: string, date: string, message: string): s
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'lockgate-e2e-'));
-  dist = bundle();
+  ({ path: dist, built: builtDir } = actionBundle(ROOT));
   origin = join(work, 'origin');
   mkdirSync(origin);
   git(origin, ['init', '-q', '-b', 'main']);
