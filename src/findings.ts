@@ -4,6 +4,20 @@ import { createHash } from 'node:crypto';
 export type Severity = 'error' | 'warning' | 'notice';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'notice'];
 
+/**
+ * How sure a rule is that a finding is a real problem (zizmor's confidence): `high` when the text
+ * alone proves it, `medium` when it depends on how the repository is set up, `low` for heuristics.
+ */
+export type Confidence = 'high' | 'medium' | 'low';
+export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
+
+/**
+ * Who a finding is for (zizmor's personas): `regular` findings are shown by default, `pedantic` ones
+ * are style and hygiene, `auditor` ones are for a reviewer reading everything.
+ */
+export type Persona = 'regular' | 'pedantic' | 'auditor';
+export const PERSONAS: readonly Persona[] = ['regular', 'pedantic', 'auditor'];
+
 export function severityRank(severity: Severity): number {
   return severity === 'error' ? 3 : severity === 'warning' ? 2 : 1;
 }
@@ -20,6 +34,10 @@ export interface Finding {
   message: string;
   fix?: string;
   package?: { name: string; version?: string };
+  /** Set by defineRule from the rule's meta or the report; absent on findings made outside a rule. */
+  confidence?: Confidence;
+  /** The persona the finding is shown from; absent means `regular`. */
+  persona?: Persona;
   /**
    * Other places the message talks about (the step that uploads the workspace, the line that
    * checks out the head): SARIF `relatedLocations`. Optional, an addition to the design doc's schema.
@@ -56,6 +74,8 @@ export interface FindingInput {
   message: string;
   fix?: string;
   package?: { name: string; version?: string };
+  confidence?: Confidence;
+  persona?: Persona;
   related?: RelatedLocation[];
   introduced?: boolean;
   /** What the finding is about (a package name, a `uses:` value, a key path); feeds the fingerprint. */

@@ -16,13 +16,17 @@
  * outward shape of `Rule` (`id`, `defaultSeverity`, `summary`, `online`, `check(context)` returning
  * findings) for the engine, the policy and the tests.
  */
-import { makeFinding, type Finding, type FindingInput, type Severity } from '../findings.js';
+import { makeFinding, type Confidence, type Finding, type FindingInput, type Persona, type Severity } from '../findings.js';
 import { markIntroduced } from './introduced.js';
 import type { Rule, RuleContext } from './types.js';
 
 export interface RuleMeta {
   id: string;
   defaultSeverity: Severity;
+  /** How sure the rule is, unless a report says otherwise; `high` when absent. */
+  defaultConfidence?: Confidence;
+  /** The persona its findings belong to, unless a report says otherwise; `regular` when absent. */
+  persona?: Persona;
   /** One line: what the rule reports. */
   summary: string;
   /** Whether the rule needs the network (it then finds nothing offline). */
@@ -61,7 +65,15 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
     const findings: Finding[] = [];
     definition.check(ctx, ({ level, ...input }) => {
       // rule and severity first: a finding's keys keep the contract's order (docs/design.md) in the JSON report.
-      findings.push(makeFinding({ rule: meta.id, severity: level ?? meta.defaultSeverity, ...input }));
+      findings.push(
+        makeFinding({
+          rule: meta.id,
+          severity: level ?? meta.defaultSeverity,
+          ...input,
+          confidence: input.confidence ?? meta.defaultConfidence ?? 'high',
+          persona: input.persona ?? meta.persona,
+        }),
+      );
     });
     return findings;
   };
