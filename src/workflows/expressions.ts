@@ -423,7 +423,8 @@ export function exprText(expr: Expr): string {
         })
         .join('');
     case 'access': {
-      const target = expr.target.kind === 'call' || expr.target.kind === 'context' ? exprText(expr.target) : `(${exprText(expr.target)})`;
+      const target =
+        expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
       if (expr.index === null) return `${target}.*`;
       if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value)) return `${target}.${expr.index.value}`;
       return `${target}[${exprText(expr.index)}]`;
