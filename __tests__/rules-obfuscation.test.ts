@@ -32,6 +32,7 @@ tester.run({
       expected: [{ file: WF, line: 4, severity: 'notice' }],
     },
     { name: 'startsWith of literals', files: step("run: echo ${{ startsWith('abc', 'a') }}"), expected: [{ file: WF, line: 6, severity: 'notice' }] },
+    { name: 'a JSON round trip', files: step('run: echo ${{ fromJSON(toJSON(github.event)).action }}'), expected: [{ file: WF, line: 6, severity: 'notice' }] },
     { name: 'a negated literal', files: step('if: ${{ !true }}', 'run: echo'), expected: [{ file: WF, line: 6, severity: 'notice' }] },
     {
       name: 'a large fixed expression',

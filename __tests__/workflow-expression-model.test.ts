@@ -7,6 +7,7 @@ import {
   evaluateConstant,
   exprText,
   isConstantReducible,
+  jsonRoundTrips,
   parseExpression,
   type Expr,
 } from '../src/workflows/expressions.js';
@@ -117,6 +118,17 @@ describe('computed indices (zizmor computed_indices)', () => {
     ['github.event.commits[*].message', []],
   ])('%s', (body, indices) => {
     expect(computedIndices(parse(body)).map((c) => exprText(c.index))).toEqual(indices);
+  });
+});
+
+describe('jsonRoundTrips', () => {
+  it.each<[string, string[]]>([
+    ['fromJSON(toJSON(github.event))', ['fromJSON(toJSON(github.event))']],
+    ["format('{0}', fromjson(TOJSON(x.y)).z)", ['fromjson(TOJSON(x.y))']],
+    ['toJSON(fromJSON(x))', []],
+    ['fromJSON(toJSON(a, b))', []],
+  ])('%s', (body, trips) => {
+    expect(jsonRoundTrips(parse(body)).map(exprText)).toEqual(trips);
   });
 });
 

@@ -482,6 +482,20 @@ export function constantReducibleParts(expr: Expr): Expr[] {
   return childrenOf(expr).flatMap(constantReducibleParts);
 }
 
+/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
+export function jsonRoundTrips(expr: Expr): Extract<Expr, { kind: 'call' }>[] {
+  const out: Extract<Expr, { kind: 'call' }>[] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
+      const [inner] = e.args;
+      if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1) out.push(e);
+    }
+    for (const child of childrenOf(e)) visit(child);
+  };
+  visit(expr);
+  return out;
+}
+
 /** An index in brackets that is neither a literal nor `*`: the segment it selects is only known at run time. */
 export interface ComputedIndex {
   /** The context or access the index belongs to. */

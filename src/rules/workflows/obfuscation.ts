@@ -2,13 +2,15 @@
  * Workflow text written so that it reads as something other than what runs: a `uses:` path with
  * empty, `.` or `..` components (`actions/checkout/./@v4`, which pattern matching and review miss),
  * an expression whose value is fixed by its text (`${{ format('{0}', 'x') }}`, `'a' == 'a'`), a
- * computed index (`secrets[format(…)]`, pedantic), and a step whose whole `with:` is one expression.
+ * computed index (`secrets[format(…)]`, pedantic), a `fromJSON(toJSON(x))` round trip (named in zizmor's
+ * documentation), and a step whose whole `with:` is one expression.
  * zizmor's obfuscation audit: Low / High, computed indices pedantic, `with: ${{ }}` Informational.
  */
 import { isScalar } from 'yaml';
 import {
   computedIndices,
   constantReducibleParts,
+  jsonRoundTrips,
   evaluateConstant,
   exprText,
   isConstantReducible,
@@ -100,8 +102,33 @@ function checkExpressions(wf: WorkflowFile, report: Report): void {
     } else if (!isConstantReducible(parsed)) {
       reportParts(wf, report, parsed, site.pos, shown, where, subject);
     }
+    reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
     reportComputed(wf, report, parsed, site.pos, shown, where, subject);
   }
+}
+
+/** `fromJSON(toJSON(x))`, the no-op zizmor's documentation names (its code does not look for it yet). */
+function reportRoundTrips(
+  wf: WorkflowFile,
+  report: Report,
+  parsed: Expr,
+  pos: { line: number; column: number },
+  shown: string,
+  where: string,
+  subject: string,
+): void {
+  const trips = jsonRoundTrips(parsed);
+  if (trips.length === 0) return;
+  const first = trips[0];
+  const inner = first.args[0].kind === 'call' ? first.args[0].args[0] : first.args[0];
+  report({
+    file: wf.file,
+    line: pos.line,
+    column: pos.column,
+    message: `${shown} in ${where} converts a value to JSON and straight back (${shorten(exprText(first), 80)}): the round trip does nothing but hide what is read.`,
+    fix: `Write ${shorten(exprText(inner), 80)} in place of ${shorten(exprText(first), 80)}.`,
+    subject: `${subject}\0round-trip`,
+  });
 }
 
 /** Bare `if:` conditions are expressions too; a literal one (`if: false`) is already its own value. */
@@ -115,6 +142,7 @@ function checkConditions(wf: WorkflowFile, report: Report): void {
     const where = `the if: of ${who}`;
     const subject = `if\0${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${site.value}`;
     reportParts(wf, report, parsed, site.pos, shown, where, subject);
+    reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
     reportComputed(wf, report, parsed, site.pos, shown, where, subject);
   }
 }
