@@ -46,7 +46,10 @@ export function expressionSites(wf: WorkflowFile): ExpressionSite[] {
   const sites: ExpressionSite[] = [];
   // An aliased node is shared; its text is written once, so its expressions are reported once.
   const seen = new Set<Node>();
-  const visit = (node: unknown, route: (string | number)[], stable: string, depth: number): void => {
+  // The route is kept as a stack and copied only for a scalar that holds an expression (most hold none).
+  const route: (string | number)[] = [];
+  const stable: string[] = [];
+  const visit = (node: unknown, depth: number): void => {
     if (depth > MAX_DEPTH || node === null || node === undefined || seen.has(node as Node)) return;
     seen.add(node as Node);
     if (isScalar(node)) {
@@ -54,19 +57,33 @@ export function expressionSites(wf: WorkflowFile): ExpressionSite[] {
       const spans = findExpressions(node.value);
       const positions = expressionPositions(wf, node, spans);
       const counts = new Map<string, number>();
+      const at = [...route];
+      const stableRoute = stable.join('');
       spans.forEach((span, k) => {
         const body = span.body.trim();
         const occurrence = (counts.get(body) ?? 0) + 1;
         counts.set(body, occurrence);
-        sites.push({ wf, node, route, span, body, parsed: parseExpression(body), pos: positions[k], occurrence, stableRoute: stable });
+        sites.push({ wf, node, route: at, span, body, parsed: parseExpression(body), pos: positions[k], occurrence, stableRoute });
       });
     } else if (isMap(node)) {
-      for (const [key, , value] of entries(node)) visit(value, [...route, key], `${stable}.${key}`, depth + 1);
+      for (const [key, , value] of entries(node)) {
+        route.push(key);
+        stable.push(`.${key}`);
+        visit(value, depth + 1);
+        route.pop();
+        stable.pop();
+      }
     } else if (isSeq(node)) {
-      items(node).forEach((item, i) => visit(item, [...route, i], `${stable}[${itemLabel(item, i)}]`, depth + 1));
+      items(node).forEach((item, i) => {
+        route.push(i);
+        stable.push(`[${itemLabel(item, i)}]`);
+        visit(item, depth + 1);
+        route.pop();
+        stable.pop();
+      });
     }
   };
-  visit(wf.doc.contents, [], '', 0);
+  visit(wf.doc.contents, 0);
   sitesCache.set(wf, sites);
   return sites;
 }
