@@ -24,6 +24,13 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   artipacked: 'artipacked',
   'secrets-inherit': 'secrets-inherit',
   'dependabot-cooldown': 'dependabot-cooldown',
+  'bot-conditions': 'bot-condition',
+  'overprovisioned-secrets': 'overprovisioned-secrets',
+  'unredacted-secrets': 'unredacted-secret',
+  obfuscation: 'obfuscation',
+  'unsound-contains': 'unsound-contains',
+  'unsound-condition': 'unsound-condition',
+  'insecure-commands': 'insecure-commands',
 };
 
 /**
@@ -48,6 +55,15 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'dependabot-cooldown': 'update',
   'unpinned-image': 'node',
   'excessive-permissions': 'node',
+  // zizmor spans the job or step around the `if:` (bot-conditions names it, unsound-condition hides it).
+  'bot-condition': 'step',
+  'unsound-condition': 'step',
+  // The expression, `uses:` or `if:` itself (zizmor's raw expression span or the keyed entry).
+  'overprovisioned-secrets': 'node',
+  'unredacted-secret': 'node',
+  obfuscation: 'node',
+  'unsound-contains': 'node',
+  'insecure-commands': 'node',
 };
 
 /** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */

@@ -33,6 +33,13 @@ import { rule as excessivePermissions } from './workflows/excessive-permissions.
 import { rule as artipacked } from './workflows/artipacked.js';
 import { rule as secretsInherit } from './workflows/secrets-inherit.js';
 import { rule as dependabotCooldown } from './workflows/dependabot-cooldown.js';
+import { rule as botCondition } from './workflows/bot-condition.js';
+import { rule as overprovisionedSecrets } from './workflows/overprovisioned-secrets.js';
+import { rule as unredactedSecret } from './workflows/unredacted-secret.js';
+import { rule as obfuscation } from './workflows/obfuscation.js';
+import { rule as unsoundContains } from './workflows/unsound-contains.js';
+import { rule as unsoundCondition } from './workflows/unsound-condition.js';
+import { rule as insecureCommands } from './workflows/insecure-commands.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -71,6 +78,13 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  botCondition,
+  overprovisionedSecrets,
+  unredactedSecret,
+  obfuscation,
+  unsoundContains,
+  unsoundCondition,
+  insecureCommands,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];

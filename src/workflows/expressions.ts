@@ -70,11 +70,16 @@ export function findExpressions(text: string): ExpressionSpan[] {
 /** The expression syntax tree, reduced to what dataflow needs. */
 export type Expr =
   | { kind: 'literal'; value: string | number | boolean | null }
-  /** A context access with a static path (`github.event.issue.title`, `steps.x.outputs['y']`). */
-  | { kind: 'context'; path: string[] }
+  /**
+   * A context access (`github.event.issue.title`, `steps.x.outputs['y']`, `secrets[matrix.name]`).
+   * `indices[i]` says how segment i was reached: undefined for the root and for `.name`, null for
+   * `.*` or `[*]`, else the index expression written in brackets (a literal or a computed one).
+   */
+  | { kind: 'context'; path: string[]; indices: (Expr | null | undefined)[] }
   /** A property or index access on something that is not a plain context (a call result). */
   | { kind: 'access'; target: Expr; index: Expr | null }
-  | { kind: 'call'; name: string; args: Expr[] }
+  /** `name` is lower-cased for matching (functions are case-insensitive); `spelled` is as written. */
+  | { kind: 'call'; name: string; spelled: string; args: Expr[] }
   | { kind: 'not'; operand: Expr }
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'compare'; op: string; left: Expr; right: Expr };
@@ -217,7 +222,7 @@ class Parser {
         const token = this.tokens[this.pos];
         if (token?.t === 'ident') {
           this.pos++;
-          expr = extend(expr, token.v, { kind: 'literal', value: token.v });
+          expr = extend(expr, token.v, undefined);
         } else if (this.eat('*')) {
           expr = extend(expr, '*', null);
         } else return null;
@@ -257,12 +262,12 @@ class Parser {
             if (!this.eat(',')) return null;
           }
         }
-        return { kind: 'call', name: lower, args };
+        return { kind: 'call', name: lower, spelled: token.v, args };
       }
       if (lower === 'true' || lower === 'false') return { kind: 'literal', value: lower === 'true' };
       if (lower === 'null') return { kind: 'literal', value: null };
       if (lower === 'nan' || lower === 'infinity') return { kind: 'literal', value: Number.NaN };
-      return { kind: 'context', path: [token.v] };
+      return { kind: 'context', path: [token.v], indices: [undefined] };
     }
     if (this.eat('(')) {
       const inner = this.or();
@@ -273,10 +278,13 @@ class Parser {
   }
 }
 
-/** Member or index access: stays a context path when the target is one, else an opaque access. */
-function extend(target: Expr, segment: string, index: Expr | null): Expr {
-  if (target.kind === 'context') return { kind: 'context', path: [...target.path, segment] };
-  return { kind: 'access', target, index };
+/**
+ * Member or index access: stays a context path when the target is one, else an opaque access.
+ * `index` is undefined for `.name`, null for `*`, else the bracketed expression.
+ */
+function extend(target: Expr, segment: string, index: Expr | null | undefined): Expr {
+  if (target.kind === 'context') return { kind: 'context', path: [...target.path, segment], indices: [...target.indices, index] };
+  return { kind: 'access', target, index: index === undefined ? { kind: 'literal', value: segment } : index };
 }
 
 /** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
@@ -371,4 +379,303 @@ export function soleContextPath(body: string): string | null {
 /** True when `text` contains a `${{` (so its value is only known at run time). */
 export function hasExpression(text: string): boolean {
   return text.includes('${{');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structure: sub-expressions, printing, constant reduction, computed indices
+
+/** The direct sub-expressions of a node, in source order (a context's bracketed indices included). */
+export function childrenOf(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'literal':
+      return [];
+    case 'context':
+      return expr.indices.filter((index): index is Expr => index !== undefined && index !== null);
+    case 'access':
+      return expr.index ? [expr.target, expr.index] : [expr.target];
+    case 'call':
+      return expr.args;
+    case 'not':
+      return [expr.operand];
+    case 'and':
+    case 'or':
+    case 'compare':
+      return [expr.left, expr.right];
+  }
+}
+
+const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** The expression written back as text, normalised (single spaces, parentheses around nested operators), for messages. */
+export function exprText(expr: Expr): string {
+  const operand = (e: Expr): string => (e.kind === 'and' || e.kind === 'or' || e.kind === 'compare' ? `(${exprText(e)})` : exprText(e));
+  switch (expr.kind) {
+    case 'literal':
+      return literalText(expr.value);
+    case 'context':
+      return expr.path
+        .map((segment, i) => {
+          if (i === 0) return segment;
+          const index = expr.indices[i];
+          if (index === undefined) return `.${segment}`;
+          if (index === null) return '.*';
+          return `[${exprText(index)}]`;
+        })
+        .join('');
+    case 'access': {
+      const target =
+        expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
+      if (expr.index === null) return `${target}.*`;
+      if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value)) return `${target}.${expr.index.value}`;
+      return `${target}[${exprText(expr.index)}]`;
+    }
+    case 'call':
+      return `${expr.spelled}(${expr.args.map(exprText).join(', ')})`;
+    case 'not':
+      return `!${operand(expr.operand)}`;
+    case 'and':
+      return `${operand(expr.left)} && ${operand(expr.right)}`;
+    case 'or':
+      return `${operand(expr.left)} || ${operand(expr.right)}`;
+    case 'compare':
+      return `${operand(expr.left)} ${expr.op} ${operand(expr.right)}`;
+  }
+}
+
+function literalText(value: string | number | boolean | null): string {
+  if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (value === null) return 'null';
+  return String(value);
+}
+
+/** Functions whose result is fixed when their arguments are (zizmor's list; fromJSON is left out, as there). */
+const REDUCIBLE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'format', 'tojson', 'join']);
+
+/**
+ * Whether the expression's value is fixed by its text alone: a literal, an operator over fixed
+ * operands, or one of format/contains/startsWith/endsWith/toJSON/join over fixed arguments
+ * (zizmor's "constant reducible"). Such an expression can be replaced by its value.
+ */
+export function isConstantReducible(expr: Expr): boolean {
+  switch (expr.kind) {
+    case 'literal':
+      return true;
+    case 'not':
+      return isConstantReducible(expr.operand);
+    case 'and':
+    case 'or':
+    case 'compare':
+      return isConstantReducible(expr.left) && isConstantReducible(expr.right);
+    case 'call':
+      return REDUCIBLE_FUNCTIONS.has(expr.name) && expr.args.every(isConstantReducible);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The outermost sub-expressions that are constant-reducible and not plain literals (a literal inside
+ * a larger expression is just a value, not something to fold). The expression itself when it is one.
+ */
+export function constantReducibleParts(expr: Expr): Expr[] {
+  if (expr.kind !== 'literal' && isConstantReducible(expr)) return [expr];
+  return childrenOf(expr).flatMap(constantReducibleParts);
+}
+
+/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
+export function jsonRoundTrips(expr: Expr): Extract<Expr, { kind: 'call' }>[] {
+  const out: Extract<Expr, { kind: 'call' }>[] = [];
+  const visit = (e: Expr): void => {
+    if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
+      const [inner] = e.args;
+      if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1) out.push(e);
+    }
+    for (const child of childrenOf(e)) visit(child);
+  };
+  visit(expr);
+  return out;
+}
+
+/** An index in brackets that is neither a literal nor `*`: the segment it selects is only known at run time. */
+export interface ComputedIndex {
+  /** The context or access the index belongs to. */
+  container: Expr;
+  index: Expr;
+}
+
+/** Every computed index (`secrets[matrix.name]`, `github.event[inputs.field]`), outermost first. */
+export function computedIndices(expr: Expr): ComputedIndex[] {
+  const out: ComputedIndex[] = [];
+  const visit = (e: Expr): void => {
+    const indices = e.kind === 'context' ? e.indices : e.kind === 'access' ? [e.index] : [];
+    for (const index of indices) if (index && index.kind !== 'literal') out.push({ container: e, index });
+    for (const child of childrenOf(e)) visit(child);
+  };
+  visit(expr);
+  return out;
+}
+
+/** A value of GitHub's expression language that a constant expression can have. */
+export type ConstantValue = string | number | boolean | null;
+
+/**
+ * The value of a constant-reducible expression, following GitHub's rules (truthiness, loose and
+ * case-insensitive equality, `format` placeholders); undefined when it is not constant or a case is
+ * not modelled (then say "its value" rather than guess).
+ */
+export function evaluateConstant(expr: Expr): ConstantValue | undefined {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'not': {
+      const operand = evaluateConstant(expr.operand);
+      return operand === undefined ? undefined : !truthy(operand);
+    }
+    case 'and':
+    case 'or': {
+      const left = evaluateConstant(expr.left);
+      if (left === undefined) return undefined;
+      if (expr.kind === 'and' ? !truthy(left) : truthy(left)) return left;
+      return evaluateConstant(expr.right);
+    }
+    case 'compare': {
+      const left = evaluateConstant(expr.left);
+      const right = evaluateConstant(expr.right);
+      if (left === undefined || right === undefined) return undefined;
+      return compareValues(expr.op, left, right);
+    }
+    case 'call': {
+      if (!REDUCIBLE_FUNCTIONS.has(expr.name)) return undefined;
+      const args = expr.args.map(evaluateConstant);
+      if (args.some((arg) => arg === undefined)) return undefined;
+      return callConstant(expr.name, args as ConstantValue[]);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function truthy(value: ConstantValue): boolean {
+  if (value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  return value !== '';
+}
+
+function toNumber(value: ConstantValue): number {
+  if (value === null) return 0;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'number') return value;
+  const text = value.trim();
+  if (text === '') return 0;
+  return /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(text) ? Number(text) : Number.NaN;
+}
+
+/** String form as GitHub's `format()` and string functions see a value. */
+export function constantText(value: ConstantValue): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return String(value);
+}
+
+function compareValues(op: string, left: ConstantValue, right: ConstantValue): boolean | undefined {
+  if (typeof left === 'string' && typeof right === 'string') {
+    const a = left.toUpperCase();
+    const b = right.toUpperCase();
+    const order = a < b ? -1 : a > b ? 1 : 0;
+    return compareOrder(op, order);
+  }
+  if (left === null && right === null) return compareOrder(op, 0);
+  const a = toNumber(left);
+  const b = toNumber(right);
+  if (Number.isNaN(a) || Number.isNaN(b)) return op === '!=';
+  return compareOrder(op, a < b ? -1 : a > b ? 1 : 0);
+}
+
+function compareOrder(op: string, order: number): boolean | undefined {
+  switch (op) {
+    case '==':
+      return order === 0;
+    case '!=':
+      return order !== 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '>':
+      return order > 0;
+    case '>=':
+      return order >= 0;
+    default:
+      return undefined;
+  }
+}
+
+function callConstant(name: string, args: ConstantValue[]): ConstantValue | undefined {
+  const [first, second] = args;
+  switch (name) {
+    case 'contains':
+    case 'startswith':
+    case 'endswith': {
+      if (args.length !== 2) return undefined;
+      const haystack = constantText(first).toUpperCase();
+      const needle = constantText(second).toUpperCase();
+      if (name === 'contains') return haystack.includes(needle);
+      return name === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
+    }
+    case 'format':
+      return args.length >= 1 && typeof first === 'string' ? formatConstant(first, args.slice(1)) : undefined;
+    case 'tojson':
+      return args.length === 1 ? JSON.stringify(first) : undefined;
+    case 'join':
+      // A scalar joins to its own text; only arrays (never constant here) have separators.
+      return args.length >= 1 && args.length <= 2 ? constantText(first) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** `format('{0} {{x}}', a)`: `{N}` placeholders, `{{`/`}}` escapes; anything else malformed is undefined. */
+function formatConstant(template: string, args: ConstantValue[]): string | undefined {
+  let out = '';
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '{' && template[i + 1] === '{') {
+      out += '{';
+      i++;
+    } else if (c === '}' && template[i + 1] === '}') {
+      out += '}';
+      i++;
+    } else if (c === '{') {
+      const match = /^\{(\d+)\}/.exec(template.slice(i));
+      if (!match) return undefined;
+      const n = Number(match[1]);
+      if (n >= args.length) return undefined;
+      out += constantText(args[n]);
+      i += match[0].length - 1;
+    } else if (c === '}') return undefined;
+    else out += c;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (`if:`)
+
+/**
+ * How an `if:` value is read. GitHub evaluates a value without `${{` as an expression (`bare`), and a
+ * value that is exactly one `${{ … }}` as that expression (`fenced`). Anything else (text or a
+ * newline outside the braces, several `${{ }}`) is a string template (`template`): its value is a
+ * non-empty string, which is always true.
+ */
+export type ConditionForm = { form: 'bare'; body: string } | { form: 'fenced'; body: string } | { form: 'template'; spans: ExpressionSpan[] };
+
+export function conditionForm(value: string): ConditionForm {
+  const spans = findExpressions(value);
+  if (spans.length === 0) {
+    // An unclosed `${{` is no expression at all; GitHub rejects the file. Read the rest as bare text.
+    return { form: 'bare', body: value };
+  }
+  if (spans.length === 1 && spans[0].start === 0 && spans[0].end === value.length) return { form: 'fenced', body: spans[0].body };
+  return { form: 'template', spans };
 }
