@@ -33,6 +33,7 @@ import { rule as excessivePermissions } from './workflows/excessive-permissions.
 import { rule as artipacked } from './workflows/artipacked.js';
 import { rule as secretsInherit } from './workflows/secrets-inherit.js';
 import { rule as dependabotCooldown } from './workflows/dependabot-cooldown.js';
+import { rule as workflowInvalid } from './workflows/workflow-invalid.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -71,6 +72,7 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  workflowInvalid,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
