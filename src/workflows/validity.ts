@@ -105,7 +105,7 @@ export const EVENTS: Record<string, string[] | null> = {
   registry_package: TYPES,
   release: TYPES,
   repository_dispatch: TYPES,
-  schedule: ['cron'],
+  schedule: ['cron', 'timezone'],
   status: null,
   watch: TYPES,
   workflow_call: ['inputs', 'outputs', 'secrets'],
@@ -135,13 +135,16 @@ export const PERMISSION_SCOPES: Record<string, string[]> = {
   'repository-projects': ANY_LEVEL,
   'security-events': ANY_LEVEL,
   statuses: ANY_LEVEL,
-  'vulnerability-alerts': ANY_LEVEL,
+  'vulnerability-alerts': ['read', 'none'],
 };
 
 /** The named contexts an expression may start with (which of them a given key allows is not checked). */
 export const EXPRESSION_CONTEXTS = ['github', 'env', 'vars', 'secrets', 'inputs', 'steps', 'needs', 'matrix', 'strategy', 'job', 'jobs', 'runner'];
 
-/** Functions with their minimum and maximum argument counts (lower-case: names are case-insensitive). */
+/**
+ * Functions with their minimum and maximum argument counts (lower-case: names are case-insensitive),
+ * the widest GitHub allows anywhere: `success()` and `failure()` take job names in a job's `if:`.
+ */
 export const EXPRESSION_FUNCTIONS: Record<string, [number, number]> = {
   case: [3, Number.MAX_SAFE_INTEGER],
   contains: [2, 2],
@@ -151,9 +154,9 @@ export const EXPRESSION_FUNCTIONS: Record<string, [number, number]> = {
   join: [1, 2],
   startswith: [2, 2],
   tojson: [1, 1],
-  success: [0, 0],
+  success: [0, Number.MAX_SAFE_INTEGER],
   always: [0, 0],
-  failure: [0, 0],
+  failure: [0, Number.MAX_SAFE_INTEGER],
   cancelled: [0, 0],
   hashfiles: [1, 255],
 };
@@ -269,8 +272,10 @@ function checkOn(on: Node | undefined, onKey: Node | undefined, add: Add): void 
       if (!isSeq(config) || config.items.length === 0)
         add(config ?? nameNode, "'schedule' must be a list of entries of the form '- cron: …'.", 'event-config:schedule');
       else
-        for (const entry of items(config))
+        for (const entry of items(config)) {
           if (!isMap(entry) || !getPair(entry, 'cron')) add(entry, "Each 'schedule' entry needs a 'cron:' key.", 'event-config:schedule');
+          else unknownKeys(entry, EVENTS.schedule ?? [], 'in a schedule entry', add);
+        }
       continue;
     }
     if (isEmptyValue(config)) continue;
