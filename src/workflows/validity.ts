@@ -188,9 +188,38 @@ export function validityProblems(wf: WorkflowFile): ValidityProblem[] {
     seen.add(key);
     problems.push({ file: wf.file, line: pos.line, column: pos.column, message, subject });
   };
+  if (wf.kind === 'dependabot') return problems;
+  checkDuplicateKeys(wf.doc.contents, add);
   if (wf.kind === 'workflow') checkWorkflow(wf, add);
-  else if (wf.kind === 'action') checkAction(wf, add);
+  else checkAction(wf, add);
   return problems.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * The same key twice in one mapping, anywhere in the file: YAML parsers differ on which one wins,
+ * GitHub refuses the file ("'runs-on' is already defined"), comparing keys without regard to case.
+ */
+function checkDuplicateKeys(node: unknown, add: Add): void {
+  const seen = new Set<unknown>();
+  const visit = (current: unknown): void => {
+    if (current === null || current === undefined || isScalar(current) || seen.has(current)) return;
+    seen.add(current);
+    if (isMap(current)) {
+      const keys = new Map<string, string>();
+      for (const pair of current.items) {
+        if (isScalar(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object') {
+          const key = String(pair.key.value);
+          const earlier = keys.get(key.toLowerCase());
+          if (earlier !== undefined) {
+            const casing = earlier === key ? '' : ` (as '${earlier}': GitHub compares keys without regard to case)`;
+            add(pair.key, `'${key}' is already defined${casing}; GitHub refuses a mapping with the same key twice.`, `duplicate-key:${key.toLowerCase()}`);
+          } else keys.set(key.toLowerCase(), key);
+        }
+        visit(pair.value);
+      }
+    } else if (isSeq(current)) for (const item of current.items) visit(item);
+  };
+  visit(node);
 }
 
 function keyNode(node: unknown, key: string): Node | undefined {
