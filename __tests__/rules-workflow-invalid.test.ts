@@ -105,9 +105,18 @@ describe('workflow-invalid messages', () => {
     const [finding] = wf('on: push\njobs:\n  test:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n        run: echo\n');
     expect(finding).toMatchObject({ rule: 'workflow-invalid', severity: 'error', confidence: 'high', line: 7, column: 9 });
     expect(finding.message).toBe(
-      "GitHub would refuse this workflow: The step 1 of job 'test' has both uses: and run:; a step either runs an action or runs commands, so GitHub refuses it. Split it into two steps. " +
+      "GitHub would refuse this workflow: Step 1 of job 'test' has both uses: and run:; a step either runs an action or runs commands, so GitHub refuses it. Split it into two steps. " +
         'Until it is fixed, none of its jobs run (the checks it is meant to enforce are silently missing).',
     );
+  });
+
+  it('suggests the key a misspelt one is closest to', () => {
+    const [finding] = wf('on: push\npermisions: {}\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: echo\n');
+    expect(finding.message).toContain(
+      "Unexpected value 'permisions' at the top of the workflow: GitHub does not know this key (did you mean 'permissions'? allowed:",
+    );
+    const [unrelated] = wf('on: push\nfoo: 1\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: echo\n');
+    expect(unrelated.message).not.toContain('did you mean');
   });
 
   it('gives GitHub’s wording for expressions', () => {

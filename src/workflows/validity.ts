@@ -228,9 +228,38 @@ function keyNode(node: unknown, key: string): Node | undefined {
 
 function unknownKeys(node: unknown, allowed: readonly string[], where: string, add: Add): void {
   for (const [key, keyScalar] of entries(node)) {
-    if (!allowed.includes(key))
-      add(keyScalar, `Unexpected value '${key}' ${where}: GitHub does not know this key (allowed: ${allowed.join(', ')}).`, `key:${key}`);
+    if (allowed.includes(key)) continue;
+    const near = nearest(key, allowed);
+    const hint = near ? `did you mean '${near}'? ` : '';
+    add(keyScalar, `Unexpected value '${key}' ${where}: GitHub does not know this key (${hint}allowed: ${allowed.join(', ')}).`, `key:${key}`);
   }
+}
+
+/** The allowed key a misspelt one is closest to (a case difference, or at most two edits and a third of its length), if any. */
+function nearest(key: string, allowed: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate, bestDistance);
+    if (distance < bestDistance && distance <= key.length / 3) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, given up (returning `limit`) once it reaches `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit || a.length > 64 || b.length > 64) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    if (Math.min(...current) >= limit) return limit;
+    previous = current;
+  }
+  return Math.min(previous[b.length], limit);
 }
 
 function isEmptyValue(node: Node | undefined): boolean {
@@ -434,36 +463,37 @@ function checkSteps(scope: string, steps: Node[], kind: 'workflow' | 'action', a
   const ids = new Map<string, Node>();
   steps.forEach((step, index) => {
     const label = `step ${index + 1} of ${where}`;
+    const Label = `S${label.slice(1)}`;
     if (!isMap(step)) {
-      add(step, `The ${label} is ${isEmptyValue(step) ? 'empty' : 'not a mapping'}: each step needs uses: or run:.`, `step-shape:${scope}:${index}`);
+      add(step, `${Label} is ${isEmptyValue(step) ? 'empty' : 'not a mapping'}: each step needs uses: or run:.`, `step-shape:${scope}:${index}`);
       return;
     }
     const has = (key: string) => getPair(step, key) !== undefined;
     if (has('uses') && has('run')) {
       add(
         keyNode(step, 'run'),
-        `The ${label} has both uses: and run:; a step either runs an action or runs commands, so GitHub refuses it. Split it into two steps.`,
+        `${Label} has both uses: and run:; a step either runs an action or runs commands, so GitHub refuses it. Split it into two steps.`,
         `step-both:${scope}:${index}`,
       );
     } else if (kind === 'workflow' && !has('uses') && !has('run')) {
       const other = Object.keys(OTHER_STEP_KINDS).find(has);
-      if (other) unknownKeys(step, OTHER_STEP_KINDS[other], `in the ${label}`, add);
-      else add(step, `The ${label} has neither uses: nor run:, so it does nothing and GitHub refuses it.`, `step-neither:${scope}:${index}`);
+      if (other) unknownKeys(step, OTHER_STEP_KINDS[other], `in ${label}`, add);
+      else add(step, `${Label} has neither uses: nor run:, so it does nothing and GitHub refuses it.`, `step-neither:${scope}:${index}`);
     } else if (kind === 'action' && !has('uses') && !has('run')) {
-      add(step, `The ${label} has neither uses: nor run:, so GitHub refuses the action.`, `step-neither:${scope}:${index}`);
+      add(step, `${Label} has neither uses: nor run:, so GitHub refuses the action.`, `step-neither:${scope}:${index}`);
     } else {
       const allowed = has('run') ? RUN_STEP_KEYS : USES_STEP_KEYS;
       const keys = kind === 'action' ? allowed.filter((key) => key !== 'timeout-minutes' && key !== 'background') : allowed;
-      unknownKeys(step, keys, `in the ${label}${has('run') ? ' (a run: step)' : ' (a uses: step)'}`, add);
+      unknownKeys(step, keys, `in ${label}${has('run') ? ' (a run: step)' : ' (a uses: step)'}`, add);
       if (kind === 'action' && has('run') && !has('shell')) {
         add(
           keyNode(step, 'run'),
-          `The ${label} runs commands without shell:; in a composite action GitHub requires it (required property is missing: shell).`,
+          `${Label} runs commands without shell:; in a composite action GitHub requires it (required property is missing: shell).`,
           `step-shell:${index}`,
         );
       }
       const uses = getPair(step, 'uses');
-      if (uses && !str(uses.value)?.trim()) add(uses.value ?? uses.key, `The ${label}: uses must name an action.`, `step-uses:${scope}:${index}`);
+      if (uses && !str(uses.value)?.trim()) add(uses.value ?? uses.key, `${Label}: uses must name an action.`, `step-uses:${scope}:${index}`);
     }
     const idNode = get(step, 'id');
     const id = str(idNode);
