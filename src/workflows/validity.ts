@@ -170,8 +170,24 @@ const ID = /^[A-Za-z_][A-Za-z0-9_-]{0,99}$/;
 /** Records a problem at `node`, or at `snippet` (text written inside that node) when the source has it verbatim. */
 type Add = (node: unknown, message: string, subject: string, snippet?: string) => void;
 
+/**
+ * Per parsed file: the loader's cache hands base and head the same WorkflowFile when the text did not
+ * change, so a rule that runs on both revisions checks each distinct file once.
+ */
+const checked = new WeakMap<WorkflowFile, ValidityProblem[]>();
+
 /** Every reason GitHub would refuse this workflow or composite action (none for dependabot files). */
 export function validityProblems(wf: WorkflowFile): ValidityProblem[] {
+  let problems = checked.get(wf);
+  if (!problems) {
+    problems = checkValidity(wf);
+    checked.set(wf, problems);
+  }
+  return problems.map((problem) => ({ ...problem }));
+}
+
+/** The same without the per-file cache (what scripts/eval-github-parsers.ts times). */
+export function checkValidity(wf: WorkflowFile): ValidityProblem[] {
   const problems: ValidityProblem[] = [];
   const seen = new Set<string>();
   const add: Add = (node, message, subject, snippet) => {
