@@ -131,6 +131,16 @@ describe('workflow-invalid messages', () => {
     expect(() => workflowsFromTexts({ '.github/workflows/ci.yml': 'on: [push\n' })).toThrow(/does not load/);
   });
 
+  it('keeps hostile names to one bounded line', () => {
+    const long = 'k'.repeat(1000); // YAML's longest implicit key
+    const found = wf(`on: push\n"${long}": 1\n"a\\nb::error::x": 2\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: echo \${{ ${'('.repeat(5000)} }}\n`);
+    expect(found).toHaveLength(3);
+    for (const finding of found) {
+      expect(finding.message.length).toBeLessThan(1000);
+      expect(finding.message).not.toMatch(/[\r\n]/);
+    }
+  });
+
   it('ignores dependabot files and aliased steps reported once', () => {
     expect(findingsOf({ '.github/dependabot.yml': 'version: 2\nupdates: []\nfoo: 1\n' })).toEqual([]);
     const aliased = wf('on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - &s\n        run: echo\n        uses: x/y@v1\n      - *s\n');

@@ -202,7 +202,8 @@ export function checkValidity(wf: WorkflowFile): ValidityProblem[] {
     const key = `${pos.line}:${pos.column}:${subject.split(':')[0]}`;
     if (seen.has(key)) return;
     seen.add(key);
-    problems.push({ file: wf.file, line: pos.line, column: pos.column, message, subject });
+    // Names come from the file: one line, bounded (a hostile key may be a megabyte of text or newlines).
+    problems.push({ file: wf.file, line: pos.line, column: pos.column, message: clip(message, 800), subject: clip(subject, 200) });
   };
   if (wf.kind === 'dependabot') return problems;
   checkDuplicateKeys(wf.doc.contents, add);
