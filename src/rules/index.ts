@@ -40,6 +40,7 @@ import { rule as obfuscation } from './workflows/obfuscation.js';
 import { rule as unsoundContains } from './workflows/unsound-contains.js';
 import { rule as unsoundCondition } from './workflows/unsound-condition.js';
 import { rule as insecureCommands } from './workflows/insecure-commands.js';
+import { rule as workflowInvalid } from './workflows/workflow-invalid.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -85,6 +86,7 @@ export const RULES: readonly Rule[] = [
   unsoundContains,
   unsoundCondition,
   insecureCommands,
+  workflowInvalid,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
