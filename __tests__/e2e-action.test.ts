@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { actionBundle } from './helpers/action-bundle.js';
+import { isolatedGit } from './support/git-repo.js';
 import { FakeGithub, type GitCommitData } from './helpers/fake-github-api.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -33,18 +34,7 @@ let headSha: string;
 let dist: string;
 let builtDir: string | null = null;
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'e2e',
-  GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
-  GIT_COMMITTER_NAME: 'e2e',
-  GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
-};
-
-function git(dir: string, args: string[], env: Record<string, string> = {}): string {
-  return execFileSync('git', ['-C', dir, ...args], { env: { ...GIT_ENV, HOME: work, ...env }, encoding: 'utf8' }).trim();
-}
+const git = isolatedGit(() => work);
 
 /** A workflow with one unpinned action per step: one unpinned-uses error each. */
 function manyUnpinned(n: number): string {

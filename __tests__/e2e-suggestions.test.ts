@@ -9,12 +9,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { actionBundle } from './helpers/action-bundle.js';
+import { isolatedGit } from './support/git-repo.js';
 import { FakeGithub } from './helpers/fake-github-api.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -30,15 +31,7 @@ let headSha: string;
 let nextHeadSha: string;
 let bundle: { path: string; built: string | null };
 
-const GIT_ENV = {
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'e2e',
-  GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
-  GIT_COMMITTER_NAME: 'e2e',
-  GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
-};
-const git = (dir: string, args: string[]): string => execFileSync('git', ['-C', dir, ...args], { env: { ...GIT_ENV, HOME: work }, encoding: 'utf8' }).trim();
+const git = isolatedGit(() => work);
 
 const BASE_WORKFLOW =
   'name: release\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo build\n';

@@ -222,6 +222,39 @@ describe('zizmor inline ignores', () => {
     expect(ZIZMOR_EQUIVALENTS['unpinned-images']).toBe('unpinned-image');
   });
 
+  it('waives a matrix-fed image by the comment on its `${{ matrix.X }}` image line, where zizmor reports it', () => {
+    const text = [
+      'on: push', //                                                          1
+      'permissions: {}', //                                                   2
+      'jobs:', //                                                             3
+      '  test:', //                                                           4
+      '    runs-on: ubuntu-latest', //                                        5
+      '    strategy:', //                                                     6
+      '      matrix:', //                                                     7
+      '        image: ["python:3.12", "python:3.13"]', //                     8
+      '        db: ["postgres:16"]', //                                       9
+      '    container: ${{ matrix.image }} # zizmor: ignore[unpinned-images]', // 10
+      '    services:', //                                                     11
+      '      db:', //                                                         12
+      '        image: ${{ matrix.db }}', //                                   13
+      '    steps:', //                                                        14
+      '      - run: "true"', //                                               15
+    ].join('\n');
+    const { report } = runPipeline(sourceFiles({ '.github/workflows/m.yml': text }), null).result;
+    const rows = (list: { rule: string; line?: number; column?: number }[]) =>
+      list.filter((f) => f.rule === 'unpinned-image').map((f) => `${f.line}:${f.column}`);
+    // Both values of matrix.image are waived by the comment on line 10; matrix.db's value, fed to an image without one, is not.
+    expect(rows(report.waived)).toEqual(['8:17', '8:32']);
+    expect(report.waived.map((w) => w.waiver.reason)).toEqual([
+      '# zizmor: ignore[unpinned-images] in .github/workflows/m.yml:10',
+      '# zizmor: ignore[unpinned-images] in .github/workflows/m.yml:10',
+    ]);
+    expect(rows(report.findings)).toEqual(['9:14']);
+    expect(report.findings.find((f) => f.rule === 'unpinned-image')!.related).toEqual([
+      { file: '.github/workflows/m.yml', line: 13, column: 16, message: 'the image that takes this matrix value' },
+    ]);
+  });
+
   it('on real workflows: the comments repositories carry waive what zizmor would, and nothing else', () => {
     const fixture = (name: string) => readFileSync(`fixtures/workflows/zizmor-ignores/${name}`, 'utf8');
     const head = sourceFiles({

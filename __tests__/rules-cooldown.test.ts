@@ -31,6 +31,8 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     ['young-unchanged', []],
     // exclude-newer-package = { httpx = false }: reported as waived, not hidden.
     ['opt-out', [young(32, { waivedBy: 'exclude-newer-package' })]],
+    // The same opt-out, but the change adds it: a waiver a pull request grants itself does not waive.
+    ['opt-out-self-granted', [young(32)]],
     // exclude-newer = "2 weeks" beats lockgate's 7 days; 12 days old; past the lock's own cutoff too (one finding says both).
     ['project-span', [young(29)]],
     // Old enough for the cooldown, but every file after the absolute exclude-newer the lock records.
@@ -47,6 +49,8 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
     // A per-package timestamp beats the global span: no breach; and it admits this release (uploaded
     // 2026-08-30, before the package's 2026-08-31 date): honoured as `= false` is, reported as waived.
     ['package-cutoff', [young(32, { waivedBy: 'exclude-newer-package' })]],
+    // The change moves that date from 2026-08-01 (which does not admit the release) to 2026-08-31: self-granted, not honoured.
+    ['package-cutoff-widened', [young(32)]],
     // No upload times: nothing for this rule (cooldown-unverified reports it).
     ['no-upload-times', []],
     ['git-and-url', []],
@@ -182,6 +186,43 @@ describe('cooldown on fixture pairs (now 2026-09-01T12:00Z, head commit 2026-08-
       ],
     } as unknown as typeof pair;
     expect(() => rule.check(contextFor([hostile], { now: NOW, headTime: HEAD_TIME }))).not.toThrow();
+  });
+});
+
+describe('exclude-newer-package entries the change grants itself', () => {
+  it.each(['opt-out-self-granted', 'package-cutoff-widened'])('%s: the finding says which entry did not waive it, and why', (name) => {
+    const [finding] = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, name)), { now: NOW, headTime: HEAD_TIME }));
+    expect(finding).not.toHaveProperty('waiver');
+    expect(finding!.message).toMatch(
+      /This change sets exclude-newer-package httpx = (false|"2026-08-31T00:00:00Z") itself, which the base does not: an opt-out a pull request grants itself does not waive the cooldown \(lockgate reads \.github\/lockgate\.yml from the base/,
+    );
+  });
+
+  it('are the reviewed state in a full audit (no base revision): honoured', () => {
+    const findings = rule.check(contextFor(pairsOf(join(COOLDOWN_FIXTURES, 'opt-out-self-granted'), false), { now: NOW, headTime: HEAD_TIME }));
+    expect(findings.map((f) => (f as WaivedFinding).waiver?.by)).toEqual(['exclude-newer-package']);
+  });
+
+  it('do not waive in a project the change adds (a base revision without the project)', () => {
+    const [pair] = pairsOf(join(COOLDOWN_FIXTURES, 'opt-out-self-granted'), false);
+    const settings = settingsFor({ base: 'main' });
+    const [check] = checkCooldown(pair!, { settings, now: NOW, headTime: HEAD_TIME, index: null }).filter((c) => c.entry.package.name === 'httpx');
+    expect(check!.waiver).toEqual({ selfGranted: 'httpx = false' });
+    // The same pair in a full audit: waived.
+    const [audit] = checkCooldown(pair!, { settings: settingsFor(), now: NOW, headTime: HEAD_TIME, index: null }).filter(
+      (c) => c.entry.package.name === 'httpx',
+    );
+    expect(audit!.waiver.waiver?.by).toBe('exclude-newer-package');
+  });
+
+  it('a config exemption (read from the base) still waives a self-granted entry', () => {
+    const [pair] = pairsOf(join(COOLDOWN_FIXTURES, 'opt-out-self-granted'));
+    const exempt = [{ package: 'httpx', until: '2026-09-30', reason: 'reviewed' }];
+    expect(cooldownWaiver(pair!.head, 'httpx', exempt, NOW, undefined, pair!.base).waiver).toEqual({
+      by: 'exemption',
+      reason: 'reviewed',
+      until: '2026-09-30',
+    });
   });
 });
 

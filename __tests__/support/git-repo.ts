@@ -51,3 +51,19 @@ export function makeRepo(base: Tree, head: Tree, date = '2026-11-26T09:00:00Z'):
   git('commit', '-q', '--allow-empty', '-m', 'head');
   return { dir, base: baseSha, head: git('rev-parse', 'HEAD'), git, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * git with a clean identity and no system config, HOME at `home` (so no user config either): the
+ * e2e suites run it the way a runner's checkout would be made.
+ */
+export function isolatedGit(home: () => string): (dir: string, args: string[], env?: Record<string, string>) => string {
+  const gitEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'e2e',
+    GIT_AUTHOR_EMAIL: 'e2e@example.invalid',
+    GIT_COMMITTER_NAME: 'e2e',
+    GIT_COMMITTER_EMAIL: 'e2e@example.invalid',
+  };
+  return (dir, args, env = {}) => execFileSync('git', ['-C', dir, ...args], { env: { ...gitEnv, HOME: home(), ...env }, encoding: 'utf8' }).trim();
+}

@@ -50,6 +50,9 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'excessive-permissions': 'node',
 };
 
+/** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */
+const REPORTED_AT_RELATED: ReadonlySet<string> = new Set(['unpinned-image']);
+
 /** zizmor's own pattern: `# zizmor: ignore[…]`, exactly spaced, then whitespace or the end of the line. */
 const COMMENT_RE = /# zizmor: ignore\[([^\]\n]+)\](?=\s|$)/g;
 
@@ -196,17 +199,32 @@ export class ZizmorIgnores {
    * The zizmor comment that waives a finding, as `# zizmor: ignore[audit] in file:line`, or null.
    * Only audits that map to the finding's rule count.
    */
-  reasonFor(finding: { rule: string; file: string; line?: number; endLine?: number; column?: number }): string | null {
+  reasonFor(finding: {
+    rule: string;
+    file: string;
+    line?: number;
+    endLine?: number;
+    column?: number;
+    related?: readonly { file: string; line: number; column?: number }[];
+  }): string | null {
     if (finding.line === undefined) return null;
     const parsed = this.fileOf(finding.file);
     if (!parsed) return null;
     const relevant = parsed.comments.filter((c) => c.audits.some((audit) => ZIZMOR_EQUIVALENTS[audit] === finding.rule));
     if (relevant.length === 0) return null;
-    const own = { startLine: finding.line, endLine: Math.max(finding.line, finding.endLine ?? finding.line) };
-    const span = spanFor(finding.rule, parsed.chainAt(finding.line, finding.column), finding.line);
-    const hit = relevant.find(
-      (c) => (c.line >= own.startLine && c.line <= own.endLine) || (span !== null && c.line >= span.startLine && c.line <= span.endLine),
-    );
+    const spans = [{ startLine: finding.line, endLine: Math.max(finding.line, finding.endLine ?? finding.line) }];
+    const own = spanFor(finding.rule, parsed.chainAt(finding.line, finding.column), finding.line);
+    if (own) spans.push(own);
+    // zizmor reports a matrix-fed image at the `${{ matrix.X }}` image, lockgate at the value: its comment sits there.
+    if (REPORTED_AT_RELATED.has(finding.rule)) {
+      for (const at of finding.related ?? []) {
+        if (at.file !== finding.file) continue;
+        spans.push({ startLine: at.line, endLine: at.line });
+        const span = spanFor(finding.rule, parsed.chainAt(at.line, at.column), at.line);
+        if (span) spans.push(span);
+      }
+    }
+    const hit = relevant.find((c) => spans.some((span) => c.line >= span.startLine && c.line <= span.endLine));
     return hit ? `${hit.text} in ${finding.file}:${hit.line}` : null;
   }
 }

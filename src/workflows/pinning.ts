@@ -15,6 +15,8 @@ export interface ImageSite {
   pos: Pos;
   /** Where it was found, for the message. */
   where: string;
+  /** For a matrix value: the `${{ matrix.X }}` image lines it feeds (where zizmor reports it). */
+  via?: Pos[];
 }
 
 /**
@@ -24,7 +26,7 @@ export interface ImageSite {
 export function imageSites(wf: WorkflowFile): ImageSite[] {
   const sites: ImageSite[] = [];
   let fromMatrix = false;
-  const add = (node: Node | undefined, where: string, stripDockerScheme: boolean): void => {
+  const add = (node: Node | undefined, where: string, stripDockerScheme: boolean, via?: Pos): void => {
     if (!isScalar(node)) return;
     const value = str(node);
     if (value === undefined) return;
@@ -33,7 +35,9 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
       if (!image.toLowerCase().startsWith('docker://')) return;
       image = image.slice('docker://'.length);
     }
-    sites.push({ wf, image, pos: posOf(wf, node), where });
+    const site: ImageSite = { wf, image, pos: posOf(wf, node), where };
+    if (via) site.via = [via];
+    sites.push(site);
   };
   if (wf.kind === 'workflow') {
     for (const job of jobsOf(wf)) {
@@ -42,7 +46,8 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
         const axis = matrixAxisOf(node);
         if (axis === null) return add(node, where, false);
         fromMatrix = true;
-        for (const value of matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis)) add(value, `${where}, from matrix.${axis}`, false);
+        const via = node ? posOf(wf, node) : undefined;
+        for (const value of matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis)) add(value, `${where}, from matrix.${axis}`, false, via);
       };
       const container = get(job.node, 'container');
       if (isMap(container)) addImage(get(container, 'image'), `job ${job.id} container`);
@@ -65,11 +70,15 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
   sites.sort((a, b) => a.pos.line - b.pos.line || a.pos.column - b.pos.column);
   if (!fromMatrix) return sites;
   // A matrix value that feeds two images is one thing to pin: one site.
-  const seen = new Set<string>();
+  const seen = new Map<string, ImageSite>();
   return sites.filter((site) => {
     const key = `${site.pos.line}:${site.pos.column}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const first = seen.get(key);
+    if (first) {
+      if (site.via) first.via = [...(first.via ?? []), ...site.via];
+      return false;
+    }
+    seen.set(key, site);
     return true;
   });
 }

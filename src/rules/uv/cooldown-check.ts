@@ -24,7 +24,8 @@ import { uvSettingsOf } from '../../uv/uv-config.js';
 import { entriesOf, own } from '../../uv/values.js';
 
 export interface CooldownInputs {
-  settings: Pick<Settings, 'cooldownDays' | 'config'>;
+  /** `base` null (or absent) is a full audit: the head's own exclude-newer-package entries are the reviewed state. */
+  settings: Pick<Settings, 'cooldownDays' | 'config'> & Partial<Pick<Settings, 'base'>>;
   now: Date;
   /** Committer time of the head commit: relative spans in the lock count back from it. */
   headTime: Date;
@@ -45,6 +46,11 @@ export interface WaiverDecision {
   waiver?: Waiver;
   /** A config exemption for the package that has expired: it does not waive, and the finding says so. */
   expired?: CooldownExemption;
+  /**
+   * The head's exclude-newer-package would waive the finding, but the base does not: the change
+   * grants itself the opt-out, which is not honoured (the finding says so, quoting the entry).
+   */
+  selfGranted?: string;
 }
 
 export type EntryAge =
@@ -189,6 +195,11 @@ export function endOfDayMs(date: string): number | null {
  * how a project admits one reviewed release past its global cooldown (uv then resolves that
  * package up to the date), so it is honoured as `false` is, for the files it admits; a file at or
  * after it is one uv would not have picked (see lockCutoffBreaches).
+ *
+ * `reviewed` is the project whose entries count as decided: the base for a change, the head itself
+ * for a full audit. An opt-out the head has and the base lacks is one the pull request grants
+ * itself, as a config exemption would be if the config were read from the head (it is read from
+ * the base for that reason): it does not waive, and `selfGranted` says which entry tried.
  */
 export function cooldownWaiver(
   project: UvProject | null,
@@ -196,6 +207,7 @@ export function cooldownWaiver(
   exemptions: readonly CooldownExemption[] | undefined,
   now: Date,
   uploadMs?: number,
+  reviewed: UvProject | null = project,
 ): WaiverDecision {
   const name = normalizeName(packageName);
   const decision: WaiverDecision = {};
@@ -207,26 +219,38 @@ export function cooldownWaiver(
     }
     decision.expired = exemption;
   }
+  const granted = projectWaiver(project, name, uploadMs);
+  if (!granted) return decision;
+  const { entry, ...waiver } = granted;
+  if (reviewed === project || projectWaiver(reviewed, name, uploadMs)) decision.waiver = waiver;
+  else decision.selfGranted = entry;
+  return decision;
+}
+
+/** The waiver a project's own exclude-newer-package entries give a package's files, with the entry as written. */
+function projectWaiver(project: UvProject | null, name: string, uploadMs: number | undefined): (Waiver & { entry: string }) | null {
+  if (!project) return null;
   const values = packageValues(project, name);
-  const file = project ? uvSettingsOf(project).file : 'pyproject.toml';
+  const file = uvSettingsOf(project).file;
   if (values.some((value) => value === false)) {
-    decision.waiver = {
+    return {
       by: 'exclude-newer-package',
       reason: `exclude-newer-package sets ${name} = false (the project opted this package out of its cooldown; see ${file} or the lock's [options.exclude-newer-package])`,
+      entry: `${name} = false`,
     };
-    return decision;
   }
   if (typeof uploadMs === 'number' && Number.isFinite(uploadMs)) {
     // The settings' value first (the user's spelling), then the lock's.
     const admitting = values.map(projectValueOf).find((cutoff) => cutoff?.kind === 'absolute' && uploadMs < cutoff.ms);
     if (admitting) {
-      decision.waiver = {
+      return {
         by: 'exclude-newer-package',
         reason: `exclude-newer-package sets ${name} = "${admitting.text}" (the project admitted the releases of this package uploaded before then; see ${file} or the lock's [options.exclude-newer-package])`,
+        entry: `${name} = "${admitting.text}"`,
       };
     }
   }
-  return decision;
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +329,9 @@ export function ageOf(entry: IntroducedPackage, index: IndexFacts | null): Entry
 export function checkCooldown(pair: ProjectPair, inputs: CooldownInputs): CooldownCheck[] {
   const checks: CooldownCheck[] = [];
   const project = pair.head;
+  // A change's own exclude-newer-package entries are not yet reviewed; a full audit's are (see
+  // cooldownWaiver). A project the change adds has no reviewed entries at all.
+  const reviewed = pair.base ?? (inputs.settings.base == null ? project : null);
   const introduced = Array.isArray(pair.introduced) ? pair.introduced : [];
   for (const entry of introduced) {
     if (!entry?.package || typeof entry.package.name !== 'string') continue;
@@ -316,7 +343,7 @@ export function checkCooldown(pair: ProjectPair, inputs: CooldownInputs): Cooldo
       age,
       cooldown,
       young: false,
-      waiver: cooldownWaiver(project, name, inputs.settings.config?.cooldown?.exempt, inputs.now, age.kind === 'dated' ? age.uploadMs : undefined),
+      waiver: cooldownWaiver(project, name, inputs.settings.config?.cooldown?.exempt, inputs.now, age.kind === 'dated' ? age.uploadMs : undefined, reviewed),
     };
     if (age.kind === 'dated') {
       check.eligibleMs = age.uploadMs + cooldown.ms;

@@ -1,7 +1,7 @@
 import { makeFinding, type Finding, type WaivedFinding } from '../../findings.js';
 import { checkCooldown, formatUtcMinute, utcDate, type CooldownCheck, type UndatedReason } from './cooldown-check.js';
 import { displayUrl, packageLabel } from '../../core/text.js';
-import { exemptionSnippet } from './cooldown-text.js';
+import { exemptionSnippet, selfGrantedNote } from './cooldown-text.js';
 import { describeDuration } from '../../uv/exclude-newer.js';
 import type { ProjectPair } from '../../uv/model.js';
 import type { Rule, RuleContext } from '../types.js';
@@ -110,7 +110,7 @@ function unverifiedFinding(pair: ProjectPair, check: CooldownCheck, context: Rul
     severity: rule.defaultSeverity,
     file: pair.lockFile,
     line: pkg.line,
-    message: message + expired,
+    message: message + expired + selfGrantedNote(check.waiver.selfGranted, context.settings.configFile),
     fix: `${fix}\n${exemptionSnippet(context.settings.configFile, pkg.name, until, part.why.kind === 'registry' ? '<why this release cannot wait>' : '<who reviewed it, and why it is trusted>')}`,
     package: pkg.version ? { name: pkg.name, version: pkg.version } : { name: pkg.name },
     introduced: true,

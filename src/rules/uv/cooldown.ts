@@ -2,7 +2,7 @@ import { makeFinding, type Finding, type WaivedFinding } from '../../findings.js
 import { artifactFilename } from '../../facts/index-facts.js';
 import { checkCooldown, formatUtcMinute, lockCutoffBreaches, utcDate, type CooldownCheck, type CutoffBreach } from './cooldown-check.js';
 import { packageLabel, shellWord, tomlString } from '../../core/text.js';
-import { exemptionSnippet } from './cooldown-text.js';
+import { exemptionSnippet, selfGrantedNote } from './cooldown-text.js';
 import { describeDuration } from '../../uv/exclude-newer.js';
 import type { ProjectPair } from '../../uv/model.js';
 import { uvSettingsOf } from '../../uv/uv-config.js';
@@ -35,6 +35,7 @@ function youngFinding(pair: ProjectPair, check: CooldownCheck, context: RuleCont
   if (check.waiver.expired) {
     message += ` The exemption for ${pkg.name} in ${context.settings.configFile} expired on ${check.waiver.expired.until}.`;
   }
+  message += selfGrantedNote(check.waiver.selfGranted, context.settings.configFile);
   const previous = check.entry.previous;
   const pinPrevious =
     previous && typeof previous.version === 'string' && previous.version !== '' && previous.version !== pkg.version

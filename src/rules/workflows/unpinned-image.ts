@@ -30,6 +30,9 @@ export const rule = defineRule({
           message,
           fix: `${base}@sha256:<digest>, with the digest from: docker buildx imagetools inspect ${base}   (the "Digest:" line)`,
           subject: subjects[i],
+          ...(site.via
+            ? { related: site.via.map((pos) => ({ file: wf.file, line: pos.line, column: pos.column, message: 'the image that takes this matrix value' })) }
+            : {}),
         });
       });
     }
