@@ -77,7 +77,8 @@ export const rule = defineRule({
                 : 'Add to this step:\nwith:\n  persist-credentials: false',
           // The upload the message names, for SARIF's relatedLocations.
           related: uploadPos ? [{ file: wf.file, line: uploadPos.line, column: uploadPos.column, message: 'the step that uploads the workspace' }] : undefined,
-          subject: `${s.jobId}:checkout#${nth}`,
+          // An explicit value has its own subject: removing it later makes the regular finding new.
+          subject: `${s.jobId}:checkout#${nth}${persona ? `:${persona}` : ''}`,
           // The token in a workspace artifact is readable by anyone who can download it: zizmor's High.
           level: uploadPos ? 'error' : undefined,
           confidence: uploadPos ? 'high' : 'low',

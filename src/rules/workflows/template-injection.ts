@@ -51,7 +51,8 @@ export const rule = defineRule({
                 `\${{ ${shorten(body)} }} is pasted into ${whereOf()} before it runs. Nothing in it is untrusted today, ` +
                 'but text expanded into code becomes an injection as soon as the value can carry outside text; an environment variable never does.',
               fix: fixFor(s, sink, body, dataflowContexts(body)[0] ?? body),
-              subject: subjectOf(body, occurrence),
+              // Its own subject: when the value later becomes untrusted, that finding is new, not this one.
+              subject: `smell\0${subjectOf(body, occurrence)}`,
               level: 'notice',
               persona: 'pedantic',
             });
