@@ -47,7 +47,11 @@ const PYPROJECT =
 
 /** Checks a parsed report against the design doc's JSON schema, field by field. */
 function expectReportShape(report: Record<string, unknown>): void {
-  expect(Object.keys(report).sort()).toEqual(['base', 'counts', 'findings', 'head', 'now', 'preexisting', 'projects', 'tool', 'version', 'waived'].sort());
+  expect(Object.keys(report).sort()).toEqual(
+    ['base', 'counts', 'filtered', 'findings', 'head', 'now', 'preexisting', 'projects', 'tool', 'version', 'waived'].sort(),
+  );
+  // What the confidence and persona filters left out (docs/confidence.md): counted, with the settings used.
+  expect(report.filtered).toMatchObject({ minConfidence: 'low', persona: 'regular', total: expect.any(Number) });
   // Empty unless --only-new set aside findings base already had (README: changes to the contracts).
   expect(Array.isArray(report.preexisting)).toBe(true);
   expect(report.tool).toBe('lockgate');
@@ -64,9 +68,25 @@ function expectReportShape(report: Record<string, unknown>): void {
       for (const key of ['from', 'to']) if (key in change) expect(typeof change[key]).toBe('string');
     }
   }
-  const allowed = new Set(['rule', 'severity', 'file', 'line', 'endLine', 'column', 'message', 'fix', 'package', 'introduced', 'fingerprint']);
+  const allowed = new Set([
+    'rule',
+    'severity',
+    'file',
+    'line',
+    'endLine',
+    'column',
+    'message',
+    'fix',
+    'package',
+    'confidence',
+    'persona',
+    'introduced',
+    'fingerprint',
+  ]);
   for (const finding of report.findings as Record<string, unknown>[]) {
     for (const key of Object.keys(finding)) expect(allowed.has(key)).toBe(true);
+    expect(['high', 'medium', 'low']).toContain(finding.confidence);
+    expect(['regular', 'pedantic', 'auditor']).toContain(finding.persona);
     expect(typeof finding.rule).toBe('string');
     expect(['error', 'warning', 'notice']).toContain(finding.severity);
     expect(typeof finding.file).toBe('string');

@@ -98,6 +98,7 @@ const EVERY_KEY: { [key: string]: Json } = {
     url: 'https://osv.example/',
     ignore: [{ id: 'GHSA-xxxx-yyyy-zzzz', until: '2027-01-31', reason: 'not reachable from our code' }],
   },
+  findings: { 'min-confidence': 'medium', persona: 'pedantic' },
 };
 
 const clone = (value: Json): Json => JSON.parse(JSON.stringify(value)) as Json;
@@ -206,6 +207,7 @@ describe('the schema and the validator agree on values', () => {
       'limits',
       'advisories',
       'advisories.ignore[0]',
+      'findings',
     ]);
   });
   it.each(objects)('an unknown key in "%s" is refused by both', (_path, keys) => {

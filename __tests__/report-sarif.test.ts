@@ -12,6 +12,7 @@ import addFormatsModule from 'ajv-formats';
 import type { Log, Result } from 'sarif';
 import { ruleMetas } from '../src/engine.js';
 import { makeFinding, type Finding } from '../src/findings.js';
+import { jsonFinding } from '../src/report/json.js';
 import { changesOutput, findingsOutput } from '../src/report/outputs.js';
 import { ruleName } from '../src/report/rule-meta.js';
 import { automationId, renderSarif } from '../src/report/sarif.js';
@@ -265,7 +266,7 @@ describe('the findings-json and changes-json outputs', () => {
   it('compact JSON of the gating findings, as the JSON report has them, with total and truncated', () => {
     const text = findingsOutput(report(findings));
     expect(text).not.toContain('\n');
-    expect(JSON.parse(text)).toEqual({ truncated: false, total: 50, findings: JSON.parse(JSON.stringify(findings)) });
+    expect(JSON.parse(text)).toEqual({ truncated: false, total: 50, findings: JSON.parse(JSON.stringify(findings.map(jsonFinding))) });
   });
 
   it('over the budget: the first whole findings that fit, truncated true, never over the budget', () => {
@@ -276,7 +277,7 @@ describe('the findings-json and changes-json outputs', () => {
       const parsed = JSON.parse(text) as { truncated: boolean; total: number; findings: Finding[] };
       expect(parsed.truncated).toBe(true);
       expect(parsed.total).toBe(50);
-      expect(parsed.findings).toEqual(JSON.parse(JSON.stringify(findings.slice(0, parsed.findings.length))));
+      expect(parsed.findings).toEqual(JSON.parse(JSON.stringify(findings.slice(0, parsed.findings.length).map(jsonFinding))));
     }
     expect(JSON.parse(findingsOutput(report(findings), full)).truncated).toBe(false);
   });

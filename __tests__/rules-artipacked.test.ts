@@ -7,9 +7,11 @@ const QUIET = '.github/workflows/quiet.yml';
 const ACTION = 'tools/checkout/action.yml';
 
 describe('artipacked on fixtures', () => {
-  const findings = rule.check(
+  const all = rule.check(
     riskContext(workflowsFromFixtures({ [FIRES]: 'artipacked/fires.yml', [QUIET]: 'artipacked/quiet.yml', [ACTION]: 'artipacked/composite-action.yml' })),
   );
+  // What the default (regular) persona shows; the explicit persist-credentials values are below.
+  const findings = all.filter((f) => f.persona === undefined);
   const warning = (file: string, line: number, column: number): Row => ({ file, line, column, severity: 'warning' });
 
   it.each<[string, string, Row[]]>([
@@ -23,10 +25,24 @@ describe('artipacked on fixtures', () => {
         { file: FIRES, line: 18, column: 15, severity: 'error' },
       ],
     ],
-    ['persist-credentials false (bool or string), deliberate true, an expression, look-alikes and plain git', QUIET, []],
+    ['persist-credentials false (bool or string), deliberate true, an expression, look-alikes and plain git: nothing for the regular persona', QUIET, []],
     ['a composite action checkout', ACTION, [warning(ACTION, 6, 13)]],
   ])('%s', (_title, file, expected) => {
     expect(rowsOf(findings.filter((f) => f.file === file))).toEqual(expected);
+  });
+
+  it("zizmor's personas and confidence: true for the auditor, an expression for the pedantic; low without an upload, high with one", () => {
+    expect(all.filter((f) => f.persona !== undefined).map((f) => [f.file, f.line, f.severity, f.confidence, f.persona])).toEqual([
+      [QUIET, 17, 'warning', 'low', 'auditor'],
+      [QUIET, 20, 'warning', 'low', 'pedantic'],
+    ]);
+    expect(all.find((f) => f.persona === 'auditor')!.message).toContain('(persist-credentials: true)');
+    expect(findings.map((f) => [f.line, f.severity, f.confidence])).toEqual([
+      [9, 'warning', 'low'],
+      [10, 'warning', 'low'],
+      [18, 'error', 'high'],
+      [6, 'warning', 'low'],
+    ]);
   });
 
   it('gives the exact YAML to add, depending on whether the step has with:', () => {
@@ -61,9 +77,18 @@ describe('artipacked on fixtures', () => {
   });
 });
 
+/**
+ * Checked by hand: mitmproxy's release.yml checks out with a push token and persist-credentials:
+ * true on purpose (the release script pushes); a third-party action runs after it. No corpus
+ * workflow writes persist-credentials as an expression.
+ */
+const AUDITOR_IN_CORPUS = 1;
+const PEDANTIC_IN_CORPUS = 0;
+
 describe('artipacked on the shared corpus', () => {
   const repos = corpusRepos();
-  const byRepo = new Map(repos.map((repo) => [repo.repo, rule.check(riskContext(repo.workflows))]));
+  const everything = new Map(repos.map((repo) => [repo.repo, rule.check(riskContext(repo.workflows))]));
+  const byRepo = new Map([...everything].map(([repo, found]) => [repo, found.filter((f) => f.persona === undefined)]));
 
   it('reports exactly the actions/checkout steps a line scan finds without persist-credentials', () => {
     let total = 0;
@@ -99,6 +124,12 @@ describe('artipacked on the shared corpus', () => {
       total += found.length;
     }
     expect(total).toBe(58);
+  });
+
+  it('finds the explicit persist-credentials values for the other personas: true (auditor), an expression (pedantic)', () => {
+    const others = [...everything.values()].flat().filter((f) => f.persona !== undefined);
+    const count = (persona: string) => others.filter((f) => f.persona === persona).length;
+    expect({ auditor: count('auditor'), pedantic: count('pedantic') }).toEqual({ auditor: AUDITOR_IN_CORPUS, pedantic: PEDANTIC_IN_CORPUS });
   });
 
   it.each<[string, string, number]>([

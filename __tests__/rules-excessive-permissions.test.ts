@@ -4,6 +4,24 @@ import { corpusRepos, riskContext, rowsOf, workflowsFromFixtures, workflowsFromT
 
 const W = (name: string): string => `.github/workflows/${name}.yml`;
 
+/** The quiet fixtures are quiet for the regular persona; the pedantic one sees these (zizmor's logic). */
+const PEDANTIC_ON_FIXTURES = [
+  ['quiet-every-job.yml', 'notice', 'high'], // read-all that no job inherits
+  ['quiet-reusable.yml', 'warning', 'medium'], // a workflow_call-only workflow's job on its caller's token
+  ['quiet-shadowed.yml', 'warning', 'high'],
+  ['quiet-single-job.yml', 'warning', 'high'], // write scopes at workflow level with one job
+  ['quiet-single-job.yml', 'warning', 'high'],
+  ['quiet-write-all-shadowed.yml', 'warning', 'high'],
+];
+
+/**
+ * Checked by hand: 21 workflow-level write scopes in one-job workflows (fastmcp's marvin, publish
+ * and update workflows, docling's dco-advisor, mitmproxy's release, openai-agents' docs and
+ * release-tag) and 13 jobs of workflow_call-only workflows without a block (uv's check-release,
+ * docling's checks and docs).
+ */
+const PEDANTIC_IN_CORPUS = 34;
+
 describe('excessive-permissions on fixtures', () => {
   const names = [
     'default',
@@ -16,7 +34,9 @@ describe('excessive-permissions on fixtures', () => {
     'quiet-reusable',
     'quiet-write-all-shadowed',
   ];
-  const findings = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `excessive-permissions/${name}.yml`])))));
+  const everything = rule.check(riskContext(workflowsFromFixtures(Object.fromEntries(names.map((name) => [W(name), `excessive-permissions/${name}.yml`])))));
+  // What the default (regular) persona shows; the pedantic ones are tested below.
+  const findings = everything.filter((f) => f.persona === undefined);
   const warning = (name: string, line: number, column: number): Row => ({ file: W(name), line, column, severity: 'warning' });
 
   it.each<[string, Row[]]>([
@@ -35,6 +55,17 @@ describe('excessive-permissions on fixtures', () => {
     ['quiet-write-all-shadowed', []],
   ])('%s.yml', (name, expected) => {
     expect(rowsOf(findings.filter((f) => f.file === W(name)))).toEqual(expected);
+  });
+
+  it("zizmor's pedantic cases: a workflow-level block no job inherits, or one job only, and a reusable workflow's jobs", () => {
+    const pedantic = everything.filter((f) => f.persona === 'pedantic');
+    expect(everything.filter((f) => f.persona !== undefined && f.persona !== 'pedantic')).toEqual([]);
+    expect(pedantic.map((f) => [f.file.slice('.github/workflows/'.length), f.severity, f.confidence])).toEqual(PEDANTIC_ON_FIXTURES);
+  });
+
+  it('the default token is medium confidence (a repository setting decides it); the rest high', () => {
+    expect(findings.filter((f) => f.message.includes('neither has the workflow')).every((f) => f.confidence === 'medium')).toBe(true);
+    expect(findings.filter((f) => !f.message.includes('neither has the workflow')).every((f) => f.confidence === 'high')).toBe(true);
   });
 
   it('names the job and gives the exact block to add', () => {
@@ -98,7 +129,8 @@ describe('excessive-permissions on fixtures', () => {
 
 describe('excessive-permissions on the shared corpus', () => {
   const repos = corpusRepos();
-  const byRepo = new Map(repos.map((repo) => [repo.repo, rule.check(riskContext(repo.workflows))]));
+  const everything = new Map(repos.map((repo) => [repo.repo, rule.check(riskContext(repo.workflows))]));
+  const byRepo = new Map([...everything].map(([repo, found]) => [repo, found.filter((f) => f.persona === undefined)]));
 
   it('runs over every file and finds the 8 cases inspected by hand', () => {
     const all = [...byRepo.entries()].flatMap(([repo, findings]) => findings.map((f) => `${repo}/${f.file}:${f.line}:${f.column}`));
@@ -116,6 +148,12 @@ describe('excessive-permissions on the shared corpus', () => {
         'docling-project__docling/.github/workflows/pr-reminders.yml:9:3',
       ].sort(),
     );
+  });
+
+  it("finds zizmor's pedantic cases for --persona pedantic", () => {
+    const pedantic = [...everything.values()].flat().filter((f) => f.persona === 'pedantic');
+    expect(pedantic).toHaveLength(PEDANTIC_IN_CORPUS);
+    expect(pedantic.filter((f) => f.message.includes('reaches the only job'))).toHaveLength(21);
   });
 
   it('agrees with a line scan: every workflow without a top-level permissions: line that has jobs is reported, unless workflow_call-only', () => {

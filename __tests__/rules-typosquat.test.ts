@@ -48,6 +48,18 @@ describe('typosquat on fixtures/typosquat/rule (base -> head)', () => {
     expect(rowsOf(findings.filter((f) => f.package?.name === expected.package))).toEqual([expected]);
   });
 
+  it("carries the match's confidence (zizmor's typosquat-uses): high for an error, medium for a warning, low for a notice", () => {
+    expect(findings.map((f) => [f.package?.name, f.severity, f.confidence])).toEqual(
+      expect.arrayContaining([
+        ['reqeusts', 'error', 'high'],
+        ['cusromtkinter', 'warning', 'medium'],
+        ['pandar', 'notice', 'low'],
+      ]),
+    );
+    const level = { error: 'high', warning: 'medium', notice: 'low' } as const;
+    expect(findings.every((f) => f.confidence === level[f.severity])).toBe(true);
+  });
+
   it("reports nothing else: not requests (ranked), fresh-helper (no look-alike), oldpkg (unchanged), pystyte (imitates a name below the top 5,000, the fixtures' typosquat.top), the workspace root", () => {
     expect(findings.map((f) => f.package?.name).sort()).toEqual(['cusromtkinter', 'pandar', 'reqeusts', 'urllib']);
   });
@@ -162,6 +174,8 @@ describe('typosquat with index facts', () => {
     const [finding, ...rest] = only(online(entries), name);
     expect(rest).toEqual([]);
     expect(finding!.severity).toBe(severity);
+    // What the index shows settles it: the match is then high confidence, as the level is an error.
+    expect(finding!.confidence).toBe(severity === 'error' ? 'high' : 'medium');
     if (evidence) expect(finding!.message).toContain(`the index shows it ${evidence}`);
     else expect(finding!.message).not.toContain('the index shows');
   });

@@ -23,6 +23,19 @@ describe('unpinned-image', () => {
     expect(findings.find((f) => f.message.includes('python@sha256:abc123'))?.message).toContain('not a full @sha256');
   });
 
+  it('an image only an expression names is low confidence (zizmor "may be unpinned"); a written image is high', () => {
+    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const opaque = findings.filter((f) => f.confidence === 'low');
+    expect(opaque.map((f) => [f.severity, f.message.slice(0, f.message.indexOf(' }}') + 3)])).toEqual([
+      ['warning', 'The image of job computed-matrix container is ${{ matrix.image }}'],
+      ['warning', 'The image of service cache of job computed-matrix is ${{ inputs.cache-image }}'],
+    ]);
+    expect(findings.filter((f) => f.confidence !== 'low').every((f) => f.confidence === 'high' && f.persona === undefined)).toBe(true);
+    // A matrix axis with literal values is expanded, a digest from an expression may pin: neither is opaque.
+    const { findings: clean } = findingRows(rule, join(DIR, 'clean'));
+    expect(clean).toEqual([]);
+  });
+
   it('does not report the same image in base as introduced', () => {
     const text = 'on: push\njobs:\n  a:\n    runs-on: x\n    container: python:3.12\n    steps:\n      - run: "true"\n';
     const base = workflowsFrom({ '.github/workflows/ci.yml': text });

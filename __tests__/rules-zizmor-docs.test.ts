@@ -83,7 +83,8 @@ describe('messages and fixes of the new findings', () => {
 
   it('unpinned-image reports a matrix image at the matrix value, naming where it is used', () => {
     const matrix = findings(unpinnedImage).filter((f) => f.file === '.github/workflows/forms.yml' && (f.line ?? 0) >= 22);
-    expect(matrix.map((f) => f.line)).toEqual([22, 24, 33]);
+    expect(matrix.map((f) => f.line)).toEqual([22, 24, 33, 52]);
+    expect(matrix.map((f) => f.confidence)).toEqual(['high', 'high', 'high', 'low']);
     expect(matrix[0].message).toBe(
       'The image python:3.12 (job matrix-images container, from matrix.image) is referenced by a tag, not by @sha256 digest: the registry can serve different content under the same name at any time.',
     );

@@ -17,7 +17,7 @@ import { runRules } from './rules/run.js';
 import type { RuleContext } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
-import { applyConfig } from './settings/resolve.js';
+import { applyConfig, effectiveFilters } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
 import { loadRevision, loadWorktree, openRepo, resolveRevision, type BlobCache, type Repo } from './source/git.js';
 import { ParseCache } from './source/parse-cache.js';
@@ -164,6 +164,8 @@ export function ruleMetas(): RuleMeta[] {
     name: ruleName(rule.id),
     summary: rule.summary,
     defaultSeverity: rule.defaultSeverity,
+    defaultConfidence: rule.defaultConfidence ?? 'high',
+    persona: rule.persona ?? 'regular',
     help: RULE_DOCS[rule.id] ?? rule.summary,
     helpUri: `${DOCS_BASE_URL}${rule.id}.md`,
   }));
@@ -210,6 +212,7 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
     now: settings.now,
     onlyNew: settings.onlyNew,
     defaults: new Map(RULES.map((rule) => [rule.id, rule.defaultSeverity])),
+    ...effectiveFilters(settings),
   });
   const findings = policy.findings.sort(compareFindings);
   const counts = { error: 0, warning: 0, notice: 0 };
@@ -224,6 +227,7 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
     findings,
     waived: policy.waived,
     preexisting: policy.preexisting.sort(compareFindings),
+    filtered: policy.filtered,
     counts,
     rules: ruleMetas(),
   };

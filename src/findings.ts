@@ -18,6 +18,26 @@ export const CONFIDENCES: readonly Confidence[] = ['high', 'medium', 'low'];
 export type Persona = 'regular' | 'pedantic' | 'auditor';
 export const PERSONAS: readonly Persona[] = ['regular', 'pedantic', 'auditor'];
 
+/** 3 for high: a finding is shown at `--min-confidence X` when its rank is at least X's. */
+export function confidenceRank(confidence: Confidence): number {
+  return confidence === 'high' ? 3 : confidence === 'medium' ? 2 : 1;
+}
+
+/** 1 for regular: a finding is shown at `--persona X` when its rank is at most X's (auditor shows everything). */
+export function personaRank(persona: Persona): number {
+  return persona === 'regular' ? 1 : persona === 'pedantic' ? 2 : 3;
+}
+
+/** A finding's confidence, `high` when it carries none (a finding made outside a rule: the policy's own notices). */
+export function confidenceOf(finding: { confidence?: Confidence }): Confidence {
+  return finding.confidence ?? 'high';
+}
+
+/** A finding's persona, `regular` when it carries none. */
+export function personaOf(finding: { persona?: Persona }): Persona {
+  return finding.persona ?? 'regular';
+}
+
 export function severityRank(severity: Severity): number {
   return severity === 'error' ? 3 : severity === 'warning' ? 2 : 1;
 }
@@ -57,6 +77,21 @@ export interface RelatedLocation {
   column?: number;
   /** What is there, a few words ("the upload step"). */
   message: string;
+}
+
+/** What the confidence and persona filters left out, and with which settings. */
+export interface FilteredCounts {
+  /** The settings the run used. */
+  minConfidence: Confidence;
+  persona: Persona;
+  /** Findings left out in all. */
+  total: number;
+  /** Left out because their persona is beyond `persona` (whatever their confidence). */
+  byPersona: number;
+  /** Left out because their confidence is below `minConfidence` (and their persona was shown). */
+  byConfidence: number;
+  /** Left out per rule id, in rule-id order. */
+  rules: Record<string, number>;
 }
 
 /** A finding that policy set aside (config ignore, inline ignore, exemption); reported, never hidden. */

@@ -14,8 +14,11 @@ import type { Finding } from '../../src/findings.js';
 import type { OutputFormat } from '../../src/settings/types.js';
 
 /** One of our own annotation commands, as src/report/github.ts writes it. */
-const OUR_COMMAND_RE = /^::(error|warning|notice) file=[^:,\r\n]*(,line=\d+)?(,endLine=\d+)?(,col=\d+)?,title=lockgate [a-z-]+::[^\r\n]*$/;
+const OUR_COMMAND_RE =
+  /^::(error|warning|notice) file=[^:,\r\n]*(,line=\d+)?(,endLine=\d+)?(,col=\d+)?,title=lockgate [a-z-]+( \((medium confidence|low confidence|pedantic|auditor)(%2C (pedantic|auditor))?\))?::[^\r\n]*$/;
 const GITHUB_TOTAL_RE = /^lockgate: \d+ errors, \d+ warnings, \d+ notices$/;
+/** The closing line of what the confidence and persona filters left out (src/report/qualifiers.ts). */
+const GITHUB_FILTERED_RE = /^lockgate: \d+ findings? not shown \([a-z0-9 ,]+; not gating\): [a-z -]+ shows (it|them)\.$/;
 /** The notice renderGithub adds when limits.max-rendered-findings leaves findings out. */
 const OUR_LIMIT_NOTICE_RE = /^::notice title=lockgate limits::(\d+) more findings? (is|are) not annotated: limits\.max-rendered-findings is (\d+)\.[^\r\n]*$/;
 
@@ -79,7 +82,7 @@ export function outputProblems(format: OutputFormat, output: string, findings: r
       if (capped && Number(capped[1]) + commands.length !== findings.length)
         problems.push(`github limit notice counts ${capped[1]} more, but ${findings.length - commands.length} are missing`);
       for (const line of lines)
-        if (!isOurGithubLine(line) && !GITHUB_TOTAL_RE.test(line))
+        if (!isOurGithubLine(line) && !GITHUB_TOTAL_RE.test(line) && !GITHUB_FILTERED_RE.test(line))
           problems.push(`github output line that is neither a command nor the total: ${JSON.stringify(line.slice(0, 200))}`);
       break;
     }

@@ -8,6 +8,7 @@
  */
 import { compareFindings, type Finding, type Severity } from '../findings.js';
 import { exitCodeFor } from '../report/github.js';
+import { filteredLine, qualifierSuffix } from '../report/qualifiers.js';
 import type { Report } from '../report/types.js';
 import {
   CHECK_RUN_ANNOTATIONS_PER_REQUEST,
@@ -46,7 +47,7 @@ export function toAnnotation(finding: Finding, scrub: (text: string) => string =
     end_line: endLine,
     annotation_level: LEVEL[finding.severity],
     message: clipChars(scrub(finding.message), MAX_ANNOTATION_MESSAGE) || finding.rule,
-    title: clipChars(finding.rule, 255),
+    title: clipChars(`${finding.rule}${qualifierSuffix(finding)}`, 255),
   };
   // GitHub accepts columns only on single-line annotations.
   if (finding.column !== undefined && Number.isSafeInteger(finding.column) && finding.column >= 1 && endLine === line) {
@@ -108,6 +109,8 @@ export function checkSummary(report: Report, failOn: FailOn, conclusion: CheckCo
         ? `Findings at or above fail-on \`${failOn}\`: this check fails.`
         : `Nothing at or above fail-on \`${failOn}\`.`;
   const lines = [`**${countsTitle(report)}**. ${verdict}`];
+  const filtered = filteredLine(report.filtered, 'settings');
+  if (filtered) lines.push('', filtered);
   if (unlocated > 0)
     lines.push(
       '',

@@ -19,6 +19,7 @@ import { GithubApiError, GithubClient } from '../net/github.js';
 import { exitCodeFor, failureReason } from '../report/github.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown, type MarkdownOptions } from '../report/markdown.js';
+import { filteredLine } from '../report/qualifiers.js';
 import { changesOutput, EMPTY_CHANGES_OUTPUT, EMPTY_FINDINGS_OUTPUT, findingsOutput } from '../report/outputs.js';
 import { renderSarif } from '../report/sarif.js';
 import { settingsFromAction } from '../settings/resolve.js';
@@ -309,6 +310,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   action.info(
     `lockgate: ${error} ${error === 1 ? 'error' : 'errors'}, ${warning} ${warning === 1 ? 'warning' : 'warnings'}, ${notice} ${notice === 1 ? 'notice' : 'notices'}.`,
   );
+  // Left out by min-confidence / persona: counted here and in the summary, never silently.
+  const filtered = filteredLine(report.filtered, 'settings');
+  if (filtered) action.info(`lockgate: ${filtered}`);
   if (failed) core.setFailed(action.scrubber.scrub(failureReason(report, result.settings.failOn)));
 }
 

@@ -106,6 +106,30 @@ export const CLI_OPTIONS: readonly CliOption[] = [
     details: ['Two SARIF uploads of one repository need two categories, or the second replaces the alerts of the first.'],
   },
   {
+    long: 'min-confidence',
+    value: 'LEVEL',
+    choices: ['high', 'medium', 'low'],
+    default: 'low',
+    group: 'Output Options',
+    summary: 'Show only findings of this confidence or higher',
+    details: [
+      'Findings left out are counted in the report, never listed, and never fail the run (--fail-on does not see them).',
+      "Without the flag the config's findings.min-confidence applies. See docs/confidence.md.",
+    ],
+  },
+  {
+    long: 'persona',
+    value: 'PERSONA',
+    choices: ['regular', 'pedantic', 'auditor'],
+    default: 'regular',
+    group: 'Output Options',
+    summary: 'Which findings to show',
+    details: [
+      'pedantic adds hygiene and style findings, auditor shows everything. Findings left out are counted in the report, never listed, and never fail the run.',
+      "Without the flag the config's findings.persona applies. See docs/confidence.md.",
+    ],
+  },
+  {
     long: 'fix',
     group: 'Audit Options',
     summary: 'Fix what can be fixed in place, then report what is left (lockgate fix: fix only)',

@@ -1,12 +1,26 @@
 /**
  * Policy turns raw rule findings into what is reported: severity overrides, inline ignores,
- * config ignores and exemptions (with expiry), and only-new. Nothing is dropped silently:
- * every waived finding goes to `waived` with why, an expired ignore is itself reported, and with
+ * config ignores and exemptions (with expiry), the confidence and persona filters, and only-new.
+ * Nothing is dropped silently: every waived finding goes to `waived` with why, an expired ignore
+ * is itself reported, a filtered finding is counted in `filtered` (by reason and rule), and with
  * only-new a finding that existed before the change goes to `preexisting` (shown, not gating).
  */
 import { configGlobMatcher } from '../core/glob.js';
 import { normalizeName } from '../core/text.js';
-import { makeFinding, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
+import {
+  confidenceOf,
+  confidenceRank,
+  makeFinding,
+  personaOf,
+  personaRank,
+  severityRank,
+  type Confidence,
+  type FilteredCounts,
+  type Finding,
+  type Persona,
+  type Severity,
+  type WaivedFinding,
+} from '../findings.js';
 import type { IgnoreEntry, LockgateConfig } from '../settings/types.js';
 import { ZizmorIgnores } from './zizmor.js';
 
@@ -20,6 +34,10 @@ export interface PolicyInput {
   onlyNew: boolean;
   /** Each rule's default severity: a config override replaces it, and caps the rule's other levels. */
   defaults: ReadonlyMap<string, Severity>;
+  /** Findings below this confidence are left out (counted in `filtered`). Default `low`: all shown. */
+  minConfidence?: Confidence;
+  /** Findings of a persona beyond this one are left out (counted in `filtered`). Default `regular`. */
+  persona?: Persona;
 }
 
 export interface PolicyResult {
@@ -27,6 +45,18 @@ export interface PolicyResult {
   waived: WaivedFinding[];
   /** With only-new: findings the change did not introduce (and nothing waived). Empty otherwise. */
   preexisting: Finding[];
+  /** What the confidence and persona filters left out: counted, not listed, and never gating. */
+  filtered: FilteredCounts;
+}
+
+/**
+ * Why a finding is left out by the filters, or null when it is shown. The persona comes first: a
+ * pedantic finding of low confidence is out because of its persona, whatever the threshold.
+ */
+export function filterReason(finding: Finding, minConfidence: Confidence, persona: Persona): 'persona' | 'confidence' | null {
+  if (personaRank(personaOf(finding)) > personaRank(persona)) return 'persona';
+  if (confidenceRank(confidenceOf(finding)) < confidenceRank(minConfidence)) return 'confidence';
+  return null;
 }
 
 /**
@@ -108,6 +138,14 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
   const waived: WaivedFinding[] = [];
   const preexisting: Finding[] = [];
   const expiredNoted = new Set<IgnoreEntry>();
+  const filtered: FilteredCounts = {
+    minConfidence: input.minConfidence ?? 'low',
+    persona: input.persona ?? 'regular',
+    total: 0,
+    byPersona: 0,
+    byConfidence: 0,
+    rules: {},
+  };
 
   for (const raw of input.findings) {
     const level = config.rules[raw.rule];
@@ -135,6 +173,17 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
     if (entry) {
       expiredNoted.add(entry);
       finding = { ...finding, message: `${finding.message} (The ignore in ${input.configFile} expired on ${entry.until}: "${entry.reason}".)` };
+    }
+    // After the waivers (a waiver holds whatever the filters), before only-new: what the user asked
+    // not to see is neither listed nor gating, new or not. The expired-ignore note above stays on a
+    // finding that is then filtered; the ignore's own notice below is never filtered.
+    const reason = filterReason(finding, filtered.minConfidence, filtered.persona);
+    if (reason !== null) {
+      filtered.total++;
+      if (reason === 'persona') filtered.byPersona++;
+      else filtered.byConfidence++;
+      filtered.rules[finding.rule] = (filtered.rules[finding.rule] ?? 0) + 1;
+      continue;
     }
     // Waivers come first: a waived finding is waived whether or not the change brought it.
     if (input.onlyNew && !finding.introduced) preexisting.push(finding);
@@ -171,5 +220,6 @@ export function applyPolicy(input: PolicyInput): PolicyResult {
       }),
     );
   }
-  return { findings, waived, preexisting };
+  filtered.rules = Object.fromEntries(Object.entries(filtered.rules).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { findings, waived, preexisting, filtered };
 }

@@ -5,6 +5,7 @@
  */
 import { compareFindings, severityRank, type Finding } from '../findings.js';
 import type { FailOn } from '../settings/types.js';
+import { filteredLine, qualifierSuffix } from './qualifiers.js';
 import type { Report } from './types.js';
 
 export function escapeData(value: string): string {
@@ -22,7 +23,8 @@ export function workflowCommand(finding: Finding): string {
   if (finding.line !== undefined) props.push(`line=${finding.line}`);
   if (finding.endLine !== undefined) props.push(`endLine=${finding.endLine}`);
   if (finding.column !== undefined) props.push(`col=${finding.column}`);
-  props.push(`title=${escapeProperty(`lockgate ${finding.rule}`)}`);
+  // The title GitHub shows in bold: the rule, and its confidence and persona when not high and regular.
+  props.push(`title=${escapeProperty(`lockgate ${finding.rule}${qualifierSuffix(finding)}`)}`);
   const text = finding.fix ? `${finding.message}\nFix: ${finding.fix}` : finding.message;
   return `::${COMMAND[finding.severity]} ${props.join(',')}::${escapeData(text)}`;
 }
@@ -50,6 +52,8 @@ export function renderGithub(report: Report, options: GithubOptions = {}): strin
   }
   const { error, warning, notice } = report.counts;
   lines.push(`lockgate: ${error} errors, ${warning} warnings, ${notice} notices`);
+  const filtered = filteredLine(report.filtered, 'flags');
+  if (filtered) lines.push(`lockgate: ${filtered}`);
   return `${lines.join('\n')}\n`;
 }
 

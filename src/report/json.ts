@@ -1,3 +1,4 @@
+import { confidenceOf, personaOf, type Finding, type WaivedFinding } from '../findings.js';
 import type { Report } from './types.js';
 
 /**
@@ -6,6 +7,37 @@ import type { Report } from './types.js';
  */
 export function inertJson(value: unknown): string {
   return JSON.stringify(value, null, 2).replace(/##\[/g, '##\\u005b');
+}
+
+/**
+ * A finding as the JSON report writes it: the contract's keys in the contract's order
+ * (docs/design.md "Finding"), whatever order the rule built them in, with `confidence` and
+ * `persona` always present (`high` and `regular` for a finding that carries none).
+ */
+export function jsonFinding<F extends Finding>(finding: F): F {
+  const {
+    rule,
+    severity,
+    file,
+    line,
+    endLine,
+    column,
+    message,
+    fix,
+    package: pkg,
+    confidence: _c,
+    persona: _p,
+    related,
+    introduced,
+    fingerprint,
+    ...rest
+  } = finding;
+  const ordered: Record<string, unknown> = { rule, severity, file, line, endLine, column, message, fix, package: pkg };
+  ordered.confidence = confidenceOf(finding);
+  ordered.persona = personaOf(finding);
+  Object.assign(ordered, { related, introduced, fingerprint }, rest);
+  for (const key of Object.keys(ordered)) if (ordered[key] === undefined) delete ordered[key];
+  return ordered as F;
 }
 
 /**
@@ -24,13 +56,19 @@ export function jsonReport(report: Report) {
       lock: project.lock,
       changes: project.changes.map(({ uploadedAt: _uploadedAt, ...change }) => change),
     })),
-    findings: report.findings,
-    waived: report.waived,
-    preexisting: report.preexisting,
+    findings: report.findings.map(jsonFinding),
+    waived: report.waived.map((finding: WaivedFinding) => jsonFinding(finding)),
+    preexisting: report.preexisting?.map(jsonFinding),
+    filtered: report.filtered ?? noneFiltered(),
     counts: report.counts,
   };
 }
 
 export function renderJson(report: Report): string {
   return `${inertJson(jsonReport(report))}\n`;
+}
+
+/** What `filtered` says of a report built without the filters: nothing left out, the defaults. */
+function noneFiltered(): NonNullable<Report['filtered']> {
+  return { minConfidence: 'low', persona: 'regular', total: 0, byPersona: 0, byConfidence: 0, rules: {} };
 }

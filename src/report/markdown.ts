@@ -22,6 +22,7 @@
 import { redactUrl } from '../core/text.js';
 import { compareFindings, severityRank, type Finding, type Severity, type WaivedFinding } from '../findings.js';
 import { fixSegments, primaryCommand, type FixSegment } from './fix-text.js';
+import { filteredLine, qualifiersOf } from './qualifiers.js';
 import type { ChangeRow, Report } from './types.js';
 
 export interface MarkdownOptions {
@@ -371,6 +372,7 @@ function buildRows(findings: Finding[]): Row[] {
       mask(finding.fix ?? '', subject.masks),
       finding.introduced ? '1' : '0',
       finding.package?.version ?? '',
+      qualifiersOf(finding).join(','),
     ].join('\0');
     const cluster = clusters.get(key);
     if (cluster) {
@@ -402,7 +404,14 @@ function buildRows(findings: Finding[]): Row[] {
       rows.push(row);
       continue;
     }
-    const signature = [first.subject.kind, f.rule, f.severity, mask(f.message, first.subject.masks), mask(f.fix ?? '', first.subject.masks)].join('\0');
+    const signature = [
+      first.subject.kind,
+      f.rule,
+      f.severity,
+      mask(f.message, first.subject.masks),
+      mask(f.fix ?? '', first.subject.masks),
+      qualifiersOf(f).join(','),
+    ].join('\0');
     const list = signatures.get(signature);
     if (list) list.push(row);
     else signatures.set(signature, [row]);
@@ -544,6 +553,12 @@ function fixLines(fix: string, indent: string): string[] {
   return out;
 }
 
+/** ` _(medium confidence, pedantic)_` after the rule id, or '' for a high-confidence regular finding. */
+function qualifierText(finding: Finding): string {
+  const qualifiers = qualifiersOf(finding);
+  return qualifiers.length > 0 ? ` _(${escapeText(qualifiers.join(', '))})_` : '';
+}
+
 /** One problem of a row: severity, rule, places, message, and the fix. */
 function problemEntry(cluster: Cluster, base: string | null, layout: Layout): string {
   const f = cluster.places[0]!;
@@ -551,7 +566,7 @@ function problemEntry(cluster: Cluster, base: string | null, layout: Layout): st
     cluster.places.length > 1 ? `in ${cluster.places.length} places: ${placesText(cluster.places, base, layout.placesInDetails)}` : placeLink(f, base);
   const alike = cluster.same ? '' : ' _(the first place; the others alike)_';
   const lines = [
-    `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)} ${where}: ${messageMarkdown(f.message)}${alike}${f.introduced ? '' : ' _(already at base)_'}`,
+    `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)}${qualifierText(f)} ${where}: ${messageMarkdown(f.message)}${alike}${f.introduced ? '' : ' _(already at base)_'}`,
   ];
   const fix = fixOf(f);
   if (fix) lines.push(...fixLines(fix, '  '));
@@ -562,7 +577,9 @@ function problemEntry(cluster: Cluster, base: string | null, layout: Layout): st
 function mergedEntries(row: Row, base: string | null, layout: Layout): string[] {
   const first = row.clusters[0]!;
   const f = first.places[0]!;
-  const lines = [`- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)}, for example ${placeLink(f, base)}: ${messageMarkdown(f.message)}`];
+  const lines = [
+    `- ${SEVERITY_ICON[f.severity]} **${f.severity}** ${codeSpan(f.rule)}${qualifierText(f)}, for example ${placeLink(f, base)}: ${messageMarkdown(f.message)}`,
+  ];
   const fix = fixOf(f);
   if (fix) lines.push(...fixLines(fix, '  '));
   const firstCommand = fix ? primaryCommand(fix) : null;
@@ -824,6 +841,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
         : ' Every finding is in the JSON report (the `report-json` output; see the docs to upload it as an artifact).';
     footer.push(`**${left.join(', ')} not shown here** (${reasons.join(', ') || 'the size limit'}).${rest}`);
   }
+  // What the confidence and persona filters left out: counted here, as waived findings are.
+  const filtered = filteredLine(report.filtered, 'settings');
+  if (filtered) footer.push(escapeText(filtered, 1_000));
   const revisions = `Base ${shortRev(report.base)} → head ${report.head === 'WORKTREE' ? 'working tree' : shortRev(report.head)}${report.waived.length > 0 ? ` · ${report.waived.length} waived` : ''}`;
   footer.push(`${revisions}${runUrl ? ` · [Workflow run](${runUrl}): the full report is in its job summary` : ''}`);
   out.push('', '---', '', footer.join('\n\n'));

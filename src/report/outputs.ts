@@ -6,6 +6,7 @@
  * order (most severe first) that fit, never a cut entry. The JSON report (`report-json`) has all.
  */
 import type { Finding } from '../findings.js';
+import { jsonFinding } from './json.js';
 import type { ChangeRow, Report } from './types.js';
 
 /** UTF-16 code units; the two budgets together stay well under GitHub's 1 MB for a job's outputs. */
@@ -46,7 +47,7 @@ function bounded(key: string, entries: unknown[], maxChars: number): string {
 
 /** The findings that gate (the JSON report's `findings`, same fields), most severe first. */
 export function findingsOutput(report: Report, maxChars = FINDINGS_OUTPUT_MAX_CHARS): string {
-  const findings: Finding[] = report.findings;
+  const findings: Finding[] = report.findings.map(jsonFinding);
   return bounded('findings', findings, maxChars);
 }
 

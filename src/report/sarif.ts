@@ -5,7 +5,7 @@
  * alerts. The rule list comes from the report (`Report.rules`), never from the registry.
  */
 import type { Location, Log, Region, ReportingDescriptor, Result } from 'sarif';
-import type { Finding, Severity } from '../findings.js';
+import { confidenceOf, personaOf, type Confidence, type Finding, type Severity } from '../findings.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from '../version.js';
 import { inertJson } from './json.js';
 import type { Report, RuleMeta } from './types.js';
@@ -24,6 +24,12 @@ export const DEFAULT_SARIF_CATEGORY = TOOL_NAME;
 const LEVEL = { error: 'error', warning: 'warning', notice: 'note' } as const satisfies Record<Severity, Result.level>;
 /** GitHub's scale: 9.0+ critical, 7.0+ high, 4.0+ medium, above 0 low. */
 const SECURITY_SEVERITY: Record<Severity, string> = { error: '8.0', warning: '5.0', notice: '2.0' };
+/**
+ * A rule's `precision` (GitHub: "how often the results indicated by this rule are true"; code
+ * scanning orders alerts by it): the rule's usual confidence, one to one. GitHub's `very-high` is
+ * not used: lockgate's scale has three steps.
+ */
+const PRECISION: Record<Confidence, string> = { high: 'high', medium: 'medium', low: 'low' };
 
 /**
  * `automationDetails.id`: the category with one trailing `/`, so that GitHub reads all of it as the
@@ -85,6 +91,9 @@ function resultOf(finding: Finding, ruleIndex: number | undefined): Result {
       ...(finding.package ? { package: finding.package } : {}),
       // The finding's own level: a rule can report below its default, and a config can change it.
       'security-severity': SECURITY_SEVERITY[finding.severity],
+      // The finding's own confidence and persona (a rule can report below its usual ones).
+      confidence: confidenceOf(finding),
+      persona: personaOf(finding),
     },
   };
   if (related.length > 0) result.relatedLocations = related;
@@ -100,7 +109,12 @@ function descriptorOf(rule: RuleMeta): ReportingDescriptor {
     help: { text: rule.help, markdown: rule.help },
     helpUri: rule.helpUri,
     defaultConfiguration: { level: LEVEL[rule.defaultSeverity] },
-    properties: { tags: ['security', 'supply-chain'], 'security-severity': SECURITY_SEVERITY[rule.defaultSeverity] },
+    properties: {
+      tags: ['security', 'supply-chain'],
+      'security-severity': SECURITY_SEVERITY[rule.defaultSeverity],
+      precision: PRECISION[rule.defaultConfidence ?? 'high'],
+      persona: rule.persona ?? 'regular',
+    },
   };
 }
 

@@ -3,6 +3,7 @@
  * Colours only on a TTY (and never with NO_COLOR); every untrusted value is made terminal-safe.
  */
 import { compareFindings, type Finding } from '../findings.js';
+import { filteredLine, qualifiersOf } from './qualifiers.js';
 import { terminalSafe } from './terminal.js';
 import type { Report } from './types.js';
 
@@ -42,7 +43,9 @@ export function renderText(report: Report, options: TextOptions): string {
     out.push('', paint('bold', terminalSafe(file)));
     for (const f of findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || compareFindings(a, b))) {
       const where = f.line !== undefined ? `${f.line}:${f.column ?? 1}` : '-';
-      out.push(`  ${paint('dim', where.padEnd(8))} ${label(f)} ${terminalSafe(f.message).replace(/\n/g, '\n           ')} ${paint('dim', `[${f.rule}]`)}`);
+      // Confidence and persona only when not the usual high and regular (src/report/qualifiers.ts).
+      const tag = [f.rule, ...qualifiersOf(f)].join(', ');
+      out.push(`  ${paint('dim', where.padEnd(8))} ${label(f)} ${terminalSafe(f.message).replace(/\n/g, '\n           ')} ${paint('dim', `[${tag}]`)}`);
       if (f.fix) out.push(`           ${paint('green', 'fix:')} ${terminalSafe(f.fix).replace(/\n/g, '\n                ')}`);
     }
   }
@@ -51,7 +54,7 @@ export function renderText(report: Report, options: TextOptions): string {
     for (const w of report.waived) {
       const until = w.waiver.until ? ` until ${w.waiver.until}` : '';
       out.push(
-        `  ${terminalSafe(w.file)}${w.line ? `:${w.line}` : ''} [${w.rule}] ${terminalSafe(w.message)} ${paint('dim', `(${w.waiver.by}${until}: ${terminalSafe(w.waiver.reason ?? '')})`)}`,
+        `  ${terminalSafe(w.file)}${w.line ? `:${w.line}` : ''} [${[w.rule, ...qualifiersOf(w)].join(', ')}] ${terminalSafe(w.message)} ${paint('dim', `(${w.waiver.by}${until}: ${terminalSafe(w.waiver.reason ?? '')})`)}`,
       );
     }
   }
@@ -60,13 +63,17 @@ export function renderText(report: Report, options: TextOptions): string {
     // only-new: shown so nothing is hidden, one line each, and kept apart from what gates.
     out.push('', paint('bold', `existed before this change, not gating (${preexisting.length})`));
     for (const f of [...preexisting].sort(compareFindings)) {
-      out.push(`  ${terminalSafe(f.file)}${f.line ? `:${f.line}` : ''} ${f.severity} [${f.rule}] ${terminalSafe(f.message.split('\n')[0] ?? '')}`);
+      out.push(
+        `  ${terminalSafe(f.file)}${f.line ? `:${f.line}` : ''} ${f.severity} [${[f.rule, ...qualifiersOf(f)].join(', ')}] ${terminalSafe(f.message.split('\n')[0] ?? '')}`,
+      );
     }
   }
   const { error, warning, notice } = report.counts;
+  const filtered = filteredLine(report.filtered, 'flags');
   out.push(
     '',
-    `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}${preexisting.length ? `, ${preexisting.length} existed before` : ''}`,
+    `${paint(error ? 'red' : 'green', `${error} error${error === 1 ? '' : 's'}`)}, ${warning} warning${warning === 1 ? '' : 's'}, ${notice} notice${notice === 1 ? '' : 's'}${report.waived.length ? `, ${report.waived.length} waived` : ''}${preexisting.length ? `, ${preexisting.length} existed before` : ''}${report.filtered?.total ? `, ${report.filtered.total} not shown` : ''}`,
   );
+  if (filtered) out.push(paint('dim', filtered));
   return `${out.join('\n')}\n`;
 }

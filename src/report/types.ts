@@ -2,7 +2,7 @@
  * What every reporter reads: plain data built by the engine (src/engine.ts) from the models and the
  * rule registry, so that no reporter imports the uv model or the rules.
  */
-import type { Finding, Severity, WaivedFinding } from '../findings.js';
+import type { Confidence, FilteredCounts, Finding, Persona, Severity, WaivedFinding } from '../findings.js';
 
 /** The JSON report's change kinds (docs/design.md "JSON report"). */
 export type ChangeKind = 'added' | 'removed' | 'upgraded' | 'downgraded' | 'source-changed' | 'hash-changed';
@@ -39,6 +39,10 @@ export interface RuleMeta {
   /** One line: what the rule reports. */
   summary: string;
   defaultSeverity: Severity;
+  /** How sure its findings usually are: SARIF's `precision`. Absent: high. */
+  defaultConfidence?: Confidence;
+  /** The persona its findings usually belong to. Absent: regular. */
+  persona?: Persona;
   /** The rule's documentation page, Markdown. */
   help: string;
   helpUri: string;
@@ -61,6 +65,12 @@ export interface Report {
    * design doc's schema).
    */
   preexisting?: Finding[];
+  /**
+   * Findings left out by `--min-confidence` / `--persona` (counted, not listed: the user asked not to
+   * see them; they do not gate). An addition to the design doc's schema. Absent in reports built
+   * before it existed: read as nothing filtered.
+   */
+  filtered?: FilteredCounts;
   counts: Record<Severity, number>;
   /** Every rule of the registry, in report order. Not in the JSON report. */
   rules: RuleMeta[];

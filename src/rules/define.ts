@@ -94,5 +94,7 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
     check,
   };
   if (meta.online !== undefined) rule.online = meta.online;
+  if (meta.defaultConfidence !== undefined) rule.defaultConfidence = meta.defaultConfidence;
+  if (meta.persona !== undefined) rule.persona = meta.persona;
   return rule;
 }

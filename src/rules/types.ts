@@ -1,4 +1,4 @@
-import type { Finding, Severity } from '../findings.js';
+import type { Confidence, Finding, Persona, Severity } from '../findings.js';
 import type { Settings } from '../settings/types.js';
 import type { UvLoadProblem } from '../uv/load.js';
 import type { ProjectPair } from '../uv/model.js';
@@ -40,5 +40,9 @@ export interface Rule {
   summary: string;
   /** Whether the rule needs the network (it then finds nothing offline). */
   online?: boolean;
+  /** How sure its findings usually are (SARIF `precision`); a finding can say otherwise. Absent: high. */
+  defaultConfidence?: Confidence;
+  /** The persona its findings usually belong to; a finding can say otherwise. Absent: regular. */
+  persona?: Persona;
   check(context: RuleContext): Finding[];
 }

@@ -3,6 +3,7 @@
  * the file, the line and the key, so a typo never silently disables a check.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CONFIDENCES, PERSONAS, type Confidence, type Persona } from '../findings.js';
 import {
   DEFAULT_LIMITS,
   SettingsError,
@@ -28,6 +29,7 @@ export function defaultConfig(): LockgateConfig {
     limits: { ...DEFAULT_LIMITS },
     exclude: [],
     advisories: { ignore: [], minSeverity: 'low', url: DEFAULT_OSV_URL },
+    findings: {},
   };
 }
 
@@ -52,7 +54,8 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
   const config = defaultConfig();
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return config;
-  if (!isMap(root)) fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude)');
+  if (!isMap(root))
+    fail(root, 'the config must be a mapping of sections (cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude, advisories, findings)');
 
   const mapEntries = (node: unknown, where: string): [string, Node, Node | null][] => {
     if (!isMap(node)) fail(node, `${where} must be a mapping`);
@@ -229,8 +232,29 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
         }
         break;
       }
+      case 'findings': {
+        // Which findings are shown (docs/confidence.md); an explicit flag or action input wins over these.
+        const findings: { minConfidence?: Confidence; persona?: Persona } = {};
+        config.findings = findings;
+        for (const [key, k, v] of mapEntries(value, 'findings')) {
+          if (key === 'min-confidence') {
+            const level = scalarString(v, 'findings.min-confidence');
+            if (!(CONFIDENCES as readonly string[]).includes(level))
+              fail(v, `findings.min-confidence must be one of ${CONFIDENCES.join(', ')}, not "${level}"`);
+            findings.minConfidence = level as Confidence;
+          } else if (key === 'persona') {
+            const persona = scalarString(v, 'findings.persona');
+            if (!(PERSONAS as readonly string[]).includes(persona)) fail(v, `findings.persona must be one of ${PERSONAS.join(', ')}, not "${persona}"`);
+            findings.persona = persona as Persona;
+          } else fail(k, `unknown key findings.${key} (expected min-confidence, persona)`);
+        }
+        break;
+      }
       default:
-        fail(keyNode, `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude, advisories)`);
+        fail(
+          keyNode,
+          `unknown section "${section}" (expected cooldown, rules, ignore, workflows, typosquat, requirements, limits, exclude, advisories, findings)`,
+        );
     }
   }
   return config;

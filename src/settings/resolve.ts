@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { resolve as resolvePath } from 'node:path';
 import { defaultConfig } from './config.js';
+import { CONFIDENCES, PERSONAS, type Confidence, type Persona } from '../findings.js';
 import { SettingsError, type CommentMode, type FailOn, type LockgateConfig, type OutputFormat, type Settings } from './types.js';
 
 export const DEFAULT_COOLDOWN_DAYS = 7;
@@ -82,6 +83,17 @@ function parseBool(value: string, where: string): boolean {
   throw new SettingsError(`${where} must be true or false, not "${value}"`);
 }
 
+/**
+ * The filters a run applies: a flag or action input given explicitly, else the config's
+ * `findings:`, else `low` (every confidence) and `regular` (zizmor's default persona).
+ */
+export function effectiveFilters(settings: Settings): { minConfidence: Confidence; persona: Persona } {
+  return {
+    minConfidence: settings.minConfidence ?? settings.config.findings?.minConfidence ?? 'low',
+    persona: settings.persona ?? settings.config.findings?.persona ?? 'regular',
+  };
+}
+
 /** Merges the config file into settings: the config can make the cooldown longer, never shorter. */
 export function applyConfig(settings: Settings, config: LockgateConfig): Settings {
   return { ...settings, config, cooldownDays: Math.max(settings.cooldownDays, config.cooldown.days ?? 0) };
@@ -121,6 +133,9 @@ Options:
   --offline           make no network request at all
   --index-url URL     the package index to ask (default: the lock's own index)
   --fail-on LEVEL     error | warning | notice | never (default: error)
+  --min-confidence LEVEL
+                      show findings of this confidence or higher: high | medium | low (default: low)
+  --persona PERSONA   regular | pedantic | auditor: which findings to show (default: regular)
   --config FILE       the config file (default: .github/lockgate.yml)
   --only-new          report only findings the change introduced
   --sarif-category CATEGORY
@@ -165,6 +180,8 @@ export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: s
         offline: { type: 'boolean' },
         'index-url': { type: 'string' },
         'fail-on': { type: 'string' },
+        'min-confidence': { type: 'string' },
+        persona: { type: 'string' },
         config: { type: 'string' },
         'only-new': { type: 'boolean' },
         'sarif-category': { type: 'string' },
@@ -201,6 +218,8 @@ export function settingsFromArgv(words: string[], env: NodeJS.ProcessEnv, cwd: s
   if (values.offline) settings.offline = true;
   if (values['index-url'] !== undefined) settings.indexUrl = parseIndexUrl(values['index-url'], '--index-url');
   if (values['fail-on'] !== undefined) settings.failOn = oneOf(values['fail-on'], FAIL_ON, '--fail-on');
+  if (values['min-confidence'] !== undefined) settings.minConfidence = oneOf(values['min-confidence'], CONFIDENCES, '--min-confidence');
+  if (values.persona !== undefined) settings.persona = oneOf(values.persona, PERSONAS, '--persona');
   if (values.config !== undefined) settings.configFile = values.config;
   if (values['only-new']) settings.onlyNew = true;
   if (values['sarif-category'] !== undefined) settings.sarifCategory = parseSarifCategory(values['sarif-category'], '--sarif-category');
@@ -243,6 +262,8 @@ export function settingsFromAction(
   if (input('offline')) settings.offline = parseBool(input('offline'), 'input offline');
   if (input('index-url')) settings.indexUrl = parseIndexUrl(input('index-url'), 'input index-url');
   if (input('config-file')) settings.configFile = input('config-file');
+  if (input('min-confidence')) settings.minConfidence = oneOf(input('min-confidence'), CONFIDENCES, 'input min-confidence');
+  if (input('persona')) settings.persona = oneOf(input('persona'), PERSONAS, 'input persona');
   const onlyNew = input('only-new');
   const onlyNewValue = onlyNew.toLowerCase();
   if (onlyNewValue === '' || onlyNewValue === 'auto') settings.onlyNew = DIFF_AWARE_EVENTS.has(env.GITHUB_EVENT_NAME ?? '') && revisions.base !== null;

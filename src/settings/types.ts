@@ -1,4 +1,4 @@
-import type { Severity } from '../findings.js';
+import type { Confidence, Persona, Severity } from '../findings.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'github';
 export type FailOn = Severity | 'never';
@@ -54,6 +54,14 @@ export interface LockgateConfig {
   exclude: string[];
   /** Optional in the type so configs built before it existed stay valid; defaultConfig fills it. */
   advisories?: AdvisoryConfig;
+  /** `findings:` in the config: which findings are shown (a flag or action input given explicitly wins). */
+  findings?: FindingFilters;
+}
+
+/** The confidence and persona filters (docs/confidence.md). Absent fields: `low` and `regular`, everything a regular user sees. */
+export interface FindingFilters {
+  minConfidence?: Confidence;
+  persona?: Persona;
 }
 
 export interface Limits {
@@ -106,6 +114,12 @@ export interface Settings {
    * `sarif-category` input, or in the action `lockgate/<workflow>/<job>`; null means `lockgate`.
    */
   sarifCategory: string | null;
+  /**
+   * `--min-confidence` / the `min-confidence` input, and `--persona` / `persona`, when given; absent,
+   * the config's `findings:` applies, else `low` and `regular` (see effectiveFilters).
+   */
+  minConfidence?: Confidence;
+  persona?: Persona;
   /** Only for the action. */
   action?: { checkRun: boolean; comment: CommentMode; sarifFile: string | null; suggestions?: boolean };
 }

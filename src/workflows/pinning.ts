@@ -127,3 +127,38 @@ export function isJudgeableImage(image: string): boolean {
 export function hasFullDigest(image: string): boolean {
   return DIGEST_RE.test(image);
 }
+
+/** An image reference given only by an expression, whose value the file does not hold. */
+export interface OpaqueImageSite {
+  /** The expression as written (`${{ inputs.image }}`). */
+  expression: string;
+  pos: Pos;
+  where: string;
+}
+
+/**
+ * The job containers and services whose image is only an expression lockgate cannot expand: an
+ * input, an output, a matrix axis without literal values (`fromJSON(…)`). zizmor reports these as
+ * "may be unpinned" with low confidence; imageSites skips them (nothing to judge). A matrix axis
+ * with literal values is expanded by imageSites instead, and `name@${{ … }}` may carry a digest.
+ */
+export function opaqueImageSites(wf: WorkflowFile): OpaqueImageSite[] {
+  if (wf.kind !== 'workflow') return [];
+  const sites: OpaqueImageSite[] = [];
+  for (const job of jobsOf(wf)) {
+    const check = (node: Node | undefined, where: string): void => {
+      if (!isScalar(node)) return;
+      const value = (str(node) ?? '').trim();
+      if (!/^\$\{\{[^}]*\}\}$/.test(value)) return;
+      const axis = matrixAxisOf(node);
+      if (axis !== null && matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis).length > 0) return;
+      sites.push({ expression: value, pos: posOf(wf, node), where });
+    };
+    const container = get(job.node, 'container');
+    check(isMap(container) ? get(container, 'image') : container, `job ${job.id} container`);
+    for (const [name, , service] of entries(get(job.node, 'services'))) {
+      check(isMap(service) ? get(service, 'image') : service, `service ${name} of job ${job.id}`);
+    }
+  }
+  return sites;
+}

@@ -101,6 +101,9 @@ function imitationFinding(
     const single = lookup.versionsListed !== false && Array.isArray(lookup.versions) && lookup.versions.length === 1 ? 'a single release' : '';
     evidence = young && single ? `it was ${young}, with a single release` : young ? `it was ${young}` : single ? `it has ${single}` : '';
   }
+  // How sure the name match is (zizmor's typosquat-uses: low offline, high once the index confirms
+  // the look-alike's shape); the level follows it.
+  const confidence = evidence ? 'high' : matchConfidence(match);
   if (evidence) level = 'error';
   const message =
     `"${name}" looks like a typosquat of "${match.target}", the #${match.targetRank} most downloaded PyPI package ` +
@@ -109,6 +112,7 @@ function imitationFinding(
     " Installing the wrong package runs its author's code; check that this is the package you meant.";
   return {
     level,
+    confidence,
     file,
     line: pkg.line,
     message,

@@ -4,11 +4,17 @@
  * the whole workspace publishes it: that is zizmor's High case and an error here. From checkout v6
  * on the credential sits under $RUNNER_TEMP instead, outside the workspace, so an upload does not
  * carry it and the finding stays a warning.
+ *
+ * Confidence and persona follow zizmor's artipacked: with a workspace upload the leak is certain
+ * (high); without one the token is only exposed if something later reads it (low). An explicit
+ * `persist-credentials: true` is a deliberate choice (a job that pushes): shown to the auditor
+ * persona only; an expression cannot be judged statically: pedantic.
  */
 import { isMap } from 'yaml';
+import type { Persona } from '../../findings.js';
 import { checkoutMajorVersion, isCheckoutStep, uploadsWorkspace } from '../../workflows/checkout.js';
 import { stepsInContext } from '../../workflows/steps.js';
-import { get, posOf } from '../../workflows/walk.js';
+import { get, posOf, str } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({
@@ -29,10 +35,14 @@ export const rule = defineRule({
         perJob.set(s.jobId, nth);
         const withNode = get(s.step, 'with');
         const persist = get(withNode, 'persist-credentials');
+        let persona: Persona | undefined;
         if (persist !== undefined) {
-          // false turns persistence off; an explicit true is a deliberate choice (a job that pushes), and
-          // an expression cannot be judged statically: neither is reported.
-          return;
+          // false turns persistence off (nothing to report). An explicit true is a deliberate choice (a
+          // job that pushes): the auditor's. An expression cannot be judged statically: the pedantic's.
+          const value = (str(persist) ?? String((persist as { toJSON?: () => unknown }).toJSON?.() ?? '')).trim();
+          if (value.includes('${{')) persona = 'pedantic';
+          else if (value.toLowerCase() === 'true') persona = 'auditor';
+          else return;
         }
         const major = checkoutMajorVersion(s);
         const credentialInWorkspace = major === undefined || major < 6;
@@ -43,8 +53,14 @@ export const rule = defineRule({
         const pos = posOf(wf, usesNode ?? s.step);
         const where = s.jobId ? `in job ${s.jobId} ` : '';
         const uploadPos = upload ? posOf(wf, get(upload.step, 'uses') ?? upload.step) : null;
+        const why =
+          persona === 'auditor'
+            ? 'persist-credentials: true'
+            : persona === 'pedantic'
+              ? 'when the persist-credentials expression is true'
+              : 'persist-credentials defaults to true';
         const message =
-          `This checkout ${where}leaves the job's GITHUB_TOKEN in .git/config for every later step (persist-credentials defaults to true)` +
+          `This checkout ${where}leaves the job's GITHUB_TOKEN in .git/config for every later step (${why})` +
           (uploadPos
             ? `, and a later step (line ${uploadPos.line}) uploads the whole workspace as an artifact, token included.`
             : '; any later step, action or uploaded artifact can read it.');
@@ -53,12 +69,20 @@ export const rule = defineRule({
           line: pos.line,
           column: pos.column,
           message,
-          fix: isMap(withNode) ? "Add persist-credentials: false under this step's with:" : 'Add to this step:\nwith:\n  persist-credentials: false',
+          fix:
+            persona !== undefined
+              ? 'Set persist-credentials: false, and give the step that pushes its own token (or run git push with a token in its env:) instead.'
+              : isMap(withNode)
+                ? "Add persist-credentials: false under this step's with:"
+                : 'Add to this step:\nwith:\n  persist-credentials: false',
           // The upload the message names, for SARIF's relatedLocations.
           related: uploadPos ? [{ file: wf.file, line: uploadPos.line, column: uploadPos.column, message: 'the step that uploads the workspace' }] : undefined,
-          subject: `${s.jobId}:checkout#${nth}`,
+          // An explicit value has its own subject: removing it later makes the regular finding new.
+          subject: `${s.jobId}:checkout#${nth}${persona ? `:${persona}` : ''}`,
           // The token in a workspace artifact is readable by anyone who can download it: zizmor's High.
           level: uploadPos ? 'error' : undefined,
+          confidence: uploadPos ? 'high' : 'low',
+          persona,
         });
       });
     }

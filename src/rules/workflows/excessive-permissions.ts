@@ -5,11 +5,17 @@
  * (security alerts, packages, logs) for jobs that need one. Read as the effective token: a job's
  * own block replaces the workflow's, and a job calling a reusable workflow of this repository whose
  * jobs all declare their token gets no more than the callee declares.
+ *
+ * Personas and confidence follow zizmor's excessive-permissions: a workflow-level block that no job
+ * inherits (one job, every job with its own block) is a job-level block in all but name, and the
+ * token of a workflow_call-only workflow is bounded by its caller: those are pedantic findings.
+ * The repository's default token (no block at all) is medium confidence: it is read-write or
+ * read-only by a repository setting the files do not show.
  */
 import type { Scalar } from 'yaml';
 import { calleeBoundsToken, permissionsOf } from '../../workflows/permissions.js';
 import { isWorkflowCallOnly } from '../../workflows/triggers.js';
-import { jobsOf, posOf } from '../../workflows/walk.js';
+import { get, jobsOf, posOf } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
 import { listOf } from './text.js';
 
@@ -45,6 +51,32 @@ export const rule = defineRule({
             fix: `Replace it with only what the jobs need, for example:\n${READ_ONLY_FIX}\nand give the job that must write its own permissions: block.`,
             subject: 'workflow:write-all',
           });
+        } else {
+          report({
+            file: wf.file,
+            ...at(top.keyNode),
+            message:
+              'permissions: write-all at workflow level reaches no job today (each has its own permissions: block), ' +
+              'but a job added later without one would get a token that can push code and change workflows.',
+            fix: `Replace it with a read-only default:\n${READ_ONLY_FIX}`,
+            subject: 'workflow:write-all:pedantic',
+            persona: 'pedantic',
+          });
+        }
+      } else if (top.kind === 'scopes' && (jobs.length <= 1 || inheriting.length === 0)) {
+        // One job, or every job with its own block: a job-level block in all but name (zizmor: pedantic).
+        for (const scope of top.scopes) {
+          if (scope.level !== 'write') continue;
+          report({
+            file: wf.file,
+            ...at(scope.keyNode),
+            message:
+              `${scope.name}: write at workflow level reaches ${jobs.length <= 1 && inheriting.length > 0 ? 'the only job' : 'no job today'}; ` +
+              'written in that job it stays with it when another job is added.',
+            fix: `Move ${scope.name}: write into the permissions: block of the job that needs it and keep the workflow level read-only:\n${READ_ONLY_FIX}`,
+            subject: `workflow:${scope.name}:write:pedantic`,
+            persona: 'pedantic',
+          });
         }
       } else if (top.kind === 'scopes' && jobs.length > 1 && inheriting.length > 0) {
         // With one job (or every job declaring its own), workflow-level scopes are job-level scopes in all but name.
@@ -73,6 +105,36 @@ export const rule = defineRule({
           subject: 'workflow:read-all',
           level: 'notice',
         });
+      } else if (top.kind === 'read-all') {
+        // One job, every job with its own block, or a token its caller bounds: zizmor's pedantic case.
+        report({
+          file: wf.file,
+          ...at(top.keyNode),
+          message:
+            'permissions: read-all at workflow level reads every scope of the repository, security alerts, packages and workflow logs included, ' +
+            'when a job usually needs only contents: read.',
+          fix: `Replace it with the scopes the jobs read, for example:\n${READ_ONLY_FIX}`,
+          subject: 'workflow:read-all:pedantic',
+          level: 'notice',
+          persona: 'pedantic',
+        });
+      } else if (top.kind === 'absent' && isWorkflowCallOnly(wf)) {
+        // A workflow_call-only workflow runs with a token its caller already bounded: pedantic, except
+        // jobs that call a reusable workflow themselves (their callee's token is this one's).
+        for (const job of inheriting) {
+          if (get(job.node, 'uses') !== undefined) continue;
+          report({
+            file: wf.file,
+            ...at(job.keyNode),
+            message:
+              `Job ${job.id} of this reusable workflow has no permissions: block and neither has the workflow, so it gets whatever token its caller has; ` +
+              'declaring what it needs keeps it from a broad token in a caller that forgot to narrow it.',
+            fix: `Add at the top of the workflow (after on:):\n${READ_ONLY_FIX}\nand give any job that needs more its own permissions: block.`,
+            subject: `job:${job.id}:default:pedantic`,
+            confidence: 'medium',
+            persona: 'pedantic',
+          });
+        }
       } else if (top.kind === 'absent' && !isWorkflowCallOnly(wf)) {
         // A workflow_call-only workflow runs with a token its caller already bounded; its jobs are not reported.
         for (const job of inheriting) {
@@ -86,6 +148,8 @@ export const rule = defineRule({
               'which can be read-write on every scope; a compromised step could push code or tamper with releases.',
             fix: `Add at the top of the workflow (after on:):\n${READ_ONLY_FIX}\nand give any job that needs more its own permissions: block.`,
             subject: `job:${job.id}:default`,
+            // Read-write or read-only by a repository setting the files do not show: zizmor's Medium confidence.
+            confidence: 'medium',
           });
         }
       }

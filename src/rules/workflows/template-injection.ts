@@ -6,7 +6,8 @@
  * warning. Workflow jobs and composite actions' `runs.steps` alike.
  */
 import type { Node } from 'yaml';
-import { attackerOrigin, classifyContext, DEFAULT_ENV_FOR_CONTEXT, type ContextTrust } from '../../workflows/contexts.js';
+import type { Confidence } from '../../findings.js';
+import { attackerOrigin, classifyContext, DEFAULT_ENV_FOR_CONTEXT, type ContextScope, type ContextTrust } from '../../workflows/contexts.js';
 import { dataflowContexts, findExpressions, normalizePath, soleContextPath, type ExpressionSpan } from '../../workflows/expressions.js';
 import type { Pos, WorkflowFile } from '../../workflows/model.js';
 import { envKeyOf, stepContextScope, stepKey, stepsInContext, type StepInContext } from '../../workflows/steps.js';
@@ -34,22 +35,46 @@ export const rule = defineRule({
           if (spans.length === 0) continue;
           const positions = expressionPositions(wf, sink.node, spans);
           const seen = new Map<string, number>();
-          spans.forEach((span, k) => {
+          const whereOf = (): string =>
+            sink.kind === 'run' ? 'this run script' : sink.kind === 'github-script' ? 'this github-script script' : `the ${sink.input} input of ${sink.action}`;
+          const subjectOf = (body: string, occurrence: number): string =>
+            `${s.jobId}\0${stepKey(s)}\0${sink.kind === 'action-input' ? `with.${sink.input}` : sink.kind}\0${body}\0${occurrence}`;
+          let k = 0;
+          const codeSmell = (body: string): void => {
+            const occurrence = (seen.get(body) ?? 0) + 1;
+            seen.set(body, occurrence);
+            report({
+              file: wf.file,
+              line: positions[k].line,
+              column: positions[k].column,
+              message:
+                `\${{ ${shorten(body)} }} is pasted into ${whereOf()} before it runs. Nothing in it is untrusted today, ` +
+                'but text expanded into code becomes an injection as soon as the value can carry outside text; an environment variable never does.',
+              fix: fixFor(s, sink, body, dataflowContexts(body)[0] ?? body),
+              // Its own subject: when the value later becomes untrusted, that finding is new, not this one.
+              subject: `smell\0${subjectOf(body, occurrence)}`,
+              level: 'notice',
+              persona: 'pedantic',
+            });
+          };
+          spans.forEach((span, index) => {
+            k = index;
             const body = span.body.trim();
             const graded = dataflowContexts(body).map((path) => ({ path, trust: classifyContext(path, scope) }));
             const flagged = graded.filter((g) => g.trust !== 'safe');
-            if (flagged.length === 0) return;
+            if (flagged.length === 0) {
+              // zizmor's "code smell": every value is safe today (a secret, a literal env, a typed
+              // input), but an expansion in code turns into an injection when the value changes.
+              // zizmor never flags secrets and job or step results, not even as a smell.
+              if (graded.some((g) => !NEVER_A_SMELL.test(g.path))) codeSmell(body);
+              return;
+            }
             flagged.sort((a, b) => TRUST_RANK[b.trust] - TRUST_RANK[a.trust]);
             const worst = flagged[0];
             const occurrence = (seen.get(body) ?? 0) + 1;
             seen.set(body, occurrence);
             const shown = `\${{ ${shorten(body)} }}`;
-            const where =
-              sink.kind === 'run'
-                ? 'this run script'
-                : sink.kind === 'github-script'
-                  ? 'this github-script script'
-                  : `the ${sink.input} input of ${sink.action}`;
+            const where = whereOf();
             const language = sink.kind === 'run' ? 'shell code' : sink.kind === 'github-script' ? 'JavaScript' : sink.language;
             let message: string;
             if (worst.trust === 'attacker') {
@@ -72,9 +97,10 @@ export const rule = defineRule({
               column: positions[k].column,
               message,
               fix: fixFor(s, sink, body, worst.path),
-              subject: `${s.jobId}\0${stepKey(s)}\0${sink.kind === 'action-input' ? `with.${sink.input}` : sink.kind}\0${body}\0${occurrence}`,
+              subject: subjectOf(body, occurrence),
               // Text outsiders write is the error; text only not known to be safe, a warning.
               level: worst.trust === 'attacker' ? 'error' : 'warning',
+              confidence: worst.trust === 'attacker' ? 'high' : maxConfidence(flagged.map((f) => untrustedConfidence(f.path, scope))),
             });
           });
         }
@@ -179,6 +205,36 @@ export function envNameFor(path: string): string {
 }
 
 const TRUST_RANK: Record<ContextTrust, number> = { safe: 0, untrusted: 1, attacker: 2 };
+
+/** Contexts zizmor never flags in code: a secret (a leak, not an injection), a job's result, a step's outcome. */
+const NEVER_A_SMELL = /^(secrets(\.|$)|github\.token$|needs\.[^.]+\.result$|steps\.[^.]+\.(outcome|conclusion)$)/i;
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { low: 1, medium: 2, high: 3 };
+
+function maxConfidence(levels: Confidence[]): Confidence {
+  return levels.reduce<Confidence>((best, level) => (CONFIDENCE_RANK[level] > CONFIDENCE_RANK[best] ? level : best), 'low');
+}
+
+/**
+ * How likely an untrusted (not attacker-controlled) context is to carry injectable text, after
+ * zizmor's grading: other `github.*` fields (its "structured" ones, and event fields not known to
+ * be safe) medium; a matrix that is not all literals medium; an `env.X` what the expression that
+ * set it carries, low when it is set at run time; inputs of unknown type, step and job outputs and
+ * anything else low.
+ */
+function untrustedConfidence(path: string, scope: ContextScope, hops = 0): Confidence {
+  const [root, name, third] = path.toLowerCase().split('.');
+  // An input of a type not known to be safe, through either spelling: zizmor's Low / Low.
+  if (root === 'github' && name === 'event' && third === 'inputs') return 'low';
+  if (root === 'github' || root === 'matrix') return 'medium';
+  if (root === 'env' && name && name !== '*' && hops < 4) {
+    const source = scope.envSource(name);
+    if (source?.kind !== 'expression') return 'low';
+    const flagged = source.contexts.filter((context) => classifyContext(context, scope) !== 'safe');
+    return maxConfidence(flagged.map((context) => (classifyContext(context, scope) === 'attacker' ? 'high' : untrustedConfidence(context, scope, hops + 1))));
+  }
+  return 'low';
+}
 
 function shorten(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, ' ').trim();

@@ -1,4 +1,4 @@
-import { hasFullDigest, imageSites, isJudgeableImage } from '../../workflows/pinning.js';
+import { hasFullDigest, imageSites, isJudgeableImage, opaqueImageSites } from '../../workflows/pinning.js';
 import { occurrenceSubjects } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
 
@@ -35,6 +35,22 @@ export const rule = defineRule({
             : {}),
         });
       });
+      // An image only an expression names (an input, a computed matrix): it may be unpinned, and
+      // nothing in the file says; zizmor's low-confidence case, a warning here so it does not fail the gate alone.
+      for (const site of opaqueImageSites(wf)) {
+        report({
+          file: wf.file,
+          line: site.pos.line,
+          column: site.pos.column,
+          message:
+            `The image of ${site.where} is ${site.expression}, whose value this file does not show: unless whoever sets it passes a reference ` +
+            'with an @sha256 digest, the registry can serve different content under the same name at any time.',
+          fix: 'Make sure every value it takes is name@sha256:<digest> (for a reusable workflow input, in each caller), or write the pinned image here.',
+          subject: `opaque:${site.where}:${site.expression}`,
+          level: 'warning',
+          confidence: 'low',
+        });
+      }
     }
   },
 });
