@@ -171,7 +171,7 @@ function changeWorkflow(text: string): string {
   return text.replace(/(uses:\s*[\w.-]+\/[\w./-]+@)[\w.-]+/, '$1main');
 }
 
-interface Monorepo {
+export interface Monorepo {
   dir: string;
   base: string;
   head: string;
@@ -189,7 +189,7 @@ interface Monorepo {
  * and three workflows (a dependency PR); otherwise a few percent of the packages of every lock and
  * of the workflows (lock maintenance: every lock differs, so nothing is shared between base and head).
  */
-function buildMonorepo(scale: number, typical = false): Monorepo {
+export function buildMonorepo(scale: number, typical = false): Monorepo {
   const snapshots = corpusSnapshots();
   const workflows = corpusWorkflows();
   const base = new Map<string, string>();
