@@ -5,7 +5,7 @@ import { logLine } from './annotations.js';
 import { Scrubber } from './secrets.js';
 
 /** What the run printed of its own as annotations: they count against GitHub's per-type cap. */
-export interface OwnAnnotations {
+interface OwnAnnotations {
   error: number;
   warning: number;
   notice: number;
