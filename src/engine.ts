@@ -5,6 +5,7 @@
 import { compareFindings, type Finding, type WaivedFinding } from './findings.js';
 import { baselineOf, markPreexisting } from './policy/baseline.js';
 import { configGlobMatcher } from './core/glob.js';
+import { speedupEnabled } from './core/speedups.js';
 import { applyPolicy } from './policy/policy.js';
 import { gatherAdvisoryFacts, gatherGithubFacts, gatherIndexFacts } from './enrichers.js';
 import type { GithubFacts, IndexFacts } from './facts/types.js';
@@ -14,12 +15,12 @@ import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import type { AdvisoryFacts } from './facts/advisories.js';
 import { runRules } from './rules/run.js';
-import type { RuleContext } from './rules/types.js';
+import type { RuleContext, RuleMemo } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig, effectiveFilters } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
-import { loadRevision, loadWorktree, openRepo, resolveRevision, type BlobCache, type Repo } from './source/git.js';
+import { loadRevisions, loadWorktree, openRepo, resolveRevision, type BlobCache, type Repo } from './source/git.js';
 import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
@@ -107,9 +108,15 @@ export function withBaseline(
   raw: (Finding | WaivedFinding)[],
   base: SourceFiles | null,
   run: (context: RuleContext) => (Finding | WaivedFinding)[] = runRules,
+  shared: { cache?: ParseCache; ruleMemo?: RuleMemo } = {},
 ): (Finding | WaivedFinding)[] {
   if (!settings.onlyNew || base === null) return raw;
-  return markPreexisting(raw, baselineOf(run(buildContext(settings, base, null))));
+  // The main run parsed base already and ran the workflow checks on it: both are pure and shared,
+  // so base is not parsed again, and a workflow check reads the same files with the same context
+  // fields only once (see RuleMemo).
+  const context = buildContext(settings, base, null, speedupEnabled('shared-parse') ? shared.cache : undefined);
+  if (shared.ruleMemo) context.ruleMemo = shared.ruleMemo;
+  return markPreexisting(raw, baselineOf(run(context)));
 }
 
 export interface Revisions {
@@ -125,16 +132,18 @@ export function readRevisions(settings: Settings): Revisions {
   const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
   const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
   const blobs: BlobCache = new Map();
-  const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : loadRevision(repo, headSha, maxBytes, blobs);
-  const base = baseSha === null ? null : loadRevision(repo, baseSha, maxBytes, blobs);
+  // One read for both commits: what they share is read out of git and decoded once.
+  const shas = [headSha, baseSha].filter((sha): sha is string => sha !== null);
+  const read = loadRevisions(repo, shas, maxBytes, blobs);
+  const head = headSha === null ? loadWorktree(repo, maxBytes, settings.now) : read[0]!;
+  const base = baseSha === null ? null : read[shas.length - 1]!;
   return { repo, head, base };
 }
 
 /** Parses base and head into the model the rules read (no network: `index` and `github` are null). */
-export function buildContext(settings: Settings, head: SourceFiles, base: SourceFiles | null): RuleContext {
+export function buildContext(settings: Settings, head: SourceFiles, base: SourceFiles | null, cache: ParseCache = new ParseCache()): RuleContext {
   const limits = settings.config.limits;
-  // Most files are the same at base and head: each distinct file is parsed once.
-  const cache = new ParseCache();
+  // Most files are the same at base and head: each distinct file is parsed once (`cache`).
   const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
   const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
   const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
@@ -249,10 +258,13 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  const context = buildContext(settings, head, base);
+  const cache = new ParseCache();
+  const ruleMemo: RuleMemo = new Map();
+  const context = buildContext(settings, head, base, cache);
+  context.ruleMemo = ruleMemo;
   await enrich(context, log);
 
-  const raw = withBaseline(settings, runRules(context), base);
+  const raw = withBaseline(settings, runRules(context), base, runRules, { cache, ruleMemo });
   const report = buildReport(context, raw, head, base);
   return { report, pairs: context.projects, log, settings };
 }

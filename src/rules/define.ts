@@ -18,7 +18,8 @@
  */
 import { makeFinding, type Confidence, type Finding, type FindingInput, type Persona, type Severity } from '../findings.js';
 import { markIntroduced } from './introduced.js';
-import type { Rule, RuleContext } from './types.js';
+import { speedupEnabled } from '../core/speedups.js';
+import type { Rule, RuleContext, RuleMemo } from './types.js';
 
 export interface RuleMeta {
   id: string;
@@ -80,7 +81,11 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
   const check =
     meta.on === 'workflows'
       ? (context: RuleContext): Finding[] => {
-          const revision = (workflows: RuleContext['workflows']): Finding[] => collect({ ...context, workflows, baseWorkflows: null });
+          const memo: RuleMemo = context.ruleMemo ?? new Map();
+          const revision = (workflows: RuleContext['workflows']): Finding[] => {
+            const revisionContext: RuleContext = { ...context, workflows, baseWorkflows: null };
+            return speedupEnabled('rule-reuse') ? reused(memo, meta.id, revisionContext, collect) : collect(revisionContext);
+          };
           const head = revision(context.workflows ?? []);
           const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
           return markIntroduced(head, base);
@@ -97,4 +102,48 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
   if (meta.defaultConfidence !== undefined) rule.defaultConfidence = meta.defaultConfidence;
   if (meta.persona !== undefined) rule.persona = meta.persona;
   return rule;
+}
+
+/** Stands for "the context's own keys" among the recorded reads (a check that lists them). */
+const OWN_KEYS = Symbol('own keys');
+
+function sameFiles(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((file, i) => file === b[i]);
+}
+
+/**
+ * `collect(context)`, or the findings of an earlier call of the same rule on the same workflow files
+ * (the same parsed objects) that read only context fields holding the same values now. The fields a
+ * check reads are recorded through a proxy (a spread of the context reads them all), so a check
+ * that looks at anything that differs runs again.
+ */
+function reused(memo: RuleMemo, id: string, context: RuleContext, collect: (context: RuleContext) => Finding[]): Finding[] {
+  const entries = memo.get(id) ?? [];
+  const fields = context as unknown as Record<PropertyKey, unknown>;
+  const currentValue = (key: PropertyKey): unknown => (key === OWN_KEYS ? Reflect.ownKeys(context).map(String).join('\0') : fields[key as string]);
+  for (const entry of entries) {
+    if (sameFiles(entry.workflows, context.workflows) && entry.read.every(([key, value]) => currentValue(key) === value)) return entry.findings;
+  }
+  const read = new Map<PropertyKey, unknown>();
+  const tracked = new Proxy(context, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      read.set(key, value);
+      return value;
+    },
+    has(target, key) {
+      read.set(key, Reflect.get(target, key));
+      return Reflect.has(target, key);
+    },
+    ownKeys(target) {
+      const keys = Reflect.ownKeys(target);
+      read.set(OWN_KEYS, keys.map(String).join('\0'));
+      return keys;
+    },
+  });
+  const findings = collect(tracked);
+  read.delete('workflows'); // compared file by file above
+  entries.push({ workflows: context.workflows, read: [...read], findings });
+  memo.set(id, entries);
+  return findings;
 }

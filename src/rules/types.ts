@@ -31,7 +31,17 @@ export interface RuleContext {
   github: GithubFacts | null;
   /** OSV advisories of the introduced PyPI versions; null offline, absent when not gathered. */
   advisories?: AdvisoryFacts | null;
+  /** Shared by the contexts of one run so workflow checks are not repeated (see RuleMemo); absent: one per check. */
+  ruleMemo?: RuleMemo;
 }
+
+/**
+ * Findings of the pure workflow checks (`on: 'workflows'`) already computed in this run, by rule id:
+ * the workflow files they ran on (the parsed objects), every context field they read with the value
+ * it had, and what they found. The same files and the same values give the same findings, so
+ * define.ts reuses them (base identical to head; the only-new baseline, which audits base again).
+ */
+export type RuleMemo = Map<string, { workflows: readonly WorkflowFile[]; read: readonly (readonly [PropertyKey, unknown])[]; findings: Finding[] }[]>;
 
 export interface Rule {
   id: string;

@@ -9,6 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { lstatSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
+import { speedupEnabled } from '../core/speedups.js';
 import { SettingsError } from '../settings/types.js';
 import { isReadByLockgate, type SourceFiles } from './types.js';
 
@@ -20,12 +21,18 @@ export interface Repo {
 
 const MAX_GIT_OUTPUT = 2 * 1024 * 1024 * 1024;
 
+/**
+ * git with fixed arguments and no shell. Nothing of the checked repository's own making changes
+ * what is read: paths come unquoted (core.quotepath=off), no fsmonitor hook runs, replace refs do not
+ * swap objects (GIT_NO_REPLACE_OBJECTS), and blobs come raw (cat-file without --textconv/--filters,
+ * so no textconv or clean/smudge filter from .gitattributes runs).
+ */
 function git(root: string, args: string[], input?: string): Buffer {
-  return execFileSync('git', ['-C', root, '-c', 'core.quotepath=off', ...args], {
+  return execFileSync('git', ['-C', root, '-c', 'core.quotepath=off', '-c', 'core.fsmonitor=false', ...args], {
     input,
     maxBuffer: MAX_GIT_OUTPUT,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0' },
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_REPLACE_OBJECTS: '1' },
   });
 }
 
@@ -79,7 +86,117 @@ function symlinkTargetInRepo(linkPath: string, target: string): string | null {
  */
 export type BlobCache = Map<string, { text: string } | { reason: string }>;
 
+interface TreeEntry {
+  mode: string;
+  blob: string;
+  size: number;
+}
+
+/** Every blob of a commit's tree by path (`ls-tree -r -l`: the sizes come with it, so no blob over the limit is ever read). */
+function listTree(repo: Repo, sha: string): Map<string, TreeEntry> {
+  const entries = new Map<string, TreeEntry>();
+  const listing = git(repo.root, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha]).toString('utf8');
+  for (const record of listing.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, blob, size] = record.slice(0, tab).split(/\s+/);
+    if (type !== 'blob') continue; // submodules (commit) are not ours to read
+    entries.set(record.slice(tab + 1), { mode: mode!, blob: blob!, size: Number(size) || 0 });
+  }
+  return entries;
+}
+
+/**
+ * The raw contents of objects, all in one `git cat-file --batch` (one process, whatever the count):
+ * by object id, null for an object git does not have.
+ */
+function readObjects(repo: Repo, oids: readonly string[]): Map<string, Buffer | null> {
+  const contents = new Map<string, Buffer | null>();
+  if (oids.length === 0) return contents;
+  const out = git(repo.root, ['cat-file', '--batch'], `${oids.join('\n')}\n`);
+  let offset = 0;
+  for (const oid of oids) {
+    const newline = out.indexOf(10, offset);
+    if (newline < 0) break;
+    const header = out.subarray(offset, newline).toString('utf8').split(' ');
+    if (header.length !== 3) {
+      // `<oid> missing` (or ambiguous): no content follows.
+      contents.set(oid, null);
+      offset = newline + 1;
+      continue;
+    }
+    const size = Number(header[2]);
+    contents.set(oid, out.subarray(newline + 1, newline + 1 + size));
+    offset = newline + 1 + size + 1;
+  }
+  return contents;
+}
+
+/** The committer time of a raw commit object (`committer Name <mail> 1764147600 +0100`), or null. */
+function committerTime(commit: Buffer | null | undefined): Date | null {
+  if (!commit) return null;
+  const text = commit.toString('utf8');
+  const end = text.indexOf('\n\n');
+  for (const line of (end < 0 ? text : text.slice(0, end)).split('\n')) {
+    if (!line.startsWith('committer ')) continue;
+    const match = /> (\d+) [+-]\d{4}$/.exec(line);
+    return match ? new Date(Number(match[1]) * 1000) : null;
+  }
+  return null;
+}
+
+/**
+ * Several revisions read together (head and base): one `ls-tree` each, then one `cat-file --batch`
+ * for the commits and symlinks and one for every text blob lockgate reads, each blob read and
+ * decoded once however many revisions hold it (`blobCache`). Same result as `loadRevision` on each.
+ */
+export function loadRevisions(repo: Repo, shas: readonly string[], maxBytes: number, blobCache: BlobCache = new Map()): SourceFiles[] {
+  if (!speedupEnabled('one-read')) return shas.map((sha) => loadRevision(repo, sha, maxBytes, blobCache));
+  const trees = shas.map((sha) => listTree(repo, sha));
+  const paths = trees.map((entries) => [...entries.keys()].sort());
+  const links = new Set<string>();
+  trees.forEach((entries, i) => {
+    for (const path of paths[i]!) if (isReadByLockgate(path) && entries.get(path)!.mode === '120000') links.add(entries.get(path)!.blob);
+  });
+  const small = readObjects(repo, [...new Set([...shas, ...links])]);
+  const revisions = trees.map((entries, i) => {
+    const unreadable = new Map<string, string>();
+    const wanted = new Map<string, string>(); // path -> blob to read
+    for (const path of paths[i]!.filter(isReadByLockgate)) {
+      let entry = entries.get(path)!;
+      if (entry.mode === '120000') {
+        const target = (small.get(entry.blob) ?? Buffer.alloc(0)).toString('utf8');
+        const inRepo = symlinkTargetInRepo(path, target);
+        const targetEntry = inRepo === null ? undefined : entries.get(inRepo);
+        if (!targetEntry || targetEntry.mode === '120000') {
+          unreadable.set(path, `a symlink to "${target}", which lockgate does not follow (outside the repository or not a file)`);
+          continue;
+        }
+        entry = targetEntry;
+      }
+      if (entry.size > maxBytes) unreadable.set(path, tooLarge(entry.size, maxBytes));
+      else wanted.set(path, entry.blob);
+    }
+    return { unreadable, wanted };
+  });
+  const missing = [...new Set(revisions.flatMap(({ wanted }) => [...wanted.values()]))].filter((blob) => !blobCache.has(blob));
+  const contents = readObjects(repo, missing);
+  for (const blob of missing) blobCache.set(blob, decodeText(contents.get(blob) ?? Buffer.alloc(0)));
+  return revisions.map(({ unreadable, wanted }, i) => {
+    const texts = new Map<string, string>();
+    for (const [path, blob] of wanted) {
+      const decoded = blobCache.get(blob)!;
+      if ('text' in decoded) texts.set(path, decoded.text);
+      else unreadable.set(path, decoded.reason);
+    }
+    const sha = shas[i]!;
+    const time = committerTime(small.get(sha)) ?? new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
+    return { label: sha, paths: paths[i]!, texts, unreadable, time };
+  });
+}
+
 export function loadRevision(repo: Repo, sha: string, maxBytes: number, blobCache: BlobCache = new Map()): SourceFiles {
+  if (speedupEnabled('one-read')) return loadRevisions(repo, [sha], maxBytes, blobCache)[0]!;
   const entries = new Map<string, { mode: string; blob: string; size: number }>();
   const listing = git(repo.root, ['ls-tree', '-r', '-l', '-z', '--full-tree', sha]).toString('utf8');
   for (const record of listing.split('\0')) {

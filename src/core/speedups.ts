@@ -1,0 +1,24 @@
+/**
+ * Switches for the speed-ups of issue 18, so that each can be measured against the code path it
+ * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse` turns
+ * the named ones off, `LOCKGATE_SLOW=all` every one. Unset (the default), all are on. Each pair of
+ * paths gives the same result; only the cost differs (the tests run both for the ones that matter).
+ *
+ * - `one-read`: base and head are read out of git by one `git cat-file --batch` (objects both
+ *   revisions share read once), with the commit times from the same stream; off: one per revision,
+ *   plus `git show` for each commit's time.
+ * - `shared-parse`: the only-new baseline (base audited alone) reuses the parses of the main run;
+ *   off: it parses base again.
+ * - `rule-reuse`: a workflow rule's findings on a set of workflow files are computed once per run when
+ *   the same files (the same parsed objects) and the same context come back (base identical to head,
+ *   the only-new baseline); off: every check runs.
+ */
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse';
+
+let cached: { value: string | undefined; off: Set<string> } | null = null;
+
+export function speedupEnabled(name: Speedup): boolean {
+  const value = typeof process === 'undefined' ? undefined : process.env.LOCKGATE_SLOW;
+  if (cached === null || cached.value !== value) cached = { value, off: new Set((value ?? '').split(',').map((word) => word.trim())) };
+  return !cached.off.has(name) && !cached.off.has('all');
+}
