@@ -47,4 +47,11 @@ export interface GithubFacts {
   tagsAtCommit: Map<string, string[] | { error: string }>;
   /** key `owner/repo@sha` → whether the commit is reachable from the repo's branches or tags. */
   reachable: Map<string, boolean | { error: string }>;
+  /**
+   * key `owner/repo@ref` → whether the symbolic ref a `uses:` names exists both as a branch and as a
+   * tag of the repository (ref-confusion). Only asked for refs that resolved as tags.
+   */
+  branchAndTag?: Map<string, boolean | { error: string }>;
+  /** key `owner/repo` (lowercased) → whether the tag listing was complete (stale-action-ref needs "no tag" to be certain). */
+  tagListComplete?: Map<string, boolean>;
 }

@@ -9,7 +9,7 @@ import type { GithubFacts, RefLookup } from '../facts/types.js';
 import type { Settings } from '../settings/types.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites } from '../workflows/uses.js';
-import { githubFactKey } from '../facts/keys.js';
+import { githubFactKey, githubRepoKey } from '../facts/keys.js';
 import { GithubClient, type GithubClientOptions } from './github.js';
 
 /* ------------------------------------------------------------------ what to ask */
@@ -24,6 +24,8 @@ interface RepoNeeds {
   refs: Set<string>;
   /** Pinned commit SHAs (lowercase). */
   shas: Set<string>;
+  /** The symbolic refs `uses:` values name (not the comment versions): ref-confusion asks about these. */
+  usesRefs: Set<string>;
 }
 
 /** What to look up, per repository (owner/repo lowercased), from every `uses:` of the files. */
@@ -44,7 +46,7 @@ export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, Rep
       const key = `${uses.owner}/${uses.repo}`.toLowerCase();
       let entry = needs.get(key);
       if (!entry) {
-        entry = { owner: uses.owner, repo: uses.repo, refs: new Set(), shas: new Set() };
+        entry = { owner: uses.owner, repo: uses.repo, refs: new Set(), shas: new Set(), usesRefs: new Set() };
         needs.set(key, entry);
       }
       if (uses.pinned) {
@@ -52,6 +54,7 @@ export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, Rep
         if (site.commentVersion) entry.refs.add(site.commentVersion);
       } else {
         entry.refs.add(uses.ref);
+        entry.usesRefs.add(uses.ref);
       }
     }
   }
@@ -87,7 +90,13 @@ function refPath(ref: string): string {
 }
 
 class Gatherer {
-  readonly facts: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  readonly facts: Required<GithubFacts> = {
+    refs: new Map(),
+    tagsAtCommit: new Map(),
+    reachable: new Map(),
+    branchAndTag: new Map(),
+    tagListComplete: new Map(),
+  };
   readonly problems: string[] = [];
   constructor(private readonly client: GithubClient) {}
 
@@ -208,6 +217,26 @@ class Gatherer {
       if (lookup.status === 'error') this.note(owner, repo, ref, lookup.message);
     }
     if (tags.error) this.note(owner, repo, 'tags', tags.error);
+    this.facts.tagListComplete.set(githubRepoKey(owner, repo), tags.complete);
+
+    // ref-confusion: a `uses:` ref that resolved as a tag may also be a branch (GitHub's git/ref is an exact match).
+    // One request per such ref; a ref that resolved as a branch has no tag of that name (tags are asked first).
+    await Promise.all(
+      resolved.map(async ([ref, lookup]) => {
+        if (!needs.usesRefs.has(ref) || lookup.status !== 'found') return;
+        if (lookup.kind !== 'tag') {
+          this.facts.branchAndTag.set(key(ref), false);
+          return;
+        }
+        const branch = await this.client.get<unknown>(`${this.repoPath(owner, repo)}/git/ref/heads/${refPath(ref)}`);
+        if (branch.ok) this.facts.branchAndTag.set(key(ref), true);
+        else if (branch.failure === 'not-found') this.facts.branchAndTag.set(key(ref), false);
+        else {
+          this.facts.branchAndTag.set(key(ref), { error: branch.message });
+          this.note(owner, repo, `${ref} (branch)`, branch.message);
+        }
+      }),
+    );
 
     const tagsBySha = new Map<string, string[]>();
     for (const tag of tags.items) tagsBySha.set(tag.sha, [...(tagsBySha.get(tag.sha) ?? []), tag.name]);
@@ -295,7 +324,7 @@ export async function gatherGithubFacts(
   log: (line: string) => void,
   clientOptions: Partial<GithubClientOptions> = {},
 ): Promise<GithubFacts> {
-  const empty: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  const empty: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map(), branchAndTag: new Map(), tagListComplete: new Map() };
   if (settings.offline) return empty;
   const needs = githubNeeds(workflows);
   if (needs.size === 0) return empty;
