@@ -11,6 +11,8 @@ import { gatherGithubFacts } from '../src/net/github-enrich.js';
 import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
 import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';
 import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.js';
+import { rule as refConfusion } from '../src/rules/workflows/ref-confusion.js';
+import { rule as staleActionRef } from '../src/rules/workflows/stale-action-ref.js';
 import { ruleContext, testSettings, workflowsFrom } from './support/workflows.js';
 
 const sha = (c: string): string => c.repeat(40).slice(0, 40);
@@ -409,5 +411,82 @@ describe('faults', () => {
   it('an unusable API URL is an error result, not a throw', async () => {
     const client = new GithubClient({ apiUrl: 'not a url', token: null, budgetMs: 1000 });
     expect(await client.get('/repos/a/b')).toMatchObject({ ok: false, failure: 'unavailable' });
+  });
+});
+
+describe('ref-confusion and stale-action-ref facts', () => {
+  const confusing = (): void => {
+    github.repos.set('org/confusing', {
+      defaultBranch: 'main',
+      branches: { main: sha('1'), v1: sha('2') },
+      tags: { v1: { commit: sha('3') }, 'v1.0.0': { commit: sha('3') } },
+      history: { main: [sha('1'), sha('3'), sha('4')], v1: [sha('2')] },
+      commits: [sha('1'), sha('2'), sha('3'), sha('4')],
+    });
+  };
+  const text = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: org/confusing@v1', // 6  branch and tag
+    '      - uses: org/confusing@main', // 7  branch only
+    '      - uses: org/confusing@v1.0.0', // 8  tag only
+    `      - uses: org/confusing@${sha('4')}`, // 9  on main, no tag: stale
+    `      - uses: org/confusing@${sha('3')} # v1.0.0`, // 10 tagged
+    '',
+  ].join('\n');
+
+  it('asks git/ref/heads only for uses refs that are tags, and the rules report from the facts', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    expect(facts.branchAndTag?.get('org/confusing@v1')).toBe(true);
+    expect(facts.branchAndTag?.get('org/confusing@main')).toBe(false);
+    expect(facts.branchAndTag?.get('org/confusing@v1.0.0')).toBe(false);
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(true);
+    const headsAsked = github.requests.filter((r) => r.path.includes('/git/ref/heads/')).map((r) => r.path);
+    // main: asked once by resolveRef (no tag main); v1 and v1.0.0: once each because they are tags.
+    expect(headsAsked.sort()).toEqual([
+      '/repos/org/confusing/git/ref/heads/main',
+      '/repos/org/confusing/git/ref/heads/v1',
+      '/repos/org/confusing/git/ref/heads/v1.0.0',
+    ]);
+    const ctx = ruleContext(workflows, { github: facts });
+    expect(refConfusion.check(ctx).map((f) => [f.rule, f.line, f.severity])).toEqual([['ref-confusion', 6, 'warning']]);
+    expect(staleActionRef.check(ctx).map((f) => [f.rule, f.line, f.severity])).toEqual([['stale-action-ref', 9, 'notice']]);
+  });
+
+  it('a failing branch look-up, a failed or cut-short tag listing report nothing', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    github.faults.set('/repos/org/confusing/git/ref/heads/v1', { status: 500 });
+    github.faults.set('/repos/org/confusing/tags', { status: 200, body: 'not a list' });
+    const log: string[] = [];
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), (l) => log.push(l), { backoffMs: 5 });
+    expect(facts.branchAndTag?.get('org/confusing@v1')).toEqual({ error: 'GitHub answered HTTP 500' });
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(false);
+    expect(log.join('\n')).toContain('could not be checked');
+    expect(log.join('\n')).not.toContain(TOKEN);
+    const ctx = ruleContext(workflows, { github: facts });
+    expect(refConfusion.check(ctx)).toEqual([]);
+    expect(staleActionRef.check(ctx)).toEqual([]);
+  });
+
+  it('a repository with more tags than listed is not called stale', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    const repo = github.repos.get('org/confusing')!;
+    for (let i = 0; i < 320; i++) repo.tags[`v0.${i}`] = { commit: sha('1') };
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(false);
+    expect(staleActionRef.check(ruleContext(workflows, { github: facts }))).toEqual([]);
   });
 });
