@@ -84,3 +84,18 @@ export function untaggedPins(wf: WorkflowFile, facts: GithubFacts): PinnedSite[]
     return Array.isArray(tags) && tags.length === 0;
   });
 }
+
+/**
+ * The version an advisory look-up names for a repository `uses:` (zizmor's mapping): a SHA pin → the
+ * longest tag at that commit (preferring one its `# vX` comment is a prefix of); a symbolic ref → the
+ * most specific tag at the commit it resolves to (`v4` → `v4.2.2`), else the ref itself when it is a
+ * tag (a branch with no tag at its tip names no version). Undefined when nothing names a version (an untagged commit, an unresolved ref).
+ */
+export function actionVersion(facts: GithubFacts, site: UsesSite): string | undefined {
+  if (site.uses.kind !== 'repository') return undefined;
+  const { owner, repo, ref, pinned } = site.uses;
+  if (pinned) return bestTagFor(tagsAt(facts, owner, repo, ref.toLowerCase()), site.commentVersion ?? ref, 'commit');
+  const lookup = lookupRef(facts, owner, repo, ref);
+  if (!lookup || lookup.status !== 'found') return undefined;
+  return bestTagFor(tagsAt(facts, owner, repo, lookup.sha), ref, lookup.kind);
+}

@@ -26,6 +26,7 @@ import { rule as refVersionMismatch } from './workflows/ref-version-mismatch.js'
 import { rule as impostorCommit } from './workflows/impostor-commit.js';
 import { rule as refConfusion } from './workflows/ref-confusion.js';
 import { rule as staleActionRef } from './workflows/stale-action-ref.js';
+import { rule as vulnerableAction } from './workflows/vulnerable-action.js';
 import { rule as uvUnlocked } from './workflows/uv-unlocked.js';
 import { rule as pipUnhashed } from './workflows/pip-unhashed.js';
 import { rule as curlPipeShell } from './workflows/curl-pipe-shell.js';
@@ -66,6 +67,7 @@ export const RULES: readonly Rule[] = [
   impostorCommit,
   refConfusion,
   staleActionRef,
+  vulnerableAction,
   uvUnlocked,
   pipUnhashed,
   curlPipeShell,
