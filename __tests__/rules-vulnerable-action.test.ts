@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { rule } from '../src/rules/workflows/vulnerable-action.js';
 import type { ActionAdvisory, GithubFacts } from '../src/facts/types.js';
-import { ruleContext, workflowsFrom } from './support/workflows.js';
+import { ruleContext, testSettings, workflowsFrom } from './support/workflows.js';
 
 const V1 = '1'.repeat(40);
 const UNTAGGED = '2'.repeat(40);
@@ -65,5 +65,20 @@ describe('vulnerable-action', () => {
     const workflows = workflowsFrom({ '.github/workflows/ci.yml': TEXT });
     expect(rule.check(ruleContext(workflows, { github: null }))).toEqual([]);
     expect(rule.check(ruleContext(workflows, { github: { ...FACTS, actionAdvisories: undefined } }))).toEqual([]);
+  });
+
+  it('honours advisories.ignore entries by GHSA id: waived, not dropped; an expired one waives nothing', () => {
+    const settingsWith = (until: string) => {
+      const settings = testSettings();
+      const advisories = { ...(settings.config.advisories ?? {}), ignore: [{ id: 'ghsa-crit-crit-crit', reason: 'input not used', until }] };
+      return { ...settings, config: { ...settings.config, advisories } } as typeof settings;
+    };
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': TEXT });
+    const waived = rule.check(ruleContext(workflows, { github: FACTS, settings: settingsWith('2999-01-01') }));
+    const crit = waived.filter((f) => f.message.includes('GHSA-crit-crit-crit'));
+    expect(crit).toHaveLength(2);
+    expect(crit.every((f) => (f as { waiver?: { reason: string } }).waiver?.reason === 'advisories.ignore ghsa-crit-crit-crit: input not used')).toBe(true);
+    const expired = rule.check(ruleContext(workflows, { github: FACTS, settings: settingsWith('2000-01-01') }));
+    expect(expired.filter((f) => (f as { waiver?: unknown }).waiver !== undefined)).toEqual([]);
   });
 });

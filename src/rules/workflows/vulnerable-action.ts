@@ -1,6 +1,7 @@
 import { actionVersion } from '../../facts/github-checks.js';
 import { githubFactKey } from '../../facts/keys.js';
-import type { Severity } from '../../findings.js';
+import type { Severity, WaivedFinding } from '../../findings.js';
+import { activeIgnoreOf } from '../uv/advisory-text.js';
 import { occurrenceSubjects, usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
 
@@ -42,7 +43,13 @@ export const rule = defineRule({
         if (site.uses.kind !== 'repository') return;
         const { owner, repo } = site.uses;
         const summary = advisory.summary ? `: ${advisory.summary}` : '';
+        // The same `advisories.ignore` entries (id, reason, until) as vulnerable-package: reported as waived, never dropped.
+        const ignore = activeIgnoreOf(ctx, { id: advisory.ghsaId, aliases: [] });
+        const waiver = ignore
+          ? ({ by: 'exemption', reason: `advisories.ignore ${ignore.id}: ${ignore.reason}`, until: ignore.until } satisfies WaivedFinding['waiver'])
+          : undefined;
         report({
+          ...(waiver ? { waiver } : {}),
           file: wf.file,
           line: site.pos.line,
           column: site.pos.column,
@@ -50,7 +57,7 @@ export const rule = defineRule({
           message: `${owner}/${repo} ${version} is affected by ${advisory.ghsaId} (${advisory.severity})${summary}. ${advisory.url}`,
           fix: advisory.firstPatched
             ? `Upgrade to ${advisory.firstPatched} or later, pinned: ${usesTarget(site.uses)}@<sha of ${advisory.firstPatched}> # ${advisory.firstPatched}`
-            : `No fixed version is listed: replace the action, or accept the risk for a while with an ignore entry (rule vulnerable-action, a reason and until).`,
+            : `No fixed version is listed: replace the action, or accept the risk for a while with an entry (id, reason, until) in advisories.ignore in ${ctx.settings.configFile}.`,
           subject: subjects[i],
         });
       });
