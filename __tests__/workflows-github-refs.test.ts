@@ -11,6 +11,9 @@ import { gatherGithubFacts } from '../src/net/github-enrich.js';
 import { rule as unpinnedUses } from '../src/rules/workflows/unpinned-uses.js';
 import { rule as refVersionMismatch } from '../src/rules/workflows/ref-version-mismatch.js';
 import { rule as impostorCommit } from '../src/rules/workflows/impostor-commit.js';
+import { rule as refConfusion } from '../src/rules/workflows/ref-confusion.js';
+import { rule as staleActionRef } from '../src/rules/workflows/stale-action-ref.js';
+import { rule as vulnerableAction } from '../src/rules/workflows/vulnerable-action.js';
 import { ruleContext, testSettings, workflowsFrom } from './support/workflows.js';
 
 const sha = (c: string): string => c.repeat(40).slice(0, 40);
@@ -37,6 +40,8 @@ class FakeGithub {
   /** path prefix (after the origin) → fault; `times` limits how often it fires. */
   faults = new Map<string, Fault>();
   requests: { path: string; authorization?: string }[] = [];
+  /** GitHub's global advisories (ecosystem actions): `affected` lists the exact versions the fake's range covers. */
+  advisories: { ghsa_id: string; severity: string; summary: string; package: string; affected: string[]; patched: string | null; withdrawn?: boolean }[] = [];
   private sockets = new Set<import('node:net').Socket>();
 
   async start(): Promise<void> {
@@ -56,6 +61,7 @@ class FakeGithub {
 
   reset(): void {
     this.faults.clear();
+    this.advisories = [];
     this.requests = [];
   }
 
@@ -87,6 +93,37 @@ class FakeGithub {
       }
       this.send(res, fault.status, fault.body ?? { message: 'fault', documentation_url: 'https://docs.github.com/rest' }, fault.headers);
       return;
+    }
+    if (path === '/advisories') {
+      const wanted = (url.searchParams.get('affects') ?? '').split(',').filter(Boolean);
+      const hits = this.advisories.filter((a) =>
+        wanted.some((w) => {
+          const at = w.lastIndexOf('@');
+          const name = at < 0 ? w : w.slice(0, at);
+          return name.toLowerCase() === a.package && (at < 0 || a.affected.includes(w.slice(at + 1)));
+        }),
+      );
+      return this.send(
+        res,
+        200,
+        hits.map((a) => ({
+          ghsa_id: a.ghsa_id,
+          cve_id: null,
+          url: `https://api.github.com/advisories/${a.ghsa_id}`,
+          html_url: `https://github.com/advisories/${a.ghsa_id}`,
+          summary: a.summary,
+          description: 'd',
+          type: 'reviewed',
+          severity: a.severity,
+          identifiers: [{ type: 'GHSA', value: a.ghsa_id }],
+          published_at: '2025-03-15T00:00:00Z',
+          withdrawn_at: a.withdrawn ? '2025-04-01T00:00:00Z' : null,
+          vulnerabilities: [
+            { package: { ecosystem: 'actions', name: a.package }, vulnerable_version_range: '< 9', first_patched_version: a.patched, vulnerable_functions: [] },
+          ],
+          cvss: null,
+        })),
+      );
     }
     const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(path);
     const repo = match ? this.repos.get(`${match[1]}/${match[2]}`.toLowerCase()) : undefined;
@@ -409,5 +446,164 @@ describe('faults', () => {
   it('an unusable API URL is an error result, not a throw', async () => {
     const client = new GithubClient({ apiUrl: 'not a url', token: null, budgetMs: 1000 });
     expect(await client.get('/repos/a/b')).toMatchObject({ ok: false, failure: 'unavailable' });
+  });
+});
+
+describe('ref-confusion and stale-action-ref facts', () => {
+  const confusing = (): void => {
+    github.repos.set('org/confusing', {
+      defaultBranch: 'main',
+      branches: { main: sha('1'), v1: sha('2') },
+      tags: { v1: { commit: sha('3') }, 'v1.0.0': { commit: sha('3') } },
+      history: { main: [sha('1'), sha('3'), sha('4')], v1: [sha('2')] },
+      commits: [sha('1'), sha('2'), sha('3'), sha('4')],
+    });
+  };
+  const text = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: org/confusing@v1', // 6  branch and tag
+    '      - uses: org/confusing@main', // 7  branch only
+    '      - uses: org/confusing@v1.0.0', // 8  tag only
+    `      - uses: org/confusing@${sha('4')}`, // 9  on main, no tag: stale
+    `      - uses: org/confusing@${sha('3')} # v1.0.0`, // 10 tagged
+    '',
+  ].join('\n');
+
+  it('asks git/ref/heads only for uses refs that are tags, and the rules report from the facts', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    expect(facts.branchAndTag?.get('org/confusing@v1')).toBe(true);
+    expect(facts.branchAndTag?.get('org/confusing@main')).toBe(false);
+    expect(facts.branchAndTag?.get('org/confusing@v1.0.0')).toBe(false);
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(true);
+    const headsAsked = github.requests.filter((r) => r.path.includes('/git/ref/heads/')).map((r) => r.path);
+    // main: asked once by resolveRef (no tag main); v1 and v1.0.0: once each because they are tags.
+    expect(headsAsked.sort()).toEqual([
+      '/repos/org/confusing/git/ref/heads/main',
+      '/repos/org/confusing/git/ref/heads/v1',
+      '/repos/org/confusing/git/ref/heads/v1.0.0',
+    ]);
+    const ctx = ruleContext(workflows, { github: facts });
+    expect(refConfusion.check(ctx).map((f) => [f.rule, f.line, f.severity])).toEqual([['ref-confusion', 6, 'warning']]);
+    expect(staleActionRef.check(ctx).map((f) => [f.rule, f.line, f.severity])).toEqual([['stale-action-ref', 9, 'notice']]);
+  });
+
+  it('a failing branch look-up, a failed or cut-short tag listing report nothing', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    github.faults.set('/repos/org/confusing/git/ref/heads/v1', { status: 500 });
+    github.faults.set('/repos/org/confusing/tags', { status: 200, body: 'not a list' });
+    const log: string[] = [];
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), (l) => log.push(l), { backoffMs: 5 });
+    expect(facts.branchAndTag?.get('org/confusing@v1')).toEqual({ error: 'GitHub answered HTTP 500' });
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(false);
+    expect(log.join('\n')).toContain('could not be checked');
+    expect(log.join('\n')).not.toContain(TOKEN);
+    const ctx = ruleContext(workflows, { github: facts });
+    expect(refConfusion.check(ctx)).toEqual([]);
+    expect(staleActionRef.check(ctx)).toEqual([]);
+  });
+
+  it('a repository with more tags than listed is not called stale', async () => {
+    github.reset();
+    seedRepos();
+    confusing();
+    const repo = github.repos.get('org/confusing')!;
+    for (let i = 0; i < 320; i++) repo.tags[`v0.${i}`] = { commit: sha('1') };
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    expect(facts.tagListComplete?.get('org/confusing')).toBe(false);
+    expect(staleActionRef.check(ruleContext(workflows, { github: facts }))).toEqual([]);
+  });
+});
+
+describe('vulnerable-action facts', () => {
+  const text = [
+    'on: push',
+    'jobs:',
+    '  a:',
+    '    runs-on: x',
+    '    steps:',
+    '      - uses: actions/checkout@v4', // 6  v4 → v4.2.2, affected (high)
+    `      - uses: actions/cache@${CACHE_V402} # v4.0.2`, // 7  affected (medium) and a withdrawn one
+    `      - uses: actions/cache@${CACHE_V410} # v4.1.0`, // 8  patched
+    '      - uses: actions/setup-python@main', // 9  a branch without a tag: no version
+    '',
+  ].join('\n');
+  const seedAdvisories = (): void => {
+    github.advisories = [
+      { ghsa_id: 'GHSA-aaaa-bbbb-cccc', severity: 'high', summary: 'Token leak', package: 'actions/checkout', affected: ['v4.2.2'], patched: 'v4.2.3' },
+      { ghsa_id: 'GHSA-dddd-eeee-ffff', severity: 'medium', summary: 'Cache poisoning', package: 'actions/cache', affected: ['v4.0.2'], patched: null },
+      {
+        ghsa_id: 'GHSA-gone-gone-gone',
+        severity: 'critical',
+        summary: 'Withdrawn',
+        package: 'actions/cache',
+        affected: ['v4.0.2'],
+        patched: null,
+        withdrawn: true,
+      },
+    ];
+  };
+
+  it('one request finds the actions with advisories, then one per version of those; the rule maps severities', async () => {
+    github.reset();
+    seedRepos();
+    seedAdvisories();
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    const asked = github.requests.filter((r) => r.path.startsWith('/advisories')).map((r) => decodeURIComponent(r.path));
+    expect(asked).toHaveLength(4);
+    expect(asked[0]).toBe('/advisories?ecosystem=actions&per_page=100&affects=actions/checkout,actions/cache');
+    expect(asked.slice(1).sort()).toEqual([
+      '/advisories?ecosystem=actions&per_page=100&affects=actions/cache@v4.0.2',
+      '/advisories?ecosystem=actions&per_page=100&affects=actions/cache@v4.1.0',
+      '/advisories?ecosystem=actions&per_page=100&affects=actions/checkout@v4.2.2',
+    ]);
+    expect(facts.actionAdvisories?.get('actions/cache@v4.1.0')).toEqual([]);
+    const findings = vulnerableAction.check(ruleContext(workflows, { github: facts }));
+    expect(findings.map((f) => [f.rule, f.line, f.severity])).toEqual([
+      ['vulnerable-action', 6, 'error'],
+      ['vulnerable-action', 7, 'warning'],
+    ]);
+    expect(findings[0].message).toBe(
+      'actions/checkout v4.2.2 is affected by GHSA-aaaa-bbbb-cccc (high): Token leak. https://github.com/advisories/GHSA-aaaa-bbbb-cccc',
+    );
+    expect(findings[0].fix).toContain('Upgrade to v4.2.3');
+    expect(findings[1].fix).toContain('No fixed version is listed');
+  });
+
+  it('an action without advisories costs no per-version request', async () => {
+    github.reset();
+    seedRepos();
+    const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+    const facts = await gatherGithubFacts(workflows, settingsFor(), () => undefined, { backoffMs: 5 });
+    expect(github.requests.filter((r) => r.path.startsWith('/advisories'))).toHaveLength(1);
+    expect(vulnerableAction.check(ruleContext(workflows, { github: facts }))).toEqual([]);
+  });
+
+  it('a failing or malformed advisory answer reports nothing and says so in the log', async () => {
+    for (const fault of [{ status: 500 }, { status: 200, body: { not: 'a list' } }, { status: 429, headers: { 'retry-after': '3600' } }]) {
+      github.reset();
+      seedRepos();
+      seedAdvisories();
+      github.faults.set('/advisories', fault);
+      const log: string[] = [];
+      const workflows = workflowsFrom({ '.github/workflows/ci.yml': text });
+      const facts = await gatherGithubFacts(workflows, settingsFor(), (l) => log.push(l), { backoffMs: 5 });
+      expect(facts.actionAdvisories?.get('actions/checkout@v4.2.2')).toEqual({ error: expect.any(String) });
+      expect(vulnerableAction.check(ruleContext(workflows, { github: facts }))).toEqual([]);
+      expect(log.join('\n')).toContain('advisories:');
+      expect(log.join('\n')).not.toContain(TOKEN);
+    }
   });
 });

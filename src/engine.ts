@@ -85,7 +85,7 @@ async function enrich(context: RuleContext, log: string[]): Promise<void> {
     }),
     gatherGithubFacts(context.workflows, settings, note).catch((error: unknown): GithubFacts => {
       log.push(`GitHub look-ups failed: ${(error as Error).message}`);
-      return { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+      return { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map(), branchAndTag: new Map(), tagListComplete: new Map() };
     }),
     // A failure leaves every version unasked: malicious-package then says so in one notice.
     gatherAdvisoryFacts(context.projects, settings, note).catch((error: unknown): AdvisoryFacts => {

@@ -5,7 +5,7 @@
  */
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites, type UsesSite } from '../workflows/uses.js';
-import { githubFactKey } from './keys.js';
+import { githubFactKey, githubRepoKey } from './keys.js';
 import type { GithubFacts, RefLookup } from './types.js';
 
 /** The tags GitHub listed at a commit (empty when none or unknown). */
@@ -55,4 +55,47 @@ export function unreachablePins(wf: WorkflowFile, facts: GithubFacts): PinnedSit
     if (site.uses.kind !== 'repository' || !site.uses.pinned) return false;
     return facts.reachable.get(githubFactKey(site.uses.owner, site.uses.repo, site.uses.ref)) === false;
   });
+}
+
+/** Repository `uses:` sites whose symbolic ref GitHub has both as a branch and as a tag (ref-confusion). */
+export function confusableRefs(wf: WorkflowFile, facts: GithubFacts): UsesSite[] {
+  return usesSites(wf).filter((site) => {
+    if (site.uses.kind !== 'repository' || site.uses.pinned) return false;
+    return facts.branchAndTag?.get(githubFactKey(site.uses.owner, site.uses.repo, site.uses.ref)) === true;
+  });
+}
+
+/**
+ * Step `uses:` pinned to a full SHA that no tag points at, as far as GitHub's complete tag listing
+ * shows (stale-action-ref). A SHA that is an annotated tag's own object counts as tagged. Unknown
+ * (listing cut short or failed) is not reported.
+ */
+export function untaggedPins(wf: WorkflowFile, facts: GithubFacts): PinnedSite[] {
+  const tagObjects = new Set<string>();
+  for (const [key, lookup] of facts.refs)
+    if (lookup.status === 'found' && lookup.tagObject) tagObjects.add(`${key.slice(0, key.indexOf('@'))}@${lookup.tagObject}`);
+  return usesSites(wf).filter((site): site is PinnedSite => {
+    if (site.where !== 'step' || site.uses.kind !== 'repository' || !site.uses.pinned) return false;
+    const { owner, repo, ref } = site.uses;
+    if (facts.tagListComplete?.get(githubRepoKey(owner, repo)) !== true) return false;
+    const key = githubFactKey(owner, repo, ref);
+    if (tagObjects.has(key)) return false;
+    const tags = facts.tagsAtCommit.get(key);
+    return Array.isArray(tags) && tags.length === 0;
+  });
+}
+
+/**
+ * The version an advisory look-up names for a repository `uses:` (zizmor's mapping): a SHA pin → the
+ * longest tag at that commit (preferring one its `# vX` comment is a prefix of); a symbolic ref → the
+ * most specific tag at the commit it resolves to (`v4` → `v4.2.2`), else the ref itself when it is a
+ * tag (a branch with no tag at its tip names no version). Undefined when nothing names a version (an untagged commit, an unresolved ref).
+ */
+export function actionVersion(facts: GithubFacts, site: UsesSite): string | undefined {
+  if (site.uses.kind !== 'repository') return undefined;
+  const { owner, repo, ref, pinned } = site.uses;
+  if (pinned) return bestTagFor(tagsAt(facts, owner, repo, ref.toLowerCase()), site.commentVersion ?? ref, 'commit');
+  const lookup = lookupRef(facts, owner, repo, ref);
+  if (!lookup || lookup.status !== 'found') return undefined;
+  return bestTagFor(tagsAt(facts, owner, repo, lookup.sha), ref, lookup.kind);
 }

@@ -10,3 +10,8 @@ export function githubFactKey(owner: string, repo: string, refOrSha: string): st
   const ref = /^[0-9a-fA-F]{40}$/.test(refOrSha) ? refOrSha.toLowerCase() : refOrSha;
   return `${owner.toLowerCase()}/${repo.toLowerCase()}@${ref}`;
 }
+
+/** Key of a per-repository GithubFacts entry: owner/repo lowercased. */
+export function githubRepoKey(owner: string, repo: string): string {
+  return `${owner.toLowerCase()}/${repo.toLowerCase()}`;
+}

@@ -47,4 +47,27 @@ export interface GithubFacts {
   tagsAtCommit: Map<string, string[] | { error: string }>;
   /** key `owner/repo@sha` → whether the commit is reachable from the repo's branches or tags. */
   reachable: Map<string, boolean | { error: string }>;
+  /**
+   * key `owner/repo@ref` → whether the symbolic ref a `uses:` names exists both as a branch and as a
+   * tag of the repository (ref-confusion). Only asked for refs that resolved as tags.
+   */
+  branchAndTag?: Map<string, boolean | { error: string }>;
+  /** key `owner/repo` (lowercased) → whether the tag listing was complete (stale-action-ref needs "no tag" to be certain). */
+  tagListComplete?: Map<string, boolean>;
+  /**
+   * key `owner/repo@version` (the version as actionVersion computes it) → the GitHub advisories
+   * (ecosystem `actions`) that affect that version, or why they could not be asked.
+   */
+  actionAdvisories?: Map<string, ActionAdvisory[] | { error: string }>;
+}
+
+/** A GitHub security advisory about an action, reduced to what vulnerable-action reports. */
+export interface ActionAdvisory {
+  ghsaId: string;
+  /** GitHub's severity: critical, high, medium, low or unknown. */
+  severity: string;
+  summary: string;
+  url: string;
+  /** first_patched_version of the entry for this action, when GitHub gives one. */
+  firstPatched?: string;
 }

@@ -5,11 +5,12 @@
  * Asked through the one GitHub client (./github.ts), whose fact reads are cached per run and
  * never throw: every request ends in a fact or an error entry that says why.
  */
-import type { GithubFacts, RefLookup } from '../facts/types.js';
+import type { ActionAdvisory, GithubFacts, RefLookup } from '../facts/types.js';
+import { actionVersion } from '../facts/github-checks.js';
 import type { Settings } from '../settings/types.js';
 import type { WorkflowFile } from '../workflows/model.js';
 import { usesSites } from '../workflows/uses.js';
-import { githubFactKey } from '../facts/keys.js';
+import { githubFactKey, githubRepoKey } from '../facts/keys.js';
 import { GithubClient, type GithubClientOptions } from './github.js';
 
 /* ------------------------------------------------------------------ what to ask */
@@ -24,6 +25,8 @@ interface RepoNeeds {
   refs: Set<string>;
   /** Pinned commit SHAs (lowercase). */
   shas: Set<string>;
+  /** The symbolic refs `uses:` values name (not the comment versions): ref-confusion asks about these. */
+  usesRefs: Set<string>;
 }
 
 /** What to look up, per repository (owner/repo lowercased), from every `uses:` of the files. */
@@ -44,7 +47,7 @@ export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, Rep
       const key = `${uses.owner}/${uses.repo}`.toLowerCase();
       let entry = needs.get(key);
       if (!entry) {
-        entry = { owner: uses.owner, repo: uses.repo, refs: new Set(), shas: new Set() };
+        entry = { owner: uses.owner, repo: uses.repo, refs: new Set(), shas: new Set(), usesRefs: new Set() };
         needs.set(key, entry);
       }
       if (uses.pinned) {
@@ -52,6 +55,7 @@ export function githubNeeds(workflows: readonly WorkflowFile[]): Map<string, Rep
         if (site.commentVersion) entry.refs.add(site.commentVersion);
       } else {
         entry.refs.add(uses.ref);
+        entry.usesRefs.add(uses.ref);
       }
     }
   }
@@ -87,7 +91,14 @@ function refPath(ref: string): string {
 }
 
 class Gatherer {
-  readonly facts: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  readonly facts: Required<GithubFacts> = {
+    refs: new Map(),
+    tagsAtCommit: new Map(),
+    reachable: new Map(),
+    branchAndTag: new Map(),
+    tagListComplete: new Map(),
+    actionAdvisories: new Map(),
+  };
   readonly problems: string[] = [];
   constructor(private readonly client: GithubClient) {}
 
@@ -208,6 +219,26 @@ class Gatherer {
       if (lookup.status === 'error') this.note(owner, repo, ref, lookup.message);
     }
     if (tags.error) this.note(owner, repo, 'tags', tags.error);
+    this.facts.tagListComplete.set(githubRepoKey(owner, repo), tags.complete);
+
+    // ref-confusion: a `uses:` ref that resolved as a tag may also be a branch (GitHub's git/ref is an exact match).
+    // One request per such ref; a ref that resolved as a branch has no tag of that name (tags are asked first).
+    await Promise.all(
+      resolved.map(async ([ref, lookup]) => {
+        if (!needs.usesRefs.has(ref) || lookup.status !== 'found') return;
+        if (lookup.kind !== 'tag') {
+          this.facts.branchAndTag.set(key(ref), false);
+          return;
+        }
+        const branch = await this.client.get<unknown>(`${this.repoPath(owner, repo)}/git/ref/heads/${refPath(ref)}`);
+        if (branch.ok) this.facts.branchAndTag.set(key(ref), true);
+        else if (branch.failure === 'not-found') this.facts.branchAndTag.set(key(ref), false);
+        else {
+          this.facts.branchAndTag.set(key(ref), { error: branch.message });
+          this.note(owner, repo, `${ref} (branch)`, branch.message);
+        }
+      }),
+    );
 
     const tagsBySha = new Map<string, string[]>();
     for (const tag of tags.items) tagsBySha.set(tag.sha, [...(tagsBySha.get(tag.sha) ?? []), tag.name]);
@@ -285,6 +316,117 @@ class Gatherer {
   }
 }
 
+/* ------------------------------------------------------------------ advisories (vulnerable-action) */
+
+/** Repositories per first-stage advisory request (GitHub takes up to 1000 in `affects`; the URL stays short). */
+const ADVISORY_REPOS_PER_REQUEST = 50;
+const ADVISORY_PAGE = 100;
+
+function advisoriesPath(affects: string[]): string {
+  return `/advisories?ecosystem=actions&per_page=${ADVISORY_PAGE}&affects=${affects.map(encodeURIComponent).join(',')}`;
+}
+
+/** The advisories of an answer, withdrawn ones left out; null when the answer is not GitHub's list. */
+function advisoriesOf(body: unknown): { advisory: ActionAdvisory; packages: string[] }[] | null {
+  if (!Array.isArray(body)) return null;
+  const out: { advisory: ActionAdvisory; packages: string[] }[] = [];
+  for (const raw of body as Record<string, unknown>[]) {
+    if (!raw || typeof raw.ghsa_id !== 'string' || raw.withdrawn_at) continue;
+    const vulns = Array.isArray(raw.vulnerabilities) ? (raw.vulnerabilities as Record<string, unknown>[]) : [];
+    const packages: string[] = [];
+    let firstPatched: string | undefined;
+    for (const v of vulns) {
+      const pkg = v?.package as { ecosystem?: unknown; name?: unknown } | undefined;
+      if (typeof pkg?.name !== 'string' || String(pkg.ecosystem).toLowerCase() !== 'actions') continue;
+      packages.push(pkg.name.toLowerCase());
+      if (firstPatched === undefined && typeof v.first_patched_version === 'string') firstPatched = v.first_patched_version;
+    }
+    const advisory: ActionAdvisory = {
+      ghsaId: raw.ghsa_id,
+      severity: typeof raw.severity === 'string' ? raw.severity.toLowerCase() : 'unknown',
+      summary: typeof raw.summary === 'string' ? raw.summary.replace(/\s+/g, ' ').slice(0, 300) : '',
+      url: `https://github.com/advisories/${encodeURIComponent(raw.ghsa_id)}`,
+    };
+    if (firstPatched !== undefined) advisory.firstPatched = firstPatched;
+    out.push({ advisory, packages });
+  }
+  return out;
+}
+
+/**
+ * Two stages, so a typical repository costs one request: which of the used actions have any
+ * advisory at all (`affects=a/b,c/d,…`, 50 per request), then, for those only, which advisories
+ * affect each version used (`affects=a/b@v1.2.3`; GitHub evaluates the ranges).
+ */
+async function gatherAdvisories(client: GithubClient, workflows: readonly WorkflowFile[], facts: Required<GithubFacts>, problems: string[]): Promise<void> {
+  const versions = new Map<string, { name: string; versions: Set<string> }>();
+  for (const wf of workflows) {
+    let sites: ReturnType<typeof usesSites>;
+    try {
+      sites = usesSites(wf);
+    } catch {
+      continue; // reported by the rules (see githubNeeds)
+    }
+    for (const site of sites) {
+      if (site.uses.kind !== 'repository' || !site.uses.validName) continue;
+      const version = actionVersion(facts, site);
+      if (version === undefined) continue;
+      const name = `${site.uses.owner}/${site.uses.repo}`;
+      const entry = versions.get(name.toLowerCase()) ?? { name, versions: new Set<string>() };
+      entry.versions.add(version);
+      versions.set(name.toLowerCase(), entry);
+    }
+  }
+  if (versions.size === 0) return;
+  const names = [...versions.keys()];
+  const withAdvisories = new Set<string>();
+  const failed = new Map<string, string>();
+  for (let i = 0; i < names.length; i += ADVISORY_REPOS_PER_REQUEST) {
+    const chunk = names.slice(i, i + ADVISORY_REPOS_PER_REQUEST);
+    const result = await client.get<unknown>(advisoriesPath(chunk.map((n) => versions.get(n)!.name)));
+    const list = result.ok ? advisoriesOf(result.body) : null;
+    if (!result.ok || list === null) {
+      const message = result.ok ? 'the advisory answer was not a list' : result.message;
+      for (const n of chunk) failed.set(n, message);
+      continue;
+    }
+    // A full page may have more behind it: then every repository of the chunk is asked by version.
+    if ((result.body as unknown[]).length >= ADVISORY_PAGE) for (const n of chunk) withAdvisories.add(n);
+    for (const { packages } of list) for (const p of packages) if (chunk.includes(p)) withAdvisories.add(p);
+  }
+  await Promise.all(
+    names.flatMap((n) => {
+      const { name, versions: used } = versions.get(n)!;
+      return [...used].map(async (version) => {
+        const key = githubFactKey(name.split('/')[0]!, name.split('/')[1]!, version);
+        const failure = failed.get(n);
+        if (failure) {
+          facts.actionAdvisories.set(key, { error: failure });
+          return;
+        }
+        if (!withAdvisories.has(n)) {
+          facts.actionAdvisories.set(key, []);
+          return;
+        }
+        const result = await client.get<unknown>(advisoriesPath([`${name}@${version}`]));
+        const list = result.ok ? advisoriesOf(result.body) : null;
+        if (!result.ok || list === null) {
+          const message = result.ok ? 'the advisory answer was not a list' : result.message;
+          facts.actionAdvisories.set(key, { error: message });
+          problems.push(`${name}@${version}: advisories: ${message}`);
+          return;
+        }
+        facts.actionAdvisories.set(
+          key,
+          list.filter((a) => a.packages.includes(n)).map((a) => a.advisory),
+        );
+      });
+    }),
+  );
+  const reasons = [...new Set(failed.values())];
+  for (const reason of reasons) problems.push(`advisories: ${reason}`);
+}
+
 /**
  * Resolves the GitHub facts the workflow rules need. Never throws for network trouble: each fact
  * that could not be learned is absent or an error entry, and one log line per problem says why.
@@ -295,7 +437,14 @@ export async function gatherGithubFacts(
   log: (line: string) => void,
   clientOptions: Partial<GithubClientOptions> = {},
 ): Promise<GithubFacts> {
-  const empty: GithubFacts = { refs: new Map(), tagsAtCommit: new Map(), reachable: new Map() };
+  const empty: GithubFacts = {
+    refs: new Map(),
+    tagsAtCommit: new Map(),
+    reachable: new Map(),
+    branchAndTag: new Map(),
+    tagListComplete: new Map(),
+    actionAdvisories: new Map(),
+  };
   if (settings.offline) return empty;
   const needs = githubNeeds(workflows);
   if (needs.size === 0) return empty;
@@ -311,6 +460,8 @@ export async function gatherGithubFacts(
   });
   const gatherer = new Gatherer(client);
   await Promise.all([...needs.values()].map((repoNeeds) => gatherer.gatherRepo(repoNeeds)));
+  // Versions come from the tags just learned, so the advisories are asked after the refs.
+  await gatherAdvisories(client, workflows, gatherer.facts, gatherer.problems);
   const refCount = [...needs.values()].reduce((n, r) => n + r.refs.size, 0);
   const shaCount = [...needs.values()].reduce((n, r) => n + r.shas.size, 0);
   log(

@@ -24,6 +24,9 @@ import { rule as unpinnedUses } from './workflows/unpinned-uses.js';
 import { rule as unpinnedImage } from './workflows/unpinned-image.js';
 import { rule as refVersionMismatch } from './workflows/ref-version-mismatch.js';
 import { rule as impostorCommit } from './workflows/impostor-commit.js';
+import { rule as refConfusion } from './workflows/ref-confusion.js';
+import { rule as staleActionRef } from './workflows/stale-action-ref.js';
+import { rule as vulnerableAction } from './workflows/vulnerable-action.js';
 import { rule as uvUnlocked } from './workflows/uv-unlocked.js';
 import { rule as pipUnhashed } from './workflows/pip-unhashed.js';
 import { rule as curlPipeShell } from './workflows/curl-pipe-shell.js';
@@ -70,6 +73,9 @@ export const RULES: readonly Rule[] = [
   unpinnedImage,
   refVersionMismatch,
   impostorCommit,
+  refConfusion,
+  staleActionRef,
+  vulnerableAction,
   uvUnlocked,
   pipUnhashed,
   curlPipeShell,

@@ -42,7 +42,7 @@ function ignoreExpired(entry: AdvisoryIgnore, now: Date): boolean {
 }
 
 /** The active ignore that names this advisory (its id or an alias), if any. */
-export function activeIgnoreOf(ctx: RuleContext, advisory: Advisory): AdvisoryIgnore | undefined {
+export function activeIgnoreOf(ctx: RuleContext, advisory: Pick<Advisory, 'id' | 'aliases'>): AdvisoryIgnore | undefined {
   const names = new Set([advisory.id, ...advisory.aliases].map((n) => n.toUpperCase()));
   return (ctx.settings.config.advisories?.ignore ?? []).find((entry) => names.has(entry.id.toUpperCase()) && !ignoreExpired(entry, ctx.now));
 }
