@@ -169,16 +169,17 @@ async function main(argv) {
   await mkdir(join(out, 'src', 'typosquat'), { recursive: true });
   await writeFile(join(out, 'src', 'workflows', 'archived-actions.generated.ts'), archivedModule);
   await writeFile(join(out, 'src', 'typosquat', 'popular-actions.generated.ts'), popularModule);
-  process.stdout.write(
-    `wrote ${counts.archived} archived (${counts.replacements} with a replacement) and ${counts.popular} popular actions to ${out}\n`,
-  );
+  process.stdout.write(`wrote ${counts.archived} archived (${counts.replacements} with a replacement) and ${counts.popular} popular actions to ${out}\n`);
 }
 
 /** Both generated modules from the two copied lists and the hand-kept files of this repository. */
 export async function renderModules(archivedText, popularText) {
   const archived = parseNames(archivedText, 'data/zizmor/archived-repos.txt');
   const popular = parseNames(popularText, 'data/zizmor/popular-actions.txt');
-  const replacements = parseReplacements(await readFile(join(ROOT, 'data', 'archived-action-replacements.tsv'), 'utf8'), 'data/archived-action-replacements.tsv');
+  const replacements = parseReplacements(
+    await readFile(join(ROOT, 'data', 'archived-action-replacements.tsv'), 'utf8'),
+    'data/archived-action-replacements.tsv',
+  );
   const extra = parseNames(await readFile(join(ROOT, 'data', 'popular-actions-extra.txt'), 'utf8'), 'data/popular-actions-extra.txt');
   const a = headerCommit(archivedText);
   const p = headerCommit(popularText);

@@ -24,6 +24,9 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   artipacked: 'artipacked',
   'secrets-inherit': 'secrets-inherit',
   'dependabot-cooldown': 'dependabot-cooldown',
+  'archived-uses': 'archived-uses',
+  'forbidden-uses': 'forbidden-uses',
+  'typosquat-uses': 'typosquat-uses',
 };
 
 /**
@@ -48,6 +51,10 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'dependabot-cooldown': 'update',
   'unpinned-image': 'node',
   'excessive-permissions': 'node',
+  // The step holding the uses: (or the job, for a reusable-workflow call), as for unpinned-uses.
+  'archived-uses': 'step',
+  'forbidden-uses': 'step',
+  'typosquat-uses': 'step',
 };
 
 /** zizmor's own pattern: `# zizmor: ignore[…]`, exactly spaced, then whitespace or the end of the line. */

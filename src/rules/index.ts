@@ -33,6 +33,9 @@ import { rule as excessivePermissions } from './workflows/excessive-permissions.
 import { rule as artipacked } from './workflows/artipacked.js';
 import { rule as secretsInherit } from './workflows/secrets-inherit.js';
 import { rule as dependabotCooldown } from './workflows/dependabot-cooldown.js';
+import { rule as archivedUses } from './workflows/archived-uses.js';
+import { rule as forbiddenUses } from './workflows/forbidden-uses.js';
+import { rule as typosquatUses } from './workflows/typosquat-uses.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -71,6 +74,9 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  archivedUses,
+  forbiddenUses,
+  typosquatUses,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
