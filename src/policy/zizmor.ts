@@ -34,6 +34,9 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   'unsound-contains': 'unsound-contains',
   'unsound-condition': 'unsound-condition',
   'insecure-commands': 'insecure-commands',
+  'archived-uses': 'archived-uses',
+  'forbidden-uses': 'forbidden-uses',
+  'typosquat-uses': 'typosquat-uses',
 };
 
 /**
@@ -70,6 +73,10 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   obfuscation: 'node',
   'unsound-contains': 'node',
   'insecure-commands': 'node',
+  // The step holding the uses: (or the job, for a reusable-workflow call), as for unpinned-uses.
+  'archived-uses': 'step',
+  'forbidden-uses': 'step',
+  'typosquat-uses': 'step',
 };
 
 /** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */

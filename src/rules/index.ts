@@ -44,6 +44,9 @@ import { rule as unsoundContains } from './workflows/unsound-contains.js';
 import { rule as unsoundCondition } from './workflows/unsound-condition.js';
 import { rule as insecureCommands } from './workflows/insecure-commands.js';
 import { rule as workflowInvalid } from './workflows/workflow-invalid.js';
+import { rule as archivedUses } from './workflows/archived-uses.js';
+import { rule as forbiddenUses } from './workflows/forbidden-uses.js';
+import { rule as typosquatUses } from './workflows/typosquat-uses.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -93,6 +96,9 @@ export const RULES: readonly Rule[] = [
   unsoundCondition,
   insecureCommands,
   workflowInvalid,
+  archivedUses,
+  forbiddenUses,
+  typosquatUses,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];

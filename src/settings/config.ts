@@ -14,6 +14,7 @@ import {
   type LockgateConfig,
   type RuleLevel,
 } from './types.js';
+import { parseUsesPattern, type UsesPattern } from './uses-patterns.js';
 
 export const DEFAULT_OSV_URL = 'https://api.osv.dev';
 const ADVISORY_SEVERITY_LEVELS = ['low', 'medium', 'high', 'critical'];
@@ -164,7 +165,24 @@ export function parseConfig(file: string, text: string, knownRules: ReadonlySet<
       case 'workflows':
         for (const [key, k, v] of mapEntries(value, 'workflows')) {
           if (key === 'allow-ref-pin') config.workflows.allowRefPin = stringList(v, 'workflows.allow-ref-pin');
-          else fail(k, `unknown key workflows.${key} (expected allow-ref-pin)`);
+          else if (key === 'forbidden-uses') {
+            const forbidden: { allow?: UsesPattern[]; deny?: UsesPattern[] } = {};
+            for (const [name, nameNode, list] of mapEntries(v, 'workflows.forbidden-uses')) {
+              if (name !== 'allow' && name !== 'deny') fail(nameNode, `unknown key workflows.forbidden-uses.${name} (expected allow, deny)`);
+              const where = `workflows.forbidden-uses.${name}`;
+              if (!isSeq(list)) fail(list ?? nameNode, `${where} must be a list of uses: patterns (owner/repo, owner/*, owner/repo@ref, *)`);
+              const items = (list as unknown as { items: Node[] }).items;
+              // An empty allow list forbids every action: almost certainly an unfinished edit, not a policy.
+              if (name === 'allow' && items.length === 0) fail(list, `${where} is empty, which would forbid every action; to forbid all, write deny: ['*']`);
+              forbidden[name as 'allow' | 'deny'] = items.map((item, i) => {
+                const parsed = parseUsesPattern(scalarString(item, `${where}[${i}]`));
+                if ('error' in parsed) fail(item, `${where}[${i}] is not a uses: pattern: ${parsed.error}`);
+                return parsed as UsesPattern;
+              });
+            }
+            if (!forbidden.allow && !forbidden.deny) fail(v ?? k, 'workflows.forbidden-uses needs allow or deny (or both), each a list of uses: patterns');
+            config.workflows.forbiddenUses = forbidden;
+          } else fail(k, `unknown key workflows.${key} (expected allow-ref-pin, forbidden-uses)`);
         }
         break;
       case 'typosquat':

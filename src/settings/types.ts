@@ -1,4 +1,5 @@
 import type { Confidence, Persona, Severity } from '../findings.js';
+import type { UsesPattern } from './uses-patterns.js';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'markdown' | 'github';
 export type FailOn = Severity | 'never';
@@ -40,12 +41,23 @@ export interface AdvisoryConfig {
   url: string;
 }
 
+/**
+ * `workflows.forbidden-uses`: the repository's own policy of which actions and reusable workflows
+ * its workflows may use (zizmor's forbidden-uses). A `uses:` is forbidden when it matches a `deny`
+ * pattern, or when `allow` is given and it matches none of its patterns.
+ */
+export interface ForbiddenUsesConfig {
+  allow?: UsesPattern[];
+  deny?: UsesPattern[];
+}
+
 /** `.github/lockgate.yml`, validated. Every field has its default filled in. */
 export interface LockgateConfig {
   cooldown: { days?: number; exempt: CooldownExemption[] };
   rules: Record<string, RuleLevel>;
   ignore: IgnoreEntry[];
-  workflows: { allowRefPin: string[] };
+  /** `forbiddenUses` is absent unless the config sets `workflows.forbidden-uses` (the rule then does nothing). */
+  workflows: { allowRefPin: string[]; forbiddenUses?: ForbiddenUsesConfig };
   typosquat: { allow: string[]; top: number };
   /** Which direct dependencies `unpinned-requirement` asks to pin with `==`. */
   requirements: { pin: 'none' | 'direct' | 'all' };
