@@ -45244,7 +45244,19 @@ const ref_version_mismatch_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/rules/workflows/text.ts
+/** Wording shared by the workflow rules' messages. */
+/** Up to five names, then how many more: `a, b, c, d, e and 2 more`. */
+function listOf(names) {
+    return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
+}
+/** The fix for a SHA pin that is not a release: pin a tagged commit instead, and how to list them. */
+function releasePinFix(target, owner, repo) {
+    return `${target}@<sha of a release> # <tag>, from: gh api repos/${owner}/${repo}/tags --jq '.[] | .name + " " + .commit.sha'`;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/workflows/impostor-commit.ts
+
 
 
 
@@ -45271,7 +45283,7 @@ const impostor_commit_rule = defineRule({
                     line: site.pos.line,
                     column: site.pos.column,
                     message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
-                    fix: `${usesTarget(site.uses)}@<sha of a release> # <tag>, from: gh api repos/${owner}/${repo}/tags --jq '.[] | .name + " " + .commit.sha'`,
+                    fix: releasePinFix(usesTarget(site.uses), owner, repo),
                     subject: subjects[i],
                 });
             });
@@ -45320,6 +45332,7 @@ const ref_confusion_rule = defineRule({
 
 
 
+
 /** A step pinned to a commit that no tag of the action's repository points at (pedantic, as zizmor's stale-action-refs). */
 const stale_action_ref_rule = defineRule({
     meta: {
@@ -45344,7 +45357,7 @@ const stale_action_ref_rule = defineRule({
                     line: site.pos.line,
                     column: site.pos.column,
                     message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
-                    fix: `${usesTarget(site.uses)}@<sha of a release> # <tag>, from: gh api repos/${owner}/${repo}/tags --jq '.[] | .name + " " + .commit.sha'`,
+                    fix: releasePinFix(usesTarget(site.uses), owner, repo),
                     subject: subjects[i],
                 });
             });
@@ -48338,13 +48351,6 @@ function calleeSecrets(callee) {
         undeclared.push(name);
     }
     return { declared, undeclared };
-}
-
-;// CONCATENATED MODULE: ./src/rules/workflows/text.ts
-/** Wording shared by the workflow rules' messages. */
-/** Up to five names, then how many more: `a, b, c, d, e and 2 more`. */
-function listOf(names) {
-    return names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')} and ${names.length - 5} more`;
 }
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/dangerous-trigger.ts

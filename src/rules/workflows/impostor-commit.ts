@@ -1,6 +1,7 @@
 import { unreachablePins } from '../../facts/github-checks.js';
 import { occurrenceSubjects, usesTarget } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
+import { releasePinFix } from './text.js';
 
 /** A SHA pin that GitHub says is on none of the repository's branches or tags. */
 export const rule = defineRule({
@@ -24,7 +25,7 @@ export const rule = defineRule({
           line: site.pos.line,
           column: site.pos.column,
           message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
-          fix: `${usesTarget(site.uses)}@<sha of a release> # <tag>, from: gh api repos/${owner}/${repo}/tags --jq '.[] | .name + " " + .commit.sha'`,
+          fix: releasePinFix(usesTarget(site.uses), owner, repo),
           subject: subjects[i],
         });
       });

@@ -1,6 +1,7 @@
 import { untaggedPins } from '../../facts/github-checks.js';
 import { occurrenceSubjects, usesTarget } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
+import { releasePinFix } from './text.js';
 
 /** A step pinned to a commit that no tag of the action's repository points at (pedantic, as zizmor's stale-action-refs). */
 export const rule = defineRule({
@@ -25,7 +26,7 @@ export const rule = defineRule({
           line: site.pos.line,
           column: site.pos.column,
           message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
-          fix: `${usesTarget(site.uses)}@<sha of a release> # <tag>, from: gh api repos/${owner}/${repo}/tags --jq '.[] | .name + " " + .commit.sha'`,
+          fix: releasePinFix(usesTarget(site.uses), owner, repo),
           subject: subjects[i],
         });
       });
