@@ -33,6 +33,14 @@ import { rule as excessivePermissions } from './workflows/excessive-permissions.
 import { rule as artipacked } from './workflows/artipacked.js';
 import { rule as secretsInherit } from './workflows/secrets-inherit.js';
 import { rule as dependabotCooldown } from './workflows/dependabot-cooldown.js';
+import { rule as cachePoisoning } from './workflows/cache-poisoning.js';
+import { rule as useTrustedPublishing } from './workflows/use-trusted-publishing.js';
+import { rule as githubEnv } from './workflows/github-env.js';
+import { rule as hardcodedContainerCredentials } from './workflows/hardcoded-container-credentials.js';
+import { rule as dependabotExecution } from './workflows/dependabot-execution.js';
+import { rule as misfeature } from './workflows/misfeature.js';
+import { rule as githubApp } from './workflows/github-app.js';
+import { rule as unpinnedTool } from './workflows/unpinned-tool.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -71,6 +79,14 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  cachePoisoning,
+  useTrustedPublishing,
+  githubEnv,
+  hardcodedContainerCredentials,
+  dependabotExecution,
+  misfeature,
+  githubApp,
+  unpinnedTool,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
