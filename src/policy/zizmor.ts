@@ -24,6 +24,14 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   artipacked: 'artipacked',
   'secrets-inherit': 'secrets-inherit',
   'dependabot-cooldown': 'dependabot-cooldown',
+  'cache-poisoning': 'cache-poisoning',
+  'use-trusted-publishing': 'use-trusted-publishing',
+  'github-env': 'github-env',
+  'hardcoded-container-credentials': 'hardcoded-container-credentials',
+  'dependabot-execution': 'dependabot-execution',
+  'misfeature': 'misfeature',
+  'github-app': 'github-app',
+  'unpinned-tools': 'unpinned-tool',
 };
 
 /**
@@ -48,6 +56,14 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'dependabot-cooldown': 'update',
   'unpinned-image': 'node',
   'excessive-permissions': 'node',
+  'cache-poisoning': 'step',
+  'use-trusted-publishing': 'step',
+  'github-env': 'step',
+  'hardcoded-container-credentials': 'job',
+  'dependabot-execution': 'update',
+  'misfeature': 'step',
+  'github-app': 'step',
+  'unpinned-tool': 'step',
 };
 
 /** zizmor's own pattern: `# zizmor: ignore[…]`, exactly spaced, then whitespace or the end of the line. */

@@ -167,8 +167,8 @@ export const rule = defineRule({
       const message = (how: string, registry: string): string =>
         `${how} publishes to ${registry} with a long-lived token; ${registry} accepts Trusted Publishing, where each run gets a short-lived identity ` +
         'from GitHub (OIDC) and there is no token to leak, rotate or steal from the secrets.';
-      const fix = (registry: string, then: string): string =>
-        `Register this workflow as a trusted publisher on ${registry}, give the job permissions: id-token: write, and ${then}.`;
+      const fix = (registry: string, step: string): string =>
+        `Register this workflow as a trusted publisher on ${registry}, give the job permissions: id-token: write, and ${step}.`;
 
       for (const s of stepsInContext(wf)) {
         const usesNode = get(s.step, 'uses');
@@ -178,16 +178,16 @@ export const rule = defineRule({
         const action = uses.slice(0, Math.max(0, uses.lastIndexOf('@'))).toLowerCase();
         const input = (name: string) => getPair(withNode, name);
         const filled = (name: string) => (str(input(name)?.value) ?? '').trim() !== '';
-        let found: { pair: ReturnType<typeof input>; registry: string; then: string } | undefined;
+        let found: { pair: ReturnType<typeof input>; registry: string; step: string } | undefined;
         if (action === 'pypa/gh-action-pypi-publish' && filled('password')) {
           const url = str(input('repository-url')?.value) ?? str(input('repository_url')?.value);
-          if (url === undefined || PYPI_HOSTS.test(url.trim())) found = { pair: input('password'), registry: 'PyPI', then: 'delete password:' };
+          if (url === undefined || PYPI_HOSTS.test(url.trim())) found = { pair: input('password'), registry: 'PyPI', step: 'delete password:' };
         } else if (action === 'katyo/publish-crates' && filled('registry-token')) {
-          found = { pair: input('registry-token'), registry: 'crates.io', then: 'get the token from rust-lang/crates-io-auth-action instead of a secret' };
+          found = { pair: input('registry-token'), registry: 'crates.io', step: 'get the token from rust-lang/crates-io-auth-action instead of a secret' };
         } else if (action === 'js-devtools/npm-publish' && filled('token')) {
           const registry = str(input('registry')?.value);
           if (registry === undefined || PUBLISHERS['npm publish'].hosts.test(registry.trim()))
-            found = { pair: input('token'), registry: 'npm', then: 'publish with npm publish (npm 11.5 or later) without a token' };
+            found = { pair: input('token'), registry: 'npm', step: 'publish with npm publish (npm 11.5 or later) without a token' };
         }
         if (!found?.pair) continue;
         const pos = posOf(wf, found.pair.key);
@@ -196,7 +196,7 @@ export const rule = defineRule({
           line: pos.line,
           column: pos.column,
           message: message(action, found.registry),
-          fix: fix(found.registry, found.then),
+          fix: fix(found.registry, found.step),
           subject: key,
         });
       }
