@@ -212,7 +212,9 @@ export const rule = defineRule({
           const registry = nodeRegistryOf(rc);
           if (registry !== undefined && !spec.hosts.test(registry.trim())) continue;
         }
-        const token = (optionValue(publisher.args, spec.tokenOptions) ?? '') !== '' || spec.tokenEnv.some((name) => (envOf(rc, name) ?? '').trim() !== '');
+        // A token minted in the job (`${{ steps.auth.outputs.token }}` from crates-io-auth-action or the like) is Trusted Publishing already.
+        const manual = (value: string | undefined): boolean => (value ?? '').trim() !== '' && !/\bsteps\.[^.\s]+\.outputs\./.test(value ?? '');
+        const token = manual(optionValue(publisher.args, spec.tokenOptions)) || spec.tokenEnv.some((name) => manual(envOf(rc, name)));
         if (!token) continue;
         flagged.push({ rc, registry: spec.registry, text: commandText(rc) });
       }
