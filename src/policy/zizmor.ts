@@ -37,6 +37,14 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   'archived-uses': 'archived-uses',
   'forbidden-uses': 'forbidden-uses',
   'typosquat-uses': 'typosquat-uses',
+  'cache-poisoning': 'cache-poisoning',
+  'use-trusted-publishing': 'use-trusted-publishing',
+  'github-env': 'github-env',
+  'hardcoded-container-credentials': 'hardcoded-container-credentials',
+  'dependabot-execution': 'dependabot-execution',
+  'misfeature': 'misfeature',
+  'github-app': 'github-app',
+  'unpinned-tools': 'unpinned-tool',
 };
 
 /**
@@ -77,6 +85,14 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'archived-uses': 'step',
   'forbidden-uses': 'step',
   'typosquat-uses': 'step',
+  'cache-poisoning': 'step',
+  'use-trusted-publishing': 'step',
+  'github-env': 'step',
+  'hardcoded-container-credentials': 'job',
+  'dependabot-execution': 'update',
+  'misfeature': 'step',
+  'github-app': 'step',
+  'unpinned-tool': 'step',
 };
 
 /** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */

@@ -47,6 +47,14 @@ import { rule as workflowInvalid } from './workflows/workflow-invalid.js';
 import { rule as archivedUses } from './workflows/archived-uses.js';
 import { rule as forbiddenUses } from './workflows/forbidden-uses.js';
 import { rule as typosquatUses } from './workflows/typosquat-uses.js';
+import { rule as cachePoisoning } from './workflows/cache-poisoning.js';
+import { rule as useTrustedPublishing } from './workflows/use-trusted-publishing.js';
+import { rule as githubEnv } from './workflows/github-env.js';
+import { rule as hardcodedContainerCredentials } from './workflows/hardcoded-container-credentials.js';
+import { rule as dependabotExecution } from './workflows/dependabot-execution.js';
+import { rule as misfeature } from './workflows/misfeature.js';
+import { rule as githubApp } from './workflows/github-app.js';
+import { rule as unpinnedTool } from './workflows/unpinned-tool.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -99,6 +107,14 @@ export const RULES: readonly Rule[] = [
   archivedUses,
   forbiddenUses,
   typosquatUses,
+  cachePoisoning,
+  useTrustedPublishing,
+  githubEnv,
+  hardcodedContainerCredentials,
+  dependabotExecution,
+  misfeature,
+  githubApp,
+  unpinnedTool,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];

@@ -41,6 +41,8 @@ export interface CooldownDays {
 /** One `updates:` entry of a dependabot.yml. */
 export interface DependabotUpdate {
   ecosystem: string;
+  /** The entry itself, for the keys a rule reads. */
+  entry: Node;
   /** Where the `package-ecosystem` key is. */
   pos: Pos;
   /** ecosystem|directories|target-branch, with `#n` from the second entry that repeats it. */
@@ -73,6 +75,7 @@ export function dependabotUpdates(wf: WorkflowFile): DependabotUpdate[] {
       return { key, pos: posOf(wf, pair.key), days: daysOf((pair.value ?? undefined) as Node | undefined) };
     };
     updates.push({
+      entry,
       ecosystem,
       pos: posOf(wf, ecosystemPair.key),
       subject: n === 1 ? base : `${base}#${n}`,

@@ -236,3 +236,53 @@ export function commandText(rc: RunCommand): string {
   const text = [...prefix, ...words].join(' ');
   return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
+
+/** A `run:` command that writes to one of the runner's environment files. */
+export interface EnvFileWrite {
+  rc: RunCommand;
+  /** Which file: GITHUB_ENV sets variables for later steps, GITHUB_PATH prepends to their PATH. */
+  file: 'GITHUB_ENV' | 'GITHUB_PATH';
+  /** How: a redirection (`>> "$GITHUB_ENV"`), or a command that writes to a file it is given (`tee -a`, `Add-Content`). */
+  via: 'redirect' | string;
+}
+
+/** `$GITHUB_ENV`, `${GITHUB_ENV}`, `$env:GITHUB_ENV`, `%GITHUB_ENV%` (cmd), alone as a word (quotes already removed). */
+const ENV_FILE_WORD_RE = /^(?:\$\{?(?:env:)?(GITHUB_ENV|GITHUB_PATH)\}?|%(GITHUB_ENV|GITHUB_PATH)%|\$\{env:(GITHUB_ENV|GITHUB_PATH)\})$/i;
+
+/** Commands that write to a file named as an argument: `tee`, and PowerShell's file cmdlets (case-insensitive, as PowerShell is). */
+const FILE_WRITERS = new Set(['tee', 'out-file', 'add-content', 'set-content', 'ac', 'sc']);
+
+function envFileOf(word: string): EnvFileWrite['file'] | undefined {
+  const match = ENV_FILE_WORD_RE.exec(word.trim());
+  const name = match?.[1] ?? match?.[2] ?? match?.[3];
+  return name ? (name.toUpperCase() as EnvFileWrite['file']) : undefined;
+}
+
+/**
+ * Every write to $GITHUB_ENV or $GITHUB_PATH in a file's shell `run:` scripts (bash, sh, pwsh, cmd):
+ * an output redirection to it, or `tee` / `Out-File` / `Add-Content` / `Set-Content` given it as a
+ * file. Reading it (`cat "$GITHUB_ENV"`) is not a write.
+ */
+export function envFileWrites(wf: WorkflowFile): EnvFileWrite[] {
+  const out: EnvFileWrite[] = [];
+  for (const rc of runCommands(wf)) {
+    const seen = new Set<string>();
+    for (const target of rc.command.outputTargets) {
+      const file = envFileOf(target);
+      if (file && !seen.has(file)) {
+        seen.add(file);
+        out.push({ rc, file, via: 'redirect' });
+      }
+    }
+    const writer = rc.name.toLowerCase();
+    if (!FILE_WRITERS.has(writer)) continue;
+    for (const arg of rc.args) {
+      const file = envFileOf(arg.value.replace(/^-(?:FilePath|Path|LiteralPath):/i, ''));
+      if (file && !seen.has(file)) {
+        seen.add(file);
+        out.push({ rc, file, via: writer === 'tee' ? 'tee' : rc.name });
+      }
+    }
+  }
+  return out;
+}

@@ -107,6 +107,8 @@ export interface SimpleCommand {
   substitutions: string[];
   /** stdout goes to a file (`>`, `>>`, `&>`). */
   redirectsOutput: boolean;
+  /** The targets of output redirections (`>> "$GITHUB_ENV"` gives `$GITHUB_ENV`), quotes removed. */
+  outputTargets: string[];
 }
 
 export interface Pipeline {
@@ -129,13 +131,15 @@ export function parseShell(script: string): Pipeline[] {
   let current: SimpleCommand[] = [];
   let words: Token[] = [];
   let redirectsOutput = false;
+  let outputTargets: string[] = [];
   let skipCommand = false;
 
   const endCommand = (): void => {
-    const command = buildCommand(words, redirectsOutput, skipCommand);
+    const command = buildCommand(words, redirectsOutput, skipCommand, outputTargets);
     if (command) current.push(command);
     words = [];
     redirectsOutput = false;
+    outputTargets = [];
     skipCommand = false;
   };
   const endPipeline = (): void => {
@@ -158,7 +162,9 @@ export function parseShell(script: string): Pipeline[] {
         const fd = token.op.match(/^(\d*)/)?.[1] ?? '';
         if (fd === '' || fd === '1' || token.op.startsWith('&'))
           redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
+        if (target?.kind === 'word' && !target.word.value.startsWith('&')) outputTargets.push(target.word.value);
       }
+      words.push(token);
       if (tokens[i + 1]?.kind === 'word') i++;
       continue;
     }
@@ -171,7 +177,7 @@ export function parseShell(script: string): Pipeline[] {
   return pipelines;
 }
 
-function buildCommand(tokens: Token[], redirectsOutput: boolean, skip: boolean): SimpleCommand | null {
+function buildCommand(tokens: Token[], redirectsOutput: boolean, skip: boolean, outputTargets: string[]): SimpleCommand | null {
   if (skip) return null;
   const wordTokens = tokens.filter((t): t is Extract<Token, { kind: 'word' }> => t.kind === 'word');
   const substitutions = wordTokens.flatMap((t) => t.substitutions);
@@ -187,9 +193,10 @@ function buildCommand(tokens: Token[], redirectsOutput: boolean, skip: boolean):
   const words = wordTokens.slice(index).map((t) => t.word);
   if (words.length === 1 && !words[0].quoted && KEYWORDS_ALONE.has(words[0].value)) words.length = 0;
   while (words.length > 0 && !words[words.length - 1].quoted && KEYWORDS_ALONE.has(words[words.length - 1].value)) words.pop();
-  if (words.length === 0 && assignments.size === 0 && substitutions.length === 0) return null;
-  const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? 0;
-  return { words, assignments, offset, substitutions, redirectsOutput };
+  if (words.length === 0 && assignments.size === 0 && substitutions.length === 0 && outputTargets.length === 0) return null;
+  const redirectAt = tokens.find((t) => t.kind === 'redirect');
+  const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? (redirectAt?.kind === 'redirect' ? redirectAt.offset : 0);
+  return { words, assignments, offset, substitutions, redirectsOutput, outputTargets };
 }
 
 function tokenize(script: string): Token[] {
