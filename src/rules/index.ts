@@ -33,6 +33,10 @@ import { rule as excessivePermissions } from './workflows/excessive-permissions.
 import { rule as artipacked } from './workflows/artipacked.js';
 import { rule as secretsInherit } from './workflows/secrets-inherit.js';
 import { rule as dependabotCooldown } from './workflows/dependabot-cooldown.js';
+import { rule as setupUvUnpinned } from './workflows/setup-uv-unpinned.js';
+import { rule as uvCacheInPublish } from './workflows/uv-cache-in-publish.js';
+import { rule as pipInUvRun } from './workflows/pip-in-uv-run.js';
+import { rule as uvLockOverridden } from './workflows/uv-lock-overridden.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -71,6 +75,10 @@ export const RULES: readonly Rule[] = [
   artipacked,
   secretsInherit,
   dependabotCooldown,
+  setupUvUnpinned,
+  uvCacheInPublish,
+  pipInUvRun,
+  uvLockOverridden,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];
