@@ -69,7 +69,7 @@ function stepRunText(rc: RunCommand): string {
 }
 
 /** uv's false literals; anything neither true nor false makes uv exit with an error. */
-export const FALSY = /^(0|false|no|n|off|f)$/i;
+const FALSY = /^(0|false|no|n|off|f)$/i;
 
 /** One setting of UV_LOCKED or UV_FROZEN that a command sees. */
 export interface LockSetting {
@@ -105,7 +105,7 @@ function unsetOf(key: LockSetting['key'], rc: RunCommand, commands: readonly Run
 }
 
 /** The settings of one variable a command sees, nearest first (the first is the one uv reads). */
-export function lockSettingsOf(
+function lockSettingsOf(
   key: LockSetting['key'],
   rc: RunCommand,
   commands: readonly RunCommand[],
