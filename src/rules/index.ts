@@ -55,6 +55,10 @@ import { rule as dependabotExecution } from './workflows/dependabot-execution.js
 import { rule as misfeature } from './workflows/misfeature.js';
 import { rule as githubApp } from './workflows/github-app.js';
 import { rule as unpinnedTool } from './workflows/unpinned-tool.js';
+import { rule as setupUvUnpinned } from './workflows/setup-uv-unpinned.js';
+import { rule as uvCacheInPublish } from './workflows/uv-cache-in-publish.js';
+import { rule as pipInUvRun } from './workflows/pip-in-uv-run.js';
+import { rule as uvLockOverridden } from './workflows/uv-lock-overridden.js';
 import { rule as internalError } from './internal-error.js';
 
 /** Every rule lockgate runs, in report order. Adding a rule: its module, one line here, its docs entry. */
@@ -115,6 +119,10 @@ export const RULES: readonly Rule[] = [
   misfeature,
   githubApp,
   unpinnedTool,
+  setupUvUnpinned,
+  uvCacheInPublish,
+  pipInUvRun,
+  uvLockOverridden,
   // Not a check: the framework's finding for a rule that threw (rules/run.ts).
   internalError,
 ];

@@ -123,7 +123,7 @@ const BOOTSTRAP = new Set(['pip', 'setuptools', 'wheel']);
 
 interface PipInstall {
   /** How it was invoked, for the message. */
-  tool: 'pip' | 'uv pip';
+  tool: 'pip' | 'uv pip' | 'uv run pip';
   sync: boolean;
   requirementFiles: string[];
   editables: string[];
@@ -131,7 +131,7 @@ interface PipInstall {
   flags: Set<string>;
 }
 
-function readPipArgs(args: ShellWord[], tool: 'pip' | 'uv pip', sync: boolean): PipInstall {
+function readPipArgs(args: ShellWord[], tool: PipInstall['tool'], sync: boolean): PipInstall {
   const install: PipInstall = { tool, sync, requirementFiles: [], editables: [], packages: [], flags: new Set() };
   for (let i = 0; i < args.length; i++) {
     const word = args[i].value;
@@ -212,6 +212,14 @@ function pipFinding(install: PipInstall): { message: string; fix: string } | und
       ? 'uv sync --locked   (installs the project and its locked, hashed dependencies), or install hashed requirements first and add --no-deps'
       : `uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: ${install.tool} install --require-hashes -r requirements.txt`;
   return { message, fix };
+}
+
+/**
+ * Whether `pip install <args>` (run by `uv run`, which pip-unhashed leaves to pip-in-uv-run) takes
+ * packages from the index without hashes: the same judgement as this rule's, for that rule's level.
+ */
+export function pipArgsUnhashed(args: ShellWord[]): boolean {
+  return pipFinding(readPipArgs(args, 'uv run pip', false)) !== undefined;
 }
 
 /** `uvx pkg`, `uv tool run|install pkg`, `pipx install|run pkg`: the tool's version is pinned only by `==` or `@version`. */

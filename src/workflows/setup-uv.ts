@@ -1,0 +1,111 @@
+/**
+ * `astral-sh/setup-uv` steps as facts: the action's major version (from the ref, or the comment after
+ * a SHA pin), which uv it installs (`version:`, `version-file:`, else the project's
+ * `required-version`, else the newest release) and whether its GitHub Actions cache is on.
+ *
+ * setup-uv's defaults by major version, read from its action.yml and src/utils/inputs.ts:
+ * - `version:` v1 defaults to a fixed uv (0.4.4); v2 to v5 default to `latest`; from v6 on an empty
+ *   `version` reads `required-version` from uv.toml or `[tool.uv]` in pyproject.toml (in
+ *   `working-directory`) and falls back to `latest`. An exact `X.Y.Z` (or `==X.Y.Z`) is pinned;
+ *   anything else but `latest` is a range, resolved to its highest release. `latest-known` is the
+ *   newest uv the action release itself knows: it moves only with the action's ref.
+ * - `enable-cache:` v1 to v4 default to `false`; v5 to v9 default to `auto`, which is on for every
+ *   event on GitHub-hosted runners; from v10 on `auto` is off for `release`, tag pushes,
+ *   `pull_request_target` and `workflow_run`, and on for everything else. `true` is on everywhere.
+ */
+import type { Node } from 'yaml';
+import type { StepInContext } from './steps.js';
+import { stepsInContext, usesAction } from './steps.js';
+import { trailingComment, versionFromComment } from './uses.js';
+import { get, str } from './walk.js';
+
+export interface SetupUvStep {
+  s: StepInContext;
+  usesNode: Node;
+  /** The action's major version, when the ref or its comment names one. */
+  major: number | undefined;
+  /** `with.version`, trimmed, and its node. */
+  version: { value: string; node: Node } | undefined;
+  versionFile: string | undefined;
+  /** `with.enable-cache` as written (lower-cased), undefined when absent. */
+  enableCache: { value: string; node: Node } | undefined;
+  restoreCache: string | undefined;
+  cachePython: { value: string; node: Node } | undefined;
+  workingDirectory: string | undefined;
+}
+
+function input(withNode: Node | undefined, key: string): { value: string; node: Node } | undefined {
+  const node = get(withNode, key);
+  const value = str(node);
+  return node && value !== undefined ? { value: value.trim(), node } : undefined;
+}
+
+/** The major version a `uses:` ref names: `@v7`, `@v7.1.0`, or `@<sha> # v7.1.0`. */
+function majorOf(s: StepInContext, usesNode: Node): number | undefined {
+  const uses = str(usesNode)?.trim() ?? '';
+  const ref = uses.slice(uses.lastIndexOf('@') + 1);
+  const version = /^[0-9a-f]{40}$/i.test(ref) ? versionFromComment(trailingComment(s.wf, usesNode)) : ref;
+  const match = /^v?(\d+)(?:\.|$)/i.exec(version ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Every `astral-sh/setup-uv` step of a workflow or composite action. */
+export function setupUvSteps(wf: StepInContext['wf']): SetupUvStep[] {
+  const out: SetupUvStep[] = [];
+  for (const s of stepsInContext(wf)) {
+    const usesNode = get(s.step, 'uses');
+    if (!usesNode || !usesAction(str(usesNode), 'astral-sh/setup-uv')) continue;
+    const withNode = get(s.step, 'with');
+    out.push({
+      s,
+      usesNode,
+      major: majorOf(s, usesNode),
+      version: input(withNode, 'version'),
+      versionFile: input(withNode, 'version-file')?.value,
+      enableCache: (() => {
+        const found = input(withNode, 'enable-cache');
+        return found ? { value: found.value.toLowerCase(), node: found.node } : undefined;
+      })(),
+      restoreCache: input(withNode, 'restore-cache')?.value.toLowerCase(),
+      cachePython: input(withNode, 'cache-python'),
+      workingDirectory: input(withNode, 'working-directory')?.value,
+    });
+  }
+  return out;
+}
+
+export type UvVersionRequest =
+  | { kind: 'exact'; value: string }
+  | { kind: 'latest'; value: string }
+  | { kind: 'range'; value: string }
+  /** `latest-known`: fixed by the action's own release. */
+  | { kind: 'action-release' }
+  /** An expression or a version file: not judged here. */
+  | { kind: 'unknown' };
+
+/** How setup-uv reads a version specifier (its src/version/specifier.ts): `==` dropped, `latest`, exact semver, else a range. */
+export function classifyUvVersion(raw: string): UvVersionRequest {
+  const value = raw.trim();
+  if (value.includes('${{')) return { kind: 'unknown' };
+  if (value === 'latest-known') return { kind: 'action-release' };
+  const normalized = value.startsWith('==') ? value.slice(2).trim() : value;
+  if (normalized === 'latest' || normalized === '') return { kind: 'latest', value };
+  // @actions/tool-cache's isExplicitVersion: a valid semver (a leading `v` allowed).
+  if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(normalized)) return { kind: 'exact', value };
+  return { kind: 'range', value };
+}
+
+/** Whether setup-uv's cache is on for a run of the given event, per its major version's defaults (see the module comment). */
+export function cacheOnFor(step: SetupUvStep, event: { name: string; tagPush: boolean }): boolean | 'unknown' {
+  const raw = step.enableCache?.value;
+  if (raw !== undefined && raw.includes('${{')) return 'unknown';
+  if (step.restoreCache === 'false') return false;
+  if (raw === 'true') return true;
+  if (raw !== undefined && raw !== 'auto') return false;
+  const major = step.major;
+  if (major !== undefined && major < 5) return false;
+  if (major !== undefined && major < 10) return true;
+  // v10 and later (and an unknown major: the newest behaviour).
+  if (event.tagPush) return false;
+  return !['release', 'pull_request_target', 'workflow_run'].includes(event.name);
+}
