@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { rule as cachePoisoning } from '../src/rules/workflows/cache-poisoning.js';
 import { rule as pipInUvRun } from '../src/rules/workflows/pip-in-uv-run.js';
 import { rule as setupUvUnpinned } from '../src/rules/workflows/setup-uv-unpinned.js';
 import { rule as uvCacheInPublish } from '../src/rules/workflows/uv-cache-in-publish.js';
@@ -78,8 +79,13 @@ ruleTester(uvCacheInPublish).run({
     { name: 'v10 auto off on tag push', files: job('{push: {tags: ["v*"]}}', ['- uses: astral-sh/setup-uv@v10', '- run: uv publish']) },
     { name: 'not publishing', files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '- run: uv sync --locked']) },
     { name: 'echo is not a publish', files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '- run: echo "uv publish"']) },
-    // Left to cache-poisoning: release trigger with setup-uv below v10.
+    // Left to cache-poisoning (the same facts, src/workflows/cache-steps.ts): a release trigger with the cache on,
+    // or a publishing action with v10's auto cache on for workflow_dispatch.
     { name: 'cache-poisoning case', files: job('release', ['- uses: astral-sh/setup-uv@v7', '- run: uv publish']) },
+    {
+      name: 'cache-poisoning case, v10 auto on dispatch',
+      files: job('[release, workflow_dispatch]', ['- uses: astral-sh/setup-uv@v10', '- uses: pypa/gh-action-pypi-publish@release/v1']),
+    },
     {
       name: 'self-hosted auto',
       files: {
@@ -90,8 +96,8 @@ ruleTester(uvCacheInPublish).run({
   invalid: [
     { name: 'uv publish on dispatch, v7 auto', files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '- run: uv publish']), expected: at(7) },
     {
-      name: 'v10 auto on dispatch of a release workflow',
-      files: job('[release, workflow_dispatch]', ['- uses: astral-sh/setup-uv@v10', '- uses: pypa/gh-action-pypi-publish@release/v1']),
+      name: 'v10 auto on dispatch of a workflow that publishes with uv publish',
+      files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v10', '- run: uv publish']),
       expected: at(7),
     },
     {
@@ -100,6 +106,25 @@ ruleTester(uvCacheInPublish).run({
       expected: at(7),
     },
   ],
+});
+
+describe('uv-cache-in-publish and cache-poisoning', () => {
+  // Both read src/workflows/cache-steps.ts: a setup-uv cache in a publishing job is reported by one of
+  // them, never by both, and by at least one wherever setup-uv's cache is on there.
+  const cases: [string, string, string[], number][] = [
+    ['release, v7 default', 'release', ['- uses: astral-sh/setup-uv@v7', '- run: uv publish'], 1],
+    ['release, v10 default (off on release)', 'release', ['- uses: astral-sh/setup-uv@v10', '- run: uv publish'], 0],
+    ['release and dispatch, v10 default', '[release, workflow_dispatch]', ['- uses: astral-sh/setup-uv@v10', '- run: uv publish'], 1],
+    ['tag push, enable-cache true', '{push: {tags: ["v*"]}}', ['- uses: astral-sh/setup-uv@v10', '  with:', '    enable-cache: true', '- run: uv publish'], 1],
+    ['dispatch with the PyPI action, v7', 'workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '- uses: pypa/gh-action-pypi-publish@release/v1'], 1],
+    ['dispatch with uv publish, v4 (off)', 'workflow_dispatch', ['- uses: astral-sh/setup-uv@v4', '- run: uv publish'], 0],
+  ];
+  it.each(cases)('%s', (_name, on, steps, expected) => {
+    const files = job(on, steps);
+    const lines = [...ruleTester(cachePoisoning).findings({ files }), ...ruleTester(uvCacheInPublish).findings({ files })].map((f) => f.line);
+    expect(lines).toEqual(expected === 0 ? [] : [lines[0]]);
+    expect(lines.length).toBe(expected);
+  });
 });
 
 ruleTester(pipInUvRun).run({

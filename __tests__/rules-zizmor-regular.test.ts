@@ -207,10 +207,12 @@ ruleTester(cachePoisoning).run({
     {
       name: 'a release job with caching off',
       files: job(
-        '      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: false\n      - uses: astral-sh/setup-uv@v5\n      - uses: actions/setup-python@v6\n',
+        '      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: false\n      - uses: astral-sh/setup-uv@v4\n      - uses: actions/setup-python@v6\n',
         'release',
       ),
     },
+    // setup-uv v10's auto cache is off for release events and tag pushes (its own default).
+    { name: 'setup-uv v10 default on a release', files: job('      - uses: astral-sh/setup-uv@v10\n', 'release') },
     {
       name: 'the tag toggle turning caching off',
       files: job(
@@ -227,6 +229,16 @@ ruleTester(cachePoisoning).run({
         { file: WF, line: 6, severity: 'warning' },
         { file: WF, line: 7, severity: 'warning' },
       ],
+    },
+    {
+      name: 'setup-uv v5 default (auto) on a release',
+      files: job('      - uses: astral-sh/setup-uv@v5\n', 'release'),
+      expected: [{ file: WF, line: 6, severity: 'warning' }],
+    },
+    {
+      name: 'setup-uv v10 default on the dispatch runs of a release workflow',
+      files: job('      - uses: astral-sh/setup-uv@v10\n', '[release, workflow_dispatch]'),
+      expected: [{ file: WF, line: 6, severity: 'warning' }],
     },
     {
       name: 'a publisher step in a push job',

@@ -16,6 +16,8 @@
 import type { Node } from 'yaml';
 import type { StepInContext } from './steps.js';
 import { stepsInContext, usesAction } from './steps.js';
+import type { WorkflowFile } from './model.js';
+import { triggersOf } from './triggers.js';
 import { trailingComment, versionFromComment } from './uses.js';
 import { get, str } from './walk.js';
 
@@ -96,7 +98,7 @@ export function classifyUvVersion(raw: string): UvVersionRequest {
 }
 
 /** Whether setup-uv's cache is on for a run of the given event, per its major version's defaults (see the module comment). */
-export function cacheOnFor(step: SetupUvStep, event: { name: string; tagPush: boolean }): boolean | 'unknown' {
+export function cacheOnFor(step: SetupUvStep, event: RunEvent): boolean | 'unknown' {
   const raw = step.enableCache?.value;
   if (raw !== undefined && raw.includes('${{')) return 'unknown';
   if (step.restoreCache === 'false') return false;
@@ -108,4 +110,26 @@ export function cacheOnFor(step: SetupUvStep, event: { name: string; tagPush: bo
   // v10 and later (and an unknown major: the newest behaviour).
   if (event.tagPush) return false;
   return !['release', 'pull_request_target', 'workflow_run'].includes(event.name);
+}
+
+export interface RunEvent {
+  name: string;
+  tagPush: boolean;
+}
+
+/** The events a workflow runs on, a push split into its branch and tag runs. A composite action's are unknown. */
+export function runEventsOf(wf: WorkflowFile): RunEvent[] {
+  if (wf.kind !== 'workflow') return [{ name: 'unknown', tagPush: false }];
+  return triggersOf(wf).flatMap((t): RunEvent[] => {
+    if (t.name !== 'push') return [{ name: t.name, tagPush: false }];
+    const tags = get(t.config, 'tags') !== undefined;
+    const branches = get(t.config, 'branches') !== undefined || get(t.config, 'branches-ignore') !== undefined;
+    if (tags && !branches) return [{ name: 'push', tagPush: true }];
+    if (branches && !tags) return [{ name: 'push', tagPush: false }];
+    // `tags-ignore` alone: every branch push, and tag pushes other than the ignored ones.
+    return [
+      { name: 'push', tagPush: false },
+      { name: 'push', tagPush: true },
+    ];
+  });
 }

@@ -11,106 +11,10 @@
  * caching on for tags, and is not judged otherwise. Low confidence, as in zizmor: whether the cache
  * can be poisoned depends on the repository's other workflows.
  */
-import { isScalar, type Node } from 'yaml';
-import { hasExpression } from '../../workflows/expressions.js';
-import { stepKey, stepsInContext, type StepInContext } from '../../workflows/steps.js';
-import { triggersOf } from '../../workflows/triggers.js';
-import { parseUses, versionFromComment, trailingComment } from '../../workflows/uses.js';
-import { get, items, posOf, str } from '../../workflows/walk.js';
+import { CACHE_ACTIONS, publishingCacheSteps } from '../../workflows/cache-steps.js';
+import { stepKey } from '../../workflows/steps.js';
+import { posOf } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
-
-/** How a cache-aware action's caching is switched: the input, and whether it is on when absent. */
-interface CacheSwitch {
-  input: string;
-  /** On when the input is absent; a function of the action's major version when that changed. */
-  onByDefault: boolean | ((major: number | undefined) => boolean);
-  /** The input turns caching off when true (`cache-disabled`, `lookup-only`) rather than on. */
-  inverted?: boolean;
-  /** Any non-empty value turns caching on (`cache: npm`), not only `true`. */
-  anyValue?: boolean;
-}
-
-const CACHE_ACTIONS: Readonly<Record<string, CacheSwitch | 'always'>> = {
-  'actions/cache': 'always',
-  'actions/cache/restore': 'always',
-  'actions/setup-node': { input: 'cache', onByDefault: false, anyValue: true },
-  'actions/setup-python': { input: 'cache', onByDefault: false, anyValue: true },
-  'actions/setup-java': { input: 'cache', onByDefault: false, anyValue: true },
-  'actions/setup-go': { input: 'cache', onByDefault: (major) => major === undefined || major >= 4 },
-  'actions/setup-dotnet': { input: 'cache', onByDefault: false },
-  // setup-uv's enable-cache defaults to `auto` (on, on GitHub-hosted runners) since v6; it was off before.
-  'astral-sh/setup-uv': { input: 'enable-cache', onByDefault: (major) => major === undefined || major >= 6 },
-  'swatinem/rust-cache': { input: 'lookup-only', onByDefault: true, inverted: true },
-  'ruby/setup-ruby': { input: 'bundler-cache', onByDefault: false },
-  'actions-rust-lang/setup-rust-toolchain': { input: 'cache', onByDefault: true },
-  'gradle/actions/setup-gradle': { input: 'cache-disabled', onByDefault: true, inverted: true },
-  'graalvm/setup-graalvm': { input: 'cache', onByDefault: false, anyValue: true },
-  'mlugg/setup-zig': { input: 'use-cache', onByDefault: true },
-  'jdx/mise-action': { input: 'cache', onByDefault: true },
-  'prefix-dev/setup-pixi': { input: 'cache', onByDefault: false },
-  'mozilla-actions/sccache-action': 'always',
-  'determinatesystems/magic-nix-cache-action': 'always',
-};
-
-/** Steps that publish a release or a package. */
-const PUBLISHER_ACTIONS = new Set([
-  'pypa/gh-action-pypi-publish',
-  'softprops/action-gh-release',
-  'goreleaser/goreleaser-action',
-  'rubygems/release-gem',
-  'ncipollo/release-action',
-  'svenstaro/upload-release-action',
-  'js-devtools/npm-publish',
-  'katyo/publish-crates',
-  'changesets/action',
-  'docker/build-push-action',
-]);
-
-const TAG_TOGGLE_RE = /startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*==\s*'tag'/i;
-const NOT_TAG_TOGGLE_RE = /!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*!=\s*'tag'/i;
-
-/** Why the workflow as a whole publishes, from its triggers; undefined when it does not. */
-function publishingTrigger(triggers: ReturnType<typeof triggersOf>): string | undefined {
-  for (const trigger of triggers) {
-    if (trigger.name === 'release') return 'is triggered by release';
-    if (trigger.name !== 'push') continue;
-    if (get(trigger.config, 'tags') !== undefined) return 'runs on tag pushes';
-    const branches = items(get(trigger.config, 'branches')).map((b) => str(b) ?? '');
-    const release = branches.find((b) => /release/i.test(b));
-    if (release) return `runs on pushes to ${release}`;
-  }
-  return undefined;
-}
-
-function actionOf(uses: string | undefined): { name: string; major: number | undefined } | undefined {
-  if (!uses) return undefined;
-  const parsed = parseUses(uses.trim());
-  if (parsed.kind !== 'repository') return undefined;
-  const name = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
-  const major = parsed.pinned ? undefined : /^v?(\d+)/.exec(parsed.ref)?.[1];
-  return { name, major: major === undefined ? undefined : Number(major) };
-}
-
-/** Whether a cache step restores a cache: 'on', 'off', or 'unknown' (an expression we cannot read). */
-function cachingOf(s: StepInContext, name: string, major: number | undefined): { state: 'on' | 'off' | 'unknown'; input?: Node } {
-  const spec = CACHE_ACTIONS[name];
-  if (spec === undefined) return { state: 'off' };
-  if (spec === 'always') return { state: 'on' };
-  const valueNode = get(get(s.step, 'with'), spec.input);
-  const raw = isScalar(valueNode) ? String(valueNode.value ?? '').trim() : undefined;
-  if (raw === undefined || raw === '') {
-    const on = typeof spec.onByDefault === 'function' ? spec.onByDefault(major) : spec.onByDefault;
-    return { state: on ? 'on' : 'off' };
-  }
-  if (hasExpression(raw)) {
-    if (NOT_TAG_TOGGLE_RE.test(raw)) return { state: spec.inverted ? 'on' : 'off', input: valueNode };
-    if (TAG_TOGGLE_RE.test(raw)) return { state: spec.inverted ? 'off' : 'on', input: valueNode };
-    return { state: 'unknown' };
-  }
-  const lower = raw.toLowerCase();
-  const truthy = spec.anyValue ? lower !== 'false' : lower === 'true' || lower === 'auto';
-  return { state: truthy !== !!spec.inverted ? 'on' : 'off', input: valueNode };
-}
 
 export const rule = defineRule({
   meta: {
@@ -122,44 +26,24 @@ export const rule = defineRule({
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {
-      if (wf.kind !== 'workflow') continue;
-      const byTrigger = publishingTrigger(triggersOf(wf));
-      const steps = stepsInContext(wf);
-      const publisherIn = new Map<string, string>();
-      for (const s of steps) {
-        const action = actionOf(str(get(s.step, 'uses')));
-        if (action && PUBLISHER_ACTIONS.has(action.name) && !publisherIn.has(s.jobId)) publisherIn.set(s.jobId, action.name);
-      }
-      for (const s of steps) {
-        const usesNode = get(s.step, 'uses');
-        const action = actionOf(str(usesNode));
-        if (!action || !(action.name in CACHE_ACTIONS)) continue;
-        const why = byTrigger ? `its workflow ${byTrigger}` : publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : undefined;
-        if (!why) continue;
-        const major = action.major ?? majorFromComment(s, usesNode);
-        const caching = cachingOf(s, action.name, major);
-        if (caching.state !== 'on') continue;
-        const pos = posOf(wf, caching.input ?? usesNode);
-        const spec = CACHE_ACTIONS[action.name];
-        const off = spec === 'always' ? `remove the ${action.name} step from this job` : `set ${spec.input}: ${spec.inverted ? 'true' : 'false'} on this step`;
+      for (const found of publishingCacheSteps(wf)) {
+        const pos = posOf(wf, found.node);
+        const spec = CACHE_ACTIONS[found.action];
+        const off =
+          spec === undefined || spec === 'always'
+            ? `remove the ${found.action} step from this job`
+            : `set ${spec.input}: ${spec.inverted ? 'true' : 'false'} on this step`;
         report({
           file: wf.file,
           line: pos.line,
           column: pos.column,
           message:
-            `${action.name} restores a cache in job ${s.jobId}, which publishes (${why}): caches are shared across the repository's workflows, ` +
+            `${found.action} restores a cache in job ${found.s.jobId}, which publishes (${found.why}): caches are shared across the repository's workflows, ` +
             'so one written by a less trusted run can end up in what this job releases.',
           fix: `Build releases from a clean state: ${off}, or guard it with \${{ !startsWith(github.ref, 'refs/tags/') }}.`,
-          subject: `${s.jobId}:${stepKey(s)}`,
+          subject: `${found.s.jobId}:${stepKey(found.s)}`,
         });
       }
     }
   },
 });
-
-function majorFromComment(s: StepInContext, usesNode: Node | undefined): number | undefined {
-  if (!usesNode) return undefined;
-  const version = versionFromComment(trailingComment(s.wf, usesNode));
-  const major = version ? /^v?(\d+)/.exec(version)?.[1] : undefined;
-  return major === undefined ? undefined : Number(major);
-}

@@ -4,18 +4,16 @@
  * have saved. setup-uv's defaults change with its major version (src/workflows/setup-uv.ts), which
  * is what this rule reads and a generic cache rule does not.
  *
- * The relation to cache-poisoning (zizmor's audit of the same name): that rule reports setup-uv in
- * a job triggered by a release or a tag push, or one that uses pypa/gh-action-pypi-publish, when
- * `enable-cache: true` or when setup-uv is older than v10 and the cache is not turned off. Those
- * cases are left to it. This rule reports what it does not see: a job that publishes with
+ * The relation to cache-poisoning (zizmor's audit of the same name): the steps that rule reports
+ * (src/workflows/cache-steps.ts: a release, tag-push or release-branch workflow, or a job with a
+ * publishing action, and the cache on for one of the workflow's events) are left to it. This rule reports what it does not see: a job that publishes with
  * `uv publish` or `twine upload` in `run:`, and setup-uv v10's `auto` cache, which is off for
  * release and tag-push runs but on for the workflow's other events (`workflow_dispatch`, a branch
  * push, `schedule`). `cache-python: true` is reported in every case: its fix is its own.
  */
-import { describePublishReason, publishReasons, releaseTriggers } from '../../workflows/publishing.js';
-import { cacheOnFor, setupUvSteps, type SetupUvStep } from '../../workflows/setup-uv.js';
-import { triggersOf } from '../../workflows/triggers.js';
-import type { WorkflowFile } from '../../workflows/model.js';
+import { publishingCacheSteps } from '../../workflows/cache-steps.js';
+import { describePublishReason, publishReasons } from '../../workflows/publishing.js';
+import { cacheOnFor, runEventsOf, setupUvSteps, type RunEvent, type SetupUvStep } from '../../workflows/setup-uv.js';
 import { get, items, posOf, str } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
 
@@ -30,6 +28,8 @@ export const rule = defineRule({
   check(ctx, report) {
     for (const wf of ctx.workflows) {
       const perJob = new Map<string, number>();
+      // The steps cache-poisoning reports (the same facts): one line, one finding with the same advice.
+      const leftToCachePoisoning = new Set(publishingCacheSteps(wf).map((found) => found.s.step));
       for (const step of setupUvSteps(wf)) {
         const nth = (perJob.get(step.s.jobId) ?? 0) + 1;
         perJob.set(step.s.jobId, nth);
@@ -37,11 +37,11 @@ export const rule = defineRule({
         if (reasons.length === 0) continue;
         // `auto` is off on self-hosted runners.
         if (step.enableCache?.value !== 'true' && selfHosted(step)) continue;
-        const events = eventsOf(wf);
+        const events = runEventsOf(wf);
         const onFor = events.filter((e) => cacheOnFor(step, e) === true);
         if (onFor.length === 0) continue;
         const cachePython = step.cachePython?.value.toLowerCase() === 'true';
-        if (!cachePython && cachePoisoningReports(wf, step, reasons)) continue;
+        if (!cachePython && leftToCachePoisoning.has(step.s.step)) continue;
         const pos = posOf(wf, step.enableCache?.node ?? step.usesNode);
         const why = describePublishReason(reasons[0]);
         const how =
@@ -67,28 +67,6 @@ export const rule = defineRule({
   },
 });
 
-interface RunEvent {
-  name: string;
-  tagPush: boolean;
-}
-
-/** The events a workflow runs on, a push split into its branch and tag runs. A composite action's are unknown. */
-function eventsOf(wf: WorkflowFile): RunEvent[] {
-  if (wf.kind !== 'workflow') return [{ name: 'unknown', tagPush: false }];
-  return triggersOf(wf).flatMap((t): RunEvent[] => {
-    if (t.name !== 'push') return [{ name: t.name, tagPush: false }];
-    const tags = get(t.config, 'tags') !== undefined;
-    const branches = get(t.config, 'branches') !== undefined || get(t.config, 'branches-ignore') !== undefined;
-    if (tags && !branches) return [{ name: 'push', tagPush: true }];
-    if (branches && !tags) return [{ name: 'push', tagPush: false }];
-    // `tags-ignore` alone: every branch push, and tag pushes other than the ignored ones.
-    return [
-      { name: 'push', tagPush: false },
-      { name: 'push', tagPush: true },
-    ];
-  });
-}
-
 function eventNames(events: RunEvent[]): string {
   const names = [...new Set(events.map((e) => (e.name === 'push' ? (e.tagPush ? 'tag push' : 'branch push') : e.name)))];
   return names.join(', ');
@@ -99,17 +77,4 @@ function selfHosted(step: SetupUvStep): boolean {
   const runsOn = get(step.s.jobNode, 'runs-on');
   const labels = [str(runsOn), ...items(runsOn).map(str), ...items(get(runsOn, 'labels')).map(str), str(get(runsOn, 'labels'))];
   return labels.some((l) => l?.trim().toLowerCase() === 'self-hosted');
-}
-
-/**
- * Whether zizmor's cache-poisoning (and lockgate's rule of that name) reports this step: a job on
- * release triggers or with pypa/gh-action-pypi-publish, and `enable-cache: true`, or setup-uv below
- * v10 with the cache not turned off (zizmor counts `auto` as on there).
- */
-function cachePoisoningReports(wf: WorkflowFile, step: SetupUvStep, reasons: ReturnType<typeof publishReasons>): boolean {
-  const scenario = releaseTriggers(wf).length > 0 || reasons.some((r) => r.kind === 'publisher-action');
-  if (!scenario) return false;
-  const raw = step.enableCache?.value;
-  if (raw === 'true') return true;
-  return step.major !== undefined && step.major < 10 && raw !== 'false' && !(raw ?? '').includes('${{');
 }

@@ -1,0 +1,167 @@
+/**
+ * Cache steps in jobs that publish a release, as facts: zizmor's cache-poisoning scenario. GitHub's
+ * caches are shared across a repository's workflows (a default-branch cache is readable by every
+ * branch), so a cache written by a less trusted run can be restored into a release build.
+ *
+ * A job publishes when its workflow is triggered by `release`, by a tag push (`push.tags`), or by a
+ * push to a branch whose name says "release"; or when it has a known publishing step. A cache step
+ * counts when its caching is on (each action's own input and default; setup-uv's by its major
+ * version and the workflow's events, src/workflows/setup-uv.ts); an input given as an expression
+ * counts only when it is the `startsWith(github.ref, 'refs/tags/')` toggle that turns caching on for
+ * tags, and is not judged otherwise. The rules cache-poisoning and uv-cache-in-publish read these
+ * facts, so one setup-uv line is never reported by both.
+ */
+import { isScalar, type Node } from 'yaml';
+import { hasExpression } from './expressions.js';
+import type { WorkflowFile } from './model.js';
+import { cacheOnFor, runEventsOf, setupUvSteps } from './setup-uv.js';
+import { stepsInContext, type StepInContext } from './steps.js';
+import { triggersOf } from './triggers.js';
+import { parseUses, trailingComment, versionFromComment } from './uses.js';
+import { get, items, str } from './walk.js';
+
+/** How a cache-aware action's caching is switched: the input, and whether it is on when absent. */
+interface CacheSwitch {
+  input: string;
+  /** On when the input is absent; a function of the action's major version when that changed. */
+  onByDefault: boolean | ((major: number | undefined) => boolean);
+  /** The input turns caching off when true (`cache-disabled`, `lookup-only`) rather than on. */
+  inverted?: boolean;
+  /** Any non-empty value turns caching on (`cache: npm`), not only `true`. */
+  anyValue?: boolean;
+}
+
+export const CACHE_ACTIONS: Readonly<Record<string, CacheSwitch | 'always'>> = {
+  'actions/cache': 'always',
+  'actions/cache/restore': 'always',
+  'actions/setup-node': { input: 'cache', onByDefault: false, anyValue: true },
+  'actions/setup-python': { input: 'cache', onByDefault: false, anyValue: true },
+  'actions/setup-java': { input: 'cache', onByDefault: false, anyValue: true },
+  'actions/setup-go': { input: 'cache', onByDefault: (major) => major === undefined || major >= 4 },
+  'actions/setup-dotnet': { input: 'cache', onByDefault: false },
+  // setup-uv's defaults change with its major version and the event: read by its own facts (setup-uv.ts).
+  'astral-sh/setup-uv': { input: 'enable-cache', onByDefault: false },
+  'swatinem/rust-cache': { input: 'lookup-only', onByDefault: true, inverted: true },
+  'ruby/setup-ruby': { input: 'bundler-cache', onByDefault: false },
+  'actions-rust-lang/setup-rust-toolchain': { input: 'cache', onByDefault: true },
+  'gradle/actions/setup-gradle': { input: 'cache-disabled', onByDefault: true, inverted: true },
+  'graalvm/setup-graalvm': { input: 'cache', onByDefault: false, anyValue: true },
+  'mlugg/setup-zig': { input: 'use-cache', onByDefault: true },
+  'jdx/mise-action': { input: 'cache', onByDefault: true },
+  'prefix-dev/setup-pixi': { input: 'cache', onByDefault: false },
+  'mozilla-actions/sccache-action': 'always',
+  'determinatesystems/magic-nix-cache-action': 'always',
+};
+
+/** Steps that publish a release or a package. */
+const PUBLISHER_ACTIONS = new Set([
+  'pypa/gh-action-pypi-publish',
+  'softprops/action-gh-release',
+  'goreleaser/goreleaser-action',
+  'rubygems/release-gem',
+  'ncipollo/release-action',
+  'svenstaro/upload-release-action',
+  'js-devtools/npm-publish',
+  'katyo/publish-crates',
+  'changesets/action',
+  'docker/build-push-action',
+]);
+
+const TAG_TOGGLE_RE = /startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*==\s*'tag'/i;
+const NOT_TAG_TOGGLE_RE = /!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*!=\s*'tag'/i;
+
+/** Why the workflow as a whole publishes, from its triggers; undefined when it does not. */
+function publishingTrigger(triggers: ReturnType<typeof triggersOf>): string | undefined {
+  for (const trigger of triggers) {
+    if (trigger.name === 'release') return 'is triggered by release';
+    if (trigger.name !== 'push') continue;
+    if (get(trigger.config, 'tags') !== undefined) return 'runs on tag pushes';
+    const branches = items(get(trigger.config, 'branches')).map((b) => str(b) ?? '');
+    const release = branches.find((b) => /release/i.test(b));
+    if (release) return `runs on pushes to ${release}`;
+  }
+  return undefined;
+}
+
+function actionOf(uses: string | undefined): { name: string; major: number | undefined } | undefined {
+  if (!uses) return undefined;
+  const parsed = parseUses(uses.trim());
+  if (parsed.kind !== 'repository') return undefined;
+  const name = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
+  const major = parsed.pinned ? undefined : /^v?(\d+)/.exec(parsed.ref)?.[1];
+  return { name, major: major === undefined ? undefined : Number(major) };
+}
+
+/** Whether a cache step restores a cache: 'on', 'off', or 'unknown' (an expression we cannot read). */
+function cachingOf(s: StepInContext, name: string, major: number | undefined): { state: 'on' | 'off' | 'unknown'; input?: Node } {
+  if (name === 'astral-sh/setup-uv') return setupUvCaching(s);
+  const spec = CACHE_ACTIONS[name];
+  if (spec === undefined) return { state: 'off' };
+  if (spec === 'always') return { state: 'on' };
+  const valueNode = get(get(s.step, 'with'), spec.input);
+  const raw = isScalar(valueNode) ? String(valueNode.value ?? '').trim() : undefined;
+  if (raw === undefined || raw === '') {
+    const on = typeof spec.onByDefault === 'function' ? spec.onByDefault(major) : spec.onByDefault;
+    return { state: on ? 'on' : 'off' };
+  }
+  if (hasExpression(raw)) {
+    if (NOT_TAG_TOGGLE_RE.test(raw)) return { state: spec.inverted ? 'on' : 'off', input: valueNode };
+    if (TAG_TOGGLE_RE.test(raw)) return { state: spec.inverted ? 'off' : 'on', input: valueNode };
+    return { state: 'unknown' };
+  }
+  const lower = raw.toLowerCase();
+  const truthy = spec.anyValue ? lower !== 'false' : lower === 'true' || lower === 'auto';
+  return { state: truthy !== !!spec.inverted ? 'on' : 'off', input: valueNode };
+}
+
+/** A cache step that restores a cache in a job that publishes. */
+export interface PublishingCacheStep {
+  s: StepInContext;
+  /** The action, lower-cased `owner/repo[/path]`. */
+  action: string;
+  /** Why the job publishes, as a phrase: "its workflow runs on tag pushes". */
+  why: string;
+  /** The input that turns caching on, when one does; else the step's `uses:`. */
+  node: Node;
+}
+
+/** Every cache step with caching on in a job that publishes (workflows only: a composite action has no triggers). */
+export function publishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
+  if (wf.kind !== 'workflow') return [];
+  const byTrigger = publishingTrigger(triggersOf(wf));
+  const steps = stepsInContext(wf);
+  const publisherIn = new Map<string, string>();
+  for (const s of steps) {
+    const action = actionOf(str(get(s.step, 'uses')));
+    if (action && PUBLISHER_ACTIONS.has(action.name) && !publisherIn.has(s.jobId)) publisherIn.set(s.jobId, action.name);
+  }
+  const out: PublishingCacheStep[] = [];
+  for (const s of steps) {
+    const usesNode = get(s.step, 'uses');
+    const action = actionOf(str(usesNode));
+    if (!usesNode || !action || !(action.name in CACHE_ACTIONS)) continue;
+    const why = byTrigger ? `its workflow ${byTrigger}` : publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : undefined;
+    if (!why) continue;
+    const major = action.major ?? majorFromComment(s, usesNode);
+    const caching = cachingOf(s, action.name, major);
+    if (caching.state !== 'on') continue;
+    out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
+  }
+  return out;
+}
+
+/** setup-uv's cache: on when its own defaults turn it on for any event the workflow runs on. */
+function setupUvCaching(s: StepInContext): { state: 'on' | 'off' | 'unknown'; input?: Node } {
+  const step = setupUvSteps(s.wf).find((candidate) => candidate.s.step === s.step);
+  if (!step) return { state: 'off' };
+  const states = runEventsOf(s.wf).map((event) => cacheOnFor(step, event));
+  const state = states.includes(true) ? 'on' : states.includes('unknown') ? 'unknown' : 'off';
+  return { state, input: step.enableCache?.node };
+}
+
+function majorFromComment(s: StepInContext, usesNode: Node | undefined): number | undefined {
+  if (!usesNode) return undefined;
+  const version = versionFromComment(trailingComment(s.wf, usesNode));
+  const major = version ? /^v?(\d+)/.exec(version)?.[1] : undefined;
+  return major === undefined ? undefined : Number(major);
+}
