@@ -19,6 +19,7 @@ export const rule = defineRule({
     defaultConfidence: 'high',
     summary: 'astral-sh/setup-uv installs whatever uv release is newest when the job runs.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {
