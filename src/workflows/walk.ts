@@ -57,12 +57,22 @@ export interface JobRef {
 }
 
 /** Jobs of a workflow (empty for other kinds). */
-export function jobsOf(wf: WorkflowFile): JobRef[] {
-  if (wf.kind !== 'workflow') return [];
-  return entries(get(wf.doc.contents, 'jobs'))
-    .filter(([, , v]) => isMap(v))
-    .map(([id, keyNode, node]) => ({ id, keyNode, node: node as Node }));
+export function jobsOf(wf: WorkflowFile): readonly JobRef[] {
+  let jobs = jobsCache.get(wf);
+  if (!jobs) {
+    jobs =
+      wf.kind !== 'workflow'
+        ? []
+        : entries(get(wf.doc.contents, 'jobs'))
+            .filter(([, , v]) => isMap(v))
+            .map(([id, keyNode, node]) => ({ id, keyNode, node: node as Node }));
+    jobsCache.set(wf, jobs);
+  }
+  return jobs;
 }
+
+/** Computed once per file: nearly every workflow rule walks the jobs. */
+const jobsCache = new WeakMap<WorkflowFile, readonly JobRef[]>();
 
 export interface StepRef {
   /** The job id, or '' for a composite action's steps. */
