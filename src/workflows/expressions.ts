@@ -290,6 +290,24 @@ function extend(target: Expr, segment: string, index: Expr | null | undefined): 
 /** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
 export function parseExpression(body: string): Expr | null {
   if (body.length > 20_000) return null; // nobody writes that; the fallback scan handles it linearly
+  // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
+  // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
+  if (body.length > MAX_MEMO_BODY) return parseUncached(body);
+  const known = parsedBodies.get(body);
+  if (known !== undefined) return known;
+  if (parsedBodies.size >= MAX_PARSED_BODIES) parsedBodies.clear();
+  const parsed = parseUncached(body);
+  parsedBodies.set(body, parsed);
+  return parsed;
+}
+
+const parsedBodies = new Map<string, Expr | null>();
+/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
+const MAX_PARSED_BODIES = 20_000;
+/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
+const MAX_MEMO_BODY = 500;
+
+function parseUncached(body: string): Expr | null {
   const tokens = tokenize(body);
   if (!tokens || tokens.length === 0) return null;
   try {
