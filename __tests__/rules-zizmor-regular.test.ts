@@ -18,16 +18,19 @@ import { ruleTester } from './support/rule-tester.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const WF = '.github/workflows/ci.yml';
+const DIR = 'fixtures/workflows/rules';
 const job = (steps: string, on = 'push') => ({ [WF]: `on: ${on}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}` });
 
 ruleTester(githubEnv).run({
   valid: [
+    { fixture: `${DIR}/github-env/clean` },
     { name: 'a push workflow writing GITHUB_ENV', files: job('      - run: echo "A=1" >> "$GITHUB_ENV"\n') },
     { name: 'pull_request_target reading GITHUB_ENV', files: job('      - run: cat "$GITHUB_ENV"\n', 'pull_request_target') },
     { name: 'pull_request_target writing GITHUB_OUTPUT', files: job('      - run: echo "a=1" >> "$GITHUB_OUTPUT"\n', 'pull_request_target') },
     { name: 'a python step', files: job('      - shell: python\n        run: print(">> $GITHUB_ENV")\n', 'workflow_run') },
   ],
   invalid: [
+    { fixture: `${DIR}/github-env/fires` },
     {
       name: 'redirect, tee, group and pwsh under privileged triggers',
       files: job(
@@ -52,6 +55,7 @@ ruleTester(githubEnv).run({
 
 ruleTester(hardcodedCredentials).run({
   valid: [
+    { fixture: `${DIR}/hardcoded-container-credentials/clean` },
     {
       name: 'passwords from secrets',
       files: {
@@ -61,6 +65,7 @@ ruleTester(hardcodedCredentials).run({
     { name: 'a string container', files: { [WF]: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps: []\n' } },
   ],
   invalid: [
+    { fixture: `${DIR}/hardcoded-container-credentials/fires` },
     {
       name: 'literal passwords in container and a service',
       files: {
@@ -80,14 +85,19 @@ const update = (extra: string) => ({
 });
 ruleTester(dependabotExecution).run({
   valid: [
+    { fixture: `${DIR}/dependabot-execution/clean` },
     { name: 'deny', files: update('    insecure-external-code-execution: deny\n') },
     { name: 'absent', files: update('') },
   ],
-  invalid: [{ name: 'allow', files: update('    insecure-external-code-execution: allow\n'), expected: [{ file: DEPENDABOT, line: 7, severity: 'error' }] }],
+  invalid: [
+    { fixture: `${DIR}/dependabot-execution/fires` },
+    { name: 'allow', files: update('    insecure-external-code-execution: allow\n'), expected: [{ file: DEPENDABOT, line: 7, severity: 'error' }] },
+  ],
 });
 
 ruleTester(misfeature).run({
   valid: [
+    { fixture: `${DIR}/misfeature/clean` },
     {
       name: 'setup-python without pip-install, bash and pwsh',
       files: job('      - uses: actions/setup-python@v6\n      - shell: bash -el {0}\n        run: x\n      - shell: pwsh\n        run: x\n'),
@@ -95,6 +105,7 @@ ruleTester(misfeature).run({
     { name: 'a shell from an expression', files: job('      - shell: ${{ matrix.shell }}\n        run: x\n') },
   ],
   invalid: [
+    { fixture: `${DIR}/misfeature/fires` },
     {
       name: 'pip-install, shell: cmd and defaults',
       files: {
@@ -118,8 +129,12 @@ describe('misfeature persona', () => {
 
 const APP = (inputs: string) => job(`      - uses: actions/create-github-app-token@v2\n        with:\n          app-id: 1\n${inputs}`);
 ruleTester(githubApp).run({
-  valid: [{ name: 'narrowed token', files: APP('          owner: o\n          repositories: r\n          permission-contents: read\n') }],
+  valid: [
+    { fixture: `${DIR}/github-app/clean` },
+    { name: 'narrowed token', files: APP('          owner: o\n          repositories: r\n          permission-contents: read\n') },
+  ],
   invalid: [
+    { fixture: `${DIR}/github-app/fires` },
     {
       name: 'skip-token-revoke, owner alone, no permissions',
       files: APP('          owner: o\n          skip-token-revoke: true\n'),
@@ -134,6 +149,7 @@ ruleTester(githubApp).run({
 
 ruleTester(unpinnedTool).run({
   valid: [
+    { fixture: `${DIR}/unpinned-tool/clean` },
     {
       name: 'pinned versions',
       files: job(
@@ -143,6 +159,7 @@ ruleTester(unpinnedTool).run({
     { name: 'another action', files: job('      - uses: aquasecurity/trivy-action@v0.30.0\n') },
   ],
   invalid: [
+    { fixture: `${DIR}/unpinned-tool/fires` },
     {
       name: 'missing and latest',
       files: job('      - uses: aquasecurity/setup-trivy@v0.2.3\n      - uses: 1password/load-secrets-action@v2\n        with:\n          version: latest\n'),
@@ -156,6 +173,7 @@ ruleTester(unpinnedTool).run({
 
 ruleTester(trustedPublishing).run({
   valid: [
+    { fixture: `${DIR}/use-trusted-publishing/clean` },
     {
       name: 'trusted publishing',
       files: job('      - uses: pypa/gh-action-pypi-publish@release/v1\n      - run: uv publish\n      - run: npm publish --provenance\n'),
@@ -181,6 +199,7 @@ ruleTester(trustedPublishing).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/use-trusted-publishing/fires` },
     {
       name: 'tokens by input, option and env',
       files: job(
@@ -200,6 +219,7 @@ ruleTester(trustedPublishing).run({
 
 ruleTester(cachePoisoning).run({
   valid: [
+    { fixture: `${DIR}/cache-poisoning/clean` },
     {
       name: 'a push CI job with a cache',
       files: job('      - uses: astral-sh/setup-uv@v7\n      - uses: actions/setup-node@v5\n        with:\n          cache: npm\n'),
@@ -209,6 +229,13 @@ ruleTester(cachePoisoning).run({
       files: job(
         '      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: false\n      - uses: astral-sh/setup-uv@v4\n      - uses: actions/setup-python@v6\n',
         'release',
+      ),
+    },
+    {
+      name: "setup-uv's cache off for tags by the negated toggle",
+      files: job(
+        "      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}\n",
+        '{push: {tags: ["v*"]}}',
       ),
     },
     // setup-uv v10's auto cache is off for release events and tag pushes (its own default).
@@ -222,6 +249,7 @@ ruleTester(cachePoisoning).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/cache-poisoning/fires` },
     {
       name: 'release trigger, setup-uv default and actions/cache',
       files: job('      - uses: astral-sh/setup-uv@v7\n      - uses: actions/cache@v4\n        with:\n          path: x\n          key: k\n', 'release'),
@@ -239,6 +267,14 @@ ruleTester(cachePoisoning).run({
       name: 'setup-uv v10 default on the dispatch runs of a release workflow',
       files: job('      - uses: astral-sh/setup-uv@v10\n', '[release, workflow_dispatch]'),
       expected: [{ file: WF, line: 6, severity: 'warning' }],
+    },
+    {
+      name: "setup-uv's cache on for tags by the tag toggle",
+      files: job(
+        "      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: ${{ startsWith(github.ref, 'refs/tags/') }}\n",
+        '{push: {tags: ["v*"]}}',
+      ),
+      expected: [{ file: WF, line: 8, severity: 'warning' }],
     },
     {
       name: 'a publisher step in a push job',
