@@ -136,6 +136,11 @@ ruleTester(githubApp).run({
   invalid: [
     { fixture: `${DIR}/github-app/fires` },
     {
+      name: 'owner with an empty repositories: (the action reads it as absent)',
+      files: APP('          owner: o\n          repositories: ""\n          permission-contents: read\n'),
+      expected: [{ file: WF, line: 9, severity: 'warning' }],
+    },
+    {
       name: 'skip-token-revoke, owner alone, no permissions',
       files: APP('          owner: o\n          skip-token-revoke: true\n'),
       expected: [
