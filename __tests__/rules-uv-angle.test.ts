@@ -5,7 +5,7 @@ import { rule as setupUvUnpinned } from '../src/rules/workflows/setup-uv-unpinne
 import { rule as uvCacheInPublish } from '../src/rules/workflows/uv-cache-in-publish.js';
 import { rule as uvLockOverridden } from '../src/rules/workflows/uv-lock-overridden.js';
 import { rule as uvUnlocked } from '../src/rules/workflows/uv-unlocked.js';
-import { ruleTester } from './support/rule-tester.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const WF = '.github/workflows/ci.yml';
@@ -222,5 +222,16 @@ describe('uv angle on the shared corpus (each finding checked by hand)', () => {
     expect(count(uvCacheInPublish)).toBe(3);
     expect(count(pipInUvRun)).toBe(0);
     expect(count(uvLockOverridden)).toBe(0);
+  });
+});
+
+describe('the fixture folders', () => {
+  // A file that does not load is left out of a run (invalid-file reports it): a clean fixture with a YAML slip would pass for nothing.
+  const folders = ['setup-uv-unpinned', 'uv-cache-in-publish', 'pip-in-uv-run', 'uv-lock-overridden']
+    .flatMap((id) => [`${DIR}/${id}/fires`, `${DIR}/${id}/clean`])
+    .concat([`${DIR}/setup-uv-unpinned/clean-required-version`]);
+  it.each(folders)('%s loads without a problem', (fixture) => {
+    const { context } = caseContext({ fixture });
+    expect([...(context.workflowProblems ?? []), ...(context.uvLoadProblems ?? [])]).toEqual([]);
   });
 });

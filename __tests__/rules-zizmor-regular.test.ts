@@ -14,7 +14,7 @@ import { rule as hardcodedCredentials } from '../src/rules/workflows/hardcoded-c
 import { rule as misfeature } from '../src/rules/workflows/misfeature.js';
 import { rule as unpinnedTool } from '../src/rules/workflows/unpinned-tool.js';
 import { rule as trustedPublishing } from '../src/rules/workflows/use-trusted-publishing.js';
-import { ruleTester } from './support/rule-tester.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const WF = '.github/workflows/ci.yml';
@@ -325,5 +325,25 @@ describe('the workflow corpus', () => {
       '.github/workflows/ci.yml:63',
       '.github/workflows/ci.yml:111',
     ]);
+  });
+});
+
+describe('the fixture folders', () => {
+  // A file that does not load is left out of a run (invalid-file reports it): a clean fixture with a YAML slip would pass for nothing.
+  const folders = [
+    'cache-poisoning',
+    'use-trusted-publishing',
+    'github-env',
+    'hardcoded-container-credentials',
+    'dependabot-execution',
+    'misfeature',
+    'github-app',
+    'unpinned-tool',
+  ]
+    .flatMap((id) => [`${DIR}/${id}/fires`, `${DIR}/${id}/clean`])
+    .concat([]);
+  it.each(folders)('%s loads without a problem', (fixture) => {
+    const { context } = caseContext({ fixture });
+    expect([...(context.workflowProblems ?? []), ...(context.uvLoadProblems ?? [])]).toEqual([]);
   });
 });
