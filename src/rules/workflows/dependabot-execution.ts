@@ -13,6 +13,7 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A Dependabot ecosystem may run code from the dependencies it updates.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -18,6 +18,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'actions/create-github-app-token makes a token broader or longer-lived than needed.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -20,6 +20,7 @@ export const rule = defineRule({
     defaultConfidence: 'low',
     summary: 'A privileged workflow or a composite action writes to $GITHUB_ENV or $GITHUB_PATH.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

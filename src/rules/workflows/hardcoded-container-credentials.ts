@@ -14,6 +14,7 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A container or service has its registry password written in the workflow.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -24,6 +24,7 @@ export const rule = defineRule({
     defaultSeverity: 'notice',
     summary: 'A workflow uses setup-python pip-install, shell: cmd, or a shell GitHub does not know.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -17,6 +17,7 @@ export const rule = defineRule({
     defaultConfidence: 'high',
     summary: 'A workflow runs pip install inside uv run, past uv.lock.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -20,6 +20,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A setup action installs the latest release of its tool instead of a pinned version.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -161,6 +161,7 @@ export const rule = defineRule({
     defaultSeverity: 'notice',
     summary: 'A release is published with a long-lived token where the registry offers Trusted Publishing.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -24,6 +24,7 @@ export const rule = defineRule({
     defaultConfidence: 'medium',
     summary: "A job that publishes a package restores setup-uv's cache.",
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

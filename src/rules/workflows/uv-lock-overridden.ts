@@ -26,6 +26,7 @@ export const rule = defineRule({
     defaultConfidence: 'high',
     summary: 'A workflow sets UV_LOCKED or UV_FROZEN, or runs uv sync --locked, and then undoes the lock.',
     on: 'workflows',
+    scope: 'file',
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -13,6 +13,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow runs uv without --locked or --frozen.',
     on: 'workflows',
+    scope: 'file',
     fixable: true,
   },
   check(ctx, report) {
