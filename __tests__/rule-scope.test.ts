@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 const defined = RULES.filter((rule): rule is DefinedRule => 'meta' in rule);
 const byFile = defined.filter((rule) => rule.meta.scope === 'file');
 const rows = (findings: Finding[]): string[] =>
-  findings.map((f) => JSON.stringify([f.file, f.line, f.column, f.subject, f.message, f.fix, f.severity, f.related])).sort();
+  findings.map((f) => JSON.stringify([f.file, f.line, f.column, f.fingerprint, f.message, f.fix, f.severity, f.related])).sort();
 
 /** The risk fixtures as one repository: workflows calling each other, local actions, dependabot. */
 function riskTexts(): Record<string, string> {

@@ -2872,7 +2872,7 @@ const CLI_OPTIONS = [
 
 /***/ }),
 
-/***/ 2101:
+/***/ 917:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -3549,12 +3549,20 @@ function posOf(wf, node) {
 }
 /** Jobs of a workflow (empty for other kinds). */
 function jobsOf(wf) {
-    if (wf.kind !== 'workflow')
-        return [];
-    return entries(get(wf.doc.contents, 'jobs'))
-        .filter(([, , v]) => (0,dist/* isMap */.jh)(v))
-        .map(([id, keyNode, node]) => ({ id, keyNode, node: node }));
+    let jobs = jobsCache.get(wf);
+    if (!jobs) {
+        jobs =
+            wf.kind !== 'workflow'
+                ? []
+                : entries(get(wf.doc.contents, 'jobs'))
+                    .filter(([, , v]) => (0,dist/* isMap */.jh)(v))
+                    .map(([id, keyNode, node]) => ({ id, keyNode, node: node }));
+        jobsCache.set(wf, jobs);
+    }
+    return jobs;
 }
+/** Computed once per file: nearly every workflow rule walks the jobs. */
+const jobsCache = new WeakMap();
 /** Steps of every job of a workflow, or of a composite action's `runs.steps`. */
 function stepsOf(wf) {
     if (wf.kind === 'action') {
@@ -6509,7 +6517,7 @@ const RULE_DOCS = {
     "archived-uses": "# archived-uses\n\nDefault severity: **warning**.\n\nAn action or reusable workflow comes from an archived repository, which gets no more fixes.\n\nzizmor id: `archived-uses` (its ignore comment `# zizmor: ignore[archived-uses]` is honoured).\n\n## What it reports\n\nEvery `uses:` of a step (workflows and composite actions) or of a reusable-workflow job whose\n`owner/repo` is on the list of archived repositories lockgate ships: zizmor's\n`data/archived-repos.txt` (MIT, copied with its commit into `data/zizmor/`), 151 names, compared\ncase-insensitively. The check is offline. Confidence high, persona regular (zizmor: Medium / High).\nWhere the replacement is well known (`actions/create-release` → `softprops/action-gh-release` or\n`gh release create`), the fix names it (`data/archived-action-replacements.tsv`).\n\n## Why\n\nAn archived repository is read-only: its owner ships no fixes, security fixes included, and its\nown dependencies stay as old as they are. A vulnerability found in it later is never fixed there.\n\n## How to fix\n\nReplace it with the maintained action the fix names, or the commands it wrapped in a `run:` step.\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[archived-uses] vendored copy reviewed, replacement planned\n      - uses: actions/create-release@0cb9c9b65d5d1901c1f53e5e66eaf4afd303e70e # v1.1.4\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: archived-uses\n    path: .github/workflows/release.yml\n    until: 2027-03-01\n    reason: migrating to gh release in Q1\n```\n\n## Example\n\n```yaml\n    steps:\n      - uses: actions/create-release@v1\n```\n\n```\nwarning[archived-uses] .github/workflows/release.yml:8:15\n  The action actions/create-release comes from actions/create-release, an archived repository: ...\n  fix: Replace it with softprops/action-gh-release, or `gh release create` in a run: step ...\n```\n",
     "artipacked": "# artipacked\n\nDefault severity: **warning**; **error** when a later step uploads the workspace.\n\nactions/checkout persists the token in .git/config.\n\nzizmor id: `artipacked` (its ignore comment is honoured).\n\n## What it reports\n\nEvery `actions/checkout` step (any ref, in workflows and composite actions) without a\n`persist-credentials` input. The finding points at the `uses:` value. When a later step of the same\njob uploads the whole workspace with `actions/upload-artifact` (`path: .`, `./`, `..` or\n`${{ github.workspace }}`, with or without a trailing `/`, also as one line of a multi-line\n`path: |`), the message says so and the finding is an **error**: the token then ships inside the\nartifact, readable by anyone who can download it (zizmor's High case). From `actions/checkout` v6\non (the ref `@v6…`, or a SHA pin with a `# v6…` comment) the credential is kept in a file under\n`$RUNNER_TEMP` instead of the checkout, so a workspace upload does not carry it and the finding\nstays a warning (zizmor lowers v6 findings too). A checkout whose version cannot be read (a branch,\na bare SHA) is treated as older than v6.\n\nNot reported: `persist-credentials: false` (or `\"false\"`), an explicit `persist-credentials: true`\n(a deliberate choice for a job that pushes), and an expression (cannot be judged statically). This\nmatches zizmor's `artipacked` in its default persona.\n\nConfidence and persona ([confidence and personas](../confidence.md)), as zizmor's artipacked: with\na later workspace upload the finding is **high** confidence, without one **low** (the token is\nexposed only if something later reads `.git/config`). A checkout that says\n`persist-credentials: true` is a deliberate choice (a job that pushes): it is reported only to the\n**auditor** persona; `persist-credentials: ${{ … }}` cannot be judged statically and is reported\nto the **pedantic** persona. `persist-credentials: false` is never reported.\n\n## Why\n\nBy default `actions/checkout` writes the job's `GITHUB_TOKEN` into `.git/config` so later `git`\ncommands can push. Every later step, every action and every tool the job runs can read that file,\nand anything that archives or uploads the checkout (an artifact, a cache, a built sdist that\nincludes `.git`) carries the token out of the job. Most jobs never push.\n\n## How to fix\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n        with:\n          persist-credentials: false\n```\n\nA job that must push can pass the token to that one command instead\n(`git push https://x-access-token:${GITHUB_TOKEN}@github.com/…`), or set\n`persist-credentials: true` explicitly, which lockgate accepts as a decision.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[artipacked] this job pushes the changelog commit\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: artipacked\n    path: .github/workflows/bump.yml\n    until: 2027-01-31\n    reason: pushes the version bump commit\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n      - run: make\n```\n\n```\nwarning[artipacked] .github/workflows/ci.yml:8:15\n  This checkout in job build leaves the job's GITHUB_TOKEN in .git/config for every later step\n  (persist-credentials defaults to true); any later step, action or uploaded artifact can read it.\n  fix: Add to this step:\n  with:\n    persist-credentials: false\n```\n",
     "bot-condition": "# bot-condition\n\nDefault severity: **error** when the bot check alone decides the condition; **warning** (medium\nconfidence) when it is one term of an `&&`.\n\nA `pull_request_target` job or step trusts `github.actor` to be a bot, which an attacker can arrange.\n\nzizmor id: `bot-conditions` (its ignore comment `# zizmor: ignore[bot-conditions]` is honoured).\n\n## What it reports\n\nIn a workflow triggered by `pull_request_target`, a job's or a step's `if:` that grants on an actor\ncheck against a bot:\n\n- `github.actor`, `github.triggering_actor` or `github.event.pull_request.sender.login` compared\n  with `==` to a name ending in `[bot]` (`'dependabot[bot]'`, `'renovate[bot]'`, in any case, either\n  side of the `==`);\n- `github.actor_id` or `github.event.pull_request.sender.id` compared to a known bot id\n  (dependabot[bot] 49699333 and its integration id 29110, dependabot-preview[bot] 27856297,\n  renovate[bot] 29139614).\n\nThe condition is read as GitHub reads it, bare or in one `${{ }}`. A check that decides the whole\ncondition (`bot`, `bot || x`, `!(x && !bot)`) is an error with high confidence; a check that is one\nterm of an `&&` (`x && bot`) is a warning with medium confidence, as zizmor grades them. A check that\ndenies the bot (`github.actor != 'dependabot[bot]'`, `!(github.actor == 'dependabot[bot]')`) is not\nreported: spoofing it only stops the job. Workflows on other triggers are not reported (zizmor's\nscope: there the job has no secrets and a read-only token when a fork triggers it).\n\n## Why\n\n`github.actor` is the account that caused the latest event of the run, not the author of the pull\nrequest. An attacker who opens a pull request and then gets Dependabot or Renovate to act on it (for\nexample by asking it to rebase or recreate, or by triggering an update of a branch it manages) makes\nthe next `pull_request_target` run have `github.actor == 'dependabot[bot]'`. An \"auto-merge\nDependabot PRs\" job guarded this way then approves, merges or runs the attacker's code with the\nworkflow's write token and secrets.\n\n## How to fix\n\nCheck the pull request's author, which nobody else can take over:\n\n```yaml\n    if: github.event.pull_request.user.login == 'dependabot[bot]'\n```\n\nBetter still, run Dependabot automation on `pull_request` (Dependabot's pull requests get its own\nsecrets there, a fork gets none), and keep `pull_request_target` jobs from acting on the pull\nrequest's code.\n\n## How to ignore\n\n`# lockgate: ignore[bot-condition]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: bot-condition\n    path: .github/workflows/automerge.yml\n    until: 2027-01-31\n    reason: the job only labels, with a read-only token\n```\n\n## Example\n\n```yaml\non: pull_request_target\njobs:\n  automerge:\n    runs-on: ubuntu-latest\n    if: github.actor == 'dependabot[bot]'\n    steps:\n      - run: gh pr merge --auto --squash \"$PR_URL\"\n```\n\n```\nerror[bot-condition] .github/workflows/automerge.yml:5:9\n  The if: of job automerge trusts github.actor == 'dependabot[bot]' in a pull_request_target workflow;\n  github.actor names whoever caused the latest event, not who opened the pull request, so an attacker\n  who gets the bot to act on their pull request (a rebase or recreate, for instance) passes the check\n  and runs with this workflow's write token and secrets.\n  fix: Check who opened the pull request instead: github.event.pull_request.user.login ==\n  'dependabot[bot]' (and, for Dependabot, run its automation on pull_request, where a fork gets no\n  secrets).\n```\n",
-    "cache-poisoning": "# cache-poisoning\n\nDefault severity: **warning**.\n\nA job that publishes a release restores a cache another workflow may have poisoned.\n\nzizmor id: `cache-poisoning` (its ignore comment is honoured).\n\n## What it reports\n\nA cache-aware step with caching on (actions/cache and actions/cache/restore, setup-node/python/java/graalvm with `cache:`, setup-go by default, setup-uv by its own defaults (`enable-cache: auto` from v5, which from v10 is off for release events and tag pushes, so a v10 step counts only when the workflow also runs on another event), setup-dotnet `cache: true`, ruby/setup-ruby `bundler-cache: true`, Swatinem/rust-cache, setup-gradle, mise, setup-zig, sccache, magic-nix-cache) in a job that publishes: the workflow is triggered by `release`, a tag push (`push.tags`) or a push to a branch whose name contains \"release\", or the job has a publishing step (pypi-publish, action-gh-release, goreleaser, release-gem, …). An opt-out input (`enable-cache: false`, `cache: false`, `lookup-only: true`) or the `${{ !startsWith(github.ref, 'refs/tags/') }}` toggle turns it off; any other expression is not judged. Confidence low, as in zizmor.\n\n## Why\n\nGitHub's caches are shared across a repository's workflows; a cache written by a less trusted run can be restored into the release build and shipped.\n\n## How to fix\n\nTurn caching off in publishing jobs (`enable-cache: false` for setup-uv), or guard it with `${{ !startsWith(github.ref, 'refs/tags/') }}`.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[cache-poisoning] <reason>`, or an `ignore:`\nentry with `rule: cache-poisoning` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[cache-poisoning]` is honoured.\n\n## Example\n\n```yaml\non:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build\n```\n",
+    "cache-poisoning": "# cache-poisoning\n\nDefault severity: **warning**.\n\nA job that publishes a release restores a cache another workflow may have poisoned.\n\nzizmor id: `cache-poisoning` (its ignore comment is honoured).\n\n## What it reports\n\nA cache-aware step with caching on (actions/cache and actions/cache/restore, setup-node/python/java/graalvm with `cache:`, setup-go by default, setup-uv by its own defaults (`enable-cache: auto` from v5, which from v10 is off for release events and tag pushes, so a v10 step counts only when the workflow also runs on another event), setup-dotnet `cache: true`, ruby/setup-ruby `bundler-cache: true`, Swatinem/rust-cache, setup-gradle, mise, setup-zig, sccache, magic-nix-cache) in a job that publishes: the job has a publishing step (pypi-publish, action-gh-release, goreleaser, release-gem, …), or the workflow is triggered by `release`, a tag push (`push.tags`) or a push to a branch whose name contains \"release\" and the job is release work: every job of a workflow that runs only on such events (and manual or called runs), and in a CI workflow that also runs on tags the jobs that build (`uv build`, `python -m build`, …) or upload a distribution. A lint or test job of such a CI workflow releases nothing, so it is not reported (zizmor reports it; projects waive those one by one). An opt-out input (`enable-cache: false`, `cache: false`, `lookup-only: true`) or the `${{ !startsWith(github.ref, 'refs/tags/') }}` toggle turns it off; any other expression is not judged. Confidence low, as in zizmor.\n\n## Why\n\nGitHub's caches are shared across a repository's workflows; a cache written by a less trusted run can be restored into the release build and shipped.\n\n## How to fix\n\nTurn caching off in publishing jobs (`enable-cache: false` for setup-uv), or guard it with `${{ !startsWith(github.ref, 'refs/tags/') }}`.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[cache-poisoning] <reason>`, or an `ignore:`\nentry with `rule: cache-poisoning` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[cache-poisoning]` is honoured.\n\n## Example\n\n```yaml\non:\n  release:\n    types: [published]\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build\n```\n",
     "cooldown-unverified": "# cooldown-unverified\n\nDefault severity: **warning**.\n\nThe upload time of a newly locked version could not be established.\n\n## What it reports\n\nAn entry this change brings into `uv.lock` whose age lockgate cannot check against the cooldown:\n\n- a registry package whose lock has no `upload-time` (locks written before uv 0.6.15, or from an\n  index without PEP 700 upload times, such as HTML-only private mirrors), when the index could not\n  date it either: lockgate ran offline (no request is made at all), the index did not answer\n  within the time budget, no longer lists the files, or lists them without upload times;\n- a registry package some of whose new files are dated and some are not (neither the lock nor\n  the index has a time for them), unless the dated files already make it too young (then the\n  `cooldown` error says so): files can be added to a release long after it was published, so an\n  old sdist says nothing about a wheel uploaded yesterday under the same version. The finding names\n  the undated files;\n- a package from a direct URL or from git: neither has an upload time, and uv's `exclude-newer`\n  does not apply to them.\n\nPath, directory and editable sources are the repository's own code and are not reported. With a\ncooldown of 0 days, nothing is reported. Exempt packages are shown as waived.\n\nA registry package from an index that only the pull request names (one that base neither used nor\ndeclared, and that is not PyPI or the `index-url` input) is not looked up either: the lock is the\npull request's own text, and following its URLs would let it point the runner at any host, an\ninternal one on a self-hosted runner. Such entries are reported here, and the index itself by\n`new-index`. Set `index-url` to that index to have it asked.\n\n## Why\n\nAn entry whose age is unknown may be a release published minutes ago. A warning keeps that\nvisible instead of passing it silently.\n\n## How to fix\n\n- Run lockgate online (without `--offline` / `offline: true`), so it asks the index.\n- Re-lock with uv 0.6.15 or later from an index that serves upload times, so the lock records them:\n  `uv lock --refresh`.\n- For git and URL sources, review the commit or archive, pin it (a `rev` for git, a hash for URLs),\n  and record the review as an exemption:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: internal-tool\n      until: 2027-01-31\n      reason: our own repository, reviewed on merge\n```\n\n## How to ignore\n\nA `cooldown.exempt` entry (above), a config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[cooldown-unverified]` on the line above the package in `uv.lock`.\n\n## Example\n\n```\nuv.lock:24 warning cooldown-unverified: httpx 0.28.1 has no upload time in the lock (written by uv\nbefore 0.6.15, or from an index without PEP 700 upload times), and lockgate ran offline, so its age\nagainst the cooldown of 7 days is unknown.\n\nuv.lock:5 warning cooldown-unverified: anyio 4.10.0 locks\nanyio-4.10.0-cp312-cp312-manylinux_2_17_x86_64.whl with no upload time, though its other new files\nhave one (uploaded 2026-05-01 10:00 UTC), and lockgate ran offline, so the age of that file against\nthe cooldown of 7 days is unknown. Files can be added to a release long after it was published, so\nthe dates of the others say nothing about this one.\n```\n",
     "cooldown": "# cooldown\n\nDefault severity: **error**.\n\nA newly locked version is younger than the cooldown, or breaks the lock's own exclude-newer.\n\n## What it reports\n\n1. **A release too young.** Every entry this change brings into `uv.lock` (a new package, a new\n   version, or new files for the same version) whose youngest *new* file was uploaded less than\n   the cooldown before now. The cooldown is the larger of lockgate's setting (`cooldown-days`\n   input, `--cooldown`, or `cooldown.days` in the config; 7 by default) and the project's own\n   relative `exclude-newer` (`\"7 days\"`, `\"1 week\"`, `\"P7D\"`, …; a package's own\n   `exclude-newer-package` span replaces the global one, as in uv). The message gives the upload\n   time, the age, the cooldown, and **the date the version becomes eligible**.\n2. **The lock breaks its own exclude-newer.** A registry file in the lock uploaded after the\n   cutoff the lock records in `[options]`: an absolute `exclude-newer`, or, for a relative one\n   (`exclude-newer-span`, the `0001-01-01T00:00:00Z` sentinel written by uv 0.11.8 and later),\n   the head commit's time minus the span. `[options.exclude-newer-package]` entries beat the\n   global value. uv never picks such a file, so the entry was written by hand or by a tool that\n   ignored the project's settings. Every locked package is checked, so adding `exclude-newer`\n   without re-locking is caught too; the finding is *introduced* unless base had the same breach.\n   What uv writes itself is not a breach: uv excludes a file uploaded at or after the cutoff and\n   writes a version from the distribution it chose, so a version admitted through a wheel keeps\n   its sdist whatever the sdist's time, and a version admitted through its sdist (every wheel\n   excluded) keeps all its wheels (uv's `PrioritizedDist::built_dist` and `source_dist`).\n\nUpload times come from the lock (`upload-time`, uv 0.6.15 and later). Online, the package index\nis asked as well, and its time wins when it is later than the lock's: the lock is text anyone in\nthe change can edit. Entries that cannot be dated are `cooldown-unverified`.\n\nExemptions are reported as **waived**, not hidden: a `cooldown.exempt` entry in the config (with\na reason and an expiry; an expired one no longer waives, and the finding says so), or the\nproject's own `exclude-newer-package` for the package: `= false`, or a timestamp later than the\nrelease's files (`httpx = \"2026-12-01T00:00:00Z\"` is how a project admits one reviewed release\npast its global cooldown; it is honoured for the files uploaded before that date, as uv honours\nit). An exemption does not waive a breach of the lock's own cutoff.\n\nAn `exclude-newer-package` entry waives only when the base has it too (or a wider one): an entry\nthe pull request itself adds or widens is one it grants itself, so the finding stays, and says\nwhich entry did not count. That is why lockgate reads its own config from the base: a change cannot\nloosen its own gate. Land the entry in a reviewed change of its own (or a `cooldown.exempt` entry\nin the base config) first. In a full audit (no base revision) the project's entries are the\nreviewed state and are honoured.\n\n## Why\n\nMost malicious releases are found and removed from PyPI within hours to a few days. A cooldown\nkeeps them out of the lock until then. uv's `exclude-newer` applies it only when uv resolves;\nDependabot's and Renovate's cooldowns only to their own pull requests. A lock edited by hand, by\nanother tool, or by a contributor without the project's settings gets neither. lockgate checks\nthe lock itself on every change, whoever wrote it.\n\n## How to fix\n\nWait until the date in the message and re-run, or keep the previous version:\n\n```sh\nuv lock --upgrade-package 'httpx==0.27.2'\n```\n\nFor a breach of the lock's own cutoff, re-resolve under the project's settings:\n\n```sh\nuv lock --upgrade-package httpx\n```\n\nIf the release cannot wait (a security fix), exempt it with a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\ncooldown:\n  exempt:\n    - package: httpx\n      until: 2026-12-06\n      reason: fixes CVE-2026-1234, reviewed by @alice\n```\n\nTo let uv itself take a newer file of one package, give it its own cutoff (in a change merged\nbefore the one that locks the release: an entry a pull request adds for itself does not waive its\nown finding):\n\n```toml\n[tool.uv.exclude-newer-package]\nhttpx = \"2026-12-01T00:00:00Z\"\n```\n\n## How to ignore\n\nPrefer a `cooldown.exempt` entry (above): it is reported as waived and expires. A config\n`ignore:` entry with a reason and `until` also works, or `# lockgate: ignore[cooldown]` on the\nline above the package in `uv.lock` (lost on the next `uv lock`).\n\n## Example\n\n```\nuv.lock:82 error cooldown: idna 3.16 was uploaded 2026-11-23 09:14 UTC, 3.1 days ago, inside the\ncooldown of 7 days; it becomes eligible on 2026-11-30 09:15 UTC. Most malicious releases are found\nand removed within days, so a release this young has not had that time.\n  fix: Wait until 2026-11-30 09:15 UTC and re-run; or keep the previous version:\n  uv lock --upgrade-package idna==3.15; or, if this release cannot wait, exempt it …\n```\n",
     "curl-pipe-shell": "# curl-pipe-shell\n\nDefault severity: **warning**.\n\nA workflow pipes a download into a shell or interpreter.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions), a download run as code without being checked:\n\n- `curl …` or `wget -O- …` (also `irm` / `iwr` in PowerShell) piped into a program that runs its\n  standard input: `sh`, `bash`, `zsh`, `sudo -E bash -`, `sh -s -- -y`, `python3 -`, `perl`,\n  `ruby`, `node`, `iex`; stages in between (`| tee log |`) do not matter;\n- `bash <(curl …)`, `source <(curl …)`, `sh -c \"$(curl …)\"`, `eval \"$(wget -O- …)\"`;\n- the same inside `bash -c '…'` or `powershell -c \"…\"`.\n\nNot reported: a download piped into a program that reads it as data (`| jq`, `| python -c \"…\"`,\n`| python -m json.tool`, `| bash -c '…'`); a download saved to a file (`curl -o`, plain `wget`);\nURLs that name immutable content (`https://raw.githubusercontent.com/{owner}/{repo}/{40-hex sha}/…`).\nDownloading to a file and running it later is not reported either: that is where a checksum check\nbelongs. The finding points at the line where the command starts.\n\n## Why\n\nThe script runs with the job's token and secrets, and nobody reviewed the bytes: whoever controls\nthe URL, its CDN, a DNS answer or a compromised release can change them between two runs. A partial\ndownload can even run half a script. Installers such as `https://astral.sh/uv/install.sh` are\nconvenient, but the job trusts a moving target.\n\n## How to fix\n\nUse a pinned action when there is one (for uv, `astral-sh/setup-uv`, pinned by SHA, which verifies\nchecksums). Otherwise download to a file, check it against a hash you recorded, then run it:\n\n```sh\ncurl -fsSLo install.sh https://example.com/install.sh\necho \"<sha256>  install.sh\" | sha256sum -c -\nsh install.sh\n```\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[curl-pipe-shell] vendor installer, verified by its own signature check\n          curl -fsSL https://example.com/install.sh | sh\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: curl-pipe-shell\n    path: .github/workflows/bench.yml\n    until: 2027-01-01\n    reason: benchmark runner, replaced by a pinned action next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: curl -LsSf https://astral.sh/uv/install.sh | sh\n      - run: uv sync --locked\n```\n\n```\nwarning[curl-pipe-shell] .github/workflows/ci.yml:8\n  `curl -LsSf https://astral.sh/uv/install.sh | sh` downloads https://astral.sh/uv/install.sh and runs\n  it (piped into sh) without checking what was downloaded: whoever controls that URL, or its CDN, runs\n  code in this job.\n  fix: uses: astral-sh/setup-uv@<sha> # <tag>   (installs uv with checksum verification), instead of the install script\n```\n",
@@ -6637,7 +6645,11 @@ function defineRule(definition) {
                 return speedupEnabled('rule-reuse') ? reused(memo, meta.id, revisionContext, collect) : collect(revisionContext);
             };
             const head = revision(context.workflows ?? []);
-            const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
+            const base = context.baseWorkflows
+                ? meta.scope === 'file' && speedupEnabled('file-reuse')
+                    ? baseByFile(context.workflows ?? [], head, context.baseWorkflows, revision)
+                    : revision(context.baseWorkflows)
+                : null;
             return markIntroduced(head, base);
         }
         : collect;
@@ -6655,6 +6667,23 @@ function defineRule(definition) {
     if (meta.persona !== undefined)
         rule.persona = meta.persona;
     return rule;
+}
+/**
+ * A file-by-file rule's findings on base: head's findings on the files both revisions share (the
+ * same parsed objects, so the same findings), and a check of the base files that differ.
+ */
+function baseByFile(headWorkflows, head, baseWorkflows, revision) {
+    const inHead = new Set(headWorkflows);
+    const shared = new Set();
+    const differing = [];
+    for (const wf of baseWorkflows) {
+        if (inHead.has(wf))
+            shared.add(wf.file);
+        else
+            differing.push(wf);
+    }
+    const fromHead = head.filter((finding) => shared.has(finding.file));
+    return differing.length === 0 ? fromHead : [...fromHead, ...revision(differing)];
 }
 /** Stands for "the context's own keys" among the recorded reads (a check that lists them). */
 const OWN_KEYS = Symbol('own keys');
@@ -16502,6 +16531,7 @@ const unpinned_uses_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'An action or reusable workflow is not pinned to a full commit SHA.',
         on: 'workflows',
+        scope: 'file',
         fixable: true,
     },
     check(ctx, report) {
@@ -16741,6 +16771,7 @@ const unpinned_image_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A container image is not pinned by digest.',
         on: 'workflows',
+        scope: 'file',
         fixable: true,
     },
     check(ctx, report) {
@@ -16803,6 +16834,7 @@ const ref_version_mismatch_rule = defineRule({
         summary: "A pinned SHA's version comment names a tag that points elsewhere.",
         online: true,
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         const facts = ctx.github ?? null;
@@ -16850,6 +16882,23 @@ const ref_version_mismatch_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/rules/workflows/flagged-sites.ts
+
+function reportFlaggedSites(ctx, report, flag, describe) {
+    const facts = ctx.github ?? null;
+    if (!facts)
+        return;
+    for (const wf of ctx.workflows) {
+        const flagged = flag(wf, facts);
+        const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
+        flagged.forEach((site, i) => {
+            const said = describe(site);
+            if (said)
+                report({ file: wf.file, line: site.pos.line, column: site.pos.column, ...said, subject: subjects[i] });
+        });
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/rules/workflows/text.ts
 /** Wording shared by the workflow rules' messages. */
 /** Up to five names, then how many more: `a, b, c, d, e and 2 more`. */
@@ -16866,6 +16915,7 @@ function releasePinFix(target, owner, repo) {
 
 
 
+
 /** A SHA pin that GitHub says is on none of the repository's branches or tags. */
 const impostor_commit_rule = defineRule({
     meta: {
@@ -16874,30 +16924,21 @@ const impostor_commit_rule = defineRule({
         summary: "A pinned SHA is not reachable from the action repository's branches or tags.",
         online: true,
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
-        const facts = ctx.github ?? null;
-        if (!facts)
-            return;
-        for (const wf of ctx.workflows) {
-            const flagged = unreachablePins(wf, facts);
-            const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
-            flagged.forEach((site, i) => {
-                const { owner, repo, ref } = site.uses;
-                report({
-                    file: wf.file,
-                    line: site.pos.line,
-                    column: site.pos.column,
-                    message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
-                    fix: releasePinFix(usesTarget(site.uses), owner, repo),
-                    subject: subjects[i],
-                });
-            });
-        }
+        reportFlaggedSites(ctx, report, unreachablePins, (site) => {
+            const { owner, repo, ref } = site.uses;
+            return {
+                message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
+                fix: releasePinFix(usesTarget(site.uses), owner, repo),
+            };
+        });
     },
 });
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/ref-confusion.ts
+
 
 
 
@@ -16909,32 +16950,23 @@ const ref_confusion_rule = defineRule({
         summary: "A uses: ref names both a branch and a tag of the action's repository.",
         online: true,
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
-        const facts = ctx.github ?? null;
-        if (!facts)
-            return;
-        for (const wf of ctx.workflows) {
-            const flagged = confusableRefs(wf, facts);
-            const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
-            flagged.forEach((site, i) => {
-                if (site.uses.kind !== 'repository')
-                    return;
-                const { owner, repo, ref } = site.uses;
-                report({
-                    file: wf.file,
-                    line: site.pos.line,
-                    column: site.pos.column,
-                    message: `${owner}/${repo} has both a branch and a tag named ${ref}: a reader cannot tell which one runs, and whoever can push a branch of that name can change what this workflow runs.`,
-                    fix: `Pin the commit of the release you mean: ${usesTarget(site.uses)}@<sha> # <tag>, from: gh api repos/${owner}/${repo}/git/ref/tags/${ref} --jq .object.sha`,
-                    subject: subjects[i],
-                });
-            });
-        }
+        reportFlaggedSites(ctx, report, confusableRefs, (site) => {
+            if (site.uses.kind !== 'repository')
+                return undefined;
+            const { owner, repo, ref } = site.uses;
+            return {
+                message: `${owner}/${repo} has both a branch and a tag named ${ref}: a reader cannot tell which one runs, and whoever can push a branch of that name can change what this workflow runs.`,
+                fix: `Pin the commit of the release you mean: ${usesTarget(site.uses)}@<sha> # <tag>, from: gh api repos/${owner}/${repo}/git/ref/tags/${ref} --jq .object.sha`,
+            };
+        });
     },
 });
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/stale-action-ref.ts
+
 
 
 
@@ -16947,27 +16979,17 @@ const stale_action_ref_rule = defineRule({
         summary: 'A pinned SHA is not the commit of any tag of the action repository.',
         online: true,
         on: 'workflows',
+        scope: 'file',
         persona: 'pedantic',
     },
     check(ctx, report) {
-        const facts = ctx.github ?? null;
-        if (!facts)
-            return;
-        for (const wf of ctx.workflows) {
-            const flagged = untaggedPins(wf, facts);
-            const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
-            flagged.forEach((site, i) => {
-                const { owner, repo, ref } = site.uses;
-                report({
-                    file: wf.file,
-                    line: site.pos.line,
-                    column: site.pos.column,
-                    message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
-                    fix: releasePinFix(usesTarget(site.uses), owner, repo),
-                    subject: subjects[i],
-                });
-            });
-        }
+        reportFlaggedSites(ctx, report, untaggedPins, (site) => {
+            const { owner, repo, ref } = site.uses;
+            return {
+                message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
+                fix: releasePinFix(usesTarget(site.uses), owner, repo),
+            };
+        });
     },
 });
 
@@ -16993,6 +17015,7 @@ const vulnerable_action_rule = defineRule({
         summary: 'An action version has a known vulnerability (GitHub security advisory).',
         online: true,
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         const facts = ctx.github ?? null;
@@ -17894,6 +17917,7 @@ const uv_unlocked_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A workflow runs uv without --locked or --frozen.',
         on: 'workflows',
+        scope: 'file',
         fixable: true,
     },
     check(ctx, report) {
@@ -17953,6 +17977,7 @@ const pip_unhashed_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A workflow installs packages without hashes or pinned versions.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -18222,6 +18247,7 @@ const curl_pipe_shell_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A workflow pipes a download into a shell or interpreter.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -19344,6 +19370,16 @@ function conditionForm(value) {
 
 /** Every step of a workflow (all jobs) or of a composite action, with its job. */
 function stepsInContext(wf) {
+    let steps = stepsCache.get(wf);
+    if (!steps) {
+        steps = collectSteps(wf);
+        stepsCache.set(wf, steps);
+    }
+    return steps;
+}
+/** Computed once per file: most workflow rules walk the same steps. */
+const stepsCache = new WeakMap();
+function collectSteps(wf) {
     if (wf.kind === 'action') {
         return items(get(get(wf.doc.contents, 'runs'), 'steps'))
             .filter((step) => (0,dist/* isMap */.jh)(step))
@@ -19554,6 +19590,7 @@ const template_injection_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A `${{ }}` expansion of attacker-controlled text lands in a script.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -20115,6 +20152,7 @@ const dangerous_trigger_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A workflow runs on pull_request_target or workflow_run.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -20423,6 +20461,7 @@ const artipacked_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'actions/checkout persists the token in .git/config.',
         on: 'workflows',
+        scope: 'file',
         fixable: true,
     },
     check(ctx, report) {
@@ -20627,6 +20666,7 @@ const dependabot_cooldown_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A Dependabot ecosystem updates without a cooldown.',
         on: 'workflows',
+        scope: 'file',
         fixable: true,
     },
     check(ctx, report) {
@@ -20848,6 +20888,7 @@ const bot_condition_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A `pull_request_target` job or step trusts `github.actor` to be a bot, which an attacker can arrange.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -20949,6 +20990,7 @@ const overprovisioned_secrets_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'An expression hands the job every secret (`toJSON(secrets)`, or a secret picked by a computed name).',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -21019,6 +21061,7 @@ const unredacted_secret_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A secret is decoded with `fromJSON()`, so the values taken out of it escape log masking.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -21077,6 +21120,7 @@ const obfuscation_rule = defineRule({
         defaultSeverity: 'notice',
         summary: 'A `uses:` path or an expression is written so that it reads as something other than what runs.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -21277,6 +21321,7 @@ const unsound_contains_rule = defineRule({
         defaultSeverity: 'error',
         summary: '`contains()` tests a context against a string literal: any substring of the literal passes.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -21358,6 +21403,7 @@ const unsound_condition_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'An `if:` is always true: text or a newline outside its `${{ }}` makes it a non-empty string.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -21453,6 +21499,7 @@ const insecure_commands_rule = defineRule({
         defaultSeverity: 'error',
         summary: '`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -22218,6 +22265,7 @@ const workflow_invalid_rule = defineRule({
         defaultConfidence: 'high',
         summary: 'A workflow or composite action that GitHub would refuse to run (its schema checks).',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -22298,6 +22346,7 @@ const archived_uses_rule = defineRule({
         persona: 'regular',
         summary: 'An action or reusable workflow comes from an archived repository, which gets no more fixes.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -22353,6 +22402,7 @@ const forbidden_uses_rule = defineRule({
         persona: 'regular',
         summary: 'An action or reusable workflow is forbidden by the `workflows.forbidden-uses` policy of `.github/lockgate.yml`.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         const policy = ctx.settings.config.workflows?.forbiddenUses;
@@ -22612,6 +22662,7 @@ const typosquat_uses_rule = defineRule({
         persona: 'regular',
         summary: 'An action or reusable workflow is named like a popular action under another owner (a possible typosquat).',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         // The repository's own owner naming its own actions is not squatting anyone.
@@ -22646,6 +22697,138 @@ const typosquat_uses_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/workflows/publishing.ts
+/**
+ * Which jobs publish a Python package, as facts: the workflow's release triggers (a `release` event,
+ * a tag push, a push to a branch named like a release, as zizmor's cache-poisoning audit reads them)
+ * and the steps that upload to an index (`pypa/gh-action-pypi-publish`, `uv publish`,
+ * `twine upload`, `poetry|hatch|flit|pdm publish`). The rules setup-uv-unpinned and
+ * uv-cache-in-publish read them.
+ */
+
+
+
+
+
+/** The workflow's triggers that are typically used for releases (they apply to every job). */
+function releaseTriggers(wf) {
+    const out = [];
+    for (const trigger of triggersOf(wf)) {
+        const line = posOf(wf, trigger.node).line;
+        if (trigger.name === 'release')
+            out.push({ kind: 'release-event', line });
+        if (trigger.name !== 'push')
+            continue;
+        // `tags-ignore: ["**"]` (with branches) means no tag runs: only `tags:` names a tag push.
+        if (patternsOf(get(trigger.config, 'tags')).length > 0)
+            out.push({ kind: 'tag-push', line });
+        if (patternsOf(get(trigger.config, 'branches')).some((b) => b.toLowerCase().includes('release')))
+            out.push({ kind: 'release-branch-push', line });
+    }
+    return out;
+}
+function patternsOf(node) {
+    if ((0,dist/* isSeq */.oP)(node))
+        return items(node).flatMap((n) => (str(n) !== undefined ? [str(n)] : []));
+    const one = str(node);
+    return one !== undefined ? [one] : [];
+}
+/** Events of a CI workflow (not a release workflow): a job there that neither builds nor uploads is not publishing. */
+const CI_EVENTS = new Set(['pull_request', 'pull_request_target', 'schedule', 'merge_group']);
+/** A workflow whose triggers are all release-like (release, tag push, manual or called): every job of it is release work. */
+function isReleaseWorkflow(wf) {
+    return triggersOf(wf).every((t) => {
+        if (CI_EVENTS.has(t.name))
+            return false;
+        if (t.name !== 'push')
+            return true;
+        return patternsOf(get(t.config, 'tags')).length > 0 && get(t.config, 'branches') === undefined && get(t.config, 'branches-ignore') === undefined;
+    });
+}
+/** The tools that build a distribution: `<tool> build`, `python -m build`, `pyproject-build`. */
+const BUILD_TOOLS = new Set(['uv', 'hatch', 'poetry', 'flit', 'pdm']);
+/** Jobs (job id, '' in an action) that build a distribution. */
+function buildingJobs(wf) {
+    const out = new Set();
+    for (const rc of runCommands(wf)) {
+        const name = rc.name.toLowerCase();
+        const uv = uvInvocation(rc.name, rc.args);
+        if (uv?.subcommand === 'build' ||
+            (BUILD_TOOLS.has(name) && name !== 'uv' && rc.args[0]?.value === 'build') ||
+            name === 'pyproject-build' ||
+            (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'build'))
+            out.add(rc.job);
+    }
+    return out;
+}
+/** The non-uv publish tools: `<tool> publish` (or `twine upload`). */
+const PUBLISH_SUBCOMMAND = { twine: 'upload', poetry: 'publish', hatch: 'publish', flit: 'publish', pdm: 'publish' };
+/** Steps of each job (job id, '' in an action) that upload a package to an index. */
+function publisherSteps(wf) {
+    const byJob = new Map();
+    const add = (job, reason) => {
+        const list = byJob.get(job) ?? [];
+        list.push(reason);
+        byJob.set(job, list);
+    };
+    for (const s of stepsInContext(wf)) {
+        const usesNode = get(s.step, 'uses');
+        const uses = str(usesNode);
+        if (usesAction(uses, 'pypa/gh-action-pypi-publish'))
+            add(s.jobId, { kind: 'publisher-action', line: posOf(wf, usesNode).line, uses: (uses ?? '').trim() });
+    }
+    for (const rc of runCommands(wf)) {
+        const name = rc.name.toLowerCase();
+        const uv = uvInvocation(rc.name, rc.args);
+        let command;
+        if (uv?.subcommand === 'publish')
+            command = 'uv publish';
+        else if (PUBLISH_SUBCOMMAND[name] !== undefined && rc.args[0]?.value === PUBLISH_SUBCOMMAND[name])
+            command = `${name} ${rc.args[0].value}`;
+        else if (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'twine' && rc.args[2]?.value === 'upload')
+            command = 'python -m twine upload';
+        // `uv run twine upload`, `uvx twine upload`: the same upload, run by uv.
+        else if ((uv?.subcommand === 'run' || uv?.subcommand === 'tool run') && /^twine(@|==|$)/.test(uv.args.find((a) => !a.value.startsWith('-'))?.value ?? ''))
+            command = uv.args.some((a) => a.value === 'upload') ? `${uv.subcommand === 'run' ? 'uv run' : 'uvx'} twine upload` : undefined;
+        if (command)
+            add(rc.job, { kind: 'publish-command', line: rc.line, command });
+    }
+    return byJob;
+}
+/** Per file: the reasons each job publishes (empty list: it does not). */
+const cache = new WeakMap();
+/**
+ * Why a job of the file publishes, empty when it does not: its own upload steps, then the
+ * workflow's release triggers when the job builds a distribution or the workflow is a release
+ * workflow (no pull-request, branch-push or schedule runs). A lint job of a CI workflow that also
+ * runs on tags is not release work.
+ */
+function publishReasons(wf, job) {
+    let facts = cache.get(wf);
+    if (!facts) {
+        const triggers = wf.kind === 'workflow' ? releaseTriggers(wf) : [];
+        facts = { triggers, releaseWorkflow: triggers.length > 0 && isReleaseWorkflow(wf), builds: buildingJobs(wf), steps: publisherSteps(wf) };
+        cache.set(wf, facts);
+    }
+    const own = facts.steps.get(job) ?? [];
+    return facts.releaseWorkflow || facts.builds.has(job) ? [...own, ...facts.triggers] : own;
+}
+/** One phrase for a reason, for messages: "it runs uv publish (line 30)". */
+function describePublishReason(reason) {
+    switch (reason.kind) {
+        case 'release-event':
+            return `the workflow runs on release events (line ${reason.line})`;
+        case 'tag-push':
+            return `the workflow runs on tag pushes (line ${reason.line})`;
+        case 'release-branch-push':
+            return `the workflow runs on pushes to a release branch (line ${reason.line})`;
+        case 'publisher-action':
+            return `the job uploads with ${reason.uses.replace(/@.*$/, '')} (line ${reason.line})`;
+        case 'publish-command':
+            return `the job runs ${reason.command} (line ${reason.line})`;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/workflows/setup-uv.ts
 
 
@@ -22666,6 +22849,16 @@ function majorOf(s, usesNode) {
 }
 /** Every `astral-sh/setup-uv` step of a workflow or composite action. */
 function setupUvSteps(wf) {
+    let steps = setupUvCache.get(wf);
+    if (!steps) {
+        steps = collectSetupUvSteps(wf);
+        setupUvCache.set(wf, steps);
+    }
+    return steps;
+}
+/** Computed once per file: three rules and the cache facts read the same steps. */
+const setupUvCache = new WeakMap();
+function collectSetupUvSteps(wf) {
     const out = [];
     for (const s of stepsInContext(wf)) {
         const usesNode = get(s.step, 'uses');
@@ -22752,14 +22945,17 @@ function runEventsOf(wf) {
  * caches are shared across a repository's workflows (a default-branch cache is readable by every
  * branch), so a cache written by a less trusted run can be restored into a release build.
  *
- * A job publishes when its workflow is triggered by `release`, by a tag push (`push.tags`), or by a
- * push to a branch whose name says "release"; or when it has a known publishing step. A cache step
+ * A job publishes when it has a known publishing step, or when its workflow is triggered by
+ * `release`, by a tag push (`push.tags`) or by a push to a branch whose name says "release" and the
+ * job is release work (the whole workflow is a release workflow, or the job builds or uploads a
+ * distribution: src/workflows/publishing.ts). A cache step
  * counts when its caching is on (each action's own input and default; setup-uv's by its major
  * version and the workflow's events, src/workflows/setup-uv.ts); an input given as an expression
  * counts only when it is the `startsWith(github.ref, 'refs/tags/')` toggle that turns caching on for
  * tags, and is not judged otherwise. The rules cache-poisoning and uv-cache-in-publish read these
  * facts, so one setup-uv line is never reported by both.
  */
+
 
 
 
@@ -22857,6 +23053,16 @@ function cachingOf(s, name, major) {
 }
 /** Every cache step with caching on in a job that publishes (workflows only: a composite action has no triggers). */
 function publishingCacheSteps(wf) {
+    let found = cacheStepsCache.get(wf);
+    if (!found) {
+        found = collectPublishingCacheSteps(wf);
+        cacheStepsCache.set(wf, found);
+    }
+    return found;
+}
+/** Computed once per file: cache-poisoning and uv-cache-in-publish read the same facts. */
+const cacheStepsCache = new WeakMap();
+function collectPublishingCacheSteps(wf) {
     if (wf.kind !== 'workflow')
         return [];
     const byTrigger = publishingTrigger(triggersOf(wf));
@@ -22873,7 +23079,11 @@ function publishingCacheSteps(wf) {
         const action = actionOf(str(usesNode));
         if (!usesNode || !action || !(action.name in CACHE_ACTIONS))
             continue;
-        const why = byTrigger ? `its workflow ${byTrigger}` : publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : undefined;
+        const why = publisherIn.has(s.jobId)
+            ? `it publishes with ${publisherIn.get(s.jobId)}`
+            : byTrigger && releaseWork(wf, s.jobId)
+                ? `its workflow ${byTrigger}`
+                : undefined;
         if (!why)
             continue;
         const major = action.major ?? majorFromComment(s, usesNode);
@@ -22883,6 +23093,15 @@ function publishingCacheSteps(wf) {
         out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
     }
     return out;
+}
+/**
+ * Whether a job of a workflow with release triggers is release work (publishing.ts): every job of a
+ * release-only workflow, and in a CI workflow that also runs on tags the jobs that build or upload a
+ * distribution. zizmor reports every job of such a workflow; a lint or test job that restores a cache
+ * on a tag run releases nothing, and reporting each one buries the job that does.
+ */
+function releaseWork(wf, job) {
+    return publishReasons(wf, job).length > 0;
 }
 /** setup-uv's cache: on when its own defaults turn it on for any event the workflow runs on. */
 function setupUvCaching(s) {
@@ -22926,6 +23145,7 @@ const cache_poisoning_rule = defineRule({
         defaultConfidence: 'low',
         summary: 'A job that publishes a release restores a cache another workflow may have poisoned.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23104,6 +23324,7 @@ const use_trusted_publishing_rule = defineRule({
         defaultSeverity: 'notice',
         summary: 'A release is published with a long-lived token where the registry offers Trusted Publishing.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23200,6 +23421,7 @@ const github_env_rule = defineRule({
         defaultConfidence: 'low',
         summary: 'A privileged workflow or a composite action writes to $GITHUB_ENV or $GITHUB_PATH.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23252,6 +23474,7 @@ const hardcoded_container_credentials_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A container or service has its registry password written in the workflow.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23298,6 +23521,7 @@ const dependabot_execution_rule = defineRule({
         defaultSeverity: 'error',
         summary: 'A Dependabot ecosystem may run code from the dependencies it updates.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23343,6 +23567,7 @@ const misfeature_rule = defineRule({
         defaultSeverity: 'notice',
         summary: 'A workflow uses setup-python pip-install, shell: cmd, or a shell GitHub does not know.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23411,6 +23636,7 @@ const github_app_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'actions/create-github-app-token makes a token broader or longer-lived than needed.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23485,6 +23711,7 @@ const unpinned_tool_rule = defineRule({
         defaultSeverity: 'warning',
         summary: 'A setup action installs the latest release of its tool instead of a pinned version.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23516,138 +23743,6 @@ const unpinned_tool_rule = defineRule({
     },
 });
 
-;// CONCATENATED MODULE: ./src/workflows/publishing.ts
-/**
- * Which jobs publish a Python package, as facts: the workflow's release triggers (a `release` event,
- * a tag push, a push to a branch named like a release, as zizmor's cache-poisoning audit reads them)
- * and the steps that upload to an index (`pypa/gh-action-pypi-publish`, `uv publish`,
- * `twine upload`, `poetry|hatch|flit|pdm publish`). The rules setup-uv-unpinned and
- * uv-cache-in-publish read them.
- */
-
-
-
-
-
-/** The workflow's triggers that are typically used for releases (they apply to every job). */
-function releaseTriggers(wf) {
-    const out = [];
-    for (const trigger of triggersOf(wf)) {
-        const line = posOf(wf, trigger.node).line;
-        if (trigger.name === 'release')
-            out.push({ kind: 'release-event', line });
-        if (trigger.name !== 'push')
-            continue;
-        // `tags-ignore: ["**"]` (with branches) means no tag runs: only `tags:` names a tag push.
-        if (patternsOf(get(trigger.config, 'tags')).length > 0)
-            out.push({ kind: 'tag-push', line });
-        if (patternsOf(get(trigger.config, 'branches')).some((b) => b.toLowerCase().includes('release')))
-            out.push({ kind: 'release-branch-push', line });
-    }
-    return out;
-}
-function patternsOf(node) {
-    if ((0,dist/* isSeq */.oP)(node))
-        return items(node).flatMap((n) => (str(n) !== undefined ? [str(n)] : []));
-    const one = str(node);
-    return one !== undefined ? [one] : [];
-}
-/** Events of a CI workflow (not a release workflow): a job there that neither builds nor uploads is not publishing. */
-const CI_EVENTS = new Set(['pull_request', 'pull_request_target', 'schedule', 'merge_group']);
-/** A workflow whose triggers are all release-like (release, tag push, manual or called): every job of it is release work. */
-function isReleaseWorkflow(wf) {
-    return triggersOf(wf).every((t) => {
-        if (CI_EVENTS.has(t.name))
-            return false;
-        if (t.name !== 'push')
-            return true;
-        return patternsOf(get(t.config, 'tags')).length > 0 && get(t.config, 'branches') === undefined && get(t.config, 'branches-ignore') === undefined;
-    });
-}
-/** The tools that build a distribution: `<tool> build`, `python -m build`, `pyproject-build`. */
-const BUILD_TOOLS = new Set(['uv', 'hatch', 'poetry', 'flit', 'pdm']);
-/** Jobs (job id, '' in an action) that build a distribution. */
-function buildingJobs(wf) {
-    const out = new Set();
-    for (const rc of runCommands(wf)) {
-        const name = rc.name.toLowerCase();
-        const uv = uvInvocation(rc.name, rc.args);
-        if (uv?.subcommand === 'build' ||
-            (BUILD_TOOLS.has(name) && name !== 'uv' && rc.args[0]?.value === 'build') ||
-            name === 'pyproject-build' ||
-            (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'build'))
-            out.add(rc.job);
-    }
-    return out;
-}
-/** The non-uv publish tools: `<tool> publish` (or `twine upload`). */
-const PUBLISH_SUBCOMMAND = { twine: 'upload', poetry: 'publish', hatch: 'publish', flit: 'publish', pdm: 'publish' };
-/** Steps of each job (job id, '' in an action) that upload a package to an index. */
-function publisherSteps(wf) {
-    const byJob = new Map();
-    const add = (job, reason) => {
-        const list = byJob.get(job) ?? [];
-        list.push(reason);
-        byJob.set(job, list);
-    };
-    for (const s of stepsInContext(wf)) {
-        const usesNode = get(s.step, 'uses');
-        const uses = str(usesNode);
-        if (usesAction(uses, 'pypa/gh-action-pypi-publish'))
-            add(s.jobId, { kind: 'publisher-action', line: posOf(wf, usesNode).line, uses: (uses ?? '').trim() });
-    }
-    for (const rc of runCommands(wf)) {
-        const name = rc.name.toLowerCase();
-        const uv = uvInvocation(rc.name, rc.args);
-        let command;
-        if (uv?.subcommand === 'publish')
-            command = 'uv publish';
-        else if (PUBLISH_SUBCOMMAND[name] !== undefined && rc.args[0]?.value === PUBLISH_SUBCOMMAND[name])
-            command = `${name} ${rc.args[0].value}`;
-        else if (/^python(\d+(\.\d+)?)?$/.test(name) && rc.args[0]?.value === '-m' && rc.args[1]?.value === 'twine' && rc.args[2]?.value === 'upload')
-            command = 'python -m twine upload';
-        // `uv run twine upload`, `uvx twine upload`: the same upload, run by uv.
-        else if ((uv?.subcommand === 'run' || uv?.subcommand === 'tool run') && /^twine(@|==|$)/.test(uv.args.find((a) => !a.value.startsWith('-'))?.value ?? ''))
-            command = uv.args.some((a) => a.value === 'upload') ? `${uv.subcommand === 'run' ? 'uv run' : 'uvx'} twine upload` : undefined;
-        if (command)
-            add(rc.job, { kind: 'publish-command', line: rc.line, command });
-    }
-    return byJob;
-}
-/** Per file: the reasons each job publishes (empty list: it does not). */
-const cache = new WeakMap();
-/**
- * Why a job of the file publishes, empty when it does not: its own upload steps, then the
- * workflow's release triggers when the job builds a distribution or the workflow is a release
- * workflow (no pull-request, branch-push or schedule runs). A lint job of a CI workflow that also
- * runs on tags is not release work.
- */
-function publishReasons(wf, job) {
-    let facts = cache.get(wf);
-    if (!facts) {
-        const triggers = wf.kind === 'workflow' ? releaseTriggers(wf) : [];
-        facts = { triggers, releaseWorkflow: triggers.length > 0 && isReleaseWorkflow(wf), builds: buildingJobs(wf), steps: publisherSteps(wf) };
-        cache.set(wf, facts);
-    }
-    const own = facts.steps.get(job) ?? [];
-    return facts.releaseWorkflow || facts.builds.has(job) ? [...own, ...facts.triggers] : own;
-}
-/** One phrase for a reason, for messages: "it runs uv publish (line 30)". */
-function describePublishReason(reason) {
-    switch (reason.kind) {
-        case 'release-event':
-            return `the workflow runs on release events (line ${reason.line})`;
-        case 'tag-push':
-            return `the workflow runs on tag pushes (line ${reason.line})`;
-        case 'release-branch-push':
-            return `the workflow runs on pushes to a release branch (line ${reason.line})`;
-        case 'publisher-action':
-            return `the job uploads with ${reason.uses.replace(/@.*$/, '')} (line ${reason.line})`;
-        case 'publish-command':
-            return `the job runs ${reason.command} (line ${reason.line})`;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/rules/workflows/setup-uv-unpinned.ts
 
 
@@ -23661,6 +23756,7 @@ const setup_uv_unpinned_rule = defineRule({
         defaultConfidence: 'high',
         summary: 'astral-sh/setup-uv installs whatever uv release is newest when the job runs.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23719,7 +23815,7 @@ function requestOf(step, ctx) {
     }
     const required = project ? requiredVersionOf(project) : undefined;
     if (required)
-        return unpinned(classifyUvVersion(required.value), `setup-uv reads required-version = "${required.value}" from ${required.file}`, 'high');
+        return unpinned(classifyUvVersion(required.value), `the required-version "${required.value}" that setup-uv reads from ${required.file}`, 'high');
     return {
         kind: 'latest',
         what: 'setup-uv without `version:` installs the newest uv release at the moment the job runs (no required-version in uv.toml or pyproject.toml to read instead)',
@@ -23787,6 +23883,7 @@ const uv_cache_in_publish_rule = defineRule({
         defaultConfidence: 'medium',
         summary: "A job that publishes a package restores setup-uv's cache.",
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23855,6 +23952,7 @@ const pip_in_uv_run_rule = defineRule({
         defaultConfidence: 'high',
         summary: 'A workflow runs pip install inside uv run, past uv.lock.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -23951,6 +24049,7 @@ const uv_lock_overridden_rule = defineRule({
         defaultConfidence: 'high',
         summary: 'A workflow sets UV_LOCKED or UV_FROZEN, or runs uv sync --locked, and then undoes the lock.',
         on: 'workflows',
+        scope: 'file',
     },
     check(ctx, report) {
         for (const wf of ctx.workflows) {
@@ -37512,7 +37611,7 @@ async function main(argv) {
             return 0;
         }
         // Loaded only now ("eager": kept in dist/cli.js, no chunk file; evaluated on this import).
-        const { runCheck } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 2101));
+        const { runCheck } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 917));
         return await runCheck(command.settings, command.fix);
     }
     catch (error) {

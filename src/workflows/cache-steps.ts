@@ -129,7 +129,19 @@ export interface PublishingCacheStep {
 }
 
 /** Every cache step with caching on in a job that publishes (workflows only: a composite action has no triggers). */
-export function publishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
+export function publishingCacheSteps(wf: WorkflowFile): readonly PublishingCacheStep[] {
+  let found = cacheStepsCache.get(wf);
+  if (!found) {
+    found = collectPublishingCacheSteps(wf);
+    cacheStepsCache.set(wf, found);
+  }
+  return found;
+}
+
+/** Computed once per file: cache-poisoning and uv-cache-in-publish read the same facts. */
+const cacheStepsCache = new WeakMap<WorkflowFile, readonly PublishingCacheStep[]>();
+
+function collectPublishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
   if (wf.kind !== 'workflow') return [];
   const byTrigger = publishingTrigger(triggersOf(wf));
   const steps = stepsInContext(wf);
@@ -143,7 +155,11 @@ export function publishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
     const usesNode = get(s.step, 'uses');
     const action = actionOf(str(usesNode));
     if (!usesNode || !action || !(action.name in CACHE_ACTIONS)) continue;
-    const why = publisherIn.has(s.jobId) ? `it publishes with ${publisherIn.get(s.jobId)}` : byTrigger && releaseWork(wf, s.jobId) ? `its workflow ${byTrigger}` : undefined;
+    const why = publisherIn.has(s.jobId)
+      ? `it publishes with ${publisherIn.get(s.jobId)}`
+      : byTrigger && releaseWork(wf, s.jobId)
+        ? `its workflow ${byTrigger}`
+        : undefined;
     if (!why) continue;
     const major = action.major ?? majorFromComment(s, usesNode);
     const caching = cachingOf(s, action.name, major);

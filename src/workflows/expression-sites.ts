@@ -8,7 +8,7 @@
 import { isMap, isScalar, isSeq, type Node, type Scalar } from 'yaml';
 import { conditionForm, findExpressions, parseExpression, type ConditionForm, type Expr, type ExpressionSpan } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
-import { entries, get, items, jobsOf, posOf, str } from './walk.js';
+import { get, items, jobsOf, posOf, str } from './walk.js';
 
 /** One `${{ … }}` written in a scalar value. */
 export interface ExpressionSite {
@@ -46,40 +46,64 @@ export function expressionSites(wf: WorkflowFile): ExpressionSite[] {
   const sites: ExpressionSite[] = [];
   // An aliased node is shared; its text is written once, so its expressions are reported once.
   const seen = new Set<Node>();
-  // The route is kept as a stack and copied only for a scalar that holds an expression (most hold none).
+  // The route is kept as a stack and copied only for a scalar that holds an expression (most hold
+  // none); a sequence item's label (its id or name) is looked up only then, once per item.
   const route: (string | number)[] = [];
-  const stable: string[] = [];
+  const seqItems: (Node | undefined)[] = [];
+  const labels = new Map<Node, string>();
+  const stableRouteNow = (): string => {
+    let out = '';
+    route.forEach((segment, d) => {
+      if (typeof segment === 'string') {
+        out += `.${segment}`;
+        return;
+      }
+      const item = seqItems[d] as Node;
+      let label = labels.get(item);
+      if (label === undefined) {
+        label = itemLabel(item, segment);
+        labels.set(item, label);
+      }
+      out += `[${label}]`;
+    });
+    return out;
+  };
   const visit = (node: unknown, depth: number): void => {
-    if (depth > MAX_DEPTH || node === null || node === undefined || seen.has(node as Node)) return;
-    seen.add(node as Node);
+    if (depth > MAX_DEPTH || node === null || node === undefined) return;
     if (isScalar(node)) {
-      if (typeof node.value !== 'string' || !node.value.includes('${{')) return;
+      if (typeof node.value !== 'string' || !node.value.includes('${{') || seen.has(node)) return;
+      seen.add(node);
       const spans = findExpressions(node.value);
       const positions = expressionPositions(wf, node, spans);
       const counts = new Map<string, number>();
       const at = [...route];
-      const stableRoute = stable.join('');
+      const stableRoute = stableRouteNow();
       spans.forEach((span, k) => {
         const body = span.body.trim();
         const occurrence = (counts.get(body) ?? 0) + 1;
         counts.set(body, occurrence);
         sites.push({ wf, node, route: at, span, body, parsed: parseExpression(body), pos: positions[k], occurrence, stableRoute });
       });
-    } else if (isMap(node)) {
-      for (const [key, , value] of entries(node)) {
-        route.push(key);
-        stable.push(`.${key}`);
-        visit(value, depth + 1);
+      return;
+    }
+    if (seen.has(node as Node)) return;
+    seen.add(node as Node);
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isScalar(pair.key)) continue;
+        route.push(String(pair.key.value));
+        seqItems.push(undefined);
+        visit(pair.value ?? undefined, depth + 1);
         route.pop();
-        stable.pop();
+        seqItems.pop();
       }
     } else if (isSeq(node)) {
-      items(node).forEach((item, i) => {
+      node.items.forEach((item, i) => {
         route.push(i);
-        stable.push(`[${itemLabel(item, i)}]`);
+        seqItems.push(item as Node);
         visit(item, depth + 1);
         route.pop();
-        stable.pop();
+        seqItems.pop();
       });
     }
   };

@@ -52,7 +52,19 @@ function majorOf(s: StepInContext, usesNode: Node): number | undefined {
 }
 
 /** Every `astral-sh/setup-uv` step of a workflow or composite action. */
-export function setupUvSteps(wf: StepInContext['wf']): SetupUvStep[] {
+export function setupUvSteps(wf: StepInContext['wf']): readonly SetupUvStep[] {
+  let steps = setupUvCache.get(wf);
+  if (!steps) {
+    steps = collectSetupUvSteps(wf);
+    setupUvCache.set(wf, steps);
+  }
+  return steps;
+}
+
+/** Computed once per file: three rules and the cache facts read the same steps. */
+const setupUvCache = new WeakMap<StepInContext['wf'], readonly SetupUvStep[]>();
+
+function collectSetupUvSteps(wf: StepInContext['wf']): SetupUvStep[] {
   const out: SetupUvStep[] = [];
   for (const s of stepsInContext(wf)) {
     const usesNode = get(s.step, 'uses');

@@ -19,7 +19,19 @@ export interface StepInContext {
 }
 
 /** Every step of a workflow (all jobs) or of a composite action, with its job. */
-export function stepsInContext(wf: WorkflowFile): StepInContext[] {
+export function stepsInContext(wf: WorkflowFile): readonly StepInContext[] {
+  let steps = stepsCache.get(wf);
+  if (!steps) {
+    steps = collectSteps(wf);
+    stepsCache.set(wf, steps);
+  }
+  return steps;
+}
+
+/** Computed once per file: most workflow rules walk the same steps. */
+const stepsCache = new WeakMap<WorkflowFile, readonly StepInContext[]>();
+
+function collectSteps(wf: WorkflowFile): StepInContext[] {
   if (wf.kind === 'action') {
     return items(get(get(wf.doc.contents, 'runs'), 'steps'))
       .filter((step) => isMap(step))

@@ -5,11 +5,16 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap, type Scalar } from 'yaml';
 import type { Pos, WorkflowFile } from './model.js';
 
+/** A map key as its text equals `key` (the string compare first: nearly every key is a string; `String()` for `1:`, `true:`). */
+function keyIs(value: unknown, key: string): boolean {
+  return value === key || (typeof value !== 'string' && String(value) === key);
+}
+
 /** The value node at `key` of a map node, or undefined. */
 export function get(node: unknown, key: string): Node | undefined {
   if (!isMap(node)) return undefined;
   for (const pair of node.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key) return (pair.value ?? undefined) as Node | undefined;
+    if (isScalar(pair.key) && keyIs(pair.key.value, key)) return (pair.value ?? undefined) as Node | undefined;
   }
   return undefined;
 }
@@ -18,7 +23,7 @@ export function get(node: unknown, key: string): Node | undefined {
 export function getPair(node: unknown, key: string): Pair<Scalar, Node | null> | undefined {
   if (!isMap(node)) return undefined;
   for (const pair of node.items) {
-    if (isScalar(pair.key) && String(pair.key.value) === key) return pair as Pair<Scalar, Node | null>;
+    if (isScalar(pair.key) && keyIs(pair.key.value, key)) return pair as Pair<Scalar, Node | null>;
   }
   return undefined;
 }
@@ -57,12 +62,22 @@ export interface JobRef {
 }
 
 /** Jobs of a workflow (empty for other kinds). */
-export function jobsOf(wf: WorkflowFile): JobRef[] {
-  if (wf.kind !== 'workflow') return [];
-  return entries(get(wf.doc.contents, 'jobs'))
-    .filter(([, , v]) => isMap(v))
-    .map(([id, keyNode, node]) => ({ id, keyNode, node: node as Node }));
+export function jobsOf(wf: WorkflowFile): readonly JobRef[] {
+  let jobs = jobsCache.get(wf);
+  if (!jobs) {
+    jobs =
+      wf.kind !== 'workflow'
+        ? []
+        : entries(get(wf.doc.contents, 'jobs'))
+            .filter(([, , v]) => isMap(v))
+            .map(([id, keyNode, node]) => ({ id, keyNode, node: node as Node }));
+    jobsCache.set(wf, jobs);
+  }
+  return jobs;
 }
+
+/** Computed once per file: nearly every workflow rule walks the jobs. */
+const jobsCache = new WeakMap<WorkflowFile, readonly JobRef[]>();
 
 export interface StepRef {
   /** The job id, or '' for a composite action's steps. */

@@ -1,6 +1,7 @@
 import { unreachablePins } from '../../facts/github-checks.js';
-import { occurrenceSubjects, usesTarget } from '../../workflows/uses.js';
+import { usesTarget } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
+import { reportFlaggedSites } from './flagged-sites.js';
 import { releasePinFix } from './text.js';
 
 /** A SHA pin that GitHub says is on none of the repository's branches or tags. */
@@ -14,22 +15,12 @@ export const rule = defineRule({
     scope: 'file',
   },
   check(ctx, report) {
-    const facts = ctx.github ?? null;
-    if (!facts) return;
-    for (const wf of ctx.workflows) {
-      const flagged = unreachablePins(wf, facts);
-      const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
-      flagged.forEach((site, i) => {
-        const { owner, repo, ref } = site.uses;
-        report({
-          file: wf.file,
-          line: site.pos.line,
-          column: site.pos.column,
-          message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
-          fix: releasePinFix(usesTarget(site.uses), owner, repo),
-          subject: subjects[i],
-        });
-      });
-    }
+    reportFlaggedSites(ctx, report, unreachablePins, (site) => {
+      const { owner, repo, ref } = site.uses;
+      return {
+        message: `Commit ${ref.slice(0, 12)} is on no branch or tag of ${owner}/${repo}: GitHub serves commits of any fork through the parent repository, so this pin can run code the owners never published.`,
+        fix: releasePinFix(usesTarget(site.uses), owner, repo),
+      };
+    });
   },
 });

@@ -1,6 +1,7 @@
 import { untaggedPins } from '../../facts/github-checks.js';
-import { occurrenceSubjects, usesTarget } from '../../workflows/uses.js';
+import { usesTarget } from '../../workflows/uses.js';
 import { defineRule } from '../define.js';
+import { reportFlaggedSites } from './flagged-sites.js';
 import { releasePinFix } from './text.js';
 
 /** A step pinned to a commit that no tag of the action's repository points at (pedantic, as zizmor's stale-action-refs). */
@@ -15,22 +16,12 @@ export const rule = defineRule({
     persona: 'pedantic',
   },
   check(ctx, report) {
-    const facts = ctx.github ?? null;
-    if (!facts) return;
-    for (const wf of ctx.workflows) {
-      const flagged = untaggedPins(wf, facts);
-      const subjects = occurrenceSubjects(flagged, (site) => site.value.trim());
-      flagged.forEach((site, i) => {
-        const { owner, repo, ref } = site.uses;
-        report({
-          file: wf.file,
-          line: site.pos.line,
-          column: site.pos.column,
-          message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
-          fix: releasePinFix(usesTarget(site.uses), owner, repo),
-          subject: subjects[i],
-        });
-      });
-    }
+    reportFlaggedSites(ctx, report, untaggedPins, (site) => {
+      const { owner, repo, ref } = site.uses;
+      return {
+        message: `Commit ${ref.slice(0, 12)} is not the commit of any tag of ${owner}/${repo}: it is not a release, so no version names the code that runs and update tools cannot tell what it is.`,
+        fix: releasePinFix(usesTarget(site.uses), owner, repo),
+      };
+    });
   },
 });
