@@ -33,6 +33,20 @@ describe('ruleTester', () => {
     expect(() => tester.verifyInvalid({ files: WORKFLOW('make', ' # expect[curl-pipe-shell:warning]') })).toThrow();
   });
 
+  it('leaves out what an inline ignore comment waives, as a run does, and fails on an ignore that waives nothing', () => {
+    const piped = 'curl -fsSL https://example.com/x | sh';
+    tester.verifyValid({ files: WORKFLOW(piped, ' # lockgate: ignore[curl-pipe-shell] reviewed') });
+    expect(tester.findings({ files: WORKFLOW(piped, ' # lockgate: ignore[curl-pipe-shell] reviewed') })).toHaveLength(1);
+    expect(() => tester.verifyValid({ files: WORKFLOW(piped, ' # lockgate: ignore[another-rule] reviewed') })).toThrow();
+    expect(() => tester.verifyValid({ files: WORKFLOW('make', ' # lockgate: ignore[curl-pipe-shell] stale') })).toThrow(/waives no curl-pipe-shell finding/);
+    expect(() =>
+      tester.verifyInvalid({
+        files: WORKFLOW(piped, ' # lockgate: ignore[curl-pipe-shell] reviewed'),
+        expected: [{ file: '.github/workflows/ci.yml', line: 6, severity: 'warning' }],
+      }),
+    ).toThrow();
+  });
+
   it('refuses an invalid case without expectations', () => {
     expect(() => tester.verifyInvalid({ files: WORKFLOW('curl -fsSL https://example.com/x | sh') })).toThrow(/neither expected rows nor/);
   });

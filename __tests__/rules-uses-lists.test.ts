@@ -1,26 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { rule as archivedUses } from '../src/rules/workflows/archived-uses.js';
 import { rule as forbiddenUses } from '../src/rules/workflows/forbidden-uses.js';
 import { rule as typosquatUses } from '../src/rules/workflows/typosquat-uses.js';
 import { parseConfig } from '../src/settings/config.js';
 import { actionTyposquat } from '../src/typosquat/actions.js';
 import { usesSites } from '../src/workflows/uses.js';
-import { ruleTester } from './support/rule-tester.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 import { testSettings } from './support/workflows.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
+const DIR = 'fixtures/workflows/rules';
 const wf = (...uses: string[]): Record<string, string> => ({
   '.github/workflows/ci.yml': `on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n${uses.map((u) => `      - uses: ${u}\n`).join('')}`,
 });
 
 ruleTester(archivedUses).run({
   valid: [
+    { fixture: `${DIR}/archived-uses/clean` },
     {
       name: 'maintained actions, local and docker',
       files: wf('actions/checkout@v4', './.github/actions/x', 'docker://alpine:3', 'actions/create-release-x@v1'),
     },
   ],
   invalid: [
+    { fixture: `${DIR}/archived-uses/fires` },
     {
       name: 'archived actions, any case, in a step and a reusable job',
       files: {
@@ -44,8 +48,12 @@ const withPolicy = (yaml: string) => {
   return settings;
 };
 
+/** A fixture case whose settings come from the fixture's own `.github/lockgate.yml`, as a run reads it. */
+const withOwnPolicy = (fixture: string) => ({ fixture, settings: withPolicy(readFileSync(`${fixture}/.github/lockgate.yml`, 'utf8')) });
+
 ruleTester(forbiddenUses).run({
   valid: [
+    withOwnPolicy(`${DIR}/forbidden-uses/clean`),
     { name: 'no policy: nothing', files: wf('evil/action@v1') },
     {
       name: 'allowed by owner and exact repo',
@@ -54,6 +62,7 @@ ruleTester(forbiddenUses).run({
     },
   ],
   invalid: [
+    withOwnPolicy(`${DIR}/forbidden-uses/fires`),
     {
       name: 'deny wins, allow-list, ref and subpath patterns',
       files: wf('actions/create-release@v1', 'other/tool@v1', 'actions/checkout@v4', 'my/repo/sub@v2', 'my/repo@v1', './local'),
@@ -69,6 +78,7 @@ ruleTester(forbiddenUses).run({
 
 ruleTester(typosquatUses).run({
   valid: [
+    { fixture: `${DIR}/typosquat-uses/clean` },
     {
       name: 'popular names, same-owner near names, pypa names, unrelated, hostile',
       files: wf(
@@ -86,12 +96,19 @@ ruleTester(typosquatUses).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/typosquat-uses/fires` },
     {
       name: "zizmor's documented cases",
       files: wf('action/checkout@v4', 'cations/checkout@v4', 'acti0ns/checkout@v4', 'actiions/checkout@v4', 'dokcer/login-action@v3', 'checkout/actions@v1'),
       expected: [6, 7, 8, 9, 10, 11].map((line) => ({ file: '.github/workflows/ci.yml', line, severity: 'warning' })),
     },
   ],
+});
+
+describe('forbidden-uses without a policy', () => {
+  it('finds nothing in the fires fixture', () => {
+    expect(ruleTester(forbiddenUses).findings({ fixture: `${DIR}/forbidden-uses/fires` })).toEqual([]);
+  });
 });
 
 describe('typosquat-uses details', () => {
@@ -123,5 +140,14 @@ describe('the workflow corpus', () => {
         found.push(...rule.check(riskContext(repo.workflows)).map((f) => `${repo.repo} ${f.rule} ${f.file}:${f.line}`));
     }
     expect({ sites, repository, distinct: slugs.size, found }).toEqual({ sites: 868, repository: 796, distinct: 58, found: [] });
+  });
+});
+
+describe('the fixture folders', () => {
+  // A file that does not load is left out of a run (invalid-file reports it): a clean fixture with a YAML slip would pass for nothing.
+  const folders = ['archived-uses', 'forbidden-uses', 'typosquat-uses'].flatMap((id) => [`${DIR}/${id}/fires`, `${DIR}/${id}/clean`]);
+  it.each(folders)('%s loads without a problem', (fixture) => {
+    const { context } = caseContext({ fixture });
+    expect([...(context.workflowProblems ?? []), ...(context.uvLoadProblems ?? [])]).toEqual([]);
   });
 });

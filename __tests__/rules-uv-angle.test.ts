@@ -5,10 +5,11 @@ import { rule as setupUvUnpinned } from '../src/rules/workflows/setup-uv-unpinne
 import { rule as uvCacheInPublish } from '../src/rules/workflows/uv-cache-in-publish.js';
 import { rule as uvLockOverridden } from '../src/rules/workflows/uv-lock-overridden.js';
 import { rule as uvUnlocked } from '../src/rules/workflows/uv-unlocked.js';
-import { ruleTester } from './support/rule-tester.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const WF = '.github/workflows/ci.yml';
+const DIR = 'fixtures/workflows/rules';
 const job = (on: string, steps: string[], extra = ''): Record<string, string> => ({
   [WF]: [`on: ${on}`, extra, 'jobs:', '  j:', '    runs-on: ubuntu-latest', '    steps:', ...steps.map((s) => `      ${s}`), ''].join('\n'),
 });
@@ -16,6 +17,8 @@ const at = (line: number, severity = 'warning'): { file: string; line: number; s
 
 ruleTester(setupUvUnpinned).run({
   valid: [
+    { fixture: `${DIR}/setup-uv-unpinned/clean` },
+    { fixture: `${DIR}/setup-uv-unpinned/clean-required-version` },
     { name: 'exact version', files: job('push', ['- uses: astral-sh/setup-uv@v7', '  with:', '    version: "0.9.5"', '- run: uv publish']) },
     { name: '==exact', files: job('push', ['- uses: astral-sh/setup-uv@v7', '  with:', '    version: "==0.9.5"', '- run: uv publish']) },
     { name: 'version-file', files: job('push', ['- uses: astral-sh/setup-uv@v7', '  with:', '    version-file: pyproject.toml', '- run: uv publish']) },
@@ -32,6 +35,7 @@ ruleTester(setupUvUnpinned).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/setup-uv-unpinned/fires` },
     { name: 'no version, uv publish', files: job('push', ['- uses: astral-sh/setup-uv@v7', '- run: uv publish']), expected: at(7) },
     {
       name: 'latest, pypi action',
@@ -70,6 +74,7 @@ describe('setup-uv-unpinned personas', () => {
 
 ruleTester(uvCacheInPublish).run({
   valid: [
+    { fixture: `${DIR}/uv-cache-in-publish/clean` },
     { name: 'cache off', files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '  with:', '    enable-cache: false', '- run: uv publish']) },
     {
       name: 'restore-cache off',
@@ -94,6 +99,7 @@ ruleTester(uvCacheInPublish).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/uv-cache-in-publish/fires` },
     { name: 'uv publish on dispatch, v7 auto', files: job('workflow_dispatch', ['- uses: astral-sh/setup-uv@v7', '- run: uv publish']), expected: at(7) },
     {
       name: 'v10 auto on dispatch of a workflow that publishes with uv publish',
@@ -129,6 +135,7 @@ describe('uv-cache-in-publish and cache-poisoning', () => {
 
 ruleTester(pipInUvRun).run({
   valid: [
+    { fixture: `${DIR}/pip-in-uv-run/clean` },
     { name: 'uv pip install (pip-unhashed)', files: job('push', ['- run: uv pip install ruff']) },
     { name: 'echo', files: job('push', ['- run: echo "uv run pip install x"']) },
     { name: 'comment', files: job('push', ['- run: |', '    # uv run pip install x', '    true']) },
@@ -138,6 +145,7 @@ ruleTester(pipInUvRun).run({
     { name: 'argument of the command', files: job('push', ['- run: uv run pytest pip install']) },
   ],
   invalid: [
+    { fixture: `${DIR}/pip-in-uv-run/fires` },
     { name: 'uv run pip install', files: job('push', ['- run: uv run pip install requests']), expected: at(7) },
     { name: 'python -m pip', files: job('push', ['- run: uv run --with x python3 -m pip install requests']), expected: at(7) },
     { name: '-m pip', files: job('push', ['- run: uv run -m pip install requests']), expected: at(7) },
@@ -162,6 +170,7 @@ const envWf = (stepEnv: string[], run: string, wfEnv = ['env:', '  UV_LOCKED: "1
 
 ruleTester(uvLockOverridden).run({
   valid: [
+    { fixture: `${DIR}/uv-lock-overridden/clean` },
     { name: 'lock kept', files: envWf([], 'uv sync') },
     { name: 'other var still true', files: envWf(['env:', '  UV_FROZEN: "0"'], 'uv sync') },
     { name: 'no lock asked (uv-unlocked case)', files: envWf(['env:', '  UV_LOCKED: "0"'], 'uv sync', []) },
@@ -174,12 +183,18 @@ ruleTester(uvLockOverridden).run({
       files: job('schedule', ['- run: uv lock --upgrade', '- run: uv sync --locked', '- uses: peter-evans/create-pull-request@v7']),
     },
     { name: 'lock under UV_LOCKED is a check', files: envWf([], 'uv lock --upgrade && uv sync') },
+    {
+      name: 'an upgrade job turning the workflow lock off for uv lock, then opening a PR',
+      files: envWf(['env:', '  UV_LOCKED: "0"'], 'uv lock --upgrade && gh pr create --fill'),
+    },
   ],
   invalid: [
+    { fixture: `${DIR}/uv-lock-overridden/fires` },
     { name: 'step env 0', files: envWf(['env:', '  UV_LOCKED: "0"'], 'uv sync'), expected: at(8) },
     { name: 'on the command', files: envWf([], 'UV_LOCKED=false uv run pytest'), expected: at(8) },
     { name: 'unset', files: envWf([], '|', ['env:', '  UV_FROZEN: "1"']) },
     { name: 'env -u', files: envWf([], 'env -u UV_LOCKED uv export -o r.txt'), expected: at(8) },
+    { name: 'uv lock with the lock turned off, no PR', files: envWf(['env:', '  UV_LOCKED: "0"'], 'uv lock --upgrade'), expected: at(8) },
     { name: 'lock --upgrade then sync --locked', files: job('push', ['- run: uv lock --upgrade', '- run: uv sync --locked']), expected: at(7) },
     { name: 'plain lock then frozen sync', files: job('push', ['- run: uv lock', '- run: uv sync --frozen']), expected: at(7) },
   ].filter((c) => c.name !== 'unset'),
@@ -207,5 +222,16 @@ describe('uv angle on the shared corpus (each finding checked by hand)', () => {
     expect(count(uvCacheInPublish)).toBe(3);
     expect(count(pipInUvRun)).toBe(0);
     expect(count(uvLockOverridden)).toBe(0);
+  });
+});
+
+describe('the fixture folders', () => {
+  // A file that does not load is left out of a run (invalid-file reports it): a clean fixture with a YAML slip would pass for nothing.
+  const folders = ['setup-uv-unpinned', 'uv-cache-in-publish', 'pip-in-uv-run', 'uv-lock-overridden']
+    .flatMap((id) => [`${DIR}/${id}/fires`, `${DIR}/${id}/clean`])
+    .concat([`${DIR}/setup-uv-unpinned/clean-required-version`]);
+  it.each(folders)('%s loads without a problem', (fixture) => {
+    const { context } = caseContext({ fixture });
+    expect([...(context.workflowProblems ?? []), ...(context.uvLoadProblems ?? [])]).toEqual([]);
   });
 });

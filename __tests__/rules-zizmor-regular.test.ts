@@ -14,20 +14,23 @@ import { rule as hardcodedCredentials } from '../src/rules/workflows/hardcoded-c
 import { rule as misfeature } from '../src/rules/workflows/misfeature.js';
 import { rule as unpinnedTool } from '../src/rules/workflows/unpinned-tool.js';
 import { rule as trustedPublishing } from '../src/rules/workflows/use-trusted-publishing.js';
-import { ruleTester } from './support/rule-tester.js';
+import { caseContext, ruleTester } from './support/rule-tester.js';
 import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const WF = '.github/workflows/ci.yml';
+const DIR = 'fixtures/workflows/rules';
 const job = (steps: string, on = 'push') => ({ [WF]: `on: ${on}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}` });
 
 ruleTester(githubEnv).run({
   valid: [
+    { fixture: `${DIR}/github-env/clean` },
     { name: 'a push workflow writing GITHUB_ENV', files: job('      - run: echo "A=1" >> "$GITHUB_ENV"\n') },
     { name: 'pull_request_target reading GITHUB_ENV', files: job('      - run: cat "$GITHUB_ENV"\n', 'pull_request_target') },
     { name: 'pull_request_target writing GITHUB_OUTPUT', files: job('      - run: echo "a=1" >> "$GITHUB_OUTPUT"\n', 'pull_request_target') },
     { name: 'a python step', files: job('      - shell: python\n        run: print(">> $GITHUB_ENV")\n', 'workflow_run') },
   ],
   invalid: [
+    { fixture: `${DIR}/github-env/fires` },
     {
       name: 'redirect, tee, group and pwsh under privileged triggers',
       files: job(
@@ -52,6 +55,7 @@ ruleTester(githubEnv).run({
 
 ruleTester(hardcodedCredentials).run({
   valid: [
+    { fixture: `${DIR}/hardcoded-container-credentials/clean` },
     {
       name: 'passwords from secrets',
       files: {
@@ -61,6 +65,7 @@ ruleTester(hardcodedCredentials).run({
     { name: 'a string container', files: { [WF]: 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    container: node:20\n    steps: []\n' } },
   ],
   invalid: [
+    { fixture: `${DIR}/hardcoded-container-credentials/fires` },
     {
       name: 'literal passwords in container and a service',
       files: {
@@ -80,14 +85,19 @@ const update = (extra: string) => ({
 });
 ruleTester(dependabotExecution).run({
   valid: [
+    { fixture: `${DIR}/dependabot-execution/clean` },
     { name: 'deny', files: update('    insecure-external-code-execution: deny\n') },
     { name: 'absent', files: update('') },
   ],
-  invalid: [{ name: 'allow', files: update('    insecure-external-code-execution: allow\n'), expected: [{ file: DEPENDABOT, line: 7, severity: 'error' }] }],
+  invalid: [
+    { fixture: `${DIR}/dependabot-execution/fires` },
+    { name: 'allow', files: update('    insecure-external-code-execution: allow\n'), expected: [{ file: DEPENDABOT, line: 7, severity: 'error' }] },
+  ],
 });
 
 ruleTester(misfeature).run({
   valid: [
+    { fixture: `${DIR}/misfeature/clean` },
     {
       name: 'setup-python without pip-install, bash and pwsh',
       files: job('      - uses: actions/setup-python@v6\n      - shell: bash -el {0}\n        run: x\n      - shell: pwsh\n        run: x\n'),
@@ -95,6 +105,7 @@ ruleTester(misfeature).run({
     { name: 'a shell from an expression', files: job('      - shell: ${{ matrix.shell }}\n        run: x\n') },
   ],
   invalid: [
+    { fixture: `${DIR}/misfeature/fires` },
     {
       name: 'pip-install, shell: cmd and defaults',
       files: {
@@ -118,8 +129,17 @@ describe('misfeature persona', () => {
 
 const APP = (inputs: string) => job(`      - uses: actions/create-github-app-token@v2\n        with:\n          app-id: 1\n${inputs}`);
 ruleTester(githubApp).run({
-  valid: [{ name: 'narrowed token', files: APP('          owner: o\n          repositories: r\n          permission-contents: read\n') }],
+  valid: [
+    { fixture: `${DIR}/github-app/clean` },
+    { name: 'narrowed token', files: APP('          owner: o\n          repositories: r\n          permission-contents: read\n') },
+  ],
   invalid: [
+    { fixture: `${DIR}/github-app/fires` },
+    {
+      name: 'owner with an empty repositories: (the action reads it as absent)',
+      files: APP('          owner: o\n          repositories: ""\n          permission-contents: read\n'),
+      expected: [{ file: WF, line: 9, severity: 'warning' }],
+    },
     {
       name: 'skip-token-revoke, owner alone, no permissions',
       files: APP('          owner: o\n          skip-token-revoke: true\n'),
@@ -134,6 +154,7 @@ ruleTester(githubApp).run({
 
 ruleTester(unpinnedTool).run({
   valid: [
+    { fixture: `${DIR}/unpinned-tool/clean` },
     {
       name: 'pinned versions',
       files: job(
@@ -143,6 +164,7 @@ ruleTester(unpinnedTool).run({
     { name: 'another action', files: job('      - uses: aquasecurity/trivy-action@v0.30.0\n') },
   ],
   invalid: [
+    { fixture: `${DIR}/unpinned-tool/fires` },
     {
       name: 'missing and latest',
       files: job('      - uses: aquasecurity/setup-trivy@v0.2.3\n      - uses: 1password/load-secrets-action@v2\n        with:\n          version: latest\n'),
@@ -156,6 +178,7 @@ ruleTester(unpinnedTool).run({
 
 ruleTester(trustedPublishing).run({
   valid: [
+    { fixture: `${DIR}/use-trusted-publishing/clean` },
     {
       name: 'trusted publishing',
       files: job('      - uses: pypa/gh-action-pypi-publish@release/v1\n      - run: uv publish\n      - run: npm publish --provenance\n'),
@@ -181,6 +204,7 @@ ruleTester(trustedPublishing).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/use-trusted-publishing/fires` },
     {
       name: 'tokens by input, option and env',
       files: job(
@@ -200,6 +224,7 @@ ruleTester(trustedPublishing).run({
 
 ruleTester(cachePoisoning).run({
   valid: [
+    { fixture: `${DIR}/cache-poisoning/clean` },
     {
       name: 'a push CI job with a cache',
       files: job('      - uses: astral-sh/setup-uv@v7\n      - uses: actions/setup-node@v5\n        with:\n          cache: npm\n'),
@@ -209,6 +234,13 @@ ruleTester(cachePoisoning).run({
       files: job(
         '      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: false\n      - uses: astral-sh/setup-uv@v4\n      - uses: actions/setup-python@v6\n',
         'release',
+      ),
+    },
+    {
+      name: "setup-uv's cache off for tags by the negated toggle",
+      files: job(
+        "      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: ${{ !startsWith(github.ref, 'refs/tags/') }}\n",
+        '{push: {tags: ["v*"]}}',
       ),
     },
     {
@@ -226,6 +258,7 @@ ruleTester(cachePoisoning).run({
     },
   ],
   invalid: [
+    { fixture: `${DIR}/cache-poisoning/fires` },
     {
       name: 'release trigger, setup-uv default and actions/cache',
       files: job('      - uses: astral-sh/setup-uv@v7\n      - uses: actions/cache@v4\n        with:\n          path: x\n          key: k\n', 'release'),
@@ -248,6 +281,14 @@ ruleTester(cachePoisoning).run({
       name: 'setup-uv v10 default on the dispatch runs of a release workflow',
       files: job('      - uses: astral-sh/setup-uv@v10\n', '[release, workflow_dispatch]'),
       expected: [{ file: WF, line: 6, severity: 'warning' }],
+    },
+    {
+      name: "setup-uv's cache on for tags by the tag toggle",
+      files: job(
+        "      - uses: astral-sh/setup-uv@v7\n        with:\n          enable-cache: ${{ startsWith(github.ref, 'refs/tags/') }}\n",
+        '{push: {tags: ["v*"]}}',
+      ),
+      expected: [{ file: WF, line: 8, severity: 'warning' }],
     },
     {
       name: 'a publisher step in a push job',
@@ -293,5 +334,25 @@ describe('the workflow corpus', () => {
     expect(cachePoisoning.check(riskContext(repo.workflows))).toEqual([]);
     const all = repos.flatMap((r) => cachePoisoning.check(riskContext(r.workflows)).map((f) => `${r.repo} ${f.file}:${f.line}`));
     expect(all).toEqual(['PrefectHQ__fastmcp .github/workflows/publish-fastmcp-slim.yml:24', 'openai__openai-agents-python .github/workflows/publish.yml:29']);
+  });
+});
+
+describe('the fixture folders', () => {
+  // A file that does not load is left out of a run (invalid-file reports it): a clean fixture with a YAML slip would pass for nothing.
+  const folders = [
+    'cache-poisoning',
+    'use-trusted-publishing',
+    'github-env',
+    'hardcoded-container-credentials',
+    'dependabot-execution',
+    'misfeature',
+    'github-app',
+    'unpinned-tool',
+  ]
+    .flatMap((id) => [`${DIR}/${id}/fires`, `${DIR}/${id}/clean`])
+    .concat([]);
+  it.each(folders)('%s loads without a problem', (fixture) => {
+    const { context } = caseContext({ fixture });
+    expect([...(context.workflowProblems ?? []), ...(context.uvLoadProblems ?? [])]).toEqual([]);
   });
 });

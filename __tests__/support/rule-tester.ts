@@ -11,7 +11,11 @@
  * A valid case must give no finding. An invalid case gives exactly its `expected` rows, or, without
  * `expected`, exactly the lines its head files mark with `# expect[<rule>:<severity>]`
  * (`*N` for N findings, `# expect-next[...]` for the line below). The context comes from the
- * engine's own `buildContext`, offline, so a case sees what a run would.
+ * engine's own `buildContext`, offline, so a case sees what a run would; and as in a run, a finding
+ * waived by an inline `# lockgate: ignore[<rule>]` (or `# zizmor: ignore[...]`) comment is not
+ * reported (the policy's own reading, src/policy/policy.ts). Each `# lockgate: ignore[<rule>]`
+ * comment of the rule under test must waive one of its findings, or the case fails: an ignore that
+ * covers nothing proves nothing.
  */
 import { describe, expect, it } from '@jest/globals';
 import { existsSync } from 'node:fs';
@@ -19,6 +23,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildContext } from '../../src/engine.js';
 import type { Finding } from '../../src/findings.js';
+import { applyPolicy } from '../../src/policy/policy.js';
 import type { GithubFacts, IndexFacts } from '../../src/facts/types.js';
 import type { Rule, RuleContext } from '../../src/rules/types.js';
 import type { Settings } from '../../src/settings/types.js';
@@ -76,13 +81,46 @@ function sides(testCase: Case): { head: SourceFiles; base: SourceFiles | null } 
 }
 
 /** The engine's context for a case (offline test settings unless the case gives its own). */
-export function caseContext(testCase: Case): { context: RuleContext; head: SourceFiles } {
+export function caseContext(testCase: Case): { context: RuleContext; head: SourceFiles; settings: Settings } {
   const { head, base } = sides(testCase);
   const settings = testCase.settings ?? testSettings();
   const context = { ...buildContext(settings, head, base), headTime: settings.now };
   if (testCase.index !== undefined) context.index = testCase.index;
   if (testCase.github !== undefined) context.github = testCase.github;
-  return { context, head };
+  return { context, head, settings };
+}
+
+const keyOf = (finding: Finding): string => `${finding.file}:${finding.line ?? ''}:${finding.column ?? ''}:${finding.fingerprint}:${finding.message}`;
+
+/**
+ * The findings a run still reports once the inline ignore comments of the head files are applied
+ * (config ignores, severity overrides and the persona and confidence filters are left out: a case
+ * tests the rule). Throws on a `# lockgate: ignore[<rule>]` comment that waives none of them.
+ */
+function afterInlineIgnores(rule: Rule, found: Finding[], head: SourceFiles, settings: Settings): Finding[] {
+  const { waived } = applyPolicy({
+    findings: found,
+    config: { ...settings.config, ignore: [], rules: {} },
+    configFile: settings.configFile,
+    texts: head.texts,
+    now: settings.now,
+    onlyNew: false,
+    defaults: new Map([[rule.id, rule.defaultSeverity]]),
+    minConfidence: 'low',
+    persona: 'auditor',
+  });
+  for (const [file, text] of head.texts) {
+    text.split('\n').forEach((line, index) => {
+      for (const match of line.matchAll(/#\s*lockgate:\s*ignore\[([^\]\n]*)\]/gi)) {
+        if (!match[1].split(',').some((id) => id.trim() === rule.id)) continue;
+        const standalone = line.trimStart().startsWith('#');
+        const covered = waived.some((w) => w.file === file && (w.line === index + 1 || (standalone && w.line === index + 2)));
+        if (!covered) throw new Error(`${file}:${index + 1}: # lockgate: ignore[${rule.id}] waives no ${rule.id} finding`);
+      }
+    });
+  }
+  const waivedKeys = new Set(waived.map(keyOf));
+  return found.filter((finding) => !waivedKeys.has(keyOf(finding)));
 }
 
 function rowOf(finding: { rule?: string; file: string; line?: number; severity: string }, ruleId: string): Row {
@@ -100,7 +138,7 @@ function titleOf(testCase: Case): string {
 }
 
 export interface RuleTester {
-  /** The findings of the rule on one case, for the assertions a table cannot make (messages, fixes). */
+  /** The findings of the rule on one case (before any ignore comment), for the assertions a table cannot make (messages, fixes). */
   findings(testCase: Case): Finding[];
   /** Throws unless the case gives no finding (and marks none). */
   verifyValid(testCase: Case): void;
@@ -118,12 +156,13 @@ export function ruleTester(rule: Rule): RuleTester {
     return found;
   };
   const verifyValid = (testCase: Case): void => {
-    const marked = markerRows(caseContext(testCase).head).filter((row) => row.rule === rule.id);
+    const { head, settings } = caseContext(testCase);
+    const marked = markerRows(head).filter((row) => row.rule === rule.id);
     if (marked.length > 0) throw new Error(`valid case ${titleOf(testCase)} marks ${marked.length} expected ${rule.id} findings`);
-    expect(findings(testCase).map((f) => rowOf(f, rule.id))).toEqual([]);
+    expect(afterInlineIgnores(rule, findings(testCase), head, settings).map((f) => rowOf(f, rule.id))).toEqual([]);
   };
   const verifyInvalid = (testCase: InvalidCase): void => {
-    const { context, head } = caseContext(testCase);
+    const { context, head, settings } = caseContext(testCase);
     let expected: Row[];
     if (testCase.expected) expected = testCase.expected.map((row) => rowOf(row, rule.id));
     else {
@@ -132,7 +171,7 @@ export function ruleTester(rule: Rule): RuleTester {
         .map((row) => rowOf(row, rule.id));
       if (expected.length === 0) throw new Error(`invalid case ${titleOf(testCase)} has neither expected rows nor # expect[${rule.id}:...] markers`);
     }
-    expect(sorted(rule.check(context).map((f) => rowOf(f, rule.id)))).toEqual(sorted(expected));
+    expect(sorted(afterInlineIgnores(rule, rule.check(context), head, settings).map((f) => rowOf(f, rule.id)))).toEqual(sorted(expected));
   };
   return {
     findings,

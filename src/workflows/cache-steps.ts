@@ -183,6 +183,12 @@ function releaseWork(wf: WorkflowFile, job: string): boolean {
 function setupUvCaching(s: StepInContext): { state: 'on' | 'off' | 'unknown'; input?: Node } {
   const step = setupUvSteps(s.wf).find((candidate) => candidate.s.step === s.step);
   if (!step) return { state: 'off' };
+  // The tag toggle reads the same for setup-uv as for the other actions (cachingOf); any other expression is not judged.
+  const raw = step.enableCache?.value;
+  if (raw !== undefined && hasExpression(raw) && step.restoreCache !== 'false') {
+    if (NOT_TAG_TOGGLE_RE.test(raw)) return { state: 'off', input: step.enableCache?.node };
+    if (TAG_TOGGLE_RE.test(raw)) return { state: 'on', input: step.enableCache?.node };
+  }
   const states = runEventsOf(s.wf).map((event) => cacheOnFor(step, event));
   const state = states.includes(true) ? 'on' : states.includes('unknown') ? 'unknown' : 'off';
   return { state, input: step.enableCache?.node };

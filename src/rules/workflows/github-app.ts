@@ -46,7 +46,10 @@ export const rule = defineRule({
         }
 
         const owner = getPair(withNode, 'owner');
-        if (owner && (str(owner.value) ?? '').trim() !== '' && !getPair(withNode, 'repositories')) {
+        // An empty repositories: is no list: the action reads it as absent and scopes the token to the whole owner.
+        const repositories = getPair(withNode, 'repositories');
+        const listed = repositories !== undefined && (str(repositories.value) ?? '').trim() !== '';
+        if (owner && (str(owner.value) ?? '').trim() !== '' && !listed) {
           const pos = at(owner.key);
           report({
             file: wf.file,

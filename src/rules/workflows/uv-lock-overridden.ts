@@ -42,6 +42,8 @@ export const rule = defineRule({
         if (uv.subcommand === 'lock' && options.some((o) => o === '--script' || o === '--dry-run')) continue;
         const override = lockOverride(rc, commands, setByEarlierStep);
         if (!override) continue;
+        // A lock-upgrade job turns the workflow's lock off for its `uv lock` on purpose: the new lock goes to review.
+        if (uv.subcommand === 'lock' && proposesChange(wf, rc.job, commands)) continue;
         const text = commandText(rc);
         flagged.push({
           rc,
