@@ -102,6 +102,7 @@ ruleTester(misfeature).run({
       name: 'setup-python without pip-install, bash and pwsh',
       files: job('      - uses: actions/setup-python@v6\n      - shell: bash -el {0}\n        run: x\n      - shell: pwsh\n        run: x\n'),
     },
+    { name: 'env looking bash up on PATH', files: job('      - shell: /usr/bin/env bash -e {0}\n        run: x\n') },
     { name: 'a shell from an expression', files: job('      - shell: ${{ matrix.shell }}\n        run: x\n') },
   ],
   invalid: [

@@ -31525,12 +31525,16 @@ function applyPolicy(input) {
  * Every returned node is a yaml node, so `range[0]` gives its offset for `WorkflowFile.posAt`.
  */
 
+/** A map key as its text equals `key` (the string compare first: nearly every key is a string; `String()` for `1:`, `true:`). */
+function keyIs(value, key) {
+    return value === key || (typeof value !== 'string' && String(value) === key);
+}
 /** The value node at `key` of a map node, or undefined. */
 function get(node, key) {
     if (!(0,dist/* isMap */.jh)(node))
         return undefined;
     for (const pair of node.items) {
-        if ((0,dist/* isScalar */.jn)(pair.key) && String(pair.key.value) === key)
+        if ((0,dist/* isScalar */.jn)(pair.key) && keyIs(pair.key.value, key))
             return (pair.value ?? undefined);
     }
     return undefined;
@@ -31540,7 +31544,7 @@ function getPair(node, key) {
     if (!(0,dist/* isMap */.jh)(node))
         return undefined;
     for (const pair of node.items) {
-        if ((0,dist/* isScalar */.jn)(pair.key) && String(pair.key.value) === key)
+        if ((0,dist/* isScalar */.jn)(pair.key) && keyIs(pair.key.value, key))
             return pair;
     }
     return undefined;
@@ -47400,6 +47404,25 @@ function extend(target, segment, index) {
 function parseExpression(body) {
     if (body.length > 20_000)
         return null; // nobody writes that; the fallback scan handles it linearly
+    // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
+    // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
+    if (body.length > MAX_MEMO_BODY)
+        return parseUncached(body);
+    const known = parsedBodies.get(body);
+    if (known !== undefined)
+        return known;
+    if (parsedBodies.size >= MAX_PARSED_BODIES)
+        parsedBodies.clear();
+    const parsed = parseUncached(body);
+    parsedBodies.set(body, parsed);
+    return parsed;
+}
+const parsedBodies = new Map();
+/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
+const MAX_PARSED_BODIES = 20_000;
+/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
+const MAX_MEMO_BODY = 500;
+function parseUncached(body) {
     const tokens = expressions_tokenize(body);
     if (!tokens || tokens.length === 0)
         return null;
@@ -49150,44 +49173,69 @@ function expressionSites(wf) {
     const sites = [];
     // An aliased node is shared; its text is written once, so its expressions are reported once.
     const seen = new Set();
-    // The route is kept as a stack and copied only for a scalar that holds an expression (most hold none).
+    // The route is kept as a stack and copied only for a scalar that holds an expression (most hold
+    // none); a sequence item's label (its id or name) is looked up only then, once per item.
     const route = [];
-    const stable = [];
-    const visit = (node, depth) => {
-        if (depth > expression_sites_MAX_DEPTH || node === null || node === undefined || seen.has(node))
-            return;
-        seen.add(node);
-        if ((0,dist/* isScalar */.jn)(node)) {
-            if (typeof node.value !== 'string' || !node.value.includes('${{'))
+    const seqItems = [];
+    const labels = new Map();
+    const stableRouteNow = () => {
+        let out = '';
+        route.forEach((segment, d) => {
+            if (typeof segment === 'string') {
+                out += `.${segment}`;
                 return;
+            }
+            const item = seqItems[d];
+            let label = labels.get(item);
+            if (label === undefined) {
+                label = itemLabel(item, segment);
+                labels.set(item, label);
+            }
+            out += `[${label}]`;
+        });
+        return out;
+    };
+    const visit = (node, depth) => {
+        if (depth > expression_sites_MAX_DEPTH || node === null || node === undefined)
+            return;
+        if ((0,dist/* isScalar */.jn)(node)) {
+            if (typeof node.value !== 'string' || !node.value.includes('${{') || seen.has(node))
+                return;
+            seen.add(node);
             const spans = findExpressions(node.value);
             const positions = expression_sites_expressionPositions(wf, node, spans);
             const counts = new Map();
             const at = [...route];
-            const stableRoute = stable.join('');
+            const stableRoute = stableRouteNow();
             spans.forEach((span, k) => {
                 const body = span.body.trim();
                 const occurrence = (counts.get(body) ?? 0) + 1;
                 counts.set(body, occurrence);
                 sites.push({ wf, node, route: at, span, body, parsed: parseExpression(body), pos: positions[k], occurrence, stableRoute });
             });
+            return;
         }
-        else if ((0,dist/* isMap */.jh)(node)) {
-            for (const [key, , value] of entries(node)) {
-                route.push(key);
-                stable.push(`.${key}`);
-                visit(value, depth + 1);
+        if (seen.has(node))
+            return;
+        seen.add(node);
+        if ((0,dist/* isMap */.jh)(node)) {
+            for (const pair of node.items) {
+                if (!(0,dist/* isScalar */.jn)(pair.key))
+                    continue;
+                route.push(String(pair.key.value));
+                seqItems.push(undefined);
+                visit(pair.value ?? undefined, depth + 1);
                 route.pop();
-                stable.pop();
+                seqItems.pop();
             }
         }
         else if ((0,dist/* isSeq */.oP)(node)) {
-            items(node).forEach((item, i) => {
+            node.items.forEach((item, i) => {
                 route.push(i);
-                stable.push(`[${itemLabel(item, i)}]`);
+                seqItems.push(item);
                 visit(item, depth + 1);
                 route.pop();
-                stable.pop();
+                seqItems.pop();
             });
         }
     };

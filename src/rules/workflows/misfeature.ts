@@ -55,7 +55,10 @@ export const rule = defineRule({
 function shellSite(wf: WorkflowFile, node: Scalar | undefined, subject: string, report: Report): void {
   const shell = str(node)?.trim();
   if (!shell || hasExpression(shell)) return;
-  const program = basename(shell.split(/\s+/)[0] ?? '').toLowerCase();
+  const words = shell.split(/\s+/);
+  // `/usr/bin/env bash -e {0}` runs bash: env only looks the program up on PATH.
+  const first = basename(words[0] ?? '').toLowerCase();
+  const program = first === 'env' && words[1] !== undefined && !words[1].startsWith('-') ? basename(words[1]).toLowerCase() : first;
   const pos = posOf(wf, node);
   if (program === 'cmd') {
     report({
