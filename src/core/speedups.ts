@@ -12,8 +12,11 @@
  * - `rule-reuse`: a workflow rule's findings on a set of workflow files are computed once per run when
  *   the same files (the same parsed objects) and the same context come back (base identical to head,
  *   the only-new baseline); off: every check runs.
+ * - `file-reuse`: a workflow check declared `perFile` (src/rules/define.ts) runs on base only on the
+ *   files that differ from head, and takes head's findings for the others; off: it runs on every
+ *   base file.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 

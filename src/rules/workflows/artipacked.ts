@@ -23,6 +23,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'actions/checkout persists the token in .git/config.',
     on: 'workflows',
+    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

@@ -15,6 +15,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A Dependabot ecosystem updates without a cooldown.',
     on: 'workflows',
+    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

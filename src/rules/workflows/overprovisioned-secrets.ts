@@ -14,6 +14,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'An expression hands the job every secret (`toJSON(secrets)`, or a secret picked by a computed name).',
     on: 'workflows',
+    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -8,6 +8,7 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A container image is not pinned by digest.',
     on: 'workflows',
+    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

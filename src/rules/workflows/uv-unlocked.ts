@@ -14,6 +14,7 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow runs uv without --locked or --frozen.',
     on: 'workflows',
+    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

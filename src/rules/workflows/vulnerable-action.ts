@@ -20,6 +20,7 @@ export const rule = defineRule({
     summary: 'An action version has a known vulnerability (GitHub security advisory).',
     online: true,
     on: 'workflows',
+    perFile: true,
   },
   check(ctx, report) {
     const facts = ctx.github ?? null;
