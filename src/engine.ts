@@ -25,7 +25,6 @@ import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
-import { startLockPool } from './uv/lock-pool.js';
 import type { LockPackage, ProjectPair } from './uv/model.js';
 import { loadWorkflows } from './workflows/load.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
@@ -141,48 +140,15 @@ export function readRevisions(settings: Settings): Revisions {
   return { repo, head, base };
 }
 
-/**
- * The uv.lock texts the uv loads will read, distinct, in the order they ask for them (base, then
- * head; by folder): those beside a pyproject.toml.
- */
-function locksToRead(revisions: readonly (SourceFiles | null)[], cache: ParseCache): { file: string; text: string }[] {
-  const locks: { file: string; text: string }[] = [];
-  for (const files of revisions) {
-    if (!files) continue;
-    const dirs: string[] = [];
-    for (const path of files.texts.keys()) {
-      if (path === 'pyproject.toml') dirs.push('');
-      else if (path.endsWith('/pyproject.toml')) dirs.push(path.slice(0, -'/pyproject.toml'.length));
-    }
-    for (const dir of dirs.sort()) {
-      const file = dir === '' ? 'uv.lock' : `${dir}/uv.lock`;
-      const text = files.texts.get(file);
-      if (text === undefined || cache.has('lock', file, text) || locks.some((lock) => lock.file === file && lock.text === text)) continue;
-      locks.push({ file, text });
-    }
-  }
-  return locks;
-}
-
 /** Parses base and head into the model the rules read (no network: `index` and `github` are null). */
 export function buildContext(settings: Settings, head: SourceFiles, base: SourceFiles | null, cache: ParseCache = new ParseCache()): RuleContext {
   const limits = settings.config.limits;
-  // The locks go to worker threads first (when that pays), read there while the workflows are parsed here.
-  const pool = startLockPool(locksToRead([base, head], cache), limits);
-  const workflowsOf = () => ({ head: loadWorkflows(head, limits, { cache }), base: base ? loadWorkflows(base, limits, { cache }) : null });
-  const parsedFirst = pool ? workflowsOf() : null;
   // Most files are the same at base and head: each distinct file is parsed once (`cache`).
-  const readLock = pool ? pool.read : undefined;
-  let baseUv: ReturnType<typeof loadUvProjects> | null;
-  let headUv: ReturnType<typeof loadUvProjects>;
-  try {
-    baseUv = base ? loadUvProjects(base, limits, { cache, readLock }) : null;
-    const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
-    headUv = loadUvProjects(head, limits, { cache, lockedAtBase, readLock });
-  } finally {
-    pool?.close();
-  }
-  const { head: headWorkflows, base: baseWorkflows } = parsedFirst ?? workflowsOf();
+  const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
+  const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
+  const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
+  const headWorkflows = loadWorkflows(head, limits, { cache });
+  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
   return {
     settings,

@@ -15,11 +15,8 @@
  * - `file-reuse`: a workflow check declared `perFile` (src/rules/define.ts) runs on base only on the
  *   files that differ from head, and takes head's findings for the others; off: it runs on every
  *   base file.
- * - `lock-workers`: the uv.lock files of a run are read on worker threads while the main thread
- *   parses the workflows (src/uv/lock-pool.ts; only with two cores or more and enough lock text);
- *   off: all on the main thread.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-workers';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 

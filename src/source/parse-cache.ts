@@ -8,11 +8,6 @@
 export class ParseCache {
   private readonly entries = new Map<string, { text: string; value: unknown }[]>();
 
-  /** Whether this kind, path and text has a result already. */
-  has(kind: string, path: string, text: string): boolean {
-    return this.entries.get(`${kind}\0${path}`)?.some((entry) => entry.text === text) ?? false;
-  }
-
   /** The result of `parse` for this kind, path and text, computed once. */
   get<T>(kind: string, path: string, text: string, parse: () => T): T {
     const key = `${kind}\0${path}`;

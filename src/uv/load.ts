@@ -13,7 +13,7 @@ import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
 import type { IndexConfig, Pyproject, UvProject } from './model.js';
-import { readLock, type ReadLockResult } from './lock.js';
+import { readLock } from './lock.js';
 import { dirOf, pyprojectFromParsed } from './pyproject.js';
 import { keyPath, lineOf, parseToml } from './toml.js';
 import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
@@ -64,8 +64,6 @@ export interface LoadOptions {
    * change that deletes a lock is reported (lock-missing) rather than turning the project silent.
    */
   lockedAtBase?: ReadonlySet<string>;
-  /** Reads a uv.lock text (readLock unless given: the engine passes its worker pool's reader, src/uv/lock-pool.ts). */
-  readLock?: (file: string, text: string) => ReadLockResult;
 }
 
 const PYPROJECT = 'pyproject.toml';
@@ -270,7 +268,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       project.lockState = 'invalid';
       const text = textOf(lockFile);
       if (text !== undefined) {
-        const result = cache.get('lock', lockFile, text, () => (options.readLock ? options.readLock(lockFile, text) : readLock(lockFile, text, limits)));
+        const result = cache.get('lock', lockFile, text, () => readLock(lockFile, text, limits));
         if ('error' in result) {
           const syntax = result.error.message.startsWith('is not valid TOML');
           problem(

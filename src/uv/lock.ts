@@ -18,7 +18,7 @@ import type {
   RequirementTable,
 } from './model.js';
 import type { Limits } from '../settings/types.js';
-import { PositionIndex, parseToml, keyPath, keySegment, lineOf, type PositionIndexParts, type TableElementLines } from './toml.js';
+import { PositionIndex, parseToml, keyPath, keySegment, lineOf, type TableElementLines } from './toml.js';
 import { normalizeName } from './names.js';
 import { versionKey, versionsEqual } from './version.js';
 import { asNumber, asString, asStringArray, asTable, entriesOf, isTable, own, type Table } from './values.js';
@@ -56,70 +56,6 @@ export function readLock(file: string, text: string, limits: Pick<Limits, 'maxPa
   const parsed = parseToml(file, text, { compact: true });
   if (!parsed.ok) return { error: { line: parsed.line, column: parsed.column, message: `is not valid TOML: ${parsed.message}` } };
   return lockFromParsed(file, parsed.value, parsed.lines, limits);
-}
-
-/**
- * A readLock result as data a structured clone carries to another thread unchanged (see
- * src/uv/lock-pool.ts): the position index as its parts. Everything else is plain objects, arrays,
- * strings and numbers, which the clone keeps (with their sharing) except for prototypes.
- */
-export type TransferredLockResult = { result: ReadLockResult; index: PositionIndexParts | null };
-
-export function lockResultForTransfer(result: ReadLockResult): TransferredLockResult {
-  if (!('lock' in result) || !(result.lock.lines instanceof PositionIndex)) return { result, index: null };
-  const { lines, ...lock } = result.lock;
-  return { result: { ...result, lock: lock as Lock }, index: lines.toParts() };
-}
-
-/**
- * The readLock result a structured clone of `lockResultForTransfer` stands for, with what the clone
- * loses put back: the position index, the null prototypes of TOML tables and of the model's maps
- * (so `constructor` or `__proto__` as a key is data, as in a lock read here), the shared empty
- * groups, the by-name index. Null when the document held a TOML date-time (smol-toml's TomlDate
- * becomes a plain Date in a clone): the caller then reads the text itself.
- */
-export function lockResultFromTransfer(transferred: TransferredLockResult): ReadLockResult | null {
-  const { result, index } = transferred;
-  if (!('lock' in result)) return result;
-  const lock = result.lock;
-  if (lock.raw !== undefined && !nullPrototypes(lock.raw)) return null;
-  // The index sits where readLock puts it (after raw), so the object has the same key order.
-  if (index !== null) lock.lines = PositionIndex.fromParts(index);
-  for (const pkg of lock.packages) {
-    pkg.optionalDependencies = groupsOf(pkg.optionalDependencies);
-    pkg.devDependencies = groupsOf(pkg.devDependencies);
-    if (pkg.metadata) Object.setPrototypeOf(pkg.metadata.requiresDev, null);
-  }
-  Object.setPrototypeOf(lock.options.excludeNewerPackage, null);
-  if (lock.options.prereleasePackage) Object.setPrototypeOf(lock.options.prereleasePackage, null);
-  Object.setPrototypeOf(lock.manifest.dependencyGroups, null);
-  carryIndex(lock, packagesByName(lock.packages));
-  return result;
-}
-
-function groupsOf(groups: Record<string, LockDependency[]>): Record<string, LockDependency[]> {
-  for (const _ in groups) return Object.setPrototypeOf(groups, null) as Record<string, LockDependency[]>;
-  return NO_GROUPS;
-}
-
-/** Gives every table of a cloned TOML document the null prototype smol-toml gave it; false on a date-time. */
-function nullPrototypes(value: unknown): boolean {
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const item = stack.pop();
-    if (typeof item !== 'object' || item === null) continue;
-    if (item instanceof Date) return false;
-    if (Array.isArray(item)) {
-      for (let i = 0; i < item.length; i++) if (typeof item[i] === 'object') stack.push(item[i]);
-      continue;
-    }
-    Object.setPrototypeOf(item, null);
-    for (const key in item) {
-      const child = (item as Record<string, unknown>)[key];
-      if (typeof child === 'object') stack.push(child);
-    }
-  }
-  return true;
 }
 
 /** The Lock of an already parsed uv.lock document (with its position index). */

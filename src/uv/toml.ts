@@ -255,23 +255,6 @@ export class PositionIndex extends Map<string, number> {
     return undefined;
   }
 
-  /**
-   * The index as plain data, for a copy to another thread: a structured clone of a Map subclass
-   * keeps only the Map's own entries and loses the compact structures. `fromParts` rebuilds it.
-   */
-  toParts(): PositionIndexParts {
-    return { entries: [...Map.prototype.entries.call(this)], elements: this.elements, tables: this.tables, materialized: this.materialized };
-  }
-
-  static fromParts(parts: PositionIndexParts): PositionIndex {
-    const index = new PositionIndex();
-    for (const [key, line] of parts.entries) Map.prototype.set.call(index, key, line);
-    for (const [key, lines] of parts.elements) index.elements.set(key, lines);
-    for (const [key, tables] of parts.tables) index.tables.set(key, tables);
-    index.materialized = parts.materialized;
-    return index;
-  }
-
   private materialize(): void {
     if (this.materialized) return;
     this.materialized = true;
@@ -287,14 +270,6 @@ export class PositionIndex extends Map<string, number> {
       });
     }
   }
-}
-
-/** A PositionIndex as plain data (see `toParts`). */
-export interface PositionIndexParts {
-  entries: [string, number][];
-  elements: Map<string, number[]>;
-  tables: Map<string, TableElementLines[]>;
-  materialized: boolean;
 }
 
 /** `a.b[3]` -> { array: 'a.b', index: 3 }; undefined when the path does not end in an index. */
