@@ -15,8 +15,10 @@
  * - `file-reuse`: a workflow check declared `perFile` (src/rules/define.ts) runs on base only on the
  *   files that differ from head, and takes head's findings for the others; off: it runs on every
  *   base file.
+ * - `lock-reader`: uv.lock text in the regular shape uv writes is read by a one-pass reader
+ *   (src/uv/lock-toml.ts) that gives smol-toml's document; off (and for any other text): smol-toml.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-reader';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 
