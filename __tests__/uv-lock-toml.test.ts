@@ -28,7 +28,7 @@ function difference(a: unknown, b: unknown, path = '$'): string | null {
   if (b === null || Array.isArray(a) !== Array.isArray(b)) return `${path}: array or not`;
   if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: prototype`;
   const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
+  const keysB = Object.keys(b as object);
   if (keysA.join('\0') !== keysB.join('\0')) return `${path}: keys ${keysA.join(',')} against ${keysB.join(',')}`;
   for (const key of keysA) {
     const found = difference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
