@@ -13,11 +13,7 @@ import { renderJson } from '../src/report/json.js';
 import { defineRule } from '../src/rules/define.js';
 import type { RuleContext, RuleMemo } from '../src/rules/types.js';
 import { settingsFromArgv } from '../src/settings/resolve.js';
-import { RULES } from '../src/rules/index.js';
 import { loadRevision, loadRevisions, openRepo, resolveRevision } from '../src/source/git.js';
-import { DEFAULT_LIMITS } from '../src/settings/types.js';
-import { loadWorkflows } from '../src/workflows/load.js';
-import { corpusRepos, riskContext } from './support/workflow-risks.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const dirs: string[] = [];
@@ -170,89 +166,5 @@ describe('workflow checks reused within a run', () => {
     expect(quiet.calls).toHaveLength(1); // projects not read: reused
     quiet.rule.check(context({ ruleMemo: memo, baseWorkflows: null, workflows: [...files.map((f) => ({ ...f }))] }));
     expect(quiet.calls).toHaveLength(2);
-  });
-});
-
-describe('per-file workflow checks (file-reuse)', () => {
-  /** Every folder of workflow fixtures laid out as a repository: the corpus, the rule fixtures, the zizmor docs examples. */
-  function repositories(): { name: string; workflows: RuleContext['workflows'] }[] {
-    const out = corpusRepos().map((repo) => ({ name: `corpus ${repo.repo}`, workflows: repo.workflows }));
-    for (const top of ['fixtures/workflows/rules', 'fixtures/workflows/zizmor-docs']) {
-      const cases = readdirSync(join(ROOT, top), { withFileTypes: true }).flatMap((entry) =>
-        !entry.isDirectory()
-          ? []
-          : readdirSync(join(ROOT, top, entry.name), { withFileTypes: true }).some((inner) => inner.name === '.github' || inner.name.endsWith('.yml'))
-            ? [join(top, entry.name)]
-            : readdirSync(join(ROOT, top, entry.name), { withFileTypes: true })
-                .filter((inner) => inner.isDirectory())
-                .map((inner) => join(top, entry.name, inner.name)),
-      );
-      for (const dir of cases) {
-        const texts = new Map<string, string>();
-        for (const file of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
-          if (file.isFile())
-            texts.set(join(file.parentPath, file.name).slice(join(ROOT, dir).length + 1), readFileSync(join(file.parentPath, file.name), 'utf8'));
-        }
-        const source = { label: 'WORKTREE', paths: [...texts.keys()].sort(), texts, unreadable: new Map(), time: new Date('2026-09-01T00:00:00Z') };
-        out.push({ name: dir, workflows: loadWorkflows(source, DEFAULT_LIMITS).workflows });
-      }
-    }
-    return out;
-  }
-  const byFile = (findings: { file: string }[]): Map<string, string> => {
-    const out = new Map<string, string[]>();
-    for (const finding of findings) out.set(finding.file, [...(out.get(finding.file) ?? []), JSON.stringify(finding)]);
-    return new Map([...out].map(([file, list]) => [file, list.sort().join('\n')]));
-  };
-
-  const perFile = RULES.filter((rule) => (rule as { meta?: { perFile?: boolean } }).meta?.perFile === true);
-
-  it('are most workflow rules, and not the ones that read other files', () => {
-    expect(perFile.length).toBeGreaterThanOrEqual(25);
-    expect(perFile.map((rule) => rule.id)).not.toContain('secrets-inherit');
-    expect(perFile.map((rule) => rule.id)).not.toContain('excessive-permissions');
-  });
-
-  it('find on each file alone exactly what they find on it among the others', () => {
-    const repos = repositories();
-    expect(repos.length).toBeGreaterThan(40);
-    let compared = 0;
-    for (const rule of perFile) {
-      for (const { name, workflows } of repos) {
-        if (workflows.length < 2) continue;
-        const together = byFile(rule.check(riskContext(workflows)));
-        const alone = byFile(workflows.flatMap((wf) => rule.check(riskContext([wf]))));
-        expect({ rule: rule.id, name, findings: alone }).toEqual({ rule: rule.id, name, findings: together });
-        compared += together.size;
-      }
-    }
-    expect(compared).toBeGreaterThan(100);
-  });
-
-  it('take head findings for the files base shares, and check only the others', () => {
-    const seen: string[][] = [];
-    const rule = defineRule({
-      meta: { id: 'per-file', defaultSeverity: 'warning', summary: 'one finding a file', on: 'workflows', perFile: true },
-      check(ctx, report) {
-        seen.push(ctx.workflows.map((wf) => wf.file));
-        for (const wf of ctx.workflows) report({ file: wf.file, message: 'm', subject: (wf as unknown as { subject: string }).subject });
-      },
-    });
-    const a = { file: 'a.yml', subject: 'a' };
-    const b = { file: 'b.yml', subject: 'b' };
-    const bAtBase = { file: 'b.yml', subject: 'b-old' };
-    const context = { workflows: [a, b], baseWorkflows: [a, bAtBase], projects: [] } as unknown as RuleContext;
-    const fast = rule.check(context);
-    expect(seen).toEqual([['a.yml', 'b.yml'], ['b.yml']]);
-    expect(fast.map((f) => [f.file, f.introduced])).toEqual([
-      ['a.yml', false],
-      ['b.yml', true],
-    ]);
-    process.env.LOCKGATE_SLOW = 'file-reuse';
-    expect(rule.check(context)).toEqual(fast);
-    expect(seen.slice(2)).toEqual([
-      ['a.yml', 'b.yml'],
-      ['a.yml', 'b.yml'],
-    ]);
   });
 });

@@ -38,14 +38,6 @@ export interface RuleMeta {
    * context and says `introduced` itself when it needs to.
    */
   on?: 'workflows';
-  /**
-   * With `on: 'workflows'`: the findings on a file depend on that file alone (and on context fields
-   * other than the workflows, which are the same for head and base). The base run then checks only
-   * the base files that are not the very same parsed file as at head, and takes the head findings of
-   * the others (speed-up `file-reuse`, src/core/speedups.ts). Not for a check that reads other files
-   * (a reusable workflow's callee, for one) or carries state from one file to the next.
-   */
-  perFile?: true;
   /** `lockgate fix` can fix its findings (src/fix/plan.ts; docs/fix.md says what each fix writes). */
   fixable?: boolean;
 }
@@ -94,15 +86,8 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
             const revisionContext: RuleContext = { ...context, workflows, baseWorkflows: null };
             return speedupEnabled('rule-reuse') ? reused(memo, meta.id, revisionContext, collect) : collect(revisionContext);
           };
-          const headWorkflows = context.workflows ?? [];
-          const head = revision(headWorkflows);
-          let base: Finding[] | null = null;
-          if (context.baseWorkflows) {
-            base =
-              meta.perFile === true && speedupEnabled('file-reuse')
-                ? baseFromHead(context.baseWorkflows, headWorkflows, head, revision)
-                : revision(context.baseWorkflows);
-          }
+          const head = revision(context.workflows ?? []);
+          const base = context.baseWorkflows ? revision(context.baseWorkflows) : null;
           return markIntroduced(head, base);
         }
       : collect;
@@ -117,31 +102,6 @@ export function defineRule(definition: RuleDefinition): DefinedRule {
   if (meta.defaultConfidence !== undefined) rule.defaultConfidence = meta.defaultConfidence;
   if (meta.persona !== undefined) rule.persona = meta.persona;
   return rule;
-}
-
-/**
- * The base findings of a per-file check: the head findings of every base file that is the very same
- * parsed file at head (identical text, shared by the parse cache), plus one run on the base files
- * that differ. Only their multiset matters (markIntroduced), so the order may differ from a full run.
- */
-function baseFromHead(
-  baseWorkflows: RuleContext['workflows'],
-  headWorkflows: RuleContext['workflows'],
-  head: readonly Finding[],
-  revision: (workflows: RuleContext['workflows']) => Finding[],
-): Finding[] {
-  const inHead = new Set(headWorkflows);
-  const shared = new Set<string>();
-  const changed: RuleContext['workflows'] = [];
-  for (const wf of baseWorkflows) {
-    if (inHead.has(wf)) shared.add(wf.file);
-    else changed.push(wf);
-  }
-  // A path both shared and changed (two parses of one path in one revision) cannot happen in a
-  // revision's file list; should it, the whole base is checked instead.
-  if (changed.some((wf) => shared.has(wf.file))) return revision(baseWorkflows);
-  const reused = head.filter((finding) => shared.has(finding.file));
-  return changed.length === 0 ? reused : [...reused, ...revision(changed)];
 }
 
 /** Stands for "the context's own keys" among the recorded reads (a check that lists them). */

@@ -16,7 +16,6 @@ export const rule = defineRule({
     persona: 'regular',
     summary: 'An action or reusable workflow comes from an archived repository, which gets no more fixes.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

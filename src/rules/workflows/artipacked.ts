@@ -23,7 +23,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'actions/checkout persists the token in .git/config.',
     on: 'workflows',
-    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

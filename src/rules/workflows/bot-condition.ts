@@ -27,7 +27,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A `pull_request_target` job or step trusts `github.actor` to be a bot, which an attacker can arrange.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

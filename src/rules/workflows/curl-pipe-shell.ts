@@ -14,7 +14,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow pipes a download into a shell or interpreter.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -43,7 +43,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A workflow runs on pull_request_target or workflow_run.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -15,7 +15,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A Dependabot ecosystem updates without a cooldown.',
     on: 'workflows',
-    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

@@ -17,7 +17,6 @@ export const rule = defineRule({
     persona: 'regular',
     summary: 'An action or reusable workflow is forbidden by the `workflows.forbidden-uses` policy of `.github/lockgate.yml`.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     const policy = ctx.settings.config.workflows?.forbiddenUses;

@@ -11,7 +11,6 @@ export const rule = defineRule({
     summary: "A pinned SHA is not reachable from the action repository's branches or tags.",
     online: true,
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     const facts = ctx.github ?? null;

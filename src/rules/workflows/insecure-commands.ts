@@ -26,7 +26,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: '`ACTIONS_ALLOW_UNSECURE_COMMANDS` re-enables the `set-env` and `add-path` workflow commands.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -32,7 +32,6 @@ export const rule = defineRule({
     defaultSeverity: 'notice',
     summary: 'A `uses:` path or an expression is written so that it reads as something other than what runs.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

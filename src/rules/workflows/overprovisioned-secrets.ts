@@ -14,7 +14,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'An expression hands the job every secret (`toJSON(secrets)`, or a secret picked by a computed name).',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -13,7 +13,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow installs packages without hashes or pinned versions.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -10,7 +10,6 @@ export const rule = defineRule({
     summary: "A uses: ref names both a branch and a tag of the action's repository.",
     online: true,
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     const facts = ctx.github ?? null;

@@ -14,7 +14,6 @@ export const rule = defineRule({
     summary: "A pinned SHA's version comment names a tag that points elsewhere.",
     online: true,
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     const facts = ctx.github ?? null;

@@ -11,7 +11,6 @@ export const rule = defineRule({
     summary: 'A pinned SHA is not the commit of any tag of the action repository.',
     online: true,
     on: 'workflows',
-    perFile: true,
     persona: 'pedantic',
   },
   check(ctx, report) {

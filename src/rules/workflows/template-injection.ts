@@ -22,7 +22,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A `${{ }}` expansion of attacker-controlled text lands in a script.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

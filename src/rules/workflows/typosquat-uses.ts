@@ -17,7 +17,6 @@ export const rule = defineRule({
     persona: 'regular',
     summary: 'An action or reusable workflow is named like a popular action under another owner (a possible typosquat).',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     // The repository's own owner naming its own actions is not squatting anyone.

@@ -8,7 +8,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'A container image is not pinned by digest.',
     on: 'workflows',
-    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

@@ -12,7 +12,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'An action or reusable workflow is not pinned to a full commit SHA.',
     on: 'workflows',
-    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

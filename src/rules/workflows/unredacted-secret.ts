@@ -15,7 +15,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A secret is decoded with `fromJSON()`, so the values taken out of it escape log masking.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -15,7 +15,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: 'An `if:` is always true: text or a newline outside its `${{ }}` makes it a non-empty string.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

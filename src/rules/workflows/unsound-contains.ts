@@ -21,7 +21,6 @@ export const rule = defineRule({
     defaultSeverity: 'error',
     summary: '`contains()` tests a context against a string literal: any substring of the literal passes.',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {

@@ -14,7 +14,6 @@ export const rule = defineRule({
     defaultSeverity: 'warning',
     summary: 'A workflow runs uv without --locked or --frozen.',
     on: 'workflows',
-    perFile: true,
     fixable: true,
   },
   check(ctx, report) {

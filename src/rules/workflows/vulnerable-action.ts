@@ -20,7 +20,6 @@ export const rule = defineRule({
     summary: 'An action version has a known vulnerability (GitHub security advisory).',
     online: true,
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     const facts = ctx.github ?? null;

@@ -14,7 +14,6 @@ export const rule = defineRule({
     defaultConfidence: 'high',
     summary: 'A workflow or composite action that GitHub would refuse to run (its schema checks).',
     on: 'workflows',
-    perFile: true,
   },
   check(ctx, report) {
     for (const wf of ctx.workflows) {
