@@ -162,7 +162,13 @@ function changeLock(text: string, every: number): { text: string; changed: numbe
     if (i % every !== 0 || count.get(name) !== 1 || !/^source = \{ registry = /m.test(blocks[i]!)) continue;
     // Other packages may pin this one's version in their dependency entries: leave those alone.
     if (text.includes(`{ name = "${name}", version = `)) continue;
-    blocks[i] = blocks[i]!.replace(/^version = "([^"]+)"/m, (_m, v: string) => `version = "${v}.post9"`).replace(/sha256:([0-9a-f]{8})/g, 'sha256:ffffffff');
+    const version = /^version = "([^"]+)"/m.exec(blocks[i]!)?.[1];
+    if (version === undefined) continue;
+    // The files' names carry the version too (a lock whose wheel names another version is refused).
+    const fileVersion = new RegExp(`-${version.replace(/[.+]/g, '\\$&')}(?=-|\\.tar\\.gz|\\.zip)`, 'g');
+    blocks[i] = blocks[i]!.replace(/^version = "([^"]+)"/m, `version = "${version}.post9"`)
+      .replace(fileVersion, `-${version}.post9`)
+      .replace(/sha256:([0-9a-f]{8})/g, 'sha256:ffffffff');
     changed++;
   }
   return { text: blocks.join('\n[[package]]\n'), changed };

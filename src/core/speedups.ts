@@ -1,6 +1,6 @@
 /**
  * Switches for the speed-ups of issue 18, so that each can be measured against the code path it
- * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse,file-reuse` turns
+ * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse,file-reuse,lock-reader` turns
  * the named ones off, `LOCKGATE_SLOW=all` every one. Unset (the default), all are on. Each pair of
  * paths gives the same result; only the cost differs (the tests run both for the ones that matter).
  *
@@ -15,8 +15,10 @@
  * - `file-reuse`: a workflow rule that reads one file at a time (`scope: 'file'`) runs on base only
  *   for the base files that differ from head; the findings on the files both revisions share (the
  *   same parsed objects) are head's. Off: the check runs on every base file again.
+ * - `lock-reader`: uv.lock text in the regular shape uv writes is read by a one-pass reader
+ *   (src/uv/lock-toml.ts) that gives smol-toml's document; off (and for any other text): smol-toml.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-reader';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 

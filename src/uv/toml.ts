@@ -16,6 +16,8 @@
  * the index small on large locks (one entry a wheel, not five).
  */
 import { parse, TomlError } from 'smol-toml';
+import { speedupEnabled } from '../core/speedups.js';
+import { readUvLockToml } from './lock-toml.js';
 
 export type TomlParseResult =
   | { ok: true; value: Record<string, unknown>; lines: Map<string, number> }
@@ -96,6 +98,9 @@ export function parseToml(file: string, text: string, options: ParseTomlOptions 
     // scanner: positions then degrade (findings without lines) rather than the file being lost.
   }
   let value: Record<string, unknown>;
+  // uv.lock: uv's regular TOML in one quick pass (src/uv/lock-toml.ts); anything else, and every error, is smol-toml's.
+  const quick = options.compact === true && speedupEnabled('lock-reader') ? readUvLockToml(text) : null;
+  if (quick !== null) return { ok: true, value: quick, lines: lines ?? new Map() };
   try {
     value = parse(text) as Record<string, unknown>;
   } catch (error) {

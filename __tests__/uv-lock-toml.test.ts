@@ -1,0 +1,220 @@
+/**
+ * The quick uv.lock reader (src/uv/lock-toml.ts) against smol-toml: on every text it accepts it must
+ * give smol-toml's very document (values, key order, null prototypes), and it must accept nothing
+ * smol-toml refuses, so a malformed lock always gets smol-toml's error, file and line.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'smol-toml';
+import { readLock } from '../src/uv/lock.js';
+import { readUvLockToml } from '../src/uv/lock-toml.js';
+
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+
+function lockFiles(dir = join(ROOT, 'fixtures')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return lockFiles(path);
+    return entry.name === 'uv.lock' ? [path] : [];
+  });
+}
+
+/** The first difference between two documents (types, values, prototypes, key order), or null. */
+function difference(a: unknown, b: unknown, path = '$'): string | null {
+  if (typeof a !== typeof b) return `${path}: ${typeof a} against ${typeof b}`;
+  if (a === null || typeof a !== 'object') return Object.is(a, b) ? null : `${path}: ${String(a)} against ${String(b)}`;
+  if (b === null || Array.isArray(a) !== Array.isArray(b)) return `${path}: array or not`;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: prototype`;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b as object);
+  if (keysA.join('\0') !== keysB.join('\0')) return `${path}: keys ${keysA.join(',')} against ${keysB.join(',')}`;
+  for (const key of keysA) {
+    const found = difference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** What smol-toml gives, or the error it throws. */
+function smol(text: string): { value: unknown } | { error: unknown } {
+  try {
+    return { value: parse(text) };
+  } catch (error) {
+    return { error };
+  }
+}
+
+/** The reader's contract on one text: null, or smol-toml's document. Returns whether it accepted. */
+function holds(text: string): boolean {
+  const quick = readUvLockToml(text);
+  if (quick === null) return false;
+  const reference = smol(text);
+  if ('error' in reference) throw new Error(`accepted a text smol-toml refuses (${String(reference.error)}):\n${text.slice(0, 400)}`);
+  const found = difference(quick, reference.value);
+  if (found) throw new Error(`differs from smol-toml at ${found}`);
+  return true;
+}
+
+afterEach(() => {
+  delete process.env.LOCKGATE_SLOW;
+});
+
+describe('the quick uv.lock reader', () => {
+  it('reads every lock of the fixtures (the corpus included) exactly as smol-toml does', () => {
+    const files = lockFiles();
+    expect(files.length).toBeGreaterThan(100);
+    const refused = files.filter((file) => !holds(readFileSync(file, 'utf8'))).map((file) => file.slice(ROOT.length + 1));
+    // A lock that does not parse, and one rewritten by hand in another TOML style: smol-toml's.
+    expect(refused.sort()).toEqual(['fixtures/uv/cases/invalid/lock-syntax/uv.lock', 'fixtures/uv/cases/reformatted/head/uv.lock']);
+  });
+
+  it('leaves what is outside uv’s subset, or not TOML, to smol-toml', () => {
+    const outside = [
+      'a = 1\na = 2\n', // the same key twice
+      '[a]\nx = 1\n[a]\ny = 2\n', // a table defined twice
+      '[[a]]\n[a]\n', // a table over an array of tables
+      '[a]\n[[a]]\n',
+      '[a]\nb = { c = 1 }\n[a.b]\n', // an inline table reopened
+      'a = [1]\n[[a]]\n', // a static array extended
+      '[a]\nb = 1\n[a.b.c]\n',
+      'a = "x\\ny"\n', // escapes
+      'a = "\u0001"\n', // a control character
+      'a = """x"""\n',
+      "a = 'x'\n",
+      'a = 1979-05-27\n', // dates
+      'a = 1.5\n',
+      'a = -1\n',
+      'a = 012\n',
+      'a = 1234567890123456\n',
+      'a = 1_000\n',
+      'a = inf\n',
+      'a = truex\n',
+      'a.b = 1\n', // dotted keys
+      '"a" = 1\n', // quoted keys
+      '__proto__ = 1\n',
+      'a = 1\r\n', // CRLF
+      'a\t= 1\n',
+      'a=1\n',
+      'a = 1 \n',
+      'a = { b = 1, }\n', // a trailing comma in an inline table
+      'a = { b = 1 \n}\n',
+      'a = {b = 1}\n',
+      'a = [1,,2]\n',
+      'a = [1 2]\n',
+      'a = [\n',
+      'a = "x\n',
+      '[a\n',
+      '[a.]\n',
+      '[ a ]\n',
+      '[[a]\n',
+      'a = 1 # \u0001\n',
+      '# \u007f\n',
+      '\ufeffa = 1\n',
+      'a = "😀"\n',
+      ` a = 1\n`,
+      `a = ${'['.repeat(200)}${']'.repeat(200)}\n`,
+    ];
+    for (const text of outside) expect({ text, quick: readUvLockToml(text) }).toEqual({ text, quick: null });
+  });
+
+  it('reads the shapes uv writes, as smol-toml does', () => {
+    const inside = [
+      '',
+      '\n\n',
+      'version = 1\nrevision = 3\n',
+      'a = true\nb = false\nc = 0\nd = 123456789012345\n',
+      'a = []\nb = [1, 2]\nc = [\n    "x",\n    "y",\n]\nd = [[1], []]\n',
+      'a = {}\nb = { c = { d = "e" }, f = [1, { g = 2 }] }\n',
+      '[a.b]\nx = 1\n[a]\ny = 2\n', // an implied table defined later
+      '[[a]]\nx = 1\n[a.b]\ny = 2\n[[a]]\nx = 3\n[a.b]\ny = 4\n', // sub-tables of each element
+      '[[a.b]]\n[a]\nc = 1\n',
+      '# a comment\n[a] # after a header\nb = "c" # after a value\n',
+      'a = "x y # not a comment ’ é"\n',
+      'constructor = 1\n[toString]\nvalueOf = 2\n',
+    ];
+    for (const text of inside) expect({ text, accepted: holds(text) }).toEqual({ text, accepted: true });
+  });
+
+  it('never accepts what smol-toml refuses, nor reads a text otherwise, on random edits of real locks', () => {
+    const seeds = ['fixtures/uv/Kludex__starlette/e264d43a2f17/uv.lock', 'fixtures/uv/cases/invalid/lock-duplicate-package/uv.lock'].map((file) =>
+      // The first few packages: enough of every shape, small enough for thousands of runs.
+      readFileSync(join(ROOT, file), 'utf8').split('\n').slice(0, 120).join('\n'),
+    );
+    const pieces = [
+      '"',
+      '[',
+      ']',
+      '{',
+      '}',
+      '=',
+      ',',
+      '.',
+      ' ',
+      '\n',
+      '#',
+      "'",
+      '\\',
+      '\t',
+      '\r',
+      '1',
+      '-',
+      'a',
+      '[[package]]\n',
+      '[package.metadata]\n',
+      'x = 1\n',
+      ' = ',
+      '""',
+    ];
+    let accepted = 0;
+    let refusedBySmol = 0;
+    fc.assert(
+      fc.property(
+        fc.nat(seeds.length - 1),
+        fc.array(fc.tuple(fc.nat(3), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(pieces.length - 1)), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (seed, edits) => {
+          let text = seeds[seed]!;
+          for (const [kind, at, to, piece] of edits) {
+            const i = Math.floor(at * text.length);
+            if (kind === 0) text = text.slice(0, i) + text.slice(i + 1);
+            else if (kind === 1) text = text.slice(0, i) + pieces[piece]! + text.slice(i);
+            else {
+              const lines = text.split('\n');
+              const a = Math.floor(at * lines.length);
+              const b = Math.floor(to * lines.length);
+              if (kind === 2)
+                lines.splice(b, 0, lines[a]!); // a line twice (duplicate keys, headers)
+              else [lines[a], lines[b]] = [lines[b]!, lines[a]!]; // two lines swapped
+              text = lines.join('\n');
+            }
+          }
+          if (holds(text)) accepted++;
+          else if ('error' in smol(text)) refusedBySmol++;
+        },
+      ),
+      { seed: 18, numRuns: 3000 },
+    );
+    // Both sides of the contract were exercised.
+    expect(accepted).toBeGreaterThan(300);
+    expect(refusedBySmol).toBeGreaterThan(300);
+  });
+
+  it('gives readLock the same result and the same errors, on and off (LOCKGATE_SLOW=lock-reader)', () => {
+    const limits = { maxPackagesPerLock: 100_000 };
+    for (const file of lockFiles()) {
+      const text = readFileSync(file, 'utf8');
+      const quick = readLock(file, text, limits);
+      process.env.LOCKGATE_SLOW = 'lock-reader';
+      const slow = readLock(file, text, limits);
+      delete process.env.LOCKGATE_SLOW;
+      expect({ file, result: quick }).toEqual({ file, result: slow });
+    }
+    // A syntax error keeps smol-toml's message, line and column.
+    const broken = readLock('uv.lock', 'version = 1\n\n[[package]]\nname = "idna\nversion = "3.7"\n', limits);
+    expect(broken).toEqual({ error: { line: 4, column: expect.any(Number), message: expect.stringMatching(/^is not valid TOML: /) } });
+  });
+});
