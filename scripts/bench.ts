@@ -29,7 +29,7 @@
  * (a V8 CPU profile of each full-check process), `--keep` (keep the generated repositories).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -363,6 +363,67 @@ function bundle(distName: 'cli.js' | 'index.js', work: string): Bundle | { error
     if (run.status !== 0) return { error: `could not build dist/: ${(run.stderr || run.stdout).split('\n').find((l) => l.trim()) ?? 'the build failed'}` };
   }
   return { path: join(out, distName), built: true };
+}
+
+/** A git repository with fixtures/e2e's base and head, and the runner's environment for a pull request between them. */
+function smallPullRequest(work: string): { env: NodeJS.ProcessEnv } {
+  const repo = join(work, 'pr-repo');
+  mkdirSync(repo, { recursive: true });
+  const date = '2026-11-25T09:00:00Z';
+  const gitEnv = {
+    ...process.env,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_AUTHOR_NAME: 'b',
+    GIT_AUTHOR_EMAIL: 'b@example.invalid',
+    GIT_COMMITTER_NAME: 'b',
+    GIT_COMMITTER_EMAIL: 'b@example.invalid',
+    GIT_AUTHOR_DATE: date,
+    GIT_COMMITTER_DATE: date,
+  };
+  const git = (...args: string[]) => execFileSync('git', ['-C', repo, ...args], { encoding: 'utf8', env: gitEnv }).trim();
+  git('init', '-q', '-b', 'main');
+  const commit = (from: string) => {
+    for (const entry of readdirSync(repo)) if (entry !== '.git') rmSync(join(repo, entry), { recursive: true, force: true });
+    cpSync(from, repo, { recursive: true });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'bench');
+    return git('rev-parse', 'HEAD');
+  };
+  const base = commit(join(ROOT, 'fixtures', 'e2e', 'base'));
+  const head = commit(join(ROOT, 'fixtures', 'e2e', 'head'));
+  const eventFile = join(work, 'pr-event.json');
+  const payload = {
+    action: 'synchronize',
+    number: 1,
+    pull_request: { number: 1, base: { sha: base, ref: 'main', repo: { full_name: 'o/r' } }, head: { sha: head, ref: 'f', repo: { full_name: 'o/r' } } },
+  };
+  writeFileSync(eventFile, JSON.stringify(payload));
+  const outputFile = join(work, 'pr-output');
+  const summaryFile = join(work, 'pr-summary');
+  writeFileSync(outputFile, '');
+  writeFileSync(summaryFile, '');
+  return {
+    env: {
+      PATH: process.env.PATH,
+      HOME: work,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventFile,
+      GITHUB_WORKSPACE: repo,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_SHA: head,
+      GITHUB_API_URL: 'http://127.0.0.1:9',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      RUNNER_TEMP: work,
+      LOCKGATE_NOW: '2026-11-26T12:00:00Z',
+      INPUT_OFFLINE: 'true',
+      'INPUT_FAIL-ON': 'never',
+      'INPUT_COOLDOWN-DAYS': '7',
+      'INPUT_ONLY-NEW': 'true',
+      INPUT_COMMENT: 'never',
+    },
+  };
 }
 
 function startupMs(args: string[], env: NodeJS.ProcessEnv, runs: number): { median: number; ok: boolean } {
@@ -871,6 +932,14 @@ async function main(argv: string[]): Promise<void> {
           value: `${ms(start.median)} (lockgate's own: ${ms(start.median - bare.median)})`,
           goal: '< 150 ms',
           met: start.ok && start.median < 150 ? '✅' : '❌',
+        });
+        const pr = smallPullRequest(work);
+        const prRun = startupMs([action.path], pr.env, quick ? 5 : 11);
+        rows.push({
+          measure: 'dist/index.js on a typical pull request (fixtures/e2e: one project and one workflow changed, offline, no token; the whole run, median)',
+          value: `${ms(prRun.median)} (lockgate's own: ${ms(prRun.median - bare.median)})${prRun.ok ? '' : ' (the run failed)'}`,
+          goal: '',
+          met: '',
         });
       }
     }

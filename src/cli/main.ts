@@ -9,6 +9,7 @@ import { terminalSafe } from '../report/terminal.js';
 import { settingsFromArgv } from '../settings/resolve.js';
 import { SettingsError } from '../settings/types.js';
 import { VERSION } from '../version.js';
+import { enableCompileCache } from './compile-cache.js';
 import { SHELLS } from './options.js';
 
 /**
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Loaded only now. The bundle has it as a second file, dist/cli-check.js (scripts/build.mjs),
     // which node reads and compiles only for a check; dist/cli.js stays small.
+    enableCompileCache();
     runModule = await import(/* webpackIgnore: true */ './run.js');
     return await runModule.runCheck(command.settings, command.fix);
   } catch (error) {
