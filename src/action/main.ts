@@ -14,7 +14,7 @@ import { EMPTY_CHANGES_OUTPUT, EMPTY_FINDINGS_OUTPUT } from '../report/outputs.j
 import { SettingsError } from '../settings/types.js';
 import { ActionRun } from './action-run.js';
 import { EventError, resolveRevisions } from './event.js';
-import { RevisionError } from './fetch.js';
+import { RevisionError } from './revision-error.js';
 import { getInput, setFailed, setOutput } from './runner.js';
 import { Scrubber } from './secrets.js';
 
