@@ -1,14 +1,14 @@
 /**
  * The npm package (issue 14 item 3): what `npm pack` ships, and that the packed tarball runs as
  * `npx ./lockgate-X.Y.Z.tgz` from a temporary directory without the network. It packs the committed
- * dist/cli.js, so it checks what a release would publish.
+ * dist/cli.js and dist/cli-check.js (the check it imports), so it checks what a release would publish.
  *
  * Offline: npm runs with `--offline`, so the runtime dependencies package.json lists come from the
  * npm cache that `npm ci` filled (dist/cli.js bundles them; npm still installs them).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -51,11 +51,18 @@ describe('package.json', () => {
     expect(readFileSync(join(ROOT, 'dist/cli.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
-  it('npm pack ships only the CLI bundle, its licences, README, LICENSE and package.json', () => {
+  it('npm pack ships only the CLI bundle (its entry and the check it imports), its licences, README, LICENSE and package.json', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, env: NPM_ENV, encoding: 'utf8' });
     const [packed] = JSON.parse(out) as { name: string; files: { path: string }[] }[];
     expect(packed!.name).toBe('lockgate');
-    expect(packed!.files.map((file) => file.path).sort()).toEqual(['LICENSE', 'README.md', 'dist/cli.js', 'dist/licenses.txt', 'package.json']);
+    expect(packed!.files.map((file) => file.path).sort()).toEqual([
+      'LICENSE',
+      'README.md',
+      'dist/cli-check.js',
+      'dist/cli.js',
+      'dist/licenses.txt',
+      'package.json',
+    ]);
   });
 });
 
@@ -82,5 +89,18 @@ describe('npx from the packed tarball, offline, in a temporary directory', () =>
     const bad = run(['--fail-on', 'sometimes']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^lockgate: --fail-on must be one of error, warning, notice, never/m);
+  }, 120_000);
+
+  it('a check runs from the tarball (dist/cli.js imports dist/cli-check.js beside it)', () => {
+    const project = join(work, 'elsewhere', 'project');
+    mkdirSync(join(project, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(project, '.github', 'workflows', 'ci.yml'),
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n',
+    );
+    const checked = run([project, '--offline', '--format', 'json', '--fail-on', 'never']);
+    expect({ status: checked.status, stderr: checked.stderr }).toEqual({ status: 0, stderr: '' });
+    const report = JSON.parse(checked.stdout) as { findings: { rule: string }[] };
+    expect(report.findings.map((finding) => finding.rule)).toContain('unpinned-uses');
   }, 120_000);
 });

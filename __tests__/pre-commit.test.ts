@@ -132,7 +132,17 @@ if (!havePreCommit) {
     demo = join(work, 'demo');
     // The hook repository: what a clone of lockgate at a release tag gives pre-commit.
     mkdirSync(join(hookRepo, 'dist'), { recursive: true });
-    for (const file of ['.pre-commit-hooks.yaml', 'package.json', 'package-lock.json', '.npmrc', 'README.md', 'LICENSE', 'dist/cli.js', 'dist/licenses.txt'])
+    for (const file of [
+      '.pre-commit-hooks.yaml',
+      'package.json',
+      'package-lock.json',
+      '.npmrc',
+      'README.md',
+      'LICENSE',
+      'dist/cli.js',
+      'dist/cli-check.js',
+      'dist/licenses.txt',
+    ])
       cpSync(join(ROOT, file), join(hookRepo, file));
     git(hookRepo, 'init', '-q', '-b', 'main');
     git(hookRepo, 'add', '-A');

@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 const ROOT = resolve('.');
 const SCRIPT = join(ROOT, 'scripts/release.mjs');
 const WORKFLOW_FILE = '.github/workflows/release.yml';
-const ASSETS = ['dist/index.js', 'dist/cli.js', 'dist/licenses.txt'];
+const ASSETS = ['dist/index.js', 'dist/index-check.js', 'dist/cli.js', 'dist/cli-check.js', 'dist/licenses.txt'];
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 't',
   GIT_AUTHOR_EMAIL: 't@example.com',

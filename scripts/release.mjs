@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 
 const TAG_RE = /^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 /** The files the release attaches and attests: the two bundles and the licences of what they bundle. */
-export const RELEASE_ASSETS = ['dist/index.js', 'dist/cli.js', 'dist/licenses.txt'];
+export const RELEASE_ASSETS = ['dist/index.js', 'dist/index-check.js', 'dist/cli.js', 'dist/cli-check.js', 'dist/licenses.txt'];
 
 export class ReleaseError extends Error {}
 

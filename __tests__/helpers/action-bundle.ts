@@ -1,6 +1,7 @@
 /**
  * The action bundle an end-to-end test runs: LOCKGATE_DIST when set, else dist/index.js when it is
- * newer than every source file, else a fresh ncc build in a temporary folder (never a stale bundle).
+ * newer than every source file, else a fresh build (scripts/build.mjs --out) in a temporary folder
+ * (never a stale bundle).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ function newestMtime(dir: string): number {
 export function actionBundle(root: string): { path: string; built: string | null } {
   if (process.env.LOCKGATE_DIST) return { path: resolve(process.env.LOCKGATE_DIST), built: null };
   const committed = join(root, 'dist', 'index.js');
-  if (existsSync(committed) && statSync(committed).mtimeMs >= newestMtime(join(root, 'src'))) return { path: committed, built: null };
+  const fresh = (file: string) => existsSync(file) && statSync(file).mtimeMs >= newestMtime(join(root, 'src'));
+  if (fresh(committed) && fresh(join(root, 'dist', 'index-check.js'))) return { path: committed, built: null };
   const built = mkdtempSync(join(tmpdir(), 'lockgate-e2e-dist-'));
   // Built from a copy of src/ whose tsconfig leaves out the tests: ncc type-checks everything its
   // tsconfig includes, and a type error in some test file must not stop this suite (tsc reports it).
@@ -34,13 +36,10 @@ export function actionBundle(root: string): { path: string; built: string | null
     join(project, 'tsconfig.json'),
     JSON.stringify({ ...tsconfig, compilerOptions: { ...tsconfig.compilerOptions, types: ['node'] }, include: ['src/**/*.ts'] }),
   );
-  const ncc = join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+  // scripts/build.mjs, as `npm run build` runs it: the entry and the check it imports beside it.
   const out = join(built, 'out');
   try {
-    execFileSync(process.execPath, [ncc, 'build', join(project, 'src', 'action', 'main.ts'), '-o', out, '--quiet', '--target', 'es2022'], {
-      cwd: project,
-      stdio: 'pipe',
-    });
+    execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--out', out, '--only', 'action'], { cwd: project, stdio: 'pipe' });
   } catch (error) {
     const detail =
       String((error as { stderr?: Buffer }).stderr ?? error)
@@ -48,5 +47,5 @@ export function actionBundle(root: string): { path: string; built: string | null
         .find((line) => /ERROR|Error/.test(line)) ?? '';
     throw new Error(`building the action bundle failed (set LOCKGATE_DIST to test a built one): ${detail.trim()}`);
   }
-  return { path: join(out, existsSync(join(out, 'index.mjs')) ? 'index.mjs' : 'index.js'), built };
+  return { path: join(out, 'index.js'), built };
 }

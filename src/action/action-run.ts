@@ -1,7 +1,7 @@
 /** The state of one action run that the early exit and the full check share. */
-import * as core from '@actions/core';
 import type { Severity } from '../findings.js';
 import { logLine } from './annotations.js';
+import { annotation } from './runner.js';
 import { Scrubber } from './secrets.js';
 
 /** What the run printed of its own as annotations: they count against GitHub's per-type cap. */
@@ -27,8 +27,6 @@ export class ActionRun {
   annotate(severity: Severity, message: string): void {
     this.own[severity]++;
     const text = this.scrubber.scrub(message);
-    if (severity === 'error') core.error(text, { title: 'lockgate' });
-    else if (severity === 'warning') core.warning(text, { title: 'lockgate' });
-    else core.notice(text, { title: 'lockgate' });
+    annotation(severity, text, 'lockgate');
   }
 }

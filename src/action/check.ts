@@ -3,7 +3,6 @@
  * by main.ts only then, so an event that exits early does not load the engine, the rules, the
  * GitHub client or the reporters.
  */
-import * as core from '@actions/core';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -16,17 +15,26 @@ import { filteredLine } from '../report/qualifiers.js';
 import { changesOutput, findingsOutput } from '../report/outputs.js';
 import { renderSarif } from '../report/sarif.js';
 import { settingsFromAction } from '../settings/resolve.js';
-import type { Settings } from '../settings/types.js';
+import { SettingsError, type Settings } from '../settings/types.js';
 import type { ActionRun } from './action-run.js';
 import { hiddenAnnotationsLine, planAnnotations } from './annotations.js';
 import { CHECK_OUTPUT_MAX_CHARS, CHECK_RUN_NAME, publishCheckRun } from './checks.js';
 import { COMMENT_MARKER, COMMENT_MAX_CHARS, commentBody, upsertStickyComment } from './comment.js';
-import type { EventRevisions } from './event.js';
+import { EventError, type EventRevisions } from './event.js';
+import { setFailed, setOutput } from './runner.js';
 import { ensureRevision, isGitRepository, RevisionError, type EnsuredRevision } from './fetch.js';
 import { suggestChanges } from './suggestions.js';
 import { appendJobSummary, summaryBudget } from './summary.js';
 
 const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * An error meant for the user, by this module's classes: in the bundle this module is a file of its
+ * own (dist/index-check.js) with its own copies of them, which main.ts's instanceof does not know.
+ */
+export function isKnownError(error: unknown): boolean {
+  return error instanceof SettingsError || error instanceof EventError || error instanceof RevisionError;
+}
 
 function reportJsonPath(env: NodeJS.ProcessEnv, workspace: string): string {
   const step = (env.GITHUB_ACTION || 'report').replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80);
@@ -230,14 +238,14 @@ export async function check(action: ActionRun, env: NodeJS.ProcessEnv, event: Ev
     if (!appendJobSummary(summaryPath, markdown(summaryBudget(summaryPath)))) action.info('lockgate: the job summary is full; nothing added.');
   }
 
-  core.setOutput('errors', String(report.counts.error));
-  core.setOutput('warnings', String(report.counts.warning));
-  core.setOutput('notices', String(report.counts.notice));
-  core.setOutput('report-json', jsonPath);
-  core.setOutput('sarif-file', sarifPath);
+  setOutput('errors', String(report.counts.error));
+  setOutput('warnings', String(report.counts.warning));
+  setOutput('notices', String(report.counts.notice));
+  setOutput('report-json', jsonPath);
+  setOutput('sarif-file', sarifPath);
   // Bounded compact JSON for a later step (`fromJSON(steps.<id>.outputs.findings-json)`); report-json has everything.
-  core.setOutput('findings-json', action.scrubber.scrub(findingsOutput(report)));
-  core.setOutput('changes-json', action.scrubber.scrub(changesOutput(report)));
+  setOutput('findings-json', action.scrubber.scrub(findingsOutput(report)));
+  setOutput('changes-json', action.scrubber.scrub(changesOutput(report)));
 
   const { error, warning, notice } = report.counts;
   action.info(
@@ -246,5 +254,5 @@ export async function check(action: ActionRun, env: NodeJS.ProcessEnv, event: Ev
   // Left out by min-confidence / persona: counted here and in the summary, never silently.
   const filtered = filteredLine(report.filtered, 'settings');
   if (filtered) action.info(`lockgate: ${filtered}`);
-  if (failed) core.setFailed(action.scrubber.scrub(failureReason(report, result.settings.failOn)));
+  if (failed) setFailed(action.scrubber.scrub(failureReason(report, result.settings.failOn)));
 }

@@ -16,6 +16,7 @@ import { posix } from 'node:path';
 import { redactUrl } from '../core/text.js';
 import type { GithubClient, TreeEntry } from '../net/github.js';
 import { isReadByLockgate } from '../source/types.js';
+import { RevisionError } from './revision-error.js';
 
 export type RevisionSource = 'git-objects' | 'git-fetch' | 'contents-api';
 
@@ -39,7 +40,7 @@ export interface EnsureOptions {
   concurrency?: number;
 }
 
-export class RevisionError extends Error {}
+export { RevisionError } from './revision-error.js';
 
 const EMPTY_BLOB_SHA1 = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 const SHA_RE = /^[0-9a-f]{40}([0-9a-f]{24})?$/;

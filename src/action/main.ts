@@ -9,13 +9,13 @@
  * the missing permission: annotations, summary, files and outputs still go out. Everything printed,
  * written or sent goes through the scrubber; the token is never printed.
  */
-import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { EMPTY_CHANGES_OUTPUT, EMPTY_FINDINGS_OUTPUT } from '../report/outputs.js';
 import { SettingsError } from '../settings/types.js';
 import { ActionRun } from './action-run.js';
 import { EventError, resolveRevisions } from './event.js';
-import { RevisionError } from './fetch.js';
+import { RevisionError } from './revision-error.js';
+import { getInput, setFailed, setOutput } from './runner.js';
 import { Scrubber } from './secrets.js';
 
 function readEvent(env: NodeJS.ProcessEnv): unknown {
@@ -30,7 +30,6 @@ function readEvent(env: NodeJS.ProcessEnv): unknown {
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const action = new ActionRun(env);
-  const getInput = (name: string) => core.getInput(name);
   action.scrubber.add(getInput('token'));
   action.scrubber.addUrlCredentials(getInput('index-url'));
 
@@ -43,17 +42,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   action.info(`lockgate: ${event.description}`);
   if (event.skip) {
     action.info(`lockgate: ${event.skip}.`);
-    for (const name of ['errors', 'warnings', 'notices']) core.setOutput(name, '0');
-    for (const name of ['report-json', 'sarif-file']) core.setOutput(name, '');
-    core.setOutput('findings-json', EMPTY_FINDINGS_OUTPUT);
-    core.setOutput('changes-json', EMPTY_CHANGES_OUTPUT);
+    for (const name of ['errors', 'warnings', 'notices']) setOutput(name, '0');
+    for (const name of ['report-json', 'sarif-file']) setOutput(name, '');
+    setOutput('findings-json', EMPTY_FINDINGS_OUTPUT);
+    setOutput('changes-json', EMPTY_CHANGES_OUTPUT);
     return;
   }
 
-  // Loaded only now: an event that exits early never evaluates the engine, rules, client or reporters.
-  // "eager": the module stays in dist/index.js (no chunk file beside it), evaluated on this import.
-  const { check } = await import(/* webpackMode: "eager" */ './check.js');
-  await check(action, env, event, getInput);
+  // Loaded only now: an event that exits early never reads the engine, rules, client or reporters.
+  // The bundle has it as a second file, dist/index-check.js (scripts/build.mjs), which node then
+  // reads and compiles; this file stays small.
+  checkModule = await import(/* webpackIgnore: true */ './check.js');
+  await checkModule.check(action, env, event, getInput);
+}
+
+/** The full check, once imported: in the bundle a file of its own, with its own copies of the error classes. */
+let checkModule: typeof import('./check.js') | null = null;
+
+/** An error whose message is meant for the user (no "internal error", no stack trace). */
+function isKnownError(error: unknown): boolean {
+  if (error instanceof SettingsError || error instanceof EventError || error instanceof RevisionError) return true;
+  return checkModule?.isKnownError(error) ?? false;
 }
 
 /** One line, no stack trace (unless LOCKGATE_DEBUG), and never a secret. */
@@ -62,12 +71,12 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     await run(env);
   } catch (error) {
     const scrubber = new Scrubber();
-    scrubber.add(core.getInput('token'));
-    scrubber.addUrlCredentials(core.getInput('index-url'));
-    const known = error instanceof SettingsError || error instanceof EventError || error instanceof RevisionError;
+    scrubber.add(getInput('token'));
+    scrubber.addUrlCredentials(getInput('index-url'));
+    const known = isKnownError(error);
     const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;
     if (env.LOCKGATE_DEBUG && !known) process.stdout.write(`${scrubber.scrub(String((error as Error)?.stack))}\n`);
-    core.setFailed(scrubber.scrub(`lockgate: ${message.split('\n')[0]}`));
+    setFailed(scrubber.scrub(`lockgate: ${message.split('\n')[0]}`));
   }
 }
 

@@ -4,7 +4,7 @@
  * the log, but not in files (report JSON, SARIF) or API request bodies, and not a credential typed
  * into a workflow as plain text; `::add-mask::` would itself print the value to stdout.
  */
-import { redactUrlCredentials } from '../report/markdown.js';
+import { redactUrl } from '../core/text.js';
 
 /** Shorter values would scrub ordinary words. */
 const MIN_SECRET_LENGTH = 4;
@@ -43,7 +43,7 @@ export class Scrubber {
   }
 
   scrub(text: string): string {
-    let out = redactUrlCredentials(text);
+    let out = redactUrl(text, { mask: '***' });
     // Longest first, so a secret that contains another is removed whole.
     for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(secret).join('***');
     return out;

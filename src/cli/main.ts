@@ -9,6 +9,7 @@ import { terminalSafe } from '../report/terminal.js';
 import { settingsFromArgv } from '../settings/resolve.js';
 import { SettingsError } from '../settings/types.js';
 import { VERSION } from '../version.js';
+import { enableCompileCache } from './compile-cache.js';
 import { SHELLS } from './options.js';
 
 /**
@@ -49,15 +50,25 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`lockgate ${VERSION}\n`);
       return 0;
     }
-    // Loaded only now ("eager": kept in dist/cli.js, no chunk file; evaluated on this import).
-    const { runCheck } = await import(/* webpackMode: "eager" */ './run.js');
-    return await runCheck(command.settings, command.fix);
+    // Loaded only now. The bundle has it as a second file, dist/cli-check.js (scripts/build.mjs),
+    // which node reads and compiles only for a check; dist/cli.js stays small.
+    enableCompileCache();
+    runModule = await import(/* webpackIgnore: true */ './run.js');
+    return await runModule.runCheck(command.settings, command.fix);
   } catch (error) {
-    const message = error instanceof SettingsError ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    const known = isSettingsError(error);
+    const message = known ? (error as Error).message : `internal error: ${(error as Error)?.message ?? String(error)}`;
     process.stderr.write(`lockgate: ${terminalSafe(message.split('\n')[0])}\n`);
-    if (process.env.LOCKGATE_DEBUG && !(error instanceof SettingsError)) process.stderr.write(`${terminalSafe(String((error as Error)?.stack))}\n`);
+    if (process.env.LOCKGATE_DEBUG && !known) process.stderr.write(`${terminalSafe(String((error as Error)?.stack))}\n`);
     return 2;
   }
+}
+
+/** The check, once imported: in the bundle a file of its own, with its own copy of SettingsError. */
+let runModule: typeof import('./run.js') | null = null;
+
+function isSettingsError(error: unknown): boolean {
+  return error instanceof SettingsError || (runModule?.isSettingsError(error) ?? false);
 }
 
 // No top-level await: ncc's ESM output does not support it.

@@ -13,8 +13,16 @@ import { renderSarif } from '../report/sarif.js';
 import { terminalSafe } from '../report/terminal.js';
 import { renderText } from '../report/text.js';
 import type { FixRequest } from '../settings/resolve.js';
-import type { Settings } from '../settings/types.js';
+import { SettingsError, type Settings } from '../settings/types.js';
 import { ignoredReadableFiles, openRepo, worktreeDescription } from '../source/git.js';
+
+/**
+ * A SettingsError by this module's class: in the bundle this module is a file of its own
+ * (dist/cli-check.js) with its own copy of it, which main.ts's instanceof does not know.
+ */
+export function isSettingsError(error: unknown): boolean {
+  return error instanceof SettingsError;
+}
 
 function render(result: RunResult, settings: Settings, toTerminal: boolean): string {
   switch (settings.format) {

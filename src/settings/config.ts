@@ -5,7 +5,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { CONFIDENCES, PERSONAS, type Confidence, type Persona } from '../findings.js';
 import {
-  DEFAULT_LIMITS,
   SettingsError,
   type AdvisoryIgnore,
   type AdvisorySeverityLevel,
@@ -14,26 +13,12 @@ import {
   type LockgateConfig,
   type RuleLevel,
 } from './types.js';
+import { DEFAULT_OSV_URL, defaultConfig } from './defaults.js';
 import { parseUsesPattern, type UsesPattern } from './uses-patterns.js';
 
-export const DEFAULT_OSV_URL = 'https://api.osv.dev';
+export { DEFAULT_OSV_URL, defaultConfig } from './defaults.js';
+
 const ADVISORY_SEVERITY_LEVELS = ['low', 'medium', 'high', 'critical'];
-
-export function defaultConfig(): LockgateConfig {
-  return {
-    cooldown: { exempt: [] },
-    rules: {},
-    ignore: [],
-    workflows: { allowRefPin: [] },
-    typosquat: { allow: [], top: 15000 },
-    requirements: { pin: 'direct' },
-    limits: { ...DEFAULT_LIMITS },
-    exclude: [],
-    advisories: { ignore: [], minSeverity: 'low', url: DEFAULT_OSV_URL },
-    findings: {},
-  };
-}
-
 const LEVELS = new Set(['off', 'notice', 'warning', 'error']);
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve as resolvePath } from 'node:path';
-import { defaultConfig } from './config.js';
+import { defaultConfig } from './defaults.js';
 import { CONFIDENCES, PERSONAS, type Confidence, type Persona } from '../findings.js';
 import { SettingsError, type CommentMode, type FailOn, type LockgateConfig, type OutputFormat, type Settings } from './types.js';
 
