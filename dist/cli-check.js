@@ -11426,7 +11426,7 @@ const ZIZMOR_EQUIVALENTS = {
     'github-env': 'github-env',
     'hardcoded-container-credentials': 'hardcoded-container-credentials',
     'dependabot-execution': 'dependabot-execution',
-    'misfeature': 'misfeature',
+    misfeature: 'misfeature',
     'github-app': 'github-app',
     'unpinned-tools': 'unpinned-tool',
 };
@@ -11462,7 +11462,7 @@ const SCOPE_OF_RULE = {
     'github-env': 'step',
     'hardcoded-container-credentials': 'job',
     'dependabot-execution': 'update',
-    'misfeature': 'step',
+    misfeature: 'step',
     'github-app': 'step',
     'unpinned-tool': 'step',
 };

@@ -2,7 +2,9 @@
 // the CLI side by side (this tree's dist/cli.js, and e.g. an older one taken out of git history with
 // `git show <commit>:dist/cli.js > /tmp/old-cli.js`: dist/ is committed, so it is that commit's tool).
 //
-//   node scripts/bench-workflows.mjs [--runs=7] [--keep] [name=path/to/cli.js ...]
+//   node scripts/bench-workflows.mjs [--runs=7] [--keep] [--json] [name=path/to/cli.js ...]
+//
+// `--json`: one JSON object a CLI on the last lines (what `npm run bench` reads).
 //
 // It builds a temporary repository of 300 workflow files from the corpus (the bench's selection:
 // every corpus workflow, repeated in order up to 300, under .github/workflows/) and no uv project,
@@ -17,6 +19,7 @@ import { join, relative, sep } from 'node:path';
 
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
+const json = args.includes('--json');
 const runs = Number(args.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? 7);
 const clis = args.filter((a) => !a.startsWith('--')).map((a) => (a.includes('=') ? a.split('=') : [a, a]));
 if (clis.length === 0) clis.push(['this tree', 'dist/cli.js']);
@@ -81,8 +84,13 @@ try {
       entry.start.push(timeOf(cli, ['--version']).ms);
     }
   }
-  console.log(`${COUNT} workflows (${(bytes / 1024 / 1024).toFixed(1)} MB), ${runs} alternating fresh processes each, node ${process.version}`);
+  if (!json) console.log(`${COUNT} workflows (${(bytes / 1024 / 1024).toFixed(1)} MB), ${runs} alternating fresh processes each, node ${process.version}`);
   for (const [name, entry] of samples) {
+    if (json) {
+      const s = median(entry.start);
+      console.log(JSON.stringify({ name, count: COUNT, auditMs: median(entry.audit), prMs: median(entry.pr), startMs: s, findings: entry.findings }));
+      continue;
+    }
     const a = median(entry.audit);
     const s = median(entry.start);
     const p = median(entry.pr);

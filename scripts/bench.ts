@@ -25,7 +25,7 @@
  *
  * It prints a Markdown table (for the README's Performance section) and writes docs/performance.md.
  * Flags: `--quick` (fewer repetitions), `--no-write` (do not touch docs/performance.md),
- * `--only=full,startup,lookups,advisories,diff,typosquat,pathological` (some parts; implies --no-write), `--sizes=1,2,4`
+ * `--only=full,startup,workflows,lookups,advisories,diff,typosquat,pathological` (some parts; implies --no-write), `--sizes=1,2,4`
  * (the scales of the full check; 1 always), `--cpu-prof DIR`
  * (a V8 CPU profile of each full-check process), `--keep` (keep the generated repositories).
  */
@@ -55,6 +55,12 @@ import type { LockPackage, ProjectPair } from '../src/uv/model.js';
 import { syntheticProject } from './synthetic.js';
 
 const NOW = '2026-11-26T12:00:00Z';
+/**
+ * The 300-workflow scan per workflow before issue 16 added its 26 audits (the dist/ committed at
+ * 0d383cc~1, measured side by side with scripts/bench-workflows.mjs on this machine, quiet, 5 runs):
+ * the figure the issue asks not to exceed.
+ */
+const WORKFLOW_SCAN_BEFORE_16 = { audit: 3.97, pr: 4.54 };
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** The repository root: lib/scripts/bench.js is two levels down, scripts/bench.ts one. */
 const ROOT = existsSync(join(HERE, '..', 'package.json')) ? resolve(HERE, '..') : resolve(HERE, '..', '..');
@@ -954,6 +960,32 @@ async function main(argv: string[]): Promise<void> {
           goal: '',
           met: '',
         });
+      }
+    }
+
+    // 2c. The workflow scan of 300 workflows (issue 16: no slower per file than before its audits).
+    if (wanted('workflows')) {
+      const cli = bundle('cli.js', work);
+      if ('error' in cli) rows.push({ measure: 'Workflow scan of 300 workflows', value: `not measured: ${cli.error}`, goal: '', met: '' });
+      else {
+        const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench-workflows.mjs'), `--runs=${quick ? 3 : 5}`, '--json', `lockgate=${cli.path}`], {
+          cwd: ROOT,
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        });
+        const last = run.stdout.trim().split('\n').pop() ?? '';
+        try {
+          const wf = JSON.parse(last) as { count: number; auditMs: number; prMs: number; startMs: number };
+          const perFile = (total: number) => (total - wf.startMs) / wf.count;
+          rows.push({
+            measure: `Workflow scan of ${wf.count} corpus workflows, no uv project (scripts/bench-workflows.mjs; fresh processes, medians, start-up taken off), per workflow: full audit / base..head with 10 changed`,
+            value: `${perFile(wf.auditMs).toFixed(2)} ms / ${perFile(wf.prMs).toFixed(2)} ms (${ms(wf.auditMs)} / ${ms(wf.prMs)} in all)`,
+            goal: `≤ ${WORKFLOW_SCAN_BEFORE_16.audit} / ${WORKFLOW_SCAN_BEFORE_16.pr} ms (before issue 16's audits)`,
+            met: perFile(wf.auditMs) <= WORKFLOW_SCAN_BEFORE_16.audit && perFile(wf.prMs) <= WORKFLOW_SCAN_BEFORE_16.pr ? '✅' : '❌',
+          });
+        } catch {
+          rows.push({ measure: 'Workflow scan of 300 workflows', value: `not measured: ${(run.stderr || last).slice(0, 200)}`, goal: '', met: '' });
+        }
       }
     }
 

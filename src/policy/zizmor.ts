@@ -42,7 +42,7 @@ export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
   'github-env': 'github-env',
   'hardcoded-container-credentials': 'hardcoded-container-credentials',
   'dependabot-execution': 'dependabot-execution',
-  'misfeature': 'misfeature',
+  misfeature: 'misfeature',
   'github-app': 'github-app',
   'unpinned-tools': 'unpinned-tool',
 };
@@ -90,7 +90,7 @@ const SCOPE_OF_RULE: Readonly<Record<string, Scope>> = {
   'github-env': 'step',
   'hardcoded-container-credentials': 'job',
   'dependabot-execution': 'update',
-  'misfeature': 'step',
+  misfeature: 'step',
   'github-app': 'step',
   'unpinned-tool': 'step',
 };

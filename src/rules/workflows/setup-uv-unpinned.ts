@@ -80,7 +80,8 @@ function requestOf(step: SetupUvStep, ctx: RuleContext): Unpinned | undefined {
     };
   }
   const required = project ? requiredVersionOf(project) : undefined;
-  if (required) return unpinned(classifyUvVersion(required.value), `the required-version "${required.value}" that setup-uv reads from ${required.file}`, 'high');
+  if (required)
+    return unpinned(classifyUvVersion(required.value), `the required-version "${required.value}" that setup-uv reads from ${required.file}`, 'high');
   return {
     kind: 'latest',
     what: 'setup-uv without `version:` installs the newest uv release at the moment the job runs (no required-version in uv.toml or pyproject.toml to read instead)',
