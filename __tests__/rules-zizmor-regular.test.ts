@@ -198,6 +198,13 @@ ruleTester(trustedPublishing).run({
       ),
     },
     {
+      name: 'poetry config of another repository, or of a minted token',
+      files: job(
+        '      - run: |\n          poetry config pypi-token.internal "$T"\n          poetry publish -r internal\n' +
+          '      - id: mint\n        uses: example/oidc-token@v1\n      - run: poetry config pypi-token.pypi ${{ steps.mint.outputs.token }} && poetry publish\n',
+      ),
+    },
+    {
       name: 'npm to GitHub Packages',
       files: job(
         '      - uses: actions/setup-node@v5\n        with:\n          registry-url: https://npm.pkg.github.com\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.GITHUB_TOKEN }}\n',
@@ -219,6 +226,11 @@ ruleTester(trustedPublishing).run({
         { file: WF, line: 10, severity: 'notice' },
         { file: WF, line: 13, severity: 'notice' },
       ],
+    },
+    {
+      name: 'a token stored in poetry config before poetry publish',
+      files: job('      - run: |\n          poetry config pypi-token.pypi ${{ secrets.PYPI_TOKEN }}\n          poetry publish --build\n'),
+      expected: [{ file: WF, line: 8, severity: 'notice' }],
     },
   ],
 });

@@ -123,6 +123,27 @@ function publisherOf(rc: RunCommand): { key: string; args: string[] } | undefine
       : undefined;
 }
 
+/**
+ * Jobs that store a PyPI token in poetry's config before publishing: `poetry config pypi-token.pypi
+ * $TOKEN` (or `http-basic.pypi USER PASS`), the usual way to hand `poetry publish` its token without
+ * an option or an env variable. A token minted in the job (a step output) is Trusted Publishing.
+ */
+function poetryTokenConfigured(commands: readonly RunCommand[]): Set<string> {
+  const jobs = new Set<string>();
+  for (const rc of commands) {
+    if (rc.name.toLowerCase() !== 'poetry' || rc.args[0]?.value !== 'config') continue;
+    const words = rc.args
+      .slice(1)
+      .map((a) => a.value)
+      .filter((w) => !w.startsWith('-'));
+    const key = words[0]?.toLowerCase();
+    // The rest of the words: `${{ secrets.X }}` is written into the script as several words.
+    const value = words.slice(key === 'http-basic.pypi' ? 2 : 1).join(' ');
+    if ((key === 'pypi-token.pypi' || key === 'http-basic.pypi') && value.trim() !== '' && !/\bsteps\.[^.\s]+\.outputs\./.test(value)) jobs.add(rc.job);
+  }
+  return jobs;
+}
+
 /** The value of an option (`--token X` or `--token=X`). */
 function optionValue(args: string[], names: string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
@@ -203,6 +224,7 @@ export const rule = defineRule({
       }
 
       const flagged: { rc: RunCommand; registry: string; text: string }[] = [];
+      const poetryTokenJobs = poetryTokenConfigured(runCommands(wf));
       for (const rc of runCommands(wf)) {
         const publisher = publisherOf(rc);
         if (!publisher) continue;
@@ -215,7 +237,10 @@ export const rule = defineRule({
         }
         // A token minted in the job (`${{ steps.auth.outputs.token }}` from crates-io-auth-action or the like) is Trusted Publishing already.
         const manual = (value: string | undefined): boolean => (value ?? '').trim() !== '' && !/\bsteps\.[^.\s]+\.outputs\./.test(value ?? '');
-        const token = manual(optionValue(publisher.args, spec.tokenOptions)) || spec.tokenEnv.some((name) => manual(envOf(rc, name)));
+        const token =
+          manual(optionValue(publisher.args, spec.tokenOptions)) ||
+          spec.tokenEnv.some((name) => manual(envOf(rc, name))) ||
+          (publisher.key === 'poetry publish' && poetryTokenJobs.has(rc.job));
         if (!token) continue;
         flagged.push({ rc, registry: spec.registry, text: commandText(rc) });
       }
