@@ -11984,6 +11984,18 @@ function trailingComment(wf, node) {
     return match ? match[1] : undefined;
 }
 /**
+ * The major version a `uses:` names: its ref (`@v7`, `@v7.1.0`), else the version comment after it
+ * (`@<sha> # v7.1.0`). Actions change their defaults by major version (setup-uv's cache, setup-go's).
+ */
+function usesMajor(wf, usesNode) {
+    const uses = str(usesNode)?.trim() ?? '';
+    const major = (version) => {
+        const match = /^v?(\d+)(?:[.-]|$)/i.exec(version ?? '');
+        return match ? Number(match[1]) : undefined;
+    };
+    return major(uses.slice(uses.lastIndexOf('@') + 1)) ?? major(versionFromComment(trailingComment(wf, usesNode)));
+}
+/**
  * Every `uses:` of a workflow (steps and reusable-workflow jobs) or composite action (steps), in
  * document order. A `uses:` whose value is not a scalar string (a list, a map) is skipped here:
  * GitHub rejects the file anyway.
@@ -26859,6 +26871,806 @@ function envFileWrites(wf) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/workflows/expressions.ts
+/**
+ * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
+ * context paths can flow into the value an expression expands to.
+ *
+ * Context paths are returned in dotted form, with every numeric, `*` or computed index written as `*`:
+ * `github.event.commits[0].message` and `github.event.commits.*.message` both become
+ * `github.event.commits.*.message`, and `github.event['pull_request'].title` becomes
+ * `github.event.pull_request.title`. Segments keep the case they were written in (for messages and
+ * variable names); contexts are case-insensitive, so compare them with `normalizePath`.
+ */
+/**
+ * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted string literal does not close the
+ * expression (GitHub reads `${{ format('}}') }}` as one expression). An unclosed `${{` ends the scan:
+ * GitHub rejects such a workflow, and nothing after it is an expression.
+ */
+function findExpressions(text) {
+    const spans = [];
+    let from = 0;
+    while (from < text.length) {
+        const start = text.indexOf('${{', from);
+        if (start < 0)
+            break;
+        let i = start + 3;
+        let inString = false;
+        let close = -1;
+        while (i < text.length) {
+            const c = text[i];
+            if (inString) {
+                if (c === "'") {
+                    if (text[i + 1] === "'")
+                        i += 2; // '' is an escaped quote inside a string literal
+                    else {
+                        inString = false;
+                        i++;
+                    }
+                }
+                else
+                    i++;
+                continue;
+            }
+            if (c === "'") {
+                inString = true;
+                i++;
+                continue;
+            }
+            if (c === '}' && text[i + 1] === '}') {
+                close = i;
+                break;
+            }
+            i++;
+        }
+        if (close < 0)
+            break;
+        spans.push({ start, end: close + 2, body: text.slice(start + 3, close) });
+        from = close + 2;
+    }
+    return spans;
+}
+const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
+function expressions_tokenize(body) {
+    const tokens = [];
+    let i = 0;
+    while (i < body.length) {
+        const c = body[i];
+        if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+            i++;
+            continue;
+        }
+        if (c === "'") {
+            let value = '';
+            i++;
+            let closed = false;
+            while (i < body.length) {
+                if (body[i] === "'") {
+                    if (body[i + 1] === "'") {
+                        value += "'";
+                        i += 2;
+                        continue;
+                    }
+                    closed = true;
+                    i++;
+                    break;
+                }
+                value += body[i++];
+            }
+            if (!closed)
+                return null;
+            tokens.push({ t: 'string', v: value });
+            continue;
+        }
+        const number = /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(body.slice(i));
+        if (number && (/[0-9.]/.test(c) || ((c === '-' || c === '+') && /[0-9.]/.test(body[i + 1] ?? '')))) {
+            // A sign only starts a number where an operand is expected (GitHub has no binary minus).
+            tokens.push({ t: 'number', v: Number(number[0]) });
+            i += number[0].length;
+            continue;
+        }
+        const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i));
+        if (ident) {
+            tokens.push({ t: 'ident', v: ident[0] });
+            i += ident[0].length;
+            continue;
+        }
+        const punct = PUNCT.find((p) => body.startsWith(p, i));
+        if (!punct)
+            return null;
+        tokens.push({ t: 'punct', v: punct });
+        i += punct.length;
+    }
+    return tokens;
+}
+class expressions_Parser {
+    tokens;
+    pos = 0;
+    constructor(tokens) {
+        this.tokens = tokens;
+    }
+    parse() {
+        const expr = this.or();
+        return expr && this.pos === this.tokens.length ? expr : null;
+    }
+    peekPunct(v) {
+        const token = this.tokens[this.pos];
+        return token !== undefined && token.t === 'punct' && token.v === v;
+    }
+    eat(v) {
+        if (this.peekPunct(v)) {
+            this.pos++;
+            return true;
+        }
+        return false;
+    }
+    or() {
+        let left = this.and();
+        while (left && this.eat('||')) {
+            const right = this.and();
+            if (!right)
+                return null;
+            left = { kind: 'or', left, right };
+        }
+        return left;
+    }
+    and() {
+        let left = this.equality();
+        while (left && this.eat('&&')) {
+            const right = this.equality();
+            if (!right)
+                return null;
+            left = { kind: 'and', left, right };
+        }
+        return left;
+    }
+    equality() {
+        let left = this.comparison();
+        while (left) {
+            const op = ['==', '!='].find((o) => this.peekPunct(o));
+            if (!op)
+                break;
+            this.pos++;
+            const right = this.comparison();
+            if (!right)
+                return null;
+            left = { kind: 'compare', op, left, right };
+        }
+        return left;
+    }
+    comparison() {
+        let left = this.unary();
+        while (left) {
+            const op = ['<=', '>=', '<', '>'].find((o) => this.peekPunct(o));
+            if (!op)
+                break;
+            this.pos++;
+            const right = this.unary();
+            if (!right)
+                return null;
+            left = { kind: 'compare', op, left, right };
+        }
+        return left;
+    }
+    unary() {
+        if (this.eat('!')) {
+            const operand = this.unary();
+            return operand ? { kind: 'not', operand } : null;
+        }
+        return this.postfix();
+    }
+    postfix() {
+        let expr = this.primary();
+        while (expr) {
+            if (this.eat('.')) {
+                const token = this.tokens[this.pos];
+                if (token?.t === 'ident') {
+                    this.pos++;
+                    expr = extend(expr, token.v, undefined);
+                }
+                else if (this.eat('*')) {
+                    expr = extend(expr, '*', null);
+                }
+                else
+                    return null;
+            }
+            else if (this.eat('[')) {
+                let index;
+                if (this.eat('*'))
+                    index = null;
+                else {
+                    index = this.or();
+                    if (!index)
+                        return null;
+                }
+                if (!this.eat(']'))
+                    return null;
+                const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
+                expr = extend(expr, segment, index);
+            }
+            else
+                break;
+        }
+        return expr;
+    }
+    primary() {
+        const token = this.tokens[this.pos];
+        if (!token)
+            return null;
+        if (token.t === 'string' || token.t === 'number') {
+            this.pos++;
+            return { kind: 'literal', value: token.v };
+        }
+        if (token.t === 'ident') {
+            this.pos++;
+            const lower = token.v.toLowerCase();
+            if (this.eat('(')) {
+                const args = [];
+                if (!this.eat(')')) {
+                    for (;;) {
+                        const arg = this.or();
+                        if (!arg)
+                            return null;
+                        args.push(arg);
+                        if (this.eat(')'))
+                            break;
+                        if (!this.eat(','))
+                            return null;
+                    }
+                }
+                return { kind: 'call', name: lower, spelled: token.v, args };
+            }
+            if (lower === 'true' || lower === 'false')
+                return { kind: 'literal', value: lower === 'true' };
+            if (lower === 'null')
+                return { kind: 'literal', value: null };
+            if (lower === 'nan' || lower === 'infinity')
+                return { kind: 'literal', value: Number.NaN };
+            return { kind: 'context', path: [token.v], indices: [undefined] };
+        }
+        if (this.eat('(')) {
+            const inner = this.or();
+            if (!inner || !this.eat(')'))
+                return null;
+            return inner;
+        }
+        return null;
+    }
+}
+/**
+ * Member or index access: stays a context path when the target is one, else an opaque access.
+ * `index` is undefined for `.name`, null for `*`, else the bracketed expression.
+ */
+function extend(target, segment, index) {
+    if (target.kind === 'context')
+        return { kind: 'context', path: [...target.path, segment], indices: [...target.indices, index] };
+    return { kind: 'access', target, index: index === undefined ? { kind: 'literal', value: segment } : index };
+}
+/** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
+function parseExpression(body) {
+    if (body.length > 20_000)
+        return null; // nobody writes that; the fallback scan handles it linearly
+    // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
+    // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
+    if (body.length > MAX_MEMO_BODY)
+        return parseUncached(body);
+    const known = parsedBodies.get(body);
+    if (known !== undefined)
+        return known;
+    if (parsedBodies.size >= MAX_PARSED_BODIES)
+        parsedBodies.clear();
+    const parsed = parseUncached(body);
+    parsedBodies.set(body, parsed);
+    return parsed;
+}
+const parsedBodies = new Map();
+/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
+const MAX_PARSED_BODIES = 20_000;
+/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
+const MAX_MEMO_BODY = 500;
+function parseUncached(body) {
+    const tokens = expressions_tokenize(body);
+    if (!tokens || tokens.length === 0)
+        return null;
+    try {
+        return new expressions_Parser(tokens).parse();
+    }
+    catch {
+        // Only a pathological nesting depth can get here (stack overflow); treat as unparsable.
+        return null;
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Dataflow
+/** Functions whose result never carries their arguments' text: booleans, and hashFiles' hex digest. */
+const OPAQUE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
+const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 'secrets', 'vars', 'runner', 'job', 'jobs', 'strategy'];
+/**
+ * The context paths whose text can end up in the value of the expression `body`, deduplicated in
+ * order of appearance. Comparisons, `!`, `contains()`/`startsWith()`/`endsWith()` and the status
+ * functions yield booleans, so the contexts they read do not flow. `a && b` yields `b`, or `a` only
+ * when `a` is falsy (an empty string at most), so only `b` flows. Anything else (format, join,
+ * toJSON, fromJSON, unknown functions, `||`) passes its operands through.
+ *
+ * When the body does not parse, every context-looking path in it (outside string literals) is
+ * returned: an unparsable expression is treated as the worst case, never as safe.
+ */
+function dataflowContexts(body) {
+    const parsed = parseExpression(body);
+    const paths = parsed ? flows(parsed) : scanContextPaths(body);
+    const seen = new Set();
+    return paths.filter((path) => {
+        const key = expressions_normalizePath(path);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** The comparison form of a context path: contexts are case-insensitive. */
+function expressions_normalizePath(path) {
+    return path.toLowerCase();
+}
+function flows(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return [];
+        case 'context':
+            return [expr.path.join('.')];
+        case 'access':
+            return flows(expr.target);
+        case 'call':
+            return OPAQUE_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flows);
+        case 'not':
+        case 'compare':
+            return [];
+        case 'and':
+            return flows(expr.right);
+        case 'or':
+            return [...flows(expr.left), ...flows(expr.right)];
+    }
+}
+/** Context-looking paths in an expression that did not parse, outside single-quoted strings. */
+function scanContextPaths(body) {
+    const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
+    const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
+    const out = [];
+    for (const match of unquoted.matchAll(re)) {
+        const segments = [match[1]];
+        for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
+            segments.push(part[1] !== undefined ? part[1] : '*');
+        }
+        out.push(segments.join('.'));
+    }
+    return out;
+}
+/** The context path when the whole expression is one plain context access, else null. */
+function soleContextPath(body) {
+    const parsed = parseExpression(body);
+    return parsed?.kind === 'context' ? parsed.path.join('.') : null;
+}
+/** True when `text` contains a `${{` (so its value is only known at run time). */
+function hasExpression(text) {
+    return text.includes('${{');
+}
+// ---------------------------------------------------------------------------------------------
+// Structure: sub-expressions, printing, constant reduction, computed indices
+/** The direct sub-expressions of a node, in source order (a context's bracketed indices included). */
+function childrenOf(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return [];
+        case 'context':
+            return expr.indices.filter((index) => index !== undefined && index !== null);
+        case 'access':
+            return expr.index ? [expr.target, expr.index] : [expr.target];
+        case 'call':
+            return expr.args;
+        case 'not':
+            return [expr.operand];
+        case 'and':
+        case 'or':
+        case 'compare':
+            return [expr.left, expr.right];
+    }
+}
+const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** The expression written back as text, normalised (single spaces, parentheses around nested operators), for messages. */
+function exprText(expr) {
+    const operand = (e) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'compare' ? `(${exprText(e)})` : exprText(e));
+    switch (expr.kind) {
+        case 'literal':
+            return literalText(expr.value);
+        case 'context':
+            return expr.path
+                .map((segment, i) => {
+                if (i === 0)
+                    return segment;
+                const index = expr.indices[i];
+                if (index === undefined)
+                    return `.${segment}`;
+                if (index === null)
+                    return '.*';
+                return `[${exprText(index)}]`;
+            })
+                .join('');
+        case 'access': {
+            const target = expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
+            if (expr.index === null)
+                return `${target}.*`;
+            if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value))
+                return `${target}.${expr.index.value}`;
+            return `${target}[${exprText(expr.index)}]`;
+        }
+        case 'call':
+            return `${expr.spelled}(${expr.args.map(exprText).join(', ')})`;
+        case 'not':
+            return `!${operand(expr.operand)}`;
+        case 'and':
+            return `${operand(expr.left)} && ${operand(expr.right)}`;
+        case 'or':
+            return `${operand(expr.left)} || ${operand(expr.right)}`;
+        case 'compare':
+            return `${operand(expr.left)} ${expr.op} ${operand(expr.right)}`;
+    }
+}
+function literalText(value) {
+    if (typeof value === 'string')
+        return `'${value.replace(/'/g, "''")}'`;
+    if (value === null)
+        return 'null';
+    return String(value);
+}
+/** Functions whose result is fixed when their arguments are (zizmor's list; fromJSON is left out, as there). */
+const REDUCIBLE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'format', 'tojson', 'join']);
+/**
+ * Whether the expression's value is fixed by its text alone: a literal, an operator over fixed
+ * operands, or one of format/contains/startsWith/endsWith/toJSON/join over fixed arguments
+ * (zizmor's "constant reducible"). Such an expression can be replaced by its value.
+ */
+function isConstantReducible(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return true;
+        case 'not':
+            return isConstantReducible(expr.operand);
+        case 'and':
+        case 'or':
+        case 'compare':
+            return isConstantReducible(expr.left) && isConstantReducible(expr.right);
+        case 'call':
+            return REDUCIBLE_FUNCTIONS.has(expr.name) && expr.args.every(isConstantReducible);
+        default:
+            return false;
+    }
+}
+/**
+ * The outermost sub-expressions that are constant-reducible and not plain literals (a literal inside
+ * a larger expression is just a value, not something to fold). The expression itself when it is one.
+ */
+function constantReducibleParts(expr) {
+    if (expr.kind !== 'literal' && isConstantReducible(expr))
+        return [expr];
+    return childrenOf(expr).flatMap(constantReducibleParts);
+}
+/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
+function jsonRoundTrips(expr) {
+    const out = [];
+    const visit = (e) => {
+        if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
+            const [inner] = e.args;
+            if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1)
+                out.push(e);
+        }
+        for (const child of childrenOf(e))
+            visit(child);
+    };
+    visit(expr);
+    return out;
+}
+/** Every computed index (`secrets[matrix.name]`, `github.event[inputs.field]`), outermost first. */
+function computedIndices(expr) {
+    const out = [];
+    const visit = (e) => {
+        const indices = e.kind === 'context' ? e.indices : e.kind === 'access' ? [e.index] : [];
+        for (const index of indices)
+            if (index && index.kind !== 'literal')
+                out.push({ container: e, index });
+        for (const child of childrenOf(e))
+            visit(child);
+    };
+    visit(expr);
+    return out;
+}
+/**
+ * The value of a constant-reducible expression, following GitHub's rules (truthiness, loose and
+ * case-insensitive equality, `format` placeholders); undefined when it is not constant or a case is
+ * not modelled (then say "its value" rather than guess).
+ */
+function evaluateConstant(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return expr.value;
+        case 'not': {
+            const operand = evaluateConstant(expr.operand);
+            return operand === undefined ? undefined : !truthy(operand);
+        }
+        case 'and':
+        case 'or': {
+            const left = evaluateConstant(expr.left);
+            if (left === undefined)
+                return undefined;
+            if (expr.kind === 'and' ? !truthy(left) : truthy(left))
+                return left;
+            return evaluateConstant(expr.right);
+        }
+        case 'compare': {
+            const left = evaluateConstant(expr.left);
+            const right = evaluateConstant(expr.right);
+            if (left === undefined || right === undefined)
+                return undefined;
+            return compareValues(expr.op, left, right);
+        }
+        case 'call': {
+            if (!REDUCIBLE_FUNCTIONS.has(expr.name))
+                return undefined;
+            const args = expr.args.map(evaluateConstant);
+            if (args.some((arg) => arg === undefined))
+                return undefined;
+            return callConstant(expr.name, args);
+        }
+        default:
+            return undefined;
+    }
+}
+function truthy(value) {
+    if (value === null)
+        return false;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'number')
+        return value !== 0 && !Number.isNaN(value);
+    return value !== '';
+}
+function toNumber(value) {
+    if (value === null)
+        return 0;
+    if (typeof value === 'boolean')
+        return value ? 1 : 0;
+    if (typeof value === 'number')
+        return value;
+    const text = value.trim();
+    if (text === '')
+        return 0;
+    return /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(text) ? Number(text) : Number.NaN;
+}
+/** String form as GitHub's `format()` and string functions see a value. */
+function constantText(value) {
+    if (value === null)
+        return '';
+    if (typeof value === 'boolean')
+        return value ? 'true' : 'false';
+    return String(value);
+}
+function compareValues(op, left, right) {
+    if (typeof left === 'string' && typeof right === 'string') {
+        const a = left.toUpperCase();
+        const b = right.toUpperCase();
+        const order = a < b ? -1 : a > b ? 1 : 0;
+        return compareOrder(op, order);
+    }
+    if (left === null && right === null)
+        return compareOrder(op, 0);
+    const a = toNumber(left);
+    const b = toNumber(right);
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return op === '!=';
+    return compareOrder(op, a < b ? -1 : a > b ? 1 : 0);
+}
+function compareOrder(op, order) {
+    switch (op) {
+        case '==':
+            return order === 0;
+        case '!=':
+            return order !== 0;
+        case '<':
+            return order < 0;
+        case '<=':
+            return order <= 0;
+        case '>':
+            return order > 0;
+        case '>=':
+            return order >= 0;
+        default:
+            return undefined;
+    }
+}
+function callConstant(name, args) {
+    const [first, second] = args;
+    switch (name) {
+        case 'contains':
+        case 'startswith':
+        case 'endswith': {
+            if (args.length !== 2)
+                return undefined;
+            const haystack = constantText(first).toUpperCase();
+            const needle = constantText(second).toUpperCase();
+            if (name === 'contains')
+                return haystack.includes(needle);
+            return name === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
+        }
+        case 'format':
+            return args.length >= 1 && typeof first === 'string' ? formatConstant(first, args.slice(1)) : undefined;
+        case 'tojson':
+            return args.length === 1 ? JSON.stringify(first) : undefined;
+        case 'join':
+            // A scalar joins to its own text; only arrays (never constant here) have separators.
+            return args.length >= 1 && args.length <= 2 ? constantText(first) : undefined;
+        default:
+            return undefined;
+    }
+}
+/** `format('{0} {{x}}', a)`: `{N}` placeholders, `{{`/`}}` escapes; anything else malformed is undefined. */
+function formatConstant(template, args) {
+    let out = '';
+    for (let i = 0; i < template.length; i++) {
+        const c = template[i];
+        if (c === '{' && template[i + 1] === '{') {
+            out += '{';
+            i++;
+        }
+        else if (c === '}' && template[i + 1] === '}') {
+            out += '}';
+            i++;
+        }
+        else if (c === '{') {
+            const match = /^\{(\d+)\}/.exec(template.slice(i));
+            if (!match)
+                return undefined;
+            const n = Number(match[1]);
+            if (n >= args.length)
+                return undefined;
+            out += constantText(args[n]);
+            i += match[0].length - 1;
+        }
+        else if (c === '}')
+            return undefined;
+        else
+            out += c;
+    }
+    return out;
+}
+function conditionForm(value) {
+    const spans = findExpressions(value);
+    if (spans.length === 0) {
+        // An unclosed `${{` is no expression at all; GitHub rejects the file. Read the rest as bare text.
+        return { form: 'bare', body: value };
+    }
+    if (spans.length === 1 && spans[0].start === 0 && spans[0].end === value.length)
+        return { form: 'fenced', body: spans[0].body };
+    return { form: 'template', spans };
+}
+
+;// CONCATENATED MODULE: ./src/workflows/steps.ts
+/**
+ * Steps with what surrounds them: every step of a workflow's jobs or of a composite action, its job
+ * and its file, for the env, matrix, shell and checkout facts the workflow rules read.
+ */
+
+
+
+/** Every step of a workflow (all jobs) or of a composite action, with its job. */
+function stepsInContext(wf) {
+    let steps = stepsCache.get(wf);
+    if (!steps) {
+        steps = collectSteps(wf);
+        stepsCache.set(wf, steps);
+    }
+    return steps;
+}
+/** Computed once per file: most workflow rules walk the same steps. */
+const stepsCache = new WeakMap();
+function collectSteps(wf) {
+    if (wf.kind === 'action') {
+        return items(get(get(wf.doc.contents, 'runs'), 'steps'))
+            .filter((step) => (0,dist/* isMap */.jh)(step))
+            .map((step, index) => ({ wf, jobId: '', jobNode: undefined, step, index }));
+    }
+    if (wf.kind !== 'workflow')
+        return [];
+    return jobsOf(wf).flatMap((job) => items(get(job.node, 'steps'))
+        .map((step, index) => ({ wf, jobId: job.id, jobNode: job.node, step, index }))
+        .filter((s) => (0,dist/* isMap */.jh)(s.step)));
+}
+/** True when the `uses:` is exactly `owner/repo@…` (no subpath) for the given repo. */
+function usesAction(uses, repo) {
+    if (!uses)
+        return false;
+    const value = uses.trim();
+    const at = value.lastIndexOf('@');
+    return at > 0 && value.slice(0, at).toLowerCase() === repo;
+}
+/** A stable name for a step within its job: its id, else its name, else its position. */
+function stepKey(s) {
+    return str(get(s.step, 'id')) ?? str(get(s.step, 'name')) ?? `#${s.index + 1}`;
+}
+/** The `env:` maps a step (or a command of its `run:`) sees, nearest first: the step's, its job's, the workflow's. */
+function envScopesOf(s) {
+    return [get(s.step, 'env'), get(s.jobNode, 'env'), s.wf.kind === 'workflow' ? get(s.wf.doc.contents, 'env') : undefined];
+}
+/**
+ * What a step's expressions can read, for grading contexts (contexts.ts): the types of the
+ * workflow's inputs, where each `env.X` it sees comes from, and whether its job's matrix is static.
+ */
+function stepContextScope(s, inputTypes) {
+    const envScopes = envScopesOf(s);
+    const matrix = get(get(s.jobNode, 'strategy'), 'matrix');
+    return {
+        inputTypes,
+        envSource(name) {
+            for (const env of envScopes) {
+                if (!(0,dist/* isMap */.jh)(env))
+                    continue;
+                for (const [key, , value] of entries(env)) {
+                    if (key.toLowerCase() !== name)
+                        continue;
+                    // The nearest scope that sets the variable decides, as at run time.
+                    if (!(0,dist/* isScalar */.jn)(value))
+                        return undefined;
+                    const text = String(value.value ?? '');
+                    if (!hasExpression(text))
+                        return { kind: 'literal' };
+                    return { kind: 'expression', contexts: findExpressions(text).flatMap((span) => dataflowContexts(span.body)) };
+                }
+            }
+            return undefined;
+        },
+        isStaticMatrix(name) {
+            if (!(0,dist/* isMap */.jh)(matrix))
+                return false;
+            if (name === null)
+                return !containsExpression(matrix);
+            for (const [key, , value] of entries(matrix)) {
+                const lower = key.toLowerCase();
+                if (lower === 'include') {
+                    if (!isStaticCollection(value))
+                        return false;
+                }
+                else if (lower === name && !isStaticCollection(value))
+                    return false;
+            }
+            return true;
+        },
+    };
+}
+/** A matrix axis (or `include`) is static when it is written out as a list with no expression anywhere. */
+function isStaticCollection(node) {
+    if (node === undefined)
+        return true;
+    if ((0,dist/* isScalar */.jn)(node))
+        return false; // `${{ fromJSON(…) }}` or a bare value GitHub would reject
+    return !containsExpression(node);
+}
+function containsExpression(node, depth = 0) {
+    if (depth > 50)
+        return true;
+    if ((0,dist/* isScalar */.jn)(node))
+        return hasExpression(String(node.value ?? ''));
+    if ((0,dist/* isMap */.jh)(node))
+        return entries(node).some(([key, , value]) => hasExpression(key) || containsExpression(value, depth + 1));
+    const list = items(node);
+    return list.some((item) => containsExpression(item, depth + 1));
+}
+/** The env key node (as written, for its case) that an `env.<name>` context of this step reads, if any scope sets it. */
+function envKeyOf(s, lowerName) {
+    for (const holder of envScopesOf(s)) {
+        for (const [key, keyNode] of entries(holder))
+            if (key.toLowerCase() === lowerName)
+                return keyNode;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/workflows/uv-lock-env.ts
 /**
  * Whether UV_LOCKED / UV_FROZEN hold for a `run:` command, as facts: the values set on the command
@@ -26868,6 +27680,7 @@ function envFileWrites(wf) {
  * (crates/uv-static/src/lib.rs): y, yes, t, true, on, 1 and n, no, f, false, off, 0; anything else
  * is an error.
  */
+
 
 
 /** uv's boolean environment values (clap's "boolish" parser). */
@@ -26890,11 +27703,7 @@ function lockedByEnv(rc, setByEarlierStep) {
     for (const key of ['UV_LOCKED', 'UV_FROZEN']) {
         if (truthy(rc.env.get(key)))
             return true;
-        if (truthy(envValue(get(rc.step, 'env'), key)))
-            return true;
-        if (truthy(envValue(get(rc.jobNode, 'env'), key)))
-            return true;
-        if (rc.wf.kind === 'workflow' && truthy(envValue(get(rc.wf.doc.contents, 'env'), key)))
+        if (envScopesOf(rc).some((scope) => truthy(envValue(scope, key))))
             return true;
     }
     return setByEarlierStep(rc);
@@ -27781,806 +28590,6 @@ const DEFAULT_ENV_FOR_CONTEXT = {
     'github.run_id': 'GITHUB_RUN_ID',
     'github.workspace': 'GITHUB_WORKSPACE',
 };
-
-;// CONCATENATED MODULE: ./src/workflows/expressions.ts
-/**
- * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
- * context paths can flow into the value an expression expands to.
- *
- * Context paths are returned in dotted form, with every numeric, `*` or computed index written as `*`:
- * `github.event.commits[0].message` and `github.event.commits.*.message` both become
- * `github.event.commits.*.message`, and `github.event['pull_request'].title` becomes
- * `github.event.pull_request.title`. Segments keep the case they were written in (for messages and
- * variable names); contexts are case-insensitive, so compare them with `normalizePath`.
- */
-/**
- * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted string literal does not close the
- * expression (GitHub reads `${{ format('}}') }}` as one expression). An unclosed `${{` ends the scan:
- * GitHub rejects such a workflow, and nothing after it is an expression.
- */
-function findExpressions(text) {
-    const spans = [];
-    let from = 0;
-    while (from < text.length) {
-        const start = text.indexOf('${{', from);
-        if (start < 0)
-            break;
-        let i = start + 3;
-        let inString = false;
-        let close = -1;
-        while (i < text.length) {
-            const c = text[i];
-            if (inString) {
-                if (c === "'") {
-                    if (text[i + 1] === "'")
-                        i += 2; // '' is an escaped quote inside a string literal
-                    else {
-                        inString = false;
-                        i++;
-                    }
-                }
-                else
-                    i++;
-                continue;
-            }
-            if (c === "'") {
-                inString = true;
-                i++;
-                continue;
-            }
-            if (c === '}' && text[i + 1] === '}') {
-                close = i;
-                break;
-            }
-            i++;
-        }
-        if (close < 0)
-            break;
-        spans.push({ start, end: close + 2, body: text.slice(start + 3, close) });
-        from = close + 2;
-    }
-    return spans;
-}
-const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
-function expressions_tokenize(body) {
-    const tokens = [];
-    let i = 0;
-    while (i < body.length) {
-        const c = body[i];
-        if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-            i++;
-            continue;
-        }
-        if (c === "'") {
-            let value = '';
-            i++;
-            let closed = false;
-            while (i < body.length) {
-                if (body[i] === "'") {
-                    if (body[i + 1] === "'") {
-                        value += "'";
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    i++;
-                    break;
-                }
-                value += body[i++];
-            }
-            if (!closed)
-                return null;
-            tokens.push({ t: 'string', v: value });
-            continue;
-        }
-        const number = /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(body.slice(i));
-        if (number && (/[0-9.]/.test(c) || ((c === '-' || c === '+') && /[0-9.]/.test(body[i + 1] ?? '')))) {
-            // A sign only starts a number where an operand is expected (GitHub has no binary minus).
-            tokens.push({ t: 'number', v: Number(number[0]) });
-            i += number[0].length;
-            continue;
-        }
-        const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i));
-        if (ident) {
-            tokens.push({ t: 'ident', v: ident[0] });
-            i += ident[0].length;
-            continue;
-        }
-        const punct = PUNCT.find((p) => body.startsWith(p, i));
-        if (!punct)
-            return null;
-        tokens.push({ t: 'punct', v: punct });
-        i += punct.length;
-    }
-    return tokens;
-}
-class expressions_Parser {
-    tokens;
-    pos = 0;
-    constructor(tokens) {
-        this.tokens = tokens;
-    }
-    parse() {
-        const expr = this.or();
-        return expr && this.pos === this.tokens.length ? expr : null;
-    }
-    peekPunct(v) {
-        const token = this.tokens[this.pos];
-        return token !== undefined && token.t === 'punct' && token.v === v;
-    }
-    eat(v) {
-        if (this.peekPunct(v)) {
-            this.pos++;
-            return true;
-        }
-        return false;
-    }
-    or() {
-        let left = this.and();
-        while (left && this.eat('||')) {
-            const right = this.and();
-            if (!right)
-                return null;
-            left = { kind: 'or', left, right };
-        }
-        return left;
-    }
-    and() {
-        let left = this.equality();
-        while (left && this.eat('&&')) {
-            const right = this.equality();
-            if (!right)
-                return null;
-            left = { kind: 'and', left, right };
-        }
-        return left;
-    }
-    equality() {
-        let left = this.comparison();
-        while (left) {
-            const op = ['==', '!='].find((o) => this.peekPunct(o));
-            if (!op)
-                break;
-            this.pos++;
-            const right = this.comparison();
-            if (!right)
-                return null;
-            left = { kind: 'compare', op, left, right };
-        }
-        return left;
-    }
-    comparison() {
-        let left = this.unary();
-        while (left) {
-            const op = ['<=', '>=', '<', '>'].find((o) => this.peekPunct(o));
-            if (!op)
-                break;
-            this.pos++;
-            const right = this.unary();
-            if (!right)
-                return null;
-            left = { kind: 'compare', op, left, right };
-        }
-        return left;
-    }
-    unary() {
-        if (this.eat('!')) {
-            const operand = this.unary();
-            return operand ? { kind: 'not', operand } : null;
-        }
-        return this.postfix();
-    }
-    postfix() {
-        let expr = this.primary();
-        while (expr) {
-            if (this.eat('.')) {
-                const token = this.tokens[this.pos];
-                if (token?.t === 'ident') {
-                    this.pos++;
-                    expr = extend(expr, token.v, undefined);
-                }
-                else if (this.eat('*')) {
-                    expr = extend(expr, '*', null);
-                }
-                else
-                    return null;
-            }
-            else if (this.eat('[')) {
-                let index;
-                if (this.eat('*'))
-                    index = null;
-                else {
-                    index = this.or();
-                    if (!index)
-                        return null;
-                }
-                if (!this.eat(']'))
-                    return null;
-                const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
-                expr = extend(expr, segment, index);
-            }
-            else
-                break;
-        }
-        return expr;
-    }
-    primary() {
-        const token = this.tokens[this.pos];
-        if (!token)
-            return null;
-        if (token.t === 'string' || token.t === 'number') {
-            this.pos++;
-            return { kind: 'literal', value: token.v };
-        }
-        if (token.t === 'ident') {
-            this.pos++;
-            const lower = token.v.toLowerCase();
-            if (this.eat('(')) {
-                const args = [];
-                if (!this.eat(')')) {
-                    for (;;) {
-                        const arg = this.or();
-                        if (!arg)
-                            return null;
-                        args.push(arg);
-                        if (this.eat(')'))
-                            break;
-                        if (!this.eat(','))
-                            return null;
-                    }
-                }
-                return { kind: 'call', name: lower, spelled: token.v, args };
-            }
-            if (lower === 'true' || lower === 'false')
-                return { kind: 'literal', value: lower === 'true' };
-            if (lower === 'null')
-                return { kind: 'literal', value: null };
-            if (lower === 'nan' || lower === 'infinity')
-                return { kind: 'literal', value: Number.NaN };
-            return { kind: 'context', path: [token.v], indices: [undefined] };
-        }
-        if (this.eat('(')) {
-            const inner = this.or();
-            if (!inner || !this.eat(')'))
-                return null;
-            return inner;
-        }
-        return null;
-    }
-}
-/**
- * Member or index access: stays a context path when the target is one, else an opaque access.
- * `index` is undefined for `.name`, null for `*`, else the bracketed expression.
- */
-function extend(target, segment, index) {
-    if (target.kind === 'context')
-        return { kind: 'context', path: [...target.path, segment], indices: [...target.indices, index] };
-    return { kind: 'access', target, index: index === undefined ? { kind: 'literal', value: segment } : index };
-}
-/** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
-function parseExpression(body) {
-    if (body.length > 20_000)
-        return null; // nobody writes that; the fallback scan handles it linearly
-    // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
-    // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
-    if (body.length > MAX_MEMO_BODY)
-        return parseUncached(body);
-    const known = parsedBodies.get(body);
-    if (known !== undefined)
-        return known;
-    if (parsedBodies.size >= MAX_PARSED_BODIES)
-        parsedBodies.clear();
-    const parsed = parseUncached(body);
-    parsedBodies.set(body, parsed);
-    return parsed;
-}
-const parsedBodies = new Map();
-/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
-const MAX_PARSED_BODIES = 20_000;
-/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
-const MAX_MEMO_BODY = 500;
-function parseUncached(body) {
-    const tokens = expressions_tokenize(body);
-    if (!tokens || tokens.length === 0)
-        return null;
-    try {
-        return new expressions_Parser(tokens).parse();
-    }
-    catch {
-        // Only a pathological nesting depth can get here (stack overflow); treat as unparsable.
-        return null;
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Dataflow
-/** Functions whose result never carries their arguments' text: booleans, and hashFiles' hex digest. */
-const OPAQUE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
-const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 'secrets', 'vars', 'runner', 'job', 'jobs', 'strategy'];
-/**
- * The context paths whose text can end up in the value of the expression `body`, deduplicated in
- * order of appearance. Comparisons, `!`, `contains()`/`startsWith()`/`endsWith()` and the status
- * functions yield booleans, so the contexts they read do not flow. `a && b` yields `b`, or `a` only
- * when `a` is falsy (an empty string at most), so only `b` flows. Anything else (format, join,
- * toJSON, fromJSON, unknown functions, `||`) passes its operands through.
- *
- * When the body does not parse, every context-looking path in it (outside string literals) is
- * returned: an unparsable expression is treated as the worst case, never as safe.
- */
-function dataflowContexts(body) {
-    const parsed = parseExpression(body);
-    const paths = parsed ? flows(parsed) : scanContextPaths(body);
-    const seen = new Set();
-    return paths.filter((path) => {
-        const key = expressions_normalizePath(path);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** The comparison form of a context path: contexts are case-insensitive. */
-function expressions_normalizePath(path) {
-    return path.toLowerCase();
-}
-function flows(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return [];
-        case 'context':
-            return [expr.path.join('.')];
-        case 'access':
-            return flows(expr.target);
-        case 'call':
-            return OPAQUE_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flows);
-        case 'not':
-        case 'compare':
-            return [];
-        case 'and':
-            return flows(expr.right);
-        case 'or':
-            return [...flows(expr.left), ...flows(expr.right)];
-    }
-}
-/** Context-looking paths in an expression that did not parse, outside single-quoted strings. */
-function scanContextPaths(body) {
-    const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
-    const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
-    const out = [];
-    for (const match of unquoted.matchAll(re)) {
-        const segments = [match[1]];
-        for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
-            segments.push(part[1] !== undefined ? part[1] : '*');
-        }
-        out.push(segments.join('.'));
-    }
-    return out;
-}
-/** The context path when the whole expression is one plain context access, else null. */
-function soleContextPath(body) {
-    const parsed = parseExpression(body);
-    return parsed?.kind === 'context' ? parsed.path.join('.') : null;
-}
-/** True when `text` contains a `${{` (so its value is only known at run time). */
-function hasExpression(text) {
-    return text.includes('${{');
-}
-// ---------------------------------------------------------------------------------------------
-// Structure: sub-expressions, printing, constant reduction, computed indices
-/** The direct sub-expressions of a node, in source order (a context's bracketed indices included). */
-function childrenOf(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return [];
-        case 'context':
-            return expr.indices.filter((index) => index !== undefined && index !== null);
-        case 'access':
-            return expr.index ? [expr.target, expr.index] : [expr.target];
-        case 'call':
-            return expr.args;
-        case 'not':
-            return [expr.operand];
-        case 'and':
-        case 'or':
-        case 'compare':
-            return [expr.left, expr.right];
-    }
-}
-const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** The expression written back as text, normalised (single spaces, parentheses around nested operators), for messages. */
-function exprText(expr) {
-    const operand = (e) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'compare' ? `(${exprText(e)})` : exprText(e));
-    switch (expr.kind) {
-        case 'literal':
-            return literalText(expr.value);
-        case 'context':
-            return expr.path
-                .map((segment, i) => {
-                if (i === 0)
-                    return segment;
-                const index = expr.indices[i];
-                if (index === undefined)
-                    return `.${segment}`;
-                if (index === null)
-                    return '.*';
-                return `[${exprText(index)}]`;
-            })
-                .join('');
-        case 'access': {
-            const target = expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
-            if (expr.index === null)
-                return `${target}.*`;
-            if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value))
-                return `${target}.${expr.index.value}`;
-            return `${target}[${exprText(expr.index)}]`;
-        }
-        case 'call':
-            return `${expr.spelled}(${expr.args.map(exprText).join(', ')})`;
-        case 'not':
-            return `!${operand(expr.operand)}`;
-        case 'and':
-            return `${operand(expr.left)} && ${operand(expr.right)}`;
-        case 'or':
-            return `${operand(expr.left)} || ${operand(expr.right)}`;
-        case 'compare':
-            return `${operand(expr.left)} ${expr.op} ${operand(expr.right)}`;
-    }
-}
-function literalText(value) {
-    if (typeof value === 'string')
-        return `'${value.replace(/'/g, "''")}'`;
-    if (value === null)
-        return 'null';
-    return String(value);
-}
-/** Functions whose result is fixed when their arguments are (zizmor's list; fromJSON is left out, as there). */
-const REDUCIBLE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'format', 'tojson', 'join']);
-/**
- * Whether the expression's value is fixed by its text alone: a literal, an operator over fixed
- * operands, or one of format/contains/startsWith/endsWith/toJSON/join over fixed arguments
- * (zizmor's "constant reducible"). Such an expression can be replaced by its value.
- */
-function isConstantReducible(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return true;
-        case 'not':
-            return isConstantReducible(expr.operand);
-        case 'and':
-        case 'or':
-        case 'compare':
-            return isConstantReducible(expr.left) && isConstantReducible(expr.right);
-        case 'call':
-            return REDUCIBLE_FUNCTIONS.has(expr.name) && expr.args.every(isConstantReducible);
-        default:
-            return false;
-    }
-}
-/**
- * The outermost sub-expressions that are constant-reducible and not plain literals (a literal inside
- * a larger expression is just a value, not something to fold). The expression itself when it is one.
- */
-function constantReducibleParts(expr) {
-    if (expr.kind !== 'literal' && isConstantReducible(expr))
-        return [expr];
-    return childrenOf(expr).flatMap(constantReducibleParts);
-}
-/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
-function jsonRoundTrips(expr) {
-    const out = [];
-    const visit = (e) => {
-        if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
-            const [inner] = e.args;
-            if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1)
-                out.push(e);
-        }
-        for (const child of childrenOf(e))
-            visit(child);
-    };
-    visit(expr);
-    return out;
-}
-/** Every computed index (`secrets[matrix.name]`, `github.event[inputs.field]`), outermost first. */
-function computedIndices(expr) {
-    const out = [];
-    const visit = (e) => {
-        const indices = e.kind === 'context' ? e.indices : e.kind === 'access' ? [e.index] : [];
-        for (const index of indices)
-            if (index && index.kind !== 'literal')
-                out.push({ container: e, index });
-        for (const child of childrenOf(e))
-            visit(child);
-    };
-    visit(expr);
-    return out;
-}
-/**
- * The value of a constant-reducible expression, following GitHub's rules (truthiness, loose and
- * case-insensitive equality, `format` placeholders); undefined when it is not constant or a case is
- * not modelled (then say "its value" rather than guess).
- */
-function evaluateConstant(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return expr.value;
-        case 'not': {
-            const operand = evaluateConstant(expr.operand);
-            return operand === undefined ? undefined : !truthy(operand);
-        }
-        case 'and':
-        case 'or': {
-            const left = evaluateConstant(expr.left);
-            if (left === undefined)
-                return undefined;
-            if (expr.kind === 'and' ? !truthy(left) : truthy(left))
-                return left;
-            return evaluateConstant(expr.right);
-        }
-        case 'compare': {
-            const left = evaluateConstant(expr.left);
-            const right = evaluateConstant(expr.right);
-            if (left === undefined || right === undefined)
-                return undefined;
-            return compareValues(expr.op, left, right);
-        }
-        case 'call': {
-            if (!REDUCIBLE_FUNCTIONS.has(expr.name))
-                return undefined;
-            const args = expr.args.map(evaluateConstant);
-            if (args.some((arg) => arg === undefined))
-                return undefined;
-            return callConstant(expr.name, args);
-        }
-        default:
-            return undefined;
-    }
-}
-function truthy(value) {
-    if (value === null)
-        return false;
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value === 'number')
-        return value !== 0 && !Number.isNaN(value);
-    return value !== '';
-}
-function toNumber(value) {
-    if (value === null)
-        return 0;
-    if (typeof value === 'boolean')
-        return value ? 1 : 0;
-    if (typeof value === 'number')
-        return value;
-    const text = value.trim();
-    if (text === '')
-        return 0;
-    return /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(text) ? Number(text) : Number.NaN;
-}
-/** String form as GitHub's `format()` and string functions see a value. */
-function constantText(value) {
-    if (value === null)
-        return '';
-    if (typeof value === 'boolean')
-        return value ? 'true' : 'false';
-    return String(value);
-}
-function compareValues(op, left, right) {
-    if (typeof left === 'string' && typeof right === 'string') {
-        const a = left.toUpperCase();
-        const b = right.toUpperCase();
-        const order = a < b ? -1 : a > b ? 1 : 0;
-        return compareOrder(op, order);
-    }
-    if (left === null && right === null)
-        return compareOrder(op, 0);
-    const a = toNumber(left);
-    const b = toNumber(right);
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return op === '!=';
-    return compareOrder(op, a < b ? -1 : a > b ? 1 : 0);
-}
-function compareOrder(op, order) {
-    switch (op) {
-        case '==':
-            return order === 0;
-        case '!=':
-            return order !== 0;
-        case '<':
-            return order < 0;
-        case '<=':
-            return order <= 0;
-        case '>':
-            return order > 0;
-        case '>=':
-            return order >= 0;
-        default:
-            return undefined;
-    }
-}
-function callConstant(name, args) {
-    const [first, second] = args;
-    switch (name) {
-        case 'contains':
-        case 'startswith':
-        case 'endswith': {
-            if (args.length !== 2)
-                return undefined;
-            const haystack = constantText(first).toUpperCase();
-            const needle = constantText(second).toUpperCase();
-            if (name === 'contains')
-                return haystack.includes(needle);
-            return name === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
-        }
-        case 'format':
-            return args.length >= 1 && typeof first === 'string' ? formatConstant(first, args.slice(1)) : undefined;
-        case 'tojson':
-            return args.length === 1 ? JSON.stringify(first) : undefined;
-        case 'join':
-            // A scalar joins to its own text; only arrays (never constant here) have separators.
-            return args.length >= 1 && args.length <= 2 ? constantText(first) : undefined;
-        default:
-            return undefined;
-    }
-}
-/** `format('{0} {{x}}', a)`: `{N}` placeholders, `{{`/`}}` escapes; anything else malformed is undefined. */
-function formatConstant(template, args) {
-    let out = '';
-    for (let i = 0; i < template.length; i++) {
-        const c = template[i];
-        if (c === '{' && template[i + 1] === '{') {
-            out += '{';
-            i++;
-        }
-        else if (c === '}' && template[i + 1] === '}') {
-            out += '}';
-            i++;
-        }
-        else if (c === '{') {
-            const match = /^\{(\d+)\}/.exec(template.slice(i));
-            if (!match)
-                return undefined;
-            const n = Number(match[1]);
-            if (n >= args.length)
-                return undefined;
-            out += constantText(args[n]);
-            i += match[0].length - 1;
-        }
-        else if (c === '}')
-            return undefined;
-        else
-            out += c;
-    }
-    return out;
-}
-function conditionForm(value) {
-    const spans = findExpressions(value);
-    if (spans.length === 0) {
-        // An unclosed `${{` is no expression at all; GitHub rejects the file. Read the rest as bare text.
-        return { form: 'bare', body: value };
-    }
-    if (spans.length === 1 && spans[0].start === 0 && spans[0].end === value.length)
-        return { form: 'fenced', body: spans[0].body };
-    return { form: 'template', spans };
-}
-
-;// CONCATENATED MODULE: ./src/workflows/steps.ts
-/**
- * Steps with what surrounds them: every step of a workflow's jobs or of a composite action, its job
- * and its file, for the env, matrix, shell and checkout facts the workflow rules read.
- */
-
-
-
-/** Every step of a workflow (all jobs) or of a composite action, with its job. */
-function stepsInContext(wf) {
-    let steps = stepsCache.get(wf);
-    if (!steps) {
-        steps = collectSteps(wf);
-        stepsCache.set(wf, steps);
-    }
-    return steps;
-}
-/** Computed once per file: most workflow rules walk the same steps. */
-const stepsCache = new WeakMap();
-function collectSteps(wf) {
-    if (wf.kind === 'action') {
-        return items(get(get(wf.doc.contents, 'runs'), 'steps'))
-            .filter((step) => (0,dist/* isMap */.jh)(step))
-            .map((step, index) => ({ wf, jobId: '', jobNode: undefined, step, index }));
-    }
-    if (wf.kind !== 'workflow')
-        return [];
-    return jobsOf(wf).flatMap((job) => items(get(job.node, 'steps'))
-        .map((step, index) => ({ wf, jobId: job.id, jobNode: job.node, step, index }))
-        .filter((s) => (0,dist/* isMap */.jh)(s.step)));
-}
-/** True when the `uses:` is exactly `owner/repo@…` (no subpath) for the given repo. */
-function usesAction(uses, repo) {
-    if (!uses)
-        return false;
-    const value = uses.trim();
-    const at = value.lastIndexOf('@');
-    return at > 0 && value.slice(0, at).toLowerCase() === repo;
-}
-/** A stable name for a step within its job: its id, else its name, else its position. */
-function stepKey(s) {
-    return str(get(s.step, 'id')) ?? str(get(s.step, 'name')) ?? `#${s.index + 1}`;
-}
-/** The `env:` maps a step sees, nearest first: the step's, its job's, the workflow's. */
-function envScopesOf(s) {
-    return [get(s.step, 'env'), get(s.jobNode, 'env'), s.wf.kind === 'workflow' ? get(s.wf.doc.contents, 'env') : undefined];
-}
-/**
- * What a step's expressions can read, for grading contexts (contexts.ts): the types of the
- * workflow's inputs, where each `env.X` it sees comes from, and whether its job's matrix is static.
- */
-function stepContextScope(s, inputTypes) {
-    const envScopes = envScopesOf(s);
-    const matrix = get(get(s.jobNode, 'strategy'), 'matrix');
-    return {
-        inputTypes,
-        envSource(name) {
-            for (const env of envScopes) {
-                if (!(0,dist/* isMap */.jh)(env))
-                    continue;
-                for (const [key, , value] of entries(env)) {
-                    if (key.toLowerCase() !== name)
-                        continue;
-                    // The nearest scope that sets the variable decides, as at run time.
-                    if (!(0,dist/* isScalar */.jn)(value))
-                        return undefined;
-                    const text = String(value.value ?? '');
-                    if (!hasExpression(text))
-                        return { kind: 'literal' };
-                    return { kind: 'expression', contexts: findExpressions(text).flatMap((span) => dataflowContexts(span.body)) };
-                }
-            }
-            return undefined;
-        },
-        isStaticMatrix(name) {
-            if (!(0,dist/* isMap */.jh)(matrix))
-                return false;
-            if (name === null)
-                return !containsExpression(matrix);
-            for (const [key, , value] of entries(matrix)) {
-                const lower = key.toLowerCase();
-                if (lower === 'include') {
-                    if (!isStaticCollection(value))
-                        return false;
-                }
-                else if (lower === name && !isStaticCollection(value))
-                    return false;
-            }
-            return true;
-        },
-    };
-}
-/** A matrix axis (or `include`) is static when it is written out as a list with no expression anywhere. */
-function isStaticCollection(node) {
-    if (node === undefined)
-        return true;
-    if ((0,dist/* isScalar */.jn)(node))
-        return false; // `${{ fromJSON(…) }}` or a bare value GitHub would reject
-    return !containsExpression(node);
-}
-function containsExpression(node, depth = 0) {
-    if (depth > 50)
-        return true;
-    if ((0,dist/* isScalar */.jn)(node))
-        return hasExpression(String(node.value ?? ''));
-    if ((0,dist/* isMap */.jh)(node))
-        return entries(node).some(([key, , value]) => hasExpression(key) || containsExpression(value, depth + 1));
-    const list = items(node);
-    return list.some((item) => containsExpression(item, depth + 1));
-}
-/** The env key node (as written, for its case) that an `env.<name>` context of this step reads, if any scope sets it. */
-function envKeyOf(s, lowerName) {
-    for (const holder of [get(s.step, 'env'), get(s.jobNode, 'env'), s.wf.kind === 'workflow' ? get(s.wf.doc.contents, 'env') : undefined]) {
-        for (const [key, keyNode] of entries(holder))
-            if (key.toLowerCase() === lowerName)
-                return keyNode;
-    }
-    return undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/workflows/triggers.ts
 /**
@@ -31964,14 +31973,6 @@ function input(withNode, key) {
     const value = str(node);
     return node && value !== undefined ? { value: value.trim(), node } : undefined;
 }
-/** The major version a `uses:` ref names: `@v7`, `@v7.1.0`, or `@<sha> # v7.1.0`. */
-function majorOf(s, usesNode) {
-    const uses = str(usesNode)?.trim() ?? '';
-    const ref = uses.slice(uses.lastIndexOf('@') + 1);
-    const version = /^[0-9a-f]{40}$/i.test(ref) ? versionFromComment(trailingComment(s.wf, usesNode)) : ref;
-    const match = /^v?(\d+)(?:\.|$)/i.exec(version ?? '');
-    return match ? Number(match[1]) : undefined;
-}
 /** Every `astral-sh/setup-uv` step of a workflow or composite action. */
 function setupUvSteps(wf) {
     let steps = setupUvCache.get(wf);
@@ -31993,7 +31994,7 @@ function collectSetupUvSteps(wf) {
         out.push({
             s,
             usesNode,
-            major: majorOf(s, usesNode),
+            major: usesMajor(s.wf, usesNode),
             version: input(withNode, 'version'),
             versionFile: input(withNode, 'version-file')?.value,
             enableCache: (() => {
@@ -32087,7 +32088,6 @@ function runEventsOf(wf) {
 
 
 
-
 const CACHE_ACTIONS = {
     'actions/cache': 'always',
     'actions/cache/restore': 'always',
@@ -32124,31 +32124,14 @@ const PUBLISHER_ACTIONS = new Set([
 ]);
 const TAG_TOGGLE_RE = /startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*==\s*'tag'/i;
 const NOT_TAG_TOGGLE_RE = /!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*!=\s*'tag'/i;
-/** Why the workflow as a whole publishes, from its triggers; undefined when it does not. */
-function publishingTrigger(triggers) {
-    for (const trigger of triggers) {
-        if (trigger.name === 'release')
-            return 'is triggered by release';
-        if (trigger.name !== 'push')
-            continue;
-        if (get(trigger.config, 'tags') !== undefined)
-            return 'runs on tag pushes';
-        const branches = items(get(trigger.config, 'branches')).map((b) => str(b) ?? '');
-        const release = branches.find((b) => /release/i.test(b));
-        if (release)
-            return `runs on pushes to ${release}`;
-    }
-    return undefined;
-}
+/** The action a `uses:` names, lower-cased `owner/repo[/path]`; undefined for a local or Docker one. */
 function actionOf(uses) {
     if (!uses)
         return undefined;
     const parsed = parseUses(uses.trim());
     if (parsed.kind !== 'repository')
         return undefined;
-    const name = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
-    const major = parsed.pinned ? undefined : /^v?(\d+)/.exec(parsed.ref)?.[1];
-    return { name, major: major === undefined ? undefined : Number(major) };
+    return `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
 }
 /** Whether a cache step restores a cache: 'on', 'off', or 'unknown' (an expression we cannot read). */
 function cachingOf(s, name, major) {
@@ -32190,32 +32173,31 @@ const cacheStepsCache = new WeakMap();
 function collectPublishingCacheSteps(wf) {
     if (wf.kind !== 'workflow')
         return [];
-    const byTrigger = publishingTrigger(triggersOf(wf));
+    const triggers = releaseTriggers(wf);
     const steps = stepsInContext(wf);
     const publisherIn = new Map();
     for (const s of steps) {
         const action = actionOf(str(get(s.step, 'uses')));
-        if (action && PUBLISHER_ACTIONS.has(action.name) && !publisherIn.has(s.jobId))
-            publisherIn.set(s.jobId, action.name);
+        if (action && PUBLISHER_ACTIONS.has(action) && !publisherIn.has(s.jobId))
+            publisherIn.set(s.jobId, action);
     }
     const out = [];
     for (const s of steps) {
         const usesNode = get(s.step, 'uses');
         const action = actionOf(str(usesNode));
-        if (!usesNode || !action || !(action.name in CACHE_ACTIONS))
+        if (!usesNode || !action || !(action in CACHE_ACTIONS))
             continue;
         const why = publisherIn.has(s.jobId)
-            ? `it publishes with ${publisherIn.get(s.jobId)}`
-            : byTrigger && releaseWork(wf, s.jobId)
-                ? `its workflow ${byTrigger}`
+            ? `the job publishes with ${publisherIn.get(s.jobId)}`
+            : triggers.length > 0 && releaseWork(wf, s.jobId)
+                ? describePublishReason(triggers[0])
                 : undefined;
         if (!why)
             continue;
-        const major = action.major ?? majorFromComment(s, usesNode);
-        const caching = cachingOf(s, action.name, major);
+        const caching = cachingOf(s, action, usesMajor(wf, usesNode));
         if (caching.state !== 'on')
             continue;
-        out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
+        out.push({ s, action, why, node: caching.input ?? usesNode });
     }
     return out;
 }
@@ -32244,13 +32226,6 @@ function setupUvCaching(s) {
     const states = runEventsOf(s.wf).map((event) => cacheOnFor(step, event));
     const state = states.includes(true) ? 'on' : states.includes('unknown') ? 'unknown' : 'off';
     return { state, input: step.enableCache?.node };
-}
-function majorFromComment(s, usesNode) {
-    if (!usesNode)
-        return undefined;
-    const version = versionFromComment(trailingComment(s.wf, usesNode));
-    const major = version ? /^v?(\d+)/.exec(version)?.[1] : undefined;
-    return major === undefined ? undefined : Number(major);
 }
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/cache-poisoning.ts
@@ -32292,7 +32267,7 @@ const cache_poisoning_rule = defineRule({
                     file: wf.file,
                     line: pos.line,
                     column: pos.column,
-                    message: `${found.action} restores a cache in job ${found.s.jobId}, which publishes (${found.why}): caches are shared across the repository's workflows, ` +
+                    message: `${found.action} restores a cache in job ${found.s.jobId}, which publishes: ${found.why}. Caches are shared across the repository's workflows, ` +
                         'so one written by a less trusted run can end up in what this job releases.',
                     fix: `Build releases from a clean state: ${off}, or guard it with \${{ !startsWith(github.ref, 'refs/tags/') }}.`,
                     subject: `${found.s.jobId}:${stepKey(found.s)}`,
@@ -32455,7 +32430,7 @@ function envOf(rc, name) {
     const direct = rc.env.get(name);
     if (direct !== undefined)
         return direct;
-    for (const holder of [get(rc.step, 'env'), get(rc.jobNode, 'env'), rc.wf.kind === 'workflow' ? get(rc.wf.doc.contents, 'env') : undefined]) {
+    for (const holder of envScopesOf(rc)) {
         for (const [key, , value] of entries(holder))
             if (key === name)
                 return (0,dist/* isScalar */.jn)(value) ? String(value.value ?? '') : '';

@@ -16,12 +16,11 @@
 import { isScalar, type Node } from 'yaml';
 import { hasExpression } from './expressions.js';
 import type { WorkflowFile } from './model.js';
-import { publishReasons } from './publishing.js';
+import { describePublishReason, publishReasons, releaseTriggers } from './publishing.js';
 import { cacheOnFor, runEventsOf, setupUvSteps } from './setup-uv.js';
 import { stepsInContext, type StepInContext } from './steps.js';
-import { triggersOf } from './triggers.js';
-import { parseUses, trailingComment, versionFromComment } from './uses.js';
-import { get, items, str } from './walk.js';
+import { parseUses, usesMajor } from './uses.js';
+import { get, str } from './walk.js';
 
 /** How a cache-aware action's caching is switched: the input, and whether it is on when absent. */
 interface CacheSwitch {
@@ -73,26 +72,12 @@ const PUBLISHER_ACTIONS = new Set([
 const TAG_TOGGLE_RE = /startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*==\s*'tag'/i;
 const NOT_TAG_TOGGLE_RE = /!\s*startsWith\(\s*github\.ref\s*,\s*'refs\/tags\/?'\s*\)|github\.ref_type\s*!=\s*'tag'/i;
 
-/** Why the workflow as a whole publishes, from its triggers; undefined when it does not. */
-function publishingTrigger(triggers: ReturnType<typeof triggersOf>): string | undefined {
-  for (const trigger of triggers) {
-    if (trigger.name === 'release') return 'is triggered by release';
-    if (trigger.name !== 'push') continue;
-    if (get(trigger.config, 'tags') !== undefined) return 'runs on tag pushes';
-    const branches = items(get(trigger.config, 'branches')).map((b) => str(b) ?? '');
-    const release = branches.find((b) => /release/i.test(b));
-    if (release) return `runs on pushes to ${release}`;
-  }
-  return undefined;
-}
-
-function actionOf(uses: string | undefined): { name: string; major: number | undefined } | undefined {
+/** The action a `uses:` names, lower-cased `owner/repo[/path]`; undefined for a local or Docker one. */
+function actionOf(uses: string | undefined): string | undefined {
   if (!uses) return undefined;
   const parsed = parseUses(uses.trim());
   if (parsed.kind !== 'repository') return undefined;
-  const name = `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
-  const major = parsed.pinned ? undefined : /^v?(\d+)/.exec(parsed.ref)?.[1];
-  return { name, major: major === undefined ? undefined : Number(major) };
+  return `${parsed.owner}/${parsed.repo}${parsed.path ? `/${parsed.path}` : ''}`.toLowerCase();
 }
 
 /** Whether a cache step restores a cache: 'on', 'off', or 'unknown' (an expression we cannot read). */
@@ -122,7 +107,7 @@ export interface PublishingCacheStep {
   s: StepInContext;
   /** The action, lower-cased `owner/repo[/path]`. */
   action: string;
-  /** Why the job publishes, as a phrase: "its workflow runs on tag pushes". */
+  /** Why the job publishes, as a phrase: "the workflow runs on tag pushes (line 4)". */
   why: string;
   /** The input that turns caching on, when one does; else the step's `uses:`. */
   node: Node;
@@ -143,28 +128,27 @@ const cacheStepsCache = new WeakMap<WorkflowFile, readonly PublishingCacheStep[]
 
 function collectPublishingCacheSteps(wf: WorkflowFile): PublishingCacheStep[] {
   if (wf.kind !== 'workflow') return [];
-  const byTrigger = publishingTrigger(triggersOf(wf));
+  const triggers = releaseTriggers(wf);
   const steps = stepsInContext(wf);
   const publisherIn = new Map<string, string>();
   for (const s of steps) {
     const action = actionOf(str(get(s.step, 'uses')));
-    if (action && PUBLISHER_ACTIONS.has(action.name) && !publisherIn.has(s.jobId)) publisherIn.set(s.jobId, action.name);
+    if (action && PUBLISHER_ACTIONS.has(action) && !publisherIn.has(s.jobId)) publisherIn.set(s.jobId, action);
   }
   const out: PublishingCacheStep[] = [];
   for (const s of steps) {
     const usesNode = get(s.step, 'uses');
     const action = actionOf(str(usesNode));
-    if (!usesNode || !action || !(action.name in CACHE_ACTIONS)) continue;
+    if (!usesNode || !action || !(action in CACHE_ACTIONS)) continue;
     const why = publisherIn.has(s.jobId)
-      ? `it publishes with ${publisherIn.get(s.jobId)}`
-      : byTrigger && releaseWork(wf, s.jobId)
-        ? `its workflow ${byTrigger}`
+      ? `the job publishes with ${publisherIn.get(s.jobId)}`
+      : triggers.length > 0 && releaseWork(wf, s.jobId)
+        ? describePublishReason(triggers[0]!)
         : undefined;
     if (!why) continue;
-    const major = action.major ?? majorFromComment(s, usesNode);
-    const caching = cachingOf(s, action.name, major);
+    const caching = cachingOf(s, action, usesMajor(wf, usesNode));
     if (caching.state !== 'on') continue;
-    out.push({ s, action: action.name, why, node: caching.input ?? usesNode });
+    out.push({ s, action, why, node: caching.input ?? usesNode });
   }
   return out;
 }
@@ -192,11 +176,4 @@ function setupUvCaching(s: StepInContext): { state: 'on' | 'off' | 'unknown'; in
   const states = runEventsOf(s.wf).map((event) => cacheOnFor(step, event));
   const state = states.includes(true) ? 'on' : states.includes('unknown') ? 'unknown' : 'off';
   return { state, input: step.enableCache?.node };
-}
-
-function majorFromComment(s: StepInContext, usesNode: Node | undefined): number | undefined {
-  if (!usesNode) return undefined;
-  const version = versionFromComment(trailingComment(s.wf, usesNode));
-  const major = version ? /^v?(\d+)/.exec(version)?.[1] : undefined;
-  return major === undefined ? undefined : Number(major);
 }

@@ -18,7 +18,7 @@ import type { StepInContext } from './steps.js';
 import { stepsInContext, usesAction } from './steps.js';
 import type { WorkflowFile } from './model.js';
 import { triggersOf } from './triggers.js';
-import { trailingComment, versionFromComment } from './uses.js';
+import { usesMajor } from './uses.js';
 import { get, str } from './walk.js';
 
 export interface SetupUvStep {
@@ -40,15 +40,6 @@ function input(withNode: Node | undefined, key: string): { value: string; node: 
   const node = get(withNode, key);
   const value = str(node);
   return node && value !== undefined ? { value: value.trim(), node } : undefined;
-}
-
-/** The major version a `uses:` ref names: `@v7`, `@v7.1.0`, or `@<sha> # v7.1.0`. */
-function majorOf(s: StepInContext, usesNode: Node): number | undefined {
-  const uses = str(usesNode)?.trim() ?? '';
-  const ref = uses.slice(uses.lastIndexOf('@') + 1);
-  const version = /^[0-9a-f]{40}$/i.test(ref) ? versionFromComment(trailingComment(s.wf, usesNode)) : ref;
-  const match = /^v?(\d+)(?:\.|$)/i.exec(version ?? '');
-  return match ? Number(match[1]) : undefined;
 }
 
 /** Every `astral-sh/setup-uv` step of a workflow or composite action. */
@@ -73,7 +64,7 @@ function collectSetupUvSteps(wf: StepInContext['wf']): SetupUvStep[] {
     out.push({
       s,
       usesNode,
-      major: majorOf(s, usesNode),
+      major: usesMajor(s.wf, usesNode),
       version: input(withNode, 'version'),
       versionFile: input(withNode, 'version-file')?.value,
       enableCache: (() => {

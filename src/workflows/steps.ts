@@ -58,8 +58,8 @@ export function stepKey(s: StepInContext): string {
   return str(get(s.step, 'id')) ?? str(get(s.step, 'name')) ?? `#${s.index + 1}`;
 }
 
-/** The `env:` maps a step sees, nearest first: the step's, its job's, the workflow's. */
-function envScopesOf(s: StepInContext): (Node | undefined)[] {
+/** The `env:` maps a step (or a command of its `run:`) sees, nearest first: the step's, its job's, the workflow's. */
+export function envScopesOf(s: { wf: WorkflowFile; step: Node; jobNode: Node | undefined }): (Node | undefined)[] {
   return [get(s.step, 'env'), get(s.jobNode, 'env'), s.wf.kind === 'workflow' ? get(s.wf.doc.contents as Node, 'env') : undefined];
 }
 
@@ -117,7 +117,7 @@ function containsExpression(node: unknown, depth = 0): boolean {
 
 /** The env key node (as written, for its case) that an `env.<name>` context of this step reads, if any scope sets it. */
 export function envKeyOf(s: StepInContext, lowerName: string): Node | undefined {
-  for (const holder of [get(s.step, 'env'), get(s.jobNode, 'env'), s.wf.kind === 'workflow' ? get(s.wf.doc.contents, 'env') : undefined]) {
+  for (const holder of envScopesOf(s)) {
     for (const [key, keyNode] of entries(holder)) if (key.toLowerCase() === lowerName) return keyNode;
   }
   return undefined;

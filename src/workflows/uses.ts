@@ -96,6 +96,19 @@ export function trailingComment(wf: WorkflowFile, node: Node): string | undefine
   return match ? match[1] : undefined;
 }
 
+/**
+ * The major version a `uses:` names: its ref (`@v7`, `@v7.1.0`), else the version comment after it
+ * (`@<sha> # v7.1.0`). Actions change their defaults by major version (setup-uv's cache, setup-go's).
+ */
+export function usesMajor(wf: WorkflowFile, usesNode: Node): number | undefined {
+  const uses = str(usesNode)?.trim() ?? '';
+  const major = (version: string | undefined) => {
+    const match = /^v?(\d+)(?:[.-]|$)/i.exec(version ?? '');
+    return match ? Number(match[1]) : undefined;
+  };
+  return major(uses.slice(uses.lastIndexOf('@') + 1)) ?? major(versionFromComment(trailingComment(wf, usesNode)));
+}
+
 export interface UsesSite {
   wf: WorkflowFile;
   /** The scalar node of the value (range gives the exact position). */

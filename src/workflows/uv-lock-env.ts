@@ -8,6 +8,7 @@
  */
 import { isScalar, type Node } from 'yaml';
 import type { RunCommand } from './run-steps.js';
+import { envScopesOf } from './steps.js';
 import { get, posOf, str } from './walk.js';
 
 /** uv's boolean environment values (clap's "boolish" parser). */
@@ -29,9 +30,7 @@ export function lockedByEnv(rc: RunCommand, setByEarlierStep: (rc: RunCommand) =
   const truthy = (value: string | undefined): boolean => value !== undefined && (TRUTHY.test(value.trim()) || value.includes('${{'));
   for (const key of ['UV_LOCKED', 'UV_FROZEN']) {
     if (truthy(rc.env.get(key))) return true;
-    if (truthy(envValue(get(rc.step, 'env'), key))) return true;
-    if (truthy(envValue(get(rc.jobNode, 'env'), key))) return true;
-    if (rc.wf.kind === 'workflow' && truthy(envValue(get(rc.wf.doc.contents, 'env'), key))) return true;
+    if (envScopesOf(rc).some((scope) => truthy(envValue(scope, key)))) return true;
   }
   return setByEarlierStep(rc);
 }

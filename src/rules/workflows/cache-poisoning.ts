@@ -39,7 +39,7 @@ export const rule = defineRule({
           line: pos.line,
           column: pos.column,
           message:
-            `${found.action} restores a cache in job ${found.s.jobId}, which publishes (${found.why}): caches are shared across the repository's workflows, ` +
+            `${found.action} restores a cache in job ${found.s.jobId}, which publishes: ${found.why}. Caches are shared across the repository's workflows, ` +
             'so one written by a less trusted run can end up in what this job releases.',
           fix: `Build releases from a clean state: ${off}, or guard it with \${{ !startsWith(github.ref, 'refs/tags/') }}.`,
           subject: `${found.s.jobId}:${stepKey(found.s)}`,

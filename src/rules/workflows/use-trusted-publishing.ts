@@ -8,7 +8,7 @@
  */
 import { isScalar, type Node } from 'yaml';
 import { commandText, runCommands, uvInvocation, type RunCommand } from '../../workflows/run-steps.js';
-import { stepKey, stepsInContext, usesAction } from '../../workflows/steps.js';
+import { envScopesOf, stepKey, stepsInContext, usesAction } from '../../workflows/steps.js';
 import { occurrenceSubjects } from '../../workflows/uses.js';
 import { entries, get, getPair, posOf, str } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
@@ -159,7 +159,7 @@ function optionValue(args: string[], names: string[]): string | undefined {
 function envOf(rc: RunCommand, name: string): string | undefined {
   const direct = rc.env.get(name);
   if (direct !== undefined) return direct;
-  for (const holder of [get(rc.step, 'env'), get(rc.jobNode, 'env'), rc.wf.kind === 'workflow' ? get(rc.wf.doc.contents, 'env') : undefined]) {
+  for (const holder of envScopesOf(rc)) {
     for (const [key, , value] of entries(holder)) if (key === name) return isScalar(value) ? String(value.value ?? '') : '';
   }
   return undefined;
