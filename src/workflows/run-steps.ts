@@ -87,7 +87,8 @@ function collectCommands(wf: WorkflowFile): RunCommand[] {
               if (eq > 0) exported.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
             }
           }
-          const env = new Map([...exported, ...effective.env]);
+          // effectiveCommand's map is this command's own, so it serves as is when nothing was exported.
+          const env = exported.size === 0 ? effective.env : new Map([...exported, ...effective.env]);
           out.push({
             wf,
             job,

@@ -179,25 +179,62 @@ export function parseShell(script: string): Pipeline[] {
 
 function buildCommand(tokens: Token[], redirectsOutput: boolean, skip: boolean, outputTargets: string[]): SimpleCommand | null {
   if (skip) return null;
-  const wordTokens = tokens.filter((t): t is Extract<Token, { kind: 'word' }> => t.kind === 'word');
-  const substitutions = wordTokens.flatMap((t) => t.substitutions);
+  // One pass instead of filter + flatMap + find: this runs for every command of every script.
+  const wordTokens: Extract<Token, { kind: 'word' }>[] = [];
+  let substitutions: string[] = NO_SUBSTITUTIONS;
+  let redirectAt: Extract<Token, { kind: 'redirect' }> | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'word') {
+      wordTokens.push(token);
+      if (token.substitutions.length > 0) {
+        if (substitutions === NO_SUBSTITUTIONS) substitutions = [];
+        for (const substitution of token.substitutions) substitutions.push(substitution);
+      }
+    } else if (token.kind === 'redirect' && redirectAt === undefined) redirectAt = token;
+  }
+  if (substitutions === NO_SUBSTITUTIONS) substitutions = [];
   let index = 0;
   while (index < wordTokens.length && !wordTokens[index].word.quoted && KEYWORDS_BEFORE_COMMAND.has(wordTokens[index].word.value)) index++;
   const assignments = new Map<string, string>();
   while (index < wordTokens.length) {
-    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(wordTokens[index].word.value);
-    if (!match || wordTokens[index].word.value.startsWith('=')) break;
-    assignments.set(match[1], match[2]);
+    const value = wordTokens[index].word.value;
+    const eq = value.indexOf('=');
+    if (eq <= 0 || !ASSIGNMENT_NAME.test(value.slice(0, eq))) break;
+    assignments.set(value.slice(0, eq), value.slice(eq + 1));
     index++;
   }
-  const words = wordTokens.slice(index).map((t) => t.word);
+  const words: ShellWord[] = [];
+  for (let k = index; k < wordTokens.length; k++) words.push(wordTokens[k].word);
   if (words.length === 1 && !words[0].quoted && KEYWORDS_ALONE.has(words[0].value)) words.length = 0;
   while (words.length > 0 && !words[words.length - 1].quoted && KEYWORDS_ALONE.has(words[words.length - 1].value)) words.pop();
   if (words.length === 0 && assignments.size === 0 && substitutions.length === 0 && outputTargets.length === 0) return null;
-  const redirectAt = tokens.find((t) => t.kind === 'redirect');
-  const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? (redirectAt?.kind === 'redirect' ? redirectAt.offset : 0);
+  const offset = words[0]?.offset ?? wordTokens[0]?.word.offset ?? redirectAt?.offset ?? 0;
   return { words, assignments, offset, substitutions, redirectsOutput, outputTargets };
 }
+
+const NO_SUBSTITUTIONS: string[] = [];
+const ASSIGNMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Characters that need a look in a word outside quotes (quotes, escapes, expansions and the
+ * characters that end a word); every other character is copied as a run, not one at a time.
+ */
+const WORD_SPECIAL = charTable('\\\'"$`<> \t\r\n;|&()');
+/** The same inside double quotes: the closing quote, escapes and expansions. */
+const DOUBLE_QUOTED_SPECIAL = charTable('"\\$`');
+
+function charTable(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+
+/** Whether the character at `i` is one of `table`'s (characters beyond ASCII never are). */
+function isSpecial(table: Uint8Array, code: number): boolean {
+  return code < 128 && table[code] === 1;
+}
+
+const REDIRECT = /^(\d*(?:<<<|<<-|<<|>>|>\||<>|>&|<&|>|<)|&>>|&>)/;
 
 function tokenize(script: string): Token[] {
   const tokens: Token[] = [];
@@ -240,11 +277,13 @@ function tokenize(script: string): Token[] {
       while (i < n && script[i] !== '\n') i++;
       continue;
     }
-    const two = script.slice(i, i + 2);
-    if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
-      tokens.push({ kind: 'op', op: two, offset: i });
-      i += 2;
-      continue;
+    if (c === '&' || c === '|' || c === ';') {
+      const two = script.slice(i, i + 2);
+      if (two === '&&' || two === '||' || two === ';;' || two === '|&') {
+        tokens.push({ kind: 'op', op: two, offset: i });
+        i += 2;
+        continue;
+      }
     }
     if (c === ';' || c === '|' || (c === '&' && script[i + 1] !== '>') || c === '(' || c === ')') {
       tokens.push({ kind: 'op', op: c, offset: i });
@@ -258,7 +297,8 @@ function tokenize(script: string): Token[] {
       i = word.end;
       continue;
     }
-    const redirect = /^(\d*(?:<<<|<<-|<<|>>|>\||<>|>&|<&|>|<)|&>>|&>)/.exec(script.slice(i, i + 6));
+    // Every redirection starts with a digit, `<`, `>` or `&`: the pattern is tried only there.
+    const redirect = c === '<' || c === '>' || c === '&' || (c >= '0' && c <= '9') ? REDIRECT.exec(script.slice(i, i + 6)) : null;
     if (redirect && (/^\d/.test(redirect[1]) ? true : c === '<' || c === '>' || c === '&')) {
       const op = redirect[1];
       i += op.length;
@@ -347,6 +387,12 @@ function readDoubleQuoted(script: string, start: number): { value: string; subst
   const substitutions: string[] = [];
   let i = start;
   while (i < script.length && script[i] !== '"') {
+    if (!isSpecial(DOUBLE_QUOTED_SPECIAL, script.charCodeAt(i))) {
+      const from = i;
+      while (i < script.length && !isSpecial(DOUBLE_QUOTED_SPECIAL, script.charCodeAt(i))) i++;
+      value += script.slice(from, i);
+      continue;
+    }
     const c = script[i];
     if (c === '\\' && i + 1 < script.length) {
       const next = script[i + 1];
@@ -376,6 +422,12 @@ function readWord(script: string, start: number): { word: ShellWord; substitutio
   const substitutions: string[] = [];
   let i = start;
   while (i < script.length) {
+    if (!isSpecial(WORD_SPECIAL, script.charCodeAt(i))) {
+      const from = i;
+      while (i < script.length && !isSpecial(WORD_SPECIAL, script.charCodeAt(i))) i++;
+      value += script.slice(from, i);
+      continue;
+    }
     const c = script[i];
     if (c === '\\') {
       if (script[i + 1] === '\n') {
@@ -478,7 +530,7 @@ export function effectiveCommand(command: SimpleCommand): { name: string; args: 
 /** `/usr/bin/python3` → `python3`; Windows `python.exe` → `python`. */
 export function basename(path: string): string {
   const base = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-  return base.replace(/\.exe$/i, '');
+  return base.length >= 4 && base.charCodeAt(base.length - 4) === 46 /* . */ && base.slice(-3).toLowerCase() === 'exe' ? base.slice(0, -4) : base;
 }
 
 /** The shell a step's `run:` runs in: step `shell:`, then job and workflow `defaults.run.shell` (undefined: the runner's default). */
