@@ -33494,14 +33494,33 @@ const RULES = [
 
 function runRules(context, rules = RULES) {
     const findings = [];
+    for (const found of runRulesById(context, rules).values())
+        findings.push(...found);
+    return findings;
+}
+/** The same, each rule's findings apart (in rule order; a rule turned off has no entry). */
+function runRulesById(context, rules = RULES) {
+    const byRule = new Map();
     for (const rule of rules) {
         if (context.settings.config.rules[rule.id] === 'off')
             continue;
         try {
-            findings.push(...rule.check(context));
+            byRule.set(rule.id, rule.check(context));
         }
         catch (error) {
-            findings.push(...failedRule(rule, context, error));
+            byRule.set(rule.id, failedRule(rule, context, error));
+        }
+    }
+    return byRule;
+}
+/** Findings of several runs by rule id, flattened in the order of `rules` (what runRules gives for all of them). */
+function inRuleOrder(rules, ...runs) {
+    const findings = [];
+    for (const rule of rules) {
+        for (const run of runs) {
+            const found = run.get(rule.id);
+            if (found)
+                findings.push(...found);
         }
     }
     return findings;
@@ -34561,11 +34580,221 @@ function loadWorkflows(files, limits, options = {}) {
     return { workflows, problems };
 }
 
+;// CONCATENATED MODULE: ./src/workflow-context.ts
+
+function workflow_context_inScope(path, scope) {
+    return scope === '' || path === scope || path.startsWith(`${scope}/`);
+}
+/** A context with the workflow files of head and base and no uv project (no network facts). */
+function workflowContext(settings, head, base, cache) {
+    const limits = settings.config.limits;
+    const headWorkflows = loadWorkflows(head, limits, { cache });
+    const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
+    return {
+        settings,
+        now: settings.now,
+        headTime: head.time,
+        projects: [],
+        workflows: headWorkflows.workflows,
+        baseWorkflows: baseWorkflows?.workflows ?? null,
+        invalidFiles: [],
+        uvLoadProblems: [],
+        workflowProblems: headWorkflows.problems.filter((p) => workflow_context_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+        headFiles: head.paths,
+        index: null,
+        github: null,
+    };
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:worker_threads"
+const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
+;// CONCATENATED MODULE: ./src/workflow-thread.ts
+/**
+ * The workflow checks on a second thread (issue 18, item 3: use both cores). The offline
+ * `on: 'workflows'` rules read nothing but the workflow files of a revision and the settings, and
+ * give back findings: small plain objects, cheap to send between threads (the uv models, which the
+ * report needs on the main thread, are not: moving locks to a worker cost more in unpacking than it
+ * saved, see docs/performance.md). So a worker parses the workflow files of base and head itself
+ * and runs those rules, with the head run, the base run for `introduced` and, for only-new, the
+ * baseline run (base alone), while the main thread parses the uv projects and runs everything
+ * else. The findings are merged in rule order, so the report is byte for byte the one the single
+ * thread gives (`LOCKGATE_SLOW=workflow-thread` turns the thread off; __tests__/workflow-thread.test.ts
+ * compares both on the e2e fixtures).
+ *
+ * The worker is started before the revisions are read, so that loading the code (about 100 ms)
+ * overlaps the read; it is used only when there are enough workflow files to pay for it, on a
+ * machine with a second core, and when the code runs from JavaScript (tests run the TypeScript
+ * sources in one thread). Anything that goes wrong on the worker (it cannot start, a message cannot
+ * be cloned, it exits) makes the main thread run those rules itself: never a missing finding.
+ */
+
+
+
+
+
+
+
+
+const MARK = 'lockgate-workflow-thread';
+/**
+ * Workflow rules that read more than the workflow files and the settings, and so stay on the main
+ * thread: setup-uv-unpinned reads the uv project's `required-version`. __tests__/workflow-thread.test.ts
+ * records what every other workflow rule reads and fails when one reads a project or a network fact.
+ */
+const MAIN_THREAD_WORKFLOW_RULES = new Set(['setup-uv-unpinned']);
+/**
+ * Workflow rules that also read GitHub's facts when there are some (the commit a tag points at, for
+ * the fix of unpinned-uses): on the worker only offline, where those facts are null on both threads.
+ */
+const GITHUB_FACT_WORKFLOW_RULES = new Set(['unpinned-uses']);
+/** The rules the worker runs: offline pure workflow checks that read only workflow files (and GitHub's facts, when there are none). */
+function threadRules(settings, rules = RULES) {
+    return rules.filter((rule) => {
+        const meta = rule.meta;
+        if (meta?.on !== 'workflows' || meta.online === true || MAIN_THREAD_WORKFLOW_RULES.has(rule.id))
+            return false;
+        return settings.offline || !GITHUB_FACT_WORKFLOW_RULES.has(rule.id);
+    });
+}
+/**
+ * Below this many workflow files (base and head together) the worker's start costs more than it
+ * saves: the rules of a few dozen files take a few tens of milliseconds.
+ */
+const MIN_WORKFLOW_FILES_FOR_THREAD = 40;
+function threadFilesOf(files) {
+    const isWorkflowPath = (path) => workflowKindOf(path) !== null;
+    return {
+        label: files.label,
+        paths: files.paths,
+        texts: [...files.texts].filter(([path]) => isWorkflowPath(path)),
+        unreadable: [...files.unreadable].filter(([path]) => isWorkflowPath(path)),
+        time: files.time,
+    };
+}
+function sourceFilesOf(files) {
+    return { label: files.label, paths: files.paths, texts: new Map(files.texts), unreadable: new Map(files.unreadable), time: files.time };
+}
+/** How many workflow, action and dependabot files the worker would parse. */
+function workflowFileCount(head, base) {
+    let count = 0;
+    for (const files of base ? [head, base] : [head])
+        for (const path of files.texts.keys())
+            if (workflowKindOf(path) !== null)
+                count++;
+    return count;
+}
+/** The worker itself: parses, runs the rules it is asked for, and answers once. */
+function runThreadJob(job) {
+    const wanted = new Set(job.ruleIds);
+    const rules = RULES.filter((rule) => wanted.has(rule.id));
+    const cache = new ParseCache();
+    const ruleMemo = new Map();
+    const head = sourceFilesOf(job.head);
+    const base = job.base ? sourceFilesOf(job.base) : null;
+    const context = { ...workflowContext(job.settings, head, base, cache), ruleMemo };
+    const headFindings = [...runRulesById(context, rules)];
+    let baseline = null;
+    if (job.settings.onlyNew && base) {
+        // What withBaseline's own context holds for these rules: base audited alone.
+        const baseContext = { ...workflowContext(job.settings, base, null, cache), ruleMemo };
+        baseline = [...runRulesById(baseContext, rules)];
+    }
+    return { head: headFindings, baseline };
+}
+if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.[MARK] === true && external_node_worker_threads_namespaceObject.parentPort) {
+    const port = external_node_worker_threads_namespaceObject.parentPort;
+    port.once('message', (job) => {
+        let reply;
+        try {
+            reply = { ok: true, ...runThreadJob(job) };
+        }
+        catch (error) {
+            reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
+        try {
+            port.postMessage(reply);
+        }
+        catch (error) {
+            port.postMessage({ ok: false, error: `the findings could not be sent: ${error instanceof Error ? error.message : String(error)}` });
+        }
+    });
+}
+/** The main thread's handle on the worker. */
+class WorkflowThread {
+    worker;
+    constructor(worker) {
+        this.worker = worker;
+    }
+    /**
+     * Starts the worker (it loads the code while the main thread reads git), or null where it does not
+     * pay or cannot run. `script` is this module's own file (tests give another, to see a failing worker handled).
+     */
+    static start(script = new URL(import.meta.url)) {
+        if (!speedupEnabled('workflow-thread') || (0,external_node_os_namespaceObject.availableParallelism)() < 2)
+            return null;
+        // Under the test runner the code is TypeScript, which a worker cannot load.
+        if (!/\.m?js$/.test(script.pathname))
+            return null;
+        try {
+            const worker = new external_node_worker_threads_namespaceObject.Worker(script, { workerData: { [MARK]: true }, stdout: false, stderr: false });
+            // A failed start is handled when the job is sent; until then the worker must not keep the process alive.
+            worker.unref();
+            worker.on('error', () => { });
+            return new WorkflowThread(worker);
+        }
+        catch {
+            return null;
+        }
+    }
+    /**
+     * Sends the job: the findings by rule id, or null when the worker failed in any way (the caller
+     * then runs the rules itself).
+     */
+    run(settings, head, base, rules) {
+        const worker = this.worker;
+        // Now the process waits for the answer.
+        worker.ref();
+        return new Promise((resolve) => {
+            let settled = false;
+            const settle = (value) => {
+                if (settled)
+                    return;
+                settled = true;
+                void worker.terminate();
+                resolve(value);
+            };
+            worker.once('message', (reply) => settle(reply.ok ? { head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) } : null));
+            worker.once('error', () => settle(null));
+            worker.once('exit', () => settle(null));
+            worker.once('messageerror', () => settle(null));
+            try {
+                // The token stays on the main thread: no rule the worker runs needs it.
+                const job = {
+                    settings: { ...settings, githubToken: null },
+                    head: threadFilesOf(head),
+                    base: base ? threadFilesOf(base) : null,
+                    ruleIds: rules.map((rule) => rule.id),
+                };
+                worker.postMessage(job);
+            }
+            catch {
+                settle(null);
+            }
+        });
+    }
+    stop() {
+        void this.worker.terminate();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/engine.ts
 /**
  * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
+
 
 
 
@@ -34613,9 +34842,6 @@ function withoutExcluded(files, globs) {
         texts: new Map([...files.texts].filter(([path]) => kept(path))),
         unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
     };
-}
-function engine_inScope(path, scope) {
-    return scope === '' || path === scope || path.startsWith(`${scope}/`);
 }
 async function enrich(context, log) {
     const { settings } = context;
@@ -34680,22 +34906,11 @@ function buildContext(settings, head, base, cache = new ParseCache()) {
     const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
     const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
     const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
-    const headWorkflows = loadWorkflows(head, limits, { cache });
-    const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
-    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => engine_inScope(pair.path, settings.scope));
+    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => workflow_context_inScope(pair.path, settings.scope));
     return {
-        settings,
-        now: settings.now,
-        headTime: head.time,
+        ...workflowContext(settings, head, base, cache),
         projects,
-        workflows: headWorkflows.workflows,
-        baseWorkflows: baseWorkflows?.workflows ?? null,
-        invalidFiles: [],
-        uvLoadProblems: headUv.problems.filter((p) => engine_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-        workflowProblems: headWorkflows.problems.filter((p) => engine_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-        headFiles: head.paths,
-        index: null,
-        github: null,
+        uvLoadProblems: headUv.problems.filter((p) => workflow_context_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
     };
 }
 /** The rule metadata reporters show (SARIF's rule list), from the registry and the bundled docs. */
@@ -34775,6 +34990,16 @@ function buildReport(context, raw, head, base) {
     };
 }
 async function runLockgate(initial) {
+    // Started first, so that the worker loads its code while git is read (workflow-thread.ts).
+    const thread = WorkflowThread.start();
+    try {
+        return await runWith(initial, thread);
+    }
+    finally {
+        thread?.stop();
+    }
+}
+async function runWith(initial, thread) {
     const log = [];
     let { head, base } = readRevisions(initial);
     const settings = loadConfig(initial, head, base, log);
@@ -34787,13 +35012,26 @@ async function runLockgate(initial) {
     }
     head = withoutExcluded(head, settings.config.exclude);
     base = base && withoutExcluded(base, settings.config.exclude);
+    // The offline workflow rules go to the worker when there are enough files; the rest run here.
+    const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+    const fromThread = offThread.length > 0 ? thread.run(settings, head, base, offThread) : null;
+    const onThread = new Set(offThread.map((rule) => rule.id));
+    const here = RULES.filter((rule) => !onThread.has(rule.id));
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const context = buildContext(settings, head, base, cache);
     context.ruleMemo = ruleMemo;
     await enrich(context, log);
-    const raw = withBaseline(settings, runRules(context), base, runRules, { cache, ruleMemo });
-    const report = buildReport(context, raw, head, base);
+    const found = runRulesById(context, here);
+    // A worker that failed leaves its rules to this thread: the same findings, only later.
+    const threadFindings = fromThread ? await fromThread : null;
+    if (fromThread && threadFindings === null)
+        log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
+    else if (fromThread && process.env.LOCKGATE_DEBUG)
+        log.push(`${offThread.length} workflow rules ran on a second thread.`);
+    const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
+    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+    const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
     return { report, pairs: context.projects, log, settings };
 }
 

@@ -14,7 +14,7 @@ import type { ChangeRow, Report, ReportProject, RuleMeta } from './report/types.
 import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import type { AdvisoryFacts } from './facts/advisories.js';
-import { runRules } from './rules/run.js';
+import { inRuleOrder, runRules, runRulesById } from './rules/run.js';
 import type { RuleContext, RuleMemo } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
@@ -26,7 +26,8 @@ import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
 import type { LockPackage, ProjectPair } from './uv/model.js';
-import { loadWorkflows } from './workflows/load.js';
+import { inScope, workflowContext } from './workflow-context.js';
+import { MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
 
 /** A run's result: the report plus what the run knows beyond it (not serialized). */
@@ -65,10 +66,6 @@ function withoutExcluded(files: SourceFiles, globs: string[]): SourceFiles {
     texts: new Map([...files.texts].filter(([path]) => kept(path))),
     unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
   };
-}
-
-function inScope(path: string, scope: string): boolean {
-  return scope === '' || path === scope || path.startsWith(`${scope}/`);
 }
 
 async function enrich(context: RuleContext, log: string[]): Promise<void> {
@@ -147,22 +144,11 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
   const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
   const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
   const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
-  const headWorkflows = loadWorkflows(head, limits, { cache });
-  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
   return {
-    settings,
-    now: settings.now,
-    headTime: head.time,
+    ...workflowContext(settings, head, base, cache),
     projects,
-    workflows: headWorkflows.workflows,
-    baseWorkflows: baseWorkflows?.workflows ?? null,
-    invalidFiles: [],
     uvLoadProblems: headUv.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-    workflowProblems: headWorkflows.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-    headFiles: head.paths,
-    index: null,
-    github: null,
   };
 }
 
@@ -243,6 +229,16 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
 }
 
 export async function runLockgate(initial: Settings): Promise<RunResult> {
+  // Started first, so that the worker loads its code while git is read (workflow-thread.ts).
+  const thread = WorkflowThread.start();
+  try {
+    return await runWith(initial, thread);
+  } finally {
+    thread?.stop();
+  }
+}
+
+async function runWith(initial: Settings, thread: WorkflowThread | null): Promise<RunResult> {
   const log: string[] = [];
   let { head, base } = readRevisions(initial);
   const settings = loadConfig(initial, head, base, log);
@@ -258,13 +254,26 @@ export async function runLockgate(initial: Settings): Promise<RunResult> {
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
+  // The offline workflow rules go to the worker when there are enough files; the rest run here.
+  const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+  const fromThread = offThread.length > 0 ? thread!.run(settings, head, base, offThread) : null;
+  const onThread = new Set(offThread.map((rule) => rule.id));
+  const here = RULES.filter((rule) => !onThread.has(rule.id));
+
   const cache = new ParseCache();
   const ruleMemo: RuleMemo = new Map();
   const context = buildContext(settings, head, base, cache);
   context.ruleMemo = ruleMemo;
   await enrich(context, log);
 
-  const raw = withBaseline(settings, runRules(context), base, runRules, { cache, ruleMemo });
-  const report = buildReport(context, raw, head, base);
+  const found = runRulesById(context, here);
+  // A worker that failed leaves its rules to this thread: the same findings, only later.
+  const threadFindings = fromThread ? await fromThread : null;
+  if (fromThread && threadFindings === null) log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
+  else if (fromThread && process.env.LOCKGATE_DEBUG) log.push(`${offThread.length} workflow rules ran on a second thread.`);
+  const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
+  const runBaseline = (baseContext: RuleContext) =>
+    inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+  const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
   return { report, pairs: context.projects, log, settings };
 }
