@@ -30184,6 +30184,9 @@ const overprovisioned_secrets_rule = defineRule({
     check(ctx, report) {
         for (const wf of ctx.workflows) {
             for (const site of expressionSites(wf)) {
+                // Both shapes name the secrets context, which is only ever written out: no "secrets", nothing to find.
+                if (!SECRETS_WORD.test(site.body))
+                    continue;
                 const uses = site.parsed ? wholeSecretsUses(site.parsed) : unparsedWholeSecrets(site.body);
                 if (uses.length === 0)
                     continue;
@@ -30222,6 +30225,7 @@ function wholeSecretsUses(expr) {
     return childrenOf(expr).flatMap(wholeSecretsUses);
 }
 const isSecrets = (segment) => segment?.toLowerCase() === 'secrets';
+const SECRETS_WORD = /secrets/i;
 /** For a body that does not parse: the same two shapes by text, outside string literals (never a silent pass). */
 function unparsedWholeSecrets(body) {
     const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
@@ -30361,18 +30365,29 @@ function normalizedUses(owner, repo, components, ref) {
     }
     return [owner, repo, ...kept].join('/') + `@${ref}`;
 }
+function obfuscation_once(make) {
+    let made;
+    return () => {
+        made ??= { value: make() };
+        return made.value;
+    };
+}
 function checkExpressions(wf, report) {
     for (const site of expressionSites(wf)) {
         const parsed = site.parsed;
         if (!parsed)
             continue;
-        const where = routeText(site.route);
-        const shown = `\${{ ${expression_wording_shorten(site.body, 120)} }}`;
-        const subject = `${site.stableRoute}\0${site.body}\0${site.occurrence}`;
+        const naming = obfuscation_once(() => ({
+            where: routeText(site.route),
+            shown: `\${{ ${expression_wording_shorten(site.body, 120)} }}`,
+            subject: `${site.stableRoute}\0${site.body}\0${site.occurrence}`,
+        }));
+        const constant = isConstantReducible(parsed);
         // `${{ '${{' }}` is GitHub's documented way to write a literal `${{`: the escape, not an obfuscation.
         const braceEscape = parsed.kind === 'literal' && typeof parsed.value === 'string' && parsed.value.includes('${{');
-        if (isConstantReducible(parsed) && !braceEscape) {
+        if (constant && !braceEscape) {
             const value = evaluateConstant(parsed);
+            const { shown, where, subject } = naming();
             report({
                 file: wf.file,
                 line: site.pos.line,
@@ -30382,18 +30397,19 @@ function checkExpressions(wf, report) {
                 subject: `${subject}\0constant`,
             });
         }
-        else if (!isConstantReducible(parsed)) {
-            reportParts(wf, report, parsed, site.pos, shown, where, subject);
+        else if (!constant) {
+            reportParts(wf, report, parsed, site.pos, naming);
         }
-        reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
-        reportComputed(wf, report, parsed, site.pos, shown, where, subject);
+        reportRoundTrips(wf, report, parsed, site.pos, naming);
+        reportComputed(wf, report, parsed, site.pos, naming);
     }
 }
 /** `fromJSON(toJSON(x))`, the no-op zizmor's documentation names (its code does not look for it yet). */
-function reportRoundTrips(wf, report, parsed, pos, shown, where, subject) {
+function reportRoundTrips(wf, report, parsed, pos, naming) {
     const trips = jsonRoundTrips(parsed);
     if (trips.length === 0)
         return;
+    const { shown, where, subject } = naming();
     const first = trips[0];
     const inner = first.args[0].kind === 'call' ? first.args[0].args[0] : first.args[0];
     report({
@@ -30413,19 +30429,21 @@ function checkConditions(wf, report) {
         const parsed = parseExpression(site.value.trim());
         if (!parsed)
             continue;
-        const who = site.holder === 'job' ? `job ${expression_wording_shorten(site.jobId, 60)}` : stepLabel(site);
-        const shown = expression_wording_shorten(site.value, 120);
-        const where = `the if: of ${who}`;
-        const subject = `if\0${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${site.value}`;
-        reportParts(wf, report, parsed, site.pos, shown, where, subject);
-        reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
-        reportComputed(wf, report, parsed, site.pos, shown, where, subject);
+        const naming = obfuscation_once(() => ({
+            shown: expression_wording_shorten(site.value, 120),
+            where: `the if: of ${site.holder === 'job' ? `job ${expression_wording_shorten(site.jobId, 60)}` : stepLabel(site)}`,
+            subject: `if\0${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${site.value}`,
+        }));
+        reportParts(wf, report, parsed, site.pos, naming);
+        reportRoundTrips(wf, report, parsed, site.pos, naming);
+        reportComputed(wf, report, parsed, site.pos, naming);
     }
 }
-function reportParts(wf, report, parsed, pos, shown, where, subject) {
+function reportParts(wf, report, parsed, pos, naming) {
     const parts = constantReducibleParts(parsed);
     if (parts.length === 0)
         return;
+    const { shown, where, subject } = naming();
     const described = parts.slice(0, 3).map((part) => {
         const value = evaluateConstant(part);
         return `${expression_wording_shorten(exprText(part), 80)} (always ${valueText(value)})`;
@@ -30440,10 +30458,11 @@ function reportParts(wf, report, parsed, pos, shown, where, subject) {
         subject: `${subject}\0parts`,
     });
 }
-function reportComputed(wf, report, parsed, pos, shown, where, subject) {
+function reportComputed(wf, report, parsed, pos, naming) {
     const computed = computedIndices(parsed);
     if (computed.length === 0)
         return;
+    const { shown, where, subject } = naming();
     report({
         file: wf.file,
         line: pos.line,

@@ -81,17 +81,35 @@ function normalizedUses(owner: string, repo: string, components: string[], ref: 
   return [owner, repo, ...kept].join('/') + `@${ref}`;
 }
 
+/**
+ * How a finding names its expression: built only for an expression that is reported (a route's text
+ * and the subject cost more than the checks themselves, over the thousands of expressions that are fine).
+ */
+type Naming = () => { shown: string; where: string; subject: string };
+
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
+
 function checkExpressions(wf: WorkflowFile, report: Report): void {
   for (const site of expressionSites(wf)) {
     const parsed = site.parsed;
     if (!parsed) continue;
-    const where = routeText(site.route);
-    const shown = `\${{ ${shorten(site.body, 120)} }}`;
-    const subject = `${site.stableRoute}\0${site.body}\0${site.occurrence}`;
+    const naming: Naming = once(() => ({
+      where: routeText(site.route),
+      shown: `\${{ ${shorten(site.body, 120)} }}`,
+      subject: `${site.stableRoute}\0${site.body}\0${site.occurrence}`,
+    }));
+    const constant = isConstantReducible(parsed);
     // `${{ '${{' }}` is GitHub's documented way to write a literal `${{`: the escape, not an obfuscation.
     const braceEscape = parsed.kind === 'literal' && typeof parsed.value === 'string' && parsed.value.includes('${{');
-    if (isConstantReducible(parsed) && !braceEscape) {
+    if (constant && !braceEscape) {
       const value = evaluateConstant(parsed);
+      const { shown, where, subject } = naming();
       report({
         file: wf.file,
         line: site.pos.line,
@@ -100,26 +118,19 @@ function checkExpressions(wf: WorkflowFile, report: Report): void {
         fix: value === undefined ? 'Replace the expression with the value it evaluates to.' : `Replace ${shown} with ${shorten(inlineValue(value), 120)}.`,
         subject: `${subject}\0constant`,
       });
-    } else if (!isConstantReducible(parsed)) {
-      reportParts(wf, report, parsed, site.pos, shown, where, subject);
+    } else if (!constant) {
+      reportParts(wf, report, parsed, site.pos, naming);
     }
-    reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
-    reportComputed(wf, report, parsed, site.pos, shown, where, subject);
+    reportRoundTrips(wf, report, parsed, site.pos, naming);
+    reportComputed(wf, report, parsed, site.pos, naming);
   }
 }
 
 /** `fromJSON(toJSON(x))`, the no-op zizmor's documentation names (its code does not look for it yet). */
-function reportRoundTrips(
-  wf: WorkflowFile,
-  report: Report,
-  parsed: Expr,
-  pos: { line: number; column: number },
-  shown: string,
-  where: string,
-  subject: string,
-): void {
+function reportRoundTrips(wf: WorkflowFile, report: Report, parsed: Expr, pos: { line: number; column: number }, naming: Naming): void {
   const trips = jsonRoundTrips(parsed);
   if (trips.length === 0) return;
+  const { shown, where, subject } = naming();
   const first = trips[0];
   const inner = first.args[0].kind === 'call' ? first.args[0].args[0] : first.args[0];
   report({
@@ -138,27 +149,21 @@ function checkConditions(wf: WorkflowFile, report: Report): void {
     if (site.form.form !== 'bare') continue;
     const parsed = parseExpression(site.value.trim());
     if (!parsed) continue;
-    const who = site.holder === 'job' ? `job ${shorten(site.jobId, 60)}` : stepLabel(site);
-    const shown = shorten(site.value, 120);
-    const where = `the if: of ${who}`;
-    const subject = `if\0${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${site.value}`;
-    reportParts(wf, report, parsed, site.pos, shown, where, subject);
-    reportRoundTrips(wf, report, parsed, site.pos, shown, where, subject);
-    reportComputed(wf, report, parsed, site.pos, shown, where, subject);
+    const naming: Naming = once(() => ({
+      shown: shorten(site.value, 120),
+      where: `the if: of ${site.holder === 'job' ? `job ${shorten(site.jobId, 60)}` : stepLabel(site)}`,
+      subject: `if\0${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${site.value}`,
+    }));
+    reportParts(wf, report, parsed, site.pos, naming);
+    reportRoundTrips(wf, report, parsed, site.pos, naming);
+    reportComputed(wf, report, parsed, site.pos, naming);
   }
 }
 
-function reportParts(
-  wf: WorkflowFile,
-  report: Report,
-  parsed: Expr,
-  pos: { line: number; column: number },
-  shown: string,
-  where: string,
-  subject: string,
-): void {
+function reportParts(wf: WorkflowFile, report: Report, parsed: Expr, pos: { line: number; column: number }, naming: Naming): void {
   const parts = constantReducibleParts(parsed);
   if (parts.length === 0) return;
+  const { shown, where, subject } = naming();
   const described = parts.slice(0, 3).map((part) => {
     const value = evaluateConstant(part);
     return `${shorten(exprText(part), 80)} (always ${valueText(value)})`;
@@ -174,17 +179,10 @@ function reportParts(
   });
 }
 
-function reportComputed(
-  wf: WorkflowFile,
-  report: Report,
-  parsed: Expr,
-  pos: { line: number; column: number },
-  shown: string,
-  where: string,
-  subject: string,
-): void {
+function reportComputed(wf: WorkflowFile, report: Report, parsed: Expr, pos: { line: number; column: number }, naming: Naming): void {
   const computed = computedIndices(parsed);
   if (computed.length === 0) return;
+  const { shown, where, subject } = naming();
   report({
     file: wf.file,
     line: pos.line,

@@ -19,6 +19,8 @@ export const rule = defineRule({
   check(ctx, report) {
     for (const wf of ctx.workflows) {
       for (const site of expressionSites(wf)) {
+        // Both shapes name the secrets context, which is only ever written out: no "secrets", nothing to find.
+        if (!SECRETS_WORD.test(site.body)) continue;
         const uses = site.parsed ? wholeSecretsUses(site.parsed) : unparsedWholeSecrets(site.body);
         if (uses.length === 0) continue;
         const first = uses[0];
@@ -66,6 +68,7 @@ function wholeSecretsUses(expr: Expr): WholeSecretsUse[] {
 }
 
 const isSecrets = (segment: string | undefined): boolean => segment?.toLowerCase() === 'secrets';
+const SECRETS_WORD = /secrets/i;
 
 /** For a body that does not parse: the same two shapes by text, outside string literals (never a silent pass). */
 function unparsedWholeSecrets(body: string): WholeSecretsUse[] {
