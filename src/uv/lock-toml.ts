@@ -11,10 +11,17 @@
  * malformed lock gets (its message, line and column) is always smol-toml's. Held to this by
  * __tests__/uv-lock-toml.test.ts (every corpus lock, hand-made hostile shapes, random mutations).
  *
+ * With positions (readUvLockTomlWithPositions), it also builds the position index the scanner of
+ * src/uv/toml.ts builds for the same text with `{ compact: true }` (indexPositions): the same calls on
+ * a PositionIndex (src/uv/positions.ts), in the same order, at the same lines, so parseToml reads
+ * such a lock in one pass instead of two. Held to this by __tests__/uv-lock-positions.test.ts.
+ *
  * TOML's table rules within the subset: a header's prefixes are created as implicit tables (or
  * walked into the last table of an array of tables); a table is defined once (an implicit one may be
  * defined later); a key is set once per table; inline tables and arrays of values are never reopened.
  */
+
+import { DocumentSink, MAX_INDEXED_PREFIXES, PositionIndex, type Sink, TableElementSink } from './positions.js';
 
 /** Nesting of arrays and inline tables beyond this is left to smol-toml (and its depth limit). */
 const MAX_DEPTH = 64;
@@ -59,7 +66,7 @@ function isDigit(c: number): boolean {
 /** The document smol-toml would give for `text`, or null when the text is outside uv's regular subset. */
 export function readUvLockToml(text: string): Record<string, unknown> | null {
   try {
-    return new Reader(text).document();
+    return new Reader(text, null).document();
   } catch (error) {
     // RangeError: a stack overflow on absurd nesting, which smol-toml reports in its own way.
     if (error instanceof OutsideSubset || error instanceof RangeError) return null;
@@ -67,15 +74,44 @@ export function readUvLockToml(text: string): Record<string, unknown> | null {
   }
 }
 
+/**
+ * The document and the position index `indexPositions(text, { compact: true })` gives, or null when the
+ * text is outside uv's regular subset.
+ */
+export function readUvLockTomlWithPositions(text: string): { value: Record<string, unknown>; lines: PositionIndex } | null {
+  const lines = new PositionIndex();
+  try {
+    return { value: new Reader(text, lines).document(), lines };
+  } catch (error) {
+    if (error instanceof OutsideSubset || error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
 class Reader {
   private pos = 0;
+  /** 1-based line of `pos` (line breaks occur only between lines and inside multi-line arrays). */
+  private line = 1;
   private readonly root: Table = Object.create(null) as Table;
   /** Tables made by headers: `false` while only implied by a longer header, `true` once defined. */
   private readonly headerTables = new Map<Table, boolean>();
   /** Arrays made by `[[…]]` headers. */
   private readonly tableArrays = new Set<unknown[]>();
+  /** Where keys are recorded (the scanner's `sink` and `table`): the document, or the current `[[x]]` table's lines. */
+  private readonly documentSink: DocumentSink | null;
+  private sink: Sink | null;
+  private prefix = '';
+  /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen, as the scanner counts. */
+  private readonly tableArrayCounts = new Map<string, number>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** The index to build, or null for values only. */
+    private readonly lines: PositionIndex | null,
+  ) {
+    this.documentSink = lines === null ? null : new DocumentSink(lines);
+    this.sink = this.documentSink;
+  }
 
   document(): Table {
     const text = this.text;
@@ -84,6 +120,7 @@ class Reader {
       const c = text.charCodeAt(this.pos);
       if (c === LF) {
         this.pos++;
+        this.line++;
         continue;
       }
       if (c === HASH) {
@@ -100,6 +137,7 @@ class Reader {
       if (this.pos < text.length) {
         if (text.charCodeAt(this.pos) !== LF) outside();
         this.pos++;
+        this.line++;
       }
     }
     return this.root;
@@ -145,6 +183,7 @@ class Reader {
       if (text.charCodeAt(this.pos) !== RBRACKET) outside();
       this.pos++;
     }
+    if (this.lines !== null) this.recordHeader(segments, isArray);
     let table = this.root;
     const last = segments.length - 1;
     for (let i = 0; i < last; i++) {
@@ -188,22 +227,60 @@ class Reader {
     return existing;
   }
 
+  /**
+   * The scanner's header(): the header's line under its resolved path (prefixes walked into the last
+   * table of an array of tables), and where the keys that follow are recorded.
+   */
+  private recordHeader(segments: string[], isArray: boolean): void {
+    const lines = this.lines!;
+    const line = this.line;
+    let resolved = '';
+    for (let i = 0; i < segments.length; i++) {
+      resolved = resolved === '' ? segments[i]! : `${resolved}.${segments[i]!}`;
+      const last = i === segments.length - 1;
+      if (last && isArray) {
+        const count = this.tableArrayCounts.get(resolved) ?? 0;
+        this.tableArrayCounts.set(resolved, count + 1);
+        if (!lines.has(resolved)) lines.set(resolved, line);
+        this.sink = new TableElementSink(lines.addTableElement(resolved, line));
+        this.prefix = '';
+        return;
+      }
+      if (last) {
+        lines.set(resolved, line);
+      } else if (i < MAX_INDEXED_PREFIXES) {
+        if (!lines.has(resolved)) lines.set(resolved, line);
+        const count = this.tableArrayCounts.get(resolved);
+        if (count !== undefined) resolved = `${resolved}[${count - 1}]`;
+      }
+    }
+    this.sink = this.documentSink;
+    this.prefix = resolved;
+  }
+
   /** `key = value` into `table` (a key already there is outside the subset: smol-toml refuses it). */
   private keyValue(table: Table): void {
+    const line = this.line;
     const key = this.bareKey();
     const text = this.text;
     if (text.charCodeAt(this.pos) !== SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== SPACE) outside();
     this.pos += 3;
     if (Object.hasOwn(table, key)) outside();
-    table[key] = this.value(0, true);
+    let path: string | undefined;
+    if (this.sink !== null) {
+      path = this.prefix === '' ? key : `${this.prefix}.${key}`;
+      this.sink.set(path, line);
+    }
+    table[key] = this.value(0, true, path);
   }
 
-  private value(depth: number, newlines: boolean): unknown {
+  /** One value; `path` (when positions are built) is where an array's elements are recorded. */
+  private value(depth: number, newlines: boolean, path: string | undefined): unknown {
     if (depth > MAX_DEPTH) outside();
     const text = this.text;
     const c = text.charCodeAt(this.pos);
     if (c === DQUOTE) return this.string();
-    if (c === LBRACKET) return this.array(depth, newlines);
+    if (c === LBRACKET) return this.array(depth, newlines, path);
     if (c === LBRACE) return this.inlineTable(depth);
     if (isDigit(c)) return this.integer();
     if (text.startsWith('true', this.pos)) {
@@ -255,15 +332,23 @@ class Reader {
     const text = this.text;
     for (;;) {
       const c = text.charCodeAt(this.pos);
-      if (c === SPACE || (newlines && c === LF)) this.pos++;
-      else return;
+      if (c === SPACE) this.pos++;
+      else if (newlines && c === LF) {
+        this.pos++;
+        this.line++;
+      } else return;
     }
   }
 
-  private array(depth: number, newlines: boolean): unknown[] {
+  /**
+   * `[…]`; with `path`, each element's line is recorded as the scanner does: the list made at the
+   * first element, a nested array's elements under `path[i]`, nothing inside an inline table.
+   */
+  private array(depth: number, newlines: boolean, path: string | undefined): unknown[] {
     const text = this.text;
     this.pos++;
     const list: unknown[] = [];
+    let elementLines: number[] | undefined;
     for (;;) {
       this.skipSpace(newlines);
       const c = text.charCodeAt(this.pos);
@@ -271,7 +356,12 @@ class Reader {
         this.pos++;
         return list;
       }
-      list.push(this.value(depth + 1, newlines));
+      if (path === undefined) list.push(this.value(depth + 1, newlines, undefined));
+      else {
+        elementLines ??= this.sink!.elementLinesOf(path);
+        elementLines.push(this.line);
+        list.push(this.value(depth + 1, newlines, c === LBRACKET ? `${path}[${list.length}]` : undefined));
+      }
       this.skipSpace(newlines);
       const next = text.charCodeAt(this.pos);
       if (next === COMMA) this.pos++;
@@ -295,7 +385,7 @@ class Reader {
       if (text.charCodeAt(this.pos) !== SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== SPACE) outside();
       this.pos += 3;
       if (Object.hasOwn(table, key)) outside();
-      table[key] = this.value(depth + 1, false);
+      table[key] = this.value(depth + 1, false, undefined);
       const c = text.charCodeAt(this.pos);
       if (c === COMMA && text.charCodeAt(this.pos + 1) === SPACE) {
         this.pos += 2;
