@@ -312,12 +312,22 @@ function checkWheelVersions(name: string, version: string, wheels: LockArtifact[
   for (let index = 0; index < wheels.length; index++) {
     const filename = wheels[index]!.filename;
     if (filename === undefined || !filename.endsWith('.whl')) continue;
-    const parts = filename.slice(0, -4).split('-');
-    if (parts.length < 5 || parts.length > 6) {
+    // `name-version(-build)?-python-abi-platform.whl`: four or five dashes before `.whl` (which has
+    // none). Read with indexOf, not split: this runs for every wheel of every lock.
+    const first = filename.indexOf('-');
+    let second = -1;
+    let dashes = 0;
+    for (let at = first; at !== -1 && dashes <= 5; at = filename.indexOf('-', at + 1)) {
+      if (dashes === 1) second = at;
+      dashes++;
+    }
+    if (dashes < 4 || dashes > 5) {
       throw new LockReadError(`has package \`${name}\` with a wheel whose file name \`${filename}\` is not a wheel file name`, `${path}.wheels[${index}]`);
     }
-    const wheelVersion = parts[1]!;
-    if (wheelVersion === version || versionsEqual(wheelVersion, version)) continue;
+    // The version as written (nearly always): no copy, no parse.
+    if (second - first - 1 === version.length && filename.startsWith(version, first + 1)) continue;
+    const wheelVersion = filename.slice(first + 1, second);
+    if (versionsEqual(wheelVersion, version)) continue;
     const plus = wheelVersion.indexOf('+');
     if (plus !== -1 && versionsEqual(wheelVersion.slice(0, plus), version)) continue;
     throw new LockReadError(
