@@ -34704,23 +34704,32 @@ function workflowFileCount(head, base) {
                 count++;
     return count;
 }
-/** The worker itself: parses, runs the rules it is asked for, and answers once. */
-function runThreadJob(job) {
-    const wanted = new Set(job.ruleIds);
-    const rules = RULES.filter((rule) => wanted.has(rule.id));
+/** The next rule index of a job's shared counter. */
+function claimFrom(claims) {
+    const counter = new Int32Array(claims);
+    return () => Atomics.add(counter, 0, 1);
+}
+/** The worker itself: parses, then runs the rules of the job it claims one at a time, and answers once. */
+function runThreadJob(job, claim = claimFrom(job.claims)) {
+    const rules = job.ruleIds.map((id) => RULES.find((rule) => rule.id === id)).filter((rule) => rule !== undefined);
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const head = sourceFilesOf(job.head);
     const base = job.base ? sourceFilesOf(job.base) : null;
     const context = { ...workflowContext(job.settings, head, base, cache), ruleMemo };
-    const headFindings = [...runRulesById(context, rules)];
-    let baseline = null;
-    if (job.settings.onlyNew && base) {
-        // What withBaseline's own context holds for these rules: base audited alone.
-        const baseContext = { ...workflowContext(job.settings, base, null, cache), ruleMemo };
-        baseline = [...runRulesById(baseContext, rules)];
+    // What withBaseline's own context holds for these rules: base audited alone.
+    const baseContext = job.settings.onlyNew && base ? { ...workflowContext(job.settings, base, null, cache), ruleMemo } : null;
+    const ran = [];
+    const headFindings = [];
+    const baseline = baseContext ? [] : null;
+    for (let index = claim(); index < rules.length; index = claim()) {
+        const rule = rules[index];
+        ran.push(rule.id);
+        headFindings.push(...runRulesById(context, [rule]));
+        if (baseContext && baseline)
+            baseline.push(...runRulesById(baseContext, [rule]));
     }
-    return { head: headFindings, baseline };
+    return { ran, head: headFindings, baseline };
 }
 if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.[MARK] === true && external_node_worker_threads_namespaceObject.parentPort) {
     const port = external_node_worker_threads_namespaceObject.parentPort;
@@ -34768,14 +34777,16 @@ class WorkflowThread {
         }
     }
     /**
-     * Sends the job: the findings by rule id, or null when the worker failed in any way (the caller
-     * then runs the rules itself).
+     * Sends the job. `claim()` gives the main thread the next rule index to run itself (an index past
+     * the last: none left); `result` the worker's findings, or null when it failed in any way (the
+     * caller then runs every rule of the job that neither thread ran).
      */
     run(settings, head, base, rules) {
         const worker = this.worker;
+        const claims = new SharedArrayBuffer(4);
         // Now the process waits for the answer.
         worker.ref();
-        return new Promise((resolve) => {
+        const result = new Promise((resolve) => {
             let settled = false;
             const settle = (value) => {
                 if (settled)
@@ -34784,7 +34795,9 @@ class WorkflowThread {
                 void worker.terminate();
                 resolve(value);
             };
-            worker.once('message', (reply) => settle(reply.ok ? { head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) } : null));
+            worker.once('message', (reply) => settle(reply.ok && Array.isArray(reply.ran)
+                ? { ran: new Set(reply.ran), head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) }
+                : null));
             worker.once('error', () => settle(null));
             worker.once('exit', () => settle(null));
             worker.once('messageerror', () => settle(null));
@@ -34795,6 +34808,7 @@ class WorkflowThread {
                     head: threadFilesOf(head),
                     base: base ? threadFilesOf(base) : null,
                     ruleIds: rules.map((rule) => rule.id),
+                    claims,
                 };
                 worker.postMessage(job);
             }
@@ -34802,6 +34816,7 @@ class WorkflowThread {
                 settle(null);
             }
         });
+        return { claim: claimFrom(claims), result };
     }
     stop() {
         void this.worker.terminate();
@@ -35031,25 +35046,39 @@ async function runWith(initial, thread) {
     }
     head = withoutExcluded(head, settings.config.exclude);
     base = base && withoutExcluded(base, settings.config.exclude);
-    // The offline workflow rules go to the worker when there are enough files; the rest run here.
-    const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-    const fromThread = offThread.length > 0 ? thread.run(settings, head, base, offThread) : null;
-    const onThread = new Set(offThread.map((rule) => rule.id));
-    const here = RULES.filter((rule) => !onThread.has(rule.id));
+    // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
+    const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+    const job = shared.length > 0 ? thread.run(settings, head, base, shared) : null;
+    const inShare = new Set(shared.map((rule) => rule.id));
+    const here = RULES.filter((rule) => !inShare.has(rule.id));
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const context = buildContext(settings, head, base, cache);
     context.ruleMemo = ruleMemo;
     await enrich(context, log);
     const found = runRulesById(context, here);
-    // A worker that failed leaves its rules to this thread: the same findings, only later.
-    const threadFindings = fromThread ? await fromThread : null;
-    if (fromThread && threadFindings === null)
-        log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
-    else if (fromThread && process.env.LOCKGATE_DEBUG)
-        log.push(`${offThread.length} workflow rules ran on a second thread.`);
-    const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
-    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+    // Then this thread takes the shared rules the worker has not begun, one at a time, as the worker does.
+    const claimedHere = [];
+    const foundShared = new Map();
+    if (job) {
+        for (let index = job.claim(); index < shared.length; index = job.claim()) {
+            claimedHere.push(shared[index]);
+            for (const [id, findings] of runRulesById(context, [shared[index]]))
+                foundShared.set(id, findings);
+        }
+    }
+    const threadFindings = job ? await job.result : null;
+    // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+    const left = shared.filter((rule) => !claimedHere.includes(rule) && !threadFindings?.ran.has(rule.id));
+    const runHere = [...claimedHere, ...left];
+    if (job && threadFindings === null)
+        log.push(`The workflow thread failed, so its rules ran on the main thread.`);
+    else if (job && process.env.LOCKGATE_DEBUG)
+        log.push(`${threadFindings.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+    for (const [id, findings] of runRulesById(context, left))
+        foundShared.set(id, findings);
+    const raw = inRuleOrder(RULES, found, foundShared, threadFindings?.head ?? new Map());
+    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), runRulesById(baseContext, runHere), threadFindings?.baseline ?? new Map());
     const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
     return { report, pairs: context.projects, log, settings };
 }

@@ -15,7 +15,7 @@ import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import type { AdvisoryFacts } from './facts/advisories.js';
 import { inRuleOrder, runRules, runRulesById } from './rules/run.js';
-import type { RuleContext, RuleMemo } from './rules/types.js';
+import type { Rule, RuleContext, RuleMemo } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig, effectiveFilters } from './settings/resolve.js';
@@ -254,11 +254,11 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  // The offline workflow rules go to the worker when there are enough files; the rest run here.
-  const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-  const fromThread = offThread.length > 0 ? thread!.run(settings, head, base, offThread) : null;
-  const onThread = new Set(offThread.map((rule) => rule.id));
-  const here = RULES.filter((rule) => !onThread.has(rule.id));
+  // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
+  const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+  const job = shared.length > 0 ? thread!.run(settings, head, base, shared) : null;
+  const inShare = new Set(shared.map((rule) => rule.id));
+  const here = RULES.filter((rule) => !inShare.has(rule.id));
 
   const cache = new ParseCache();
   const ruleMemo: RuleMemo = new Map();
@@ -267,13 +267,25 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   await enrich(context, log);
 
   const found = runRulesById(context, here);
-  // A worker that failed leaves its rules to this thread: the same findings, only later.
-  const threadFindings = fromThread ? await fromThread : null;
-  if (fromThread && threadFindings === null) log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
-  else if (fromThread && process.env.LOCKGATE_DEBUG) log.push(`${offThread.length} workflow rules ran on a second thread.`);
-  const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
+  // Then this thread takes the shared rules the worker has not begun, one at a time, as the worker does.
+  const claimedHere: Rule[] = [];
+  const foundShared = new Map<string, (Finding | WaivedFinding)[]>();
+  if (job) {
+    for (let index = job.claim(); index < shared.length; index = job.claim()) {
+      claimedHere.push(shared[index]!);
+      for (const [id, findings] of runRulesById(context, [shared[index]!])) foundShared.set(id, findings);
+    }
+  }
+  const threadFindings = job ? await job.result : null;
+  // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+  const left = shared.filter((rule) => !claimedHere.includes(rule) && !threadFindings?.ran.has(rule.id));
+  const runHere = [...claimedHere, ...left];
+  if (job && threadFindings === null) log.push(`The workflow thread failed, so its rules ran on the main thread.`);
+  else if (job && process.env.LOCKGATE_DEBUG) log.push(`${threadFindings!.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+  for (const [id, findings] of runRulesById(context, left)) foundShared.set(id, findings);
+  const raw = inRuleOrder(RULES, found, foundShared, threadFindings?.head ?? new Map());
   const runBaseline = (baseContext: RuleContext) =>
-    inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+    inRuleOrder(RULES, runRulesById(baseContext, here), runRulesById(baseContext, runHere), threadFindings?.baseline ?? new Map());
   const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
   return { report, pairs: context.projects, log, settings };
 }
