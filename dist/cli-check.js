@@ -34749,6 +34749,46 @@ if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_
         }
     });
 }
+const NONE_FROM_THREAD = { ran: new Set(), head: new Map(), baseline: null };
+/**
+ * The main thread's part of a job, once its own rules are done: it takes the shared rules the worker
+ * has not begun, one at a time as the worker does, then waits for the worker's findings (not when it
+ * took every rule itself), and runs whatever a failed worker left. Gives the shared rules' findings
+ * for the run, and for the only-new baseline the same split: each rule's baseline on the thread that
+ * ran it. Without a job, `shared` is empty and so are both.
+ */
+async function finishSharedRules(job, shared, context, log) {
+    const claimedHere = [];
+    const head = new Map();
+    if (job) {
+        for (let index = job.claim(); index < shared.length; index = job.claim()) {
+            claimedHere.push(shared[index]);
+            for (const [id, findings] of runRulesById(context, [shared[index]]))
+                head.set(id, findings);
+        }
+    }
+    const fromThread = job && claimedHere.length === shared.length ? NONE_FROM_THREAD : job ? await job.result : null;
+    if (job && fromThread === null)
+        log.push('The workflow thread failed, so its rules ran on the main thread.');
+    else if (job && process.env.LOCKGATE_DEBUG)
+        log.push(`${fromThread.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+    // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+    const left = shared.filter((rule) => !claimedHere.includes(rule) && !fromThread?.ran.has(rule.id));
+    for (const [id, findings] of runRulesById(context, left))
+        head.set(id, findings);
+    for (const [id, findings] of fromThread?.head ?? [])
+        head.set(id, findings);
+    const runHere = [...claimedHere, ...left];
+    return {
+        head,
+        baseline: (baseContext) => {
+            const found = runRulesById(baseContext, runHere);
+            for (const [id, findings] of fromThread?.baseline ?? [])
+                found.set(id, findings);
+            return found;
+        },
+    };
+}
 /** The main thread's handle on the worker. */
 class WorkflowThread {
     worker;
@@ -35057,28 +35097,9 @@ async function runWith(initial, thread) {
     context.ruleMemo = ruleMemo;
     await enrich(context, log);
     const found = runRulesById(context, here);
-    // Then this thread takes the shared rules the worker has not begun, one at a time, as the worker does.
-    const claimedHere = [];
-    const foundShared = new Map();
-    if (job) {
-        for (let index = job.claim(); index < shared.length; index = job.claim()) {
-            claimedHere.push(shared[index]);
-            for (const [id, findings] of runRulesById(context, [shared[index]]))
-                foundShared.set(id, findings);
-        }
-    }
-    const threadFindings = job ? await job.result : null;
-    // A worker that failed leaves the rules it took to this thread: the same findings, only later.
-    const left = shared.filter((rule) => !claimedHere.includes(rule) && !threadFindings?.ran.has(rule.id));
-    const runHere = [...claimedHere, ...left];
-    if (job && threadFindings === null)
-        log.push(`The workflow thread failed, so its rules ran on the main thread.`);
-    else if (job && process.env.LOCKGATE_DEBUG)
-        log.push(`${threadFindings.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
-    for (const [id, findings] of runRulesById(context, left))
-        foundShared.set(id, findings);
-    const raw = inRuleOrder(RULES, found, foundShared, threadFindings?.head ?? new Map());
-    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), runRulesById(baseContext, runHere), threadFindings?.baseline ?? new Map());
+    const sharedFindings = await finishSharedRules(job, shared, context, log);
+    const raw = inRuleOrder(RULES, found, sharedFindings.head);
+    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
     const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
     return { report, pairs: context.projects, log, settings };
 }

@@ -15,7 +15,7 @@ import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import type { AdvisoryFacts } from './facts/advisories.js';
 import { inRuleOrder, runRules, runRulesById } from './rules/run.js';
-import type { Rule, RuleContext, RuleMemo } from './rules/types.js';
+import type { RuleContext, RuleMemo } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig, effectiveFilters } from './settings/resolve.js';
@@ -27,7 +27,7 @@ import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
 import type { LockPackage, ProjectPair } from './uv/model.js';
 import { inScope, workflowContext } from './workflow-context.js';
-import { MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
+import { finishSharedRules, MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
 
 /** A run's result: the report plus what the run knows beyond it (not serialized). */
@@ -267,25 +267,9 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   await enrich(context, log);
 
   const found = runRulesById(context, here);
-  // Then this thread takes the shared rules the worker has not begun, one at a time, as the worker does.
-  const claimedHere: Rule[] = [];
-  const foundShared = new Map<string, (Finding | WaivedFinding)[]>();
-  if (job) {
-    for (let index = job.claim(); index < shared.length; index = job.claim()) {
-      claimedHere.push(shared[index]!);
-      for (const [id, findings] of runRulesById(context, [shared[index]!])) foundShared.set(id, findings);
-    }
-  }
-  const threadFindings = job ? await job.result : null;
-  // A worker that failed leaves the rules it took to this thread: the same findings, only later.
-  const left = shared.filter((rule) => !claimedHere.includes(rule) && !threadFindings?.ran.has(rule.id));
-  const runHere = [...claimedHere, ...left];
-  if (job && threadFindings === null) log.push(`The workflow thread failed, so its rules ran on the main thread.`);
-  else if (job && process.env.LOCKGATE_DEBUG) log.push(`${threadFindings!.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
-  for (const [id, findings] of runRulesById(context, left)) foundShared.set(id, findings);
-  const raw = inRuleOrder(RULES, found, foundShared, threadFindings?.head ?? new Map());
-  const runBaseline = (baseContext: RuleContext) =>
-    inRuleOrder(RULES, runRulesById(baseContext, here), runRulesById(baseContext, runHere), threadFindings?.baseline ?? new Map());
+  const sharedFindings = await finishSharedRules(job, shared, context, log);
+  const raw = inRuleOrder(RULES, found, sharedFindings.head);
+  const runBaseline = (baseContext: RuleContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
   const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
   return { report, pairs: context.projects, log, settings };
 }

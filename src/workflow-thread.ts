@@ -160,6 +160,49 @@ if (!isMainThread && (workerData as { [MARK]?: boolean } | null)?.[MARK] === tru
   });
 }
 
+type FindingsByRule = Map<string, (Finding | WaivedFinding)[]>;
+
+const NONE_FROM_THREAD: ThreadFindings = { ran: new Set(), head: new Map(), baseline: null };
+
+/**
+ * The main thread's part of a job, once its own rules are done: it takes the shared rules the worker
+ * has not begun, one at a time as the worker does, then waits for the worker's findings (not when it
+ * took every rule itself), and runs whatever a failed worker left. Gives the shared rules' findings
+ * for the run, and for the only-new baseline the same split: each rule's baseline on the thread that
+ * ran it. Without a job, `shared` is empty and so are both.
+ */
+export async function finishSharedRules(
+  job: { claim: () => number; result: Promise<ThreadFindings | null> } | null,
+  shared: readonly Rule[],
+  context: RuleContext,
+  log: string[],
+): Promise<{ head: FindingsByRule; baseline: (baseContext: RuleContext) => FindingsByRule }> {
+  const claimedHere: Rule[] = [];
+  const head: FindingsByRule = new Map();
+  if (job) {
+    for (let index = job.claim(); index < shared.length; index = job.claim()) {
+      claimedHere.push(shared[index]!);
+      for (const [id, findings] of runRulesById(context, [shared[index]!])) head.set(id, findings);
+    }
+  }
+  const fromThread = job && claimedHere.length === shared.length ? NONE_FROM_THREAD : job ? await job.result : null;
+  if (job && fromThread === null) log.push('The workflow thread failed, so its rules ran on the main thread.');
+  else if (job && process.env.LOCKGATE_DEBUG) log.push(`${fromThread!.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+  // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+  const left = shared.filter((rule) => !claimedHere.includes(rule) && !fromThread?.ran.has(rule.id));
+  for (const [id, findings] of runRulesById(context, left)) head.set(id, findings);
+  for (const [id, findings] of fromThread?.head ?? []) head.set(id, findings);
+  const runHere = [...claimedHere, ...left];
+  return {
+    head,
+    baseline: (baseContext) => {
+      const found = runRulesById(baseContext, runHere);
+      for (const [id, findings] of fromThread?.baseline ?? []) found.set(id, findings);
+      return found;
+    },
+  };
+}
+
 /** The main thread's handle on the worker. */
 export class WorkflowThread {
   private constructor(private readonly worker: Worker) {}
