@@ -110,7 +110,8 @@ function readOrThrow(text: string): Document.Parsed {
   const schema = doc.schema;
   if (schema.compat) outside();
   const reader = new Reader(text, schema, doc.options);
-  const { root, start, end } = reader.document();
+  const { root, start, end, explicitStart } = reader.document();
+  if (explicitStart) doc.directives.docStart = true;
   doc.contents = root as unknown as Document.Parsed['contents'];
   doc.range = [start, root.range![2], end];
   return doc;
@@ -175,6 +176,10 @@ class Reader {
    * range to the next content) when one is at or past its column.
    */
   private trailingComment = -1;
+  /** Whether a `---` may start the next content line (only before the document). */
+  private markerAllowed = false;
+  /** Scratch list for emptyValueEnd: offset, column pairs. */
+  private readonly separator: number[] = [];
   /** Whether the last value read is an empty one (`key:` and nothing). */
   private lastEmpty = false;
   private readonly len: number;
@@ -209,15 +214,25 @@ class Reader {
   }
 
   /** The root mapping, where the document starts (its first content line) and ends. */
-  document(): { root: YAMLMap; start: number; end: number } {
+  document(): { root: YAMLMap; start: number; end: number; explicitStart: boolean } {
+    this.markerAllowed = true;
     this.scanLines(null, 0);
+    this.markerAllowed = false;
     if (this.col !== 0) outside();
     const start = this.lineStart;
+    let explicitStart = false;
+    if (this.code(start) === DASH && this.code(start + 1) === DASH) {
+      // `---` then nothing but a comment on its line (composeDoc: the document starts at the marker).
+      explicitStart = true;
+      this.pos = this.lineEndAfter(start + 3);
+      this.scanLines(null, 0);
+      if (this.col !== 0) outside();
+    }
     const root = this.blockMap(0, 1);
     // Anything left is less indented than the root: not YAML this reader knows.
     if (!this.atEnd()) outside();
     // The lines after the last value end the document, unless that value is empty: yaml keeps them in its separator.
-    return { root, start, end: this.lastEmpty ? root.range![2] : this.len };
+    return { root, start, end: this.lastEmpty ? root.range![2] : this.len, explicitStart };
   }
 
   /**
@@ -225,7 +240,7 @@ class Reader {
    * comment line more indented than the collection (column `indent`) that follows `value` with only
    * blank lines between joins the value's end, as in yaml's parser; the others are trailing comments.
    */
-  private scanLines(value: Node | null, indent: number): void {
+  private scanLines(value: Node | null, indent: number, lines: number[] | null = null): void {
     const text = this.text;
     const len = this.len;
     let i = this.pos;
@@ -242,6 +257,7 @@ class Reader {
       }
       const c = text.charCodeAt(i);
       if (c === LF) {
+        if (lines !== null) lines.push(i, -1);
         i++;
         continue;
       }
@@ -249,6 +265,10 @@ class Reader {
         const col = i - lineStart;
         const nl = text.indexOf('\n', i);
         const end = nl === -1 ? len : nl + 1;
+        if (lines !== null) {
+          lines.push(i, col);
+          if (nl !== -1) lines.push(nl, -1);
+        }
         if (onlyBlank && value !== null && col > indent) value.range![2] = end;
         else {
           onlyBlank = false;
@@ -262,7 +282,9 @@ class Reader {
       this.lineStart = lineStart;
       this.col = i - lineStart;
       // `---` and `...` at the start of a line are document markers.
-      if (this.col === 0 && (c === DASH || c === DOT) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c && this.emptyAt(i + 3)) outside();
+      if (this.col === 0 && (c === DASH || c === DOT) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c && this.emptyAt(i + 3)) {
+        if (!this.markerAllowed || c === DOT) outside();
+      }
       return;
     }
   }
@@ -400,17 +422,44 @@ class Reader {
     // Nothing more on the line: yaml puts an empty value right after the colon and its spaces.
     const emptyAt = i;
     const nl = text.indexOf('\n', i);
+    // The line breaks (column -1) and comments (their column; -2 on the key's line) up to the next content.
+    const lines = this.separator;
+    lines.length = 0;
+    if (c === HASH) lines.push(i, -2);
+    if (nl !== -1) lines.push(nl, -1);
     this.pos = nl === -1 ? this.len : nl + 1;
-    this.scanLines(null, indent);
-    const commented = c === HASH || this.trailingComment >= 0;
+    this.scanLines(null, indent, lines);
     this.trailingComment = -1;
     const col = this.col;
     if (col > indent) return this.seqIndicatorAt(this.pos) ? this.blockSeq(col, depth + 1) : this.blockMap(col, depth + 1);
     if (col === indent && this.seqIndicatorAt(this.pos)) return this.blockSeq(col, depth + 1);
-    // yaml keeps comments after an empty value in its separator, where they move its range.
-    if (commented) outside();
     this.lastEmpty = true;
-    return this.scalar('', Scalar.PLAIN, [emptyAt, emptyAt, emptyAt], true, false);
+    return this.scalar('', Scalar.PLAIN, [emptyAt, emptyAt, this.emptyValueEnd(emptyAt, indent, col === indent)], true, false);
+  }
+
+  /**
+   * Where yaml ends an empty value: the lines after it are its separator tokens, so a comment among
+   * them stretches its range to the separator's end. Before the next key of the same mapping, yaml
+   * hands that key the separator from the second line break after the colon or after the last comment
+   * more indented than the mapping (blockMap's "newline-separated not indented empty tokens").
+   */
+  private emptyValueEnd(emptyAt: number, indent: number, beforeKey: boolean): number {
+    const lines = this.separator;
+    let end = this.pos;
+    if (beforeKey) {
+      let breaks = 0;
+      for (let e = 0; e < lines.length; e += 2) {
+        const col = lines[e + 1]!;
+        if (col === -1) {
+          if (++breaks === 2) end = lines[e]!;
+        } else if (col > indent) {
+          breaks = 0;
+          end = this.pos;
+        }
+      }
+    }
+    for (let e = 0; e < lines.length && lines[e]! < end; e += 2) if (lines[e + 1] !== -1) return end;
+    return emptyAt;
   }
 
   /** A value starting at `i` on the current line, in a collection at column `indent`; leaves this at the next content line. */
