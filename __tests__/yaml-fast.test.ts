@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { type Document, parseDocument } from 'yaml';
+import { parseDocument } from 'yaml';
 import { parseWorkflow } from '../src/workflows/parse.js';
 import { readWorkflowYaml, readWorkflowYamlOrThrow, WORKFLOW_YAML_OPTIONS } from '../src/workflows/yaml-fast.js';
 
