@@ -2,8 +2,8 @@
  * A one-pass reader for workflow YAML in the shapes people write (issues 16 and 18): block mappings
  * and sequences (`- key: value` compact maps included), plain, single- and double-quoted scalars
  * on one line (plain ones may continue on more-indented lines), block scalars (`|`, `>-`, `|+2` …),
- * comments, blank lines, and one-line flow sequences and maps of scalars (`branches: [main]`,
- * `with: { a: b }`). For every text it accepts it builds the very document that
+ * comments, blank lines, and flow sequences and maps of scalars (`branches: [main]`,
+ * `with: { a: b }`, also over several lines broken after a bracket or a comma). For every text it accepts it builds the very document that
  * `parseDocument(text, WORKFLOW_YAML_OPTIONS)` of the `yaml` package gives: yaml's own node classes
  * (`YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`, with the document's schema), the same values (the
  * document schema's own tag resolvers decide `3.10`, `0x1F`, `~`, `True`, `on`), `range`, `source`,
@@ -12,8 +12,8 @@
  *
  * Anything else returns null and the caller parses the text with yaml as before, so every error
  * (message, line, column) and every rarer construct is yaml's: anchors, aliases, tags, directives,
- * `---`/`...`, explicit `?` keys, multi-line quoted scalars and flow collections, nested flow
- * collections, empty `-` items, an empty value followed by a comment, tabs outside comments, quoted
+ * a second document or `...`, explicit `?` keys, multi-line quoted scalars, comments and blank
+ * lines inside flow collections, nested flow collections, empty `-` items, tabs outside comments, quoted
  * scalars and block scalar text, CR, a BOM, control characters, nesting deeper than MAX_NESTING.
  *
  * Left out on purpose: the comment fields (`comment`, `commentBefore`, `spaceBefore`) of nodes and of
@@ -475,7 +475,7 @@ class Reader {
     let node: Node;
     let end: number;
     if (c === LBRACKET || c === LBRACE) {
-      node = this.flow(i);
+      node = this.flow(i, indent);
       end = node.range![1];
     } else if (c === SQUOTE || c === DQUOTE) {
       const close = this.quoteEnd(i);
@@ -617,8 +617,12 @@ class Reader {
     return source.indexOf('\\') === -1 ? source.slice(1, -1) : doubleQuotedValue(source);
   }
 
-  /** A one-line flow sequence or mapping of scalars at `i` (no nesting, no comments, no empty entries). range[2] is set by the caller. */
-  private flow(i: number): YAMLMap | YAMLSeq {
+  /**
+   * A flow sequence or mapping of scalars at `i`, in a collection at column `indent` (no nesting, no
+   * comments, no empty entries). It may break lines where an entry may start (after the bracket or a
+   * comma). range[2] is set by the caller.
+   */
+  private flow(i: number, indent: number): YAMLMap | YAMLSeq {
     const text = this.text;
     const isMap = text.charCodeAt(i) === LBRACE;
     const close = isMap ? RBRACE : RBRACKET;
@@ -626,7 +630,7 @@ class Reader {
     coll.flow = true;
     let k = i + 1;
     for (;;) {
-      while (text.charCodeAt(k) === SPACE) k++;
+      k = this.flowGap(k, indent, close);
       const c = text.charCodeAt(k);
       if (c === close) {
         k++;
@@ -647,7 +651,16 @@ class Reader {
         k = item.range![2];
         (coll as YAMLSeq).items.push(item as never);
       }
-      const after = text.charCodeAt(k);
+      let after = text.charCodeAt(k);
+      if (after === LF) {
+        // A line break after the last entry: yaml ends a sequence entry at the bracket, a mapping value after the break.
+        const bracket = this.flowGap(k, indent, close);
+        if (text.charCodeAt(bracket) !== close) outside();
+        const entry = isMap ? (coll as YAMLMap).items.at(-1)!.value : (coll as YAMLSeq).items.at(-1);
+        (entry as Scalar).range![2] = isMap ? k + 1 : bracket;
+        k = bracket;
+        after = close;
+      }
       if (after === COMMA) k++;
       else if (after === close) {
         k++;
@@ -658,7 +671,27 @@ class Reader {
     return coll;
   }
 
-  /** A scalar entry of a one-line flow collection at `i`: range[2] takes the spaces after it, except for a key (yaml puts those in the separator). */
+  /**
+   * The spaces, and line breaks, before an entry or the closing bracket at `k`. yaml's lexer ends the
+   * collection (an error) at a line indented less than the collection's (`indent` + 1), except for
+   * its closing bracket one column less; blank and comment lines are left to yaml.
+   */
+  private flowGap(k: number, indent: number, close: number): number {
+    const text = this.text;
+    for (;;) {
+      while (text.charCodeAt(k) === SPACE) k++;
+      if (text.charCodeAt(k) !== LF) return k;
+      const lineStart = k + 1;
+      let j = lineStart;
+      while (text.charCodeAt(j) === SPACE) j++;
+      const c = text.charCodeAt(j);
+      if (j >= this.len || c === LF || c === HASH || c === TAB) outside();
+      if (j - lineStart <= indent && !(c === close && j - lineStart === indent)) outside();
+      k = j;
+    }
+  }
+
+  /** A scalar entry of a flow collection at `i`: range[2] takes the spaces after it, except for a key (yaml puts those in the separator). */
   private flowScalar(i: number, atKey: boolean): Scalar {
     const text = this.text;
     const c = text.charCodeAt(i);
