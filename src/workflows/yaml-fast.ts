@@ -180,6 +180,8 @@ class Reader {
   private markerAllowed = false;
   /** Scratch list for emptyValueEnd: offset, column pairs. */
   private readonly separator: number[] = [];
+  /** Whether the last plain scalar read by plainBlock went over several lines. */
+  private multiline = false;
   /** Whether the last value read is an empty one (`key:` and nothing). */
   private lastEmpty = false;
   private readonly len: number;
@@ -483,10 +485,9 @@ class Reader {
       node = this.scalar(this.quotedValue(i, close), c === SQUOTE ? Scalar.QUOTE_SINGLE : Scalar.QUOTE_DOUBLE, [i, end, end], false, false);
     } else {
       this.plainStart(i, false);
-      const plain = this.plainBlock(i, indent + 1);
-      end = plain.end;
+      end = this.plainBlock(i, indent + 1);
       const source = text.slice(i, end);
-      node = this.scalar(plain.multiline ? unfoldLines(source) : source, Scalar.PLAIN, [i, end, end], true, false);
+      node = this.scalar(this.multiline ? unfoldLines(source) : source, Scalar.PLAIN, [i, end, end], true, false);
     }
     const lineEnd = this.lineEndAfter(end);
     node.range![2] = lineEnd;
@@ -549,14 +550,14 @@ class Reader {
   /**
    * A plain scalar in block context from `i` (yaml's parsePlainScalar): to the last non-space
    * character before ` #`, or before a line that is blank-then-less-indented than `indentNext`
-   * (lines at least that indented continue it). A `: ` inside (a mapping where none may start)
-   * leaves the subset.
+   * (lines at least that indented continue it); returns its end and sets this.multiline. A `: `
+   * inside (a mapping where none may start) leaves the subset.
    */
-  private plainBlock(i: number, indentNext: number): { end: number; multiline: boolean } {
+  private plainBlock(i: number, indentNext: number): number {
     const text = this.text;
     const len = this.len;
     let end = i;
-    let multiline = false;
+    this.multiline = false;
     let k = i;
     while (k < len) {
       const ch = text.charCodeAt(k);
@@ -578,7 +579,7 @@ class Reader {
         }
         if (j - (k + 1) < indentNext || next === HASH) break;
         if (next === TAB) outside();
-        multiline = true;
+        this.multiline = true;
         k = j;
       } else if (ch === TAB) outside();
       else {
@@ -586,7 +587,7 @@ class Reader {
         k++;
       }
     }
-    return { end, multiline };
+    return end;
   }
 
   /** The closing quote of the quoted scalar opening at `i` (yaml's lexer), which must be on the same line. */
