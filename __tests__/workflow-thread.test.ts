@@ -127,7 +127,13 @@ describe("the worker's job", () => {
     const settings = command.settings;
     const rules = threadRules(settings);
 
-    const job = runThreadJob({ settings, head: threadFilesOf(head), base: threadFilesOf(base), ruleIds: rules.map((rule) => rule.id) });
+    const job = runThreadJob({
+      settings,
+      head: threadFilesOf(head),
+      base: threadFilesOf(base),
+      ruleIds: rules.map((rule) => rule.id),
+      claims: new SharedArrayBuffer(4),
+    });
     const mainContext = { ...buildContext(settings, head, base), ruleMemo: new Map() };
     const baselineContext = { ...buildContext(settings, base, null), ruleMemo: new Map() };
     const onMain = [...runRulesById(mainContext, rules)];
@@ -137,6 +143,29 @@ describe("the worker's job", () => {
     expect(onMain.flatMap(([, found]) => found).some((finding) => finding.introduced === false)).toBe(true);
     expect(JSON.stringify(job.head)).toBe(JSON.stringify(onMain));
     expect(JSON.stringify(job.baseline)).toBe(JSON.stringify(baselineOnMain));
+    expect(job.ran).toEqual(rules.map((rule) => rule.id));
+  });
+
+  it('runs only the rules it claims: the others are left to the main thread', () => {
+    const claims = new SharedArrayBuffer(4);
+    const counter = new Int32Array(claims);
+    const files: SourceFiles = {
+      label: 'x',
+      paths: ['.github/workflows/a.yml'],
+      texts: new Map([['.github/workflows/a.yml', 'on: pull_request_target\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n      - run: echo "${{ github.event.pull_request.title }}"\n']]),
+      unreadable: new Map(),
+      time: new Date(0),
+    };
+    const command = settingsFromArgv([ROOT, '--offline'], {}, ROOT);
+    if (command.kind !== 'run') throw new Error('unexpected command');
+    const rules = threadRules(command.settings);
+    // The main thread took the first three already.
+    Atomics.store(counter, 0, 3);
+    const job = runThreadJob({ settings: command.settings, head: threadFilesOf(files), base: null, ruleIds: rules.map((rule) => rule.id), claims });
+    expect(job.ran).toEqual(rules.slice(3).map((rule) => rule.id));
+    expect(job.head.map(([id]) => id)).toEqual(rules.slice(3).map((rule) => rule.id));
+    expect(job.head.flatMap(([, found]) => found).length).toBeGreaterThan(0);
+    expect(Atomics.load(counter, 0)).toBeGreaterThan(rules.length);
   });
 });
 
@@ -185,7 +214,7 @@ describe('dist/cli.js with the workflow thread', () => {
       };
       const threaded = run('threaded.json', { LOCKGATE_DEBUG: '1', LOCKGATE_SLOW: '' });
       const single = run('single.json', { LOCKGATE_DEBUG: '1', LOCKGATE_SLOW: 'workflow-thread' });
-      expect(threaded.stderr).toMatch(/\d+ workflow rules ran on a second thread/);
+      expect(threaded.stderr).toMatch(/\d+ of \d+ workflow rules ran on a second thread/);
       expect(single.stderr).not.toMatch(/second thread|workflow thread/);
       const parsed = JSON.parse(threaded.report);
       expect(parsed.findings.length + parsed.preexisting.length).toBeGreaterThan(100);
@@ -213,7 +242,7 @@ describe('a worker that fails', () => {
       const files: SourceFiles = { label: 'x', paths: [], texts: new Map(), unreadable: new Map(), time: new Date(0) };
       const command = settingsFromArgv([ROOT, '--offline'], {}, ROOT);
       if (command.kind !== 'run') throw new Error('unexpected command');
-      await expect(thread!.run(command.settings, files, null, threadRules(command.settings))).resolves.toBeNull();
+      await expect(thread!.run(command.settings, files, null, threadRules(command.settings)).result).resolves.toBeNull();
     });
   }
 });

@@ -5145,8 +5145,8 @@ var visit = __nccwpck_require__(204);
 
 
 
-__webpack_unused_export__ = composer.Composer;
-__webpack_unused_export__ = Document.Document;
+exports.Dk = composer.Composer;
+exports.yo = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
@@ -5160,10 +5160,10 @@ __webpack_unused_export__ = identity.isNode;
 exports.tO = identity.isPair;
 exports.jn = identity.isScalar;
 exports.oP = identity.isSeq;
-__webpack_unused_export__ = Pair.Pair;
-__webpack_unused_export__ = Scalar.Scalar;
-__webpack_unused_export__ = YAMLMap.YAMLMap;
-__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+exports.Rm = Pair.Pair;
+exports.X5 = Scalar.Scalar;
+exports.CA = YAMLMap.YAMLMap;
+exports.Rw = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
@@ -15509,6 +15509,1087 @@ function raiseLimitFix(limit, needed) {
     return `If this is legitimate, raise the limit in the lockgate config (.github/lockgate.yml unless you point elsewhere):\nlimits:\n  ${LIMIT_KEYS[limit]}: ${suggestedLimit(needed)}`;
 }
 
+;// CONCATENATED MODULE: ./src/workflows/yaml-fast.ts
+/**
+ * A one-pass reader for workflow YAML in the shapes people write (issues 16 and 18): block mappings
+ * and sequences (`- key: value` compact maps included), plain, single- and double-quoted scalars
+ * on one line (plain ones may continue on more-indented lines), block scalars (`|`, `>-`, `|+2` …),
+ * comments, blank lines, and flow sequences and maps of scalars (`branches: [main]`,
+ * `with: { a: b }`, also over several lines broken after a bracket or a comma). For every text it accepts it builds the very document that
+ * `parseDocument(text, WORKFLOW_YAML_OPTIONS)` of the `yaml` package gives: yaml's own node classes
+ * (`YAMLMap`, `YAMLSeq`, `Pair`, `Scalar`, with the document's schema), the same values (the
+ * document schema's own tag resolvers decide `3.10`, `0x1F`, `~`, `True`, `on`), `range`, `source`,
+ * `type`, `flow`, `format`, and the Document's own fields (`range`, `errors`, `warnings`,
+ * `directives`, `schema`, `options`). It accepts only text yaml reads without error or warning.
+ *
+ * Anything else returns null and the caller parses the text with yaml as before, so every error
+ * (message, line, column) and every rarer construct is yaml's: anchors, aliases, tags, directives,
+ * a second document or `...`, explicit `?` keys, multi-line quoted scalars, comments and blank
+ * lines inside flow collections, nested flow collections, empty `-` items, tabs outside comments, quoted
+ * scalars and block scalar text, CR, a BOM, control characters, nesting deeper than MAX_NESTING.
+ *
+ * Left out on purpose: the comment fields (`comment`, `commentBefore`, `spaceBefore`) of nodes and of
+ * the Document. Nothing in src/ reads them (__tests__/yaml-fast.test.ts fails if something starts
+ * to); comments still count where yaml lets them move a range, which this reader follows.
+ *
+ * How the ranges come about is yaml's lexer and parser (node_modules/yaml/dist/parse): a value's
+ * range ends after its line break, or further where the following comment lines are more indented
+ * than its collection (yaml adds them to the value's end tokens); a collection's range ends with its
+ * last value, or at the next content line when comment lines at or past its indentation trail it
+ * (they stay with it when yaml pops it). The functions marked "port" are small pure functions copied
+ * from yaml 2 (ISC licence) so that values come out byte for byte the same.
+ *
+ * Held to all this by __tests__/yaml-fast.test.ts: every fixture, a table of tricky shapes, and
+ * seeded random edits of real workflows, each either null or deep-equal to yaml's document.
+ */
+
+/** The options of every workflow parse (src/workflows/parse.ts passes the same to parseDocument). */
+const WORKFLOW_YAML_OPTIONS = { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true };
+/** Collections nested deeper than this are left to yaml (parse.ts then applies MAX_YAML_DEPTH). */
+const MAX_NESTING = 64;
+/** Text this long from the start of a key to its `:` is left to yaml (strict mode refuses implicit keys over 1024 characters). */
+const MAX_KEY_SPAN = 1000;
+/** Characters that leave the whole text to yaml: CR, control characters other than tab and LF, NEL, LS, PS, BOM. */
+const FORBIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f\u0085\u2028\u2029\ufeff]/;
+const TAB = 9;
+const LF = 10;
+const SPACE = 32;
+const BANG = 33;
+const DQUOTE = 34;
+const HASH = 35;
+const PERCENT = 37;
+const AMPERSAND = 38;
+const SQUOTE = 39;
+const STAR = 42;
+const COMMA = 44;
+const DASH = 45;
+const DOT = 46;
+const COLON = 58;
+const GT = 62;
+const QUESTION = 63;
+const AT = 64;
+const LBRACKET = 91;
+const BACKSLASH = 92;
+const RBRACKET = 93;
+const BACKTICK = 96;
+const LBRACE = 123;
+const PIPE = 124;
+const RBRACE = 125;
+/** Thrown to leave the subset; caught in readWorkflowYaml only. */
+class OutsideSubset extends Error {
+}
+function outside() {
+    throw new OutsideSubset();
+}
+/**
+ * The document `parseDocument(text, WORKFLOW_YAML_OPTIONS)` gives, or null when the text is outside
+ * the subset read here (the caller then asks yaml). Never throws.
+ */
+function readWorkflowYaml(text) {
+    try {
+        return readOrThrow(text);
+    }
+    catch {
+        // OutsideSubset, a RangeError, or a defect here: yaml reads the text as it always did.
+        return null;
+    }
+}
+/** readWorkflowYaml, letting a defect (anything but leaving the subset) throw: for the tests. */
+function readWorkflowYamlOrThrow(text) {
+    try {
+        return readOrThrow(text);
+    }
+    catch (error) {
+        if (error instanceof OutsideSubset)
+            return null;
+        throw error;
+    }
+}
+function readOrThrow(text) {
+    if (FORBIDDEN.test(text))
+        outside();
+    // The document exactly as composeDoc makes it: the composer's directives, the same options.
+    const composer = new dist/* Composer */.Dk(WORKFLOW_YAML_OPTIONS);
+    const doc = new dist/* Document */.yo(undefined, { _directives: composer.streamInfo().directives, ...WORKFLOW_YAML_OPTIONS });
+    const schema = doc.schema;
+    if (schema.compat)
+        outside();
+    const reader = new Reader(text, schema, doc.options);
+    const { root, start, end, explicitStart } = reader.document();
+    if (explicitStart)
+        doc.directives.docStart = true;
+    doc.contents = root;
+    doc.range = [start, root.range[2], end];
+    return doc;
+}
+let cachedTags = null;
+const MAX_CACHED_VALUES = 4096;
+const MAX_CACHED_LENGTH = 64;
+/** The schema's scalar tags, reusing the memo while the schema's tag list is the same objects (it is, document after document). */
+function tagsOf(schema) {
+    const list = schema.tags;
+    const string = schema[Symbol.for('yaml.scalar')];
+    const cached = cachedTags;
+    if (cached && cached.string === string && cached.list.length === list.length && cached.list.every((tag, i) => tag === list[i]))
+        return cached;
+    cachedTags = { list: list.slice(), string, values: new Map(), keys: new Map() };
+    return cachedTags;
+}
+/** What composeScalar's findScalarTagByTest picks: the first default tag whose test matches, else the string tag. */
+function tagByTest(tags, value, atKey) {
+    const memo = atKey ? tags.keys : tags.values;
+    const known = memo.get(value);
+    if (known !== undefined)
+        return known;
+    let found = tags.string;
+    for (const tag of tags.list) {
+        if ((tag.default === true || (atKey && tag.default === 'key')) && tag.test?.test(value)) {
+            found = tag;
+            break;
+        }
+    }
+    if (value.length <= MAX_CACHED_LENGTH) {
+        if (memo.size >= MAX_CACHED_VALUES)
+            memo.clear();
+        memo.set(value, found);
+    }
+    return found;
+}
+function onTagError() {
+    outside();
+}
+class Reader {
+    text;
+    schema;
+    options;
+    /** The first character of the next content line, or text.length at the end. */
+    pos = 0;
+    /** Where that line starts. */
+    lineStart = 0;
+    /** Its column (the indentation), -1 at the end of the text. */
+    col = 0;
+    /**
+     * The highest column of the comment lines since the last value that yaml keeps apart (not added to
+     * the value's end), -1 if none: where yaml pops a collection, these stay in it (and stretch its
+     * range to the next content) when one is at or past its column.
+     */
+    trailingComment = -1;
+    /** Whether a `---` may start the next content line (only before the document). */
+    markerAllowed = false;
+    /** Scratch list for emptyValueEnd: offset, column pairs. */
+    separator = [];
+    /** Whether the last plain scalar read by plainBlock went over several lines. */
+    multiline = false;
+    /** Whether the last value read is an empty one (`key:` and nothing). */
+    lastEmpty = false;
+    len;
+    tags;
+    constructor(text, schema, options) {
+        this.text = text;
+        this.schema = schema;
+        this.options = options;
+        this.len = text.length;
+        this.tags = tagsOf(schema);
+    }
+    code(i) {
+        return this.text.charCodeAt(i);
+    }
+    /** Space, line break, tab or the end: what yaml's lexer calls empty. */
+    emptyAt(i) {
+        if (i >= this.len)
+            return true;
+        const c = this.text.charCodeAt(i);
+        return c === SPACE || c === LF || c === TAB;
+    }
+    atEnd() {
+        return this.col === -1;
+    }
+    seqIndicatorAt(i) {
+        return this.code(i) === DASH && this.emptyAt(i + 1);
+    }
+    /** The root mapping, where the document starts (its first content line) and ends. */
+    document() {
+        this.markerAllowed = true;
+        this.scanLines(null, 0);
+        this.markerAllowed = false;
+        if (this.col !== 0)
+            outside();
+        const start = this.lineStart;
+        let explicitStart = false;
+        if (this.code(start) === DASH && this.code(start + 1) === DASH) {
+            // `---` then nothing but a comment on its line (composeDoc: the document starts at the marker).
+            explicitStart = true;
+            this.pos = this.lineEndAfter(start + 3);
+            this.scanLines(null, 0);
+            if (this.col !== 0)
+                outside();
+        }
+        const root = this.blockMap(0, 1);
+        // Anything left is less indented than the root: not YAML this reader knows.
+        if (!this.atEnd())
+            outside();
+        // The lines after the last value end the document, unless that value is empty: yaml keeps them in its separator.
+        return { root, start, end: this.lastEmpty ? root.range[2] : this.len, explicitStart };
+    }
+    /**
+     * From a line start: skips blank and comment lines up to the next content line (or the end). A
+     * comment line more indented than the collection (column `indent`) that follows `value` with only
+     * blank lines between joins the value's end, as in yaml's parser; the others are trailing comments.
+     */
+    scanLines(value, indent, lines = null) {
+        const text = this.text;
+        const len = this.len;
+        let i = this.pos;
+        let onlyBlank = true;
+        this.trailingComment = -1;
+        for (;;) {
+            const lineStart = i;
+            while (i < len && text.charCodeAt(i) === SPACE)
+                i++;
+            if (i >= len) {
+                this.pos = len;
+                this.lineStart = lineStart;
+                this.col = -1;
+                return;
+            }
+            const c = text.charCodeAt(i);
+            if (c === LF) {
+                if (lines !== null)
+                    lines.push(i, -1);
+                i++;
+                continue;
+            }
+            if (c === HASH) {
+                const col = i - lineStart;
+                const nl = text.indexOf('\n', i);
+                const end = nl === -1 ? len : nl + 1;
+                if (lines !== null) {
+                    lines.push(i, col);
+                    if (nl !== -1)
+                        lines.push(nl, -1);
+                }
+                if (onlyBlank && value !== null && col > indent)
+                    value.range[2] = end;
+                else {
+                    onlyBlank = false;
+                    if (col > this.trailingComment)
+                        this.trailingComment = col;
+                }
+                i = end;
+                continue;
+            }
+            if (c === TAB)
+                outside();
+            this.pos = i;
+            this.lineStart = lineStart;
+            this.col = i - lineStart;
+            // `---` and `...` at the start of a line are document markers.
+            if (this.col === 0 && (c === DASH || c === DOT) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c && this.emptyAt(i + 3)) {
+                if (!this.markerAllowed || c === DOT)
+                    outside();
+            }
+            return;
+        }
+    }
+    /** Where yaml pops a collection: trailing comments at or past its column stay in it (not at column 0). */
+    pop(node, indent) {
+        if (this.trailingComment >= 0 && indent !== 0 && this.trailingComment >= indent) {
+            node.range[2] = this.pos;
+            this.trailingComment = -1;
+        }
+    }
+    /** A block mapping whose first key is at this.pos, in column `indent`. */
+    blockMap(indent, depth) {
+        if (depth > MAX_NESTING)
+            outside();
+        const map = new dist/* YAMLMap */.CA(this.schema);
+        const start = this.pos;
+        let last;
+        for (;;) {
+            const key = this.key();
+            last = this.valueAfterColon(indent, depth);
+            map.items.push(new dist/* Pair */.Rm(key, last));
+            if (this.col !== indent)
+                break;
+            // A `- ` at the column of a mapping whose last pair has a value is an error.
+            if (this.seqIndicatorAt(this.pos))
+                outside();
+            this.trailingComment = -1;
+        }
+        if (this.col > indent)
+            outside();
+        const end = last.range[2];
+        map.range = [start, end, end];
+        this.pop(map, indent);
+        return map;
+    }
+    /** A block sequence whose first `-` is at this.pos, in column `indent`. */
+    blockSeq(indent, depth) {
+        if (depth > MAX_NESTING)
+            outside();
+        const seq = new dist/* YAMLSeq */.Rw(this.schema);
+        const start = this.pos;
+        let last;
+        for (;;) {
+            let i = this.pos + 1;
+            if (this.code(i) !== SPACE)
+                outside(); // `-` alone: an empty item
+            while (this.code(i) === SPACE)
+                i++;
+            const c = this.code(i);
+            if (i >= this.len || c === LF || c === HASH || c === TAB)
+                outside();
+            if ((c === DASH || c === QUESTION || c === COLON) && this.emptyAt(i + 1))
+                outside(); // `- - x`, `- ? x`, `- : x`
+            if (this.keyAt(i)) {
+                this.col = i - this.lineStart;
+                this.pos = i;
+                last = this.blockMap(this.col, depth + 1);
+            }
+            else
+                last = this.valueAt(i, indent);
+            seq.items.push(last);
+            if (this.col !== indent || !this.seqIndicatorAt(this.pos))
+                break;
+            this.trailingComment = -1;
+        }
+        if (this.col > indent)
+            outside();
+        const end = last.range[2];
+        seq.range = [start, end, end];
+        this.pop(seq, indent);
+        return seq;
+    }
+    /** Whether the content at `i` is an implicit key (`key:` then space or line end), without consuming it. */
+    keyAt(i) {
+        const text = this.text;
+        const len = this.len;
+        const c = text.charCodeAt(i);
+        if (c === SQUOTE || c === DQUOTE) {
+            let k = this.quoteEnd(i) + 1;
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            return text.charCodeAt(k) === COLON && this.emptyAt(k + 1);
+        }
+        if (c === LBRACKET || c === LBRACE || c === PIPE || c === GT)
+            return false;
+        for (let k = i; k < len; k++) {
+            const ch = text.charCodeAt(k);
+            if (ch === LF)
+                return false;
+            if (ch === COLON && this.emptyAt(k + 1))
+                return true;
+            if (ch === SPACE && text.charCodeAt(k + 1) === HASH)
+                return false;
+        }
+        return false;
+    }
+    /** The key at this.pos, up to and with its `:` (this.pos is left after the colon). */
+    key() {
+        const text = this.text;
+        const i = this.pos;
+        const c = text.charCodeAt(i);
+        if (c === SQUOTE || c === DQUOTE) {
+            const close = this.quoteEnd(i);
+            const node = this.scalar(this.quotedValue(i, close), c === SQUOTE ? dist/* Scalar */.X5.QUOTE_SINGLE : dist/* Scalar */.X5.QUOTE_DOUBLE, [i, close + 1, close + 1], false, true);
+            let k = close + 1;
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            if (text.charCodeAt(k) !== COLON)
+                outside();
+            if (this.code(k + 1) === TAB)
+                outside();
+            if (!this.emptyAt(k + 1))
+                outside();
+            if (k - this.lineStart > MAX_KEY_SPAN)
+                outside();
+            this.pos = k + 1;
+            return node;
+        }
+        this.plainStart(i, false);
+        const len = this.len;
+        let end = i;
+        let k = i;
+        for (;;) {
+            if (k >= len)
+                outside();
+            const ch = text.charCodeAt(k);
+            if (ch === COLON) {
+                const next = text.charCodeAt(k + 1);
+                if (next === TAB)
+                    outside();
+                if (k + 1 >= len || next === SPACE || next === LF)
+                    break;
+                end = k + 1;
+            }
+            else if (ch === SPACE) {
+                if (text.charCodeAt(k + 1) === HASH)
+                    outside();
+            }
+            else if (ch === LF || ch === TAB)
+                outside();
+            else
+                end = k + 1;
+            k++;
+        }
+        if (k - this.lineStart > MAX_KEY_SPAN)
+            outside();
+        this.pos = k + 1;
+        return this.scalar(text.slice(i, end), dist/* Scalar */.X5.PLAIN, [i, end, end], true, true);
+    }
+    /**
+     * What follows a key's `:`: a value on the same line, a nested collection on the next lines, or an
+     * empty value. Leaves this at the next content line.
+     */
+    valueAfterColon(indent, depth) {
+        const text = this.text;
+        let i = this.pos;
+        while (text.charCodeAt(i) === SPACE)
+            i++;
+        const c = text.charCodeAt(i);
+        if (c === TAB)
+            outside();
+        if (i < this.len && c !== LF && c !== HASH)
+            return this.valueAt(i, indent);
+        // Nothing more on the line: yaml puts an empty value right after the colon and its spaces.
+        const emptyAt = i;
+        const nl = text.indexOf('\n', i);
+        // The line breaks (column -1) and comments (their column; -2 on the key's line) up to the next content.
+        const lines = this.separator;
+        lines.length = 0;
+        if (c === HASH)
+            lines.push(i, -2);
+        if (nl !== -1)
+            lines.push(nl, -1);
+        this.pos = nl === -1 ? this.len : nl + 1;
+        this.scanLines(null, indent, lines);
+        this.trailingComment = -1;
+        const col = this.col;
+        if (col > indent)
+            return this.seqIndicatorAt(this.pos) ? this.blockSeq(col, depth + 1) : this.blockMap(col, depth + 1);
+        if (col === indent && this.seqIndicatorAt(this.pos))
+            return this.blockSeq(col, depth + 1);
+        this.lastEmpty = true;
+        return this.scalar('', dist/* Scalar */.X5.PLAIN, [emptyAt, emptyAt, this.emptyValueEnd(emptyAt, indent, col === indent)], true, false);
+    }
+    /**
+     * Where yaml ends an empty value: the lines after it are its separator tokens, so a comment among
+     * them stretches its range to the separator's end. Before the next key of the same mapping, yaml
+     * hands that key the separator from the second line break after the colon or after the last comment
+     * more indented than the mapping (blockMap's "newline-separated not indented empty tokens").
+     */
+    emptyValueEnd(emptyAt, indent, beforeKey) {
+        const lines = this.separator;
+        let end = this.pos;
+        if (beforeKey) {
+            let breaks = 0;
+            for (let e = 0; e < lines.length; e += 2) {
+                const col = lines[e + 1];
+                if (col === -1) {
+                    if (++breaks === 2)
+                        end = lines[e];
+                }
+                else if (col > indent) {
+                    breaks = 0;
+                    end = this.pos;
+                }
+            }
+        }
+        for (let e = 0; e < lines.length && lines[e] < end; e += 2)
+            if (lines[e + 1] !== -1)
+                return end;
+        return emptyAt;
+    }
+    /** A value starting at `i` on the current line, in a collection at column `indent`; leaves this at the next content line. */
+    valueAt(i, indent) {
+        const text = this.text;
+        this.lastEmpty = false;
+        const c = text.charCodeAt(i);
+        if (c === PIPE || c === GT) {
+            const node = this.blockScalar(i, indent);
+            this.scanLines(null, indent);
+            return node;
+        }
+        let node;
+        let end;
+        if (c === LBRACKET || c === LBRACE) {
+            node = this.flow(i, indent);
+            end = node.range[1];
+        }
+        else if (c === SQUOTE || c === DQUOTE) {
+            const close = this.quoteEnd(i);
+            end = close + 1;
+            node = this.scalar(this.quotedValue(i, close), c === SQUOTE ? dist/* Scalar */.X5.QUOTE_SINGLE : dist/* Scalar */.X5.QUOTE_DOUBLE, [i, end, end], false, false);
+        }
+        else {
+            this.plainStart(i, false);
+            end = this.plainBlock(i, indent + 1);
+            const source = text.slice(i, end);
+            node = this.scalar(this.multiline ? unfoldLines(source) : source, dist/* Scalar */.X5.PLAIN, [i, end, end], true, false);
+        }
+        const lineEnd = this.lineEndAfter(end);
+        node.range[2] = lineEnd;
+        this.pos = lineEnd;
+        this.scanLines(node, indent);
+        return node;
+    }
+    /** After a value ending at `i`: spaces, an optional comment (after a space), then the line break. Returns the next line's start. */
+    lineEndAfter(i) {
+        const text = this.text;
+        let k = i;
+        while (text.charCodeAt(k) === SPACE)
+            k++;
+        if (k >= this.len)
+            return this.len;
+        const c = text.charCodeAt(k);
+        if (c === LF)
+            return k + 1;
+        if (c === HASH && k > i) {
+            const nl = text.indexOf('\n', k);
+            return nl === -1 ? this.len : nl + 1;
+        }
+        return outside();
+    }
+    /** Leaves the subset where a plain scalar may not start, or where yaml reads something else (an indicator, an anchor, a tag …). */
+    plainStart(i, inFlow) {
+        const c = this.code(i);
+        switch (c) {
+            case HASH:
+            case COMMA:
+            case LBRACKET:
+            case RBRACKET:
+            case LBRACE:
+            case RBRACE:
+            case AMPERSAND:
+            case STAR:
+            case BANG:
+            case PIPE:
+            case GT:
+            case SQUOTE:
+            case DQUOTE:
+            case PERCENT:
+            case AT:
+            case BACKTICK:
+            case TAB:
+            case SPACE:
+            case LF:
+                outside();
+                break;
+            case QUESTION:
+            case COLON:
+                if (inFlow || this.emptyAt(i + 1))
+                    outside();
+                break;
+            case DASH:
+                if (this.emptyAt(i + 1) || (inFlow && isFlowIndicator(this.code(i + 1))))
+                    outside();
+                break;
+        }
+        if (Number.isNaN(c))
+            outside();
+    }
+    /**
+     * A plain scalar in block context from `i` (yaml's parsePlainScalar): to the last non-space
+     * character before ` #`, or before a line that is blank-then-less-indented than `indentNext`
+     * (lines at least that indented continue it); returns its end and sets this.multiline. A `: `
+     * inside (a mapping where none may start) leaves the subset.
+     */
+    plainBlock(i, indentNext) {
+        const text = this.text;
+        const len = this.len;
+        let end = i;
+        this.multiline = false;
+        let k = i;
+        while (k < len) {
+            const ch = text.charCodeAt(k);
+            if (ch === COLON) {
+                if (this.emptyAt(k + 1))
+                    outside();
+                end = k + 1;
+                k++;
+            }
+            else if (ch === SPACE) {
+                if (text.charCodeAt(k + 1) === HASH)
+                    break;
+                k++;
+            }
+            else if (ch === LF) {
+                let j = k + 1;
+                while (text.charCodeAt(j) === SPACE)
+                    j++;
+                if (j >= len)
+                    break;
+                const next = text.charCodeAt(j);
+                if (next === LF) {
+                    k = j;
+                    continue;
+                }
+                if (j - (k + 1) < indentNext || next === HASH)
+                    break;
+                if (next === TAB)
+                    outside();
+                this.multiline = true;
+                k = j;
+            }
+            else if (ch === TAB)
+                outside();
+            else {
+                end = k + 1;
+                k++;
+            }
+        }
+        return end;
+    }
+    /** The closing quote of the quoted scalar opening at `i` (yaml's lexer), which must be on the same line. */
+    quoteEnd(i) {
+        const text = this.text;
+        const quote = text.charCodeAt(i) === SQUOTE ? "'" : '"';
+        let end = text.indexOf(quote, i + 1);
+        if (quote === "'") {
+            while (end !== -1 && text.charCodeAt(end + 1) === SQUOTE)
+                end = text.indexOf("'", end + 2);
+        }
+        else {
+            while (end !== -1) {
+                let n = 0;
+                while (text.charCodeAt(end - 1 - n) === BACKSLASH)
+                    n++;
+                if (n % 2 === 0)
+                    break;
+                end = text.indexOf('"', end + 1);
+            }
+        }
+        if (end === -1)
+            outside();
+        const nl = text.indexOf('\n', i);
+        if (nl !== -1 && nl < end)
+            outside();
+        return end;
+    }
+    /** The value of the one-line quoted scalar from `open` to `close` (the quotes). */
+    quotedValue(open, close) {
+        const source = this.text.slice(open, close + 1);
+        if (this.text.charCodeAt(open) === SQUOTE)
+            return source.slice(1, -1).replace(/''/g, "'");
+        return source.indexOf('\\') === -1 ? source.slice(1, -1) : doubleQuotedValue(source);
+    }
+    /**
+     * A flow sequence or mapping of scalars at `i`, in a collection at column `indent` (no nesting, no
+     * comments, no empty entries). It may break lines where an entry may start (after the bracket or a
+     * comma). range[2] is set by the caller.
+     */
+    flow(i, indent) {
+        const text = this.text;
+        const isMap = text.charCodeAt(i) === LBRACE;
+        const close = isMap ? RBRACE : RBRACKET;
+        const coll = isMap ? new dist/* YAMLMap */.CA(this.schema) : new dist/* YAMLSeq */.Rw(this.schema);
+        coll.flow = true;
+        let k = i + 1;
+        for (;;) {
+            k = this.flowGap(k, indent, close);
+            const c = text.charCodeAt(k);
+            if (c === close) {
+                k++;
+                break;
+            }
+            if (isMap) {
+                const key = this.flowScalar(k, true);
+                k = key.range[1];
+                while (text.charCodeAt(k) === SPACE)
+                    k++;
+                if (text.charCodeAt(k) !== COLON || text.charCodeAt(k + 1) !== SPACE)
+                    outside();
+                k += 2;
+                while (text.charCodeAt(k) === SPACE)
+                    k++;
+                const value = this.flowScalar(k, false);
+                k = value.range[2];
+                coll.items.push(new dist/* Pair */.Rm(key, value));
+            }
+            else {
+                const item = this.flowScalar(k, false);
+                k = item.range[2];
+                coll.items.push(item);
+            }
+            let after = text.charCodeAt(k);
+            if (after === LF) {
+                // A line break after the last entry: yaml ends a sequence entry at the bracket, a mapping value after the break.
+                const bracket = this.flowGap(k, indent, close);
+                if (text.charCodeAt(bracket) !== close)
+                    outside();
+                const entry = isMap ? coll.items.at(-1).value : coll.items.at(-1);
+                entry.range[2] = isMap ? k + 1 : bracket;
+                k = bracket;
+                after = close;
+            }
+            if (after === COMMA)
+                k++;
+            else if (after === close) {
+                k++;
+                break;
+            }
+            else
+                outside();
+        }
+        coll.range = [i, k, k];
+        return coll;
+    }
+    /**
+     * The spaces, and line breaks, before an entry or the closing bracket at `k`. yaml's lexer ends the
+     * collection (an error) at a line indented less than the collection's (`indent` + 1), except for
+     * its closing bracket one column less; blank and comment lines are left to yaml.
+     */
+    flowGap(k, indent, close) {
+        const text = this.text;
+        for (;;) {
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            if (text.charCodeAt(k) !== LF)
+                return k;
+            const lineStart = k + 1;
+            let j = lineStart;
+            while (text.charCodeAt(j) === SPACE)
+                j++;
+            const c = text.charCodeAt(j);
+            if (j >= this.len || c === LF || c === HASH || c === TAB)
+                outside();
+            if (j - lineStart <= indent && !(c === close && j - lineStart === indent))
+                outside();
+            k = j;
+        }
+    }
+    /** A scalar entry of a flow collection at `i`: range[2] takes the spaces after it, except for a key (yaml puts those in the separator). */
+    flowScalar(i, atKey) {
+        const text = this.text;
+        const c = text.charCodeAt(i);
+        let node;
+        let end;
+        if (c === SQUOTE || c === DQUOTE) {
+            const close = this.quoteEnd(i);
+            end = close + 1;
+            node = this.scalar(this.quotedValue(i, close), c === SQUOTE ? dist/* Scalar */.X5.QUOTE_SINGLE : dist/* Scalar */.X5.QUOTE_DOUBLE, [i, end, end], false, atKey);
+            // After a quoted scalar, yaml reads a `:` as a pair's indicator even without a space.
+            let k = end;
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            if (text.charCodeAt(k) === COLON && !atKey)
+                outside();
+        }
+        else {
+            this.plainStart(i, true);
+            const len = this.len;
+            end = i;
+            for (let k = i; k < len; k++) {
+                const ch = text.charCodeAt(k);
+                if (ch === COLON) {
+                    if (this.emptyAt(k + 1) || isFlowIndicator(text.charCodeAt(k + 1)))
+                        break;
+                    end = k + 1;
+                }
+                else if (ch === SPACE) {
+                    if (text.charCodeAt(k + 1) === HASH)
+                        break;
+                }
+                else if (ch === LF || isFlowIndicator(ch))
+                    break;
+                else if (ch === TAB)
+                    outside();
+                else
+                    end = k + 1;
+            }
+            node = this.scalar(text.slice(i, end), dist/* Scalar */.X5.PLAIN, [i, end, end], true, atKey);
+        }
+        if (!atKey) {
+            let k = end;
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            node.range[2] = k;
+        }
+        return node;
+    }
+    /** A block scalar whose header is at `i`, in a collection at column `indent` (yaml's lexer, then resolveBlockScalar). Leaves this.pos at the line after it. */
+    blockScalar(i, indent) {
+        const text = this.text;
+        const len = this.len;
+        const literal = text.charCodeAt(i) === PIPE;
+        let chomp = '';
+        let explicit = 0;
+        let k = i + 1;
+        for (;;) {
+            const ch = text.charCodeAt(k);
+            if ((ch === DASH || ch === 43) /* + */ && chomp === '')
+                chomp = ch === DASH ? '-' : '+';
+            else if (ch >= 49 && ch <= 57 && explicit === 0)
+                explicit = ch - 48;
+            else
+                break;
+            k++;
+        }
+        // The header line: then only spaces and a comment after a space.
+        if (text.charCodeAt(k) === SPACE) {
+            while (text.charCodeAt(k) === SPACE)
+                k++;
+            if (text.charCodeAt(k) === HASH) {
+                const nl = text.indexOf('\n', k);
+                if (nl === -1)
+                    outside();
+                k = nl;
+            }
+        }
+        if (k >= len || text.charCodeAt(k) !== LF)
+            outside();
+        const bodyStart = k + 1;
+        const bodyEnd = blockScalarEnd(text, bodyStart, indent + 1, explicit, chomp === '+');
+        const source = text.slice(bodyStart, bodyEnd);
+        const value = blockScalarValue(source, literal, indent, explicit, chomp);
+        this.pos = bodyEnd;
+        return this.scalar(value, literal ? dist/* Scalar */.X5.BLOCK_LITERAL : dist/* Scalar */.X5.BLOCK_FOLDED, [i, bodyEnd, bodyEnd], false, false);
+    }
+    /** A Scalar as composeScalar makes it: plain values get the first matching default tag of the schema, the others the string tag. */
+    scalar(value, type, range, plain, atKey) {
+        const tag = plain ? tagByTest(this.tags, value, atKey) : this.tags.string;
+        const resolved = tag.resolve(value, onTagError, this.options);
+        const node = (0,dist/* isScalar */.jn)(resolved) ? resolved : new dist/* Scalar */.X5(resolved);
+        node.range = range;
+        node.source = value;
+        node.type = type;
+        if (tag.format)
+            node.format = tag.format;
+        return node;
+    }
+}
+function isFlowIndicator(c) {
+    return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
+}
+/**
+ * Port of yaml's Lexer.parseBlockScalar (LF only, no tabs after the body): where the body starting
+ * at `start` ends, for a block scalar in a collection whose content must be indented at least
+ * `indentNext`.
+ */
+function blockScalarEnd(text, start, indentNext, explicit, keep) {
+    const len = text.length;
+    let nl = start - 1;
+    let indent = 0;
+    for (let i = start; i < len; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === SPACE)
+            indent += 1;
+        else if (ch === LF) {
+            nl = i;
+            indent = 0;
+        }
+        else
+            break;
+    }
+    if (indent >= indentNext) {
+        const next = explicit === 0 ? indent : explicit - 1 + indentNext;
+        do {
+            let j = nl + 1;
+            while (text.charCodeAt(j) === SPACE)
+                j++;
+            const ch = text.charCodeAt(j);
+            if (!(ch === LF || j - (nl + 1) >= next))
+                break;
+            nl = text.indexOf('\n', j);
+        } while (nl !== -1);
+        if (nl === -1)
+            nl = len;
+    }
+    // yaml reads trailing insufficiently indented tabs into the scalar, to report them.
+    let i = nl + 1;
+    while (text.charCodeAt(i) === SPACE)
+        i++;
+    if (text.charCodeAt(i) === TAB)
+        outside();
+    if (!keep) {
+        for (;;) {
+            let j = nl - 1;
+            let ch = text.charCodeAt(j);
+            const lastChar = j;
+            while (ch === SPACE)
+                ch = text.charCodeAt(--j);
+            if (ch === LF && j >= start && j + 1 + indent > lastChar)
+                nl = j;
+            else
+                break;
+        }
+    }
+    return Math.min(nl + 1, len);
+}
+/** Port of yaml's resolveBlockScalar (not at the root, LF only), where any error leaves the subset. */
+function blockScalarValue(source, literal, indent, explicit, chomp) {
+    const lines = source ? splitLines(source) : [];
+    let chompStart = lines.length;
+    for (let i = lines.length - 1; i >= 0; --i) {
+        if (lines[i][1] === '')
+            chompStart = i;
+        else
+            break;
+    }
+    if (chompStart === 0)
+        return chomp === '+' && lines.length > 0 ? '\n'.repeat(Math.max(1, lines.length - 1)) : '';
+    let trimIndent = indent + explicit;
+    let contentStart = 0;
+    for (let i = 0; i < chompStart; ++i) {
+        const [lineIndent, content] = lines[i];
+        if (content === '') {
+            if (explicit === 0 && lineIndent.length > trimIndent)
+                trimIndent = lineIndent.length;
+        }
+        else {
+            if (lineIndent.length < trimIndent)
+                outside();
+            if (explicit === 0)
+                trimIndent = lineIndent.length;
+            contentStart = i;
+            if (trimIndent === 0)
+                outside();
+            break;
+        }
+    }
+    for (let i = lines.length - 1; i >= chompStart; --i) {
+        if (lines[i][0].length > trimIndent)
+            chompStart = i + 1;
+    }
+    let value = '';
+    let sep = '';
+    let prevMoreIndented = false;
+    for (let i = 0; i < contentStart; ++i)
+        value += `${lines[i][0].slice(trimIndent)}\n`;
+    for (let i = contentStart; i < chompStart; ++i) {
+        const [lineIndent, content] = lines[i];
+        if (content && lineIndent.length < trimIndent)
+            outside();
+        if (literal) {
+            value += sep + lineIndent.slice(trimIndent) + content;
+            sep = '\n';
+        }
+        else if (lineIndent.length > trimIndent || content[0] === '\t') {
+            if (sep === ' ')
+                sep = '\n';
+            else if (!prevMoreIndented && sep === '\n')
+                sep = '\n\n';
+            value += sep + lineIndent.slice(trimIndent) + content;
+            sep = '\n';
+            prevMoreIndented = true;
+        }
+        else if (content === '') {
+            if (sep === '\n')
+                value += '\n';
+            else
+                sep = '\n';
+        }
+        else {
+            value += sep + content;
+            sep = ' ';
+            prevMoreIndented = false;
+        }
+    }
+    switch (chomp) {
+        case '-':
+            break;
+        case '+':
+            for (let i = chompStart; i < lines.length; ++i)
+                value += `\n${lines[i][0].slice(trimIndent)}`;
+            if (value[value.length - 1] !== '\n')
+                value += '\n';
+            break;
+        default:
+            value += '\n';
+    }
+    return value;
+}
+/** Port of yaml's splitLines: `[indent, content]` for each line. */
+function splitLines(source) {
+    const split = source.split(/\n( *)/);
+    const first = split[0];
+    const m = first.match(/^( *)/);
+    const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ['', first];
+    const lines = [line0];
+    for (let i = 1; i < split.length; i += 2)
+        lines.push([split[i], split[i + 1]]);
+    return lines;
+}
+/** Port of yaml's unfoldLines (plain and single-quoted scalars over several lines). */
+function unfoldLines(source) {
+    const line = /(.*?)\r?\n/sy;
+    let match = line.exec(source);
+    if (!match)
+        return source;
+    const trimEnd = /(?<![ \t])[ \t]+$/;
+    const trimBoth = /^[ \t]+|(?<![ \t])[ \t]+$/g;
+    let res = match[1].replace(trimEnd, '');
+    let sep = ' ';
+    let pos = line.lastIndex;
+    while ((match = line.exec(source))) {
+        const lm = match[1].replace(trimBoth, '');
+        if (lm === '') {
+            if (sep === '\n')
+                res += sep;
+            else
+                sep = '\n';
+        }
+        else {
+            res += sep + lm;
+            sep = ' ';
+        }
+        pos = line.lastIndex;
+    }
+    const last = /[ \t]*(.*)/sy;
+    last.lastIndex = pos;
+    match = last.exec(source);
+    return res + sep + (match?.[1] ?? '');
+}
+const ESCAPES = {
+    '0': '\0',
+    a: '\x07',
+    b: '\b',
+    e: '\x1b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    N: '\u0085',
+    _: '\u00a0',
+    L: '\u2028',
+    P: '\u2029',
+    ' ': ' ',
+    '"': '"',
+    '/': '/',
+    '\\': '\\',
+    '\t': '\t',
+};
+/** Port of yaml's doubleQuotedValue for a one-line source (quotes included); an invalid escape leaves the subset. */
+function doubleQuotedValue(source) {
+    let res = '';
+    for (let i = 1; i < source.length - 1; ++i) {
+        const ch = source[i];
+        if (ch === '\\') {
+            const next = source[++i];
+            const cc = ESCAPES[next];
+            if (cc)
+                res += cc;
+            else if (next === 'x' || next === 'u' || next === 'U') {
+                const length = next === 'x' ? 2 : next === 'u' ? 4 : 8;
+                const hex = source.substr(i + 1, length);
+                if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex))
+                    outside();
+                const code = Number.parseInt(hex, 16);
+                if (code > 0x10ffff)
+                    outside();
+                res += String.fromCodePoint(code);
+                i += length;
+            }
+            else
+                outside();
+        }
+        else
+            res += ch;
+    }
+    return res;
+}
+
 ;// CONCATENATED MODULE: ./src/workflows/parse.ts
 /**
  * Parses workflow, action and dependabot YAML into a `WorkflowFile`, hardened against hostile input:
@@ -15521,6 +16602,8 @@ function raiseLimitFix(limit, needed) {
  * node it names (shared by reference, never copied). Walkers then never meet an `Alias`, and a
  * finding inside aliased content points at the anchored text, which is what a reviewer must edit.
  */
+
+
 
 
 /** Builds a function that maps an offset in `text` (UTF-16 code units, as yaml ranges are) to a 1-based line and column. */
@@ -15594,7 +16677,8 @@ function parseUnsafe(file, kind, text, limits) {
         };
     }
     const posAt = positionIndex(text);
-    const doc = (0,dist/* parseDocument */.Tp)(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true });
+    // The common shapes in one quick pass (src/workflows/yaml-fast.ts, yaml's very document); anything else, and every error, is yaml's.
+    const doc = (speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null) ?? (0,dist/* parseDocument */.Tp)(text, WORKFLOW_YAML_OPTIONS);
     if (doc.errors.length > 0) {
         const error = doc.errors[0];
         // An error at the very end (an unclosed quote or bracket) is reported on the last line with text.
@@ -17211,25 +18295,25 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 const MAX_DEPTH = 64;
 /** Longest decimal integer read here (smol-toml refuses what is not a safe integer). */
 const MAX_INTEGER_DIGITS = 15;
-const LF = 10;
-const SPACE = 32;
-const DQUOTE = 34;
-const HASH = 35;
-const COMMA = 44;
+const lock_toml_LF = 10;
+const lock_toml_SPACE = 32;
+const lock_toml_DQUOTE = 34;
+const lock_toml_HASH = 35;
+const lock_toml_COMMA = 44;
 const EQUALS = 61;
-const LBRACKET = 91;
-const RBRACKET = 93;
-const LBRACE = 123;
-const RBRACE = 125;
+const lock_toml_LBRACKET = 91;
+const lock_toml_RBRACKET = 93;
+const lock_toml_LBRACE = 123;
+const lock_toml_RBRACE = 125;
 /** What a string's content must not hold to be taken as written: escapes, control characters, surrogates. */
 const UNSAFE_STRING_CONTENT = /[\u0000-\u001f\u007f\\\ud800-\udfff]/;
 /** What a comment must not hold: control characters (tab included, to stay simple). */
 const UNSAFE_COMMENT_CONTENT = /[\u0000-\u001f\u007f]/;
 /** Thrown to leave the subset; caught in readUvLockToml only. */
-class OutsideSubset extends Error {
+class lock_toml_OutsideSubset extends Error {
 }
-function outside() {
-    throw new OutsideSubset();
+function lock_toml_outside() {
+    throw new lock_toml_OutsideSubset();
 }
 function isBareKeyChar(c) {
     return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95;
@@ -17240,16 +18324,16 @@ function lock_toml_isDigit(c) {
 /** The document smol-toml would give for `text`, or null when the text is outside uv's regular subset. */
 function readUvLockToml(text) {
     try {
-        return new Reader(text).document();
+        return new lock_toml_Reader(text).document();
     }
     catch (error) {
         // RangeError: a stack overflow on absurd nesting, which smol-toml reports in its own way.
-        if (error instanceof OutsideSubset || error instanceof RangeError)
+        if (error instanceof lock_toml_OutsideSubset || error instanceof RangeError)
             return null;
         throw error;
     }
 }
-class Reader {
+class lock_toml_Reader {
     text;
     pos = 0;
     root = Object.create(null);
@@ -17265,26 +18349,26 @@ class Reader {
         let table = this.root;
         while (this.pos < text.length) {
             const c = text.charCodeAt(this.pos);
-            if (c === LF) {
+            if (c === lock_toml_LF) {
                 this.pos++;
                 continue;
             }
-            if (c === HASH) {
+            if (c === lock_toml_HASH) {
                 this.comment();
                 continue;
             }
-            if (c === LBRACKET)
+            if (c === lock_toml_LBRACKET)
                 table = this.header();
             else
                 this.keyValue(table);
             // A line ends right after its content, or after one space and a comment (uv writes one after exclude-newer).
-            if (text.charCodeAt(this.pos) === SPACE && text.charCodeAt(this.pos + 1) === HASH) {
+            if (text.charCodeAt(this.pos) === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_HASH) {
                 this.pos++;
                 this.comment();
             }
             if (this.pos < text.length) {
-                if (text.charCodeAt(this.pos) !== LF)
-                    outside();
+                if (text.charCodeAt(this.pos) !== lock_toml_LF)
+                    lock_toml_outside();
                 this.pos++;
             }
         }
@@ -17297,7 +18381,7 @@ class Reader {
         if (end === -1)
             end = text.length;
         if (UNSAFE_COMMENT_CONTENT.test(text.slice(this.pos, end)))
-            outside();
+            lock_toml_outside();
         this.pos = end;
     }
     /** A bare key; stops at the first other character. */
@@ -17308,19 +18392,19 @@ class Reader {
         while (pos < text.length && isBareKeyChar(text.charCodeAt(pos)))
             pos++;
         if (pos === start)
-            outside();
+            lock_toml_outside();
         this.pos = pos;
         const key = text.slice(start, pos);
         // smol-toml stores this one with defineProperty; not worth copying here.
         if (key === '__proto__')
-            outside();
+            lock_toml_outside();
         return key;
     }
     /** `[a.b]` or `[[a.b]]`: the table the following keys go to. */
     header() {
         const text = this.text;
         this.pos++;
-        const isArray = text.charCodeAt(this.pos) === LBRACKET;
+        const isArray = text.charCodeAt(this.pos) === lock_toml_LBRACKET;
         if (isArray)
             this.pos++;
         const segments = [this.bareKey()];
@@ -17328,12 +18412,12 @@ class Reader {
             this.pos++;
             segments.push(this.bareKey());
         }
-        if (text.charCodeAt(this.pos) !== RBRACKET)
-            outside();
+        if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
+            lock_toml_outside();
         this.pos++;
         if (isArray) {
-            if (text.charCodeAt(this.pos) !== RBRACKET)
-                outside();
+            if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
+                lock_toml_outside();
             this.pos++;
         }
         let table = this.root;
@@ -17353,7 +18437,7 @@ class Reader {
             else if (this.headerTables.has(value))
                 table = value;
             else
-                outside();
+                lock_toml_outside();
         }
         const key = segments[last];
         if (isArray) {
@@ -17367,7 +18451,7 @@ class Reader {
             }
             const list = table[key];
             if (!Array.isArray(list) || !this.tableArrays.has(list))
-                outside();
+                lock_toml_outside();
             list.push(element);
             return element;
         }
@@ -17379,7 +18463,7 @@ class Reader {
         }
         const existing = table[key];
         if (this.headerTables.get(existing) !== false)
-            outside();
+            lock_toml_outside();
         this.headerTables.set(existing, true);
         return existing;
     }
@@ -17387,23 +18471,23 @@ class Reader {
     keyValue(table) {
         const key = this.bareKey();
         const text = this.text;
-        if (text.charCodeAt(this.pos) !== SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== SPACE)
-            outside();
+        if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
+            lock_toml_outside();
         this.pos += 3;
         if (Object.hasOwn(table, key))
-            outside();
+            lock_toml_outside();
         table[key] = this.value(0, true);
     }
     value(depth, newlines) {
         if (depth > MAX_DEPTH)
-            outside();
+            lock_toml_outside();
         const text = this.text;
         const c = text.charCodeAt(this.pos);
-        if (c === DQUOTE)
+        if (c === lock_toml_DQUOTE)
             return this.string();
-        if (c === LBRACKET)
+        if (c === lock_toml_LBRACKET)
             return this.array(depth, newlines);
-        if (c === LBRACE)
+        if (c === lock_toml_LBRACE)
             return this.inlineTable(depth);
         if (lock_toml_isDigit(c))
             return this.integer();
@@ -17417,26 +18501,26 @@ class Reader {
             this.delimiter();
             return false;
         }
-        return outside();
+        return lock_toml_outside();
     }
     /** After a number or boolean: only what may follow a value (so `1979-05-27`, `1.5`, `truex` leave the subset). */
     delimiter() {
         const c = this.text.charCodeAt(this.pos);
-        if (!(c === COMMA || c === SPACE || c === LF || c === RBRACKET || c === RBRACE || Number.isNaN(c)))
-            outside();
+        if (!(c === lock_toml_COMMA || c === lock_toml_SPACE || c === lock_toml_LF || c === lock_toml_RBRACKET || c === lock_toml_RBRACE || Number.isNaN(c)))
+            lock_toml_outside();
     }
     string() {
         const text = this.text;
         const start = this.pos + 1;
         const end = text.indexOf('"', start);
         if (end === -1)
-            outside();
+            lock_toml_outside();
         // `"""` opens a multi-line string.
-        if (end === start && text.charCodeAt(end + 1) === DQUOTE)
-            outside();
+        if (end === start && text.charCodeAt(end + 1) === lock_toml_DQUOTE)
+            lock_toml_outside();
         const content = text.slice(start, end);
         if (UNSAFE_STRING_CONTENT.test(content))
-            outside();
+            lock_toml_outside();
         this.pos = end + 1;
         return content;
     }
@@ -17448,7 +18532,7 @@ class Reader {
             pos++;
         const digits = pos - start;
         if (digits > MAX_INTEGER_DIGITS || (digits > 1 && text.charCodeAt(start) === 48))
-            outside();
+            lock_toml_outside();
         this.pos = pos;
         this.delimiter();
         return Number(text.slice(start, pos));
@@ -17458,7 +18542,7 @@ class Reader {
         const text = this.text;
         for (;;) {
             const c = text.charCodeAt(this.pos);
-            if (c === SPACE || (newlines && c === LF))
+            if (c === lock_toml_SPACE || (newlines && c === lock_toml_LF))
                 this.pos++;
             else
                 return;
@@ -17471,17 +18555,17 @@ class Reader {
         for (;;) {
             this.skipSpace(newlines);
             const c = text.charCodeAt(this.pos);
-            if (c === RBRACKET) {
+            if (c === lock_toml_RBRACKET) {
                 this.pos++;
                 return list;
             }
             list.push(this.value(depth + 1, newlines));
             this.skipSpace(newlines);
             const next = text.charCodeAt(this.pos);
-            if (next === COMMA)
+            if (next === lock_toml_COMMA)
                 this.pos++;
-            else if (next !== RBRACKET)
-                outside();
+            else if (next !== lock_toml_RBRACKET)
+                lock_toml_outside();
         }
     }
     /** `{ a = 1, b = "x" }` or `{}` on one line; no trailing comma (TOML 1.0). */
@@ -17489,31 +18573,31 @@ class Reader {
         const text = this.text;
         this.pos++;
         const table = Object.create(null);
-        if (text.charCodeAt(this.pos) === RBRACE) {
+        if (text.charCodeAt(this.pos) === lock_toml_RBRACE) {
             this.pos++;
             return table;
         }
-        if (text.charCodeAt(this.pos) !== SPACE)
-            outside();
+        if (text.charCodeAt(this.pos) !== lock_toml_SPACE)
+            lock_toml_outside();
         this.pos++;
         for (;;) {
             const key = this.bareKey();
-            if (text.charCodeAt(this.pos) !== SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== SPACE)
-                outside();
+            if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
+                lock_toml_outside();
             this.pos += 3;
             if (Object.hasOwn(table, key))
-                outside();
+                lock_toml_outside();
             table[key] = this.value(depth + 1, false);
             const c = text.charCodeAt(this.pos);
-            if (c === COMMA && text.charCodeAt(this.pos + 1) === SPACE) {
+            if (c === lock_toml_COMMA && text.charCodeAt(this.pos + 1) === lock_toml_SPACE) {
                 this.pos += 2;
                 continue;
             }
-            if (c === SPACE && text.charCodeAt(this.pos + 1) === RBRACE) {
+            if (c === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_RBRACE) {
                 this.pos += 2;
                 return table;
             }
-            outside();
+            lock_toml_outside();
         }
     }
 }
@@ -17582,14 +18666,14 @@ function lastSegmentStart(path) {
     for (let i = 0; i < path.length; i++) {
         const c = path.charCodeAt(i);
         if (inQuote) {
-            if (c === BACKSLASH)
+            if (c === toml_BACKSLASH)
                 i++;
             else if (c === toml_DQUOTE)
                 inQuote = false;
         }
         else if (c === toml_DQUOTE)
             inQuote = true;
-        else if (c === DOT || c === toml_LBRACKET)
+        else if (c === toml_DOT || c === toml_LBRACKET)
             cut = i;
     }
     return cut;
@@ -17631,17 +18715,17 @@ function firstLine(message) {
     return line.replace(/^Invalid TOML document:\s*/, '').trim() || 'invalid TOML';
 }
 // Character codes the scanner dispatches on.
-const TAB = 9;
+const toml_TAB = 9;
 const toml_LF = 10;
 const CR = 13;
 const toml_SPACE = 32;
 const toml_DQUOTE = 34;
 const toml_HASH = 35;
-const SQUOTE = 39;
+const toml_SQUOTE = 39;
 const toml_COMMA = 44;
-const DOT = 46;
+const toml_DOT = 46;
 const toml_LBRACKET = 91;
-const BACKSLASH = 92;
+const toml_BACKSLASH = 92;
 const toml_RBRACKET = 93;
 const toml_LBRACE = 123;
 const toml_RBRACE = 125;
@@ -17742,7 +18826,7 @@ class PositionIndex extends Map {
             const rest = key.slice(close + 1);
             if (rest === '')
                 return table.line;
-            if (rest.charCodeAt(0) !== DOT)
+            if (rest.charCodeAt(0) !== toml_DOT)
                 return undefined;
             const local = rest.slice(1);
             const keyLine = table.keys.get(local);
@@ -17881,7 +18965,7 @@ class PositionScanner {
         let pos = this.pos;
         while (pos < text.length) {
             const c = text.charCodeAt(pos);
-            if (c === toml_SPACE || c === TAB || c === CR)
+            if (c === toml_SPACE || c === toml_TAB || c === CR)
                 pos++;
             else if (c === toml_LF) {
                 if (!newlines)
@@ -17939,7 +19023,7 @@ class PositionScanner {
             const c = text.charCodeAt(this.pos);
             if (c === toml_DQUOTE)
                 this.skipBasicString();
-            else if (c === SQUOTE)
+            else if (c === toml_SQUOTE)
                 this.skipLiteralString();
             else {
                 const start = this.pos;
@@ -17949,7 +19033,7 @@ class PositionScanner {
                     throw new Error(`unexpected key character at offset ${start}`);
             }
             this.skipBlank(false);
-            if (text.charCodeAt(this.pos) !== DOT)
+            if (text.charCodeAt(this.pos) !== toml_DOT)
                 return;
             this.pos++;
         }
@@ -17963,7 +19047,7 @@ class PositionScanner {
             const c = text.charCodeAt(this.pos);
             if (c === toml_DQUOTE)
                 segments.push(keySegment(this.basicStringValue()));
-            else if (c === SQUOTE) {
+            else if (c === toml_SQUOTE) {
                 const start = this.pos + 1;
                 this.skipLiteralString();
                 segments.push(keySegment(text.slice(start, this.pos - 1)));
@@ -17980,7 +19064,7 @@ class PositionScanner {
                 this.pos = pos;
             }
             this.skipBlank(false);
-            if (text.charCodeAt(this.pos) === DOT) {
+            if (text.charCodeAt(this.pos) === toml_DOT) {
                 this.pos++;
                 continue;
             }
@@ -18021,7 +19105,7 @@ class PositionScanner {
             else
                 this.skipBasicString();
         }
-        else if (c === SQUOTE) {
+        else if (c === toml_SQUOTE) {
             if (text.startsWith("'''", this.pos))
                 this.multilineLiteralString();
             else
@@ -18118,7 +19202,7 @@ class PositionScanner {
                     this.skipBasicString();
                 continue;
             }
-            if (c === SQUOTE) {
+            if (c === toml_SQUOTE) {
                 if (text.startsWith("'''", this.pos))
                     this.multilineLiteralString();
                 else
@@ -18161,7 +19245,7 @@ class PositionScanner {
             if (end === -1)
                 throw new Error('unterminated string');
             let backslashes = 0;
-            for (let k = end - 1; k >= from && text.charCodeAt(k) === BACKSLASH; k--)
+            for (let k = end - 1; k >= from && text.charCodeAt(k) === toml_BACKSLASH; k--)
                 backslashes++;
             if (backslashes % 2 === 0) {
                 this.pos = end + 1;
@@ -18182,7 +19266,7 @@ class PositionScanner {
         let pos = this.pos + 3;
         while (pos < text.length) {
             const c = text.charCodeAt(pos);
-            if (c === BACKSLASH) {
+            if (c === toml_BACKSLASH) {
                 if (text.charCodeAt(pos + 1) === toml_LF)
                     this.line++;
                 pos += 2;
@@ -18213,7 +19297,7 @@ class PositionScanner {
             if (text.charCodeAt(k) === toml_LF)
                 this.line++;
         let pos = end + 3;
-        for (let extra = 0; extra < 2 && text.charCodeAt(pos) === SQUOTE; extra++)
+        for (let extra = 0; extra < 2 && text.charCodeAt(pos) === toml_SQUOTE; extra++)
             pos++;
         this.pos = pos;
     }
@@ -34704,23 +35788,32 @@ function workflowFileCount(head, base) {
                 count++;
     return count;
 }
-/** The worker itself: parses, runs the rules it is asked for, and answers once. */
-function runThreadJob(job) {
-    const wanted = new Set(job.ruleIds);
-    const rules = RULES.filter((rule) => wanted.has(rule.id));
+/** The next rule index of a job's shared counter. */
+function claimFrom(claims) {
+    const counter = new Int32Array(claims);
+    return () => Atomics.add(counter, 0, 1);
+}
+/** The worker itself: parses, then runs the rules of the job it claims one at a time, and answers once. */
+function runThreadJob(job, claim = claimFrom(job.claims)) {
+    const rules = job.ruleIds.map((id) => RULES.find((rule) => rule.id === id)).filter((rule) => rule !== undefined);
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const head = sourceFilesOf(job.head);
     const base = job.base ? sourceFilesOf(job.base) : null;
     const context = { ...workflowContext(job.settings, head, base, cache), ruleMemo };
-    const headFindings = [...runRulesById(context, rules)];
-    let baseline = null;
-    if (job.settings.onlyNew && base) {
-        // What withBaseline's own context holds for these rules: base audited alone.
-        const baseContext = { ...workflowContext(job.settings, base, null, cache), ruleMemo };
-        baseline = [...runRulesById(baseContext, rules)];
+    // What withBaseline's own context holds for these rules: base audited alone.
+    const baseContext = job.settings.onlyNew && base ? { ...workflowContext(job.settings, base, null, cache), ruleMemo } : null;
+    const ran = [];
+    const headFindings = [];
+    const baseline = baseContext ? [] : null;
+    for (let index = claim(); index < rules.length; index = claim()) {
+        const rule = rules[index];
+        ran.push(rule.id);
+        headFindings.push(...runRulesById(context, [rule]));
+        if (baseContext && baseline)
+            baseline.push(...runRulesById(baseContext, [rule]));
     }
-    return { head: headFindings, baseline };
+    return { ran, head: headFindings, baseline };
 }
 if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.[MARK] === true && external_node_worker_threads_namespaceObject.parentPort) {
     const port = external_node_worker_threads_namespaceObject.parentPort;
@@ -34739,6 +35832,46 @@ if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_
             port.postMessage({ ok: false, error: `the findings could not be sent: ${error instanceof Error ? error.message : String(error)}` });
         }
     });
+}
+const NONE_FROM_THREAD = { ran: new Set(), head: new Map(), baseline: null };
+/**
+ * The main thread's part of a job, once its own rules are done: it takes the shared rules the worker
+ * has not begun, one at a time as the worker does, then waits for the worker's findings (not when it
+ * took every rule itself), and runs whatever a failed worker left. Gives the shared rules' findings
+ * for the run, and for the only-new baseline the same split: each rule's baseline on the thread that
+ * ran it. Without a job, `shared` is empty and so are both.
+ */
+async function finishSharedRules(job, shared, context, log) {
+    const claimedHere = [];
+    const head = new Map();
+    if (job) {
+        for (let index = job.claim(); index < shared.length; index = job.claim()) {
+            claimedHere.push(shared[index]);
+            for (const [id, findings] of runRulesById(context, [shared[index]]))
+                head.set(id, findings);
+        }
+    }
+    const fromThread = job && claimedHere.length === shared.length ? NONE_FROM_THREAD : job ? await job.result : null;
+    if (job && fromThread === null)
+        log.push('The workflow thread failed, so its rules ran on the main thread.');
+    else if (job && process.env.LOCKGATE_DEBUG)
+        log.push(`${fromThread.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+    // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+    const left = shared.filter((rule) => !claimedHere.includes(rule) && !fromThread?.ran.has(rule.id));
+    for (const [id, findings] of runRulesById(context, left))
+        head.set(id, findings);
+    for (const [id, findings] of fromThread?.head ?? [])
+        head.set(id, findings);
+    const runHere = [...claimedHere, ...left];
+    return {
+        head,
+        baseline: (baseContext) => {
+            const found = runRulesById(baseContext, runHere);
+            for (const [id, findings] of fromThread?.baseline ?? [])
+                found.set(id, findings);
+            return found;
+        },
+    };
 }
 /** The main thread's handle on the worker. */
 class WorkflowThread {
@@ -34768,14 +35901,16 @@ class WorkflowThread {
         }
     }
     /**
-     * Sends the job: the findings by rule id, or null when the worker failed in any way (the caller
-     * then runs the rules itself).
+     * Sends the job. `claim()` gives the main thread the next rule index to run itself (an index past
+     * the last: none left); `result` the worker's findings, or null when it failed in any way (the
+     * caller then runs every rule of the job that neither thread ran).
      */
     run(settings, head, base, rules) {
         const worker = this.worker;
+        const claims = new SharedArrayBuffer(4);
         // Now the process waits for the answer.
         worker.ref();
-        return new Promise((resolve) => {
+        const result = new Promise((resolve) => {
             let settled = false;
             const settle = (value) => {
                 if (settled)
@@ -34784,7 +35919,9 @@ class WorkflowThread {
                 void worker.terminate();
                 resolve(value);
             };
-            worker.once('message', (reply) => settle(reply.ok ? { head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) } : null));
+            worker.once('message', (reply) => settle(reply.ok && Array.isArray(reply.ran)
+                ? { ran: new Set(reply.ran), head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) }
+                : null));
             worker.once('error', () => settle(null));
             worker.once('exit', () => settle(null));
             worker.once('messageerror', () => settle(null));
@@ -34795,6 +35932,7 @@ class WorkflowThread {
                     head: threadFilesOf(head),
                     base: base ? threadFilesOf(base) : null,
                     ruleIds: rules.map((rule) => rule.id),
+                    claims,
                 };
                 worker.postMessage(job);
             }
@@ -34802,6 +35940,7 @@ class WorkflowThread {
                 settle(null);
             }
         });
+        return { claim: claimFrom(claims), result };
     }
     stop() {
         void this.worker.terminate();
@@ -35031,25 +36170,20 @@ async function runWith(initial, thread) {
     }
     head = withoutExcluded(head, settings.config.exclude);
     base = base && withoutExcluded(base, settings.config.exclude);
-    // The offline workflow rules go to the worker when there are enough files; the rest run here.
-    const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-    const fromThread = offThread.length > 0 ? thread.run(settings, head, base, offThread) : null;
-    const onThread = new Set(offThread.map((rule) => rule.id));
-    const here = RULES.filter((rule) => !onThread.has(rule.id));
+    // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
+    const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+    const job = shared.length > 0 ? thread.run(settings, head, base, shared) : null;
+    const inShare = new Set(shared.map((rule) => rule.id));
+    const here = RULES.filter((rule) => !inShare.has(rule.id));
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const context = buildContext(settings, head, base, cache);
     context.ruleMemo = ruleMemo;
     await enrich(context, log);
     const found = runRulesById(context, here);
-    // A worker that failed leaves its rules to this thread: the same findings, only later.
-    const threadFindings = fromThread ? await fromThread : null;
-    if (fromThread && threadFindings === null)
-        log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
-    else if (fromThread && process.env.LOCKGATE_DEBUG)
-        log.push(`${offThread.length} workflow rules ran on a second thread.`);
-    const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
-    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+    const sharedFindings = await finishSharedRules(job, shared, context, log);
+    const raw = inRuleOrder(RULES, found, sharedFindings.head);
+    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
     const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
     return { report, pairs: context.projects, log, settings };
 }
@@ -35223,7 +36357,7 @@ async function registryDigest(image, fetchImpl = fetch, timeoutMs = 15_000) {
  * `\r` kept as part of the line, so a CRLF file shows as CRLF.
  */
 /** The lines of a text; `endsWithNewline` says whether the last one has its `\n`. */
-function splitLines(text) {
+function diff_splitLines(text) {
     if (text === '')
         return { lines: [], endsWithNewline: true };
     const endsWithNewline = text.endsWith('\n');
@@ -35308,8 +36442,8 @@ const NO_NEWLINE = '\\ No newline at end of file';
 function unifiedDiff(path, before, after, context = 3) {
     if (before === after)
         return '';
-    const a = splitLines(before);
-    const b = splitLines(after);
+    const a = diff_splitLines(before);
+    const b = diff_splitLines(after);
     // A last line that differs only by its newline must show as changed: mark it before comparing.
     const aLines = a.lines.map((line, i) => (i === a.lines.length - 1 && !a.endsWithNewline ? `${line}\0` : line));
     const bLines = b.lines.map((line, i) => (i === b.lines.length - 1 && !b.endsWithNewline ? `${line}\0` : line));
@@ -35366,7 +36500,7 @@ function addedLines(before, after) {
     const added = new Set();
     if (before === after)
         return added;
-    const ops = diffLines(splitLines(before).lines, splitLines(after).lines);
+    const ops = diffLines(diff_splitLines(before).lines, diff_splitLines(after).lines);
     let line = 0;
     for (const op of ops) {
         if (op.kind === '-')

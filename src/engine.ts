@@ -27,7 +27,7 @@ import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
 import type { LockPackage, ProjectPair } from './uv/model.js';
 import { inScope, workflowContext } from './workflow-context.js';
-import { MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
+import { finishSharedRules, MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
 
 /** A run's result: the report plus what the run knows beyond it (not serialized). */
@@ -254,11 +254,11 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  // The offline workflow rules go to the worker when there are enough files; the rest run here.
-  const offThread = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-  const fromThread = offThread.length > 0 ? thread!.run(settings, head, base, offThread) : null;
-  const onThread = new Set(offThread.map((rule) => rule.id));
-  const here = RULES.filter((rule) => !onThread.has(rule.id));
+  // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
+  const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
+  const job = shared.length > 0 ? thread!.run(settings, head, base, shared) : null;
+  const inShare = new Set(shared.map((rule) => rule.id));
+  const here = RULES.filter((rule) => !inShare.has(rule.id));
 
   const cache = new ParseCache();
   const ruleMemo: RuleMemo = new Map();
@@ -267,13 +267,9 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   await enrich(context, log);
 
   const found = runRulesById(context, here);
-  // A worker that failed leaves its rules to this thread: the same findings, only later.
-  const threadFindings = fromThread ? await fromThread : null;
-  if (fromThread && threadFindings === null) log.push(`The workflow thread failed, so its ${offThread.length} rules ran on the main thread.`);
-  else if (fromThread && process.env.LOCKGATE_DEBUG) log.push(`${offThread.length} workflow rules ran on a second thread.`);
-  const raw = inRuleOrder(RULES, found, threadFindings?.head ?? runRulesById(context, offThread));
-  const runBaseline = (baseContext: RuleContext) =>
-    inRuleOrder(RULES, runRulesById(baseContext, here), threadFindings?.baseline ?? runRulesById(baseContext, offThread));
+  const sharedFindings = await finishSharedRules(job, shared, context, log);
+  const raw = inRuleOrder(RULES, found, sharedFindings.head);
+  const runBaseline = (baseContext: RuleContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
   const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
   return { report, pairs: context.projects, log, settings };
 }

@@ -74,17 +74,24 @@ export interface ThreadJob {
   head: ThreadFiles;
   base: ThreadFiles | null;
   ruleIds: string[];
+  /**
+   * One Int32 both threads take rule indexes from (Atomics.add), so each rule runs exactly once, on
+   * whichever thread is free first: the main thread joins in when its own rules are done.
+   */
+  claims: SharedArrayBuffer;
 }
 
 type ByRule = [string, (Finding | WaivedFinding)[]][];
 
 /** The worker's findings by rule id: the main run (head, with base for `introduced`) and the only-new baseline (base alone). */
 export interface ThreadFindings {
+  /** The rules the worker ran (the others of the job are the main thread's to run). */
+  ran: Set<string>;
   head: Map<string, (Finding | WaivedFinding)[]>;
   baseline: Map<string, (Finding | WaivedFinding)[]> | null;
 }
 
-type ThreadReply = { ok: true; head: ByRule; baseline: ByRule | null } | { ok: false; error: string };
+type ThreadReply = { ok: true; ran: string[]; head: ByRule; baseline: ByRule | null } | { ok: false; error: string };
 
 export function threadFilesOf(files: SourceFiles): ThreadFiles {
   const isWorkflowPath = (path: string) => workflowKindOf(path) !== null;
@@ -108,23 +115,32 @@ export function workflowFileCount(head: SourceFiles, base: SourceFiles | null): 
   return count;
 }
 
-/** The worker itself: parses, runs the rules it is asked for, and answers once. */
-export function runThreadJob(job: ThreadJob): { head: ByRule; baseline: ByRule | null } {
-  const wanted = new Set(job.ruleIds);
-  const rules = RULES.filter((rule) => wanted.has(rule.id));
+/** The next rule index of a job's shared counter. */
+export function claimFrom(claims: SharedArrayBuffer): () => number {
+  const counter = new Int32Array(claims);
+  return () => Atomics.add(counter, 0, 1);
+}
+
+/** The worker itself: parses, then runs the rules of the job it claims one at a time, and answers once. */
+export function runThreadJob(job: ThreadJob, claim: () => number = claimFrom(job.claims)): { ran: string[]; head: ByRule; baseline: ByRule | null } {
+  const rules = job.ruleIds.map((id) => RULES.find((rule) => rule.id === id)).filter((rule): rule is Rule => rule !== undefined);
   const cache = new ParseCache();
   const ruleMemo: RuleMemo = new Map();
   const head = sourceFilesOf(job.head);
   const base = job.base ? sourceFilesOf(job.base) : null;
   const context: RuleContext = { ...workflowContext(job.settings, head, base, cache), ruleMemo };
-  const headFindings = [...runRulesById(context, rules)];
-  let baseline: ByRule | null = null;
-  if (job.settings.onlyNew && base) {
-    // What withBaseline's own context holds for these rules: base audited alone.
-    const baseContext: RuleContext = { ...workflowContext(job.settings, base, null, cache), ruleMemo };
-    baseline = [...runRulesById(baseContext, rules)];
+  // What withBaseline's own context holds for these rules: base audited alone.
+  const baseContext: RuleContext | null = job.settings.onlyNew && base ? { ...workflowContext(job.settings, base, null, cache), ruleMemo } : null;
+  const ran: string[] = [];
+  const headFindings: ByRule = [];
+  const baseline: ByRule | null = baseContext ? [] : null;
+  for (let index = claim(); index < rules.length; index = claim()) {
+    const rule = rules[index]!;
+    ran.push(rule.id);
+    headFindings.push(...runRulesById(context, [rule]));
+    if (baseContext && baseline) baseline.push(...runRulesById(baseContext, [rule]));
   }
-  return { head: headFindings, baseline };
+  return { ran, head: headFindings, baseline };
 }
 
 if (!isMainThread && (workerData as { [MARK]?: boolean } | null)?.[MARK] === true && parentPort) {
@@ -142,6 +158,49 @@ if (!isMainThread && (workerData as { [MARK]?: boolean } | null)?.[MARK] === tru
       port.postMessage({ ok: false, error: `the findings could not be sent: ${error instanceof Error ? error.message : String(error)}` });
     }
   });
+}
+
+type FindingsByRule = Map<string, (Finding | WaivedFinding)[]>;
+
+const NONE_FROM_THREAD: ThreadFindings = { ran: new Set(), head: new Map(), baseline: null };
+
+/**
+ * The main thread's part of a job, once its own rules are done: it takes the shared rules the worker
+ * has not begun, one at a time as the worker does, then waits for the worker's findings (not when it
+ * took every rule itself), and runs whatever a failed worker left. Gives the shared rules' findings
+ * for the run, and for the only-new baseline the same split: each rule's baseline on the thread that
+ * ran it. Without a job, `shared` is empty and so are both.
+ */
+export async function finishSharedRules(
+  job: { claim: () => number; result: Promise<ThreadFindings | null> } | null,
+  shared: readonly Rule[],
+  context: RuleContext,
+  log: string[],
+): Promise<{ head: FindingsByRule; baseline: (baseContext: RuleContext) => FindingsByRule }> {
+  const claimedHere: Rule[] = [];
+  const head: FindingsByRule = new Map();
+  if (job) {
+    for (let index = job.claim(); index < shared.length; index = job.claim()) {
+      claimedHere.push(shared[index]!);
+      for (const [id, findings] of runRulesById(context, [shared[index]!])) head.set(id, findings);
+    }
+  }
+  const fromThread = job && claimedHere.length === shared.length ? NONE_FROM_THREAD : job ? await job.result : null;
+  if (job && fromThread === null) log.push('The workflow thread failed, so its rules ran on the main thread.');
+  else if (job && process.env.LOCKGATE_DEBUG) log.push(`${fromThread!.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
+  // A worker that failed leaves the rules it took to this thread: the same findings, only later.
+  const left = shared.filter((rule) => !claimedHere.includes(rule) && !fromThread?.ran.has(rule.id));
+  for (const [id, findings] of runRulesById(context, left)) head.set(id, findings);
+  for (const [id, findings] of fromThread?.head ?? []) head.set(id, findings);
+  const runHere = [...claimedHere, ...left];
+  return {
+    head,
+    baseline: (baseContext) => {
+      const found = runRulesById(baseContext, runHere);
+      for (const [id, findings] of fromThread?.baseline ?? []) found.set(id, findings);
+      return found;
+    },
+  };
 }
 
 /** The main thread's handle on the worker. */
@@ -168,14 +227,21 @@ export class WorkflowThread {
   }
 
   /**
-   * Sends the job: the findings by rule id, or null when the worker failed in any way (the caller
-   * then runs the rules itself).
+   * Sends the job. `claim()` gives the main thread the next rule index to run itself (an index past
+   * the last: none left); `result` the worker's findings, or null when it failed in any way (the
+   * caller then runs every rule of the job that neither thread ran).
    */
-  run(settings: Settings, head: SourceFiles, base: SourceFiles | null, rules: readonly Rule[]): Promise<ThreadFindings | null> {
+  run(
+    settings: Settings,
+    head: SourceFiles,
+    base: SourceFiles | null,
+    rules: readonly Rule[],
+  ): { claim: () => number; result: Promise<ThreadFindings | null> } {
     const worker = this.worker;
+    const claims = new SharedArrayBuffer(4);
     // Now the process waits for the answer.
     worker.ref();
-    return new Promise((resolve) => {
+    const result = new Promise<ThreadFindings | null>((resolve) => {
       let settled = false;
       const settle = (value: ThreadFindings | null): void => {
         if (settled) return;
@@ -184,7 +250,11 @@ export class WorkflowThread {
         resolve(value);
       };
       worker.once('message', (reply: ThreadReply) =>
-        settle(reply.ok ? { head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) } : null),
+        settle(
+          reply.ok && Array.isArray(reply.ran)
+            ? { ran: new Set(reply.ran), head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) }
+            : null,
+        ),
       );
       worker.once('error', () => settle(null));
       worker.once('exit', () => settle(null));
@@ -196,12 +266,14 @@ export class WorkflowThread {
           head: threadFilesOf(head),
           base: base ? threadFilesOf(base) : null,
           ruleIds: rules.map((rule) => rule.id),
+          claims,
         };
         worker.postMessage(job);
       } catch {
         settle(null);
       }
     });
+    return { claim: claimFrom(claims), result };
   }
 
   stop(): void {

@@ -10,8 +10,10 @@
  * finding inside aliased content points at the anchored text, which is what a reviewer must edit.
  */
 import { isAlias, isCollection, isMap, isPair, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { speedupEnabled } from '../core/speedups.js';
 import { DEFAULT_LIMITS, type Limits } from '../settings/types.js';
 import type { WorkflowFile, WorkflowFileKind, Pos } from './model.js';
+import { readWorkflowYaml, WORKFLOW_YAML_OPTIONS } from './yaml-fast.js';
 
 /** Builds a function that maps an offset in `text` (UTF-16 code units, as yaml ranges are) to a 1-based line and column. */
 export function positionIndex(text: string): (offset: number) => Pos {
@@ -95,7 +97,8 @@ function parseUnsafe(file: string, kind: WorkflowFileKind, text: string, limits:
     };
   }
   const posAt = positionIndex(text);
-  const doc = parseDocument(text, { keepSourceTokens: false, prettyErrors: false, uniqueKeys: false, strict: true });
+  // The common shapes in one quick pass (src/workflows/yaml-fast.ts, yaml's very document); anything else, and every error, is yaml's.
+  const doc = (speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null) ?? parseDocument(text, WORKFLOW_YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     // An error at the very end (an unclosed quote or bracket) is reported on the last line with text.
