@@ -18273,357 +18273,15 @@ function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTempora
 /** @deprecated use `import * as ... from 'smol-toml'` instead */
 /* harmony default export */ const smol_toml_dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
 
-;// CONCATENATED MODULE: ./src/uv/lock-toml.ts
+;// CONCATENATED MODULE: ./src/uv/positions.ts
 /**
- * A fast reader for the regular TOML uv writes into uv.lock (issue 18 item 4): one pass, no
- * tokens, for the subset uv's writer produces: `[a.b]` and `[[a.b]]` headers of bare keys, `key = value`
- * lines with a single space around `=`, basic strings without escapes, decimal integers, booleans,
- * arrays (one line or one element a line, trailing comma allowed) and one-line inline tables
- * (`{ name = "x", marker = "…" }`), LF line ends, no comments, no tabs.
- *
- * It gives exactly the document smol-toml gives (null-prototype tables, key order, arrays) for every
- * text it accepts, and it accepts only text smol-toml reads without error. Anything else, valid TOML
- * or not, makes it return null, and the caller parses the text with smol-toml as before: the error a
- * malformed lock gets (its message, line and column) is always smol-toml's. Held to this by
- * __tests__/uv-lock-toml.test.ts (every corpus lock, hand-made hostile shapes, random mutations).
- *
- * TOML's table rules within the subset: a header's prefixes are created as implicit tables (or
- * walked into the last table of an array of tables); a table is defined once (an implicit one may be
- * defined later); a key is set once per table; inline tables and arrays of values are never reopened.
+ * The position index of a TOML document (key path -> 1-based line; see src/uv/toml.ts for the path
+ * spelling), and where a reader records into it. Built by the position scanner (indexPositions in
+ * toml.ts) and, for uv.lock text in uv's regular shape, by the one-pass reader (src/uv/lock-toml.ts)
+ * along with the values: both make the same calls here in the same order, so they build the same index.
  */
-/** Nesting of arrays and inline tables beyond this is left to smol-toml (and its depth limit). */
-const MAX_DEPTH = 64;
-/** Longest decimal integer read here (smol-toml refuses what is not a safe integer). */
-const MAX_INTEGER_DIGITS = 15;
-const lock_toml_LF = 10;
-const lock_toml_SPACE = 32;
-const lock_toml_DQUOTE = 34;
-const lock_toml_HASH = 35;
-const lock_toml_COMMA = 44;
-const EQUALS = 61;
-const lock_toml_LBRACKET = 91;
-const lock_toml_RBRACKET = 93;
-const lock_toml_LBRACE = 123;
-const lock_toml_RBRACE = 125;
-/** What a string's content must not hold to be taken as written: escapes, control characters, surrogates. */
-const UNSAFE_STRING_CONTENT = /[\u0000-\u001f\u007f\\\ud800-\udfff]/;
-/** What a comment must not hold: control characters (tab included, to stay simple). */
-const UNSAFE_COMMENT_CONTENT = /[\u0000-\u001f\u007f]/;
-/** Thrown to leave the subset; caught in readUvLockToml only. */
-class lock_toml_OutsideSubset extends Error {
-}
-function lock_toml_outside() {
-    throw new lock_toml_OutsideSubset();
-}
-function isBareKeyChar(c) {
-    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95;
-}
-function lock_toml_isDigit(c) {
-    return c >= 48 && c <= 57;
-}
-/** The document smol-toml would give for `text`, or null when the text is outside uv's regular subset. */
-function readUvLockToml(text) {
-    try {
-        return new lock_toml_Reader(text).document();
-    }
-    catch (error) {
-        // RangeError: a stack overflow on absurd nesting, which smol-toml reports in its own way.
-        if (error instanceof lock_toml_OutsideSubset || error instanceof RangeError)
-            return null;
-        throw error;
-    }
-}
-class lock_toml_Reader {
-    text;
-    pos = 0;
-    root = Object.create(null);
-    /** Tables made by headers: `false` while only implied by a longer header, `true` once defined. */
-    headerTables = new Map();
-    /** Arrays made by `[[…]]` headers. */
-    tableArrays = new Set();
-    constructor(text) {
-        this.text = text;
-    }
-    document() {
-        const text = this.text;
-        let table = this.root;
-        while (this.pos < text.length) {
-            const c = text.charCodeAt(this.pos);
-            if (c === lock_toml_LF) {
-                this.pos++;
-                continue;
-            }
-            if (c === lock_toml_HASH) {
-                this.comment();
-                continue;
-            }
-            if (c === lock_toml_LBRACKET)
-                table = this.header();
-            else
-                this.keyValue(table);
-            // A line ends right after its content, or after one space and a comment (uv writes one after exclude-newer).
-            if (text.charCodeAt(this.pos) === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_HASH) {
-                this.pos++;
-                this.comment();
-            }
-            if (this.pos < text.length) {
-                if (text.charCodeAt(this.pos) !== lock_toml_LF)
-                    lock_toml_outside();
-                this.pos++;
-            }
-        }
-        return this.root;
-    }
-    /** `# …` to the end of the line (left at the line break); a control character in it leaves the subset (smol-toml refuses most). */
-    comment() {
-        const text = this.text;
-        let end = text.indexOf('\n', this.pos);
-        if (end === -1)
-            end = text.length;
-        if (UNSAFE_COMMENT_CONTENT.test(text.slice(this.pos, end)))
-            lock_toml_outside();
-        this.pos = end;
-    }
-    /** A bare key; stops at the first other character. */
-    bareKey() {
-        const text = this.text;
-        const start = this.pos;
-        let pos = start;
-        while (pos < text.length && isBareKeyChar(text.charCodeAt(pos)))
-            pos++;
-        if (pos === start)
-            lock_toml_outside();
-        this.pos = pos;
-        const key = text.slice(start, pos);
-        // smol-toml stores this one with defineProperty; not worth copying here.
-        if (key === '__proto__')
-            lock_toml_outside();
-        return key;
-    }
-    /** `[a.b]` or `[[a.b]]`: the table the following keys go to. */
-    header() {
-        const text = this.text;
-        this.pos++;
-        const isArray = text.charCodeAt(this.pos) === lock_toml_LBRACKET;
-        if (isArray)
-            this.pos++;
-        const segments = [this.bareKey()];
-        while (text.charCodeAt(this.pos) === 46 /* . */) {
-            this.pos++;
-            segments.push(this.bareKey());
-        }
-        if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
-            lock_toml_outside();
-        this.pos++;
-        if (isArray) {
-            if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
-                lock_toml_outside();
-            this.pos++;
-        }
-        let table = this.root;
-        const last = segments.length - 1;
-        for (let i = 0; i < last; i++) {
-            const key = segments[i];
-            if (!Object.hasOwn(table, key)) {
-                const implied = Object.create(null);
-                table[key] = implied;
-                this.headerTables.set(implied, false);
-                table = implied;
-                continue;
-            }
-            const value = table[key];
-            if (Array.isArray(value) && this.tableArrays.has(value))
-                table = value[value.length - 1];
-            else if (this.headerTables.has(value))
-                table = value;
-            else
-                lock_toml_outside();
-        }
-        const key = segments[last];
-        if (isArray) {
-            const element = Object.create(null);
-            this.headerTables.set(element, true);
-            if (!Object.hasOwn(table, key)) {
-                const list = [element];
-                this.tableArrays.add(list);
-                table[key] = list;
-                return element;
-            }
-            const list = table[key];
-            if (!Array.isArray(list) || !this.tableArrays.has(list))
-                lock_toml_outside();
-            list.push(element);
-            return element;
-        }
-        if (!Object.hasOwn(table, key)) {
-            const defined = Object.create(null);
-            this.headerTables.set(defined, true);
-            table[key] = defined;
-            return defined;
-        }
-        const existing = table[key];
-        if (this.headerTables.get(existing) !== false)
-            lock_toml_outside();
-        this.headerTables.set(existing, true);
-        return existing;
-    }
-    /** `key = value` into `table` (a key already there is outside the subset: smol-toml refuses it). */
-    keyValue(table) {
-        const key = this.bareKey();
-        const text = this.text;
-        if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
-            lock_toml_outside();
-        this.pos += 3;
-        if (Object.hasOwn(table, key))
-            lock_toml_outside();
-        table[key] = this.value(0, true);
-    }
-    value(depth, newlines) {
-        if (depth > MAX_DEPTH)
-            lock_toml_outside();
-        const text = this.text;
-        const c = text.charCodeAt(this.pos);
-        if (c === lock_toml_DQUOTE)
-            return this.string();
-        if (c === lock_toml_LBRACKET)
-            return this.array(depth, newlines);
-        if (c === lock_toml_LBRACE)
-            return this.inlineTable(depth);
-        if (lock_toml_isDigit(c))
-            return this.integer();
-        if (text.startsWith('true', this.pos)) {
-            this.pos += 4;
-            this.delimiter();
-            return true;
-        }
-        if (text.startsWith('false', this.pos)) {
-            this.pos += 5;
-            this.delimiter();
-            return false;
-        }
-        return lock_toml_outside();
-    }
-    /** After a number or boolean: only what may follow a value (so `1979-05-27`, `1.5`, `truex` leave the subset). */
-    delimiter() {
-        const c = this.text.charCodeAt(this.pos);
-        if (!(c === lock_toml_COMMA || c === lock_toml_SPACE || c === lock_toml_LF || c === lock_toml_RBRACKET || c === lock_toml_RBRACE || Number.isNaN(c)))
-            lock_toml_outside();
-    }
-    string() {
-        const text = this.text;
-        const start = this.pos + 1;
-        const end = text.indexOf('"', start);
-        if (end === -1)
-            lock_toml_outside();
-        // `"""` opens a multi-line string.
-        if (end === start && text.charCodeAt(end + 1) === lock_toml_DQUOTE)
-            lock_toml_outside();
-        const content = text.slice(start, end);
-        if (UNSAFE_STRING_CONTENT.test(content))
-            lock_toml_outside();
-        this.pos = end + 1;
-        return content;
-    }
-    integer() {
-        const text = this.text;
-        const start = this.pos;
-        let pos = start;
-        while (lock_toml_isDigit(text.charCodeAt(pos)))
-            pos++;
-        const digits = pos - start;
-        if (digits > MAX_INTEGER_DIGITS || (digits > 1 && text.charCodeAt(start) === 48))
-            lock_toml_outside();
-        this.pos = pos;
-        this.delimiter();
-        return Number(text.slice(start, pos));
-    }
-    /** Spaces, and line breaks where the array may hold them. */
-    skipSpace(newlines) {
-        const text = this.text;
-        for (;;) {
-            const c = text.charCodeAt(this.pos);
-            if (c === lock_toml_SPACE || (newlines && c === lock_toml_LF))
-                this.pos++;
-            else
-                return;
-        }
-    }
-    array(depth, newlines) {
-        const text = this.text;
-        this.pos++;
-        const list = [];
-        for (;;) {
-            this.skipSpace(newlines);
-            const c = text.charCodeAt(this.pos);
-            if (c === lock_toml_RBRACKET) {
-                this.pos++;
-                return list;
-            }
-            list.push(this.value(depth + 1, newlines));
-            this.skipSpace(newlines);
-            const next = text.charCodeAt(this.pos);
-            if (next === lock_toml_COMMA)
-                this.pos++;
-            else if (next !== lock_toml_RBRACKET)
-                lock_toml_outside();
-        }
-    }
-    /** `{ a = 1, b = "x" }` or `{}` on one line; no trailing comma (TOML 1.0). */
-    inlineTable(depth) {
-        const text = this.text;
-        this.pos++;
-        const table = Object.create(null);
-        if (text.charCodeAt(this.pos) === lock_toml_RBRACE) {
-            this.pos++;
-            return table;
-        }
-        if (text.charCodeAt(this.pos) !== lock_toml_SPACE)
-            lock_toml_outside();
-        this.pos++;
-        for (;;) {
-            const key = this.bareKey();
-            if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
-                lock_toml_outside();
-            this.pos += 3;
-            if (Object.hasOwn(table, key))
-                lock_toml_outside();
-            table[key] = this.value(depth + 1, false);
-            const c = text.charCodeAt(this.pos);
-            if (c === lock_toml_COMMA && text.charCodeAt(this.pos + 1) === lock_toml_SPACE) {
-                this.pos += 2;
-                continue;
-            }
-            if (c === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_RBRACE) {
-                this.pos += 2;
-                return table;
-            }
-            lock_toml_outside();
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/uv/toml.ts
-/**
- * TOML reading for pyproject.toml, uv.toml and uv.lock: values from smol-toml, plus a position
- * index (key path -> 1-based line) from one linear lexical pass over the same text, because
- * smol-toml gives values and no positions.
- *
- * Key paths: segments joined with `.`, array indexes as `[n]`: `project.dependencies[3]`,
- * `tool.uv.sources.foo`, `package[12]`, `package[12].wheels[0]`, `tool.uv.index[1].url`.
- * A segment that is not a plain bare key (letters, digits, `-`, `_`) is written JSON-quoted
- * (`tool.uv.sources."zope.interface"`), so a quoted key with a dot never collides with a dotted
- * key. Build lookups with `keyPath()` and read them with `lineOf()`, which falls back to the nearest
- * indexed ancestor.
- *
- * What is indexed: every table header, every key, every array element. Keys inside an inline table
- * that is itself an array element (a wheel `{ url = …, hash = … }`, a dependency `{ name = … }`) are
- * not indexed one by one: they sit on the element's line, which `lineOf` returns for them. This keeps
- * the index small on large locks (one entry a wheel, not five).
- */
-
-
-
-const BARE_KEY_RE = /^[A-Za-z0-9_-]+$/;
+const positions_DOT = 46;
+const positions_RBRACKET = 93;
 /**
  * Prefixes of one dotted key or table header that get their own index entry. Every prefix is a
  * string as long as the key so far, so indexing all of them is quadratic in the number of segments:
@@ -18631,104 +18289,6 @@ const BARE_KEY_RE = /^[A-Za-z0-9_-]+$/;
  * through `lineOf`'s ancestor fallback, and the full key is still indexed.
  */
 const MAX_INDEXED_PREFIXES = 128;
-/** One path segment as the index spells it. */
-function keySegment(key) {
-    return BARE_KEY_RE.test(key) ? key : JSON.stringify(key);
-}
-/** Build an index key path: strings are keys, numbers array indexes. `keyPath('package', 3, 'wheels', 0)` → `package[3].wheels[0]`. */
-function keyPath(...segments) {
-    let out = '';
-    for (const segment of segments) {
-        if (typeof segment === 'number')
-            out += `[${segment}]`;
-        else
-            out = out === '' ? keySegment(segment) : `${out}.${keySegment(segment)}`;
-    }
-    return out;
-}
-/** Line of a key path, or of its nearest indexed ancestor (an element's line for keys inside it). */
-function lineOf(lines, path) {
-    let current = path;
-    for (;;) {
-        const line = lines.get(current);
-        if (line !== undefined)
-            return line;
-        const cut = lastSegmentStart(current);
-        if (cut <= 0)
-            return undefined;
-        current = current.slice(0, cut);
-    }
-}
-/** Start offset of the last segment of a path (the `.` or `[` before it), ignoring quoted segments' content. */
-function lastSegmentStart(path) {
-    let cut = -1;
-    let inQuote = false;
-    for (let i = 0; i < path.length; i++) {
-        const c = path.charCodeAt(i);
-        if (inQuote) {
-            if (c === toml_BACKSLASH)
-                i++;
-            else if (c === toml_DQUOTE)
-                inQuote = false;
-        }
-        else if (c === toml_DQUOTE)
-            inQuote = true;
-        else if (c === toml_DOT || c === toml_LBRACKET)
-            cut = i;
-    }
-    return cut;
-}
-/** Parse TOML text; never throws. A syntax error comes back with the parser's line and column. */
-function toml_parseToml(file, text, options = {}) {
-    // The position scan runs first, while nothing large is alive: run after the value parse, its
-    // allocations would make the garbage collector copy the whole parsed document again.
-    let lines;
-    try {
-        // A leading BOM (the source layer strips it, but readers take any text) is not part of the
-        // first key; dropping it moves no line.
-        lines = indexPositions(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
-    }
-    catch {
-        // Either the text is not valid TOML (the parse below says where), or a construct trips the
-        // scanner: positions then degrade (findings without lines) rather than the file being lost.
-    }
-    let value;
-    // uv.lock: uv's regular TOML in one quick pass (src/uv/lock-toml.ts); anything else, and every error, is smol-toml's.
-    const quick = options.compact === true && speedupEnabled('lock-reader') ? readUvLockToml(text) : null;
-    if (quick !== null)
-        return { ok: true, value: quick, lines: lines ?? new Map() };
-    try {
-        value = parse(text);
-    }
-    catch (error) {
-        if (error instanceof TomlError) {
-            return { ok: false, line: error.line || 1, column: error.column || undefined, message: firstLine(error.message) };
-        }
-        // smol-toml's own depth limit or a RangeError on absurd nesting: still a file the user must fix.
-        return { ok: false, line: 1, message: firstLine(error instanceof Error ? error.message : String(error)) };
-    }
-    void file;
-    return { ok: true, value, lines: lines ?? new Map() };
-}
-function firstLine(message) {
-    const line = message.split('\n', 1)[0] ?? message;
-    return line.replace(/^Invalid TOML document:\s*/, '').trim() || 'invalid TOML';
-}
-// Character codes the scanner dispatches on.
-const toml_TAB = 9;
-const toml_LF = 10;
-const CR = 13;
-const toml_SPACE = 32;
-const toml_DQUOTE = 34;
-const toml_HASH = 35;
-const toml_SQUOTE = 39;
-const toml_COMMA = 44;
-const toml_DOT = 46;
-const toml_LBRACKET = 91;
-const toml_BACKSLASH = 92;
-const toml_RBRACKET = 93;
-const toml_LBRACE = 123;
-const toml_RBRACE = 125;
 /**
  * The position index: a Map from key path to line. What a large lock has thousands of (array
  * elements, the keys of each `[[package]]`) is kept in compact structures instead of one string key
@@ -18826,7 +18386,7 @@ class PositionIndex extends Map {
             const rest = key.slice(close + 1);
             if (rest === '')
                 return table.line;
-            if (rest.charCodeAt(0) !== toml_DOT)
+            if (rest.charCodeAt(0) !== positions_DOT)
                 return undefined;
             const local = rest.slice(1);
             const keyLine = table.keys.get(local);
@@ -18859,7 +18419,7 @@ class PositionIndex extends Map {
 }
 /** `a.b[3]` -> { array: 'a.b', index: 3 }; undefined when the path does not end in an index. */
 function splitElement(path) {
-    if (path.charCodeAt(path.length - 1) !== toml_RBRACKET)
+    if (path.charCodeAt(path.length - 1) !== positions_RBRACKET)
         return undefined;
     const open = path.lastIndexOf('[');
     if (open <= 0)
@@ -18868,13 +18428,6 @@ function splitElement(path) {
     if (!/^\d+$/.test(digits))
         return undefined;
     return { array: path.slice(0, open), index: Number(digits) };
-}
-/**
- * Map every key path of a valid TOML document to its line. One forward pass; strings are skipped with
- * indexOf, so the cost is linear in the text and small next to the value parse.
- */
-function indexPositions(text, options = {}) {
-    return new PositionScanner(text, options.compact === true).run();
 }
 class DocumentSink {
     index;
@@ -18912,6 +18465,569 @@ class TableElementSink {
         }
         return lines;
     }
+}
+
+;// CONCATENATED MODULE: ./src/uv/lock-toml.ts
+/**
+ * A fast reader for the regular TOML uv writes into uv.lock (issue 18 item 4): one pass, no
+ * tokens, for the subset uv's writer produces: `[a.b]` and `[[a.b]]` headers of bare keys, `key = value`
+ * lines with a single space around `=`, basic strings without escapes, decimal integers, booleans,
+ * arrays (one line or one element a line, trailing comma allowed) and one-line inline tables
+ * (`{ name = "x", marker = "…" }`), LF line ends, no comments, no tabs.
+ *
+ * It gives exactly the document smol-toml gives (null-prototype tables, key order, arrays) for every
+ * text it accepts, and it accepts only text smol-toml reads without error. Anything else, valid TOML
+ * or not, makes it return null, and the caller parses the text with smol-toml as before: the error a
+ * malformed lock gets (its message, line and column) is always smol-toml's. Held to this by
+ * __tests__/uv-lock-toml.test.ts (every corpus lock, hand-made hostile shapes, random mutations).
+ *
+ * With positions (readUvLockTomlWithPositions), it also builds the position index the scanner of
+ * src/uv/toml.ts builds for the same text with `{ compact: true }` (indexPositions): the same calls on
+ * a PositionIndex (src/uv/positions.ts), in the same order, at the same lines, so parseToml reads
+ * such a lock in one pass instead of two. Held to this by __tests__/uv-lock-positions.test.ts.
+ *
+ * TOML's table rules within the subset: a header's prefixes are created as implicit tables (or
+ * walked into the last table of an array of tables); a table is defined once (an implicit one may be
+ * defined later); a key is set once per table; inline tables and arrays of values are never reopened.
+ */
+
+/** Nesting of arrays and inline tables beyond this is left to smol-toml (and its depth limit). */
+const MAX_DEPTH = 64;
+/** Longest decimal integer read here (smol-toml refuses what is not a safe integer). */
+const MAX_INTEGER_DIGITS = 15;
+const lock_toml_LF = 10;
+const lock_toml_SPACE = 32;
+const lock_toml_DQUOTE = 34;
+const lock_toml_HASH = 35;
+const lock_toml_COMMA = 44;
+const EQUALS = 61;
+const lock_toml_LBRACKET = 91;
+const lock_toml_RBRACKET = 93;
+const lock_toml_LBRACE = 123;
+const lock_toml_RBRACE = 125;
+/** What a string's content must not hold to be taken as written: escapes, control characters, surrogates. */
+const UNSAFE_STRING_CONTENT = /[\u0000-\u001f\u007f\\\ud800-\udfff]/;
+/** What a comment must not hold: control characters (tab included, to stay simple). */
+const UNSAFE_COMMENT_CONTENT = /[\u0000-\u001f\u007f]/;
+/** Thrown to leave the subset; caught in readUvLockToml only. */
+class lock_toml_OutsideSubset extends Error {
+}
+function lock_toml_outside() {
+    throw new lock_toml_OutsideSubset();
+}
+function isBareKeyChar(c) {
+    return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 95;
+}
+function lock_toml_isDigit(c) {
+    return c >= 48 && c <= 57;
+}
+/** The document smol-toml would give for `text`, or null when the text is outside uv's regular subset. */
+function readUvLockToml(text) {
+    try {
+        return new lock_toml_Reader(text, null).document();
+    }
+    catch (error) {
+        // RangeError: a stack overflow on absurd nesting, which smol-toml reports in its own way.
+        if (error instanceof lock_toml_OutsideSubset || error instanceof RangeError)
+            return null;
+        throw error;
+    }
+}
+/**
+ * The document and the position index `indexPositions(text, { compact: true })` gives, or null when the
+ * text is outside uv's regular subset.
+ */
+function readUvLockTomlWithPositions(text) {
+    const lines = new PositionIndex();
+    try {
+        return { value: new lock_toml_Reader(text, lines).document(), lines };
+    }
+    catch (error) {
+        if (error instanceof lock_toml_OutsideSubset || error instanceof RangeError)
+            return null;
+        throw error;
+    }
+}
+class lock_toml_Reader {
+    text;
+    lines;
+    pos = 0;
+    /** 1-based line of `pos` (line breaks occur only between lines and inside multi-line arrays). */
+    line = 1;
+    root = Object.create(null);
+    /** Tables made by headers: `false` while only implied by a longer header, `true` once defined. */
+    headerTables = new Map();
+    /** Arrays made by `[[…]]` headers. */
+    tableArrays = new Set();
+    /** Where keys are recorded (the scanner's `sink` and `table`): the document, or the current `[[x]]` table's lines. */
+    documentSink;
+    sink;
+    prefix = '';
+    /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen, as the scanner counts. */
+    tableArrayCounts = new Map();
+    constructor(text, 
+    /** The index to build, or null for values only. */
+    lines) {
+        this.text = text;
+        this.lines = lines;
+        this.documentSink = lines === null ? null : new DocumentSink(lines);
+        this.sink = this.documentSink;
+    }
+    document() {
+        const text = this.text;
+        let table = this.root;
+        while (this.pos < text.length) {
+            const c = text.charCodeAt(this.pos);
+            if (c === lock_toml_LF) {
+                this.pos++;
+                this.line++;
+                continue;
+            }
+            if (c === lock_toml_HASH) {
+                this.comment();
+                continue;
+            }
+            if (c === lock_toml_LBRACKET)
+                table = this.header();
+            else
+                this.keyValue(table);
+            // A line ends right after its content, or after one space and a comment (uv writes one after exclude-newer).
+            if (text.charCodeAt(this.pos) === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_HASH) {
+                this.pos++;
+                this.comment();
+            }
+            if (this.pos < text.length) {
+                if (text.charCodeAt(this.pos) !== lock_toml_LF)
+                    lock_toml_outside();
+                this.pos++;
+                this.line++;
+            }
+        }
+        return this.root;
+    }
+    /** `# …` to the end of the line (left at the line break); a control character in it leaves the subset (smol-toml refuses most). */
+    comment() {
+        const text = this.text;
+        let end = text.indexOf('\n', this.pos);
+        if (end === -1)
+            end = text.length;
+        if (UNSAFE_COMMENT_CONTENT.test(text.slice(this.pos, end)))
+            lock_toml_outside();
+        this.pos = end;
+    }
+    /** A bare key; stops at the first other character. */
+    bareKey() {
+        const text = this.text;
+        const start = this.pos;
+        let pos = start;
+        while (pos < text.length && isBareKeyChar(text.charCodeAt(pos)))
+            pos++;
+        if (pos === start)
+            lock_toml_outside();
+        this.pos = pos;
+        const key = text.slice(start, pos);
+        // smol-toml stores this one with defineProperty; not worth copying here.
+        if (key === '__proto__')
+            lock_toml_outside();
+        return key;
+    }
+    /** `[a.b]` or `[[a.b]]`: the table the following keys go to. */
+    header() {
+        const text = this.text;
+        this.pos++;
+        const isArray = text.charCodeAt(this.pos) === lock_toml_LBRACKET;
+        if (isArray)
+            this.pos++;
+        const segments = [this.bareKey()];
+        while (text.charCodeAt(this.pos) === 46 /* . */) {
+            this.pos++;
+            segments.push(this.bareKey());
+        }
+        if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
+            lock_toml_outside();
+        this.pos++;
+        if (isArray) {
+            if (text.charCodeAt(this.pos) !== lock_toml_RBRACKET)
+                lock_toml_outside();
+            this.pos++;
+        }
+        if (this.lines !== null)
+            this.recordHeader(segments, isArray);
+        let table = this.root;
+        const last = segments.length - 1;
+        for (let i = 0; i < last; i++) {
+            const key = segments[i];
+            if (!Object.hasOwn(table, key)) {
+                const implied = Object.create(null);
+                table[key] = implied;
+                this.headerTables.set(implied, false);
+                table = implied;
+                continue;
+            }
+            const value = table[key];
+            if (Array.isArray(value) && this.tableArrays.has(value))
+                table = value[value.length - 1];
+            else if (this.headerTables.has(value))
+                table = value;
+            else
+                lock_toml_outside();
+        }
+        const key = segments[last];
+        if (isArray) {
+            const element = Object.create(null);
+            this.headerTables.set(element, true);
+            if (!Object.hasOwn(table, key)) {
+                const list = [element];
+                this.tableArrays.add(list);
+                table[key] = list;
+                return element;
+            }
+            const list = table[key];
+            if (!Array.isArray(list) || !this.tableArrays.has(list))
+                lock_toml_outside();
+            list.push(element);
+            return element;
+        }
+        if (!Object.hasOwn(table, key)) {
+            const defined = Object.create(null);
+            this.headerTables.set(defined, true);
+            table[key] = defined;
+            return defined;
+        }
+        const existing = table[key];
+        if (this.headerTables.get(existing) !== false)
+            lock_toml_outside();
+        this.headerTables.set(existing, true);
+        return existing;
+    }
+    /**
+     * The scanner's header(): the header's line under its resolved path (prefixes walked into the last
+     * table of an array of tables), and where the keys that follow are recorded.
+     */
+    recordHeader(segments, isArray) {
+        const lines = this.lines;
+        const line = this.line;
+        let resolved = '';
+        for (let i = 0; i < segments.length; i++) {
+            resolved = resolved === '' ? segments[i] : `${resolved}.${segments[i]}`;
+            const last = i === segments.length - 1;
+            if (last && isArray) {
+                const count = this.tableArrayCounts.get(resolved) ?? 0;
+                this.tableArrayCounts.set(resolved, count + 1);
+                if (!lines.has(resolved))
+                    lines.set(resolved, line);
+                this.sink = new TableElementSink(lines.addTableElement(resolved, line));
+                this.prefix = '';
+                return;
+            }
+            if (last) {
+                lines.set(resolved, line);
+            }
+            else if (i < MAX_INDEXED_PREFIXES) {
+                if (!lines.has(resolved))
+                    lines.set(resolved, line);
+                const count = this.tableArrayCounts.get(resolved);
+                if (count !== undefined)
+                    resolved = `${resolved}[${count - 1}]`;
+            }
+        }
+        this.sink = this.documentSink;
+        this.prefix = resolved;
+    }
+    /** `key = value` into `table` (a key already there is outside the subset: smol-toml refuses it). */
+    keyValue(table) {
+        const line = this.line;
+        const key = this.bareKey();
+        const text = this.text;
+        if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
+            lock_toml_outside();
+        this.pos += 3;
+        if (Object.hasOwn(table, key))
+            lock_toml_outside();
+        let path;
+        if (this.sink !== null) {
+            path = this.prefix === '' ? key : `${this.prefix}.${key}`;
+            this.sink.set(path, line);
+        }
+        table[key] = this.value(0, true, path);
+    }
+    /** One value; `path` (when positions are built) is where an array's elements are recorded. */
+    value(depth, newlines, path) {
+        if (depth > MAX_DEPTH)
+            lock_toml_outside();
+        const text = this.text;
+        const c = text.charCodeAt(this.pos);
+        if (c === lock_toml_DQUOTE)
+            return this.string();
+        if (c === lock_toml_LBRACKET)
+            return this.array(depth, newlines, path);
+        if (c === lock_toml_LBRACE)
+            return this.inlineTable(depth);
+        if (lock_toml_isDigit(c))
+            return this.integer();
+        if (text.startsWith('true', this.pos)) {
+            this.pos += 4;
+            this.delimiter();
+            return true;
+        }
+        if (text.startsWith('false', this.pos)) {
+            this.pos += 5;
+            this.delimiter();
+            return false;
+        }
+        return lock_toml_outside();
+    }
+    /** After a number or boolean: only what may follow a value (so `1979-05-27`, `1.5`, `truex` leave the subset). */
+    delimiter() {
+        const c = this.text.charCodeAt(this.pos);
+        if (!(c === lock_toml_COMMA || c === lock_toml_SPACE || c === lock_toml_LF || c === lock_toml_RBRACKET || c === lock_toml_RBRACE || Number.isNaN(c)))
+            lock_toml_outside();
+    }
+    string() {
+        const text = this.text;
+        const start = this.pos + 1;
+        const end = text.indexOf('"', start);
+        if (end === -1)
+            lock_toml_outside();
+        // `"""` opens a multi-line string.
+        if (end === start && text.charCodeAt(end + 1) === lock_toml_DQUOTE)
+            lock_toml_outside();
+        const content = text.slice(start, end);
+        if (UNSAFE_STRING_CONTENT.test(content))
+            lock_toml_outside();
+        this.pos = end + 1;
+        return content;
+    }
+    integer() {
+        const text = this.text;
+        const start = this.pos;
+        let pos = start;
+        while (lock_toml_isDigit(text.charCodeAt(pos)))
+            pos++;
+        const digits = pos - start;
+        if (digits > MAX_INTEGER_DIGITS || (digits > 1 && text.charCodeAt(start) === 48))
+            lock_toml_outside();
+        this.pos = pos;
+        this.delimiter();
+        return Number(text.slice(start, pos));
+    }
+    /** Spaces, and line breaks where the array may hold them. */
+    skipSpace(newlines) {
+        const text = this.text;
+        for (;;) {
+            const c = text.charCodeAt(this.pos);
+            if (c === lock_toml_SPACE)
+                this.pos++;
+            else if (newlines && c === lock_toml_LF) {
+                this.pos++;
+                this.line++;
+            }
+            else
+                return;
+        }
+    }
+    /**
+     * `[…]`; with `path`, each element's line is recorded as the scanner does: the list made at the
+     * first element, a nested array's elements under `path[i]`, nothing inside an inline table.
+     */
+    array(depth, newlines, path) {
+        const text = this.text;
+        this.pos++;
+        const list = [];
+        let elementLines;
+        for (;;) {
+            this.skipSpace(newlines);
+            const c = text.charCodeAt(this.pos);
+            if (c === lock_toml_RBRACKET) {
+                this.pos++;
+                return list;
+            }
+            if (path === undefined)
+                list.push(this.value(depth + 1, newlines, undefined));
+            else {
+                elementLines ??= this.sink.elementLinesOf(path);
+                elementLines.push(this.line);
+                list.push(this.value(depth + 1, newlines, c === lock_toml_LBRACKET ? `${path}[${list.length}]` : undefined));
+            }
+            this.skipSpace(newlines);
+            const next = text.charCodeAt(this.pos);
+            if (next === lock_toml_COMMA)
+                this.pos++;
+            else if (next !== lock_toml_RBRACKET)
+                lock_toml_outside();
+        }
+    }
+    /** `{ a = 1, b = "x" }` or `{}` on one line; no trailing comma (TOML 1.0). */
+    inlineTable(depth) {
+        const text = this.text;
+        this.pos++;
+        const table = Object.create(null);
+        if (text.charCodeAt(this.pos) === lock_toml_RBRACE) {
+            this.pos++;
+            return table;
+        }
+        if (text.charCodeAt(this.pos) !== lock_toml_SPACE)
+            lock_toml_outside();
+        this.pos++;
+        for (;;) {
+            const key = this.bareKey();
+            if (text.charCodeAt(this.pos) !== lock_toml_SPACE || text.charCodeAt(this.pos + 1) !== EQUALS || text.charCodeAt(this.pos + 2) !== lock_toml_SPACE)
+                lock_toml_outside();
+            this.pos += 3;
+            if (Object.hasOwn(table, key))
+                lock_toml_outside();
+            table[key] = this.value(depth + 1, false, undefined);
+            const c = text.charCodeAt(this.pos);
+            if (c === lock_toml_COMMA && text.charCodeAt(this.pos + 1) === lock_toml_SPACE) {
+                this.pos += 2;
+                continue;
+            }
+            if (c === lock_toml_SPACE && text.charCodeAt(this.pos + 1) === lock_toml_RBRACE) {
+                this.pos += 2;
+                return table;
+            }
+            lock_toml_outside();
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/uv/toml.ts
+/**
+ * TOML reading for pyproject.toml, uv.toml and uv.lock: values from smol-toml, plus a position
+ * index (key path -> 1-based line) from one linear lexical pass over the same text, because
+ * smol-toml gives values and no positions.
+ *
+ * Key paths: segments joined with `.`, array indexes as `[n]`: `project.dependencies[3]`,
+ * `tool.uv.sources.foo`, `package[12]`, `package[12].wheels[0]`, `tool.uv.index[1].url`.
+ * A segment that is not a plain bare key (letters, digits, `-`, `_`) is written JSON-quoted
+ * (`tool.uv.sources."zope.interface"`), so a quoted key with a dot never collides with a dotted
+ * key. Build lookups with `keyPath()` and read them with `lineOf()`, which falls back to the nearest
+ * indexed ancestor.
+ *
+ * What is indexed: every table header, every key, every array element. Keys inside an inline table
+ * that is itself an array element (a wheel `{ url = …, hash = … }`, a dependency `{ name = … }`) are
+ * not indexed one by one: they sit on the element's line, which `lineOf` returns for them. This keeps
+ * the index small on large locks (one entry a wheel, not five).
+ */
+
+
+
+
+
+const BARE_KEY_RE = /^[A-Za-z0-9_-]+$/;
+/** One path segment as the index spells it. */
+function keySegment(key) {
+    return BARE_KEY_RE.test(key) ? key : JSON.stringify(key);
+}
+/** Build an index key path: strings are keys, numbers array indexes. `keyPath('package', 3, 'wheels', 0)` → `package[3].wheels[0]`. */
+function keyPath(...segments) {
+    let out = '';
+    for (const segment of segments) {
+        if (typeof segment === 'number')
+            out += `[${segment}]`;
+        else
+            out = out === '' ? keySegment(segment) : `${out}.${keySegment(segment)}`;
+    }
+    return out;
+}
+/** Line of a key path, or of its nearest indexed ancestor (an element's line for keys inside it). */
+function lineOf(lines, path) {
+    let current = path;
+    for (;;) {
+        const line = lines.get(current);
+        if (line !== undefined)
+            return line;
+        const cut = lastSegmentStart(current);
+        if (cut <= 0)
+            return undefined;
+        current = current.slice(0, cut);
+    }
+}
+/** Start offset of the last segment of a path (the `.` or `[` before it), ignoring quoted segments' content. */
+function lastSegmentStart(path) {
+    let cut = -1;
+    let inQuote = false;
+    for (let i = 0; i < path.length; i++) {
+        const c = path.charCodeAt(i);
+        if (inQuote) {
+            if (c === toml_BACKSLASH)
+                i++;
+            else if (c === toml_DQUOTE)
+                inQuote = false;
+        }
+        else if (c === toml_DQUOTE)
+            inQuote = true;
+        else if (c === toml_DOT || c === toml_LBRACKET)
+            cut = i;
+    }
+    return cut;
+}
+/** Parse TOML text; never throws. A syntax error comes back with the parser's line and column. */
+function toml_parseToml(file, text, options = {}) {
+    // uv.lock: uv's regular TOML in one quick pass (src/uv/lock-toml.ts), values and positions together;
+    // anything else, and every error, is the scanner's and smol-toml's below.
+    const quickLock = options.compact === true && speedupEnabled('lock-reader');
+    const quickPositions = quickLock && speedupEnabled('lock-positions');
+    if (quickPositions) {
+        const quick = readUvLockTomlWithPositions(text);
+        if (quick !== null)
+            return { ok: true, value: quick.value, lines: quick.lines };
+    }
+    // The position scan runs first, while nothing large is alive: run after the value parse, its
+    // allocations would make the garbage collector copy the whole parsed document again.
+    let lines;
+    try {
+        // A leading BOM (the source layer strips it, but readers take any text) is not part of the
+        // first key; dropping it moves no line.
+        lines = indexPositions(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
+    }
+    catch {
+        // Either the text is not valid TOML (the parse below says where), or a construct trips the
+        // scanner: positions then degrade (findings without lines) rather than the file being lost.
+    }
+    let value;
+    // With LOCKGATE_SLOW=lock-positions, the quick reader for the values only, after the scan.
+    const quick = quickLock && !quickPositions ? readUvLockToml(text) : null;
+    if (quick !== null)
+        return { ok: true, value: quick, lines: lines ?? new Map() };
+    try {
+        value = parse(text);
+    }
+    catch (error) {
+        if (error instanceof TomlError) {
+            return { ok: false, line: error.line || 1, column: error.column || undefined, message: firstLine(error.message) };
+        }
+        // smol-toml's own depth limit or a RangeError on absurd nesting: still a file the user must fix.
+        return { ok: false, line: 1, message: firstLine(error instanceof Error ? error.message : String(error)) };
+    }
+    void file;
+    return { ok: true, value, lines: lines ?? new Map() };
+}
+function firstLine(message) {
+    const line = message.split('\n', 1)[0] ?? message;
+    return line.replace(/^Invalid TOML document:\s*/, '').trim() || 'invalid TOML';
+}
+// Character codes the scanner dispatches on.
+const toml_TAB = 9;
+const toml_LF = 10;
+const CR = 13;
+const toml_SPACE = 32;
+const toml_DQUOTE = 34;
+const toml_HASH = 35;
+const toml_SQUOTE = 39;
+const toml_COMMA = 44;
+const toml_DOT = 46;
+const toml_LBRACKET = 91;
+const toml_BACKSLASH = 92;
+const toml_RBRACKET = 93;
+const toml_LBRACE = 123;
+const toml_RBRACE = 125;
+/**
+ * Map every key path of a valid TOML document to its line. One forward pass; strings are skipped with
+ * indexOf, so the cost is linear in the text and small next to the value parse.
+ */
+function indexPositions(text, options = {}) {
+    return new PositionScanner(text, options.compact === true).run();
 }
 class PositionScanner {
     text;
@@ -21179,12 +21295,24 @@ function checkWheelVersions(name, version, wheels, path) {
         const filename = wheels[index].filename;
         if (filename === undefined || !filename.endsWith('.whl'))
             continue;
-        const parts = filename.slice(0, -4).split('-');
-        if (parts.length < 5 || parts.length > 6) {
+        // `name-version(-build)?-python-abi-platform.whl`: four or five dashes before `.whl` (which has
+        // none). Read with indexOf, not split: this runs for every wheel of every lock.
+        const first = filename.indexOf('-');
+        let second = -1;
+        let dashes = 0;
+        for (let at = first; at !== -1 && dashes <= 5; at = filename.indexOf('-', at + 1)) {
+            if (dashes === 1)
+                second = at;
+            dashes++;
+        }
+        if (dashes < 4 || dashes > 5) {
             throw new LockReadError(`has package \`${name}\` with a wheel whose file name \`${filename}\` is not a wheel file name`, `${path}.wheels[${index}]`);
         }
-        const wheelVersion = parts[1];
-        if (wheelVersion === version || versionsEqual(wheelVersion, version))
+        // The version as written (nearly always): no copy, no parse.
+        if (second - first - 1 === version.length && filename.startsWith(version, first + 1))
+            continue;
+        const wheelVersion = filename.slice(first + 1, second);
+        if (versionsEqual(wheelVersion, version))
             continue;
         const plus = wheelVersion.indexOf('+');
         if (plus !== -1 && versionsEqual(wheelVersion.slice(0, plus), version))
