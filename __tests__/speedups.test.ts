@@ -108,7 +108,7 @@ describe('the speed-ups give the same report as the code they replace', () => {
         const fast = await report(repo(), onlyNew, undefined);
         expect(JSON.parse(fast).findings.length).toBeGreaterThan(0);
         expect(fast).toBe(await report(repo(), onlyNew, 'all'));
-        for (const one of ['one-read', 'shared-parse', 'rule-reuse', 'file-reuse', 'lock-reader', 'lock-positions', 'yaml-reader', 'workflow-thread'])
+        for (const one of ['one-read', 'shared-parse', 'rule-reuse', 'file-reuse', 'lock-reader', 'lock-positions', 'yaml-reader'])
           expect(await report(repo(), onlyNew, one)).toBe(fast);
       });
     }

@@ -34729,33 +34729,14 @@ const RULES = [
 
 function runRules(context, rules = RULES) {
     const findings = [];
-    for (const found of runRulesById(context, rules).values())
-        findings.push(...found);
-    return findings;
-}
-/** The same, each rule's findings apart (in rule order; a rule turned off has no entry). */
-function runRulesById(context, rules = RULES) {
-    const byRule = new Map();
     for (const rule of rules) {
         if (context.settings.config.rules[rule.id] === 'off')
             continue;
         try {
-            byRule.set(rule.id, rule.check(context));
+            findings.push(...rule.check(context));
         }
         catch (error) {
-            byRule.set(rule.id, failedRule(rule, context, error));
-        }
-    }
-    return byRule;
-}
-/** Findings of several runs by rule id, flattened in the order of `rules` (what runRules gives for all of them). */
-function inRuleOrder(rules, ...runs) {
-    const findings = [];
-    for (const rule of rules) {
-        for (const run of runs) {
-            const found = run.get(rule.id);
-            if (found)
-                findings.push(...found);
+            findings.push(...failedRule(rule, context, error));
         }
     }
     return findings;
@@ -35811,276 +35792,11 @@ function loadWorkflows(files, limits, options = {}) {
     return { workflows, problems };
 }
 
-;// CONCATENATED MODULE: ./src/workflow-context.ts
-
-function workflow_context_inScope(path, scope) {
-    return scope === '' || path === scope || path.startsWith(`${scope}/`);
-}
-/** A context with the workflow files of head and base and no uv project (no network facts). */
-function workflowContext(settings, head, base, cache) {
-    const limits = settings.config.limits;
-    const headWorkflows = loadWorkflows(head, limits, { cache });
-    const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
-    return {
-        settings,
-        now: settings.now,
-        headTime: head.time,
-        projects: [],
-        workflows: headWorkflows.workflows,
-        baseWorkflows: baseWorkflows?.workflows ?? null,
-        invalidFiles: [],
-        uvLoadProblems: [],
-        workflowProblems: headWorkflows.problems.filter((p) => workflow_context_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-        headFiles: head.paths,
-        index: null,
-        github: null,
-    };
-}
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:worker_threads"
-const external_node_worker_threads_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
-;// CONCATENATED MODULE: ./src/workflow-thread.ts
-/**
- * The workflow checks on a second thread (issue 18, item 3: use both cores). The offline
- * `on: 'workflows'` rules read nothing but the workflow files of a revision and the settings, and
- * give back findings: small plain objects, cheap to send between threads (the uv models, which the
- * report needs on the main thread, are not: moving locks to a worker cost more in unpacking than it
- * saved, see docs/performance.md). So a worker parses the workflow files of base and head itself
- * and runs those rules, with the head run, the base run for `introduced` and, for only-new, the
- * baseline run (base alone), while the main thread parses the uv projects and runs everything
- * else. The findings are merged in rule order, so the report is byte for byte the one the single
- * thread gives (`LOCKGATE_SLOW=workflow-thread` turns the thread off; __tests__/workflow-thread.test.ts
- * compares both on the e2e fixtures).
- *
- * The worker is started before the revisions are read, so that loading the code (about 100 ms)
- * overlaps the read; it is used only when there are enough workflow files to pay for it, on a
- * machine with a second core, and when the code runs from JavaScript (tests run the TypeScript
- * sources in one thread). Anything that goes wrong on the worker (it cannot start, a message cannot
- * be cloned, it exits) makes the main thread run those rules itself: never a missing finding.
- */
-
-
-
-
-
-
-
-
-const MARK = 'lockgate-workflow-thread';
-/**
- * Workflow rules that read more than the workflow files and the settings, and so stay on the main
- * thread: setup-uv-unpinned reads the uv project's `required-version`. __tests__/workflow-thread.test.ts
- * records what every other workflow rule reads and fails when one reads a project or a network fact.
- */
-const MAIN_THREAD_WORKFLOW_RULES = new Set(['setup-uv-unpinned']);
-/**
- * Workflow rules that also read GitHub's facts when there are some (the commit a tag points at, for
- * the fix of unpinned-uses): on the worker only offline, where those facts are null on both threads.
- */
-const GITHUB_FACT_WORKFLOW_RULES = new Set(['unpinned-uses']);
-/** The rules the worker runs: offline pure workflow checks that read only workflow files (and GitHub's facts, when there are none). */
-function threadRules(settings, rules = RULES) {
-    return rules.filter((rule) => {
-        const meta = rule.meta;
-        if (meta?.on !== 'workflows' || meta.online === true || MAIN_THREAD_WORKFLOW_RULES.has(rule.id))
-            return false;
-        return settings.offline || !GITHUB_FACT_WORKFLOW_RULES.has(rule.id);
-    });
-}
-/**
- * Below this many workflow files (base and head together) the worker's start costs more than it
- * saves: the rules of a few dozen files take a few tens of milliseconds.
- */
-const MIN_WORKFLOW_FILES_FOR_THREAD = 40;
-function threadFilesOf(files) {
-    const isWorkflowPath = (path) => workflowKindOf(path) !== null;
-    return {
-        label: files.label,
-        paths: files.paths,
-        texts: [...files.texts].filter(([path]) => isWorkflowPath(path)),
-        unreadable: [...files.unreadable].filter(([path]) => isWorkflowPath(path)),
-        time: files.time,
-    };
-}
-function sourceFilesOf(files) {
-    return { label: files.label, paths: files.paths, texts: new Map(files.texts), unreadable: new Map(files.unreadable), time: files.time };
-}
-/** How many workflow, action and dependabot files the worker would parse. */
-function workflowFileCount(head, base) {
-    let count = 0;
-    for (const files of base ? [head, base] : [head])
-        for (const path of files.texts.keys())
-            if (workflowKindOf(path) !== null)
-                count++;
-    return count;
-}
-/** The next rule index of a job's shared counter. */
-function claimFrom(claims) {
-    const counter = new Int32Array(claims);
-    return () => Atomics.add(counter, 0, 1);
-}
-/** The worker itself: parses, then runs the rules of the job it claims one at a time, and answers once. */
-function runThreadJob(job, claim = claimFrom(job.claims)) {
-    const rules = job.ruleIds.map((id) => RULES.find((rule) => rule.id === id)).filter((rule) => rule !== undefined);
-    const cache = new ParseCache();
-    const ruleMemo = new Map();
-    const head = sourceFilesOf(job.head);
-    const base = job.base ? sourceFilesOf(job.base) : null;
-    const context = { ...workflowContext(job.settings, head, base, cache), ruleMemo };
-    // What withBaseline's own context holds for these rules: base audited alone.
-    const baseContext = job.settings.onlyNew && base ? { ...workflowContext(job.settings, base, null, cache), ruleMemo } : null;
-    const ran = [];
-    const headFindings = [];
-    const baseline = baseContext ? [] : null;
-    for (let index = claim(); index < rules.length; index = claim()) {
-        const rule = rules[index];
-        ran.push(rule.id);
-        headFindings.push(...runRulesById(context, [rule]));
-        if (baseContext && baseline)
-            baseline.push(...runRulesById(baseContext, [rule]));
-    }
-    return { ran, head: headFindings, baseline };
-}
-if (!external_node_worker_threads_namespaceObject.isMainThread && external_node_worker_threads_namespaceObject.workerData?.[MARK] === true && external_node_worker_threads_namespaceObject.parentPort) {
-    const port = external_node_worker_threads_namespaceObject.parentPort;
-    port.once('message', (job) => {
-        let reply;
-        try {
-            reply = { ok: true, ...runThreadJob(job) };
-        }
-        catch (error) {
-            reply = { ok: false, error: error instanceof Error ? error.message : String(error) };
-        }
-        try {
-            port.postMessage(reply);
-        }
-        catch (error) {
-            port.postMessage({ ok: false, error: `the findings could not be sent: ${error instanceof Error ? error.message : String(error)}` });
-        }
-    });
-}
-const NONE_FROM_THREAD = { ran: new Set(), head: new Map(), baseline: null };
-/**
- * The main thread's part of a job, once its own rules are done: it takes the shared rules the worker
- * has not begun, one at a time as the worker does, then waits for the worker's findings (not when it
- * took every rule itself), and runs whatever a failed worker left. Gives the shared rules' findings
- * for the run, and for the only-new baseline the same split: each rule's baseline on the thread that
- * ran it. Without a job, `shared` is empty and so are both.
- */
-async function finishSharedRules(job, shared, context, log) {
-    const claimedHere = [];
-    const head = new Map();
-    if (job) {
-        for (let index = job.claim(); index < shared.length; index = job.claim()) {
-            claimedHere.push(shared[index]);
-            for (const [id, findings] of runRulesById(context, [shared[index]]))
-                head.set(id, findings);
-        }
-    }
-    const fromThread = job && claimedHere.length === shared.length ? NONE_FROM_THREAD : job ? await job.result : null;
-    if (job && fromThread === null)
-        log.push('The workflow thread failed, so its rules ran on the main thread.');
-    else if (job && process.env.LOCKGATE_DEBUG)
-        log.push(`${fromThread.ran.size} of ${shared.length} workflow rules ran on a second thread.`);
-    // A worker that failed leaves the rules it took to this thread: the same findings, only later.
-    const left = shared.filter((rule) => !claimedHere.includes(rule) && !fromThread?.ran.has(rule.id));
-    for (const [id, findings] of runRulesById(context, left))
-        head.set(id, findings);
-    for (const [id, findings] of fromThread?.head ?? [])
-        head.set(id, findings);
-    const runHere = [...claimedHere, ...left];
-    return {
-        head,
-        baseline: (baseContext) => {
-            const found = runRulesById(baseContext, runHere);
-            for (const [id, findings] of fromThread?.baseline ?? [])
-                found.set(id, findings);
-            return found;
-        },
-    };
-}
-/** The main thread's handle on the worker. */
-class WorkflowThread {
-    worker;
-    constructor(worker) {
-        this.worker = worker;
-    }
-    /**
-     * Starts the worker (it loads the code while the main thread reads git), or null where it does not
-     * pay or cannot run. `script` is this module's own file (tests give another, to see a failing worker handled).
-     */
-    static start(script = new URL(import.meta.url)) {
-        if (!speedupEnabled('workflow-thread') || (0,external_node_os_namespaceObject.availableParallelism)() < 2)
-            return null;
-        // Under the test runner the code is TypeScript, which a worker cannot load.
-        if (!/\.m?js$/.test(script.pathname))
-            return null;
-        try {
-            const worker = new external_node_worker_threads_namespaceObject.Worker(script, { workerData: { [MARK]: true }, stdout: false, stderr: false });
-            // A failed start is handled when the job is sent; until then the worker must not keep the process alive.
-            worker.unref();
-            worker.on('error', () => { });
-            return new WorkflowThread(worker);
-        }
-        catch {
-            return null;
-        }
-    }
-    /**
-     * Sends the job. `claim()` gives the main thread the next rule index to run itself (an index past
-     * the last: none left); `result` the worker's findings, or null when it failed in any way (the
-     * caller then runs every rule of the job that neither thread ran).
-     */
-    run(settings, head, base, rules) {
-        const worker = this.worker;
-        const claims = new SharedArrayBuffer(4);
-        // Now the process waits for the answer.
-        worker.ref();
-        const result = new Promise((resolve) => {
-            let settled = false;
-            const settle = (value) => {
-                if (settled)
-                    return;
-                settled = true;
-                void worker.terminate();
-                resolve(value);
-            };
-            worker.once('message', (reply) => settle(reply.ok && Array.isArray(reply.ran)
-                ? { ran: new Set(reply.ran), head: new Map(reply.head), baseline: reply.baseline === null ? null : new Map(reply.baseline) }
-                : null));
-            worker.once('error', () => settle(null));
-            worker.once('exit', () => settle(null));
-            worker.once('messageerror', () => settle(null));
-            try {
-                // The token stays on the main thread: no rule the worker runs needs it.
-                const job = {
-                    settings: { ...settings, githubToken: null },
-                    head: threadFilesOf(head),
-                    base: base ? threadFilesOf(base) : null,
-                    ruleIds: rules.map((rule) => rule.id),
-                    claims,
-                };
-                worker.postMessage(job);
-            }
-            catch {
-                settle(null);
-            }
-        });
-        return { claim: claimFrom(claims), result };
-    }
-    stop() {
-        void this.worker.terminate();
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/engine.ts
 /**
  * The pipeline: settings -> source -> parse -> model -> enrich -> rules -> policy -> report.
  * I/O happens here and in the enrichers only; everything the rules see is already in memory.
  */
-
 
 
 
@@ -36128,6 +35844,9 @@ function withoutExcluded(files, globs) {
         texts: new Map([...files.texts].filter(([path]) => kept(path))),
         unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
     };
+}
+function engine_inScope(path, scope) {
+    return scope === '' || path === scope || path.startsWith(`${scope}/`);
 }
 async function enrich(context, log) {
     const { settings } = context;
@@ -36192,11 +35911,22 @@ function buildContext(settings, head, base, cache = new ParseCache()) {
     const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
     const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
     const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
-    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => workflow_context_inScope(pair.path, settings.scope));
+    const headWorkflows = loadWorkflows(head, limits, { cache });
+    const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
+    const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => engine_inScope(pair.path, settings.scope));
     return {
-        ...workflowContext(settings, head, base, cache),
+        settings,
+        now: settings.now,
+        headTime: head.time,
         projects,
-        uvLoadProblems: headUv.problems.filter((p) => workflow_context_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+        workflows: headWorkflows.workflows,
+        baseWorkflows: baseWorkflows?.workflows ?? null,
+        invalidFiles: [],
+        uvLoadProblems: headUv.problems.filter((p) => engine_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+        workflowProblems: headWorkflows.problems.filter((p) => engine_inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+        headFiles: head.paths,
+        index: null,
+        github: null,
     };
 }
 /** The rule metadata reporters show (SARIF's rule list), from the registry and the bundled docs. */
@@ -36276,16 +36006,6 @@ function buildReport(context, raw, head, base) {
     };
 }
 async function runLockgate(initial) {
-    // Started first, so that the worker loads its code while git is read (workflow-thread.ts).
-    const thread = WorkflowThread.start();
-    try {
-        return await runWith(initial, thread);
-    }
-    finally {
-        thread?.stop();
-    }
-}
-async function runWith(initial, thread) {
     const log = [];
     let { head, base } = readRevisions(initial);
     const settings = loadConfig(initial, head, base, log);
@@ -36298,21 +36018,13 @@ async function runWith(initial, thread) {
     }
     head = withoutExcluded(head, settings.config.exclude);
     base = base && withoutExcluded(base, settings.config.exclude);
-    // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
-    const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-    const job = shared.length > 0 ? thread.run(settings, head, base, shared) : null;
-    const inShare = new Set(shared.map((rule) => rule.id));
-    const here = RULES.filter((rule) => !inShare.has(rule.id));
     const cache = new ParseCache();
     const ruleMemo = new Map();
     const context = buildContext(settings, head, base, cache);
     context.ruleMemo = ruleMemo;
     await enrich(context, log);
-    const found = runRulesById(context, here);
-    const sharedFindings = await finishSharedRules(job, shared, context, log);
-    const raw = inRuleOrder(RULES, found, sharedFindings.head);
-    const runBaseline = (baseContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
-    const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
+    const raw = withBaseline(settings, runRules(context), base, runRules, { cache, ruleMemo });
+    const report = buildReport(context, raw, head, base);
     return { report, pairs: context.projects, log, settings };
 }
 
@@ -38032,6 +37744,8 @@ function resolveRevisions(eventName, payloadValue, inputs, githubSha) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/action/runner.ts
 /**
  * The runner's side of the action protocol, the four parts of `@actions/core` lockgate used: inputs

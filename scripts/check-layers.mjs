@@ -65,7 +65,7 @@ export const LAYERS = [
   // Orchestration: reads the sources, builds the models, asks the network, runs rules, policy, report.
   {
     name: 'engine',
-    files: ['src/engine.ts', 'src/workflow-context.ts', 'src/workflow-thread.ts'],
+    files: ['src/engine.ts'],
     may: ['core', 'settings', 'source', 'uv', 'workflows', 'typosquat', 'facts', 'net', 'rules', 'policy', 'report'],
   },
   // The two front ends: they call the engine and render; neither reaches into rules or models.

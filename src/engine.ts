@@ -14,7 +14,7 @@ import type { ChangeRow, Report, ReportProject, RuleMeta } from './report/types.
 import { RULE_DOCS } from './rules/docs.generated.js';
 import { RULES } from './rules/index.js';
 import type { AdvisoryFacts } from './facts/advisories.js';
-import { inRuleOrder, runRules, runRulesById } from './rules/run.js';
+import { runRules } from './rules/run.js';
 import type { RuleContext, RuleMemo } from './rules/types.js';
 import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
@@ -26,8 +26,7 @@ import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
 import { loadUvProjects } from './uv/load.js';
 import type { LockPackage, ProjectPair } from './uv/model.js';
-import { inScope, workflowContext } from './workflow-context.js';
-import { finishSharedRules, MIN_WORKFLOW_FILES_FOR_THREAD, threadRules, workflowFileCount, WorkflowThread } from './workflow-thread.js';
+import { loadWorkflows } from './workflows/load.js';
 import { DOCS_BASE_URL, TOOL_NAME, VERSION } from './version.js';
 
 /** A run's result: the report plus what the run knows beyond it (not serialized). */
@@ -66,6 +65,10 @@ function withoutExcluded(files: SourceFiles, globs: string[]): SourceFiles {
     texts: new Map([...files.texts].filter(([path]) => kept(path))),
     unreadable: new Map([...files.unreadable].filter(([path]) => kept(path))),
   };
+}
+
+function inScope(path: string, scope: string): boolean {
+  return scope === '' || path === scope || path.startsWith(`${scope}/`);
 }
 
 async function enrich(context: RuleContext, log: string[]): Promise<void> {
@@ -144,11 +147,22 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
   const baseUv = base ? loadUvProjects(base, limits, { cache }) : null;
   const lockedAtBase = new Set((baseUv?.projects ?? []).filter((p) => p.lockState !== 'missing').map((p) => p.root));
   const headUv = loadUvProjects(head, limits, { cache, lockedAtBase });
+  const headWorkflows = loadWorkflows(head, limits, { cache });
+  const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
   return {
-    ...workflowContext(settings, head, base, cache),
+    settings,
+    now: settings.now,
+    headTime: head.time,
     projects,
+    workflows: headWorkflows.workflows,
+    baseWorkflows: baseWorkflows?.workflows ?? null,
+    invalidFiles: [],
     uvLoadProblems: headUv.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+    workflowProblems: headWorkflows.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+    headFiles: head.paths,
+    index: null,
+    github: null,
   };
 }
 
@@ -229,16 +243,6 @@ export function buildReport(context: RuleContext, raw: (Finding | WaivedFinding)
 }
 
 export async function runLockgate(initial: Settings): Promise<RunResult> {
-  // Started first, so that the worker loads its code while git is read (workflow-thread.ts).
-  const thread = WorkflowThread.start();
-  try {
-    return await runWith(initial, thread);
-  } finally {
-    thread?.stop();
-  }
-}
-
-async function runWith(initial: Settings, thread: WorkflowThread | null): Promise<RunResult> {
   const log: string[] = [];
   let { head, base } = readRevisions(initial);
   const settings = loadConfig(initial, head, base, log);
@@ -254,22 +258,13 @@ async function runWith(initial: Settings, thread: WorkflowThread | null): Promis
   head = withoutExcluded(head, settings.config.exclude);
   base = base && withoutExcluded(base, settings.config.exclude);
 
-  // The offline workflow rules are shared with the worker when there are enough files; the rest run here.
-  const shared = thread && workflowFileCount(head, base) >= MIN_WORKFLOW_FILES_FOR_THREAD ? threadRules(settings) : [];
-  const job = shared.length > 0 ? thread!.run(settings, head, base, shared) : null;
-  const inShare = new Set(shared.map((rule) => rule.id));
-  const here = RULES.filter((rule) => !inShare.has(rule.id));
-
   const cache = new ParseCache();
   const ruleMemo: RuleMemo = new Map();
   const context = buildContext(settings, head, base, cache);
   context.ruleMemo = ruleMemo;
   await enrich(context, log);
 
-  const found = runRulesById(context, here);
-  const sharedFindings = await finishSharedRules(job, shared, context, log);
-  const raw = inRuleOrder(RULES, found, sharedFindings.head);
-  const runBaseline = (baseContext: RuleContext) => inRuleOrder(RULES, runRulesById(baseContext, here), sharedFindings.baseline(baseContext));
-  const report = buildReport(context, withBaseline(settings, raw, base, runBaseline, { cache, ruleMemo }), head, base);
+  const raw = withBaseline(settings, runRules(context), base, runRules, { cache, ruleMemo });
+  const report = buildReport(context, raw, head, base);
   return { report, pairs: context.projects, log, settings };
 }

@@ -1,6 +1,6 @@
 /**
  * Switches for the speed-ups of issue 18, so that each can be measured against the code path it
- * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse,file-reuse,lock-reader,lock-positions,yaml-reader,workflow-thread` turns
+ * replaced (A/B, each run a fresh process): `LOCKGATE_SLOW=one-read,shared-parse,rule-reuse,file-reuse,lock-reader,lock-positions,yaml-reader` turns
  * the named ones off, `LOCKGATE_SLOW=all` every one. Unset (the default), all are on. Each pair of
  * paths gives the same result; only the cost differs (the tests run both for the ones that matter).
  *
@@ -24,11 +24,8 @@
  *   one-line scalars and flow collections, block scalars, comments) is read by a one-pass reader
  *   (src/workflows/yaml-fast.ts) that gives yaml's parseDocument document; off (and for any other
  *   text, every error included): yaml's parseDocument.
- * - `workflow-thread`: the offline workflow rules are shared with a worker thread, which parses the
- *   workflow files itself, while this thread reads the uv projects and runs the other rules
- *   (src/workflow-thread.ts); off: every rule runs on this thread.
  */
-export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-reader' | 'lock-positions' | 'yaml-reader' | 'workflow-thread';
+export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-reader' | 'lock-positions' | 'yaml-reader';
 
 let cached: { value: string | undefined; off: Set<string> } | null = null;
 

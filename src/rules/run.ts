@@ -10,31 +10,12 @@ import type { Rule, RuleContext } from './types.js';
 
 export function runRules(context: RuleContext, rules: readonly Rule[] = RULES): (Finding | WaivedFinding)[] {
   const findings: (Finding | WaivedFinding)[] = [];
-  for (const found of runRulesById(context, rules).values()) findings.push(...found);
-  return findings;
-}
-
-/** The same, each rule's findings apart (in rule order; a rule turned off has no entry). */
-export function runRulesById(context: RuleContext, rules: readonly Rule[] = RULES): Map<string, (Finding | WaivedFinding)[]> {
-  const byRule = new Map<string, (Finding | WaivedFinding)[]>();
   for (const rule of rules) {
     if (context.settings.config.rules[rule.id] === 'off') continue;
     try {
-      byRule.set(rule.id, rule.check(context));
+      findings.push(...rule.check(context));
     } catch (error) {
-      byRule.set(rule.id, failedRule(rule, context, error));
-    }
-  }
-  return byRule;
-}
-
-/** Findings of several runs by rule id, flattened in the order of `rules` (what runRules gives for all of them). */
-export function inRuleOrder(rules: readonly Rule[], ...runs: ReadonlyMap<string, (Finding | WaivedFinding)[]>[]): (Finding | WaivedFinding)[] {
-  const findings: (Finding | WaivedFinding)[] = [];
-  for (const rule of rules) {
-    for (const run of runs) {
-      const found = run.get(rule.id);
-      if (found) findings.push(...found);
+      findings.push(...failedRule(rule, context, error));
     }
   }
   return findings;
