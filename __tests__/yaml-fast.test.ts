@@ -1,5 +1,5 @@
 /**
- * The quick workflow YAML reader (src/workflows/yaml-fast.ts) against yaml's parseDocument: on every
+ * The quick workflow YAML reader (src/core/yaml-fast.ts) against yaml's parseDocument: on every
  * text it accepts it must give yaml's very document (node classes, values, ranges, source, type,
  * flow, format, schema, the Document's fields; comment fields aside), and it must accept nothing
  * yaml reports an error or a warning for, so a malformed workflow always gets yaml's error and line.
@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { parseWorkflow } from '../src/workflows/parse.js';
-import { readWorkflowYaml, readWorkflowYamlOrThrow, WORKFLOW_YAML_OPTIONS } from '../src/workflows/yaml-fast.js';
+import { readWorkflowYaml, readWorkflowYamlOrThrow, WORKFLOW_YAML_OPTIONS } from '../src/core/yaml-fast.js';
+import { lineStartsOf, ZIZMOR_YAML_OPTIONS } from '../src/policy/zizmor.js';
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 
@@ -71,6 +72,21 @@ afterEach(() => {
 });
 
 describe('the quick workflow YAML reader', () => {
+  it("gives zizmor's comment reading (src/policy/zizmor.ts) yaml's nodes and line starts for its looser options", () => {
+    let compared = 0;
+    for (const file of yamlFiles(join(ROOT, 'fixtures'))) {
+      const text = readFileSync(file, 'utf8');
+      const quick = readWorkflowYaml(text);
+      if (quick === null) continue;
+      const lines = new LineCounter();
+      const loose = parseDocument(text, { lineCounter: lines, ...ZIZMOR_YAML_OPTIONS });
+      expect({ file, found: difference(quick.contents, loose.contents) }).toEqual({ file, found: null });
+      expect({ file, starts: lineStartsOf(text) }).toEqual({ file, starts: lines.lineStarts });
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(300);
+  });
+
   it('reads the YAML of every fixture (the corpus, rule and hostile fixtures) exactly as yaml does', () => {
     const files = yamlFiles(join(ROOT, 'fixtures'));
     expect(files.length).toBeGreaterThan(300);
@@ -186,7 +202,7 @@ function yamlSources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return yamlSources(path);
-    return entry.name.endsWith('.ts') && !path.endsWith(join('workflows', 'yaml-fast.ts')) ? [path] : [];
+    return entry.name.endsWith('.ts') && !path.endsWith(join('core', 'yaml-fast.ts')) ? [path] : [];
   });
 }
 

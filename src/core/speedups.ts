@@ -22,7 +22,7 @@
  *   reader for the values only (as with `lock-reader` off, any other text is scanned and read by smol-toml).
  * - `yaml-reader`: workflow, action and dependabot YAML in the common shapes (block collections,
  *   one-line scalars and flow collections, block scalars, comments) is read by a one-pass reader
- *   (src/workflows/yaml-fast.ts) that gives yaml's parseDocument document; off (and for any other
+ *   (src/core/yaml-fast.ts) that gives yaml's parseDocument document; off (and for any other
  *   text, every error included): yaml's parseDocument.
  */
 export type Speedup = 'one-read' | 'shared-parse' | 'rule-reuse' | 'file-reuse' | 'lock-reader' | 'lock-positions' | 'yaml-reader';

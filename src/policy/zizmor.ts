@@ -11,6 +11,8 @@
  * `#` inside a string or a block scalar (`run: |` content) is text, not a comment, as for zizmor.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from 'yaml';
+import { speedupEnabled } from '../core/speedups.js';
+import { readWorkflowYaml } from '../core/yaml-fast.js';
 
 /** zizmor audit id -> lockgate rule id, for every audit lockgate has an equivalent of. */
 export const ZIZMOR_EQUIVALENTS: Readonly<Record<string, string>> = {
@@ -127,16 +129,50 @@ interface ParsedFile {
 
 const rangeOf = (node: unknown): [number, number, number] | undefined => (node as { range?: [number, number, number] } | null)?.range;
 
-function parseFile(text: string): ParsedFile | null {
+/** yaml's options for reading a file's zizmor comments (looser than the workflow parse: a file with a problem still has its comments read). */
+export const ZIZMOR_YAML_OPTIONS = { uniqueKeys: false, strict: false } as const;
+
+/**
+ * The document and line starts of a file: the quick reader's document where it takes the text (the
+ * nodes a looser parse gives are the same for a text the strict one reads cleanly), yaml's otherwise.
+ */
+function documentOf(text: string): { contents: unknown; lineStarts: number[] } {
+  const quick = speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null;
+  if (quick) return { contents: quick.contents, lineStarts: lineStartsOf(text) };
   const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, ...ZIZMOR_YAML_OPTIONS });
+  return { contents: doc.contents, lineStarts: lines.lineStarts };
+}
+
+/** What yaml's LineCounter records for a text: 0, then the offset after each line feed. */
+export function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+  return starts;
+}
+
+/** yaml's LineCounter.linePos(offset).line over `lineStarts` (0 before the first line start). */
+function lineAt(lineStarts: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStarts.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (lineStarts[mid]! < offset) low = mid + 1;
+    else high = mid;
+  }
+  if (lineStarts[low] === offset) return low + 1;
+  return low;
+}
+
+function parseFile(text: string): ParsedFile | null {
   let doc;
+  let lineStarts: number[];
   try {
-    doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, strict: false });
+    ({ lineStarts, ...doc } = documentOf(text));
   } catch {
     return null;
   }
-  const lineOf = (offset: number) => lines.linePos(offset).line;
-  const lineStarts = lines.lineStarts;
+  const lineOf = (offset: number) => lineAt(lineStarts, offset);
   // Text ranges that are scalar content, where a `#` is not a comment.
   const textRanges: [number, number][] = [];
   const collect = (node: unknown): void => {

@@ -13,7 +13,7 @@ import { isAlias, isCollection, isMap, isPair, isScalar, parseDocument, type Doc
 import { speedupEnabled } from '../core/speedups.js';
 import { DEFAULT_LIMITS, type Limits } from '../settings/types.js';
 import type { WorkflowFile, WorkflowFileKind, Pos } from './model.js';
-import { readWorkflowYaml, WORKFLOW_YAML_OPTIONS } from './yaml-fast.js';
+import { readWorkflowYaml, WORKFLOW_YAML_OPTIONS } from '../core/yaml-fast.js';
 
 /** Builds a function that maps an offset in `text` (UTF-16 code units, as yaml ranges are) to a 1-based line and column. */
 export function positionIndex(text: string): (offset: number) => Pos {
@@ -97,7 +97,7 @@ function parseUnsafe(file: string, kind: WorkflowFileKind, text: string, limits:
     };
   }
   const posAt = positionIndex(text);
-  // The common shapes in one quick pass (src/workflows/yaml-fast.ts, yaml's very document); anything else, and every error, is yaml's.
+  // The common shapes in one quick pass (src/core/yaml-fast.ts, yaml's very document); anything else, and every error, is yaml's.
   const doc = (speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null) ?? parseDocument(text, WORKFLOW_YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
