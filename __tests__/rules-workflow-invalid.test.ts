@@ -121,6 +121,19 @@ describe('workflow-invalid messages', () => {
     expect(unrelated.message).not.toContain('did you mean');
   });
 
+  it('finds the same key twice in a mapping of any size, compared without regard to case, once per repeat', () => {
+    const env = (count: number, repeats: string[]) =>
+      [...Array.from({ length: count }, (_, i) => `      K${i}: v`), ...repeats.map((key) => `      ${key}: again`)].join('\n');
+    for (const count of [3, 12, 13, 40]) {
+      const findings = wf(`on: push\njobs:\n  t:\n    runs-on: x\n    env:\n${env(count, ['k1', 'K2', `K${count - 1}`])}\n    steps:\n      - run: echo\n`);
+      expect(findings.map((f) => [f.line, f.message.slice(0, 70)])).toEqual([
+        [6 + count, "GitHub would refuse this workflow: 'k1' is already defined (as 'K1': GitHub compares".slice(0, 70)],
+        [7 + count, "GitHub would refuse this workflow: 'K2' is already defined; GitHub refuses a mapping".slice(0, 70)],
+        [8 + count, `GitHub would refuse this workflow: 'K${count - 1}' is already defined; GitHub refuses a mapping`.slice(0, 70)],
+      ]);
+    }
+  });
+
   it('gives GitHub’s wording for expressions', () => {
     const messages = wf('on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: echo ${{ github.sha ) }} ${{ foo.bar }}\n').map((f) => f.message);
     expect(messages).toEqual([

@@ -32278,17 +32278,35 @@ function checkDuplicateKeys(node, add) {
             return;
         seen.add(current);
         if ((0,dist/* isMap */.jh)(current)) {
-            const keys = new Map();
+            // Lower-cased keys seen so far, with the key as first written: a list (most mappings have a few
+            // keys, and this runs on every mapping of every file), a Map past a dozen.
+            const lowered = [];
+            const written = [];
+            let keys = null;
             for (const pair of current.items) {
                 if ((0,dist/* isScalar */.jn)(pair.key) && pair.key.value !== null && typeof pair.key.value !== 'object') {
                     const key = String(pair.key.value);
-                    const earlier = keys.get(key.toLowerCase());
+                    const lower = key.toLowerCase();
+                    let earlier;
+                    if (keys)
+                        earlier = keys.get(lower);
+                    else {
+                        const at = lowered.indexOf(lower);
+                        if (at >= 0)
+                            earlier = written[at];
+                    }
                     if (earlier !== undefined) {
                         const casing = earlier === key ? '' : ` (as '${earlier}': GitHub compares keys without regard to case)`;
-                        add(pair.key, `'${key}' is already defined${casing}; GitHub refuses a mapping with the same key twice.`, `duplicate-key:${key.toLowerCase()}`);
+                        add(pair.key, `'${key}' is already defined${casing}; GitHub refuses a mapping with the same key twice.`, `duplicate-key:${lower}`);
                     }
-                    else
-                        keys.set(key.toLowerCase(), key);
+                    else if (keys)
+                        keys.set(lower, key);
+                    else {
+                        lowered.push(lower);
+                        written.push(key);
+                        if (lowered.length > 12)
+                            keys = new Map(lowered.map((l, i) => [l, written[i]]));
+                    }
                 }
                 visit(pair.value);
             }
