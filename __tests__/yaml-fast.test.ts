@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, isPair, LineCounter, parseDocument } from 'yaml';
 import { parseWorkflow } from '../src/workflows/parse.js';
 import { readWorkflowYaml, readWorkflowYamlOrThrow, WORKFLOW_YAML_OPTIONS } from '../src/core/yaml-fast.js';
 import { lineStartsOf, ZIZMOR_YAML_OPTIONS } from '../src/policy/zizmor.js';
@@ -72,6 +72,28 @@ afterEach(() => {
 });
 
 describe('the quick workflow YAML reader', () => {
+  it('gives documents without anchors, aliases or tags, nested at most 64 collections deep (parse.ts then skips its alias walk)', () => {
+    const inside = (node: unknown, depth: number): number => {
+      if (isAlias(node)) throw new Error('an alias');
+      if (isPair(node)) return Math.max(inside(node.key, depth), inside(node.value, depth));
+      if (node && typeof node === 'object' && ((node as { anchor?: string }).anchor || (node as { tag?: string }).tag)) throw new Error('an anchor or tag');
+      if (isCollection(node)) return Math.max(depth + 1, ...node.items.map((item) => inside(item, depth + 1)));
+      return depth;
+    };
+    let deepest = 0;
+    const texts = yamlFiles(join(ROOT, 'fixtures')).map((file) => readFileSync(file, 'utf8'));
+    const deep = `a:\n${Array.from({ length: 70 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} v\n`;
+    expect(parseDocument(deep, WORKFLOW_YAML_OPTIONS).errors).toEqual([]);
+    expect(readWorkflowYaml(deep)).toBeNull();
+    for (const text of texts) {
+      const quick = readWorkflowYaml(text);
+      if (quick) deepest = Math.max(deepest, inside(quick.contents, 0));
+    }
+    expect(deepest).toBeGreaterThan(5);
+    expect(deepest).toBeLessThanOrEqual(64);
+    for (const text of ['a: &x 1\nb: *x\n', 'a: !!str 1\n', 'a: &x\n  b: 1\n', '- *x\n']) expect(readWorkflowYaml(text)).toBeNull();
+  });
+
   it("gives zizmor's comment reading (src/policy/zizmor.ts) yaml's nodes and line starts for its looser options", () => {
     let compared = 0;
     for (const file of yamlFiles(join(ROOT, 'fixtures'))) {

@@ -16719,7 +16719,8 @@ function parseUnsafe(file, kind, text, limits) {
     }
     const posAt = positionIndex(text);
     // The common shapes in one quick pass (src/core/yaml-fast.ts, yaml's very document); anything else, and every error, is yaml's.
-    const doc = (speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null) ?? (0,dist/* parseDocument */.Tp)(text, WORKFLOW_YAML_OPTIONS);
+    const quick = speedupEnabled('yaml-reader') ? readWorkflowYaml(text) : null;
+    const doc = quick ?? (0,dist/* parseDocument */.Tp)(text, WORKFLOW_YAML_OPTIONS);
     if (doc.errors.length > 0) {
         const error = doc.errors[0];
         // An error at the very end (an unclosed quote or bracket) is reported on the last line with text.
@@ -16731,7 +16732,9 @@ function parseUnsafe(file, kind, text, limits) {
         const firstLine = String(error.message).split('\n')[0].slice(0, 300);
         return { ok: false, problem: { kind: 'syntax', message: `The YAML does not parse: ${firstLine}`, line: pos.line, column: pos.column } };
     }
-    const aliasProblem = resolveAliasesInPlace(doc, limits, posAt);
+    // The quick reader takes no anchor, alias or tag and nests at most 64 collections deep
+    // (__tests__/yaml-fast.test.ts), so its document has nothing for this walk to find or replace.
+    const aliasProblem = quick ? null : resolveAliasesInPlace(doc, limits, posAt);
     if (aliasProblem)
         return { ok: false, problem: aliasProblem };
     if (!(0,dist/* isMap */.jh)(doc.contents)) {
