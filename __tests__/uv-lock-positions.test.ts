@@ -6,40 +6,13 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readLock } from '../src/uv/lock.js';
 import { readUvLockTomlWithPositions } from '../src/uv/lock-toml.js';
 import { indexPositions, keyPath, lineOf, parseToml } from '../src/uv/toml.js';
+import { lockFiles, mutateLock, ROOT } from './support/lock-fixtures.js';
 import { sameIndexAsScanner } from './support/lock-positions.js';
-
-const ROOT = resolve(new URL('..', import.meta.url).pathname);
-
-function lockFiles(dir = join(ROOT, 'fixtures')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return lockFiles(path);
-    return entry.name === 'uv.lock' ? [path] : [];
-  });
-}
-
-/** Random edits of real locks: characters dropped or inserted, lines repeated or swapped. */
-function mutate(text: string, edits: [number, number, number, number][], pieces: string[]): string {
-  for (const [kind, at, to, piece] of edits) {
-    const i = Math.floor(at * text.length);
-    if (kind === 0) text = text.slice(0, i) + text.slice(i + 1);
-    else if (kind === 1) text = text.slice(0, i) + pieces[piece]! + text.slice(i);
-    else {
-      const lines = text.split('\n');
-      const a = Math.floor(at * lines.length);
-      const b = Math.floor(to * lines.length);
-      if (kind === 2) lines.splice(b, 0, lines[a]!);
-      else [lines[a], lines[b]] = [lines[b]!, lines[a]!];
-      text = lines.join('\n');
-    }
-  }
-  return text;
-}
 
 const PIECES = [
   '"',
@@ -129,7 +102,7 @@ describe('the quick uv.lock reader’s position index', () => {
             maxLength: 4,
           }),
           (seed, edits) => {
-            if (sameIndexAsScanner(mutate(seeds[seed]!, edits, PIECES))) accepted++;
+            if (sameIndexAsScanner(mutateLock(seeds[seed]!, edits, PIECES))) accepted++;
             else refused++;
           },
         ),

@@ -5,22 +5,13 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { readLock } from '../src/uv/lock.js';
 import { readUvLockToml } from '../src/uv/lock-toml.js';
+import { lockFiles, mutateLock, ROOT } from './support/lock-fixtures.js';
 import { sameIndexAsScanner } from './support/lock-positions.js';
-
-const ROOT = resolve(new URL('..', import.meta.url).pathname);
-
-function lockFiles(dir = join(ROOT, 'fixtures')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return lockFiles(path);
-    return entry.name === 'uv.lock' ? [path] : [];
-  });
-}
 
 /** The first difference between two documents (types, values, prototypes, key order), or null. */
 function difference(a: unknown, b: unknown, path = '$'): string | null {
@@ -178,21 +169,7 @@ describe('the quick uv.lock reader', () => {
           maxLength: 4,
         }),
         (seed, edits) => {
-          let text = seeds[seed]!;
-          for (const [kind, at, to, piece] of edits) {
-            const i = Math.floor(at * text.length);
-            if (kind === 0) text = text.slice(0, i) + text.slice(i + 1);
-            else if (kind === 1) text = text.slice(0, i) + pieces[piece]! + text.slice(i);
-            else {
-              const lines = text.split('\n');
-              const a = Math.floor(at * lines.length);
-              const b = Math.floor(to * lines.length);
-              if (kind === 2)
-                lines.splice(b, 0, lines[a]!); // a line twice (duplicate keys, headers)
-              else [lines[a], lines[b]] = [lines[b]!, lines[a]!]; // two lines swapped
-              text = lines.join('\n');
-            }
-          }
+          const text = mutateLock(seeds[seed]!, edits, pieces);
           // What it accepts also gets the scanner's very position index (__tests__/uv-lock-positions.test.ts).
           if (holds(text) && sameIndexAsScanner(text)) accepted++;
           else if ('error' in smol(text)) refusedBySmol++;
