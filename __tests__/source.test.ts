@@ -3,7 +3,17 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeText, ignoredReadableFiles, loadRevision, loadWorktree, openRepo, resolveRevision, worktreeDescription } from '../src/source/git.js';
+import {
+  decodeText,
+  ignoredReadableFiles,
+  loadRevision,
+  loadRevisions,
+  loadWorktree,
+  openRepo,
+  openRepoWithRevisions,
+  resolveRevision,
+  worktreeDescription,
+} from '../src/source/git.js';
 import { SettingsError } from '../src/settings/types.js';
 
 let dir: string;
@@ -214,5 +224,57 @@ describe('decoding', () => {
     [[0xc3, 0x28], { reason: 'not valid UTF-8' }],
   ])('%j', (bytes, expected) => {
     expect(decodeText(Uint8Array.from(bytes))).toEqual(expected);
+  });
+});
+
+describe('one rev-parse for the repository and both revisions', () => {
+  let plain: string;
+  const gitIn = (cwd: string, date: string, ...args: string[]) =>
+    execFileSync('git', args, {
+      cwd,
+      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e', GIT_COMMITTER_DATE: date },
+    })
+      .toString()
+      .trim();
+  beforeAll(() => {
+    // No symlinks: the commits are read in the same cat-file batch as the blobs.
+    plain = mkdtempSync(join(tmpdir(), 'lockgate-revs-'));
+    gitIn(plain, '2026-11-01T08:00:00Z', 'init', '-q', '-b', 'main');
+    mkdirSync(join(plain, 'pkg'));
+    writeFileSync(join(plain, 'pkg', 'pyproject.toml'), '[project]\nname = "one"\n');
+    gitIn(plain, '2026-11-01T08:00:00Z', 'add', '.');
+    gitIn(plain, '2026-11-01T08:00:00Z', 'commit', '-q', '-m', 'one');
+    writeFileSync(join(plain, 'pkg', 'pyproject.toml'), '[project]\nname = "two"\n');
+    // A file named like a revision expression must not be taken for one.
+    writeFileSync(join(plain, 'main^{commit}'), '');
+    gitIn(plain, '2026-11-02T09:30:00Z', 'commit', '-q', '-am', 'two');
+  });
+  afterAll(() => rmSync(plain, { recursive: true, force: true }));
+
+  it('gives the top level and the SHAs the one-call-each path gives, from a subfolder too', () => {
+    const fast = openRepoWithRevisions(join(plain, 'pkg'), true, ['HEAD', null, 'HEAD~1']);
+    const repo = openRepo(join(plain, 'pkg'), true);
+    expect(fast.repo).toEqual(repo);
+    expect(fast.shas).toEqual([resolveRevision(repo, 'HEAD'), null, resolveRevision(repo, 'HEAD~1')]);
+    expect(fast.shas[0]).toMatch(/^[0-9a-f]{40}$/);
+    expect(fast.shas[0]).not.toBe(fast.shas[2]);
+  });
+
+  it.each([['no-such-rev'], ['HEAD~1..HEAD'], ['^HEAD'], ['--all'], ['main^{commit}:x']])('names the revision %s it cannot resolve, as before', (rev) => {
+    expect(() => openRepoWithRevisions(plain, true, ['HEAD', rev])).toThrow(new SettingsError(`unknown revision "${rev}" in ${plain}`));
+  });
+
+  it('says a folder is not a repository, as before', () => {
+    expect(() => openRepoWithRevisions(outside, true, ['HEAD'])).toThrow(/is not a git repository/);
+    expect(openRepoWithRevisions(outside, false, [null])).toEqual({ repo: { root: outside, isGit: false }, shas: [null] });
+  });
+
+  it('reads each commit time out of the blob batch when there is no symlink', () => {
+    const { repo, shas } = openRepoWithRevisions(plain, true, ['HEAD', 'HEAD~1']);
+    const [head, base] = loadRevisions(repo, shas as string[], 1000);
+    expect(head!.time.toISOString()).toBe('2026-11-02T09:30:00.000Z');
+    expect(base!.time.toISOString()).toBe('2026-11-01T08:00:00.000Z');
+    expect(head!.texts.get('pkg/pyproject.toml')).toBe('[project]\nname = "two"\n');
+    expect(base!.texts.get('pkg/pyproject.toml')).toBe('[project]\nname = "one"\n');
   });
 });

@@ -12954,20 +12954,19 @@ function keyIs(value, key) {
 }
 /** The value node at `key` of a map node, or undefined. */
 function get(node, key) {
-    if (!(0,dist/* isMap */.jh)(node))
-        return undefined;
-    for (const pair of node.items) {
-        if ((0,dist/* isScalar */.jn)(pair.key) && keyIs(pair.key.value, key))
-            return (pair.value ?? undefined);
-    }
-    return undefined;
+    const pair = getPair(node, key);
+    return pair === undefined ? undefined : (pair.value ?? undefined);
 }
 /** The key/value pair at `key` (for pointing at the key itself). */
 function getPair(node, key) {
     if (!(0,dist/* isMap */.jh)(node))
         return undefined;
+    // The rules ask for keys all the time: the string compare comes first, and only a key node whose
+    // value is not a string (`1:`, `true:`, a collection) pays for the type test and String().
     for (const pair of node.items) {
-        if ((0,dist/* isScalar */.jn)(pair.key) && keyIs(pair.key.value, key))
+        const keyNode = pair.key;
+        const value = keyNode?.value;
+        if (value === key ? (0,dist/* isScalar */.jn)(keyNode) : typeof value !== 'string' && (0,dist/* isScalar */.jn)(keyNode) && keyIs(value, key))
             return pair;
     }
     return undefined;
@@ -35193,6 +35192,38 @@ function openRepo(dir, needsGit) {
         throw new types_SettingsError(`${dir} is not a git repository, so --base/--head cannot be read`);
     return { root: dir, isGit: false };
 }
+const git_SHA_RE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+/**
+ * The repository and the full commit SHA of each revision (null stays null): one `rev-parse` for all
+ * of them in the usual case. Anything unusual (not a repository, an unknown revision, a range, odd
+ * output) takes the one-call-each path, whose errors name the revision.
+ */
+function openRepoWithRevisions(dir, needsGit, revs) {
+    const wanted = revs.filter((rev) => rev !== null);
+    if (wanted.length > 0 && speedupEnabled('one-read') && isDirectory(dir)) {
+        const probe = (0,external_node_child_process_namespaceObject.spawnSync)('git', ['-C', dir, 'rev-parse', '--show-toplevel', '--end-of-options', ...wanted.map((rev) => `${rev}^{commit}`), '--'], {
+            encoding: 'utf8',
+        });
+        // Some git versions echo --end-of-options and -- back; every other line is the top level or a SHA.
+        const lines = probe.status === 0 ? probe.stdout.split('\n').filter((line) => line !== '' && line !== '--end-of-options' && line !== '--') : [];
+        if (lines.length === wanted.length + 1 && lines.slice(1).every((line) => git_SHA_RE.test(line))) {
+            const repo = { root: lines[0], isGit: true };
+            let next = 1;
+            return { repo, shas: revs.map((rev) => (rev === null ? null : lines[next++])) };
+        }
+    }
+    const repo = openRepo(dir, needsGit);
+    return { repo, shas: revs.map((rev) => (rev === null ? null : resolveRevision(repo, rev))) };
+}
+function isDirectory(dir) {
+    try {
+        return (0,external_node_fs_namespaceObject.statSync)(dir).isDirectory();
+    }
+    catch {
+        // openRepo says what is wrong with it.
+        return false;
+    }
+}
 /** The full commit SHA of a revision, or a SettingsError naming it. */
 function resolveRevision(repo, rev) {
     const result = (0,external_node_child_process_namespaceObject.spawnSync)('git', ['-C', repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { encoding: 'utf8' });
@@ -35295,14 +35326,16 @@ function loadRevisions(repo, shas, maxBytes, blobCache = new Map()) {
             if (types_isReadByLockgate(path) && entries.get(path).mode === '120000')
                 links.add(entries.get(path).blob);
     });
-    const small = readObjects(repo, [...new Set([...shas, ...links])]);
+    // Commits and symlinks first, only when there are symlinks (whose targets decide which blobs to
+    // read); otherwise the commits come in the one batch of blobs: a git process fewer.
+    const small = links.size > 0 ? readObjects(repo, [...new Set([...shas, ...links])]) : null;
     const revisions = trees.map((entries, i) => {
         const unreadable = new Map();
         const wanted = new Map(); // path -> blob to read
         for (const path of paths[i].filter(types_isReadByLockgate)) {
             let entry = entries.get(path);
             if (entry.mode === '120000') {
-                const target = (small.get(entry.blob) ?? Buffer.alloc(0)).toString('utf8');
+                const target = (small?.get(entry.blob) ?? Buffer.alloc(0)).toString('utf8');
                 const inRepo = symlinkTargetInRepo(path, target);
                 const targetEntry = inRepo === null ? undefined : entries.get(inRepo);
                 if (!targetEntry || targetEntry.mode === '120000') {
@@ -35319,9 +35352,10 @@ function loadRevisions(repo, shas, maxBytes, blobCache = new Map()) {
         return { unreadable, wanted };
     });
     const missing = [...new Set(revisions.flatMap(({ wanted }) => [...wanted.values()]))].filter((blob) => !blobCache.has(blob));
-    const contents = readObjects(repo, missing);
+    const contents = readObjects(repo, small ? missing : [...shas, ...missing]);
     for (const blob of missing)
         blobCache.set(blob, decodeText(contents.get(blob) ?? Buffer.alloc(0)));
+    const commits = small ?? contents;
     return revisions.map(({ unreadable, wanted }, i) => {
         const texts = new Map();
         for (const [path, blob] of wanted) {
@@ -35332,7 +35366,7 @@ function loadRevisions(repo, shas, maxBytes, blobCache = new Map()) {
                 unreadable.set(path, decoded.reason);
         }
         const sha = shas[i];
-        const time = committerTime(small.get(sha)) ?? new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
+        const time = committerTime(commits.get(sha)) ?? new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
         return { label: sha, paths: paths[i], texts, unreadable, time };
     });
 }
@@ -35950,10 +35984,8 @@ function withBaseline(settings, raw, base, run = runRules, shared = {}) {
 }
 /** Opens the repository and reads base and head (git objects, or the working tree for head). */
 function readRevisions(settings) {
-    const repo = openRepo(settings.dir, settings.base !== null || settings.head !== null);
+    const { repo, shas: [headSha = null, baseSha = null], } = openRepoWithRevisions(settings.dir, settings.base !== null || settings.head !== null, [settings.head, settings.base]);
     const maxBytes = settings.config.limits.maxFileBytes;
-    const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
-    const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
     const blobs = new Map();
     // One read for both commits: what they share is read out of git and decoded once.
     const shas = [headSha, baseSha].filter((sha) => sha !== null);

@@ -20,7 +20,7 @@ import { parseConfig } from './settings/config.js';
 import { isFileSizeLimitReason } from './settings/limits.js';
 import { applyConfig, effectiveFilters } from './settings/resolve.js';
 import { SettingsError, type Settings } from './settings/types.js';
-import { loadRevisions, loadWorktree, openRepo, resolveRevision, type BlobCache, type Repo } from './source/git.js';
+import { loadRevisions, loadWorktree, openRepoWithRevisions, type BlobCache, type Repo } from './source/git.js';
 import { ParseCache } from './source/parse-cache.js';
 import type { SourceFiles } from './source/types.js';
 import { pairProjects } from './uv/diff.js';
@@ -127,10 +127,11 @@ export interface Revisions {
 
 /** Opens the repository and reads base and head (git objects, or the working tree for head). */
 export function readRevisions(settings: Settings): Revisions {
-  const repo = openRepo(settings.dir, settings.base !== null || settings.head !== null);
+  const {
+    repo,
+    shas: [headSha = null, baseSha = null],
+  } = openRepoWithRevisions(settings.dir, settings.base !== null || settings.head !== null, [settings.head, settings.base]);
   const maxBytes = settings.config.limits.maxFileBytes;
-  const headSha = settings.head === null ? null : resolveRevision(repo, settings.head);
-  const baseSha = settings.base === null ? null : resolveRevision(repo, settings.base);
   const blobs: BlobCache = new Map();
   // One read for both commits: what they share is read out of git and decoded once.
   const shas = [headSha, baseSha].filter((sha): sha is string => sha !== null);

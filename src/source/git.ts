@@ -49,6 +49,40 @@ export function openRepo(dir: string, needsGit: boolean): Repo {
   return { root: dir, isGit: false };
 }
 
+const SHA_RE = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
+/**
+ * The repository and the full commit SHA of each revision (null stays null): one `rev-parse` for all
+ * of them in the usual case. Anything unusual (not a repository, an unknown revision, a range, odd
+ * output) takes the one-call-each path, whose errors name the revision.
+ */
+export function openRepoWithRevisions(dir: string, needsGit: boolean, revs: readonly (string | null)[]): { repo: Repo; shas: (string | null)[] } {
+  const wanted = revs.filter((rev): rev is string => rev !== null);
+  if (wanted.length > 0 && speedupEnabled('one-read') && isDirectory(dir)) {
+    const probe = spawnSync('git', ['-C', dir, 'rev-parse', '--show-toplevel', '--end-of-options', ...wanted.map((rev) => `${rev}^{commit}`), '--'], {
+      encoding: 'utf8',
+    });
+    // Some git versions echo --end-of-options and -- back; every other line is the top level or a SHA.
+    const lines = probe.status === 0 ? probe.stdout.split('\n').filter((line) => line !== '' && line !== '--end-of-options' && line !== '--') : [];
+    if (lines.length === wanted.length + 1 && lines.slice(1).every((line) => SHA_RE.test(line))) {
+      const repo: Repo = { root: lines[0]!, isGit: true };
+      let next = 1;
+      return { repo, shas: revs.map((rev) => (rev === null ? null : lines[next++]!)) };
+    }
+  }
+  const repo = openRepo(dir, needsGit);
+  return { repo, shas: revs.map((rev) => (rev === null ? null : resolveRevision(repo, rev))) };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    // openRepo says what is wrong with it.
+    return false;
+  }
+}
+
 /** The full commit SHA of a revision, or a SettingsError naming it. */
 export function resolveRevision(repo: Repo, rev: string): string {
   const result = spawnSync('git', ['-C', repo.root, 'rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { encoding: 'utf8' });
@@ -158,14 +192,16 @@ export function loadRevisions(repo: Repo, shas: readonly string[], maxBytes: num
   trees.forEach((entries, i) => {
     for (const path of paths[i]!) if (isReadByLockgate(path) && entries.get(path)!.mode === '120000') links.add(entries.get(path)!.blob);
   });
-  const small = readObjects(repo, [...new Set([...shas, ...links])]);
+  // Commits and symlinks first, only when there are symlinks (whose targets decide which blobs to
+  // read); otherwise the commits come in the one batch of blobs: a git process fewer.
+  const small = links.size > 0 ? readObjects(repo, [...new Set([...shas, ...links])]) : null;
   const revisions = trees.map((entries, i) => {
     const unreadable = new Map<string, string>();
     const wanted = new Map<string, string>(); // path -> blob to read
     for (const path of paths[i]!.filter(isReadByLockgate)) {
       let entry = entries.get(path)!;
       if (entry.mode === '120000') {
-        const target = (small.get(entry.blob) ?? Buffer.alloc(0)).toString('utf8');
+        const target = (small?.get(entry.blob) ?? Buffer.alloc(0)).toString('utf8');
         const inRepo = symlinkTargetInRepo(path, target);
         const targetEntry = inRepo === null ? undefined : entries.get(inRepo);
         if (!targetEntry || targetEntry.mode === '120000') {
@@ -180,8 +216,9 @@ export function loadRevisions(repo: Repo, shas: readonly string[], maxBytes: num
     return { unreadable, wanted };
   });
   const missing = [...new Set(revisions.flatMap(({ wanted }) => [...wanted.values()]))].filter((blob) => !blobCache.has(blob));
-  const contents = readObjects(repo, missing);
+  const contents = readObjects(repo, small ? missing : [...shas, ...missing]);
   for (const blob of missing) blobCache.set(blob, decodeText(contents.get(blob) ?? Buffer.alloc(0)));
+  const commits = small ?? contents;
   return revisions.map(({ unreadable, wanted }, i) => {
     const texts = new Map<string, string>();
     for (const [path, blob] of wanted) {
@@ -190,7 +227,7 @@ export function loadRevisions(repo: Repo, shas: readonly string[], maxBytes: num
       else unreadable.set(path, decoded.reason);
     }
     const sha = shas[i]!;
-    const time = committerTime(small.get(sha)) ?? new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
+    const time = committerTime(commits.get(sha)) ?? new Date(git(repo.root, ['show', '-s', '--format=%cI', sha]).toString('utf8').trim());
     return { label: sha, paths: paths[i]!, texts, unreadable, time };
   });
 }

@@ -12,18 +12,19 @@ function keyIs(value: unknown, key: string): boolean {
 
 /** The value node at `key` of a map node, or undefined. */
 export function get(node: unknown, key: string): Node | undefined {
-  if (!isMap(node)) return undefined;
-  for (const pair of node.items) {
-    if (isScalar(pair.key) && keyIs(pair.key.value, key)) return (pair.value ?? undefined) as Node | undefined;
-  }
-  return undefined;
+  const pair = getPair(node, key);
+  return pair === undefined ? undefined : ((pair.value ?? undefined) as Node | undefined);
 }
 
 /** The key/value pair at `key` (for pointing at the key itself). */
 export function getPair(node: unknown, key: string): Pair<Scalar, Node | null> | undefined {
   if (!isMap(node)) return undefined;
+  // The rules ask for keys all the time: the string compare comes first, and only a key node whose
+  // value is not a string (`1:`, `true:`, a collection) pays for the type test and String().
   for (const pair of node.items) {
-    if (isScalar(pair.key) && keyIs(pair.key.value, key)) return pair as Pair<Scalar, Node | null>;
+    const keyNode = pair.key as { value?: unknown } | null;
+    const value = keyNode?.value;
+    if (value === key ? isScalar(keyNode) : typeof value !== 'string' && isScalar(keyNode) && keyIs(value, key)) return pair as Pair<Scalar, Node | null>;
   }
   return undefined;
 }
