@@ -1,6 +1,6 @@
 /**
  * The quick uv.lock reader (src/uv/lock-toml.ts) against smol-toml: on every text it accepts it must
- * give smol-toml's very document (values, key order, null prototypes), and it must accept nothing
+ * give smol-toml's very document (values, key order, tables that inherit nothing), and it must accept nothing
  * smol-toml refuses, so a malformed lock always gets smol-toml's error, file and line.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -10,15 +10,23 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { readLock } from '../src/uv/lock.js';
 import { readUvLockToml } from '../src/uv/lock-toml.js';
+import { BARE_TABLE } from '../src/uv/values.js';
 import { lockFiles, mutateLock, ROOT } from './support/lock-fixtures.js';
 import { sameIndexAsScanner } from './support/lock-positions.js';
+
+/** A value's prototype, with the two that hold nothing (null and BARE_TABLE) taken as one. */
+function inheritance(value: object): unknown {
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === BARE_TABLE ? null : prototype;
+}
 
 /** The first difference between two documents (types, values, prototypes, key order), or null. */
 function difference(a: unknown, b: unknown, path = '$'): string | null {
   if (typeof a !== typeof b) return `${path}: ${typeof a} against ${typeof b}`;
   if (a === null || typeof a !== 'object') return Object.is(a, b) ? null : `${path}: ${String(a)} against ${String(b)}`;
   if (b === null || Array.isArray(a) !== Array.isArray(b)) return `${path}: array or not`;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path}: prototype`;
+  // smol-toml's tables have a null prototype, the reader's BARE_TABLE (fast mode in V8): both inherit nothing.
+  if (inheritance(a) !== inheritance(b)) return `${path}: prototype`;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b as object);
   if (keysA.join('\0') !== keysB.join('\0')) return `${path}: keys ${keysA.join(',')} against ${keysB.join(',')}`;
@@ -60,6 +68,23 @@ describe('the quick uv.lock reader', () => {
     const refused = files.filter((file) => !holds(readFileSync(file, 'utf8'))).map((file) => file.slice(ROOT.length + 1));
     // A lock that does not parse, and one rewritten by hand in another TOML style: smol-toml's.
     expect(refused.sort()).toEqual(['fixtures/uv/cases/invalid/lock-syntax/uv.lock', 'fixtures/uv/cases/reformatted/head/uv.lock']);
+  });
+
+  it('builds tables that inherit nothing, from BARE_TABLE (not Object.create(null), which V8 keeps in dictionary mode)', () => {
+    const text =
+      'version = 1\n\n[[package]]\nname = "constructor"\ntoString = "x"\ndependencies = [{ name = "hasOwnProperty" }]\n\n[package.metadata]\nrequires-dist = []\n';
+    const doc = readUvLockToml(text) as Record<string, unknown>;
+    const pkg = (doc.package as Record<string, unknown>[])[0]!;
+    const edge = (pkg.dependencies as Record<string, unknown>[])[0]!;
+    for (const table of [doc, pkg, edge, pkg.metadata as object]) {
+      expect(Object.getPrototypeOf(table)).toBe(BARE_TABLE);
+      expect('valueOf' in table || 'constructor' in table || '__proto__' in table).toBe(false);
+    }
+    expect(Object.getPrototypeOf(BARE_TABLE)).toBeNull();
+    expect(Object.isFrozen(BARE_TABLE)).toBe(true);
+    expect(Object.keys(pkg)).toEqual(['name', 'toString', 'dependencies', 'metadata']);
+    expect(pkg.toString).toBe('x');
+    expect(holds(text)).toBe(true);
   });
 
   it('leaves what is outside uv’s subset, or not TOML, to smol-toml', () => {

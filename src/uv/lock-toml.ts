@@ -5,7 +5,8 @@
  * arrays (one line or one element a line, trailing comma allowed) and one-line inline tables
  * (`{ name = "x", marker = "…" }`), LF line ends, no comments, no tabs.
  *
- * It gives exactly the document smol-toml gives (null-prototype tables, key order, arrays) for every
+ * It gives exactly the document smol-toml gives (values, key order, arrays, tables that inherit
+ * nothing: smol-toml's have a null prototype, ours BARE_TABLE, which V8 keeps in fast mode) for every
  * text it accepts, and it accepts only text smol-toml reads without error. Anything else, valid TOML
  * or not, makes it return null, and the caller parses the text with smol-toml as before: the error a
  * malformed lock gets (its message, line and column) is always smol-toml's. Held to this by
@@ -22,6 +23,7 @@
  */
 
 import { DocumentSink, MAX_INDEXED_PREFIXES, PositionIndex, type Sink, TableElementSink } from './positions.js';
+import { newTable } from './values.js';
 
 /** Nesting of arrays and inline tables beyond this is left to smol-toml (and its depth limit). */
 const MAX_DEPTH = 64;
@@ -92,7 +94,7 @@ class Reader {
   private pos = 0;
   /** 1-based line of `pos` (line breaks occur only between lines and inside multi-line arrays). */
   private line = 1;
-  private readonly root: Table = Object.create(null) as Table;
+  private readonly root: Table = newTable();
   /** Tables made by headers: `false` while only implied by a longer header, `true` once defined. */
   private readonly headerTables = new Map<Table, boolean>();
   /** Arrays made by `[[…]]` headers. */
@@ -189,7 +191,7 @@ class Reader {
     for (let i = 0; i < last; i++) {
       const key = segments[i]!;
       if (!Object.hasOwn(table, key)) {
-        const implied = Object.create(null) as Table;
+        const implied = newTable();
         table[key] = implied;
         this.headerTables.set(implied, false);
         table = implied;
@@ -202,7 +204,7 @@ class Reader {
     }
     const key = segments[last]!;
     if (isArray) {
-      const element = Object.create(null) as Table;
+      const element = newTable();
       this.headerTables.set(element, true);
       if (!Object.hasOwn(table, key)) {
         const list: unknown[] = [element];
@@ -216,7 +218,7 @@ class Reader {
       return element;
     }
     if (!Object.hasOwn(table, key)) {
-      const defined = Object.create(null) as Table;
+      const defined = newTable();
       this.headerTables.set(defined, true);
       table[key] = defined;
       return defined;
@@ -373,7 +375,7 @@ class Reader {
   private inlineTable(depth: number): Table {
     const text = this.text;
     this.pos++;
-    const table = Object.create(null) as Table;
+    const table = newTable();
     if (text.charCodeAt(this.pos) === RBRACE) {
       this.pos++;
       return table;

@@ -21,7 +21,7 @@ import type { Limits } from '../settings/types.js';
 import { PositionIndex, parseToml, keyPath, keySegment, lineOf, type TableElementLines } from './toml.js';
 import { normalizeName } from './names.js';
 import { versionKey, versionsEqual } from './version.js';
-import { asNumber, asString, asStringArray, asTable, entriesOf, isTable, own, type Table } from './values.js';
+import { asNumber, asString, asStringArray, asTable, entriesOf, inheritsNothing, isTable, own, type Table } from './values.js';
 
 export interface LockProblem {
   line: number;
@@ -368,11 +368,11 @@ function readArtifact(raw: unknown, kind: 'sdist' | 'wheel', packagePath: string
 }
 
 /**
- * The table itself when it has no prototype (smol-toml builds tables that way, so a plain read sees
- * own keys only), else a prototype-free copy of its own entries.
+ * The table itself when it inherits nothing (smol-toml's null-prototype tables, the quick reader's
+ * BARE_TABLE ones), so a plain read sees own keys only; else a prototype-free copy of its own entries.
  */
 function ownFields(table: Table): Record<string, unknown> {
-  return Object.getPrototypeOf(table) === null ? table : Object.assign(Object.create(null) as Record<string, unknown>, table);
+  return inheritsNothing(table) ? table : Object.assign(Object.create(null) as Record<string, unknown>, table);
 }
 
 const PLAIN_TAIL_RE = /[?#%]/;
