@@ -122,6 +122,9 @@ describe('the quick uv.lock reader', () => {
       'a = [1 2]\n',
       'a = [\n',
       'a = "x\n',
+      'a = "x\ny"\n', // a line feed inside a string (the text holds nothing else unsafe)
+      'a = "ok"\nb = "x\ny"\n', // the same after a string that is fine
+      'a = "x\ny"\n# \u0001\n', // the same where the text holds a control character elsewhere
       '[a\n',
       '[a.]\n',
       '[ a ]\n',

@@ -18627,6 +18627,11 @@ const lock_toml_LBRACE = 123;
 const lock_toml_RBRACE = 125;
 /** What a string's content must not hold to be taken as written: escapes, control characters, surrogates. */
 const UNSAFE_STRING_CONTENT = /[\u0000-\u001f\u007f\\\ud800-\udfff]/;
+/**
+ * The same, but for the whole text and without the line feed: a text without any of these can hold
+ * only a line feed in a string, which string() finds with the next line feed instead of the pattern.
+ */
+const UNSAFE_TEXT_CONTENT = /[\u0000-\u0009\u000b-\u001f\u007f\\\ud800-\udfff]/;
 /** What a comment must not hold: control characters (tab included, to stay simple). */
 const UNSAFE_COMMENT_CONTENT = /[\u0000-\u001f\u007f]/;
 /** Thrown to leave the subset; caught in readUvLockToml only. */
@@ -18685,6 +18690,10 @@ class lock_toml_Reader {
     prefix = '';
     /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen, as the scanner counts. */
     tableArrayCounts = new Map();
+    /** Whether the text holds nothing UNSAFE_TEXT_CONTENT matches (one scan of the text instead of one a string). */
+    plainText;
+    /** The first line feed at or after the last string's start (-1: none left): strings come in order, so the scan is linear. */
+    nextLineFeed = -2;
     constructor(text, 
     /** The index to build, or null for values only. */
     lines) {
@@ -18692,6 +18701,7 @@ class lock_toml_Reader {
         this.lines = lines;
         this.documentSink = lines === null ? null : new DocumentSink(lines);
         this.sink = this.documentSink;
+        this.plainText = !UNSAFE_TEXT_CONTENT.test(text);
     }
     document() {
         const text = this.text;
@@ -18913,7 +18923,13 @@ class lock_toml_Reader {
         if (end === start && text.charCodeAt(end + 1) === lock_toml_DQUOTE)
             lock_toml_outside();
         const content = text.slice(start, end);
-        if (UNSAFE_STRING_CONTENT.test(content))
+        if (this.plainText) {
+            if (this.nextLineFeed !== -1 && this.nextLineFeed < start)
+                this.nextLineFeed = text.indexOf('\n', start);
+            if (this.nextLineFeed !== -1 && this.nextLineFeed < end)
+                lock_toml_outside();
+        }
+        else if (UNSAFE_STRING_CONTENT.test(content))
             lock_toml_outside();
         this.pos = end + 1;
         return content;

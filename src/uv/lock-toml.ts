@@ -45,6 +45,12 @@ const RBRACE = 125;
 /** What a string's content must not hold to be taken as written: escapes, control characters, surrogates. */
 const UNSAFE_STRING_CONTENT = /[\u0000-\u001f\u007f\\\ud800-\udfff]/;
 
+/**
+ * The same, but for the whole text and without the line feed: a text without any of these can hold
+ * only a line feed in a string, which string() finds with the next line feed instead of the pattern.
+ */
+const UNSAFE_TEXT_CONTENT = /[\u0000-\u0009\u000b-\u001f\u007f\\\ud800-\udfff]/;
+
 /** What a comment must not hold: control characters (tab included, to stay simple). */
 const UNSAFE_COMMENT_CONTENT = /[\u0000-\u001f\u007f]/;
 
@@ -105,6 +111,10 @@ class Reader {
   private prefix = '';
   /** How many `[[x]]` headers each array-of-tables path (resolved, with indexes) has seen, as the scanner counts. */
   private readonly tableArrayCounts = new Map<string, number>();
+  /** Whether the text holds nothing UNSAFE_TEXT_CONTENT matches (one scan of the text instead of one a string). */
+  private readonly plainText: boolean;
+  /** The first line feed at or after the last string's start (-1: none left): strings come in order, so the scan is linear. */
+  private nextLineFeed = -2;
 
   constructor(
     private readonly text: string,
@@ -113,6 +123,7 @@ class Reader {
   ) {
     this.documentSink = lines === null ? null : new DocumentSink(lines);
     this.sink = this.documentSink;
+    this.plainText = !UNSAFE_TEXT_CONTENT.test(text);
   }
 
   document(): Table {
@@ -312,7 +323,10 @@ class Reader {
     // `"""` opens a multi-line string.
     if (end === start && text.charCodeAt(end + 1) === DQUOTE) outside();
     const content = text.slice(start, end);
-    if (UNSAFE_STRING_CONTENT.test(content)) outside();
+    if (this.plainText) {
+      if (this.nextLineFeed !== -1 && this.nextLineFeed < start) this.nextLineFeed = text.indexOf('\n', start);
+      if (this.nextLineFeed !== -1 && this.nextLineFeed < end) outside();
+    } else if (UNSAFE_STRING_CONTENT.test(content)) outside();
     this.pos = end + 1;
     return content;
   }
