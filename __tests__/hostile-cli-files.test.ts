@@ -51,6 +51,10 @@ function hostileFiles(): HostileTree {
     '.github/workflows/deep-block.yml': `on: push\njobs:\n${Array.from({ length: 400 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')} x\n`,
     'deep-toml/pyproject.toml': `[project]\nname = "x"\nx = ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`,
     'deep-inline/pyproject.toml': `[project]\nname = "x"\nx = ${'{a='.repeat(50_000)}1${'}'.repeat(50_000)}\n`,
+    // Locks beside them make them uv projects, which uv cannot read: an error (a pyproject.toml that no
+    // uv project reads is a notice, __tests__/rules-invalid-file.test.ts).
+    'deep-toml/uv.lock': 'version = 1\nrevision = 3\n',
+    'deep-inline/uv.lock': 'version = 1\nrevision = 3\n',
     'utf8/pyproject.toml': Buffer.concat([Buffer.from('[project]\nname = "'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"\n')]),
     '.github/workflows/latin1.yml': Buffer.from('on: push\n# caf\xe9\n', 'latin1'),
     'nul/uv.lock': Buffer.from('version = 1\n\0\n'),

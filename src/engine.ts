@@ -151,6 +151,7 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
   const headWorkflows = loadWorkflows(head, limits, { cache });
   const baseWorkflows = base ? loadWorkflows(base, limits, { cache }) : null;
   const projects = pairProjects(baseUv?.projects ?? null, headUv.projects).filter((pair) => inScope(pair.path, settings.scope));
+  const inScopeOrGithub = (problem: { file: string }) => inScope(problem.file, settings.scope) || problem.file.startsWith('.github/');
   return {
     settings,
     now: settings.now,
@@ -159,8 +160,10 @@ export function buildContext(settings: Settings, head: SourceFiles, base: Source
     workflows: headWorkflows.workflows,
     baseWorkflows: baseWorkflows?.workflows ?? null,
     invalidFiles: [],
-    uvLoadProblems: headUv.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
-    workflowProblems: headWorkflows.problems.filter((p) => inScope(p.file, settings.scope) || p.file.startsWith('.github/')),
+    uvLoadProblems: headUv.problems.filter(inScopeOrGithub),
+    workflowProblems: headWorkflows.problems.filter(inScopeOrGithub),
+    baseLoadProblems:
+      baseUv && baseWorkflows ? { uv: baseUv.problems.filter(inScopeOrGithub), workflows: baseWorkflows.problems.filter(inScopeOrGithub) } : null,
     headFiles: head.paths,
     index: null,
     github: null,

@@ -24,6 +24,8 @@ export interface RuleContext {
   uvLoadProblems?: UvLoadProblem[];
   /** Workflow, action and dependabot files at head that could not be read or parsed (the invalid-file rule reports them). */
   workflowProblems?: WorkflowProblem[];
+  /** The same two lists at base (null or absent for a full audit): a file that was already unusable at base introduces nothing. */
+  baseLoadProblems?: { uv: UvLoadProblem[]; workflows: WorkflowProblem[] } | null;
   /** Repo-relative paths of every file at head (for discovery-style rules). */
   headFiles: string[];
   /** Network facts; null when offline. */

@@ -8,6 +8,7 @@
  * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
  * beside it (not an empty one beside another tool's project), or had one at the base revision.
  */
+import { posix } from 'node:path';
 import { isFileSizeLimitReason, LIMIT_KEYS } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
@@ -31,8 +32,11 @@ type UvLoadProblemKind =
   | { kind: 'too-large'; bytes: number }
   /** Not readable as text (a symlink out of the repository, a directory, bad bytes). */
   | { kind: 'unreadable' }
-  /** A pyproject.toml or uv.toml that is not valid TOML. */
-  | { kind: 'toml-syntax' }
+  /**
+   * A pyproject.toml or uv.toml that is not valid TOML. `unused`: a pyproject.toml no uv project
+   * reads (see `readByUv`), such as a cookiecutter or Jinja template shipped as package data.
+   */
+  | { kind: 'toml-syntax'; unused?: true }
   /** A uv.lock that is not valid TOML. */
   | { kind: 'lock-syntax' }
   /** A uv.lock that parses but that uv refuses (a structure or version it does not accept). */
@@ -87,11 +91,12 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   for (const path of files.unreadable?.keys() ?? []) paths.add(path);
 
   /** A problem at a line the file has (see lineWithText), with the parser's column when that line stands. */
-  const problem = (found: Unplaced<UvLoadProblem>, line: number, column?: number): void => {
+  const problem = (found: Unplaced<UvLoadProblem>, line: number, column?: number): UvLoadProblem => {
     const at = lineWithText(files.texts?.get(found.file), line);
     const entry = { ...found, line: at } as UvLoadProblem;
     if (at === line && column !== undefined) entry.column = column;
     problems.push(entry);
+    return entry;
   };
 
   /** Text of a uv file, or undefined after reporting why it cannot be used. */
@@ -134,6 +139,8 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
 
   // 1. Every readable pyproject.toml, by directory.
   const pyprojects = new Map<string, Pyproject>();
+  /** The pyproject.toml files that are not TOML, by folder, with the reason, until step 4 grades them. */
+  const unparsed = new Map<string, { entry: UvLoadProblem; reason: string }>();
   const sortedPaths = [...paths].sort();
   for (const path of sortedPaths) {
     if (baseName(path) !== PYPROJECT) continue;
@@ -141,11 +148,12 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     if (text === undefined) continue;
     const parsed = cache.get('toml', path, text, () => parseToml(path, text));
     if (!parsed.ok) {
-      problem(
+      const entry = problem(
         { kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` },
         parsed.line,
         parsed.column,
       );
+      unparsed.set(dirOf(path), { entry, reason: parsed.message });
       continue;
     }
     pyprojects.set(dirOf(path), pyprojectFromParsed(path, parsed.value, parsed.lines));
@@ -155,6 +163,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   //    member's own (unsupported, nested) workspace table is considered.
   const memberOf = new Map<string, string>();
   const membersByRoot = new Map<string, Pyproject[]>();
+  const workspaceGlobs: { rootDir: string; include: ((dir: string) => boolean)[]; exclude: ((dir: string) => boolean)[] }[] = [];
   const dirs = [...pyprojects.keys()].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const rootDir of dirs) {
     if (memberOf.has(rootDir)) continue;
@@ -182,6 +191,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
       });
     const include = globs('members');
     const exclude = globs('exclude');
+    workspaceGlobs.push({ rootDir, include, exclude });
     const members: Pyproject[] = [];
     for (const dir of dirs) {
       if (dir === rootDir || memberOf.has(dir)) continue;
@@ -305,7 +315,53 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     project.indexes = collectIndexes(project);
     projects.push(project);
   }
+
+  // 4. A pyproject.toml that is not TOML fails the check where uv would read it. Elsewhere (a
+  //    template shipped as package data, a fixture) no uv command run in this repository reads it:
+  //    it is reported, as a notice.
+  if (unparsed.size > 0) {
+    const readByUv = pyprojectsReadByUv(projects, workspaceGlobs, paths, options.lockedAtBase);
+    for (const [dir, { entry, reason }] of unparsed) {
+      if (readByUv(dir) || entry.kind !== 'toml-syntax') continue;
+      entry.unused = true;
+      entry.message =
+        `${entry.file} is not valid TOML (${reason}). No uv project of this repository reads it ` +
+        '(no uv.lock beside it; not a workspace member, a path source or a folder above a uv project), so it does not fail the check.';
+    }
+  }
   return { projects, problems };
+}
+
+/**
+ * Whether uv reads the pyproject.toml of a folder when it works on the repository's uv projects: a
+ * folder with a uv.lock (or one at base), a workspace member by the globs of a workspace root, a
+ * folder above a project or member (uv looks for settings upwards), or a path, directory or editable
+ * source of a lock. Anything else is read by no `uv lock` or `uv sync` of this repository.
+ */
+function pyprojectsReadByUv(
+  projects: readonly UvProject[],
+  workspaceGlobs: readonly { rootDir: string; include: ((dir: string) => boolean)[]; exclude: ((dir: string) => boolean)[] }[],
+  paths: ReadonlySet<string>,
+  lockedAtBase: ReadonlySet<string> | undefined,
+): (dir: string) => boolean {
+  const projectDirs = projects.flatMap((project) => [project.root, ...project.members.map((member) => member.dir)]);
+  const sourceDirs = new Set<string>();
+  for (const project of projects) {
+    for (const pkg of project.lock?.packages ?? []) {
+      const { source } = pkg;
+      if (source.kind !== 'path' && source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual') continue;
+      const target = posix.normalize(project.root === '' ? source.path : `${project.root}/${source.path}`).replace(/\/+$/, '');
+      sourceDirs.add(target === '.' ? '' : target);
+    }
+  }
+  return (dir) =>
+    paths.has(join(dir, UV_LOCK)) ||
+    (lockedAtBase?.has(dir) ?? false) ||
+    sourceDirs.has(dir) ||
+    projectDirs.some((projectDir) => (dir === '' ? projectDir !== '' : projectDir.startsWith(`${dir}/`))) ||
+    workspaceGlobs.some(
+      ({ rootDir, include, exclude }) => dir !== rootDir && include.some((matches) => matches(dir)) && !exclude.some((matches) => matches(dir)),
+    );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { defineRule, type DefinedRule } from '../define.js';
+import { markIntroduced } from '../introduced.js';
 import { reportWorkflowProblems } from '../workflows/workflow-problems.js';
 import { reportUvLoadProblems } from './uv-load-problems.js';
 
@@ -23,7 +24,13 @@ const reported = defineRule({
 export const rule: DefinedRule = {
   ...reported,
   check: (context) => {
-    const found = reported.check(context);
+    const head = reported.check(context);
+    // With a base, a finding base had too (same file and kind: the fingerprint) is not introduced,
+    // as the workflow rules' findings are marked (src/rules/introduced.ts), with or without only-new.
+    const base = context.baseLoadProblems
+      ? reported.check({ ...context, uvLoadProblems: context.baseLoadProblems.uv, workflowProblems: context.baseLoadProblems.workflows })
+      : null;
+    const found = base === null ? head : markIntroduced(head, base);
     return Array.isArray(context.invalidFiles) && context.invalidFiles.length > 0 ? [...found, ...context.invalidFiles] : found;
   },
 };

@@ -39,7 +39,16 @@ function value(text: string): string {
   return text.startsWith('(') ? text : quote(text);
 }
 
-function messageOf(issue: SyncIssue): string {
+/**
+ * Whether the issue is in a file outside the project's folder: a setting inherited from a folder
+ * above (uv looks upwards for `[tool.uv]`) or an in-repo path dependency. Several locks can read
+ * that one file, so the finding names its lock, in the message and the fingerprint.
+ */
+function outsideProject(issue: SyncIssue, project: UvProject): boolean {
+  return project.root !== '' && !issue.file.startsWith(`${project.root}/`);
+}
+
+function messageOf(issue: SyncIssue, lock = 'uv.lock'): string {
   if (issue.kind === 'mismatch') {
     const values = [
       issue.inPyproject !== undefined ? `the project has ${value(issue.inPyproject)}` : '',
@@ -48,7 +57,7 @@ function messageOf(issue: SyncIssue): string {
       .filter(Boolean)
       .join(', ');
     const detail = issue.detail ? ` (${issue.detail})` : '';
-    return `uv.lock does not match ${issue.what} of ${who(issue)}${values ? `: ${values}` : ''}${detail}. \`uv sync --locked\` and \`uv lock --check\` would fail, and a plain \`uv sync\` would re-lock silently.`;
+    return `${lock} does not match ${issue.what} of ${who(issue)}${values ? `: ${values}` : ''}${detail}. \`uv sync --locked\` and \`uv lock --check\` would fail, and a plain \`uv sync\` would re-lock silently.`;
   }
   const values = [
     issue.inPyproject !== undefined ? `project: ${value(issue.inPyproject)}` : '',
@@ -56,7 +65,7 @@ function messageOf(issue: SyncIssue): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `lockgate cannot tell statically whether uv.lock matches ${issue.what} of ${who(issue)}${values ? ` (${values})` : ''}: ${issue.detail ?? 'that needs uv itself'}.`;
+  return `lockgate cannot tell statically whether ${lock} matches ${issue.what} of ${who(issue)}${values ? ` (${values})` : ''}: ${issue.detail ?? 'that needs uv itself'}.`;
 }
 
 function fixOf(issue: SyncIssue, project: UvProject): string {
@@ -71,14 +80,15 @@ function checkProject(head: UvProject, base: UvProject | null, report: Report): 
   // Introduced: not reported the same way at base (a full audit has no base: everything is).
   const baseSubjects = base?.lock ? new Set(checkLockSync(base).map(subjectOf)) : null;
   for (const issue of issues) {
+    const outside = outsideProject(issue, head);
     report({
       // What lockgate cannot decide statically is a notice under the same rule id.
       level: issue.kind === 'mismatch' ? undefined : 'notice',
       file: issue.file,
       line: issue.line,
-      message: messageOf(issue),
+      message: messageOf(issue, outside ? head.lockFile : 'uv.lock'),
       fix: fixOf(issue, head),
-      subject: subjectOf(issue),
+      subject: outside ? `${head.lockFile}\u0000${subjectOf(issue)}` : subjectOf(issue),
       introduced: baseSubjects ? !baseSubjects.has(subjectOf(issue)) : true,
     });
   }

@@ -21,7 +21,17 @@ export function reportUvLoadProblems(problems: readonly UvLoadProblem[], report:
         report({ ...at, fix: 'Make the file a regular UTF-8 text file (not a symlink out of the repository).', subject: 'unreadable' });
         break;
       case 'toml-syntax':
-        report({ ...at, fix: FIX_TOML, subject: 'toml:syntax' });
+        report(
+          problem.unused
+            ? {
+                ...at,
+                // Not read by uv here (a template, a fixture): said, without failing the check.
+                level: 'notice',
+                fix: 'Fix the TOML syntax; if the file is a template, leave it out of what lockgate reads with `exclude:` in .github/lockgate.yml.',
+                subject: 'toml:syntax',
+              }
+            : { ...at, fix: FIX_TOML, subject: 'toml:syntax' },
+        );
         break;
       case 'lock-syntax':
         report({ ...at, fix: REGENERATE_LOCK, subject: 'toml:syntax' });
