@@ -26,7 +26,7 @@ function difference(a: unknown, b: unknown, path = '$'): string | null {
   if (a === null || typeof a !== 'object') return Object.is(a, b) ? null : `${path}: ${String(a)} against ${String(b)}`;
   if (b === null || Array.isArray(a) !== Array.isArray(b)) return `${path}: array or not`;
   // smol-toml's tables have a null prototype, the reader's BARE_TABLE (fast mode in V8): both inherit nothing.
-  if (inheritance(a) !== inheritance(b)) return `${path}: prototype`;
+  if (inheritance(a) !== inheritance(b as object)) return `${path}: prototype`;
   const keysA = Object.keys(a);
   const keysB = Object.keys(b as object);
   if (keysA.join('\0') !== keysB.join('\0')) return `${path}: keys ${keysA.join(',')} against ${keysB.join(',')}`;
