@@ -11693,12 +11693,7 @@ class Reader {
                 outside();
             this.trailingComment = -1;
         }
-        if (this.col > indent)
-            outside();
-        const end = last.range[2];
-        map.range = [start, end, end];
-        this.pop(map, indent);
-        return map;
+        return this.closeBlock(map, start, last, indent);
     }
     /** A block sequence whose first `-` is at this.pos, in column `indent`. */
     blockSeq(indent, depth) {
@@ -11730,12 +11725,16 @@ class Reader {
                 break;
             this.trailingComment = -1;
         }
+        return this.closeBlock(seq, start, last, indent);
+    }
+    /** Ends a block collection at its last item: nothing may follow deeper, and its range ends with that item. */
+    closeBlock(block, start, last, indent) {
         if (this.col > indent)
             outside();
         const end = last.range[2];
-        seq.range = [start, end, end];
-        this.pop(seq, indent);
-        return seq;
+        block.range = [start, end, end];
+        this.pop(block, indent);
+        return block;
     }
     /** Whether the content at `i` is an implicit key (`key:` then space or line end), without consuming it. */
     keyAt(i) {
@@ -21904,7 +21903,11 @@ function loadUvProjects(files, limits, options = {}) {
             continue;
         const parsed = cache.get('toml', path, text, () => toml_parseToml(path, text));
         if (!parsed.ok) {
-            const entry = problem({ kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` }, parsed.line, parsed.column);
+            const entry = problem({
+                kind: 'toml-syntax',
+                file: path,
+                message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`,
+            }, parsed.line, parsed.column);
             unparsed.set(dirOf(path), { entry, reason: parsed.message });
             continue;
         }
@@ -22065,7 +22068,7 @@ function loadUvProjects(files, limits, options = {}) {
     if (unparsed.size > 0) {
         const readByUv = pyprojectsReadByUv(projects, workspaceGlobs, paths, options.lockedAtBase);
         for (const [dir, { entry, reason }] of unparsed) {
-            if (readByUv(dir) || entry.kind !== 'toml-syntax')
+            if (readByUv(dir))
                 continue;
             entry.unused = true;
             entry.message =
@@ -22089,8 +22092,7 @@ function pyprojectsReadByUv(projects, workspaceGlobs, paths, lockedAtBase) {
             const { source } = pkg;
             if (source.kind !== 'path' && source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual')
                 continue;
-            const target = external_node_path_namespaceObject.posix.normalize(project.root === '' ? source.path : `${project.root}/${source.path}`).replace(/\/+$/, '');
-            sourceDirs.add(target === '.' ? '' : target);
+            sourceDirs.add(repoDir(project.root, source.path));
         }
     }
     return (dir) => paths.has(load_join(dir, UV_LOCK)) ||

@@ -314,11 +314,7 @@ class Reader {
       if (this.seqIndicatorAt(this.pos)) outside();
       this.trailingComment = -1;
     }
-    if (this.col > indent) outside();
-    const end = last.range![2];
-    map.range = [start, end, end];
-    this.pop(map, indent);
-    return map;
+    return this.closeBlock(map, start, last, indent);
   }
 
   /** A block sequence whose first `-` is at this.pos, in column `indent`. */
@@ -343,11 +339,16 @@ class Reader {
       if (this.col !== indent || !this.seqIndicatorAt(this.pos)) break;
       this.trailingComment = -1;
     }
+    return this.closeBlock(seq, start, last, indent);
+  }
+
+  /** Ends a block collection at its last item: nothing may follow deeper, and its range ends with that item. */
+  private closeBlock<T extends YAMLMap | YAMLSeq>(block: T, start: number, last: Node, indent: number): T {
     if (this.col > indent) outside();
     const end = last.range![2];
-    seq.range = [start, end, end];
-    this.pop(seq, indent);
-    return seq;
+    block.range = [start, end, end];
+    this.pop(block, indent);
+    return block;
   }
 
   /** Whether the content at `i` is an implicit key (`key:` then space or line end), without consuming it. */

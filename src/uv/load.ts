@@ -8,13 +8,13 @@
  * within one directory, `**` across directories). A root is a uv project when it has a uv.lock
  * beside it (not an empty one beside another tool's project), or had one at the base revision.
  */
-import { posix } from 'node:path';
 import { isFileSizeLimitReason, LIMIT_KEYS } from '../settings/limits.js';
 import type { Limits } from '../settings/types.js';
 import { ParseCache } from '../source/parse-cache.js';
 import type { SourceFiles } from '../source/types.js';
 import type { IndexConfig, Pyproject, UvProject } from './model.js';
 import { readLock } from './lock.js';
+import { repoDir } from './lowering.js';
 import { dirOf, pyprojectFromParsed } from './pyproject.js';
 import { keyPath, lineOf, parseToml } from './toml.js';
 import { asBoolean, asString, asStringArray, isTable, own } from './values.js';
@@ -140,7 +140,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   // 1. Every readable pyproject.toml, by directory.
   const pyprojects = new Map<string, Pyproject>();
   /** The pyproject.toml files that are not TOML, by folder, with the reason, until step 4 grades them. */
-  const unparsed = new Map<string, { entry: UvLoadProblem; reason: string }>();
+  const unparsed = new Map<string, { entry: Extract<UvLoadProblem, { kind: 'toml-syntax' }>; reason: string }>();
   const sortedPaths = [...paths].sort();
   for (const path of sortedPaths) {
     if (baseName(path) !== PYPROJECT) continue;
@@ -149,10 +149,14 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     const parsed = cache.get('toml', path, text, () => parseToml(path, text));
     if (!parsed.ok) {
       const entry = problem(
-        { kind: 'toml-syntax', file: path, message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.` },
+        {
+          kind: 'toml-syntax',
+          file: path,
+          message: `${path} is not valid TOML (${parsed.message}); uv cannot read it and lockgate did not check it.`,
+        },
         parsed.line,
         parsed.column,
-      );
+      ) as Extract<UvLoadProblem, { kind: 'toml-syntax' }>;
       unparsed.set(dirOf(path), { entry, reason: parsed.message });
       continue;
     }
@@ -163,7 +167,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   //    member's own (unsupported, nested) workspace table is considered.
   const memberOf = new Map<string, string>();
   const membersByRoot = new Map<string, Pyproject[]>();
-  const workspaceGlobs: { rootDir: string; include: ((dir: string) => boolean)[]; exclude: ((dir: string) => boolean)[] }[] = [];
+  const workspaceGlobs: WorkspaceGlobs[] = [];
   const dirs = [...pyprojects.keys()].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
   for (const rootDir of dirs) {
     if (memberOf.has(rootDir)) continue;
@@ -322,7 +326,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
   if (unparsed.size > 0) {
     const readByUv = pyprojectsReadByUv(projects, workspaceGlobs, paths, options.lockedAtBase);
     for (const [dir, { entry, reason }] of unparsed) {
-      if (readByUv(dir) || entry.kind !== 'toml-syntax') continue;
+      if (readByUv(dir)) continue;
       entry.unused = true;
       entry.message =
         `${entry.file} is not valid TOML (${reason}). No uv project of this repository reads it ` +
@@ -330,6 +334,13 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
     }
   }
   return { projects, problems };
+}
+
+/** A workspace root's member globs, as discovery applied them. */
+interface WorkspaceGlobs {
+  rootDir: string;
+  include: ((dir: string) => boolean)[];
+  exclude: ((dir: string) => boolean)[];
 }
 
 /**
@@ -340,7 +351,7 @@ export function loadUvProjects(files: SourceFiles, limits: Limits, options: Load
  */
 function pyprojectsReadByUv(
   projects: readonly UvProject[],
-  workspaceGlobs: readonly { rootDir: string; include: ((dir: string) => boolean)[]; exclude: ((dir: string) => boolean)[] }[],
+  workspaceGlobs: readonly WorkspaceGlobs[],
   paths: ReadonlySet<string>,
   lockedAtBase: ReadonlySet<string> | undefined,
 ): (dir: string) => boolean {
@@ -350,8 +361,7 @@ function pyprojectsReadByUv(
     for (const pkg of project.lock?.packages ?? []) {
       const { source } = pkg;
       if (source.kind !== 'path' && source.kind !== 'directory' && source.kind !== 'editable' && source.kind !== 'virtual') continue;
-      const target = posix.normalize(project.root === '' ? source.path : `${project.root}/${source.path}`).replace(/\/+$/, '');
-      sourceDirs.add(target === '.' ? '' : target);
+      sourceDirs.add(repoDir(project.root, source.path));
     }
   }
   return (dir) =>

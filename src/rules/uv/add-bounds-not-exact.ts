@@ -1,5 +1,5 @@
 import type { UvProject } from '../../uv/model.js';
-import { settingLine, settingsAnchorLine, settingSnippet, uvSettingsOf } from '../../uv/uv-config.js';
+import { settingLine, settingsAnchorLine, settingSnippet, uvSettingsOf, type UvSettingsSource } from '../../uv/uv-config.js';
 import { own } from '../../uv/values.js';
 import { defineRule } from '../define.js';
 
@@ -11,7 +11,7 @@ export const rule = defineRule({
   meta: { id: 'add-bounds-not-exact', defaultSeverity: 'notice', summary: '`uv add` is not configured to write exact `==` pins.', fixable: true },
   check(ctx, report) {
     // One finding a settings file: projects that inherit one folder's [tool.uv] share its fix.
-    const bySettingsFile = new Map<string, { source: ReturnType<typeof uvSettingsOf>; value: unknown; introduced: boolean; projects: number }>();
+    const bySettingsFile = new Map<string, { source: UvSettingsSource; value: unknown; introduced: boolean; projects: number }>();
     for (const pair of ctx.projects) {
       const project = pair.head;
       if (!project) continue;
