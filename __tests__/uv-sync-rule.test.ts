@@ -121,6 +121,43 @@ describe('lock-out-of-sync between base and head', () => {
     expect(findings[0]!.fingerprint).toBe(atBase.fingerprint);
   });
 
+  describe('a lock that was already stale at base', () => {
+    const dir = join(SYNC_FIXTURES, 'ok-basic');
+    const pyproject = readFileSync(join(dir, 'pyproject.toml'), 'utf8');
+    const lock = readFileSync(join(dir, 'uv.lock'), 'utf8');
+    const at = (version: string, dependencies = '"httpx>=0.27",') =>
+      sourceFromTexts({
+        'pyproject.toml': pyproject.replace('version = "0.1.0"', `version = "${version}"`).replace('"httpx>=0.27",', dependencies),
+        'uv.lock': lock,
+      });
+
+    it('is not newly broken when only the values change: a release bumps the version', () => {
+      const [atHead] = rule.check(contextOf(at('0.3.0'), at('0.2.0')));
+      expect(atHead!.introduced).toBe(false);
+      expect(atHead!.message).toContain('`0.3.0`');
+      expect(atHead!.fingerprint).toBe(rule.check(contextOf(at('0.2.0')))[0]!.fingerprint);
+    });
+
+    it('is newly broken when the change makes another field or requirement differ', () => {
+      const findings = rule.check(contextOf(at('0.3.0', '"httpx>=0.29",'), at('0.2.0')));
+      expect(findings.map((f) => [f.line, f.introduced])).toEqual([
+        [3, false],
+        [6, true],
+      ]);
+    });
+
+    it('a second difference about the same requirement is introduced, with its own fingerprint', () => {
+      const one = '"httpx>=0.29",';
+      const two = `"httpx>=0.29; python_version < '3.12'",\n    "httpx>=0.30; python_version >= '3.12'",`;
+      const findings = rule.check(contextOf(at('0.1.0', two), at('0.1.0', one)));
+      expect(findings.map((f) => [f.line, f.introduced])).toEqual([
+        [6, false],
+        [7, true],
+      ]);
+      expect(new Set(findings.map((f) => f.fingerprint)).size).toBe(2);
+    });
+  });
+
   it.each([
     ['pallets__flask', '5e621a2801da', '976459f7cb35'],
     ['docling-project__docling', 'd26dac61a86b', '1557e7ce3e03'],

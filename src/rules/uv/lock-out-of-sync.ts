@@ -17,9 +17,21 @@ export const rule = defineRule({
   },
 });
 
-/** Stable across runs and lines: what differs, for whom, and the two values. */
-function subjectOf(issue: SyncIssue): string {
-  return [issue.kind, issue.member, issue.what, issue.inPyproject ?? '', issue.inLock ?? ''].join('\u0000');
+/**
+ * What the issue is about, without its values or line: the kind, the member, the field and the
+ * item (a requirement's name). A version bump of a project whose lock was already stale keeps its
+ * fingerprint, so a lock that was out of sync at base is not reported as newly broken on every
+ * release. The nth issue with the same subject in one lock gets `#n`, so fingerprints stay
+ * distinct and base and head are matched occurrence by occurrence.
+ */
+function subjectsOf(issues: readonly SyncIssue[]): string[] {
+  const seen = new Map<string, number>();
+  return issues.map((issue) => {
+    const subject = [issue.kind, issue.member, issue.what, issue.about ?? ''].join('\u0000');
+    const count = (seen.get(subject) ?? 0) + 1;
+    seen.set(subject, count);
+    return count === 1 ? subject : `${subject}\u0000#${count}`;
+  });
 }
 
 function quote(value: string): string {
@@ -77,9 +89,10 @@ function fixOf(issue: SyncIssue, project: UvProject): string {
 function checkProject(head: UvProject, base: UvProject | null, report: Report): void {
   const issues = checkLockSync(head);
   if (issues.length === 0) return;
-  // Introduced: not reported the same way at base (a full audit has no base: everything is).
-  const baseSubjects = base?.lock ? new Set(checkLockSync(base).map(subjectOf)) : null;
-  for (const issue of issues) {
+  const subjects = subjectsOf(issues);
+  // Introduced: not reported about the same thing at base (a full audit has no base: everything is).
+  const baseSubjects = base?.lock ? new Set(subjectsOf(checkLockSync(base))) : null;
+  issues.forEach((issue, i) => {
     const outside = outsideProject(issue, head);
     report({
       // What lockgate cannot decide statically is a notice under the same rule id.
@@ -88,8 +101,8 @@ function checkProject(head: UvProject, base: UvProject | null, report: Report): 
       line: issue.line,
       message: messageOf(issue, outside ? head.lockFile : 'uv.lock'),
       fix: fixOf(issue, head),
-      subject: outside ? `${head.lockFile}\u0000${subjectOf(issue)}` : subjectOf(issue),
-      introduced: baseSubjects ? !baseSubjects.has(subjectOf(issue)) : true,
+      subject: outside ? `${head.lockFile}\u0000${subjects[i]}` : subjects[i]!,
+      introduced: baseSubjects ? !baseSubjects.has(subjects[i]!) : true,
     });
-  }
+  });
 }

@@ -63,7 +63,7 @@ export function walkPackages(s: SyncState): void {
             s.lock.file,
             pkg.line,
             'the index URLs differ by a trailing slash, which uv (since 0.7.20) compares as written (uv: MissingRemoteIndex)',
-          );
+          ).about = url;
         } else if (slashTwin) {
           s.undecidable(
             WORKSPACE,
@@ -71,7 +71,7 @@ export function walkPackages(s: SyncState): void {
             `uv.lock takes \`${pkg.name}\` from \`${url}\`, configured with a different trailing slash; whether uv treats them as one index depends on its version`,
             s.lock.file,
             pkg.line,
-          );
+          ).about = url;
         } else {
           s.mismatch(
             WORKSPACE,
@@ -81,7 +81,7 @@ export function walkPackages(s: SyncState): void {
             s.lock.file,
             pkg.line,
             'uv.lock takes a package from an index the configuration no longer lists (uv: MissingRemoteIndex); if CI adds it through UV_INDEX or --index, the committed configuration does not say so',
-          );
+          ).about = url;
         }
       }
     }

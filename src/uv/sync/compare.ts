@@ -13,7 +13,8 @@ export function compareSets(s: SyncState, member: string, what: string, expected
   });
   const selfReferencing = options.selfName !== undefined && expected.requirements.some((req) => req.name === options.selfName);
   for (const pair of result.undecidable) {
-    s.undecidable(member, what, pair.reason, pair.expected.file, pair.expected.line, pair.expected.display, describeRequirement(pair.actual));
+    s.undecidable(member, what, pair.reason, pair.expected.file, pair.expected.line, pair.expected.display, describeRequirement(pair.actual)).about =
+      pair.expected.name;
   }
   if ((result.missing.length || result.extra.length) && selfReferencing) {
     // uv also accepts the "flattened" form a build backend may produce for a dynamic-version
@@ -40,11 +41,12 @@ export function compareSets(s: SyncState, member: string, what: string, expected
   const missingNames = new Set(result.missing.map((req) => req.name));
   for (const req of result.missing) {
     const sameName = actualByName.get(req.name) ?? [];
-    s.mismatch(member, what, req.display, sameName.length ? sameName.map(describeRequirement).join(' | ') : '(not recorded)', req.file, req.line);
+    s.mismatch(member, what, req.display, sameName.length ? sameName.map(describeRequirement).join(' | ') : '(not recorded)', req.file, req.line).about =
+      req.name;
   }
   for (const req of result.extra) {
     if (missingNames.has(req.name)) continue;
-    s.mismatch(member, what, '(absent)', describeRequirement(req), req.file, req.line);
+    s.mismatch(member, what, '(absent)', describeRequirement(req), req.file, req.line).about = req.name;
   }
 }
 

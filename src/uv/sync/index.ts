@@ -25,6 +25,11 @@ export interface SyncIssue {
   member: string;
   /** What differs: `requires-dist`, `dependency group \`dev\``, `exclude-newer`, ... */
   what: string;
+  /**
+   * Which item of `what` (a requirement's name, an index URL) when `what` has several; with
+   * `kind`, `member` and `what` it says what the issue is about without its values.
+   */
+  about?: string;
   /** The value as pyproject.toml / uv.toml / the workspace has it. */
   inPyproject?: string;
   /** The value as uv.lock records it. */

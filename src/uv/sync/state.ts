@@ -159,21 +159,23 @@ export class SyncState {
     file: string,
     line: number | undefined,
     detail?: string,
-  ): void {
+  ): SyncIssue {
     const issue: SyncIssue = { kind: 'mismatch', member, what, file };
     if (inPyproject !== undefined) issue.inPyproject = inPyproject;
     if (inLock !== undefined) issue.inLock = inLock;
     if (detail !== undefined) issue.detail = detail;
     if (line !== undefined) issue.line = line;
     this.issues.push(issue);
+    return issue;
   }
 
-  undecidable(member: string, what: string, detail: string, file: string, line: number | undefined, inPyproject?: string, inLock?: string): void {
+  undecidable(member: string, what: string, detail: string, file: string, line: number | undefined, inPyproject?: string, inLock?: string): SyncIssue {
     const issue: SyncIssue = { kind: 'undecidable', member, what, detail, file };
     if (line !== undefined) issue.line = line;
     if (inPyproject !== undefined) issue.inPyproject = inPyproject;
     if (inLock !== undefined) issue.inLock = inLock;
     this.issues.push(issue);
+    return issue;
   }
 
   problem(member: string, what: string, problem: LoweringProblem): void {
