@@ -17,6 +17,20 @@ describe('pip-unhashed messages', () => {
     expect(markerRows(caseContext({ fixture: `${DIR}/fires` }).head).length).toBeGreaterThanOrEqual(13);
   });
 
+  it('says where a URL requirement comes from: git at a ref, git at a commit, a download', () => {
+    const messages = tester.findings({ fixture: `${DIR}/fires` }).map((f) => f.message);
+    expect(messages).toContain(
+      'This pip install installs git+https://github.com/pydantic/pydantic.git from git at a branch or tag, which can move, with no hash to check, so a replaced or newly published file would be installed unnoticed.',
+    );
+    expect(
+      messages.some((m) =>
+        m.includes('@0123456789abcdef0123456789abcdef01234567 at a fixed commit, but resolves its dependencies from the index without hashes'),
+      ),
+    ).toBe(true);
+    expect(messages.some((m) => m.includes('downloads https://example.com/pkg-1.0-py3-none-any.whl with no #sha256= hash to check'))).toBe(true);
+    expect(messages.filter((m) => m.includes('git+') && m.includes('from the index with no hash'))).toEqual([]);
+  });
+
   it('says why and how, per kind of install', () => {
     const findings = tester.findings({ fixture: `${DIR}/fires` });
     const byLine = new Map(findings.map((f) => [f.line, f]));

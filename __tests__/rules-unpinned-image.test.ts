@@ -29,11 +29,19 @@ describe('unpinned-image', () => {
     expect(opaque.map((f) => [f.severity, f.message.slice(0, f.message.indexOf(' }}') + 3)])).toEqual([
       ['warning', 'The image of job computed-matrix container is ${{ matrix.image }}'],
       ['warning', 'The image of service cache of job computed-matrix is ${{ inputs.cache-image }}'],
+      ['warning', "The image of service other of job pseudo-ternary is ${{ matrix.os == 'ubuntu-latest' && 'redis' || inputs.image }}"],
     ]);
     expect(findings.filter((f) => f.confidence !== 'low').every((f) => f.confidence === 'high' && f.persona === undefined)).toBe(true);
     // A matrix axis with literal values is expanded, a digest from an expression may pin: neither is opaque.
     const { findings: clean } = findingRows(rule, join(DIR, 'clean'));
     expect(clean).toEqual([]);
+  });
+
+  it('judges each image a pseudo-ternary can name as if it were written there', () => {
+    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const redis = findings.find((f) => f.message.startsWith('The image redis '));
+    expect(redis).toMatchObject({ severity: 'error', confidence: 'high' });
+    expect(redis?.message).toContain('(service redis of job pseudo-ternary, one value of its expression) is referenced by a floating tag');
   });
 
   it('does not report the same image in base as introduced', () => {

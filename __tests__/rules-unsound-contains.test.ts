@@ -32,6 +32,25 @@ tester.run({
   ],
 });
 
+describe('unsound-contains wording', () => {
+  it.each([
+    ["!contains('a b', github.actor)", true],
+    ["github.event_name == 'push' && !contains('a b', github.actor)", true],
+    ["!(contains('a b', github.actor) || false)", true],
+    ["!!contains('a b', github.actor)", false],
+    ["contains('a b', github.actor)", false],
+    // Inside a comparison the polarity is unknown: the plain wording.
+    ["!(contains('a b', github.actor) == false)", false],
+  ])('%s: negated %s', (condition, negated) => {
+    // Fenced: a plain YAML scalar that starts with `!` is a tag.
+    const [finding] = tester.findings({ files: job(`\${{ ${condition} }}`) });
+    expect(finding.severity).toBe('error');
+    expect(finding.message.includes('the test is negated, so whoever can choose github.actor')).toBe(negated);
+    expect(finding.message.includes('can skip job a with a piece of that text')).toBe(negated);
+    expect(finding.message.includes('can make it pass')).toBe(!negated);
+  });
+});
+
 describe('unsound-contains fix', () => {
   it('turns the literal into the list it meant', () => {
     const [finding] = tester.findings({ files: job("contains('main, dev|it''s', github.ref_name)") });

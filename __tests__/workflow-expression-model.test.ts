@@ -5,6 +5,7 @@ import {
   conditionForm,
   constantReducibleParts,
   evaluateConstant,
+  possibleValues,
   exprText,
   isConstantReducible,
   jsonRoundTrips,
@@ -106,6 +107,23 @@ describe('constant reduction (zizmor constant_reducible)', () => {
     ['github.sha', undefined],
   ])('%s evaluates to %p', (body, value) => {
     expect(evaluateConstant(parse(body))).toBe(value);
+  });
+});
+
+describe('possibleValues', () => {
+  it.each([
+    ["'redis'", { values: ['redis'], anyFalsy: false }],
+    ["matrix.os == 'ubuntu-latest' && 'redis' || ''", { values: ['redis', ''], anyFalsy: false }],
+    ["vars.X && 'redis'", { values: ['redis'], anyFalsy: true }],
+    ["vars.X && 'a' || 'b'", { values: ['a', 'b'], anyFalsy: false }],
+    ["'a' || vars.X", { values: ['a'], anyFalsy: false }],
+    ["format('{0}', 'x')", { values: ['x'], anyFalsy: false }],
+    ["vars.X || 'b'", undefined],
+    ["matrix.os == 'x' && 'redis' || inputs.image", undefined],
+    ['vars.X', undefined],
+    ['vars.X && inputs.Y', undefined],
+  ])('%s', (body, expected) => {
+    expect(possibleValues(parse(body))).toEqual(expected);
   });
 });
 

@@ -16419,7 +16419,7 @@ const RULE_DOCS = {
     "obfuscation": "# obfuscation\n\nDefault severity: **notice**.\n\nA `uses:` path or an expression is written so that it reads as something other than what runs.\n\nzizmor id: `obfuscation` (its ignore comment `# zizmor: ignore[obfuscation]` is honoured).\n\n## What it reports\n\nIn workflows and composite actions:\n\n- a `uses:` of a repository action or reusable workflow whose path has an empty component, a `.` or a\n  `..` (`actions/checkout/./@v4`, `github/codeql-action//init@v3`,\n  `actions/cache/save/../restore@v4`); the fix gives the plain path;\n- a `${{ }}` whose whole value is fixed by its text: a literal (`${{ false }}`), operators over\n  literals, or `format`, `contains`, `startsWith`, `endsWith`, `toJSON`, `join` over fixed arguments\n  (`${{ format('{0}', 'x') }}`); the message gives the value. `${{ '${{' }}`, GitHub's documented way\n  to write a literal `${{`, is not reported;\n- an expression, `${{ }}` or bare `if:`, that contains such a fixed part\n  (`'a' == 'a' && github.sha`, `github.event_name == format('{0}', 'push')`);\n- a `fromJSON(toJSON(x))` round trip, which is `x` itself (the no-op zizmor's documentation names);\n- a step whose whole `with:` is one expression (`with: ${{ fromJSON(…) }}`), which hides the action's\n  inputs from review and from every other check;\n- with the **pedantic** persona only: a computed index (`needs[matrix.name].result`,\n  `github.event[format(…)]`), whose target is only known at run time.\n\nEach is a notice with high confidence, as zizmor grades them (Low, and Informational for the\n`with:` case). `fromJSON()` is never treated as fixed (as in zizmor): `fromJSON('[…]')` is the usual\nway to write a list.\n\n## Why\n\nReview, allow-lists (`forbidden-uses`-style policies), pinning checks and scanners match what is\nwritten. A path with `..` or `//`, or a value assembled from literals at run time, shows a reader one\nthing while GitHub runs another, which is exactly what someone hiding a change wants. Written\nplainly, the same workflow is checked by everything that reads it.\n\n## How to fix\n\nWrite the plain form: the normalised `uses:` path, the value the expression evaluates to, the inputs\nas a `with:` map, and literal names instead of computed indices.\n\n## How to ignore\n\n`# lockgate: ignore[obfuscation]` on the line of the finding or on the line above it, or a config\nentry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: obfuscation\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: the job is disabled on purpose with if: ${{ false }}\n```\n\n## Example\n\n```yaml\n      - uses: actions/cache/save/../restore@v4\n```\n\n```\nnotice[obfuscation] .github/workflows/ci.yml:7:15\n  uses: actions/cache/save/../restore@v4 has a '..' component in its path; GitHub resolves it, but\n  reviewers, allow-lists and pinning checks that match action names see a different action from the\n  one that runs.\n  fix: Write the plain path: uses: actions/cache/restore@v4\n```\n",
     "overprovisioned-secrets": "# overprovisioned-secrets\n\nDefault severity: **warning**.\n\nAn expression hands the job every secret (`toJSON(secrets)`, or a secret picked by a computed name).\n\nzizmor id: `overprovisioned-secrets` (its ignore comment `# zizmor: ignore[overprovisioned-secrets]`\nis honoured).\n\n## What it reports\n\nEvery `${{ }}` in a workflow or composite action (any value: `env:`, `with:`, `run:`, …; never a YAML\ncomment) that uses the whole `secrets` context:\n\n- `toJSON(secrets)`, in any case and anywhere in the expression (`format('{0}', toJSON(secrets))`);\n- `secrets[<anything but a string literal>]`, such as `secrets[format('TOKEN_{0}', matrix.env)]` or\n  `secrets[matrix.name]`: GitHub cannot tell which secret the job reads, so it sends the runner all of\n  them;\n- `secrets.*` (every secret's value).\n\n`secrets.NAME`, `secrets['NAME']` and `toJSON(secrets.NAME)` are not reported. An expression that does\nnot parse is scanned for the same shapes outside its string literals.\n\n## Why\n\nA job normally receives only the secrets its expressions name. With the whole context, every\nrepository, organisation and environment secret the workflow can see goes into the runner: any step,\naction or tool of the job that is compromised, or a log line that prints the JSON, exposes them all,\nincluding publishing tokens and cloud keys the job never needed.\n\n## How to fix\n\nName each secret the step needs:\n\n```yaml\n      - run: ./deploy.sh\n        env:\n          DEPLOY_KEY: ${{ secrets.DEPLOY_KEY }}\n```\n\nFor a secret that depends on the matrix, give each case its literal name (one job or step per\nenvironment), or use GitHub environments (`environment: ${{ matrix.env }}`) whose secrets share one\nname.\n\n## How to ignore\n\n`# lockgate: ignore[overprovisioned-secrets]` on the line of the expression or on the line above it,\nor a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: overprovisioned-secrets\n    path: .github/workflows/deploy.yml\n    until: 2027-01-31\n    reason: secret names are moved to environments in Q1\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      ALL_SECRETS: ${{ toJSON(secrets) }}\n```\n\n```\nwarning[overprovisioned-secrets] .github/workflows/deploy.yml:5:20\n  toJSON(secrets) in jobs.deploy.env.ALL_SECRETS gives this job every secret the repository and its\n  organisation share with it, not just the ones it uses; anything in the job that reads or logs the\n  value (a step, an action, a crash dump) gets them all.\n  fix: Pass each secret the step needs by name instead: `${{ secrets.NAME }}`, one env: or with: entry\n  per secret.\n```\n",
     "pip-in-uv-run": "# pip-in-uv-run\n\nDefault severity: **warning**.\n\nA workflow runs pip install inside uv run, past uv.lock.\n\n## What it reports\n\n`uv run pip install …`, `uv run python -m pip install …` and `uv run -m pip install …` in `run:`\nscripts: a **warning** when the install takes packages from the index without hashes (the\njudgement of `pip-unhashed`, which does not read these commands, so nothing is reported twice), a\n**notice** otherwise (`--require-hashes`, `--no-index`, built files on disk). `uv run --no-project`,\n`--script` and `--gui-script` have no project lock and are not reported. Quoted text\n(`echo \"uv run pip install x\"`), comments and here-documents are not commands. `uv-unlocked` may\nalso report the same `uv run` for its missing `--locked`; its fix is a different one.\n\n## Why\n\nWhat pip installs into the project's environment is in no lock and no review, and the next\n`uv sync` removes it again. A uv environment has no pip unless one is added, so `uv run pip` may\neven run another environment's pip from PATH.\n\n## How to fix\n\n`uv add --dev <package>` (reviewed with its hashes in uv.lock), then `uv sync --locked`; for a tool,\n`uvx <tool>@<version>`.\n\n## How to ignore\n\n`# lockgate: ignore[pip-in-uv-run]` on the command's line or the line above, or a config `ignore:`\nentry with `rule: pip-in-uv-run`.\n\n## Example\n\n```yaml\n      - run: uv run pip install pytest-xdist\n```\n\n```\nwarning[pip-in-uv-run] .github/workflows/ci.yml:9\n  `uv run pip install pytest-xdist` installs into the project's environment past uv.lock …\n```\n",
-    "pip-unhashed": "# pip-unhashed\n\nDefault severity: **warning**.\n\nA workflow installs packages without hashes or pinned versions.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions):\n\n- `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` and\n  `uv pip install` / `uv pip sync` without `--require-hashes`, when they install\n  - packages from the index (`pip install requests`, `pip install httpx==0.28.1`: a version pin is\n    not a hash),\n  - a requirements file (`-r requirements.txt`, `uv pip sync requirements.txt`): lockgate does not\n    read that file from the workflow, and pip checks every hash only with `--require-hashes`\n    (a `pylock.toml` always carries hashes and is not reported),\n  - the local project (`.`, `-e .[dev]`, `./pkg`) without `--no-deps`: its dependencies are\n    resolved from the index without hashes.\n- `uvx pkg`, `uv tool run pkg`, `uv tool install pkg`, `pipx install pkg`, `pipx run pkg` without a\n  pinned version: `pkg==1.2.3`, `pkg@1.2.3`, `--from 'pkg==1.2.3'`, `--spec pkg==1.2.3`, or a git\n  URL at a full commit SHA. `pkg@latest` and ranges (`tox>=4`) are reported.\n\nNot reported: installs with `--require-hashes`; `--no-index` installs (nothing comes from an index);\nbuilt files on disk (`dist/*.whl`, `./dist/pkg-1.0.tar.gz`); URLs with `#sha256=`; arguments that are\nshell variables (`\"$WHEEL\"`) or expressions, whose value is unknown here; and upgrading the installer\nitself alone (`pip install -U pip`, `pip setuptools wheel`), which nearly every job does and which\nthis rule would only turn into noise. The finding points at the line of the command.\n\n## Why\n\nAn install without hashes takes whatever file the index serves at that moment: a compromised\nmaintainer account, a hijacked project name or a malicious new release goes straight into the job,\nwith its token and secrets. A hash pins the exact file that was reviewed. For uv projects the\nlock already has every hash: `uv sync --locked` uses them.\n\n## How to fix\n\nFor the project's own dependencies, use the lock:\n\n```yaml\n      - run: uv sync --locked\n```\n\nFor a separate tool set, export hashed requirements and require them:\n\n```sh\nuv export --format requirements-txt --locked -o requirements.txt   # or: uv pip compile --generate-hashes\npip install --require-hashes -r requirements.txt\n```\n\nFor tools, pin the version: `uvx ruff@0.6.9 check .`, `uv tool install pre-commit==4.0.1`,\n`pipx install poetry==1.8.3`.\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[pip-unhashed] tests installing from the live index on purpose\n          pip install requests\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: pip-unhashed\n    path: .github/workflows/docs.yml\n    until: 2027-01-01\n    reason: docs build moves to uv sync --locked next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install ruff\n      - run: ruff check .\n```\n\n```\nwarning[pip-unhashed] .github/workflows/ci.yml:8\n  This pip install installs ruff from the index with no hash to check, so a replaced or newly\n  published file would be installed unnoticed.\n  fix: uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt\n```\n",
+    "pip-unhashed": "# pip-unhashed\n\nDefault severity: **warning**.\n\nA workflow installs packages without hashes or pinned versions.\n\n## What it reports\n\nIn `run:` scripts (workflows and composite actions):\n\n- `pip install`, `pip3 install`, `python -m pip install`, `python3.12 -m pip install` and\n  `uv pip install` / `uv pip sync` without `--require-hashes`, when they install\n  - packages from the index (`pip install requests`, `pip install httpx==0.28.1`: a version pin is\n    not a hash),\n  - a requirements file (`-r requirements.txt`, `uv pip sync requirements.txt`): lockgate does not\n    read that file from the workflow, and pip checks every hash only with `--require-hashes`\n    (a `pylock.toml` always carries hashes and is not reported),\n  - the local project (`.`, `-e .[dev]`, `./pkg`) without `--no-deps`: its dependencies are\n    resolved from the index without hashes.\n  - a git URL at a branch or tag (`git+https://…/repo.git`, `…@main`), which can move; at a full\n    commit SHA only without `--no-deps` (the commit fixes the code, its dependencies still come\n    from the index),\n  - a download URL without `#sha256=` (`https://…/pkg-1.0-py3-none-any.whl`).\n- `uvx pkg`, `uv tool run pkg`, `uv tool install pkg`, `pipx install pkg`, `pipx run pkg` without a\n  pinned version: `pkg==1.2.3`, `pkg@1.2.3`, `--from 'pkg==1.2.3'`, `--spec pkg==1.2.3`, or a git\n  URL at a full commit SHA. `pkg@latest` and ranges (`tox>=4`) are reported.\n\nNot reported: installs with `--require-hashes`; `--no-index` installs (nothing comes from an index);\nbuilt files on disk (`dist/*.whl`, `./dist/pkg-1.0.tar.gz`); URLs with `#sha256=`; arguments that are\nshell variables (`\"$WHEEL\"`) or expressions, whose value is unknown here; and upgrading the installer\nitself alone (`pip install -U pip`, `pip setuptools wheel`), which nearly every job does and which\nthis rule would only turn into noise. The finding points at the line of the command.\n\n## Why\n\nAn install without hashes takes whatever file the index serves at that moment: a compromised\nmaintainer account, a hijacked project name or a malicious new release goes straight into the job,\nwith its token and secrets. A hash pins the exact file that was reviewed. For uv projects the\nlock already has every hash: `uv sync --locked` uses them.\n\n## How to fix\n\nFor the project's own dependencies, use the lock:\n\n```yaml\n      - run: uv sync --locked\n```\n\nFor a separate tool set, export hashed requirements and require them:\n\n```sh\nuv export --format requirements-txt --locked -o requirements.txt   # or: uv pip compile --generate-hashes\npip install --require-hashes -r requirements.txt\n```\n\nFor tools, pin the version: `uvx ruff@0.6.9 check .`, `uv tool install pre-commit==4.0.1`,\n`pipx install poetry==1.8.3`.\n\n## How to ignore\n\nOn the command's line or the line above it:\n\n```yaml\n      - run: |\n          # lockgate: ignore[pip-unhashed] tests installing from the live index on purpose\n          pip install requests\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: pip-unhashed\n    path: .github/workflows/docs.yml\n    until: 2027-01-01\n    reason: docs build moves to uv sync --locked next quarter\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pip install ruff\n      - run: ruff check .\n```\n\n```\nwarning[pip-unhashed] .github/workflows/ci.yml:8\n  This pip install installs ruff from the index with no hash to check, so a replaced or newly\n  published file would be installed unnoticed.\n  fix: uv export --format requirements-txt --locked -o requirements.txt   (writes hashes), then: pip install --require-hashes -r requirements.txt\n```\n",
     "ref-confusion": "# ref-confusion\n\nDefault severity: **warning**. Needs the network (GitHub API); silent offline.\n\nA uses: ref names both a branch and a tag of the action's repository.\n\nzizmor id: `ref-confusion` (its ignore comment `# zizmor: ignore[ref-confusion]` is honoured).\n\n## What it reports\n\nA `uses:` with a symbolic ref (`@v1`, `@main`; steps, composite action steps and reusable-workflow\njobs) when GitHub has both `refs/tags/<ref>` and `refs/heads/<ref>` in `owner/repo`. lockgate asks\n`GET /repos/{owner}/{repo}/git/ref/tags/{ref}` (as it already does to resolve the ref) and, when that\ntag exists, `GET /repos/{owner}/{repo}/git/ref/heads/{ref}`: one extra request per distinct ref that\nis a tag. Offline, or when GitHub does not answer, nothing is reported and the run log says what\ncould not be checked.\n\n## Why\n\nA reader of `uses: org/action@v1` expects one thing to run. When `v1` is both a branch and a tag,\nwhich one GitHub picks is not visible in the workflow, and anyone who can push a branch named `v1`\nto the action's repository (a contributor, a compromised bot) can change what runs without moving\nthe release tag.\n\n## How to fix\n\nPin the commit of the release you mean, with its tag as a comment:\n\n```sh\ngh api repos/org/action/git/ref/tags/v1 --jq .object.sha\n```\n\n```yaml\n      - uses: org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v1.4.2\n```\n\nand ask the action's maintainers to delete the branch or the tag.\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[ref-confusion] v1 branch is the release branch, same commit as the tag\n      - uses: org/action@v1\n```\n\nOr a config `ignore:` entry with the rule, the path, a reason and an `until` date.\n\n## Example\n\n```\nwarning[ref-confusion] .github/workflows/ci.yml:9:15\n  org/action has both a branch and a tag named v1: a reader cannot tell which one runs, and whoever\n  can push a branch of that name can change what this workflow runs.\n```\n",
     "ref-version-mismatch": "# ref-version-mismatch\n\nDefault severity: **warning**. Needs the network (GitHub API); silent offline.\n\nA pinned SHA's version comment names a tag that points elsewhere.\n\n## What it reports\n\nA `uses:` pinned to a full commit SHA whose comment on the same line names a version (`# v4.2.2`,\n`# tag=v4.2.2`, `# version: 4.2.2`, the forms pinning tools write) when GitHub says that tag is at\nanother commit, or has no such tag. The message names the commit the tag is at and the tag(s) the\npinned commit really carries.\n\nA comment naming a moving major tag (`# v4`) is accepted when the pinned commit carries a release of\nthat series (`v4.1.0`): the comment is then true, only less precise. Comments without a digit\n(`# main`, `# see issue`) are not version claims and are not checked. When GitHub could not be asked\n(offline, rate limit, budget), nothing is reported.\n\n## Why\n\nReviewers read the comment, not the 40 hex digits. A mismatched comment hides what really runs: an\nold release with known bugs, or a commit that was never released at all, presented as the version\neveryone expects. A pull request that changes the SHA but keeps the comment is the classic way to\nslip a different commit past review.\n\n## How to fix\n\nDecide which is right, the commit or the comment. The finding's `fix` gives both lines:\n\n```yaml\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0   (run the version the comment named)\n```\n\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[ref-version-mismatch] patched fork of the release, see #123\n      - uses: my-org/action@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v2.1.0\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: ref-version-mismatch\n    path: .github/workflows/release.yml\n    until: 2027-01-01\n    reason: comment fixed with the next dependency update\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.1.0\n```\n\n```\nwarning[ref-version-mismatch] .github/workflows/ci.yml:8:15\n  The comment says v4.1.0, but v4.1.0 of actions/cache is commit 777777777777; the pinned commit\n  0c45773b623b is v4.0.2. The comment misleads reviewers about the code that runs.\n  fix: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9 # v4.0.2   (keep this commit)\n```\n",
     "sdist-only": "# sdist-only\n\nDefault severity: **warning**.\n\nA newly locked registry package has only an sdist: installing it runs its build code.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (new, or at a new version) whose entry has\nan `sdist` and no `wheels`. The finding points at the package's `[[package]]` line in `uv.lock`.\n\nNot reported: packages with at least one wheel (even if none fits every platform), packages from\ngit, URL, path or workspace sources (they are built from source by design), and packages uv is told\nnot to build: `no-build = true`, or the package listed in `no-build-package`, in the settings uv\nreads (the root `uv.toml`, else `[tool.uv]` of the root `pyproject.toml`). A package that was\nalready sdist-only at base and is only upgraded is reported with `introduced: false`.\n\n## Why\n\nA wheel is unpacked; a source distribution is built, and building runs the package's own code:\n`setup.py`, or the build backend and hooks its `pyproject.toml` names. That code runs on every\ndeveloper machine and CI job that installs the package, before anything imports it, with their\ncredentials and network access. Malicious packages often ship only an sdist for exactly this\nreason, and a new version that drops its wheels is worth a look even for a package you trust.\n\n## How to fix\n\nPick a version that publishes wheels (`uv add 'name>=X'`, then `uv lock`), or make uv refuse to\nbuild it, so that installing fails instead of running build code:\n\n```toml\n[tool.uv]\nno-build-package = [\"name\"]\n```\n\nor refuse every build:\n\n```toml\n[tool.uv]\nno-build = true\n```\n\n(In `uv.toml` the same keys go at the top level.)\n\n## How to ignore\n\nuv rewrites `uv.lock` on every `uv lock`, so an inline `# lockgate: ignore[sdist-only]` comment on\nthe `[[package]]` line (or the line above it) only lasts until the next lock. Use a config ignore\nwith a reason and an expiry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: sdist-only\n    package: pycrypto\n    until: 2027-01-31\n    reason: pure-Python sdist, build reviewed; replacing it in Q1\n```\n\n## Example\n\n```text\nuv.lock:32 warning sdist-only: \"buildme\" 1.0 is locked with a source distribution and no wheel:\ninstalling it builds it, and building runs the package's own code (its setup script or build\nbackend) on every machine that installs it.\nfix: Pick a version of \"buildme\" that publishes wheels, or make uv refuse to build it: add\nno-build-package = [\"buildme\"] under [tool.uv] in pyproject.toml (or no-build = true to refuse\nevery build), then run `uv lock`.\n```\n",
@@ -16431,14 +16431,14 @@ const RULE_DOCS = {
     "typosquat-uses": "# typosquat-uses\n\nDefault severity: **warning**.\n\nAn action or reusable workflow is named like a popular action under another owner (a possible typosquat).\n\nzizmor id: `typosquat-uses` (its ignore comment `# zizmor: ignore[typosquat-uses]` is honoured).\n\n## What it reports\n\nA repository `uses:` whose `owner/repo` is not itself popular and is one of zizmor's edits away\nfrom a popular action of another owner: a character left out (`action/checkout`), doubled\n(`actiions/checkout`), two adjacent characters swapped (`dokcer/login-action`), a keyboard or\nlook-alike typo (`acti0ns/checkout`), or the words reordered (`checkout/actions`). Names compare\nin lower case. The same owner's other actions (`actions/setup-go` beside `actions/setup-node`) never\nmatch, and neither do actions of the repository's own owner. The popular list is zizmor's\n`data/popular-actions.txt` (MIT) plus lockgate's additions for the Python and uv ecosystem\n(`data/popular-actions-extra.txt`), 65 names. Offline, so confidence is **low**, as zizmor's is\nwithout a token; persona regular. A warning, not an error: a similar name is not proof.\n\n## Why\n\nA squatter registers a look-alike owner and waits for a slip; the action then runs their code with\nthe job's token and secrets.\n\n## How to fix\n\nWrite the action you meant, pinned: `actions/checkout@<sha> # v4.2.2`.\n\n## How to ignore\n\n```yaml\n      # lockgate: ignore[typosquat-uses] our own org's fork, reviewed\n      - uses: actionz/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n```\n\n## Example\n\n```\nwarning[typosquat-uses] .github/workflows/ci.yml:8:15\n  The action action/checkout looks like the popular action actions/checkout under another owner: it\n  leaves out a character of actions/checkout. ...\n```\n",
     "typosquat": "# typosquat\n\nDefault severity: **warning**; **error** for a strong imitation of a top-1,000 package, for a\nlook-alike the index shows is very young or has a single release, and for a package removed from\nthe index; **notice** for a weaker resemblance.\n\nA newly locked package name imitates a popular package, or a locked package was removed from the\nindex.\n\n## What it reports\n\nEvery registry package that a change adds to `uv.lock` (directly or as a dependency of a\ndependency, at a new version or for the first time) whose PEP 503-normalized name imitates one of\nthe most downloaded PyPI packages without being it. The finding points at the package's\n`[[package]]` line in `uv.lock` and names the package it imitates, its download rank and the\ntechnique:\n\n| technique | example | severity |\n|---|---|---|\n| separators only | `setup-tools` for `setuptools` | warning |\n| look-alike characters (`l`/`i`/`1`, `o`/`0`, `rn`/`m`, `vv`/`w`) | `rnatplotlib` | warning |\n| two adjacent letters swapped | `reqeusts` | warning |\n| a letter doubled | `djangoo` | warning |\n| a letter dropped | `statmodels` | warning |\n| an extra letter from a neighbouring key | `xcryptography` | warning |\n| a letter replaced by its keyboard neighbour | `numoy` | warning |\n| a plural `s` added | `python-dateutils` | warning |\n| one vowel for another | `pondas` | warning |\n| a `py`/`python` prefix or suffix added or swapped | `python-flask`, `pythonkafka` | warning |\n| the same words in another order | `toolbelt-requests` | warning |\n| a trailing version number (1–2 digits) added or removed | `aiogram-3`, `urllib` | warning |\n| any other single-letter edit, or the `py`/`python` affix dropped | `pandar`, `mongo` | notice |\n\nA strong technique (every row but the last) against a package in the top 1,000 is an **error**,\nexcept a version number added (`httpx3`): forks and successors name themselves that way, so it stays\na warning.\n\nWhat is never reported:\n\n- a name that is **popular itself**: ranked among the 15,000 most downloaded packages, the whole\n  shipped ranking (whatever it resembles: `scapy`, `tomli`, `pipx`, `pypdf3` are real projects).\n  The depth is chosen on the labeled set: none of the 201 malicious typosquats is ranked at any\n  depth (they are removed within days, long before a month of downloads could rank them), while the\n  101 ranked legitimate look-alikes reach down to #14,310. Stopping the exemption at 5,000 would flag\n  24 of them (12 at warning or above: `grequests`, `fastai`, `ipytest`…), at 10,000 still 7, and gain\n  no recall (`npm run score:typosquat` prints the table);\n- a **listed successor or sibling** of the name it resembles, in the reviewed list\n  `data/typosquat-successors.tsv` (name, imitated name, and a source a reviewer can open):\n  `httpx2` and `httpcore2` (Pydantic's maintained continuation of httpx and httpcore, which openai,\n  mcp and fastapi now require), `doclang` (the DocLang validator docling-core depends on). A listed\n  name is spared only as an imitation of the name it is listed with; it is still reported if it\n  imitates another popular name, and still when the index no longer has it;\n- a name in `typosquat.allow`, packages from git, URL, path or workspace sources, and names shorter\n  than 5 characters unless the technique is strong (`web2` for `web3` is reported, `ruxf` for `ruff`\n  is not). Single-letter edits need both names to be at least 4 characters long; a changed version\n  number (`pyqt5` → `pyqt6`, `-cu11` → `-cu12`) is how families are named and is not the version\n  technique.\n\nWhether a look-alike has the same registered owner as the package it resembles would settle many\ncases online, but lockgate does not check it yet: the index API it reads (PEP 691 simple pages,\nand PyPI's JSON API as a fallback for versions) carries no owner, and the JSON API's\n`author`/`maintainer` fields are text the uploader writes, which a squatter copies. Until PyPI's\nJSON API exposes the project's roles, the reviewed list decides, online and offline. To add a name,\nopen a pull request against `data/typosquat-successors.tsv` with its source (and regenerate\n`src/typosquat/successors.generated.ts`, as the file's header says).\n\nThe comparison uses the `typosquat.top` most downloaded names (default: all 15,000) of the ranking\nlockgate ships in `data/top-pypi.tsv` (the public top-pypi-packages ranking by Hugo van Kemenade,\ntaken in November 2026; `data/top-pypi.meta.json` has its date and source). The default protects\nthe whole shipped ranking because a sixth of the real typosquats imitate packages ranked below\n5,000 (see the figures below); lower `typosquat.top` to trade recall for fewer notices.\n\n**Online** (unless `--offline`), the index facts raise the finding:\n\n- to **error** when the look-alike was first uploaded less than 30 days ago or has a single\n  release: most malicious uploads are days old and never get a second version;\n- a locked package that the index no longer has at all (HTTP 404) is reported as **error**,\n  look-alike or not: \"removed from the index\", the most common fate of malicious packages. This\n  applies to every locked registry package, not only to new ones.\n\nConfidence ([confidence and personas](../confidence.md)): the name match's own, as the level\nfollows it: **high** for an error (including one the index raised), **medium** for a warning,\n**low** for a notice. `--min-confidence medium` leaves the weak matches out.\n\n### Measured\n\n`npm run score:typosquat` scores the matcher on the labeled set in `fixtures/typosquat/`\n(201 malicious typosquats that were on PyPI, 123 legitimate look-alikes, 101 of them ranked):\n\n| `typosquat.top` | recall at warning or above | ranked legitimate names flagged | unranked legitimate names flagged |\n|---|---|---|---|\n| 1,000 | 60.2% | 0 | 22 / 22 (8 at warning or above) |\n| 5,000 | 76.1% | 0 | 22 / 22 (9 at warning or above) |\n| 10,000 | 90.5% | 0 | 22 / 22 (9 at warning or above) |\n| 15,000 (default) | 93.5% | 0 | 22 / 22 (9 at warning or above) |\n\n34 of the 201 malicious names imitate a package ranked below 5,000 (`bitcoinlib`, `python-binance`,\n`vyper`, `solana`...): only a larger `top` catches them. The unranked legitimate names were chosen\nfor looking like popular ones (`psutils`, `entrypoint`, `tslocal`); every one is flagged, most as\nnotices. Over all 886,000 names on PyPI, 0.65% would be flagged at warning or above with\n`top: 5000` and 1.59% with the default 15,000; errors (top-1,000 targets) stay at 0.2% either way. On the\nreal locks in `fixtures/uv` (28 snapshots of 10 projects) the rule flags nothing at any `top`;\nwithout the successors list it would flag starlette's `httpx2` and `httpcore2`, the two names the\nlist was started for. The successors list and the popularity depth leave the recall above unchanged\n(188 / 201 before and after): no listed or ranked name is among the malicious ones.\n\n## Why\n\nAttackers publish packages one slip away from popular names (`reqeusts`, `python-dateutils`,\n`djangoo`) and wait for a person, a copied snippet or an AI assistant to add them. Installing\none runs its code at install or import time with the developer's or the CI job's credentials. Such\npackages are usually removed within days of being found, which is why a locked package that\nvanished from the index deserves a look even when its name looks innocent.\n\n## How to fix\n\nIf you meant the popular package, replace the name and re-lock. For a direct dependency:\n\n```console\nuv remove reqeusts && uv add requests\n```\n\nFor a package another dependency pulls in, find which one with\n`uv tree --invert --package reqeusts` and replace or remove it. If a look-alike was installed\nanywhere, treat that machine's credentials as exposed.\n\nIf the name is right (your own package, or a genuine project that happens to look alike), allow it:\n\n```yaml\n# .github/lockgate.yml\ntyposquat:\n  allow: [psutils]\n```\n\n## How to ignore\n\n`typosquat.allow` (above) is the durable way: uv rewrites `uv.lock` on every `uv lock`, so an\ninline `# lockgate: ignore[typosquat]` comment on the `[[package]]` line (or the line above it)\nworks only until the next lock. To waive a finding for a while, use a config ignore with a reason\nand an expiry:\n\n```yaml\nignore:\n  - rule: typosquat\n    package: psutils\n    until: 2027-01-31\n    reason: reviewed, a genuine fork of psutil we depend on\n```\n\n## Example\n\n```text\nuv.lock:75 error typosquat: \"reqeusts\" looks like a typosquat of \"requests\", the #6 most downloaded\nPyPI package (two adjacent letters swapped). Installing the wrong package runs its author's code;\ncheck that this is the package you meant.\nfix: If you meant \"requests\": replace \"reqeusts\" with \"requests\" in pyproject.toml, or run\n`uv remove reqeusts && uv add requests`. If \"reqeusts\" is the package you want, add it to\ntyposquat.allow in .github/lockgate.yml.\n```\n",
     "unpinned-git-source": "# unpinned-git-source\n\nDefault severity: **warning**.\n\nA git source names no rev or tag.\n\n## What it reports\n\nA `[tool.uv.sources]` git entry (root or member, single or in a list) with neither `rev` nor\n`tag`: it follows a `branch`, or the repository's default branch. Also a PEP 508 requirement\n`name @ git+https://…` without any `@ref`.\n\n## Why\n\nToday the lock pins the commit. The next `uv lock --upgrade` (or any re-lock that touches the\npackage) takes whatever the branch points at then: a commit nobody reviewed, pushed by anyone who\ncan push to that branch. A `rev` (a commit) or a `tag` makes a move an explicit change.\n\n## How to fix\n\nPin it to the commit the lock already uses (the message gives it):\n\n```toml\n[tool.uv.sources]\nonbranch = { git = \"https://github.com/example/onbranch.git\", rev = \"89abcdef0123456789abcdef0123456789abcdef\", subdirectory = \"pkg\" }\n```\n\nor to a tag: `tag = \"v1.2.0\"`. Then `uv lock`.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-git-source]` on the source's line or the line above.\n\n## Example\n\n```\npyproject.toml:21 warning unpinned-git-source: The git source of onbranch\n(https://github.com/example/onbranch.git) follows the branch \"main\", so the next\n`uv lock --upgrade` takes whatever commit the branch points at then, unreviewed. Today only the\nlock pins it, to 89abcdef0123456789abcdef0123456789abcdef.\n```\n",
-    "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\nzizmor id: `unpinned-images` (its ignore comment `# zizmor: ignore[unpinned-images]` is honoured).\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>` (a string) or `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`),\n- the values of a matrix axis, when an image is exactly `${{ matrix.X }}`: each literal value of `X`\n  (its list and the `include:` entries that set it) is judged, and reported where it is written in\n  the matrix, since that is the text to pin. The message names the container or service it feeds,\n  and the finding's related location (SARIF `relatedLocations`) is that image line, where a\n  `# zizmor: ignore[unpinned-images]` comment is honoured as zizmor honours it.\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. A job container or service whose image is only an\nexpression whose values are not in the file (`${{ inputs.image }}`, a matrix axis computed with\n`fromJSON`) may be unpinned: it is a **warning** of **low** confidence (zizmor's \"may be\nunpinned\"), so it never fails the default gate alone and `--min-confidence medium` leaves it out.\nNot reported: an empty `container:` (used to turn a container off in a matrix), an image whose\ndigest part is an expression (`python@${{ vars.DIGEST }}`), and a Docker action built from a local\n`Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\n\nzizmor's `unpinned-images` reports no tag and `latest` in its default persona and a tag without a\ndigest only when pedantic; lockgate reports all three in the regular persona, since only a digest\npins the content. Every other finding is high confidence ([confidence and personas](../confidence.md)).\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
+    "unpinned-image": "# unpinned-image\n\nDefault severity: **error**.\n\nA container image is not pinned by digest.\n\nzizmor id: `unpinned-images` (its ignore comment `# zizmor: ignore[unpinned-images]` is honoured).\n\n## What it reports\n\nContainer images referenced without a full `@sha256:<64 hex>` digest in:\n\n- a step's `uses: docker://image` (workflows and composite actions),\n- a job's `container:` (a string) or `container.image`,\n- `services.<id>` (a string) or `services.<id>.image`,\n- a Docker action's `runs.image: docker://image` (`action.yml`),\n- the values of a matrix axis, when an image is exactly `${{ matrix.X }}`: each literal value of `X`\n  (its list and the `include:` entries that set it) is judged, and reported where it is written in\n  the matrix, since that is the text to pin. The message names the container or service it feeds,\n  and the finding's related location (SARIF `relatedLocations`) is that image line, where a\n  `# zizmor: ignore[unpinned-images]` comment is honoured as zizmor honours it.\n\nA tag (`python:3.12`), no tag (`node`, which means `latest`) and a short or malformed digest are all\nreported; the finding points at the image value. A job container or service whose image is only an\nexpression whose values are not in the file (`${{ inputs.image }}`, a matrix axis computed with\n`fromJSON`) may be unpinned: it is a **warning** of **low** confidence (zizmor's \"may be\nunpinned\"), so it never fails the default gate alone and `--min-confidence medium` leaves it out.\nNot reported: an empty `container:` (used to turn a container off in a matrix), an image whose\ndigest part is an expression (`python@${{ vars.DIGEST }}`), and a Docker action built from a local\n`Dockerfile`. An image that mixes text and an expression (`rockylinux:${{ matrix.version }}`)\nis reported: whatever the expression gives, there is no digest.\nAn expression that can only name string literals, such as the pseudo-ternary\n`${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}`, is judged by those literals: `redis` is\nreported as if it were written there (an error), `''` means no service. The `--fix` mode does not\nrewrite such an expression; pin each image in it by hand.\n\nzizmor's `unpinned-images` reports no tag and `latest` in its default persona and a tag without a\ndigest only when pedantic; lockgate reports all three in the regular persona, since only a digest\npins the content. Every other finding is high confidence ([confidence and personas](../confidence.md)).\n\n## Why\n\nA tag is mutable: the registry (or whoever can push to it) can serve different content under\n`python:3.12` tomorrow, and the job runs it with the job's token and secrets. A digest names exactly\none image manifest. Unlike actions, images are not covered by Dependabot's `github-actions`\necosystem unless you pin them: with a digest, Dependabot's `docker` ecosystem can update them.\n\n## How to fix\n\nKeep the tag for readability and add the digest:\n\n```yaml\n    container: python:3.12-slim@sha256:<digest>\n```\n\nGet the digest (of the multi-platform index) with:\n\n```sh\ndocker buildx imagetools inspect python:3.12-slim    # the \"Digest:\" line\n# or\ncrane digest python:3.12-slim\n```\n\n## How to ignore\n\nOn the image line or the line above it:\n\n```yaml\n    # lockgate: ignore[unpinned-image] throwaway test database\n    services:\n      db:\n        image: postgres:16\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-image\n    path: .github/workflows/integration.yml\n    until: 2027-01-01\n    reason: service images pinned with the next test refresh\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    container: python:3.12\n    steps:\n      - run: python --version\n```\n\n```\nerror[unpinned-image] .github/workflows/ci.yml:7:16\n  The image python:3.12 (job test container) is referenced by a tag, not by @sha256 digest: the\n  registry can serve different content under the same name at any time.\n  fix: python:3.12@sha256:<digest>, with the digest from: docker buildx imagetools inspect python:3.12   (the \"Digest:\" line)\n```\n",
     "unpinned-requirement": "# unpinned-requirement\n\nDefault severity: **notice**.\n\nA direct dependency of an application is not pinned with `==` (never asked of what a published\npackage publishes).\n\n## What it reports\n\nA requirement without an `==` (or `===`) pin, in the lists the scope covers. `==1.*` is a range.\nWhich lists depend on what the project is, decided per `pyproject.toml` (root and workspace\nmembers) with uv's own rule: a project is a **published package** when `[tool.uv] package` says so,\nor, when it is not set, when it has a `[build-system]`; otherwise it is an **application**.\n\n| list | application | published package |\n|---|---|---|\n| `project.dependencies`, `project.optional-dependencies` | `direct`, `all` | never |\n| `[dependency-groups]`, `tool.uv.dev-dependencies` | `direct`, `all` | `all` only |\n| `[build-system] requires` | `all` only | `all` only |\n\nA published package is never asked to pin `project.dependencies` or its extras: they become the\nrequirements of everyone who installs it, and `starlette==0.47.2` there would keep its users from\nresolving it beside anything that needs another starlette. Libraries declare ranges on purpose;\ntheir lock (`uv.lock`) is what pins their own CI. Dependency groups are not published, so pinning\nthem binds only the repository; that is asked of packages only with `requirements.pin: all`.\n\nNot reported: requirements with a direct URL, packages with a git, path, URL or workspace source in\n`[tool.uv.sources]`, and the workspace's own members.\n\nThe scope is configurable:\n\n```yaml\n# .github/lockgate.yml\nrequirements:\n  pin: direct   # none | direct (default: applications) | all (also packages' groups, and [build-system] requires)\n```\n\n## Why\n\nIn an application nobody installs as a dependency, a range lets `uv lock --upgrade` or a bot move\nthe dependency in a change that only touches `uv.lock`, which reviewers tend to skim. An exact pin\nmakes each upgrade a visible edit of the dependency list.\n\n## How to fix\n\nReplace the requirement with the exact pin the message gives (the locked version, extras and\nmarker kept), or let uv write it:\n\n```sh\nuv add \"httpx==0.28.1\"\nuv add --group dev \"pytest==8.4.0\"\n```\n\nSet `add-bounds = \"exact\"` so `uv add` pins from now on (in an application).\n\nIf the project is in fact a library you publish, it is reported because it has no `[build-system]`\n(or sets `package = false`): add the build system it is published with, and the rule stops asking.\n\n## How to ignore\n\n`requirements.pin: none` in the config, `rules: { unpinned-requirement: off }`, a config\n`ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[unpinned-requirement]` on the requirement's line or the line above.\n\n## Example\n\n```\npyproject.toml:7 notice unpinned-requirement: \"httpx>=0.28\" in project.dependencies is not pinned\nwith ==, so `uv lock --upgrade` or a bot can move it to any release the range allows. This project\nis an application (no [build-system], or tool.uv.package = false), so nobody installs it as a\ndependency: an exact pin makes each upgrade a visible change to this file.\n  fix: Replace it with \"httpx==0.28.1\" (0.28.1 is the locked version), or run: uv add httpx==0.28.1\n```\n",
     "unpinned-tool": "# unpinned-tool\n\nDefault severity: **warning**.\n\nA setup action installs the latest release of its tool instead of a pinned version.\n\nzizmor id: `unpinned-tools` (its ignore comment is honoured).\n\n## What it reports\n\naquasecurity/setup-trivy and 1password/load-secrets-action without `version:` or with `version: latest` (an expression: low confidence).\n\n## Why\n\nThe action then downloads whatever release is newest when the job runs; a compromised release runs in the job at once.\n\n## How to fix\n\nSet `with: version:` to an exact release.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[unpinned-tool] <reason>`, or an `ignore:`\nentry with `rule: unpinned-tool` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[unpinned-tools]` is honoured.\n\n## Example\n\n```yaml\nsteps:\n  - uses: aquasecurity/setup-trivy@v0.2.3\n```\n",
     "unpinned-uses": "# unpinned-uses\n\nDefault severity: **error**.\n\nAn action or reusable workflow is not pinned to a full commit SHA.\n\n## What it reports\n\nEvery `uses:` of a step (in workflows and composite actions) and of a job that calls a reusable\nworkflow (`owner/repo/.github/workflows/x.yml@ref`) whose ref is not exactly 40 hex digits: tags\n(`@v4`, `@v4.2.2`), branches (`@main`, `@release/v1`), short SHAs (`@3b9817b`), and values that are\nnot a valid `owner/repo@ref` at all. The finding points at the line and column of the `uses:` value.\n\nNever reported: local actions and workflows (`./path`, GitHub's `$/path`), and `docker://` images,\nwhich are [unpinned-image](unpinned-image.md)'s business. No owner is exempt by default, not even\n`actions/*`: `workflows.allow-ref-pin` in `.github/lockgate.yml` lists the owners or repositories\nwhose **tags** you trust (`actions/*`, `my-org/*`, `owner/repo`, `owner/repo/sub/path`, `*`; owner\nand repo are compared case-insensitively). A branch is never accepted that way: online, lockgate\nknows whether the ref is a branch; offline, `main`, `master`, `develop`, `dev`, `trunk`, `head`,\n`latest`, `nightly`, `next`, `canary` and `edge` count as branches.\n\nAliased steps (`- *checkout`) are checked like written ones and reported at the anchored text.\n\n## Why\n\nA tag or a branch is a pointer the action's owner (or whoever takes over their account, or a\ncompromised release pipeline) can move at any time; the next run of your workflow then executes the\nnew code with your `GITHUB_TOKEN` and secrets. This is how the tj-actions/changed-files compromise\n(March 2025) reached thousands of repositories: every tag was rewritten to a malicious commit. Only\na full commit SHA names immutable code.\n\n## How to fix\n\nReplace the ref with the commit it points at, and keep the version in a comment so Dependabot and\nRenovate can still update it:\n\n```yaml\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n\nOnline (the default when a token is available), the finding's `fix` is that exact line: lockgate\nresolved the tag through the GitHub API and names the most specific tag at that commit. Offline,\nget the SHA with:\n\n```sh\ngh api repos/actions/checkout/commits/v4 --jq .sha\n# or\ngit ls-remote https://github.com/actions/checkout v4\n```\n\n(`git ls-remote` shows an annotated tag's object; the commit is on the `^{}` line.)\nTools such as `pinact run`, `ratchet pin` or `frizbee actions` rewrite every `uses:` for you.\n\nTo trust an owner's tags instead:\n\n```yaml\n# .github/lockgate.yml\nworkflows:\n  allow-ref-pin: [actions/*, my-org/*]\n```\n\n## How to ignore\n\nOn the `uses:` line or the line above it:\n\n```yaml\n      # lockgate: ignore[unpinned-uses] internal action, tag protected by a ruleset\n      - uses: my-org/deploy-action@v3\n```\n\nOr in `.github/lockgate.yml`:\n\n```yaml\nignore:\n  - rule: unpinned-uses\n    path: .github/workflows/legacy.yml\n    until: 2027-01-01\n    reason: vendor action, pinned in Q1\n```\n\n## Example\n\n```yaml\non: push\npermissions:\n  contents: read\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: make test\n```\n\n```\nerror[unpinned-uses] .github/workflows/ci.yml:8:15\n  The action actions/checkout is pinned to v4, not a full commit SHA: whoever controls\n  actions/checkout can change the code this workflow runs.\n  fix: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\n```\n",
     "unredacted-secret": "# unredacted-secret\n\nDefault severity: **warning**.\n\nA secret is decoded with `fromJSON()`, so the values taken out of it escape log masking.\n\nzizmor id: `unredacted-secrets` (its ignore comment `# zizmor: ignore[unredacted-secrets]` is\nhonoured).\n\n## What it reports\n\nEvery `${{ }}` in a workflow or composite action that calls `fromJSON()` on a secret:\n`fromJSON(secrets.CREDS).password`, `fromJSON(secrets['CONFIG'])`, `fromjson(SECRETS.X)` (functions\nand contexts are case-insensitive). One finding an expression. `fromJSON()` of anything else (a step\noutput, `vars`) and `toJSON(secrets.X)` are not reported.\n\n## Why\n\nGitHub hides secrets in logs by replacing the exact text of each registered secret. A value decoded\nfrom a JSON secret (a field, or the whole secret unquoted) is different text, so it is not masked: a\nstep that echoes it, a tool that logs its arguments or an error message prints it in clear, in logs\nthat everyone with read access to the repository can see.\n\n## How to fix\n\nStore each value the workflow needs as a secret of its own and use it directly:\n\n```yaml\n        with:\n          username: ${{ secrets.REGISTRY_USER }}\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n```\n\n## How to ignore\n\n`# lockgate: ignore[unredacted-secret]` on the line of the expression or on the line above it, or a\nconfig entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unredacted-secret\n    path: .github/workflows/release.yml\n    until: 2027-01-31\n    reason: the field is masked with ::add-mask:: before use\n```\n\n## Example\n\n```yaml\n      - uses: docker/login-action@<sha>\n        with:\n          password: ${{ fromJSON(secrets.REGISTRY).password }}\n```\n\n```\nwarning[unredacted-secret] .github/workflows/release.yml:3:21\n  ${{ fromJSON(secrets.REGISTRY).password }} in jobs.release.steps[0].with.password decodes\n  secrets.REGISTRY as JSON; GitHub masks a secret in logs only by its exact text, so the decoded value\n  and any field taken from it are printed in clear wherever they are echoed.\n  fix: Store each value the workflow needs as a secret of its own and use it directly\n  (`${{ secrets.DB_PASSWORD }}`), instead of one JSON secret taken apart with fromJSON().\n```\n",
     "unsafe-index-strategy": "# unsafe-index-strategy\n\nDefault severity: **error** (`unsafe-best-match`); **warning** (`unsafe-first-match`, `unsafe-any-match`).\n\nindex-strategy lets a package come from any index (dependency confusion).\n\n## What it reports\n\n`index-strategy` set to an unsafe value in the project's settings (root `uv.toml` or\n`[tool.uv]`), or in their `pip` section (`[tool.uv.pip]`, used by `uv pip` commands).\n\n- `unsafe-best-match` (error): uv takes each package from whichever index has the best version.\n- `unsafe-first-match` / its alias `unsafe-any-match` (warning): uv searches every index in order,\n  so a name missing from the first index is taken from the next.\n\n## Why\n\nWith more than one index (a private one plus PyPI), anyone can publish your internal package name\non PyPI. Under `unsafe-best-match` a higher version there wins; under `unsafe-first-match` it wins\nwhenever your index has no matching version. This is dependency confusion. The default,\n`first-index`, takes a name only from the first index that has it.\n\n## How to fix\n\n```toml\n[tool.uv]\nindex-strategy = \"first-index\"   # the default: or delete the line\n\n[[tool.uv.index]]\nname = \"internal\"\nurl = \"https://pkgs.example.com/simple\"\nexplicit = true                  # used only for packages pinned to it\n\n[tool.uv.sources]\ninternal-lib = { index = \"internal\" }\n```\n\n## How to ignore\n\nA config `ignore:` entry with a reason and `until`, or\n`# lockgate: ignore[unsafe-index-strategy]` on the `index-strategy` line or the line above.\n\n## Example\n\n```\npyproject.toml:12 error unsafe-index-strategy: index-strategy = \"unsafe-best-match\" lets uv take\neach package from whichever index has the best version: anyone who publishes your internal package\nname on PyPI with a higher version wins (dependency confusion).\n```\n",
     "unsound-condition": "# unsound-condition\n\nDefault severity: **error**.\n\nAn `if:` is always true: text or a newline outside its `${{ }}` makes it a non-empty string.\n\nzizmor id: `unsound-condition` (its ignore comment `# zizmor: ignore[unsound-condition]` is honoured).\n\n## What it reports\n\nA job's or step's `if:` (workflow jobs, reusable-workflow calls, composite actions' steps) that\ncontains `${{ }}` but is not exactly one `${{ }}`:\n\n- a block scalar `if: |` or `if: >` (also `|+`, `>+`) around `${{ … }}`: YAML keeps the final\n  newline, so the value is `${{ … }}` followed by a newline (zizmor's case);\n- text outside the braces: `if: ${{ a }} && ${{ b }}`, `if: \"Deploy ${{ x }}\"`, `if: \"${{ x }} \"`.\n\n`if: |-` and `if: >-` (which drop the final newline), a single `${{ }}`, and a bare condition written\nover several lines (`if: |` without `${{ }}`) are sound and not reported. The finding points at the\n`if:` value.\n\n## Why\n\nGitHub evaluates an `if:` as an expression when it is bare or exactly one `${{ }}`. Anything else is\na string template: the expressions are evaluated and pasted into the text, and the result (`false\\n`,\n`true && false`) is a non-empty string, which is true. The job or step then runs on every event, for\nevery actor and branch, whatever the condition says: a deploy meant for `main`, a step meant to be\nskipped on forks.\n\n## How to fix\n\nDrop the final newline, or write the condition without braces:\n\n```yaml\n    if: |-\n      ${{ github.ref == 'refs/heads/main' }}\n    # or\n    if: github.ref == 'refs/heads/main'\n```\n\nFor several `${{ }}` joined by operators, the fix gives the one expression they meant.\n\n## How to ignore\n\n`# lockgate: ignore[unsound-condition]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unsound-condition\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: the step must always run\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    if: |\n      ${{ github.ref == 'refs/heads/main' }}\n```\n\n```\nerror[unsound-condition] .github/workflows/deploy.yml:3:9\n  The if: of job deploy is always true: the if: | block keeps its final newline, so GitHub reads\n  \"${{ … }}\\n\" as a string template whose value (the result followed by a newline) is never empty,\n  and a non-empty string is true. The job runs whatever the condition says.\n  fix: Write if: |- (which drops the final newline), or put the condition on the if: line itself\n  without ${{ }}.\n```\n",
-    "unsound-contains": "# unsound-contains\n\nDefault severity: **error** when a user shapes the context; **warning** for `env` and `inputs`;\n**notice** otherwise.\n\n`contains()` tests a context against a string literal: any substring of the literal passes.\n\nzizmor id: `unsound-contains` (its ignore comment `# zizmor: ignore[unsound-contains]` is honoured).\n\n## What it reports\n\nA job's or step's `if:` (in workflows, and in composite actions' steps) with\n`contains('<string literal>', <context>)`, such as\n`contains('refs/heads/main refs/heads/develop', github.ref)`, anywhere in the condition (negated or\nnot). The level follows zizmor's grading, all with high confidence:\n\n- **error** for a context a user chooses the value of: `github.ref`, `github.ref_name`,\n  `github.head_ref`, `github.base_ref`, `github.sha`, `github.actor`, `github.triggering_actor`;\n- **warning** for `env.*` and `inputs.*`, which a caller or an earlier step may set (zizmor grades\n  these High as well; lockgate cannot tell whether the value is fixed, so it does not fail the check);\n- **notice** for any other context (`github.event_name`): not exploitable, but not the test it looks\n  like.\n\n`contains(fromJSON('[\"a\", \"b\"]'), github.ref)`, `contains(github.event.head_commit.message, 'x')`\nand `contains()` outside an `if:` are not reported.\n\n## Why\n\nOn a string, `contains()` is a substring test. `contains('refs/heads/main refs/heads/develop',\ngithub.ref)` is true for `refs/heads/main`, but also for a branch named `m`, `dev` or `main\nrefs/heads/develop`: whoever can push a branch or a tag, or name the head branch of a pull request\nfrom a fork, passes a check meant to allow only `main` and `develop`, and reaches the deployment or\nthe secrets behind it.\n\n## How to fix\n\nTest membership in a list, or compare whole values:\n\n```yaml\n    if: contains(fromJSON('[\"refs/heads/main\", \"refs/heads/develop\"]'), github.ref)\n    # or\n    if: github.ref == 'refs/heads/main' || github.ref == 'refs/heads/develop'\n```\n\nThe fix of each finding gives the list built from the literal.\n\n## How to ignore\n\n`# lockgate: ignore[unsound-contains]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unsound-contains\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: event names only\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    if: contains('refs/heads/main refs/heads/develop', github.ref)\n```\n\n```\nerror[unsound-contains] .github/workflows/deploy.yml:3:9\n  The if: of job deploy tests contains('refs/heads/main refs/heads/develop', github.ref): contains()\n  on a string is a substring test, so any value that is part of 'refs/heads/main refs/heads/develop'\n  passes, not only the whole entries; whoever can choose github.ref (by naming a branch or tag, or\n  acting as another user) can make it pass with a piece of that text.\n  fix: Test membership in a list instead: contains(fromJSON('[\"refs/heads/main\",\"refs/heads/develop\"]'),\n  github.ref) (or compare whole values with ==).\n```\n",
+    "unsound-contains": "# unsound-contains\n\nDefault severity: **error** when a user shapes the context; **warning** for `env` and `inputs`;\n**notice** otherwise.\n\n`contains()` tests a context against a string literal: any substring of the literal passes.\n\nzizmor id: `unsound-contains` (its ignore comment `# zizmor: ignore[unsound-contains]` is honoured).\n\n## What it reports\n\nA job's or step's `if:` (in workflows, and in composite actions' steps) with\n`contains('<string literal>', <context>)`, such as\n`contains('refs/heads/main refs/heads/develop', github.ref)`, anywhere in the condition (negated or\nnot). The level follows zizmor's grading, all with high confidence:\n\n- **error** for a context a user chooses the value of: `github.ref`, `github.ref_name`,\n  `github.head_ref`, `github.base_ref`, `github.sha`, `github.actor`, `github.triggering_actor`;\n- **warning** for `env.*` and `inputs.*`, which a caller or an earlier step may set (zizmor grades\n  these High as well; lockgate cannot tell whether the value is fixed, so it does not fail the check);\n- **notice** for any other context (`github.event_name`): not exploitable, but not the test it looks\n  like.\n\n`contains(fromJSON('[\"a\", \"b\"]'), github.ref)`, `contains(github.event.head_commit.message, 'x')`\nand `contains()` outside an `if:` are not reported.\n\n## Why\n\nOn a string, `contains()` is a substring test. `contains('refs/heads/main refs/heads/develop',\ngithub.ref)` is true for `refs/heads/main`, but also for a branch named `m`, `dev` or `main\nrefs/heads/develop`: whoever can push a branch or a tag, or name the head branch of a pull request\nfrom a fork, passes a check meant to allow only `main` and `develop`, and reaches the deployment or\nthe secrets behind it.\n\nNegated, `!contains('alice,bob', github.actor)` is meant to exclude two people, and a look-alike\n(`ali`, `b`) is excluded too: the job or step is skipped for it. That is still a way past a check\n(a step that fails for everyone not listed, a required job, which counts as passing when skipped),\nso the level is the same; the message says the test is negated and that a piece of the text skips\nthe job or step.\n\n## How to fix\n\nTest membership in a list, or compare whole values:\n\n```yaml\n    if: contains(fromJSON('[\"refs/heads/main\", \"refs/heads/develop\"]'), github.ref)\n    # or\n    if: github.ref == 'refs/heads/main' || github.ref == 'refs/heads/develop'\n```\n\nThe fix of each finding gives the list built from the literal.\n\n## How to ignore\n\n`# lockgate: ignore[unsound-contains]` on the `if:` line or on the line above it, or a config entry:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: unsound-contains\n    path: .github/workflows/ci.yml\n    until: 2027-01-31\n    reason: event names only\n```\n\n## Example\n\n```yaml\njobs:\n  deploy:\n    if: contains('refs/heads/main refs/heads/develop', github.ref)\n```\n\n```\nerror[unsound-contains] .github/workflows/deploy.yml:3:9\n  The if: of job deploy tests contains('refs/heads/main refs/heads/develop', github.ref): contains()\n  on a string is a substring test, so any value that is part of 'refs/heads/main refs/heads/develop'\n  passes, not only the whole entries; whoever can choose github.ref (by naming a branch or tag, or\n  acting as another user) can make it pass with a piece of that text.\n  fix: Test membership in a list instead: contains(fromJSON('[\"refs/heads/main\",\"refs/heads/develop\"]'),\n  github.ref) (or compare whole values with ==).\n```\n",
     "url-source-unhashed": "# url-source-unhashed\n\nDefault severity: **warning**.\n\nA direct URL artifact has no hash.\n\n## What it reports\n\nA package locked from a direct URL (`source = { url = \"…\" }`, from a `[tool.uv.sources]` URL\nentry or a `name @ https://…` requirement) whose archive in `uv.lock` has no `hash`, or that\nlocks no archive at all. The message names where the project declares the URL.\n\n## Why\n\nA URL can serve different bytes tomorrow. The hash is what ties the lock to the archive that was\nreviewed. uv writes one for every URL source and refuses a lock without it, so an unhashed entry\nwas not written by uv, and other installers reading it would take whatever the URL serves.\n\n## How to fix\n\n```sh\nuv lock --refresh-package urldep\n```\n\nand check that the recorded sha256 is the one of the archive you reviewed.\n\n## How to ignore\n\nA config `ignore:` entry (with `package:`, a reason and `until`), or\n`# lockgate: ignore[url-source-unhashed]` on the line above the entry in `uv.lock`.\n\n## Example\n\n```\nuv.lock:23 warning url-source-unhashed: urldep 2.0.0 comes from a direct URL\n(https://example.com/dist/urldep-2.0.0-py3-none-any.whl), declared at pyproject.toml:19, and locks\nan archive without a hash: whatever bytes that URL serves tomorrow get installed.\n```\n",
     "use-trusted-publishing": "# use-trusted-publishing\n\nDefault severity: **notice**.\n\nA release is published with a long-lived token where the registry offers Trusted Publishing.\n\nzizmor id: `use-trusted-publishing` (its ignore comment is honoured).\n\n## What it reports\n\npypa/gh-action-pypi-publish with `password:` (to PyPI or TestPyPI), katyo/publish-crates with `registry-token:`, JS-DevTools/npm-publish with `token:`, and `uv publish`, `twine upload`, `poetry publish`, `hatch publish`, `pdm publish`, `cargo publish`, `npm`/`pnpm`/`yarn npm publish`, `gem push`, `dotnet nuget push` given a token as an option or in their environment (`UV_PUBLISH_TOKEN`, `TWINE_PASSWORD`, `CARGO_REGISTRY_TOKEN`, `NODE_AUTH_TOKEN`, `GEM_HOST_API_KEY`, …), or, for `poetry publish`, stored earlier in the job with `poetry config pypi-token.pypi …` (or `http-basic.pypi`). A publish to another registry (a private index, GitHub Packages) is not reported.\n\n## Why\n\nA long-lived publishing token in the secrets can leak and be used from anywhere; Trusted Publishing mints a short-lived identity per run.\n\n## How to fix\n\nRegister the workflow as a trusted publisher, give the job `permissions: id-token: write`, and drop the token.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[use-trusted-publishing] <reason>`, or an `ignore:`\nentry with `rule: use-trusted-publishing` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[use-trusted-publishing]` is honoured.\n\n## Example\n\n```yaml\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: uv publish\n        env:\n          UV_PUBLISH_TOKEN: ${{ secrets.PYPI_TOKEN }}\n```\n",
     "uv-cache-in-publish": "# uv-cache-in-publish\n\nDefault severity: **warning**.\n\nA job that publishes a package restores setup-uv's cache.\n\n## What it reports\n\nAn `astral-sh/setup-uv` step in a publishing job (as for `setup-uv-unpinned`) whose GitHub Actions\ncache is on for some event the workflow runs on, read with setup-uv's defaults by major version:\nv1 to v4 default to off; v5 to v9 default to `auto`, on for every event on GitHub-hosted runners;\nfrom v10 on `auto` is off for `release`, tag pushes, `pull_request_target` and `workflow_run` and on\nfor the rest (`workflow_dispatch`, branch pushes, `schedule`). `enable-cache: true` is on everywhere;\n`enable-cache: false`, `restore-cache: false` and self-hosted runners (for `auto`) are off.\nConfidence is medium (low when the action's major version cannot be read).\n\nRelation to `cache-poisoning` (zizmor's audit of that name): both rules read the same facts. The\nsetup-uv steps that rule reports (a workflow on release events, tag pushes or pushes to a release\nbranch, or a job with a publishing action such as `pypa/gh-action-pypi-publish`, with the cache on\nfor one of the workflow's events) are left to it, so one line is never reported twice with the same\nadvice. This rule reports what it misses: jobs that publish with `uv publish` / `twine upload` in\n`run:`, and composite actions. `cache-python: true` (Python interpreters restored from the cache) is reported\nin every case, with its own fix.\n\n## Why\n\nGitHub's cache is shared by every run on a branch (and the default branch's cache by every branch).\nA run that executed untrusted code can save a cache entry the release job then restores: wheels,\nbuilt packages, or with `cache-python` the interpreter itself, all of which go into the release.\n\n## How to fix\n\n```yaml\n      - uses: astral-sh/setup-uv@<sha> # v7.1.0\n        with:\n          enable-cache: false\n```\n\n## How to ignore\n\n`# lockgate: ignore[uv-cache-in-publish]` on the line or the line above, or a config `ignore:`\nentry with `rule: uv-cache-in-publish`.\n\n## Example\n\n```yaml\non: workflow_dispatch\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: astral-sh/setup-uv@v7\n      - run: uv build && uv publish\n```\n\n```\nwarning[uv-cache-in-publish] .github/workflows/publish.yml:6\n  This publishing job restores setup-uv's cache (the default enable-cache: auto of setup-uv v7, on for workflow_dispatch runs) …\n```\n",
@@ -27073,11 +27073,731 @@ const unpinned_uses_rule = defineRule({
     },
 });
 
+;// CONCATENATED MODULE: ./src/workflows/expressions.ts
+/**
+ * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
+ * context paths can flow into the value an expression expands to.
+ *
+ * Context paths are returned in dotted form, with every numeric, `*` or computed index written as `*`:
+ * `github.event.commits[0].message` and `github.event.commits.*.message` both become
+ * `github.event.commits.*.message`, and `github.event['pull_request'].title` becomes
+ * `github.event.pull_request.title`. Segments keep the case they were written in (for messages and
+ * variable names); contexts are case-insensitive, so compare them with `normalizePath`.
+ */
+/**
+ * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted string literal does not close the
+ * expression (GitHub reads `${{ format('}}') }}` as one expression). An unclosed `${{` ends the scan:
+ * GitHub rejects such a workflow, and nothing after it is an expression.
+ */
+function findExpressions(text) {
+    const spans = [];
+    let from = 0;
+    while (from < text.length) {
+        const start = text.indexOf('${{', from);
+        if (start < 0)
+            break;
+        let i = start + 3;
+        let inString = false;
+        let close = -1;
+        while (i < text.length) {
+            const c = text[i];
+            if (inString) {
+                if (c === "'") {
+                    if (text[i + 1] === "'")
+                        i += 2; // '' is an escaped quote inside a string literal
+                    else {
+                        inString = false;
+                        i++;
+                    }
+                }
+                else
+                    i++;
+                continue;
+            }
+            if (c === "'") {
+                inString = true;
+                i++;
+                continue;
+            }
+            if (c === '}' && text[i + 1] === '}') {
+                close = i;
+                break;
+            }
+            i++;
+        }
+        if (close < 0)
+            break;
+        spans.push({ start, end: close + 2, body: text.slice(start + 3, close) });
+        from = close + 2;
+    }
+    return spans;
+}
+const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
+function expressions_tokenize(body) {
+    const tokens = [];
+    let i = 0;
+    while (i < body.length) {
+        const c = body[i];
+        if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+            i++;
+            continue;
+        }
+        if (c === "'") {
+            let value = '';
+            i++;
+            let closed = false;
+            while (i < body.length) {
+                if (body[i] === "'") {
+                    if (body[i + 1] === "'") {
+                        value += "'";
+                        i += 2;
+                        continue;
+                    }
+                    closed = true;
+                    i++;
+                    break;
+                }
+                value += body[i++];
+            }
+            if (!closed)
+                return null;
+            tokens.push({ t: 'string', v: value });
+            continue;
+        }
+        const number = /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(body.slice(i));
+        if (number && (/[0-9.]/.test(c) || ((c === '-' || c === '+') && /[0-9.]/.test(body[i + 1] ?? '')))) {
+            // A sign only starts a number where an operand is expected (GitHub has no binary minus).
+            tokens.push({ t: 'number', v: Number(number[0]) });
+            i += number[0].length;
+            continue;
+        }
+        const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i));
+        if (ident) {
+            tokens.push({ t: 'ident', v: ident[0] });
+            i += ident[0].length;
+            continue;
+        }
+        const punct = PUNCT.find((p) => body.startsWith(p, i));
+        if (!punct)
+            return null;
+        tokens.push({ t: 'punct', v: punct });
+        i += punct.length;
+    }
+    return tokens;
+}
+class expressions_Parser {
+    tokens;
+    pos = 0;
+    constructor(tokens) {
+        this.tokens = tokens;
+    }
+    parse() {
+        const expr = this.or();
+        return expr && this.pos === this.tokens.length ? expr : null;
+    }
+    peekPunct(v) {
+        const token = this.tokens[this.pos];
+        return token !== undefined && token.t === 'punct' && token.v === v;
+    }
+    eat(v) {
+        if (this.peekPunct(v)) {
+            this.pos++;
+            return true;
+        }
+        return false;
+    }
+    or() {
+        let left = this.and();
+        while (left && this.eat('||')) {
+            const right = this.and();
+            if (!right)
+                return null;
+            left = { kind: 'or', left, right };
+        }
+        return left;
+    }
+    and() {
+        let left = this.equality();
+        while (left && this.eat('&&')) {
+            const right = this.equality();
+            if (!right)
+                return null;
+            left = { kind: 'and', left, right };
+        }
+        return left;
+    }
+    equality() {
+        let left = this.comparison();
+        while (left) {
+            const op = ['==', '!='].find((o) => this.peekPunct(o));
+            if (!op)
+                break;
+            this.pos++;
+            const right = this.comparison();
+            if (!right)
+                return null;
+            left = { kind: 'compare', op, left, right };
+        }
+        return left;
+    }
+    comparison() {
+        let left = this.unary();
+        while (left) {
+            const op = ['<=', '>=', '<', '>'].find((o) => this.peekPunct(o));
+            if (!op)
+                break;
+            this.pos++;
+            const right = this.unary();
+            if (!right)
+                return null;
+            left = { kind: 'compare', op, left, right };
+        }
+        return left;
+    }
+    unary() {
+        if (this.eat('!')) {
+            const operand = this.unary();
+            return operand ? { kind: 'not', operand } : null;
+        }
+        return this.postfix();
+    }
+    postfix() {
+        let expr = this.primary();
+        while (expr) {
+            if (this.eat('.')) {
+                const token = this.tokens[this.pos];
+                if (token?.t === 'ident') {
+                    this.pos++;
+                    expr = extend(expr, token.v, undefined);
+                }
+                else if (this.eat('*')) {
+                    expr = extend(expr, '*', null);
+                }
+                else
+                    return null;
+            }
+            else if (this.eat('[')) {
+                let index;
+                if (this.eat('*'))
+                    index = null;
+                else {
+                    index = this.or();
+                    if (!index)
+                        return null;
+                }
+                if (!this.eat(']'))
+                    return null;
+                const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
+                expr = extend(expr, segment, index);
+            }
+            else
+                break;
+        }
+        return expr;
+    }
+    primary() {
+        const token = this.tokens[this.pos];
+        if (!token)
+            return null;
+        if (token.t === 'string' || token.t === 'number') {
+            this.pos++;
+            return { kind: 'literal', value: token.v };
+        }
+        if (token.t === 'ident') {
+            this.pos++;
+            const lower = token.v.toLowerCase();
+            if (this.eat('(')) {
+                const args = [];
+                if (!this.eat(')')) {
+                    for (;;) {
+                        const arg = this.or();
+                        if (!arg)
+                            return null;
+                        args.push(arg);
+                        if (this.eat(')'))
+                            break;
+                        if (!this.eat(','))
+                            return null;
+                    }
+                }
+                return { kind: 'call', name: lower, spelled: token.v, args };
+            }
+            if (lower === 'true' || lower === 'false')
+                return { kind: 'literal', value: lower === 'true' };
+            if (lower === 'null')
+                return { kind: 'literal', value: null };
+            if (lower === 'nan' || lower === 'infinity')
+                return { kind: 'literal', value: Number.NaN };
+            return { kind: 'context', path: [token.v], indices: [undefined] };
+        }
+        if (this.eat('(')) {
+            const inner = this.or();
+            if (!inner || !this.eat(')'))
+                return null;
+            return inner;
+        }
+        return null;
+    }
+}
+/**
+ * Member or index access: stays a context path when the target is one, else an opaque access.
+ * `index` is undefined for `.name`, null for `*`, else the bracketed expression.
+ */
+function extend(target, segment, index) {
+    if (target.kind === 'context')
+        return { kind: 'context', path: [...target.path, segment], indices: [...target.indices, index] };
+    return { kind: 'access', target, index: index === undefined ? { kind: 'literal', value: segment } : index };
+}
+/** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
+function parseExpression(body) {
+    if (body.length > 20_000)
+        return null; // nobody writes that; the fallback scan handles it linearly
+    // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
+    // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
+    if (body.length > MAX_MEMO_BODY)
+        return parseUncached(body);
+    const known = parsedBodies.get(body);
+    if (known !== undefined)
+        return known;
+    if (parsedBodies.size >= MAX_PARSED_BODIES)
+        parsedBodies.clear();
+    const parsed = parseUncached(body);
+    parsedBodies.set(body, parsed);
+    return parsed;
+}
+const parsedBodies = new Map();
+/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
+const MAX_PARSED_BODIES = 20_000;
+/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
+const MAX_MEMO_BODY = 500;
+function parseUncached(body) {
+    const tokens = expressions_tokenize(body);
+    if (!tokens || tokens.length === 0)
+        return null;
+    try {
+        return new expressions_Parser(tokens).parse();
+    }
+    catch {
+        // Only a pathological nesting depth can get here (stack overflow); treat as unparsable.
+        return null;
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// Dataflow
+/** Functions whose result never carries their arguments' text: booleans, and hashFiles' hex digest. */
+const OPAQUE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
+const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 'secrets', 'vars', 'runner', 'job', 'jobs', 'strategy'];
+/**
+ * The context paths whose text can end up in the value of the expression `body`, deduplicated in
+ * order of appearance. Comparisons, `!`, `contains()`/`startsWith()`/`endsWith()` and the status
+ * functions yield booleans, so the contexts they read do not flow. `a && b` yields `b`, or `a` only
+ * when `a` is falsy (an empty string at most), so only `b` flows. Anything else (format, join,
+ * toJSON, fromJSON, unknown functions, `||`) passes its operands through.
+ *
+ * When the body does not parse, every context-looking path in it (outside string literals) is
+ * returned: an unparsable expression is treated as the worst case, never as safe.
+ */
+function dataflowContexts(body) {
+    const parsed = parseExpression(body);
+    const paths = parsed ? flows(parsed) : scanContextPaths(body);
+    const seen = new Set();
+    return paths.filter((path) => {
+        const key = expressions_normalizePath(path);
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
+/** The comparison form of a context path: contexts are case-insensitive. */
+function expressions_normalizePath(path) {
+    return path.toLowerCase();
+}
+function flows(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return [];
+        case 'context':
+            return [expr.path.join('.')];
+        case 'access':
+            return flows(expr.target);
+        case 'call':
+            return OPAQUE_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flows);
+        case 'not':
+        case 'compare':
+            return [];
+        case 'and':
+            return flows(expr.right);
+        case 'or':
+            return [...flows(expr.left), ...flows(expr.right)];
+    }
+}
+/** Context-looking paths in an expression that did not parse, outside single-quoted strings. */
+function scanContextPaths(body) {
+    const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
+    const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
+    const out = [];
+    for (const match of unquoted.matchAll(re)) {
+        const segments = [match[1]];
+        for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
+            segments.push(part[1] !== undefined ? part[1] : '*');
+        }
+        out.push(segments.join('.'));
+    }
+    return out;
+}
+/** The context path when the whole expression is one plain context access, else null. */
+function soleContextPath(body) {
+    const parsed = parseExpression(body);
+    return parsed?.kind === 'context' ? parsed.path.join('.') : null;
+}
+/** True when `text` contains a `${{` (so its value is only known at run time). */
+function hasExpression(text) {
+    return text.includes('${{');
+}
+// ---------------------------------------------------------------------------------------------
+// Structure: sub-expressions, printing, constant reduction, computed indices
+/** The direct sub-expressions of a node, in source order (a context's bracketed indices included). */
+function childrenOf(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return [];
+        case 'context':
+            return expr.indices.filter((index) => index !== undefined && index !== null);
+        case 'access':
+            return expr.index ? [expr.target, expr.index] : [expr.target];
+        case 'call':
+            return expr.args;
+        case 'not':
+            return [expr.operand];
+        case 'and':
+        case 'or':
+        case 'compare':
+            return [expr.left, expr.right];
+    }
+}
+const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** The expression written back as text, normalised (single spaces, parentheses around nested operators), for messages. */
+function exprText(expr) {
+    const operand = (e) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'compare' ? `(${exprText(e)})` : exprText(e));
+    switch (expr.kind) {
+        case 'literal':
+            return literalText(expr.value);
+        case 'context':
+            return expr.path
+                .map((segment, i) => {
+                if (i === 0)
+                    return segment;
+                const index = expr.indices[i];
+                if (index === undefined)
+                    return `.${segment}`;
+                if (index === null)
+                    return '.*';
+                return `[${exprText(index)}]`;
+            })
+                .join('');
+        case 'access': {
+            const target = expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
+            if (expr.index === null)
+                return `${target}.*`;
+            if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value))
+                return `${target}.${expr.index.value}`;
+            return `${target}[${exprText(expr.index)}]`;
+        }
+        case 'call':
+            return `${expr.spelled}(${expr.args.map(exprText).join(', ')})`;
+        case 'not':
+            return `!${operand(expr.operand)}`;
+        case 'and':
+            return `${operand(expr.left)} && ${operand(expr.right)}`;
+        case 'or':
+            return `${operand(expr.left)} || ${operand(expr.right)}`;
+        case 'compare':
+            return `${operand(expr.left)} ${expr.op} ${operand(expr.right)}`;
+    }
+}
+function literalText(value) {
+    if (typeof value === 'string')
+        return `'${value.replace(/'/g, "''")}'`;
+    if (value === null)
+        return 'null';
+    return String(value);
+}
+/** Functions whose result is fixed when their arguments are (zizmor's list; fromJSON is left out, as there). */
+const REDUCIBLE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'format', 'tojson', 'join']);
+/**
+ * Whether the expression's value is fixed by its text alone: a literal, an operator over fixed
+ * operands, or one of format/contains/startsWith/endsWith/toJSON/join over fixed arguments
+ * (zizmor's "constant reducible"). Such an expression can be replaced by its value.
+ */
+function isConstantReducible(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return true;
+        case 'not':
+            return isConstantReducible(expr.operand);
+        case 'and':
+        case 'or':
+        case 'compare':
+            return isConstantReducible(expr.left) && isConstantReducible(expr.right);
+        case 'call':
+            return REDUCIBLE_FUNCTIONS.has(expr.name) && expr.args.every(isConstantReducible);
+        default:
+            return false;
+    }
+}
+/**
+ * The outermost sub-expressions that are constant-reducible and not plain literals (a literal inside
+ * a larger expression is just a value, not something to fold). The expression itself when it is one.
+ */
+function constantReducibleParts(expr) {
+    if (expr.kind !== 'literal' && isConstantReducible(expr))
+        return [expr];
+    return childrenOf(expr).flatMap(constantReducibleParts);
+}
+/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
+function jsonRoundTrips(expr) {
+    const out = [];
+    const visit = (e) => {
+        if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
+            const [inner] = e.args;
+            if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1)
+                out.push(e);
+        }
+        for (const child of childrenOf(e))
+            visit(child);
+    };
+    visit(expr);
+    return out;
+}
+/** Every computed index (`secrets[matrix.name]`, `github.event[inputs.field]`), outermost first. */
+function computedIndices(expr) {
+    const out = [];
+    const visit = (e) => {
+        const indices = e.kind === 'context' ? e.indices : e.kind === 'access' ? [e.index] : [];
+        for (const index of indices)
+            if (index && index.kind !== 'literal')
+                out.push({ container: e, index });
+        for (const child of childrenOf(e))
+            visit(child);
+    };
+    visit(expr);
+    return out;
+}
+/**
+ * The value of a constant-reducible expression, following GitHub's rules (truthiness, loose and
+ * case-insensitive equality, `format` placeholders); undefined when it is not constant or a case is
+ * not modelled (then say "its value" rather than guess).
+ */
+function evaluateConstant(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return expr.value;
+        case 'not': {
+            const operand = evaluateConstant(expr.operand);
+            return operand === undefined ? undefined : !truthy(operand);
+        }
+        case 'and':
+        case 'or': {
+            const left = evaluateConstant(expr.left);
+            if (left === undefined)
+                return undefined;
+            if (expr.kind === 'and' ? !truthy(left) : truthy(left))
+                return left;
+            return evaluateConstant(expr.right);
+        }
+        case 'compare': {
+            const left = evaluateConstant(expr.left);
+            const right = evaluateConstant(expr.right);
+            if (left === undefined || right === undefined)
+                return undefined;
+            return compareValues(expr.op, left, right);
+        }
+        case 'call': {
+            if (!REDUCIBLE_FUNCTIONS.has(expr.name))
+                return undefined;
+            const args = expr.args.map(evaluateConstant);
+            if (args.some((arg) => arg === undefined))
+                return undefined;
+            return callConstant(expr.name, args);
+        }
+        default:
+            return undefined;
+    }
+}
+/**
+ * The values an expression can have when only some of its parts are known: the pseudo-ternary
+ * `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is. `anyFalsy` says it can
+ * also be some falsy value lockgate does not know (a context that is false, empty or null).
+ * Undefined when it can be a truthy value the text does not hold (a context, a call).
+ */
+function possibleValues(expr) {
+    switch (expr.kind) {
+        case 'literal':
+            return { values: [expr.value], anyFalsy: false };
+        case 'not':
+        case 'compare':
+            return { values: [true, false], anyFalsy: false };
+        case 'and': {
+            // The left side when it is falsy, else the right side.
+            const left = possibleValues(expr.left);
+            const right = possibleValues(expr.right);
+            if (!right)
+                return undefined;
+            const falsyLeft = left ? left.values.filter((value) => !truthy(value)) : [];
+            return { values: [...falsyLeft, ...right.values], anyFalsy: !left || left.anyFalsy || right.anyFalsy };
+        }
+        case 'or': {
+            // The left side when it is truthy, else the right side.
+            const left = possibleValues(expr.left);
+            if (!left)
+                return undefined;
+            const truthyLeft = left.values.filter(truthy);
+            if (!left.anyFalsy && truthyLeft.length === left.values.length)
+                return { values: truthyLeft, anyFalsy: false };
+            const right = possibleValues(expr.right);
+            return right ? { values: [...truthyLeft, ...right.values], anyFalsy: right.anyFalsy } : undefined;
+        }
+        default: {
+            const constant = evaluateConstant(expr);
+            return constant === undefined ? undefined : { values: [constant], anyFalsy: false };
+        }
+    }
+}
+function truthy(value) {
+    if (value === null)
+        return false;
+    if (typeof value === 'boolean')
+        return value;
+    if (typeof value === 'number')
+        return value !== 0 && !Number.isNaN(value);
+    return value !== '';
+}
+function toNumber(value) {
+    if (value === null)
+        return 0;
+    if (typeof value === 'boolean')
+        return value ? 1 : 0;
+    if (typeof value === 'number')
+        return value;
+    const text = value.trim();
+    if (text === '')
+        return 0;
+    return /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(text) ? Number(text) : Number.NaN;
+}
+/** String form as GitHub's `format()` and string functions see a value. */
+function constantText(value) {
+    if (value === null)
+        return '';
+    if (typeof value === 'boolean')
+        return value ? 'true' : 'false';
+    return String(value);
+}
+function compareValues(op, left, right) {
+    if (typeof left === 'string' && typeof right === 'string') {
+        const a = left.toUpperCase();
+        const b = right.toUpperCase();
+        const order = a < b ? -1 : a > b ? 1 : 0;
+        return compareOrder(op, order);
+    }
+    if (left === null && right === null)
+        return compareOrder(op, 0);
+    const a = toNumber(left);
+    const b = toNumber(right);
+    if (Number.isNaN(a) || Number.isNaN(b))
+        return op === '!=';
+    return compareOrder(op, a < b ? -1 : a > b ? 1 : 0);
+}
+function compareOrder(op, order) {
+    switch (op) {
+        case '==':
+            return order === 0;
+        case '!=':
+            return order !== 0;
+        case '<':
+            return order < 0;
+        case '<=':
+            return order <= 0;
+        case '>':
+            return order > 0;
+        case '>=':
+            return order >= 0;
+        default:
+            return undefined;
+    }
+}
+function callConstant(name, args) {
+    const [first, second] = args;
+    switch (name) {
+        case 'contains':
+        case 'startswith':
+        case 'endswith': {
+            if (args.length !== 2)
+                return undefined;
+            const haystack = constantText(first).toUpperCase();
+            const needle = constantText(second).toUpperCase();
+            if (name === 'contains')
+                return haystack.includes(needle);
+            return name === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
+        }
+        case 'format':
+            return args.length >= 1 && typeof first === 'string' ? formatConstant(first, args.slice(1)) : undefined;
+        case 'tojson':
+            return args.length === 1 ? JSON.stringify(first) : undefined;
+        case 'join':
+            // A scalar joins to its own text; only arrays (never constant here) have separators.
+            return args.length >= 1 && args.length <= 2 ? constantText(first) : undefined;
+        default:
+            return undefined;
+    }
+}
+/** `format('{0} {{x}}', a)`: `{N}` placeholders, `{{`/`}}` escapes; anything else malformed is undefined. */
+function formatConstant(template, args) {
+    let out = '';
+    for (let i = 0; i < template.length; i++) {
+        const c = template[i];
+        if (c === '{' && template[i + 1] === '{') {
+            out += '{';
+            i++;
+        }
+        else if (c === '}' && template[i + 1] === '}') {
+            out += '}';
+            i++;
+        }
+        else if (c === '{') {
+            const match = /^\{(\d+)\}/.exec(template.slice(i));
+            if (!match)
+                return undefined;
+            const n = Number(match[1]);
+            if (n >= args.length)
+                return undefined;
+            out += constantText(args[n]);
+            i += match[0].length - 1;
+        }
+        else if (c === '}')
+            return undefined;
+        else
+            out += c;
+    }
+    return out;
+}
+function conditionForm(value) {
+    const spans = findExpressions(value);
+    if (spans.length === 0) {
+        // An unclosed `${{` is no expression at all; GitHub rejects the file. Read the rest as bare text.
+        return { form: 'bare', body: value };
+    }
+    if (spans.length === 1 && spans[0].start === 0 && spans[0].end === value.length)
+        return { form: 'fenced', body: spans[0].body };
+    return { form: 'template', spans };
+}
+
 ;// CONCATENATED MODULE: ./src/workflows/pinning.ts
 /**
  * The container image references of a file and what can be said of their pins, for the
  * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
+
 
 
 /** A full 64-hex sha256 digest at the end of an image reference. */
@@ -27096,6 +27816,13 @@ function imageSites(wf) {
         if (value === undefined)
             return;
         let image = value.trim();
+        const literals = stripDockerScheme ? null : literalImagesOf(image);
+        if (literals) {
+            // `${{ cond && 'redis' || '' }}`: each image it can name, judged as if written here.
+            for (const literal of literals)
+                sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
+            return;
+        }
         if (stripDockerScheme) {
             if (!image.toLowerCase().startsWith('docker://'))
                 return;
@@ -27206,6 +27933,31 @@ function isJudgeableImage(image) {
         return false;
     return true;
 }
+/**
+ * The images a value that is one whole expression can name, when the expression can only give
+ * string literals or a falsy value (no image: the service or container is off):
+ * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis`. Null when it is not one
+ * expression or may give a value the file does not hold.
+ */
+function literalImagesOf(value) {
+    const spans = findExpressions(value);
+    if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length)
+        return null;
+    const expr = parseExpression(spans[0].body.trim());
+    if (!expr || expr.kind === 'context')
+        return null;
+    const possible = possibleValues(expr);
+    if (!possible)
+        return null;
+    const images = new Set();
+    for (const candidate of possible.values) {
+        if (typeof candidate === 'string' && candidate.trim() !== '')
+            images.add(candidate.trim());
+        else if (candidate === true || (typeof candidate === 'number' && candidate !== 0 && !Number.isNaN(candidate)))
+            return null;
+    }
+    return [...images];
+}
 /** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
 function hasFullDigest(image) {
     return DIGEST_RE.test(image);
@@ -27226,6 +27978,8 @@ function opaqueImageSites(wf) {
                 return;
             const value = (str(node) ?? '').trim();
             if (!/^\$\{\{[^}]*\}\}$/.test(value))
+                return;
+            if (literalImagesOf(value))
                 return;
             const axis = matrixAxisOf(node);
             if (axis !== null && matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis).length > 0)
@@ -28313,686 +29067,6 @@ function envFileWrites(wf) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/workflows/expressions.ts
-/**
- * GitHub Actions expressions: finding `${{ … }}` in text, parsing their body, and working out which
- * context paths can flow into the value an expression expands to.
- *
- * Context paths are returned in dotted form, with every numeric, `*` or computed index written as `*`:
- * `github.event.commits[0].message` and `github.event.commits.*.message` both become
- * `github.event.commits.*.message`, and `github.event['pull_request'].title` becomes
- * `github.event.pull_request.title`. Segments keep the case they were written in (for messages and
- * variable names); contexts are case-insensitive, so compare them with `normalizePath`.
- */
-/**
- * Every `${{ … }}` in `text`, in order. A `}}` inside a single-quoted string literal does not close the
- * expression (GitHub reads `${{ format('}}') }}` as one expression). An unclosed `${{` ends the scan:
- * GitHub rejects such a workflow, and nothing after it is an expression.
- */
-function findExpressions(text) {
-    const spans = [];
-    let from = 0;
-    while (from < text.length) {
-        const start = text.indexOf('${{', from);
-        if (start < 0)
-            break;
-        let i = start + 3;
-        let inString = false;
-        let close = -1;
-        while (i < text.length) {
-            const c = text[i];
-            if (inString) {
-                if (c === "'") {
-                    if (text[i + 1] === "'")
-                        i += 2; // '' is an escaped quote inside a string literal
-                    else {
-                        inString = false;
-                        i++;
-                    }
-                }
-                else
-                    i++;
-                continue;
-            }
-            if (c === "'") {
-                inString = true;
-                i++;
-                continue;
-            }
-            if (c === '}' && text[i + 1] === '}') {
-                close = i;
-                break;
-            }
-            i++;
-        }
-        if (close < 0)
-            break;
-        spans.push({ start, end: close + 2, body: text.slice(start + 3, close) });
-        from = close + 2;
-    }
-    return spans;
-}
-const PUNCT = ['==', '!=', '<=', '>=', '&&', '||', '<', '>', '!', '(', ')', '[', ']', '.', ',', '*'];
-function expressions_tokenize(body) {
-    const tokens = [];
-    let i = 0;
-    while (i < body.length) {
-        const c = body[i];
-        if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-            i++;
-            continue;
-        }
-        if (c === "'") {
-            let value = '';
-            i++;
-            let closed = false;
-            while (i < body.length) {
-                if (body[i] === "'") {
-                    if (body[i + 1] === "'") {
-                        value += "'";
-                        i += 2;
-                        continue;
-                    }
-                    closed = true;
-                    i++;
-                    break;
-                }
-                value += body[i++];
-            }
-            if (!closed)
-                return null;
-            tokens.push({ t: 'string', v: value });
-            continue;
-        }
-        const number = /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)/i.exec(body.slice(i));
-        if (number && (/[0-9.]/.test(c) || ((c === '-' || c === '+') && /[0-9.]/.test(body[i + 1] ?? '')))) {
-            // A sign only starts a number where an operand is expected (GitHub has no binary minus).
-            tokens.push({ t: 'number', v: Number(number[0]) });
-            i += number[0].length;
-            continue;
-        }
-        const ident = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(body.slice(i));
-        if (ident) {
-            tokens.push({ t: 'ident', v: ident[0] });
-            i += ident[0].length;
-            continue;
-        }
-        const punct = PUNCT.find((p) => body.startsWith(p, i));
-        if (!punct)
-            return null;
-        tokens.push({ t: 'punct', v: punct });
-        i += punct.length;
-    }
-    return tokens;
-}
-class expressions_Parser {
-    tokens;
-    pos = 0;
-    constructor(tokens) {
-        this.tokens = tokens;
-    }
-    parse() {
-        const expr = this.or();
-        return expr && this.pos === this.tokens.length ? expr : null;
-    }
-    peekPunct(v) {
-        const token = this.tokens[this.pos];
-        return token !== undefined && token.t === 'punct' && token.v === v;
-    }
-    eat(v) {
-        if (this.peekPunct(v)) {
-            this.pos++;
-            return true;
-        }
-        return false;
-    }
-    or() {
-        let left = this.and();
-        while (left && this.eat('||')) {
-            const right = this.and();
-            if (!right)
-                return null;
-            left = { kind: 'or', left, right };
-        }
-        return left;
-    }
-    and() {
-        let left = this.equality();
-        while (left && this.eat('&&')) {
-            const right = this.equality();
-            if (!right)
-                return null;
-            left = { kind: 'and', left, right };
-        }
-        return left;
-    }
-    equality() {
-        let left = this.comparison();
-        while (left) {
-            const op = ['==', '!='].find((o) => this.peekPunct(o));
-            if (!op)
-                break;
-            this.pos++;
-            const right = this.comparison();
-            if (!right)
-                return null;
-            left = { kind: 'compare', op, left, right };
-        }
-        return left;
-    }
-    comparison() {
-        let left = this.unary();
-        while (left) {
-            const op = ['<=', '>=', '<', '>'].find((o) => this.peekPunct(o));
-            if (!op)
-                break;
-            this.pos++;
-            const right = this.unary();
-            if (!right)
-                return null;
-            left = { kind: 'compare', op, left, right };
-        }
-        return left;
-    }
-    unary() {
-        if (this.eat('!')) {
-            const operand = this.unary();
-            return operand ? { kind: 'not', operand } : null;
-        }
-        return this.postfix();
-    }
-    postfix() {
-        let expr = this.primary();
-        while (expr) {
-            if (this.eat('.')) {
-                const token = this.tokens[this.pos];
-                if (token?.t === 'ident') {
-                    this.pos++;
-                    expr = extend(expr, token.v, undefined);
-                }
-                else if (this.eat('*')) {
-                    expr = extend(expr, '*', null);
-                }
-                else
-                    return null;
-            }
-            else if (this.eat('[')) {
-                let index;
-                if (this.eat('*'))
-                    index = null;
-                else {
-                    index = this.or();
-                    if (!index)
-                        return null;
-                }
-                if (!this.eat(']'))
-                    return null;
-                const segment = index === null ? '*' : index.kind === 'literal' && typeof index.value === 'string' ? index.value : '*';
-                expr = extend(expr, segment, index);
-            }
-            else
-                break;
-        }
-        return expr;
-    }
-    primary() {
-        const token = this.tokens[this.pos];
-        if (!token)
-            return null;
-        if (token.t === 'string' || token.t === 'number') {
-            this.pos++;
-            return { kind: 'literal', value: token.v };
-        }
-        if (token.t === 'ident') {
-            this.pos++;
-            const lower = token.v.toLowerCase();
-            if (this.eat('(')) {
-                const args = [];
-                if (!this.eat(')')) {
-                    for (;;) {
-                        const arg = this.or();
-                        if (!arg)
-                            return null;
-                        args.push(arg);
-                        if (this.eat(')'))
-                            break;
-                        if (!this.eat(','))
-                            return null;
-                    }
-                }
-                return { kind: 'call', name: lower, spelled: token.v, args };
-            }
-            if (lower === 'true' || lower === 'false')
-                return { kind: 'literal', value: lower === 'true' };
-            if (lower === 'null')
-                return { kind: 'literal', value: null };
-            if (lower === 'nan' || lower === 'infinity')
-                return { kind: 'literal', value: Number.NaN };
-            return { kind: 'context', path: [token.v], indices: [undefined] };
-        }
-        if (this.eat('(')) {
-            const inner = this.or();
-            if (!inner || !this.eat(')'))
-                return null;
-            return inner;
-        }
-        return null;
-    }
-}
-/**
- * Member or index access: stays a context path when the target is one, else an opaque access.
- * `index` is undefined for `.name`, null for `*`, else the bracketed expression.
- */
-function extend(target, segment, index) {
-    if (target.kind === 'context')
-        return { kind: 'context', path: [...target.path, segment], indices: [...target.indices, index] };
-    return { kind: 'access', target, index: index === undefined ? { kind: 'literal', value: segment } : index };
-}
-/** Parses an expression body (the text inside `${{ }}`, or an `if:` condition); null when it is not valid syntax. */
-function parseExpression(body) {
-    if (body.length > 20_000)
-        return null; // nobody writes that; the fallback scan handles it linearly
-    // The same few bodies recur across a repository's files (`secrets.GITHUB_TOKEN`, `github.event_name == 'push'`),
-    // and several rules parse each: an Expr holds no position and is never changed, so one parse serves all.
-    if (body.length > MAX_MEMO_BODY)
-        return parseUncached(body);
-    const known = parsedBodies.get(body);
-    if (known !== undefined)
-        return known;
-    if (parsedBodies.size >= MAX_PARSED_BODIES)
-        parsedBodies.clear();
-    const parsed = parseUncached(body);
-    parsedBodies.set(body, parsed);
-    return parsed;
-}
-const parsedBodies = new Map();
-/** Bounds the memo (a hostile file of a million distinct expressions must not hold them all). */
-const MAX_PARSED_BODIES = 20_000;
-/** Long bodies are rare and not worth holding (20,000 of them at the cap would be megabytes). */
-const MAX_MEMO_BODY = 500;
-function parseUncached(body) {
-    const tokens = expressions_tokenize(body);
-    if (!tokens || tokens.length === 0)
-        return null;
-    try {
-        return new expressions_Parser(tokens).parse();
-    }
-    catch {
-        // Only a pathological nesting depth can get here (stack overflow); treat as unparsable.
-        return null;
-    }
-}
-// ---------------------------------------------------------------------------------------------
-// Dataflow
-/** Functions whose result never carries their arguments' text: booleans, and hashFiles' hex digest. */
-const OPAQUE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'success', 'always', 'failure', 'cancelled', 'hashfiles']);
-const CONTEXT_ROOTS = ['github', 'env', 'inputs', 'steps', 'needs', 'matrix', 'secrets', 'vars', 'runner', 'job', 'jobs', 'strategy'];
-/**
- * The context paths whose text can end up in the value of the expression `body`, deduplicated in
- * order of appearance. Comparisons, `!`, `contains()`/`startsWith()`/`endsWith()` and the status
- * functions yield booleans, so the contexts they read do not flow. `a && b` yields `b`, or `a` only
- * when `a` is falsy (an empty string at most), so only `b` flows. Anything else (format, join,
- * toJSON, fromJSON, unknown functions, `||`) passes its operands through.
- *
- * When the body does not parse, every context-looking path in it (outside string literals) is
- * returned: an unparsable expression is treated as the worst case, never as safe.
- */
-function dataflowContexts(body) {
-    const parsed = parseExpression(body);
-    const paths = parsed ? flows(parsed) : scanContextPaths(body);
-    const seen = new Set();
-    return paths.filter((path) => {
-        const key = expressions_normalizePath(path);
-        if (seen.has(key))
-            return false;
-        seen.add(key);
-        return true;
-    });
-}
-/** The comparison form of a context path: contexts are case-insensitive. */
-function expressions_normalizePath(path) {
-    return path.toLowerCase();
-}
-function flows(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return [];
-        case 'context':
-            return [expr.path.join('.')];
-        case 'access':
-            return flows(expr.target);
-        case 'call':
-            return OPAQUE_FUNCTIONS.has(expr.name) ? [] : expr.args.flatMap(flows);
-        case 'not':
-        case 'compare':
-            return [];
-        case 'and':
-            return flows(expr.right);
-        case 'or':
-            return [...flows(expr.left), ...flows(expr.right)];
-    }
-}
-/** Context-looking paths in an expression that did not parse, outside single-quoted strings. */
-function scanContextPaths(body) {
-    const unquoted = body.replace(/'(?:[^']|'')*'?/g, "''");
-    const re = new RegExp(`(?<![A-Za-z0-9_.-])(${CONTEXT_ROOTS.join('|')})((?:\\s*\\.\\s*(?:[A-Za-z_][A-Za-z0-9_-]*|\\*)|\\s*\\[[^\\]]*\\])*)`, 'gi');
-    const out = [];
-    for (const match of unquoted.matchAll(re)) {
-        const segments = [match[1]];
-        for (const part of match[2].matchAll(/\.\s*([A-Za-z_][A-Za-z0-9_-]*|\*)|\[([^\]]*)\]/g)) {
-            segments.push(part[1] !== undefined ? part[1] : '*');
-        }
-        out.push(segments.join('.'));
-    }
-    return out;
-}
-/** The context path when the whole expression is one plain context access, else null. */
-function soleContextPath(body) {
-    const parsed = parseExpression(body);
-    return parsed?.kind === 'context' ? parsed.path.join('.') : null;
-}
-/** True when `text` contains a `${{` (so its value is only known at run time). */
-function hasExpression(text) {
-    return text.includes('${{');
-}
-// ---------------------------------------------------------------------------------------------
-// Structure: sub-expressions, printing, constant reduction, computed indices
-/** The direct sub-expressions of a node, in source order (a context's bracketed indices included). */
-function childrenOf(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return [];
-        case 'context':
-            return expr.indices.filter((index) => index !== undefined && index !== null);
-        case 'access':
-            return expr.index ? [expr.target, expr.index] : [expr.target];
-        case 'call':
-            return expr.args;
-        case 'not':
-            return [expr.operand];
-        case 'and':
-        case 'or':
-        case 'compare':
-            return [expr.left, expr.right];
-    }
-}
-const IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** The expression written back as text, normalised (single spaces, parentheses around nested operators), for messages. */
-function exprText(expr) {
-    const operand = (e) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'compare' ? `(${exprText(e)})` : exprText(e));
-    switch (expr.kind) {
-        case 'literal':
-            return literalText(expr.value);
-        case 'context':
-            return expr.path
-                .map((segment, i) => {
-                if (i === 0)
-                    return segment;
-                const index = expr.indices[i];
-                if (index === undefined)
-                    return `.${segment}`;
-                if (index === null)
-                    return '.*';
-                return `[${exprText(index)}]`;
-            })
-                .join('');
-        case 'access': {
-            const target = expr.target.kind === 'call' || expr.target.kind === 'context' || expr.target.kind === 'access' ? exprText(expr.target) : `(${exprText(expr.target)})`;
-            if (expr.index === null)
-                return `${target}.*`;
-            if (expr.index.kind === 'literal' && typeof expr.index.value === 'string' && IDENTIFIER_RE.test(expr.index.value))
-                return `${target}.${expr.index.value}`;
-            return `${target}[${exprText(expr.index)}]`;
-        }
-        case 'call':
-            return `${expr.spelled}(${expr.args.map(exprText).join(', ')})`;
-        case 'not':
-            return `!${operand(expr.operand)}`;
-        case 'and':
-            return `${operand(expr.left)} && ${operand(expr.right)}`;
-        case 'or':
-            return `${operand(expr.left)} || ${operand(expr.right)}`;
-        case 'compare':
-            return `${operand(expr.left)} ${expr.op} ${operand(expr.right)}`;
-    }
-}
-function literalText(value) {
-    if (typeof value === 'string')
-        return `'${value.replace(/'/g, "''")}'`;
-    if (value === null)
-        return 'null';
-    return String(value);
-}
-/** Functions whose result is fixed when their arguments are (zizmor's list; fromJSON is left out, as there). */
-const REDUCIBLE_FUNCTIONS = new Set(['contains', 'startswith', 'endswith', 'format', 'tojson', 'join']);
-/**
- * Whether the expression's value is fixed by its text alone: a literal, an operator over fixed
- * operands, or one of format/contains/startsWith/endsWith/toJSON/join over fixed arguments
- * (zizmor's "constant reducible"). Such an expression can be replaced by its value.
- */
-function isConstantReducible(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return true;
-        case 'not':
-            return isConstantReducible(expr.operand);
-        case 'and':
-        case 'or':
-        case 'compare':
-            return isConstantReducible(expr.left) && isConstantReducible(expr.right);
-        case 'call':
-            return REDUCIBLE_FUNCTIONS.has(expr.name) && expr.args.every(isConstantReducible);
-        default:
-            return false;
-    }
-}
-/**
- * The outermost sub-expressions that are constant-reducible and not plain literals (a literal inside
- * a larger expression is just a value, not something to fold). The expression itself when it is one.
- */
-function constantReducibleParts(expr) {
-    if (expr.kind !== 'literal' && isConstantReducible(expr))
-        return [expr];
-    return childrenOf(expr).flatMap(constantReducibleParts);
-}
-/** Every `fromJSON(toJSON(x))` in the expression: a round trip whose value is `x` itself (outermost first). */
-function jsonRoundTrips(expr) {
-    const out = [];
-    const visit = (e) => {
-        if (e.kind === 'call' && e.name === 'fromjson' && e.args.length === 1) {
-            const [inner] = e.args;
-            if (inner.kind === 'call' && inner.name === 'tojson' && inner.args.length === 1)
-                out.push(e);
-        }
-        for (const child of childrenOf(e))
-            visit(child);
-    };
-    visit(expr);
-    return out;
-}
-/** Every computed index (`secrets[matrix.name]`, `github.event[inputs.field]`), outermost first. */
-function computedIndices(expr) {
-    const out = [];
-    const visit = (e) => {
-        const indices = e.kind === 'context' ? e.indices : e.kind === 'access' ? [e.index] : [];
-        for (const index of indices)
-            if (index && index.kind !== 'literal')
-                out.push({ container: e, index });
-        for (const child of childrenOf(e))
-            visit(child);
-    };
-    visit(expr);
-    return out;
-}
-/**
- * The value of a constant-reducible expression, following GitHub's rules (truthiness, loose and
- * case-insensitive equality, `format` placeholders); undefined when it is not constant or a case is
- * not modelled (then say "its value" rather than guess).
- */
-function evaluateConstant(expr) {
-    switch (expr.kind) {
-        case 'literal':
-            return expr.value;
-        case 'not': {
-            const operand = evaluateConstant(expr.operand);
-            return operand === undefined ? undefined : !truthy(operand);
-        }
-        case 'and':
-        case 'or': {
-            const left = evaluateConstant(expr.left);
-            if (left === undefined)
-                return undefined;
-            if (expr.kind === 'and' ? !truthy(left) : truthy(left))
-                return left;
-            return evaluateConstant(expr.right);
-        }
-        case 'compare': {
-            const left = evaluateConstant(expr.left);
-            const right = evaluateConstant(expr.right);
-            if (left === undefined || right === undefined)
-                return undefined;
-            return compareValues(expr.op, left, right);
-        }
-        case 'call': {
-            if (!REDUCIBLE_FUNCTIONS.has(expr.name))
-                return undefined;
-            const args = expr.args.map(evaluateConstant);
-            if (args.some((arg) => arg === undefined))
-                return undefined;
-            return callConstant(expr.name, args);
-        }
-        default:
-            return undefined;
-    }
-}
-function truthy(value) {
-    if (value === null)
-        return false;
-    if (typeof value === 'boolean')
-        return value;
-    if (typeof value === 'number')
-        return value !== 0 && !Number.isNaN(value);
-    return value !== '';
-}
-function toNumber(value) {
-    if (value === null)
-        return 0;
-    if (typeof value === 'boolean')
-        return value ? 1 : 0;
-    if (typeof value === 'number')
-        return value;
-    const text = value.trim();
-    if (text === '')
-        return 0;
-    return /^(?:0x[0-9a-f]+|[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)$/i.test(text) ? Number(text) : Number.NaN;
-}
-/** String form as GitHub's `format()` and string functions see a value. */
-function constantText(value) {
-    if (value === null)
-        return '';
-    if (typeof value === 'boolean')
-        return value ? 'true' : 'false';
-    return String(value);
-}
-function compareValues(op, left, right) {
-    if (typeof left === 'string' && typeof right === 'string') {
-        const a = left.toUpperCase();
-        const b = right.toUpperCase();
-        const order = a < b ? -1 : a > b ? 1 : 0;
-        return compareOrder(op, order);
-    }
-    if (left === null && right === null)
-        return compareOrder(op, 0);
-    const a = toNumber(left);
-    const b = toNumber(right);
-    if (Number.isNaN(a) || Number.isNaN(b))
-        return op === '!=';
-    return compareOrder(op, a < b ? -1 : a > b ? 1 : 0);
-}
-function compareOrder(op, order) {
-    switch (op) {
-        case '==':
-            return order === 0;
-        case '!=':
-            return order !== 0;
-        case '<':
-            return order < 0;
-        case '<=':
-            return order <= 0;
-        case '>':
-            return order > 0;
-        case '>=':
-            return order >= 0;
-        default:
-            return undefined;
-    }
-}
-function callConstant(name, args) {
-    const [first, second] = args;
-    switch (name) {
-        case 'contains':
-        case 'startswith':
-        case 'endswith': {
-            if (args.length !== 2)
-                return undefined;
-            const haystack = constantText(first).toUpperCase();
-            const needle = constantText(second).toUpperCase();
-            if (name === 'contains')
-                return haystack.includes(needle);
-            return name === 'startswith' ? haystack.startsWith(needle) : haystack.endsWith(needle);
-        }
-        case 'format':
-            return args.length >= 1 && typeof first === 'string' ? formatConstant(first, args.slice(1)) : undefined;
-        case 'tojson':
-            return args.length === 1 ? JSON.stringify(first) : undefined;
-        case 'join':
-            // A scalar joins to its own text; only arrays (never constant here) have separators.
-            return args.length >= 1 && args.length <= 2 ? constantText(first) : undefined;
-        default:
-            return undefined;
-    }
-}
-/** `format('{0} {{x}}', a)`: `{N}` placeholders, `{{`/`}}` escapes; anything else malformed is undefined. */
-function formatConstant(template, args) {
-    let out = '';
-    for (let i = 0; i < template.length; i++) {
-        const c = template[i];
-        if (c === '{' && template[i + 1] === '{') {
-            out += '{';
-            i++;
-        }
-        else if (c === '}' && template[i + 1] === '}') {
-            out += '}';
-            i++;
-        }
-        else if (c === '{') {
-            const match = /^\{(\d+)\}/.exec(template.slice(i));
-            if (!match)
-                return undefined;
-            const n = Number(match[1]);
-            if (n >= args.length)
-                return undefined;
-            out += constantText(args[n]);
-            i += match[0].length - 1;
-        }
-        else if (c === '}')
-            return undefined;
-        else
-            out += c;
-    }
-    return out;
-}
-function conditionForm(value) {
-    const spans = findExpressions(value);
-    if (spans.length === 0) {
-        // An unclosed `${{` is no expression at all; GitHub rejects the file. Read the rest as bare text.
-        return { form: 'bare', body: value };
-    }
-    if (spans.length === 1 && spans[0].start === 0 && spans[0].end === value.length)
-        return { form: 'fenced', body: spans[0].body };
-    return { form: 'template', spans };
-}
-
 ;// CONCATENATED MODULE: ./src/workflows/steps.ts
 /**
  * Steps with what surrounds them: every step of a workflow's jobs or of a composite action, its job
@@ -29470,6 +29544,8 @@ const isLocalPath = (spec) => !isUrl(spec) && (spec === '.' || /^(\.{1,2}(\/|\\|
 const isLocalWheel = (spec) => isLocalPath(spec) && /\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(spec);
 /** A shell variable: its value is unknown here, so it is not judged. */
 const isVariable = (spec) => spec.startsWith('$') && !spec.startsWith('${{');
+/** A git requirement pinned to a full commit: `git+https://…@<40 hex>` (before any `#egg=`). */
+const GIT_COMMIT = /@[0-9a-f]{40}(?:#.*)?$/i;
 const isHashedUrl = (spec) => /#sha256=[0-9a-f]{64}$/i.test(spec);
 /** A pylock.toml (PEP 751) carries hashes by construction. */
 const isPylock = (file) => /(^|\/)pylock(\.[^/]+)?\.toml$/.test(file);
@@ -29487,8 +29563,21 @@ function pipFinding(install) {
     const onlyBootstrap = remotePackages.length > 0 && remotePackages.every((p) => BOOTSTRAP.has(p.replace(/[<>=!~;[].*$/, '').toLowerCase()));
     const reasons = [];
     if (remotePackages.length > 0 && !(onlyBootstrap && files.length === 0 && localProjects.length === 0)) {
-        const shown = remotePackages.slice(0, 3).join(', ') + (remotePackages.length > 3 ? ', …' : '');
-        reasons.push(`installs ${shown} from the index with no hash to check`);
+        const shown = (list) => list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
+        const fromIndex = remotePackages.filter((p) => !isUrl(p));
+        const fromGit = remotePackages.filter((p) => /^git\+/i.test(p));
+        const movingGit = fromGit.filter((p) => !GIT_COMMIT.test(p));
+        const pinnedGit = fromGit.filter((p) => GIT_COMMIT.test(p));
+        const byUrl = remotePackages.filter((p) => isUrl(p) && !/^git\+/i.test(p));
+        if (fromIndex.length > 0)
+            reasons.push(`installs ${shown(fromIndex)} from the index with no hash to check`);
+        if (movingGit.length > 0)
+            reasons.push(`installs ${shown(movingGit)} from git at a branch or tag, which can move, with no hash to check`);
+        // A commit fixes the code; what it depends on still comes from the index.
+        if (pinnedGit.length > 0 && !noDeps)
+            reasons.push(`installs ${shown(pinnedGit)} at a fixed commit, but resolves its dependencies from the index without hashes`);
+        if (byUrl.length > 0)
+            reasons.push(`downloads ${shown(byUrl)} with no #sha256= hash to check`);
     }
     if (files.length > 0) {
         reasons.push(`reads ${files.join(', ')}, whose hashes lockgate cannot see from the workflow and which ${install.tool} only enforces for every package when --require-hashes is given`);
@@ -31937,17 +32026,21 @@ const unsound_contains_rule = defineRule({
                     const maybe = !shaped && MAYBE_USER_SHAPED.some((p) => childOf(path, p));
                     const context = expression_wording_shorten(exprText(hit.context), 80);
                     const call = expression_wording_shorten(exprText(hit.call), 160);
+                    // Under a `!` a look-alike value does not run the job but skips it, which is still a way
+                    // past a check (a skipped required job counts as passing): same level, its own wording.
+                    const effect = hit.negated ? `skip ${who}` : 'make it pass';
                     const consequence = shaped
-                        ? `whoever can choose ${context} (by naming a branch or tag, or acting as another user) can make it pass with a piece of that text`
+                        ? `whoever can choose ${context} (by naming a branch or tag, or acting as another user) can ${effect} with a piece of that text`
                         : maybe
-                            ? `if ${context} can be set by a caller or an earlier step, a piece of that text makes it pass`
+                            ? `if ${context} can be set by a caller or an earlier step, a piece of that text can ${effect}`
                             : `it happens to hold for ${context} today, but it is not the list membership test it looks like`;
+                    const matches = hit.negated ? 'counts as listed' : 'passes';
                     report({
                         file: wf.file,
                         line: site.pos.line,
                         column: site.pos.column,
-                        message: `The if: of ${who} tests ${call}: contains() on a string is a substring test, so any value that is part of ${expression_wording_shorten(exprText(hit.haystack), 80)} passes, ` +
-                            `not only the whole entries; ${consequence}.`,
+                        message: `The if: of ${who} tests ${call}: contains() on a string is a substring test, so any value that is part of ${expression_wording_shorten(exprText(hit.haystack), 80)} ${matches}, ` +
+                            `not only the whole entries; ${hit.negated ? 'the test is negated, so ' : ''}${consequence}.`,
                         fix: unsound_contains_fixFor(hit),
                         subject: `${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${exprText(hit.call)}\0${k}`,
                         // zizmor: High when a user shapes the context, Informational otherwise; env and inputs are only sometimes user-set.
@@ -31959,13 +32052,24 @@ const unsound_contains_rule = defineRule({
     },
 });
 /** Every `contains(<string literal>, <context>)` in the expression. */
-function unsoundContains(expr) {
+function unsoundContains(expr, polarity = 'positive') {
     if (expr.kind === 'call' && expr.name === 'contains' && expr.args.length === 2) {
         const [haystack, needle] = expr.args;
-        if (haystack.kind === 'literal' && typeof haystack.value === 'string' && needle.kind === 'context')
-            return [{ call: expr, haystack, context: needle }];
+        if (haystack.kind === 'literal' && typeof haystack.value === 'string' && needle.kind === 'context') {
+            return [{ call: expr, haystack, context: needle, negated: polarity === 'negated' }];
+        }
     }
-    return childrenOf(expr).flatMap(unsoundContains);
+    // `&&` and `||` keep the polarity, `!` flips it; inside a comparison or a call it is unknown.
+    const inner = expr.kind === 'not'
+        ? polarity === 'positive'
+            ? 'negated'
+            : polarity === 'negated'
+                ? 'positive'
+                : 'unknown'
+        : expr.kind === 'and' || expr.kind === 'or'
+            ? polarity
+            : 'unknown';
+    return childrenOf(expr).flatMap((child) => unsoundContains(child, inner));
 }
 /** `github.ref` is a child of `github.ref` and of `github`; `github.refs` is not. */
 function childOf(path, prefix) {
@@ -37025,6 +37129,9 @@ async function fixUnpinnedImage(wf, where, resolver) {
     const base = site.image.replace(/@.*$/, '');
     if (base.includes('${{'))
         return { ok: false, reason: 'the image name is an expression' };
+    // `${{ cond && 'redis' || '' }}`: rewriting the scalar would drop the condition.
+    if (String(node.value).includes('${{'))
+        return { ok: false, reason: 'the image is chosen by an expression; pin each image in it by hand' };
     const digest = await resolver.imageDigest(base);
     if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest))
         return { ok: false, reason: `no digest could be had for ${base}` };

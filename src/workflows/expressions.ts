@@ -573,6 +573,43 @@ export function evaluateConstant(expr: Expr): ConstantValue | undefined {
   }
 }
 
+/**
+ * The values an expression can have when only some of its parts are known: the pseudo-ternary
+ * `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is. `anyFalsy` says it can
+ * also be some falsy value lockgate does not know (a context that is false, empty or null).
+ * Undefined when it can be a truthy value the text does not hold (a context, a call).
+ */
+export function possibleValues(expr: Expr): { values: ConstantValue[]; anyFalsy: boolean } | undefined {
+  switch (expr.kind) {
+    case 'literal':
+      return { values: [expr.value], anyFalsy: false };
+    case 'not':
+    case 'compare':
+      return { values: [true, false], anyFalsy: false };
+    case 'and': {
+      // The left side when it is falsy, else the right side.
+      const left = possibleValues(expr.left);
+      const right = possibleValues(expr.right);
+      if (!right) return undefined;
+      const falsyLeft = left ? left.values.filter((value) => !truthy(value)) : [];
+      return { values: [...falsyLeft, ...right.values], anyFalsy: !left || left.anyFalsy || right.anyFalsy };
+    }
+    case 'or': {
+      // The left side when it is truthy, else the right side.
+      const left = possibleValues(expr.left);
+      if (!left) return undefined;
+      const truthyLeft = left.values.filter(truthy);
+      if (!left.anyFalsy && truthyLeft.length === left.values.length) return { values: truthyLeft, anyFalsy: false };
+      const right = possibleValues(expr.right);
+      return right ? { values: [...truthyLeft, ...right.values], anyFalsy: right.anyFalsy } : undefined;
+    }
+    default: {
+      const constant = evaluateConstant(expr);
+      return constant === undefined ? undefined : { values: [constant], anyFalsy: false };
+    }
+  }
+}
+
 function truthy(value: ConstantValue): boolean {
   if (value === null) return false;
   if (typeof value === 'boolean') return value;

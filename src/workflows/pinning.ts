@@ -3,6 +3,7 @@
  * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
+import { findExpressions, parseExpression, possibleValues } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { entries, get, items, jobsOf, posOf, stepsOf, str } from './walk.js';
 
@@ -31,6 +32,12 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
     const value = str(node);
     if (value === undefined) return;
     let image = value.trim();
+    const literals = stripDockerScheme ? null : literalImagesOf(image);
+    if (literals) {
+      // `${{ cond && 'redis' || '' }}`: each image it can name, judged as if written here.
+      for (const literal of literals) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
+      return;
+    }
     if (stripDockerScheme) {
       if (!image.toLowerCase().startsWith('docker://')) return;
       image = image.slice('docker://'.length);
@@ -123,6 +130,27 @@ export function isJudgeableImage(image: string): boolean {
   return true;
 }
 
+/**
+ * The images a value that is one whole expression can name, when the expression can only give
+ * string literals or a falsy value (no image: the service or container is off):
+ * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis`. Null when it is not one
+ * expression or may give a value the file does not hold.
+ */
+export function literalImagesOf(value: string): string[] | null {
+  const spans = findExpressions(value);
+  if (spans.length !== 1 || spans[0]!.start !== 0 || spans[0]!.end !== value.length) return null;
+  const expr = parseExpression(spans[0]!.body.trim());
+  if (!expr || expr.kind === 'context') return null;
+  const possible = possibleValues(expr);
+  if (!possible) return null;
+  const images = new Set<string>();
+  for (const candidate of possible.values) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
+    else if (candidate === true || (typeof candidate === 'number' && candidate !== 0 && !Number.isNaN(candidate))) return null;
+  }
+  return [...images];
+}
+
 /** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
 export function hasFullDigest(image: string): boolean {
   return DIGEST_RE.test(image);
@@ -150,6 +178,7 @@ export function opaqueImageSites(wf: WorkflowFile): OpaqueImageSite[] {
       if (!isScalar(node)) return;
       const value = (str(node) ?? '').trim();
       if (!/^\$\{\{[^}]*\}\}$/.test(value)) return;
+      if (literalImagesOf(value)) return;
       const axis = matrixAxisOf(node);
       if (axis !== null && matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis).length > 0) return;
       sites.push({ expression: value, pos: posOf(wf, node), where });

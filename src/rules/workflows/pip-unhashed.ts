@@ -180,6 +180,8 @@ const isLocalPath = (spec: string): boolean =>
 const isLocalWheel = (spec: string): boolean => isLocalPath(spec) && /\.(whl|tar\.gz|zip|tar\.bz2|tgz)$/i.test(spec);
 /** A shell variable: its value is unknown here, so it is not judged. */
 const isVariable = (spec: string): boolean => spec.startsWith('$') && !spec.startsWith('${{');
+/** A git requirement pinned to a full commit: `git+https://…@<40 hex>` (before any `#egg=`). */
+const GIT_COMMIT = /@[0-9a-f]{40}(?:#.*)?$/i;
 const isHashedUrl = (spec: string): boolean => /#sha256=[0-9a-f]{64}$/i.test(spec);
 /** A pylock.toml (PEP 751) carries hashes by construction. */
 const isPylock = (file: string): boolean => /(^|\/)pylock(\.[^/]+)?\.toml$/.test(file);
@@ -196,8 +198,18 @@ function pipFinding(install: PipInstall): { message: string; fix: string } | und
   const onlyBootstrap = remotePackages.length > 0 && remotePackages.every((p) => BOOTSTRAP.has(p.replace(/[<>=!~;[].*$/, '').toLowerCase()));
   const reasons: string[] = [];
   if (remotePackages.length > 0 && !(onlyBootstrap && files.length === 0 && localProjects.length === 0)) {
-    const shown = remotePackages.slice(0, 3).join(', ') + (remotePackages.length > 3 ? ', …' : '');
-    reasons.push(`installs ${shown} from the index with no hash to check`);
+    const shown = (list: string[]): string => list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
+    const fromIndex = remotePackages.filter((p) => !isUrl(p));
+    const fromGit = remotePackages.filter((p) => /^git\+/i.test(p));
+    const movingGit = fromGit.filter((p) => !GIT_COMMIT.test(p));
+    const pinnedGit = fromGit.filter((p) => GIT_COMMIT.test(p));
+    const byUrl = remotePackages.filter((p) => isUrl(p) && !/^git\+/i.test(p));
+    if (fromIndex.length > 0) reasons.push(`installs ${shown(fromIndex)} from the index with no hash to check`);
+    if (movingGit.length > 0) reasons.push(`installs ${shown(movingGit)} from git at a branch or tag, which can move, with no hash to check`);
+    // A commit fixes the code; what it depends on still comes from the index.
+    if (pinnedGit.length > 0 && !noDeps)
+      reasons.push(`installs ${shown(pinnedGit)} at a fixed commit, but resolves its dependencies from the index without hashes`);
+    if (byUrl.length > 0) reasons.push(`downloads ${shown(byUrl)} with no #sha256= hash to check`);
   }
   if (files.length > 0) {
     reasons.push(

@@ -39,18 +39,22 @@ export const rule = defineRule({
           const maybe = !shaped && MAYBE_USER_SHAPED.some((p) => childOf(path, p));
           const context = shorten(exprText(hit.context), 80);
           const call = shorten(exprText(hit.call), 160);
+          // Under a `!` a look-alike value does not run the job but skips it, which is still a way
+          // past a check (a skipped required job counts as passing): same level, its own wording.
+          const effect = hit.negated ? `skip ${who}` : 'make it pass';
           const consequence = shaped
-            ? `whoever can choose ${context} (by naming a branch or tag, or acting as another user) can make it pass with a piece of that text`
+            ? `whoever can choose ${context} (by naming a branch or tag, or acting as another user) can ${effect} with a piece of that text`
             : maybe
-              ? `if ${context} can be set by a caller or an earlier step, a piece of that text makes it pass`
+              ? `if ${context} can be set by a caller or an earlier step, a piece of that text can ${effect}`
               : `it happens to hold for ${context} today, but it is not the list membership test it looks like`;
+          const matches = hit.negated ? 'counts as listed' : 'passes';
           report({
             file: wf.file,
             line: site.pos.line,
             column: site.pos.column,
             message:
-              `The if: of ${who} tests ${call}: contains() on a string is a substring test, so any value that is part of ${shorten(exprText(hit.haystack), 80)} passes, ` +
-              `not only the whole entries; ${consequence}.`,
+              `The if: of ${who} tests ${call}: contains() on a string is a substring test, so any value that is part of ${shorten(exprText(hit.haystack), 80)} ${matches}, ` +
+              `not only the whole entries; ${hit.negated ? 'the test is negated, so ' : ''}${consequence}.`,
             fix: fixFor(hit),
             subject: `${site.jobId}\0${site.holder === 'step' ? stepSubject(site) : ''}\0${exprText(hit.call)}\0${k}`,
             // zizmor: High when a user shapes the context, Informational otherwise; env and inputs are only sometimes user-set.
@@ -66,15 +70,32 @@ interface UnsoundContains {
   call: Expr;
   haystack: Expr;
   context: Extract<Expr, { kind: 'context' }>;
+  /** The call's truth makes the whole condition false: it sits under an odd number of `!`, reached through `&&` and `||` only. */
+  negated: boolean;
 }
 
+type Polarity = 'positive' | 'negated' | 'unknown';
+
 /** Every `contains(<string literal>, <context>)` in the expression. */
-function unsoundContains(expr: Expr): UnsoundContains[] {
+function unsoundContains(expr: Expr, polarity: Polarity = 'positive'): UnsoundContains[] {
   if (expr.kind === 'call' && expr.name === 'contains' && expr.args.length === 2) {
     const [haystack, needle] = expr.args;
-    if (haystack.kind === 'literal' && typeof haystack.value === 'string' && needle.kind === 'context') return [{ call: expr, haystack, context: needle }];
+    if (haystack.kind === 'literal' && typeof haystack.value === 'string' && needle.kind === 'context') {
+      return [{ call: expr, haystack, context: needle, negated: polarity === 'negated' }];
+    }
   }
-  return childrenOf(expr).flatMap(unsoundContains);
+  // `&&` and `||` keep the polarity, `!` flips it; inside a comparison or a call it is unknown.
+  const inner: Polarity =
+    expr.kind === 'not'
+      ? polarity === 'positive'
+        ? 'negated'
+        : polarity === 'negated'
+          ? 'positive'
+          : 'unknown'
+      : expr.kind === 'and' || expr.kind === 'or'
+        ? polarity
+        : 'unknown';
+  return childrenOf(expr).flatMap((child) => unsoundContains(child, inner));
 }
 
 /** `github.ref` is a child of `github.ref` and of `github`; `github.refs` is not. */
