@@ -515,6 +515,16 @@ function severityRank(severity) {
 function fingerprintOf(rule, file, subject) {
     return createHash('sha256').update(`${rule}\0${file}\0${subject}`).digest('hex').slice(0, 32);
 }
+/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file (or the lock). */
+function occurrenceSubjects(items, keyOf) {
+    const seen = new Map();
+    return items.map((item) => {
+        const key = keyOf(item);
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        return n === 0 ? key : `${key}#${n}`;
+    });
+}
 function makeFinding(input) {
     const { subject, introduced, ...rest } = input;
     const finding = { ...rest, introduced: introduced ?? true, fingerprint: fingerprintOf(input.rule, input.file, subject) };

@@ -11195,6 +11195,16 @@ function severityRank(severity) {
 function fingerprintOf(rule, file, subject) {
     return (0,external_node_crypto_namespaceObject.createHash)('sha256').update(`${rule}\0${file}\0${subject}`).digest('hex').slice(0, 32);
 }
+/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file (or the lock). */
+function occurrenceSubjects(items, keyOf) {
+    const seen = new Map();
+    return items.map((item) => {
+        const key = keyOf(item);
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        return n === 0 ? key : `${key}#${n}`;
+    });
+}
 function makeFinding(input) {
     const { subject, introduced, ...rest } = input;
     const finding = { ...rest, introduced: introduced ?? true, fingerprint: fingerprintOf(input.rule, input.file, subject) };
@@ -13181,16 +13191,6 @@ function matchesRepoPattern(pattern, owner, repo, path) {
 }
 /** Refs that name a branch by convention: never a release, so never accepted as a "tag pin". */
 const BRANCH_LIKE_REFS = new Set(['main', 'master', 'develop', 'dev', 'trunk', 'head', 'latest', 'nightly', 'next', 'canary', 'edge']);
-/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file. */
-function occurrenceSubjects(items, keyOf) {
-    const seen = new Map();
-    return items.map((item) => {
-        const key = keyOf(item);
-        const n = seen.get(key) ?? 0;
-        seen.set(key, n + 1);
-        return n === 0 ? key : `${key}#${n}`;
-    });
-}
 
 ;// CONCATENATED MODULE: ./src/facts/keys.ts
 /** The keys of the fact maps, shared by the network edge (which fills them) and the rules (which read them). */
@@ -16416,7 +16416,7 @@ const RULE_DOCS = {
     "internal-error": "# internal-error\n\nDefault severity: **error**.\n\nA rule failed with an unexpected error; what it would have reported is unknown.\n\n## What it reports\n\nA rule that threw an exception instead of returning its findings. The finding names the rule and\nthe file it was checking when it failed: the project's `uv.lock` for the uv rules, the workflow file\nfor the workflow rules, or `.` (the whole change) when no single file reproduces the failure. The\nmessage carries the error's message on one line, never a stack trace.\n\nThe rule's other findings are not lost where they can be kept: rules that check one project at a time\n(`typosquat`, `sdist-only`) report the projects they could check, and only the one they failed on\nbecomes an `internal-error`. For other rules, lockgate runs the rule again on each project and each\nworkflow file alone to name the files it fails on, and the `internal-error` findings replace what the\nrule would have reported for the change.\n\nThe finding is always counted as introduced (`only-new` keeps it): an unknown result cannot be known\nto have been there before the change.\n\n## Why\n\nA gate that skips a check it could not complete passes the change it was meant to stop. Crashing\ninstead would block every change for a bug that may concern one file. lockgate does neither: the\nfailure is reported, at error severity so that the gate fails closed, and every other rule still\nruns.\n\n## How to fix\n\nThis is a bug in lockgate, not in your repository. Report it to the lockgate project with the\nfinding's message and, if you can share it, the file it names (or a smaller file that gives the same\nerror). Running the CLI with `LOCKGATE_DEBUG=1` prints more about errors outside the rules.\n\n## How to ignore\n\nThe finding has no line, so an inline `# lockgate: ignore[internal-error]` comment cannot reach it.\nTo unblock a change while the bug is fixed, use a config ignore for that file with a reason and a\nshort expiry, so the waiver does not outlive the fix:\n\n```yaml\n# .github/lockgate.yml\nignore:\n  - rule: internal-error\n    path: packages/api/uv.lock\n    until: 2027-01-31\n    reason: lockgate bug reported; typosquat fails on this lock\n```\n\nThe `until` date is required for this rule. `rules: { internal-error: ... }` is refused: a level\nbelow `error` or `off` would let every check that cannot run pass the gate, in every file, for\ngood. To stop a rule that keeps failing, turn that rule off (`rules: { typosquat: off }`), which\nthe config then says plainly.\n\n## Example\n\n```\npackages/api/uv.lock error internal-error: lockgate could not complete the typosquat check of\npackages/api/uv.lock: the rule failed (Cannot read properties of undefined (reading 'kind')). What\ntyposquat would have reported for this file is unknown, so the gate fails closed.\n```\n",
     "invalid-file": "# invalid-file\n\nDefault severity: **error**: a file that cannot be used, or a lock with more packages than\n`limits: max-packages-per-lock` (the rest were not checked, so the gate fails closed).\n\nA file lockgate must read cannot be read or parsed.\n\n## What it reports\n\nA `pyproject.toml`, `uv.lock`, `uv.toml`, workflow, action or dependabot file that lockgate needs and\ncannot use, at the line the parser names:\n\n- the file cannot be read: larger than `limits: max-file-bytes`, not UTF-8, a symlink out of the\n  repository;\n- TOML or YAML syntax errors (with the parser's line and column);\n- a `uv.lock` that uv itself refuses to read: an unsupported `version`, a package without a name\n  or a source, a registry package without a version, the same package twice, a git source without\n  its full commit hash (`#<sha>`), a dependency on a package the lock does not contain (or a short\n  `{ name = \"x\" }` edge when `x` is locked several times);\n- workflow, action and dependabot files that are not usable YAML: a syntax error, several\n  documents, an alias bomb, too deep, over a size limit, not a mapping (a workflow that is valid YAML\n  but that GitHub refuses, such as a misspelt key or a step with both `uses:` and `run:`, is\n  [`workflow-invalid`](workflow-invalid.md)'s);\n- a `[tool.uv.workspace]` `members` or `exclude` glob lockgate cannot apply, at its line: one that is\n  not a pattern (a character range out of order, `[z-a]`) is an error, since the directories it\n  names would go unchecked as members (or, for `exclude`, be checked as members); a `members` glob\n  that leaves the repository (`../shared/*`) is a **warning**: lockgate sees no files there, so\n  whatever members it names are not checked.\n\nA `pyproject.toml` that is not TOML is an error where uv reads it: beside a `uv.lock` (or where the\nbase had one), a workspace member by the root's `members`/`exclude` globs, a folder above a uv\nproject (uv looks upwards for its settings), or a path, directory or editable source of a lock.\nAnywhere else no `uv lock` or `uv sync` of the repository reads it (a cookiecutter or Jinja template\nshipped as package data, a test fixture), and it is a **notice** that says so: it does not fail the\ncheck.\n\nWith a base, a finding that base had too (the same file, the same kind of problem) is not\n`introduced`, with or without `--only-new`.\n\nLockgate does not check what it cannot read, so the rest of the file's findings are missing until\nit is fixed.\n\n## Why\n\nA file that cannot be read cannot be checked: a broken lock would otherwise pass the gate silently.\nuv rejects the same locks (`uv sync --locked` fails on them), so the project is broken too.\n\n## How to fix\n\nFor TOML syntax errors, fix the line named. For a lock uv rejects, regenerate it:\n\n```sh\nuv lock\n```\n\nFor a workspace glob, fix the pattern (uv reads `*`, `?`, `**`, `[abc]`, `[a-z]`, `[!a]`), or keep the\nmembers inside the repository.\n\nFor a file over the size limit, raise it in the config if the file is legitimate:\n\n```yaml\n# .github/lockgate.yml\nlimits:\n  max-file-bytes: 134217728\n```\n\n## How to ignore\n\nA config entry with a reason and an expiry (the file cannot carry an inline comment lockgate can\nread):\n\n```yaml\nignore:\n  - rule: invalid-file\n    path: tests/fixtures/broken/uv.lock\n    reason: deliberately broken test input\n    until: 2027-01-01\n```\n\nA template that is not meant to be TOML until it is rendered is better left out of what lockgate\nreads altogether:\n\n```yaml\nexclude:\n  - \"templates/**\"\n```\n\n## Example\n\n```\nuv.lock:42 error invalid-file: uv.lock has git package `idna` whose source does not end in the full\ncommit hash (`#<sha>`); uv refuses such a lock, and lockgate did not check its packages.\nfix: Regenerate the lock with `uv lock` and commit it.\n```\n",
     "lock-missing": "# lock-missing\n\nDefault severity: **error**.\n\nA change deletes the uv.lock of a uv project that has dependencies.\n\n## What it reports\n\nA change that deletes the `uv.lock` of a uv project (workspace root) that declares dependencies\n(`project.dependencies`, `optional-dependencies`, `[dependency-groups]`, `tool.uv.dev-dependencies`,\nor dynamic dependencies) in its root or a member. The finding points at the `dependencies` line of\nthe first pyproject that declares some.\n\nA project counts as a uv project only as uv itself would use one: it has a `uv.lock` beside its\nroot `pyproject.toml` (its workspace members come with it), or had one at the base revision.\n`[tool.uv]`, a `uv.toml` or a workflow step such as `uv run pytest tests/plugin` do not make a\ndirectory a uv project: a library may choose not to commit a lock, and a test folder named in a\ncommand is not a project. An empty `uv.lock` beside a project of another tool (`[tool.poetry]`,\n`[tool.pdm]`, `[tool.pixi]`, a Poetry or PDM build backend, `poetry.lock`, `pdm.lock`, `Pipfile`)\nis a stray file, and that project gets no uv findings at all. A lock that exists but cannot be read\nis an `invalid-file` finding instead.\n\n## Why\n\nWithout a lock every install resolves afresh: the versions, files and indexes are whatever they are\nthat day. A release published an hour ago (possibly malicious) goes straight into CI, nothing in the\npull request shows what will be installed, and two runs of the same commit can install different\ncode.\n\n## How to fix\n\nCreate the lock, commit it, and install from it:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\n## How to ignore\n\n`# lockgate: ignore[lock-missing]` on the `dependencies` line or the line above:\n\n```toml\n[project]\nname = \"scratch\"\n# lockgate: ignore[lock-missing] throwaway example, never installed in CI\ndependencies = [\"httpx\"]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-missing\n    path: examples/**\n    reason: examples are installed by readers, not by CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:5 error lock-missing: This uv project declares dependencies but has no uv.lock, so\nevery install resolves afresh: …\nfix: Run `uv lock`, commit uv.lock, and install with `uv sync --locked`.\n```\n",
-    "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\nA finding at a file outside the project's folder (a setting inherited from a folder above, or an\nin-repo path dependency's `pyproject.toml`) names the lock it is about (`fixtures/a/uv.lock does not\nmatch …`), and its fingerprint includes that lock: several locks can read one such file, and each\nis its own finding.\n\nA finding's fingerprint says what is out of sync, not the values: the member, the field and the\nrequirement's name (`requires-dist of agno: httpx`), never `httpx>=0.28` against `httpx>=0.27`.\nSo on a pull request a lock that was already out of sync at base is not reported as newly broken\nwhen only the values move (a release that bumps the project's `version` while a stale demo lock\nrecords an old one); a field or requirement that the change puts out of sync is. A second\ndifference about the same requirement is its own finding (`#2` in the fingerprint).\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
+    "lock-out-of-sync": "# lock-out-of-sync\n\nDefault severity: **error** (a **notice** for what cannot be decided without uv).\n\nuv.lock does not match pyproject.toml: `uv sync --locked` would fail.\n\n## What it reports\n\nuv records every input of a resolution in `uv.lock`, and `uv lock --check` / `uv sync --locked`\n(and `uv run --locked`) refuse a lock whose recorded inputs differ from what the project now says.\nlockgate repeats those checks statically, without running uv, for every uv project with a lock:\n\n- the workspace members (`[manifest] members`), whether each is virtual (no `[build-system]`, or\n  `tool.uv.package = false`) or editable, and its version (static versions; a switch between a\n  static and a dynamic version);\n- each member's `project.dependencies` and `project.optional-dependencies` (`[package.metadata]\n  requires-dist`), its extras (`provides-extras`), and its dependency groups (`requires-dev`, with\n  `include-group` flattened, `[tool.uv.dependency-groups]` requires-python markers, and the legacy\n  `tool.uv.dev-dependencies` as `dev`), after `[tool.uv.sources]` is applied as uv applies it\n  (the member's entry wins over the root's; git, url, path, directory, editable, index, workspace;\n  sources scoped by marker, extra or group);\n- `requires-python` (the intersection of the members' ranges);\n- root `constraint-dependencies`, `override-dependencies`, `exclude-dependencies`,\n  `build-constraint-dependencies`, the groups of a workspace root without `[project]`,\n  `dependency-metadata`;\n- the `[options]` uv compares: `resolution`, `prerelease`, `fork-strategy`, `exclude-newer`\n  (relative spans field by field: `\"7 days\"` is `P7D`, `\"1 week\"` is `P1W`, and they differ) and\n  `exclude-newer-package` (as a map, `false` included);\n- `environments`, `required-environments`, `conflicts`;\n- when any index is configured: that every registry the lock takes packages from is still one.\n\nRequirements are compared as uv compares them: as sets (order and duplicates do not matter),\nnames PEP 503-normalized, extras sorted, specifiers sorted (`1.0` equals `1.0.0`), and markers by\nmeaning within the lock's `requires-python` (`python_version < '3.11'` equals\n`python_full_version < '3.11'`). Settings come from the workspace root only, from its `uv.toml`\nwhen there is one (uv then ignores `[tool.uv]`).\n\nThe error points at the pyproject line of the requirement or setting that differs, or at the\n`uv.lock` line when the lock has an entry the project no longer declares.\n\nA **notice** with the same rule id says what lockgate cannot decide statically, and why: dynamic\n`dependencies` or `optional-dependencies` (uv asks the build backend), a path source outside the\nrepository (uv reads its `pyproject.toml`), a plain-date `exclude-newer` (its meaning depends on the\ntime zone of the machine running uv), a difference whose meaning changed between uv versions (an\nadded `exclude-newer-package = false`, the pre-release default), a marker comparison lockgate does\nnot model. A notice never claims the lock is out of sync.\n\nA finding at a file outside the project's folder (a setting inherited from a folder above, or an\nin-repo path dependency's `pyproject.toml`) names the lock it is about (`fixtures/a/uv.lock does not\nmatch …`), and its fingerprint includes that lock: several locks can read one such file, and each\nis its own finding.\n\nA finding's fingerprint says what is out of sync, not the values: the member, the field and the\nrequirement's name (`requires-dist of agno: httpx`), never `httpx>=0.28` against `httpx>=0.27`.\nSo on a pull request a lock that was already out of sync at base is not reported as newly broken\nwhen only the values move (a release that bumps the project's `version` while a stale demo lock\nrecords an old one); a field or requirement that the change puts out of sync is. A second\ndifference about the same requirement is its own finding, with its own fingerprint.\n\n## Why\n\nA lock that does not match its project is not what CI installs: `uv sync --locked` fails, and a\nplain `uv sync` or `uv run` silently re-resolves, so the versions installed are not the ones the\npull request shows and reviewed. Hand-edited or partially regenerated locks (a Dependabot update\nmade without the project's settings, a merge that kept one side's lock) are the usual cause; a\nchanged `exclude-newer` that was never re-locked means the cooldown the project declares is not\nthe one its lock was built with.\n\n## How to fix\n\nRe-lock and commit the lock, then install from it in CI:\n\n```sh\nuv lock                      # or: uv lock --directory path/to/project\ngit add uv.lock\nuv sync --locked             # in CI: fails if uv.lock does not match pyproject.toml\n```\n\nFor a notice, let CI run `uv lock --check` (or `uv sync --locked`), which decides the question\nlockgate cannot.\n\n## How to ignore\n\n`# lockgate: ignore[lock-out-of-sync]` on the reported line or the line above:\n\n```toml\n[project]\ndependencies = [\n    # lockgate: ignore[lock-out-of-sync] re-locked by the release job\n    \"httpx>=0.28\",\n]\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: lock-out-of-sync\n    path: examples/legacy/**\n    reason: example project, locked by its own CI\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:6 error lock-out-of-sync: uv.lock does not match requires-dist of `demo`: the\nproject has `httpx>=0.28`, uv.lock records `httpx>=0.27`. `uv sync --locked` and `uv lock --check`\nwould fail, and a plain `uv sync` would re-lock silently.\nfix: Run `uv lock` and commit the updated uv.lock (CI should install with `uv sync --locked`).\n\nuv.lock:1745 notice lock-out-of-sync: lockgate cannot tell statically whether uv.lock matches\nmetadata of `werkzeug`: uv re-reads `../werkzeug` (outside the repository) to check this package's\nmetadata; lockgate cannot see it.\n```\n",
     "malicious-package": "# malicious-package\n\nDefault severity: **error**.\n\nAn introduced package version is listed as malicious in an OSV advisory.\n\n## What it reports\n\nA version locked from PyPI that the change introduces (every locked version in a full audit, with\nno base) and that [OSV](https://osv.dev) lists in a malicious-code advisory: a `MAL-` record of\nOpenSSF's [malicious-packages](https://github.com/ossf/malicious-packages) feed, or a record whose\ndata marks the code malicious (`database_specific.malicious-packages-origins`, or CWE-506\n\"Embedded Malicious Code\", as GitHub's malware advisories have it). The finding points at the\npackage's `[[package]]` line in `uv.lock` and names the advisory, its summary and its date.\n\nlockgate asks OSV's `POST /v1/querybatch` about the exact (name, version) pairs, then\n`GET /v1/vulns/{id}` for each advisory that matched. Only packages locked from `pypi.org` are\nasked: a package of the same name on another index is another package. The OSV base URL can point\nat a mirror (`advisories.url` in the config).\n\nThis rule also reports, in **one notice**, the introduced versions the advisory check could not\nlook at: offline, OSV unreachable or answering with errors, the network budget spent. A gate that\ncould not check says so; it never passes in silence.\n\n## Why\n\nA malicious release runs its code when it is installed or imported: it reads environment\nvariables, CI tokens, cloud credentials and SSH keys and sends them away. The cooldown stops a\nrelease too young to have been looked at; this rule stops one that has been looked at and found\nmalicious.\n\n## How to fix\n\nRemove the package: drop the dependency that brings it in and run `uv lock` (`uv remove NAME` for a\ndirect dependency). Then treat every machine and CI runner that installed it as exposed: rotate the\nsecrets it could read (CI tokens, cloud credentials, SSH keys, `.env` files).\n\nFor the \"did not run\" notice: run lockgate online. A nightly full audit also catches an advisory\npublished after the merge (see [docs/github-action.md](../github-action.md), \"Nightly advisory\naudit\").\n\n## How to ignore\n\nA false listing (a name taken over after the malicious release was removed, say) is set aside by\nadvisory id, with a reason and an expiry; an expired entry is reported and no longer waives:\n\n```yaml\nadvisories:\n  ignore:\n    - id: MAL-2026-15859\n      reason: the listed release was removed; we lock 2.0 from the new owner\n      until: 2027-01-31\n```\n\nA waived finding stays in the report's waived list. `rules: { malicious-package: off }` turns the\nrule off, the \"did not run\" notice included.\n\n## Example\n\n```\nuv.lock:88 error malicious-package: 0requests 0.0.1 is listed as malicious: MAL-2026-15859\n(2026-09-03): Malicious code in 0requests (PyPI). Installing it runs its code, so any machine or CI\njob that installed it may have leaked what it could read.\n```\n",
     "misfeature": "# misfeature\n\nDefault severity: **notice**.\n\nA workflow uses setup-python pip-install, shell: cmd, or a shell GitHub does not know.\n\nzizmor id: `misfeature` (its ignore comment is honoured).\n\n## What it reports\n\nactions/setup-python with `pip-install:`; `shell: cmd` on a step or in `defaults.run`; and, for the auditor persona only, a shell that is none of bash, sh, pwsh, powershell, python, cmd.\n\n## Why\n\npip-install installs unhashed packages outside any lock file; cmd.exe's quoting and `%VAR%` expansion invite injection and hide errors.\n\n## How to fix\n\nInstall from the lock file in a `run:` step (`uv sync --locked`); use `shell: pwsh` on Windows.\n\n## How to ignore\n\nOn the reported line or the line above it: `# lockgate: ignore[misfeature] <reason>`, or an `ignore:`\nentry with `rule: misfeature` in `.github/lockgate.yml`. zizmor's `# zizmor: ignore[misfeature]` is honoured.\n\n## Example\n\n```yaml\nsteps:\n  - uses: actions/setup-python@v6\n    with:\n      pip-install: requests\n```\n",
     "new-index": "# new-index\n\nDefault severity: **warning**.\n\nA new package index appears in pyproject.toml or uv.lock.\n\n## What it reports\n\nA package index URL that the project did not use at base:\n\n- declared at head in the workspace root's `[[tool.uv.index]]`, `index-url`, `extra-index-url` or\n  `find-links` (a root `uv.toml` replaces the root's `[tool.uv]`, as in uv), or in a member's\n  `[[tool.uv.index]]`: the finding points at the `url` line;\n- used by the head lock (`source = { registry = \"…\" }`) without being declared: the finding points\n  at the first `[[package]]` that uses it.\n\nAn index declared and used by the lock is reported once, at the declaration. `https://pypi.org/simple`\nis never reported (uv uses it without any setting). In a full audit (no base), every other index\nis reported. Credentials in URLs are removed from messages.\n\nOnline, lockgate does not contact an index that only the pull request names (see\n[cooldown-unverified](cooldown-unverified.md)): its packages stay unverified until the index is\nmerged or named by the `index-url` input.\n\n## Why\n\nWhoever runs an index decides what code it serves. An index that is not `explicit` takes part in\nevery resolution, so a package name that exists on it and on PyPI can be served from the wrong one\n(dependency confusion). An index that appears only in the lock was added by something outside the\nproject settings (an environment variable, a user `uv.toml`) and will not be reproduced by the next\n`uv lock`.\n\n## How to fix\n\nIf only some packages need the index, make it explicit and pin them to it:\n\n```toml\n[[tool.uv.index]]\nname = \"pytorch-cpu\"\nurl = \"https://download.pytorch.org/whl/cpu\"\nexplicit = true\n\n[tool.uv.sources]\ntorch = { index = \"pytorch-cpu\" }\n```\n\nthen run `uv lock`. If the index is not needed, remove it and run `uv lock`.\n\n## How to ignore\n\n`# lockgate: ignore[new-index]` on the `url =` line or the line above:\n\n```toml\n[[tool.uv.index]]\nname = \"corp\"\n# lockgate: ignore[new-index] company mirror, approved in SEC-88\nurl = \"https://pypi.corp.example/simple\"\n```\n\nOr a config entry with a reason and an expiry:\n\n```yaml\nignore:\n  - rule: new-index\n    path: pyproject.toml\n    reason: company mirror, approved in SEC-88\n    until: 2027-01-01\n```\n\n## Example\n\n```\npyproject.toml:12 warning new-index: https://mirror.example.com/simple is a new package index for\nthis project ([[tool.uv.index]] \"mirror\"). It is not `explicit`, so uv may take any package from it, …\n```\n",
@@ -24101,6 +24101,7 @@ function checkLockSync(project, options = {}) {
 ;// CONCATENATED MODULE: ./src/rules/uv/lock-out-of-sync.ts
 
 
+
 const lock_out_of_sync_rule = defineRule({
     meta: { id: 'lock-out-of-sync', defaultSeverity: 'error', summary: 'uv.lock does not match pyproject.toml: `uv sync --locked` would fail.' },
     check(ctx, report) {
@@ -24115,17 +24116,11 @@ const lock_out_of_sync_rule = defineRule({
  * What the issue is about, without its values or line: the kind, the member, the field and the
  * item (a requirement's name). A version bump of a project whose lock was already stale keeps its
  * fingerprint, so a lock that was out of sync at base is not reported as newly broken on every
- * release. The nth issue with the same subject in one lock gets `#n`, so fingerprints stay
- * distinct and base and head are matched occurrence by occurrence.
+ * release. A repeat of the same subject in one lock gets `#n`, so fingerprints stay distinct and
+ * base and head are matched occurrence by occurrence.
  */
 function subjectsOf(issues) {
-    const seen = new Map();
-    return issues.map((issue) => {
-        const subject = [issue.kind, issue.member, issue.what, issue.about ?? ''].join('\u0000');
-        const count = (seen.get(subject) ?? 0) + 1;
-        seen.set(subject, count);
-        return count === 1 ? subject : `${subject}\u0000#${count}`;
-    });
+    return occurrenceSubjects([...issues], (issue) => [issue.kind, issue.member, issue.what, issue.about ?? ''].join('\u0000'));
 }
 function quote(value) {
     return `\`${value}\``;
@@ -27007,6 +27002,7 @@ const vulnerable_package_rule = defineRule({
 
 
 
+
 const OFFLINE_HINT = (owner, repo, ref) => `gh api repos/${owner}/${repo}/commits/${ref} --jq .sha   (or: git ls-remote https://github.com/${owner}/${repo} ${ref})`;
 /** Every repository `uses:` whose ref is not a full commit SHA (and any unparseable one). */
 const unpinned_uses_rule = defineRule({
@@ -27668,6 +27664,7 @@ function possibleValues(expr) {
         }
     }
 }
+/** GitHub's truthiness: false, 0, NaN, '' and null are falsy. */
 function truthy(value) {
     if (value === null)
         return false;
@@ -27948,17 +27945,15 @@ function literalImagesOf(value) {
     if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length)
         return null;
     const expr = parseExpression(spans[0].body.trim());
-    if (!expr || expr.kind === 'context')
-        return null;
-    const possible = possibleValues(expr);
+    const possible = expr ? possibleValues(expr) : undefined;
     if (!possible)
         return null;
     const images = new Set();
     for (const candidate of possible.values) {
         if (typeof candidate === 'string' && candidate.trim() !== '')
             images.add(candidate.trim());
-        else if (candidate === true || (typeof candidate === 'number' && candidate !== 0 && !Number.isNaN(candidate)))
-            return null;
+        else if (typeof candidate !== 'string' && truthy(candidate))
+            return null; // `true` or `1` is no image name
     }
     return [...images];
 }
@@ -28057,6 +28052,7 @@ const unpinned_image_rule = defineRule({
 });
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/ref-version-mismatch.ts
+
 
 
 
@@ -28232,6 +28228,7 @@ const stale_action_ref_rule = defineRule({
 });
 
 ;// CONCATENATED MODULE: ./src/rules/workflows/vulnerable-action.ts
+
 
 
 
@@ -29541,7 +29538,8 @@ function pipInstallOf(rc) {
         return readPipArgs(uv.args, 'uv pip', true);
     return undefined;
 }
-const isUrl = (spec) => /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || /^git\+/i.test(spec);
+const isGitUrl = (spec) => /^git\+/i.test(spec);
+const isUrl = (spec) => /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || isGitUrl(spec);
 /** A path on disk: `.`, `./x`, `/x`, `~/x`, `C:\\x`, `${{ github.workspace }}/x`, or anything with a slash that is not a URL (names have none). */
 const isLocalPath = (spec) => !isUrl(spec) && (spec === '.' || /^(\.{1,2}(\/|\\|$|\[)|\/|~|[A-Za-z]:\\|\$\{\{\s*github\.workspace)/.test(spec) || /[/\\]/.test(spec.replace(/\[.*$/, '')));
 /** A built distribution on disk (often just built by this job): its content is what the job made. */
@@ -29549,7 +29547,7 @@ const isLocalWheel = (spec) => isLocalPath(spec) && /\.(whl|tar\.gz|zip|tar\.bz2
 /** A shell variable: its value is unknown here, so it is not judged. */
 const isVariable = (spec) => spec.startsWith('$') && !spec.startsWith('${{');
 /** A git requirement pinned to a full commit: `git+https://…@<40 hex>` (before any `#egg=`). */
-const GIT_COMMIT = /@[0-9a-f]{40}(?:#.*)?$/i;
+const isPinnedGitUrl = (spec) => /^git\+[^#\s]+@[0-9a-f]{40}(#.*)?$/i.test(spec);
 const isHashedUrl = (spec) => /#sha256=[0-9a-f]{64}$/i.test(spec);
 /** A pylock.toml (PEP 751) carries hashes by construction. */
 const isPylock = (file) => /(^|\/)pylock(\.[^/]+)?\.toml$/.test(file);
@@ -29569,10 +29567,10 @@ function pipFinding(install) {
     if (remotePackages.length > 0 && !(onlyBootstrap && files.length === 0 && localProjects.length === 0)) {
         const shown = (list) => list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
         const fromIndex = remotePackages.filter((p) => !isUrl(p));
-        const fromGit = remotePackages.filter((p) => /^git\+/i.test(p));
-        const movingGit = fromGit.filter((p) => !GIT_COMMIT.test(p));
-        const pinnedGit = fromGit.filter((p) => GIT_COMMIT.test(p));
-        const byUrl = remotePackages.filter((p) => isUrl(p) && !/^git\+/i.test(p));
+        const fromGit = remotePackages.filter(isGitUrl);
+        const movingGit = fromGit.filter((p) => !isPinnedGitUrl(p));
+        const pinnedGit = fromGit.filter(isPinnedGitUrl);
+        const byUrl = remotePackages.filter((p) => isUrl(p) && !isGitUrl(p));
         if (fromIndex.length > 0)
             reasons.push(`installs ${shown(fromIndex)} from the index with no hash to check`);
         if (movingGit.length > 0)
@@ -29652,8 +29650,7 @@ function toolInstallFinding(rc) {
         return undefined;
     const pinnedEq = /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*===?\s*[A-Za-z0-9.+!_-]+$/.test(spec) && !spec.includes('*');
     const pinnedAt = /^[A-Za-z0-9._-]+(\[[^\]]*\])?@(?!latest$)[0-9][A-Za-z0-9.+!_-]*$/.test(spec);
-    const pinnedVcs = /^git\+[^#\s]+@[0-9a-f]{40}(#.*)?$/i.test(spec);
-    if (pinnedEq || pinnedAt || pinnedVcs)
+    if (pinnedEq || pinnedAt || isPinnedGitUrl(spec))
         return undefined;
     return { spec, tool };
 }
@@ -32055,6 +32052,7 @@ const unsound_contains_rule = defineRule({
         }
     },
 });
+const unsound_contains_FLIPPED = { positive: 'negated', negated: 'positive', unknown: 'unknown' };
 /** Every `contains(<string literal>, <context>)` in the expression. */
 function unsoundContains(expr, polarity = 'positive') {
     if (expr.kind === 'call' && expr.name === 'contains' && expr.args.length === 2) {
@@ -32064,15 +32062,7 @@ function unsoundContains(expr, polarity = 'positive') {
         }
     }
     // `&&` and `||` keep the polarity, `!` flips it; inside a comparison or a call it is unknown.
-    const inner = expr.kind === 'not'
-        ? polarity === 'positive'
-            ? 'negated'
-            : polarity === 'negated'
-                ? 'positive'
-                : 'unknown'
-        : expr.kind === 'and' || expr.kind === 'or'
-            ? polarity
-            : 'unknown';
+    const inner = expr.kind === 'not' ? unsound_contains_FLIPPED[polarity] : expr.kind === 'and' || expr.kind === 'or' ? polarity : 'unknown';
     return childrenOf(expr).flatMap((child) => unsoundContains(child, inner));
 }
 /** `github.ref` is a child of `github.ref` and of `github`; `github.refs` is not. */
@@ -33060,6 +33050,7 @@ function archivedActionCount() {
 
 
 
+
 const archived_uses_rule = defineRule({
     meta: {
         id: 'archived-uses',
@@ -33111,6 +33102,7 @@ const archived_uses_rule = defineRule({
  * or both. Without it the rule does nothing. The config is read from the base revision of a pull
  * request, so a change cannot allow its own new action.
  */
+
 
 
 
@@ -33371,6 +33363,7 @@ function swappedWords(c, p) {
  * cannot tell whether the look-alike is a squat or an unrelated action with a similar name, so the
  * finding has low confidence, as zizmor's has without a token.
  */
+
 
 
 
@@ -38984,13 +38977,13 @@ async function fixUnpinnedImage(wf, where, resolver) {
     const base = site.image.replace(/@.*$/, '');
     if (base.includes('${{'))
         return { ok: false, reason: 'the image name is an expression' };
+    const value = String(node.value);
     // `${{ cond && 'redis' || '' }}`: rewriting the scalar would drop the condition.
-    if (String(node.value).includes('${{'))
+    if (value.includes('${{'))
         return { ok: false, reason: 'the image is chosen by an expression; pin each image in it by hand' };
     const digest = await resolver.imageDigest(base);
     if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest))
         return { ok: false, reason: `no digest could be had for ${base}` };
-    const value = String(node.value);
     const prefix = value.slice(0, value.length - value.trimStart().length) +
         (value.trim().toLowerCase().startsWith('docker://') ? value.trim().slice(0, 'docker://'.length) : '');
     const edit = replaceScalar(wf.text, node, `${prefix}${base}@${digest}`);

@@ -572,7 +572,7 @@ class Scrubber {
 /***/ 1:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* unused harmony exports SEVERITIES, CONFIDENCES, PERSONAS, confidenceRank, personaRank, confidenceOf, personaOf, severityRank, fingerprintOf, makeFinding, compareFindings */
+/* unused harmony exports SEVERITIES, CONFIDENCES, PERSONAS, confidenceRank, personaRank, confidenceOf, personaOf, severityRank, fingerprintOf, occurrenceSubjects, makeFinding, compareFindings */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 
@@ -600,6 +600,16 @@ function severityRank(severity) {
 }
 function fingerprintOf(rule, file, subject) {
     return createHash('sha256').update(`${rule}\0${file}\0${subject}`).digest('hex').slice(0, 32);
+}
+/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file (or the lock). */
+function occurrenceSubjects(items, keyOf) {
+    const seen = new Map();
+    return items.map((item) => {
+        const key = keyOf(item);
+        const n = seen.get(key) ?? 0;
+        seen.set(key, n + 1);
+        return n === 0 ? key : `${key}#${n}`;
+    });
 }
 function makeFinding(input) {
     const { subject, introduced, ...rest } = input;

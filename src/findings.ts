@@ -121,6 +121,17 @@ export function fingerprintOf(rule: string, file: string, subject: string): stri
   return createHash('sha256').update(`${rule}\0${file}\0${subject}`).digest('hex').slice(0, 32);
 }
 
+/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file (or the lock). */
+export function occurrenceSubjects<T>(items: T[], keyOf: (item: T) => string): string[] {
+  const seen = new Map<string, number>();
+  return items.map((item) => {
+    const key = keyOf(item);
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    return n === 0 ? key : `${key}#${n}`;
+  });
+}
+
 export function makeFinding(input: FindingInput): Finding {
   const { subject, introduced, ...rest } = input;
   const finding: Finding = { ...rest, introduced: introduced ?? true, fingerprint: fingerprintOf(input.rule, input.file, subject) };

@@ -148,11 +148,11 @@ export async function fixUnpinnedImage(wf: WorkflowFile, where: At, resolver: Fi
   if (!node) return { ok: false, reason: 'no image at this position' };
   const base = site.image.replace(/@.*$/, '');
   if (base.includes('${{')) return { ok: false, reason: 'the image name is an expression' };
+  const value = String(node.value);
   // `${{ cond && 'redis' || '' }}`: rewriting the scalar would drop the condition.
-  if (String(node.value).includes('${{')) return { ok: false, reason: 'the image is chosen by an expression; pin each image in it by hand' };
+  if (value.includes('${{')) return { ok: false, reason: 'the image is chosen by an expression; pin each image in it by hand' };
   const digest = await resolver.imageDigest(base);
   if (!digest || !/^sha256:[0-9a-f]{64}$/.test(digest)) return { ok: false, reason: `no digest could be had for ${base}` };
-  const value = String(node.value);
   const prefix =
     value.slice(0, value.length - value.trimStart().length) +
     (value.trim().toLowerCase().startsWith('docker://') ? value.trim().slice(0, 'docker://'.length) : '');

@@ -610,7 +610,8 @@ export function possibleValues(expr: Expr): { values: ConstantValue[]; anyFalsy:
   }
 }
 
-function truthy(value: ConstantValue): boolean {
+/** GitHub's truthiness: false, 0, NaN, '' and null are falsy. */
+export function truthy(value: ConstantValue): boolean {
   if (value === null) return false;
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);

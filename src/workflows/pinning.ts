@@ -3,7 +3,7 @@
  * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
-import { findExpressions, parseExpression, possibleValues } from './expressions.js';
+import { findExpressions, parseExpression, possibleValues, truthy } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { entries, get, items, jobsOf, posOf, stepsOf, str } from './walk.js';
 
@@ -140,13 +140,12 @@ export function literalImagesOf(value: string): string[] | null {
   const spans = findExpressions(value);
   if (spans.length !== 1 || spans[0]!.start !== 0 || spans[0]!.end !== value.length) return null;
   const expr = parseExpression(spans[0]!.body.trim());
-  if (!expr || expr.kind === 'context') return null;
-  const possible = possibleValues(expr);
+  const possible = expr ? possibleValues(expr) : undefined;
   if (!possible) return null;
   const images = new Set<string>();
   for (const candidate of possible.values) {
     if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
-    else if (candidate === true || (typeof candidate === 'number' && candidate !== 0 && !Number.isNaN(candidate))) return null;
+    else if (typeof candidate !== 'string' && truthy(candidate)) return null; // `true` or `1` is no image name
   }
   return [...images];
 }

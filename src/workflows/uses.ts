@@ -196,14 +196,3 @@ export function matchesRepoPattern(pattern: string, owner: string, repo: string,
 
 /** Refs that name a branch by convention: never a release, so never accepted as a "tag pin". */
 export const BRANCH_LIKE_REFS = new Set(['main', 'master', 'develop', 'dev', 'trunk', 'head', 'latest', 'nightly', 'next', 'canary', 'edge']);
-
-/** Occurrence-stable subject for fingerprints: the value, plus `#n` for the n-th repeat in the file. */
-export function occurrenceSubjects<T>(items: T[], keyOf: (item: T) => string): string[] {
-  const seen = new Map<string, number>();
-  return items.map((item) => {
-    const key = keyOf(item);
-    const n = seen.get(key) ?? 0;
-    seen.set(key, n + 1);
-    return n === 0 ? key : `${key}#${n}`;
-  });
-}

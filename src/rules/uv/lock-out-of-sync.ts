@@ -5,6 +5,7 @@
  */
 import type { UvProject } from '../../uv/model.js';
 import { checkLockSync, type SyncIssue } from '../../uv/sync/index.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule, type Report } from '../define.js';
 
 export const rule = defineRule({
@@ -21,17 +22,11 @@ export const rule = defineRule({
  * What the issue is about, without its values or line: the kind, the member, the field and the
  * item (a requirement's name). A version bump of a project whose lock was already stale keeps its
  * fingerprint, so a lock that was out of sync at base is not reported as newly broken on every
- * release. The nth issue with the same subject in one lock gets `#n`, so fingerprints stay
- * distinct and base and head are matched occurrence by occurrence.
+ * release. A repeat of the same subject in one lock gets `#n`, so fingerprints stay distinct and
+ * base and head are matched occurrence by occurrence.
  */
 function subjectsOf(issues: readonly SyncIssue[]): string[] {
-  const seen = new Map<string, number>();
-  return issues.map((issue) => {
-    const subject = [issue.kind, issue.member, issue.what, issue.about ?? ''].join('\u0000');
-    const count = (seen.get(subject) ?? 0) + 1;
-    seen.set(subject, count);
-    return count === 1 ? subject : `${subject}\u0000#${count}`;
-  });
+  return occurrenceSubjects([...issues], (issue) => [issue.kind, issue.member, issue.what, issue.about ?? ''].join('\u0000'));
 }
 
 function quote(value: string): string {

@@ -4,7 +4,8 @@
  * baked in (src/workflows/archived-actions.ts), so the check runs offline.
  */
 import { archivedAction } from '../../workflows/archived-actions.js';
-import { occurrenceSubjects, usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({

@@ -5,7 +5,7 @@
  */
 import { commandText, runCommands, type RunCommand } from '../../workflows/run-steps.js';
 import { effectiveCommand, parseShell, type SimpleCommand } from '../../workflows/shell.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({

@@ -5,7 +5,8 @@
  */
 import type { GithubFacts } from '../../facts/types.js';
 import type { WorkflowFile } from '../../workflows/model.js';
-import { occurrenceSubjects, type UsesSite } from '../../workflows/uses.js';
+import type { UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import type { Report } from '../define.js';
 import type { RuleContext } from '../types.js';
 

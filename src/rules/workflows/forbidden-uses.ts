@@ -5,7 +5,8 @@
  * request, so a change cannot allow its own new action.
  */
 import { matchesUsesPattern, type UsesPattern } from '../../settings/uses-patterns.js';
-import { occurrenceSubjects, usesSites, type UsesSite } from '../../workflows/uses.js';
+import { usesSites, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({

@@ -8,7 +8,7 @@
 import { envFileWrites } from '../../workflows/run-steps.js';
 import { commandText } from '../../workflows/run-steps.js';
 import { triggersOf } from '../../workflows/triggers.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 const PRIVILEGED_TRIGGERS = ['pull_request_target', 'workflow_run'];

@@ -6,7 +6,7 @@
  */
 import type { ShellWord } from '../../workflows/shell.js';
 import { commandText, runCommands, UV_RUN_WITH_VALUE, uvInvocation, type RunCommand } from '../../workflows/run-steps.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 import { pipArgsUnhashed } from './pip-unhashed.js';
 

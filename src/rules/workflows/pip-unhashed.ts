@@ -4,7 +4,7 @@
  */
 import type { ShellWord } from '../../workflows/shell.js';
 import { commandText, runCommands, UV_RUN_WITH_VALUE, uvInvocation, type RunCommand } from '../../workflows/run-steps.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({
@@ -172,7 +172,8 @@ function pipInstallOf(rc: RunCommand): PipInstall | undefined {
   return undefined;
 }
 
-const isUrl = (spec: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || /^git\+/i.test(spec);
+const isGitUrl = (spec: string): boolean => /^git\+/i.test(spec);
+const isUrl = (spec: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(spec) || isGitUrl(spec);
 /** A path on disk: `.`, `./x`, `/x`, `~/x`, `C:\\x`, `${{ github.workspace }}/x`, or anything with a slash that is not a URL (names have none). */
 const isLocalPath = (spec: string): boolean =>
   !isUrl(spec) && (spec === '.' || /^(\.{1,2}(\/|\\|$|\[)|\/|~|[A-Za-z]:\\|\$\{\{\s*github\.workspace)/.test(spec) || /[/\\]/.test(spec.replace(/\[.*$/, '')));
@@ -181,7 +182,7 @@ const isLocalWheel = (spec: string): boolean => isLocalPath(spec) && /\.(whl|tar
 /** A shell variable: its value is unknown here, so it is not judged. */
 const isVariable = (spec: string): boolean => spec.startsWith('$') && !spec.startsWith('${{');
 /** A git requirement pinned to a full commit: `git+https://…@<40 hex>` (before any `#egg=`). */
-const GIT_COMMIT = /@[0-9a-f]{40}(?:#.*)?$/i;
+const isPinnedGitUrl = (spec: string): boolean => /^git\+[^#\s]+@[0-9a-f]{40}(#.*)?$/i.test(spec);
 const isHashedUrl = (spec: string): boolean => /#sha256=[0-9a-f]{64}$/i.test(spec);
 /** A pylock.toml (PEP 751) carries hashes by construction. */
 const isPylock = (file: string): boolean => /(^|\/)pylock(\.[^/]+)?\.toml$/.test(file);
@@ -200,10 +201,10 @@ function pipFinding(install: PipInstall): { message: string; fix: string } | und
   if (remotePackages.length > 0 && !(onlyBootstrap && files.length === 0 && localProjects.length === 0)) {
     const shown = (list: string[]): string => list.slice(0, 3).join(', ') + (list.length > 3 ? ', …' : '');
     const fromIndex = remotePackages.filter((p) => !isUrl(p));
-    const fromGit = remotePackages.filter((p) => /^git\+/i.test(p));
-    const movingGit = fromGit.filter((p) => !GIT_COMMIT.test(p));
-    const pinnedGit = fromGit.filter((p) => GIT_COMMIT.test(p));
-    const byUrl = remotePackages.filter((p) => isUrl(p) && !/^git\+/i.test(p));
+    const fromGit = remotePackages.filter(isGitUrl);
+    const movingGit = fromGit.filter((p) => !isPinnedGitUrl(p));
+    const pinnedGit = fromGit.filter(isPinnedGitUrl);
+    const byUrl = remotePackages.filter((p) => isUrl(p) && !isGitUrl(p));
     if (fromIndex.length > 0) reasons.push(`installs ${shown(fromIndex)} from the index with no hash to check`);
     if (movingGit.length > 0) reasons.push(`installs ${shown(movingGit)} from git at a branch or tag, which can move, with no hash to check`);
     // A commit fixes the code; what it depends on still comes from the index.
@@ -280,7 +281,6 @@ function toolInstallFinding(rc: RunCommand): { spec: string; tool: string } | un
   if (spec === undefined || spec.startsWith('${{') || isVariable(spec) || isLocalPath(spec)) return undefined;
   const pinnedEq = /^[A-Za-z0-9._-]+(\[[^\]]*\])?\s*===?\s*[A-Za-z0-9.+!_-]+$/.test(spec) && !spec.includes('*');
   const pinnedAt = /^[A-Za-z0-9._-]+(\[[^\]]*\])?@(?!latest$)[0-9][A-Za-z0-9.+!_-]*$/.test(spec);
-  const pinnedVcs = /^git\+[^#\s]+@[0-9a-f]{40}(#.*)?$/i.test(spec);
-  if (pinnedEq || pinnedAt || pinnedVcs) return undefined;
+  if (pinnedEq || pinnedAt || isPinnedGitUrl(spec)) return undefined;
   return { spec, tool };
 }

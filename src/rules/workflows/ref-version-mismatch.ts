@@ -1,5 +1,6 @@
 import { bestTagFor, lookupRef, pinnedWithVersion, tagListing, tagsAt } from '../../facts/github-checks.js';
-import { occurrenceSubjects, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 /**

@@ -5,7 +5,8 @@
  * finding has low confidence, as zizmor's has without a token.
  */
 import { ACTION_SQUAT_DESCRIPTIONS, actionTyposquat } from '../../typosquat/actions.js';
-import { occurrenceSubjects, usesSites, type UsesSite } from '../../workflows/uses.js';
+import { usesSites, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({

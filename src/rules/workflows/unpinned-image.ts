@@ -1,5 +1,5 @@
 import { hasFullDigest, imageSites, isJudgeableImage, opaqueImageSites } from '../../workflows/pinning.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 export const rule = defineRule({

@@ -1,5 +1,6 @@
 import { allowRefPinPatterns, bestTagFor, lookupRef, tagsAt } from '../../facts/github-checks.js';
-import { BRANCH_LIKE_REFS, matchesRepoPattern, occurrenceSubjects, usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { BRANCH_LIKE_REFS, matchesRepoPattern, usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 const OFFLINE_HINT = (owner: string, repo: string, ref: string): string =>

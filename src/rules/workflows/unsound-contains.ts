@@ -75,6 +75,7 @@ interface UnsoundContains {
 }
 
 type Polarity = 'positive' | 'negated' | 'unknown';
+const FLIPPED: Readonly<Record<Polarity, Polarity>> = { positive: 'negated', negated: 'positive', unknown: 'unknown' };
 
 /** Every `contains(<string literal>, <context>)` in the expression. */
 function unsoundContains(expr: Expr, polarity: Polarity = 'positive'): UnsoundContains[] {
@@ -85,16 +86,7 @@ function unsoundContains(expr: Expr, polarity: Polarity = 'positive'): UnsoundCo
     }
   }
   // `&&` and `||` keep the polarity, `!` flips it; inside a comparison or a call it is unknown.
-  const inner: Polarity =
-    expr.kind === 'not'
-      ? polarity === 'positive'
-        ? 'negated'
-        : polarity === 'negated'
-          ? 'positive'
-          : 'unknown'
-      : expr.kind === 'and' || expr.kind === 'or'
-        ? polarity
-        : 'unknown';
+  const inner: Polarity = expr.kind === 'not' ? FLIPPED[polarity] : expr.kind === 'and' || expr.kind === 'or' ? polarity : 'unknown';
   return childrenOf(expr).flatMap((child) => unsoundContains(child, inner));
 }
 

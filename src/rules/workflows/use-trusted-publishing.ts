@@ -9,7 +9,7 @@
 import { isScalar, type Node } from 'yaml';
 import { commandText, runCommands, uvInvocation, type RunCommand } from '../../workflows/run-steps.js';
 import { envScopesOf, stepKey, stepsInContext, usesAction } from '../../workflows/steps.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { entries, get, getPair, posOf, str } from '../../workflows/walk.js';
 import { defineRule } from '../define.js';
 

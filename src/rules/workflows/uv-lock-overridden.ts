@@ -13,7 +13,7 @@
 import { commandText, runCommands, uvInvocation, uvRunOptions, type RunCommand } from '../../workflows/run-steps.js';
 import { publishReasons } from '../../workflows/publishing.js';
 import { stepsInContext, usesAction } from '../../workflows/steps.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { earlierStepSetsLock, lockedByEnv, lockOverride, type LockSetting } from '../../workflows/uv-lock-env.js';
 import { get, str } from '../../workflows/walk.js';
 import type { WorkflowFile } from '../../workflows/model.js';

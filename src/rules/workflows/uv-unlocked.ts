@@ -3,7 +3,7 @@
  * UV_LOCKED / UV_FROZEN in its environment): uv may then re-resolve and rewrite uv.lock in CI.
  */
 import { commandText, runCommands, uvInvocation, uvRunOptions, type RunCommand } from '../../workflows/run-steps.js';
-import { occurrenceSubjects } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { earlierStepSetsLock, lockedByEnv } from '../../workflows/uv-lock-env.js';
 import { defineRule } from '../define.js';
 

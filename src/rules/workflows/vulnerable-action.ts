@@ -2,7 +2,8 @@ import { actionVersion } from '../../facts/github-checks.js';
 import { githubFactKey } from '../../facts/keys.js';
 import type { Severity, WaivedFinding } from '../../findings.js';
 import { activeIgnoreOf } from '../uv/advisory-text.js';
-import { occurrenceSubjects, usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { usesSites, usesTarget, type UsesSite } from '../../workflows/uses.js';
+import { occurrenceSubjects } from '../../findings.js';
 import { defineRule } from '../define.js';
 
 /** GitHub's advisory severity as a level: critical and high fail, medium warns, low is a notice (unknown warns). */
