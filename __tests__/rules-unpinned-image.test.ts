@@ -30,6 +30,11 @@ describe('unpinned-image', () => {
       ['warning', 'The image of job computed-matrix container is ${{ matrix.image }}'],
       ['warning', 'The image of service cache of job computed-matrix is ${{ inputs.cache-image }}'],
       ['warning', "The image of service other of job pseudo-ternary is ${{ matrix.os == 'ubuntu-latest' && 'redis' || inputs.image }}"],
+      ['warning', "The image of service fallback of job pseudo-ternary is ${{ inputs.db-image || 'postgres:16' }}"],
+      [
+        'warning',
+        "The image of service pinned-fallback of job pseudo-ternary is ${{ inputs.db-image || 'postgres@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }}",
+      ],
     ]);
     expect(findings.filter((f) => f.confidence !== 'low').every((f) => f.confidence === 'high' && f.persona === undefined)).toBe(true);
     // A matrix axis with literal values is expanded, a digest from an expression may pin: neither is opaque.
@@ -42,6 +47,17 @@ describe('unpinned-image', () => {
     const redis = findings.find((f) => f.message.startsWith('The image redis '));
     expect(redis).toMatchObject({ severity: 'error', confidence: 'high' });
     expect(redis?.message).toContain('(service redis of job pseudo-ternary, one value of its expression) is referenced by a floating tag');
+  });
+
+  it('judges the literals an expression can name even where it can also name an unknown image', () => {
+    const { findings } = findingRows(rule, join(DIR, 'fires'));
+    const high = (service: string) =>
+      findings
+        .filter((f) => f.confidence === 'high' && f.message.includes(`(service ${service} of job pseudo-ternary, one value of its expression)`))
+        .map((f) => f.message.split(' ')[2]);
+    expect(high('other')).toEqual(['redis']);
+    expect(high('fallback')).toEqual(['postgres:16']);
+    expect(high('pinned-fallback')).toEqual([]);
   });
 
   it('does not report the same image in base as introduced', () => {

@@ -5,6 +5,7 @@ import {
   conditionForm,
   constantReducibleParts,
   evaluateConstant,
+  knownValues,
   possibleValues,
   exprText,
   isConstantReducible,
@@ -124,6 +125,20 @@ describe('possibleValues', () => {
     ['vars.X && inputs.Y', undefined],
   ])('%s', (body, expected) => {
     expect(possibleValues(parse(body))).toEqual(expected);
+  });
+});
+
+describe('knownValues', () => {
+  it.each([
+    ["'redis'", { values: ['redis'], anyFalsy: false, anyUnknown: false }],
+    ["vars.X || 'b'", { values: ['b'], anyFalsy: false, anyUnknown: true }],
+    ["matrix.os == 'x' && 'redis' || inputs.image", { values: ['redis'], anyFalsy: true, anyUnknown: true }],
+    ["vars.X && 'a' || 'b'", { values: ['a', 'b'], anyFalsy: false, anyUnknown: false }],
+    ['vars.X', { values: [], anyFalsy: true, anyUnknown: true }],
+    ['vars.X && inputs.Y', { values: [], anyFalsy: true, anyUnknown: true }],
+    ["'a' || vars.X", { values: ['a'], anyFalsy: false, anyUnknown: false }],
+  ])('%s', (body, expected) => {
+    expect(knownValues(parse(body))).toEqual(expected);
   });
 });
 

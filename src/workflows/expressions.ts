@@ -580,32 +580,40 @@ export function evaluateConstant(expr: Expr): ConstantValue | undefined {
  * Undefined when it can be a truthy value the text does not hold (a context, a call).
  */
 export function possibleValues(expr: Expr): { values: ConstantValue[]; anyFalsy: boolean } | undefined {
+  const known = knownValues(expr);
+  return known.anyUnknown ? undefined : { values: known.values, anyFalsy: known.anyFalsy };
+}
+
+/**
+ * The values an expression is known to be able to have, even where it can also be something the
+ * text does not hold (`anyUnknown`): `inputs.image || 'redis:7'` can be `'redis:7'`, and whatever
+ * the input is. possibleValues is this without the unknown case.
+ */
+export function knownValues(expr: Expr): { values: ConstantValue[]; anyFalsy: boolean; anyUnknown: boolean } {
   switch (expr.kind) {
     case 'literal':
-      return { values: [expr.value], anyFalsy: false };
+      return { values: [expr.value], anyFalsy: false, anyUnknown: false };
     case 'not':
     case 'compare':
-      return { values: [true, false], anyFalsy: false };
+      return { values: [true, false], anyFalsy: false, anyUnknown: false };
     case 'and': {
       // The left side when it is falsy, else the right side.
-      const left = possibleValues(expr.left);
-      const right = possibleValues(expr.right);
-      if (!right) return undefined;
-      const falsyLeft = left ? left.values.filter((value) => !truthy(value)) : [];
-      return { values: [...falsyLeft, ...right.values], anyFalsy: !left || left.anyFalsy || right.anyFalsy };
+      const left = knownValues(expr.left);
+      const right = knownValues(expr.right);
+      const falsyLeft = left.values.filter((value) => !truthy(value));
+      return { values: [...falsyLeft, ...right.values], anyFalsy: left.anyFalsy || left.anyUnknown || right.anyFalsy, anyUnknown: right.anyUnknown };
     }
     case 'or': {
       // The left side when it is truthy, else the right side.
-      const left = possibleValues(expr.left);
-      if (!left) return undefined;
+      const left = knownValues(expr.left);
       const truthyLeft = left.values.filter(truthy);
-      if (!left.anyFalsy && truthyLeft.length === left.values.length) return { values: truthyLeft, anyFalsy: false };
-      const right = possibleValues(expr.right);
-      return right ? { values: [...truthyLeft, ...right.values], anyFalsy: right.anyFalsy } : undefined;
+      if (!left.anyFalsy && !left.anyUnknown && truthyLeft.length === left.values.length) return { values: truthyLeft, anyFalsy: false, anyUnknown: false };
+      const right = knownValues(expr.right);
+      return { values: [...truthyLeft, ...right.values], anyFalsy: right.anyFalsy, anyUnknown: left.anyUnknown || right.anyUnknown };
     }
     default: {
       const constant = evaluateConstant(expr);
-      return constant === undefined ? undefined : { values: [constant], anyFalsy: false };
+      return constant === undefined ? { values: [], anyFalsy: true, anyUnknown: true } : { values: [constant], anyFalsy: false, anyUnknown: false };
     }
   }
 }

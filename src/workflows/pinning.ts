@@ -3,7 +3,7 @@
  * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
-import { findExpressions, parseExpression, possibleValues, truthy } from './expressions.js';
+import { findExpressions, knownValues, parseExpression, possibleValues, truthy } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { entries, get, items, jobsOf, posOf, stepsOf, str } from './walk.js';
 
@@ -37,6 +37,11 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
       // `${{ cond && 'redis' || '' }}`: each image it can name, judged as if written here.
       for (const literal of literals) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
       return;
+    }
+    // `${{ inputs.image || 'redis:7' }}`: the literal it falls back to is judged too; the unknown
+    // rest stays opaqueImageSites' low-confidence warning.
+    if (!stripDockerScheme) {
+      for (const literal of knownImagesOf(image)) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
     }
     if (stripDockerScheme) {
       if (!image.toLowerCase().startsWith('docker://')) return;
@@ -147,6 +152,22 @@ export function literalImagesOf(value: string): string[] | null {
     if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
     else if (typeof candidate !== 'string' && truthy(candidate)) return null; // `true` or `1` is no image name
   }
+  return [...images];
+}
+
+/**
+ * The image names an expression is known to be able to give when it can also give one the file does
+ * not hold (`inputs.image || 'redis:7'` gives `redis:7`); empty when literalImagesOf knows them all.
+ */
+function knownImagesOf(value: string): string[] {
+  const spans = findExpressions(value);
+  if (spans.length !== 1 || spans[0]!.start !== 0 || spans[0]!.end !== value.length) return [];
+  const expr = parseExpression(spans[0]!.body.trim());
+  if (!expr) return [];
+  const known = knownValues(expr);
+  if (!known.anyUnknown) return [];
+  const images = new Set<string>();
+  for (const candidate of known.values) if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
   return [...images];
 }
 
