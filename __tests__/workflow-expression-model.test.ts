@@ -6,7 +6,6 @@ import {
   constantReducibleParts,
   evaluateConstant,
   knownValues,
-  possibleValues,
   exprText,
   isConstantReducible,
   jsonRoundTrips,
@@ -111,32 +110,18 @@ describe('constant reduction (zizmor constant_reducible)', () => {
   });
 });
 
-describe('possibleValues', () => {
-  it.each([
-    ["'redis'", { values: ['redis'], anyFalsy: false }],
-    ["matrix.os == 'ubuntu-latest' && 'redis' || ''", { values: ['redis', ''], anyFalsy: false }],
-    ["vars.X && 'redis'", { values: ['redis'], anyFalsy: true }],
-    ["vars.X && 'a' || 'b'", { values: ['a', 'b'], anyFalsy: false }],
-    ["'a' || vars.X", { values: ['a'], anyFalsy: false }],
-    ["format('{0}', 'x')", { values: ['x'], anyFalsy: false }],
-    ["vars.X || 'b'", undefined],
-    ["matrix.os == 'x' && 'redis' || inputs.image", undefined],
-    ['vars.X', undefined],
-    ['vars.X && inputs.Y', undefined],
-  ])('%s', (body, expected) => {
-    expect(possibleValues(parse(body))).toEqual(expected);
-  });
-});
-
 describe('knownValues', () => {
   it.each([
     ["'redis'", { values: ['redis'], anyFalsy: false, anyUnknown: false }],
+    ["matrix.os == 'ubuntu-latest' && 'redis' || ''", { values: ['redis', ''], anyFalsy: false, anyUnknown: false }],
+    ["vars.X && 'redis'", { values: ['redis'], anyFalsy: true, anyUnknown: false }],
+    ["vars.X && 'a' || 'b'", { values: ['a', 'b'], anyFalsy: false, anyUnknown: false }],
+    ["'a' || vars.X", { values: ['a'], anyFalsy: false, anyUnknown: false }],
+    ["format('{0}', 'x')", { values: ['x'], anyFalsy: false, anyUnknown: false }],
     ["vars.X || 'b'", { values: ['b'], anyFalsy: false, anyUnknown: true }],
     ["matrix.os == 'x' && 'redis' || inputs.image", { values: ['redis'], anyFalsy: true, anyUnknown: true }],
-    ["vars.X && 'a' || 'b'", { values: ['a', 'b'], anyFalsy: false, anyUnknown: false }],
     ['vars.X', { values: [], anyFalsy: true, anyUnknown: true }],
     ['vars.X && inputs.Y', { values: [], anyFalsy: true, anyUnknown: true }],
-    ["'a' || vars.X", { values: ['a'], anyFalsy: false, anyUnknown: false }],
   ])('%s', (body, expected) => {
     expect(knownValues(parse(body))).toEqual(expected);
   });

@@ -27626,19 +27626,11 @@ function evaluateConstant(expr) {
     }
 }
 /**
- * The values an expression can have when only some of its parts are known: the pseudo-ternary
- * `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is. `anyFalsy` says it can
- * also be some falsy value lockgate does not know (a context that is false, empty or null).
- * Undefined when it can be a truthy value the text does not hold (a context, a call).
- */
-function possibleValues(expr) {
-    const known = knownValues(expr);
-    return known.anyUnknown ? undefined : { values: known.values, anyFalsy: known.anyFalsy };
-}
-/**
- * The values an expression is known to be able to have, even where it can also be something the
- * text does not hold (`anyUnknown`): `inputs.image || 'redis:7'` can be `'redis:7'`, and whatever
- * the input is. possibleValues is this without the unknown case.
+ * The values an expression is known to be able to have when only some of its parts are known: the
+ * pseudo-ternary `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is.
+ * `anyFalsy` says it can also be some falsy value lockgate does not know (a context that is false,
+ * empty or null); `anyUnknown` that it can also be a truthy value the text does not hold (a context,
+ * a call): `inputs.image || 'redis:7'` can be `'redis:7'`, or whatever the input is.
  */
 function knownValues(expr) {
     switch (expr.kind) {
@@ -27822,19 +27814,11 @@ function imageSites(wf) {
         if (value === undefined)
             return;
         let image = value.trim();
-        const literals = stripDockerScheme ? null : literalImagesOf(image);
-        if (literals) {
-            // `${{ cond && 'redis' || '' }}`: each image it can name, judged as if written here.
-            for (const literal of literals)
-                sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
+        const named = stripDockerScheme ? null : expressionImagesOf(image);
+        for (const literal of named?.images ?? [])
+            sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
+        if (named?.complete)
             return;
-        }
-        // `${{ inputs.image || 'redis:7' }}`: the literal it falls back to is judged too; the unknown
-        // rest stays opaqueImageSites' low-confidence warning.
-        if (!stripDockerScheme) {
-            for (const literal of knownImagesOf(image))
-                sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
-        }
         if (stripDockerScheme) {
             if (!image.toLowerCase().startsWith('docker://'))
                 return;
@@ -27946,47 +27930,29 @@ function isJudgeableImage(image) {
     return true;
 }
 /**
- * The images a value that is one whole expression can name, when the expression can only give
- * string literals or a falsy value (no image: the service or container is off):
- * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis`. Null when it is not one
- * expression or may give a value the file does not hold.
+ * The images a value that is one whole expression can name, judged as if each were written there:
+ * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis` (`''` is no image: the
+ * service or container is off). `complete` is false when it may also give a value the file does not
+ * hold (`inputs.image || 'redis:7'`: that rest is opaqueImageSites' warning), and when all it can
+ * give is known but one value is no image name (`true`, `1`): then none of its literals is judged.
+ * Null when it is not one expression.
  */
-function literalImagesOf(value) {
+function expressionImagesOf(value) {
     const spans = findExpressions(value);
     if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length)
         return null;
-    const expr = parseExpression(spans[0].body.trim());
-    const possible = expr ? possibleValues(expr) : undefined;
-    if (!possible)
-        return null;
-    const images = new Set();
-    for (const candidate of possible.values) {
-        if (typeof candidate === 'string' && candidate.trim() !== '')
-            images.add(candidate.trim());
-        else if (typeof candidate !== 'string' && truthy(candidate))
-            return null; // `true` or `1` is no image name
-    }
-    return [...images];
-}
-/**
- * The image names an expression is known to be able to give when it can also give one the file does
- * not hold (`inputs.image || 'redis:7'` gives `redis:7`); empty when literalImagesOf knows them all.
- */
-function knownImagesOf(value) {
-    const spans = findExpressions(value);
-    if (spans.length !== 1 || spans[0].start !== 0 || spans[0].end !== value.length)
-        return [];
     const expr = parseExpression(spans[0].body.trim());
     if (!expr)
-        return [];
+        return null;
     const known = knownValues(expr);
-    if (!known.anyUnknown)
-        return [];
     const images = new Set();
-    for (const candidate of known.values)
+    for (const candidate of known.values) {
         if (typeof candidate === 'string' && candidate.trim() !== '')
             images.add(candidate.trim());
-    return [...images];
+        else if (typeof candidate !== 'string' && truthy(candidate) && !known.anyUnknown)
+            return { images: [], complete: false };
+    }
+    return { images: [...images], complete: !known.anyUnknown };
 }
 /** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
 function hasFullDigest(image) {
@@ -28009,7 +27975,7 @@ function opaqueImageSites(wf) {
             const value = (str(node) ?? '').trim();
             if (!/^\$\{\{[^}]*\}\}$/.test(value))
                 return;
-            if (literalImagesOf(value))
+            if (expressionImagesOf(value)?.complete)
                 return;
             const axis = matrixAxisOf(node);
             if (axis !== null && matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis).length > 0)

@@ -574,20 +574,11 @@ export function evaluateConstant(expr: Expr): ConstantValue | undefined {
 }
 
 /**
- * The values an expression can have when only some of its parts are known: the pseudo-ternary
- * `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is. `anyFalsy` says it can
- * also be some falsy value lockgate does not know (a context that is false, empty or null).
- * Undefined when it can be a truthy value the text does not hold (a context, a call).
- */
-export function possibleValues(expr: Expr): { values: ConstantValue[]; anyFalsy: boolean } | undefined {
-  const known = knownValues(expr);
-  return known.anyUnknown ? undefined : { values: known.values, anyFalsy: known.anyFalsy };
-}
-
-/**
- * The values an expression is known to be able to have, even where it can also be something the
- * text does not hold (`anyUnknown`): `inputs.image || 'redis:7'` can be `'redis:7'`, and whatever
- * the input is. possibleValues is this without the unknown case.
+ * The values an expression is known to be able to have when only some of its parts are known: the
+ * pseudo-ternary `cond && 'redis' || ''` can only be `'redis'` or `''`, whatever `cond` is.
+ * `anyFalsy` says it can also be some falsy value lockgate does not know (a context that is false,
+ * empty or null); `anyUnknown` that it can also be a truthy value the text does not hold (a context,
+ * a call): `inputs.image || 'redis:7'` can be `'redis:7'`, or whatever the input is.
  */
 export function knownValues(expr: Expr): { values: ConstantValue[]; anyFalsy: boolean; anyUnknown: boolean } {
   switch (expr.kind) {

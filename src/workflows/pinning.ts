@@ -3,7 +3,7 @@
  * unpinned-image rule (src/rules/workflows/unpinned-image.ts). Facts only: pure functions of the file.
  */
 import { isMap, isScalar, type Node } from 'yaml';
-import { findExpressions, knownValues, parseExpression, possibleValues, truthy } from './expressions.js';
+import { findExpressions, knownValues, parseExpression, truthy } from './expressions.js';
 import type { Pos, WorkflowFile } from './model.js';
 import { entries, get, items, jobsOf, posOf, stepsOf, str } from './walk.js';
 
@@ -32,17 +32,9 @@ export function imageSites(wf: WorkflowFile): ImageSite[] {
     const value = str(node);
     if (value === undefined) return;
     let image = value.trim();
-    const literals = stripDockerScheme ? null : literalImagesOf(image);
-    if (literals) {
-      // `${{ cond && 'redis' || '' }}`: each image it can name, judged as if written here.
-      for (const literal of literals) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
-      return;
-    }
-    // `${{ inputs.image || 'redis:7' }}`: the literal it falls back to is judged too; the unknown
-    // rest stays opaqueImageSites' low-confidence warning.
-    if (!stripDockerScheme) {
-      for (const literal of knownImagesOf(image)) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
-    }
+    const named = stripDockerScheme ? null : expressionImagesOf(image);
+    for (const literal of named?.images ?? []) sites.push({ wf, image: literal, pos: posOf(wf, node), where: `${where}, one value of its expression` });
+    if (named?.complete) return;
     if (stripDockerScheme) {
       if (!image.toLowerCase().startsWith('docker://')) return;
       image = image.slice('docker://'.length);
@@ -136,39 +128,25 @@ export function isJudgeableImage(image: string): boolean {
 }
 
 /**
- * The images a value that is one whole expression can name, when the expression can only give
- * string literals or a falsy value (no image: the service or container is off):
- * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis`. Null when it is not one
- * expression or may give a value the file does not hold.
+ * The images a value that is one whole expression can name, judged as if each were written there:
+ * `${{ matrix.os == 'ubuntu-latest' && 'redis' || '' }}` names only `redis` (`''` is no image: the
+ * service or container is off). `complete` is false when it may also give a value the file does not
+ * hold (`inputs.image || 'redis:7'`: that rest is opaqueImageSites' warning), and when all it can
+ * give is known but one value is no image name (`true`, `1`): then none of its literals is judged.
+ * Null when it is not one expression.
  */
-export function literalImagesOf(value: string): string[] | null {
+function expressionImagesOf(value: string): { images: string[]; complete: boolean } | null {
   const spans = findExpressions(value);
   if (spans.length !== 1 || spans[0]!.start !== 0 || spans[0]!.end !== value.length) return null;
   const expr = parseExpression(spans[0]!.body.trim());
-  const possible = expr ? possibleValues(expr) : undefined;
-  if (!possible) return null;
-  const images = new Set<string>();
-  for (const candidate of possible.values) {
-    if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
-    else if (typeof candidate !== 'string' && truthy(candidate)) return null; // `true` or `1` is no image name
-  }
-  return [...images];
-}
-
-/**
- * The image names an expression is known to be able to give when it can also give one the file does
- * not hold (`inputs.image || 'redis:7'` gives `redis:7`); empty when literalImagesOf knows them all.
- */
-function knownImagesOf(value: string): string[] {
-  const spans = findExpressions(value);
-  if (spans.length !== 1 || spans[0]!.start !== 0 || spans[0]!.end !== value.length) return [];
-  const expr = parseExpression(spans[0]!.body.trim());
-  if (!expr) return [];
+  if (!expr) return null;
   const known = knownValues(expr);
-  if (!known.anyUnknown) return [];
   const images = new Set<string>();
-  for (const candidate of known.values) if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
-  return [...images];
+  for (const candidate of known.values) {
+    if (typeof candidate === 'string' && candidate.trim() !== '') images.add(candidate.trim());
+    else if (typeof candidate !== 'string' && truthy(candidate) && !known.anyUnknown) return { images: [], complete: false };
+  }
+  return { images: [...images], complete: !known.anyUnknown };
 }
 
 /** Whether an image reference ends in a full `@sha256:<64 hex>` digest. */
@@ -198,7 +176,7 @@ export function opaqueImageSites(wf: WorkflowFile): OpaqueImageSite[] {
       if (!isScalar(node)) return;
       const value = (str(node) ?? '').trim();
       if (!/^\$\{\{[^}]*\}\}$/.test(value)) return;
-      if (literalImagesOf(value)) return;
+      if (expressionImagesOf(value)?.complete) return;
       const axis = matrixAxisOf(node);
       if (axis !== null && matrixValues(get(get(job.node, 'strategy'), 'matrix'), axis).length > 0) return;
       sites.push({ expression: value, pos: posOf(wf, node), where });
